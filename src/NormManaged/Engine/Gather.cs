@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+
+namespace NormManaged.Engine;
+
+/// <summary>Reads strided elements of any dtype and widens them, exactly, to doubles.
+/// Complex elements give two doubles (real, imaginary), so a complex run of n elements fills 2n
+/// slots. Reads are unaligned-safe.</summary>
+internal static unsafe class Gather
+{
+    /// <summary>Doubles produced per element.</summary>
+    public static int Width(DType t) => DTypes.IsComplex(t) ? 2 : 1;
+
+    /// <summary>Widens <paramref name="n"/> elements starting at <paramref name="p"/>, step
+    /// <paramref name="stride"/> bytes, into <paramref name="dst"/> (which must hold n·Width).</summary>
+    public static void Run(DType t, byte* p, long stride, int n, double* dst)
+    {
+        switch (t)
+        {
+            case DType.Float64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<double>(p); break;
+            case DType.Float32: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<float>(p); break;
+            case DType.Float16: for (int i = 0; i < n; i++, p += stride) dst[i] = (double)Unsafe.ReadUnaligned<Half>(p); break;
+            case DType.Complex128:
+                for (int i = 0; i < n; i++, p += stride) { dst[2 * i] = Unsafe.ReadUnaligned<double>(p); dst[2 * i + 1] = Unsafe.ReadUnaligned<double>(p + 8); }
+                break;
+            case DType.Complex64:
+                for (int i = 0; i < n; i++, p += stride) { dst[2 * i] = Unsafe.ReadUnaligned<float>(p); dst[2 * i + 1] = Unsafe.ReadUnaligned<float>(p + 4); }
+                break;
+            case DType.Bool: for (int i = 0; i < n; i++, p += stride) dst[i] = *p != 0 ? 1.0 : 0.0; break;
+            case DType.Int8: for (int i = 0; i < n; i++, p += stride) dst[i] = *(sbyte*)p; break;
+            case DType.UInt8: for (int i = 0; i < n; i++, p += stride) dst[i] = *p; break;
+            case DType.Int16: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<short>(p); break;
+            case DType.UInt16: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<ushort>(p); break;
+            case DType.Int32: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<int>(p); break;
+            case DType.UInt32: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<uint>(p); break;
+            // int64/uint64 round to the nearest double, exactly as numpy's astype(float) does.
+            case DType.Int64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<long>(p); break;
+            case DType.UInt64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<ulong>(p); break;
+            default: throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)} is not supported by this kernel");
+        }
+    }
+}
+
+/// <summary>Walks the reduced (inner) axes of a <see cref="ReductionPlan"/> in canonical order,
+/// handing out consecutive runs of the innermost axis.</summary>
+internal unsafe struct InnerWalker
+{
+    private readonly ReductionPlan _plan;
+    private readonly byte* _base;
+    private readonly long[] _idx;
+    private long _pos;     // position within the innermost axis
+    private byte* _rowPtr; // address of the current innermost row
+    private bool _done;
+
+    public InnerWalker(ReductionPlan plan, byte* outerPtr)
+    {
+        _plan = plan;
+        _base = outerPtr + plan.InnerBaseOffset;
+        _idx = new long[plan.InnerShape.Length];
+        _pos = 0;
+        _rowPtr = _base;
+        _done = plan.InnerCount == 0;
+    }
+
+    /// <summary>Next run of at most <paramref name="max"/> elements along the innermost axis;
+    /// false when the walk is over.</summary>
+    public bool Next(int max, out byte* p, out int n, out long stride)
+    {
+        stride = _plan.InnerStrides[0];
+        p = null; n = 0;
+        if (_done) return false;
+        long len = _plan.InnerShape[0];
+        if (_pos == len)
+        {
+            // advance the odometer over the outer reduced axes
+            int d = 1;
+            for (; d < _idx.Length; d++)
+            {
+                _idx[d]++;
+                _rowPtr += _plan.InnerStrides[d];
+                if (_idx[d] < _plan.InnerShape[d]) break;
+                _rowPtr -= _plan.InnerStrides[d] * _plan.InnerShape[d];
+                _idx[d] = 0;
+            }
+            if (d == _idx.Length) { _done = true; return false; }
+            _pos = 0;
+        }
+        n = (int)Math.Min(max, len - _pos);
+        p = _rowPtr + _pos * stride;
+        _pos += n;
+        return true;
+    }
+}

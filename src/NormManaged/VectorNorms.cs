@@ -1,0 +1,98 @@
+using NormManaged.Engine;
+using NormManaged.Kernels;
+
+namespace NormManaged;
+
+/// <summary>Vector norms over any set of axes of a strided array: the engine behind
+/// <c>normnative_vector_norm</c> and <see cref="Norms"/>.</summary>
+public static unsafe class VectorNorms
+{
+    /// <summary>Computes the vector norm of order <paramref name="ord"/> over the axes set in
+    /// <paramref name="reduceMask"/> (bit i = axis i; all axes of a 0-d array is mask 0) and writes
+    /// one result per kept position into <paramref name="output"/>, whose dtype must be
+    /// <see cref="DTypes.ResultType"/> of the input's and whose shape is the input's with the
+    /// reduced axes removed or kept as 1.</summary>
+    /// <returns>Floating-point events for numpy-compatible warnings.</returns>
+    /// <exception cref="NormException">Any invalid argument; nothing has been written then.</exception>
+    public static FpEvents Compute(in NdView x, ulong reduceMask, Ord ord, in NdView output)
+    {
+        x.Validate("x", out long xlo, out long xhi);
+        output.Validate("out", out long olo, out long ohi);
+        if (x.Rank < 64 && (reduceMask >> x.Rank) != 0)
+            throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
+        if (ord.Kind != OrdKind.P)
+            throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
+        long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
+        OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+        var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
+        if (ord.P != 2.0)
+            throw new NormException(NormError.BadOrd, $"ord: p = {ord.P} is not implemented yet");
+        return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
+    }
+
+    private static FpEvents TwoNorm(ReductionPlan plan, byte* x, DType t, byte* o, DType ot)
+    {
+        var ev = FpEvents.None;
+        ForEachOuter(plan, x, o, (xp, op) =>
+        {
+            ScaledSum s = SumOfSquares(plan, xp, t);
+            SumSquares.Sqrt(s, out double r, out double c, out int k);
+            ev |= ResultWriter.Store(ot, op, r, c, k);
+        });
+        return ev;
+    }
+
+    private delegate void OuterBody(byte* xp, byte* op);
+
+    /// <summary>Calls <paramref name="body"/> for every kept position, in C order of the kept axes.</summary>
+    private static void ForEachOuter(ReductionPlan plan, byte* x, byte* o, OuterBody body)
+    {
+        if (plan.OuterCount == 0) return;
+        int d = plan.OuterShape.Length;
+        var idx = new long[d];
+        byte* xp = x, op = o;
+        for (long n = 0; n < plan.OuterCount; n++)
+        {
+            body(xp, op);
+            for (int a = d - 1; a >= 0; a--)
+            {
+                idx[a]++;
+                xp += plan.OuterInStrides[a]; op += plan.OuterOutStrides[a];
+                if (idx[a] < plan.OuterShape[a]) break;
+                xp -= plan.OuterInStrides[a] * plan.OuterShape[a]; op -= plan.OuterOutStrides[a] * plan.OuterShape[a];
+                idx[a] = 0;
+            }
+        }
+    }
+
+    /// <summary>Σ|x|² over the reduced axes at one kept position, in fixed blocks of the canonical walk.</summary>
+    internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
+    {
+        var acc = new ScaledSum();
+        if (plan.InnerCount == 0) return acc;
+        int width = Gather.Width(t);
+        int perBlock = SumSquares.BlockSize / width;
+        var walker = new InnerWalker(plan, outerPtr);
+        // Contiguous float64 rows are read in place; everything else is widened through a small buffer.
+        if (t == DType.Float64 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == sizeof(double))
+        {
+            while (walker.Next(perBlock, out byte* p, out int n, out _))
+                SumSquares.AddBlock(new ReadOnlySpan<double>(p, n), ref acc);
+            return acc;
+        }
+        double* buf = stackalloc double[SumSquares.BlockSize];
+        int filled = 0;
+        while (walker.Next(perBlock - filled, out byte* p, out int n, out long stride))
+        {
+            Gather.Run(t, p, stride, n, buf + filled * width);
+            filled += n;
+            if (filled == perBlock)
+            {
+                SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
+                filled = 0;
+            }
+        }
+        if (filled > 0) SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
+        return acc;
+    }
+}
