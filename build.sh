@@ -7,7 +7,9 @@
 #   ./build.sh test       build, then run every test suite (xunit, C, Python); exit non-zero on failure
 #   ./build.sh demo       python3 -m normnative: NormNative next to NumPy on generated data
 #   ./build.sh bench      benchmarks (BENCH_QUICK=1 for the quick mode)
-#   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600)
+#   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600; FUZZ_SEED to replay)
+#   ./build.sh install PREFIX=/usr/local   library, headers, normnative.pc, CMake package
+#   ./build.sh pack       NuGet package of NormManaged into artifacts/nuget
 #   ./build.sh clean      remove build outputs
 #
 # Environment:
@@ -77,7 +79,7 @@ cmd_build() {
         echo "$isa $CONFIG" > "$stamp"
     fi
     mkdir -p "$ART/include" "$PYPKG/_lib"
-    cp -f src/NormNative/include/normnative.h "$ART/include/"
+    cp -f src/NormNative/include/*.h src/NormNative/include/*.hpp "$ART/include/"
     cp -f "$LIB" "$PYPKG/_lib/libnormnative.so"
     dotnet build NormNative.sln -c "$CONFIG" -nologo -v:q -p:NORMNATIVE_ISA="$isa" | grep -vE '^\s*$' | grep -vE 'warn|->' || true
     echo "artifacts: $LIB, $ART/include/normnative.h, $PYPKG/_lib/libnormnative.so"
@@ -106,10 +108,58 @@ cmd_test() {
     run_suite "xunit NormManaged.Tests" dotnet test tests/NormManaged.Tests -c "$CONFIG" --no-build -nologo -v:q
     run_suite "xunit NormNative.Tests" dotnet test tests/NormNative.Tests -c "$CONFIG" --no-build -nologo -v:q
     run_suite "C tests" test_c
+    run_suite "C/C++ examples (install, pkg-config, CMake)" test_examples
     run_suite "pytest tests/python" env PYTHONPATH="$ROOT/bindings/python" "$PY" -m pytest -q -p no:cacheprovider tests/python
     banner "summary"
     if ((${#FAILED[@]})); then echo "FAILED suites: ${FAILED[*]}"; exit 1; fi
     echo "all test suites passed"
+}
+
+# ---- install / pack --------------------------------------------------------------------------
+lib_version() { sed -n 's/.*public const string String = "\(.*\)";/\1/p' src/NormNative/Version.cs; }
+
+cmd_install() { # PREFIX=... (argument or environment)
+    local prefix="${PREFIX:-/usr/local}" a
+    for a in "$@"; do case "$a" in PREFIX=*) prefix="${a#PREFIX=}" ;; *) echo "install: unknown argument $a" >&2; exit 2 ;; esac; done
+    [ -f "$LIB" ] || cmd_build
+    mkdir -p "$prefix" && prefix="$(cd "$prefix" && pwd)"
+    local ver; ver=$(lib_version)
+    banner "install $ver into $prefix"
+    install -d "$prefix/lib/pkgconfig" "$prefix/lib/cmake/NormNative" "$prefix/include"
+    install -m 755 "$LIB" "$prefix/lib/libnormnative.so"
+    install -m 644 src/NormNative/include/normnative.h src/NormNative/include/normnative_dlpack.h \
+        src/NormNative/include/normnative.hpp "$prefix/include/"
+    local subst=(-e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$ver|g" -e "s|@VERSION_MAJOR@|${ver%%.*}|g")
+    local minor=${ver#*.}; minor=${minor%%.*}; subst+=(-e "s|@VERSION_MINOR@|$minor|g")
+    sed "${subst[@]}" pkgconfig/normnative.pc.in > "$prefix/lib/pkgconfig/normnative.pc"
+    sed "${subst[@]}" cmake/NormNativeConfig.cmake.in > "$prefix/lib/cmake/NormNative/NormNativeConfig.cmake"
+    sed "${subst[@]}" cmake/NormNativeConfigVersion.cmake.in > "$prefix/lib/cmake/NormNative/NormNativeConfigVersion.cmake"
+    (cd "$prefix" && ls -1 lib/libnormnative.so include/normnative*.h* lib/pkgconfig/normnative.pc lib/cmake/NormNative/*.cmake) | sed 's/^/  /'
+}
+
+# Installs into a temporary prefix and builds the C and C++ examples from a copy outside the
+# repository, once through pkg-config and once through find_package(NormNative), then runs them.
+test_examples() {
+    local tmp; tmp=$(mktemp -d /tmp/normnative-examples.XXXXXX)
+    trap 'rm -rf "$tmp"' RETURN
+    cmd_install PREFIX="$tmp/prefix" >/dev/null
+    cp -r examples "$tmp/src"
+    (
+        set -e
+        cd "$tmp/src"
+        export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+        echo "pkg-config: $(pkg-config --modversion normnative) $(pkg-config --cflags --libs normnative)"
+        gcc -std=c11 -Wall -Wextra -Werror c/example.c $(pkg-config --cflags --libs normnative) -lm \
+            -Wl,-rpath,"$tmp/prefix/lib" -o "$tmp/example_c_pc"
+        g++ -std=c++20 -Wall -Wextra -Werror cpp/example.cpp $(pkg-config --cflags --libs normnative) \
+            -Wl,-rpath,"$tmp/prefix/lib" -o "$tmp/example_cpp_pc"
+        "$tmp/example_c_pc" && "$tmp/example_cpp_pc"
+        cmake -S . -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release \
+            -DCMAKE_C_FLAGS="-Wall -Werror" -DCMAKE_CXX_FLAGS="-Wall -Werror" >/dev/null
+        cmake --build "$tmp/build" >/dev/null
+        echo "cmake: find_package(NormNative) -> NormNative::normnative"
+        "$tmp/build/example_c" && "$tmp/build/example_cpp"
+    )
 }
 
 cmd_clean() {
@@ -124,7 +174,9 @@ case "${1:-all}" in
     test) cmd_setup; cmd_test ;;
     demo) cmd_demo ;;
     clean) cmd_clean ;;
-    bench|fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
+    install) shift; cmd_install "$@" ;;
+    test-examples) test_examples ;;
+    bench|fuzz) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac

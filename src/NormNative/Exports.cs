@@ -3,47 +3,66 @@ using NormManaged;
 
 namespace NormNative;
 
-/// <summary>The C ABI (include/normnative.h). Thin shims: translate descriptors, call NormManaged,
-/// turn every exception into a status. No mathematics lives here.</summary>
+/// <summary>The C ABI (include/normnative.h). Thin shims: validate and translate descriptors, call
+/// NormManaged, turn every exception into a status. No mathematics lives here.
+/// <para>Every export, even a trivially safe one, has a catch-all: no managed exception can unwind
+/// into a C caller. Caller memory (arrays, fp_events) is written only after every argument has
+/// been validated.</para></summary>
 internal static unsafe class Exports
 {
     private const string P = "normnative_";
-    private static readonly byte* VersionText = (byte*)Marshal.StringToCoTaskMemUTF8(Version.String);
 
     [UnmanagedCallersOnly(EntryPoint = P + "version_number")]
-    private static uint VersionNumber() => Version.Number;
+    private static uint VersionNumber()
+    {
+        try { return Version.Number; } catch { return 0; }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "abi_version")]
-    private static int AbiVersion() => Version.Abi;
+    private static int AbiVersion()
+    {
+        try { return Version.Abi; } catch { return 0; }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "version_string")]
-    private static byte* VersionString() => VersionText;
+    private static byte* VersionString()
+    {
+        try { return Status.Ptr(Version.Utf8); } catch { return Status.Ptr("\0"u8); }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "status_string")]
-    private static byte* StatusString(int status) => Status.Text(status);
+    private static byte* StatusString(int status)
+    {
+        try { return Status.Text(status); } catch { return Status.Ptr("\0"u8); }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "last_error")]
-    private static byte* LastErrorText() => LastError.Get();
+    private static byte* LastErrorText()
+    {
+        try { return LastError.Get(); } catch { return Status.Ptr("\0"u8); }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "set_num_threads")]
-    private static int SetNumThreads(int n) => Parallelism.SetMaxThreads(n);
+    private static int SetNumThreads(int n)
+    {
+        try { return Parallelism.SetMaxThreads(n); } catch { return 1; }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "get_num_threads")]
-    private static int GetNumThreads() => Parallelism.MaxThreads;
+    private static int GetNumThreads()
+    {
+        try { return Parallelism.MaxThreads; } catch { return 1; }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = P + "vector_norm")]
     private static int VectorNorm(NativeArray* x, int* axes, int naxes, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        LastError.Clear();
         try
         {
-            if (fpEvents != null) *fpEvents = 0;
+            LastError.Clear();
             NdView xv = NativeArray.ToView(x, "x");
             NdView ov = NativeArray.ToView(output, "out");
-            ulong mask = AxisMask(axes, naxes, xv.Rank);
-            FpEvents ev = VectorNorms.Compute(xv, mask, MakeOrd(ordKind, p), ov);
-            if (fpEvents != null) *fpEvents = (uint)ev;
-            return Status.Ok;
+            return RunVector(xv, axes, naxes, ordKind, p, ov, fpEvents);
         }
         catch (Exception e) { return Fail(e); }
     }
@@ -51,19 +70,69 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = P + "matrix_norm")]
     private static int MatrixNorm(NativeArray* x, int rowAxis, int colAxis, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        LastError.Clear();
         try
         {
-            if (fpEvents != null) *fpEvents = 0;
+            LastError.Clear();
             NdView xv = NativeArray.ToView(x, "x");
             NdView ov = NativeArray.ToView(output, "out");
-            int r = NormalizeAxis(rowAxis, xv.Rank, "row_axis"), c = NormalizeAxis(colAxis, xv.Rank, "col_axis");
-            if (r == c) throw new NormException(NormError.BadAxis, "row_axis and col_axis: Duplicate axes given.");
-            FpEvents ev = MatrixNorms.Compute(xv, r, c, MakeOrd(ordKind, p), ov);
-            if (fpEvents != null) *fpEvents = (uint)ev;
-            return Status.Ok;
+            return RunMatrix(xv, rowAxis, colAxis, ordKind, p, ov, fpEvents);
         }
         catch (Exception e) { return Fail(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = P + "vector_norm_dlpack")]
+    private static int VectorNormDlpack(DLTensor* x, int* axes, int naxes, int ordKind, double p, NativeArray* output, uint* fpEvents)
+    {
+        try
+        {
+            LastError.Clear();
+            long* shape = stackalloc long[NdView.MaxRank];
+            long* strides = stackalloc long[NdView.MaxRank];
+            NdView xv = DLTensor.ToView(x, "x", shape, strides);
+            NdView ov = NativeArray.ToView(output, "out");
+            return RunVector(xv, axes, naxes, ordKind, p, ov, fpEvents);
+        }
+        catch (Exception e) { return Fail(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = P + "matrix_norm_dlpack")]
+    private static int MatrixNormDlpack(DLTensor* x, int rowAxis, int colAxis, int ordKind, double p, NativeArray* output, uint* fpEvents)
+    {
+        try
+        {
+            LastError.Clear();
+            long* shape = stackalloc long[NdView.MaxRank];
+            long* strides = stackalloc long[NdView.MaxRank];
+            NdView xv = DLTensor.ToView(x, "x", shape, strides);
+            NdView ov = NativeArray.ToView(output, "out");
+            return RunMatrix(xv, rowAxis, colAxis, ordKind, p, ov, fpEvents);
+        }
+        catch (Exception e) { return Fail(e); }
+    }
+
+    private static int RunVector(in NdView xv, int* axes, int naxes, int ordKind, double p, in NdView ov, uint* fpEvents)
+    {
+        ulong mask = AxisMask(axes, naxes, xv.Rank);
+        Ord ord = MakeOrd(ordKind, p);
+        if (ord.Kind != OrdKind.P)
+            throw new NormException(NormError.BadOrd, $"ord_kind: {(ord.Kind == OrdKind.Frobenius ? "NORMNATIVE_ORD_FRO" : "NORMNATIVE_ORD_NUC")} is not a vector norm order");
+        FpEvents ev = VectorNorms.Compute(xv, mask, ord, ov);
+        if (fpEvents != null) *fpEvents = (uint)ev;
+        return Status.Ok;
+    }
+
+    private static int RunMatrix(in NdView xv, int rowAxis, int colAxis, int ordKind, double p, in NdView ov, uint* fpEvents)
+    {
+        if (xv.Rank < 2)
+            throw new NormException(NormError.BadAxis, $"x: a matrix norm needs at least 2 dimensions, got ndim {xv.Rank}");
+        int r = NormalizeAxis(rowAxis, xv.Rank, "row_axis"), c = NormalizeAxis(colAxis, xv.Rank, "col_axis");
+        if (r == c) throw new NormException(NormError.BadAxis, $"row_axis and col_axis: both name axis {r} (Duplicate axes given)");
+        Ord ord = MakeOrd(ordKind, p);
+        if (ord.Kind == OrdKind.P && !(Math.Abs(p) is 1.0 or 2.0 || double.IsInfinity(p)))
+            throw new NormException(NormError.BadOrd, $"p: {p} is not a matrix norm order (1, -1, 2, -2, inf, -inf, or ord_kind FRO/NUC)");
+        FpEvents ev = MatrixNorms.Compute(xv, r, c, ord, ov);
+        if (fpEvents != null) *fpEvents = (uint)ev;
+        return Status.Ok;
     }
 
     private static Ord MakeOrd(int kind, double p)

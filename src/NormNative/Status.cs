@@ -1,35 +1,35 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NormManaged;
 
 namespace NormNative;
 
-/// <summary>Status codes (normnative.h NORMNATIVE_OK / NORMNATIVE_E_*) and their static texts.</summary>
+/// <summary>Status codes (normnative.h NORMNATIVE_OK / NORMNATIVE_E_*) and their static texts.
+/// The texts are UTF-8 literals compiled into the library's read-only data: nothing is
+/// allocated, nothing is ever freed, and the pointers stay valid for the life of the process.</summary>
 internal static unsafe class Status
 {
     public const int Ok = 0;
     public const int Internal = (int)NormError.Internal;
 
-    private static readonly Dictionary<int, nint> Texts = Build();
-
-    private static Dictionary<int, nint> Build()
+    public static byte* Text(int status) => Ptr(status switch
     {
-        var d = new Dictionary<int, nint>();
-        void Add(int code, string s) => d[code] = Marshal.StringToCoTaskMemUTF8(s);
-        Add(Ok, "success");
-        Add((int)NormError.NullPointer, "a required pointer was NULL");
-        Add((int)NormError.InvalidArgument, "invalid argument");
-        Add((int)NormError.BadDType, "unknown or unsupported dtype");
-        Add((int)NormError.BadAxis, "invalid axis");
-        Add((int)NormError.BadOrd, "invalid norm order");
-        Add((int)NormError.OutputMismatch, "output does not match the reduction");
-        Add((int)NormError.Aliasing, "output overlaps input");
-        Add((int)NormError.OutOfRange, "element outside the declared byte range");
-        Add((int)NormError.EmptyReduction, "zero-size reduction has no identity");
-        Add((int)NormError.NoConvergence, "SVD did not converge");
-        Add((int)NormError.Internal, "internal error");
-        Add(int.MinValue, "unknown status code");
-        return d;
-    }
+        Ok => "success\0"u8,
+        (int)NormError.NullPointer => "a required pointer was NULL\0"u8,
+        (int)NormError.InvalidArgument => "invalid argument\0"u8,
+        (int)NormError.BadDType => "unknown or unsupported dtype\0"u8,
+        (int)NormError.BadAxis => "invalid axis\0"u8,
+        (int)NormError.BadOrd => "invalid norm order\0"u8,
+        (int)NormError.OutputMismatch => "output does not match the reduction\0"u8,
+        (int)NormError.Aliasing => "output overlaps input\0"u8,
+        (int)NormError.OutOfRange => "element outside the declared byte range\0"u8,
+        (int)NormError.EmptyReduction => "zero-size reduction has no identity\0"u8,
+        (int)NormError.NoConvergence => "SVD did not converge\0"u8,
+        (int)NormError.Internal => "internal error\0"u8,
+        _ => "unknown status code\0"u8,
+    });
 
-    public static byte* Text(int status) => (byte*)(Texts.TryGetValue(status, out nint p) ? p : Texts[int.MinValue]);
+    /// <summary>Address of a u8 literal (static data, fixed for the process lifetime).</summary>
+    public static byte* Ptr(ReadOnlySpan<byte> literal) =>
+        (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(literal));
 }

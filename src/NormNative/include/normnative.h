@@ -16,7 +16,17 @@
  *     threads. Inputs are only read. The error message is per thread.
  *   - The library may use worker threads internally for large inputs (see
  *     normnative_set_num_threads); results are bit-identical whatever the thread count.
- *   - No C++ exception, signal or longjmp ever leaves a call; bad input gives a status.
+ *   - No C++ exception, signal or longjmp ever leaves a call; bad input gives a status. Every
+ *     export validates all of its arguments before it reads or writes any caller memory.
+ *   - Error message storage: the first failure on a thread allocates that thread's 1 KiB
+ *     message buffer, reused by every later failure on the thread and reclaimed after the
+ *     thread exits. Status strings, the version string and the "" of a successful call are
+ *     static. This is the only library memory that outlives a call.
+ *   - ABI policy: status codes, dtype codes, ord codes and FP event bits are pinned and never
+ *     renumbered; new codes may be added. A published function's signature or a published
+ *     struct's layout never changes; a changed behaviour or signature arrives as a new symbol
+ *     with a _v2 suffix next to the old one, and NORMNATIVE_ABI_VERSION is bumped only if an
+ *     existing symbol ever has to change incompatibly.
  *   - The library cannot be unloaded (dlclose is a no-op for NativeAOT libraries).
  */
 #ifndef NORMNATIVE_H
@@ -152,7 +162,15 @@ typedef struct normnative_array {
  *            -INFINITY min |x|, 0 number of nonzeros, otherwise (sum |x|^p)^(1/p).
  * out        output array (borrowed, written): dtype = the result dtype of x; shape = x's shape
  *            with the reduced axes removed, or kept with extent 1. Must not overlap x.
- * fp_events  optional (may be NULL): receives NORMNATIVE_FP_* bits.
+ * fp_events  optional (may be NULL): receives NORMNATIVE_FP_* bits on success (untouched on
+ *            failure).
+ *
+ * Validation, each with its own status and a message naming the argument: NULL x/out/axes
+ * (E_NULL); ndim outside [0, 64], a negative extent, an element count or byte extent that
+ * overflows (E_INVALID); unknown dtype (E_DTYPE); an axis out of range or repeated, naxes out
+ * of [0, ndim] (E_AXIS); ord_kind unknown or not P (E_ORD); out's dtype or shape wrong
+ * (E_OUTPUT); out's bytes overlapping x's (E_ALIAS); an element outside a declared byte range,
+ * of x or of out (E_RANGE).
  *
  * Returns NORMNATIVE_OK or a NORMNATIVE_E_* code; on failure nothing was written.
  */
@@ -167,8 +185,12 @@ NORMNATIVE_API int32_t normnative_vector_norm(const normnative_array* x, const i
  * ord_kind/p          FRO; NUC; or P with p in {1, -1, 2, -2, INFINITY, -INFINITY}.
  * out                 as for normnative_vector_norm, with the two matrix axes reduced.
  *
+ * fp_events           as for normnative_vector_norm.
+ *
+ * Validation as for normnative_vector_norm; in addition ndim < 2 or row_axis == col_axis give
+ * NORMNATIVE_E_AXIS and p outside {1, -1, 2, -2, +-INFINITY} gives NORMNATIVE_E_ORD.
  * Returns NORMNATIVE_OK or a NORMNATIVE_E_* code (NORMNATIVE_E_CONVERGENCE for NaN input with
- * the singular-value orders).
+ * the singular-value orders); on failure nothing was written.
  */
 NORMNATIVE_API int32_t normnative_matrix_norm(const normnative_array* x, int32_t row_axis, int32_t col_axis,
                                               int32_t ord_kind, double p, const normnative_array* out,
@@ -179,7 +201,7 @@ NORMNATIVE_API int32_t normnative_matrix_norm(const normnative_array* x, int32_t
 /** Sets the number of threads large reductions may use (>= 1; 0 restores the default, the
  *  number of processors). Returns the previous setting. Never fails. */
 NORMNATIVE_API int32_t normnative_set_num_threads(int32_t n);
-/** Current thread limit. */
+/** Current thread limit. Never fails. */
 NORMNATIVE_API int32_t normnative_get_num_threads(void);
 
 #ifdef __cplusplus
