@@ -1,0 +1,49 @@
+/* Leak check: RSS must stay flat over many calls (default 1e6), successes and failures mixed
+ * (every failure formats a message into the thread's buffer). Also used under valgrind with a
+ * small count. Usage: test_leak [calls] */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "normnative.h"
+#include "normnative_dlpack.h"
+
+static long rss_kib(void) {
+    long pages = 0, resident = 0;
+    FILE* f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2) { if (f) fclose(f); return -1; }
+    fclose(f);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+int main(int argc, char** argv) {
+    long calls = argc > 1 ? atol(argv[1]) : 1000000;
+    double m[12];
+    for (int i = 0; i < 12; i++) m[i] = i - 5.5;
+    int64_t shape[2] = {3, 4}, strides[2] = {32, 8}, oshape[1] = {3}, ostrides[1] = {8};
+    double o[3], s;
+    normnative_array x = {m, shape, strides, 2, NORMNATIVE_FLOAT64, m, sizeof m};
+    normnative_array out = {o, oshape, ostrides, 1, NORMNATIVE_FLOAT64, o, sizeof o};
+    normnative_array sc = {&s, NULL, NULL, 0, NORMNATIVE_FLOAT64, NULL, 0};
+    normnative_dl_tensor t = {m, {NORMNATIVE_DL_CPU, 0}, 2, {NORMNATIVE_DL_FLOAT, 64, 1}, shape, NULL, 0};
+    int32_t ax = 1, badax = 5;
+    long rss_warm = 0, failures = 0;
+    for (long i = 0; i < calls; i++) {
+        int32_t st;
+        switch (i % 5) {
+        case 0: st = normnative_vector_norm(&x, &ax, 1, NORMNATIVE_ORD_P, 2.0, &out, NULL); failures += st != 0; break;
+        case 1: st = normnative_matrix_norm(&x, 0, 1, NORMNATIVE_ORD_FRO, 0, &sc, NULL); failures += st != 0; break;
+        case 2: st = normnative_vector_norm(&x, &badax, 1, NORMNATIVE_ORD_P, 2.0, &out, NULL); failures += st != NORMNATIVE_E_AXIS; break;
+        case 3: st = normnative_vector_norm_dlpack(&t, &ax, 1, NORMNATIVE_ORD_P, 2.0, &out, NULL); failures += st != 0; break;
+        default: st = normnative_matrix_norm(&x, 0, 1, NORMNATIVE_ORD_P, 7.0, &sc, NULL); failures += st != NORMNATIVE_E_ORD; break;
+        }
+        if (i == calls / 5) rss_warm = rss_kib();
+    }
+    long rss_end = rss_kib();
+    long growth = rss_end - rss_warm;
+    printf("leak: %ld calls, RSS after %ld calls %ld KiB, at the end %ld KiB (growth %ld KiB), %ld unexpected statuses\n",
+           calls, calls / 5, rss_warm, rss_end, growth, failures);
+    /* A leak of even 8 bytes per call would be 6 MiB over the last 8e5 calls. */
+    return failures == 0 && (calls < 100000 || growth < 2048) ? 0 : 1;
+}
