@@ -155,6 +155,8 @@ cmd_test() {
     run_suite "C pthreads stress" test_c_threads
     run_suite "C leak check: RSS over 1e6 calls" test_c_rss
     run_suite "C leak check: valgrind" test_c_valgrind
+    run_suite "C ABI fuzz, bounded (${FUZZ_TEST_SECONDS:-30} s)" \
+        "$PY" tests/fuzz/run_fuzz.py --seconds "${FUZZ_TEST_SECONDS:-30}" --examples 300
     run_suite "C/C++ examples (install, pkg-config, CMake)" test_examples
     run_suite "pytest tests/python" env PYTHONPATH="$ROOT/bindings/python" "$PY" -m pytest -q -p no:cacheprovider tests/python
     banner "summary"
@@ -209,6 +211,12 @@ test_examples() {
     )
 }
 
+# C ABI fuzz (tests/fuzz): hypothesis via ctypes in subprocess workers, guard pages around every buffer.
+cmd_fuzz() {
+    [ -f "$LIB" ] || cmd_build
+    NORMNATIVE_LIBRARY="$LIB" "$PY" tests/fuzz/run_fuzz.py --seconds "${FUZZ_SECONDS:-600}" ${FUZZ_SEED:+--seed "$FUZZ_SEED"}
+}
+
 cmd_clean() {
     rm -rf "$ART" "$PYPKG/_lib"
     find . -type d \( -name bin -o -name obj -o -name __pycache__ \) -prune -exec rm -rf {} +
@@ -224,7 +232,8 @@ case "${1:-all}" in
     install) shift; cmd_install "$@" ;;
     test-examples) test_examples ;;
     test-c) export NORMNATIVE_LIBRARY="$LIB"; for t in test_c test_c_threads test_c_rss test_c_valgrind; do run_suite "$t" $t; done ;;
-    bench|fuzz) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
+    fuzz) cmd_fuzz ;;
+    bench) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac
