@@ -221,16 +221,17 @@ def reference(c, x, nd):
         am = np.abs(m)
         if kind == 1:
             return np.sqrt(np.sum(am * am, axis=(-2, -1)))
+        sv = np.linalg.svd(m, compute_uv=False) if kind == 2 or p in (2, -2) else None
         if kind == 2:
-            return np.sum(np.linalg.svd(m, compute_uv=False), axis=-1)
+            return np.sum(sv, axis=-1), np.max(sv, axis=-1) * max(m.shape[-2:])
         if kind != 0:
             return None
         if p == 1: return np.max(np.sum(am, axis=-2), axis=-1)
         if p == -1: return np.min(np.sum(am, axis=-2), axis=-1)
         if p == math.inf: return np.max(np.sum(am, axis=-1), axis=-1)
         if p == -math.inf: return np.min(np.sum(am, axis=-1), axis=-1)
-        if p == 2: return np.max(np.linalg.svd(m, compute_uv=False), axis=-1)
-        if p == -2: return np.min(np.linalg.svd(m, compute_uv=False), axis=-1)
+        if p == 2: return np.max(sv, axis=-1)
+        if p == -2: return np.min(sv, axis=-1), np.max(sv, axis=-1) * max(m.shape[-2:])
         return None
     if kind != 0:
         return None
@@ -267,10 +268,9 @@ def run_case(c, last_case_path=None):
         data = buf.addr + c["offset"]
         valid_desc = 0 <= nd <= 64 and all(0 <= n < 2**31 for n in shape) and all(abs(s) < 2**40 for s in strides)
         in_bounds = False
-        if valid_desc:
+        if 0 <= nd <= 64 and all(n >= 0 for n in shape):   # exact integer arithmetic, no overflow
             lo, hi = span(shape, strides, isz)
-            count = math.prod(shape)
-            in_bounds = count == 0 or (c["offset"] + lo >= 0 and c["offset"] + hi <= nbytes)
+            in_bounds = math.prod(shape) == 0 or (c["offset"] + lo >= 0 and c["offset"] + hi <= nbytes)
         rng_mode = c["range"]
         if rng_mode == "none" and not in_bounds:
             rng_mode = "exact"  # without a declared range the library cannot protect the caller
@@ -355,7 +355,8 @@ def run_case(c, last_case_path=None):
         if status != 0:
             assert msg != b"", f"status {status} without a message"
             assert ev.value == 0xDEAD, "fp_events written on failure"
-            assert after_out == before_out, f"output written on failure (status {status}: {msg})"
+            # E_CONVERGENCE is found while computing: the header allows a partly written output then.
+            assert after_out == before_out or status == -10, f"output written on failure (status {status}: {msg})"
             if rng_mode == "exact" and in_bounds and status == -8 and msg.startswith(b"x"):
                 raise AssertionError(f"E_RANGE for an in-bounds input: {msg}")
             return f"E{status}"
@@ -382,10 +383,15 @@ def run_case(c, last_case_path=None):
             offs = footprint(oshape, ostr, 1)[:, 0] + (odata - obuf.addr)
             got = np.array([np.frombuffer(after_out, dtype=NPTYPE[odt], count=1, offset=int(off))[0] for off in offs],
                            dtype=np.float64)
+            scale = 0.0
+            if isinstance(want, tuple):  # singular values: absolute error relative to the largest one
+                want, scale = want
             want = np.asarray(want, dtype=np.float64).reshape(-1) if c["out_shape"] != "wrong" else None
             if want is not None:
                 tol = {12: 1e-9, 11: 2e-5, 10: 2e-2}[odt]
-                ok = np.isclose(got, want, rtol=tol, atol=0, equal_nan=True) | (np.isinf(want) & (got == want))
+                atol = np.asarray(scale, dtype=np.float64).reshape(-1) * tol
+                ok = np.isclose(got, want, rtol=tol, atol=0, equal_nan=True) | (np.isinf(want) & (got == want)) \
+                    | (np.abs(got - want) <= atol)
                 if odt == 10:  # float16 results may overflow where the float64 reference does not
                     ok |= np.isinf(got) & (want > 65000)
                 assert ok.all(), f"value mismatch: got {got[~ok][:4]} want {want[~ok][:4]}"

@@ -190,7 +190,9 @@ NORMNATIVE_API int32_t normnative_vector_norm(const normnative_array* x, const i
  * Validation as for normnative_vector_norm; in addition ndim < 2 or row_axis == col_axis give
  * NORMNATIVE_E_AXIS and p outside {1, -1, 2, -2, +-INFINITY} gives NORMNATIVE_E_ORD.
  * Returns NORMNATIVE_OK or a NORMNATIVE_E_* code (NORMNATIVE_E_CONVERGENCE for NaN input with
- * the singular-value orders); on failure nothing was written.
+ * the singular-value orders). On failure nothing was written, except after
+ * NORMNATIVE_E_CONVERGENCE: that is detected while computing, so the elements of out are then
+ * unspecified (some may have been written; nothing outside them was).
  */
 NORMNATIVE_API int32_t normnative_matrix_norm(const normnative_array* x, int32_t row_axis, int32_t col_axis,
                                               int32_t ord_kind, double p, const normnative_array* out,
