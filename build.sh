@@ -157,6 +157,7 @@ cmd_test() {
     run_suite "C leak check: valgrind" test_c_valgrind
     run_suite "C ABI fuzz, bounded (${FUZZ_TEST_SECONDS:-30} s)" \
         "$PY" tests/fuzz/run_fuzz.py --seconds "${FUZZ_TEST_SECONDS:-30}" --examples 300
+    run_suite "NuGet pack + C# sample from the package" test_pack
     run_suite "C/C++ examples (install, pkg-config, CMake)" test_examples
     run_suite "pytest tests/python" env PYTHONPATH="$ROOT/bindings/python" "$PY" -m pytest -q -p no:cacheprovider tests/python
     banner "summary"
@@ -184,6 +185,46 @@ cmd_install() { # PREFIX=... (argument or environment)
     sed "${subst[@]}" cmake/NormNativeConfig.cmake.in > "$prefix/lib/cmake/NormNative/NormNativeConfig.cmake"
     sed "${subst[@]}" cmake/NormNativeConfigVersion.cmake.in > "$prefix/lib/cmake/NormNative/NormNativeConfigVersion.cmake"
     (cd "$prefix" && ls -1 lib/libnormnative.so include/normnative*.h* lib/pkgconfig/normnative.pc lib/cmake/NormNative/*.cmake) | sed 's/^/  /'
+}
+
+cmd_pack() {
+    banner "dotnet pack NormManaged -> $ART/nuget"
+    dotnet pack src/NormManaged/NormManaged.csproj -c "$CONFIG" -o "$ART/nuget" -nologo -v:q | grep -v '^\s*$' || true
+    ls -l "$ART/nuget"/*.nupkg
+}
+
+# Packs NormManaged, checks the package carries the assembly, its XML docs and the readme, then
+# builds and runs examples/csharp (a PackageReference to NormManaged) from a copy outside the
+# repository against a local source holding only the fresh package. A private packages folder
+# keeps a stale NormManaged out of the user's global cache; System.Numerics.Tensors resolves from
+# the global cache (fallback folder) or nuget.org.
+test_pack() {
+    local tmp; tmp=$(mktemp -d /tmp/normnative-nuget.XXXXXX)
+    trap 'rm -rf "$tmp"' RETURN
+    dotnet pack src/NormManaged/NormManaged.csproj -c "$CONFIG" -o "$tmp/feed" -nologo -v:q >/dev/null || return 1
+    local pkg; pkg=$(ls "$tmp"/feed/NormManaged.*.nupkg) || return 1
+    "$PY" - "$pkg" <<'PYEOF' || return 1
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = {"lib/net10.0/NormManaged.dll", "lib/net10.0/NormManaged.xml", "PACKAGE.md", "NormManaged.nuspec"}
+missing = need - names
+print(f"{sys.argv[1].rsplit('/', 1)[-1]}: {len(names)} entries" + (f", MISSING {sorted(missing)}" if missing else ", dll + XML docs + readme present"))
+sys.exit(1 if missing else 0)
+PYEOF
+    cp -r examples/csharp "$tmp/sample"
+    cat > "$tmp/sample/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources><clear /><add key="local" value="$tmp/feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="NormManaged" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+  <fallbackPackageFolders><add key="global" value="$HOME/.nuget/packages" /></fallbackPackageFolders>
+</configuration>
+XML
+    ( cd "$tmp/sample" && dotnet restore --packages "$tmp/packages" -nologo -v:q >/dev/null \
+        && dotnet run --no-restore -c Release -nologo -v:q )
 }
 
 # Installs into a temporary prefix and builds the C and C++ examples from a copy outside the
@@ -233,6 +274,8 @@ case "${1:-all}" in
     test-examples) test_examples ;;
     test-c) export NORMNATIVE_LIBRARY="$LIB"; for t in test_c test_c_threads test_c_rss test_c_valgrind; do run_suite "$t" $t; done ;;
     fuzz) cmd_fuzz ;;
+    pack) cmd_pack ;;
+    test-pack) test_pack ;;
     bench) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
