@@ -104,7 +104,9 @@ cc_test() { # source, output, extra flags...: compile a C test against the built
 
 test_c() {
     local out="$ART/tests/c"; mkdir -p "$out"
-    cc_test tests/c/test_c.c "$out/test_c" && "$out/test_c"
+    cc_test tests/c/test_c.c "$out/test_c" && "$out/test_c" || return 1
+    cc_test tests/c/test_first_call.c "$out/test_first_call" || return 1
+    local f; for f in vector matrix vector_dlpack matrix_dlpack; do "$out/test_first_call" $f || return 1; done
 }
 
 # pthreads stress: many threads x mixed calls, bit-identical to the serial results.
@@ -199,8 +201,14 @@ cmd_pack() {
 # keeps a stale NormManaged out of the user's global cache; System.Numerics.Tensors resolves from
 # the global cache (fallback folder) or nuget.org.
 test_pack() {
-    local tmp; tmp=$(mktemp -d /tmp/normnative-nuget.XXXXXX)
-    trap 'rm -rf "$tmp"' RETURN
+    local tmp rc; tmp=$(mktemp -d /tmp/normnative-nuget.XXXXXX)
+    test_pack_in "$tmp"; rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
+test_pack_in() {
+    local tmp=$1
     dotnet pack src/NormManaged/NormManaged.csproj -c "$CONFIG" -o "$tmp/feed" -nologo -v:q >/dev/null || return 1
     local pkg; pkg=$(ls "$tmp"/feed/NormManaged.*.nupkg) || return 1
     "$PY" - "$pkg" <<'PYEOF' || return 1
@@ -230,8 +238,14 @@ XML
 # Installs into a temporary prefix and builds the C and C++ examples from a copy outside the
 # repository, once through pkg-config and once through find_package(NormNative), then runs them.
 test_examples() {
-    local tmp; tmp=$(mktemp -d /tmp/normnative-examples.XXXXXX)
-    trap 'rm -rf "$tmp"' RETURN
+    local tmp rc; tmp=$(mktemp -d /tmp/normnative-examples.XXXXXX)
+    test_examples_in "$tmp"; rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
+test_examples_in() {
+    local tmp=$1
     cmd_install PREFIX="$tmp/prefix" >/dev/null
     cp -r examples "$tmp/src"
     (

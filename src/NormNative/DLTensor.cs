@@ -25,9 +25,11 @@ internal unsafe struct DLTensor
 
     /// <summary>Validates a DLTensor and describes it as an <see cref="NdView"/> with byte strides
     /// written into the caller's <paramref name="shape"/>/<paramref name="strides"/> scratch (64 each).</summary>
-    public static NdView ToView(DLTensor* t, string name, long* shape, long* strides)
+    public static NdView ToView(DLTensor* tensor, string name, long* shape, long* strides)
     {
-        if (t == null) throw new NormException(NormError.NullPointer, $"{name}: DLTensor is NULL");
+        if (tensor == null) throw new NormException(NormError.NullPointer, $"{name}: DLTensor is NULL");
+        DLTensor copy = *tensor;   // read the caller's struct once
+        DLTensor* t = &copy;
         if (t->DeviceType != DeviceCpu)
             throw new NormException(NormError.InvalidArgument, $"{name}: device.device_type {t->DeviceType} is not kDLCPU (1); only CPU memory is supported");
         if (t->NDim < 0 || t->NDim > NdView.MaxRank)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NormManaged;
 
@@ -54,60 +55,59 @@ internal static unsafe class Exports
         try { return Parallelism.MaxThreads; } catch { return 1; }
     }
 
+    // The four norm exports keep their own frames free of stack buffers: a method with a stack
+    // buffer gets a GS cookie, and when such an export is the very first call into the library
+    // the runtime initialises the cookie during the call, after the prologue saved the old value,
+    // so the epilogue's check fails fast. The buffers live in the NoInlining bodies below.
+
     [UnmanagedCallersOnly(EntryPoint = P + "vector_norm")]
     private static int VectorNorm(NativeArray* x, int* axes, int naxes, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        try
-        {
-            LastError.Clear();
-            NdView xv = NativeArray.ToView(x, "x");
-            NdView ov = NativeArray.ToView(output, "out");
-            return RunVector(xv, axes, naxes, ordKind, p, ov, fpEvents);
-        }
+        try { return VectorBody(x, null, axes, naxes, ordKind, p, output, fpEvents); }
         catch (Exception e) { return Fail(e); }
     }
 
     [UnmanagedCallersOnly(EntryPoint = P + "matrix_norm")]
     private static int MatrixNorm(NativeArray* x, int rowAxis, int colAxis, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        try
-        {
-            LastError.Clear();
-            NdView xv = NativeArray.ToView(x, "x");
-            NdView ov = NativeArray.ToView(output, "out");
-            return RunMatrix(xv, rowAxis, colAxis, ordKind, p, ov, fpEvents);
-        }
+        try { return MatrixBody(x, null, rowAxis, colAxis, ordKind, p, output, fpEvents); }
         catch (Exception e) { return Fail(e); }
     }
 
     [UnmanagedCallersOnly(EntryPoint = P + "vector_norm_dlpack")]
     private static int VectorNormDlpack(DLTensor* x, int* axes, int naxes, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        try
-        {
-            LastError.Clear();
-            long* shape = stackalloc long[NdView.MaxRank];
-            long* strides = stackalloc long[NdView.MaxRank];
-            NdView xv = DLTensor.ToView(x, "x", shape, strides);
-            NdView ov = NativeArray.ToView(output, "out");
-            return RunVector(xv, axes, naxes, ordKind, p, ov, fpEvents);
-        }
+        try { return VectorBody(null, x, axes, naxes, ordKind, p, output, fpEvents); }
         catch (Exception e) { return Fail(e); }
     }
 
     [UnmanagedCallersOnly(EntryPoint = P + "matrix_norm_dlpack")]
     private static int MatrixNormDlpack(DLTensor* x, int rowAxis, int colAxis, int ordKind, double p, NativeArray* output, uint* fpEvents)
     {
-        try
-        {
-            LastError.Clear();
-            long* shape = stackalloc long[NdView.MaxRank];
-            long* strides = stackalloc long[NdView.MaxRank];
-            NdView xv = DLTensor.ToView(x, "x", shape, strides);
-            NdView ov = NativeArray.ToView(output, "out");
-            return RunMatrix(xv, rowAxis, colAxis, ordKind, p, ov, fpEvents);
-        }
+        try { return MatrixBody(null, x, rowAxis, colAxis, ordKind, p, output, fpEvents); }
         catch (Exception e) { return Fail(e); }
+    }
+
+    /// <summary>x comes as a normnative_array (<paramref name="x"/>) or a DLTensor (<paramref name="t"/>).
+    /// Shapes and strides are copied into this frame before validation.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int VectorBody(NativeArray* x, DLTensor* t, int* axes, int naxes, int ordKind, double p, NativeArray* output, uint* fpEvents)
+    {
+        LastError.Clear();
+        long* buf = stackalloc long[4 * NdView.MaxRank];
+        NdView xv = t != null ? DLTensor.ToView(t, "x", buf, buf + NdView.MaxRank) : NativeArray.ToView(x, "x", buf, buf + NdView.MaxRank);
+        NdView ov = NativeArray.ToView(output, "out", buf + 2 * NdView.MaxRank, buf + 3 * NdView.MaxRank);
+        return RunVector(xv, axes, naxes, ordKind, p, ov, fpEvents);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int MatrixBody(NativeArray* x, DLTensor* t, int rowAxis, int colAxis, int ordKind, double p, NativeArray* output, uint* fpEvents)
+    {
+        LastError.Clear();
+        long* buf = stackalloc long[4 * NdView.MaxRank];
+        NdView xv = t != null ? DLTensor.ToView(t, "x", buf, buf + NdView.MaxRank) : NativeArray.ToView(x, "x", buf, buf + NdView.MaxRank);
+        NdView ov = NativeArray.ToView(output, "out", buf + 2 * NdView.MaxRank, buf + 3 * NdView.MaxRank);
+        return RunMatrix(xv, rowAxis, colAxis, ordKind, p, ov, fpEvents);
     }
 
     private static int RunVector(in NdView xv, int* axes, int naxes, int ordKind, double p, in NdView ov, uint* fpEvents)

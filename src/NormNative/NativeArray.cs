@@ -15,10 +15,22 @@ internal unsafe struct NativeArray
     public void* RangeBase;
     public long RangeLength;
 
-    /// <summary>Turns a C descriptor into a validated view; checks the declared byte range.</summary>
-    public static NdView ToView(NativeArray* a, string name)
+    /// <summary>Turns a C descriptor into a validated view; checks the declared byte range.
+    /// The descriptor, its shape and its strides are copied into library memory first
+    /// (<paramref name="shapeCopy"/>, <paramref name="stridesCopy"/>: 64 entries each), so what
+    /// is validated is exactly what the kernels use even if the caller changes the descriptor
+    /// concurrently.</summary>
+    public static NdView ToView(NativeArray* desc, string name, long* shapeCopy, long* stridesCopy)
     {
-        if (a == null) throw new NormException(NormError.NullPointer, $"{name}: descriptor is NULL");
+        if (desc == null) throw new NormException(NormError.NullPointer, $"{name}: descriptor is NULL");
+        NativeArray copy = *desc;
+        NativeArray* a = &copy;
+        if (a->NDim >= 0 && a->NDim <= NdView.MaxRank && a->Shape != null && a->Strides != null)
+        {
+            for (int i = 0; i < a->NDim; i++) { shapeCopy[i] = a->Shape[i]; stridesCopy[i] = a->Strides[i]; }
+            a->Shape = shapeCopy;
+            a->Strides = stridesCopy;
+        }
         if (a->NDim < 0 || a->NDim > NdView.MaxRank)
             throw new NormException(NormError.InvalidArgument, $"{name}: ndim {a->NDim} is outside [0, {NdView.MaxRank}]");
         if (a->NDim > 0 && (a->Shape == null || a->Strides == null))
