@@ -2,8 +2,11 @@
  * normnative.h — the C ABI of libnormnative, vector and matrix norms with numpy.linalg.norm
  * semantics, computed accurately and without spurious overflow or underflow.
  *
- * This header is the specification: a function, type or constant that does not appear here is
- * not part of the published ABI.
+ * This header is the specification: a function, type or constant that does not appear here (or
+ * in normnative_dlpack.h, the DLPack entry points) is not part of the published ABI.
+ * normnative.hpp is a header-only C++20 layer over it (std::span in, exceptions out).
+ * Installed by `./build.sh install PREFIX=...` with normnative.pc (pkg-config) and a CMake
+ * package: find_package(NormNative) gives the target NormNative::normnative.
  *
  * Conventions
  *   - Every fallible function returns an int32_t status: NORMNATIVE_OK (0) or a negative
