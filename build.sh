@@ -109,6 +109,12 @@ test_c() {
     local f; for f in vector matrix vector_dlpack matrix_dlpack; do "$out/test_first_call" $f || return 1; done
 }
 
+test_cpp() {
+    local out="$ART/tests/cpp"; mkdir -p "$out"
+    g++ -std=c++20 -Wall -Wextra -Werror -O1 -I "$ART/include" tests/cpp/test_hpp.cpp -L "$NATIVE_DIR" -lnormnative \
+        -Wl,-rpath,"$NATIVE_DIR" -o "$out/test_hpp" && "$out/test_hpp"
+}
+
 # pthreads stress: many threads x mixed calls, bit-identical to the serial results.
 test_c_threads() {
     local out="$ART/tests/c"; mkdir -p "$out"
@@ -154,6 +160,7 @@ cmd_test() {
     run_suite "xunit NormManaged.Tests" dotnet test tests/NormManaged.Tests -c "$CONFIG" --no-build -nologo -v:q
     run_suite "xunit NormNative.Tests" dotnet test tests/NormNative.Tests -c "$CONFIG" --no-build -nologo -v:q
     run_suite "C tests" test_c
+    run_suite "C++ header (normnative.hpp)" test_cpp
     run_suite "C pthreads stress" test_c_threads
     run_suite "C leak check: RSS over 1e6 calls" test_c_rss
     run_suite "C leak check: valgrind" test_c_valgrind
@@ -286,7 +293,7 @@ case "${1:-all}" in
     clean) cmd_clean ;;
     install) shift; cmd_install "$@" ;;
     test-examples) test_examples ;;
-    test-c) export NORMNATIVE_LIBRARY="$LIB"; for t in test_c test_c_threads test_c_rss test_c_valgrind; do run_suite "$t" $t; done ;;
+    test-c) export NORMNATIVE_LIBRARY="$LIB"; for t in test_c test_cpp test_c_threads test_c_rss test_c_valgrind; do run_suite "$t" $t; done ;;
     fuzz) cmd_fuzz ;;
     pack) cmd_pack ;;
     test-pack) test_pack ;;

@@ -24,7 +24,7 @@ int main() {
     double r = 0;
     normnative::view x{&v[2], shape, strides, NORMNATIVE_FLOAT64};
     normnative::view out{&r, {}, {}, NORMNATIVE_FLOAT64};
-    normnative::vector_norm(x, {}, normnative::ord{}, out);
+    normnative::vector_norm(x, normnative::ord{}, out);
     std::printf("strided [12, 3]: %.17g\n", r);
 
     bool threw = false;

@@ -117,13 +117,21 @@ result_t<T> matrix_norm(std::span<const T> x, int64_t rows, int64_t cols, ord o 
     return r;
 }
 
-/** Vector norm of a strided view over `axes` (empty span = all axes) into `out`. Returns the
- *  NORMNATIVE_FP_* events. Throws normnative::error. */
+/** Vector norm of a strided view over exactly `axes` (negative counts from the end; an empty
+ *  span reduces nothing, like numpy's axis=()) into `out`. Returns the NORMNATIVE_FP_* events.
+ *  Throws normnative::error. */
 inline uint32_t vector_norm(const view& x, std::span<const int32_t> axes, ord o, const view& out) {
     normnative_array xa = x.c(), oa = out.c();
     uint32_t ev = 0;
-    check(normnative_vector_norm(&xa, axes.empty() ? nullptr : axes.data(),
-                                 axes.empty() ? NORMNATIVE_ALL_AXES : static_cast<int32_t>(axes.size()), o.kind, o.p, &oa, &ev));
+    check(normnative_vector_norm(&xa, axes.data(), static_cast<int32_t>(axes.size()), o.kind, o.p, &oa, &ev));
+    return ev;
+}
+
+/** Vector norm of a strided view over all its axes into `out` (a 0-d view, or all extents 1). */
+inline uint32_t vector_norm(const view& x, ord o, const view& out) {
+    normnative_array xa = x.c(), oa = out.c();
+    uint32_t ev = 0;
+    check(normnative_vector_norm(&xa, nullptr, NORMNATIVE_ALL_AXES, o.kind, o.p, &oa, &ev));
     return ev;
 }
 
