@@ -7,15 +7,18 @@
 #   ./build.sh test       build, then run every test suite (xunit, C, Python); exit non-zero on failure
 #   ./build.sh demo       python3 -m normnative: NormNative next to NumPy on generated data
 #   ./build.sh bench      benchmarks (BENCH_QUICK=1 for the quick mode)
-#   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600; FUZZ_SEED to replay)
+#   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600; FUZZ_SEED = first seed);
+#                         replay a failing seed: python3 tests/fuzz/run_fuzz.py --replay SEED
 #   ./build.sh install PREFIX=/usr/local   library, headers, normnative.pc, CMake package
 #   ./build.sh pack       NuGet package of NormManaged into artifacts/nuget
 #   ./build.sh clean      remove build outputs
+#   ./build.sh test-c | test-examples | test-pack    one group of the test suites
 #
 # Environment:
 #   PYTHON            Python to use (default /usr/bin/python3, Debian's, which sees python3-numpy)
 #   NORMNATIVE_ISA    NativeAOT instruction set (default: x86-64-v4 with AVX-512, else x86-64-v3, else baseline)
 #   CONFIG            Release (default) or Debug
+#   FUZZ_TEST_SECONDS budget of the bounded fuzz inside ./build.sh test (default 30)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -298,6 +301,6 @@ case "${1:-all}" in
     pack) cmd_pack ;;
     test-pack) test_pack ;;
     bench) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
-    -h|--help|help) sed -n '2,20p' "$0" ;;
+    -h|--help|help) sed -n '2,24p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac
