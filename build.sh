@@ -301,6 +301,6 @@ case "${1:-all}" in
     pack) cmd_pack ;;
     test-pack) test_pack ;;
     bench) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
-    -h|--help|help) sed -n '2,24p' "$0" ;;
+    -h|--help|help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac
