@@ -203,7 +203,7 @@ NORMNATIVE_API int32_t normnative_matrix_norm(const normnative_array* x, int32_t
 
 /* ---- Threads ------------------------------------------------------------------------------- */
 
-/** Sets the number of threads large reductions may use (>= 1; 0 restores the default, the
+/** Sets the number of threads large reductions may use (n >= 1; n <= 0 restores the default, the
  *  number of processors). Returns the previous setting. Never fails. */
 NORMNATIVE_API int32_t normnative_set_num_threads(int32_t n);
 /** Current thread limit. Never fails. */
