@@ -28,6 +28,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", 0)) or int(time.time()) % 100000 * 1000)
     ap.add_argument("--examples", type=int, default=400, help="cases per worker (per seed)")
     ap.add_argument("--replay", type=int, default=None)
+    ap.add_argument("--worker-timeout", type=float, default=300.0, help="seconds before a worker counts as hung")
     a = ap.parse_args()
     py = sys.executable
     if a.replay is not None:
@@ -40,13 +41,15 @@ def main() -> int:
           f"{os.environ.get('NORMNATIVE_LIBRARY', '(default)')}", flush=True)
     while time.monotonic() < deadline:
         last = tmp / f"last-{seed}.json"
-        left = max(30.0, deadline - time.monotonic() + 120)
+        left = a.worker_timeout  # a worker takes seconds; one that hangs is a failure, not a stall
         try:
             p = subprocess.run([py, str(WORKER), "--seed", str(seed), "--examples", str(a.examples), "--last-case", str(last)],
                                capture_output=True, text=True, timeout=left)
             rc, out, err = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
-            rc, out, err = "timeout", e.stdout or "", e.stderr or ""
+            rc = f"timeout after {a.worker_timeout:.0f} s"
+            out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
         workers += 1
         lines = [l for l in (out or "").splitlines() if l.startswith("{")]
         if rc == 0 and lines:
