@@ -8,7 +8,7 @@
 """
 from ._lib import NormNativeError
 from ._lib import get_num_threads, set_num_threads
-from ._norm import norm
+from ._norm import matrix_norm, norm, vector_norm
 
 __version__ = "0.1.0"
-__all__ = ["norm", "NormNativeError", "set_num_threads", "get_num_threads", "__version__"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "NormNativeError", "set_num_threads", "get_num_threads", "__version__"]
