@@ -7,6 +7,7 @@
 #   ./build.sh test       build, then run every test suite (xunit, C, Python); exit non-zero on failure
 #   ./build.sh demo       python3 -m normnative: NormNative next to NumPy on generated data
 #   ./build.sh bench      benchmarks (BENCH_QUICK=1 for the quick mode)
+#   ./build.sh wheel      the Python wheel (py3-none-linux_x86_64, carries libnormnative.so) into artifacts/python/
 #   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600)
 #   ./build.sh clean      remove build outputs
 #
@@ -112,6 +113,26 @@ cmd_test() {
     echo "all test suites passed"
 }
 
+cmd_wheel() {
+    cmd_build
+    banner "Python wheel"
+    mkdir -p "$ART/python"
+    rm -f "$ART/python"/normnative-*.whl
+    "$PY" -m pip wheel "$ROOT/bindings/python" --no-build-isolation --no-deps --no-index -q -w "$ART/python"
+    rm -rf "$ROOT/bindings/python/build" "$ROOT/bindings/python"/*.egg-info
+    ls -l "$ART/python"/normnative-*.whl
+}
+
+# Python benchmark (bench/python): NormNative vs NumPy/SciPy in one process, writes bench/results/python.md
+# and a PNG. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for this command only, so NumPy runs its
+# native OpenBLAS kernel.
+cmd_bench_python() {
+    local out="$ART/bench"; mkdir -p "$out"
+    gcc -O2 -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+        "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
+}
+
 cmd_clean() {
     rm -rf "$ART" "$PYPKG/_lib"
     find . -type d \( -name bin -o -name obj -o -name __pycache__ \) -prune -exec rm -rf {} +
@@ -124,6 +145,8 @@ case "${1:-all}" in
     test) cmd_setup; cmd_test ;;
     demo) cmd_demo ;;
     clean) cmd_clean ;;
+    wheel) cmd_setup; cmd_wheel ;;
+    bench) cmd_setup; cmd_build; cmd_bench_python ;;
     bench|fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
