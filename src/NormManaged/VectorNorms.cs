@@ -25,44 +25,35 @@ public static unsafe class VectorNorms
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
-        if (ord.P != 2.0)
-            throw new NormException(NormError.BadOrd, $"ord: p = {ord.P} is not implemented yet");
-        return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
+        double p = ord.P;
+        if (double.IsNegativeInfinity(p) && plan.InnerCount == 0 && plan.OuterCount > 0)
+            throw new NormException(NormError.EmptyReduction, "zero-size array to reduction operation minimum which has no identity");
+        bool extended = x.DType is DType.LongDouble or DType.CLongDouble;
+        if (p == 2.0 && !extended)
+            return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
+        return General(plan, x.Data, x.DType, p, output.Data, output.DType);
+    }
+
+    private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+            ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
+        return ev;
     }
 
     private static FpEvents TwoNorm(ReductionPlan plan, byte* x, DType t, byte* o, DType ot)
     {
         var ev = FpEvents.None;
-        ForEachOuter(plan, x, o, (xp, op) =>
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
         {
             ScaledSum s = SumOfSquares(plan, xp, t);
             SumSquares.Sqrt(s, out double r, out double c, out int k);
             ev |= ResultWriter.Store(ot, op, r, c, k);
-        });
-        return ev;
-    }
-
-    private delegate void OuterBody(byte* xp, byte* op);
-
-    /// <summary>Calls <paramref name="body"/> for every kept position, in C order of the kept axes.</summary>
-    private static void ForEachOuter(ReductionPlan plan, byte* x, byte* o, OuterBody body)
-    {
-        if (plan.OuterCount == 0) return;
-        int d = plan.OuterShape.Length;
-        var idx = new long[d];
-        byte* xp = x, op = o;
-        for (long n = 0; n < plan.OuterCount; n++)
-        {
-            body(xp, op);
-            for (int a = d - 1; a >= 0; a--)
-            {
-                idx[a]++;
-                xp += plan.OuterInStrides[a]; op += plan.OuterOutStrides[a];
-                if (idx[a] < plan.OuterShape[a]) break;
-                xp -= plan.OuterInStrides[a] * plan.OuterShape[a]; op -= plan.OuterOutStrides[a] * plan.OuterShape[a];
-                idx[a] = 0;
-            }
         }
+        return ev;
     }
 
     /// <summary>Σ|x|² over the reduced axes at one kept position, in fixed blocks of the canonical walk.</summary>

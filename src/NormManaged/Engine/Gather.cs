@@ -90,3 +90,47 @@ internal unsafe struct InnerWalker
         return true;
     }
 }
+
+/// <summary>Visits every kept (output) position in C order of the kept axes, giving the input and
+/// output addresses; allocation-free for ranks ≤ 8.</summary>
+internal unsafe struct OuterIterator
+{
+    private readonly ReductionPlan _plan;
+    private fixed long _idx[8];
+    private long[]? _bigIdx;
+    private long _remaining;
+    private byte* _xp, _op;
+    private bool _started;
+
+    public OuterIterator(ReductionPlan plan, byte* x, byte* o)
+    {
+        _plan = plan;
+        _remaining = plan.OuterCount;
+        _xp = x; _op = o;
+        _started = false;
+        _bigIdx = plan.OuterShape.Length > 8 ? new long[plan.OuterShape.Length] : null;
+    }
+
+    public bool Next(out byte* xp, out byte* op)
+    {
+        xp = null; op = null;
+        if (_remaining <= 0) return false;
+        if (_started)
+        {
+            var shape = _plan.OuterShape;
+            for (int a = shape.Length - 1; a >= 0; a--)
+            {
+                ref long ix = ref (_bigIdx != null ? ref _bigIdx[a] : ref _idx[a]);
+                ix++;
+                _xp += _plan.OuterInStrides[a]; _op += _plan.OuterOutStrides[a];
+                if (ix < shape[a]) break;
+                _xp -= _plan.OuterInStrides[a] * shape[a]; _op -= _plan.OuterOutStrides[a] * shape[a];
+                ix = 0;
+            }
+        }
+        _started = true;
+        _remaining--;
+        xp = _xp; op = _op;
+        return true;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using NormManaged.Engine;
+using NormManaged.Kernels;
+
+namespace NormManaged.Matrix;
+
+/// <summary>Which function of the singular values a norm takes.</summary>
+internal enum SvdOrd { Max, Min, Sum }
+
+/// <summary>Matrix norms of order 2 (σ_max), −2 (σ_min) and nuclear (Σσ) for every matrix of a
+/// batch. Each matrix is widened to float64 (complex: the real 2m×2n embedding
+/// [[Re, −Im], [Im, Re]], whose singular values are those of the matrix, each twice), oriented
+/// so that it has at least as many rows as columns, scaled by a power of two so that its largest
+/// entry lies in [1, 2), and handed to <see cref="SvdKernel"/>; 2×2 real matrices use closed
+/// forms and 1×n / n×1 matrices the exact vector 2-norm. The result is rounded once to the
+/// result dtype.</summary>
+internal static unsafe class SvdNorms
+{
+    /// <summary>Runs the reduction for every matrix of <paramref name="b"/>.</summary>
+    public static FpEvents Run(MatrixBatch b, SvdOrd ord)
+    {
+        if (b.T is DType.Float16 or DType.LongDouble or DType.CLongDouble)
+            throw new NormException(NormError.BadDType,
+                $"array type {(b.T switch { DType.Float16 => "float16", DType.LongDouble => "float128", _ => "complex256" })} is unsupported in linalg");
+        if (b.Count == 0) return FpEvents.None;
+        long m = b.M, n = b.N;
+        if (m == 0 || n == 0)
+        {
+            if (ord == SvdOrd.Min)
+                throw new NormException(NormError.EmptyReduction,
+                    "zero-size array to reduction operation minimum which has no identity");
+            int ev0 = 0;
+            b.ForRange(0, b.Count, (_, _, op) => ev0 |= (int)ResultWriter.Store(b.OT, (byte*)op, 0, 0, 0));
+            return (FpEvents)ev0;
+        }
+        bool complex = DTypes.IsComplex(b.T);
+        long rows = Math.Max(m, n), cols = Math.Min(m, n);
+        long er = complex ? 2 * rows : rows, ec = complex ? 2 * cols : cols;
+        if (er * ec > int.MaxValue / 2 || er > 1 << 26)
+            throw new NormException(NormError.InvalidArgument, "matrix too large for the singular value kernel");
+        int evBits = 0, nanSeen = 0;
+        double work = (double)er * ec * Math.Min(ec, 64) * 8;
+        b.Run(work, (start, end) =>
+        {
+            int ev = 0;
+            bool nan = false;
+            if (!complex && m == 2 && n == 2)
+                TwoByTwoRange(b, ord, start, end, ref ev, ref nan);
+            else
+                GeneralRange(b, ord, complex, (int)er, (int)ec, start, end, ref ev, ref nan);
+            Interlocked.Or(ref evBits, ev);
+            if (nan) Volatile.Write(ref nanSeen, 1);
+        });
+        if (nanSeen != 0) throw new NormException(NormError.NoConvergence, "SVD did not converge");
+        return (FpEvents)evBits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Read(DType t, byte* p) => t switch
+    {
+        DType.Float64 => Unsafe.ReadUnaligned<double>(p),
+        DType.Float32 => Unsafe.ReadUnaligned<float>(p),
+        DType.Bool => *p != 0 ? 1.0 : 0.0,
+        DType.Int8 => *(sbyte*)p,
+        DType.UInt8 => *p,
+        DType.Int16 => Unsafe.ReadUnaligned<short>(p),
+        DType.UInt16 => Unsafe.ReadUnaligned<ushort>(p),
+        DType.Int32 => Unsafe.ReadUnaligned<int>(p),
+        DType.UInt32 => Unsafe.ReadUnaligned<uint>(p),
+        DType.Int64 => Unsafe.ReadUnaligned<long>(p),
+        DType.UInt64 => Unsafe.ReadUnaligned<ulong>(p),
+        _ => throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)}"),
+    };
+
+    /// <summary>Closed forms for a stack of real 2×2 matrices: no buffers, no per-matrix calls
+    /// beyond the result store.</summary>
+    private static void TwoByTwoRange(MatrixBatch b, SvdOrd ord, long start, long end, ref int evOut, ref bool nanOut)
+    {
+        int ev = 0;
+        bool nan = false;
+        DType t = b.T;
+        long rs = b.Rs, cs = b.Cs;
+        b.ForRange(start, end, (_, xpn, op) =>
+        {
+            byte* xp = (byte*)xpn;
+            double a = Read(t, xp), bb = Read(t, xp + cs), c = Read(t, xp + rs), d = Read(t, xp + rs + cs);
+            double mx = Math.Max(Math.Max(Math.Abs(a), Math.Abs(bb)), Math.Max(Math.Abs(c), Math.Abs(d)));
+            double r;
+            int k = 0;
+            if (double.IsNaN(mx) || double.IsNaN(a + bb + c + d)) { nan = true; r = double.NaN; }
+            else if (double.IsInfinity(mx)) r = double.NaN;
+            else if (mx == 0) r = 0;
+            else
+            {
+                int e = Math.ILogB(mx);
+                k = e;
+                if (e > -1000 && e < 1000)
+                {
+                    double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);
+                    a *= f; bb *= f; c *= f; d *= f;
+                }
+                else { a = Math.ScaleB(a, -e); bb = Math.ScaleB(bb, -e); c = Math.ScaleB(c, -e); d = Math.ScaleB(d, -e); }
+                if (ord == SvdOrd.Sum) r = SvdKernel.TwoByTwoNuclear(a, bb, c, d);
+                else
+                {
+                    SvdKernel.TwoByTwo(a, bb, c, d, out double smax, out double smin);
+                    r = ord == SvdOrd.Max ? smax : smin;
+                }
+            }
+            ev |= (int)ResultWriter.Store(b.OT, (byte*)op, r, 0, k);
+        });
+        evOut |= ev;
+        nanOut |= nan;
+    }
+
+    private static void GeneralRange(MatrixBatch b, SvdOrd ord, bool complex, int er, int ec, long start, long end, ref int evOut, ref bool nanOut)
+    {
+        int ev = 0;
+        bool nan = false;
+        long m = b.M, n = b.N;
+        bool transpose = m < n;
+        int rows = (int)Math.Max(m, n), cols = (int)Math.Min(m, n);
+        // element strides of the oriented matrix (rows ≥ cols)
+        long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
+        var aArr = new double[(long)er * ec];
+        var sArr = new double[ec];
+        var wArr = new double[SvdKernel.WorkSize(er, ec)];
+        var colArr = new double[2 * rows];
+        DType t = b.T;
+        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
+        {
+            double* pa = a, ps = s, pw = w, pc = col;
+            b.ForRange(start, end, (_, xpn, op) =>
+            {
+                byte* xp = (byte*)xpn;
+                // widen, column by column, into the column-major (embedded) matrix
+                double mx = 0;
+                bool hasNaN = false;
+                for (int j = 0; j < cols; j++)
+                {
+                    Gather.Run(t, xp + j * ocs, ors, rows, pc);
+                    if (!complex)
+                    {
+                        double* dst = pa + (long)j * er;
+                        for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
+                    }
+                    else
+                    {
+                        double* c1 = pa + (long)j * er, c2 = pa + (long)(cols + j) * er;
+                        for (int i = 0; i < rows; i++)
+                        {
+                            double re = pc[2 * i], im = pc[2 * i + 1];
+                            c1[i] = re; c1[rows + i] = im;
+                            c2[i] = -im; c2[rows + i] = re;
+                            mx = Math.Max(mx, Math.Max(Math.Abs(re), Math.Abs(im)));
+                            hasNaN |= double.IsNaN(re) || double.IsNaN(im);
+                        }
+                    }
+                }
+                double r, lo = 0;
+                int k = 0;
+                if (hasNaN) { nan = true; r = double.NaN; }
+                else if (double.IsInfinity(mx)) r = double.NaN;
+                else if (mx == 0) r = 0;
+                else
+                {
+                    int e = Math.ILogB(mx);
+                    k = e;
+                    long total = (long)er * ec;
+                    if (e != 0)
+                    {
+                        if (e > -1000 && e < 1000)
+                        {
+                            double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);
+                            for (long i = 0; i < total; i++) pa[i] *= f;
+                        }
+                        else for (long i = 0; i < total; i++) pa[i] = Math.ScaleB(pa[i], -e);
+                    }
+                    if (cols == 1)
+                    {
+                        // one singular value: the vector 2-norm (of the complex column when complex)
+                        r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
+                    }
+                    else
+                    {
+                        SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                        r = Reduce(ps, ec, ord, complex, out lo);
+                    }
+                }
+                ev |= (int)ResultWriter.Store(b.OT, (byte*)op, r, lo, k);
+            });
+        }
+        evOut |= ev;
+        nanOut |= nan;
+    }
+
+    /// <summary>max, min or double-double sum of the singular values (halved for the complex
+    /// embedding, whose values come in pairs).</summary>
+    private static double Reduce(double* s, int n, SvdOrd ord, bool complex, out double lo)
+    {
+        lo = 0;
+        switch (ord)
+        {
+            case SvdOrd.Max: { double r = s[0]; for (int i = 1; i < n; i++) r = Math.Max(r, s[i]); return r; }
+            case SvdOrd.Min: { double r = s[0]; for (int i = 1; i < n; i++) r = Math.Min(r, s[i]); return r; }
+            default:
+            {
+                double hi = 0;
+                for (int i = 0; i < n; i++) DD.Add(ref hi, ref lo, s[i], 0);
+                if (complex) { hi *= 0.5; lo *= 0.5; }
+                return hi;
+            }
+        }
+    }
+}

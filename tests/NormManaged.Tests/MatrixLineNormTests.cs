@@ -1,0 +1,166 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Xunit;
+using static NormManaged.Tests.MatrixTestUtil;
+
+namespace NormManaged.Tests;
+
+/// <summary>Matrix norms of order ±1, ±∞ and Frobenius against exact big-integer references.</summary>
+public class MatrixLineNormTests
+{
+    private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };
+
+    /// <summary>The correctly rounded reference: exact line sums, then max/min.</summary>
+    private static double Reference(Func<int, int, double> a, int m, int n, Ord ord)
+    {
+        bool cols = Math.Abs(ord.P) == 1;
+        int lines = cols ? n : m, len = cols ? m : n;
+        var sums = Enumerable.Range(0, lines).Select(l => ExactAbsSum(Enumerable.Range(0, len).Select(k => cols ? a(k, l) : a(l, k)))).ToArray();
+        return ord.P > 0 ? sums.Max() : sums.Min();
+    }
+
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (var (m, n) in new[] { (1, 1), (3, 4), (4, 3), (17, 5), (5, 17), (1, 700), (700, 1), (33, 600), (600, 33) })
+            foreach (int layout in new[] { 0, 1, 2 })
+                yield return new object[] { m, n, layout };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CorrectlyRoundedForEveryLayout(int m, int n, int layout)
+    {
+        // layout 0: C order; 1: Fortran order (the other walk); 2: both axes reversed and spaced
+        var rng = new Random(m * 1000 + n * 10 + layout);
+        var data = Enumerable.Range(0, 2 * m * n + 3).Select(_ => Gaussian(rng) * Math.Pow(10, rng.Next(-20, 20))).ToArray();
+        long rs = layout switch { 0 => n, 1 => 1, _ => -2L * n };
+        long cs = layout switch { 0 => 1, 1 => m, _ => -2 };
+        long off = layout == 2 ? 2L * m * n - 2 : 0;
+        double At(int i, int j) => data[off + i * rs + j * cs];
+        foreach (var o in LineOrds)
+        {
+            double got = Batch(data, new long[] { m, n }, new long[] { rs, cs }, off, 0, 1, o)[0];
+            Assert.Equal(Reference(At, m, n, o), got);
+        }
+    }
+
+    [Fact]
+    public void CancellationProneSumsAreExact()
+    {
+        // 1 + many tiny values that a plain float64 sum drops entirely
+        int m = 5000;
+        var col = new double[m];
+        col[0] = 1;
+        for (int i = 1; i < m; i++) col[i] = Math.ScaleB(1, -60) * (1 + i % 7);
+        var want = ExactAbsSum(col);
+        Assert.Equal(want, Batch(col, new long[] { m, 1 }, null, 0, 0, 1, Ord.Of(1))[0]);
+        Assert.Equal(want, Batch(col, new long[] { 1, m }, null, 0, 0, 1, Inf)[0]);
+        Assert.NotEqual(1.0, want);
+    }
+
+    [Fact]
+    public void NarrowTypesRoundOnce()
+    {
+        var rng = new Random(4);
+        int m = 40, n = 9;
+        var h = Enumerable.Range(0, m * n).Select(_ => (Half)(Gaussian(rng) * 100)).ToArray();
+        var f = Enumerable.Range(0, m * n).Select(_ => (float)(Gaussian(rng) * 1e10)).ToArray();
+        foreach (var o in LineOrds)
+        {
+            // sums of halves/floats are exact in double here, so one rounding of the exact value is the reference
+            double refH = Reference((i, j) => (double)h[i * n + j], m, n, o);
+            var gotH = Run(MemoryMarshal.AsBytes(h.AsSpan()).ToArray(), DType.Float16, new long[] { m, n }, new long[] { 2 * n, 2 }, 0, 0, 1, o);
+            Assert.Equal((double)(Half)refH, gotH[0]);
+            double refF = Reference((i, j) => f[i * n + j], m, n, o);
+            var gotF = Run(MemoryMarshal.AsBytes(f.AsSpan()).ToArray(), DType.Float32, new long[] { m, n }, new long[] { 4 * n, 4 }, 0, 0, 1, o);
+            Assert.Equal((double)(float)refF, gotF[0]);
+            var ints = Enumerable.Range(0, m * n).Select(_ => (long)rng.Next(int.MinValue, int.MaxValue) << 20).ToArray();
+            var gotI = Run(MemoryMarshal.AsBytes(ints.AsSpan()).ToArray(), DType.Int64, new long[] { m, n }, new long[] { 8 * n, 8 }, 0, 0, 1, o);
+            Assert.Equal(Reference((i, j) => ints[i * n + j], m, n, o), gotI[0]);
+        }
+        // float16 results beyond 65504 overflow with the event
+        var big = Enumerable.Repeat((Half)60000, 4).ToArray();
+        var r = Run(MemoryMarshal.AsBytes(big.AsSpan()).ToArray(), DType.Float16, new long[] { 2, 2 }, new long[] { 4, 2 }, 0, 0, 1, Ord.Of(1), out var ev);
+        Assert.True(double.IsPositiveInfinity(r[0]));
+        Assert.Equal(FpEvents.Overflow, ev);
+    }
+
+    [Fact]
+    public void ComplexMagnitudes()
+    {
+        var rng = new Random(8);
+        int m = 13, n = 6;
+        var z = Enumerable.Range(0, m * n).Select(_ => new Complex(Gaussian(rng), Gaussian(rng))).ToArray();
+        foreach (var o in LineOrds)
+        {
+            bool cols = Math.Abs(o.P) == 1;
+            var sums = Enumerable.Range(0, cols ? n : m).Select(l => Enumerable.Range(0, cols ? m : n).Sum(k => Complex.Abs(cols ? z[k * n + l] : z[l * n + k]))).ToArray();
+            double want = o.P > 0 ? sums.Max() : sums.Min();
+            Assert.True(RelErr(Norm(z, m, n, o), want) < 1e-15);
+        }
+        // |3e300 + 4e300 i| = 5e300 without overflow
+        Assert.Equal(5e300, Norm(new[] { new Complex(3e300, 4e300) }, 1, 1, Ord.Of(1)), 1e286);
+        Assert.Equal(5e-300, Norm(new[] { new Complex(3e-300, 4e-300) }, 1, 1, Inf), 1e-314);
+    }
+
+    [Fact]
+    public void NaNAndInfinity()
+    {
+        var a = new[] { 1.0, double.PositiveInfinity, 3, 4 };
+        Assert.Equal(double.PositiveInfinity, Norm(a, 2, 2, Ord.Of(1)));
+        Assert.Equal(4.0, Norm(a, 2, 2, Ord.Of(-1)));
+        Assert.Equal(double.PositiveInfinity, Norm(a, 2, 2, Inf));
+        Assert.Equal(7.0, Norm(a, 2, 2, NegInf));
+        var b = new[] { 1.0, double.NaN, 3, 4, double.PositiveInfinity, 6 };
+        foreach (var o in LineOrds) Assert.True(double.IsNaN(Norm(b, 2, 3, o)));
+        // overflow of a finite sum gives +inf
+        Assert.Equal(double.PositiveInfinity, Norm(new[] { double.MaxValue, double.MaxValue }, 1, 2, Inf));
+    }
+
+    [Fact]
+    public void EmptyMatricesFollowMaxMinRule()
+    {
+        // ord 1: columns are the lines. (0, 3): three columns summing to 0; (3, 0): no columns.
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 0, 3, Ord.Of(1)));
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 0, 3, Ord.Of(-1)));
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 3, 0, Ord.Of(1)));
+        Assert.Equal(NormError.EmptyReduction, Assert.Throws<NormException>(() => Norm(Array.Empty<double>(), 3, 0, Ord.Of(-1))).Error);
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 3, 0, Inf));
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 3, 0, NegInf));
+        Assert.Equal(0.0, Norm(Array.Empty<double>(), 0, 3, Inf));
+        Assert.Equal(NormError.EmptyReduction, Assert.Throws<NormException>(() => Norm(Array.Empty<double>(), 0, 3, NegInf)).Error);
+    }
+
+    [Fact]
+    public void StacksAndBadOrds()
+    {
+        var rng = new Random(12);
+        long[] shape = { 3, 4, 5, 2 };
+        var data = Enumerable.Range(0, 120).Select(_ => Gaussian(rng)).ToArray();
+        var st = CStrides(shape);
+        foreach (var o in LineOrds)
+        {
+            // rows on axis 3, columns on axis 1; kept axes 0 and 2
+            var got = Batch(data, shape, null, 0, 3, 1, o);
+            for (int b0 = 0; b0 < 3; b0++)
+                for (int b2 = 0; b2 < 5; b2++)
+                    Assert.Equal(Reference((i, j) => data[b0 * st[0] + j * st[1] + b2 * st[2] + i * st[3]], 2, 4, o), got[b0 * 5 + b2]);
+        }
+        foreach (var o in new[] { Ord.Of(3), Ord.Of(0), Ord.Of(double.NaN), Ord.Of(0.5) })
+            Assert.Equal(NormError.BadOrd, Assert.Throws<NormException>(() => Norm(new double[4], 2, 2, o)).Error);
+        // Frobenius = the 2-norm of all entries, correctly rounded
+        Assert.Equal(ExactReference.Norm2(data.Take(20)), Norm(data.Take(20).ToArray(), 4, 5, Ord.Fro));
+        // determinism across thread counts on a large stack
+        var big = Enumerable.Range(0, 2000 * 30).Select(_ => Gaussian(rng)).ToArray();
+        foreach (var o in LineOrds)
+        {
+            int prev = Parallelism.SetMaxThreads(1);
+            double[] one;
+            try { one = Batch(big, new long[] { 2000, 5, 6 }, null, 0, 2, 1, o); }
+            finally { Parallelism.SetMaxThreads(prev); }
+            prev = Parallelism.SetMaxThreads(3);
+            try { Assert.Equal(one, Batch(big, new long[] { 2000, 5, 6 }, null, 0, 2, 1, o)); }
+            finally { Parallelism.SetMaxThreads(prev); }
+        }
+    }
+}
