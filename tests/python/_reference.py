@@ -81,6 +81,8 @@ def ulp_error(got, exact, dtype):
         if e == 0:
             return 0.0 if g == 0 else math.inf
         fi = np.finfo(dtype)
+        if abs(e) >= mpmath.mpf(float(fi.max)) * (1 + mpmath.mpf(2) ** -(int(fi.nmant) + 2)):
+            return 0.0 if mpmath.isinf(g) else math.inf  # the exact value rounds to inf
         ex = max(int(mpmath.floor(mpmath.log(abs(e), 2))), int(fi.minexp))
         ulp = mpmath.mpf(2) ** (ex - int(fi.nmant))
         return float(abs(g - e) / ulp)

@@ -210,7 +210,17 @@ def _report_vector(events: int, p: float, scalar: bool) -> None:
     if events & _lib.FP_SCALAR_POWER:
         _fp_error("divide", "scalar power" if scalar else ("reciprocal" if p == -1 else "power"))
     if events & _lib.FP_OVERFLOW:
-        _fp_error("over", "multiply" if p == 2 else ("reduce" if p in (0, 1) else "power"))
+        # the exact norm exceeds the result dtype: for p in (0, 1) only numpy's final power can
+        # overflow; for p > 1 its elementwise power does (or, rarely, the sum)
+        if p == 2:
+            where = "multiply"
+        elif p in (0, 1):
+            where = "reduce"
+        elif 0 < p < 1:
+            where = "scalar power" if scalar else "power"
+        else:
+            where = "power"
+        _fp_error("over", where)
 
 
 def _report_matrix(events: int, kind: int, p: float, code: int) -> None:
