@@ -77,6 +77,73 @@ internal static unsafe class ExportsPython
         }
     }
 
+    /// <summary>Vector norm over the axes in <paramref name="reduceMask"/> of the array object
+    /// <paramref name="xObj"/> into the array object <paramref name="outObj"/> (both read through the
+    /// declared layout). Returns the FP event bits (&gt;= 0) or a negative status.</summary>
+    [UnmanagedCallersOnly(EntryPoint = P + "vector_norm")]
+    private static int VectorNorm(byte* xObj, int xDType, ulong reduceMask, int ordKind, double p, byte* outObj, int outDType)
+    {
+        LastError.Clear();
+        try
+        {
+            NdView x = View(xObj, xDType, "x");
+            NdView o = View(outObj, outDType, "out");
+            if (x.Rank < 64 && (reduceMask >> x.Rank) != 0)
+                throw new NormException(NormError.BadAxis, $"reduce_mask: an axis is out of bounds for array of dimension {x.Rank}");
+            if (ordKind < (int)OrdKind.P || ordKind > (int)OrdKind.Nuclear)
+                throw new NormException(NormError.BadOrd, $"ord_kind: unknown code {ordKind}");
+            return (int)VectorNorms.Compute(x, reduceMask, new Ord((OrdKind)ordKind, p), o);
+        }
+        catch (Exception e) { return Fail(e); }
+    }
+
+    /// <summary>Matrix norm over (<paramref name="rowAxis"/>, <paramref name="colAxis"/>), both in
+    /// [0, ndim) and distinct, of the array object <paramref name="xObj"/> into
+    /// <paramref name="outObj"/>. Returns the FP event bits (&gt;= 0) or a negative status.</summary>
+    [UnmanagedCallersOnly(EntryPoint = P + "matrix_norm")]
+    private static int MatrixNorm(byte* xObj, int xDType, int rowAxis, int colAxis, int ordKind, double p, byte* outObj, int outDType)
+    {
+        LastError.Clear();
+        try
+        {
+            NdView x = View(xObj, xDType, "x");
+            NdView o = View(outObj, outDType, "out");
+            if (rowAxis < 0 || colAxis < 0 || rowAxis >= x.Rank || colAxis >= x.Rank || rowAxis == colAxis)
+                throw new NormException(NormError.BadAxis, $"axes ({rowAxis}, {colAxis}) are not two distinct axes of an array of dimension {x.Rank}");
+            if (ordKind < (int)OrdKind.P || ordKind > (int)OrdKind.Nuclear)
+                throw new NormException(NormError.BadOrd, $"ord_kind: unknown code {ordKind}");
+            return (int)MatrixNorms.Compute(x, rowAxis, colAxis, new Ord((OrdKind)ordKind, p), o);
+        }
+        catch (Exception e) { return Fail(e); }
+    }
+
+    private static NdView View(byte* obj, int dtype, string name)
+    {
+        if (obj == null) throw new NormException(NormError.NullPointer, $"{name}: NULL");
+        if (s_offData < 0) throw new NormException(NormError.InvalidArgument, "the object layout has not been declared");
+        if (!DTypes.IsValid(dtype)) throw new NormException(NormError.BadDType, $"{name}: unknown dtype code {dtype}");
+        int nd = *(int*)(obj + s_offNd);
+        if (nd < 0 || nd > NdView.MaxRank)
+            throw new NormException(NormError.InvalidArgument, $"{name}: nd {nd} is outside [0, {NdView.MaxRank}]");
+        void* data = *(void**)(obj + s_offData);
+        long* dims = *(long**)(obj + s_offDims);
+        long* strides = *(long**)(obj + s_offStrides);
+        if (nd > 0 && (dims == null || strides == null))
+            throw new NormException(NormError.NullPointer, $"{name}: dimensions or strides is NULL");
+        return new NdView(data, (DType)dtype, new ReadOnlySpan<long>(dims, nd), new ReadOnlySpan<long>(strides, nd));
+    }
+
+    private static int Fail(Exception e)
+    {
+        try
+        {
+            if (e is NormException ne) { LastError.Set(ne.Message); return (int)ne.Error; }
+            LastError.Set($"internal error: {e.GetType().Name}: {e.Message}");
+        }
+        catch { /* the status still tells */ }
+        return Status.Internal;
+    }
+
     /// <summary>Status of the last <c>normnative_py_norm_full</c> on this thread (0 = success).</summary>
     [UnmanagedCallersOnly(EntryPoint = P + "last_status")]
     private static int LastStatus() => t_status;

@@ -280,8 +280,24 @@ SPEC_CASES = [
 ]
 
 
+@pytest.fixture(params=["lean", "descriptors"])
+def call_path(request):
+    """Both ways into the library: the lean object-reading path and the C ABI descriptors."""
+    from normnative import _norm
+    _norm._use_descriptors(request.param == "descriptors")
+    try:
+        yield request.param
+    finally:
+        _norm._use_descriptors(False)
+
+
+def test_lean_path_is_active():
+    from normnative import _norm
+    assert _norm.LEAN_PATH, "the ndarray layout check failed at import"
+
+
 @pytest.mark.parametrize("case", range(len(SPEC_CASES)))
-def test_spec_case(case):
+def test_spec_case(case, call_path):
     x, ord, axis, keepdims = SPEC_CASES[case]
     check_call(x, ord, axis, keepdims)
 

@@ -201,6 +201,15 @@ NORMNATIVE_API int32_t normnative_py_set_layout(int64_t off_data, int64_t off_nd
 NORMNATIVE_API double normnative_py_norm_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
 /** Status of the calling thread's last normnative_py_norm_full call. */
 NORMNATIVE_API int32_t normnative_py_last_status(void);
+/** normnative_vector_norm over two array objects (input `x_obj` of dtype `x_dtype`, output
+ *  `out_obj` of dtype `out_dtype`, read through the declared layout); bit i of reduce_mask
+ *  selects axis i. Returns the NORMNATIVE_FP_* event bits (>= 0) or a negative status. */
+NORMNATIVE_API int32_t normnative_py_vector_norm(const void* x_obj, int32_t x_dtype, uint64_t reduce_mask,
+                                                 int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
+/** normnative_matrix_norm over two array objects; row_axis, col_axis in [0, ndim), distinct.
+ *  Returns the NORMNATIVE_FP_* event bits (>= 0) or a negative status. */
+NORMNATIVE_API int32_t normnative_py_matrix_norm(const void* x_obj, int32_t x_dtype, int32_t row_axis, int32_t col_axis,
+                                                 int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
 
 #ifdef __cplusplus
 } /* extern "C" */
