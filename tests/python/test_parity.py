@@ -246,6 +246,8 @@ SPEC_CASES = [
     (B, -2, (-1, -2), False), (B, 1, None, False), (B, "fro", None, False),
     # keepdims quirks on each path
     (B, None, None, True), (B, None, 1, True), (B, 0, -1, True), (B, None, (2, 0), True), (B, "nuc", (0, 1), True),
+    (A, None, 0, 1.5), (A, None, 0, np.float32(1)), (A, None, 0, np.True_), (np.array([0.0, 1.0]), -1, 5, False),
+    (np.array([0.0, 1.0]), -2, 5, False), (np.array([0.0, 1.0]), -np.inf, 5, False),
     (A, 2, None, True), (A, None, None, 1), (A, None, None, 0), (A, None, None, None), (A, None, 0, None),
     (A, 2, None, None), (A, None, None, "yes"), (A, None, 0, "yes"), (A, "fro", (0, 1), "yes"),
     # dtypes x SVD

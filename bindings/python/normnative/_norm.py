@@ -435,12 +435,16 @@ def _vector_order(ord, code: int) -> float:
 
 def _vector_path(x: np.ndarray, code: int, ord, axis0, keepdims, axes_override=None):
     p = _vector_order(ord, code)
-    keep = operator.index(keepdims)  # numpy hands keepdims to the ufunc reduction
+    # numpy hands keepdims to the ufunc reduction, which converts it like an int argument
+    if isinstance(keepdims, float):
+        raise TypeError("integer argument expected, got float")
+    keep = operator.index(keepdims)
     shape = x.shape
     if axes_override is None:
         nd = len(shape)
         a = operator.index(axis0)
         if not -nd <= a < nd:
+            _warn_before_axis_error(x, code, p)
             raise AxisError(a, nd)
         if a < 0:
             a += nd
@@ -465,6 +469,16 @@ def _vector_path(x: np.ndarray, code: int, ord, axis0, keepdims, axes_override=N
     if events:
         _report_vector(events, p, out.ndim == 0)
     return out[()] if out.ndim == 0 else out
+
+
+def _warn_before_axis_error(x: np.ndarray, code: int, p: float) -> None:
+    """numpy's vector path computes abs(x)**p before the reduction rejects the axis, so a zero
+    element with a negative order warns "divide by zero" first; reproduce that (the library
+    finds the zeros: a full reduction whose result is discarded)."""
+    if p < 0 and p != -_INF and x.size:
+        out, events = _call_vector(x, code, None, p, ())
+        if events & _lib.FP_DIVIDE_BY_ZERO:
+            _fp_error("divide", "reciprocal" if p == -1 else "power")
 
 
 def _matrix_path(x: np.ndarray, code: int, ord, axis: tuple, keepdims):
