@@ -44,6 +44,26 @@ internal static unsafe class ExportsPython
         t_status = Status.Ok;
         try
         {
+            return NormFullCore(obj, dtype, ordKind, p);
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
+                else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
+            }
+            catch { t_status = Status.Internal; }
+            return double.NaN;
+        }
+    }
+
+    // The work lives outside the export's frame: the out-parameter local whose address is taken
+    // stays out of the UnmanagedCallersOnly frame (see the boundary branch's first-call GS note).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static double NormFullCore(byte* obj, int dtype, int ordKind, double p)
+    {
+        {
             if (obj == null) throw new NormException(NormError.NullPointer, "obj: NULL");
             if (s_offData < 0) throw new NormException(NormError.InvalidArgument, "the object layout has not been declared");
             if (!DTypes.IsValid(dtype) || DTypes.ResultType((DType)dtype) != DType.Float64)
@@ -64,16 +84,6 @@ internal static unsafe class ExportsPython
             ulong mask = nd == 64 ? ulong.MaxValue : (1UL << nd) - 1;
             VectorNorms.Compute(x, mask, new Ord(OrdKind.P, p), o);
             return result;
-        }
-        catch (Exception e)
-        {
-            try
-            {
-                if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
-                else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
-            }
-            catch { t_status = Status.Internal; }
-            return double.NaN;
         }
     }
 
