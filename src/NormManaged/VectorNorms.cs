@@ -31,7 +31,46 @@ public static unsafe class VectorNorms
         bool extended = x.DType is DType.LongDouble or DType.CLongDouble;
         if (p == 2.0 && !extended)
             return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
+        bool realDouble = !extended && !DTypes.IsComplex(x.DType);
+        if (realDouble && (double.IsInfinity(p) || p == 0 || p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
+            return RealFast(plan, x.Data, x.DType, p, output.Data, output.DType);
         return General(plan, x.Data, x.DType, p, output.Data, output.DType);
+    }
+
+    /// <summary>Real non-extended dtypes with ord ±inf, 0, 1 or an integer 3…64: SIMD block kernels.</summary>
+    private static FpEvents RealFast(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        var ev = FpEvents.None;
+        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+        {
+            var blocks = new DoubleBlocks(plan, xp, t, buf);
+            if (double.IsInfinity(p) || p == 0)
+            {
+                var st = new RealKernels.Stats();
+                ReadOnlySpan<double> b;
+                while (!(b = blocks.Next()).IsEmpty) RealKernels.AddStats(b, ref st);
+                double v = p == 0 ? st.NonZero : st.NaN ? double.NaN : !st.Any ? 0 : p > 0 ? st.Max : st.Min;
+                ev |= ResultWriter.Store(ot, op, v, 0, 0);
+                continue;
+            }
+            var acc = new ScaledSum();
+            int ip = (int)p;
+            {
+                ReadOnlySpan<double> b;
+                while (!(b = blocks.Next()).IsEmpty)
+                {
+                    if (ip == 1) RealKernels.AddAbsSum(b, ref acc);
+                    else RealKernels.AddIntPowSum(b, ip, ref acc);
+                }
+            }
+            if (acc.HasNaN) ev |= ResultWriter.Store(ot, op, double.NaN, 0, 0);
+            else if (acc.HasInf) ev |= ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0);
+            else if (ip == 1) ev |= ResultWriter.Store(ot, op, Ext.Normalize(acc.Hi, acc.Lo, acc.Exp));
+            else ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
+        }
+        return ev;
     }
 
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)

@@ -46,7 +46,8 @@ internal unsafe struct InnerWalker
 {
     private readonly ReductionPlan _plan;
     private readonly byte* _base;
-    private readonly long[] _idx;
+    private fixed long _idxSmall[8];
+    private readonly long[]? _idxBig;
     private long _pos;     // position within the innermost axis
     private byte* _rowPtr; // address of the current innermost row
     private bool _done;
@@ -55,7 +56,7 @@ internal unsafe struct InnerWalker
     {
         _plan = plan;
         _base = outerPtr + plan.InnerBaseOffset;
-        _idx = new long[plan.InnerShape.Length];
+        _idxBig = plan.InnerShape.Length > 8 ? new long[plan.InnerShape.Length] : null;
         _pos = 0;
         _rowPtr = _base;
         _done = plan.InnerCount == 0;
@@ -72,16 +73,17 @@ internal unsafe struct InnerWalker
         if (_pos == len)
         {
             // advance the odometer over the outer reduced axes
-            int d = 1;
-            for (; d < _idx.Length; d++)
+            int d = 1, rank = _plan.InnerShape.Length;
+            for (; d < rank; d++)
             {
-                _idx[d]++;
+                ref long ix = ref (_idxBig != null ? ref _idxBig[d] : ref _idxSmall[d]);
+                ix++;
                 _rowPtr += _plan.InnerStrides[d];
-                if (_idx[d] < _plan.InnerShape[d]) break;
+                if (ix < _plan.InnerShape[d]) break;
                 _rowPtr -= _plan.InnerStrides[d] * _plan.InnerShape[d];
-                _idx[d] = 0;
+                ix = 0;
             }
-            if (d == _idx.Length) { _done = true; return false; }
+            if (d == rank) { _done = true; return false; }
             _pos = 0;
         }
         n = (int)Math.Min(max, len - _pos);
