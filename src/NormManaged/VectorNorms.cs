@@ -34,7 +34,29 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         if (realDouble && (double.IsInfinity(p) || p == 0 || p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return RealFast(plan, x.Data, x.DType, p, output.Data, output.DType);
+        if (realDouble && RealKernels.HandlesRealP(p))
+            return RealPow(plan, x.Data, x.DType, p, output.Data, output.DType);
         return General(plan, x.Data, x.DType, p, output.Data, output.DType);
+    }
+
+    /// <summary>Real non-extended dtypes with a non-integer p that <see cref="RealKernels.HandlesRealP"/> accepts.</summary>
+    private static FpEvents RealPow(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        var ev = FpEvents.None;
+        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+        {
+            var blocks = new DoubleBlocks(plan, xp, t, buf);
+            var acc = new RealKernels.PowAcc();
+            ReadOnlySpan<double> b;
+            while (!(b = blocks.Next()).IsEmpty) RealKernels.AddRealPowSum(b, p, ref acc);
+            if (acc.HasNaN) ev |= ResultWriter.Store(ot, op, double.NaN, 0, 0);
+            else if (acc.HasInf) ev |= ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0);
+            else if (!acc.Any) ev |= ResultWriter.Store(ot, op, 0, 0, 0);
+            else ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, 0, p, acc.Ref));
+        }
+        return ev;
     }
 
     /// <summary>Real non-extended dtypes with ord ±inf, 0, 1 or an integer 3…64: SIMD block kernels.</summary>

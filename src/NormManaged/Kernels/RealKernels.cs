@@ -229,4 +229,175 @@ internal static class RealKernels
         lo = e - (s - p);
         return s;
     }
+
+    /// <summary>A sum of (|x|/Mᵦ)^p terms whose blocks have different reference magnitudes Mᵦ: value =
+    /// (Hi + Lo)·Ref^p. Blocks are aligned to the largest reference by a double-double exp(p·ln(Mᵦ/Ref)).</summary>
+    public struct PowAcc
+    {
+        public double Hi, Lo;
+        public Ext Ref;
+        public bool Any, HasNaN, HasInf;
+
+        public void Add(Ext r, double h, double l, double p)
+        {
+            if (h == 0 && l == 0) return;
+            if (!Any) { Hi = h; Lo = l; Ref = r; Any = true; return; }
+            int c = Ext.Compare(r, Ref);
+            if (c > 0)
+            {
+                double fh = Ratio(Ref, r, p, out double fl);
+                Hi = DD.Mul(Hi, Lo, fh, fl, out Lo);
+                Ref = r;
+            }
+            else if (c < 0)
+            {
+                double fh = Ratio(r, Ref, p, out double fl);
+                h = DD.Mul(h, l, fh, fl, out l);
+            }
+            DD.Add(ref Hi, ref Lo, h, l);
+        }
+
+        /// <summary>(a/b)^p for a &lt; b, as a double-double.</summary>
+        private static double Ratio(in Ext a, in Ext b, double p, out double lo)
+        {
+            double ah = DD.Log(a.H, a.L, a.E, out double al);
+            double bh = DD.Log(b.H, b.L, b.E, out double bl);
+            DD.Add(ref ah, ref al, -bh, -bl);
+            double xh = DD.Mul(ah, al, p, 0, out double xl);
+            double h = DD.Exp(xh, xl, out double l, out int k);
+            lo = Math.ScaleB(l, k);
+            return Math.ScaleB(h, k);
+        }
+    }
+
+    /// <summary>True when <see cref="AddRealPowSum"/> handles order <paramref name="p"/>: half-integers in (0, 64]
+    /// (double-double sqrt and powers) and other p in (1, 1000] (vector log/exp; the root divides their error by p).</summary>
+    public static bool HandlesRealP(double p)
+        => p > 0 && ((p <= 64.5 && 2 * p == Math.Floor(2 * p)) || (p > 1 && p <= 1000));
+
+    /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>.</summary>
+    public static void AddRealPowSum(ReadOnlySpan<double> x, double p, ref PowAcc acc)
+    {
+        if (x.IsEmpty) return;
+        var st = new Stats();
+        AddStats(x, ref st);
+        if (st.NaN) { acc.HasNaN = true; return; }
+        if (double.IsInfinity(st.Max)) { acc.HasInf = true; return; }
+        if (st.Max == 0) return;
+        bool half = p <= 64.5 && 2 * p == Math.Floor(2 * p);
+        // Half-integers scale by an exact power of two; log/exp divides by the block maximum so that
+        // the largest terms are exactly 1 (a lone element comes back exactly).
+        int eb = Math.ILogB(st.Max) + 1;
+        int a = -eb / 2, b = -eb - a;
+        double f1 = Math.ScaleB(1.0, a), f2 = Math.ScaleB(1.0, b);
+        double inv = 1.0;
+        Ext reference = new(1, 0, eb);
+        if (!half)
+        {
+            f1 = 1.0; f2 = 1.0;
+            inv = st.Max; // divisor
+            reference = Ext.FromDouble(st.Max);
+        }
+        ref double r = ref MemoryMarshal.GetReference(x);
+        int n = x.Length, i = 0;
+        double hi = 0, lo = 0;
+        int k = (int)Math.Floor(p); // half-integer: y^k · √y
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2); var vp = Vector256.Create(p); var vm = Vector256.Create(inv);
+            Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                for (int q = 0; q < 4; q++)
+                {
+                    var y = half ? Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)(i + 4 * q))) * v1 * v2
+                                 : Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)(i + 4 * q))) / vm;
+                    Vector256<double> th, tl;
+                    if (half)
+                    {
+                        var sq = Vector256.Sqrt(y);
+                        var corr = Vector256.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                        corr = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, corr);
+                        th = sq; tl = corr;
+                        if (k > 0)
+                        {
+                            PowV(y, k, out var ph, out var pl);
+                            th = MulV(ph, pl, sq, corr, out tl);
+                        }
+                    }
+                    else
+                    {
+                        th = Vector256.Exp(vp * Vector256.Log(y));
+                        th = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, th);
+                        tl = Vector256<double>.Zero;
+                    }
+                    switch (q)
+                    {
+                        case 0: AccStep(ref s0, ref c0, th, tl); break;
+                        case 1: AccStep(ref s1, ref c1, th, tl); break;
+                        case 2: AccStep(ref s2, ref c2, th, tl); break;
+                        default: AccStep(ref s3, ref c3, th, tl); break;
+                    }
+                }
+            }
+            FoldLanes(s0, s1, s2, s3, c0, c1, c2, c3, ref hi, ref lo);
+        }
+        if (i < n)
+        {
+            double s = 0, c = 0;
+            for (; i < n; i++)
+            {
+                double y = half ? Math.Abs(Unsafe.Add(ref r, i)) * f1 * f2 : Math.Abs(Unsafe.Add(ref r, i)) / inv;
+                double th, tl;
+                if (half)
+                {
+                    double sq = Math.Sqrt(y);
+                    double corr = y == 0 ? 0 : Math.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                    th = sq; tl = corr;
+                    if (k > 0)
+                    {
+                        double ph = PowScalar(y, k, out double pl);
+                        th = DD.Mul(ph, pl, sq, corr, out tl);
+                    }
+                }
+                else
+                {
+                    th = y == 0 ? 0 : Vector256.Exp(Vector256.Create(p) * Vector256.Log(Vector256.Create(y))).GetElement(0);
+                    tl = 0;
+                }
+                s = DD.TwoSum(s, th, out double e);
+                c += e + tl;
+            }
+            DD.Add(ref hi, ref lo, s, c);
+        }
+        acc.Add(reference, hi, lo, p);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> th, Vector256<double> tl)
+    {
+        var t = s + th;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (th - bb)) + tl;
+        s = t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PowV(Vector256<double> y, int p, out Vector256<double> rh, out Vector256<double> rl)
+    {
+        rh = default; rl = default; bool have = false;
+        var bh = y; var bl = Vector256<double>.Zero;
+        while (true)
+        {
+            if ((p & 1) != 0)
+            {
+                if (!have) { rh = bh; rl = bl; have = true; }
+                else rh = MulV(rh, rl, bh, bl, out rl);
+            }
+            p >>= 1;
+            if (p == 0) break;
+            bh = MulV(bh, bl, bh, bl, out bl);
+        }
+    }
 }
