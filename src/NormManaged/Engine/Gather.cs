@@ -104,13 +104,25 @@ internal unsafe struct OuterIterator
     private byte* _xp, _op;
     private bool _started;
 
-    public OuterIterator(ReductionPlan plan, byte* x, byte* o)
+    public OuterIterator(ReductionPlan plan, byte* x, byte* o) : this(plan, x, o, 0, plan.OuterCount) { }
+
+    /// <summary>Visits <paramref name="count"/> positions starting at linear (C-order) index <paramref name="start"/>.</summary>
+    public OuterIterator(ReductionPlan plan, byte* x, byte* o, long start, long count)
     {
         _plan = plan;
-        _remaining = plan.OuterCount;
-        _xp = x; _op = o;
+        _remaining = count;
         _started = false;
-        _bigIdx = plan.OuterShape.Length > 8 ? new long[plan.OuterShape.Length] : null;
+        int d = plan.OuterShape.Length;
+        _bigIdx = d > 8 ? new long[d] : null;
+        long rem = start;
+        for (int a = d - 1; a >= 0; a--)
+        {
+            long n = plan.OuterShape[a];
+            long ix = rem % n; rem /= n;
+            if (_bigIdx != null) _bigIdx[a] = ix; else _idx[a] = ix;
+            x += ix * plan.OuterInStrides[a]; o += ix * plan.OuterOutStrides[a];
+        }
+        _xp = x; _op = o;
     }
 
     public bool Next(out byte* xp, out byte* op)

@@ -38,6 +38,11 @@ internal sealed class ReductionPlan
         OuterCount = oc; InnerCount = ic;
     }
 
+    /// <summary>A plan with no kept axes reducing <paramref name="n"/> elements <paramref name="stride"/> bytes apart
+    /// (stride ≥ 0), starting at the given address: one chunk of a larger single-axis reduction.</summary>
+    public static ReductionPlan Run(long n, long stride)
+        => new(s_empty, s_empty, s_empty, new[] { n }, new[] { stride }, 0);
+
     /// <summary>Builds the plan for reducing the axes in <paramref name="reduceMask"/> (bit i = axis i)
     /// of an array with <paramref name="shape"/> and <paramref name="strides"/>; <paramref name="outStrides"/> are the output's byte strides for the kept
     /// axes in order. Callers have validated both descriptors.</summary>
