@@ -133,6 +133,15 @@ cmd_bench_python() {
         "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
 }
 
+# BenchmarkDotNet suite for the managed kernels (bench/NormBench); BENCH_QUICK=1 for a short in-process run.
+# Extra arguments go to BenchmarkDotNet (e.g. ./build.sh bench --filter '*Ords*').
+cmd_bench_net() {
+    local quick=()
+    [ "${BENCH_QUICK:-0}" = 1 ] && quick=(--quick)
+    banner "BenchmarkDotNet (bench/NormBench)"
+    dotnet run --project bench/NormBench -c Release -- "${quick[@]}" "$@"
+}
+
 cmd_clean() {
     rm -rf "$ART" "$PYPKG/_lib"
     find . -type d \( -name bin -o -name obj -o -name __pycache__ \) -prune -exec rm -rf {} +
@@ -146,8 +155,8 @@ case "${1:-all}" in
     demo) cmd_demo ;;
     clean) cmd_clean ;;
     wheel) cmd_setup; cmd_wheel ;;
-    bench) cmd_setup; cmd_build; cmd_bench_python ;;
-    bench|fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
+    bench) shift; cmd_setup; cmd_build; cmd_bench_python; cmd_bench_net "$@" ;;
+    fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac
