@@ -265,9 +265,13 @@ internal static unsafe class SvdKernel
                     double t = Math.Abs(zeta) > 1e150
                         ? 0.5 / zeta
                         : Math.CopySign(1.0, zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
-                    double c = 1.0 / Math.Sqrt(1 + t * t);
-                    double sn = t * c;
-                    Rotate(xp, xq, m, c, sn);
+                    // c = 1/r, s = t/r and 1 − c = t²/(r(r + 1)), kept separately so that the
+                    // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
+                    // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
+                    double r = Math.Sqrt(1 + t * t);
+                    double sn = t / r;
+                    double omc = t * t / (r * (r + 1));
+                    Rotate(xp, xq, m, omc, sn);
                     double na = alpha - t * gamma, nb = beta + t * gamma;
                     sq[p] = na >= 0.25 * alpha ? na : Dot(xp, xp, m);
                     sq[q] = nb >= 0.25 * beta ? nb : Dot(xq, xq, m);
@@ -306,22 +310,23 @@ internal static unsafe class SvdKernel
         for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
     }
 
-    /// <summary>[x, y] ← [c·x − s·y, s·x + c·y].</summary>
-    private static void Rotate(double* x, double* y, int n, double c, double s)
+    /// <summary>[x, y] ← [c·x − s·y, s·x + c·y] with c = 1 − <paramref name="omc"/>, evaluated as
+    /// x − (omc·x + s·y) and y − (omc·y − s·x).</summary>
+    private static void Rotate(double* x, double* y, int n, double omc, double s)
     {
         int i = 0;
-        var vc = Vector256.Create(c); var vs = Vector256.Create(s);
+        var vo = Vector256.Create(omc); var vs = Vector256.Create(s);
         for (; i <= n - 4; i += 4)
         {
             var u = Vector256.Load(x + i); var w = Vector256.Load(y + i);
-            Vector256.FusedMultiplyAdd(vc, u, -(vs * w)).Store(x + i);
-            Vector256.FusedMultiplyAdd(vs, u, vc * w).Store(y + i);
+            (u - Vector256.FusedMultiplyAdd(vo, u, vs * w)).Store(x + i);
+            (w - Vector256.FusedMultiplyAdd(vo, w, -(vs * u))).Store(y + i);
         }
         for (; i < n; i++)
         {
             double u = x[i], w = y[i];
-            x[i] = Math.FusedMultiplyAdd(c, u, -(s * w));
-            y[i] = Math.FusedMultiplyAdd(s, u, c * w);
+            x[i] = u - Math.FusedMultiplyAdd(omc, u, s * w);
+            y[i] = w - Math.FusedMultiplyAdd(omc, w, -(s * u));
         }
     }
 }
