@@ -108,8 +108,10 @@ internal static unsafe class SvdKernel
         double mx = 0;
         for (int i = 0; i < n; i++) mx = Math.Max(mx, Math.Abs(v[i]));
         if (mx == 0 || !double.IsFinite(mx)) return mx;
-        int e = Math.ILogB(mx);
-        double f = Math.ScaleB(1.0, -e);
+        // no scaling needed while every square and the sum stay far from both ends of the range
+        bool safe = mx >= 1e-135 && mx <= 1e135 && n < (1 << 20);
+        int e = safe ? 0 : Math.ILogB(mx);
+        double f = safe ? 1.0 : Math.ScaleB(1.0, -e);
         double hi = 0, lo = 0;
         for (int i = 0; i < n; i++)
         {
@@ -122,7 +124,7 @@ internal static unsafe class SvdKernel
         double h = hi + lo, l = lo - (h - hi);
         double r = Math.Sqrt(h);
         r += (Math.FusedMultiplyAdd(-r, r, h) + l) / (2 * r);
-        return Math.ScaleB(r, e);
+        return safe ? r : Math.ScaleB(r, e);
     }
 
     /// <summary>Permutes the rows into decreasing order of their largest |entry| (stable), which
