@@ -358,3 +358,38 @@ public class SvdTests
         }
     }
 }
+
+/// <summary>The bidiagonal σ_max route (ord 2, larger matrices) against the Jacobi kernel.</summary>
+public class SvdBidiagonalTests
+{
+    [Theory]
+    [InlineData(12, 12)]
+    [InlineData(13, 40)]
+    [InlineData(64, 30)]
+    [InlineData(100, 100)]
+    [InlineData(150, 20)]
+    public void AgreesWithJacobiToAFewUlp(int m, int n)
+    {
+        var rng = new Random(m * 7 + n);
+        var a = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+        double jac = SingularValues.Of(a, m, n)[0];
+        double bd = Norm(a, m, n, Ord.Two);
+        Assert.True(RelErr(bd, jac) < 3e-15, $"bidiagonal {bd:R} jacobi {jac:R} rel {RelErr(bd, jac):E2}");
+        // rank one: σ_max = ‖u‖‖v‖
+        var u = Enumerable.Range(0, m).Select(_ => Gaussian(rng)).ToArray();
+        var v = Enumerable.Range(0, n).Select(_ => Gaussian(rng)).ToArray();
+        var r1 = new double[m * n];
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) r1[i * n + j] = u[i] * v[j];
+        Assert.True(RelErr(Norm(r1, m, n, Ord.Two), ExactReference.Norm2(u) * ExactReference.Norm2(v)) < 1e-15);
+        // known singular values, one dominant
+        int k = Math.Min(m, n);
+        var s = Enumerable.Range(0, k).Select(i => i == 0 ? 10.0 : rng.NextDouble()).ToArray();
+        Assert.True(RelErr(Norm(WithSingularValues(m, n, s, rng), m, n, Ord.Two), 10.0) < 1e-15);
+        // diagonal: exact
+        var dg = new double[m * n];
+        for (int i = 0; i < k; i++) dg[i * n + i] = i == k / 2 ? 7.25 : rng.NextDouble();
+        Assert.Equal(7.25, Norm(dg, m, n, Ord.Two));
+        // 1e±200 scaling
+        Assert.Equal(Math.ScaleB(Norm(a, m, n, Ord.Two), 700), Norm(a.Select(x => Math.ScaleB(x, 700)).ToArray(), m, n, Ord.Two));
+    }
+}
