@@ -21,3 +21,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for (dt, o), (ours, theirs, bound, n) in sorted(table.items()):
         flag = "" if ours <= bound else "  <-- above bound"
         tr.write_line(f"{dt:12} {o:34} {fmt(ours):>12} {fmt(theirs):>12} {fmt(bound):>8} {n:>7}{flag}")
+
+
+def pytest_configure(config):
+    # NumPy's own test modules (run by test_numpy_suite.py) use this marker
+    config.addinivalue_line("markers", "slow: NumPy's marker for long tests")
