@@ -345,7 +345,7 @@ def test_linalg_error_on_nan_svd():
     (lambda: normnative.norm(np.zeros(0), -1), "divide by zero encountered in scalar power"),
     (lambda: normnative.norm(np.array([[0.0, 2.0], [1.0, 0.0]]), -1, axis=1), "divide by zero encountered in reciprocal"),
 ])
-def test_errstate_modes(call, text):
+def test_errstate_modes(call, text, capsys):
     with warnings.catch_warnings(record=True) as w, np.errstate(all="warn"):
         warnings.simplefilter("always")
         call()
@@ -372,6 +372,10 @@ def test_errstate_modes(call, text):
     with np.errstate(all="log", call=log):
         call()
     assert log.lines == [f"Warning: {text}\n"]
+    capsys.readouterr()
+    with np.errstate(all="print"):  # numpy writes "Warning: <text>" to stderr
+        call()
+    assert capsys.readouterr().err == f"Warning: {text}\n"
 
 
 def test_no_warning_where_normnative_is_exact():
