@@ -84,3 +84,18 @@ def test_rss_flat_over_a_million_small_calls():
         norm(x, 2, 0)
     growth = _rss_kib() - before
     assert growth < 2048, f"RSS grew by {growth} KiB over 1.1e6 calls"
+
+
+def test_thread_count_does_not_change_results():
+    x = RNG.standard_normal(3_000_000)
+    m = RNG.standard_normal((2000, 700))
+    saved = normnative.get_num_threads()
+    try:
+        results = []
+        for n in (1, 2, 3):
+            assert normnative.set_num_threads(n) >= 0 and normnative.get_num_threads() == n
+            results.append([normnative.norm(x).tobytes(), normnative.norm(x, 3).tobytes(),
+                            normnative.norm(m, axis=0).tobytes(), normnative.norm(m, 1).tobytes()])
+        assert results[0] == results[1] == results[2]
+    finally:
+        normnative.set_num_threads(saved)
