@@ -32,6 +32,8 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         byte* xd = x.Data, od = output.Data;
         DType t = x.DType, ot = output.DType;
+        if (AcrossOutputs.Applies(plan, t, p))
+            return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (realDouble && (double.IsInfinity(p) || p == 0))

@@ -108,4 +108,42 @@ public unsafe class DeterminismTests
                     }
             }
     }
+
+    [Fact]
+    public void ColumnReductionsHandleExtremeColumns()
+    {
+        // C-order 50×40, reduce axis 0: the across-outputs kernel with columns that overflow, underflow, NaN, inf, zero.
+        const int R = 50, C = 40;
+        var rng = new Random(8);
+        var x = new double[R * C];
+        double[] scales = { 1, 1e200, 1e-200, 1e-310, 1e300, 0, 1, 1e-160 };
+        for (int i = 0; i < R; i++)
+            for (int j = 0; j < C; j++)
+                x[i * C + j] = TwoNormTests.Gaussian(rng) * scales[j % scales.Length];
+        x[7 * C + 6] = double.NaN; x[9 * C + 14] = double.PositiveInfinity; x[3 * C + 22] = double.NaN; x[4 * C + 22] = double.NegativeInfinity;
+        foreach (double ord in new[] { 2.0, 1.0 })
+        {
+            var res = new double[C];
+            fixed (double* p = x) fixed (double* o = res)
+            {
+                long[] shape = { R, C }; long[] strides = { C * 8, 8 };
+                long[] oshape = { C }; long[] ostr = { 8 };
+                VectorNorms.Compute(new NdView(p, DType.Float64, shape, strides), 1, Ord.Of(ord), new NdView(o, DType.Float64, oshape, ostr));
+            }
+            for (int j = 0; j < C; j++)
+            {
+                var col = Enumerable.Range(0, R).Select(i => x[i * C + j]).ToArray();
+                double want;
+                if (col.Any(double.IsNaN)) want = double.NaN;
+                else if (col.Any(double.IsInfinity)) want = double.PositiveInfinity;
+                else if (ord == 2) want = ExactReference.Norm2(col);
+                else
+                {
+                    var (sum, e) = PNormReference.PowSum(col.Select(TestArray.Dyadic), 1);
+                    want = PNormReference.ToDouble(PNormReference.Root(sum, e, 1, PNormReference.Format.Double));
+                }
+                Assert.True(want.Equals(res[j]), $"ord {ord} column {j}: got {res[j]:R} want {want:R}");
+            }
+        }
+    }
 }
