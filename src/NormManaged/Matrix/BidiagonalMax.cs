@@ -20,6 +20,28 @@ internal static unsafe class BidiagonalMax
     /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; destroyed).</summary>
     public static double Compute(double* a, int m, int n, double* work)
     {
+        Reduce(a, m, n, work);
+        return LargestSingularValue(work, work + n, n);
+    }
+
+    /// <summary>Σσ of <paramref name="a"/> as a double-double (hi returned, lo out): bidiagonal
+    /// reduction, then shifted Golub–Kahan QR sweeps (Golub &amp; Van Loan Alg. 8.6.2, in the form of
+    /// LAPACK dbdsqr) until every superdiagonal is below 2⁻⁵³·‖B‖. Every σ then has absolute error
+    /// O(u·‖A‖), which the nuclear norm (≥ σ_max) turns into a small relative error.</summary>
+    public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
+    {
+        Reduce(a, m, n, work);
+        double* d = work, e = work + n;
+        GolubKahan.Diagonalise(d, e, n);
+        double hi = 0;
+        lo = 0;
+        for (int i = 0; i < n; i++) Kernels.DD.Add(ref hi, ref lo, Math.Abs(d[i]), 0);
+        return hi;
+    }
+
+    /// <summary>Bidiagonalises <paramref name="a"/>: diagonal into work[0..n), superdiagonal into work[n..2n−1).</summary>
+    private static void Reduce(double* a, int m, int n, double* work)
+    {
         double* d = work, e = d + n, w = e + n, row = w + m;
         for (int k = 0; k < n; k++)
         {
@@ -59,7 +81,6 @@ internal static unsafe class BidiagonalMax
                 if (vj != 0) Axpy(-tr * vj, w, b0 + (long)j * m, bl);
             }
         }
-        return LargestSingularValue(d, e, n);
     }
 
     /// <summary>Householder reflector for x (length n, stride 1): on return x[0] holds β,
@@ -156,5 +177,112 @@ internal static unsafe class BidiagonalMax
         for (; i <= n - 4; i += 4)
             Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
         for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
+    }
+}
+
+/// <summary>Singular values of an upper bidiagonal matrix by implicit shifted QR (values only).</summary>
+internal static unsafe class GolubKahan
+{
+    /// <summary>Drives the superdiagonal <paramref name="e"/> (length n − 1) to zero; on return
+    /// |d[i]| are the singular values (absolute accuracy O(u·‖B‖)).</summary>
+    public static void Diagonalise(double* d, double* e, int n)
+    {
+        if (n <= 1) return;
+        double bound = 0, emax = 0;
+        for (int i = 0; i < n; i++) bound = Math.Max(bound, Math.Abs(d[i]));
+        for (int i = 0; i < n - 1; i++) emax = Math.Max(emax, Math.Abs(e[i]));
+        double thresh = 1.1102230246251565e-16 * (bound + emax);
+        if (thresh == 0) return;
+        long maxIt = 6L * n * n + 100, it = 0;
+        int hi = n - 1;
+        while (hi > 0 && it++ < maxIt)
+        {
+            if (Math.Abs(e[hi - 1]) <= thresh) { e[hi - 1] = 0; hi--; continue; }
+            int lo = hi - 1;
+            while (lo > 0 && Math.Abs(e[lo - 1]) > thresh) lo--;
+            if (lo > 0) e[lo - 1] = 0;
+            bool split = false;
+            for (int k = lo; k <= hi; k++)
+            {
+                if (Math.Abs(d[k]) > thresh) continue;
+                d[k] = 0;
+                if (k < hi) ChaseRow(d, e, k, hi); else ChaseColumn(d, e, lo, hi);
+                split = true;
+                break;
+            }
+            if (split) continue;
+            if (hi - lo == 1)
+            {
+                SvdKernel.TwoByTwo(d[lo], e[lo], 0, d[hi], out double smax, out double smin);
+                d[lo] = smax; d[hi] = smin; e[lo] = 0;
+                continue;
+            }
+            Sweep(d, e, lo, hi);
+        }
+    }
+
+    /// <summary>d[k] = 0 (k &lt; hi): rotates row k against the rows below to clear e[k].</summary>
+    private static void ChaseRow(double* d, double* e, int k, int hi)
+    {
+        double f = e[k];
+        e[k] = 0;
+        for (int j = k + 1; j <= hi && f != 0; j++)
+        {
+            Rotg(d[j], f, out double c, out double s, out double r);
+            d[j] = r;
+            if (j < hi) { f = -s * e[j]; e[j] *= c; }
+        }
+    }
+
+    /// <summary>d[hi] = 0: rotates column hi against the columns to its left to clear e[hi − 1].</summary>
+    private static void ChaseColumn(double* d, double* e, int lo, int hi)
+    {
+        double f = e[hi - 1];
+        e[hi - 1] = 0;
+        for (int j = hi - 1; j >= lo && f != 0; j--)
+        {
+            Rotg(d[j], f, out double c, out double s, out double r);
+            d[j] = r;
+            if (j > lo) { f = -s * e[j - 1]; e[j - 1] *= c; }
+        }
+    }
+
+    /// <summary>One implicit QR sweep on the unreduced block [lo, hi] with the shift = the smaller
+    /// singular value of the trailing 2×2 (dropped when negligible), as in LAPACK dbdsqr.</summary>
+    private static void Sweep(double* d, double* e, int lo, int hi)
+    {
+        SvdKernel.TwoByTwo(d[hi - 1], e[hi - 1], 0, d[hi], out _, out double shift);
+        double sll = Math.Abs(d[lo]);
+        if (sll == 0 || (shift / sll) * (shift / sll) < 1.1102230246251565e-16) shift = 0;
+        double f = (sll - shift) * (Math.CopySign(1.0, d[lo]) + shift / d[lo]);
+        double g = e[lo];
+        for (int k = lo; k < hi; k++)
+        {
+            Rotg(f, g, out double cr, out double sr, out double r);
+            if (k > lo) e[k - 1] = r;
+            f = cr * d[k] + sr * e[k];
+            e[k] = cr * e[k] - sr * d[k];
+            g = sr * d[k + 1];
+            d[k + 1] *= cr;
+            Rotg(f, g, out double cl, out double sl, out r);
+            d[k] = r;
+            f = cl * e[k] + sl * d[k + 1];
+            d[k + 1] = cl * d[k + 1] - sl * e[k];
+            if (k < hi - 1) { g = sl * e[k + 1]; e[k + 1] *= cl; }
+        }
+        e[hi - 1] = f;
+    }
+
+    /// <summary>c, s, r with [c s; −s c]·[f; g] = [r; 0].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rotg(double f, double g, out double c, out double s, out double r)
+    {
+        if (g == 0) { c = 1; s = 0; r = f; return; }
+        if (f == 0) { c = 0; s = 1; r = g; return; }
+        double ff = Math.Abs(f), gg = Math.Abs(g);
+        r = (ff > 1e-150 && ff < 1e150 && gg > 1e-150 && gg < 1e150)
+            ? Math.Sqrt(f * f + g * g)
+            : SvdKernel.HypotAny(f, g);
+        c = f / r; s = g / r;
     }
 }

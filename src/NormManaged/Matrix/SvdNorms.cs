@@ -129,7 +129,7 @@ internal static unsafe class SvdNorms
         var aArr = new double[(long)er * ec];
         var sArr = new double[ec];
         var wArr = new double[Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec))];
-        bool bidiag = ord == SvdOrd.Max && ec >= BidiagonalThreshold;
+        bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
         var colArr = new double[2 * rows];
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
@@ -186,7 +186,12 @@ internal static unsafe class SvdNorms
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
                     }
-                    else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                    else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                    else if (bidiag)
+                    {
+                        r = BidiagonalMax.NuclearNorm(pa, er, ec, pw, out lo);
+                        if (complex) { r *= 0.5; lo *= 0.5; }
+                    }
                     else
                     {
                         SvdKernel.SingularValues(pa, er, ec, ps, pw);
