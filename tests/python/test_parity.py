@@ -89,6 +89,11 @@ def check_call(x, ord=None, axis=None, keepdims=False):
     k1, r1, w1 = outcome(normnative.norm, x, ord=ord, axis=axis, keepdims=keepdims)
     k2, r2, w2 = outcome(NP_NORM, x, ord=ord, axis=axis, keepdims=keepdims)
     ctx = f"x={x!r} ord={ord!r} axis={axis!r} keepdims={keepdims!r}"
+    if k2 == "raise" and str(r2).startswith("On entry to") and k1 == "ok":
+        # LAPACK's xerbla on inf input (OpenBLAS, complex SVD): backend-dependent; NormNative
+        # gives nan as NumPy does for real inf input (a deliberate difference)
+        assert np.all(np.isnan(np.asarray(r1))), f"numpy raised {r2!r}, normnative returned {r1!r}; {ctx}"
+        return
     if k2 == "raise":
         assert k1 == "raise", f"numpy raised {r2!r}, normnative returned {r1!r}; {ctx}"
         assert type(r1) is type(r2), f"{type(r1)} vs {type(r2)}: {r1} / {r2}; {ctx}"
