@@ -11,6 +11,7 @@
 #                         replay a failing seed: python3 tests/fuzz/run_fuzz.py --replay SEED
 #   ./build.sh install PREFIX=/usr/local   library, headers, normnative.pc, CMake package
 #   ./build.sh pack       NuGet package of NormManaged into artifacts/nuget
+#   ./build.sh wheel      the Python wheel (py3-none-linux_x86_64, carries libnormnative.so) into artifacts/python/
 #   ./build.sh clean      remove build outputs
 #   ./build.sh test-c | test-examples | test-pack    one group of the test suites
 #
@@ -282,6 +283,35 @@ cmd_fuzz() {
     NORMNATIVE_LIBRARY="$LIB" "$PY" tests/fuzz/run_fuzz.py --seconds "${FUZZ_SECONDS:-600}" ${FUZZ_SEED:+--seed "$FUZZ_SEED"}
 }
 
+cmd_wheel() {
+    cmd_build
+    banner "Python wheel"
+    mkdir -p "$ART/python"
+    rm -f "$ART/python"/normnative-*.whl
+    "$PY" -m pip wheel "$ROOT/bindings/python" --no-build-isolation --no-deps --no-index -q -w "$ART/python"
+    rm -rf "$ROOT/bindings/python/build" "$ROOT/bindings/python"/*.egg-info
+    ls -l "$ART/python"/normnative-*.whl
+}
+
+# Python benchmark (bench/python): NormNative vs NumPy/SciPy in one process, writes bench/results/python.md
+# and a PNG. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for this command only, so NumPy runs its
+# native OpenBLAS kernel.
+cmd_bench_python() {
+    local out="$ART/bench"; mkdir -p "$out"
+    gcc -O2 -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+        "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
+}
+
+# BenchmarkDotNet suite for the managed kernels (bench/NormBench); BENCH_QUICK=1 for a short in-process run.
+# Extra arguments go to BenchmarkDotNet (e.g. ./build.sh bench --filter '*Ords*').
+cmd_bench_net() {
+    local quick=()
+    [ "${BENCH_QUICK:-0}" = 1 ] && quick=(--quick)
+    banner "BenchmarkDotNet (bench/NormBench)"
+    dotnet run --project bench/NormBench -c Release -- "${quick[@]}" "$@"
+}
+
 cmd_clean() {
     rm -rf "$ART" "$PYPKG/_lib"
     find . -type d \( -name bin -o -name obj -o -name __pycache__ \) -prune -exec rm -rf {} +
@@ -294,13 +324,14 @@ case "${1:-all}" in
     test) cmd_setup; cmd_test ;;
     demo) cmd_demo ;;
     clean) cmd_clean ;;
+    wheel) cmd_setup; cmd_wheel ;;
+    bench) shift; cmd_setup; cmd_build; cmd_bench_python; cmd_bench_net "$@" ;;
     install) shift; cmd_install "$@" ;;
     test-examples) test_examples ;;
     test-c) export NORMNATIVE_LIBRARY="$LIB"; for t in test_c test_cpp test_c_threads test_c_rss test_c_valgrind; do run_suite "$t" $t; done ;;
     fuzz) cmd_fuzz ;;
     pack) cmd_pack ;;
     test-pack) test_pack ;;
-    bench) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac

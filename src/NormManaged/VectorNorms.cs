@@ -29,9 +29,20 @@ public static unsafe class VectorNorms
         if (double.IsNegativeInfinity(p) && plan.InnerCount == 0 && plan.OuterCount > 0)
             throw new NormException(NormError.EmptyReduction, "zero-size array to reduction operation minimum which has no identity");
         bool extended = x.DType is DType.LongDouble or DType.CLongDouble;
+        bool realDouble = !extended && !DTypes.IsComplex(x.DType);
+        byte* xd = x.Data, od = output.Data;
+        DType t = x.DType, ot = output.DType;
+        if (AcrossOutputs.Applies(plan, t, p))
+            return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (p == 2.0 && !extended)
-            return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
-        return General(plan, x.Data, x.DType, p, output.Data, output.DType);
+            return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
+        if (realDouble && (double.IsInfinity(p) || p == 0))
+            return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
+        if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
+            return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (realDouble && RealKernels.HandlesRealP(p))
+            return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
+        return General(plan, xd, t, p, od, ot);
     }
 
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
@@ -43,47 +54,22 @@ public static unsafe class VectorNorms
         return ev;
     }
 
-    private static FpEvents TwoNorm(ReductionPlan plan, byte* x, DType t, byte* o, DType ot)
-    {
-        var ev = FpEvents.None;
-        var it = new OuterIterator(plan, x, o);
-        while (it.Next(out byte* xp, out byte* op))
-        {
-            ScaledSum s = SumOfSquares(plan, xp, t);
-            SumSquares.Sqrt(s, out double r, out double c, out int k);
-            ev |= ResultWriter.Store(ot, op, r, c, k);
-        }
-        return ev;
-    }
-
-    /// <summary>Σ|x|² over the reduced axes at one kept position, in fixed blocks of the canonical walk.</summary>
+    /// <summary>Σ|x|² (complex: re² + im²) over the reduced axes at one kept position, as an exact-exponent
+    /// double-double, computed exactly as the 2-norm computes it (same block grid and chunk merging), so a
+    /// caller that takes its square root gets the 2-norm's bits. For reuse by other kernels (e.g. Frobenius).</summary>
     internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
     {
-        var acc = new ScaledSum();
-        if (plan.InnerCount == 0) return acc;
-        int width = Gather.Width(t);
-        int perBlock = SumSquares.BlockSize / width;
-        var walker = new InnerWalker(plan, outerPtr);
-        // Contiguous float64 rows are read in place; everything else is widened through a small buffer.
-        if (t == DType.Float64 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == sizeof(double))
+        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        var blocks = new DoubleBlocks(plan, outerPtr, t, buf);
+        ScaledSum total = default, part = default;
+        int nb = 0;
+        ReadOnlySpan<double> b;
+        while (!(b = blocks.Next()).IsEmpty)
         {
-            while (walker.Next(perBlock, out byte* p, out int n, out _))
-                SumSquares.AddBlock(new ReadOnlySpan<double>(p, n), ref acc);
-            return acc;
+            SumSquares.AddBlock(b, ref part);
+            if (++nb == BlockDriver.BlocksPerChunk) { total.Add(part); part = default; nb = 0; }
         }
-        double* buf = stackalloc double[SumSquares.BlockSize];
-        int filled = 0;
-        while (walker.Next(perBlock - filled, out byte* p, out int n, out long stride))
-        {
-            Gather.Run(t, p, stride, n, buf + filled * width);
-            filled += n;
-            if (filled == perBlock)
-            {
-                SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
-                filled = 0;
-            }
-        }
-        if (filled > 0) SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
-        return acc;
+        if (nb > 0) total.Add(part);
+        return total;
     }
 }

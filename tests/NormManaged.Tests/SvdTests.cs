@@ -358,3 +358,86 @@ public class SvdTests
         }
     }
 }
+
+/// <summary>The bidiagonal σ_max route (ord 2, larger matrices) against the Jacobi kernel.</summary>
+public class SvdBidiagonalTests
+{
+    [Theory]
+    [InlineData(12, 12)]
+    [InlineData(13, 40)]
+    [InlineData(64, 30)]
+    [InlineData(100, 100)]
+    [InlineData(150, 20)]
+    public void AgreesWithJacobiToAFewUlp(int m, int n)
+    {
+        var rng = new Random(m * 7 + n);
+        var a = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+        double jac = SingularValues.Of(a, m, n)[0];
+        double bd = Norm(a, m, n, Ord.Two);
+        Assert.True(RelErr(bd, jac) < 3e-15, $"bidiagonal {bd:R} jacobi {jac:R} rel {RelErr(bd, jac):E2}");
+        // rank one: σ_max = ‖u‖‖v‖
+        var u = Enumerable.Range(0, m).Select(_ => Gaussian(rng)).ToArray();
+        var v = Enumerable.Range(0, n).Select(_ => Gaussian(rng)).ToArray();
+        var r1 = new double[m * n];
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) r1[i * n + j] = u[i] * v[j];
+        Assert.True(RelErr(Norm(r1, m, n, Ord.Two), ExactReference.Norm2(u) * ExactReference.Norm2(v)) < 1e-15);
+        // known singular values, one dominant
+        int k = Math.Min(m, n);
+        var s = Enumerable.Range(0, k).Select(i => i == 0 ? 10.0 : rng.NextDouble()).ToArray();
+        Assert.True(RelErr(Norm(WithSingularValues(m, n, s, rng), m, n, Ord.Two), 10.0) < 1e-15);
+        // diagonal: exact
+        var dg = new double[m * n];
+        for (int i = 0; i < k; i++) dg[i * n + i] = i == k / 2 ? 7.25 : rng.NextDouble();
+        Assert.Equal(7.25, Norm(dg, m, n, Ord.Two));
+        // 1e±200 scaling
+        Assert.Equal(Math.ScaleB(Norm(a, m, n, Ord.Two), 700), Norm(a.Select(x => Math.ScaleB(x, 700)).ToArray(), m, n, Ord.Two));
+    }
+}
+
+/// <summary>The bidiagonal nuclear-norm route (Golub–Kahan QR sweeps) against the Jacobi kernel.</summary>
+public class SvdNuclearBidiagonalTests
+{
+    [Theory]
+    [InlineData(12, 12, 0)]
+    [InlineData(30, 13, 0)]
+    [InlineData(13, 45, 0)]
+    [InlineData(80, 80, 0)]
+    [InlineData(20, 15, 5)]
+    [InlineData(40, 40, 1)]
+    [InlineData(25, 25, 24)]
+    public void AgreesWithJacobiSum(int m, int n, int rank)
+    {
+        var rng = new Random(m * 13 + n + rank);
+        double[] a;
+        if (rank == 0) a = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+        else
+        {
+            // rank-deficient: exact zero singular values make zero (or tiny) bidiagonal entries
+            var u = Enumerable.Range(0, m * rank).Select(_ => Gaussian(rng)).ToArray();
+            var v = Enumerable.Range(0, rank * n).Select(_ => Gaussian(rng)).ToArray();
+            a = new double[m * n];
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) for (int k = 0; k < rank; k++) a[i * n + j] += u[i * rank + k] * v[k * n + j];
+        }
+        double jac = SingularValues.Of(a, m, n).Sum();
+        double got = Norm(a, m, n, Ord.Nuc);
+        Assert.True(RelErr(got, jac) < 2e-14, $"nuc {got:R} jacobi {jac:R} rel {RelErr(got, jac):E2}");
+        // diagonal and identity-like matrices: exact (the bidiagonal is already diagonal)
+        var dg = new double[m * n];
+        int k2 = Math.Min(m, n);
+        for (int i = 0; i < k2; i++) dg[i * n + i] = i + 1;
+        Assert.Equal(k2 * (k2 + 1) / 2.0, Norm(dg, m, n, Ord.Nuc));
+        var zc = (double[])a.Clone();
+        for (int i = 0; i < m; i++) zc[i * n + n / 2] = 0; // a zero column
+        Assert.True(RelErr(Norm(zc, m, n, Ord.Nuc), SingularValues.Of(zc, m, n).Sum()) < 2e-14);
+    }
+
+    [Fact]
+    public void KnownValuesAndComplex()
+    {
+        var rng = new Random(77);
+        var s = Enumerable.Range(0, 20).Select(i => Math.Pow(10, -i / 4.0)).ToArray();
+        Assert.True(RelErr(Norm(WithSingularValues(30, 20, s, rng), 30, 20, Ord.Nuc), s.Sum()) < 1e-14);
+        var c = WithSingularValuesComplex(14, 14, s.Take(14).ToArray(), rng);
+        Assert.True(RelErr(Norm(c, 14, 14, Ord.Nuc), s.Take(14).Sum()) < 1e-14);
+    }
+}

@@ -82,6 +82,20 @@ matrix_norm = _proto("matrix_norm", c_int32, ArrayP, c_int32, c_int32, c_int32, 
 set_num_threads = _proto("set_num_threads", c_int32, c_int32)
 get_num_threads = _proto("get_num_threads", c_int32)
 
+# Binding support (normnative.h, last section): the lean path over a NumPy array object.
+# int32_t normnative_py_set_layout(int64_t off_data, int64_t off_nd, int64_t off_dims, int64_t off_strides);
+py_set_layout = _proto("py_set_layout", c_int32, c_int64, c_int64, c_int64, c_int64)
+# double normnative_py_norm_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
+py_norm_full = _proto("py_norm_full", c_double, c_void_p, c_int32, c_int32, c_double)
+# int32_t normnative_py_last_status(void);
+py_last_status = _proto("py_last_status", c_int32)
+# int32_t normnative_py_vector_norm(const void* x_obj, int32_t x_dtype, uint64_t reduce_mask,
+#                                   int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
+py_vector_norm = _proto("py_vector_norm", c_int32, c_void_p, c_int32, ctypes.c_uint64, c_int32, c_double, c_void_p, c_int32)
+# int32_t normnative_py_matrix_norm(const void* x_obj, int32_t x_dtype, int32_t row_axis, int32_t col_axis,
+#                                   int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
+py_matrix_norm = _proto("py_matrix_norm", c_int32, c_void_p, c_int32, c_int32, c_int32, c_int32, c_double, c_void_p, c_int32)
+
 ABI_VERSION = 1
 if abi_version() != ABI_VERSION:  # pragma: no cover - mismatched build
     raise ImportError(f"normnative: library ABI version {abi_version()} does not match the "

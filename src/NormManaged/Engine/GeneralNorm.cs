@@ -177,7 +177,7 @@ internal static unsafe class GeneralNorm
     }
 
     /// <summary>scale · ((sh + sl)·2^se)^(1/p), via double-double log and exp.</summary>
-    private static Ext Root(double sh, double sl, int se, double p, Ext scale)
+    internal static Ext Root(double sh, double sl, int se, double p, Ext scale)
     {
         if (sh <= 0) return p > 0 ? Ext.Zero : Ext.Inf;
         double lh = DD.Log(sh, sl, se, out double ll);

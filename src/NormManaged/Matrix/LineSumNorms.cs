@@ -38,7 +38,7 @@ internal static unsafe class LineSumNorms
         b.Run((double)lines * len, (start, end) =>
         {
             int width = Gather.Width(b.T);
-            double[] buf = new double[Chunk * width];
+            double[] buf = new double[Chunk * 2 * Group];
             double[] accHi = streamLines ? Array.Empty<double>() : new double[lines];
             double[] accLo = streamLines ? Array.Empty<double>() : new double[lines];
             int ev = 0;
@@ -81,25 +81,30 @@ internal static unsafe class LineSumNorms
         }
     }
 
-    /// <summary>Streams the summed axis in the outer loop and accumulates all line sums at once.</summary>
+    /// <summary>Streams the summed axis in the outer loop and accumulates all line sums at once,
+    /// four elements of each line per pass over the accumulators (in index order, so the result
+    /// is the same as one at a time).</summary>
     private static void Crossed(byte* x, DType t, long lines, long len, long lineStride, long elemStride,
         bool wantMax, double[] buf, double[] accHi, double[] accLo, out double bh, out double bl)
     {
         Array.Clear(accHi); Array.Clear(accLo);
+        bool raw = t == DType.Float64 && lineStride == sizeof(double);
+        double** v = stackalloc double*[Group];
         fixed (double* pb = buf, ph = accHi, pl = accLo)
         {
-            for (long k = 0; k < len; k++)
+            for (long k = 0; k < len; k += Group)
             {
-                byte* row = x + k * elemStride;
+                int g = (int)Math.Min(Group, len - k);
                 for (long l = 0; l < lines; l += Chunk)
                 {
                     int n = (int)Math.Min(Chunk, lines - l);
-                    byte* q = row + l * lineStride;
-                    double* v;
-                    bool raw = t == DType.Float64 && lineStride == sizeof(double);
-                    if (raw) v = (double*)q;
-                    else { Load(t, q, lineStride, n, pb); v = pb; }
-                    AddAbs(v, n, ph + l, pl + l);
+                    for (int r = 0; r < g; r++)
+                    {
+                        byte* q = x + (k + r) * elemStride + l * lineStride;
+                        if (raw) v[r] = (double*)q;
+                        else { v[r] = pb + r * Chunk * 2; Load(t, q, lineStride, n, v[r]); }
+                    }
+                    AddAbs(v, g, n, ph + l, pl + l);
                 }
             }
             bh = bl = 0;
@@ -107,6 +112,8 @@ internal static unsafe class LineSumNorms
             for (long l = 0; l < lines; l++) Pick(ref first, wantMax, ph[l], pl[l], ref bh, ref bl);
         }
     }
+
+    private const int Group = 4;
 
     /// <summary>Widens n elements; complex ones become |z| (hypot) so dst holds n magnitudes-to-be.</summary>
     private static void Load(DType t, byte* p, long stride, int n, double* dst)
@@ -116,39 +123,68 @@ internal static unsafe class LineSumNorms
             for (int i = 0; i < n; i++) dst[i] = SvdKernel.HypotAny(dst[2 * i], dst[2 * i + 1]);
     }
 
-    /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).</summary>
+    /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).
+    /// Sixteen fixed lanes (four 4-wide vectors, whatever the hardware) are folded with TwoSum.</summary>
     private static void SumAbs(double* v, int n, ref double hi, ref double lo)
     {
         int i = 0;
-        var s0 = Vector256<double>.Zero; var s1 = s0; var e0 = s0; var e1 = s0;
-        for (; i <= n - 8; i += 8)
+        double h = 0, l = 0;
+        if (n >= 16)
         {
-            var a = Vector256.Abs(Vector256.Load(v + i));
-            var b = Vector256.Abs(Vector256.Load(v + i + 4));
-            TwoSum(ref s0, ref e0, a);
-            TwoSum(ref s1, ref e1, b);
+            var s0 = Vector256<double>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
+            var e0 = s0; var e1 = s0; var e2 = s0; var e3 = s0;
+            for (; i <= n - 16; i += 16)
+            {
+                TwoSum(ref s0, ref e0, Vector256.Abs(Vector256.Load(v + i)));
+                TwoSum(ref s1, ref e1, Vector256.Abs(Vector256.Load(v + i + 4)));
+                TwoSum(ref s2, ref e2, Vector256.Abs(Vector256.Load(v + i + 8)));
+                TwoSum(ref s3, ref e3, Vector256.Abs(Vector256.Load(v + i + 12)));
+            }
+            TwoSum(ref s0, ref e0, s1);
+            TwoSum(ref s2, ref e2, s3);
+            TwoSum(ref s0, ref e0, s2);
+            e0 += e1 + e2 + e3;
+            h = s0.GetElement(0); l = e0.GetElement(0);
+            for (int j = 1; j < 4; j++)
+            {
+                double x = s0.GetElement(j);
+                double t = h + x, bb = t - h;
+                l += ((h - (t - bb)) + (x - bb)) + e0.GetElement(j);
+                h = t;
+            }
         }
-        for (int j = 0; j < 4; j++) { Add(ref hi, ref lo, s0.GetElement(j), e0.GetElement(j)); }
-        for (int j = 0; j < 4; j++) { Add(ref hi, ref lo, s1.GetElement(j), e1.GetElement(j)); }
-        for (; i < n; i++) Add(ref hi, ref lo, Math.Abs(v[i]), 0);
+        for (; i < n; i++)
+        {
+            double x = Math.Abs(v[i]);
+            double t = h + x, bb = t - h;
+            l += (h - (t - bb)) + (x - bb);
+            h = t;
+        }
+        if (!double.IsFinite(h)) l = 0;
+        Add(ref hi, ref lo, h, l);
     }
 
-    /// <summary>acc[i] += |v[i]| for n lines, each a double-double (hi, lo).</summary>
-    private static void AddAbs(double* v, int n, double* hi, double* lo)
+    /// <summary>acc[i] += |v₀[i]|, then |v₁[i]|, … (g rows) for n lines, each a double-double (hi, lo).</summary>
+    private static void AddAbs(double** v, int g, int n, double* hi, double* lo)
     {
         int i = 0;
         for (; i <= n - 4; i += 4)
         {
             var s = Vector256.Load(hi + i); var e = Vector256.Load(lo + i);
-            TwoSum(ref s, ref e, Vector256.Abs(Vector256.Load(v + i)));
+            for (int r = 0; r < g; r++) TwoSum(ref s, ref e, Vector256.Abs(Vector256.Load(v[r] + i)));
             s.Store(hi + i); e.Store(lo + i);
         }
         for (; i < n; i++)
         {
-            double x = Math.Abs(v[i]);
-            double s = hi[i] + x, bb = s - hi[i];
-            lo[i] += (hi[i] - (s - bb)) + (x - bb);
-            hi[i] = s;
+            double h = hi[i], l = lo[i];
+            for (int r = 0; r < g; r++)
+            {
+                double x = Math.Abs(v[r][i]);
+                double s = h + x, bb = s - h;
+                l += (h - (s - bb)) + (x - bb);
+                h = s;
+            }
+            hi[i] = h; lo[i] = l;
         }
     }
 

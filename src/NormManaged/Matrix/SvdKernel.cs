@@ -21,7 +21,7 @@ internal static unsafe class SvdKernel
     private const int MaxSweeps = 40;
 
     /// <summary>Doubles of scratch <see cref="SingularValues"/> needs beyond the matrix itself.</summary>
-    public static long WorkSize(int m, int n) => (long)n * n + 2L * m + 2L * n;
+    public static long WorkSize(int m, int n) => (long)n * n + 2L * m + 3L * n;
 
     /// <summary>Writes the n singular values of <paramref name="a"/> (column-major, leading
     /// dimension m, destroyed) into <paramref name="s"/>, in no particular order.</summary>
@@ -47,7 +47,7 @@ internal static unsafe class SvdKernel
             for (int i = 0; i < j; i++) xj[i] = 0;
             for (int i = j; i < n; i++) xj[i] = a[j + (long)i * m];
         }
-        Jacobi(x, n, n);
+        Jacobi(x, n, n, cn);
         for (int j = 0; j < n; j++) s[j] = Norm(x + (long)j * n, n);
     }
 
@@ -108,8 +108,10 @@ internal static unsafe class SvdKernel
         double mx = 0;
         for (int i = 0; i < n; i++) mx = Math.Max(mx, Math.Abs(v[i]));
         if (mx == 0 || !double.IsFinite(mx)) return mx;
-        int e = Math.ILogB(mx);
-        double f = Math.ScaleB(1.0, -e);
+        // no scaling needed while every square and the sum stay far from both ends of the range
+        bool safe = mx >= 1e-135 && mx <= 1e135 && n < (1 << 20);
+        int e = safe ? 0 : Math.ILogB(mx);
+        double f = safe ? 1.0 : Math.ScaleB(1.0, -e);
         double hi = 0, lo = 0;
         for (int i = 0; i < n; i++)
         {
@@ -122,7 +124,7 @@ internal static unsafe class SvdKernel
         double h = hi + lo, l = lo - (h - hi);
         double r = Math.Sqrt(h);
         r += (Math.FusedMultiplyAdd(-r, r, h) + l) / (2 * r);
-        return Math.ScaleB(r, e);
+        return safe ? r : Math.ScaleB(r, e);
     }
 
     /// <summary>Permutes the rows into decreasing order of their largest |entry| (stable), which
@@ -180,72 +182,101 @@ internal static unsafe class SvdKernel
     /// first). On return the upper triangle of the leading n×n block holds R.</summary>
     private static void QrColumnPivoted(double* a, int m, int n, double* cn)
     {
+        // cn[j]: current norm of the trailing part of column j; cn[n + j]: its value when last
+        // computed from scratch (LAPACK dlaqp2's downdating with a cancellation guard).
+        double* cn0 = cn + n;
+        for (int j = 0; j < n; j++) cn[j] = cn0[j] = ColumnNorm(a + (long)j * m, m);
+        double guard = Math.Sqrt(2 * Eps);
         for (int k = 0; k < n; k++)
         {
-            // pivot: largest trailing column norm (recomputed, so no downdating drift)
             int piv = k;
-            double best = -1;
-            for (int j = k; j < n; j++)
-            {
-                double v = Norm(a + (long)j * m + k, m - k);
-                cn[j] = v;
-                if (v > best) { best = v; piv = j; }
-            }
+            for (int j = k + 1; j < n; j++) if (cn[j] > cn[piv]) piv = j;
             if (piv != k)
             {
                 double* c1 = a + (long)k * m, c2 = a + (long)piv * m;
                 for (int i = 0; i < m; i++) (c1[i], c2[i]) = (c2[i], c1[i]);
+                cn[piv] = cn[k]; cn0[piv] = cn0[k];
             }
             double* col = a + (long)k * m + k;
             int len = m - k;
-            if (len <= 1) continue;
+            if (len <= 1) return; // k = m − 1 = n − 1: nothing below the diagonal
             double alpha = col[0];
-            double xnorm = Norm(col + 1, len - 1);
-            if (xnorm == 0) continue; // already triangular in this column
-            double beta = -Math.CopySign(HypotAny(alpha, xnorm), alpha);
-            double v0 = alpha - beta;
-            double tau = (beta - alpha) / beta;
-            double inv = 1.0 / v0;
-            for (int i = 1; i < len; i++) col[i] *= inv;
-            col[0] = beta;
-            // apply H = I − τ v vᵀ (v = [1, col[1..]]) to the trailing columns
+            double xnorm = ColumnNorm(col + 1, len - 1);
+            if (xnorm != 0)
+            {
+                double beta = -Math.CopySign(HypotAny(alpha, xnorm), alpha);
+                double v0 = alpha - beta;
+                double tau = (beta - alpha) / beta;
+                double inv = 1.0 / v0;
+                for (int i = 1; i < len; i++) col[i] *= inv;
+                col[0] = beta;
+                // apply H = I − τ v vᵀ (v = [1, col[1..]]) to the trailing columns
+                for (int j = k + 1; j < n; j++)
+                {
+                    double* cj = a + (long)j * m + k;
+                    double w = cj[0] + Dot(col + 1, cj + 1, len - 1);
+                    if (w == 0) continue;
+                    double tw = tau * w;
+                    cj[0] -= tw;
+                    Axpy(-tw, col + 1, cj + 1, len - 1);
+                }
+            }
             for (int j = k + 1; j < n; j++)
             {
-                double* cj = a + (long)j * m + k;
-                double w = cj[0] + Dot(col + 1, cj + 1, len - 1);
-                if (w == 0) continue;
-                double tw = tau * w;
-                cj[0] -= tw;
-                Axpy(-tw, col + 1, cj + 1, len - 1);
+                if (cn[j] == 0) continue;
+                double r = Math.Abs(a[k + (long)j * m]) / cn[j];
+                double t = Math.Max(0, (1 - r) * (1 + r));
+                double ratio = cn[j] / cn0[j];
+                if (t * ratio * ratio <= guard)
+                    cn[j] = cn0[j] = ColumnNorm(a + (long)j * m + k + 1, m - k - 1);
+                else cn[j] *= Math.Sqrt(t);
             }
         }
     }
 
+    /// <summary>2-norm for pivoting: a SIMD dot when it neither underflows nor overflows, else <see cref="Norm"/>.</summary>
+    private static double ColumnNorm(double* v, int n)
+    {
+        double d = Dot(v, v, n);
+        return d > 1e-290 && d < 1e290 ? Math.Sqrt(d) : Norm(v, n);
+    }
+
     /// <summary>One-sided Jacobi: rotates column pairs of the m×n column-major <paramref name="x"/>
     /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order.</summary>
-    private static void Jacobi(double* x, int m, int n)
+    private static void Jacobi(double* x, int m, int n, double* sq)
     {
         double tol = Math.Max(m, 2) * Eps;
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
         {
+            // squared column norms, fresh each sweep and updated by the rotation formulas inside
+            // it (recomputed when an update cancels, as in LAPACK dgesvj)
+            for (int j = 0; j < n; j++) { double* xj = x + (long)j * m; sq[j] = Dot(xj, xj, m); }
             bool rotated = false;
             for (int p = 0; p < n - 1; p++)
             {
                 double* xp = x + (long)p * m;
                 for (int q = p + 1; q < n; q++)
                 {
-                    double* xq = x + (long)q * m;
-                    Dots(xp, xq, m, out double alpha, out double beta, out double gamma);
+                    double alpha = sq[p], beta = sq[q];
                     if (alpha == 0 || beta == 0) continue;
+                    double* xq = x + (long)q * m;
+                    double gamma = Dot(xp, xq, m);
                     if (!(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
                     double t = Math.Abs(zeta) > 1e150
                         ? 0.5 / zeta
                         : Math.CopySign(1.0, zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
-                    double c = 1.0 / Math.Sqrt(1 + t * t);
-                    double sn = t * c;
-                    Rotate(xp, xq, m, c, sn);
+                    // c = 1/r, s = t/r and 1 − c = t²/(r(r + 1)), kept separately so that the
+                    // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
+                    // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
+                    double r = Math.Sqrt(1 + t * t);
+                    double sn = t / r;
+                    double omc = t * t / (r * (r + 1));
+                    Rotate(xp, xq, m, omc, sn);
+                    double na = alpha - t * gamma, nb = beta + t * gamma;
+                    sq[p] = na >= 0.25 * alpha ? na : Dot(xp, xp, m);
+                    sq[q] = nb >= 0.25 * beta ? nb : Dot(xq, xq, m);
                 }
             }
             if (!rotated) return;
@@ -281,48 +312,23 @@ internal static unsafe class SvdKernel
         for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
     }
 
-    /// <summary>‖x‖², ‖y‖², x·y in one pass.</summary>
-    private static void Dots(double* x, double* y, int n, out double xx, out double yy, out double xy)
+    /// <summary>[x, y] ← [c·x − s·y, s·x + c·y] with c = 1 − <paramref name="omc"/>, evaluated as
+    /// x − (omc·x + s·y) and y − (omc·y − s·x).</summary>
+    private static void Rotate(double* x, double* y, int n, double omc, double s)
     {
         int i = 0;
-        double a = 0, b = 0, g = 0;
-        if (n >= 4)
-        {
-            var va = Vector256<double>.Zero; var vb = va; var vg = va;
-            for (; i <= n - 4; i += 4)
-            {
-                var u = Vector256.Load(x + i); var w = Vector256.Load(y + i);
-                va = Vector256.FusedMultiplyAdd(u, u, va);
-                vb = Vector256.FusedMultiplyAdd(w, w, vb);
-                vg = Vector256.FusedMultiplyAdd(u, w, vg);
-            }
-            a = Vector256.Sum(va); b = Vector256.Sum(vb); g = Vector256.Sum(vg);
-        }
-        for (; i < n; i++)
-        {
-            a = Math.FusedMultiplyAdd(x[i], x[i], a);
-            b = Math.FusedMultiplyAdd(y[i], y[i], b);
-            g = Math.FusedMultiplyAdd(x[i], y[i], g);
-        }
-        xx = a; yy = b; xy = g;
-    }
-
-    /// <summary>[x, y] ← [c·x − s·y, s·x + c·y].</summary>
-    private static void Rotate(double* x, double* y, int n, double c, double s)
-    {
-        int i = 0;
-        var vc = Vector256.Create(c); var vs = Vector256.Create(s);
+        var vo = Vector256.Create(omc); var vs = Vector256.Create(s);
         for (; i <= n - 4; i += 4)
         {
             var u = Vector256.Load(x + i); var w = Vector256.Load(y + i);
-            Vector256.FusedMultiplyAdd(vc, u, -(vs * w)).Store(x + i);
-            Vector256.FusedMultiplyAdd(vs, u, vc * w).Store(y + i);
+            (u - Vector256.FusedMultiplyAdd(vo, u, vs * w)).Store(x + i);
+            (w - Vector256.FusedMultiplyAdd(vo, w, -(vs * u))).Store(y + i);
         }
         for (; i < n; i++)
         {
             double u = x[i], w = y[i];
-            x[i] = Math.FusedMultiplyAdd(c, u, -(s * w));
-            y[i] = Math.FusedMultiplyAdd(s, u, c * w);
+            x[i] = u - Math.FusedMultiplyAdd(omc, u, s * w);
+            y[i] = w - Math.FusedMultiplyAdd(omc, w, -(s * u));
         }
     }
 }

@@ -209,6 +209,35 @@ NORMNATIVE_API int32_t normnative_set_num_threads(int32_t n);
 /** Current thread limit. Never fails. */
 NORMNATIVE_API int32_t normnative_get_num_threads(void);
 
+
+/* ---- Binding support (Python) --------------------------------------------------------------
+ * Not for general C use: a lean path for the Python package. It reads a NumPy array object's
+ * public PyArrayObject_fields (data, nd, dimensions, strides) at byte offsets the package
+ * verifies at import against x.ctypes / x.shape / x.strides of probe arrays. The caller
+ * guarantees that the object stays alive and unresized during the call.               */
+
+/** Declares the byte offsets of data, nd, dimensions and strides inside the array object.
+ *  Returns NORMNATIVE_OK, or NORMNATIVE_E_INVALID for misaligned or implausible offsets. */
+NORMNATIVE_API int32_t normnative_py_set_layout(int64_t off_data, int64_t off_nd, int64_t off_dims,
+                                                int64_t off_strides);
+/** The vector norm (ord_kind NORMNATIVE_ORD_P, order p) of every element of the array object at
+ *  `obj`, whose element type is `dtype` (one whose result dtype is FLOAT64). Returns the result;
+ *  on failure returns NaN and normnative_py_last_status() gives the status (0 after success, so a
+ *  NaN with status 0 is a genuine NaN norm). FP events are not reported: callers use this only
+ *  where numpy.linalg.norm emits no warnings (its BLAS-dot fast path). */
+NORMNATIVE_API double normnative_py_norm_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
+/** Status of the calling thread's last normnative_py_norm_full call. */
+NORMNATIVE_API int32_t normnative_py_last_status(void);
+/** normnative_vector_norm over two array objects (input `x_obj` of dtype `x_dtype`, output
+ *  `out_obj` of dtype `out_dtype`, read through the declared layout); bit i of reduce_mask
+ *  selects axis i. Returns the NORMNATIVE_FP_* event bits (>= 0) or a negative status. */
+NORMNATIVE_API int32_t normnative_py_vector_norm(const void* x_obj, int32_t x_dtype, uint64_t reduce_mask,
+                                                 int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
+/** normnative_matrix_norm over two array objects; row_axis, col_axis in [0, ndim), distinct.
+ *  Returns the NORMNATIVE_FP_* event bits (>= 0) or a negative status. */
+NORMNATIVE_API int32_t normnative_py_matrix_norm(const void* x_obj, int32_t x_dtype, int32_t row_axis, int32_t col_axis,
+                                                 int32_t ord_kind, double p, const void* out_obj, int32_t out_dtype);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,263 @@
+"""NormNative vs NumPy (and scipy.linalg.norm where it applies), side by side in one process.
+
+Writes bench/results/python.md (times and ratio = NumPy time / NormNative time; > 1 means
+NormNative is faster) and bench/results/python_sweep.png (size sweep). Run it with
+``./build.sh bench`` (BENCH_QUICK=1 for the quick mode, < 2 minutes).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+import timeit
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+import normnative
+
+ROOT = Path(__file__).resolve().parents[2]
+NP_NORM = np.linalg.norm
+try:
+    import scipy
+    import scipy.linalg
+
+    def SP_NORM(x, ord=None, axis=None):
+        return scipy.linalg.norm(x, ord=ord, axis=axis, check_finite=False)
+except ImportError:  # pragma: no cover
+    scipy = None
+    SP_NORM = None
+
+
+def timeit_best(f, budget: float) -> float:
+    """Best time per call: calls batched to ~budget/5 seconds, best of 5 batches."""
+    try:
+        t0 = time.perf_counter()
+        f()
+        first = time.perf_counter() - t0
+    except Exception:  # noqa: BLE001
+        return float("nan")
+    if first > 1.0:  # slow case: two single calls are enough
+        t0 = time.perf_counter()
+        f()
+        return min(first, time.perf_counter() - t0)
+    n = 1
+    while True:
+        t = timeit.timeit(f, number=n)
+        if t > budget / 5 or n >= 1 << 22:
+            break
+        n *= 4 if t < budget / 50 else 2
+    return min(timeit.repeat(f, number=n, repeat=5)) / n
+
+
+def fmt_t(s: float) -> str:
+    if s != s:
+        return "n/a"
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} µs"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+class Progress:
+    def __init__(self, total: int, quiet: bool = False):
+        self.total, self.done, self.quiet, self.t0 = total, 0, quiet, time.time()
+
+    def step(self, label: str):
+        self.done += 1
+        if self.quiet:
+            return
+        w = 30
+        k = int(w * self.done / self.total)
+        sys.stderr.write(f"\r[{'#' * k}{'.' * (w - k)}] {self.done}/{self.total} {time.time() - self.t0:5.0f}s {label[:40]:40}")
+        if self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def workloads(quick: bool):
+    rng = np.random.default_rng(5)
+    big = 10**6 if quick else 10**7
+    v10 = rng.standard_normal(10)
+    vin = rng.standard_normal(4096)
+    vbig = rng.standard_normal(big)
+    v1m = vbig[: 10**6]
+    f32 = v1m.astype(np.float32)
+    c128 = (rng.standard_normal(10**6 // 2) + 1j * rng.standard_normal(10**6 // 2))
+    m = rng.standard_normal((1000, 1000))
+    mf = np.asfortranarray(m)
+    t3 = rng.standard_normal((100, 100, 100))
+    s22 = rng.standard_normal((10**5, 2, 2))
+    s33 = rng.standard_normal((10**5, 3, 3))
+    W = []  # (group, name, args, kwargs, scipy applies)
+    W.append(("call overhead", "norm(x), n=10 float64", (v10,), {}, True))
+    W.append(("call overhead", "norm(x, axis=0), n=10", (v10,), {"axis": 0}, True))
+    W.append(("2-norm", "n=4096 float64 (in cache)", (vin,), {}, True))
+    W.append(("2-norm", f"n={big:.0e} float64", (vbig,), {}, True))
+    W.append(("2-norm", "n=1e6 float32", (f32,), {}, True))
+    W.append(("2-norm", "n=5e5 complex128", (c128,), {}, True))
+    W.append(("strided", "x[::2], x: 1e6", (v1m[::2],), {}, True))
+    W.append(("strided", "x[::3], x: 1e6", (v1m[::3],), {}, True))
+    W.append(("strided", "x[::-1], x: 1e6", (v1m[::-1],), {}, True))
+    for o in (1, np.inf, 3, 4, 0.5, 2.5):
+        W.append(("vector ord", f"ord={o}, n=1e6", (v1m, o), {}, True))
+    W.append(("axis", "rows: (1000,1000) C, axis=1", (m,), {"axis": 1}, True))
+    W.append(("axis", "columns: (1000,1000) C, axis=0", (m,), {"axis": 0}, True))
+    W.append(("axis", "rows: (1000,1000) F, axis=1", (mf,), {"axis": 1}, True))
+    W.append(("axis", "columns: (1000,1000) F, axis=0", (mf,), {"axis": 0}, True))
+    W.append(("axis", "Frobenius axis=(0,2) of (100,100,100)", (t3,), {"axis": (0, 2)}, True))
+    for o in (1, np.inf, "fro"):
+        W.append(("matrix", f"ord={o!r}, 1000x1000", (m, o), {}, True))
+    for n in ((50, 200) if quick else (50, 200, 1000)):
+        a = rng.standard_normal((n, n))
+        for o in (2, "nuc"):
+            W.append(("SVD", f"ord={o!r}, {n}x{n}", (a, o), {}, True))
+    for name, s in (("2x2", s22), ("3x3", s33)):
+        for o in (None, 2):
+            W.append(("stacks", f"1e5 stack of {name}, ord={o}", (s, o), {"axis": (1, 2)}, False))
+    return W
+
+
+def run_workloads(quick: bool, budget: float, progress: Progress, rows: list):
+    for group, name, args, kw, sp in workloads(quick):
+        t_nn = timeit_best(lambda: normnative.norm(*args, **kw), budget)
+        t_np = timeit_best(lambda: NP_NORM(*args, **kw), budget)
+        t_sp = timeit_best(lambda: SP_NORM(*args, **kw), budget) if (sp and SP_NORM) else float("nan")
+        rows.append((group, name, t_nn, t_np, t_sp))
+        progress.step(name)
+
+
+def size_sweep(quick: bool, budget: float, progress: Progress):
+    sizes = [10, 100, 1000, 10**4, 10**5, 10**6] + ([] if quick else [10**7])
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(sizes[-1])
+    out = []
+    for n in sizes:
+        v = x[:n]
+        out.append((n, timeit_best(lambda: normnative.norm(v), budget), timeit_best(lambda: NP_NORM(v), budget)))
+        progress.step(f"sweep n={n}")
+    return out
+
+
+def peak_memory(gib: float):
+    """Peak traced allocation (tracemalloc sees numpy's data buffers) for a large input."""
+    n = int(gib * (1 << 30) / 8)
+    x = np.ones(n)
+    res = []
+    for label, kw in (("ord=None", {}), ("ord=1", {"ord": 1}), ("ord=inf", {"ord": np.inf}), ("axis=0", {"axis": 0}),
+                      ("x[::2]", {"_view": True})):
+        row = [label]
+        for f in (normnative.norm, NP_NORM):
+            arg = x[::2] if kw.get("_view") else x
+            kwargs = {k: v for k, v in kw.items() if k != "_view"}
+            tracemalloc.start()
+            try:
+                f(arg, **kwargs)
+                peak = tracemalloc.get_traced_memory()[1]
+            except Exception:  # noqa: BLE001
+                peak = float("nan")
+            tracemalloc.stop()
+            row.append(peak)
+        res.append(row)
+    del x
+    return res, n * 8
+
+
+def bandwidth(exe: str | None):
+    if not exe or not Path(exe).is_file():
+        return None
+    r = subprocess.run([exe, "512"], capture_output=True, text=True, check=False)
+    return r.stdout.strip().replace("\n", ", ")
+
+
+def blas_info():
+    try:
+        import threadpoolctl
+
+        return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} threads={i.get('num_threads')}"
+                         for i in threadpoolctl.threadpool_info())
+    except ImportError:
+        return "threadpoolctl not installed; OPENBLAS_CORETYPE=%s OPENBLAS_L2_SIZE=%s in this process" % (
+            os.environ.get("OPENBLAS_CORETYPE", "(unset)"), os.environ.get("OPENBLAS_L2_SIZE", "(unset)"))
+
+
+def plot(sweep, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ns = [n for n, _, _ in sweep]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.loglog(ns, [t for _, t, _ in sweep], "o-", label="normnative.norm")
+    ax.loglog(ns, [t for _, _, t in sweep], "s--", label="numpy.linalg.norm")
+    ax.set_xlabel("n (float64, contiguous)")
+    ax.set_ylabel("time per call [s]")
+    ax.set_title("2-norm: time per call vs size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smaller sizes and time budget (< 2 minutes)")
+    ap.add_argument("--bandwidth", help="path of the compiled bench/bandwidth.c")
+    ap.add_argument("--memory-gib", type=float, default=None, help="input size for the peak-memory table (default 1, quick 0.25)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"), help="output directory")
+    ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    budget = 0.05 if quick else 0.3
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    nwork = len(workloads(quick))
+    nsweep = 6 if quick else 7
+    progress = Progress(nwork + nsweep, args.quiet)
+    rows = []
+    run_workloads(quick, budget, progress, rows)
+    sweep = size_sweep(quick, budget, progress)
+    mem, mem_bytes = peak_memory(args.memory_gib or (0.25 if quick else 1.0))
+    bw = bandwidth(args.bandwidth)
+
+    lines = ["# Python benchmark: normnative vs NumPy" + (" (quick mode)" if quick else ""), ""]
+    lines.append(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
+                 f"NumPy {np.__version__}" + (f", SciPy {scipy.__version__}" if scipy else "") +
+                 f", normnative {normnative.__version__}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    lines.append(f"BLAS: {blas_info()}")
+    if bw:
+        lines.append(f"Plain C read bandwidth (bench/bandwidth.c, 512 MiB): {bw}")
+    lines += ["", "Ratio = NumPy time / NormNative time (> 1: NormNative faster). n/a: not computed "
+              "(an ord not yet implemented natively, or not applicable).", "",
+              "| group | workload | normnative | numpy | scipy.linalg.norm | ratio |", "|---|---|---:|---:|---:|---:|"]
+    for group, name, a, b, c in rows:
+        ratio = f"{b / a:.2f}×" if a == a and b == b else "n/a"
+        lines.append(f"| {group} | {name} | {fmt_t(a)} | {fmt_t(b)} | {fmt_t(c)} | {ratio} |")
+    lines += ["", "## Size sweep (float64 2-norm, contiguous)", "", "| n | normnative | numpy | ratio | normnative GB/s |",
+              "|---:|---:|---:|---:|---:|"]
+    for n, a, b in sweep:
+        lines.append(f"| {n:.0e} | {fmt_t(a)} | {fmt_t(b)} | {b / a:.2f}× | {8 * n / a / 1e9:.2f} |")
+    lines += ["", f"![size sweep](python_sweep.png)", "",
+              f"## Peak traced memory, {mem_bytes / 2**30:.2f} GiB float64 input (tracemalloc)", "",
+              "| call | normnative | numpy |", "|---|---:|---:|"]
+    for label, a, b in mem:
+        f = lambda v: "n/a" if v != v else f"{v / 2**20:.1f} MiB"  # noqa: E731
+        lines.append(f"| norm(x{', ' + label if not label.startswith('x') else ''}) {'on ' + label if label.startswith('x') else ''} | {f(a)} | {f(b)} |")
+    text = "\n".join(lines) + "\n"
+    (out / "python.md").write_text(text)
+    plot(sweep, out / "python_sweep.png")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NormManaged.Matrix;
+
+/// <summary>σ_max alone, for the 2-norm of larger matrices: Householder bidiagonalisation
+/// (Golub &amp; Kahan 1965; Golub &amp; Van Loan, Matrix Computations §5.4.8), then bisection with
+/// Sturm counts on the Golub–Kahan tridiagonal [[0, B], [Bᵀ, 0]] for its largest eigenvalue.
+///
+/// Bidiagonalisation is backward stable (‖δA‖ ≤ p(n)·u·‖A‖), so σ_max — the one singular value
+/// with σ ≈ ‖A‖ — is accurate to a few ulp, as with LAPACK's gesdd; the bisection is carried to
+/// an interval of relative width 2⁻⁵². The smaller singular values of this route are only
+/// absolutely accurate, which is why −2 and nuclear keep the Jacobi kernel.
+/// Same input contract as <see cref="SvdKernel.SingularValues"/>.</summary>
+internal static unsafe class BidiagonalMax
+{
+    /// <summary>Doubles of scratch needed: d, e and a row buffer.</summary>
+    public static long WorkSize(int m, int n) => 2L * n + m + n;
+
+    /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; destroyed).</summary>
+    public static double Compute(double* a, int m, int n, double* work)
+    {
+        Reduce(a, m, n, work);
+        return LargestSingularValue(work, work + n, n);
+    }
+
+    /// <summary>Σσ of <paramref name="a"/> as a double-double (hi returned, lo out): bidiagonal
+    /// reduction, then shifted Golub–Kahan QR sweeps (Golub &amp; Van Loan Alg. 8.6.2, in the form of
+    /// LAPACK dbdsqr) until every superdiagonal is below 2⁻⁵³·‖B‖. Every σ then has absolute error
+    /// O(u·‖A‖), which the nuclear norm (≥ σ_max) turns into a small relative error.</summary>
+    public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
+    {
+        Reduce(a, m, n, work);
+        double* d = work, e = work + n;
+        GolubKahan.Diagonalise(d, e, n);
+        double hi = 0;
+        lo = 0;
+        for (int i = 0; i < n; i++) Kernels.DD.Add(ref hi, ref lo, Math.Abs(d[i]), 0);
+        return hi;
+    }
+
+    /// <summary>Bidiagonalises <paramref name="a"/>: diagonal into work[0..n), superdiagonal into work[n..2n−1).</summary>
+    private static void Reduce(double* a, int m, int n, double* work)
+    {
+        double* d = work, e = d + n, w = e + n, row = w + m;
+        for (int k = 0; k < n; k++)
+        {
+            // left reflection: zero a[k+1.., k]
+            double* col = a + (long)k * m + k;
+            int len = m - k;
+            d[k] = Reflect(col, len, out double tau);
+            if (tau != 0)
+            {
+                for (int j = k + 1; j < n; j++)
+                {
+                    double* cj = a + (long)j * m + k;
+                    double wj = cj[0] + Dot(col + 1, cj + 1, len - 1);
+                    if (wj == 0) continue;
+                    cj[0] -= tau * wj;
+                    Axpy(-tau * wj, col + 1, cj + 1, len - 1);
+                }
+            }
+            if (k >= n - 1) break;
+            // right reflection: zero a[k, k+2..]
+            int rl = n - k - 1;
+            for (int j = 0; j < rl; j++) row[j] = a[k + (long)(k + 1 + j) * m];
+            e[k] = Reflect(row, rl, out double tr);
+            if (tr == 0 || k + 1 >= m) continue;
+            // trailing block B = a[k+1.., k+1..] ← B (I − τ v vᵀ), v = [1, row[1..]]
+            int bl = m - k - 1;
+            double* b0 = a + (long)(k + 1) * m + k + 1;
+            new Span<double>(w, bl).Clear();
+            for (int j = 0; j < rl; j++)
+            {
+                double vj = j == 0 ? 1 : row[j];
+                if (vj != 0) Axpy(vj, b0 + (long)j * m, w, bl);
+            }
+            for (int j = 0; j < rl; j++)
+            {
+                double vj = j == 0 ? 1 : row[j];
+                if (vj != 0) Axpy(-tr * vj, w, b0 + (long)j * m, bl);
+            }
+        }
+    }
+
+    /// <summary>Householder reflector for x (length n, stride 1): on return x[0] holds β,
+    /// x[1..] the vector v (v₀ = 1 implied); returns β. τ = 0 when no reflection is needed.</summary>
+    private static double Reflect(double* x, int n, out double tau)
+    {
+        tau = 0;
+        if (n <= 1) return x[0];
+        double alpha = x[0];
+        double xnorm = SvdKernel.Norm(x + 1, n - 1);
+        if (xnorm == 0) return alpha;
+        double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
+        tau = (beta - alpha) / beta;
+        double inv = 1.0 / (alpha - beta);
+        for (int i = 1; i < n; i++) x[i] *= inv;
+        x[0] = beta;
+        return beta;
+    }
+
+    /// <summary>Largest singular value of the upper bidiagonal (d, e) by bisection on the
+    /// Golub–Kahan tridiagonal: with off-diagonals t = (d₀, e₀, d₁, e₁, …, d_{n−1}), the number
+    /// of eigenvalues below x is the number of negative pivots of T − x·I.</summary>
+    public static double LargestSingularValue(double* d, double* e, int n)
+    {
+        int len = 2 * n - 1;
+        double hi = 0, tmax = 0;
+        for (int i = 0; i < len; i++)
+        {
+            double ti = Math.Abs(Off(d, e, i));
+            double tn = i + 1 < len ? Math.Abs(Off(d, e, i + 1)) : 0;
+            hi = Math.Max(hi, ti + tn);
+            tmax = Math.Max(tmax, ti);
+        }
+        if (tmax == 0) return 0;
+        // every entry of B is at most σ_max; Gershgorin bounds it by max(|tᵢ| + |tᵢ₊₁|) ≤ 2·max|tᵢ|
+        double lo = 0.5 * tmax;
+        hi = Math.Max(hi, tmax) * (1 + 1e-15);
+        for (int it = 0; it < 200; it++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (CountAbove(d, e, n, mid)) lo = mid; else hi = mid;
+            if (hi - lo <= 2.3e-16 * lo) break;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Off(double* d, double* e, int i) => (i & 1) == 0 ? d[i >> 1] : e[i >> 1];
+
+    /// <summary>True when the Golub–Kahan matrix has an eigenvalue greater than x (x &gt; 0):
+    /// the count of negative pivots of T − xI is below 2n.</summary>
+    private static bool CountAbove(double* d, double* e, int n, double x)
+    {
+        int len = 2 * n;
+        int neg = 0;
+        double q = -x;
+        double tiny = x * 1e-300 + double.Epsilon;
+        if (q < 0) neg++;
+        for (int i = 1; i < len; i++)
+        {
+            double t = Off(d, e, i - 1);
+            if (Math.Abs(q) < tiny) q = -tiny;
+            q = -x - t * (t / q);
+            if (q < 0) neg++;
+        }
+        return neg < len;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot(double* x, double* y, int n)
+    {
+        int i = 0;
+        double s = 0;
+        if (n >= 8)
+        {
+            var s0 = Vector256<double>.Zero; var s1 = s0;
+            for (; i <= n - 8; i += 8)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), s1);
+            }
+            s = Vector256.Sum(s0 + s1);
+        }
+        for (; i < n; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(double a, double* x, double* y, int n)
+    {
+        int i = 0;
+        var va = Vector256.Create(a);
+        for (; i <= n - 4; i += 4)
+            Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
+        for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
+    }
+}
+
+/// <summary>Singular values of an upper bidiagonal matrix by implicit shifted QR (values only).</summary>
+internal static unsafe class GolubKahan
+{
+    /// <summary>Drives the superdiagonal <paramref name="e"/> (length n − 1) to zero; on return
+    /// |d[i]| are the singular values (absolute accuracy O(u·‖B‖)).</summary>
+    public static void Diagonalise(double* d, double* e, int n)
+    {
+        if (n <= 1) return;
+        double bound = 0, emax = 0;
+        for (int i = 0; i < n; i++) bound = Math.Max(bound, Math.Abs(d[i]));
+        for (int i = 0; i < n - 1; i++) emax = Math.Max(emax, Math.Abs(e[i]));
+        double thresh = 1.1102230246251565e-16 * (bound + emax);
+        if (thresh == 0) return;
+        long maxIt = 6L * n * n + 100, it = 0;
+        int hi = n - 1;
+        while (hi > 0 && it++ < maxIt)
+        {
+            if (Math.Abs(e[hi - 1]) <= thresh) { e[hi - 1] = 0; hi--; continue; }
+            int lo = hi - 1;
+            while (lo > 0 && Math.Abs(e[lo - 1]) > thresh) lo--;
+            if (lo > 0) e[lo - 1] = 0;
+            bool split = false;
+            for (int k = lo; k <= hi; k++)
+            {
+                if (Math.Abs(d[k]) > thresh) continue;
+                d[k] = 0;
+                if (k < hi) ChaseRow(d, e, k, hi); else ChaseColumn(d, e, lo, hi);
+                split = true;
+                break;
+            }
+            if (split) continue;
+            if (hi - lo == 1)
+            {
+                SvdKernel.TwoByTwo(d[lo], e[lo], 0, d[hi], out double smax, out double smin);
+                d[lo] = smax; d[hi] = smin; e[lo] = 0;
+                continue;
+            }
+            Sweep(d, e, lo, hi);
+        }
+    }
+
+    /// <summary>d[k] = 0 (k &lt; hi): rotates row k against the rows below to clear e[k].</summary>
+    private static void ChaseRow(double* d, double* e, int k, int hi)
+    {
+        double f = e[k];
+        e[k] = 0;
+        for (int j = k + 1; j <= hi && f != 0; j++)
+        {
+            Rotg(d[j], f, out double c, out double s, out double r);
+            d[j] = r;
+            if (j < hi) { f = -s * e[j]; e[j] *= c; }
+        }
+    }
+
+    /// <summary>d[hi] = 0: rotates column hi against the columns to its left to clear e[hi − 1].</summary>
+    private static void ChaseColumn(double* d, double* e, int lo, int hi)
+    {
+        double f = e[hi - 1];
+        e[hi - 1] = 0;
+        for (int j = hi - 1; j >= lo && f != 0; j--)
+        {
+            Rotg(d[j], f, out double c, out double s, out double r);
+            d[j] = r;
+            if (j > lo) { f = -s * e[j - 1]; e[j - 1] *= c; }
+        }
+    }
+
+    /// <summary>One implicit QR sweep on the unreduced block [lo, hi] with the shift = the smaller
+    /// singular value of the trailing 2×2 (dropped when negligible), as in LAPACK dbdsqr.</summary>
+    private static void Sweep(double* d, double* e, int lo, int hi)
+    {
+        SvdKernel.TwoByTwo(d[hi - 1], e[hi - 1], 0, d[hi], out _, out double shift);
+        double sll = Math.Abs(d[lo]);
+        if (sll == 0 || (shift / sll) * (shift / sll) < 1.1102230246251565e-16) shift = 0;
+        double f = (sll - shift) * (Math.CopySign(1.0, d[lo]) + shift / d[lo]);
+        double g = e[lo];
+        for (int k = lo; k < hi; k++)
+        {
+            Rotg(f, g, out double cr, out double sr, out double r);
+            if (k > lo) e[k - 1] = r;
+            f = cr * d[k] + sr * e[k];
+            e[k] = cr * e[k] - sr * d[k];
+            g = sr * d[k + 1];
+            d[k + 1] *= cr;
+            Rotg(f, g, out double cl, out double sl, out r);
+            d[k] = r;
+            f = cl * e[k] + sl * d[k + 1];
+            d[k + 1] = cl * d[k + 1] - sl * e[k];
+            if (k < hi - 1) { g = sl * e[k + 1]; e[k + 1] *= cl; }
+        }
+        e[hi - 1] = f;
+    }
+
+    /// <summary>c, s, r with [c s; −s c]·[f; g] = [r; 0].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rotg(double f, double g, out double c, out double s, out double r)
+    {
+        if (g == 0) { c = 1; s = 0; r = f; return; }
+        if (f == 0) { c = 0; s = 1; r = g; return; }
+        double ff = Math.Abs(f), gg = Math.Abs(g);
+        r = (ff > 1e-150 && ff < 1e150 && gg > 1e-150 && gg < 1e150)
+            ? Math.Sqrt(f * f + g * g)
+            : SvdKernel.HypotAny(f, g);
+        c = f / r; s = g / r;
+    }
+}

@@ -1,0 +1,113 @@
+"""Exact references for tests: mpmath at 100 digits (sums, p-norms, singular values)."""
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+MP_DPS = 100
+
+
+def _mp(v):
+    if isinstance(v, (complex, np.complexfloating)):
+        return mpmath.mpc(_mp(v.real), _mp(v.imag))
+    v = np.asarray(v)
+    if v.dtype == np.longdouble:
+        f = Fraction(*(v.as_integer_ratio()))  # exact
+        return mpmath.mpf(f.numerator) / f.denominator
+    return mpmath.mpf(float(v)) if v.dtype.kind == "f" else mpmath.mpf(int(v))
+
+
+def vector_ref(values, p):
+    """Exact p-norm of a sequence (numpy conventions for 0, +-inf, negative p, nan, inf)."""
+    with mpmath.workdps(MP_DPS):
+        a = [abs(_mp(v)) for v in values]
+        if any(mpmath.isnan(x) for x in a):
+            return math.nan
+        if p == 0:
+            return float(sum(1 for x in a if x != 0))
+        if p == math.inf:
+            return float(max(a)) if a else 0.0
+        if p == -math.inf:
+            return float(min(a)) if a else math.nan
+        if math.isnan(p):
+            return math.nan
+        if any(mpmath.isinf(x) for x in a):
+            if p > 0:
+                return math.inf
+            a = [x for x in a if not mpmath.isinf(x)]
+        if p < 0 and any(x == 0 for x in a):
+            return 0.0
+        if not a:
+            return math.inf if p < 0 else 0.0
+        s = sum(x ** p for x in a)
+        return s ** (mpmath.mpf(1) / p)
+
+
+def matrix_ref(m, kind):
+    """Exact matrix norm of a 2-D array: kind in 'fro', 'nuc', 1, -1, inf, -inf, 2, -2."""
+    with mpmath.workdps(MP_DPS):
+        rows, cols = m.shape
+        A = [[_mp(m[i, j]) for j in range(cols)] for i in range(rows)]
+        if kind == "fro":
+            return mpmath.sqrt(sum(abs(x) ** 2 for r in A for x in r))
+        if kind in (1, -1):
+            sums = [sum(abs(A[i][j]) for i in range(rows)) for j in range(cols)]
+            return max(sums) if kind == 1 else min(sums)
+        if kind in (math.inf, -math.inf):
+            sums = [sum(abs(x) for x in r) for r in A]
+            return max(sums) if kind == math.inf else min(sums)
+        sv = singular_values(A, rows, cols)
+        if kind == "nuc":
+            return sum(sv)
+        return max(sv) if kind == 2 else min(sv)
+
+
+def singular_values(A, rows, cols):
+    with mpmath.workdps(MP_DPS):
+        M = mpmath.matrix(A)
+        if any(isinstance(x, mpmath.mpc) for r in A for x in r):
+            s = mpmath.svd_c(M, compute_uv=False)
+        else:
+            s = mpmath.svd_r(M, compute_uv=False)
+        return [abs(s[i]) for i in range(min(rows, cols))]
+
+
+def ulp_error(got, exact, dtype):
+    """|got - exact| in units of the last place of the result dtype at exact."""
+    with mpmath.workdps(MP_DPS):
+        e = mpmath.mpf(exact)
+        g = _mp(got)
+        if e == 0:
+            return 0.0 if g == 0 else math.inf
+        fi = np.finfo(dtype)
+        if abs(e) >= mpmath.mpf(float(fi.max)) * (1 + mpmath.mpf(2) ** -(int(fi.nmant) + 2)):
+            return 0.0 if mpmath.isinf(g) else math.inf  # the exact value rounds to inf
+        ex = max(int(mpmath.floor(mpmath.log(abs(e), 2))), int(fi.minexp))
+        ulp = mpmath.mpf(2) ** (ex - int(fi.nmant))
+        return float(abs(g - e) / ulp)
+
+
+def correctly_rounded_sqrt_fraction(q: Fraction, bits: int = 53) -> float:
+    """sqrt(q) correctly rounded to a double (q > 0 a Fraction, normal range), via math.isqrt."""
+    # scale so that the integer root has bits+2 significant bits, then round half-even on the rest
+    num, den = q.numerator, q.denominator
+    e = (num.bit_length() - den.bit_length()) // 2
+    shift = 2 * (bits + 2 - e)
+    if shift >= 0:
+        n = (num << shift) // den
+        exact = (num << shift) % den == 0
+    else:
+        n = num // (den << -shift)
+        exact = num % (den << -shift) == 0
+    r = math.isqrt(n)
+    sticky = not (exact and r * r == n)
+    # r has about bits+2..bits+3 bits; round to `bits` bits
+    extra = r.bit_length() - bits
+    mant, rem = r >> extra, r & ((1 << extra) - 1)
+    half = 1 << (extra - 1)
+    if rem > half or (rem == half and (sticky or mant & 1)) :
+        mant += 1
+    elif rem == half and not sticky and not (mant & 1):
+        pass
+    return math.ldexp(mant, extra - shift // 2)

@@ -1,0 +1,152 @@
+"""Accuracy against exact references, for NormNative and (for comparison) NumPy on the same inputs.
+
+References: ``fractions`` for sums and sums of squares (with a ``math.isqrt``-based correctly
+rounded square root), ``mpmath`` at 100 digits for p-norms and singular values. Each test records
+the maximum error in ulps of the result dtype; the table is printed in the terminal summary
+(conftest.py) and every bound is asserted.
+"""
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+import normnative
+from _reference import MP_DPS, correctly_rounded_sqrt_fraction, singular_values, ulp_error, vector_ref
+
+NP_NORM = np.linalg.linalg.norm
+ACCURACY_TABLE = {}  # (dtype, ord) -> [max ulp normnative, max ulp numpy, bound, cases]
+
+RNG = np.random.default_rng(20261127)
+
+
+def _adversarial(dtype):
+    """Named vectors that trip naive algorithms: over/underflow, cancellation-free but long sums."""
+    fi = np.finfo(dtype)
+    big, tiny = float(fi.max), float(fi.tiny)
+    eps = float(fi.eps)
+    cases = {
+        "random n=1000": RNG.standard_normal(1000),
+        "huge": np.array([big / 3, big / 5, big / 7, big / 11]),
+        "tiny normal": np.array([tiny * 3, tiny * 5, tiny * 7]),
+        "subnormal": np.array([tiny * eps * k for k in (1, 3, 7, 100)]),
+        "exponent sweep": np.array([(1 + RNG.random()) * 2.0 ** k
+                                    for k in range(int(fi.minexp), int(fi.maxexp) - 2, max(1, (fi.maxexp - fi.minexp) // 60))]),
+        "one large among many tiny": np.concatenate([[1.0], np.full(2000, eps / 3)]),
+        "long equal run": np.full(5000, 0.1),
+        "pythagorean 3-4-5 scaled": np.array([3.0, 4.0]) * 2.0 ** (fi.maxexp - 4),
+        "pythagorean 20-21-29": np.array([20.0, 21.0]),
+        "pythagorean tiny": np.array([3.0, 4.0]) * 2.0 ** (fi.minexp + 4),
+    }
+    out = {}
+    for name, v in cases.items():
+        with np.errstate(all="ignore"):
+            a = np.asarray(v, dtype=dtype)
+        a = a[np.isfinite(a)]
+        if a.size:
+            out[name] = a
+    return out
+
+
+def _exact_vector(a, p):
+    """Exact p-norm: fractions for p = 1, 2; mpmath otherwise."""
+    vals = [Fraction(float(x)) if np.asarray(x).dtype.kind == "f" else None for x in a]
+    if p == 2 and all(v is not None for v in vals):
+        s = sum(v * v for v in vals)
+        if s == 0:
+            return 0
+        with mpmath.workdps(MP_DPS):
+            return mpmath.sqrt(mpmath.mpf(s.numerator) / s.denominator)
+    if p == 1 and all(v is not None for v in vals):
+        s = sum(abs(v) for v in vals)
+        with mpmath.workdps(MP_DPS):
+            return mpmath.mpf(s.numerator) / s.denominator
+    return vector_ref(a, p)
+
+
+def _record(key, ours, theirs, bound):
+    row = ACCURACY_TABLE.setdefault(key, [0.0, 0.0, bound, 0])
+    row[0] = max(row[0], ours)
+    row[1] = max(row[1], theirs)
+    row[3] += 1
+
+
+VECTOR_BOUNDS = [  # (dtype, p, bound in ulps)
+    (np.float64, 2, 1.0), (np.float64, 1, 1.0), (np.float64, 3, 1.0), (np.float64, 4, 1.0),
+    (np.float64, 2.5, 2.0), (np.float64, 0.5, 2.0), (np.float64, -1, 2.0),
+    (np.float32, 2, 0.5), (np.float32, 1, 0.5), (np.float32, 3, 0.5), (np.float32, 2.5, 0.5),
+    (np.float16, 2, 0.5), (np.float16, 1, 0.5), (np.float16, 3, 0.5),
+]
+
+
+@pytest.mark.parametrize("dtype,p,bound", VECTOR_BOUNDS, ids=[f"{np.dtype(d).name}-p{p}" for d, p, _ in VECTOR_BOUNDS])
+def test_vector_accuracy(dtype, p, bound):
+    worst = []
+    for name, a in _adversarial(dtype).items():
+        exact = _exact_vector(a, p)
+        ours = normnative.norm(a, p) if p != 2 else normnative.norm(a)
+        with np.errstate(all="ignore"):
+            theirs = NP_NORM(a, p) if p != 2 else NP_NORM(a)
+        e_ours = ulp_error(ours, exact, dtype)
+        e_np = ulp_error(theirs, exact, dtype) if np.isfinite(theirs) or not mpmath.isinf(exact) else 0.0
+        _record((np.dtype(dtype).name, f"p={p}"), e_ours, e_np, bound)
+        if e_ours > bound:
+            worst.append(f"{name}: {e_ours:.3g} ulp (got {ours!r}, exact {mpmath.nstr(exact, 20)})")
+    assert not worst, "; ".join(worst)
+
+
+def test_complex_two_norm_accuracy():
+    for dtype, bound in ((np.complex128, 1.0), (np.complex64, 0.5)):
+        rdt = np.finfo(dtype).dtype
+        for scale in (1.0, 2.0 ** 500 if rdt == np.float64 else 2.0 ** 60, 2.0 ** -500 if rdt == np.float64 else 2.0 ** -60):
+            z = ((RNG.standard_normal(500) + 1j * RNG.standard_normal(500)) * scale).astype(dtype)
+            s = sum(Fraction(float(v.real)) ** 2 + Fraction(float(v.imag)) ** 2 for v in z)
+            with mpmath.workdps(MP_DPS):
+                exact = mpmath.sqrt(mpmath.mpf(s.numerator) / s.denominator)
+            with np.errstate(all="ignore"):
+                theirs = NP_NORM(z)
+            e_ours = ulp_error(normnative.norm(z), exact, rdt)
+            e_np = ulp_error(theirs, exact, rdt)
+            _record((np.dtype(dtype).name, "p=2"), e_ours, e_np, bound)
+            assert e_ours <= bound, (dtype, scale, e_ours)
+
+
+def test_correctly_rounded_float64_two_norm_on_pythagorean_cases():
+    # exact answers: the fractions/isqrt reference must give the integer, and so must normnative
+    for a, b, c in [(3, 4, 5), (5, 12, 13), (20, 21, 29), (119, 120, 169), (696, 697, 985)]:
+        for k in (-1000, -500, 0, 500, 1000):
+            x = np.array([math.ldexp(a, k), math.ldexp(b, k)])
+            want = correctly_rounded_sqrt_fraction(Fraction(x[0]) ** 2 + Fraction(x[1]) ** 2)
+            assert want == math.ldexp(c, k)
+            assert normnative.norm(x) == want
+
+
+def _graded(m, n, cond, grade):
+    """D1 C D2 with kappa(C) = cond and diagonal scalings spanning 10**(+-grade)."""
+    q1, _ = np.linalg.qr(RNG.standard_normal((m, m)))
+    q2, _ = np.linalg.qr(RNG.standard_normal((n, n)))
+    s = np.geomspace(1.0, 1.0 / cond, min(m, n))
+    c = q1[:, : len(s)] @ np.diag(s) @ q2[: len(s), :]
+    d1 = np.diag(np.geomspace(10.0 ** grade, 10.0 ** -grade, m))
+    d2 = np.diag(np.geomspace(10.0 ** -grade, 10.0 ** grade, n))
+    return d1 @ c @ d2
+
+
+@pytest.mark.parametrize("m,n", [(2, 2), (3, 3), (5, 4), (4, 6), (8, 8)])
+def test_singular_value_accuracy(m, n):
+    for grade in (0, 3, 8):
+        a = _graded(m, n, 1e3, grade)
+        A = [[mpmath.mpf(float(a[i, j])) for j in range(n)] for i in range(m)]
+        sv = singular_values(A, m, n)
+        smax, smin, nuc = max(sv), min(sv), sum(sv)
+        e2 = ulp_error(normnative.norm(a, 2), smax, np.float64)
+        with mpmath.workdps(MP_DPS):
+            rel_min = float(abs(mpmath.mpf(float(normnative.norm(a, -2))) - smin) / smin)
+            rel_min_np = float(abs(mpmath.mpf(float(NP_NORM(a, -2))) - smin) / smin)
+        enuc = ulp_error(normnative.norm(a, "nuc"), nuc, np.float64)
+        _record(("float64", "matrix 2 (sigma_max)"), e2, ulp_error(NP_NORM(a, 2), smax, np.float64), 2.0)
+        _record(("float64", "matrix nuc"), enuc, ulp_error(NP_NORM(a, "nuc"), nuc, np.float64), 4.0)
+        row = ACCURACY_TABLE.setdefault(("float64", "matrix -2 (sigma_min, rel. err)"), [0.0, 0.0, 1e-12, 0])
+        row[0], row[1], row[3] = max(row[0], rel_min), max(row[1], rel_min_np), row[3] + 1
+        assert e2 <= 2.0 and enuc <= 4.0 and rel_min <= 1e-12, (grade, e2, enuc, rel_min)
