@@ -44,6 +44,29 @@ public class MatrixLineNormTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void OneLargeMatrixSplitOverThreadsIsExact(int layout)
+    {
+        // 600×520: large enough that a single matrix's lines are split over threads
+        int m = 600, n = 520;
+        var rng = new Random(40 + layout);
+        var data = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng) * Math.Pow(2, rng.Next(-30, 30))).ToArray();
+        long rs = layout == 0 ? n : 1, cs = layout == 0 ? 1 : m;
+        double At(int i, int j) => data[i * rs + j * cs];
+        foreach (var o in LineOrds)
+        {
+            double want = Reference(At, m, n, o);
+            foreach (int t in new[] { 1, 2, 3 })
+            {
+                int prev = Parallelism.SetMaxThreads(t);
+                try { Assert.Equal(want, Batch(data, new long[] { m, n }, new long[] { rs, cs }, 0, 0, 1, o)[0]); }
+                finally { Parallelism.SetMaxThreads(prev); }
+            }
+        }
+    }
+
     [Fact]
     public void CancellationProneSumsAreExact()
     {

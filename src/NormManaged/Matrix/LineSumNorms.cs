@@ -35,6 +35,27 @@ internal static unsafe class LineSumNorms
             throw new NormException(NormError.InvalidArgument, "matrix too large");
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && b.Count < threads && lines >= 64 && (double)lines * len >= 1 << 18)
+        {
+            // few large matrices: split each matrix's lines over threads. Every line sum is
+            // computed exactly as in one piece, and max/min of the parts is order-independent.
+            int parts = (int)Math.Min(threads, lines / 32);
+            b.ForRange(0, b.Count, (_, xp, op) =>
+            {
+                var ph = new double[parts]; var pl = new double[parts]; var pn = new bool[parts];
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+                {
+                    long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
+                    pn[part] = Part((byte*)xp + l0 * lineStride, b.T, l1 - l0, len, lineStride, elemStride, wantMax, streamLines, out ph[part], out pl[part]);
+                });
+                double hi = 0, lo = 0;
+                bool first = true;
+                for (int i = 0; i < parts; i++) if (pn[i]) Pick(ref first, wantMax, ph[i], pl[i], ref hi, ref lo);
+                evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
+            });
+            return (FpEvents)evBits;
+        }
         b.Run((double)lines * len, (start, end) =>
         {
             int width = Gather.Width(b.T);
@@ -53,6 +74,18 @@ internal static unsafe class LineSumNorms
             Interlocked.Or(ref evBits, ev);
         });
         return (FpEvents)evBits;
+    }
+
+    /// <summary>Best line sum of a range of lines, with its own scratch; false when empty.</summary>
+    private static bool Part(byte* x, DType t, long lines, long len, long lineStride, long elemStride,
+        bool wantMax, bool streamLines, out double hi, out double lo)
+    {
+        hi = lo = 0;
+        if (lines <= 0) return false;
+        double[] buf = new double[Chunk * 2 * Group];
+        if (streamLines) Streamed(x, t, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
+        else Crossed(x, t, lines, len, lineStride, elemStride, wantMax, buf, new double[lines], new double[lines], out hi, out lo);
+        return true;
     }
 
     /// <summary>Each line is summed on its own, streaming its elements.</summary>
