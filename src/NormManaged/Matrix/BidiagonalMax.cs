@@ -31,7 +31,12 @@ internal static unsafe class BidiagonalMax
     public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
     {
         Reduce(a, m, n, work);
-        double* d = work, e = work + n;
+        return SumOfSingularValues(work, work + n, n, out lo);
+    }
+
+    /// <summary>Σσ of the bidiagonal (d, e) (both destroyed), as a double-double.</summary>
+    public static double SumOfSingularValues(double* d, double* e, int n, out double lo)
+    {
         GolubKahan.Diagonalise(d, e, n);
         double hi = 0;
         lo = 0;

@@ -128,8 +128,11 @@ internal static unsafe class SvdNorms
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
         var aArr = new double[(long)er * ec];
         var sArr = new double[ec];
-        var wArr = new double[Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec))];
+        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), ComplexBidiagonal.WorkSize(rows, cols))];
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
+        // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
+        // storage) instead of through the real embedding: half the flops
+        bool interleaved = complex && bidiag;
         var colArr = new double[2 * rows];
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
@@ -144,7 +147,12 @@ internal static unsafe class SvdNorms
                 for (int j = 0; j < cols; j++)
                 {
                     Gather.Run(t, xp + j * ocs, ors, rows, pc);
-                    if (!complex)
+                    if (interleaved)
+                    {
+                        double* dst = pa + 2L * j * rows;
+                        for (int i = 0; i < 2 * rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
+                    }
+                    else if (!complex)
                     {
                         double* dst = pa + (long)j * er;
                         for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
@@ -171,7 +179,7 @@ internal static unsafe class SvdNorms
                 {
                     int e = Math.ILogB(mx);
                     k = e;
-                    long total = (long)er * ec;
+                    long total = interleaved ? 2L * rows * cols : (long)er * ec;
                     if (e != 0)
                     {
                         if (e > -1000 && e < 1000)
@@ -185,6 +193,13 @@ internal static unsafe class SvdNorms
                     {
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
+                    }
+                    else if (interleaved)
+                    {
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw);
+                        r = ord == SvdOrd.Max
+                            ? BidiagonalMax.LargestSingularValue(pw, pw + cols, cols)
+                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
