@@ -21,7 +21,18 @@ internal static unsafe class BidiagonalMax
     public static double Compute(double* a, int m, int n, double* work)
     {
         Reduce(a, m, n, work);
-        return LargestSingularValue(work, work + n, n);
+        return LargestOf(work, work + n, n);
+    }
+
+    /// <summary>σ_max of the bidiagonal (d, e) (destroyed): QR sweeps for small n (a few dozen
+    /// flops per value), bisection beyond (O(n) per step, no iteration on the whole spectrum).</summary>
+    public static double LargestOf(double* d, double* e, int n)
+    {
+        if (n > 16) return LargestSingularValue(d, e, n);
+        GolubKahan.Diagonalise(d, e, n);
+        double r = 0;
+        for (int i = 0; i < n; i++) r = Math.Max(r, Math.Abs(d[i]));
+        return r;
     }
 
     /// <summary>Σσ of <paramref name="a"/> as a double-double (hi returned, lo out): bidiagonal

@@ -20,6 +20,10 @@ internal static unsafe class SvdNorms
     /// several times cheaper than Jacobi and σ_max needs no more than backward stability.</summary>
     internal static int BidiagonalThreshold = 12;
 
+    /// <summary>Complex ord 2 / nuc take the complex bidiagonal route from this many columns on
+    /// (cheaper than Jacobi on the real embedding even for 2×2).</summary>
+    internal static int ComplexBidiagonalFrom = 2;
+
     /// <summary>Runs the reduction for every matrix of <paramref name="b"/>.</summary>
     public static FpEvents Run(MatrixBatch b, SvdOrd ord)
     {
@@ -132,7 +136,8 @@ internal static unsafe class SvdNorms
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
         // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
         // storage) instead of through the real embedding: half the flops
-        bool interleaved = complex && bidiag;
+        bool interleaved = complex && ord != SvdOrd.Min && cols >= ComplexBidiagonalFrom;
+        bidiag |= interleaved;
         var colArr = new double[2 * rows];
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
@@ -198,7 +203,7 @@ internal static unsafe class SvdNorms
                     {
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
-                            ? BidiagonalMax.LargestSingularValue(pw, pw + cols, cols)
+                            ? BidiagonalMax.LargestOf(pw, pw + cols, cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
