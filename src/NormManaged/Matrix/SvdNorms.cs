@@ -203,7 +203,7 @@ internal static unsafe class SvdNorms
                     {
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
-                            ? BidiagonalMax.LargestOf(pw, pw + cols, cols)
+                            ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
