@@ -44,6 +44,29 @@ public class MatrixLineNormTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void OneLargeMatrixSplitOverThreadsIsExact(int layout)
+    {
+        // 600×520: large enough that a single matrix's lines are split over threads
+        int m = 600, n = 520;
+        var rng = new Random(40 + layout);
+        var data = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng) * Math.Pow(2, rng.Next(-30, 30))).ToArray();
+        long rs = layout == 0 ? n : 1, cs = layout == 0 ? 1 : m;
+        double At(int i, int j) => data[i * rs + j * cs];
+        foreach (var o in LineOrds)
+        {
+            double want = Reference(At, m, n, o);
+            foreach (int t in new[] { 1, 2, 3 })
+            {
+                int prev = Parallelism.SetMaxThreads(t);
+                try { Assert.Equal(want, Batch(data, new long[] { m, n }, new long[] { rs, cs }, 0, 0, 1, o)[0]); }
+                finally { Parallelism.SetMaxThreads(prev); }
+            }
+        }
+    }
+
     [Fact]
     public void CancellationProneSumsAreExact()
     {
@@ -115,6 +138,18 @@ public class MatrixLineNormTests
         foreach (var o in LineOrds) Assert.True(double.IsNaN(Norm(b, 2, 3, o)));
         // overflow of a finite sum gives +inf
         Assert.Equal(double.PositiveInfinity, Norm(new[] { double.MaxValue, double.MaxValue }, 1, 2, Inf));
+    }
+
+    [Fact]
+    public void LongDoubleIsRejectedUpFrontEvenForLargeStacks()
+    {
+        // a clean BadDType before any work, also where the batch would run on several threads
+        var bytes = new byte[16 * 2000 * 9];
+        foreach (var o in LineOrds)
+        {
+            var ex = Assert.Throws<NormException>(() => Run(bytes, DType.LongDouble, new long[] { 2000, 3, 3 }, new long[] { 144, 48, 16 }, 0, 1, 2, o));
+            Assert.Equal(NormError.BadDType, ex.Error);
+        }
     }
 
     [Fact]

@@ -441,3 +441,32 @@ public class SvdNuclearBidiagonalTests
         Assert.True(RelErr(Norm(c, 14, 14, Ord.Nuc), s.Take(14).Sum()) < 1e-14);
     }
 }
+
+/// <summary>The complex bidiagonal route (ord 2 and nuc, 6+ columns) on matrices with known singular values.</summary>
+public class SvdComplexBidiagonalTests
+{
+    [Theory]
+    [InlineData(6, 6)]
+    [InlineData(9, 20)]
+    [InlineData(31, 7)]
+    [InlineData(24, 24)]
+    public void KnownSingularValues(int m, int n)
+    {
+        var rng = new Random(m * 101 + n);
+        int k = Math.Min(m, n);
+        var s = Enumerable.Range(0, k).Select(i => Math.Pow(10, -i / 5.0) * (1 + rng.NextDouble())).ToArray();
+        var a = WithSingularValuesComplex(m, n, s, rng);
+        Assert.True(RelErr(Norm(a, m, n, Ord.Two), s.Max()) < 2e-15);
+        Assert.True(RelErr(Norm(a, m, n, Ord.Nuc), s.Sum()) < 1e-14);
+        // rank-deficient: zero the last singular values
+        var s2 = s.Select((v, i) => i < k / 2 ? v : 0).ToArray();
+        var b = WithSingularValuesComplex(m, n, s2, rng);
+        Assert.True(RelErr(Norm(b, m, n, Ord.Nuc), s2.Sum()) < 1e-14);
+        Assert.True(RelErr(Norm(b, m, n, Ord.Two), s2.Max()) < 2e-15);
+        // a purely imaginary matrix i·R has the singular values of R
+        var r = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+        var ir = r.Select(v => new System.Numerics.Complex(0, v)).ToArray();
+        Assert.True(RelErr(Norm(ir, m, n, Ord.Nuc), SingularValues.Of(r, m, n).Sum()) < 1e-14);
+        Assert.True(RelErr(Norm(ir, m, n, Ord.Two), SingularValues.Of(r, m, n)[0]) < 3e-15);
+    }
+}

@@ -27,6 +27,9 @@ internal static unsafe class LineSumNorms
         // lines = the sums compared; k = the length of each sum
         long lines = columnSums ? b.N : b.M, len = columnSums ? b.M : b.N;
         long lineStride = columnSums ? b.Cs : b.Rs, elemStride = columnSums ? b.Rs : b.Cs;
+        if (b.T is DType.LongDouble or DType.CLongDouble)
+            throw new NormException(NormError.BadDType,
+                $"dtype {DTypes.Name(b.T)} is not supported yet for matrix norms of order ±1 / ±inf");
         if (b.Count == 0) return FpEvents.None;
         if (lines == 0 && !wantMax)
             throw new NormException(NormError.EmptyReduction,
@@ -35,6 +38,27 @@ internal static unsafe class LineSumNorms
             throw new NormException(NormError.InvalidArgument, "matrix too large");
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && b.Count < threads && lines >= 64 && (double)lines * len >= 1 << 18)
+        {
+            // few large matrices: split each matrix's lines over threads. Every line sum is
+            // computed exactly as in one piece, and max/min of the parts is order-independent.
+            int parts = (int)Math.Min(threads, lines / 32);
+            b.ForRange(0, b.Count, (_, xp, op) =>
+            {
+                var ph = new double[parts]; var pl = new double[parts]; var pn = new bool[parts];
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+                {
+                    long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
+                    pn[part] = Part((byte*)xp + l0 * lineStride, b.T, l1 - l0, len, lineStride, elemStride, wantMax, streamLines, out ph[part], out pl[part]);
+                });
+                double hi = 0, lo = 0;
+                bool first = true;
+                for (int i = 0; i < parts; i++) if (pn[i]) Pick(ref first, wantMax, ph[i], pl[i], ref hi, ref lo);
+                evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
+            });
+            return (FpEvents)evBits;
+        }
         b.Run((double)lines * len, (start, end) =>
         {
             int width = Gather.Width(b.T);
@@ -53,6 +77,18 @@ internal static unsafe class LineSumNorms
             Interlocked.Or(ref evBits, ev);
         });
         return (FpEvents)evBits;
+    }
+
+    /// <summary>Best line sum of a range of lines, with its own scratch; false when empty.</summary>
+    private static bool Part(byte* x, DType t, long lines, long len, long lineStride, long elemStride,
+        bool wantMax, bool streamLines, out double hi, out double lo)
+    {
+        hi = lo = 0;
+        if (lines <= 0) return false;
+        double[] buf = new double[Chunk * 2 * Group];
+        if (streamLines) Streamed(x, t, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
+        else Crossed(x, t, lines, len, lineStride, elemStride, wantMax, buf, new double[lines], new double[lines], out hi, out lo);
+        return true;
     }
 
     /// <summary>Each line is summed on its own, streaming its elements.</summary>

@@ -245,7 +245,7 @@ internal static unsafe class SvdKernel
     /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order.</summary>
     private static void Jacobi(double* x, int m, int n, double* sq)
     {
-        double tol = Math.Max(m, 2) * Eps;
+        double tol = Math.Max(m, 2) * Eps, tol2 = tol * tol;
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
         {
             // squared column norms, fresh each sweep and updated by the rotation formulas inside
@@ -261,7 +261,10 @@ internal static unsafe class SvdKernel
                     if (alpha == 0 || beta == 0) continue;
                     double* xq = x + (long)q * m;
                     double gamma = Dot(xp, xq, m);
-                    if (!(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
+                    // |γ| > tol·√(αβ), squared while αβ is far from underflow (sqrt-free test)
+                    double ab = alpha * beta;
+                    if (ab > 1e-280 ? !(gamma * gamma > tol2 * ab)
+                                    : !(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
                     double t = Math.Abs(zeta) > 1e150
@@ -271,8 +274,9 @@ internal static unsafe class SvdKernel
                     // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
                     // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
                     double r = Math.Sqrt(1 + t * t);
-                    double sn = t / r;
-                    double omc = t * t / (r * (r + 1));
+                    double ir = 1.0 / r;
+                    double sn = t * ir;
+                    double omc = t * t * ir / (r + 1);
                     Rotate(xp, xq, m, omc, sn);
                     double na = alpha - t * gamma, nb = beta + t * gamma;
                     sq[p] = na >= 0.25 * alpha ? na : Dot(xp, xp, m);

@@ -20,6 +20,10 @@ internal static unsafe class SvdNorms
     /// several times cheaper than Jacobi and σ_max needs no more than backward stability.</summary>
     internal static int BidiagonalThreshold = 12;
 
+    /// <summary>Complex ord 2 / nuc take the complex bidiagonal route from this many columns on
+    /// (cheaper than Jacobi on the real embedding even for 2×2).</summary>
+    internal static int ComplexBidiagonalFrom = 2;
+
     /// <summary>Runs the reduction for every matrix of <paramref name="b"/>.</summary>
     public static FpEvents Run(MatrixBatch b, SvdOrd ord)
     {
@@ -128,8 +132,12 @@ internal static unsafe class SvdNorms
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
         var aArr = new double[(long)er * ec];
         var sArr = new double[ec];
-        var wArr = new double[Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec))];
+        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), ComplexBidiagonal.WorkSize(rows, cols))];
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
+        // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
+        // storage) instead of through the real embedding: half the flops
+        bool interleaved = complex && ord != SvdOrd.Min && cols >= ComplexBidiagonalFrom;
+        bidiag |= interleaved;
         var colArr = new double[2 * rows];
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
@@ -144,7 +152,12 @@ internal static unsafe class SvdNorms
                 for (int j = 0; j < cols; j++)
                 {
                     Gather.Run(t, xp + j * ocs, ors, rows, pc);
-                    if (!complex)
+                    if (interleaved)
+                    {
+                        double* dst = pa + 2L * j * rows;
+                        for (int i = 0; i < 2 * rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
+                    }
+                    else if (!complex)
                     {
                         double* dst = pa + (long)j * er;
                         for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
@@ -171,7 +184,7 @@ internal static unsafe class SvdNorms
                 {
                     int e = Math.ILogB(mx);
                     k = e;
-                    long total = (long)er * ec;
+                    long total = interleaved ? 2L * rows * cols : (long)er * ec;
                     if (e != 0)
                     {
                         if (e > -1000 && e < 1000)
@@ -185,6 +198,13 @@ internal static unsafe class SvdNorms
                     {
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
+                    }
+                    else if (interleaved)
+                    {
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw);
+                        r = ord == SvdOrd.Max
+                            ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
+                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
