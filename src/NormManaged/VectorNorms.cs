@@ -40,6 +40,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
+            return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
         if (realDouble && RealKernels.HandlesRealP(p))
             return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
         return General(plan, xd, t, p, od, ot);

@@ -87,6 +87,39 @@ internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
     }
 }
 
+/// <summary>Partial of <see cref="ComplexAbsOp"/>.</summary>
+internal struct ComplexAcc
+{
+    public ScaledSum Sum;
+    public Ext Max;
+    public bool NaN;
+}
+
+/// <summary>Σ|z| (p = 1) or max |z| (p = +∞) of complex64/complex128.</summary>
+internal readonly unsafe struct ComplexAbsOp : IBlockOp<ComplexAcc>
+{
+    private readonly bool _sum;
+    public ComplexAbsOp(bool sum) => _sum = sum;
+    public void Block(ReadOnlySpan<double> b, ref ComplexAcc acc) => ComplexKernels.AddBlock(b, _sum, ref acc.Sum, ref acc.Max, ref acc.NaN);
+    public void Merge(ref ComplexAcc total, in ComplexAcc part)
+    {
+        total.NaN |= part.NaN;
+        total.Sum.Add(part.Sum);
+        if (part.Max.IsInf || (!total.Max.IsInf && !part.Max.IsZero && (total.Max.IsZero || Ext.Compare(part.Max, total.Max) > 0)))
+            total.Max = part.Max;
+    }
+    public FpEvents Finish(in ComplexAcc acc, DType ot, byte* dst)
+    {
+        if (acc.NaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (_sum)
+        {
+            if (acc.Sum.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+            return ResultWriter.Store(ot, dst, Ext.Normalize(acc.Sum.Hi, acc.Sum.Lo, acc.Sum.Exp));
+        }
+        return ResultWriter.Store(ot, dst, acc.Max);
+    }
+}
+
 /// <summary>Runs a block operator over every output of a plan: blocks of
 /// <see cref="DoubleBlocks.BlockElements"/> elements are grouped into chunks of
 /// <see cref="BlocksPerChunk"/> blocks whose partials merge in index order. Large single reductions
