@@ -22,6 +22,15 @@ public static unsafe class VectorNorms
             throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
         if (ord.Kind != OrdKind.P)
             throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
+        // Small-call fast path: a 1-D float64 vector of one block, 2-norm or 1-norm, into a scalar.
+        // Same kernels and the same single-block partial as the general driver, so the same bits.
+        if (x.Rank == 1 && reduceMask == 1 && x.DType == DType.Float64 && output.DType == DType.Float64
+            && (output.Rank == 0 || (output.Rank == 1 && output.Shape[0] == 1))
+            && (ord.P == 2 || ord.P == 1) && x.Shape[0] > 0 && x.Shape[0] <= DoubleBlocks.BlockElements)
+        {
+            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+            return SmallFloat64(x, ord.P, output.Data);
+        }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
@@ -47,6 +56,30 @@ public static unsafe class VectorNorms
         return General(plan, xd, t, p, od, ot);
     }
 
+    private static FpEvents SmallFloat64(in NdView x, double p, byte* dst)
+    {
+        int n = (int)x.Shape[0];
+        long stride = x.Strides[0];
+        byte* start = stride < 0 ? x.Data + (n - 1) * stride : x.Data;
+        if (stride < 0) stride = -stride;
+        ReadOnlySpan<double> span;
+        if (stride == 8 || n == 1) span = new ReadOnlySpan<double>(start, n);
+        else
+        {
+            double* buf = stackalloc double[n];
+            Gather.Run(DType.Float64, start, stride, n, buf);
+            span = new ReadOnlySpan<double>(buf, n);
+        }
+        var acc = new ScaledSum();
+        if (p == 2)
+        {
+            SumSquares.AddBlock(span, ref acc);
+            return default(SumSquaresOp).Finish(acc, DType.Float64, dst);
+        }
+        RealKernels.AddAbsSum(span, ref acc);
+        return new IntPowOp(1).Finish(acc, DType.Float64, dst);
+    }
+
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
         var ev = FpEvents.None;
@@ -61,7 +94,7 @@ public static unsafe class VectorNorms
     /// caller that takes its square root gets the 2-norm's bits. For reuse by other kernels (e.g. Frobenius).</summary>
     internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
     {
-        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
         var blocks = new DoubleBlocks(plan, outerPtr, t, buf);
         ScaledSum total = default, part = default;
         int nb = 0;

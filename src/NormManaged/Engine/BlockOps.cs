@@ -148,7 +148,9 @@ internal static unsafe class BlockDriver
             if (outer >= 2)
                 return ParallelOutputs<TOp, TAcc>(plan, x, t, o, ot, op, threads);
         }
-        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        // A small reduction needs only a small widening buffer (and touches fewer stack pages).
+        int bufLen = (int)Math.Min(inner, DoubleBlocks.BlockElements) * 2 + 8;
+        double* buf = stackalloc double[bufLen];
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o);
         while (it.Next(out byte* xp, out byte* op2))
