@@ -75,14 +75,18 @@ internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
     public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc) => RealKernels.AddRealPowSum(b, _p, ref acc);
     public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part)
     {
-        total.HasNaN |= part.HasNaN; total.HasInf |= part.HasInf;
+        total.HasNaN |= part.HasNaN; total.HasInf |= part.HasInf; total.HasZero |= part.HasZero;
         if (part.Any) total.Add(part.Ref, part.Hi, part.Lo, _p);
     }
     public FpEvents Finish(in RealKernels.PowAcc acc, DType ot, byte* dst)
     {
-        if (acc.HasNaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        var ev = acc.HasZero ? FpEvents.DivideByZero : FpEvents.None; // p < 0 with a zero element
+        if (acc.HasNaN) return ev | ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (acc.HasZero) return ev | ResultWriter.Store(ot, dst, 0, 0, 0);
         if (acc.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
-        if (!acc.Any) return ResultWriter.Store(ot, dst, 0, 0, 0);
+        if (!acc.Any)
+            return _p > 0 ? ResultWriter.Store(ot, dst, 0, 0, 0)
+                          : ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
         return ResultWriter.Store(ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref));
     }
 }
