@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NormManaged.Engine;
 
 namespace NormManaged.Kernels;
@@ -35,7 +36,35 @@ internal static class ComplexKernels
         double f1 = Math.ScaleB(1.0, a), f2 = Math.ScaleB(1.0, c);
         ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
         double sh = 0, sl = 0, mh = 0, ml = 0;
-        for (int i = 0; i < n; i++)
+        int i0 = 0;
+        if (sum && System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
+        {
+            // 4 complex per step: unpack (re, im) pairs into a re-vector and an im-vector (lane order is
+            // fixed, so the result is deterministic), exact squares, double-double sum and sqrt per lane.
+            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
+            Vector256<double> s = default, cv = default;
+            for (; i0 <= n - 4; i0 += 4)
+            {
+                var va = Vector256.LoadUnsafe(ref r, (nuint)(2 * i0)) * v1 * v2;
+                var bq = Vector256.LoadUnsafe(ref r, (nuint)(2 * i0 + 4)) * v1 * v2;
+                var re = System.Runtime.Intrinsics.X86.Avx.UnpackLow(va, bq);
+                var im = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(va, bq);
+                var p = re * re; var pe = Vector256.FusedMultiplyAdd(re, re, -p);
+                var q = im * im; var qe = Vector256.FusedMultiplyAdd(im, im, -q);
+                var h = p + q; var bb = h - p;
+                var e = ((p - (h - bb)) + (q - bb)) + (pe + qe);
+                var h2 = h + e; var l2 = e - (h2 - h);
+                var zh = Vector256.Sqrt(h2);
+                var zl = (Vector256.FusedMultiplyAdd(-zh, zh, h2) + l2) / (zh + zh);
+                zl = Vector256.ConditionalSelect(Vector256.Equals(h2, Vector256<double>.Zero), Vector256<double>.Zero, zl);
+                var t = s + zh; var b2 = t - s;
+                cv += ((s - (t - b2)) + (zh - b2)) + zl;
+                s = t;
+            }
+            for (int j = 0; j < 4; j++) DD.Add(ref sh, ref sl, s.GetElement(j), 0);
+            DD.Add(ref sh, ref sl, Vector256.Sum(cv), 0);
+        }
+        for (int i = i0; i < n; i++)
         {
             double re = Unsafe.Add(ref r, 2 * i) * f1 * f2, im = Unsafe.Add(ref r, 2 * i + 1) * f1 * f2;
             double p = re * re, pe = Math.FusedMultiplyAdd(re, re, -p);
