@@ -37,12 +37,12 @@ internal static class ComplexKernels
         ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
         double sh = 0, sl = 0, mh = 0, ml = 0;
         int i0 = 0;
-        if (sum && System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
         {
             // 4 complex per step: unpack (re, im) pairs into a re-vector and an im-vector (lane order is
             // fixed, so the result is deterministic), exact squares, double-double sum and sqrt per lane.
             var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
-            Vector256<double> s = default, cv = default;
+            Vector256<double> s = default, cv = default, vmh = default, vml = default;
             for (; i0 <= n - 4; i0 += 4)
             {
                 var va = Vector256.LoadUnsafe(ref r, (nuint)(2 * i0)) * v1 * v2;
@@ -57,12 +57,30 @@ internal static class ComplexKernels
                 var zh = Vector256.Sqrt(h2);
                 var zl = (Vector256.FusedMultiplyAdd(-zh, zh, h2) + l2) / (zh + zh);
                 zl = Vector256.ConditionalSelect(Vector256.Equals(h2, Vector256<double>.Zero), Vector256<double>.Zero, zl);
-                var t = s + zh; var b2 = t - s;
-                cv += ((s - (t - b2)) + (zh - b2)) + zl;
-                s = t;
+                if (sum)
+                {
+                    var t = s + zh; var b2 = t - s;
+                    cv += ((s - (t - b2)) + (zh - b2)) + zl;
+                    s = t;
+                }
+                else
+                {
+                    var gt = Vector256.GreaterThan(zh, vmh) | (Vector256.Equals(zh, vmh) & Vector256.GreaterThan(zl, vml));
+                    vmh = Vector256.ConditionalSelect(gt, zh, vmh);
+                    vml = Vector256.ConditionalSelect(gt, zl, vml);
+                }
             }
-            for (int j = 0; j < 4; j++) DD.Add(ref sh, ref sl, s.GetElement(j), 0);
-            DD.Add(ref sh, ref sl, Vector256.Sum(cv), 0);
+            if (sum)
+            {
+                for (int j = 0; j < 4; j++) DD.Add(ref sh, ref sl, s.GetElement(j), 0);
+                DD.Add(ref sh, ref sl, Vector256.Sum(cv), 0);
+            }
+            else
+                for (int j = 0; j < 4; j++)
+                {
+                    double zh = vmh.GetElement(j), zl = vml.GetElement(j);
+                    if (zh > mh || (zh == mh && zl > ml)) { mh = zh; ml = zl; }
+                }
         }
         for (int i = i0; i < n; i++)
         {
