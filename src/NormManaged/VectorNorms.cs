@@ -22,6 +22,15 @@ public static unsafe class VectorNorms
             throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
         if (ord.Kind != OrdKind.P)
             throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
+        // Small-call fast path: a 1-D float64 vector of one block, 2-norm or 1-norm, into a scalar.
+        // Same kernels and the same single-block partial as the general driver, so the same bits.
+        if (x.Rank == 1 && reduceMask == 1 && x.DType == DType.Float64 && output.DType == DType.Float64
+            && (output.Rank == 0 || (output.Rank == 1 && output.Shape[0] == 1))
+            && (ord.P == 2 || ord.P == 1) && x.Shape[0] > 0 && x.Shape[0] <= DoubleBlocks.BlockElements)
+        {
+            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+            return SmallFloat64(x, ord.P, output.Data);
+        }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
@@ -34,15 +43,43 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
+            return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (realDouble && (double.IsInfinity(p) || p == 0))
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
+            return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
         if (realDouble && RealKernels.HandlesRealP(p))
             return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
         return General(plan, xd, t, p, od, ot);
+    }
+
+    private static FpEvents SmallFloat64(in NdView x, double p, byte* dst)
+    {
+        int n = (int)x.Shape[0];
+        long stride = x.Strides[0];
+        byte* start = stride < 0 ? x.Data + (n - 1) * stride : x.Data;
+        if (stride < 0) stride = -stride;
+        ReadOnlySpan<double> span;
+        if (stride == 8 || n == 1) span = new ReadOnlySpan<double>(start, n);
+        else
+        {
+            double* buf = stackalloc double[n];
+            Gather.Run(DType.Float64, start, stride, n, buf);
+            span = new ReadOnlySpan<double>(buf, n);
+        }
+        var acc = new ScaledSum();
+        if (p == 2)
+        {
+            SumSquares.AddBlock(span, ref acc);
+            return default(SumSquaresOp).Finish(acc, DType.Float64, dst);
+        }
+        RealKernels.AddAbsSum(span, ref acc);
+        return new IntPowOp(1).Finish(acc, DType.Float64, dst);
     }
 
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
@@ -59,14 +96,18 @@ public static unsafe class VectorNorms
     /// caller that takes its square root gets the 2-norm's bits. For reuse by other kernels (e.g. Frobenius).</summary>
     internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
     {
-        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        if (t is DType.LongDouble or DType.CLongDouble)
+            throw new NormException(NormError.BadDType, "SumOfSquares: extended dtypes are not supported by this helper");
+        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
         var blocks = new DoubleBlocks(plan, outerPtr, t, buf);
         ScaledSum total = default, part = default;
         int nb = 0;
+        bool narrow = t is not (DType.Float64 or DType.Complex128);
         ReadOnlySpan<double> b;
         while (!(b = blocks.Next()).IsEmpty)
         {
-            SumSquares.AddBlock(b, ref part);
+            if (narrow) RealKernels.AddNarrowSquares(b, ref part);
+            else SumSquares.AddBlock(b, ref part);
             if (++nb == BlockDriver.BlocksPerChunk) { total.Add(part); part = default; nb = 0; }
         }
         if (nb > 0) total.Add(part);

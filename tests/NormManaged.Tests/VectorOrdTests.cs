@@ -473,4 +473,21 @@ public unsafe class VectorOrdTests
                 }
             }
     }
+
+    [Fact]
+    public void ComplexL1AndMaxHaveNoSpuriousOverflowAcrossBlocks()
+    {
+        // 10000 elements (3 blocks): |1e200 + 1e200i| = √2·1e200 each
+        var xs = Enumerable.Range(0, 10000).Select(i => (i % 2 == 0 ? 1e200 : -1e200, 1e200)).ToArray();
+        double l1 = C(DType.Complex128, xs, 1, out var ev);
+        Assert.Equal(FpEvents.None, ev);
+        Assert.Equal(Math.Sqrt(2) * 1e204, l1, 1e190);
+        Assert.Equal(1.4142135623730951e200, C(DType.Complex128, xs, double.PositiveInfinity, out _));
+        var tiny = Enumerable.Range(0, 5000).Select(i => (3e-320, 4e-320)).ToArray();
+        Assert.Equal(5000 * 5e-320, C(DType.Complex128, tiny, 1, out _), 1e-330);
+        xs[7777] = (double.PositiveInfinity, double.NaN);
+        Assert.Equal(double.PositiveInfinity, C(DType.Complex128, xs, 1, out _));
+        xs[9999] = (double.NaN, 0);
+        Assert.True(double.IsNaN(C(DType.Complex128, xs, double.PositiveInfinity, out _)));
+    }
 }

@@ -25,6 +25,14 @@ internal readonly unsafe struct SumSquaresOp : IBlockOp<ScaledSum>
     }
 }
 
+/// <summary>Σx², then √, for narrow source types (see <see cref="RealKernels.AddNarrowSquares"/>).</summary>
+internal readonly unsafe struct NarrowSquaresOp : IBlockOp<ScaledSum>
+{
+    public void Block(ReadOnlySpan<double> b, ref ScaledSum acc) => RealKernels.AddNarrowSquares(b, ref acc);
+    public void Merge(ref ScaledSum total, in ScaledSum part) => total.Add(part);
+    public FpEvents Finish(in ScaledSum acc, DType ot, byte* dst) => default(SumSquaresOp).Finish(acc, ot, dst);
+}
+
 /// <summary>max |x| (p = +∞), min |x| (p = −∞) or the nonzero count (p = 0) of reals.</summary>
 internal readonly unsafe struct StatsOp : IBlockOp<RealKernels.Stats>
 {
@@ -75,15 +83,52 @@ internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
     public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc) => RealKernels.AddRealPowSum(b, _p, ref acc);
     public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part)
     {
-        total.HasNaN |= part.HasNaN; total.HasInf |= part.HasInf;
+        total.HasNaN |= part.HasNaN; total.HasInf |= part.HasInf; total.HasZero |= part.HasZero;
         if (part.Any) total.Add(part.Ref, part.Hi, part.Lo, _p);
     }
     public FpEvents Finish(in RealKernels.PowAcc acc, DType ot, byte* dst)
     {
-        if (acc.HasNaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        var ev = acc.HasZero ? FpEvents.DivideByZero : FpEvents.None; // p < 0 with a zero element
+        if (acc.HasNaN) return ev | ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (acc.HasZero) return ev | ResultWriter.Store(ot, dst, 0, 0, 0);
         if (acc.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
-        if (!acc.Any) return ResultWriter.Store(ot, dst, 0, 0, 0);
+        if (!acc.Any)
+            return _p > 0 ? ResultWriter.Store(ot, dst, 0, 0, 0)
+                          : ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
         return ResultWriter.Store(ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref));
+    }
+}
+
+/// <summary>Partial of <see cref="ComplexAbsOp"/>.</summary>
+internal struct ComplexAcc
+{
+    public ScaledSum Sum;
+    public Ext Max;
+    public bool NaN;
+}
+
+/// <summary>Σ|z| (p = 1) or max |z| (p = +∞) of complex64/complex128.</summary>
+internal readonly unsafe struct ComplexAbsOp : IBlockOp<ComplexAcc>
+{
+    private readonly bool _sum;
+    public ComplexAbsOp(bool sum) => _sum = sum;
+    public void Block(ReadOnlySpan<double> b, ref ComplexAcc acc) => ComplexKernels.AddBlock(b, _sum, ref acc.Sum, ref acc.Max, ref acc.NaN);
+    public void Merge(ref ComplexAcc total, in ComplexAcc part)
+    {
+        total.NaN |= part.NaN;
+        total.Sum.Add(part.Sum);
+        if (part.Max.IsInf || (!total.Max.IsInf && !part.Max.IsZero && (total.Max.IsZero || Ext.Compare(part.Max, total.Max) > 0)))
+            total.Max = part.Max;
+    }
+    public FpEvents Finish(in ComplexAcc acc, DType ot, byte* dst)
+    {
+        if (acc.NaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (_sum)
+        {
+            if (acc.Sum.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+            return ResultWriter.Store(ot, dst, Ext.Normalize(acc.Sum.Hi, acc.Sum.Lo, acc.Sum.Exp));
+        }
+        return ResultWriter.Store(ot, dst, acc.Max);
     }
 }
 
@@ -115,7 +160,9 @@ internal static unsafe class BlockDriver
             if (outer >= 2)
                 return ParallelOutputs<TOp, TAcc>(plan, x, t, o, ot, op, threads);
         }
-        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+        // A small reduction needs only a small widening buffer (and touches fewer stack pages).
+        int bufLen = (int)Math.Min(inner, DoubleBlocks.BlockElements) * 2 + 8;
+        double* buf = stackalloc double[bufLen];
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o);
         while (it.Next(out byte* xp, out byte* op2))

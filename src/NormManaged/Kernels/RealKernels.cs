@@ -111,6 +111,55 @@ internal static class RealKernels
         }
     }
 
+    /// <summary>Adds Σx² of a block whose values came from a narrow type (float32, float16, complex64, integers:
+    /// |x| ∈ {0} ∪ [2^-149, 2^64]), where no square can overflow or underflow in double: exact products by FMA and
+    /// TwoSum lanes, no scaling and no max pass. NaN/∞ are classified from the (non-finite) sum.</summary>
+    public static void AddNarrowSquares(ReadOnlySpan<double> x, ref ScaledSum acc)
+    {
+        if (x.IsEmpty) return;
+        ref double r = ref MemoryMarshal.GetReference(x);
+        int n = x.Length, i = 0;
+        double hi = 0, lo = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                SqStep(ref s0, ref c0, Vector256.LoadUnsafe(ref r, (nuint)i));
+                SqStep(ref s1, ref c1, Vector256.LoadUnsafe(ref r, (nuint)i + 4));
+                SqStep(ref s2, ref c2, Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+                SqStep(ref s3, ref c3, Vector256.LoadUnsafe(ref r, (nuint)i + 12));
+            }
+            FoldLanes(s0, s1, s2, s3, c0, c1, c2, c3, ref hi, ref lo);
+        }
+        if (i < n)
+        {
+            double s = 0, c = 0;
+            for (; i < n; i++)
+            {
+                double v = Unsafe.Add(ref r, i);
+                double p = v * v, pe = Math.FusedMultiplyAdd(v, v, -p);
+                s = DD.TwoSum(s, p, out double e);
+                c += e + pe;
+            }
+            DD.Add(ref hi, ref lo, s, c);
+        }
+        if (double.IsFinite(hi) && double.IsFinite(lo)) { acc.Add(0, hi, lo); return; }
+        foreach (double v in x) { if (double.IsNaN(v)) { acc.HasNaN = true; return; } if (double.IsInfinity(v)) acc.HasInf = true; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SqStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
+    {
+        var p = v * v;
+        var pe = Vector256.FusedMultiplyAdd(v, v, -p);
+        var t = s + p;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (p - bb)) + pe;
+        s = t;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TwoSumStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
     {
@@ -236,13 +285,16 @@ internal static class RealKernels
     {
         public double Hi, Lo;
         public Ext Ref;
-        public bool Any, HasNaN, HasInf;
+        public bool Any, HasNaN, HasInf, HasZero;
 
+        /// <summary>Adds (h + l)·r^p. The kept reference is the largest for p &gt; 0 and the smallest for p &lt; 0,
+        /// so every alignment factor is ≤ 1.</summary>
         public void Add(Ext r, double h, double l, double p)
         {
             if (h == 0 && l == 0) return;
             if (!Any) { Hi = h; Lo = l; Ref = r; Any = true; return; }
             int c = Ext.Compare(r, Ref);
+            if (p < 0) c = -c;
             if (c > 0)
             {
                 double fh = Ratio(Ref, r, p, out double fl);
@@ -257,7 +309,7 @@ internal static class RealKernels
             DD.Add(ref Hi, ref Lo, h, l);
         }
 
-        /// <summary>(a/b)^p for a &lt; b, as a double-double.</summary>
+        /// <summary>(a/b)^p (≤ 1 as called), as a double-double.</summary>
         private static double Ratio(in Ext a, in Ext b, double p, out double lo)
         {
             double ah = DD.Log(a.H, a.L, a.E, out double al);
@@ -273,7 +325,10 @@ internal static class RealKernels
     /// <summary>True when <see cref="AddRealPowSum"/> handles order <paramref name="p"/>: half-integers in (0, 64]
     /// (double-double sqrt and powers) and other p in (1, 1000] (vector log/exp; the root divides their error by p).</summary>
     public static bool HandlesRealP(double p)
-        => p > 0 && ((p <= 64.5 && 2 * p == Math.Floor(2 * p)) || (p > 1 && p <= 1000));
+    {
+        double a = Math.Abs(p);
+        return p != 0 && ((a <= 64.5 && 2 * a == Math.Floor(2 * a)) || (a > 1 && a <= 1000));
+    }
 
     /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>.</summary>
     public static void AddRealPowSum(ReadOnlySpan<double> x, double p, ref PowAcc acc)
@@ -282,12 +337,24 @@ internal static class RealKernels
         var st = new Stats();
         AddStats(x, ref st);
         if (st.NaN) { acc.HasNaN = true; return; }
-        if (double.IsInfinity(st.Max)) { acc.HasInf = true; return; }
-        if (st.Max == 0) return;
-        bool half = p <= 64.5 && 2 * p == Math.Floor(2 * p);
+        bool neg = p < 0;
+        if (neg)
+        {
+            // reference = the smallest magnitude; a zero makes the norm 0, infinities contribute 0
+            if (st.NonZero < x.Length) { acc.HasZero = true; return; }
+            if (double.IsInfinity(st.Min)) return;
+        }
+        else
+        {
+            if (double.IsInfinity(st.Max)) { acc.HasInf = true; return; }
+            if (st.Max == 0) return;
+        }
+        double ap = Math.Abs(p);
+        bool half = ap <= 64.5 && 2 * ap == Math.Floor(2 * ap);
         // Half-integers scale by an exact power of two; log/exp divides by the block maximum so that
         // the largest terms are exactly 1 (a lone element comes back exactly).
-        int eb = Math.ILogB(st.Max) + 1;
+        double refMag = neg ? st.Min : st.Max;
+        int eb = neg ? Math.ILogB(refMag) : Math.ILogB(refMag) + 1; // y = |x|·2^-eb: < 1 for p > 0, ≥ 1 for p < 0
         int a = -eb / 2, b = -eb - a;
         double f1 = Math.ScaleB(1.0, a), f2 = Math.ScaleB(1.0, b);
         double inv = 1.0;
@@ -295,16 +362,17 @@ internal static class RealKernels
         if (!half)
         {
             f1 = 1.0; f2 = 1.0;
-            inv = st.Max; // divisor
-            reference = Ext.FromDouble(st.Max);
+            inv = refMag; // divisor: the reference term is exactly 1
+            reference = Ext.FromDouble(refMag);
         }
         ref double r = ref MemoryMarshal.GetReference(x);
         int n = x.Length, i = 0;
         double hi = 0, lo = 0;
-        int k = (int)Math.Floor(p); // half-integer: y^k · √y
+        int k = (int)Math.Floor(ap); // half-integer: y^k · √y (then the reciprocal for p < 0)
+        bool frac = ap != k;
         if (Vector256.IsHardwareAccelerated && n >= 16)
         {
-            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2); var vp = Vector256.Create(p); var vm = Vector256.Create(inv);
+            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2); var vp = Vector256.Create(p); var vm = Vector256.Create(inv); var vinf = Vector256.Create(double.PositiveInfinity);
             Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
             Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
             for (; i <= n - 16; i += 16)
@@ -316,15 +384,20 @@ internal static class RealKernels
                     Vector256<double> th, tl;
                     if (half)
                     {
-                        var sq = Vector256.Sqrt(y);
-                        var corr = Vector256.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
-                        corr = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, corr);
-                        th = sq; tl = corr;
-                        if (k > 0)
+                        if (frac)
                         {
-                            PowV(y, k, out var ph, out var pl);
-                            th = MulV(ph, pl, sq, corr, out tl);
+                            var sq = Vector256.Sqrt(y);
+                            var corr = Vector256.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                            corr = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero) | Vector256.Equals(y, vinf), Vector256<double>.Zero, corr);
+                            th = sq; tl = corr;
+                            if (k > 0)
+                            {
+                                PowV(y, k, out var ph, out var pl);
+                                th = MulV(ph, pl, sq, corr, out tl);
+                            }
                         }
+                        else PowV(y, k, out th, out tl);
+                        if (neg) th = RecipV(th, tl, out tl);
                     }
                     else
                     {
@@ -352,14 +425,19 @@ internal static class RealKernels
                 double th, tl;
                 if (half)
                 {
-                    double sq = Math.Sqrt(y);
-                    double corr = y == 0 ? 0 : Math.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
-                    th = sq; tl = corr;
-                    if (k > 0)
+                    if (frac)
                     {
-                        double ph = PowScalar(y, k, out double pl);
-                        th = DD.Mul(ph, pl, sq, corr, out tl);
+                        double sq = Math.Sqrt(y);
+                        double corr = y == 0 || double.IsInfinity(y) ? 0 : Math.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                        th = sq; tl = corr;
+                        if (k > 0)
+                        {
+                            double ph = PowScalar(y, k, out double pl);
+                            th = DD.Mul(ph, pl, sq, corr, out tl);
+                        }
                     }
+                    else th = PowScalar(y, k, out tl);
+                    if (neg) th = RecipS(th, tl, out tl);
                 }
                 else
                 {
@@ -372,6 +450,27 @@ internal static class RealKernels
             DD.Add(ref hi, ref lo, s, c);
         }
         acc.Add(reference, hi, lo, p);
+    }
+
+    /// <summary>1/(h + l) as a double-double (0 when h is ∞ or NaN: an overflowed power).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> RecipV(Vector256<double> h, Vector256<double> l, out Vector256<double> lo)
+    {
+        // h = ∞ or NaN means y^k overflowed (the term is below 2^-1024 of the reference term): 0.
+        var bad = ~Vector256.Equals(h - h, Vector256<double>.Zero);
+        var q = Vector256<double>.One / h;
+        var e = Vector256.FusedMultiplyAdd(-q, h, Vector256<double>.One) - q * l;
+        lo = Vector256.ConditionalSelect(bad | Vector256.Equals(q, Vector256<double>.Zero), Vector256<double>.Zero, e * q);
+        return Vector256.ConditionalSelect(bad, Vector256<double>.Zero, q);
+    }
+
+    private static double RecipS(double h, double l, out double lo)
+    {
+        if (!double.IsFinite(h)) { lo = 0; return 0; }
+        double q = 1.0 / h;
+        double e = Math.FusedMultiplyAdd(-q, h, 1.0) - q * l;
+        lo = q == 0 ? 0 : e * q;
+        return q;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
