@@ -129,7 +129,7 @@ internal unsafe struct OuterIterator
         int d = plan.OuterShape.Length;
         _bigIdx = d > 8 ? new long[d] : null;
         long rem = start;
-        for (int a = d - 1; a >= 0; a--)
+        for (int a = d - 1; a >= 0 && count > 0; a--) // no outputs: nothing to position (an extent may be 0)
         {
             long n = plan.OuterShape[a];
             long ix = rem % n; rem /= n;

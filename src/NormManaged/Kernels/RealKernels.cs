@@ -336,8 +336,14 @@ internal static class RealKernels
         if (x.IsEmpty) return;
         var st = new Stats();
         AddStats(x, ref st);
-        if (st.NaN) { acc.HasNaN = true; return; }
         bool neg = p < 0;
+        if (st.NaN)
+        {
+            // NaN wins the value, but a zero met by a negative order still divides by zero (numpy warns)
+            acc.HasNaN = true;
+            if (neg && st.NonZero < x.Length) acc.HasZero = true;
+            return;
+        }
         if (neg)
         {
             // reference = the smallest magnitude; a zero makes the norm 0, infinities contribute 0
