@@ -112,6 +112,15 @@ cmd_test() {
     echo "all test suites passed"
 }
 
+# BenchmarkDotNet suite for the managed kernels (bench/NormBench); BENCH_QUICK=1 for a short in-process run.
+# Extra arguments go to BenchmarkDotNet (e.g. ./build.sh bench --filter '*Ords*').
+cmd_bench_net() {
+    local quick=()
+    [ "${BENCH_QUICK:-0}" = 1 ] && quick=(--quick)
+    banner "BenchmarkDotNet (bench/NormBench)"
+    dotnet run --project bench/NormBench -c Release -- "${quick[@]}" "$@"
+}
+
 cmd_clean() {
     rm -rf "$ART" "$PYPKG/_lib"
     find . -type d \( -name bin -o -name obj -o -name __pycache__ \) -prune -exec rm -rf {} +
@@ -124,7 +133,8 @@ case "${1:-all}" in
     test) cmd_setup; cmd_test ;;
     demo) cmd_demo ;;
     clean) cmd_clean ;;
-    bench|fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
+    bench) shift; cmd_bench_net "$@" ;;
+    fuzz|install) echo "./build.sh $1: not implemented yet" >&2; exit 2 ;;
     -h|--help|help) sed -n '2,20p' "$0" ;;
     *) echo "unknown command: $1 (see ./build.sh help)" >&2; exit 2 ;;
 esac

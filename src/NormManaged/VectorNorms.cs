@@ -22,77 +22,89 @@ public static unsafe class VectorNorms
             throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
         if (ord.Kind != OrdKind.P)
             throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
+        // Small-call fast path: a 1-D float64 vector of one block, 2-norm or 1-norm, into a scalar.
+        // Same kernels and the same single-block partial as the general driver, so the same bits.
+        if (x.Rank == 1 && reduceMask == 1 && x.DType == DType.Float64 && output.DType == DType.Float64
+            && (output.Rank == 0 || (output.Rank == 1 && output.Shape[0] == 1))
+            && (ord.P == 2 || ord.P == 1) && x.Shape[0] > 0 && x.Shape[0] <= DoubleBlocks.BlockElements)
+        {
+            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+            return SmallFloat64(x, ord.P, output.Data);
+        }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
-        if (ord.P != 2.0)
-            throw new NormException(NormError.BadOrd, $"ord: p = {ord.P} is not implemented yet");
-        return TwoNorm(plan, x.Data, x.DType, output.Data, output.DType);
+        double p = ord.P;
+        if (double.IsNegativeInfinity(p) && plan.InnerCount == 0 && plan.OuterCount > 0)
+            throw new NormException(NormError.EmptyReduction, "zero-size array to reduction operation minimum which has no identity");
+        bool extended = x.DType is DType.LongDouble or DType.CLongDouble;
+        bool realDouble = !extended && !DTypes.IsComplex(x.DType);
+        byte* xd = x.Data, od = output.Data;
+        DType t = x.DType, ot = output.DType;
+        if (AcrossOutputs.Applies(plan, t, p))
+            return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (p == 2.0 && !extended)
+            return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
+        if (realDouble && (double.IsInfinity(p) || p == 0))
+            return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
+        if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
+            return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
+            return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
+        if (realDouble && RealKernels.HandlesRealP(p))
+            return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
+        return General(plan, xd, t, p, od, ot);
     }
 
-    private static FpEvents TwoNorm(ReductionPlan plan, byte* x, DType t, byte* o, DType ot)
+    private static FpEvents SmallFloat64(in NdView x, double p, byte* dst)
+    {
+        int n = (int)x.Shape[0];
+        long stride = x.Strides[0];
+        byte* start = stride < 0 ? x.Data + (n - 1) * stride : x.Data;
+        if (stride < 0) stride = -stride;
+        ReadOnlySpan<double> span;
+        if (stride == 8 || n == 1) span = new ReadOnlySpan<double>(start, n);
+        else
+        {
+            double* buf = stackalloc double[n];
+            Gather.Run(DType.Float64, start, stride, n, buf);
+            span = new ReadOnlySpan<double>(buf, n);
+        }
+        var acc = new ScaledSum();
+        if (p == 2)
+        {
+            SumSquares.AddBlock(span, ref acc);
+            return default(SumSquaresOp).Finish(acc, DType.Float64, dst);
+        }
+        RealKernels.AddAbsSum(span, ref acc);
+        return new IntPowOp(1).Finish(acc, DType.Float64, dst);
+    }
+
+    private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
         var ev = FpEvents.None;
-        ForEachOuter(plan, x, o, (xp, op) =>
-        {
-            ScaledSum s = SumOfSquares(plan, xp, t);
-            SumSquares.Sqrt(s, out double r, out double c, out int k);
-            ev |= ResultWriter.Store(ot, op, r, c, k);
-        });
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+            ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
         return ev;
     }
 
-    private delegate void OuterBody(byte* xp, byte* op);
-
-    /// <summary>Calls <paramref name="body"/> for every kept position, in C order of the kept axes.</summary>
-    private static void ForEachOuter(ReductionPlan plan, byte* x, byte* o, OuterBody body)
-    {
-        if (plan.OuterCount == 0) return;
-        int d = plan.OuterShape.Length;
-        var idx = new long[d];
-        byte* xp = x, op = o;
-        for (long n = 0; n < plan.OuterCount; n++)
-        {
-            body(xp, op);
-            for (int a = d - 1; a >= 0; a--)
-            {
-                idx[a]++;
-                xp += plan.OuterInStrides[a]; op += plan.OuterOutStrides[a];
-                if (idx[a] < plan.OuterShape[a]) break;
-                xp -= plan.OuterInStrides[a] * plan.OuterShape[a]; op -= plan.OuterOutStrides[a] * plan.OuterShape[a];
-                idx[a] = 0;
-            }
-        }
-    }
-
-    /// <summary>Σ|x|² over the reduced axes at one kept position, in fixed blocks of the canonical walk.</summary>
+    /// <summary>Σ|x|² (complex: re² + im²) over the reduced axes at one kept position, as an exact-exponent
+    /// double-double, computed exactly as the 2-norm computes it (same block grid and chunk merging), so a
+    /// caller that takes its square root gets the 2-norm's bits. For reuse by other kernels (e.g. Frobenius).</summary>
     internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
     {
-        var acc = new ScaledSum();
-        if (plan.InnerCount == 0) return acc;
-        int width = Gather.Width(t);
-        int perBlock = SumSquares.BlockSize / width;
-        var walker = new InnerWalker(plan, outerPtr);
-        // Contiguous float64 rows are read in place; everything else is widened through a small buffer.
-        if (t == DType.Float64 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == sizeof(double))
+        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+        var blocks = new DoubleBlocks(plan, outerPtr, t, buf);
+        ScaledSum total = default, part = default;
+        int nb = 0;
+        ReadOnlySpan<double> b;
+        while (!(b = blocks.Next()).IsEmpty)
         {
-            while (walker.Next(perBlock, out byte* p, out int n, out _))
-                SumSquares.AddBlock(new ReadOnlySpan<double>(p, n), ref acc);
-            return acc;
+            SumSquares.AddBlock(b, ref part);
+            if (++nb == BlockDriver.BlocksPerChunk) { total.Add(part); part = default; nb = 0; }
         }
-        double* buf = stackalloc double[SumSquares.BlockSize];
-        int filled = 0;
-        while (walker.Next(perBlock - filled, out byte* p, out int n, out long stride))
-        {
-            Gather.Run(t, p, stride, n, buf + filled * width);
-            filled += n;
-            if (filled == perBlock)
-            {
-                SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
-                filled = 0;
-            }
-        }
-        if (filled > 0) SumSquares.AddBlock(new ReadOnlySpan<double>(buf, filled * width), ref acc);
-        return acc;
+        if (nb > 0) total.Add(part);
+        return total;
     }
 }

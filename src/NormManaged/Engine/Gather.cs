@@ -14,6 +14,20 @@ internal static unsafe class Gather
     /// <paramref name="stride"/> bytes, into <paramref name="dst"/> (which must hold n·Width).</summary>
     public static void Run(DType t, byte* p, long stride, int n, double* dst)
     {
+        // Contiguous float32 (and complex64, i.e. 2n floats): widen 8 floats at a time.
+        if ((t == DType.Float32 && stride == 4) || (t == DType.Complex64 && stride == 8))
+        {
+            int m = t == DType.Float32 ? n : 2 * n, i = 0;
+            if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                for (; i <= m - 8; i += 8)
+                {
+                    var v = System.Runtime.Intrinsics.Vector256.Load((float*)p + i);
+                    var (lo, hi) = System.Runtime.Intrinsics.Vector256.Widen(v);
+                    System.Runtime.Intrinsics.Vector256.Store(lo, dst + i); System.Runtime.Intrinsics.Vector256.Store(hi, dst + i + 4);
+                }
+            for (; i < m; i++) dst[i] = ((float*)p)[i];
+            return;
+        }
         switch (t)
         {
             case DType.Float64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<double>(p); break;
@@ -46,7 +60,8 @@ internal unsafe struct InnerWalker
 {
     private readonly ReductionPlan _plan;
     private readonly byte* _base;
-    private readonly long[] _idx;
+    private fixed long _idxSmall[8];
+    private readonly long[]? _idxBig;
     private long _pos;     // position within the innermost axis
     private byte* _rowPtr; // address of the current innermost row
     private bool _done;
@@ -55,7 +70,7 @@ internal unsafe struct InnerWalker
     {
         _plan = plan;
         _base = outerPtr + plan.InnerBaseOffset;
-        _idx = new long[plan.InnerShape.Length];
+        _idxBig = plan.InnerShape.Length > 8 ? new long[plan.InnerShape.Length] : null;
         _pos = 0;
         _rowPtr = _base;
         _done = plan.InnerCount == 0;
@@ -72,21 +87,78 @@ internal unsafe struct InnerWalker
         if (_pos == len)
         {
             // advance the odometer over the outer reduced axes
-            int d = 1;
-            for (; d < _idx.Length; d++)
+            int d = 1, rank = _plan.InnerShape.Length;
+            for (; d < rank; d++)
             {
-                _idx[d]++;
+                ref long ix = ref (_idxBig != null ? ref _idxBig[d] : ref _idxSmall[d]);
+                ix++;
                 _rowPtr += _plan.InnerStrides[d];
-                if (_idx[d] < _plan.InnerShape[d]) break;
+                if (ix < _plan.InnerShape[d]) break;
                 _rowPtr -= _plan.InnerStrides[d] * _plan.InnerShape[d];
-                _idx[d] = 0;
+                ix = 0;
             }
-            if (d == _idx.Length) { _done = true; return false; }
+            if (d == rank) { _done = true; return false; }
             _pos = 0;
         }
         n = (int)Math.Min(max, len - _pos);
         p = _rowPtr + _pos * stride;
         _pos += n;
+        return true;
+    }
+}
+
+/// <summary>Visits every kept (output) position in C order of the kept axes, giving the input and
+/// output addresses; allocation-free for ranks ≤ 8.</summary>
+internal unsafe struct OuterIterator
+{
+    private readonly ReductionPlan _plan;
+    private fixed long _idx[8];
+    private long[]? _bigIdx;
+    private long _remaining;
+    private byte* _xp, _op;
+    private bool _started;
+
+    public OuterIterator(ReductionPlan plan, byte* x, byte* o) : this(plan, x, o, 0, plan.OuterCount) { }
+
+    /// <summary>Visits <paramref name="count"/> positions starting at linear (C-order) index <paramref name="start"/>.</summary>
+    public OuterIterator(ReductionPlan plan, byte* x, byte* o, long start, long count)
+    {
+        _plan = plan;
+        _remaining = count;
+        _started = false;
+        int d = plan.OuterShape.Length;
+        _bigIdx = d > 8 ? new long[d] : null;
+        long rem = start;
+        for (int a = d - 1; a >= 0; a--)
+        {
+            long n = plan.OuterShape[a];
+            long ix = rem % n; rem /= n;
+            if (_bigIdx != null) _bigIdx[a] = ix; else _idx[a] = ix;
+            x += ix * plan.OuterInStrides[a]; o += ix * plan.OuterOutStrides[a];
+        }
+        _xp = x; _op = o;
+    }
+
+    public bool Next(out byte* xp, out byte* op)
+    {
+        xp = null; op = null;
+        if (_remaining <= 0) return false;
+        if (_started)
+        {
+            var shape = _plan.OuterShape;
+            for (int a = shape.Length - 1; a >= 0; a--)
+            {
+                ref long ix = ref (_bigIdx != null ? ref _bigIdx[a] : ref _idx[a]);
+                ix++;
+                _xp += _plan.OuterInStrides[a]; _op += _plan.OuterOutStrides[a];
+                if (ix < shape[a]) break;
+                _xp -= _plan.OuterInStrides[a] * shape[a]; _op -= _plan.OuterOutStrides[a] * shape[a];
+                ix = 0;
+            }
+        }
+        _started = true;
+        _remaining--;
+        xp = _xp; op = _op;
         return true;
     }
 }

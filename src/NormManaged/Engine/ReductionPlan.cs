@@ -3,9 +3,10 @@ namespace NormManaged.Engine;
 /// <summary>How one reduction walks memory: the kept ("outer") axes, over which results are
 /// produced, and the reduced ("inner") axes, whose elements are combined into one result.
 /// Both sets are canonicalised: size-1 axes dropped, reduced axes sorted by |stride| (smallest
-/// innermost) with negative strides flipped, and adjacent reduced axes that form one arithmetic
-/// progression coalesced. The order of the reduced walk therefore depends only on the layout,
-/// never on thread count or alignment.</summary>
+/// innermost, ties keep axis order) with negative strides flipped, and adjacent reduced axes that
+/// form one arithmetic progression coalesced. The order of the reduced walk therefore depends only
+/// on the layout, never on thread count or alignment. Built with a handful of small arrays and no
+/// LINQ, so a small call stays cheap.</summary>
 internal sealed class ReductionPlan
 {
     /// <summary>Extents of the kept axes, in the input's axis order.</summary>
@@ -26,6 +27,8 @@ internal sealed class ReductionPlan
     /// <summary>Number of elements reduced into each result.</summary>
     public readonly long InnerCount;
 
+    private static readonly long[] s_empty = Array.Empty<long>();
+
     private ReductionPlan(long[] os, long[] ois, long[] oos, long[] ish, long[] ist, long baseOff)
     {
         OuterShape = os; OuterInStrides = ois; OuterOutStrides = oos;
@@ -35,51 +38,56 @@ internal sealed class ReductionPlan
         OuterCount = oc; InnerCount = ic;
     }
 
+    /// <summary>A plan with no kept axes reducing <paramref name="n"/> elements <paramref name="stride"/> bytes apart
+    /// (stride ≥ 0), starting at the given address: one chunk of a larger single-axis reduction.</summary>
+    public static ReductionPlan Run(long n, long stride)
+        => new(s_empty, s_empty, s_empty, new[] { n }, new[] { stride }, 0);
+
     /// <summary>Builds the plan for reducing the axes in <paramref name="reduceMask"/> (bit i = axis i)
     /// of an array with <paramref name="shape"/> and <paramref name="strides"/>; <paramref name="outStrides"/> are the output's byte strides for the kept
     /// axes in order. Callers have validated both descriptors.</summary>
     public static ReductionPlan Create(ReadOnlySpan<long> shape, ReadOnlySpan<long> strides, ulong reduceMask, ReadOnlySpan<long> outStrides)
     {
         int rank = shape.Length;
-        var os = new List<long>(rank); var ois = new List<long>(rank); var oos = new List<long>(rank);
-        var inner = new List<(long n, long s)>(rank);
-        long baseOff = 0;
+        int nOuter = 0, nInner = 0;
         bool emptyInner = false;
-        int k = 0;
+        for (int i = 0; i < rank; i++)
+        {
+            bool red = ((reduceMask >> i) & 1) != 0;
+            if (!red) { if (shape[i] != 1) nOuter++; }
+            else { if (shape[i] == 0) emptyInner = true; if (shape[i] > 1) nInner++; }
+        }
+        long[] os = nOuter == 0 ? s_empty : new long[nOuter], ois = nOuter == 0 ? s_empty : new long[nOuter], oos = nOuter == 0 ? s_empty : new long[nOuter];
+        Span<long> inN = stackalloc long[Math.Max(1, nInner)];
+        Span<long> inS = stackalloc long[Math.Max(1, nInner)];
+        long baseOff = 0;
+        int k = 0, o = 0, m = 0;
         for (int i = 0; i < rank; i++)
         {
             long n = shape[i], s = strides[i];
             if (((reduceMask >> i) & 1) == 0)
             {
                 long ostr = outStrides[k++];
-                if (n != 1) { os.Add(n); ois.Add(s); oos.Add(ostr); }
+                if (n != 1) { os[o] = n; ois[o] = s; oos[o] = ostr; o++; }
                 continue;
             }
-            if (n == 0) emptyInner = true;
             if (n <= 1) continue;
             if (s < 0) { baseOff += (n - 1) * s; s = -s; }
-            inner.Add((n, s));
+            // insertion sort by stride (stable: equal strides keep axis order)
+            int j = m++;
+            while (j > 0 && inS[j - 1] > s) { inS[j] = inS[j - 1]; inN[j] = inN[j - 1]; j--; }
+            inS[j] = s; inN[j] = n;
         }
-        if (emptyInner) { inner.Clear(); inner.Add((0, 0)); baseOff = 0; }
-        return Build(os, ois, oos, inner, baseOff);
-    }
-
-    private static ReductionPlan Build(List<long> os, List<long> ois, List<long> oos, List<(long n, long s)> inner, long baseOff)
-    {
-        // Innermost = smallest stride; stable so equal strides keep axis order (deterministic).
-        var sorted = inner.Select((d, idx) => (d.n, d.s, idx)).OrderBy(d => d.s).ThenBy(d => d.idx).ToList();
-        var ish = new List<long>(); var ist = new List<long>();
-        foreach (var d in sorted)
+        if (emptyInner) return new ReductionPlan(os, ois, oos, new long[] { 0 }, new long[] { 0 }, 0);
+        if (m == 0) return new ReductionPlan(os, ois, oos, new long[] { 1 }, new long[] { 0 }, baseOff);
+        // coalesce: an axis continues the progression of the previous one
+        int c = 0;
+        for (int j = 1; j < m; j++)
         {
-            int last = ish.Count - 1;
-            if (last >= 0 && ist[last] * ish[last] == d.s)
-            {
-                ish[last] *= d.n; // coalesce: this axis continues the progression of the previous one
-                continue;
-            }
-            ish.Add(d.n); ist.Add(d.s);
+            if (inS[c] * inN[c] == inS[j]) inN[c] *= inN[j];
+            else { c++; inN[c] = inN[j]; inS[c] = inS[j]; }
         }
-        if (ish.Count == 0) { ish.Add(1); ist.Add(0); } // a single element: one run of length 1
-        return new ReductionPlan(os.ToArray(), ois.ToArray(), oos.ToArray(), ish.ToArray(), ist.ToArray(), baseOff);
+        c++;
+        return new ReductionPlan(os, ois, oos, inN[..c].ToArray(), inS[..c].ToArray(), baseOff);
     }
 }

@@ -29,8 +29,13 @@ internal static unsafe class ResultWriter
                 Unsafe.WriteUnaligned(dst, v);
                 return Half.IsInfinity(v) && double.IsFinite(r) ? FpEvents.Overflow : FpEvents.None;
             }
+            case DType.LongDouble:
+                return LongDoubleCodec.Encode(dst, r, c, k) ? FpEvents.Overflow : FpEvents.None;
             default:
-                throw new NormException(NormError.BadDType, $"result dtype {DTypes.Name(t)} is not supported yet");
+                throw new NormException(NormError.BadDType, $"result dtype {DTypes.Name(t)} is not supported");
         }
     }
+
+    /// <summary>Writes an <see cref="Ext"/> magnitude.</summary>
+    public static FpEvents Store(DType t, byte* dst, in Ext v) => Store(t, dst, v.H, v.L, v.E);
 }

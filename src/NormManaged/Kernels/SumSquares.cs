@@ -24,6 +24,26 @@ internal static class SumSquares
     public static void AddBlock(ReadOnlySpan<double> x, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
+        // Fast path (no max pass): guess σ from the first 16 elements with 2^20 headroom, and accept
+        // the block only if every lane's sum of squares stayed ≤ σ (then every x² ≤ σ, which is what
+        // the error-free update needs). Elements far below the guess are negligible against it.
+        if (x.Length >= 64)
+        {
+            double m0 = MaxAbs(x[..16]);
+            if (m0 > 0 && double.IsFinite(m0))
+            {
+                int e0 = Math.ILogB(m0);
+                if (e0 >= -SafeExp + 12 && e0 <= SafeExp - 12)
+                {
+                    double sigma0 = Math.ScaleB(1.0, 2 * e0 + 22);
+                    if (Accumulate(x, 1.0, 1.0, sigma0, out double h0, out double l0) && double.IsFinite(h0) && double.IsFinite(l0))
+                    {
+                        acc.Add(0, h0, l0);
+                        return;
+                    }
+                }
+            }
+        }
         double m = MaxAbs(x);
         if (!(m > 0))
         {
@@ -84,11 +104,13 @@ internal static class SumSquares
 
     /// <summary>Σ (x·s1·s2)² as hi + lo, with every lane offset by <paramref name="sigma"/>
     /// (σ ≥ every scaled square, a power of two).</summary>
-    private static void Accumulate(ReadOnlySpan<double> x, double s1, double s2, double sigma, out double hi, out double lo)
+    /// <returns>False when some lane's sum exceeded σ (or was not finite): then some x² may have exceeded σ.</returns>
+    private static bool Accumulate(ReadOnlySpan<double> x, double s1, double s2, double sigma, out double hi, out double lo)
     {
         ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         int n = x.Length, i = 0;
         bool scaled = s1 != 1.0 || s2 != 1.0;
+        bool ok = true;
         hi = 0; lo = 0;
         int lanes = 0;
         if (Vector256.IsHardwareAccelerated && n >= 16)
@@ -113,7 +135,7 @@ internal static class SumSquares
             a0.StoreUnsafe(ref av[0]); a1.StoreUnsafe(ref av[4]); a2.StoreUnsafe(ref av[8]); a3.StoreUnsafe(ref av[12]);
             double lsum = 0;
             lsum += Vector256.Sum((l0 + l1) + (l2 + l3));
-            foreach (double v in av) DD.Add(ref hi, ref lo, v, 0);
+            foreach (double v in av) { ok &= v <= 2 * sigma; DD.Add(ref hi, ref lo, v, 0); }
             DD.Add(ref hi, ref lo, -lanes * sigma, lsum);
         }
         // Tail (and everything when not vectorised): one scalar lane, also offset by σ.
@@ -128,9 +150,11 @@ internal static class SumSquares
                 l += Math.FusedMultiplyAdd(v, v, a - nw);
                 a = nw;
             }
+            ok &= a <= 2 * sigma;
             DD.Add(ref hi, ref lo, a, l);
             DD.Add(ref hi, ref lo, -sigma, 0);
         }
+        return ok;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

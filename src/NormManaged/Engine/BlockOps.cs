@@ -1,0 +1,226 @@
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>One norm as a block operator: blocks of widened doubles accumulate into a partial, partials
+/// merge in index order, and the final partial is rounded into the output. The driver
+/// (<see cref="BlockDriver"/>) groups blocks into fixed chunks, so the same partials merge in the same
+/// order whatever the thread count.</summary>
+internal unsafe interface IBlockOp<TAcc> where TAcc : struct
+{
+    void Block(ReadOnlySpan<double> b, ref TAcc acc);
+    void Merge(ref TAcc total, in TAcc part);
+    FpEvents Finish(in TAcc acc, DType ot, byte* dst);
+}
+
+/// <summary>Σ|x|², then √ (the 2-norm; complex parts are just more doubles).</summary>
+internal readonly unsafe struct SumSquaresOp : IBlockOp<ScaledSum>
+{
+    public void Block(ReadOnlySpan<double> b, ref ScaledSum acc) => SumSquares.AddBlock(b, ref acc);
+    public void Merge(ref ScaledSum total, in ScaledSum part) => total.Add(part);
+    public FpEvents Finish(in ScaledSum acc, DType ot, byte* dst)
+    {
+        SumSquares.Sqrt(acc, out double r, out double c, out int k);
+        return ResultWriter.Store(ot, dst, r, c, k);
+    }
+}
+
+/// <summary>max |x| (p = +∞), min |x| (p = −∞) or the nonzero count (p = 0) of reals.</summary>
+internal readonly unsafe struct StatsOp : IBlockOp<RealKernels.Stats>
+{
+    private readonly double _p;
+    public StatsOp(double p) => _p = p;
+    public void Block(ReadOnlySpan<double> b, ref RealKernels.Stats acc) => RealKernels.AddStats(b, ref acc);
+    public void Merge(ref RealKernels.Stats total, in RealKernels.Stats part)
+    {
+        if (!part.Any) return;
+        if (!total.Any) { total = part; return; }
+        total.Max = Math.Max(total.Max, part.Max);
+        total.Min = Math.Min(total.Min, part.Min);
+        total.NonZero += part.NonZero;
+        total.NaN |= part.NaN;
+    }
+    public FpEvents Finish(in RealKernels.Stats st, DType ot, byte* dst)
+    {
+        double v = _p == 0 ? st.NonZero : st.NaN ? double.NaN : !st.Any ? 0 : _p > 0 ? st.Max : st.Min;
+        return ResultWriter.Store(ot, dst, v, 0, 0);
+    }
+}
+
+/// <summary>Σ|x| (p = 1) or Σ|x|^p for integer 3 ≤ p ≤ 64 of reals, then the root.</summary>
+internal readonly unsafe struct IntPowOp : IBlockOp<ScaledSum>
+{
+    private readonly int _p;
+    public IntPowOp(int p) => _p = p;
+    public void Block(ReadOnlySpan<double> b, ref ScaledSum acc)
+    {
+        if (_p == 1) RealKernels.AddAbsSum(b, ref acc);
+        else RealKernels.AddIntPowSum(b, _p, ref acc);
+    }
+    public void Merge(ref ScaledSum total, in ScaledSum part) => total.Add(part);
+    public FpEvents Finish(in ScaledSum acc, DType ot, byte* dst)
+    {
+        if (acc.HasNaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (acc.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+        if (_p == 1) return ResultWriter.Store(ot, dst, Ext.Normalize(acc.Hi, acc.Lo, acc.Exp));
+        return ResultWriter.Store(ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, _p, new Ext(1, 0, 0)));
+    }
+}
+
+/// <summary>Σ|x|^p for the real p that <see cref="RealKernels.HandlesRealP"/> accepts, then the root.</summary>
+internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
+{
+    private readonly double _p;
+    public RealPowOp(double p) => _p = p;
+    public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc) => RealKernels.AddRealPowSum(b, _p, ref acc);
+    public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part)
+    {
+        total.HasNaN |= part.HasNaN; total.HasInf |= part.HasInf; total.HasZero |= part.HasZero;
+        if (part.Any) total.Add(part.Ref, part.Hi, part.Lo, _p);
+    }
+    public FpEvents Finish(in RealKernels.PowAcc acc, DType ot, byte* dst)
+    {
+        var ev = acc.HasZero ? FpEvents.DivideByZero : FpEvents.None; // p < 0 with a zero element
+        if (acc.HasNaN) return ev | ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (acc.HasZero) return ev | ResultWriter.Store(ot, dst, 0, 0, 0);
+        if (acc.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+        if (!acc.Any)
+            return _p > 0 ? ResultWriter.Store(ot, dst, 0, 0, 0)
+                          : ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
+        return ResultWriter.Store(ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref));
+    }
+}
+
+/// <summary>Partial of <see cref="ComplexAbsOp"/>.</summary>
+internal struct ComplexAcc
+{
+    public ScaledSum Sum;
+    public Ext Max;
+    public bool NaN;
+}
+
+/// <summary>Σ|z| (p = 1) or max |z| (p = +∞) of complex64/complex128.</summary>
+internal readonly unsafe struct ComplexAbsOp : IBlockOp<ComplexAcc>
+{
+    private readonly bool _sum;
+    public ComplexAbsOp(bool sum) => _sum = sum;
+    public void Block(ReadOnlySpan<double> b, ref ComplexAcc acc) => ComplexKernels.AddBlock(b, _sum, ref acc.Sum, ref acc.Max, ref acc.NaN);
+    public void Merge(ref ComplexAcc total, in ComplexAcc part)
+    {
+        total.NaN |= part.NaN;
+        total.Sum.Add(part.Sum);
+        if (part.Max.IsInf || (!total.Max.IsInf && !part.Max.IsZero && (total.Max.IsZero || Ext.Compare(part.Max, total.Max) > 0)))
+            total.Max = part.Max;
+    }
+    public FpEvents Finish(in ComplexAcc acc, DType ot, byte* dst)
+    {
+        if (acc.NaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (_sum)
+        {
+            if (acc.Sum.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+            return ResultWriter.Store(ot, dst, Ext.Normalize(acc.Sum.Hi, acc.Sum.Lo, acc.Sum.Exp));
+        }
+        return ResultWriter.Store(ot, dst, acc.Max);
+    }
+}
+
+/// <summary>Runs a block operator over every output of a plan: blocks of
+/// <see cref="DoubleBlocks.BlockElements"/> elements are grouped into chunks of
+/// <see cref="BlocksPerChunk"/> blocks whose partials merge in index order. Large single reductions
+/// spread their chunks over threads, many-output reductions spread their outputs; either way every
+/// output sees the same partials merged in the same order, so results are bit-identical for every
+/// thread count.</summary>
+internal static unsafe class BlockDriver
+{
+    /// <summary>Blocks per chunk (the unit of parallel work in a single reduction).</summary>
+    public const int BlocksPerChunk = 64;
+    /// <summary>Elements per chunk.</summary>
+    public const long ChunkElements = (long)BlocksPerChunk * DoubleBlocks.BlockElements;
+    /// <summary>Total elements below which a call stays on the calling thread.</summary>
+    public const long ParallelThreshold = 1L << 18;
+
+    public static FpEvents Run<TOp, TAcc>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, TOp op)
+        where TOp : struct, IBlockOp<TAcc> where TAcc : struct
+    {
+        long outer = plan.OuterCount, inner = plan.InnerCount;
+        int threads = Parallelism.MaxThreads;
+        if (outer == 0) return FpEvents.None;
+        if (threads > 1 && outer * inner >= ParallelThreshold)
+        {
+            if (outer == 1 && plan.InnerShape.Length == 1 && inner > ChunkElements)
+                return ParallelChunks<TOp, TAcc>(plan, x + plan.InnerBaseOffset, t, o, ot, op, threads);
+            if (outer >= 2)
+                return ParallelOutputs<TOp, TAcc>(plan, x, t, o, ot, op, threads);
+        }
+        // A small reduction needs only a small widening buffer (and touches fewer stack pages).
+        int bufLen = (int)Math.Min(inner, DoubleBlocks.BlockElements) * 2 + 8;
+        double* buf = stackalloc double[bufLen];
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op2))
+            ev |= One<TOp, TAcc>(plan, xp, t, op2, ot, op, buf);
+        return ev;
+    }
+
+    private static FpEvents One<TOp, TAcc>(ReductionPlan plan, byte* xp, DType t, byte* dst, DType ot, TOp op, double* buf)
+        where TOp : struct, IBlockOp<TAcc> where TAcc : struct
+    {
+        var blocks = new DoubleBlocks(plan, xp, t, buf);
+        TAcc total = default, part = default;
+        int nb = 0;
+        ReadOnlySpan<double> b;
+        while (!(b = blocks.Next()).IsEmpty)
+        {
+            op.Block(b, ref part);
+            if (++nb == BlocksPerChunk) { op.Merge(ref total, part); part = default; nb = 0; }
+        }
+        if (nb > 0) op.Merge(ref total, part);
+        return op.Finish(total, ot, dst);
+    }
+
+    private static FpEvents ParallelChunks<TOp, TAcc>(ReductionPlan plan, byte* start, DType t, byte* o, DType ot, TOp op, int threads)
+        where TOp : struct, IBlockOp<TAcc> where TAcc : struct
+    {
+        long n = plan.InnerCount, stride = plan.InnerStrides[0];
+        int chunks = (int)((n + ChunkElements - 1) / ChunkElements);
+        var parts = new TAcc[chunks];
+        nint basePtr = (nint)start;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+            long first = c * ChunkElements;
+            long len = Math.Min(ChunkElements, n - first);
+            var sub = ReductionPlan.Run(len, stride);
+            var blocks = new DoubleBlocks(sub, (byte*)basePtr + first * stride, t, buf);
+            TAcc part = default;
+            ReadOnlySpan<double> b;
+            while (!(b = blocks.Next()).IsEmpty) op.Block(b, ref part);
+            parts[c] = part;
+        });
+        TAcc total = default;
+        for (int c = 0; c < chunks; c++) op.Merge(ref total, parts[c]);
+        return op.Finish(total, ot, o);
+    }
+
+    private static FpEvents ParallelOutputs<TOp, TAcc>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, TOp op, int threads)
+        where TOp : struct, IBlockOp<TAcc> where TAcc : struct
+    {
+        long outer = plan.OuterCount;
+        int ranges = (int)Math.Min(outer, 4L * threads);
+        var evs = new FpEvents[ranges];
+        nint xb = (nint)x, ob = (nint)o;
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+        {
+            double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
+            long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
+            var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
+            var ev = FpEvents.None;
+            while (it.Next(out byte* xp, out byte* dst))
+                ev |= One<TOp, TAcc>(plan, xp, t, dst, ot, op, buf);
+            evs[r] = ev;
+        });
+        var all = FpEvents.None;
+        foreach (var e in evs) all |= e;
+        return all;
+    }
+}

@@ -1,0 +1,192 @@
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Every vector order for every dtype, computed from exact magnitudes (<see cref="MagnitudeStream"/>)
+/// in two passes over the data (statistics, then the sum) with no temporary proportional to the input.
+///
+/// Values follow numpy's vector path (NaN propagates, inf dominates, |complex(inf, nan)| = inf except for
+/// p = 2, zero with p &lt; 0 gives 0, counts for p = 0) but without spurious overflow or underflow: for
+/// p &gt; 0 the terms are (|x|/M)^p with M the largest magnitude, for p &lt; 0 (|x|/m)^p with m the smallest,
+/// so the sum S lies in [1, n] (or is scaled by an exact power of two) and the result is M·S^(1/p).
+/// Precision: integer |p| ≤ 64 uses double-double powers; other p use double-double exp/log per term
+/// (or the C library's pow when 1 ≤ |p| ≤ 1000 and the elements are doubles, since S^(1/p) divides that
+/// error by p); the root S^(1/p) is a double-double exp/log, and the result is rounded once.</summary>
+internal static unsafe class GeneralNorm
+{
+    private struct Stats
+    {
+        public long Count, NonZero;
+        public bool NaN, Inf, Zero;
+        public Ext MaxFinite, MinFinite; // over finite nonzero magnitudes
+        public bool HaveFinite;
+    }
+
+    private static Stats Scan(ReductionPlan plan, byte* xp, DType t, out bool anyPartNaN)
+    {
+        var st = new Stats();
+        Ext* buf = stackalloc Ext[MagnitudeStream.Block];
+        double* scratch = stackalloc double[2 * MagnitudeStream.Block];
+        var s = new MagnitudeStream(plan, xp, t);
+        int n;
+        while ((n = s.Next(buf, scratch)) > 0)
+        {
+            st.Count += n;
+            for (int i = 0; i < n; i++)
+            {
+                ref Ext a = ref buf[i];
+                if (a.IsZero) { st.Zero = true; continue; }
+                st.NonZero++;
+                if (a.IsNaN) { st.NaN = true; continue; }
+                if (a.IsInf) { st.Inf = true; continue; }
+                if (!st.HaveFinite) { st.MaxFinite = a; st.MinFinite = a; st.HaveFinite = true; continue; }
+                if (Ext.Compare(a, st.MaxFinite) > 0) st.MaxFinite = a;
+                if (Ext.Compare(a, st.MinFinite) < 0) st.MinFinite = a;
+            }
+        }
+        anyPartNaN = s.AnyPartNaN;
+        return st;
+    }
+
+    /// <summary>Computes the order-<paramref name="p"/> norm of the elements at <paramref name="xp"/> and
+    /// stores it at <paramref name="op"/>. Empty reductions with p = −∞ must have been rejected by the caller.</summary>
+    public static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
+    {
+        if (double.IsNaN(p)) return ResultWriter.Store(ot, op, double.NaN, 0, 0);
+        var st = Scan(plan, xp, t, out bool anyPartNaN);
+        if (p == 0) return ResultWriter.Store(ot, op, st.NonZero, 0, 0);
+        if (double.IsPositiveInfinity(p))
+        {
+            if (st.NaN) return ResultWriter.Store(ot, op, double.NaN, 0, 0);
+            if (st.Inf) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0);
+            return ResultWriter.Store(ot, op, st.HaveFinite ? st.MaxFinite : Ext.Zero);
+        }
+        if (double.IsNegativeInfinity(p))
+        {
+            if (st.NaN) return ResultWriter.Store(ot, op, double.NaN, 0, 0);
+            if (st.Zero) return ResultWriter.Store(ot, op, 0, 0, 0);
+            return ResultWriter.Store(ot, op, st.HaveFinite ? st.MinFinite : Ext.Inf);
+        }
+        if (st.Count == 0)
+            return p > 0 ? ResultWriter.Store(ot, op, 0, 0, 0)
+                         : ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
+        var ev = FpEvents.None;
+        if (p < 0 && st.Zero) ev |= FpEvents.DivideByZero;
+        if (st.NaN || (p == 2 && anyPartNaN)) return ev | ResultWriter.Store(ot, op, double.NaN, 0, 0);
+        if (p > 0)
+        {
+            if (st.Inf) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0);
+            if (!st.HaveFinite) return ResultWriter.Store(ot, op, 0, 0, 0);
+        }
+        else
+        {
+            if (st.Zero) return ev | ResultWriter.Store(ot, op, 0, 0, 0);
+            if (!st.HaveFinite) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
+        }
+        Ext r = Sum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite);
+        return ev | ResultWriter.Store(ot, op, r);
+    }
+
+    /// <summary>The p-norm of the finite nonzero magnitudes (infinities contribute 0 for p &lt; 0), given the
+    /// reference magnitude <paramref name="refMag"/> (max for p &gt; 0, min for p &lt; 0).</summary>
+    private static Ext Sum(ReductionPlan plan, byte* xp, DType t, double p, Ext refMag)
+    {
+        Ext* buf = stackalloc Ext[MagnitudeStream.Block];
+        double* scratch = stackalloc double[2 * MagnitudeStream.Block];
+        var s = new MagnitudeStream(plan, xp, t);
+        int n;
+        if (p == 1)
+        {
+            var acc = new ScaledSum();
+            while ((n = s.Next(buf, scratch)) > 0)
+                for (int i = 0; i < n; i++)
+                    if (buf[i].IsFiniteNonZero) acc.Add(buf[i].E, buf[i].H, buf[i].L);
+            return Ext.Normalize(acc.Hi, acc.Lo, acc.Exp);
+        }
+        double ap = Math.Abs(p);
+        if (ap <= 64 && ap == Math.Floor(ap))
+        {
+            int ip = (int)ap;
+            int eRef = refMag.E;
+            var acc = new ScaledSum();
+            while ((n = s.Next(buf, scratch)) > 0)
+                for (int i = 0; i < n; i++)
+                {
+                    ref Ext a = ref buf[i];
+                    if (!a.IsFiniteNonZero) continue;
+                    double h = PowInt(a.H, a.L, ip, out double l);
+                    int e = (a.E - eRef) * ip;
+                    if (p < 0) { h = DD.Div(1, 0, h, l, out l); e = -e; }
+                    acc.Add(e, h, l);
+                }
+            return Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, eRef));
+        }
+        bool doubles = t is not (DType.LongDouble or DType.CLongDouble);
+        if (doubles && ap >= 1 && ap <= 1000)
+        {
+            // y = |x|·2^-eRef is < 1 for p > 0 (eRef above the max) and ≥ 1 for p < 0 (eRef the min's exponent),
+            // so every y^p ≤ 1 and the largest is ≥ 2^-|p|: no overflow, no harmful underflow.
+            int eRef = p > 0 ? refMag.E + 1 : refMag.E;
+            double sh = 0, sc = 0;
+            while ((n = s.Next(buf, scratch)) > 0)
+                for (int i = 0; i < n; i++)
+                {
+                    ref Ext a = ref buf[i];
+                    if (!a.IsFiniteNonZero) continue;
+                    double y = Math.ScaleB(a.H + a.L, a.E - eRef);
+                    double term = Math.Pow(y, p);
+                    sh = DD.TwoSum(sh, term, out double e);
+                    sc += e;
+                }
+            sh = DD.FastTwoSum(sh, sc, out sc);
+            return Root(sh, sc, 0, p, new Ext(1, 0, eRef));
+        }
+        else
+        {
+            double lrh = DD.Log(refMag.H, refMag.L, refMag.E, out double lrl);
+            var acc = new ScaledSum();
+            while ((n = s.Next(buf, scratch)) > 0)
+                for (int i = 0; i < n; i++)
+                {
+                    ref Ext a = ref buf[i];
+                    if (!a.IsFiniteNonZero) continue;
+                    double lh = DD.Log(a.H, a.L, a.E, out double ll);
+                    DD.Add(ref lh, ref ll, -lrh, -lrl);
+                    double xh = DD.Mul(lh, ll, p, 0, out double xl);
+                    double th = DD.Exp(xh, xl, out double tl, out int k);
+                    acc.Add(k, th, tl);
+                }
+            return Root(acc.Hi, acc.Lo, acc.Exp, p, refMag);
+        }
+    }
+
+    /// <summary>(h + l)^k for k ≥ 1 by binary powering in double-double (h ∈ [1, 2), k ≤ 64: no overflow).</summary>
+    private static double PowInt(double h, double l, int k, out double lo)
+    {
+        double rh = 1, rl = 0;
+        double bh = h, bl = l;
+        while (true)
+        {
+            if ((k & 1) != 0) rh = DD.Mul(rh, rl, bh, bl, out rl);
+            k >>= 1;
+            if (k == 0) break;
+            bh = DD.Mul(bh, bl, bh, bl, out bl);
+        }
+        lo = rl;
+        return rh;
+    }
+
+    /// <summary>scale · ((sh + sl)·2^se)^(1/p), via double-double log and exp.</summary>
+    internal static Ext Root(double sh, double sl, int se, double p, Ext scale)
+    {
+        if (sh <= 0) return p > 0 ? Ext.Zero : Ext.Inf;
+        double lh = DD.Log(sh, sl, se, out double ll);
+        double q = lh / p;
+        if (!(Math.Abs(q) <= DD.ExpLimit)) return q > 0 ? new Ext(1, 0, int.MaxValue / 4) : Ext.Zero;
+        double xh = DD.Div(lh, ll, p, 0, out double xl);
+        double eh = DD.Exp(xh, xl, out double el, out int k);
+        if (eh == 0) return Ext.Zero;
+        Ext r = Ext.Normalize(eh, el, k);
+        return Ext.Mul(r, scale);
+    }
+}
