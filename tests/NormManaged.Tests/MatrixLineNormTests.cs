@@ -141,18 +141,6 @@ public class MatrixLineNormTests
     }
 
     [Fact]
-    public void LongDoubleIsRejectedUpFrontEvenForLargeStacks()
-    {
-        // a clean BadDType before any work, also where the batch would run on several threads
-        var bytes = new byte[16 * 2000 * 9];
-        foreach (var o in LineOrds)
-        {
-            var ex = Assert.Throws<NormException>(() => Run(bytes, DType.LongDouble, new long[] { 2000, 3, 3 }, new long[] { 144, 48, 16 }, 0, 1, 2, o));
-            Assert.Equal(NormError.BadDType, ex.Error);
-        }
-    }
-
-    [Fact]
     public void EmptyMatricesFollowMaxMinRule()
     {
         // ord 1: columns are the lines. (0, 3): three columns summing to 0; (3, 0): no columns.

@@ -27,15 +27,14 @@ internal static unsafe class LineSumNorms
         // lines = the sums compared; k = the length of each sum
         long lines = columnSums ? b.N : b.M, len = columnSums ? b.M : b.N;
         long lineStride = columnSums ? b.Cs : b.Rs, elemStride = columnSums ? b.Rs : b.Cs;
-        if (b.T is DType.LongDouble or DType.CLongDouble)
-            throw new NormException(NormError.BadDType,
-                $"dtype {DTypes.Name(b.T)} is not supported yet for matrix norms of order ±1 / ±inf");
         if (b.Count == 0) return FpEvents.None;
         if (lines == 0 && !wantMax)
             throw new NormException(NormError.EmptyReduction,
                 "zero-size array to reduction operation minimum which has no identity");
         if (lines > int.MaxValue / 4 || len > long.MaxValue / 2)
             throw new NormException(NormError.InvalidArgument, "matrix too large");
+        if (b.T is DType.LongDouble or DType.CLongDouble)
+            return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
