@@ -54,6 +54,17 @@ internal static unsafe class SvdNorms
             bool nan = false;
             if (!complex && m == 2 && n == 2)
                 TwoByTwoRange(b, ord, start, end, ref ev, ref nan);
+            else if (!complex && m == 3 && n == 3)
+            {
+                int sev = 0, snan = 0;
+                Stack3.Range(b, ord, start, end, idx =>
+                {
+                    int e1 = 0; bool n1 = false;
+                    GeneralRange(b, ord, false, 3, 3, idx, idx + 1, ref e1, ref n1);
+                    sev |= e1; if (n1) snan = 1;
+                }, ref ev);
+                ev |= sev; nan |= snan != 0;
+            }
             else
                 GeneralRange(b, ord, complex, (int)er, (int)ec, start, end, ref ev, ref nan);
             Interlocked.Or(ref evBits, ev);
