@@ -61,38 +61,46 @@ internal static unsafe class Stack3
         DType t = b.T;
         long rs = b.Rs, cs = b.Cs;
         double* e = stackalloc double[9 * 4]; // e[(3i + j)·4 + lane]
-        int* scale = stackalloc int[4];
-        bool* ok = stackalloc bool[4];
         for (int l = 0; l < 4; l++)
         {
-            int src = l < count ? l : 0; // pad with a copy of lane 0
-            byte* xp = (byte*)xs[src];
-            double mx = 0, mn = double.PositiveInfinity;
-            bool finite = true;
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
+            byte* xp = (byte*)xs[l < count ? l : 0]; // pad with a copy of lane 0
+            if (t == DType.Float64)
+            {
+                for (int i = 0; i < 3; i++, xp += rs)
                 {
-                    double v = Read(t, xp + i * rs + j * cs);
-                    e[(3 * i + j) * 4 + l] = v;
-                    double a = Math.Abs(v);
-                    finite &= double.IsFinite(v);
-                    mx = Math.Max(mx, a);
-                    if (a != 0) mn = Math.Min(mn, a);
+                    e[(3 * i) * 4 + l] = Unsafe.ReadUnaligned<double>(xp);
+                    e[(3 * i + 1) * 4 + l] = Unsafe.ReadUnaligned<double>(xp + cs);
+                    e[(3 * i + 2) * 4 + l] = Unsafe.ReadUnaligned<double>(xp + 2 * cs);
                 }
-            int ex = finite && mx > 0 ? Math.ILogB(mx) : 0;
-            bool good = finite && mx > 0 && ex > -1000 && ex < 1000 && mn >= Math.ScaleB(mx, -450);
-            ok[l] = good;
-            scale[l] = ex;
-            double f = good ? BitConverter.Int64BitsToDouble((long)(1023 - ex) << 52) : 0;
-            for (int q = 0; q < 9; q++) e[q * 4 + l] = good ? e[q * 4 + l] * f : 0;
+            }
+            else
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++) e[(3 * i + j) * 4 + l] = Read(t, xp + i * rs + j * cs);
         }
+        // per lane: largest and smallest nonzero |entry|, finiteness, then the power-of-two scale
+        var inf = Vector256.Create(double.PositiveInfinity);
+        var mx = Vector256<double>.Zero; var mn = inf; var fin = Vector256<double>.AllBitsSet;
+        for (int q = 0; q < 9; q++)
+        {
+            var v = Vector256.Load(e + 4 * q);
+            var a = Vector256.Abs(v);
+            fin &= Vector256.Equals(v - v, Vector256<double>.Zero);
+            mx = Vector256.Max(mx, a);
+            mn = Vector256.Min(mn, Sel(Vector256.Equals(a, Vector256<double>.Zero), inf, a));
+        }
+        var field = mx.AsInt64() >>> 52; // biased exponent of mx (finite, non-negative)
+        var okv = fin & Vector256.GreaterThan(field, Vector256.Create(23L)).AsDouble()
+                     & Vector256.LessThan(field, Vector256.Create(2023L)).AsDouble()
+                     & Vector256.GreaterThanOrEqual(mn * Vector256.Create(2.8948022309329048e135), mx); // mn ≥ mx·2⁻⁴⁵⁰
+        var f = Sel(okv, (Vector256.Create(2046L) - field << 52).AsDouble(), Vector256<double>.Zero);
+        for (int q = 0; q < 9; q++) (Vector256.Load(e + 4 * q) * f).Store(e + 4 * q);
         Vector256<double> s0, s1, s2;
         Kernel(e, out s0, out s1, out s2);
         int ev = 0;
         for (int l = 0; l < count; l++)
         {
             double a0 = s0.GetElement(l), a1 = s1.GetElement(l), a2 = s2.GetElement(l);
-            if (!ok[l] || Math.Min(a0, Math.Min(a1, a2)) < SmallSigma) { scalar(ks[l]); continue; }
+            if (okv.AsUInt64().GetElement(l) == 0 || Math.Min(a0, Math.Min(a1, a2)) < SmallSigma) { scalar(ks[l]); continue; }
             double r, lo = 0;
             switch (ord)
             {
@@ -103,7 +111,7 @@ internal static unsafe class Stack3
                     DD.Add(ref r, ref lo, a0, 0); DD.Add(ref r, ref lo, a1, 0); DD.Add(ref r, ref lo, a2, 0);
                     break;
             }
-            ev |= (int)ResultWriter.Store(b.OT, (byte*)os[l], r, lo, scale[l]);
+            ev |= (int)ResultWriter.Store(b.OT, (byte*)os[l], r, lo, (int)field.GetElement(l) - 1023);
         }
         return ev;
     }
@@ -222,22 +230,29 @@ internal static unsafe class Stack3
         var ab = alpha * beta;
         // |γ| > tol·√(αβ): squared while αβ is far from underflow, else with square roots
         var big = Vector256.GreaterThan(ab, Vector256.Create(1e-280));
-        var test = Sel(big,
-            Vector256.GreaterThan(gamma * gamma, Vector256.Create(tol * tol) * ab),
-            Vector256.GreaterThan(Vector256.Abs(gamma), Vector256.Create(tol) * Vector256.Sqrt(alpha) * Vector256.Sqrt(beta)));
+        var test = Vector256.GreaterThan(gamma * gamma, Vector256.Create(tol * tol) * ab);
+        if (!Vector256.EqualsAll(big.AsUInt64(), Vector256<ulong>.AllBitsSet))
+            test = Sel(big, test,
+                Vector256.GreaterThan(Vector256.Abs(gamma), Vector256.Create(tol) * Vector256.Sqrt(alpha) * Vector256.Sqrt(beta)));
         var mask = test & ~Vector256.Equals(alpha, zero) & ~Vector256.Equals(beta, zero);
         if (Vector256.EqualsAll(mask.AsUInt64(), Vector256<ulong>.Zero)) return mask;
         var one = Vector256.Create(1.0);
-        var g = Sel(mask, gamma, one);
-        var zeta = (beta - alpha) / (g + g);
-        var az = Vector256.Abs(zeta);
-        var tNormal = Vector256.CopySign(one, zeta) / (az + Vector256.Sqrt(Fma(zeta, zeta, one)));
-        var t = Sel(Vector256.GreaterThan(az, Vector256.Create(1e150)), Vector256.Create(0.5) / zeta, tNormal);
+        // t = tan θ = sign(ζ)/(|ζ| + √(1 + ζ²)) with ζ = (β − α)/(2γ), written without the division
+        // by γ: t = sign(dγ)·|2γ| / (|d| + √(d² + 4γ²)), d = β − α (all entries are scaled to
+        // [2⁻⁴⁵⁰, 2), so nothing overflows; a tiny γ gives t ≈ γ/d as the |ζ| > 10¹⁵⁰ branch did)
+        var d = beta - alpha;
+        var g2 = gamma + gamma;
+        var den = Vector256.Abs(d) + Vector256.Sqrt(Fma(d, d, g2 * g2));
+        var sgn = Vector256.CopySign(one, d * gamma);
+        var t = Sel(Vector256.Equals(den, zero), sgn, sgn * Vector256.Abs(g2) / den);
         t = Sel(mask, t, zero);
+        // c = 1/r, s = t/r, 1 − c = t²/(r(r + 1)) from one division
         var r = Vector256.Sqrt(Fma(t, t, one));
-        var ir = one / r;
+        var rp = r + one;
+        var qv = one / (r * rp);
+        var ir = qv * rp;
         var sn = t * ir;
-        var omc = t * t * ir / (r + one);
+        var omc = t * t * qv;
         // [x, y] ← [x − (omc·x + s·y), y − (omc·y − s·x)]
         var u0 = p0; var u1 = p1; var u2 = p2; var w0 = q0; var w1 = q1; var w2 = q2;
         p0 = u0 - Fma(omc, u0, sn * w0); q0 = w0 - Fma(omc, w0, -(sn * u0));
