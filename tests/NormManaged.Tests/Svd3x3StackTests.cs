@@ -100,4 +100,24 @@ public class Svd3x3StackTests
             }
         }
     }
+
+    [Fact]
+    public void InfinityInOneLaneGivesNaNThereOnly()
+    {
+        var rng = new Random(9);
+        var mats = Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 9).Select(_ => Gaussian(rng)).ToArray()).ToList();
+        mats[2][5] = double.NegativeInfinity;
+        var data = Stack(mats);
+        foreach (var ord in new[] { Ord.Two, Ord.Of(-2), Ord.Nuc })
+        {
+            var got = Run(data, mats.Count, ord);
+            for (int c = 0; c < mats.Count; c++)
+            {
+                if (c == 2) { Assert.True(double.IsNaN(got[c])); continue; }
+                var s = NormManaged.Matrix.SingularValues.Of(mats[c], 3, 3);
+                double want = ord.Kind == OrdKind.Nuclear ? s.Sum() : ord.P > 0 ? s[0] : s[2];
+                Assert.True(RelErr(got[c], want) < 1e-13, $"{c}");
+            }
+        }
+    }
 }
