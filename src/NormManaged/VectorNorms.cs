@@ -43,6 +43,8 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
+            return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (realDouble && (double.IsInfinity(p) || p == 0))
@@ -94,14 +96,18 @@ public static unsafe class VectorNorms
     /// caller that takes its square root gets the 2-norm's bits. For reuse by other kernels (e.g. Frobenius).</summary>
     internal static ScaledSum SumOfSquares(ReductionPlan plan, byte* outerPtr, DType t)
     {
+        if (t is DType.LongDouble or DType.CLongDouble)
+            throw new NormException(NormError.BadDType, "SumOfSquares: extended dtypes are not supported by this helper");
         double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
         var blocks = new DoubleBlocks(plan, outerPtr, t, buf);
         ScaledSum total = default, part = default;
         int nb = 0;
+        bool narrow = t is not (DType.Float64 or DType.Complex128);
         ReadOnlySpan<double> b;
         while (!(b = blocks.Next()).IsEmpty)
         {
-            SumSquares.AddBlock(b, ref part);
+            if (narrow) RealKernels.AddNarrowSquares(b, ref part);
+            else SumSquares.AddBlock(b, ref part);
             if (++nb == BlockDriver.BlocksPerChunk) { total.Add(part); part = default; nb = 0; }
         }
         if (nb > 0) total.Add(part);

@@ -25,6 +25,14 @@ internal readonly unsafe struct SumSquaresOp : IBlockOp<ScaledSum>
     }
 }
 
+/// <summary>Σx², then √, for narrow source types (see <see cref="RealKernels.AddNarrowSquares"/>).</summary>
+internal readonly unsafe struct NarrowSquaresOp : IBlockOp<ScaledSum>
+{
+    public void Block(ReadOnlySpan<double> b, ref ScaledSum acc) => RealKernels.AddNarrowSquares(b, ref acc);
+    public void Merge(ref ScaledSum total, in ScaledSum part) => total.Add(part);
+    public FpEvents Finish(in ScaledSum acc, DType ot, byte* dst) => default(SumSquaresOp).Finish(acc, ot, dst);
+}
+
 /// <summary>max |x| (p = +∞), min |x| (p = −∞) or the nonzero count (p = 0) of reals.</summary>
 internal readonly unsafe struct StatsOp : IBlockOp<RealKernels.Stats>
 {

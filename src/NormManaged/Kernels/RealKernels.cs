@@ -111,6 +111,55 @@ internal static class RealKernels
         }
     }
 
+    /// <summary>Adds Σx² of a block whose values came from a narrow type (float32, float16, complex64, integers:
+    /// |x| ∈ {0} ∪ [2^-149, 2^64]), where no square can overflow or underflow in double: exact products by FMA and
+    /// TwoSum lanes, no scaling and no max pass. NaN/∞ are classified from the (non-finite) sum.</summary>
+    public static void AddNarrowSquares(ReadOnlySpan<double> x, ref ScaledSum acc)
+    {
+        if (x.IsEmpty) return;
+        ref double r = ref MemoryMarshal.GetReference(x);
+        int n = x.Length, i = 0;
+        double hi = 0, lo = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                SqStep(ref s0, ref c0, Vector256.LoadUnsafe(ref r, (nuint)i));
+                SqStep(ref s1, ref c1, Vector256.LoadUnsafe(ref r, (nuint)i + 4));
+                SqStep(ref s2, ref c2, Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+                SqStep(ref s3, ref c3, Vector256.LoadUnsafe(ref r, (nuint)i + 12));
+            }
+            FoldLanes(s0, s1, s2, s3, c0, c1, c2, c3, ref hi, ref lo);
+        }
+        if (i < n)
+        {
+            double s = 0, c = 0;
+            for (; i < n; i++)
+            {
+                double v = Unsafe.Add(ref r, i);
+                double p = v * v, pe = Math.FusedMultiplyAdd(v, v, -p);
+                s = DD.TwoSum(s, p, out double e);
+                c += e + pe;
+            }
+            DD.Add(ref hi, ref lo, s, c);
+        }
+        if (double.IsFinite(hi) && double.IsFinite(lo)) { acc.Add(0, hi, lo); return; }
+        foreach (double v in x) { if (double.IsNaN(v)) { acc.HasNaN = true; return; } if (double.IsInfinity(v)) acc.HasInf = true; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SqStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
+    {
+        var p = v * v;
+        var pe = Vector256.FusedMultiplyAdd(v, v, -p);
+        var t = s + p;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (p - bb)) + pe;
+        s = t;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TwoSumStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> v)
     {
