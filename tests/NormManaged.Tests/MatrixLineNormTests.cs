@@ -21,7 +21,7 @@ public class MatrixLineNormTests
 
     public static IEnumerable<object[]> Cases()
     {
-        foreach (var (m, n) in new[] { (1, 1), (3, 4), (4, 3), (17, 5), (5, 17), (1, 700), (700, 1), (33, 600), (600, 33) })
+        foreach (var (m, n) in new[] { (1, 1), (3, 4), (4, 3), (17, 5), (5, 17), (15, 40), (40, 15), (16, 16), (1, 700), (700, 1), (33, 600), (600, 33) })
             foreach (int layout in new[] { 0, 1, 2 })
                 yield return new object[] { m, n, layout };
     }
@@ -138,18 +138,6 @@ public class MatrixLineNormTests
         foreach (var o in LineOrds) Assert.True(double.IsNaN(Norm(b, 2, 3, o)));
         // overflow of a finite sum gives +inf
         Assert.Equal(double.PositiveInfinity, Norm(new[] { double.MaxValue, double.MaxValue }, 1, 2, Inf));
-    }
-
-    [Fact]
-    public void LongDoubleIsRejectedUpFrontEvenForLargeStacks()
-    {
-        // a clean BadDType before any work, also where the batch would run on several threads
-        var bytes = new byte[16 * 2000 * 9];
-        foreach (var o in LineOrds)
-        {
-            var ex = Assert.Throws<NormException>(() => Run(bytes, DType.LongDouble, new long[] { 2000, 3, 3 }, new long[] { 144, 48, 16 }, 0, 1, 2, o));
-            Assert.Equal(NormError.BadDType, ex.Error);
-        }
     }
 
     [Fact]

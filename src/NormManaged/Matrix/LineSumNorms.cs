@@ -27,15 +27,14 @@ internal static unsafe class LineSumNorms
         // lines = the sums compared; k = the length of each sum
         long lines = columnSums ? b.N : b.M, len = columnSums ? b.M : b.N;
         long lineStride = columnSums ? b.Cs : b.Rs, elemStride = columnSums ? b.Rs : b.Cs;
-        if (b.T is DType.LongDouble or DType.CLongDouble)
-            throw new NormException(NormError.BadDType,
-                $"dtype {DTypes.Name(b.T)} is not supported yet for matrix norms of order ±1 / ±inf");
         if (b.Count == 0) return FpEvents.None;
         if (lines == 0 && !wantMax)
             throw new NormException(NormError.EmptyReduction,
                 "zero-size array to reduction operation minimum which has no identity");
         if (lines > int.MaxValue / 4 || len > long.MaxValue / 2)
             throw new NormException(NormError.InvalidArgument, "matrix too large");
+        if (b.T is DType.LongDouble or DType.CLongDouble)
+            return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
@@ -61,8 +60,8 @@ internal static unsafe class LineSumNorms
         }
         b.Run((double)lines * len, (start, end) =>
         {
-            int width = Gather.Width(b.T);
-            double[] buf = new double[Chunk * 2 * Group];
+            DType t = b.T;
+            double[] buf = new double[Cap(lines, len) * 2 * Group];
             double[] accHi = streamLines ? Array.Empty<double>() : new double[lines];
             double[] accLo = streamLines ? Array.Empty<double>() : new double[lines];
             int ev = 0;
@@ -70,6 +69,7 @@ internal static unsafe class LineSumNorms
             {
                 double hi, lo;
                 if (lines == 0) { hi = 0; lo = 0; }
+                else if (t == DType.Float64 && len <= SmallLen) SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
                 else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
                 else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, accHi, accLo, out hi, out lo);
                 ev |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
@@ -85,7 +85,7 @@ internal static unsafe class LineSumNorms
     {
         hi = lo = 0;
         if (lines <= 0) return false;
-        double[] buf = new double[Chunk * 2 * Group];
+        double[] buf = new double[Cap(lines, len) * 2 * Group];
         if (streamLines) Streamed(x, t, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
         else Crossed(x, t, lines, len, lineStride, elemStride, wantMax, buf, new double[lines], new double[lines], out hi, out lo);
         return true;
@@ -125,6 +125,7 @@ internal static unsafe class LineSumNorms
     {
         Array.Clear(accHi); Array.Clear(accLo);
         bool raw = t == DType.Float64 && lineStride == sizeof(double);
+        int cap = Cap(lines, len);
         double** v = stackalloc double*[Group];
         fixed (double* pb = buf, ph = accHi, pl = accLo)
         {
@@ -138,7 +139,7 @@ internal static unsafe class LineSumNorms
                     {
                         byte* q = x + (k + r) * elemStride + l * lineStride;
                         if (raw) v[r] = (double*)q;
-                        else { v[r] = pb + r * Chunk * 2; Load(t, q, lineStride, n, v[r]); }
+                        else { v[r] = pb + r * cap * 2; Load(t, q, lineStride, n, v[r]); }
                     }
                     AddAbs(v, g, n, ph + l, pl + l);
                 }
@@ -150,6 +151,37 @@ internal static unsafe class LineSumNorms
     }
 
     private const int Group = 4;
+
+    /// <summary>Lines at most this long (float64; SumAbs switches to lanes at 16) are summed by <see cref="SmallFloat64"/>.</summary>
+    private const int SmallLen = 15;
+
+    /// <summary>Scratch doubles per row of a chunk: no more than the matrix needs (small matrices
+    /// must not pay for a 32 KB buffer per call).</summary>
+    private static int Cap(long lines, long len) => (int)Math.Max(1, Math.Min(Chunk, Math.Max(lines, len)));
+
+    /// <summary>Short float64 lines read in place, each summed in index order with TwoSum exactly
+    /// as <see cref="SumAbs"/> / <see cref="AddAbs"/> do below 16 elements (same bits), without
+    /// the gather and the per-line calls.</summary>
+    private static void SmallFloat64(byte* x, long lines, long len, long lineStride, long elemStride,
+        bool wantMax, out double bh, out double bl)
+    {
+        bh = bl = 0;
+        bool first = true;
+        for (long li = 0; li < lines; li++)
+        {
+            byte* p = x + li * lineStride;
+            double h = 0, l = 0;
+            for (long k = 0; k < len; k++, p += elemStride)
+            {
+                double v = Math.Abs(Unsafe.ReadUnaligned<double>(p));
+                double s = h + v, bb = s - h;
+                l += (h - (s - bb)) + (v - bb);
+                h = s;
+            }
+            if (!double.IsFinite(h)) l = 0;
+            Pick(ref first, wantMax, h, l, ref bh, ref bl);
+        }
+    }
 
     /// <summary>Widens n elements; complex ones become |z| (hypot) so dst holds n magnitudes-to-be.</summary>
     private static void Load(DType t, byte* p, long stride, int n, double* dst)

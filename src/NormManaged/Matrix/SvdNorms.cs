@@ -54,6 +54,17 @@ internal static unsafe class SvdNorms
             bool nan = false;
             if (!complex && m == 2 && n == 2)
                 TwoByTwoRange(b, ord, start, end, ref ev, ref nan);
+            else if (!complex && m == 3 && n == 3)
+            {
+                int sev = 0, snan = 0;
+                Stack3.Range(b, ord, start, end, idx =>
+                {
+                    int e1 = 0; bool n1 = false;
+                    GeneralRange(b, ord, false, 3, 3, idx, idx + 1, ref e1, ref n1);
+                    sev |= e1; if (n1) snan = 1;
+                }, ref ev);
+                ev |= sev; nan |= snan != 0;
+            }
             else
                 GeneralRange(b, ord, complex, (int)er, (int)ec, start, end, ref ev, ref nan);
             Interlocked.Or(ref evBits, ev);
@@ -136,7 +147,9 @@ internal static unsafe class SvdNorms
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
         // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
         // storage) instead of through the real embedding: half the flops
-        bool interleaved = complex && ord != SvdOrd.Min && cols >= ComplexBidiagonalFrom;
+        // complex 2×2 σ_min: |det| / σ_max with an accurate determinant, also from this layout
+        bool det2 = complex && ord == SvdOrd.Min && rows == 2 && cols == 2;
+        bool interleaved = complex && (ord != SvdOrd.Min || det2) && cols >= ComplexBidiagonalFrom;
         bidiag |= interleaved;
         var colArr = new double[2 * rows];
         DType t = b.T;
@@ -199,6 +212,13 @@ internal static unsafe class SvdNorms
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
                     }
+                    else if (det2)
+                    {
+                        double det = ComplexDet2(pa);
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw);
+                        double smax = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
+                        r = smax == 0 ? 0 : det / smax;
+                    }
                     else if (interleaved)
                     {
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
@@ -223,6 +243,27 @@ internal static unsafe class SvdNorms
         }
         evOut |= ev;
         nanOut |= nan;
+    }
+
+    /// <summary>|ad − bc| of the interleaved column-major complex 2×2 [a b; c d] (entries scaled to
+    /// at most 2): every real product exact (FMA), each part summed in double-double, so the
+    /// determinant is accurate relative to itself unless products underflow.</summary>
+    private static double ComplexDet2(double* p)
+    {
+        double ar = p[0], ai = p[1], cr = p[2], ci = p[3], br = p[4], bi = p[5], dr = p[6], di = p[7];
+        double re = 0, rl = 0, im = 0, il = 0;
+        AddProd(ref re, ref rl, ar, dr); AddProd(ref re, ref rl, -ai, di);
+        AddProd(ref re, ref rl, -br, cr); AddProd(ref re, ref rl, bi, ci);
+        AddProd(ref im, ref il, ar, di); AddProd(ref im, ref il, ai, dr);
+        AddProd(ref im, ref il, -br, ci); AddProd(ref im, ref il, -bi, cr);
+        return SvdKernel.HypotAny(re + rl, im + il);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddProd(ref double hi, ref double lo, double x, double y)
+    {
+        double pr = x * y, pe = Math.FusedMultiplyAdd(x, y, -pr);
+        DD.Add(ref hi, ref lo, pr, pe);
     }
 
     /// <summary>max, min or double-double sum of the singular values (halved for the complex

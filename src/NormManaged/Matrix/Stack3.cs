@@ -1,0 +1,288 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NormManaged.Engine;
+using NormManaged.Kernels;
+
+namespace NormManaged.Matrix;
+
+/// <summary>Real 3×3 stacks for ord 2 / −2 / nuc, four matrices per 256-bit vector (one matrix per
+/// lane): the same algorithm as <see cref="SvdKernel.SingularValues"/> — rows sorted by decreasing
+/// largest |entry| (stable), Householder QR with column pivoting, one-sided Jacobi on Rᵀ to 3·2⁻⁵³,
+/// σⱼ = ‖column j‖ in double-double — written lane-wise with masks instead of branches, so there is
+/// no per-matrix dispatch, buffer or call. A lane that has converged only repeats identity sweeps,
+/// so each matrix's result depends on that matrix alone (never on its lane mates, the batch split
+/// or the thread count).
+///
+/// A matrix whose scaled entries could make squares underflow (nonzero |entry| &lt; 2⁻⁴⁵⁰ of the
+/// largest) or whose smallest σ comes out below 2⁻⁴⁰⁰ of the largest entry, and any matrix with
+/// NaN / ±∞ / all zeros, is instead handed to the general scalar path.</summary>
+internal static unsafe class Stack3
+{
+    private const double Eps = 1.1102230246251565e-16;
+    private const int MaxSweeps = 40;
+    private const double Tiny = 3.5257702261856614e-136; // 2^-450
+    private const double SmallSigma = 3.8725919148493183e-121; // 2^-400
+
+    /// <summary>Computes matrices [start, end) of a real 3×3 batch; <paramref name="scalar"/> runs the
+    /// general path for one matrix index.</summary>
+    public static void Range(MatrixBatch b, SvdOrd ord, long start, long end, Action<long> scalar, ref int evOut)
+    {
+        int ev = 0;
+        var xs = new nint[4]; var os = new nint[4]; var ks = new long[4];
+        int filled = 0;
+        b.ForRange(start, end, (k, xp, op) =>
+        {
+            xs[filled] = xp; os[filled] = op; ks[filled] = k; filled++;
+            if (filled == 4) { ev |= Group(b, ord, xs, os, ks, 4, scalar); filled = 0; }
+        });
+        if (filled > 0) ev |= Group(b, ord, xs, os, ks, filled, scalar);
+        evOut |= ev;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Read(DType t, byte* p) => t switch
+    {
+        DType.Float64 => Unsafe.ReadUnaligned<double>(p),
+        DType.Float32 => Unsafe.ReadUnaligned<float>(p),
+        DType.Bool => *p != 0 ? 1.0 : 0.0,
+        DType.Int8 => *(sbyte*)p,
+        DType.UInt8 => *p,
+        DType.Int16 => Unsafe.ReadUnaligned<short>(p),
+        DType.UInt16 => Unsafe.ReadUnaligned<ushort>(p),
+        DType.Int32 => Unsafe.ReadUnaligned<int>(p),
+        DType.UInt32 => Unsafe.ReadUnaligned<uint>(p),
+        DType.Int64 => Unsafe.ReadUnaligned<long>(p),
+        DType.UInt64 => Unsafe.ReadUnaligned<ulong>(p),
+        _ => throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)}"),
+    };
+
+    private static int Group(MatrixBatch b, SvdOrd ord, nint[] xs, nint[] os, long[] ks, int count, Action<long> scalar)
+    {
+        DType t = b.T;
+        long rs = b.Rs, cs = b.Cs;
+        double* e = stackalloc double[9 * 4]; // e[(3i + j)·4 + lane]
+        for (int l = 0; l < 4; l++)
+        {
+            byte* xp = (byte*)xs[l < count ? l : 0]; // pad with a copy of lane 0
+            if (t == DType.Float64)
+            {
+                for (int i = 0; i < 3; i++, xp += rs)
+                {
+                    e[(3 * i) * 4 + l] = Unsafe.ReadUnaligned<double>(xp);
+                    e[(3 * i + 1) * 4 + l] = Unsafe.ReadUnaligned<double>(xp + cs);
+                    e[(3 * i + 2) * 4 + l] = Unsafe.ReadUnaligned<double>(xp + 2 * cs);
+                }
+            }
+            else
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++) e[(3 * i + j) * 4 + l] = Read(t, xp + i * rs + j * cs);
+        }
+        // per lane: largest and smallest nonzero |entry|, finiteness, then the power-of-two scale
+        var inf = Vector256.Create(double.PositiveInfinity);
+        var mx = Vector256<double>.Zero; var mn = inf; var fin = Vector256<double>.AllBitsSet;
+        for (int q = 0; q < 9; q++)
+        {
+            var v = Vector256.Load(e + 4 * q);
+            var a = Vector256.Abs(v);
+            fin &= Vector256.Equals(v - v, Vector256<double>.Zero);
+            mx = Vector256.Max(mx, a);
+            mn = Vector256.Min(mn, Sel(Vector256.Equals(a, Vector256<double>.Zero), inf, a));
+        }
+        var field = mx.AsInt64() >>> 52; // biased exponent of mx (finite, non-negative)
+        var okv = fin & Vector256.GreaterThan(field, Vector256.Create(23L)).AsDouble()
+                     & Vector256.LessThan(field, Vector256.Create(2023L)).AsDouble()
+                     & Vector256.GreaterThanOrEqual(mn * Vector256.Create(2.8948022309329048e135), mx); // mn ≥ mx·2⁻⁴⁵⁰
+        var f = Sel(okv, (Vector256.Create(2046L) - field << 52).AsDouble(), Vector256<double>.Zero);
+        for (int q = 0; q < 9; q++) (Vector256.Load(e + 4 * q) * f).Store(e + 4 * q);
+        Vector256<double> s0, s1, s2;
+        Kernel(e, out s0, out s1, out s2);
+        int ev = 0;
+        for (int l = 0; l < count; l++)
+        {
+            double a0 = s0.GetElement(l), a1 = s1.GetElement(l), a2 = s2.GetElement(l);
+            if (okv.AsUInt64().GetElement(l) == 0 || Math.Min(a0, Math.Min(a1, a2)) < SmallSigma) { scalar(ks[l]); continue; }
+            double r, lo = 0;
+            switch (ord)
+            {
+                case SvdOrd.Max: r = Math.Max(Math.Max(a0, a1), a2); break;
+                case SvdOrd.Min: r = Math.Min(Math.Min(a0, a1), a2); break;
+                default:
+                    r = 0;
+                    DD.Add(ref r, ref lo, a0, 0); DD.Add(ref r, ref lo, a1, 0); DD.Add(ref r, ref lo, a2, 0);
+                    break;
+            }
+            ev |= (int)ResultWriter.Store(b.OT, (byte*)os[l], r, lo, (int)field.GetElement(l) - 1023);
+        }
+        return ev;
+    }
+
+    private static Vector256<double> Sel(Vector256<double> mask, Vector256<double> a, Vector256<double> b)
+        => Vector256.ConditionalSelect(mask, a, b);
+
+    private static void Swap(Vector256<double> mask, ref Vector256<double> a, ref Vector256<double> b)
+    {
+        var na = Sel(mask, b, a); var nb = Sel(mask, a, b);
+        a = na; b = nb;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Fma(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>Singular values (unordered) of four scaled 3×3 matrices given entry-major in e.</summary>
+    private static void Kernel(double* e, out Vector256<double> o0, out Vector256<double> o1, out Vector256<double> o2)
+    {
+        var a00 = Vector256.Load(e + 0); var a01 = Vector256.Load(e + 4); var a02 = Vector256.Load(e + 8);
+        var a10 = Vector256.Load(e + 12); var a11 = Vector256.Load(e + 16); var a12 = Vector256.Load(e + 20);
+        var a20 = Vector256.Load(e + 24); var a21 = Vector256.Load(e + 28); var a22 = Vector256.Load(e + 32);
+        var zero = Vector256<double>.Zero;
+        var one = Vector256.Create(1.0);
+
+        // 1. rows by decreasing largest |entry|, stable (swap only on strictly greater)
+        var k0 = Vector256.Max(Vector256.Max(Vector256.Abs(a00), Vector256.Abs(a01)), Vector256.Abs(a02));
+        var k1 = Vector256.Max(Vector256.Max(Vector256.Abs(a10), Vector256.Abs(a11)), Vector256.Abs(a12));
+        var k2 = Vector256.Max(Vector256.Max(Vector256.Abs(a20), Vector256.Abs(a21)), Vector256.Abs(a22));
+        var m = Vector256.GreaterThan(k1, k0);
+        Swap(m, ref a00, ref a10); Swap(m, ref a01, ref a11); Swap(m, ref a02, ref a12); Swap(m, ref k0, ref k1);
+        m = Vector256.GreaterThan(k2, k1);
+        Swap(m, ref a10, ref a20); Swap(m, ref a11, ref a21); Swap(m, ref a12, ref a22); Swap(m, ref k1, ref k2);
+        m = Vector256.GreaterThan(k1, k0);
+        Swap(m, ref a00, ref a10); Swap(m, ref a01, ref a11); Swap(m, ref a02, ref a12);
+
+        // 2. Householder QR with column pivoting (norms recomputed, not downdated: 3×3)
+        var c0 = Fma(a20, a20, Fma(a10, a10, a00 * a00));
+        var c1 = Fma(a21, a21, Fma(a11, a11, a01 * a01));
+        var c2 = Fma(a22, a22, Fma(a12, a12, a02 * a02));
+        m = Vector256.GreaterThan(c1, c0);               // pivot among columns 0, 1
+        Swap(m, ref a00, ref a01); Swap(m, ref a10, ref a11); Swap(m, ref a20, ref a21); Swap(m, ref c0, ref c1);
+        m = Vector256.GreaterThan(c2, c0);               // then column 2
+        Swap(m, ref a00, ref a02); Swap(m, ref a10, ref a12); Swap(m, ref a20, ref a22);
+        {
+            var x2 = Fma(a20, a20, a10 * a10);
+            var nz = ~Vector256.Equals(x2, zero);
+            var beta = -Vector256.CopySign(Vector256.Sqrt(Fma(a00, a00, x2)), a00);
+            var v0 = a00 - beta;
+            var tau = (beta - a00) / beta;
+            var inv = one / v0;
+            var v1 = a10 * inv; var v2 = a20 * inv;
+            var w1 = Fma(v2, a21, Fma(v1, a11, a01)) * tau;
+            var w2 = Fma(v2, a22, Fma(v1, a12, a02)) * tau;
+            a01 = Sel(nz, a01 - w1, a01); a11 = Sel(nz, Fma(-w1, v1, a11), a11); a21 = Sel(nz, Fma(-w1, v2, a21), a21);
+            a02 = Sel(nz, a02 - w2, a02); a12 = Sel(nz, Fma(-w2, v1, a12), a12); a22 = Sel(nz, Fma(-w2, v2, a22), a22);
+            a00 = Sel(nz, beta, a00);
+        }
+        // k = 1: pivot between trailing columns 1 and 2 (rows 1..2)
+        c1 = Fma(a21, a21, a11 * a11);
+        c2 = Fma(a22, a22, a12 * a12);
+        m = Vector256.GreaterThan(c2, c1);
+        Swap(m, ref a01, ref a02); Swap(m, ref a11, ref a12); Swap(m, ref a21, ref a22);
+        {
+            var x2 = a21 * a21;
+            var nz = ~Vector256.Equals(x2, zero);
+            var beta = -Vector256.CopySign(Vector256.Sqrt(Fma(a11, a11, x2)), a11);
+            var v0 = a11 - beta;
+            var tau = (beta - a11) / beta;
+            var v2 = a21 / v0;
+            var w2 = Fma(v2, a22, a12) * tau;
+            a12 = Sel(nz, a12 - w2, a12); a22 = Sel(nz, Fma(-w2, v2, a22), a22);
+            a11 = Sel(nz, beta, a11);
+        }
+
+        // 3. X = Rᵀ: x0 = (r00, r01, r02), x1 = (0, r11, r12), x2 = (0, 0, r22)
+        var x00 = a00; var x01 = a01; var x02 = a02;
+        var x10 = zero; var x11 = a11; var x12 = a12;
+        var x20 = zero; var x21 = zero; var x22 = a22;
+        Jacobi(ref x00, ref x01, ref x02, ref x10, ref x11, ref x12, ref x20, ref x21, ref x22);
+        o0 = Norm(x00, x01, x02); o1 = Norm(x10, x11, x12); o2 = Norm(x20, x21, x22);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Dot(Vector256<double> p0, Vector256<double> p1, Vector256<double> p2,
+        Vector256<double> q0, Vector256<double> q1, Vector256<double> q2) => Fma(p2, q2, Fma(p1, q1, p0 * q0));
+
+    private static void Jacobi(ref Vector256<double> x00, ref Vector256<double> x01, ref Vector256<double> x02,
+        ref Vector256<double> x10, ref Vector256<double> x11, ref Vector256<double> x12,
+        ref Vector256<double> x20, ref Vector256<double> x21, ref Vector256<double> x22)
+    {
+        for (int sweep = 0; sweep < MaxSweeps; sweep++)
+        {
+            var sq0 = Dot(x00, x01, x02, x00, x01, x02);
+            var sq1 = Dot(x10, x11, x12, x10, x11, x12);
+            var sq2 = Dot(x20, x21, x22, x20, x21, x22);
+            var any = Vector256<double>.Zero;
+            any |= Rotate(ref x00, ref x01, ref x02, ref x10, ref x11, ref x12, ref sq0, ref sq1);
+            any |= Rotate(ref x00, ref x01, ref x02, ref x20, ref x21, ref x22, ref sq0, ref sq2);
+            any |= Rotate(ref x10, ref x11, ref x12, ref x20, ref x21, ref x22, ref sq1, ref sq2);
+            if (Vector256.EqualsAll(any.AsUInt64(), Vector256<ulong>.Zero)) return;
+        }
+    }
+
+    /// <summary>One Jacobi rotation of the column pair (p, q) in every lane where they are not yet
+    /// orthogonal to 3·2⁻⁵³; identity elsewhere. Returns the mask of rotated lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Rotate(ref Vector256<double> p0, ref Vector256<double> p1, ref Vector256<double> p2,
+        ref Vector256<double> q0, ref Vector256<double> q1, ref Vector256<double> q2,
+        ref Vector256<double> sp, ref Vector256<double> sq)
+    {
+        const double tol = 3 * Eps;
+        var zero = Vector256<double>.Zero;
+        var alpha = sp; var beta = sq;
+        var gamma = Dot(p0, p1, p2, q0, q1, q2);
+        var ab = alpha * beta;
+        // |γ| > tol·√(αβ): squared while αβ is far from underflow, else with square roots
+        var big = Vector256.GreaterThan(ab, Vector256.Create(1e-280));
+        var test = Vector256.GreaterThan(gamma * gamma, Vector256.Create(tol * tol) * ab);
+        if (!Vector256.EqualsAll(big.AsUInt64(), Vector256<ulong>.AllBitsSet))
+            test = Sel(big, test,
+                Vector256.GreaterThan(Vector256.Abs(gamma), Vector256.Create(tol) * Vector256.Sqrt(alpha) * Vector256.Sqrt(beta)));
+        var mask = test & ~Vector256.Equals(alpha, zero) & ~Vector256.Equals(beta, zero);
+        if (Vector256.EqualsAll(mask.AsUInt64(), Vector256<ulong>.Zero)) return mask;
+        var one = Vector256.Create(1.0);
+        // t = tan θ = sign(ζ)/(|ζ| + √(1 + ζ²)) with ζ = (β − α)/(2γ), written without the division
+        // by γ: t = sign(dγ)·|2γ| / (|d| + √(d² + 4γ²)), d = β − α (all entries are scaled to
+        // [2⁻⁴⁵⁰, 2), so nothing overflows; a tiny γ gives t ≈ γ/d as the |ζ| > 10¹⁵⁰ branch did)
+        var d = beta - alpha;
+        var g2 = gamma + gamma;
+        var den = Vector256.Abs(d) + Vector256.Sqrt(Fma(d, d, g2 * g2));
+        var sgn = Vector256.CopySign(one, d * gamma);
+        var t = Sel(Vector256.Equals(den, zero), sgn, sgn * Vector256.Abs(g2) / den);
+        t = Sel(mask, t, zero);
+        // c = 1/r, s = t/r, 1 − c = t²/(r(r + 1)) from one division
+        var r = Vector256.Sqrt(Fma(t, t, one));
+        var rp = r + one;
+        var qv = one / (r * rp);
+        var ir = qv * rp;
+        var sn = t * ir;
+        var omc = t * t * qv;
+        // [x, y] ← [x − (omc·x + s·y), y − (omc·y − s·x)]
+        var u0 = p0; var u1 = p1; var u2 = p2; var w0 = q0; var w1 = q1; var w2 = q2;
+        p0 = u0 - Fma(omc, u0, sn * w0); q0 = w0 - Fma(omc, w0, -(sn * u0));
+        p1 = u1 - Fma(omc, u1, sn * w1); q1 = w1 - Fma(omc, w1, -(sn * u1));
+        p2 = u2 - Fma(omc, u2, sn * w2); q2 = w2 - Fma(omc, w2, -(sn * u2));
+        var tg = t * gamma;
+        var na = alpha - tg; var nb = beta + tg;
+        var quarter = Vector256.Create(0.25);
+        sp = Sel(Vector256.GreaterThanOrEqual(na, quarter * alpha), na, Dot(p0, p1, p2, p0, p1, p2));
+        sq = Sel(Vector256.GreaterThanOrEqual(nb, quarter * beta), nb, Dot(q0, q1, q2, q0, q1, q2));
+        return mask;
+    }
+
+    /// <summary>‖(a, b, c)‖ per lane: FMA-exact squares summed in double-double, one corrected square root.</summary>
+    private static Vector256<double> Norm(Vector256<double> a, Vector256<double> b, Vector256<double> c)
+    {
+        var hi = a * a; var lo = Fma(a, a, -hi);
+        Acc(ref hi, ref lo, b); Acc(ref hi, ref lo, c);
+        var h = hi + lo; var l = lo - (h - hi);
+        var r = Vector256.Sqrt(h);
+        var corr = (Fma(-r, r, h) + l) / (r + r);
+        return Sel(Vector256.Equals(h, Vector256<double>.Zero), h, r + corr);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Acc(ref Vector256<double> hi, ref Vector256<double> lo, Vector256<double> x)
+    {
+        var p = x * x; var pe = Fma(x, x, -p);
+        var s = hi + p; var bb = s - hi;
+        lo += (hi - (s - bb)) + (p - bb) + pe;
+        hi = s;
+    }
+}
