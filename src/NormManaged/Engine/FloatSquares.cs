@@ -106,10 +106,11 @@ internal static unsafe class FloatSquares
                 Step(ref s2, ref c2, a2); Step(ref s3, ref c3, a3);
             }
             double csum = Vector256.Sum((c0 + c1) + (c2 + c3));
-            for (int j = 0; j < 4; j++) DD.Add(ref hi, ref lo, s0.GetElement(j), 0);
-            for (int j = 0; j < 4; j++) DD.Add(ref hi, ref lo, s1.GetElement(j), 0);
-            for (int j = 0; j < 4; j++) DD.Add(ref hi, ref lo, s2.GetElement(j), 0);
-            for (int j = 0; j < 4; j++) DD.Add(ref hi, ref lo, s3.GetElement(j), 0);
+            // Through memory, not GetElement(j) in a loop: indexing the accumulators made the JIT keep them on
+            // the stack inside the hot loop (a store-to-load round trip on every step of the dependency chain).
+            double* sv = stackalloc double[16];
+            s0.Store(sv); s1.Store(sv + 4); s2.Store(sv + 8); s3.Store(sv + 12);
+            for (int j = 0; j < 16; j++) DD.Add(ref hi, ref lo, sv[j], 0);
             DD.Add(ref hi, ref lo, csum, 0);
         }
         if (i < n)
