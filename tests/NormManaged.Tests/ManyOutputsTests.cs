@@ -67,7 +67,7 @@ public unsafe class ManyOutputsTests
                 var row = a.AsSpan(k * n, n).ToArray();
                 double alone = Alone(row);
                 Assert.Equal(BitConverter.DoubleToInt64Bits(alone), BitConverter.DoubleToInt64Bits(got[k]));
-                if (threads == 1 && k % 13 == 0 && Array.TrueForAll(row, double.IsFinite) && got[k] >= 2.2250738585072014E-308) // normal results only
+                if (threads == 1 && k % 13 == 0 && Array.TrueForAll(row, double.IsFinite))
                     Assert.Equal(ExactReference.Norm2(row), got[k]);
             }
         }
