@@ -43,6 +43,10 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (SmallRows.Applies(plan, t, ot, p))
+            return SmallRows.Run(plan, xd, od);
+        if (FloatSquares.Applies(plan, t, p))
+            return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (p == 2.0 && !extended)

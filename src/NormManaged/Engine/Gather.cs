@@ -28,6 +28,13 @@ internal static unsafe class Gather
             for (; i < m; i++) dst[i] = ((float*)p)[i];
             return;
         }
+        // Contiguous float64 / complex128 (rows of a multi-axis reduction): a plain copy.
+        if ((t == DType.Float64 && stride == 8) || (t == DType.Complex128 && stride == 16))
+        {
+            long bytes = (long)n * stride;
+            Buffer.MemoryCopy(p, dst, bytes, bytes);
+            return;
+        }
         switch (t)
         {
             case DType.Float64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<double>(p); break;

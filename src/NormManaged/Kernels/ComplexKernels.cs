@@ -37,7 +37,12 @@ internal static class ComplexKernels
         ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
         double sh = 0, sl = 0, mh = 0, ml = 0;
         int i0 = 0;
-        if (System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
+        if (!sum && System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
+        {
+            i0 = n & ~3;
+            MaxByCandidates(ref r, i0, f1, f2, ref mh, ref ml);
+        }
+        else if (System.Runtime.Intrinsics.X86.Avx.IsSupported && n >= 8)
         {
             // 4 complex per step: unpack (re, im) pairs into a re-vector and an im-vector (lane order is
             // fixed, so the result is deterministic), exact squares, double-double sum and sqrt per lane.
@@ -105,5 +110,58 @@ internal static class ComplexKernels
             Ext z = Ext.Normalize(mh, ml, eb);
             if (!max.IsInf && (max.IsZero || Ext.Compare(z, max) > 0)) max = z;
         }
+    }
+
+    /// <summary>The (hi, lo) maximum of the first <paramref name="m"/> (a multiple of 4) scaled |z| exactly as the
+    /// 4-lane loop of <see cref="AddBlock"/> finds it, but computing the double-double hypot only for candidates:
+    /// a cheap pass takes H = max fl(re² + im²) (relative error ≤ 2⁻⁵², so the true maximum's estimate is ≥ H·(1 − 2⁻⁵⁰)),
+    /// and only elements whose estimate is ≥ H·(1 − 2⁻⁴⁸) are evaluated, in the loop's lane order (lane j holds
+    /// elements j, j+4, …; lanes merge 0..3; strict comparisons keep the first of equals), so the result is the
+    /// loop's own.</summary>
+    private static unsafe void MaxByCandidates(ref double r, int m, double f1, double f2, ref double mh, ref double ml)
+    {
+        var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
+        Vector256<double> best = Vector256<double>.Zero;
+        for (int i = 0; i < m; i += 4)
+        {
+            var va = Vector256.LoadUnsafe(ref r, (nuint)(2 * i)) * v1 * v2;
+            var bq = Vector256.LoadUnsafe(ref r, (nuint)(2 * i + 4)) * v1 * v2;
+            var re = System.Runtime.Intrinsics.X86.Avx.UnpackLow(va, bq);
+            var im = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(va, bq);
+            best = Vector256.Max(best, Vector256.FusedMultiplyAdd(im, im, re * re));
+        }
+        double top = Math.Max(Math.Max(best.GetElement(0), best.GetElement(1)), Math.Max(best.GetElement(2), best.GetElement(3)));
+        double thr = top * (1 - Math.ScaleB(1.0, -48));
+        // Second pass with the loop's own unpacked lanes: each lane keeps its running maximum over its candidates
+        // in element order, then lanes merge 0..3, as in the loop.
+        var vt = Vector256.Create(thr);
+        double* lh = stackalloc double[4];
+        double* ll = stackalloc double[4];
+        for (int j = 0; j < 4; j++) { lh[j] = 0; ll[j] = 0; }
+        for (int g = 0; g < m; g += 4)
+        {
+            var va = Vector256.LoadUnsafe(ref r, (nuint)(2 * g)) * v1 * v2;
+            var bq = Vector256.LoadUnsafe(ref r, (nuint)(2 * g + 4)) * v1 * v2;
+            var re4 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(va, bq);
+            var im4 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(va, bq);
+            uint hit = Vector256.GreaterThanOrEqual(Vector256.FusedMultiplyAdd(im4, im4, re4 * re4), vt).ExtractMostSignificantBits();
+            while (hit != 0)
+            {
+                int lane = System.Numerics.BitOperations.TrailingZeroCount(hit);
+                hit &= hit - 1;
+                double re = re4.GetElement(lane), im = im4.GetElement(lane);
+                double p = re * re, pe = Math.FusedMultiplyAdd(re, re, -p);
+                double q = im * im, qe = Math.FusedMultiplyAdd(im, im, -q);
+                double h = p + q, bb = h - p;
+                double e = ((p - (h - bb)) + (q - bb)) + (pe + qe);
+                double h2 = h + e, l2 = e - (h2 - h);
+                double zh = Math.Sqrt(h2);
+                double zl = (Math.FusedMultiplyAdd(-zh, zh, h2) + l2) / (zh + zh);
+                if (h2 == 0) zl = 0;
+                if (zh > lh[lane] || (zh == lh[lane] && zl > ll[lane])) { lh[lane] = zh; ll[lane] = zl; }
+            }
+        }
+        for (int j = 0; j < 4; j++)
+            if (lh[j] > mh || (lh[j] == mh && ll[j] > ml)) { mh = lh[j]; ml = ll[j]; }
     }
 }

@@ -20,7 +20,7 @@ internal static class Rounding
         double q = Math.ScaleB(r, k);
         double back = Math.ScaleB(q, -k);
         double d = r - back;
-        double half = Math.ScaleB(Math.ScaleB(1.0, -1075), -k);
+        double half = Math.ScaleB(1.0, -1075 - k); // one step: 2^-1075 alone underflows to 0
         if (c != 0 && Math.Abs(d) == half && Math.Sign(c) == Math.Sign(d))
             q = Math.ScaleB(Math.ScaleB(q, 1074) + Math.Sign(d), -1074);
         return q;

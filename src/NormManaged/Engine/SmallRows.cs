@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>The float64 2-norm of many short contiguous reductions (stacks of small matrices with
+/// <c>axis=(-2, -1)</c>, short rows with <c>axis=-1</c>): one tight loop over the outputs with no
+/// per-output setup, threads over outputs for big calls.
+///
+/// A reduction of n ≤ <see cref="DoubleBlocks.BlockElements"/> contiguous doubles is a single block, so the
+/// general driver computes it as one <see cref="SumSquares.AddBlock"/>, one merge and one square root.
+/// For n &lt; 16 whose largest magnitude lies in the safe exponent range (the common case) this file
+/// replays exactly that arithmetic inline — σ = 2^(2e+2) from max |x|, the scalar offset lane, the same
+/// two double-double additions, the same √ correction — so the bits are the driver's. Every other
+/// reduction (NaN, ±∞, all zero, extreme exponents, n ≥ 16) goes through the same block kernel as the
+/// driver, just without the iterator and block-walker setup.</summary>
+internal static unsafe class SmallRows
+{
+    /// <summary>Contiguous float64 inner run of at most one block, float64 output, p = 2.</summary>
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => p == 2 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1
+           && plan.InnerStrides[0] == 8 && plan.InnerCount >= 1 && plan.InnerCount <= DoubleBlocks.BlockElements
+           && plan.OuterCount >= 2;
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, byte* o)
+    {
+        long outer = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outer * plan.InnerCount >= BlockDriver.ParallelThreshold)
+        {
+            int ranges = (int)Math.Min(outer, 4L * threads);
+            var evs = new FpEvents[ranges];
+            nint xb = (nint)x, ob = (nint)o;
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+            {
+                long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
+                evs[r] = Range(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
+            });
+            var all = FpEvents.None;
+            foreach (var e in evs) all |= e;
+            return all;
+        }
+        return Range(plan, x, o, 0, outer);
+    }
+
+    private static FpEvents Range(ReductionPlan plan, byte* x, byte* o, long start, long count)
+    {
+        int n = (int)plan.InnerCount;
+        x += plan.InnerBaseOffset;
+        var ev = FpEvents.None;
+        if (plan.OuterShape.Length == 1)
+        {
+            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+            byte* xp = x + start * si, op = o + start * so;
+            if (n < 16)
+            {
+                long k = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
+                        ev |= Four(xp, si, n, op, so);
+                for (; k < count; k++, xp += si, op += so)
+                {
+                    if (TryShort((double*)xp, n, out double v)) Unsafe.WriteUnaligned(op, v);
+                    else ev |= General(xp, n, op);
+                }
+            }
+            else
+                for (long k = 0; k < count; k++, xp += si, op += so) ev |= General(xp, n, op);
+            return ev;
+        }
+        var it = new OuterIterator(plan, x, o, start, count);
+        while (it.Next(out byte* p, out byte* d))
+        {
+            if (n < 16 && TryShort((double*)p, n, out double v)) Unsafe.WriteUnaligned(d, v);
+            else ev |= General(p, n, d);
+        }
+        return ev;
+    }
+
+    /// <summary>One block through the driver's kernels (<see cref="BlockDriver"/>'s single-block case).</summary>
+    private static FpEvents General(byte* xp, int n, byte* op)
+    {
+        ScaledSum part = default, total = default;
+        SumSquares.AddBlock(new ReadOnlySpan<double>(xp, n), ref part);
+        total.Add(part);
+        return default(SumSquaresOp).Finish(total, DType.Float64, op);
+    }
+
+    /// <summary>Four short reductions side by side, one per SIMD lane: each lane performs exactly the scalar
+    /// operations of <see cref="TryShort"/> (IEEE add, FMA, √, ÷ give the same bits in a lane as in a scalar
+    /// register), so results do not depend on whether a row went through here. A group with any row outside
+    /// the fast case is done row by row.</summary>
+    private static FpEvents Four(byte* xp, long si, int n, byte* op, long so)
+    {
+        double* x0 = (double*)xp, x1 = (double*)(xp + si), x2 = (double*)(xp + 2 * si), x3 = (double*)(xp + 3 * si);
+        var mask = Vector256.Create(AbsMask);
+        var mb = Vector256<ulong>.Zero;
+        for (int i = 0; i < n; i++)
+        {
+            var b = Vector256.Create(x0[i], x1[i], x2[i], x3[i]).AsUInt64() & mask;
+            mb = Vector256.Max(mb, b);
+        }
+        var be = (mb >> 52).AsInt64();
+        bool ok = Vector256.GreaterThanOrEqualAll(be, Vector256.Create(1023L - 450)) && Vector256.LessThanOrEqualAll(be, Vector256.Create(1023L + 450));
+        if (ok)
+        {
+            var sigma = ((be + be - Vector256.Create(1021L)) << 52).AsDouble();
+            var a = sigma;
+            var l = Vector256<double>.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var v = Vector256.Create(x0[i], x1[i], x2[i], x3[i]);
+                var nw = Vector256.FusedMultiplyAdd(v, v, a);
+                l += Vector256.FusedMultiplyAdd(v, v, a - nw);
+                a = nw;
+            }
+            Vector256<double> hi = Vector256<double>.Zero, lo = Vector256<double>.Zero;
+            AddDD(ref hi, ref lo, a, l);
+            AddDD(ref hi, ref lo, -sigma, Vector256<double>.Zero);
+            if (Vector256.GreaterThanAll(hi, Vector256<double>.Zero))
+            {
+                var h = hi + lo;
+                var ll = lo - (h - hi);
+                var r = Vector256.Sqrt(h);
+                var c = (Vector256.FusedMultiplyAdd(-r, r, h) + ll) / (r + r);
+                var res = r + c;
+                Unsafe.WriteUnaligned(op, res.GetElement(0));
+                Unsafe.WriteUnaligned(op + so, res.GetElement(1));
+                Unsafe.WriteUnaligned(op + 2 * so, res.GetElement(2));
+                Unsafe.WriteUnaligned(op + 3 * so, res.GetElement(3));
+                return FpEvents.None;
+            }
+        }
+        var ev = FpEvents.None;
+        for (int j = 0; j < 4; j++, xp += si, op += so)
+        {
+            if (TryShort((double*)xp, n, out double v)) Unsafe.WriteUnaligned(op, v);
+            else ev |= General(xp, n, op);
+        }
+        return ev;
+    }
+
+    /// <summary><see cref="DD.Add"/> lane-wise, operation for operation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddDD(ref Vector256<double> hi, ref Vector256<double> lo, Vector256<double> bh, Vector256<double> bl)
+    {
+        var s = hi + bh;
+        var bb = s - hi;
+        var e = (hi - (s - bb)) + (bh - bb);
+        e += lo + bl;
+        hi = s + e;
+        lo = e - (hi - s);
+    }
+
+    private const ulong AbsMask = 0x7FFF_FFFF_FFFF_FFFFUL;
+
+    /// <summary>The 2-norm of n &lt; 16 doubles when max |x| = 2^e·m with −450 ≤ e ≤ 450 (and no NaN/∞):
+    /// the same operations, in the same order, as <see cref="SumSquares.AddBlock"/> (short-block path,
+    /// scalar lane) followed by <see cref="SumSquares.Sqrt"/> and <see cref="Rounding.ToDouble"/> with
+    /// exponent 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryShort(double* x, int n, out double result)
+    {
+        result = 0;
+        ulong mb = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ulong b = BitConverter.DoubleToUInt64Bits(x[i]) & AbsMask;
+            if (b > mb) mb = b;
+        }
+        // Biased exponent of max |x| within [1023 − 450, 1023 + 450]: finite, normal, no NaN/∞.
+        int be = (int)(mb >> 52);
+        if (be < 1023 - 450 || be > 1023 + 450) return false;
+        int e = be - 1023;
+        double sigma = BitConverter.UInt64BitsToDouble((ulong)(2 * e + 2 + 1023) << 52);
+        double a = sigma, l = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double v = x[i];
+            double nw = Math.FusedMultiplyAdd(v, v, a);
+            l += Math.FusedMultiplyAdd(v, v, a - nw);
+            a = nw;
+        }
+        double hi = 0, lo = 0;
+        DD.Add(ref hi, ref lo, a, l);
+        DD.Add(ref hi, ref lo, -sigma, 0);
+        if (!(hi > 0)) return false; // cannot happen with max |x| ≥ 2^-450; keep the general path's semantics
+        double h = DD.FastTwoSum(hi, lo, out double ll);
+        double r = Math.Sqrt(h);
+        double c = (Math.FusedMultiplyAdd(-r, r, h) + ll) / (2 * r);
+        result = r + c;
+        return true;
+    }
+}
