@@ -80,10 +80,10 @@ internal static unsafe class BidiagonalMax
                 for (int j = k + 1; j < n; j++)
                 {
                     double* cj = a + (long)j * m + k;
-                    double wj = cj[0] + Dot(col + 1, cj + 1, len - 1);
+                    double wj = cj[0] + Blas1.Dot(col + 1, cj + 1, len - 1);
                     if (wj == 0) continue;
                     cj[0] -= tau * wj;
-                    Axpy(-tau * wj, col + 1, cj + 1, len - 1);
+                    Blas1.Axpy(-tau * wj, col + 1, cj + 1, len - 1);
                 }
             }
             if (k >= n - 1) break;
@@ -99,12 +99,12 @@ internal static unsafe class BidiagonalMax
             for (int j = 0; j < rl; j++)
             {
                 double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Axpy(vj, b0 + (long)j * m, w, bl);
+                if (vj != 0) Blas1.Axpy(vj, b0 + (long)j * m, w, bl);
             }
             for (int j = 0; j < rl; j++)
             {
                 double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Axpy(-tr * vj, w, b0 + (long)j * m, bl);
+                if (vj != 0) Blas1.Axpy(-tr * vj, w, b0 + (long)j * m, bl);
             }
         }
     }
@@ -180,35 +180,6 @@ internal static unsafe class BidiagonalMax
             if (q < 0) neg++;
         }
         return neg < len;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Dot(double* x, double* y, int n)
-    {
-        int i = 0;
-        double s = 0;
-        if (n >= 8)
-        {
-            var s0 = Vector256<double>.Zero; var s1 = s0;
-            for (; i <= n - 8; i += 8)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), s1);
-            }
-            s = Vector256.Sum(s0 + s1);
-        }
-        for (; i < n; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(double a, double* x, double* y, int n)
-    {
-        int i = 0;
-        var va = Vector256.Create(a);
-        for (; i <= n - 4; i += 4)
-            Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
-        for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
     }
 }
 

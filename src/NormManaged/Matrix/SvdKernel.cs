@@ -214,11 +214,11 @@ internal static unsafe class SvdKernel
                 for (int j = k + 1; j < n; j++)
                 {
                     double* cj = a + (long)j * m + k;
-                    double w = cj[0] + Dot(col + 1, cj + 1, len - 1);
+                    double w = cj[0] + Blas1.Dot(col + 1, cj + 1, len - 1);
                     if (w == 0) continue;
                     double tw = tau * w;
                     cj[0] -= tw;
-                    Axpy(-tw, col + 1, cj + 1, len - 1);
+                    Blas1.Axpy(-tw, col + 1, cj + 1, len - 1);
                 }
             }
             for (int j = k + 1; j < n; j++)
@@ -237,7 +237,7 @@ internal static unsafe class SvdKernel
     /// <summary>2-norm for pivoting: a SIMD dot when it neither underflows nor overflows, else <see cref="Norm"/>.</summary>
     private static double ColumnNorm(double* v, int n)
     {
-        double d = Dot(v, v, n);
+        double d = Blas1.Dot(v, v, n);
         return d > 1e-290 && d < 1e290 ? Math.Sqrt(d) : Norm(v, n);
     }
 
@@ -250,7 +250,7 @@ internal static unsafe class SvdKernel
         {
             // squared column norms, fresh each sweep and updated by the rotation formulas inside
             // it (recomputed when an update cancels, as in LAPACK dgesvj)
-            for (int j = 0; j < n; j++) { double* xj = x + (long)j * m; sq[j] = Dot(xj, xj, m); }
+            for (int j = 0; j < n; j++) { double* xj = x + (long)j * m; sq[j] = Blas1.Dot(xj, xj, m); }
             bool rotated = false;
             for (int p = 0; p < n - 1; p++)
             {
@@ -260,7 +260,7 @@ internal static unsafe class SvdKernel
                     double alpha = sq[p], beta = sq[q];
                     if (alpha == 0 || beta == 0) continue;
                     double* xq = x + (long)q * m;
-                    double gamma = Dot(xp, xq, m);
+                    double gamma = Blas1.Dot(xp, xq, m);
                     // |γ| > tol·√(αβ), squared while αβ is far from underflow (sqrt-free test)
                     double ab = alpha * beta;
                     if (ab > 1e-280 ? !(gamma * gamma > tol2 * ab)
@@ -279,41 +279,12 @@ internal static unsafe class SvdKernel
                     double omc = t * t * ir / (r + 1);
                     Rotate(xp, xq, m, omc, sn);
                     double na = alpha - t * gamma, nb = beta + t * gamma;
-                    sq[p] = na >= 0.25 * alpha ? na : Dot(xp, xp, m);
-                    sq[q] = nb >= 0.25 * beta ? nb : Dot(xq, xq, m);
+                    sq[p] = na >= 0.25 * alpha ? na : Blas1.Dot(xp, xp, m);
+                    sq[q] = nb >= 0.25 * beta ? nb : Blas1.Dot(xq, xq, m);
                 }
             }
             if (!rotated) return;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Dot(double* x, double* y, int n)
-    {
-        int i = 0;
-        double s = 0;
-        if (n >= 8)
-        {
-            var s0 = Vector256<double>.Zero; var s1 = s0;
-            for (; i <= n - 8; i += 8)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), s1);
-            }
-            s = Vector256.Sum(s0 + s1);
-        }
-        for (; i < n; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(double a, double* x, double* y, int n)
-    {
-        int i = 0;
-        var va = Vector256.Create(a);
-        for (; i <= n - 4; i += 4)
-            Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
-        for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(a, x[i], y[i]);
     }
 
     /// <summary>[x, y] ← [c·x − s·y, s·x + c·y] with c = 1 − <paramref name="omc"/>, evaluated as
