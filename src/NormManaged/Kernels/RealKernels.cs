@@ -249,19 +249,7 @@ internal static class RealKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PowStep(ref Vector256<double> s, ref Vector256<double> c, Vector256<double> y, int p)
     {
-        Vector256<double> rh = default, rl = default; bool have = false;
-        var bh = y; var bl = Vector256<double>.Zero;
-        while (true)
-        {
-            if ((p & 1) != 0)
-            {
-                if (!have) { rh = bh; rl = bl; have = true; }
-                else rh = MulV(rh, rl, bh, bl, out rl);
-            }
-            p >>= 1;
-            if (p == 0) break;
-            bh = MulV(bh, bl, bh, bl, out bl);
-        }
+        PowV(y, p, out var rh, out var rl);
         var t = s + rh;
         var bb = t - s;
         c += ((s - (t - bb)) + (rh - bb)) + rl;

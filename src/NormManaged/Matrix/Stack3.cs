@@ -39,22 +39,6 @@ internal static unsafe class Stack3
         evOut |= ev;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Read(DType t, byte* p) => t switch
-    {
-        DType.Float64 => Unsafe.ReadUnaligned<double>(p),
-        DType.Float32 => Unsafe.ReadUnaligned<float>(p),
-        DType.Bool => *p != 0 ? 1.0 : 0.0,
-        DType.Int8 => *(sbyte*)p,
-        DType.UInt8 => *p,
-        DType.Int16 => Unsafe.ReadUnaligned<short>(p),
-        DType.UInt16 => Unsafe.ReadUnaligned<ushort>(p),
-        DType.Int32 => Unsafe.ReadUnaligned<int>(p),
-        DType.UInt32 => Unsafe.ReadUnaligned<uint>(p),
-        DType.Int64 => Unsafe.ReadUnaligned<long>(p),
-        DType.UInt64 => Unsafe.ReadUnaligned<ulong>(p),
-        _ => throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)}"),
-    };
 
     private static int Group(MatrixBatch b, SvdOrd ord, nint[] xs, nint[] os, long[] ks, int count, Action<long> scalar)
     {
@@ -75,7 +59,7 @@ internal static unsafe class Stack3
             }
             else
                 for (int i = 0; i < 3; i++)
-                    for (int j = 0; j < 3; j++) e[(3 * i + j) * 4 + l] = Read(t, xp + i * rs + j * cs);
+                    for (int j = 0; j < 3; j++) e[(3 * i + j) * 4 + l] = RealReader.Read(t, xp + i * rs + j * cs);
         }
         // per lane: largest and smallest nonzero |entry|, finiteness, then the power-of-two scale
         var inf = Vector256.Create(double.PositiveInfinity);

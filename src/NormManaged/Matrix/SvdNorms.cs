@@ -74,22 +74,6 @@ internal static unsafe class SvdNorms
         return (FpEvents)evBits;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Read(DType t, byte* p) => t switch
-    {
-        DType.Float64 => Unsafe.ReadUnaligned<double>(p),
-        DType.Float32 => Unsafe.ReadUnaligned<float>(p),
-        DType.Bool => *p != 0 ? 1.0 : 0.0,
-        DType.Int8 => *(sbyte*)p,
-        DType.UInt8 => *p,
-        DType.Int16 => Unsafe.ReadUnaligned<short>(p),
-        DType.UInt16 => Unsafe.ReadUnaligned<ushort>(p),
-        DType.Int32 => Unsafe.ReadUnaligned<int>(p),
-        DType.UInt32 => Unsafe.ReadUnaligned<uint>(p),
-        DType.Int64 => Unsafe.ReadUnaligned<long>(p),
-        DType.UInt64 => Unsafe.ReadUnaligned<ulong>(p),
-        _ => throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)}"),
-    };
 
     /// <summary>Closed forms for a stack of real 2×2 matrices: no buffers, no per-matrix calls
     /// beyond the result store.</summary>
@@ -102,7 +86,7 @@ internal static unsafe class SvdNorms
         b.ForRange(start, end, (_, xpn, op) =>
         {
             byte* xp = (byte*)xpn;
-            double a = Read(t, xp), bb = Read(t, xp + cs), c = Read(t, xp + rs), d = Read(t, xp + rs + cs);
+            double a = RealReader.Read(t, xp), bb = RealReader.Read(t, xp + cs), c = RealReader.Read(t, xp + rs), d = RealReader.Read(t, xp + rs + cs);
             double mx = Math.Max(Math.Max(Math.Abs(a), Math.Abs(bb)), Math.Max(Math.Abs(c), Math.Abs(d)));
             double r;
             int k = 0;
