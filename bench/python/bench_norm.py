@@ -208,6 +208,19 @@ def plot(sweep, path: Path):
     plt.close(fig)
 
 
+def filtered(quick: bool, budget: float, text: str) -> int:
+    """Time the matching workloads only (for iterating on one kernel); print, write nothing."""
+    print("| group | workload | normnative | numpy | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for group, name, args, kw, _ in workloads(quick):
+        if text not in f"{group} {name}":
+            continue
+        t_nn = timeit_best(lambda: normnative.norm(*args, **kw), budget)
+        t_np = timeit_best(lambda: NP_NORM(*args, **kw), budget)
+        print(f"| {group} | {name} | {fmt_t(t_nn)} | {fmt_t(t_np)} | {t_np / t_nn:.2f}× |", flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller sizes and time budget (< 2 minutes)")
@@ -215,9 +228,13 @@ def main(argv=None) -> int:
     ap.add_argument("--memory-gib", type=float, default=None, help="input size for the peak-memory table (default 1, quick 0.25)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"), help="output directory")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    ap.add_argument("--filter", help="only the workloads whose 'group workload' contains this text; "
+                    "prints their table and writes nothing")
     args = ap.parse_args(argv)
     quick = args.quick
     budget = 0.05 if quick else 0.3
+    if args.filter:
+        return filtered(quick, budget, args.filter)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     nwork = len(workloads(quick))
