@@ -307,6 +307,8 @@ _lean_status = _lib.py_last_status
 _ndarray = np.ndarray
 _float64 = np.float64
 _F64_GET = _F64_RESULT_CODE.get
+_empty = np.empty  # float64 by default
+_lean_vector = _lib.py_vector_norm
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,6 +388,19 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
             r = _lean(id(x), code, 0, 2.0)
             if r == r or _lean_status() == 0:
                 return _float64(r)
+    # Lean path 2: norm(ndarray, axis=int) with a float64 result. Anything unusual (an axis out of
+    # range, a floating-point event to report, an error) takes the general path, which redoes the
+    # call with numpy's full argument handling, warnings and exceptions.
+    elif ord is None and type(axis) is int and keepdims is False and type(x) is _ndarray and LEAN_PATH:
+        code = _F64_GET(x.dtype)
+        if code is not None:
+            shape = x.shape
+            nd = len(shape)
+            a = axis + nd if axis < 0 else axis
+            if 0 <= a < nd:
+                out = _empty(shape[:a] + shape[a + 1:])
+                if _lean_vector(id(x), code, 1 << a, 0, 2.0, id(out), 12) == 0:
+                    return out[()] if nd == 1 else out
     return _norm(x, ord, axis, keepdims)
 
 
