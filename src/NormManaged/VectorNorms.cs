@@ -45,6 +45,8 @@ public static unsafe class VectorNorms
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (SmallRows.Applies(plan, t, ot, p))
             return SmallRows.Run(plan, xd, od);
+        if (SmallRows.AppliesAbs(plan, t, ot, p))
+            return SmallRows.RunAbs(plan, xd, od, p);
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
