@@ -1,0 +1,87 @@
+using NormManaged.Kernels;
+using Xunit;
+
+namespace NormManaged.Tests;
+
+/// <summary>The 512-bit and 256-bit forms of the real sum/power loops must give the same bits (the library promises
+/// results independent of SIMD width). Runs both on this machine by flipping <see cref="RealKernels.Wide"/>.</summary>
+public unsafe class VectorWidthTests
+{
+    private static double Norm(double[] x, int offset, int n, long stride, double p)
+    {
+        double r;
+        fixed (double* q = x)
+        {
+            long[] shape = { n }; long[] strides = { stride * 8 };
+            VectorNorms.Compute(new NdView(q + offset, DType.Float64, shape, strides), 1, Ord.Of(p),
+                new NdView(&r, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+        }
+        return r;
+    }
+
+    /// <summary>The block kernels' double-double partials themselves, bit for bit (stronger than the rounded norm).</summary>
+    private static void SameBlockPartials(ReadOnlySpan<double> b, double p)
+    {
+        long[] bits = new long[4];
+        for (int w = 0; w < 2; w++)
+        {
+            RealKernels.Wide = w == 0;
+            double h, l;
+            if (p == 1 || (p >= 3 && p == Math.Floor(p)))
+            {
+                var acc = new ScaledSum();
+                if (p == 1) RealKernels.AddAbsSum(b, ref acc); else RealKernels.AddIntPowSum(b, (int)p, ref acc);
+                h = acc.Hi; l = acc.Lo;
+            }
+            else if (double.IsInfinity(p)) return;
+            else
+            {
+                var acc = new RealKernels.PowAcc();
+                RealKernels.AddRealPowSum(b, p, ref acc);
+                h = acc.Hi; l = acc.Lo;
+            }
+            bits[2 * w] = BitConverter.DoubleToInt64Bits(h); bits[2 * w + 1] = BitConverter.DoubleToInt64Bits(l);
+        }
+        Assert.Equal(bits[0], bits[2]);
+        Assert.Equal(bits[1], bits[3]);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(3.0)]
+    [InlineData(4.0)]
+    [InlineData(7.0)]
+    [InlineData(0.5)]
+    [InlineData(1.5)]
+    [InlineData(2.5)]
+    [InlineData(-0.5)]
+    [InlineData(-2.5)]
+    [InlineData(double.PositiveInfinity)]
+    public void WideAndNarrowLoopsGiveTheSameBits(double p)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return; // nothing to compare on this machine
+        var rng = new Random((int)(p * 8) + 100);
+        int[] lengths = { 15, 16, 17, 31, 33, 100, 4095, 4096, 4097, 10_000, 70_001 };
+        bool saved = RealKernels.Wide;
+        try
+        {
+            foreach (int n in lengths)
+                for (int trial = 0; trial < 3; trial++)
+                {
+                    int stride = trial == 2 ? 2 : 1, off = trial;
+                    var x = new double[off + n * stride];
+                    int scale = trial switch { 0 => 0, 1 => rng.Next(-1000, 1000), _ => rng.Next(-60, 60) };
+                    for (int i = 0; i < x.Length; i++) x[i] = TwoNormTests.Gaussian(rng) * Math.Pow(2, scale) * (rng.Next(50) == 0 ? 1e-30 : 1);
+                    if (trial == 1) x[off + rng.Next(n) * stride] = 0;
+                    if (stride == 1 && n <= 4096) SameBlockPartials(x.AsSpan(off, n), p);
+                    RealKernels.Wide = true;
+                    double wide = Norm(x, off, n, stride, p);
+                    RealKernels.Wide = false;
+                    double narrow = Norm(x, off, n, stride, p);
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(narrow), BitConverter.DoubleToInt64Bits(wide));
+                    Assert.True(double.IsFinite(wide));
+                }
+        }
+        finally { RealKernels.Wide = saved; }
+    }
+}
