@@ -84,4 +84,50 @@ public unsafe class VectorWidthTests
         }
         finally { RealKernels.Wide = saved; }
     }
+
+    [Theory]
+    [InlineData(2.0, 300, 37)]
+    [InlineData(1.0, 300, 37)]
+    [InlineData(2.0, 200, 1003)]
+    [InlineData(1.0, 200, 1003)]
+    public void ColumnReductionsDoNotDependOnWidthOrThreads(double p, int rows, int cols)
+    {
+        // C-order rows × cols reduced over axis 0 (the across-outputs kernel): every column must have the bits of
+        // the same column reduced alone, for both vector widths and several thread counts.
+        var rng = new Random(cols);
+        var x = new double[rows * cols];
+        for (int i = 0; i < x.Length; i++) x[i] = TwoNormTests.Gaussian(rng) * Math.Pow(2, (i % cols) % 7 == 3 ? -1060 : (i % cols) % 5 * 100 - 200);
+        double[]? first = null;
+        bool saved = RealKernels.Wide;
+        try
+        {
+            foreach (bool wide in new[] { true, false })
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    RealKernels.Wide = wide && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+                    int old = Parallelism.SetMaxThreads(threads);
+                    var res = new double[cols];
+                    try
+                    {
+                        fixed (double* q = x) fixed (double* o = res)
+                        {
+                            long[] shape = { rows, cols }, strides = { cols * 8, 8 }, oshape = { cols }, ostr = { 8 };
+                            VectorNorms.Compute(new NdView(q, DType.Float64, shape, strides), 1, Ord.Of(p), new NdView(o, DType.Float64, oshape, ostr));
+                        }
+                    }
+                    finally { Parallelism.SetMaxThreads(old); }
+                    if (first == null)
+                    {
+                        first = res;
+                        for (int j = 0; j < cols; j++)
+                        {
+                            double alone = Norm(x, j, rows, cols, p);
+                            Assert.Equal(BitConverter.DoubleToInt64Bits(alone), BitConverter.DoubleToInt64Bits(res[j]));
+                        }
+                    }
+                    else Assert.Equal(first, res);
+                }
+        }
+        finally { RealKernels.Wide = saved; }
+    }
 }
