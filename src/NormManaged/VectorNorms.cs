@@ -53,6 +53,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
+        if (realDouble && double.IsPositiveInfinity(p))
+            return BlockDriver.Run<MaxAbsOp, MaxAbsAcc>(plan, xd, t, od, ot, default);
         if (realDouble && (double.IsInfinity(p) || p == 0))
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))

@@ -162,4 +162,34 @@ public unsafe class VectorWidthTests
         finally { RealKernels.Wide = saved; }
         Assert.Equal(BitConverter.DoubleToInt64Bits(got[1]), BitConverter.DoubleToInt64Bits(got[0]));
     }
+
+    [Fact]
+    public void MaxAbsIsExactAndNaNWinsForBothWidths()
+    {
+        var rng = new Random(77);
+        bool saved = RealKernels.Wide;
+        try
+        {
+            foreach (int n in new[] { 1, 7, 15, 16, 31, 32, 33, 64, 100, 4096, 5000, 300_000 })
+                for (int kind = 0; kind < 6; kind++)
+                {
+                    var x = new double[n];
+                    for (int i = 0; i < n; i++) x[i] = TwoNormTests.Gaussian(rng) * Math.Pow(2, rng.Next(-1074, 1000));
+                    int at = rng.Next(n);
+                    if (kind == 1) x[at] = double.NegativeInfinity;
+                    if (kind == 2) x[at] = BitConverter.Int64BitsToDouble(unchecked((long)0xFFF8_0000_0000_0001UL)); // negative NaN, payload
+                    if (kind == 3) { x[rng.Next(n)] = double.PositiveInfinity; x[at] = double.NaN; }
+                    if (kind == 4) Array.Fill(x, -0.0);
+                    if (kind == 5) x[at] = -double.Epsilon;
+                    double want = kind is 2 or 3 ? double.NaN : kind == 1 ? double.PositiveInfinity : x.Max(Math.Abs);
+                    foreach (bool wide in new[] { true, false })
+                    {
+                        RealKernels.Wide = wide && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+                        double got = Norm(x, 0, n, 1, double.PositiveInfinity);
+                        Assert.Equal(BitConverter.DoubleToInt64Bits(want), BitConverter.DoubleToInt64Bits(got));
+                    }
+                }
+        }
+        finally { RealKernels.Wide = saved; }
+    }
 }
