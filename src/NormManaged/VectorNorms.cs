@@ -43,6 +43,8 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (RunsAcross.Applies(plan, t, p))
+            return RunsAcross.Run(plan, xd, ot, od, p);
         if (SmallRows.Applies(plan, t, ot, p))
             return SmallRows.Run(plan, xd, od);
         if (SmallRows.AppliesAbs(plan, t, ot, p))
