@@ -33,7 +33,31 @@ internal static class RealKernels
         int n = x.Length, i = 0;
         double mx = st.Any ? st.Max : 0, mn = st.Any ? st.Min : double.PositiveInfinity;
         long nz = 0; bool nan = false;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
+        if (Wide && n >= 16)
+        {
+            // Same statistics with 8-wide vectors: max, min and the count are exact, so any lane structure gives
+            // the same values (with a NaN present only the flag matters to every caller).
+            var vmax = Vector512.Create(mx); var vmin = Vector512.Create(mn);
+            var cnt = Vector512<long>.Zero; var bad = Vector512<double>.Zero;
+            var zero = Vector512<double>.Zero;
+            for (; i <= n - 8; i += 8)
+            {
+                var a = Vector512.LoadUnsafe(ref r, (nuint)i);
+                bad |= ~Vector512.Equals(a, a);
+                var aa = Vector512.Abs(a);
+                vmax = Vector512.MaxNative(vmax, aa);
+                vmin = Vector512.MinNative(vmin, aa);
+                cnt -= (~Vector512.Equals(a, zero)).AsInt64();
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                mx = Math.Max(mx, vmax.GetElement(j));
+                mn = Math.Min(mn, vmin.GetElement(j));
+                nz += cnt.GetElement(j);
+            }
+            nan = bad != Vector512<double>.Zero;
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             var vmax = Vector256.Create(mx); var vmin = Vector256.Create(mn);
             var vmax2 = vmax; var vmin2 = vmin;
