@@ -70,7 +70,33 @@ internal static unsafe class AcrossOutputs
         byte* row = x + k0 * 8 + plan.InnerBaseOffset;
         bool sq = p == 2;
         bool wide = Kernels.RealKernels.Wide;
-        for (long i = 0; i < n; i++, row += s)
+        long i = 0;
+        if (wide)
+        {
+            // four rows per pass over the accumulators: each output still takes its rows in order, one Step each
+            for (; i + 4 <= n; i += 4, row += 4 * s)
+            {
+                double* r0 = (double*)row, r1 = (double*)(row + s), r2 = (double*)(row + 2 * s), r3 = (double*)(row + 3 * s);
+                int j = 0;
+                for (; j <= w - 8; j += 8)
+                {
+                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
+                    Step(ref h, ref l, Vector512.Load(r0 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r1 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r2 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r3 + j), sq);
+                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
+                }
+                for (; j < w; j++)
+                {
+                    Step(ref hs[j], ref ls[j], r0[j], sq);
+                    Step(ref hs[j], ref ls[j], r1[j], sq);
+                    Step(ref hs[j], ref ls[j], r2[j], sq);
+                    Step(ref hs[j], ref ls[j], r3[j], sq);
+                }
+            }
+        }
+        for (; i < n; i++, row += s)
         {
             double* r = (double*)row;
             int j = 0;
