@@ -43,14 +43,20 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (RunsAcross.Applies(plan, t, p))
+            return RunsAcross.Run(plan, xd, ot, od, p);
         if (SmallRows.Applies(plan, t, ot, p))
             return SmallRows.Run(plan, xd, od);
+        if (SmallRows.AppliesAbs(plan, t, ot, p))
+            return SmallRows.RunAbs(plan, xd, od, p);
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
+        if (realDouble && double.IsPositiveInfinity(p))
+            return BlockDriver.Run<MaxAbsOp, MaxAbsAcc>(plan, xd, t, od, ot, default);
         if (realDouble && (double.IsInfinity(p) || p == 0))
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))

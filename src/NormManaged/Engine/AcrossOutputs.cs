@@ -4,8 +4,8 @@ using NormManaged.Kernels;
 namespace NormManaged.Engine;
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order
-/// axis=0, Fortran-order axis=1): 16 outputs at a time, one SIMD lane per output, streaming the rows, so
-/// every cache line read is fully used. Each lane keeps a double-double sum (TwoProd/TwoSum), accurate to
+/// axis=0, Fortran-order axis=1): one SIMD lane per output, the rows streamed contiguously in bands of up to
+/// 512 outputs (threads over bands), so every cache line read is fully used and prefetched. Each lane keeps a double-double sum (TwoProd/TwoSum), accurate to
 /// ~n·2⁻¹⁰⁶, so results are correctly rounded like the 1-D kernels'; a lane whose sum overflowed, is NaN/inf,
 /// or is small enough (&lt; 2⁻⁹⁰⁰) that squares may have underflowed is recomputed by the scaled 1-D kernel.
 /// Handles float64 with p = 2 or p = 1 over one reduced axis and one kept axis.</summary>
@@ -18,29 +18,33 @@ internal static unsafe class AcrossOutputs
         => t == DType.Float64 && (p == 2 || p == 1) && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lanes && plan.InnerCount >= 2;
 
+    /// <summary>Outputs per band: the band's two accumulator arrays (2 × 4 KB) stay in L1 while rows stream.</summary>
+    private const int Band = 512;
+
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p)
     {
         long outs = plan.OuterCount;
-        long groups = outs / Lanes;
         int threads = Parallelism.MaxThreads;
-        var ev = FpEvents.None;
-        if (threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold && groups >= 2)
+        if (threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold && outs >= 2 * Lanes)
         {
-            int ranges = (int)Math.Min(groups, 4L * threads);
-            var evs = new FpEvents[ranges];
+            // Bands may be cut anywhere: each output's arithmetic is the same sequential walk down its own column.
+            long w = Math.Clamp((outs + 2L * threads - 1) / (2L * threads), Lanes, Band);
+            w = (w + 7) & ~7L;
+            int bands = (int)((outs + w - 1) / w);
+            var evs = new FpEvents[bands];
             nint xb = (nint)x, ob = (nint)o;
-            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+            Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
             {
-                long g0 = groups * r / ranges, g1 = groups * (r + 1) / ranges;
-                var e = FpEvents.None;
-                for (long g = g0; g < g1; g++) e |= Group(plan, (byte*)xb, (byte*)ob, ot, g * Lanes, p);
-                evs[r] = e;
+                long k0 = b * w;
+                evs[b] = Stream(plan, (byte*)xb, (byte*)ob, ot, k0, (int)Math.Min(w, outs - k0), p);
             });
-            foreach (var e in evs) ev |= e;
+            var all = FpEvents.None;
+            foreach (var e in evs) all |= e;
+            return all;
         }
-        else
-            for (long g = 0; g < groups; g++) ev |= Group(plan, x, o, ot, g * Lanes, p);
-        for (long k = groups * Lanes; k < outs; k++) ev |= OneD(plan, x, o, ot, k, p);
+        var ev = FpEvents.None;
+        for (long k0 = 0; k0 < outs; k0 += Band)
+            ev |= Stream(plan, x, o, ot, k0, (int)Math.Min(Band, outs - k0), p);
         return ev;
     }
 
@@ -53,26 +57,67 @@ internal static unsafe class AcrossOutputs
                       : BlockDriver.Run<IntPowOp, ScaledSum>(sub, xp, DType.Float64, dst, ot, new IntPowOp(1));
     }
 
-    private static FpEvents Group(ReductionPlan plan, byte* x, byte* o, DType ot, long k0, double p)
+    /// <summary>Outputs k0 … k0 + w − 1: the rows are streamed (contiguous runs of w elements) into per-output
+    /// double-double accumulators, Vector512/Vector256/scalar by position only; every output sees the same IEEE
+    /// operations in the same order down its column whatever the width, band or thread, so the bits are fixed.</summary>
+    private static FpEvents Stream(ReductionPlan plan, byte* x, byte* o, DType ot, long k0, int w, double p)
     {
         long n = plan.InnerCount, s = plan.InnerStrides[0];
-        double* row = (double*)(x + k0 * 8 + plan.InnerBaseOffset);
-        Vector256<double> h0 = default, h1 = default, h2 = default, h3 = default;
-        Vector256<double> l0 = default, l1 = default, l2 = default, l3 = default;
+        double* hs = stackalloc double[w];
+        double* ls = stackalloc double[w];
+        new Span<double>(hs, w).Clear();
+        new Span<double>(ls, w).Clear();
+        byte* row = x + k0 * 8 + plan.InnerBaseOffset;
         bool sq = p == 2;
-        for (long i = 0; i < n; i++, row = (double*)((byte*)row + s))
+        bool wide = Kernels.RealKernels.Wide;
+        long i = 0;
+        if (wide)
         {
-            Step(ref h0, ref l0, Vector256.Load(row), sq);
-            Step(ref h1, ref l1, Vector256.Load(row + 4), sq);
-            Step(ref h2, ref l2, Vector256.Load(row + 8), sq);
-            Step(ref h3, ref l3, Vector256.Load(row + 12), sq);
+            // four rows per pass over the accumulators: each output still takes its rows in order, one Step each
+            for (; i + 4 <= n; i += 4, row += 4 * s)
+            {
+                double* r0 = (double*)row, r1 = (double*)(row + s), r2 = (double*)(row + 2 * s), r3 = (double*)(row + 3 * s);
+                int j = 0;
+                for (; j <= w - 8; j += 8)
+                {
+                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
+                    Step(ref h, ref l, Vector512.Load(r0 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r1 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r2 + j), sq);
+                    Step(ref h, ref l, Vector512.Load(r3 + j), sq);
+                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
+                }
+                for (; j < w; j++)
+                {
+                    Step(ref hs[j], ref ls[j], r0[j], sq);
+                    Step(ref hs[j], ref ls[j], r1[j], sq);
+                    Step(ref hs[j], ref ls[j], r2[j], sq);
+                    Step(ref hs[j], ref ls[j], r3[j], sq);
+                }
+            }
         }
-        double* hs = stackalloc double[Lanes];
-        double* ls = stackalloc double[Lanes];
-        Vector256.Store(h0, hs); Vector256.Store(h1, hs + 4); Vector256.Store(h2, hs + 8); Vector256.Store(h3, hs + 12);
-        Vector256.Store(l0, ls); Vector256.Store(l1, ls + 4); Vector256.Store(l2, ls + 8); Vector256.Store(l3, ls + 12);
+        for (; i < n; i++, row += s)
+        {
+            double* r = (double*)row;
+            int j = 0;
+            if (wide)
+                for (; j <= w - 8; j += 8)
+                {
+                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
+                    Step(ref h, ref l, Vector512.Load(r + j), sq);
+                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
+                }
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= w - 4; j += 4)
+                {
+                    var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
+                    Step(ref h, ref l, Vector256.Load(r + j), sq);
+                    Vector256.Store(h, hs + j); Vector256.Store(l, ls + j);
+                }
+            for (; j < w; j++) Step(ref hs[j], ref ls[j], r[j], sq);
+        }
         var ev = FpEvents.None;
-        for (int j = 0; j < Lanes; j++)
+        for (int j = 0; j < w; j++)
         {
             double h = hs[j], l = ls[j];
             bool safe = double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
@@ -82,12 +127,45 @@ internal static unsafe class AcrossOutputs
             if (sq)
             {
                 var acc = new ScaledSum { Hi = h, Lo = l };
-                SumSquares.Sqrt(acc, out double r, out double c, out int k);
-                ev |= ResultWriter.Store(ot, dst, r, c, k);
+                SumSquares.Sqrt(acc, out double rr, out double c, out int k);
+                ev |= ResultWriter.Store(ot, dst, rr, c, k);
             }
             else ev |= ResultWriter.Store(ot, dst, h, l, 0);
         }
         return ev;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Step(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> x, bool square)
+    {
+        Vector512<double> t, e;
+        if (square)
+        {
+            t = x * x;
+            e = Vector512.FusedMultiplyAdd(x, x, -t);
+        }
+        else { t = Vector512.Abs(x); e = Vector512<double>.Zero; }
+        var s = h + t;
+        var bb = s - h;
+        l += ((h - (s - bb)) + (t - bb)) + e;
+        h = s;
+    }
+
+    /// <summary>The vector steps' operations on one lane.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Step(ref double h, ref double l, double x, bool square)
+    {
+        double t, e;
+        if (square)
+        {
+            t = x * x;
+            e = Math.FusedMultiplyAdd(x, x, -t);
+        }
+        else { t = Math.Abs(x); e = 0; }
+        double s = h + t;
+        double bb = s - h;
+        l += ((h - (s - bb)) + (t - bb)) + e;
+        h = s;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -44,6 +44,138 @@ internal static unsafe class SmallRows
         return Range(plan, x, o, 0, outer);
     }
 
+    /// <summary>Contiguous float64 inner run of at most one block, float64 output, p = 1 or p = +∞.</summary>
+    public static bool AppliesAbs(ReductionPlan plan, DType t, DType ot, double p)
+        => (p == 1 || double.IsPositiveInfinity(p)) && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1
+           && plan.InnerStrides[0] == 8 && plan.InnerCount >= 1 && plan.InnerCount <= DoubleBlocks.BlockElements
+           && plan.OuterCount >= 2;
+
+    /// <summary>Σ|x| (p = 1) or max |x| (p = +∞) of every short row, with the bits of the block driver
+    /// (<see cref="IntPowOp"/> / <see cref="StatsOp"/> over one block).</summary>
+    public static FpEvents RunAbs(ReductionPlan plan, byte* x, byte* o, double p)
+    {
+        long outer = plan.OuterCount;
+        bool sum = p == 1;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outer * plan.InnerCount >= BlockDriver.ParallelThreshold)
+        {
+            int ranges = (int)Math.Min(outer, 4L * threads);
+            var evs = new FpEvents[ranges];
+            nint xb = (nint)x, ob = (nint)o;
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+            {
+                long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
+                evs[r] = RangeAbs(plan, (byte*)xb, (byte*)ob, lo, hi - lo, sum);
+            });
+            var all = FpEvents.None;
+            foreach (var e in evs) all |= e;
+            return all;
+        }
+        return RangeAbs(plan, x, o, 0, outer, sum);
+    }
+
+    private static FpEvents RangeAbs(ReductionPlan plan, byte* x, byte* o, long start, long count, bool sum)
+    {
+        int n = (int)plan.InnerCount;
+        x += plan.InnerBaseOffset;
+        var ev = FpEvents.None;
+        if (plan.OuterShape.Length == 1)
+        {
+            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+            byte* xp = x + start * si, op = o + start * so;
+            long k = 0;
+            if (Vector256.IsHardwareAccelerated && (n < 16 || !sum))
+                for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
+                    ev |= sum ? FourAbsSum(xp, si, n, op, so) : FourMax(xp, si, n, op, so);
+            for (; k < count; k++, xp += si, op += so) ev |= OneAbs(xp, n, op, sum);
+            return ev;
+        }
+        var it = new OuterIterator(plan, x, o, start, count);
+        while (it.Next(out byte* p, out byte* d)) ev |= OneAbs(p, n, d, sum);
+        return ev;
+    }
+
+    /// <summary>One row through the driver's block kernel and finish (<see cref="BlockDriver"/>'s single-block case).</summary>
+    private static FpEvents OneAbs(byte* xp, int n, byte* op, bool sum)
+    {
+        var b = new ReadOnlySpan<double>(xp, n);
+        if (sum)
+        {
+            var sop = new IntPowOp(1);
+            ScaledSum part = default, total = default;
+            sop.Block(b, ref part);
+            sop.Merge(ref total, part);
+            return sop.Finish(total, DType.Float64, op);
+        }
+        var mop = new StatsOp(double.PositiveInfinity);
+        RealKernels.Stats mpart = default, mtotal = default;
+        mop.Block(b, ref mpart);
+        mop.Merge(ref mtotal, mpart);
+        return mop.Finish(mtotal, DType.Float64, op);
+    }
+
+    /// <summary>Σ|x| of four rows of n &lt; 16, one per lane, replaying <see cref="RealKernels.AddAbsSum"/>'s scalar
+    /// lane (TwoSum into s, errors into c) lane-wise. The driver then forms hi = fl(s + c) (its double-double add
+    /// onto zero) and stores ToDouble(Normalize(hi, lo)), which is hi itself when hi is 0 or a normal number
+    /// ≥ 2⁻¹⁰⁰⁰ (exact power-of-two scalings; a lo that underflows while scaled is far below half an ulp). Groups
+    /// with a row outside that case (NaN, ∞, overflow, tiny sums) go row by row through the kernel.</summary>
+    private static FpEvents FourAbsSum(byte* xp, long si, int n, byte* op, long so)
+    {
+        double* x0 = (double*)xp, x1 = (double*)(xp + si), x2 = (double*)(xp + 2 * si), x3 = (double*)(xp + 3 * si);
+        var s = Vector256<double>.Zero;
+        var c = Vector256<double>.Zero;
+        for (int i = 0; i < n; i++)
+        {
+            var v = Vector256.Abs(Vector256.Create(x0[i], x1[i], x2[i], x3[i]));
+            var t = s + v;
+            var bb = t - s;
+            c += (s - (t - bb)) + (v - bb);
+            s = t;
+        }
+        var r = s + c;
+        // r == 0, or r in [2^-1000, DBL_MAX] (NaN fails both comparisons)
+        var ok = Vector256.Equals(r, Vector256<double>.Zero)
+               | (Vector256.GreaterThanOrEqual(r, Vector256.Create(s_tinySum)) & Vector256.LessThanOrEqual(r, Vector256.Create(double.MaxValue)));
+        if (Vector256.EqualsAll(ok.AsUInt64(), Vector256<ulong>.AllBitsSet))
+        {
+            Unsafe.WriteUnaligned(op, r.GetElement(0));
+            Unsafe.WriteUnaligned(op + so, r.GetElement(1));
+            Unsafe.WriteUnaligned(op + 2 * so, r.GetElement(2));
+            Unsafe.WriteUnaligned(op + 3 * so, r.GetElement(3));
+            return FpEvents.None;
+        }
+        var ev = FpEvents.None;
+        for (int j = 0; j < 4; j++, xp += si, op += so) ev |= OneAbs(xp, n, op, true);
+        return ev;
+    }
+
+    private static readonly double s_tinySum = Math.ScaleB(1.0, -1000);
+
+    /// <summary>max |x| of four rows, one per lane: the maximum is exact, so it is the driver's value whatever the
+    /// order; the driver stores it unchanged. Rows with a NaN go through the kernel (NaN result).</summary>
+    private static FpEvents FourMax(byte* xp, long si, int n, byte* op, long so)
+    {
+        double* x0 = (double*)xp, x1 = (double*)(xp + si), x2 = (double*)(xp + 2 * si), x3 = (double*)(xp + 3 * si);
+        var mask = Vector256.Create(AbsMask);
+        var mb = Vector256<ulong>.Zero;
+        for (int i = 0; i < n; i++)
+            mb = Vector256.Max(mb, Vector256.Create(x0[i], x1[i], x2[i], x3[i]).AsUInt64() & mask);
+        if (Vector256.LessThanOrEqualAll(mb, Vector256.Create(InfBits)))
+        {
+            var r = mb.AsDouble();
+            Unsafe.WriteUnaligned(op, r.GetElement(0));
+            Unsafe.WriteUnaligned(op + so, r.GetElement(1));
+            Unsafe.WriteUnaligned(op + 2 * so, r.GetElement(2));
+            Unsafe.WriteUnaligned(op + 3 * so, r.GetElement(3));
+            return FpEvents.None;
+        }
+        var ev = FpEvents.None;
+        for (int j = 0; j < 4; j++, xp += si, op += so) ev |= OneAbs(xp, n, op, false);
+        return ev;
+    }
+
+    private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
+
     private static FpEvents Range(ReductionPlan plan, byte* x, byte* o, long start, long count)
     {
         int n = (int)plan.InnerCount;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Kernels;
 
@@ -9,6 +10,12 @@ namespace NormManaged.Kernels;
 /// folded in a fixed order, so the result depends only on the data and the block grid.</summary>
 internal static class RealKernels
 {
+    /// <summary>Whether the sum and power loops run their 16 lanes as two Vector512 instead of four Vector256. Lane j of
+    /// Vector512 number q is lane j mod 4 of Vector256 number 2q + j / 4: the same elements meet the same IEEE operations
+    /// in the same order, and the halves are folded exactly as the four 256-bit accumulators, so the bits do not depend
+    /// on it. Internal and writable so that tests can compare both widths on one machine.</summary>
+    internal static bool Wide = Avx512F.IsSupported;
+
     /// <summary>Order-independent facts about a block: exact, so any lane structure gives the same answer.</summary>
     public struct Stats
     {
@@ -26,7 +33,31 @@ internal static class RealKernels
         int n = x.Length, i = 0;
         double mx = st.Any ? st.Max : 0, mn = st.Any ? st.Min : double.PositiveInfinity;
         long nz = 0; bool nan = false;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
+        if (Wide && n >= 16)
+        {
+            // Same statistics with 8-wide vectors: max, min and the count are exact, so any lane structure gives
+            // the same values (with a NaN present only the flag matters to every caller).
+            var vmax = Vector512.Create(mx); var vmin = Vector512.Create(mn);
+            var cnt = Vector512<long>.Zero; var bad = Vector512<double>.Zero;
+            var zero = Vector512<double>.Zero;
+            for (; i <= n - 8; i += 8)
+            {
+                var a = Vector512.LoadUnsafe(ref r, (nuint)i);
+                bad |= ~Vector512.Equals(a, a);
+                var aa = Vector512.Abs(a);
+                vmax = Vector512.MaxNative(vmax, aa);
+                vmin = Vector512.MinNative(vmin, aa);
+                cnt -= (~Vector512.Equals(a, zero)).AsInt64();
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                mx = Math.Max(mx, vmax.GetElement(j));
+                mn = Math.Min(mn, vmin.GetElement(j));
+                nz += cnt.GetElement(j);
+            }
+            nan = bad != Vector512<double>.Zero;
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             var vmax = Vector256.Create(mx); var vmin = Vector256.Create(mn);
             var vmax2 = vmax; var vmin2 = vmin;
@@ -84,7 +115,18 @@ internal static class RealKernels
         ref double r = ref MemoryMarshal.GetReference(x);
         int n = x.Length, i = 0;
         hi = 0; lo = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (Wide && n >= 16)
+        {
+            var f = Vector512.Create(scale);
+            Vector512<double> s0 = default, s1 = default, c0 = default, c1 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                TwoSumStep(ref s0, ref c0, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i)) * f);
+                TwoSumStep(ref s1, ref c1, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i + 8)) * f);
+            }
+            FoldLanes(s0, s1, c0, c1, ref hi, ref lo);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 16)
         {
             var f = Vector256.Create(scale);
             Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -169,6 +211,21 @@ internal static class RealKernels
         s = t;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoSumStep(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> v)
+    {
+        var t = s + v;
+        var bb = t - s;
+        c += (s - (t - bb)) + (v - bb);
+        s = t;
+    }
+
+    /// <summary><see cref="FoldLanes(Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, ref double, ref double)"/>
+    /// of the halves: the same 16 lanes in the same order.</summary>
+    private static void FoldLanes(Vector512<double> s01, Vector512<double> s23, Vector512<double> c01, Vector512<double> c23, ref double hi, ref double lo)
+        => FoldLanes(s01.GetLower(), s01.GetUpper(), s23.GetLower(), s23.GetUpper(),
+                     c01.GetLower(), c01.GetUpper(), c23.GetLower(), c23.GetUpper(), ref hi, ref lo);
+
     /// <summary>Adds the 16 lane sums (and their compensations) in a fixed order as a double-double.</summary>
     private static void FoldLanes(Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3,
         Vector256<double> c0, Vector256<double> c1, Vector256<double> c2, Vector256<double> c3, ref double hi, ref double lo)
@@ -197,7 +254,18 @@ internal static class RealKernels
         ref double r = ref MemoryMarshal.GetReference(x);
         int n = x.Length, i = 0;
         double hi = 0, lo = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (Wide && n >= 16)
+        {
+            var v1 = Vector512.Create(f1); var v2 = Vector512.Create(f2);
+            Vector512<double> s0 = default, s1 = default, c0 = default, c1 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                PowStep(ref s0, ref c0, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i)) * v1 * v2, p);
+                PowStep(ref s1, ref c1, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i + 8)) * v1 * v2, p);
+            }
+            FoldLanes(s0, s1, c0, c1, ref hi, ref lo);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 16)
         {
             var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
             Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -254,6 +322,120 @@ internal static class RealKernels
         var bb = t - s;
         c += ((s - (t - bb)) + (rh - bb)) + rl;
         s = t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PowStep(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> y, int p)
+    {
+        PowV(y, p, out var rh, out var rl);
+        var t = s + rh;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (rh - bb)) + rl;
+        s = t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> MulV(Vector512<double> ah, Vector512<double> al, Vector512<double> bh, Vector512<double> bl, out Vector512<double> lo)
+    {
+        var p = ah * bh;
+        var e = Vector512.FusedMultiplyAdd(ah, bh, -p);
+        e = Vector512.FusedMultiplyAdd(ah, bl, Vector512.FusedMultiplyAdd(al, bh, e));
+        var s = p + e;
+        lo = e - (s - p);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PowV(Vector512<double> y, int p, out Vector512<double> rh, out Vector512<double> rl)
+    {
+        rh = default; rl = default; bool have = false;
+        var bh = y; var bl = Vector512<double>.Zero;
+        while (true)
+        {
+            if ((p & 1) != 0)
+            {
+                if (!have) { rh = bh; rl = bl; have = true; }
+                else rh = MulV(rh, rl, bh, bl, out rl);
+            }
+            p >>= 1;
+            if (p == 0) break;
+            bh = MulV(bh, bl, bh, bl, out bl);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccStep(ref Vector512<double> s, ref Vector512<double> c, Vector512<double> th, Vector512<double> tl)
+    {
+        var t = s + th;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (th - bb)) + tl;
+        s = t;
+    }
+
+    /// <summary><see cref="RecipV(Vector256{double}, Vector256{double}, out Vector256{double})"/> lane for lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> RecipV(Vector512<double> h, Vector512<double> l, out Vector512<double> lo)
+    {
+        var bad = ~Vector512.Equals(h - h, Vector512<double>.Zero);
+        var q = Vector512<double>.One / h;
+        var e = Vector512.FusedMultiplyAdd(-q, h, Vector512<double>.One) - q * l;
+        lo = Vector512.ConditionalSelect(bad | Vector512.Equals(q, Vector512<double>.Zero), Vector512<double>.Zero, e * q);
+        return Vector512.ConditionalSelect(bad, Vector512<double>.Zero, q);
+    }
+
+    /// <summary>One 8-lane step of the half-integer loop of <see cref="AddRealPowSum"/>: |x|^k·√|x| (or |x|^k) as a
+    /// double-double, reciprocal for p &lt; 0, exactly the operations of the 256-bit loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void HalfTerm(Vector512<double> y, int k, bool frac, bool neg, out Vector512<double> th, out Vector512<double> tl)
+    {
+        if (frac)
+        {
+            var sq = Vector512.Sqrt(y);
+            var corr = Vector512.FusedMultiplyAdd(-sq, sq, y) * HalfRecip(sq);
+            corr = Vector512.ConditionalSelect(Vector512.Equals(y, Vector512<double>.Zero) | Vector512.Equals(y, Vector512.Create(double.PositiveInfinity)), Vector512<double>.Zero, corr);
+            th = sq; tl = corr;
+            if (k > 0)
+            {
+                PowV(y, k, out var ph, out var pl);
+                th = MulV(ph, pl, sq, corr, out tl);
+            }
+        }
+        else PowV(y, k, out th, out tl);
+        if (neg) th = RecipV(th, tl, out tl);
+    }
+
+    // 1/(2·sq) for the half-integer correction term corr = (y − sq²)/(2·sq) without a division (the divider is
+    // shared with the square root and was the bottleneck of p = 0.5): a bit-pattern first guess of 1/sq
+    // (relative error < 2^-3) and four Newton steps r ← r + r·(1 − sq·r), each squaring the error, give 1/sq to
+    // ≈ 2^-48, so corr is off by ≈ 2^-48 of itself, i.e. 2^-101 of the term (was 2^-106). Only IEEE +, ×, FMA and an
+    // integer subtract: the same bits in every lane width and in the scalar tail. sq = 0 or ∞ (y = 0 or ∞) gives
+    // garbage that the callers discard.
+    private const long RecipMagic = 0x7FDE_6238_22FC_16E6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> HalfRecip(Vector512<double> sq)
+    {
+        var one = Vector512<double>.One;
+        var r = (Vector512.Create(RecipMagic) - sq.AsInt64()).AsDouble();
+        for (int it = 0; it < 4; it++) r = Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-sq, r, one), r);
+        return r * Vector512.Create(0.5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> HalfRecip(Vector256<double> sq)
+    {
+        var one = Vector256<double>.One;
+        var r = (Vector256.Create(RecipMagic) - sq.AsInt64()).AsDouble();
+        for (int it = 0; it < 4; it++) r = Vector256.FusedMultiplyAdd(r, Vector256.FusedMultiplyAdd(-sq, r, one), r);
+        return r * Vector256.Create(0.5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double HalfRecip(double sq)
+    {
+        double r = BitConverter.Int64BitsToDouble(RecipMagic - BitConverter.DoubleToInt64Bits(sq));
+        for (int it = 0; it < 4; it++) r = Math.FusedMultiplyAdd(r, Math.FusedMultiplyAdd(-sq, r, 1.0), r);
+        return r * 0.5;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -364,7 +546,20 @@ internal static class RealKernels
         double hi = 0, lo = 0;
         int k = (int)Math.Floor(ap); // half-integer: y^k · √y (then the reciprocal for p < 0)
         bool frac = ap != k;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (half && Wide && n >= 16)
+        {
+            var v1 = Vector512.Create(f1); var v2 = Vector512.Create(f2);
+            Vector512<double> s0 = default, s1 = default, c0 = default, c1 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                HalfTerm(Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i)) * v1 * v2, k, frac, neg, out var th0, out var tl0);
+                AccStep(ref s0, ref c0, th0, tl0);
+                HalfTerm(Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i + 8)) * v1 * v2, k, frac, neg, out var th1, out var tl1);
+                AccStep(ref s1, ref c1, th1, tl1);
+            }
+            FoldLanes(s0, s1, c0, c1, ref hi, ref lo);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 16)
         {
             var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2); var vp = Vector256.Create(p); var vm = Vector256.Create(inv); var vinf = Vector256.Create(double.PositiveInfinity);
             Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -381,7 +576,7 @@ internal static class RealKernels
                         if (frac)
                         {
                             var sq = Vector256.Sqrt(y);
-                            var corr = Vector256.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                            var corr = Vector256.FusedMultiplyAdd(-sq, sq, y) * HalfRecip(sq);
                             corr = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero) | Vector256.Equals(y, vinf), Vector256<double>.Zero, corr);
                             th = sq; tl = corr;
                             if (k > 0)
@@ -422,7 +617,7 @@ internal static class RealKernels
                     if (frac)
                     {
                         double sq = Math.Sqrt(y);
-                        double corr = y == 0 || double.IsInfinity(y) ? 0 : Math.FusedMultiplyAdd(-sq, sq, y) / (sq + sq);
+                        double corr = y == 0 || double.IsInfinity(y) ? 0 : Math.FusedMultiplyAdd(-sq, sq, y) * HalfRecip(sq);
                         th = sq; tl = corr;
                         if (k > 0)
                         {

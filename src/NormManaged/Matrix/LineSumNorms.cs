@@ -118,7 +118,7 @@ internal static unsafe class LineSumNorms
     }
 
     /// <summary>Streams the summed axis in the outer loop and accumulates all line sums at once,
-    /// four elements of each line per pass over the accumulators (in index order, so the result
+    /// eight elements of each line per pass over the accumulators (in index order, so the result
     /// is the same as one at a time).</summary>
     private static void Crossed(byte* x, DType t, long lines, long len, long lineStride, long elemStride,
         bool wantMax, double[] buf, double[] accHi, double[] accLo, out double bh, out double bl)
@@ -150,7 +150,7 @@ internal static unsafe class LineSumNorms
         }
     }
 
-    private const int Group = 4;
+    private const int Group = 8;
 
     /// <summary>Lines at most this long (float64; SumAbs switches to lanes at 16) are summed by <see cref="SmallFloat64"/>.</summary>
     private const int SmallLen = 15;
@@ -192,7 +192,7 @@ internal static unsafe class LineSumNorms
     }
 
     /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).
-    /// Sixteen fixed lanes (four 4-wide vectors, whatever the hardware) are folded with TwoSum.</summary>
+    /// Sixteen fixed lanes (four 4-wide vectors, or two 8-wide ones holding the same lanes) are folded with TwoSum.</summary>
     private static void SumAbs(double* v, int n, ref double hi, ref double lo)
     {
         int i = 0;
@@ -201,6 +201,18 @@ internal static unsafe class LineSumNorms
         {
             var s0 = Vector256<double>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
             var e0 = s0; var e1 = s0; var e2 = s0; var e3 = s0;
+            if (RealKernels.Wide)
+            {
+                // the same 16 lanes as two 8-wide vectors: lanes 0-7 are s0|s1, lanes 8-15 are s2|s3
+                var w01 = Vector512<double>.Zero; var w23 = w01; var f01 = w01; var f23 = w01;
+                for (; i <= n - 16; i += 16)
+                {
+                    TwoSum(ref w01, ref f01, Vector512.Abs(Vector512.Load(v + i)));
+                    TwoSum(ref w23, ref f23, Vector512.Abs(Vector512.Load(v + i + 8)));
+                }
+                s0 = w01.GetLower(); s1 = w01.GetUpper(); s2 = w23.GetLower(); s3 = w23.GetUpper();
+                e0 = f01.GetLower(); e1 = f01.GetUpper(); e2 = f23.GetLower(); e3 = f23.GetUpper();
+            }
             for (; i <= n - 16; i += 16)
             {
                 TwoSum(ref s0, ref e0, Vector256.Abs(Vector256.Load(v + i)));
@@ -236,6 +248,13 @@ internal static unsafe class LineSumNorms
     private static void AddAbs(double** v, int g, int n, double* hi, double* lo)
     {
         int i = 0;
+        if (RealKernels.Wide)
+            for (; i <= n - 8; i += 8)
+            {
+                var s = Vector512.Load(hi + i); var e = Vector512.Load(lo + i);
+                for (int r = 0; r < g; r++) TwoSum(ref s, ref e, Vector512.Abs(Vector512.Load(v[r] + i)));
+                s.Store(hi + i); e.Store(lo + i);
+            }
         for (; i <= n - 4; i += 4)
         {
             var s = Vector256.Load(hi + i); var e = Vector256.Load(lo + i);
@@ -254,6 +273,15 @@ internal static unsafe class LineSumNorms
             }
             hi[i] = h; lo[i] = l;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoSum(ref Vector512<double> s, ref Vector512<double> e, Vector512<double> x)
+    {
+        var t = s + x;
+        var bb = t - s;
+        e += (s - (t - bb)) + (x - bb);
+        s = t;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
