@@ -9,10 +9,14 @@ namespace NormManaged.Tests;
 public unsafe class FloatFastPathTests
 {
     /// <summary>Nearest float (ties to even, subnormals, overflow to +inf) to √(Σ x²), exactly.</summary>
-    internal static float ExactNorm(IEnumerable<float> xs)
+    internal static float ExactNorm(IEnumerable<float> xs) => (float)ExactNorm(xs.Select(v => (double)v), 23, -149, 127);
+
+    /// <summary>Nearest value with <paramref name="mant"/> fraction bits, least subnormal 2^<paramref name="minLsb"/>
+    /// and largest exponent <paramref name="maxExp"/> (ties to even, overflow to +inf) to √(Σ x²), exactly.</summary>
+    internal static double ExactNorm(IEnumerable<double> xs, int mant, int minLsb, int maxExp)
     {
-        var (s, e) = ExactReference.SumOfSquares(xs.Select(v => (double)v));
-        if (s.IsZero) return 0f;
+        var (s, e) = ExactReference.SumOfSquares(xs);
+        if (s.IsZero) return 0;
         if ((e & 1) != 0) { s <<= 1; e -= 1; }
         int shift = Math.Max(0, 120 - (int)s.GetBitLength());
         if ((shift & 1) != 0) shift++;
@@ -22,14 +26,14 @@ public unsafe class FloatFastPathTests
         int k = e / 2 - shift / 2; // √ = (q + δ)·2^k
         int len = (int)q.GetBitLength();
         int top = len - 1 + k;
-        if (top > 127) return float.PositiveInfinity;
-        int lsb = Math.Max(top - 23, -149);
+        if (top > maxExp) return double.PositiveInfinity;
+        int lsb = Math.Max(top - mant, minLsb);
         int drop = lsb - k; // > 0: q has ≥ 60 bits
         BigInteger kept = q >> drop, rem = q - (kept << drop), half = BigInteger.One << (drop - 1);
         int c = rem.CompareTo(half);
         if (c > 0 || (c == 0 && sticky) || (c == 0 && !kept.IsEven)) kept += 1;
         double v = Math.ScaleB((double)kept, lsb);
-        return v > float.MaxValue ? float.PositiveInfinity : (float)v;
+        return v >= Math.ScaleB(2.0, maxExp) ? double.PositiveInfinity : v;
     }
 
     private static float Norm(float* p, long n, long strideBytes, DType t)
@@ -78,6 +82,54 @@ public unsafe class FloatFastPathTests
                     finally { Parallelism.SetMaxThreads(old); }
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void HalfVectorsAreCorrectlyRounded()
+    {
+        var rng = new Random(12);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int n = trial < 10 ? rng.Next(1, 100) : rng.Next(100, 30_000);
+            var a = new Half[n + 1];
+            int kind = rng.Next(3);
+            for (int i = 1; i <= n; i++)
+                a[i] = kind switch
+                {
+                    0 => (Half)(TwoNormTests.Gaussian(rng) * Math.Pow(2, rng.Next(-24, 15))),
+                    1 => (Half)(TwoNormTests.Gaussian(rng) * Math.Pow(2, trial % 7 - 8)),
+                    _ => (Half)rng.Next(-3, 4),
+                };
+            var vals = a.Skip(1).Select(h => (double)h).ToList();
+            double want = ExactNorm(vals, 10, -24, 15);
+            Half got;
+            fixed (Half* p = a)
+            {
+                long[] shape = { n }; long[] strides = { 2 };
+                var ev = VectorNorms.Compute(new NdView(p + 1, DType.Float16, shape, strides), 1, Ord.Two,
+                    new NdView(&got, DType.Float16, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+                Assert.Equal(double.IsInfinity(want) ? FpEvents.Overflow : FpEvents.None, ev);
+            }
+            Assert.Equal(want, (double)got);
+        }
+        // an exact tie: ‖(1, 2^-6 four times, 2^-11)‖ = 1 + 2^-11, midway between 1 and 1 + 2^-10 (to even: 1)
+        Half q6 = (Half)(1.0 / 64);
+        Half[] tie = { (Half)1, q6, q6, q6, q6, (Half)(1.0 / 2048) };
+        Half r;
+        fixed (Half* p = tie)
+        {
+            long[] shape = { tie.Length }; long[] strides = { 2 };
+            VectorNorms.Compute(new NdView(p, DType.Float16, shape, strides), 1, Ord.Two,
+                new NdView(&r, DType.Float16, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+            Assert.Equal((Half)1, r);
+        }
+        Assert.Equal(1.0, ExactNorm(tie.Select(h => (double)h), 10, -24, 15));
+        float[] tf = tie.Select(h => (float)h).ToArray();
+        fixed (float* q = tf)
+        {
+            Half dummy;
+            Assert.False(FloatFastPath.TryStoreHalf(FloatFastPath.SumSquares(q, tf.Length), 100, (byte*)&dummy));
         }
     }
 

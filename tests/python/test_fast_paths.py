@@ -51,3 +51,16 @@ def test_float64_strided_correctly_rounded(step, n, threads):
     x = parent[1::step] if step > 0 else parent[-2::step]
     x = x[:n]
     assert normnative.norm(x) == _exact(x, 53)
+
+
+@pytest.mark.parametrize("n", [7, 64, 1000, 5000, 70_000])
+def test_float16_correctly_rounded(n):
+    buf = (RNG.standard_normal(n + 1) * 2.0 ** int(RNG.integers(-4, 4))).astype(np.float16)  # normal-range results
+    x = buf[1:]
+    got = normnative.norm(x)
+    assert got.dtype == np.float16
+    s = sum((Fraction(float(v)) ** 2 for v in x), Fraction(0))
+    want = 0.0 if s == 0 else float(np.float16(correctly_rounded_sqrt_fraction(s, 11)))
+    assert float(got) == want
+    tie = np.array([1] + [2.0 ** -6] * 4 + [2.0 ** -11], dtype=np.float16)  # norm = 1 + 2^-11 exactly
+    assert normnative.norm(tie) == np.float16(1)

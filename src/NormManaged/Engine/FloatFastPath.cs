@@ -73,6 +73,45 @@ internal static unsafe class FloatFastPath
         return true;
     }
 
+    /// <summary>The same test for a float16 result: a half's square is exact in double (22-bit significand, within
+    /// [2^-48, 2^32]); the contiguous halves are widened to floats a block at a time and summed as above. True when
+    /// the correctly rounded half was stored.</summary>
+    public static bool TryRunHalf(Half* p, long n, byte* dst)
+    {
+        const int per = 4096;
+        float* buf = stackalloc float[per];
+        double s = 0;
+        for (long first = 0; first < n; first += per)
+        {
+            int len = (int)Math.Min(per, n - first);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(p + first, len), new Span<float>(buf, len));
+            s += SumSquares(buf, len);
+        }
+        // chain: a block's lane (≤ per/MinLanes + 1, or per unvectorised), tail, folds, then one add per block
+        long d = (Vector256.IsHardwareAccelerated ? per / MinLanes + 1 : per) + 64 + 16 + n / per + 1;
+        return TryStoreHalf(s, d, dst);
+    }
+
+    /// <summary><see cref="TryStore"/> for a float16 result.</summary>
+    internal static bool TryStoreHalf(double s, long d, byte* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        if (!double.IsFinite(s)) return false;
+        if (s == 0) { Unsafe.WriteUnaligned(dst, (Half)0f); return true; }
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double gamma = du / (1 - du);
+        double r = Math.Sqrt(s);
+        Half h = (Half)r;
+        if (!Half.IsNormal(h) || h == Half.MaxValue) return false;
+        double delta = r * (gamma + 8 * u);
+        double hd = (double)h;
+        double midLo = (hd + (double)Half.BitDecrement(h)) * 0.5, midHi = (hd + (double)Half.BitIncrement(h)) * 0.5; // exact
+        if (!(r - delta > midLo && r + delta < midHi)) return false;
+        Unsafe.WriteUnaligned(dst, h);
+        return true;
+    }
+
     /// <summary>Σ p[i]² in double (any order: only the bound above matters).</summary>
     internal static double SumSquares(float* p, long m)
     {
