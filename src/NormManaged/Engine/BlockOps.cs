@@ -153,6 +153,10 @@ internal static unsafe class BlockDriver
         long outer = plan.OuterCount, inner = plan.InnerCount;
         int threads = Parallelism.MaxThreads;
         if (outer == 0) return FpEvents.None;
+        if (typeof(TOp) == typeof(NarrowSquaresOp) && t == DType.Float16 && ot == DType.Float16 && outer == 1
+            && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 2
+            && FloatFastPath.TryRunHalf((Half*)(x + plan.InnerBaseOffset), inner, o))
+            return FpEvents.None; // provably the correctly rounded half, i.e. this driver's bits
         if (threads > 1 && outer * inner >= ParallelThreshold)
         {
             if (outer == 1 && plan.InnerShape.Length == 1 && inner > ChunkElements)

@@ -21,6 +21,9 @@ internal static unsafe class FloatSquares
         int width = t == DType.Complex64 ? 2 : 1;
         int threads = Parallelism.MaxThreads;
         if (outer == 0) return FpEvents.None;
+        if (outer == 1 && ot == DType.Float32
+            && FloatFastPath.TryRun((float*)(x + plan.InnerBaseOffset), inner * width, o, threads))
+            return FpEvents.None;
         if (threads > 1 && outer * inner >= BlockDriver.ParallelThreshold)
         {
             if (outer == 1 && inner > BlockDriver.ChunkElements)
@@ -36,7 +39,7 @@ internal static unsafe class FloatSquares
                     var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
                     var ev = FpEvents.None;
                     while (it.Next(out byte* xp, out byte* dst))
-                        ev |= One((float*)(xp + plan.InnerBaseOffset), inner, width, dst, ot);
+                        ev |= One((float*)(xp + plan.InnerBaseOffset), inner, width, dst, ot, true);
                     evs[r] = ev;
                 });
                 var all = FpEvents.None;
@@ -47,12 +50,13 @@ internal static unsafe class FloatSquares
         var ev1 = FpEvents.None;
         var it1 = new OuterIterator(plan, x, o);
         while (it1.Next(out byte* xp, out byte* dst))
-            ev1 |= One((float*)(xp + plan.InnerBaseOffset), inner, width, dst, ot);
+            ev1 |= One((float*)(xp + plan.InnerBaseOffset), inner, width, dst, ot, outer > 1);
         return ev1;
     }
 
-    private static FpEvents One(float* p, long n, int width, byte* dst, DType ot)
+    private static FpEvents One(float* p, long n, int width, byte* dst, DType ot, bool tryFast)
     {
+        if (tryFast && ot == DType.Float32 && FloatFastPath.TryRun(p, n * width, dst, 1)) return FpEvents.None;
         ScaledSum total = default, part = default;
         int nb = 0;
         for (long first = 0; first < n; first += DoubleBlocks.BlockElements)

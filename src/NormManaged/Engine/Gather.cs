@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Engine;
 
@@ -35,6 +37,11 @@ internal static unsafe class Gather
             Buffer.MemoryCopy(p, dst, bytes, bytes);
             return;
         }
+        if (t == DType.Float64 && Avx512F.IsSupported && n > 8 && (stride == 16 || stride == 24))
+        {
+            int done = StridedDoubles(p, stride, n, dst);
+            p += done * stride; dst += done; n -= done;
+        }
         switch (t)
         {
             case DType.Float64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<double>(p); break;
@@ -58,6 +65,35 @@ internal static unsafe class Gather
             case DType.UInt64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<ulong>(p); break;
             default: throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)} is not supported by this kernel");
         }
+    }
+
+    /// <summary>Strided float64 reads with AVX-512: strides of 2 and 3 doubles as whole-cache-line loads plus
+    /// two-source permutes (the data are read in full lines anyway); other strides are left to the caller. Returns
+    /// how many of the <paramref name="n"/> elements it copied (a multiple of 8); never reads past the last
+    /// element (every vector step stops at least one whole element before the end).</summary>
+    private static int StridedDoubles(byte* p, long stride, int n, double* dst)
+    {
+        int j = 0;
+        double* d = (double*)p;
+        if (stride == 16)
+        {
+            var even = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+            for (; j <= n - 9; j += 8, d += 16)
+                Vector512.Store(Avx512F.PermuteVar8x64x2(Vector512.Load(d), even, Vector512.Load(d + 8)), dst + j);
+            return j;
+        }
+        if (stride == 24)
+        {
+            var ab = Vector512.Create(0L, 3, 6, 9, 12, 15, 0, 0);       // from the first 16 doubles
+            var c = Vector512.Create(0L, 1, 2, 3, 4, 5, 10, 13);        // keep 6, add doubles 18 and 21
+            for (; j <= n - 9; j += 8, d += 24)
+            {
+                var t0 = Avx512F.PermuteVar8x64x2(Vector512.Load(d), ab, Vector512.Load(d + 8));
+                Vector512.Store(Avx512F.PermuteVar8x64x2(t0, c, Vector512.Load(d + 16)), dst + j);
+            }
+            return j;
+        }
+        return 0;
     }
 }
 

@@ -113,7 +113,42 @@ internal static class SumSquares
         bool ok = true;
         hi = 0; lo = 0;
         int lanes = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            // The same 16 logical lanes as the Vector256 loop below, two lanes-of-8 per register: lane j still sees
+            // elements i + j, with the same operations in the same order, and the fold below re-forms the Vector256
+            // loop's l0..l3 sums exactly — so the bits do not depend on the vector width.
+            var vs = Vector512.Create(sigma);
+            Vector512<double> a0 = vs, a1 = vs;
+            Vector512<double> l0 = Vector512<double>.Zero, l1 = l0;
+            var f1 = Vector512.Create(s1); var f2 = Vector512.Create(s2);
+            if (scaled)
+            {
+                for (; i <= n - 16; i += 16)
+                {
+                    var x0 = Vector512.LoadUnsafe(ref r, (nuint)i) * f1 * f2;
+                    var x1 = Vector512.LoadUnsafe(ref r, (nuint)i + 8) * f1 * f2;
+                    Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
+                }
+            }
+            else
+            {
+                for (; i <= n - 16; i += 16)
+                {
+                    var x0 = Vector512.LoadUnsafe(ref r, (nuint)i);
+                    var x1 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
+                    Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
+                }
+            }
+            lanes = 16;
+            Span<double> av = stackalloc double[16];
+            a0.StoreUnsafe(ref av[0]); a1.StoreUnsafe(ref av[8]);
+            // Vector256 loop: Sum((l0 + l1) + (l2 + l3)) with l0|l1 = this l0 and l2|l3 = this l1
+            double lsum = Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
+            foreach (double v in av) { ok &= v <= 2 * sigma; DD.Add(ref hi, ref lo, v, 0); }
+            DD.Add(ref hi, ref lo, -lanes * sigma, lsum);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 16)
         {
             var vs = Vector256.Create(sigma);
             Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs;
@@ -155,6 +190,14 @@ internal static class SumSquares
             DD.Add(ref hi, ref lo, -sigma, 0);
         }
         return ok;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(Vector512<double> x, ref Vector512<double> a, ref Vector512<double> l)
+    {
+        var nw = Vector512.FusedMultiplyAdd(x, x, a);
+        l += Vector512.FusedMultiplyAdd(x, x, a - nw);
+        a = nw;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

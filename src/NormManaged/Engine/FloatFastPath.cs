@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NormManaged.Engine;
+
+/// <summary>A fast path for the float32 / complex64 2-norm that is exact in the only sense that matters: it
+/// returns a result only when that result is provably the correctly rounded float32 value of the true norm.
+///
+/// A float's square is exact in double and cannot overflow or underflow there (|x|² ≤ 2^256, ≥ 2^-298), so a
+/// plain double sum of squares Ŝ of n non-negative terms satisfies |Ŝ − S| ≤ γ_d·S, where d is the largest
+/// number of additions any one term passes through (lane chain + lane folds + partial combines) and
+/// γ_d = d·u/(1 − d·u), u = 2⁻⁵³ — whatever the lane count, the SIMD width, the split over threads or the
+/// summation order. Then r = fl(√Ŝ) lies within δ = r·(γ_d + 8u) of N = √S (the slack also covers the rounding
+/// of r ± δ). If [r − δ, r + δ] contains no float32 rounding boundary (midpoint between adjacent floats), N
+/// rounds to the same float as r, so (float)r is the correctly rounded result. The correctly rounded value is
+/// unique, so this gives the bits of the exact path (<see cref="FloatSquares"/>), which runs only when the test
+/// fails: near a midpoint (probability ~2·δ/ulp, about 1e-4 at n = 1e6), on inf/NaN, on an overflowing or
+/// subnormal float32 result. That is also why this path may split work over any number of threads and use any
+/// vector width: its accepted results cannot depend on either.</summary>
+internal static unsafe class FloatFastPath
+{
+    /// <summary>Floats per part of a split fast sum. Splitting starts where the exact path's driver starts threads
+    /// (<see cref="BlockDriver.ParallelThreshold"/>): on the shared 2-core test machine a second thread did not pay
+    /// below that.</summary>
+    public const long SplitFloats = 1L << 17;
+
+    /// <summary>Lanes each term is spread over at least when vectorised (the bound's chain length is n/lanes).</summary>
+    private const int MinLanes = 16;
+
+    /// <summary>Tries the fast path on <paramref name="m"/> contiguous floats; true when the result was stored.</summary>
+    public static bool TryRun(float* p, long m, byte* dst, int threads)
+    {
+        int parts = 1;
+        if (threads > 1 && m >= BlockDriver.ParallelThreshold) parts = (int)Math.Min(threads, m / SplitFloats);
+        double s;
+        if (parts == 1) s = SumSquares(p, m);
+        else
+        {
+            var ps = new double[parts];
+            nint b = (nint)p;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                long lo = m * k / parts, hi = m * (k + 1) / parts;
+                ps[k] = SumSquares((float*)b + lo, hi - lo);
+            });
+            s = 0;
+            foreach (double v in ps) s += v;
+        }
+        // longest chain a term goes through: its lane (≤ m/MinLanes + 1 terms, or all m unvectorised),
+        // the scalar tail (< 64), the lane folds (≤ 16) and the combine of the parts
+        long d = (Vector256.IsHardwareAccelerated ? m / MinLanes + 1 : m) + 64 + 16 + parts;
+        return TryStore(s, d, dst);
+    }
+
+    /// <summary>Stores (float)√<paramref name="s"/> if that is provably the correctly rounded norm, given that
+    /// |s − S| ≤ γ_d·S.</summary>
+    internal static bool TryStore(double s, long d, byte* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        if (!double.IsFinite(s)) return false;
+        if (s == 0) { Unsafe.WriteUnaligned(dst, 0f); return true; } // every square was 0: so is the norm
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double gamma = du / (1 - du);
+        double r = Math.Sqrt(s);
+        float f = (float)r;
+        if (!float.IsNormal(f) || f == float.MaxValue) return false;
+        double delta = r * (gamma + 8 * u);
+        double fd = f;
+        double midLo = (fd + MathF.BitDecrement(f)) * 0.5, midHi = (fd + MathF.BitIncrement(f)) * 0.5; // exact
+        if (!(r - delta > midLo && r + delta < midHi)) return false;
+        Unsafe.WriteUnaligned(dst, f);
+        return true;
+    }
+
+    /// <summary>The same test for a float16 result: a half's square is exact in double (22-bit significand, within
+    /// [2^-48, 2^32]); the contiguous halves are widened to floats a block at a time and summed as above. True when
+    /// the correctly rounded half was stored.</summary>
+    public static bool TryRunHalf(Half* p, long n, byte* dst)
+    {
+        const int per = 4096;
+        float* buf = stackalloc float[per];
+        double s = 0;
+        for (long first = 0; first < n; first += per)
+        {
+            int len = (int)Math.Min(per, n - first);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(p + first, len), new Span<float>(buf, len));
+            s += SumSquares(buf, len);
+        }
+        // chain: a block's lane (≤ per/MinLanes + 1, or per unvectorised), tail, folds, then one add per block
+        long d = (Vector256.IsHardwareAccelerated ? per / MinLanes + 1 : per) + 64 + 16 + n / per + 1;
+        return TryStoreHalf(s, d, dst);
+    }
+
+    /// <summary><see cref="TryStore"/> for a float16 result.</summary>
+    internal static bool TryStoreHalf(double s, long d, byte* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        if (!double.IsFinite(s)) return false;
+        if (s == 0) { Unsafe.WriteUnaligned(dst, (Half)0f); return true; }
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double gamma = du / (1 - du);
+        double r = Math.Sqrt(s);
+        Half h = (Half)r;
+        if (!Half.IsNormal(h) || h == Half.MaxValue) return false;
+        double delta = r * (gamma + 8 * u);
+        double hd = (double)h;
+        double midLo = (hd + (double)Half.BitDecrement(h)) * 0.5, midHi = (hd + (double)Half.BitIncrement(h)) * 0.5; // exact
+        if (!(r - delta > midLo && r + delta < midHi)) return false;
+        Unsafe.WriteUnaligned(dst, h);
+        return true;
+    }
+
+    /// <summary>Σ p[i]² in double (any order: only the bound above matters).</summary>
+    internal static double SumSquares(float* p, long m)
+    {
+        long i = 0;
+        double s = 0;
+        if (Vector512.IsHardwareAccelerated && m >= 64)
+        {
+            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<double> a4 = default, a5 = default, a6 = default, a7 = default;
+            for (; i <= m - 64; i += 64)
+            {
+                var (w0, w1) = Vector512.Widen(Vector512.Load(p + i));
+                var (w2, w3) = Vector512.Widen(Vector512.Load(p + i + 16));
+                var (w4, w5) = Vector512.Widen(Vector512.Load(p + i + 32));
+                var (w6, w7) = Vector512.Widen(Vector512.Load(p + i + 48));
+                a0 = Vector512.FusedMultiplyAdd(w0, w0, a0); a1 = Vector512.FusedMultiplyAdd(w1, w1, a1);
+                a2 = Vector512.FusedMultiplyAdd(w2, w2, a2); a3 = Vector512.FusedMultiplyAdd(w3, w3, a3);
+                a4 = Vector512.FusedMultiplyAdd(w4, w4, a4); a5 = Vector512.FusedMultiplyAdd(w5, w5, a5);
+                a6 = Vector512.FusedMultiplyAdd(w6, w6, a6); a7 = Vector512.FusedMultiplyAdd(w7, w7, a7);
+            }
+            s = Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+        }
+        else if (Vector256.IsHardwareAccelerated && m >= 32)
+        {
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<double> a4 = default, a5 = default, a6 = default, a7 = default;
+            for (; i <= m - 32; i += 32)
+            {
+                var (w0, w1) = Vector256.Widen(Vector256.Load(p + i));
+                var (w2, w3) = Vector256.Widen(Vector256.Load(p + i + 8));
+                var (w4, w5) = Vector256.Widen(Vector256.Load(p + i + 16));
+                var (w6, w7) = Vector256.Widen(Vector256.Load(p + i + 24));
+                a0 = Vector256.FusedMultiplyAdd(w0, w0, a0); a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+                a2 = Vector256.FusedMultiplyAdd(w2, w2, a2); a3 = Vector256.FusedMultiplyAdd(w3, w3, a3);
+                a4 = Vector256.FusedMultiplyAdd(w4, w4, a4); a5 = Vector256.FusedMultiplyAdd(w5, w5, a5);
+                a6 = Vector256.FusedMultiplyAdd(w6, w6, a6); a7 = Vector256.FusedMultiplyAdd(w7, w7, a7);
+            }
+            s = Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+        }
+        double t = 0;
+        for (; i < m; i++) { double v = p[i]; t = Math.FusedMultiplyAdd(v, v, t); }
+        return s + t;
+    }
+}
