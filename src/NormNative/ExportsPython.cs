@@ -35,8 +35,8 @@ internal static unsafe class ExportsPython
     }
 
     /// <summary>The vector norm of every element of the array object at <paramref name="obj"/>
-    /// (dtype code <paramref name="dtype"/>, whose result dtype must be float64), returned as a
-    /// double. On failure returns NaN and records the status for <c>normnative_py_last_status</c>;
+    /// (dtype code <paramref name="dtype"/>, whose result dtype must be float64, float32 or float16),
+    /// returned as a double (exact for the narrower result types). On failure returns NaN and records the status for <c>normnative_py_last_status</c>;
     /// a NaN result with status 0 is a genuine NaN norm.</summary>
     [UnmanagedCallersOnly(EntryPoint = P + "norm_full")]
     private static double NormFull(byte* obj, int dtype, int ordKind, double p)
@@ -66,8 +66,9 @@ internal static unsafe class ExportsPython
         {
             if (obj == null) throw new NormException(NormError.NullPointer, "obj: NULL");
             if (s_offData < 0) throw new NormException(NormError.InvalidArgument, "the object layout has not been declared");
-            if (!DTypes.IsValid(dtype) || DTypes.ResultType((DType)dtype) != DType.Float64)
-                throw new NormException(NormError.BadDType, $"dtype: code {dtype} does not give a float64 result");
+            DType rt = DTypes.IsValid(dtype) ? DTypes.ResultType((DType)dtype) : DType.Bool;
+            if (rt is not (DType.Float64 or DType.Float32 or DType.Float16))
+                throw new NormException(NormError.BadDType, $"dtype: code {dtype} does not give a float64, float32 or float16 result");
             if (ordKind != (int)OrdKind.P)
                 throw new NormException(NormError.BadOrd, "ord_kind: only NORMNATIVE_ORD_P");
             int nd = *(int*)(obj + s_offNd);
@@ -79,11 +80,16 @@ internal static unsafe class ExportsPython
             if (nd > 0 && (dims == null || strides == null))
                 throw new NormException(NormError.NullPointer, "dimensions or strides is NULL");
             var x = new NdView(data, (DType)dtype, new ReadOnlySpan<long>(dims, nd), new ReadOnlySpan<long>(strides, nd));
-            double result = 0;
-            var o = new NdView(&result, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty);
             ulong mask = nd == 64 ? ulong.MaxValue : (1UL << nd) - 1;
+            // The result in its own dtype, returned widened: float32 and float16 values are exact
+            // in double, so the caller's np.float32(r) / np.float16(r) gives the same bits.
+            double r64 = 0;
+            float r32 = 0;
+            Half r16 = default;
+            void* dst = rt == DType.Float64 ? &r64 : rt == DType.Float32 ? &r32 : &r16;
+            var o = new NdView(dst, rt, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty);
             VectorNorms.Compute(x, mask, new Ord(OrdKind.P, p), o);
-            return result;
+            return rt == DType.Float64 ? r64 : rt == DType.Float32 ? r32 : (double)r16;
         }
     }
 

@@ -76,3 +76,27 @@ def test_keepdims_and_bool_axis_take_the_general_path():
         normnative.norm(x, axis=1, keepdims=None)
     # numpy accepts True as axis 1 (an int subclass)
     np.testing.assert_allclose(normnative.norm(x, axis=True), np.linalg.norm(x, axis=True), rtol=4e-16)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.complex64, np.float16, np.float64, np.int8, np.bool_])
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (3, 5), (2, 0, 3), ()])
+def test_full_norm_lean_path_matches_descriptor_path_and_numpy_types(dt, shape):
+    x = (RNG.standard_normal(shape) * 40).astype(dt) if shape else np.array(3, dtype=dt)
+    if np.dtype(dt).kind == "c":
+        x = x + 1j * x[::-1] if x.ndim == 1 else x
+    r1 = normnative.norm(x)
+    _norm._use_descriptors(True)
+    try:
+        r2 = normnative.norm(x)
+    finally:
+        _norm._use_descriptors(False)
+    r3 = np.linalg.norm(x)
+    assert type(r1) is type(r2) is type(r3)
+    assert np.asarray(r1).tobytes() == np.asarray(r2).tobytes()
+
+
+def test_full_norm_lean_path_narrow_overflow_and_nan():
+    big = np.full(4, 3e38, np.float32)  # exact norm 6e38 > float32 max: inf, as numpy's
+    assert normnative.norm(big) == np.float32(np.inf) and type(normnative.norm(big)) is np.float32
+    assert np.isnan(normnative.norm(np.array([1, np.nan], np.float16)))
+    assert normnative.norm(np.full(4, 1e-30, np.float32)) == np.float32(2e-30)  # no underflow

@@ -255,7 +255,7 @@ def _report_matrix(events: int, kind: int, p: float, code: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The lean path: one foreign call for norm(x) on an ndarray with a float64 result
+# The lean path: one foreign call for norm(x) on an ndarray with a float64, float32 or float16 result
 
 
 def _verify_layout() -> Optional[Tuple[int, int, int, int]]:
@@ -307,6 +307,8 @@ _lean_status = _lib.py_last_status
 _ndarray = np.ndarray
 _float64 = np.float64
 _F64_GET = _F64_RESULT_CODE.get
+_NARROW_GET = {np.dtype(np.float32): 11, np.dtype(np.complex64): 13, np.dtype(np.float16): 10}.get
+_NARROW_SCALAR = {11: np.float32, 13: np.float32, 10: np.float16}
 _empty = np.empty  # float64 by default
 _lean_vector = _lib.py_vector_norm
 
@@ -381,13 +383,20 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
     >>> float(normnative.norm([3.0, 4.0]))
     5.0
     """
-    # Lean path: norm(ndarray) with a float64 result, one foreign call reading the array object.
+    # Lean path: norm(ndarray) with a float64 (or float32, float16) result, one foreign call reading the array object.
     if ord is None and axis is None and not keepdims and type(x) is _ndarray and LEAN_PATH:
-        code = _F64_GET(x.dtype)
+        dt = x.dtype
+        code = _F64_GET(dt)
         if code is not None:
             r = _lean(id(x), code, 0, 2.0)
             if r == r or _lean_status() == 0:
                 return _float64(r)
+        else:
+            code = _NARROW_GET(dt)  # float32, complex64 (float32 result), float16
+            if code is not None:
+                r = _lean(id(x), code, 0, 2.0)
+                if r == r or _lean_status() == 0:
+                    return _NARROW_SCALAR[code](r)  # exact: r is the result dtype's value
     # Lean path 2: norm(ndarray, axis=int) with a float64 result. Anything unusual (an axis out of
     # range, a floating-point event to report, an error) takes the general path, which redoes the
     # call with numpy's full argument handling, warnings and exceptions.

@@ -221,7 +221,8 @@ NORMNATIVE_API int32_t normnative_get_num_threads(void);
 NORMNATIVE_API int32_t normnative_py_set_layout(int64_t off_data, int64_t off_nd, int64_t off_dims,
                                                 int64_t off_strides);
 /** The vector norm (ord_kind NORMNATIVE_ORD_P, order p) of every element of the array object at
- *  `obj`, whose element type is `dtype` (one whose result dtype is FLOAT64). Returns the result;
+ *  `obj`, whose element type is `dtype` (one whose result dtype is FLOAT64, FLOAT32 or FLOAT16).
+ *  Returns the result in that dtype, widened to double (exactly);
  *  on failure returns NaN and normnative_py_last_status() gives the status (0 after success, so a
  *  NaN with status 0 is a genuine NaN norm). FP events are not reported: callers use this only
  *  where numpy.linalg.norm emits no warnings (its BLAS-dot fast path). */
