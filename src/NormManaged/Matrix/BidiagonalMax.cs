@@ -14,8 +14,8 @@ namespace NormManaged.Matrix;
 /// Same input contract as <see cref="SvdKernel.SingularValues"/>.</summary>
 internal static unsafe class BidiagonalMax
 {
-    /// <summary>Doubles of scratch needed: d, e and a row buffer.</summary>
-    public static long WorkSize(int m, int n) => 2L * n + m + n;
+    /// <summary>Doubles of scratch needed: d, e, then a column and a row buffer or the dqds arrays.</summary>
+    public static long WorkSize(int m, int n) => 2L * n + Math.Max(m + n, Dqds.WorkSize(n));
 
     /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; destroyed).</summary>
     public static double Compute(double* a, int m, int n, double* work)
@@ -52,12 +52,15 @@ internal static unsafe class BidiagonalMax
     public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
     {
         Reduce(a, m, n, work);
-        return SumOfSingularValues(work, work + n, n, out lo);
+        return SumOfSingularValues(work, work + n, n, work + 2 * n, out lo);
     }
 
-    /// <summary>Σσ of the bidiagonal (d, e) (both destroyed), as a double-double.</summary>
-    public static double SumOfSingularValues(double* d, double* e, int n, out double lo)
+    /// <summary>Σσ of the bidiagonal (d, e) (both destroyed), as a double-double: dqds
+    /// (<see cref="Dqds"/>, <see cref="Dqds.WorkSize"/> doubles of <paramref name="scratch"/>), or the Golub–Kahan QR
+    /// sweeps should dqds exhaust its iteration budget.</summary>
+    public static double SumOfSingularValues(double* d, double* e, int n, double* scratch, out double lo)
     {
+        if (Dqds.SumOfSingularValues(d, e, n, scratch, out double h, out lo)) return h;
         GolubKahan.Diagonalise(d, e, n);
         double hi = 0;
         lo = 0;

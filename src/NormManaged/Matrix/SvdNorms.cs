@@ -127,7 +127,7 @@ internal static unsafe class SvdNorms
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
         var aArr = new double[(long)er * ec];
         var sArr = new double[ec];
-        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), ComplexBidiagonal.WorkSize(rows, cols))];
+        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), Math.Max(ComplexBidiagonal.WorkSize(rows, cols), 2L * cols + Dqds.WorkSize(cols)))];
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
         // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
         // storage) instead of through the real embedding: half the flops
@@ -208,7 +208,7 @@ internal static unsafe class SvdNorms
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
-                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
+                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, pw + 2 * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
