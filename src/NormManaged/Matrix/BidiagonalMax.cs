@@ -14,13 +14,14 @@ namespace NormManaged.Matrix;
 /// Same input contract as <see cref="SvdKernel.SingularValues"/>.</summary>
 internal static unsafe class BidiagonalMax
 {
-    /// <summary>Doubles of scratch needed: d, e, then a column and a row buffer or the dqds arrays.</summary>
-    public static long WorkSize(int m, int n) => 2L * n + Math.Max(m + n, Dqds.WorkSize(n));
+    /// <summary>Doubles of scratch needed: the reduction's, then the dqds arrays after d and e.</summary>
+    public static long WorkSize(int m, int n) => Math.Max(Bidiagonalize.WorkSize(m, n), 2L * n + Dqds.WorkSize(n));
 
-    /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; destroyed).</summary>
+    /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; leading dimension
+    /// <see cref="Bidiagonalize.LeadingDimension"/>(m), padding rows zero; destroyed).</summary>
     public static double Compute(double* a, int m, int n, double* work)
     {
-        Reduce(a, m, n, work);
+        Bidiagonalize.Reduce(a, m, n, work);
         return LargestOf(work, work + n, n, work + 2 * n);
     }
 
@@ -51,7 +52,7 @@ internal static unsafe class BidiagonalMax
     /// O(u·‖A‖), which the nuclear norm (≥ σ_max) turns into a small relative error.</summary>
     public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
     {
-        Reduce(a, m, n, work);
+        Bidiagonalize.Reduce(a, m, n, work);
         return SumOfSingularValues(work, work + n, n, work + 2 * n, out lo);
     }
 
@@ -66,67 +67,6 @@ internal static unsafe class BidiagonalMax
         lo = 0;
         for (int i = 0; i < n; i++) Kernels.DD.Add(ref hi, ref lo, Math.Abs(d[i]), 0);
         return hi;
-    }
-
-    /// <summary>Bidiagonalises <paramref name="a"/>: diagonal into work[0..n), superdiagonal into work[n..2n−1).</summary>
-    private static void Reduce(double* a, int m, int n, double* work)
-    {
-        double* d = work, e = d + n, w = e + n, row = w + m;
-        for (int k = 0; k < n; k++)
-        {
-            // left reflection: zero a[k+1.., k]
-            double* col = a + (long)k * m + k;
-            int len = m - k;
-            d[k] = Reflect(col, len, out double tau);
-            if (tau != 0)
-            {
-                for (int j = k + 1; j < n; j++)
-                {
-                    double* cj = a + (long)j * m + k;
-                    double wj = cj[0] + Blas1.Dot(col + 1, cj + 1, len - 1);
-                    if (wj == 0) continue;
-                    cj[0] -= tau * wj;
-                    Blas1.Axpy(-tau * wj, col + 1, cj + 1, len - 1);
-                }
-            }
-            if (k >= n - 1) break;
-            // right reflection: zero a[k, k+2..]
-            int rl = n - k - 1;
-            for (int j = 0; j < rl; j++) row[j] = a[k + (long)(k + 1 + j) * m];
-            e[k] = Reflect(row, rl, out double tr);
-            if (tr == 0 || k + 1 >= m) continue;
-            // trailing block B = a[k+1.., k+1..] ← B (I − τ v vᵀ), v = [1, row[1..]]
-            int bl = m - k - 1;
-            double* b0 = a + (long)(k + 1) * m + k + 1;
-            new Span<double>(w, bl).Clear();
-            for (int j = 0; j < rl; j++)
-            {
-                double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Blas1.Axpy(vj, b0 + (long)j * m, w, bl);
-            }
-            for (int j = 0; j < rl; j++)
-            {
-                double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Blas1.Axpy(-tr * vj, w, b0 + (long)j * m, bl);
-            }
-        }
-    }
-
-    /// <summary>Householder reflector for x (length n, stride 1): on return x[0] holds β,
-    /// x[1..] the vector v (v₀ = 1 implied); returns β. τ = 0 when no reflection is needed.</summary>
-    private static double Reflect(double* x, int n, out double tau)
-    {
-        tau = 0;
-        if (n <= 1) return x[0];
-        double alpha = x[0];
-        double xnorm = SvdKernel.Norm(x + 1, n - 1);
-        if (xnorm == 0) return alpha;
-        double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
-        tau = (beta - alpha) / beta;
-        double inv = 1.0 / (alpha - beta);
-        for (int i = 1; i < n; i++) x[i] *= inv;
-        x[0] = beta;
-        return beta;
     }
 
     /// <summary>Largest singular value of the upper bidiagonal (d, e) by bisection on the
