@@ -54,13 +54,16 @@ internal static unsafe class Bidiagonalize
             for (; j + 1 < n; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;
-                // row[] still holds step k−1's v: column j's entry is row[j − k]
-                if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
+                // row[] still holds step k−1's v: column j's entry is row[j − k]; the pending
+                // update and the dot share one sweep (wb = k0: w starts at this step's block)
                 if (tau != 0)
                 {
-                    Dot2(u, c0, c1, k0, lda, out double s0, out double s1);
+                    double s0, s1;
+                    if (tr != 0) UpdateDot2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, u, k0, lda, out s0, out s1);
+                    else Dot2(u, c0, c1, k0, lda, out s0, out s1);
                     Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
                 }
+                else if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
             }
             if (j < n)
             {
@@ -134,6 +137,31 @@ internal static unsafe class Bidiagonalize
             a1 = Vector256.FusedMultiplyAdd(u1, Vector256.Load(c0 + i + 4), a1);
             b0 = Vector256.FusedMultiplyAdd(u0, Vector256.Load(c1 + i), b0);
             b1 = Vector256.FusedMultiplyAdd(u1, Vector256.Load(c1 + i + 4), b1);
+        }
+        s0 = Lanes(a0, a1);
+        s1 = Lanes(b0, b1);
+    }
+
+    /// <summary>c₀ += f₀·w, c₁ += f₁·w (stored), then the dots of u with the updated columns —
+    /// the same operations as <see cref="Axpy2"/> followed by <see cref="Dot2"/>, in one sweep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateDot2(double* c0, double* c1, double f0, double f1, double* w, double* u, int from, int to, out double s0, out double s1)
+    {
+        var v0 = Vector256.Create(f0); var v1 = Vector256.Create(f1);
+        var a0 = Vector256<double>.Zero; var a1 = a0; var b0 = a0; var b1 = a0;
+        for (int i = from; i < to; i += 8)
+        {
+            var w0 = Vector256.Load(w + i); var w1 = Vector256.Load(w + i + 4);
+            var u0 = Vector256.Load(u + i); var u1 = Vector256.Load(u + i + 4);
+            var x00 = Vector256.FusedMultiplyAdd(v0, w0, Vector256.Load(c0 + i));
+            var x01 = Vector256.FusedMultiplyAdd(v0, w1, Vector256.Load(c0 + i + 4));
+            var x10 = Vector256.FusedMultiplyAdd(v1, w0, Vector256.Load(c1 + i));
+            var x11 = Vector256.FusedMultiplyAdd(v1, w1, Vector256.Load(c1 + i + 4));
+            x00.Store(c0 + i); x01.Store(c0 + i + 4); x10.Store(c1 + i); x11.Store(c1 + i + 4);
+            a0 = Vector256.FusedMultiplyAdd(u0, x00, a0);
+            a1 = Vector256.FusedMultiplyAdd(u1, x01, a1);
+            b0 = Vector256.FusedMultiplyAdd(u0, x10, b0);
+            b1 = Vector256.FusedMultiplyAdd(u1, x11, b1);
         }
         s0 = Lanes(a0, a1);
         s1 = Lanes(b0, b1);
