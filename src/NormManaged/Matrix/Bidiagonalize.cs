@@ -96,7 +96,7 @@ internal static unsafe class Bidiagonalize
         tau = 0;
         if (n <= 1) return x[0];
         double alpha = x[0];
-        double xnorm = SvdKernel.Norm(x + 1, n - 1);
+        double xnorm = Norm(x + 1, n - 1);
         if (xnorm == 0) return alpha;
         double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
         tau = (beta - alpha) / beta;
@@ -104,6 +104,39 @@ internal static unsafe class Bidiagonalize
         for (int i = 1; i < n; i++) x[i] *= inv;
         x[0] = beta;
         return beta;
+    }
+
+    /// <summary>‖x‖₂ as accurately as <see cref="SvdKernel.Norm"/> (squares and sum in
+    /// double-double, root corrected once), vectorised: four lanes of TwoProd/TwoSum combined in a
+    /// fixed order. A plain SIMD dot first checks that no square or the sum can overflow or
+    /// underflow; otherwise the scaled scalar routine runs.</summary>
+    private static double Norm(double* x, int n)
+    {
+        double ss = Blas1.Dot(x, x, n);
+        if (!(ss > 1e-290 && ss < 1e290)) return SvdKernel.Norm(x, n);
+        var h = Vector256<double>.Zero; var l = h;
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+        {
+            var v = Vector256.Load(x + i);
+            var p = v * v;
+            var pe = Vector256.FusedMultiplyAdd(v, v, -p);
+            var sm = h + p;
+            var bb = sm - h;
+            var err = (h - (sm - bb)) + (p - bb);
+            h = sm;
+            l += err + pe;
+        }
+        double hi = 0, lo = 0;
+        for (int k = 0; k < 4; k++) Kernels.DD.Add(ref hi, ref lo, h.GetElement(k), l.GetElement(k));
+        for (; i < n; i++)
+        {
+            double t = x[i], p = t * t;
+            Kernels.DD.Add(ref hi, ref lo, p, Math.FusedMultiplyAdd(t, t, -p));
+        }
+        double hh = hi + lo, ll = lo - (hh - hi);
+        double r = Math.Sqrt(hh);
+        return r + (Math.FusedMultiplyAdd(-r, r, hh) + ll) / (2 * r);
     }
 
     /// <summary>Sum of the 8 lanes (rows ≡ 0..7 mod 8) in a fixed order.</summary>
