@@ -14,13 +14,14 @@ namespace NormManaged.Matrix;
 /// Same input contract as <see cref="SvdKernel.SingularValues"/>.</summary>
 internal static unsafe class BidiagonalMax
 {
-    /// <summary>Doubles of scratch needed: d, e and a row buffer.</summary>
-    public static long WorkSize(int m, int n) => 2L * n + m + n;
+    /// <summary>Doubles of scratch needed: the reduction's, then the dqds arrays after d and e.</summary>
+    public static long WorkSize(int m, int n) => Math.Max(Bidiagonalize.WorkSize(m, n), 2L * n + Dqds.WorkSize(n));
 
-    /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; destroyed).</summary>
+    /// <summary>σ_max of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2; leading dimension
+    /// <see cref="Bidiagonalize.LeadingDimension"/>(m), padding rows zero; destroyed).</summary>
     public static double Compute(double* a, int m, int n, double* work)
     {
-        Reduce(a, m, n, work);
+        Bidiagonalize.Reduce(a, m, n, work);
         return LargestOf(work, work + n, n, work + 2 * n);
     }
 
@@ -42,7 +43,67 @@ internal static unsafe class BidiagonalMax
             double lo = g * (1 - 2.842170943040401e-14), hi = g * (1 + 2.842170943040401e-14);
             if (CountAbove(d, e, n, lo) && !CountAbove(d, e, n, hi)) return Bisect(d, e, n, lo, hi);
         }
+        else
+        {
+            double g = LaguerreEstimate(d, e, n);
+            if (g > 0)
+            {
+                double lo = g * (1 - 2.842170943040401e-14), hi = g * (1 + 2.842170943040401e-14);
+                if (CountAbove(d, e, n, lo) && !CountAbove(d, e, n, hi)) return Bisect(d, e, n, lo, hi);
+            }
+        }
         return LargestSingularValue(d, e, n);
+    }
+
+    /// <summary>An estimate of σ_max for the bracket above: Laguerre's method on
+    /// det(T − xI), T the Golub–Kahan tridiagonal (2n real roots ±σᵢ), started above the
+    /// Gershgorin bound, where it decreases monotonically to the largest root with cubic
+    /// convergence (typically 4–6 steps; each costs about one Sturm count). f′/f and f″/f come
+    /// from the LDLᵀ pivots and their derivatives. Only an estimate: the caller confirms a
+    /// bracket of ±2⁻⁴⁵ around it with two Sturm counts and bisects inside, so rounding here
+    /// cannot change the result's accuracy; 0 if it fails (then full bisection runs).</summary>
+    private static double LaguerreEstimate(double* d, double* e, int n)
+    {
+        int len = 2 * n;
+        double x = 0;
+        for (int i = 0; i < len - 1; i++)
+        {
+            double ti = Math.Abs(Off(d, e, i));
+            double tn = i + 1 < len - 1 ? Math.Abs(Off(d, e, i + 1)) : 0;
+            double tp = i > 0 ? Math.Abs(Off(d, e, i - 1)) : 0;
+            x = Math.Max(x, Math.Max(ti + tn, ti + tp));
+        }
+        if (x == 0) return 0;
+        x *= 1 + 1e-10;
+        double nn = len;
+        for (int it = 0; it < 40; it++)
+        {
+            // pivots q, q′, q″ of T − xI; G = Σ q′/q, L2 = Σ (q″/q − (q′/q)²) = (log f)″
+            double q = -x, q1 = -1, q2 = 0;
+            double g = q1 / q, l2 = -(g * g);
+            for (int i = 1; i < len; i++)
+            {
+                double t = Off(d, e, i - 1), c = t * t;
+                double r = 1 / q, cr = c * r;
+                double nq = -x - cr;
+                double nq1 = -1 + cr * q1 * r;
+                double nq2 = cr * r * (q2 - 2 * q1 * q1 * r);
+                q = nq; q1 = nq1; q2 = nq2;
+                double gi = q1 / q;
+                g += gi;
+                l2 += q2 / q - gi * gi;
+            }
+            double h = -l2; // G² − f″/f
+            double disc = (nn - 1) * (nn * h - g * g);
+            double den = g + Math.Sqrt(Math.Max(disc, 0));
+            double step = nn / den;
+            if (!double.IsFinite(step) || step < 0) break;
+            double xn = x - step;
+            if (!(xn > 0)) break;
+            if (step <= 1e-15 * x) { x = xn; break; }
+            x = xn;
+        }
+        return x;
     }
 
     /// <summary>Σσ of <paramref name="a"/> as a double-double (hi returned, lo out): bidiagonal
@@ -51,79 +112,21 @@ internal static unsafe class BidiagonalMax
     /// O(u·‖A‖), which the nuclear norm (≥ σ_max) turns into a small relative error.</summary>
     public static double NuclearNorm(double* a, int m, int n, double* work, out double lo)
     {
-        Reduce(a, m, n, work);
-        return SumOfSingularValues(work, work + n, n, out lo);
+        Bidiagonalize.Reduce(a, m, n, work);
+        return SumOfSingularValues(work, work + n, n, work + 2 * n, out lo);
     }
 
-    /// <summary>Σσ of the bidiagonal (d, e) (both destroyed), as a double-double.</summary>
-    public static double SumOfSingularValues(double* d, double* e, int n, out double lo)
+    /// <summary>Σσ of the bidiagonal (d, e) (both destroyed), as a double-double: dqds
+    /// (<see cref="Dqds"/>, <see cref="Dqds.WorkSize"/> doubles of <paramref name="scratch"/>), or the Golub–Kahan QR
+    /// sweeps should dqds exhaust its iteration budget.</summary>
+    public static double SumOfSingularValues(double* d, double* e, int n, double* scratch, out double lo)
     {
+        if (Dqds.SumOfSingularValues(d, e, n, scratch, out double h, out lo)) return h;
         GolubKahan.Diagonalise(d, e, n);
         double hi = 0;
         lo = 0;
         for (int i = 0; i < n; i++) Kernels.DD.Add(ref hi, ref lo, Math.Abs(d[i]), 0);
         return hi;
-    }
-
-    /// <summary>Bidiagonalises <paramref name="a"/>: diagonal into work[0..n), superdiagonal into work[n..2n−1).</summary>
-    private static void Reduce(double* a, int m, int n, double* work)
-    {
-        double* d = work, e = d + n, w = e + n, row = w + m;
-        for (int k = 0; k < n; k++)
-        {
-            // left reflection: zero a[k+1.., k]
-            double* col = a + (long)k * m + k;
-            int len = m - k;
-            d[k] = Reflect(col, len, out double tau);
-            if (tau != 0)
-            {
-                for (int j = k + 1; j < n; j++)
-                {
-                    double* cj = a + (long)j * m + k;
-                    double wj = cj[0] + Blas1.Dot(col + 1, cj + 1, len - 1);
-                    if (wj == 0) continue;
-                    cj[0] -= tau * wj;
-                    Blas1.Axpy(-tau * wj, col + 1, cj + 1, len - 1);
-                }
-            }
-            if (k >= n - 1) break;
-            // right reflection: zero a[k, k+2..]
-            int rl = n - k - 1;
-            for (int j = 0; j < rl; j++) row[j] = a[k + (long)(k + 1 + j) * m];
-            e[k] = Reflect(row, rl, out double tr);
-            if (tr == 0 || k + 1 >= m) continue;
-            // trailing block B = a[k+1.., k+1..] ← B (I − τ v vᵀ), v = [1, row[1..]]
-            int bl = m - k - 1;
-            double* b0 = a + (long)(k + 1) * m + k + 1;
-            new Span<double>(w, bl).Clear();
-            for (int j = 0; j < rl; j++)
-            {
-                double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Blas1.Axpy(vj, b0 + (long)j * m, w, bl);
-            }
-            for (int j = 0; j < rl; j++)
-            {
-                double vj = j == 0 ? 1 : row[j];
-                if (vj != 0) Blas1.Axpy(-tr * vj, w, b0 + (long)j * m, bl);
-            }
-        }
-    }
-
-    /// <summary>Householder reflector for x (length n, stride 1): on return x[0] holds β,
-    /// x[1..] the vector v (v₀ = 1 implied); returns β. τ = 0 when no reflection is needed.</summary>
-    private static double Reflect(double* x, int n, out double tau)
-    {
-        tau = 0;
-        if (n <= 1) return x[0];
-        double alpha = x[0];
-        double xnorm = SvdKernel.Norm(x + 1, n - 1);
-        if (xnorm == 0) return alpha;
-        double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
-        tau = (beta - alpha) / beta;
-        double inv = 1.0 / (alpha - beta);
-        for (int i = 1; i < n; i++) x[i] *= inv;
-        x[0] = beta;
-        return beta;
     }
 
     /// <summary>Largest singular value of the upper bidiagonal (d, e) by bisection on the

@@ -111,11 +111,14 @@ internal static unsafe class SvdKernel
         // no scaling needed while every square and the sum stay far from both ends of the range
         bool safe = mx >= 1e-135 && mx <= 1e135 && n < (1 << 20);
         int e = safe ? 0 : Math.ILogB(mx);
-        double f = safe ? 1.0 : Math.ScaleB(1.0, -e);
+        // a subnormal largest entry needs a factor beyond 2¹⁰²³ (inf): scale in two steps then
+        bool wide = e < -1000;
+        double f = safe ? 1.0 : Math.ScaleB(1.0, wide ? -(e + 600) : -e);
+        double f2 = wide ? Math.ScaleB(1.0, 600) : 1.0;
         double hi = 0, lo = 0;
         for (int i = 0; i < n; i++)
         {
-            double t = v[i] * f;
+            double t = v[i] * f * f2;
             double p = t * t, pe = Math.FusedMultiplyAdd(t, t, -p);
             double s = hi + p, bb = s - hi;
             lo += (hi - (s - bb)) + (p - bb) + pe;

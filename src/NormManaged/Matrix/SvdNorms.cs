@@ -125,10 +125,13 @@ internal static unsafe class SvdNorms
         int rows = (int)Math.Max(m, n), cols = (int)Math.Min(m, n);
         // element strides of the oriented matrix (rows ≥ cols)
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
-        var aArr = new double[(long)er * ec];
-        var sArr = new double[ec];
-        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), ComplexBidiagonal.WorkSize(rows, cols))];
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
+        // the real bidiagonal route takes a leading dimension padded to its 8-row lane blocks
+        // (rows er..ld−1 stay zero through the reduction, so the buffer is reused as is)
+        int ld = bidiag ? Bidiagonalize.LeadingDimension(er) : er;
+        var aArr = new double[(long)ld * ec];
+        var sArr = new double[ec];
+        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), Math.Max(ComplexBidiagonal.WorkSize(rows, cols), 2L * cols + Dqds.WorkSize(cols)))];
         // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
         // storage) instead of through the real embedding: half the flops
         // complex 2×2 σ_min: |det| / σ_max with an accurate determinant, also from this layout
@@ -156,12 +159,12 @@ internal static unsafe class SvdNorms
                     }
                     else if (!complex)
                     {
-                        double* dst = pa + (long)j * er;
+                        double* dst = pa + (long)j * ld;
                         for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
                     }
                     else
                     {
-                        double* c1 = pa + (long)j * er, c2 = pa + (long)(cols + j) * er;
+                        double* c1 = pa + (long)j * ld, c2 = pa + (long)(cols + j) * ld;
                         for (int i = 0; i < rows; i++)
                         {
                             double re = pc[2 * i], im = pc[2 * i + 1];
@@ -181,7 +184,7 @@ internal static unsafe class SvdNorms
                 {
                     int e = Math.ILogB(mx);
                     k = e;
-                    long total = interleaved ? 2L * rows * cols : (long)er * ec;
+                    long total = interleaved ? 2L * rows * cols : (long)ld * ec;
                     if (e != 0)
                     {
                         if (e > -1000 && e < 1000)
@@ -208,7 +211,7 @@ internal static unsafe class SvdNorms
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
-                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
+                            : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, pw + 2 * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)

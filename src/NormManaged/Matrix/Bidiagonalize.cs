@@ -1,0 +1,255 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NormManaged.Matrix;
+
+/// <summary>Householder bidiagonalisation of a real m×n matrix (m ≥ n), values only: the same
+/// reflectors as LAPACK dgebd2 (Golub &amp; Van Loan §5.4.8), organised for short vectors.
+///
+/// Layout: column-major with a leading dimension <c>lda</c> that is a multiple of 8, rows
+/// m..lda−1 zero. Every vector operation then runs over whole blocks of 8 rows starting at a
+/// multiple of 8, with the Householder vector held in a separate buffer that is zero outside
+/// its rows: the extra products are exact zeros, so no scalar tails are needed, and each dot
+/// product has a fixed lane structure (row i in lane i mod 8, lanes combined in a fixed order)
+/// — results depend on the matrix only, not on memory alignment, threads or the SIMD width
+/// (two 4-wide vectors are used, never a width chosen at run time).
+///
+/// Passes: the right reflector's rank-1 update of step k is applied column by column in the
+/// same pass as step k + 1's left reflector (dot and update), so each step streams the trailing
+/// matrix twice (that pass and w = B·v) instead of four times. Per element the operations and
+/// their order are those of the unfused algorithm.</summary>
+internal static unsafe class Bidiagonalize
+{
+    /// <summary>Rows rounded up to the lane block.</summary>
+    public static int LeadingDimension(int m) => (m + 7) & ~7;
+
+    /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n).</summary>
+    public static long WorkSize(int m, int n) => 3L * n + 2L * LeadingDimension(m);
+
+    /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
+    /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
+    /// work[0..n), superdiagonal into work[n..2n−1).</summary>
+    public static void Reduce(double* a, int m, int n, double* work)
+    {
+        int lda = LeadingDimension(m);
+        double* d = work, e = d + n, u = e + n, w = u + lda, row = w + lda;
+        // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
+        double tr = 0;
+        int wb = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double* col = a + (long)k * lda;
+            d[k] = Reflect(col + k, m - k, out double tau);
+            if (k >= n - 1) break;
+            int k0 = k & ~7;
+            if (tau != 0)
+            {
+                for (int i = k0; i < k; i++) u[i] = 0;
+                u[k] = 1;
+                for (int i = k + 1; i < lda; i++) u[i] = col[i];
+            }
+            int rl = n - k - 1;
+            // pass A: pending right update, left reflection (dot, update), gather row k
+            int j = k + 1;
+            for (; j + 1 < n; j += 2)
+            {
+                double* c0 = a + (long)j * lda, c1 = c0 + lda;
+                // row[] still holds step k−1's v: column j's entry is row[j − k]; the pending
+                // update and the dot share one sweep (wb = k0: w starts at this step's block)
+                if (tau != 0)
+                {
+                    double s0, s1;
+                    if (tr != 0) UpdateDot2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, u, k0, lda, out s0, out s1);
+                    else Dot2(u, c0, c1, k0, lda, out s0, out s1);
+                    Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
+                }
+                else if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
+            }
+            if (j < n)
+            {
+                double* c0 = a + (long)j * lda;
+                if (tr != 0) Axpy1(c0, -tr * row[j - k], w, wb, lda);
+                if (tau != 0)
+                {
+                    double s0 = Dot1(u, c0, k0, lda);
+                    Axpy1(c0, -tau * s0, u, k0, lda);
+                }
+            }
+            for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
+            // right reflector on row k (length rl): v = [1, row[1..]]
+            e[k] = Reflect(row, rl, out tr);
+            if (tr == 0 || k + 1 >= m) { tr = 0; continue; }
+            // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
+            // block start wb (rows ≤ k then zeroed so the update leaves them untouched)
+            wb = (k + 1) & ~7;
+            MatVec(a + (long)(k + 1) * lda, lda, row, rl, w, wb);
+            for (int i = wb; i <= k; i++) w[i] = 0;
+            // column k + 1 (the next left reflector's) is updated now, the rest in pass A
+            Axpy1(a + (long)(k + 1) * lda, -tr, w, wb, lda);
+        }
+    }
+
+    /// <summary>Householder reflector for x (length n, stride 1): x[0] ← β, x[1..] ← v
+    /// (v₀ = 1 implied); returns β, τ = 0 when no reflection is needed.</summary>
+    private static double Reflect(double* x, int n, out double tau)
+    {
+        tau = 0;
+        if (n <= 1) return x[0];
+        double alpha = x[0];
+        double xnorm = Norm(x + 1, n - 1);
+        if (xnorm == 0) return alpha;
+        double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
+        tau = (beta - alpha) / beta;
+        double inv = 1.0 / (alpha - beta);
+        for (int i = 1; i < n; i++) x[i] *= inv;
+        x[0] = beta;
+        return beta;
+    }
+
+    /// <summary>‖x‖₂ as accurately as <see cref="SvdKernel.Norm"/> (squares and sum in
+    /// double-double, root corrected once), vectorised: four lanes of TwoProd/TwoSum combined in a
+    /// fixed order. A plain SIMD dot first checks that no square or the sum can overflow or
+    /// underflow; otherwise the scaled scalar routine runs.</summary>
+    private static double Norm(double* x, int n)
+    {
+        double ss = Blas1.Dot(x, x, n);
+        if (!(ss > 1e-290 && ss < 1e290)) return SvdKernel.Norm(x, n);
+        var h = Vector256<double>.Zero; var l = h;
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+        {
+            var v = Vector256.Load(x + i);
+            var p = v * v;
+            var pe = Vector256.FusedMultiplyAdd(v, v, -p);
+            var sm = h + p;
+            var bb = sm - h;
+            var err = (h - (sm - bb)) + (p - bb);
+            h = sm;
+            l += err + pe;
+        }
+        double hi = 0, lo = 0;
+        for (int k = 0; k < 4; k++) Kernels.DD.Add(ref hi, ref lo, h.GetElement(k), l.GetElement(k));
+        for (; i < n; i++)
+        {
+            double t = x[i], p = t * t;
+            Kernels.DD.Add(ref hi, ref lo, p, Math.FusedMultiplyAdd(t, t, -p));
+        }
+        double hh = hi + lo, ll = lo - (hh - hi);
+        double r = Math.Sqrt(hh);
+        return r + (Math.FusedMultiplyAdd(-r, r, hh) + ll) / (2 * r);
+    }
+
+    /// <summary>Sum of the 8 lanes (rows ≡ 0..7 mod 8) in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Lanes(Vector256<double> lo, Vector256<double> hi)
+    {
+        var h = lo + hi;
+        return (h.GetElement(0) + h.GetElement(2)) + (h.GetElement(1) + h.GetElement(3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot1(double* u, double* c, int from, int to)
+    {
+        var a0 = Vector256<double>.Zero; var a1 = a0;
+        for (int i = from; i < to; i += 8)
+        {
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(u + i), Vector256.Load(c + i), a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(u + i + 4), Vector256.Load(c + i + 4), a1);
+        }
+        return Lanes(a0, a1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot2(double* u, double* c0, double* c1, int from, int to, out double s0, out double s1)
+    {
+        var a0 = Vector256<double>.Zero; var a1 = a0; var b0 = a0; var b1 = a0;
+        for (int i = from; i < to; i += 8)
+        {
+            var u0 = Vector256.Load(u + i); var u1 = Vector256.Load(u + i + 4);
+            a0 = Vector256.FusedMultiplyAdd(u0, Vector256.Load(c0 + i), a0);
+            a1 = Vector256.FusedMultiplyAdd(u1, Vector256.Load(c0 + i + 4), a1);
+            b0 = Vector256.FusedMultiplyAdd(u0, Vector256.Load(c1 + i), b0);
+            b1 = Vector256.FusedMultiplyAdd(u1, Vector256.Load(c1 + i + 4), b1);
+        }
+        s0 = Lanes(a0, a1);
+        s1 = Lanes(b0, b1);
+    }
+
+    /// <summary>c₀ += f₀·w, c₁ += f₁·w (stored), then the dots of u with the updated columns —
+    /// the same operations as <see cref="Axpy2"/> followed by <see cref="Dot2"/>, in one sweep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateDot2(double* c0, double* c1, double f0, double f1, double* w, double* u, int from, int to, out double s0, out double s1)
+    {
+        var v0 = Vector256.Create(f0); var v1 = Vector256.Create(f1);
+        var a0 = Vector256<double>.Zero; var a1 = a0; var b0 = a0; var b1 = a0;
+        for (int i = from; i < to; i += 8)
+        {
+            var w0 = Vector256.Load(w + i); var w1 = Vector256.Load(w + i + 4);
+            var u0 = Vector256.Load(u + i); var u1 = Vector256.Load(u + i + 4);
+            var x00 = Vector256.FusedMultiplyAdd(v0, w0, Vector256.Load(c0 + i));
+            var x01 = Vector256.FusedMultiplyAdd(v0, w1, Vector256.Load(c0 + i + 4));
+            var x10 = Vector256.FusedMultiplyAdd(v1, w0, Vector256.Load(c1 + i));
+            var x11 = Vector256.FusedMultiplyAdd(v1, w1, Vector256.Load(c1 + i + 4));
+            x00.Store(c0 + i); x01.Store(c0 + i + 4); x10.Store(c1 + i); x11.Store(c1 + i + 4);
+            a0 = Vector256.FusedMultiplyAdd(u0, x00, a0);
+            a1 = Vector256.FusedMultiplyAdd(u1, x01, a1);
+            b0 = Vector256.FusedMultiplyAdd(u0, x10, b0);
+            b1 = Vector256.FusedMultiplyAdd(u1, x11, b1);
+        }
+        s0 = Lanes(a0, a1);
+        s1 = Lanes(b0, b1);
+    }
+
+    /// <summary>c += f·x over [from, to) (elementwise, FMA).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy1(double* c, double f, double* x, int from, int to)
+    {
+        var vf = Vector256.Create(f);
+        for (int i = from; i < to; i += 8)
+        {
+            Vector256.FusedMultiplyAdd(vf, Vector256.Load(x + i), Vector256.Load(c + i)).Store(c + i);
+            Vector256.FusedMultiplyAdd(vf, Vector256.Load(x + i + 4), Vector256.Load(c + i + 4)).Store(c + i + 4);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy2(double* c0, double* c1, double f0, double f1, double* x, int from, int to)
+    {
+        var v0 = Vector256.Create(f0); var v1 = Vector256.Create(f1);
+        for (int i = from; i < to; i += 8)
+        {
+            var x0 = Vector256.Load(x + i); var x1 = Vector256.Load(x + i + 4);
+            Vector256.FusedMultiplyAdd(v0, x0, Vector256.Load(c0 + i)).Store(c0 + i);
+            Vector256.FusedMultiplyAdd(v0, x1, Vector256.Load(c0 + i + 4)).Store(c0 + i + 4);
+            Vector256.FusedMultiplyAdd(v1, x0, Vector256.Load(c1 + i)).Store(c1 + i);
+            Vector256.FusedMultiplyAdd(v1, x1, Vector256.Load(c1 + i + 4)).Store(c1 + i + 4);
+        }
+    }
+
+    /// <summary>w[from..lda) = Σⱼ vⱼ·cⱼ[from..lda) over the rl columns starting at
+    /// <paramref name="b"/> (v₀ = 1, vⱼ = row[j]), summed in column order (FMA per term).</summary>
+    private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from)
+    {
+        new Span<double>(w + from, lda - from).Clear();
+        int j = 0;
+        for (; j + 3 < rl; j += 4)
+        {
+            double* c0 = b + (long)j * lda, c1 = c0 + lda, c2 = c1 + lda, c3 = c2 + lda;
+            var v0 = Vector256.Create(j == 0 ? 1 : row[j]);
+            var v1 = Vector256.Create(row[j + 1]);
+            var v2 = Vector256.Create(row[j + 2]);
+            var v3 = Vector256.Create(row[j + 3]);
+            for (int i = from; i < lda; i += 4)
+            {
+                var acc = Vector256.Load(w + i);
+                acc = Vector256.FusedMultiplyAdd(v0, Vector256.Load(c0 + i), acc);
+                acc = Vector256.FusedMultiplyAdd(v1, Vector256.Load(c1 + i), acc);
+                acc = Vector256.FusedMultiplyAdd(v2, Vector256.Load(c2 + i), acc);
+                acc = Vector256.FusedMultiplyAdd(v3, Vector256.Load(c3 + i), acc);
+                acc.Store(w + i);
+            }
+        }
+        for (; j < rl; j++)
+            Axpy1(w, j == 0 ? 1 : row[j], b + (long)j * lda, from, lda);
+    }
+}
