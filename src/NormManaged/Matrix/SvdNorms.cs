@@ -136,10 +136,14 @@ internal static unsafe class SvdNorms
         bool interleaved = complex && (ord != SvdOrd.Min || det2) && cols >= ComplexBidiagonalFrom;
         bidiag |= interleaved;
         var colArr = new double[2 * rows];
+        // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
+        // scaled matrix, which the bidiagonalisation destroys
+        bool refine = interleaved && cols <= SigmaMaxRefine.MaxColumns;
+        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(cols)] : null;
         DType t = b.T;
-        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
+        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
-            double* pa = a, ps = s, pw = w, pc = col;
+            double* pa = a, ps = s, pw = w, pc = col, prf = rf;
             b.ForRange(start, end, (_, xpn, op) =>
             {
                 byte* xp = (byte*)xpn;
@@ -199,16 +203,22 @@ internal static unsafe class SvdNorms
                     else if (det2)
                     {
                         double det = ComplexDet2(pa);
+                        Buffer.MemoryCopy(pa, prf, 8 * 8, 8 * 8);
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         double smax = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
-                        r = smax == 0 ? 0 : det / smax;
+                        smax = SigmaMaxRefine.Complex(prf, 2, 2, smax, prf + 8, out double slo);
+                        r = smax == 0 ? 0 : DD.Div(det, 0, smax, slo, out lo);
                     }
                     else if (interleaved)
                     {
+                        bool refineThis = refine && ord == SvdOrd.Max;
+                        long bytes = 16L * rows * cols;
+                        if (refineThis) Buffer.MemoryCopy(pa, prf, bytes, bytes);
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
+                        if (refineThis) r = SigmaMaxRefine.Complex(prf, rows, cols, r, prf + 2L * rows * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
