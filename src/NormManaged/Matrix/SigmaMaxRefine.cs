@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
@@ -21,8 +22,9 @@ internal static unsafe class SigmaMaxRefine
     /// against the bidiagonalisation's; larger matrices keep the bidiagonal route's value).</summary>
     internal static int MaxColumns = 32;
 
-    /// <summary>Doubles of scratch for n columns: G/LU (2n²), two vectors (4n), pivots (n).</summary>
-    public static long WorkSize(int n) => 2L * n * n + 5L * n;
+    /// <summary>Doubles of scratch for m×n: G/LU (2n²), two vectors (4n), pivots (n), the
+    /// double-double accumulator of Ax (4m).</summary>
+    public static long WorkSize(int m, int n) => 2L * n * n + 5L * n + 4L * m;
 
     /// <summary>Refined σ_max (hi + lo) of the interleaved column-major complex m×n matrix
     /// <paramref name="a"/> (m ≥ n ≥ 2, entries scaled to at most 2, not modified), given the
@@ -31,7 +33,7 @@ internal static unsafe class SigmaMaxRefine
     {
         lo = 0;
         if (!(sigma > 0) || n > MaxColumns) return sigma;
-        double* g = work, x = g + 2L * n * n, y = x + 2 * n, piv = y + 2 * n;
+        double* g = work, x = g + 2L * n * n, piv = x + 4 * n, acc = piv + n;
         // G = AᴴA (upper triangle computed, mirrored); j* = the column of largest norm
         int jmax = 0;
         double dmax = -1;
@@ -40,14 +42,7 @@ internal static unsafe class SigmaMaxRefine
             double* aj = a + 2L * j * m;
             for (int i = 0; i <= j; i++)
             {
-                double* ai = a + 2L * i * m;
-                double re = 0, im = 0;
-                for (int k = 0; k < 2 * m; k += 2)
-                {
-                    // conj(ai)·aj
-                    re = Math.FusedMultiplyAdd(ai[k], aj[k], Math.FusedMultiplyAdd(ai[k + 1], aj[k + 1], re));
-                    im = Math.FusedMultiplyAdd(ai[k], aj[k + 1], Math.FusedMultiplyAdd(-ai[k + 1], aj[k], im));
-                }
+                ComplexBidiagonal.DotH(a + 2L * i * m, aj, m, out double re, out double im);   // conj(aᵢ)·aⱼ
                 if (i == j) im = 0;
                 g[2 * (i + j * n)] = re; g[2 * (i + j * n) + 1] = im;
                 g[2 * (j + i * n)] = re; g[2 * (j + i * n) + 1] = -im;
@@ -67,7 +62,7 @@ internal static unsafe class SigmaMaxRefine
             Solve(g, n, piv, x);
             NormaliseMax(x, n);
             if (step == 0) continue;
-            r = RayleighValue(a, m, n, x, out lo);
+            r = RayleighValue(a, m, n, x, acc, out lo);
             if (r >= est) return r;
         }
         lo = 0;
@@ -168,27 +163,58 @@ internal static unsafe class SigmaMaxRefine
         for (int i = 0; i < 2 * n; i++) x[i] = Math.ScaleB(x[i], -e);
     }
 
-    /// <summary>‖Ax‖/‖x‖ in double-double: each (Ax)ᵢ accumulated from exact products, its squared
-    /// modulus and the sums in double-double, one division and square root (≈2⁻¹⁰⁰ relative).</summary>
-    private static double RayleighValue(double* a, int m, int n, double* x, out double lo)
+    /// <summary>‖Ax‖/‖x‖ in double-double: the 2m parts of Ax accumulated column by column from
+    /// exact products (FMA) with TwoSum, the errors collected in a second vector (Ogita–Rump–Oishi
+    /// Dot2: as accurate as if computed in twice the precision); then the squared moduli and ‖x‖²
+    /// in double-double, one division and square root. <paramref name="acc"/>: 4m doubles.</summary>
+    internal static double RayleighValue(double* a, int m, int n, double* x, double* acc, out double lo)
     {
-        double nh = 0, nl = 0;
-        for (int i = 0; i < 2 * n; i++) AddProd(ref nh, ref nl, x[i], x[i]);
-        double sh = 0, sl = 0;
-        for (int k = 0; k < m; k++)
+        int len = 2 * m;
+        double* hi = acc, er = acc + len;
+        new Span<double>(acc, 2 * len).Clear();
+        for (int j = 0; j < n; j++)
         {
-            double rh = 0, rl = 0, ih = 0, il = 0;
-            for (int j = 0; j < n; j++)
+            double* aj = a + 2L * j * m;
+            double xr = x[2 * j], xi = x[2 * j + 1];
+            // re lanes: ar·xr − ai·xi; im lanes: ai·xr + ar·xi
+            var vxr = Vector256.Create(xr);
+            var vxi = Vector256.Create(-xi, xi, -xi, xi);
+            int i = 0;
+            for (; i <= len - 4; i += 4)
             {
-                double ar = a[2 * ((long)j * m + k)], ai = a[2 * ((long)j * m + k) + 1];
-                double xr = x[2 * j], xi = x[2 * j + 1];
-                AddProd(ref rh, ref rl, ar, xr); AddProd(ref rh, ref rl, -ai, xi);
-                AddProd(ref ih, ref il, ar, xi); AddProd(ref ih, ref il, ai, xr);
+                var va = Vector256.Load(aj + i);
+                var vs = Vector256.Shuffle(va, Vector256.Create(1L, 0L, 3L, 2L));
+                var h = Vector256.Load(hi + i);
+                var e = Vector256.Load(er + i);
+                var p = va * vxr;
+                e += Vector256.FusedMultiplyAdd(va, vxr, -p);
+                var t = h + p; var bb = t - h;
+                e += (h - (t - bb)) + (p - bb);
+                h = t;
+                p = vs * vxi;
+                e += Vector256.FusedMultiplyAdd(vs, vxi, -p);
+                t = h + p; bb = t - h;
+                e += (h - (t - bb)) + (p - bb);
+                t.Store(hi + i); e.Store(er + i);
             }
-            double ph = DD.Mul(rh, rl, rh, rl, out double pl);
+            for (; i < len; i += 2)
+            {
+                double ar = aj[i], ai = aj[i + 1];
+                Dot2Step(ref hi[i], ref er[i], ar, xr); Dot2Step(ref hi[i], ref er[i], -ai, xi);
+                Dot2Step(ref hi[i + 1], ref er[i + 1], ai, xr); Dot2Step(ref hi[i + 1], ref er[i + 1], ar, xi);
+            }
+        }
+        double sh = 0, sl = 0, nh = 0, nl = 0;
+        for (int i = 0; i < len; i++)
+        {
+            double yh = DD.FastTwoSum(hi[i], er[i], out double yl);
+            double ph = DD.Mul(yh, yl, yh, yl, out double pl);
             DD.Add(ref sh, ref sl, ph, pl);
-            ph = DD.Mul(ih, il, ih, il, out pl);
-            DD.Add(ref sh, ref sl, ph, pl);
+        }
+        for (int i = 0; i < 2 * n; i++)
+        {
+            double p = x[i] * x[i];
+            DD.Add(ref nh, ref nl, p, Math.FusedMultiplyAdd(x[i], x[i], -p));
         }
         double qh = DD.Div(sh, sl, nh, nl, out double ql);
         if (!(qh > 0)) { lo = 0; return 0; }
@@ -196,9 +222,11 @@ internal static unsafe class SigmaMaxRefine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddProd(ref double hi, ref double lo, double x, double y)
+    private static void Dot2Step(ref double hi, ref double err, double x, double y)
     {
-        double pr = x * y, pe = Math.FusedMultiplyAdd(x, y, -pr);
-        DD.Add(ref hi, ref lo, pr, pe);
+        double p = x * y;
+        err += Math.FusedMultiplyAdd(x, y, -p);
+        hi = DD.TwoSum(hi, p, out double e);
+        err += e;
     }
 }

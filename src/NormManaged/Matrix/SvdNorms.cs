@@ -139,7 +139,7 @@ internal static unsafe class SvdNorms
         // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
         // scaled matrix, which the bidiagonalisation destroys
         bool refine = interleaved && cols <= SigmaMaxRefine.MaxColumns;
-        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(cols)] : null;
+        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
