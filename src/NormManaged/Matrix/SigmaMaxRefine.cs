@@ -4,18 +4,20 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
 
-/// <summary>Refines a computed σ_max of a complex matrix to about half an ulp.
+/// <summary>Refines a computed σ_max of a complex (or real) matrix to about half an ulp.
 /// <para>Given σ̂ (a few ulps off, from the bidiagonal route), inverse iteration on
 /// G − σ̂²·I (G = AᴴA, formed in double, LU with partial pivoting) gives a vector x close to the
 /// top right singular vector v₁; then ‖Ax‖/‖x‖ is evaluated in double-double (every product exact
 /// by FMA) and rounded once by the caller. If x = v₁ + Σ εⱼvⱼ, then
 /// ‖Ax‖²/‖x‖² = σ₁² − Σ εⱼ²(σ₁² − σⱼ²)/(1 + Σεⱼ²): the error is quadratic in the vector error and
 /// the value never exceeds σ₁ (Rayleigh quotient of AᴴA). Forming G in double perturbs the
-/// vector by εⱼ ≲ u·σ₁²/(σ₁² − σⱼ²), so the value is off by ≲ u²·σ₁²/(σ₁² − σⱼ²)·σ₁, under
-/// an ulp even for nearly equal top singular values; the final rounding adds ½ ulp.</para>
-/// <para>The result is accepted only if it is at least σ̂·(1 − 32u) (a converged vector cannot
-/// give less, since σ̂ is within a few ulps of σ₁); otherwise one more inverse-iteration step,
-/// then σ̂ itself is returned.</para></summary>
+/// vector by εⱼ ≲ u·σ₁²/(σ₁² − σⱼ²), so the value is off by ≲ u²·σ₁²/(σ₁² − σⱼ²)·σ₁, about
+/// an ulp at worst (gap ≈ u) once the shift resolves the gap; the final rounding adds ½ ulp.</para>
+/// <para>Every Rayleigh value is a lower bound of σ₁, so the largest one computed is kept. Two
+/// inverse-iteration steps with shift σ̂²; if the value is still more than 2 ulps below σ̂ (σ̂ high,
+/// or a neighbour σ₂ within a few ulps that σ̂'s error cannot separate), up to two Rayleigh-shifted
+/// steps. The result is accepted only if it is at least σ̂·(1 − 32u) (σ̂ is within a few ulps of
+/// σ₁); otherwise σ̂ itself is returned.</para></summary>
 internal static unsafe class SigmaMaxRefine
 {
     /// <summary>Columns up to which the refinement runs (its O(m·n² + n³) cost is then small
@@ -23,8 +25,8 @@ internal static unsafe class SigmaMaxRefine
     internal static int MaxColumns = 32;
 
     /// <summary>Doubles of scratch for m×n: G/LU (2n²), two vectors (4n), pivots (n), the
-    /// double-double accumulator of Ax (4m).</summary>
-    public static long WorkSize(int m, int n) => 2L * n * n + 5L * n + 4L * m;
+    /// double-double accumulator of Ax (4m), a copy of G (2n²).</summary>
+    public static long WorkSize(int m, int n) => 4L * n * n + 5L * n + 4L * m;
 
     /// <summary>Refined σ_max (hi + lo) of the interleaved column-major complex m×n matrix
     /// <paramref name="a"/> (m ≥ n ≥ 2, entries scaled to at most 2, not modified), given the
@@ -33,7 +35,7 @@ internal static unsafe class SigmaMaxRefine
     {
         lo = 0;
         if (!(sigma > 0) || n > MaxColumns) return sigma;
-        double* g = work, x = g + 2L * n * n, piv = x + 4 * n, acc = piv + n;
+        double* g = work, x = g + 2L * n * n, piv = x + 4 * n, acc = piv + n, gcopy = acc + 4 * m;
         // G = AᴴA (upper triangle computed, mirrored); j* = the column of largest norm
         int jmax = 0;
         double dmax = -1;
@@ -49,31 +51,79 @@ internal static unsafe class SigmaMaxRefine
             }
             if (g[2 * (j + j * n)] > dmax) { dmax = g[2 * (j + j * n)]; jmax = j; }
         }
-        // start: G·e_j* (one power step towards v₁ for free)
+        // start: G·e_j* (one power step towards v₁ for free); keep G for the Rayleigh-shifted step
         for (int i = 0; i < 2 * n; i++) x[i] = g[2L * jmax * n + i];
+        long nn = 2L * n * n;
+        Buffer.MemoryCopy(g, gcopy, 8 * nn, 8 * nn);
         // M = G − σ̂²I, factored in place
-        double s2 = sigma * sigma;
-        for (int j = 0; j < n; j++) g[2 * (j + j * n)] -= s2;
-        Factor(g, n, piv, Math.ScaleB(s2, -60));
-        double est = sigma * (1 - 32.0 / (1L << 53));
-        double r = sigma;
-        for (int step = 0; step < 3; step++)
+        Shift(g, n, sigma * sigma);
+        int smallPivots = Factor(g, n, piv, Math.ScaleB(sigma * sigma, -60));
+        // Every Rayleigh value is a lower bound of σ₁ (to ~2⁻¹⁰⁰), so the largest one is kept.
+        double near = sigma * (1 - 2.0 / (1L << 53)), accept = sigma * (1 - 32.0 / (1L << 53));
+        double best = 0, bestLo = 0;
+        for (int step = 0; step < 3 && best < near; step++)
         {
             Solve(g, n, piv, x);
             NormaliseMax(x, n);
             if (step == 0) continue;
-            r = RayleighValue(a, m, n, x, acc, out lo);
-            if (r >= est) return r;
+            double r = RayleighValue(a, m, n, x, acc, out double rl);
+            if (r > best || (r == best && rl > bestLo)) { best = r; bestLo = rl; }
         }
+        // Still more than 2 ulps below σ̂ (σ̂ high, or x not converged), or G − σ̂²I has two or more
+        // tiny pivots (σ₂ within a few ulps of σ₁, which a shift as far off as σ̂'s error cannot
+        // separate, so x may mix v₁ and v₂): inverse iteration with a shift just above σ₁²,
+        // (max(best, σ̂)·(1 + 4u))², where v₁ is amplified the most; each step shrinks the v₂
+        // share by (distance to σ₁²)/(distance to σ₂²).
+        if (best < near || smallPivots >= 2)
+        {
+            double top = Math.Max(best, sigma) * (1 + 4.0 / (1L << 53));
+            double sh = top * top;
+            Buffer.MemoryCopy(gcopy, g, 8 * nn, 8 * nn);
+            Shift(g, n, sh);
+            Factor(g, n, piv, Math.ScaleB(sh, -60));
+            for (int step = 0; step < 4; step++)
+            {
+                Solve(g, n, piv, x);
+                NormaliseMax(x, n);
+                double r = RayleighValue(a, m, n, x, acc, out double rl);
+                bool better = r > best || (r == best && rl > bestLo);
+                if (better) { best = r; bestLo = rl; }
+                if (!better && step > 0) break;
+            }
+        }
+        if (best >= accept) { lo = bestLo; return best; }
         lo = 0;
         return sigma;
     }
 
+    private static void Shift(double* g, int n, double s2)
+    {
+        for (int j = 0; j < n; j++) g[2 * (j + j * n)] -= s2;
+    }
+
+    /// <summary>Doubles of scratch for <see cref="Real"/>.</summary>
+    public static long RealWorkSize(int m, int n) => 2L * m * n + WorkSize(m, n);
+
+    /// <summary>The same refinement for a real column-major m×n matrix (m ≥ n ≥ 2, entries scaled
+    /// to at most 2, not modified): the matrix is copied as complex with zero imaginary parts, so
+    /// the arithmetic (and the bound) is that of <see cref="Complex"/>.</summary>
+    public static double Real(double* a, int m, int n, double sigma, double* work, out double lo)
+    {
+        lo = 0;
+        if (!(sigma > 0) || n > MaxColumns) return sigma;
+        long total = (long)m * n;
+        for (long i = 0; i < total; i++) { work[2 * i] = a[i]; work[2 * i + 1] = 0; }
+        return Complex(work, m, n, sigma, work + 2 * total, out lo);
+    }
+
     /// <summary>LU with partial pivoting of the complex n×n column-major <paramref name="g"/> in
     /// place; a zero pivot is replaced by <paramref name="tiny"/> (the matrix is singular to
-    /// working precision exactly when the shift is good).</summary>
-    private static void Factor(double* g, int n, double* piv, double tiny)
+    /// working precision exactly when the shift is good). Returns the number of pivots below
+    /// 2³⁰·<paramref name="tiny"/>.</summary>
+    private static int Factor(double* g, int n, double* piv, double tiny)
     {
+        int small = 0;
+        double smallBound = Math.ScaleB(tiny, 30);
         for (int k = 0; k < n; k++)
         {
             int p = k;
@@ -93,6 +143,7 @@ internal static unsafe class SigmaMaxRefine
                 }
             double* d = g + 2 * (k + k * n);
             if (d[0] == 0 && d[1] == 0) d[0] = tiny;
+            if (Math.Abs(d[0]) + Math.Abs(d[1]) < smallBound) small++;
             // 1/pivot
             double sc = Math.Max(Math.Abs(d[0]), Math.Abs(d[1]));
             double d0 = d[0] / sc, d1 = d[1] / sc, den = (d0 * d0 + d1 * d1) * sc;
@@ -110,6 +161,7 @@ internal static unsafe class SigmaMaxRefine
                 }
             }
         }
+        return small;
     }
 
     /// <summary>x ← (LU)⁻¹·P·x in place.</summary>

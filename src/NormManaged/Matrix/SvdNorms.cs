@@ -139,7 +139,10 @@ internal static unsafe class SvdNorms
         // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
         // scaled matrix, which the bidiagonalisation destroys
         bool refine = interleaved && cols <= SigmaMaxRefine.MaxColumns;
-        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
+        // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
+        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
+        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.RealWorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
@@ -219,6 +222,18 @@ internal static unsafe class SvdNorms
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, out lo);
                         if (refineThis) r = SigmaMaxRefine.Complex(prf, rows, cols, r, prf + 2L * rows * cols, out lo);
+                    }
+                    else if (refineReal)
+                    {
+                        long bytes = 8L * rows * cols;
+                        Buffer.MemoryCopy(pa, prf, bytes, bytes);
+                        if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        else
+                        {
+                            SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                            r = Reduce(ps, ec, ord, false, out lo);
+                        }
+                        r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
