@@ -32,41 +32,51 @@ internal static unsafe class SigmaMaxRefine
     /// <paramref name="a"/> (m ≥ n ≥ 2, entries scaled to at most 2, not modified), given the
     /// estimate <paramref name="sigma"/> &gt; 0.</summary>
     public static double Complex(double* a, int m, int n, double sigma, double* work, out double lo)
+        => Refine(a, m, n, sigma, work, false, out lo);
+
+    /// <summary>The same refinement for a real column-major m×n matrix (m ≥ n ≥ 2, entries scaled
+    /// to at most 2, not modified), in real arithmetic; scratch: <see cref="WorkSize"/>.</summary>
+    public static double Real(double* a, int m, int n, double sigma, double* work, out double lo)
+        => Refine(a, m, n, sigma, work, true, out lo);
+
+    private static double Refine(double* a, int m, int n, double sigma, double* work, bool real, out double lo)
     {
         lo = 0;
         if (!(sigma > 0) || n > MaxColumns) return sigma;
+        int c = real ? 1 : 2;   // doubles per element
         double* g = work, x = g + 2L * n * n, piv = x + 4 * n, acc = piv + n, gcopy = acc + 4 * m;
         // G = AᴴA (upper triangle computed, mirrored); j* = the column of largest norm
         int jmax = 0;
         double dmax = -1;
         for (int j = 0; j < n; j++)
         {
-            double* aj = a + 2L * j * m;
+            double* aj = a + (long)c * j * m;
             for (int i = 0; i <= j; i++)
             {
+                if (real) { double d = Blas1.Dot(a + (long)i * m, aj, m); g[i + j * n] = d; g[j + i * n] = d; continue; }
                 ComplexBidiagonal.DotH(a + 2L * i * m, aj, m, out double re, out double im);   // conj(aᵢ)·aⱼ
                 if (i == j) im = 0;
                 g[2 * (i + j * n)] = re; g[2 * (i + j * n) + 1] = im;
                 g[2 * (j + i * n)] = re; g[2 * (j + i * n) + 1] = -im;
             }
-            if (g[2 * (j + j * n)] > dmax) { dmax = g[2 * (j + j * n)]; jmax = j; }
+            if (g[c * (j + j * n)] > dmax) { dmax = g[c * (j + j * n)]; jmax = j; }
         }
         // start: G·e_j* (one power step towards v₁ for free); keep G for the Rayleigh-shifted step
-        for (int i = 0; i < 2 * n; i++) x[i] = g[2L * jmax * n + i];
-        long nn = 2L * n * n;
+        for (int i = 0; i < c * n; i++) x[i] = g[(long)c * jmax * n + i];
+        long nn = (long)c * n * n;
         Buffer.MemoryCopy(g, gcopy, 8 * nn, 8 * nn);
         // M = G − σ̂²I, factored in place
-        Shift(g, n, sigma * sigma);
-        int smallPivots = Factor(g, n, piv, Math.ScaleB(sigma * sigma, -60));
+        Shift(g, n, c, sigma * sigma);
+        int smallPivots = real ? FactorReal(g, n, piv, Math.ScaleB(sigma * sigma, -60)) : Factor(g, n, piv, Math.ScaleB(sigma * sigma, -60));
         // Every Rayleigh value is a lower bound of σ₁ (to ~2⁻¹⁰⁰), so the largest one is kept.
         double near = sigma * (1 - 2.0 / (1L << 53)), accept = sigma * (1 - 32.0 / (1L << 53));
         double best = 0, bestLo = 0;
         for (int step = 0; step < 3 && best < near; step++)
         {
-            Solve(g, n, piv, x);
-            NormaliseMax(x, n);
+            if (real) SolveReal(g, n, piv, x); else Solve(g, n, piv, x);
+            NormaliseMax(x, c * n);
             if (step == 0) continue;
-            double r = RayleighValue(a, m, n, x, acc, out double rl);
+            double r = real ? RayleighReal(a, m, n, x, acc, out double rl) : RayleighValue(a, m, n, x, acc, out rl);
             if (r > best || (r == best && rl > bestLo)) { best = r; bestLo = rl; }
         }
         // Still more than 2 ulps below σ̂ (σ̂ high, or x not converged), or G − σ̂²I has two or more
@@ -79,13 +89,13 @@ internal static unsafe class SigmaMaxRefine
             double top = Math.Max(best, sigma) * (1 + 4.0 / (1L << 53));
             double sh = top * top;
             Buffer.MemoryCopy(gcopy, g, 8 * nn, 8 * nn);
-            Shift(g, n, sh);
-            Factor(g, n, piv, Math.ScaleB(sh, -60));
+            Shift(g, n, c, sh);
+            if (real) FactorReal(g, n, piv, Math.ScaleB(sh, -60)); else Factor(g, n, piv, Math.ScaleB(sh, -60));
             for (int step = 0; step < 4; step++)
             {
-                Solve(g, n, piv, x);
-                NormaliseMax(x, n);
-                double r = RayleighValue(a, m, n, x, acc, out double rl);
+                if (real) SolveReal(g, n, piv, x); else Solve(g, n, piv, x);
+                NormaliseMax(x, c * n);
+                double r = real ? RayleighReal(a, m, n, x, acc, out double rl) : RayleighValue(a, m, n, x, acc, out rl);
                 bool better = r > best || (r == best && rl > bestLo);
                 if (better) { best = r; bestLo = rl; }
                 if (!better && step > 0) break;
@@ -96,24 +106,9 @@ internal static unsafe class SigmaMaxRefine
         return sigma;
     }
 
-    private static void Shift(double* g, int n, double s2)
+    private static void Shift(double* g, int n, int c, double s2)
     {
-        for (int j = 0; j < n; j++) g[2 * (j + j * n)] -= s2;
-    }
-
-    /// <summary>Doubles of scratch for <see cref="Real"/>.</summary>
-    public static long RealWorkSize(int m, int n) => 2L * m * n + WorkSize(m, n);
-
-    /// <summary>The same refinement for a real column-major m×n matrix (m ≥ n ≥ 2, entries scaled
-    /// to at most 2, not modified): the matrix is copied as complex with zero imaginary parts, so
-    /// the arithmetic (and the bound) is that of <see cref="Complex"/>.</summary>
-    public static double Real(double* a, int m, int n, double sigma, double* work, out double lo)
-    {
-        lo = 0;
-        if (!(sigma > 0) || n > MaxColumns) return sigma;
-        long total = (long)m * n;
-        for (long i = 0; i < total; i++) { work[2 * i] = a[i]; work[2 * i + 1] = 0; }
-        return Complex(work, m, n, sigma, work + 2 * total, out lo);
+        for (int j = 0; j < n; j++) g[c * (j + j * n)] -= s2;
     }
 
     /// <summary>LU with partial pivoting of the complex n×n column-major <paramref name="g"/> in
@@ -200,19 +195,24 @@ internal static unsafe class SigmaMaxRefine
     /// <summary>Scales x by a power of two so its largest component is in [1, 2) (exact; the
     /// Rayleigh value does not depend on the scale). A non-finite or zero vector is replaced by
     /// e₀ (the acceptance test then rejects it unless it happens to be good).</summary>
-    private static void NormaliseMax(double* x, int n)
+    private static void NormaliseMax(double* x, int len)
     {
         double mx = 0;
         bool bad = false;
-        for (int i = 0; i < 2 * n; i++) { double v = Math.Abs(x[i]); mx = Math.Max(mx, v); bad |= !double.IsFinite(v); }
+        for (int i = 0; i < len; i++) { double v = Math.Abs(x[i]); mx = Math.Max(mx, v); bad |= !double.IsFinite(v); }
         if (bad || mx == 0)
         {
-            for (int i = 0; i < 2 * n; i++) x[i] = 0;
+            for (int i = 0; i < len; i++) x[i] = 0;
             x[0] = 1;
             return;
         }
         int e = Math.ILogB(mx);
-        for (int i = 0; i < 2 * n; i++) x[i] = Math.ScaleB(x[i], -e);
+        if (e > -1000 && e < 1000)
+        {
+            double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);   // 2⁻ᵉ, exact
+            for (int i = 0; i < len; i++) x[i] *= f;
+        }
+        else for (int i = 0; i < len; i++) x[i] = Math.ScaleB(x[i], -e);
     }
 
     /// <summary>‖Ax‖/‖x‖ in double-double: the 2m parts of Ax accumulated column by column from
@@ -264,6 +264,92 @@ internal static unsafe class SigmaMaxRefine
             DD.Add(ref sh, ref sl, ph, pl);
         }
         for (int i = 0; i < 2 * n; i++)
+        {
+            double p = x[i] * x[i];
+            DD.Add(ref nh, ref nl, p, Math.FusedMultiplyAdd(x[i], x[i], -p));
+        }
+        double qh = DD.Div(sh, sl, nh, nl, out double ql);
+        if (!(qh > 0)) { lo = 0; return 0; }
+        return DD.Sqrt(qh, ql, out lo);
+    }
+
+    /// <summary>Real LU with partial pivoting in place (see <see cref="Factor"/>).</summary>
+    private static int FactorReal(double* g, int n, double* piv, double tiny)
+    {
+        int small = 0;
+        double smallBound = Math.ScaleB(tiny, 30);
+        for (int k = 0; k < n; k++)
+        {
+            int p = k;
+            double best = -1;
+            for (int i = k; i < n; i++) { double v = Math.Abs(g[i + k * n]); if (v > best) { best = v; p = i; } }
+            piv[k] = p;
+            if (p != k)
+                for (int j = 0; j < n; j++) (g[k + j * n], g[p + j * n]) = (g[p + j * n], g[k + j * n]);
+            double d = g[k + k * n];
+            if (d == 0) d = g[k + k * n] = tiny;
+            if (Math.Abs(d) < smallBound) small++;
+            for (int i = k + 1; i < n; i++)
+            {
+                double l = g[i + k * n] / d;
+                g[i + k * n] = l;
+                for (int j = k + 1; j < n; j++) g[i + j * n] -= l * g[k + j * n];
+            }
+        }
+        return small;
+    }
+
+    /// <summary>x ← (LU)⁻¹·P·x for the real factorisation.</summary>
+    private static void SolveReal(double* g, int n, double* piv, double* x)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            int p = (int)piv[k];
+            if (p != k) (x[k], x[p]) = (x[p], x[k]);
+        }
+        for (int k = 0; k < n; k++)
+            for (int i = k + 1; i < n; i++) x[i] -= g[i + k * n] * x[k];
+        for (int k = n - 1; k >= 0; k--)
+        {
+            double t = x[k];
+            for (int j = k + 1; j < n; j++) t -= g[k + j * n] * x[j];
+            x[k] = t / g[k + k * n];
+        }
+    }
+
+    /// <summary>‖Ax‖/‖x‖ for a real column-major A, as <see cref="RayleighValue"/> (Dot2 over four
+    /// rows per vector, identical arithmetic in the scalar tail).</summary>
+    private static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
+    {
+        double* hi = acc, er = acc + m;
+        new Span<double>(acc, 2 * m).Clear();
+        for (int j = 0; j < n; j++)
+        {
+            double* aj = a + (long)j * m;
+            double xj = x[j];
+            var vx = Vector256.Create(xj);
+            int i = 0;
+            for (; i <= m - 4; i += 4)
+            {
+                var va = Vector256.Load(aj + i);
+                var h = Vector256.Load(hi + i);
+                var e = Vector256.Load(er + i);
+                var p = va * vx;
+                e += Vector256.FusedMultiplyAdd(va, vx, -p);
+                var t = h + p; var bb = t - h;
+                e += (h - (t - bb)) + (p - bb);
+                t.Store(hi + i); e.Store(er + i);
+            }
+            for (; i < m; i++) Dot2Step(ref hi[i], ref er[i], aj[i], xj);
+        }
+        double sh = 0, sl = 0, nh = 0, nl = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double yh = DD.FastTwoSum(hi[i], er[i], out double yl);
+            double ph = DD.Mul(yh, yl, yh, yl, out double pl);
+            DD.Add(ref sh, ref sl, ph, pl);
+        }
+        for (int i = 0; i < n; i++)
         {
             double p = x[i] * x[i];
             DD.Add(ref nh, ref nl, p, Math.FusedMultiplyAdd(x[i], x[i], -p));

@@ -142,7 +142,7 @@ internal static unsafe class SvdNorms
         // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
         bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
-            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.RealWorkSize(rows, cols)] : null;
+            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
