@@ -14,7 +14,7 @@ namespace NormManaged.Matrix;
 /// vector by εⱼ ≲ u·σ₁²/(σ₁² − σⱼ²), so the value is off by ≲ u²·σ₁²/(σ₁² − σⱼ²)·σ₁, about
 /// an ulp at worst (gap ≈ u) once the shift resolves the gap; the final rounding adds ½ ulp.</para>
 /// <para>Every Rayleigh value is a lower bound of σ₁, so the largest one computed is kept. Two
-/// inverse-iteration steps with shift σ̂²; if the value is still more than 2 ulps below σ̂ (σ̂ high,
+/// inverse-iteration steps with shift σ̂²; if the value is still more than 8 ulps below σ̂ (σ̂ high,
 /// or a neighbour σ₂ within a few ulps that σ̂'s error cannot separate), up to two Rayleigh-shifted
 /// steps. The result is accepted only if it is at least σ̂·(1 − 32u) (σ̂ is within a few ulps of
 /// σ₁); otherwise σ̂ itself is returned.</para></summary>
@@ -69,7 +69,7 @@ internal static unsafe class SigmaMaxRefine
         Shift(g, n, c, sigma * sigma);
         int smallPivots = real ? FactorReal(g, n, piv, Math.ScaleB(sigma * sigma, -60)) : Factor(g, n, piv, Math.ScaleB(sigma * sigma, -60));
         // Every Rayleigh value is a lower bound of σ₁ (to ~2⁻¹⁰⁰), so the largest one is kept.
-        double near = sigma * (1 - 2.0 / (1L << 53)), accept = sigma * (1 - 32.0 / (1L << 53));
+        double near = sigma * (1 - 8.0 / (1L << 53)), accept = sigma * (1 - 32.0 / (1L << 53));
         double best = 0, bestLo = 0;
         for (int step = 0; step < 3 && best < near; step++)
         {
@@ -79,7 +79,7 @@ internal static unsafe class SigmaMaxRefine
             double r = real ? RayleighReal(a, m, n, x, acc, out double rl) : RayleighValue(a, m, n, x, acc, out rl);
             if (r > best || (r == best && rl > bestLo)) { best = r; bestLo = rl; }
         }
-        // Still more than 2 ulps below σ̂ (σ̂ high, or x not converged), or G − σ̂²I has two or more
+        // Still more than 8 ulps below σ̂ (σ̂ high, or x not converged), or G − σ̂²I has two or more
         // tiny pivots (σ₂ within a few ulps of σ₁, which a shift as far off as σ̂'s error cannot
         // separate, so x may mix v₁ and v₂): inverse iteration with a shift just above σ₁²,
         // (max(best, σ̂)·(1 + 4u))², where v₁ is amplified the most; each step shrinks the v₂
