@@ -138,7 +138,7 @@ internal static unsafe class SvdNorms
         var colArr = new double[2 * rows];
         // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
         // scaled matrix, which the bidiagonalisation destroys
-        bool refine = interleaved && cols <= SigmaMaxRefine.MaxColumns;
+        bool refine = interleaved && (ord == SvdOrd.Max || det2) && cols <= SigmaMaxRefine.MaxColumns;
         // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
         bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
