@@ -150,3 +150,24 @@ def test_singular_value_accuracy(m, n):
         row = ACCURACY_TABLE.setdefault(("float64", "matrix -2 (sigma_min, rel. err)"), [0.0, 0.0, 1e-12, 0])
         row[0], row[1], row[3] = max(row[0], rel_min), max(row[1], rel_min_np), row[3] + 1
         assert e2 <= 2.0 and enuc <= 4.0 and rel_min <= 1e-12, (grade, e2, enuc, rel_min)
+
+
+@pytest.mark.parametrize("dtype,bound", [(np.complex128, 1.0), (np.complex64, 0.5)])
+def test_complex_sigma_max_accuracy(dtype, bound):
+    """Complex sigma_max (ord 2) against a 256-bit reference (tests/python/_sigma_ref.py): random,
+    graded and rank-one matrices of the 2x2 / 3x3 / general shapes (test_sigma_ulps.py has more)."""
+    from _sigma_ref import sigma_max, ulps
+    rdt = np.float64 if dtype == np.complex128 else np.float32
+    for (m, n) in [(2, 2), (3, 3), (4, 3), (3, 5), (8, 8)]:
+        for trial in range(6):
+            z = RNG.standard_normal((m, n)) + 1j * RNG.standard_normal((m, n))
+            if trial % 3 == 1:
+                z = z * np.geomspace(1.0, 1e-6, n)  # graded columns
+            elif trial % 3 == 2:
+                z = np.outer(z[:, 0], np.conj(z[0, :]))  # rank one
+            a = z.astype(dtype)
+            exact = sigma_max(a)
+            ours = ulps(normnative.norm(a, 2), exact, rdt)
+            theirs = ulps(NP_NORM(a, 2), exact, rdt)
+            _record((np.dtype(dtype).name, "matrix 2 (sigma_max)"), ours, theirs, bound)
+            assert ours <= bound, (m, n, trial, ours)

@@ -86,7 +86,7 @@ internal static unsafe class ComplexBidiagonal
 
     /// <summary>(re, im) = uᴴ·c over n complex elements (interleaved).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotH(double* u, double* c, int n, out double re, out double im)
+    internal static void DotH(double* u, double* c, int n, out double re, out double im)
     {
         int i = 0, len = 2 * n;
         var sr = Vector256<double>.Zero; var si = sr;

@@ -139,10 +139,17 @@ internal static unsafe class SvdNorms
         bool interleaved = complex && (ord != SvdOrd.Min || det2) && cols >= ComplexBidiagonalFrom;
         bidiag |= interleaved;
         var colArr = new double[2 * rows];
+        // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
+        // scaled matrix, which the bidiagonalisation destroys
+        bool refine = interleaved && (ord == SvdOrd.Max || det2) && cols <= SigmaMaxRefine.MaxColumns;
+        // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
+        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
+        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
-        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr)
+        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
-            double* pa = a, ps = s, pw = w, pc = col;
+            double* pa = a, ps = s, pw = w, pc = col, prf = rf;
             b.ForRange(start, end, (_, xpn, op) =>
             {
                 byte* xp = (byte*)xpn;
@@ -202,16 +209,35 @@ internal static unsafe class SvdNorms
                     else if (det2)
                     {
                         double det = ComplexDet2(pa);
+                        Buffer.MemoryCopy(pa, prf, 8 * 8, 8 * 8);
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         double smax = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
-                        r = smax == 0 ? 0 : det / smax;
+                        smax = SigmaMaxRefine.Complex(prf, 2, 2, smax, prf + 8, out double slo);
+                        r = smax == 0 ? 0 : DD.Div(det, 0, smax, slo, out lo);
                     }
                     else if (interleaved)
                     {
+                        bool refineThis = refine && ord == SvdOrd.Max;
+                        long bytes = 16L * rows * cols;
+                        if (refineThis) Buffer.MemoryCopy(pa, prf, bytes, bytes);
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, pw + 2 * cols, out lo);
+                        if (refineThis) r = SigmaMaxRefine.Complex(prf, rows, cols, r, prf + 2L * rows * cols, out lo);
+                    }
+                    else if (refineReal)
+                    {
+                        // the refinement reads a dense rows×cols copy; pa's columns are ld apart
+                        for (int j = 0; j < cols; j++)
+                            Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
+                        if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        else
+                        {
+                            SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                            r = Reduce(ps, ec, ord, false, out lo);
+                        }
+                        r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
