@@ -29,7 +29,14 @@ internal static unsafe class Bidiagonalize
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
     /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
     /// work[0..n), superdiagonal into work[n..2n−1).</summary>
-    public static void Reduce(double* a, int m, int n, double* work)
+    public static void Reduce(double* a, int m, int n, double* work) => Reduce(a, m, n, work, null);
+
+    /// <summary>As <see cref="Reduce(double*, int, int, double*)"/>; when
+    /// <paramref name="rtau"/> is not null (n doubles) the right reflectors are kept, as LAPACK
+    /// dgebrd does: step k's τ in rtau[k] and its vector v (v₀ = 1 implied, acting on columns
+    /// k+1..n−1) in row k of columns k+2..n−1, where the bidiagonal has zeros. Later steps never
+    /// change row k (their reflectors are zero there), and d, e are the same bits either way.</summary>
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau)
     {
         int lda = LeadingDimension(m);
         double* d = work, e = d + n, u = e + n, w = u + lda, row = w + lda;
@@ -78,6 +85,11 @@ internal static unsafe class Bidiagonalize
             for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
             // right reflector on row k (length rl): v = [1, row[1..]]
             e[k] = Reflect(row, rl, out tr);
+            if (rtau != null)
+            {
+                rtau[k] = tr;
+                for (int t = 1; t < rl; t++) a[k + (long)(k + 1 + t) * lda] = row[t];
+            }
             if (tr == 0 || k + 1 >= m) { tr = 0; continue; }
             // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
             // block start wb (rows ≤ k then zeroed so the update leaves them untouched)

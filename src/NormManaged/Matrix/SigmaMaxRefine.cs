@@ -319,7 +319,7 @@ internal static unsafe class SigmaMaxRefine
 
     /// <summary>‖Ax‖/‖x‖ for a real column-major A, as <see cref="RayleighValue"/> (Dot2 over four
     /// rows per vector, identical arithmetic in the scalar tail).</summary>
-    private static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
+    internal static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
     {
         double* hi = acc, er = acc + m;
         new Span<double>(acc, 2 * m).Clear();

@@ -24,6 +24,11 @@ internal static unsafe class SvdNorms
     /// (cheaper than Jacobi on the real embedding even for 2×2).</summary>
     internal static int ComplexBidiagonalFrom = 2;
 
+    /// <summary>Real ord 2 on the bidiagonal route refines σ_max with
+    /// <see cref="SigmaMaxBidiagonal"/> (O(m·n)) from this many columns on; below it with
+    /// <see cref="SigmaMaxRefine"/> (explicit AᵀA, O(m·n² + n³)).</summary>
+    internal static int RealBidiagonalRefineFrom = 33;
+
     /// <summary>Runs the reduction for every matrix of <paramref name="b"/>.</summary>
     public static FpEvents Run(MatrixBatch b, SvdOrd ord)
     {
@@ -143,8 +148,12 @@ internal static unsafe class SvdNorms
         // scaled matrix, which the bidiagonalisation destroys
         bool refine = interleaved && (ord == SvdOrd.Max || det2) && cols <= SigmaMaxRefine.MaxColumns;
         // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
-        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
+        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && (cols <= SigmaMaxRefine.MaxColumns || bidiag);
+        // on the bidiagonal route from RealBidiagonalRefineFrom columns on: the O(m·n) refinement
+        // from the bidiagonal's top singular vector (SigmaMaxBidiagonal) instead of explicit AᵀA
+        bool refineBd = refineReal && bidiag && cols >= RealBidiagonalRefineFrom;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : refineBd ? new double[(long)rows * cols + SigmaMaxBidiagonal.WorkSize(rows, cols) + cols]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
@@ -231,13 +240,20 @@ internal static unsafe class SvdNorms
                         // the refinement reads a dense rows×cols copy; pa's columns are ld apart
                         for (int j = 0; j < cols; j++)
                             Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
-                        if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        if (refineBd)
+                        {
+                            double* rtau = prf + (long)rows * cols, rw = rtau + cols;
+                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau);
+                            r = BidiagonalMax.LargestOf(pw, pw + ec, ec, pw + 2 * ec);
+                            r = SigmaMaxBidiagonal.Refine(prf, rows, cols, pa, ld, rtau, pw, pw + ec, r, rw, out lo);
+                        }
+                        else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
                         else
                         {
                             SvdKernel.SingularValues(pa, er, ec, ps, pw);
                             r = Reduce(ps, ec, ord, false, out lo);
                         }
-                        r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
+                        if (!refineBd) r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
