@@ -8,7 +8,7 @@ namespace NormManaged.Matrix;
 /// (y₀, u₀, y₁, u₁, …)), a 2n×2n tridiagonal LU with partial pivoting (LAPACK dgttrf/dgttrs
 /// form), O(n) per step. No squaring: the shift σ̂ (bisection on the same d, e, ~1 ulp of B's σ₁)
 /// resolves B's gaps down to a few ulps. Then x = P·y (O(n²)) and ‖Ax‖/‖x‖ in double-double
-/// from a dense copy of the scaled A (<see cref="SigmaMaxRefine.RayleighReal"/>, O(m·n)).</para>
+/// from the scaled A, its columns read again from the input one at a time (no copy), O(m·n).</para>
 /// <para>Why this is accurate: B is exactly bidiagonal for A + δA with ‖δA‖ ≤ p(n)·u·‖A‖, so
 /// x = v₁ + Σ εⱼvⱼ with εⱼ ≲ ‖δA‖/(σ₁ − σⱼ), and the Rayleigh value ‖Ax‖/‖x‖ =
 /// σ₁·(1 − Σ εⱼ²(σ₁² − σⱼ²)/(2σ₁²) + …) is below σ₁ by ≲ ‖δA‖²/(σ₁ − σⱼ) — far below an ulp
@@ -17,21 +17,22 @@ namespace NormManaged.Matrix;
 /// within 32 ulps of σ̂ (otherwise σ̂ itself, as <see cref="SigmaMaxRefine"/> decides).</para></summary>
 internal static unsafe class SigmaMaxBidiagonal
 {
-    /// <summary>Doubles of scratch: LU of the 2n tridiagonal (4·2n), pivots (2n), z (2n), x (n),
-    /// the Rayleigh accumulator (2m), τ (n).</summary>
-    public static long WorkSize(int m, int n) => 12L * n + 2L * n + 2L * m + 2;
+    /// <summary>Doubles of scratch for <see cref="TopVector"/>: LU of the 2n tridiagonal (4·2n),
+    /// pivots (2n), z (2n).</summary>
+    public static long WorkSize(int n) => 12L * n;
 
-    /// <summary>Refined σ_max (hi, lo out). <paramref name="dense"/>: the scaled m×n column-major
-    /// matrix (leading dimension m); <paramref name="red"/>: the reduced matrix (leading dimension
-    /// <paramref name="lda"/>) holding the right reflectors, τ in <paramref name="rtau"/>;
-    /// (d, e) the bidiagonal; <paramref name="sigma"/> σ̂ from bisection.</summary>
-    public static double Refine(double* dense, int m, int n, double* red, int lda, double* rtau,
-        double* d, double* e, double sigma, double* work, out double lo)
+    /// <summary>The approximate top right singular vector x (n doubles, largest component in
+    /// [1, 2)) of the reduced matrix: <paramref name="rtau"/> holds its right reflectors
+    /// (<see cref="Bidiagonalize.Reduce(double*, int, int, double*, double*)"/>); (d, e) the
+    /// bidiagonal; <paramref name="sigma"/> σ̂ from bisection. False if it failed (non-finite).
+    /// The caller evaluates ‖Ax‖/‖x‖ (<see cref="SigmaMaxRefine.AccumulateReal"/>) and keeps it
+    /// through <see cref="Accept"/>.</summary>
+    public static bool TopVector(double* rtau, double* d, double* e, int n,
+        double sigma, double* work, double* x)
     {
-        lo = 0;
-        if (!(sigma > 0) || n < 2) return sigma;
+        if (!(sigma > 0) || n < 2) return false;
         int len = 2 * n;
-        double* dg = work, du = dg + len, du2 = du + len, dl = du2 + len, piv = dl + len, z = piv + len, x = z + len, acc = x + n;
+        double* dg = work, du = dg + len, du2 = du + len, dl = du2 + len, piv = dl + len, z = piv + len;
         // T − σ̂I: diagonal −σ̂, off-diagonals t = (d₀, e₀, d₁, …)
         for (int i = 0; i < len; i++) dg[i] = -sigma;
         for (int i = 0; i < len - 1; i++) { double t = (i & 1) == 0 ? d[i >> 1] : e[i >> 1]; du[i] = t; dl[i] = t; }
@@ -61,6 +62,7 @@ internal static unsafe class SigmaMaxBidiagonal
             }
         }
         if (dg[len - 1] == 0) dg[len - 1] = tiny;
+        for (int i = 0; i < len; i++) dg[i] = 1 / dg[i];   // the solves multiply
         // deterministic start with no special structure (never orthogonal to v₁ in practice)
         ulong st = 0x9E3779B97F4A7C15UL;
         for (int i = 0; i < len; i++)
@@ -68,17 +70,29 @@ internal static unsafe class SigmaMaxBidiagonal
             st ^= st << 13; st ^= st >> 7; st ^= st << 17;
             z[i] = 0.5 + (double)(st >> 11) * (1.0 / (1L << 53));
         }
-        for (int step = 0; step < 3; step++)
+        // two solves: the first leaves a share ~(σ̂'s error)/gap of the other vectors, the
+        // second its square (the Rayleigh value's error is the share squared times the gap)
+        for (int step = 0; step < 2; step++)
         {
+            // forward (row swaps as selects, not branches: the pivot pattern is irregular)
+            double cur = z[0];
             for (int i = 0; i < len - 1; i++)
             {
-                if (piv[i] == 0) z[i + 1] -= dl[i] * z[i];
-                else { double tmp = z[i]; z[i] = z[i + 1]; z[i + 1] = tmp - dl[i] * z[i]; }
+                double nxt = z[i + 1];
+                bool p = piv[i] != 0;
+                double top = p ? nxt : cur, bot = p ? cur : nxt;
+                z[i] = top;
+                cur = bot - dl[i] * top;
             }
-            z[len - 1] /= dg[len - 1];
-            z[len - 2] = (z[len - 2] - du[len - 2] * z[len - 1]) / dg[len - 2];
-            for (int i = len - 3; i >= 0; i--) z[i] = (z[i] - du[i] * z[i + 1] - du2[i] * z[i + 2]) / dg[i];
-            if (!Normalise(z, len)) return sigma;
+            double z2 = cur * dg[len - 1];
+            double z1 = (z[len - 2] - du[len - 2] * z2) * dg[len - 2];
+            z[len - 1] = z2; z[len - 2] = z1;
+            for (int i = len - 3; i >= 0; i--)
+            {
+                double zi = (z[i] - du[i] * z1 - du2[i] * z2) * dg[i];
+                z[i] = zi; z2 = z1; z1 = zi;
+            }
+            if (!Normalise(z, len)) return false;
         }
         // x = P·y = H₀(H₁(…H_{n−3}y)), y = the even entries of z
         for (int i = 0; i < n; i++) x[i] = z[2 * i];
@@ -86,16 +100,24 @@ internal static unsafe class SigmaMaxBidiagonal
         {
             double tau = rtau[k];
             if (tau == 0) continue;
-            double* rowk = red + k;   // v_t at red[k + (k+1+t)·lda], t ≥ 1; v₀ = 1 at column k+1
-            double s = x[k + 1];
-            for (int j = k + 2; j < n; j++) s += rowk[(long)j * lda] * x[j];
+            // v = (1, w₀, w₁, …) on columns k+1..n−1
+            double* w = rtau + n + Bidiagonalize.RightReflectorOffset(n, k);
+            double* xs = x + k + 2;
+            int len2 = n - k - 2;
+            double s = x[k + 1] + Blas1.Dot(w, xs, len2);
             s *= tau;
             x[k + 1] -= s;
-            for (int j = k + 2; j < n; j++) x[j] -= s * rowk[(long)j * lda];
+            Blas1.Axpy(-s, w, xs, len2);
         }
-        if (!Normalise(x, n)) return sigma;
-        double r = SigmaMaxRefine.RayleighReal(dense, m, n, x, acc, out double rl);
+        return Normalise(x, n);
+    }
+
+    /// <summary>The Rayleigh value r (+ rl) if it is at least σ̂·(1 − 32u) — every such value is a
+    /// lower bound of σ₁ and σ̂ is within a few ulps of σ₁ — otherwise σ̂ (lo = 0).</summary>
+    public static double Accept(double r, double rl, double sigma, out double lo)
+    {
         if (r >= sigma * (1 - 32.0 / (1L << 53))) { lo = rl; return r; }
+        lo = 0;
         return sigma;
     }
 
@@ -107,7 +129,12 @@ internal static unsafe class SigmaMaxBidiagonal
         for (int i = 0; i < len; i++) mx = Math.Max(mx, Math.Abs(x[i]));
         if (!double.IsFinite(mx) || mx == 0) return false;
         int ex = Math.ILogB(mx);
-        for (int i = 0; i < len; i++) x[i] = Math.ScaleB(x[i], -ex);
+        double f = Math.ScaleB(1.0, -ex);   // 2⁻ᵉˣ, exact (the fallback covers a subnormal maximum)
+        if (!(f > 0 && double.IsFinite(f))) { for (int i = 0; i < len; i++) x[i] = Math.ScaleB(x[i], -ex); f = 1; }
+        // components below 2⁻⁴⁰⁰ (3.87e−121) of the largest are flushed to zero: they do not change the vector
+        // to working precision, and a singular vector of a bidiagonal decays along it, so they
+        // would otherwise become subnormal in later steps (slow arithmetic)
+        for (int i = 0; i < len; i++) { double v = x[i] * f; x[i] = Math.Abs(v) < 3.872591914849318e-121 ? 0 : v; }
         return true;
     }
 }

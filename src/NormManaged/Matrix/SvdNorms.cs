@@ -153,7 +153,7 @@ internal static unsafe class SvdNorms
         // from the bidiagonal's top singular vector (SigmaMaxBidiagonal) instead of explicit AᵀA
         bool refineBd = refineReal && bidiag && cols >= RealBidiagonalRefineFrom;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
-            : refineBd ? new double[(long)rows * cols + SigmaMaxBidiagonal.WorkSize(rows, cols) + cols]
+            : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
@@ -238,14 +238,47 @@ internal static unsafe class SvdNorms
                     else if (refineReal)
                     {
                         // the refinement reads a dense rows×cols copy; pa's columns are ld apart
-                        for (int j = 0; j < cols; j++)
-                            Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
+                        if (!refineBd)
+                            for (int j = 0; j < cols; j++)
+                                Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
                         if (refineBd)
                         {
-                            double* rtau = prf + (long)rows * cols, rw = rtau + cols;
+                            // x from the bidiagonal (right reflectors kept), then ‖Ax‖/‖x‖ with
+                            // A's columns gathered and scaled again (the same values as pa had)
+                            double* rtau = prf, x = rtau + Bidiagonalize.RightReflectorsSize(cols), acc = x + cols, rw = acc + 2 * rows;
                             Bidiagonalize.Reduce(pa, er, ec, pw, rtau);
                             r = BidiagonalMax.LargestOf(pw, pw + ec, ec, pw + 2 * ec);
-                            r = SigmaMaxBidiagonal.Refine(prf, rows, cols, pa, ld, rtau, pw, pw + ec, r, rw, out lo);
+                            if (SigmaMaxBidiagonal.TopVector(rtau, pw, pw + ec, ec, r, rw, x))
+                            {
+                                double f = e > -1000 && e < 1000 ? BitConverter.Int64BitsToDouble((long)(1023 - e) << 52) : 0;
+                                double rv, rl;
+                                if (Math.Abs(ocs) < Math.Abs(ors))
+                                {
+                                    // rows are the closer direction (C order): (Ax)ᵢ row by row
+                                    double sh = 0, sl = 0;
+                                    for (int i = 0; i < rows; i++)
+                                    {
+                                        Gather.Run(t, xp + i * ors, ocs, cols, pc);
+                                        if (f != 0) for (int j = 0; j < cols; j++) pc[j] *= f;
+                                        else for (int j = 0; j < cols; j++) pc[j] = Math.ScaleB(pc[j], -e);
+                                        SigmaMaxRefine.AddRowSquare(pc, x, cols, ref sh, ref sl);
+                                    }
+                                    rv = SigmaMaxRefine.FinishRows(sh, sl, cols, x, out rl);
+                                }
+                                else
+                                {
+                                    new Span<double>(acc, 2 * rows).Clear();
+                                    for (int j = 0; j < cols; j++)
+                                    {
+                                        Gather.Run(t, xp + j * ocs, ors, rows, pc);
+                                        if (f != 0) for (int i = 0; i < rows; i++) pc[i] *= f;
+                                        else for (int i = 0; i < rows; i++) pc[i] = Math.ScaleB(pc[i], -e);
+                                        SigmaMaxRefine.AccumulateReal(pc, rows, x[j], acc);
+                                    }
+                                    rv = SigmaMaxRefine.FinishReal(rows, cols, x, acc, out rl);
+                                }
+                                r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
+                            }
                         }
                         else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
                         else
