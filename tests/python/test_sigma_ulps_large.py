@@ -54,6 +54,31 @@ def test_float64_sigma_max_large(name, a):
     assert e <= BOUND, (name, e)
 
 
+def _complex_cases():
+    yield "cluster 36x36 (was 1.8 ulp)", make(np.random.default_rng(36), "cluster", 36, 36, True)
+    yield "cluster 50x33 *1e-200", make(np.random.default_rng(50), "cluster", 50, 33, True) * 1e-200
+    yield "illcond 34x40 (wide) *1e200", make(np.random.default_rng(34), "illcond", 34, 40, True) * 1e200
+    yield "randn 40x40 F-order", np.asfortranarray(make(np.random.default_rng(40), "randn", 40, 40, True))
+
+
+@pytest.mark.parametrize("name,a", list(_complex_cases()), ids=lambda v: v if isinstance(v, str) else "")
+def test_complex128_sigma_max_large(name, a):
+    """Complex beyond 32 columns: the same refinement on the complex bidiagonal (its entries'
+    phases and right reflectors kept); before it, up to 2.3 ulp (complex 48x48)."""
+    got = normnative.norm(a, 2)
+    assert np.asarray(got).dtype == np.float64
+    e = ulps(got, sigma_max(a), np.float64)
+    assert e <= BOUND, (name, e)
+
+
+def test_complex64_sigma_max_large_correctly_rounded():
+    """complex64 rounds the refined float64 value (with its double-double tail) once."""
+    a = make(np.random.default_rng(64), "cluster", 40, 34, True).astype(np.complex64)
+    got = normnative.norm(a, 2)
+    assert np.asarray(got).dtype == np.float32
+    assert ulps(got, sigma_max(a), np.float32) <= 0.5
+
+
 def test_float64_sigma_max_large_stack_matches_single():
     """A stack of 3 matrices (batched path) gives the same bits as each matrix alone."""
     rng = np.random.default_rng(5)

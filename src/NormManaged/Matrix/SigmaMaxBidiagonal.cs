@@ -32,6 +32,15 @@ internal static unsafe class SigmaMaxBidiagonal
     public static bool TopVector(double* rtau, double* d, double* e, int n,
         double sigma, double* work, double* x)
     {
+        if (!BidiagonalVector(d, e, n, sigma, work, x)) return false;
+        return MapBackReal(rtau, n, x);
+    }
+
+    /// <summary>y (n doubles, largest component in [1, 2)): the top right singular vector of the
+    /// real bidiagonal (d, e) by inverse iteration on its Golub–Kahan tridiagonal shifted by
+    /// <paramref name="sigma"/>; <see cref="WorkSize"/> doubles of scratch.</summary>
+    public static bool BidiagonalVector(double* d, double* e, int n, double sigma, double* work, double* y)
+    {
         if (!(sigma > 0) || n < 2) return false;
         int len = 2 * n;
         double* dg = work, du = dg + len, du2 = du + len, dl = du2 + len, piv = dl + len, z = piv + len;
@@ -96,8 +105,13 @@ internal static unsafe class SigmaMaxBidiagonal
             }
             if (!Normalise(z, len)) return false;
         }
-        // x = P·y = H₀(H₁(…H_{n−3}y)), y = the even entries of z
-        for (int i = 0; i < n; i++) x[i] = z[2 * i];
+        for (int i = 0; i < n; i++) y[i] = z[2 * i];
+        return Normalise(y, n);
+    }
+
+    /// <summary>x ← P·x = H₀(H₁(…H_{n−3}x)) with the kept real right reflectors.</summary>
+    private static bool MapBackReal(double* rtau, int n, double* x)
+    {
         for (int k = n - 3; k >= 0; k--)
         {
             double tau = rtau[k];
@@ -113,6 +127,57 @@ internal static unsafe class SigmaMaxBidiagonal
         }
         return Normalise(x, n);
     }
+
+    /// <summary>Complex: x (2n doubles, interleaved) ← V·D₂ᴴ·y, the top right singular vector of A
+    /// from y, that of the real bidiagonal |B| (<paramref name="keep"/>: the phases and right
+    /// reflectors kept by <see cref="ComplexBidiagonal.Reduce(double*, int, int, double*, double*)"/>).
+    /// The complex bidiagonal is B = D₁·|B|·D₂ with unit diagonal D₁ = diag(αₖ), D₂ = diag(βₖ):
+    /// β₀ = 1, αₖ = phase(dₖ)·conj(βₖ), βₖ₊₁ = conj(αₖ)·phase(eₖ) (1 for a zero entry); if
+    /// |B|y = σ·u then B·(D₂ᴴy) = σ·D₁u. Then V = Q₀Q₁…, Qₖ = I − τₖ·w·wᴴ, w = conj(uₖ).</summary>
+    public static bool MapBackComplex(double* keep, int n, double* y, double* x)
+    {
+        double* dph = keep, eph = keep + 2 * n, tau = keep + 4 * n, us = keep + 5 * n;
+        double br = 1, bi = 0;
+        for (int k = 0; k < n; k++)
+        {
+            // x_k = conj(β_k)·y_k
+            x[2 * k] = br * y[k]; x[2 * k + 1] = -bi * y[k];
+            if (k == n - 1) break;
+            double ar = dph[2 * k] * br + dph[2 * k + 1] * bi, ai = dph[2 * k + 1] * br - dph[2 * k] * bi;   // phase(d)·conj(β)
+            double nr = ar * eph[2 * k] + ai * eph[2 * k + 1], ni = ar * eph[2 * k + 1] - ai * eph[2 * k];     // conj(α)·phase(e)
+            br = nr; bi = ni;
+        }
+        for (int k = n - 2; k >= 0; k--)
+        {
+            double t = tau[k];
+            if (t == 0) continue;
+            int rl = n - k - 1;
+            double* u = us + ComplexReflectorOffset(n, k);
+            double* xs = x + 2 * (k + 1);
+            // s = wᴴ·x = Σ uⱼ·xⱼ
+            double sr = 0, si = 0;
+            for (int j = 0; j < rl; j++)
+            {
+                double ur = u[2 * j], ui = u[2 * j + 1], xr = xs[2 * j], xi = xs[2 * j + 1];
+                sr += ur * xr - ui * xi; si += ur * xi + ui * xr;
+            }
+            sr *= t; si *= t;
+            // xⱼ −= τ·s·conj(uⱼ)
+            for (int j = 0; j < rl; j++)
+            {
+                double ur = u[2 * j], ui = -u[2 * j + 1];
+                xs[2 * j] -= sr * ur - si * ui; xs[2 * j + 1] -= sr * ui + si * ur;
+            }
+        }
+        return Normalise(x, 2 * n);
+    }
+
+    /// <summary>Doubles kept by the complex reduction for <see cref="MapBackComplex"/>: phases of d
+    /// and e (2n each), τ (n), the right reflector vectors (n − k − 1 complex for step k).</summary>
+    public static long ComplexKeepSize(int n) => 5L * n + (long)n * (n - 1);
+
+    /// <summary>Offset of step k's complex reflector vector in the vector area.</summary>
+    public static long ComplexReflectorOffset(int n, int k) => 2L * ((long)k * (n - 1) - (long)k * (k - 1) / 2);
 
     /// <summary>The Rayleigh value r (+ rl) if it is at least σ̂·(1 − 32u) — every such value is a
     /// lower bound of σ₁ and σ̂ is within a few ulps of σ₁ — otherwise σ̂ (lo = 0).</summary>

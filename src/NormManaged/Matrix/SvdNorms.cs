@@ -155,7 +155,10 @@ internal static unsafe class SvdNorms
         // on the bidiagonal route from RealBidiagonalRefineFrom columns on: the O(m·n) refinement
         // from the bidiagonal's top singular vector (SigmaMaxBidiagonal) instead of explicit AᵀA
         bool refineBd = refineReal && bidiag && cols >= RealBidiagonalRefineFrom;
+        // complex σ_max beyond that: the O(m·n) refinement from the bidiagonal's top vector
+        bool refineCBd = interleaved && ord == SvdOrd.Max && cols > SigmaMaxRefine.MaxColumns;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : refineCBd ? new double[2L * rows * cols + SigmaMaxBidiagonal.ComplexKeepSize(cols) + 3L * cols + 4L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
@@ -226,6 +229,21 @@ internal static unsafe class SvdNorms
                         double smax = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
                         smax = SigmaMaxRefine.Complex(prf, 2, 2, smax, prf + 8, out double slo);
                         r = smax == 0 ? 0 : DD.Div(det, 0, smax, slo, out lo);
+                    }
+                    else if (refineCBd)
+                    {
+                        long bytes = 16L * rows * cols;
+                        Buffer.MemoryCopy(pa, prf, bytes, bytes);
+                        double* keep = prf + 2L * rows * cols, x = keep + SigmaMaxBidiagonal.ComplexKeepSize(cols),
+                            y = x + 2 * cols, acc = y + cols, rw = acc + 4 * rows;
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep);
+                        r = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
+                        if (SigmaMaxBidiagonal.BidiagonalVector(pw, pw + cols, cols, r, rw, y)
+                            && SigmaMaxBidiagonal.MapBackComplex(keep, cols, y, x))
+                        {
+                            double rv = SigmaMaxRefine.RayleighValue(prf, rows, cols, x, acc, out double rl);
+                            r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
+                        }
                     }
                     else if (interleaved)
                     {
