@@ -168,6 +168,12 @@ def test_sigma_max_accuracy_beyond_32_columns():
         ours = ulps(normnative.norm(a, 2), exact, np.float64)
         _record(("float64", "matrix 2 (sigma_max)"), ours, ulps(NP_NORM(a, 2), exact, np.float64), 2.0)
         assert ours <= 2.0, (a.shape, ours)
+    # complex128 above 32 columns (same refinement on the complex bidiagonal route)
+    a = make(np.random.default_rng(36), "cluster", 36, 34, True)
+    exact = sigma_max(a)
+    ours = ulps(normnative.norm(a, 2), exact, np.float64)
+    _record(("complex128", "matrix 2 (sigma_max)"), ours, ulps(NP_NORM(a, 2), exact, np.float64), 1.0)
+    assert ours <= 1.0, ours
 
 
 @pytest.mark.parametrize("dtype,bound", [(np.complex128, 1.0), (np.complex64, 0.5)])
