@@ -20,6 +20,13 @@ namespace NormManaged.Matrix;
 /// their order are those of the unfused algorithm.</summary>
 internal static unsafe class Bidiagonalize
 {
+    /// <summary>Doubles for the kept right reflectors of an n-column reduction: n τ values and
+    /// (n − 1)(n − 2)/2 vector entries.</summary>
+    public static long RightReflectorsSize(int n) => n + (long)(n - 1) * (n - 2) / 2;
+
+    /// <summary>Offset of step k's packed right reflector vector (n − k − 2 entries) after the τ values.</summary>
+    public static long RightReflectorOffset(int n, int k) => (long)k * (n - 2) - (long)k * (k - 1) / 2;
+
     /// <summary>Rows rounded up to the lane block.</summary>
     public static int LeadingDimension(int m) => (m + 7) & ~7;
 
@@ -29,8 +36,18 @@ internal static unsafe class Bidiagonalize
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
     /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
     /// work[0..n), superdiagonal into work[n..2n−1).</summary>
-    public static void Reduce(double* a, int m, int n, double* work)
+    public static void Reduce(double* a, int m, int n, double* work) => Reduce(a, m, n, work, null);
+
+    /// <summary>As <see cref="Reduce(double*, int, int, double*)"/>; when
+    /// <paramref name="rtau"/> is not null (<see cref="RightReflectorsSize"/> doubles) the right
+    /// reflectors are kept: step k's τ in rtau[k] and its vector v (acting on columns k+1..n−1,
+    /// v₀ = 1 implied) as v₁..v_{n−k−2} packed contiguously from rtau + n +
+    /// <see cref="RightReflectorOffset"/>(n, k) (contiguous, not in row k of the matrix as LAPACK
+    /// dgebrd keeps them: reading a row of the column-major matrix back is a cache miss per
+    /// element). d and e are the same bits either way.</summary>
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau)
     {
+        double* rvec = rtau == null ? null : rtau + n;
         int lda = LeadingDimension(m);
         double* d = work, e = d + n, u = e + n, w = u + lda, row = w + lda;
         // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
@@ -78,6 +95,12 @@ internal static unsafe class Bidiagonalize
             for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
             // right reflector on row k (length rl): v = [1, row[1..]]
             e[k] = Reflect(row, rl, out tr);
+            if (rtau != null)
+            {
+                rtau[k] = tr;
+                for (int t = 1; t < rl; t++) rvec[t - 1] = row[t];
+                rvec += rl - 1;
+            }
             if (tr == 0 || k + 1 >= m) { tr = 0; continue; }
             // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
             // block start wb (rows ≤ k then zeroed so the update leaves them untouched)

@@ -16,14 +16,23 @@ internal static unsafe class ComplexBidiagonal
 
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 2, destroyed); |diagonal| into work[0..n),
     /// |superdiagonal| into work[n..2n−1).</summary>
-    public static void Reduce(double* a, int m, int n, double* work)
+    public static void Reduce(double* a, int m, int n, double* work) => Reduce(a, m, n, work, null);
+
+    /// <summary>As <see cref="Reduce(double*, int, int, double*)"/>; when <paramref name="keep"/>
+    /// is not null (<see cref="SigmaMaxBidiagonal.ComplexKeepSize"/> doubles) the phases of the
+    /// complex bidiagonal's entries and the right reflectors are kept for
+    /// <see cref="SigmaMaxBidiagonal.MapBackComplex"/>; d and e are the same bits either way.</summary>
+    public static void Reduce(double* a, int m, int n, double* work, double* keep)
     {
         double* d = work, e = d + n, w = e + n, row = w + 2 * m;
+        double* dph = keep, eph = keep + 2 * n, rtau = keep + 4 * n, us = keep + 5 * n;
+        double pr, pi;
         for (int k = 0; k < n; k++)
         {
             double* col = a + 2 * ((long)k * m + k);
             int len = m - k;
-            d[k] = Reflect(col, len, out double inv2);
+            d[k] = Reflect(col, len, out double inv2, out pr, out pi);
+            if (keep != null) { dph[2 * k] = pr; dph[2 * k + 1] = pi; }
             if (inv2 != 0)
             {
                 // c ← c − (2/‖u‖²)·u·(uᴴc) for the trailing columns
@@ -43,7 +52,13 @@ internal static unsafe class ComplexBidiagonal
                 double* p = a + 2 * (k + (long)(k + 1 + j) * m);
                 row[2 * j] = p[0]; row[2 * j + 1] = p[1];
             }
-            e[k] = Reflect(row, rl, out double ir);
+            e[k] = Reflect(row, rl, out double ir, out pr, out pi);
+            if (keep != null)
+            {
+                eph[2 * k] = pr; eph[2 * k + 1] = pi;
+                rtau[k] = ir;
+                Buffer.MemoryCopy(row, us + SigmaMaxBidiagonal.ComplexReflectorOffset(n, k), 16L * rl, 16L * rl);
+            }
             if (ir == 0 || k + 1 >= m) continue;
             // Right reflection A ← A·Q with Q = I − 2·w·wᴴ/‖w‖², w = conj(u): x·Q = xᵀ-reflected.
             // t = A·w = Σ_j w_j·a_j; then a_j ← a_j − (2/‖w‖²)·conj(w_j)·t.
@@ -64,17 +79,21 @@ internal static unsafe class ComplexBidiagonal
     }
 
     /// <summary>Turns x (len complex) into u = x + e^{iθ}‖x‖e₁ in place (u₀ replaced, see below)
-    /// and returns ‖x‖ (the modulus of the new leading entry). <paramref name="inv2"/> = 2/‖u‖², 0
-    /// when x is already a multiple of e₁ (x left unchanged then).</summary>
-    private static double Reflect(double* x, int len, out double inv2)
+    /// and returns ‖x‖ (the modulus of the new leading entry, whose phase is (pr, pi)).
+    /// <paramref name="inv2"/> = 2/‖u‖², 0 when x is already a multiple of e₁ (x left unchanged
+    /// then).</summary>
+    private static double Reflect(double* x, int len, out double inv2, out double pr, out double pi)
     {
         inv2 = 0;
         double a0 = SvdKernel.HypotAny(x[0], x[1]);
+        double cr = a0 == 0 ? 1 : x[0] / a0, ci = a0 == 0 ? 0 : x[1] / a0;
+        // phase of the new leading entry: x₀'s when nothing is reflected, −e^{iθ} otherwise
+        pr = cr; pi = ci;
         if (len <= 1) return a0;
         double rest = SvdKernel.Norm(x + 2, 2 * (len - 1));
         if (rest == 0) return a0;
         double nx = SvdKernel.HypotAny(a0, rest);
-        double cr = a0 == 0 ? 1 : x[0] / a0, ci = a0 == 0 ? 0 : x[1] / a0;
+        pr = -cr; pi = -ci;
         // u₀ = x₀ + e^{iθ}‖x‖ = e^{iθ}(|x₀| + ‖x‖);  ‖u‖² = (|x₀| + ‖x‖)² + rest²
         double s = a0 + nx;
         x[0] = cr * s; x[1] = ci * s;

@@ -319,29 +319,82 @@ internal static unsafe class SigmaMaxRefine
 
     /// <summary>‖Ax‖/‖x‖ for a real column-major A, as <see cref="RayleighValue"/> (Dot2 over four
     /// rows per vector, identical arithmetic in the scalar tail).</summary>
-    private static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
+    internal static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
+    {
+        new Span<double>(acc, 2 * m).Clear();
+        for (int j = 0; j < n; j++) AccumulateReal(a + (long)j * m, m, x[j], acc);
+        return FinishReal(m, n, x, acc, out lo);
+    }
+
+    /// <summary>One column of <see cref="RayleighReal"/>: acc (hi: m, err: m) += aⱼ·xⱼ in Dot2
+    /// form. Columns may be supplied one at a time (from any buffer) in order j = 0..n−1.</summary>
+    internal static void AccumulateReal(double* aj, int m, double xj, double* acc)
     {
         double* hi = acc, er = acc + m;
-        new Span<double>(acc, 2 * m).Clear();
-        for (int j = 0; j < n; j++)
+        var vx = Vector256.Create(xj);
+        int i = 0;
+        for (; i <= m - 4; i += 4)
         {
-            double* aj = a + (long)j * m;
-            double xj = x[j];
-            var vx = Vector256.Create(xj);
-            int i = 0;
-            for (; i <= m - 4; i += 4)
-            {
-                var va = Vector256.Load(aj + i);
-                var h = Vector256.Load(hi + i);
-                var e = Vector256.Load(er + i);
-                var p = va * vx;
-                e += Vector256.FusedMultiplyAdd(va, vx, -p);
-                var t = h + p; var bb = t - h;
-                e += (h - (t - bb)) + (p - bb);
-                t.Store(hi + i); e.Store(er + i);
-            }
-            for (; i < m; i++) Dot2Step(ref hi[i], ref er[i], aj[i], xj);
+            var va = Vector256.Load(aj + i);
+            var h = Vector256.Load(hi + i);
+            var e = Vector256.Load(er + i);
+            var p = va * vx;
+            e += Vector256.FusedMultiplyAdd(va, vx, -p);
+            var t = h + p; var bb = t - h;
+            e += (h - (t - bb)) + (p - bb);
+            t.Store(hi + i); e.Store(er + i);
         }
+        for (; i < m; i++) Dot2Step(ref hi[i], ref er[i], aj[i], xj);
+    }
+
+    /// <summary>Row form of the same value: (Ax)ᵢ = aᵢ·x in Dot2 (four lanes of exact products
+    /// and TwoSum, the lane sums and errors combined in a fixed order), and its square added to the
+    /// double-double <paramref name="sh"/> + <paramref name="sl"/>. For inputs whose rows are the
+    /// contiguous direction (C order), so the rows are gathered in address order.</summary>
+    internal static void AddRowSquare(double* row, double* x, int n, ref double sh, ref double sl)
+    {
+        var h = Vector256<double>.Zero; var er = h;
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+        {
+            var va = Vector256.Load(row + i);
+            var vx = Vector256.Load(x + i);
+            var p = va * vx;
+            er += Vector256.FusedMultiplyAdd(va, vx, -p);
+            var t = h + p; var bb = t - h;
+            er += (h - (t - bb)) + (p - bb);
+            h = t;
+        }
+        double hi = 0, e = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            hi = DD.TwoSum(hi, h.GetElement(k), out double te);
+            e += te + er.GetElement(k);
+        }
+        for (; i < n; i++) Dot2Step(ref hi, ref e, row[i], x[i]);
+        double yh = DD.FastTwoSum(hi, e, out double yl);
+        double ph = DD.Mul(yh, yl, yh, yl, out double pl);
+        DD.Add(ref sh, ref sl, ph, pl);
+    }
+
+    /// <summary>‖Ax‖/‖x‖ (hi, lo out) from Σ(Ax)ᵢ² accumulated by <see cref="AddRowSquare"/>.</summary>
+    internal static double FinishRows(double sh, double sl, int n, double* x, out double lo)
+    {
+        double nh = 0, nl = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double p = x[i] * x[i];
+            DD.Add(ref nh, ref nl, p, Math.FusedMultiplyAdd(x[i], x[i], -p));
+        }
+        double qh = DD.Div(sh, sl, nh, nl, out double ql);
+        if (!(qh > 0)) { lo = 0; return 0; }
+        return DD.Sqrt(qh, ql, out lo);
+    }
+
+    /// <summary>‖Ax‖/‖x‖ (hi, lo out) from the accumulated Ax.</summary>
+    internal static double FinishReal(int m, int n, double* x, double* acc, out double lo)
+    {
+        double* hi = acc, er = acc + m;
         double sh = 0, sl = 0, nh = 0, nl = 0;
         for (int i = 0; i < m; i++)
         {

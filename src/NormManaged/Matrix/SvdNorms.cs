@@ -24,6 +24,14 @@ internal static unsafe class SvdNorms
     /// (cheaper than Jacobi on the real embedding even for 2×2).</summary>
     internal static int ComplexBidiagonalFrom = 2;
 
+    /// <summary>Real ord 2 on the bidiagonal route refines σ_max with
+    /// <see cref="SigmaMaxBidiagonal"/> (O(m·n)) from this many columns on; below it with
+    /// <see cref="SigmaMaxRefine"/> (explicit AᵀA, O(m·n² + n³)). Not lower: the O(m·n) method is
+    /// faster there too (32×32: ~1.0–1.25× → ~1.35–1.85× NumPy) but its vector comes from the
+    /// reduced matrix, so a top cluster as tight as the reduction's backward error is not resolved
+    /// (measured: one clustered 24×24 at 2.05 ulp, where the explicit-AᵀA method gives 0.05).</summary>
+    internal static int RealBidiagonalRefineFrom = 33;
+
     /// <summary>Runs the reduction for every matrix of <paramref name="b"/>.</summary>
     public static FpEvents Run(MatrixBatch b, SvdOrd ord)
     {
@@ -143,8 +151,15 @@ internal static unsafe class SvdNorms
         // scaled matrix, which the bidiagonalisation destroys
         bool refine = interleaved && (ord == SvdOrd.Max || det2) && cols <= SigmaMaxRefine.MaxColumns;
         // real σ_max (Jacobi or bidiagonal route) likewise, from a copy of the scaled matrix
-        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && cols <= SigmaMaxRefine.MaxColumns;
+        bool refineReal = !complex && ord == SvdOrd.Max && cols >= 2 && (cols <= SigmaMaxRefine.MaxColumns || bidiag);
+        // on the bidiagonal route from RealBidiagonalRefineFrom columns on: the O(m·n) refinement
+        // from the bidiagonal's top singular vector (SigmaMaxBidiagonal) instead of explicit AᵀA
+        bool refineBd = refineReal && bidiag && cols >= RealBidiagonalRefineFrom;
+        // complex σ_max beyond that: the O(m·n) refinement from the bidiagonal's top vector
+        bool refineCBd = interleaved && ord == SvdOrd.Max && cols > SigmaMaxRefine.MaxColumns;
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : refineCBd ? new double[2L * rows * cols + SigmaMaxBidiagonal.ComplexKeepSize(cols) + 3L * cols + 4L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
+            : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
@@ -215,6 +230,21 @@ internal static unsafe class SvdNorms
                         smax = SigmaMaxRefine.Complex(prf, 2, 2, smax, prf + 8, out double slo);
                         r = smax == 0 ? 0 : DD.Div(det, 0, smax, slo, out lo);
                     }
+                    else if (refineCBd)
+                    {
+                        long bytes = 16L * rows * cols;
+                        Buffer.MemoryCopy(pa, prf, bytes, bytes);
+                        double* keep = prf + 2L * rows * cols, x = keep + SigmaMaxBidiagonal.ComplexKeepSize(cols),
+                            y = x + 2 * cols, acc = y + cols, rw = acc + 4 * rows;
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep);
+                        r = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
+                        if (SigmaMaxBidiagonal.BidiagonalVector(pw, pw + cols, cols, r, rw, y)
+                            && SigmaMaxBidiagonal.MapBackComplex(keep, cols, y, x))
+                        {
+                            double rv = SigmaMaxRefine.RayleighValue(prf, rows, cols, x, acc, out double rl);
+                            r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
+                        }
+                    }
                     else if (interleaved)
                     {
                         bool refineThis = refine && ord == SvdOrd.Max;
@@ -229,15 +259,55 @@ internal static unsafe class SvdNorms
                     else if (refineReal)
                     {
                         // the refinement reads a dense rows×cols copy; pa's columns are ld apart
-                        for (int j = 0; j < cols; j++)
-                            Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
-                        if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        if (!refineBd)
+                            for (int j = 0; j < cols; j++)
+                                Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
+                        if (refineBd)
+                        {
+                            // x from the bidiagonal (right reflectors kept), then ‖Ax‖/‖x‖ with
+                            // A's columns gathered and scaled again (the same values as pa had)
+                            double* rtau = prf, x = rtau + Bidiagonalize.RightReflectorsSize(cols), acc = x + cols, rw = acc + 2 * rows;
+                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau);
+                            r = BidiagonalMax.LargestOf(pw, pw + ec, ec, pw + 2 * ec);
+                            if (SigmaMaxBidiagonal.TopVector(rtau, pw, pw + ec, ec, r, rw, x))
+                            {
+                                double f = e > -1000 && e < 1000 ? BitConverter.Int64BitsToDouble((long)(1023 - e) << 52) : 0;
+                                double rv, rl;
+                                if (Math.Abs(ocs) < Math.Abs(ors))
+                                {
+                                    // rows are the closer direction (C order): (Ax)ᵢ row by row
+                                    double sh = 0, sl = 0;
+                                    for (int i = 0; i < rows; i++)
+                                    {
+                                        Gather.Run(t, xp + i * ors, ocs, cols, pc);
+                                        if (f != 0) for (int j = 0; j < cols; j++) pc[j] *= f;
+                                        else for (int j = 0; j < cols; j++) pc[j] = Math.ScaleB(pc[j], -e);
+                                        SigmaMaxRefine.AddRowSquare(pc, x, cols, ref sh, ref sl);
+                                    }
+                                    rv = SigmaMaxRefine.FinishRows(sh, sl, cols, x, out rl);
+                                }
+                                else
+                                {
+                                    new Span<double>(acc, 2 * rows).Clear();
+                                    for (int j = 0; j < cols; j++)
+                                    {
+                                        Gather.Run(t, xp + j * ocs, ors, rows, pc);
+                                        if (f != 0) for (int i = 0; i < rows; i++) pc[i] *= f;
+                                        else for (int i = 0; i < rows; i++) pc[i] = Math.ScaleB(pc[i], -e);
+                                        SigmaMaxRefine.AccumulateReal(pc, rows, x[j], acc);
+                                    }
+                                    rv = SigmaMaxRefine.FinishReal(rows, cols, x, acc, out rl);
+                                }
+                                r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
+                            }
+                        }
+                        else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
                         else
                         {
                             SvdKernel.SingularValues(pa, er, ec, ps, pw);
                             r = Reduce(ps, ec, ord, false, out lo);
                         }
-                        r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
+                        if (!refineBd) r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
                     else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
                     else if (bidiag)
