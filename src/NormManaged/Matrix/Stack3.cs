@@ -13,6 +13,13 @@ namespace NormManaged.Matrix;
 /// so each matrix's result depends on that matrix alone (never on its lane mates, the batch split
 /// or the thread count).
 ///
+/// For ord 2 the Jacobi value (up to ~2.5 ulps off: rounding accumulated over the rotations) is
+/// replaced by ‖Av‖/‖v‖ evaluated in double-double on the scaled input, v the kernel's top singular
+/// vector (the largest final column, pivot swaps undone) — the lane-parallel form of
+/// <see cref="SigmaMaxRefine"/>: a lower bound of σ₁ whose deficit is quadratic in v's error
+/// (≤ 0.5 ulp measured on generic matrices, ≤ 1.6 ulp when σ₂ or σ₃ is within a few ulps of σ₁),
+/// kept only if at least the Jacobi value·(1 − 16u).
+///
 /// A matrix whose scaled entries could make squares underflow (nonzero |entry| &lt; 2⁻⁴⁵⁰ of the
 /// largest) or whose smallest σ comes out below 2⁻⁴⁰⁰ of the largest entry, and any matrix with
 /// NaN / ±∞ / all zeros, is instead handed to the general scalar path.</summary>
@@ -78,8 +85,11 @@ internal static unsafe class Stack3
                      & Vector256.GreaterThanOrEqual(mn * Vector256.Create(2.8948022309329048e135), mx); // mn ≥ mx·2⁻⁴⁵⁰
         var f = Sel(okv, (Vector256.Create(2046L) - field << 52).AsDouble(), Vector256<double>.Zero);
         for (int q = 0; q < 9; q++) (Vector256.Load(e + 4 * q) * f).Store(e + 4 * q);
-        Vector256<double> s0, s1, s2;
-        Kernel(e, out s0, out s1, out s2);
+        Kernel(e, out var s0, out var s1, out var s2, out var u0, out var u1, out var u2);
+        // ord 2: ‖Av‖/‖v‖ for the kernel's top singular vector v, in double-double on the scaled
+        // input itself (SigmaMaxRefine's argument: a lower bound of σ₁, error quadratic in v's)
+        Vector256<double> rh = default, rl = default;
+        if (ord == SvdOrd.Max) rh = Rayleigh(e, u0, u1, u2, out rl);
         int ev = 0;
         for (int l = 0; l < count; l++)
         {
@@ -88,7 +98,13 @@ internal static unsafe class Stack3
             double r, lo = 0;
             switch (ord)
             {
-                case SvdOrd.Max: r = Math.Max(Math.Max(a0, a1), a2); break;
+                case SvdOrd.Max:
+                    r = Math.Max(Math.Max(a0, a1), a2);
+                    // the Rayleigh value never exceeds σ₁ (to ~2⁻¹⁰⁰); the Jacobi value is within a
+                    // few ulps of σ₁, so a Rayleigh value far below it means a bad vector: keep r
+                    double q = rh.GetElement(l);
+                    if (q >= r * (1 - 32 * Eps / 2)) { r = q; lo = rl.GetElement(l); }
+                    break;
                 case SvdOrd.Min: r = Math.Min(Math.Min(a0, a1), a2); break;
                 default:
                     r = 0;
@@ -113,7 +129,8 @@ internal static unsafe class Stack3
     private static Vector256<double> Fma(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     /// <summary>Singular values (unordered) of four scaled 3×3 matrices given entry-major in e.</summary>
-    private static void Kernel(double* e, out Vector256<double> o0, out Vector256<double> o1, out Vector256<double> o2)
+    private static void Kernel(double* e, out Vector256<double> o0, out Vector256<double> o1, out Vector256<double> o2,
+        out Vector256<double> sv0, out Vector256<double> sv1, out Vector256<double> sv2)
     {
         var a00 = Vector256.Load(e + 0); var a01 = Vector256.Load(e + 4); var a02 = Vector256.Load(e + 8);
         var a10 = Vector256.Load(e + 12); var a11 = Vector256.Load(e + 16); var a12 = Vector256.Load(e + 20);
@@ -136,10 +153,10 @@ internal static unsafe class Stack3
         var c0 = Fma(a20, a20, Fma(a10, a10, a00 * a00));
         var c1 = Fma(a21, a21, Fma(a11, a11, a01 * a01));
         var c2 = Fma(a22, a22, Fma(a12, a12, a02 * a02));
-        m = Vector256.GreaterThan(c1, c0);               // pivot among columns 0, 1
-        Swap(m, ref a00, ref a01); Swap(m, ref a10, ref a11); Swap(m, ref a20, ref a21); Swap(m, ref c0, ref c1);
-        m = Vector256.GreaterThan(c2, c0);               // then column 2
-        Swap(m, ref a00, ref a02); Swap(m, ref a10, ref a12); Swap(m, ref a20, ref a22);
+        var p1 = Vector256.GreaterThan(c1, c0);          // pivot among columns 0, 1
+        Swap(p1, ref a00, ref a01); Swap(p1, ref a10, ref a11); Swap(p1, ref a20, ref a21); Swap(p1, ref c0, ref c1);
+        var p2 = Vector256.GreaterThan(c2, c0);          // then column 2
+        Swap(p2, ref a00, ref a02); Swap(p2, ref a10, ref a12); Swap(p2, ref a20, ref a22);
         {
             var x2 = Fma(a20, a20, a10 * a10);
             var nz = ~Vector256.Equals(x2, zero);
@@ -157,8 +174,8 @@ internal static unsafe class Stack3
         // k = 1: pivot between trailing columns 1 and 2 (rows 1..2)
         c1 = Fma(a21, a21, a11 * a11);
         c2 = Fma(a22, a22, a12 * a12);
-        m = Vector256.GreaterThan(c2, c1);
-        Swap(m, ref a01, ref a02); Swap(m, ref a11, ref a12); Swap(m, ref a21, ref a22);
+        var p3 = Vector256.GreaterThan(c2, c1);
+        Swap(p3, ref a01, ref a02); Swap(p3, ref a11, ref a12); Swap(p3, ref a21, ref a22);
         {
             var x2 = a21 * a21;
             var nz = ~Vector256.Equals(x2, zero);
@@ -177,6 +194,17 @@ internal static unsafe class Stack3
         var x20 = zero; var x21 = zero; var x22 = a22;
         Jacobi(ref x00, ref x01, ref x02, ref x10, ref x11, ref x12, ref x20, ref x21, ref x22);
         o0 = Norm(x00, x01, x02); o1 = Norm(x10, x11, x12); o2 = Norm(x20, x21, x22);
+        // The columns of X·J are σⱼ·uⱼ with uⱼ the left singular vectors of X = Rᵀ, i.e. the right
+        // singular vectors of R: the column of largest norm is (to the Jacobi tolerance) σ₁·v₁ of R.
+        // A·S₁S₂S₃ = PᵀQR (S: the pivot swaps in order), so v₁ of A is S₁(S₂(S₃·v₁ of R)).
+        var t1 = Vector256.GreaterThan(o1, o0);
+        var best = Sel(t1, o1, o0);
+        sv0 = Sel(t1, x10, x00); sv1 = Sel(t1, x11, x01); sv2 = Sel(t1, x12, x02);
+        var t2 = Vector256.GreaterThan(o2, best);
+        sv0 = Sel(t2, x20, sv0); sv1 = Sel(t2, x21, sv1); sv2 = Sel(t2, x22, sv2);
+        Swap(p3, ref sv1, ref sv2);
+        Swap(p2, ref sv0, ref sv2);
+        Swap(p1, ref sv0, ref sv1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -248,6 +276,67 @@ internal static unsafe class Stack3
         sp = Sel(Vector256.GreaterThanOrEqual(na, quarter * alpha), na, Dot(p0, p1, p2, p0, p1, p2));
         sq = Sel(Vector256.GreaterThanOrEqual(nb, quarter * beta), nb, Dot(q0, q1, q2, q0, q1, q2));
         return mask;
+    }
+
+    /// <summary>‖Av‖/‖v‖ per lane for the scaled matrices in e (entry-major): each row of Av by
+    /// Dot2 (FMA-exact products, TwoSum), its square and ‖v‖² in double-double, then a
+    /// double-double quotient and square root (hi returned, lo in <paramref name="lo"/>).</summary>
+    private static Vector256<double> Rayleigh(double* e, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2,
+        out Vector256<double> lo)
+    {
+        Vector256<double> sh = Vector256<double>.Zero, sl = Vector256<double>.Zero;
+        for (int i = 0; i < 3; i++)
+        {
+            var b0 = Vector256.Load(e + 12 * i); var b1 = Vector256.Load(e + 12 * i + 4); var b2 = Vector256.Load(e + 12 * i + 8);
+            var h = b0 * v0; var er = Fma(b0, v0, -h);
+            var p = b1 * v1; er += Fma(b1, v1, -p);
+            h = TwoSum(h, p, out var se); er += se;
+            p = b2 * v2; er += Fma(b2, v2, -p);
+            h = TwoSum(h, p, out se); er += se;
+            var yh = TwoSum(h, er, out var yl);
+            var ph = yh * yh;
+            var pl = Fma(yh + yh, yl, Fma(yh, yh, -ph));
+            AddDD(ref sh, ref sl, ph, pl);
+        }
+        Vector256<double> nh = v0 * v0, nl = Fma(v0, v0, -nh);
+        var q2 = v1 * v1; AddDD(ref nh, ref nl, q2, Fma(v1, v1, -q2));
+        q2 = v2 * v2; AddDD(ref nh, ref nl, q2, Fma(v2, v2, -q2));
+        // quotient (sh + sl)/(nh + nl): q₁ + correction from the exact residual
+        var q1 = sh / nh;
+        var m = q1 * nh; var me = Fma(q1, nh, -m);
+        me = Fma(q1, nl, me);
+        var d = TwoSum(sh, -m, out var de);
+        de += sl - me;
+        var qc = (d + de) / nh;
+        var qh = FastTwoSum(q1, qc, out var ql);
+        // square root of qh + ql
+        var r = Vector256.Sqrt(qh);
+        var c = (Fma(-r, r, qh) + ql) / (r + r);
+        return FastTwoSum(r, c, out lo);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> err)
+    {
+        var s = a + b; var bb = s - a;
+        err = (a - (s - bb)) + (b - bb);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> FastTwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> err)
+    {
+        var s = a + b;
+        err = b - (s - a);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddDD(ref Vector256<double> hi, ref Vector256<double> lo, Vector256<double> bh, Vector256<double> bl)
+    {
+        var s = TwoSum(hi, bh, out var e);
+        e += lo + bl;
+        hi = FastTwoSum(s, e, out lo);
     }
 
     /// <summary>‖(a, b, c)‖ per lane: FMA-exact squares summed in double-double, one corrected square root.</summary>
