@@ -78,8 +78,9 @@ def test_complex_two_by_two_sigma_min_relative():
 
 
 # real 3x3, single or stacked, runs the lane-parallel Stack3 kernel; its sigma_max is ||Av||/||v|| in
-# double-double for the kernel's top singular vector (before: 2.46 ulp). Measured: <= 0.5 ulp on the
-# generic kinds, <= 1.6 ulp for pairs/triples of singular values within a few ulps of each other.
+# double-double for the kernel's top singular vector, corrected within the kernel's other two vectors
+# when singular values are clustered (before: 2.46 ulp). Measured (300 per kind): <= 0.5 ulp on the
+# generic kinds and for a pair within a few ulps, <= 1.07 ulp for three values within a few ulps.
 @pytest.mark.parametrize("count,stacked", [(40, True), (12, False)])
 def test_float64_three_by_three_sigma_max(count, stacked):
     worst, where = _check(np.float64, 3, 3, count, stacked, 1.0)
@@ -98,14 +99,14 @@ def _clustered3(rng, gap, triple):
 
 
 @pytest.mark.parametrize("stacked", [True, False])
-def test_float64_three_by_three_clustered_sigma_max_within_two_ulp(stacked):
+def test_float64_three_by_three_clustered_sigma_max(stacked):
     rng = np.random.default_rng(333 + stacked)
     mats = [_clustered3(rng, gap, triple) * (1.0, 1e200, 1e-200)[i % 3]
             for i, (gap, triple) in enumerate([(g, t) for g in (1e-16, 3e-16, 1e-15, 1e-14, 1e-10)
                                                for t in (False, True) for _ in range(12 if stacked else 3)])]
     got = normnative.norm(np.stack(mats), 2, axis=(-2, -1)) if stacked else [normnative.norm(a, 2) for a in mats]
     worst = max(ulps(g, sigma_max(a), np.float64) for a, g in zip(mats, got))
-    assert worst <= 2.0, worst
+    assert worst <= 1.5, worst
 
 
 def test_float32_three_by_three_sigma_max_correctly_rounded():

@@ -16,9 +16,11 @@ namespace NormManaged.Matrix;
 /// For ord 2 the Jacobi value (up to ~2.5 ulps off: rounding accumulated over the rotations) is
 /// replaced by ‖Av‖/‖v‖ evaluated in double-double on the scaled input, v the kernel's top singular
 /// vector (the largest final column, pivot swaps undone) — the lane-parallel form of
-/// <see cref="SigmaMaxRefine"/>: a lower bound of σ₁ whose deficit is quadratic in v's error
-/// (≤ 0.5 ulp measured on generic matrices, ≤ 1.6 ulp when σ₂ or σ₃ is within a few ulps of σ₁),
-/// kept only if at least the Jacobi value·(1 − 16u).
+/// <see cref="SigmaMaxRefine"/>: a lower bound of σ₁ whose deficit is quadratic in v's error. Where
+/// another singular value is within 2⁻⁴⁰ of σ₁, v is first corrected in the span of the kernel's
+/// other two vectors (see <see cref="Refine"/>). Measured: ≤ 0.5 ulp on generic matrices and for a
+/// close pair, ≤ 1.07 ulp for three values within a few ulps. Kept only if at least the Jacobi
+/// value·(1 − 16u).
 ///
 /// A matrix whose scaled entries could make squares underflow (nonzero |entry| &lt; 2⁻⁴⁵⁰ of the
 /// largest) or whose smallest σ comes out below 2⁻⁴⁰⁰ of the largest entry, and any matrix with
@@ -85,11 +87,12 @@ internal static unsafe class Stack3
                      & Vector256.GreaterThanOrEqual(mn * Vector256.Create(2.8948022309329048e135), mx); // mn ≥ mx·2⁻⁴⁵⁰
         var f = Sel(okv, (Vector256.Create(2046L) - field << 52).AsDouble(), Vector256<double>.Zero);
         for (int q = 0; q < 9; q++) (Vector256.Load(e + 4 * q) * f).Store(e + 4 * q);
-        Kernel(e, out var s0, out var s1, out var s2, out var u0, out var u1, out var u2);
+        double* cv = stackalloc double[6 * 4];
+        Kernel(e, out var s0, out var s1, out var s2, out var u0, out var u1, out var u2, cv);
         // ord 2: ‖Av‖/‖v‖ for the kernel's top singular vector v, in double-double on the scaled
         // input itself (SigmaMaxRefine's argument: a lower bound of σ₁, error quadratic in v's)
         Vector256<double> rh = default, rl = default;
-        if (ord == SvdOrd.Max) rh = Rayleigh(e, u0, u1, u2, out rl);
+        if (ord == SvdOrd.Max) rh = Refine(e, u0, u1, u2, cv, s0, s1, s2, out rl);
         int ev = 0;
         for (int l = 0; l < count; l++)
         {
@@ -130,7 +133,7 @@ internal static unsafe class Stack3
 
     /// <summary>Singular values (unordered) of four scaled 3×3 matrices given entry-major in e.</summary>
     private static void Kernel(double* e, out Vector256<double> o0, out Vector256<double> o1, out Vector256<double> o2,
-        out Vector256<double> sv0, out Vector256<double> sv1, out Vector256<double> sv2)
+        out Vector256<double> sv0, out Vector256<double> sv1, out Vector256<double> sv2, double* cv)
     {
         var a00 = Vector256.Load(e + 0); var a01 = Vector256.Load(e + 4); var a02 = Vector256.Load(e + 8);
         var a10 = Vector256.Load(e + 12); var a11 = Vector256.Load(e + 16); var a12 = Vector256.Load(e + 20);
@@ -205,6 +208,20 @@ internal static unsafe class Stack3
         Swap(p3, ref sv1, ref sv2);
         Swap(p2, ref sv0, ref sv2);
         Swap(p1, ref sv0, ref sv1);
+        // the other two columns, normalised (approximately: the refinement uses these vectors as
+        // they are), to cv[0..5]; zero for a zero column
+        var b0 = ~(t1 | t2);
+        var oa = Sel(b0, o1, o0); var ob = Sel(t2, o1, o2);
+        var fa = Sel(Vector256.Equals(oa, zero), zero, one / oa);
+        var fb = Sel(Vector256.Equals(ob, zero), zero, one / ob);
+        var ca0 = Sel(b0, x10, x00) * fa; var ca1 = Sel(b0, x11, x01) * fa; var ca2 = Sel(b0, x12, x02) * fa;
+        var cb0 = Sel(t2, x10, x20) * fb; var cb1 = Sel(t2, x11, x21) * fb; var cb2 = Sel(t2, x12, x22) * fb;
+        Swap(p3, ref ca1, ref ca2); Swap(p2, ref ca0, ref ca2); Swap(p1, ref ca0, ref ca1);
+        Swap(p3, ref cb1, ref cb2); Swap(p2, ref cb0, ref cb2); Swap(p1, ref cb0, ref cb1);
+        ca0.Store(cv); ca1.Store(cv + 4); ca2.Store(cv + 8);
+        cb0.Store(cv + 12); cb1.Store(cv + 16); cb2.Store(cv + 20);
+        var fs = one / best;
+        sv0 *= fs; sv1 *= fs; sv2 *= fs;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -278,13 +295,71 @@ internal static unsafe class Stack3
         return mask;
     }
 
-    /// <summary>‖Av‖/‖v‖ per lane for the scaled matrices in e (entry-major): each row of Av by
-    /// Dot2 (FMA-exact products, TwoSum), its square and ‖v‖² in double-double, then a
-    /// double-double quotient and square root (hi returned, lo in <paramref name="lo"/>).</summary>
-    private static Vector256<double> Rayleigh(double* e, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2,
-        out Vector256<double> lo)
+    /// <summary>σ₁ per lane (hi, lo): the larger of the Rayleigh values of v₁ (the kernel's top
+    /// vector) and of v₁ corrected within the span of the other two kernel vectors. Both are lower
+    /// bounds of σ₁; the correction matters when σ₂ (or σ₃) is within a few ulps of σ₁, where v₁'s
+    /// error (its columns are orthogonal only to the Jacobi tolerance) is of the order of the gap.
+    /// With ĉ = (v₁, c_a, c_b) and ρ = Rayleigh(v₁)², K = (Aĉ)ᵀ(Aĉ) − ρ·ĉᵀĉ is formed in
+    /// double-double (K₁₁ ≈ 0, K_kk ≈ −gap); a Jacobi rotation of each pair (1, k) of K gives the
+    /// coefficient tₖ, and v = v₁ − t_a·c_a − t_b·c_b.</summary>
+    private static Vector256<double> Refine(double* e, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2,
+        double* cv, Vector256<double> o0, Vector256<double> o1, Vector256<double> o2, out Vector256<double> lo)
     {
-        Vector256<double> sh = Vector256<double>.Zero, sl = Vector256<double>.Zero;
+        double* y = stackalloc double[3 * 6 * 4]; // y[vec][i] hi at (6·vec + 2i)·4, lo at (6·vec + 2i + 1)·4
+        Apply(e, v0, v1, v2, y);
+        var yy = DotYY(y, y, out var yyl);
+        var nn = DotVV(v0, v1, v2, v0, v1, v2, out var nnl);
+        var rho = Div(yy, yyl, nn, nnl, out var rhol);
+        // v₁'s error in the direction of vₖ is ~(orthogonality tolerance)/(σ₁ − σₖ)·σ₁, its Rayleigh
+        // deficit ~tolerance²/gap: negligible unless another Jacobi norm is within 2⁻⁴⁰ of the
+        // largest. Only such lanes take the correction (a per-lane mask, so a lane's result never
+        // depends on whether its mates needed it); groups without one skip it.
+        var top = Vector256.Max(o0, Vector256.Max(o1, o2));
+        var lim = top * Vector256.Create(9.094947017729282e-13); // 2⁻⁴⁰
+        var close = Vector256.LessThanOrEqual(top - o0, lim) & Vector256.LessThan(o0, top)
+                  | Vector256.LessThanOrEqual(top - o1, lim) & Vector256.LessThan(o1, top)
+                  | Vector256.LessThanOrEqual(top - o2, lim) & Vector256.LessThan(o2, top);
+        // two or three equal norms (o == top for more than one): also close
+        var eq = Vector256.Equals(o0, top).AsInt64() + Vector256.Equals(o1, top).AsInt64() + Vector256.Equals(o2, top).AsInt64();
+        close |= Vector256.LessThan(eq, Vector256.Create(-1L)).AsDouble();
+        if (Vector256.EqualsAll(close.AsUInt64(), Vector256<ulong>.Zero)) return SqrtDD(rho, rhol, out lo);
+        var a0 = Vector256.Load(cv); var a1 = Vector256.Load(cv + 4); var a2 = Vector256.Load(cv + 8);
+        var b0 = Vector256.Load(cv + 12); var b1 = Vector256.Load(cv + 16); var b2 = Vector256.Load(cv + 20);
+        Apply(e, a0, a1, a2, y + 24);
+        Apply(e, b0, b1, b2, y + 48);
+        var k11 = KEntry(y, y, v0, v1, v2, v0, v1, v2, rho, rhol);
+        var kaa = KEntry(y + 24, y + 24, a0, a1, a2, a0, a1, a2, rho, rhol);
+        var kbb = KEntry(y + 48, y + 48, b0, b1, b2, b0, b1, b2, rho, rhol);
+        var ta = Tangent(k11, kaa, KEntry(y, y + 24, v0, v1, v2, a0, a1, a2, rho, rhol));
+        var tb = Tangent(k11, kbb, KEntry(y, y + 48, v0, v1, v2, b0, b1, b2, rho, rhol));
+        // the pair's eigenvector of the larger eigenvalue: (1, −t) if K₁₁ ≥ K_kk, else (t, 1) (in a
+        // cluster the Jacobi column ordering may disagree with the Rayleigh values); combined as
+        // (x₁y₁, x_a·y₁, x₁·y_b) — exact for one close neighbour, a heuristic for two, and only kept
+        // if its Rayleigh value is larger
+        var one = Vector256.Create(1.0);
+        var sa = Vector256.GreaterThanOrEqual(k11, kaa); var sb = Vector256.GreaterThanOrEqual(k11, kbb);
+        var x1 = Sel(sa, one, ta); var xa = Sel(sa, -ta, one);
+        var y1 = Sel(sb, one, tb); var yb = Sel(sb, -tb, one);
+        var cvv = x1 * y1; var ca = xa * y1; var cb = x1 * yb;
+        var w0 = Fma(cvv, v0, Fma(ca, a0, cb * b0)); var w1 = Fma(cvv, v1, Fma(ca, a1, cb * b1)); var w2 = Fma(cvv, v2, Fma(ca, a2, cb * b2));
+        Apply(e, w0, w1, w2, y + 24);
+        var zz = DotYY(y + 24, y + 24, out var zzl);
+        var mm = DotVV(w0, w1, w2, w0, w1, w2, out var mml);
+        var q = Div(zz, zzl, mm, mml, out var ql);
+        var better = close & (Vector256.GreaterThan(q, rho) | (Vector256.Equals(q, rho) & Vector256.GreaterThan(ql, rhol)));
+        return SqrtDD(Sel(better, q, rho), Sel(better, ql, rhol), out lo);
+    }
+
+    private static Vector256<double> SqrtDD(Vector256<double> qh, Vector256<double> ql, out Vector256<double> lo)
+    {
+        var r = Vector256.Sqrt(qh);
+        var c = (Fma(-r, r, qh) + ql) / (r + r);
+        return FastTwoSum(r, c, out lo);
+    }
+
+    /// <summary>Rows of A·v per lane as double-double (Dot2) into y: hi of row i at 8i, lo at 8i + 4.</summary>
+    private static void Apply(double* e, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, double* y)
+    {
         for (int i = 0; i < 3; i++)
         {
             var b0 = Vector256.Load(e + 12 * i); var b1 = Vector256.Load(e + 12 * i + 4); var b2 = Vector256.Load(e + 12 * i + 8);
@@ -294,25 +369,73 @@ internal static unsafe class Stack3
             p = b2 * v2; er += Fma(b2, v2, -p);
             h = TwoSum(h, p, out se); er += se;
             var yh = TwoSum(h, er, out var yl);
-            var ph = yh * yh;
-            var pl = Fma(yh + yh, yl, Fma(yh, yh, -ph));
+            yh.Store(y + 8 * i); yl.Store(y + 8 * i + 4);
+        }
+    }
+
+    /// <summary>Σᵢ yᵢ·zᵢ for double-double 3-vectors (layout of <see cref="Apply"/>), in double-double.</summary>
+    private static Vector256<double> DotYY(double* y, double* z, out Vector256<double> lo)
+    {
+        Vector256<double> sh = Vector256<double>.Zero, sl = Vector256<double>.Zero;
+        for (int i = 0; i < 3; i++)
+        {
+            var ah = Vector256.Load(y + 8 * i); var al = Vector256.Load(y + 8 * i + 4);
+            var bh = Vector256.Load(z + 8 * i); var bl = Vector256.Load(z + 8 * i + 4);
+            var ph = ah * bh;
+            var pl = Fma(ah, bl, Fma(al, bh, Fma(ah, bh, -ph)));
             AddDD(ref sh, ref sl, ph, pl);
         }
-        Vector256<double> nh = v0 * v0, nl = Fma(v0, v0, -nh);
-        var q2 = v1 * v1; AddDD(ref nh, ref nl, q2, Fma(v1, v1, -q2));
-        q2 = v2 * v2; AddDD(ref nh, ref nl, q2, Fma(v2, v2, -q2));
-        // quotient (sh + sl)/(nh + nl): q₁ + correction from the exact residual
-        var q1 = sh / nh;
-        var m = q1 * nh; var me = Fma(q1, nh, -m);
-        me = Fma(q1, nl, me);
-        var d = TwoSum(sh, -m, out var de);
-        de += sl - me;
-        var qc = (d + de) / nh;
-        var qh = FastTwoSum(q1, qc, out var ql);
-        // square root of qh + ql
-        var r = Vector256.Sqrt(qh);
-        var c = (Fma(-r, r, qh) + ql) / (r + r);
-        return FastTwoSum(r, c, out lo);
+        lo = sl;
+        return sh;
+    }
+
+    /// <summary>a·b of double 3-vectors: exact products summed in double-double.</summary>
+    private static Vector256<double> DotVV(Vector256<double> a0, Vector256<double> a1, Vector256<double> a2,
+        Vector256<double> b0, Vector256<double> b1, Vector256<double> b2, out Vector256<double> lo)
+    {
+        var h = a0 * b0; var l = Fma(a0, b0, -h);
+        var p = a1 * b1; AddDD(ref h, ref l, p, Fma(a1, b1, -p));
+        p = a2 * b2; AddDD(ref h, ref l, p, Fma(a2, b2, -p));
+        lo = l;
+        return h;
+    }
+
+    /// <summary>(Au)·(Aw) − ρ·(u·w), rounded to double from double-double.</summary>
+    private static Vector256<double> KEntry(double* yu, double* yw, Vector256<double> u0, Vector256<double> u1, Vector256<double> u2,
+        Vector256<double> w0, Vector256<double> w1, Vector256<double> w2, Vector256<double> rho, Vector256<double> rhol)
+    {
+        var g = DotYY(yu, yw, out var gl);
+        var m = DotVV(u0, u1, u2, w0, w1, w2, out var ml);
+        var ph = rho * m;
+        var pl = Fma(rho, ml, Fma(rhol, m, Fma(rho, m, -ph)));
+        AddDD(ref g, ref gl, -ph, -pl);
+        return g + gl;
+    }
+
+    /// <summary>tan θ of the Jacobi rotation of the symmetric pair [[α, γ], [γ, β]] whose first
+    /// vector (1, −t) takes the larger eigenvalue α − tγ (as in <see cref="Rotate"/>); 0 if γ = 0.</summary>
+    private static Vector256<double> Tangent(Vector256<double> alpha, Vector256<double> beta, Vector256<double> gamma)
+    {
+        var zero = Vector256<double>.Zero;
+        var d = beta - alpha;
+        var g2 = gamma + gamma;
+        var den = Vector256.Abs(d) + Vector256.Sqrt(Fma(d, d, g2 * g2));
+        var sgn = Vector256.CopySign(Vector256.Create(1.0), d * gamma);
+        var t = sgn * Vector256.Abs(g2) / den;
+        return Sel(Vector256.Equals(den, zero) | ~Vector256.Equals(t, t), zero, t);
+    }
+
+    /// <summary>(ah + al)/(bh + bl) in double-double.</summary>
+    private static Vector256<double> Div(Vector256<double> ah, Vector256<double> al, Vector256<double> bh, Vector256<double> bl,
+        out Vector256<double> lo)
+    {
+        var q1 = ah / bh;
+        var m = q1 * bh; var me = Fma(q1, bh, -m);
+        me = Fma(q1, bl, me);
+        var d = TwoSum(ah, -m, out var de);
+        de += al - me;
+        var qc = (d + de) / bh;
+        return FastTwoSum(q1, qc, out lo);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
