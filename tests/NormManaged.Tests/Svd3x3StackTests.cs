@@ -65,7 +65,9 @@ public class Svd3x3StackTests
         for (int c = 0; c < mats.Count; c++)
         {
             var s = NormManaged.Matrix.SingularValues.Of(mats[c], 3, 3);
-            Assert.True(RelErr(smax[c], s[0]) <= 4.5e-16, $"{c}: smax {smax[c]:R} vs {s[0]:R}");
+            // the stack's σ_max is refined (‖Av‖/‖v‖ in double-double, ≤ 2 ulp of a 256-bit reference:
+            // tests/python/test_sigma_ulps.py); the unrefined scalar kernel is within ~2.5 ulp of it
+            Assert.True(RelErr(smax[c], s[0]) <= 1e-15, $"{c}: smax {smax[c]:R} vs {s[0]:R}");
             Assert.True(RelErr(nuc[c], s.Sum()) <= 1e-15, $"{c}: nuc {nuc[c]:R} vs {s.Sum():R}");
             // σ_min relative to itself where it is well above the rounding level of σ_max
             if (s[2] > 1e-10 * s[0]) Assert.True(RelErr(smin[c], s[2]) < 1e-12, $"{c}: smin {smin[c]:R} vs {s[2]:R}");
