@@ -5,7 +5,7 @@
 #   ./build.sh setup      install missing Debian packages (as root), or print the command
 #   ./build.sh build      build the managed library, the NativeAOT libnormnative.so and the tests
 #   ./build.sh test       build, then run every test suite (xunit, C, Python); exit non-zero on failure
-#   ./build.sh demo       python3 -m normnative: NormNative next to NumPy on generated data
+#   ./build.sh demo       examples/python/compare_numpy.py: NormNative next to NumPy on generated data
 #   ./build.sh bench      benchmarks (BENCH_QUICK=1 for the quick mode)
 #   ./build.sh fuzz       long C ABI fuzz (FUZZ_SECONDS, default 600; FUZZ_SEED = first seed);
 #                         replay a failing seed: python3 tests/fuzz/run_fuzz.py --replay SEED
@@ -90,7 +90,7 @@ cmd_build() {
 }
 
 cmd_demo() {
-    PYTHONPATH="$ROOT/bindings/python" "$PY" -m normnative demo
+    PYTHONPATH="$ROOT/bindings/python" "$PY" examples/python/compare_numpy.py demo
 }
 
 FAILED=()

@@ -1,4 +1,4 @@
-"""normnative: numpy.linalg.norm, computed accurately and fast by a NativeAOT library.
+"""normnative: NumPy's vector and matrix norm, computed accurately and fast by a NativeAOT library.
 
 >>> import normnative
 >>> float(normnative.norm([3.0, 4.0]))

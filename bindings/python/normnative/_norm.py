@@ -1,8 +1,8 @@
-"""numpy.linalg.norm semantics on top of libnormnative.
+"""NumPy's norm semantics on top of libnormnative.
 
 This module only normalises arguments, allocates results and maps errors and floating-point
 events; every arithmetic operation on the data happens in the native library. The control flow
-of :func:`norm` follows numpy 1.24's ``numpy.linalg.norm`` step by step (the order of the ``==``
+of :func:`norm` follows numpy 1.24's ``norm`` step by step (the order of the ``==``
 tests on ``ord``, the "fast path" test, axis normalisation, keepdims handling, error precedence),
 see docs/NUMPY_NORM_SPEC.md (§2).
 """
@@ -314,7 +314,7 @@ _lean_vector = _lib.py_vector_norm
 
 
 # ---------------------------------------------------------------------------------------------
-# numpy.linalg.norm
+# norm: NumPy's semantics, computed natively
 
 
 def _use_descriptors(flag: bool = True) -> None:
