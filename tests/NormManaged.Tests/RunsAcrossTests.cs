@@ -29,21 +29,15 @@ public unsafe class RunsAcrossTests
         if (m > 7) { x[(1 * m + 5) * k + 3] = double.NaN; x[(0 * m + 6) * k + 1] = double.NegativeInfinity; x[(2 * m + 7) * k] = double.MaxValue; }
         long[] shape = { a, m, k }, strides = { (long)m * k * 8, k * 8, 8 }, oshape = { m }, ostr = { 8 };
         double[]? first = null;
-        bool saved = RealKernels.Wide;
-        try
-        {
-            foreach (bool wide in new[] { true, false })
-                foreach (int threads in new[] { 1, 2, 3 })
+            foreach (var config in EngineKnobs.Configurations())
                 {
-                    RealKernels.Wide = wide && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
-                    int old = Parallelism.SetMaxThreads(threads);
-                    var res = new double[m];
-                    try
+                    var res = EngineKnobs.With(config, () =>
                     {
-                        fixed (double* q = x) fixed (double* o = res)
+                        var r = new double[m];
+                        fixed (double* q = x) fixed (double* o = r)
                             VectorNorms.Compute(new NdView(q, DType.Float64, shape, strides), 0b101, Ord.Of(p), new NdView(o, DType.Float64, oshape, ostr));
-                    }
-                    finally { Parallelism.SetMaxThreads(old); }
+                        return r;
+                    });
                     if (first != null)
                     {
                         for (int j = 0; j < m; j++) Assert.Equal(BitConverter.DoubleToInt64Bits(first[j]), BitConverter.DoubleToInt64Bits(res[j]));
@@ -74,7 +68,5 @@ public unsafe class RunsAcrossTests
                         Assert.Equal(BitConverter.DoubleToInt64Bits(want), BitConverter.DoubleToInt64Bits(res[j]));
                     }
                 }
-        }
-        finally { RealKernels.Wide = saved; }
     }
 }

@@ -98,24 +98,18 @@ public unsafe class VectorWidthTests
         var x = new double[rows * cols];
         for (int i = 0; i < x.Length; i++) x[i] = TwoNormTests.Gaussian(rng) * Math.Pow(2, (i % cols) % 7 == 3 ? -1060 : (i % cols) % 5 * 100 - 200);
         double[]? first = null;
-        bool saved = RealKernels.Wide;
-        try
-        {
-            foreach (bool wide in new[] { true, false })
-                foreach (int threads in new[] { 1, 2, 3 })
+            foreach (var config in EngineKnobs.Configurations())
                 {
-                    RealKernels.Wide = wide && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
-                    int old = Parallelism.SetMaxThreads(threads);
-                    var res = new double[cols];
-                    try
+                    var res = EngineKnobs.With(config, () =>
                     {
-                        fixed (double* q = x) fixed (double* o = res)
+                        var r = new double[cols];
+                        fixed (double* q = x) fixed (double* o = r)
                         {
                             long[] shape = { rows, cols }, strides = { cols * 8, 8 }, oshape = { cols }, ostr = { 8 };
                             VectorNorms.Compute(new NdView(q, DType.Float64, shape, strides), 1, Ord.Of(p), new NdView(o, DType.Float64, oshape, ostr));
                         }
-                    }
-                    finally { Parallelism.SetMaxThreads(old); }
+                        return r;
+                    });
                     if (first == null)
                     {
                         first = res;
@@ -127,8 +121,6 @@ public unsafe class VectorWidthTests
                     }
                     else Assert.Equal(first, res);
                 }
-        }
-        finally { RealKernels.Wide = saved; }
     }
 
     [Theory]

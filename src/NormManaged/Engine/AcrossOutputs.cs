@@ -31,16 +31,12 @@ internal static unsafe class AcrossOutputs
             long w = Math.Clamp((outs + 2L * threads - 1) / (2L * threads), Lanes, Band);
             w = (w + 7) & ~7L;
             int bands = (int)((outs + w - 1) / w);
-            var evs = new FpEvents[bands];
             nint xb = (nint)x, ob = (nint)o;
-            Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+            return Parallelism.ForParts(bands, threads, b =>
             {
                 long k0 = b * w;
-                evs[b] = Stream(plan, (byte*)xb, (byte*)ob, ot, k0, (int)Math.Min(w, outs - k0), p);
+                return Stream(plan, (byte*)xb, (byte*)ob, ot, k0, (int)Math.Min(w, outs - k0), p);
             });
-            var all = FpEvents.None;
-            foreach (var e in evs) all |= e;
-            return all;
         }
         var ev = FpEvents.None;
         for (long k0 = 0; k0 < outs; k0 += Band)

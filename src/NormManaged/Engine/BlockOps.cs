@@ -217,22 +217,15 @@ internal static unsafe class BlockDriver
     private static FpEvents ParallelOutputs<TOp, TAcc>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, TOp op, int threads)
         where TOp : struct, IBlockOp<TAcc> where TAcc : struct
     {
-        long outer = plan.OuterCount;
-        int ranges = (int)Math.Min(outer, 4L * threads);
-        var evs = new FpEvents[ranges];
         nint xb = (nint)x, ob = (nint)o;
-        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+        return Parallelism.ForOutputRanges(plan.OuterCount, threads, (lo, n) =>
         {
             double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
-            long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
-            var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
+            var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, n);
             var ev = FpEvents.None;
             while (it.Next(out byte* xp, out byte* dst))
                 ev |= One<TOp, TAcc>(plan, xp, t, dst, ot, op, buf);
-            evs[r] = ev;
+            return ev;
         });
-        var all = FpEvents.None;
-        foreach (var e in evs) all |= e;
-        return all;
     }
 }

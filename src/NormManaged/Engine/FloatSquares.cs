@@ -30,21 +30,15 @@ internal static unsafe class FloatSquares
                 return Chunks((float*)(x + plan.InnerBaseOffset), inner, width, o, ot, threads);
             if (outer >= 2)
             {
-                int ranges = (int)Math.Min(outer, 4L * threads);
-                var evs = new FpEvents[ranges];
                 nint xb = (nint)x, ob = (nint)o;
-                Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+                return Parallelism.ForOutputRanges(outer, threads, (lo, n) =>
                 {
-                    long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
-                    var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
+                    var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, lo, n);
                     var ev = FpEvents.None;
                     while (it.Next(out byte* xp, out byte* dst))
                         ev |= One((float*)(xp + plan.InnerBaseOffset), inner, width, dst, ot, true);
-                    evs[r] = ev;
+                    return ev;
                 });
-                var all = FpEvents.None;
-                foreach (var e in evs) all |= e;
-                return all;
             }
         }
         var ev1 = FpEvents.None;

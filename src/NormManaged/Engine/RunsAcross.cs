@@ -38,16 +38,12 @@ internal static unsafe class RunsAcross
         int bands = (int)((outs + band - 1) / band);
         if (bands > 1 && threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold)
         {
-            var evs = new FpEvents[bands];
             nint xb = (nint)x, ob = (nint)o;
-            Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+            return Parallelism.ForParts(bands, threads, b =>
             {
                 long j0 = b * band;
-                evs[b] = Band(plan, (byte*)xb, (byte*)ob, ot, j0, (int)Math.Min(band, outs - j0), p);
+                return Band(plan, (byte*)xb, (byte*)ob, ot, j0, (int)Math.Min(band, outs - j0), p);
             });
-            var all = FpEvents.None;
-            foreach (var e in evs) all |= e;
-            return all;
         }
         var ev = FpEvents.None;
         for (long j0 = 0; j0 < outs; j0 += band) ev |= Band(plan, x, o, ot, j0, (int)Math.Min(band, outs - j0), p);

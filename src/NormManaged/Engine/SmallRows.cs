@@ -19,60 +19,40 @@ internal static unsafe class SmallRows
 {
     /// <summary>Contiguous float64 inner run of at most one block, float64 output, p = 2.</summary>
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => p == 2 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1
+        => p == 2 && ShortContiguousRows(plan, t, ot);
+
+    private static bool ShortContiguousRows(ReductionPlan plan, DType t, DType ot)
+        => t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1
            && plan.InnerStrides[0] == 8 && plan.InnerCount >= 1 && plan.InnerCount <= DoubleBlocks.BlockElements
            && plan.OuterCount >= 2;
 
-    public static FpEvents Run(ReductionPlan plan, byte* x, byte* o)
+    public static FpEvents Run(ReductionPlan plan, byte* x, byte* o) => OverRows(plan, x, o, Mode.Squares);
+
+    private enum Mode { Squares, Sum, Max }
+
+    private static FpEvents OverRows(ReductionPlan plan, byte* x, byte* o, Mode mode)
     {
         long outer = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
         if (threads > 1 && outer * plan.InnerCount >= BlockDriver.ParallelThreshold)
         {
-            int ranges = (int)Math.Min(outer, 4L * threads);
-            var evs = new FpEvents[ranges];
             nint xb = (nint)x, ob = (nint)o;
-            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
-            {
-                long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
-                evs[r] = Range(plan, (byte*)xb, (byte*)ob, lo, hi - lo);
-            });
-            var all = FpEvents.None;
-            foreach (var e in evs) all |= e;
-            return all;
+            return Parallelism.ForOutputRanges(outer, threads, (lo, n) => Rows(plan, (byte*)xb, (byte*)ob, lo, n, mode));
         }
-        return Range(plan, x, o, 0, outer);
+        return Rows(plan, x, o, 0, outer, mode);
     }
+
+    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long lo, long n, Mode mode)
+        => mode == Mode.Squares ? Range(plan, x, o, lo, n) : RangeAbs(plan, x, o, lo, n, mode == Mode.Sum);
 
     /// <summary>Contiguous float64 inner run of at most one block, float64 output, p = 1 or p = +∞.</summary>
     public static bool AppliesAbs(ReductionPlan plan, DType t, DType ot, double p)
-        => (p == 1 || double.IsPositiveInfinity(p)) && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1
-           && plan.InnerStrides[0] == 8 && plan.InnerCount >= 1 && plan.InnerCount <= DoubleBlocks.BlockElements
-           && plan.OuterCount >= 2;
+        => (p == 1 || double.IsPositiveInfinity(p)) && ShortContiguousRows(plan, t, ot);
 
     /// <summary>Σ|x| (p = 1) or max |x| (p = +∞) of every short row, with the bits of the block driver
     /// (<see cref="IntPowOp"/> / <see cref="StatsOp"/> over one block).</summary>
     public static FpEvents RunAbs(ReductionPlan plan, byte* x, byte* o, double p)
-    {
-        long outer = plan.OuterCount;
-        bool sum = p == 1;
-        int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outer * plan.InnerCount >= BlockDriver.ParallelThreshold)
-        {
-            int ranges = (int)Math.Min(outer, 4L * threads);
-            var evs = new FpEvents[ranges];
-            nint xb = (nint)x, ob = (nint)o;
-            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
-            {
-                long lo = outer * r / ranges, hi = outer * (r + 1) / ranges;
-                evs[r] = RangeAbs(plan, (byte*)xb, (byte*)ob, lo, hi - lo, sum);
-            });
-            var all = FpEvents.None;
-            foreach (var e in evs) all |= e;
-            return all;
-        }
-        return RangeAbs(plan, x, o, 0, outer, sum);
-    }
+        => OverRows(plan, x, o, p == 1 ? Mode.Sum : Mode.Max);
 
     private static FpEvents RangeAbs(ReductionPlan plan, byte* x, byte* o, long start, long count, bool sum)
     {
