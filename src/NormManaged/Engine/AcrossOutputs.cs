@@ -69,7 +69,7 @@ internal static unsafe class AcrossOutputs
         long i = 0;
         if (wide)
         {
-            // four rows per pass over the accumulators: each output still takes its rows in order, one Step each
+            // four rows per pass over the accumulators: each output still takes its rows in order, one LaneStep.Add each
             for (; i + 4 <= n; i += 4, row += 4 * s)
             {
                 double* r0 = (double*)row, r1 = (double*)(row + s), r2 = (double*)(row + 2 * s), r3 = (double*)(row + 3 * s);
@@ -77,18 +77,18 @@ internal static unsafe class AcrossOutputs
                 for (; j <= w - 8; j += 8)
                 {
                     var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    Step(ref h, ref l, Vector512.Load(r0 + j), sq);
-                    Step(ref h, ref l, Vector512.Load(r1 + j), sq);
-                    Step(ref h, ref l, Vector512.Load(r2 + j), sq);
-                    Step(ref h, ref l, Vector512.Load(r3 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(r0 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(r1 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(r2 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(r3 + j), sq);
                     Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
                 }
                 for (; j < w; j++)
                 {
-                    Step(ref hs[j], ref ls[j], r0[j], sq);
-                    Step(ref hs[j], ref ls[j], r1[j], sq);
-                    Step(ref hs[j], ref ls[j], r2[j], sq);
-                    Step(ref hs[j], ref ls[j], r3[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], r0[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], r1[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], r2[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], r3[j], sq);
                 }
             }
         }
@@ -100,17 +100,17 @@ internal static unsafe class AcrossOutputs
                 for (; j <= w - 8; j += 8)
                 {
                     var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    Step(ref h, ref l, Vector512.Load(r + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(r + j), sq);
                     Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
                 }
             if (Vector256.IsHardwareAccelerated)
                 for (; j <= w - 4; j += 4)
                 {
                     var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
-                    Step(ref h, ref l, Vector256.Load(r + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector256.Load(r + j), sq);
                     Vector256.Store(h, hs + j); Vector256.Store(l, ls + j);
                 }
-            for (; j < w; j++) Step(ref hs[j], ref ls[j], r[j], sq);
+            for (; j < w; j++) LaneStep.Add(ref hs[j], ref ls[j], r[j], sq);
         }
         var ev = FpEvents.None;
         for (int j = 0; j < w; j++)
@@ -129,54 +129,5 @@ internal static unsafe class AcrossOutputs
             else ev |= ResultWriter.Store(ot, dst, h, l, 0);
         }
         return ev;
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> x, bool square)
-    {
-        Vector512<double> t, e;
-        if (square)
-        {
-            t = x * x;
-            e = Vector512.FusedMultiplyAdd(x, x, -t);
-        }
-        else { t = Vector512.Abs(x); e = Vector512<double>.Zero; }
-        var s = h + t;
-        var bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
-    }
-
-    /// <summary>The vector steps' operations on one lane.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref double h, ref double l, double x, bool square)
-    {
-        double t, e;
-        if (square)
-        {
-            t = x * x;
-            e = Math.FusedMultiplyAdd(x, x, -t);
-        }
-        else { t = Math.Abs(x); e = 0; }
-        double s = h + t;
-        double bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref Vector256<double> h, ref Vector256<double> l, Vector256<double> x, bool square)
-    {
-        Vector256<double> t, e;
-        if (square)
-        {
-            t = x * x;
-            e = Vector256.FusedMultiplyAdd(x, x, -t);
-        }
-        else { t = Vector256.Abs(x); e = Vector256<double>.Zero; }
-        var s = h + t;
-        var bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
     }
 }

@@ -72,8 +72,8 @@ internal static unsafe class RunsAcross
                     var l0 = Vector512.Load(ls); var l1 = Vector512.Load(ls + 8);
                     for (; k <= len - Lanes; k += Lanes)
                     {
-                        Step(ref h0, ref l0, Vector512.Load(v + k), sq);
-                        Step(ref h1, ref l1, Vector512.Load(v + k + 8), sq);
+                        LaneStep.Add(ref h0, ref l0, Vector512.Load(v + k), sq);
+                        LaneStep.Add(ref h1, ref l1, Vector512.Load(v + k + 8), sq);
                     }
                     h0.Store(hs); h1.Store(hs + 8); l0.Store(ls); l1.Store(ls + 8);
                 }
@@ -83,15 +83,15 @@ internal static unsafe class RunsAcross
                     var l0 = Vector256.Load(ls); var l1 = Vector256.Load(ls + 4); var l2 = Vector256.Load(ls + 8); var l3 = Vector256.Load(ls + 12);
                     for (; k <= len - Lanes; k += Lanes)
                     {
-                        Step(ref h0, ref l0, Vector256.Load(v + k), sq);
-                        Step(ref h1, ref l1, Vector256.Load(v + k + 4), sq);
-                        Step(ref h2, ref l2, Vector256.Load(v + k + 8), sq);
-                        Step(ref h3, ref l3, Vector256.Load(v + k + 12), sq);
+                        LaneStep.Add(ref h0, ref l0, Vector256.Load(v + k), sq);
+                        LaneStep.Add(ref h1, ref l1, Vector256.Load(v + k + 4), sq);
+                        LaneStep.Add(ref h2, ref l2, Vector256.Load(v + k + 8), sq);
+                        LaneStep.Add(ref h3, ref l3, Vector256.Load(v + k + 12), sq);
                     }
                     h0.Store(hs); h1.Store(hs + 4); h2.Store(hs + 8); h3.Store(hs + 12);
                     l0.Store(ls); l1.Store(ls + 4); l2.Store(ls + 8); l3.Store(ls + 12);
                 }
-                for (int q = 0; k < len; k++, q++) Step(ref hs[q], ref ls[q], v[k], sq);
+                for (int q = 0; k < len; k++, q++) LaneStep.Add(ref hs[q], ref ls[q], v[k], sq);
             }
         }
         var ev = FpEvents.None;
@@ -127,41 +127,5 @@ internal static unsafe class RunsAcross
         byte* dst = o + j * plan.OuterOutStrides[0];
         return p == 2 ? BlockDriver.Run<SumSquaresOp, ScaledSum>(sub, xp, DType.Float64, dst, ot, default)
                       : BlockDriver.Run<IntPowOp, ScaledSum>(sub, xp, DType.Float64, dst, ot, new IntPowOp(1));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> x, bool square)
-    {
-        Vector512<double> t, e;
-        if (square) { t = x * x; e = Vector512.FusedMultiplyAdd(x, x, -t); }
-        else { t = Vector512.Abs(x); e = Vector512<double>.Zero; }
-        var s = h + t;
-        var bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref Vector256<double> h, ref Vector256<double> l, Vector256<double> x, bool square)
-    {
-        Vector256<double> t, e;
-        if (square) { t = x * x; e = Vector256.FusedMultiplyAdd(x, x, -t); }
-        else { t = Vector256.Abs(x); e = Vector256<double>.Zero; }
-        var s = h + t;
-        var bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(ref double h, ref double l, double x, bool square)
-    {
-        double t, e;
-        if (square) { t = x * x; e = Math.FusedMultiplyAdd(x, x, -t); }
-        else { t = Math.Abs(x); e = 0; }
-        double s = h + t;
-        double bb = s - h;
-        l += ((h - (s - bb)) + (t - bb)) + e;
-        h = s;
     }
 }
