@@ -118,10 +118,7 @@ internal static unsafe class SmallRows
                | (Vector256.GreaterThanOrEqual(r, Vector256.Create(s_tinySum)) & Vector256.LessThanOrEqual(r, Vector256.Create(double.MaxValue)));
         if (Vector256.EqualsAll(ok.AsUInt64(), Vector256<ulong>.AllBitsSet))
         {
-            Unsafe.WriteUnaligned(op, r.GetElement(0));
-            Unsafe.WriteUnaligned(op + so, r.GetElement(1));
-            Unsafe.WriteUnaligned(op + 2 * so, r.GetElement(2));
-            Unsafe.WriteUnaligned(op + 3 * so, r.GetElement(3));
+            Store4(r, op, so);
             return FpEvents.None;
         }
         var ev = FpEvents.None;
@@ -143,10 +140,7 @@ internal static unsafe class SmallRows
         if (Vector256.LessThanOrEqualAll(mb, Vector256.Create(InfBits)))
         {
             var r = mb.AsDouble();
-            Unsafe.WriteUnaligned(op, r.GetElement(0));
-            Unsafe.WriteUnaligned(op + so, r.GetElement(1));
-            Unsafe.WriteUnaligned(op + 2 * so, r.GetElement(2));
-            Unsafe.WriteUnaligned(op + 3 * so, r.GetElement(3));
+            Store4(r, op, so);
             return FpEvents.None;
         }
         var ev = FpEvents.None;
@@ -155,6 +149,16 @@ internal static unsafe class SmallRows
     }
 
     private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
+
+    /// <summary>The four lanes of <paramref name="r"/> into four outputs <paramref name="so"/> bytes apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector256<double> r, byte* op, long so)
+    {
+        Unsafe.WriteUnaligned(op, r.GetElement(0));
+        Unsafe.WriteUnaligned(op + so, r.GetElement(1));
+        Unsafe.WriteUnaligned(op + 2 * so, r.GetElement(2));
+        Unsafe.WriteUnaligned(op + 3 * so, r.GetElement(3));
+    }
 
     private static FpEvents Range(ReductionPlan plan, byte* x, byte* o, long start, long count)
     {
@@ -237,10 +241,7 @@ internal static unsafe class SmallRows
                 var r = Vector256.Sqrt(h);
                 var c = (Vector256.FusedMultiplyAdd(-r, r, h) + ll) / (r + r);
                 var res = r + c;
-                Unsafe.WriteUnaligned(op, res.GetElement(0));
-                Unsafe.WriteUnaligned(op + so, res.GetElement(1));
-                Unsafe.WriteUnaligned(op + 2 * so, res.GetElement(2));
-                Unsafe.WriteUnaligned(op + 3 * so, res.GetElement(3));
+                Store4(res, op, so);
                 return FpEvents.None;
             }
         }
