@@ -36,14 +36,7 @@ public unsafe class FloatFastPathTests
         return v >= Math.ScaleB(2.0, maxExp) ? double.PositiveInfinity : v;
     }
 
-    private static float Norm(float* p, long n, long strideBytes, DType t)
-    {
-        long[] shape = { n }; long[] strides = { strideBytes };
-        float r;
-        VectorNorms.Compute(new NdView(p, t, shape, strides), 1, Ord.Two,
-            new NdView(&r, DType.Float32, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
-        return r;
-    }
+    private static float Norm(float* p, long n, long strideBytes, DType t) => FloatSquaresTests.Norm(p, n, strideBytes, t);
 
     private static int Bits(float f) => BitConverter.SingleToInt32Bits(f);
 

@@ -6,7 +6,8 @@ namespace NormManaged.Tests;
 /// widening path, which a strided view of the same values takes, for every size and thread count.</summary>
 public unsafe class FloatSquaresTests
 {
-    private static float Norm(float* p, long n, long strideBytes, DType t)
+    /// <summary>The float32-result 2-norm of n elements of dtype <paramref name="t"/> at a byte stride.</summary>
+    internal static float Norm(float* p, long n, long strideBytes, DType t)
     {
         long[] shape = { n }; long[] strides = { strideBytes };
         float r;
