@@ -298,7 +298,7 @@ cmd_wheel() {
 # native OpenBLAS kernel.
 cmd_bench_python() {
     local out="$ART/bench"; mkdir -p "$out"
-    gcc -O2 -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
+    gcc -O3 -march=native -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
         "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
 }

@@ -1,21 +1,34 @@
-/* bandwidth.c — plain C read bandwidth (sum of doubles) with 1 and 2 threads: the ceiling a
- * memory-bound norm of a large array can reach on this machine.
- * Usage: bandwidth [MiB]   (default 512). Prints "threads=N GB/s=X" lines. */
+/* bandwidth.c — plain C read bandwidth with 1 and 2 threads: the ceiling a memory-bound norm of a
+ * large array can reach on this machine.
+ *
+ * Usage: bandwidth [MiB ...]   (default 512). For each size prints
+ *   "MiB=S threads=N GB/s=X"
+ * (best of several passes over the same buffer, so a size that fits in the last-level cache measures
+ * the cache, a larger one memory).
+ *
+ * The loop sums the buffer's 64-bit words as unsigned integers in eight independent accumulators.
+ * Integer addition is associative, so the compiler may vectorise it freely (-O3 -march=native gives
+ * the widest vector adds the machine has) and the loop is limited by the loads, not by an add chain.
+ * An earlier version summed doubles in four scalar accumulators: that loop was bound by the FP add
+ * latency (about 8 GB/s per core here) and understated the machine by a factor of two. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-typedef struct { const double* p; size_t n; double sum; } job;
+typedef struct { const uint64_t* p; size_t n; uint64_t sum; } job;
 
 static void* reader(void* arg) {
     job* j = (job*)arg;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    uint64_t s[8] = {0};
     size_t i = 0;
-    for (; i + 4 <= j->n; i += 4) { s0 += j->p[i]; s1 += j->p[i + 1]; s2 += j->p[i + 2]; s3 += j->p[i + 3]; }
-    for (; i < j->n; i++) s0 += j->p[i];
-    j->sum = (s0 + s1) + (s2 + s3);
+    for (; i + 8 <= j->n; i += 8)
+        for (int k = 0; k < 8; k++) s[k] += j->p[i + k];
+    for (; i < j->n; i++) s[0] += j->p[i];
+    j->sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
     return NULL;
 }
 
@@ -25,16 +38,19 @@ static double now(void) {
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
-int main(int argc, char** argv) {
-    size_t mib = argc > 1 ? (size_t)atol(argv[1]) : 512;
-    size_t n = mib * 1024 * 1024 / sizeof(double);
-    double* a = malloc(n * sizeof(double));
+static int measure(size_t mib) {
+    size_t n = mib * 1024 * 1024 / sizeof(uint64_t);
+    uint64_t* a = malloc(n * sizeof(uint64_t));
     if (!a) { fprintf(stderr, "out of memory\n"); return 1; }
-    for (size_t i = 0; i < n; i++) a[i] = (double)(i & 1023);
-    double sink = 0;
+    for (size_t i = 0; i < n; i++) a[i] = i & 1023;
+    uint64_t sink = 0;
+    /* enough passes for ~0.5 s of reading per thread count, at least 5 */
+    int reps = (int)(4096 / (mib ? mib : 1));
+    if (reps < 5) reps = 5;
+    if (reps > 200) reps = 200;
     for (int threads = 1; threads <= 2; threads++) {
         double best = 1e30;
-        for (int rep = 0; rep < 5; rep++) {
+        for (int rep = 0; rep < reps; rep++) {
             pthread_t t[2];
             job jobs[2];
             double t0 = now();
@@ -47,9 +63,19 @@ int main(int argc, char** argv) {
             double dt = now() - t0;
             if (dt < best) best = dt;
         }
-        printf("threads=%d GB/s=%.2f\n", threads, n * sizeof(double) / best / 1e9);
+        printf("MiB=%zu threads=%d GB/s=%.2f\n", mib, threads, n * sizeof(uint64_t) / best / 1e9);
     }
-    fprintf(stderr, "(checksum %g)\n", sink);
+    fprintf(stderr, "(checksum %llu)\n", (unsigned long long)sink);
     free(a);
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) return measure(512);
+    for (int i = 1; i < argc; i++) {
+        long mib = atol(argv[i]);
+        if (mib <= 0) { fprintf(stderr, "bad size '%s' (MiB)\n", argv[i]); return 2; }
+        if (measure((size_t)mib)) return 1;
+    }
     return 0;
 }
