@@ -210,8 +210,11 @@ internal static unsafe class SvdKernel
                 double beta = -Math.CopySign(HypotAny(alpha, xnorm), alpha);
                 double v0 = alpha - beta;
                 double tau = (beta - alpha) / beta;
+                // |col[i]| ≤ xnorm ≤ |v0|, so the quotients are at most 1; 1/v0 itself overflows when v0 is
+                // subnormal below 2⁻¹⁰²⁴ (a column of tiny entries after the matrix was scaled to max 1).
                 double inv = 1.0 / v0;
-                for (int i = 1; i < len; i++) col[i] *= inv;
+                if (double.IsFinite(inv)) for (int i = 1; i < len; i++) col[i] *= inv;
+                else for (int i = 1; i < len; i++) col[i] /= v0;
                 col[0] = beta;
                 // apply H = I − τ v vᵀ (v = [1, col[1..]]) to the trailing columns
                 for (int j = k + 1; j < n; j++)
