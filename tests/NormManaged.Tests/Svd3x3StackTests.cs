@@ -187,4 +187,34 @@ public class Svd3x3StackTests
             }
         }
     }
+
+    [Fact]
+    public void ResultsAroundTheSubnormalBoundaryAreExactRescalings()
+    {
+        // Entries near 2⁻⁹⁹⁵ (still inside the kernel) with σ spread over 2⁰..2⁻⁶⁰: results straddle
+        // 2⁻¹⁰²². The kernel sees the same scaled matrix for A and 2⁶⁰⁰·A, so every normal result of
+        // A is exactly 2⁻⁶⁰⁰ times that of 2⁶⁰⁰·A, and a subnormal one is within one rounding of it.
+        var rng = new Random(31);
+        int count = 301;
+        var small = new double[9 * count]; var big = new double[9 * count];
+        for (int c = 0; c < count; c++)
+        {
+            var s = new[] { 1.0, Math.Pow(2, -rng.Next(0, 40)), Math.Pow(2, -rng.Next(20, 60)) };
+            var a = WithSingularValues(3, 3, s, rng);
+            double f = Math.Pow(2, -994 - rng.Next(0, 4)); // largest entry ≥ 2⁻⁹⁹⁹: the kernel, not the scalar path
+            for (int i = 0; i < 9; i++) { small[9 * c + i] = a[i] * f; big[9 * c + i] = Math.ScaleB(a[i] * f, 600); }
+        }
+        foreach (var ord in new[] { Ord.Two, Ord.Of(-2), Ord.Nuc })
+        {
+            var rs = Run(small, count, ord); var rb = Run(big, count, ord);
+            int subnormal = 0;
+            for (int c = 0; c < count; c++)
+            {
+                double want = Math.ScaleB(rb[c], -600);
+                if (Math.Abs(rb[c]) >= Math.ScaleB(1.0, -422)) Assert.Equal(want, rs[c]);
+                else { subnormal++; Assert.True(Math.Abs(rs[c] - want) <= double.Epsilon, $"{ord} {c}: {rs[c]:R} vs {want:R}"); }
+            }
+            if (ord.P < 0) Assert.True(subnormal > count / 4, $"only {subnormal} subnormal results");
+        }
+    }
 }

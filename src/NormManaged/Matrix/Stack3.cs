@@ -69,7 +69,9 @@ internal static unsafe class Stack3
         private const int RowR = 54;  // 2: refined σ₁ (hi, lo)
         private const int RowMx = 56; // largest |entry| (before scaling)
         private const int RowOk = 57; // mask of the lanes the kernel handles (else the scalar path)
-        private const int Rows = 58;
+        private const int RowF = 58;  // the float64 result (r + lo)·2ᵉ where that is a normal number
+        private const int RowFast = 59; // mask of the lanes where RowF holds the result
+        private const int Rows = 60;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static L Get(double* w, int row) => L.Load(w + row * N);
@@ -124,33 +126,20 @@ internal static unsafe class Stack3
             Scale(w); if (w2 != null) Scale(w2);
             Reduce(w); if (w2 != null) Reduce(w2);
             Jacobi(w, w2);
-            Finish(w); if (w2 != null) Finish(w2);
+            bool max = ord == SvdOrd.Max;
+            Finish(w, max); if (w2 != null) Finish(w2, max);
             // ord 2: ‖Av‖/‖v‖ for the kernel's top singular vector v, in double-double on the scaled
             // input itself (SigmaMaxRefine's argument: a lower bound of σ₁, error quadratic in v's)
-            if (ord == SvdOrd.Max) { Refine(w); if (w2 != null) Refine(w2); }
+            if (max) { Refine(w); if (w2 != null) Refine(w2); }
+            Choose(w, ord); if (w2 != null) Choose(w2, ord);
             int ev = 0;
+            bool f64 = b.OT == DType.Float64;
             for (int l = 0; l < count; l++)
             {
                 double* h = w + (l / N) * Rows * N + l % N;
-                double a0 = h[RowO * N], a1 = h[(RowO + 1) * N], a2 = h[(RowO + 2) * N];
-                if (BitConverter.DoubleToUInt64Bits(h[RowOk * N]) == 0 || Math.Min(a0, Math.Min(a1, a2)) < SmallSigma) { scalar(ks[l]); continue; }
-                double r, lo = 0;
-                switch (ord)
-                {
-                    case SvdOrd.Max:
-                        r = Math.Max(Math.Max(a0, a1), a2);
-                        // the Rayleigh value never exceeds σ₁ (to ~2⁻¹⁰⁰); the Jacobi value is within a
-                        // few ulps of σ₁, so a Rayleigh value far below it means a bad vector: keep r
-                        double q = h[RowR * N];
-                        if (q >= r * (1 - 32 * Eps / 2)) { r = q; lo = h[(RowR + 1) * N]; }
-                        break;
-                    case SvdOrd.Min: r = Math.Min(Math.Min(a0, a1), a2); break;
-                    default:
-                        r = 0;
-                        DD.Add(ref r, ref lo, a0, 0); DD.Add(ref r, ref lo, a1, 0); DD.Add(ref r, ref lo, a2, 0);
-                        break;
-                }
-                ev |= (int)ResultWriter.Store(b.OT, (byte*)os[l], r, lo, Math.ILogB(h[RowMx * N]));
+                if (BitConverter.DoubleToUInt64Bits(h[RowOk * N]) == 0) { scalar(ks[l]); continue; }
+                if (f64 && BitConverter.DoubleToUInt64Bits(h[RowFast * N]) != 0) { Unsafe.WriteUnaligned((byte*)os[l], h[RowF * N]); continue; }
+                ev |= (int)ResultWriter.Store(b.OT, (byte*)os[l], h[RowR * N], h[(RowR + 1) * N], Math.ILogB(h[RowMx * N]));
             }
             return ev;
         }
@@ -178,6 +167,42 @@ internal static unsafe class Stack3
             var f = Sel(ok, L.Create(1.0) / (mx & L.CreateBits(0x7FF0000000000000UL)), L.Zero);
             for (int q = 0; q < 9; q++) Put(w, RowE + q, Get(w, RowE + q) * f);
             Put(w, RowMx, mx); Put(w, RowOk, ok);
+        }
+
+        /// <summary>Per lane, the result (r, lo) of <paramref name="ord"/> from the column norms (and,
+        /// for ord 2, the refined value), rounded once as <see cref="ResultWriter"/> would; lanes
+        /// whose smallest σ is below 2⁻⁴⁰⁰ of the largest entry are dropped from the ok mask (scalar
+        /// path). Scalar-equivalent: the same operations as the per-matrix code it replaces.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Choose(double* w, SvdOrd ord)
+        {
+            var o0 = Get(w, RowO); var o1 = Get(w, RowO + 1); var o2 = Get(w, RowO + 2);
+            var ok = Get(w, RowOk) & ~L.LessThan(L.Min(o0, L.Min(o1, o2)), L.Create(SmallSigma));
+            L r, lo = L.Zero;
+            switch (ord)
+            {
+                case SvdOrd.Max:
+                {
+                    r = L.Max(L.Max(o0, o1), o2);
+                    // the Rayleigh value never exceeds σ₁ (to ~2⁻¹⁰⁰); the Jacobi value is within a
+                    // few ulps of σ₁, so a Rayleigh value far below it means a bad vector: keep r
+                    var q = Get(w, RowR);
+                    var keep = L.GreaterThanOrEqual(q, r * L.Create(1 - 32 * Eps / 2));
+                    r = Sel(keep, q, r); lo = Sel(keep, Get(w, RowR + 1), lo);
+                    break;
+                }
+                case SvdOrd.Min: r = L.Min(L.Min(o0, o1), o2); break;
+                default:
+                    r = L.Zero;
+                    AddDD(ref r, ref lo, o0, L.Zero); AddDD(ref r, ref lo, o1, L.Zero); AddDD(ref r, ref lo, o2, L.Zero);
+                    break;
+            }
+            Put(w, RowR, r); Put(w, RowR + 1, lo); Put(w, RowOk, ok);
+            // (r + lo)·2ᵉ, 2ᵉ the exponent bits of the largest |entry|: exact, and what
+            // Rounding.ToDouble gives, whenever it is a normal number (then it is above 2⁻¹⁰²²; a
+            // value rounded to 2⁻¹⁰²² itself may come from below, so it takes the general store)
+            var v = (r + lo) * (Get(w, RowMx) & L.CreateBits(0x7FF0000000000000UL));
+            Put(w, RowF, v); Put(w, RowFast, ok & L.GreaterThan(v, L.Create(2.2250738585072014e-308)));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -352,9 +377,9 @@ internal static unsafe class Stack3
 
         /// <summary>Column norms of X·J (the singular values), the top singular vector of A (the
         /// largest column, pivot swaps undone, divided by its norm) and the other two columns,
-        /// normalised alike.</summary>
+        /// normalised alike (the vectors only if <paramref name="vectors"/>: ord 2).</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void Finish(double* w)
+        private static void Finish(double* w, bool vectors)
         {
             var x00 = Get(w, RowX); var x01 = Get(w, RowX + 1); var x02 = Get(w, RowX + 2);
             var x10 = Get(w, RowX + 3); var x11 = Get(w, RowX + 4); var x12 = Get(w, RowX + 5);
@@ -364,6 +389,7 @@ internal static unsafe class Stack3
             var one = L.Create(1.0);
             var o0 = Norm(x00, x01, x02); var o1 = Norm(x10, x11, x12); var o2 = Norm(x20, x21, x22);
             Put(w, RowO, o0); Put(w, RowO + 1, o1); Put(w, RowO + 2, o2);
+            if (!vectors) return;
             // The columns of X·J are σⱼ·uⱼ with uⱼ the left singular vectors of X = Rᵀ, i.e. the right
             // singular vectors of R: the column of largest norm is (to the Jacobi tolerance) σ₁·v₁ of R.
             // A·S₁S₂S₃ = PᵀQR (S: the pivot swaps in order), so v₁ of A is S₁(S₂(S₃·v₁ of R)).
