@@ -298,8 +298,7 @@ internal static unsafe class Stack3
             bool ra = true, rb = b != null;
             for (int sweep = 0; sweep < MaxSweeps && (ra || rb); sweep++)
             {
-                if (ra) Squares(a);
-                if (rb) Squares(b);
+                if (sweep == 0) { Squares(a); if (rb) Squares(b); }
                 bool na = false, nb = false;
                 if (ra) na |= Rotate(a, 0, 1);
                 if (rb) nb |= Rotate(b, 0, 1);
@@ -344,32 +343,43 @@ internal static unsafe class Stack3
             var mask = test & ~L.Equal(alpha, zero) & ~L.Equal(beta, zero);
             if (L.AllZero(mask)) return false;
             var one = L.Create(1.0);
-            // t = tan θ = sign(ζ)/(|ζ| + √(1 + ζ²)) with ζ = (β − α)/(2γ), written without the division
-            // by γ: t = sign(dγ)·|2γ| / (|d| + √(d² + 4γ²)), d = β − α (all entries are scaled to
-            // [2⁻⁴⁵⁰, 2), so nothing overflows; a tiny γ gives t ≈ γ/d as the |ζ| > 10¹⁵⁰ branch did)
+            // tan θ = t = sign(dγ)·|2γ| / u with d = β − α, u = |d| + √(d² + 4γ²) (the smaller root of
+            // the 2×2 problem, without dividing by γ; entries are scaled to [2⁻⁴⁵⁰, 2), so nothing
+            // overflows). With h = √(u² + 4γ²) = u·√(1 + t²): s = sin θ = sign·|2γ|/h and
+            // 1 − c = 4γ²/(h(h + u)), from one division — one square root and one division fewer on
+            // this chain than forming t first. Where u < 2⁻⁵⁰⁰ (u² would lose bits) the tangent form.
             var d = beta - alpha;
             var g2 = gamma + gamma;
-            var den = L.Abs(d) + L.Sqrt(Fma(d, d, g2 * g2));
-            var sgn = L.CopySign(one, d * gamma);
-            var t = Sel(L.Equal(den, zero), sgn, sgn * L.Abs(g2) / den);
-            t = Sel(mask, t, zero);
-            // c = 1/r, s = t/r, 1 − c = t²/(r(r + 1)) from one division
-            var r = L.Sqrt(Fma(t, t, one));
-            var rp = r + one;
-            var qv = one / (r * rp);
-            var ir = qv * rp;
-            var sn = t * ir;
-            var omc = t * t * qv;
+            var g2sq = g2 * g2;
+            var u = L.Abs(d) + L.Sqrt(Fma(d, d, g2sq));
+            var sg = L.CopySign(L.Abs(g2), d * gamma);
+            var h = L.Sqrt(Fma(u, u, g2sq));
+            var hu = h + u;
+            var iq = one / (h * hu);
+            var sn = sg * (hu * iq);
+            var omc = g2sq * iq;
+            var small = mask & L.LessThan(u, L.Create(3.054936363499605e-151)); // 2⁻⁵⁰⁰
+            if (!L.AllZero(small))
+            {
+                // t = sign·|2γ|/u (±1 where u = 0: γ² underflowed with α = β), c = 1/r, s = t/r,
+                // 1 − c = t²/(r(r + 1)), r = √(1 + t²)
+                var t = Sel(L.Equal(u, zero), L.CopySign(one, sg), sg / u);
+                var r = L.Sqrt(Fma(t, t, one));
+                var rp = r + one;
+                var qv = one / (r * rp);
+                sn = Sel(small, t * (qv * rp), sn);
+                omc = Sel(small, t * t * qv, omc);
+            }
+            sn = Sel(mask, sn, zero);
+            omc = Sel(mask, omc, zero);
             // [x, y] ← [x − (omc·x + s·y), y − (omc·y − s·x)]
             var u0 = p0; var u1 = p1; var u2 = p2; var w0 = q0; var w1 = q1; var w2 = q2;
             p0 = u0 - Fma(omc, u0, sn * w0); q0 = w0 - Fma(omc, w0, -(sn * u0));
             p1 = u1 - Fma(omc, u1, sn * w1); q1 = w1 - Fma(omc, w1, -(sn * u1));
             p2 = u2 - Fma(omc, u2, sn * w2); q2 = w2 - Fma(omc, w2, -(sn * u2));
-            var tg = t * gamma;
-            var na = alpha - tg; var nb = beta + tg;
-            var quarter = L.Create(0.25);
-            Put(w, RowS + pc, Sel(L.GreaterThanOrEqual(na, quarter * alpha), na, Dot(p0, p1, p2, p0, p1, p2)));
-            Put(w, RowS + qc, Sel(L.GreaterThanOrEqual(nb, quarter * beta), nb, Dot(q0, q1, q2, q0, q1, q2)));
+            // the squared norms recomputed from the rotated columns (identical where nothing rotated)
+            Put(w, RowS + pc, Dot(p0, p1, p2, p0, p1, p2));
+            Put(w, RowS + qc, Dot(q0, q1, q2, q0, q1, q2));
             Put(w, pr, p0); Put(w, pr + 1, p1); Put(w, pr + 2, p2);
             Put(w, qr, q0); Put(w, qr + 1, q1); Put(w, qr + 2, q2);
             return true;
