@@ -63,7 +63,7 @@ internal static unsafe class Stack3
         private const int RowP = 18;  // 3: the pivot swap masks of the QR
         private const int RowO = 21;  // 3: column norms (the singular values, unordered)
         private const int RowV = 24;  // 3: the top singular vector
-        private const int RowC = 27;  // 6: the other two vectors (normalised)
+        private const int RowC = 27;  // 6: the other two columns (pivot swaps undone)
         private const int RowS = 33;  // 3: squared column norms during the sweeps
         private const int RowY = 36;  // 18: three double-double images A·v (refinement)
         private const int RowR = 54;  // 2: refined σ₁ (hi, lo)
@@ -71,7 +71,8 @@ internal static unsafe class Stack3
         private const int RowOk = 57; // mask of the lanes the kernel handles (else the scalar path)
         private const int RowF = 58;  // the float64 result (r + lo)·2ᵉ where that is a normal number
         private const int RowFast = 59; // mask of the lanes where RowF holds the result
-        private const int Rows = 60;
+        private const int RowCn = 60; // 2: the norms of the two columns in RowC
+        private const int Rows = 62;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static L Get(double* w, int row) => L.Load(w + row * N);
@@ -79,9 +80,14 @@ internal static unsafe class Stack3
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Put(double* w, int row, L v) => v.Store(w + row * N);
 
-        /// <summary>Matrices per <see cref="Group"/>: two workspaces of N lanes, whose phases are
-        /// issued alternately — two independent dependency chains in flight.</summary>
-        private static int GroupSize => 2 * N;
+        /// <summary>Workspaces of N lanes per <see cref="Group"/>, whose phases (and Jacobi
+        /// rotations) are issued alternately: independent dependency chains in flight. Measured
+        /// (1e5 3×3, one thread): Vector512 2 ≈ 3 ≈ 4 (1 is ~35% slower), Vector256 3 ≈ 4, ~10%
+        /// faster than 2.</summary>
+        private static int Parts => N >= 8 ? 2 : 3;
+
+        /// <summary>Matrices per <see cref="Group"/>.</summary>
+        private static int GroupSize => Parts * N;
 
         public static void Range(MatrixBatch b, SvdOrd ord, long start, long end, Action<long> scalar, ref int evOut)
         {
@@ -102,9 +108,9 @@ internal static unsafe class Stack3
         {
             DType t = b.T;
             long rs = b.Rs, cs = b.Cs;
-            int halves = count > N ? 2 : 1;
-            double* w = stackalloc double[2 * Rows * N];
-            for (int l = 0; l < halves * N; l++)
+            int used = (count + N - 1) / N; // workspaces in use
+            double* w = stackalloc double[Parts * Rows * N];
+            for (int l = 0; l < used * N; l++)
             {
                 byte* xp = (byte*)xs[l < count ? l : 0]; // pad with a copy of lane 0
                 double* e = w + (l / N) * Rows * N + RowE * N + l % N; // entry (i, j) at e[(3i + j)·N]
@@ -121,17 +127,17 @@ internal static unsafe class Stack3
                     for (int i = 0; i < 3; i++)
                         for (int j = 0; j < 3; j++) e[(3 * i + j) * N] = RealReader.Read(t, xp + i * rs + j * cs);
             }
-            double* w2 = halves == 2 ? w + Rows * N : null;
-            // each phase for both halves back to back (independent work for the out-of-order core)
-            Scale(w); if (w2 != null) Scale(w2);
-            Reduce(w); if (w2 != null) Reduce(w2);
-            Jacobi(w, w2);
+            // each phase for every workspace back to back (independent work for the out-of-order core)
+            int wsz = Rows * N;
+            for (int g = 0; g < used; g++) Scale(w + g * wsz);
+            for (int g = 0; g < used; g++) Reduce(w + g * wsz);
+            Jacobi(w, used);
             bool max = ord == SvdOrd.Max;
-            Finish(w, max); if (w2 != null) Finish(w2, max);
+            for (int g = 0; g < used; g++) Finish(w + g * wsz, max);
             // ord 2: ‖Av‖/‖v‖ for the kernel's top singular vector v, in double-double on the scaled
             // input itself (SigmaMaxRefine's argument: a lower bound of σ₁, error quadratic in v's)
-            if (max) { Refine(w); if (w2 != null) Refine(w2); }
-            Choose(w, ord); if (w2 != null) Choose(w2, ord);
+            if (max) for (int g = 0; g < used; g++) Refine(w + g * wsz);
+            for (int g = 0; g < used; g++) Choose(w + g * wsz, ord);
             int ev = 0;
             bool f64 = b.OT == DType.Float64;
             for (int l = 0; l < count; l++)
@@ -289,24 +295,25 @@ internal static unsafe class Stack3
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static L Dot(L p0, L p1, L p2, L q0, L q1, L q2) => Fma(p2, q2, Fma(p1, q1, p0 * q0));
 
-        /// <summary>One-sided Jacobi sweeps over the columns of X in workspace <paramref name="a"/>
-        /// (and <paramref name="b"/> unless null, its rotations interleaved with a's) until each has
-        /// had a sweep without rotation in any lane (or <see cref="MaxSweeps"/>).</summary>
+        /// <summary>One-sided Jacobi sweeps over the columns of X in workspaces [0, parts) from
+        /// <paramref name="w"/>, their rotations interleaved, until each has had a sweep without
+        /// rotation in any lane (or <see cref="MaxSweeps"/>).</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void Jacobi(double* a, double* b)
+        private static void Jacobi(double* w, int parts)
         {
-            bool ra = true, rb = b != null;
-            for (int sweep = 0; sweep < MaxSweeps && (ra || rb); sweep++)
+            int wsz = Rows * N;
+            uint active = (1u << parts) - 1; // bit g: workspace g rotated in its last sweep
+            for (int g = 0; g < parts; g++) Squares(w + g * wsz);
+            for (int sweep = 0; sweep < MaxSweeps && active != 0; sweep++)
             {
-                if (sweep == 0) { Squares(a); if (rb) Squares(b); }
-                bool na = false, nb = false;
-                if (ra) na |= Rotate(a, 0, 1);
-                if (rb) nb |= Rotate(b, 0, 1);
-                if (ra) na |= Rotate(a, 0, 2);
-                if (rb) nb |= Rotate(b, 0, 2);
-                if (ra) na |= Rotate(a, 1, 2);
-                if (rb) nb |= Rotate(b, 1, 2);
-                ra = na; rb = nb;
+                uint next = 0;
+                for (int pair = 0; pair < 3; pair++)
+                {
+                    int pc = pair >> 1, qc = pair == 0 ? 1 : 2; // (0, 1), (0, 2), (1, 2)
+                    for (int g = 0; g < parts; g++)
+                        if ((active >> g & 1) != 0 && Rotate(w + g * wsz, pc, qc)) next |= 1u << g;
+                }
+                active = next;
             }
         }
 
@@ -395,7 +402,6 @@ internal static unsafe class Stack3
             var x10 = Get(w, RowX + 3); var x11 = Get(w, RowX + 4); var x12 = Get(w, RowX + 5);
             var x20 = Get(w, RowX + 6); var x21 = Get(w, RowX + 7); var x22 = Get(w, RowX + 8);
             var p1 = Get(w, RowP); var p2 = Get(w, RowP + 1); var p3 = Get(w, RowP + 2);
-            var zero = L.Zero;
             var one = L.Create(1.0);
             var o0 = Norm(x00, x01, x02); var o1 = Norm(x10, x11, x12); var o2 = Norm(x20, x21, x22);
             Put(w, RowO, o0); Put(w, RowO + 1, o1); Put(w, RowO + 2, o2);
@@ -411,14 +417,12 @@ internal static unsafe class Stack3
             Swap(p3, ref sv1, ref sv2);
             Swap(p2, ref sv0, ref sv2);
             Swap(p1, ref sv0, ref sv1);
-            // the other two columns, normalised (approximately: the refinement uses these vectors as
-            // they are); zero for a zero column
+            // the other two columns and their norms, for the correction step
             var b0 = ~(t1 | t2);
             var oa = Sel(b0, o1, o0); var ob = Sel(t2, o1, o2);
-            var fa = Sel(L.Equal(oa, zero), zero, one / oa);
-            var fb = Sel(L.Equal(ob, zero), zero, one / ob);
-            var ca0 = Sel(b0, x10, x00) * fa; var ca1 = Sel(b0, x11, x01) * fa; var ca2 = Sel(b0, x12, x02) * fa;
-            var cb0 = Sel(t2, x10, x20) * fb; var cb1 = Sel(t2, x11, x21) * fb; var cb2 = Sel(t2, x12, x22) * fb;
+            var ca0 = Sel(b0, x10, x00); var ca1 = Sel(b0, x11, x01); var ca2 = Sel(b0, x12, x02);
+            var cb0 = Sel(t2, x10, x20); var cb1 = Sel(t2, x11, x21); var cb2 = Sel(t2, x12, x22);
+            Put(w, RowCn, oa); Put(w, RowCn + 1, ob); // Correct divides by these (rarely needed)
             Swap(p3, ref ca1, ref ca2); Swap(p2, ref ca0, ref ca2); Swap(p1, ref ca0, ref ca1);
             Swap(p3, ref cb1, ref cb2); Swap(p2, ref cb0, ref cb2); Swap(p1, ref cb0, ref cb1);
             Put(w, RowC, ca0); Put(w, RowC + 1, ca1); Put(w, RowC + 2, ca2);
@@ -468,8 +472,13 @@ internal static unsafe class Stack3
         {
             double* y = w + RowY * N;
             var v0 = Get(w, RowV); var v1 = Get(w, RowV + 1); var v2 = Get(w, RowV + 2);
-            var a0 = Get(w, RowC); var a1 = Get(w, RowC + 1); var a2 = Get(w, RowC + 2);
-            var b0 = Get(w, RowC + 3); var b1 = Get(w, RowC + 4); var b2 = Get(w, RowC + 5);
+            // the other two columns normalised (approximately: used as they are); zero if zero
+            var zero = L.Zero; var one = L.Create(1.0);
+            var oa = Get(w, RowCn); var ob = Get(w, RowCn + 1);
+            var fa = Sel(L.Equal(oa, zero), zero, one / oa);
+            var fb = Sel(L.Equal(ob, zero), zero, one / ob);
+            var a0 = Get(w, RowC) * fa; var a1 = Get(w, RowC + 1) * fa; var a2 = Get(w, RowC + 2) * fa;
+            var b0 = Get(w, RowC + 3) * fb; var b1 = Get(w, RowC + 4) * fb; var b2 = Get(w, RowC + 5) * fb;
             Apply(w, a0, a1, a2, y + 6 * N);
             Apply(w, b0, b1, b2, y + 12 * N);
             var k11 = KEntry(y, y, v0, v1, v2, v0, v1, v2, rho, rhol);
@@ -481,7 +490,6 @@ internal static unsafe class Stack3
             // cluster the Jacobi column ordering may disagree with the Rayleigh values); combined as
             // (x₁y₁, x_a·y₁, x₁·y_b) — exact for one close neighbour, a heuristic for two, and only kept
             // if its Rayleigh value is larger
-            var one = L.Create(1.0);
             var sa = L.GreaterThanOrEqual(k11, kaa); var sb = L.GreaterThanOrEqual(k11, kbb);
             var x1 = Sel(sa, one, ta); var xa = Sel(sa, -ta, one);
             var y1 = Sel(sb, one, tb); var yb = Sel(sb, -tb, one);
