@@ -7,9 +7,9 @@ namespace NormManaged.Matrix;
 
 /// <summary>Real 3×3 stacks for ord 2 / −2 / nuc, one matrix per lane of a width-generic vector
 /// (<see cref="ILanes{TSelf}"/>: eight per Vector512 where AVX-512 is available, else four per
-/// Vector256; one body of the algorithm for both), two such vectors per group with their phases
-/// issued alternately (the Jacobi rotation is a long chain of dependent divisions and square
-/// roots; a second independent chain fills its latency): the same algorithm as
+/// Vector256; one body of the algorithm for both), two (Vector512) or three (Vector256) such
+/// vectors per group with their phases issued in turn (the Jacobi rotation is a long chain of
+/// dependent divisions and square roots; independent chains fill its latency): the same algorithm as
 /// <see cref="SvdKernel.SingularValues"/> — rows sorted by decreasing
 /// largest |entry| (stable), Householder QR with column pivoting, one-sided Jacobi on Rᵀ to 3·2⁻⁵³,
 /// σⱼ = ‖column j‖ in double-double — written lane-wise with masks instead of branches, so there is
