@@ -3,9 +3,10 @@ using static NormManaged.Tests.MatrixTestUtil;
 
 namespace NormManaged.Tests;
 
-/// <summary>Real 3×3 stacks (the lane-parallel kernel, four matrices per vector): known singular
-/// values of graded matrices in every lane, agreement with the general scalar kernel on mixed
-/// stacks (with lanes that must fall back), and results independent of lane mates.</summary>
+/// <summary>Real 3×3 stacks (the lane-parallel kernel, one matrix per lane: eight per Vector512 or
+/// four per Vector256): known singular values of graded matrices in every lane, agreement with the
+/// general scalar kernel on mixed stacks (with lanes that must fall back), and results independent
+/// of lane mates, vector width and thread count.</summary>
 public class Svd3x3StackTests
 {
     private static double[] Stack(IList<double[]> mats) => mats.SelectMany(a => a).ToArray();
@@ -120,6 +121,100 @@ public class Svd3x3StackTests
                 double want = ord.Kind == OrdKind.Nuclear ? s.Sum() : ord.P > 0 ? s[0] : s[2];
                 Assert.True(RelErr(got[c], want) < 1e-13, $"{c}");
             }
+        }
+    }
+
+    [Fact]
+    public void SameBitsAtBothWidthsAndEveryThreadCount()
+    {
+        // Each lane is one matrix meeting the same IEEE operations at either width, so Vector512
+        // (eight lanes) and Vector256 (four) must agree bit for bit, whatever the thread split. The
+        // stack mixes generic, clustered (the refinement's correction step), graded, fallback, zero,
+        // non-finite and integer matrices; its length is no multiple of 8 (a padded tail) and large
+        // enough to be split over threads. float64 C order, a transposed view and float32 input.
+        var rng = new Random(2024);
+        int count = 4099;
+        var data = new double[9 * count];
+        for (int c = 0; c < count; c++)
+        {
+            double[] a;
+            switch (c % 10)
+            {
+                case 0:
+                case 1:
+                    // two or three singular values within a few ulps of each other
+                    var s = new[] { 1.0, 1 + rng.Next(0, 6) * 2.2e-16, c % 2 == 0 ? 0.5 : 1 + rng.Next(0, 6) * 2.2e-16 };
+                    a = WithSingularValues(3, 3, s, rng);
+                    break;
+                case 2: a = WithSingularValues(3, 3, new[] { 1.0, Math.Pow(10, -rng.Next(1, 30)), Math.Pow(10, -rng.Next(30, 60)) }, rng); break;
+                case 3: a = Enumerable.Range(0, 9).Select(_ => Gaussian(rng)).ToArray(); a[rng.Next(9)] = 1e-200; break;
+                case 4: a = new double[9]; if (c % 20 == 4) a[rng.Next(9)] = c % 40 == 4 ? double.NegativeInfinity : double.PositiveInfinity; break;
+                case 5: a = Enumerable.Range(0, 9).Select(_ => Math.Round(3 * Gaussian(rng))).ToArray(); break;
+                default: a = Enumerable.Range(0, 9).Select(_ => Gaussian(rng) * Math.Pow(2, rng.Next(-300, 300))).ToArray(); break;
+            }
+            Array.Copy(a, 0, data, 9 * c, 9);
+        }
+        var f32 = new float[data.Length];
+        for (int i = 0; i < data.Length; i++) f32[i] = (float)Math.Clamp(data[i], -1e30, 1e30);
+        byte[] bytes32 = System.Runtime.InteropServices.MemoryMarshal.AsBytes(f32.AsSpan()).ToArray();
+        long[] shape = { count, 3, 3 };
+        foreach (var ord in new[] { Ord.Two, Ord.Of(-2), Ord.Nuc })
+        {
+            double[][]? first = null;
+            foreach (var config in EngineKnobs.Configurations())
+            {
+                var res = EngineKnobs.With(config, () => new[]
+                {
+                    Run(data, count, ord),
+                    Batch(data, shape, new long[] { 9, 1, 3 }, 0, 1, 2, ord),
+                    MatrixTestUtil.Run(bytes32, DType.Float32, shape, new long[] { 36, 12, 4 }, 0, 1, 2, ord),
+                });
+                if (first == null) { first = res; continue; }
+                for (int v = 0; v < res.Length; v++)
+                    for (int c = 0; c < count; c++)
+                        Assert.True(BitConverter.DoubleToInt64Bits(first[v][c]) == BitConverter.DoubleToInt64Bits(res[v][c]),
+                            $"{ord} view {v} matrix {c} under {config}: {res[v][c]:R} vs {first[v][c]:R}");
+            }
+            // and the values are right (the C-order results against the scalar kernel on finite lanes)
+            for (int c = 0; c < count; c += 7)
+            {
+                var m = data.AsSpan(9 * c, 9).ToArray();
+                if (!Array.TrueForAll(m, double.IsFinite)) { Assert.True(double.IsNaN(first![0][c])); continue; }
+                var sv = NormManaged.Matrix.SingularValues.Of(m, 3, 3);
+                double want = ord.Kind == OrdKind.Nuclear ? sv.Sum() : ord.P > 0 ? sv[0] : sv[2];
+                double tol = ord.P < 0 ? 1e-8 * sv[0] : 1e-15 * want;
+                Assert.True(Math.Abs(first![0][c] - want) <= tol, $"{ord} matrix {c}: {first[0][c]:R} vs {want:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ResultsAroundTheSubnormalBoundaryAreExactRescalings()
+    {
+        // Entries near 2⁻⁹⁹⁵ (still inside the kernel) with σ spread over 2⁰..2⁻⁶⁰: results straddle
+        // 2⁻¹⁰²². The kernel sees the same scaled matrix for A and 2⁶⁰⁰·A, so every normal result of
+        // A is exactly 2⁻⁶⁰⁰ times that of 2⁶⁰⁰·A, and a subnormal one is within one rounding of it.
+        var rng = new Random(31);
+        int count = 301;
+        var small = new double[9 * count]; var big = new double[9 * count];
+        for (int c = 0; c < count; c++)
+        {
+            var s = new[] { 1.0, Math.Pow(2, -rng.Next(0, 40)), Math.Pow(2, -rng.Next(20, 60)) };
+            var a = WithSingularValues(3, 3, s, rng);
+            double f = Math.Pow(2, -994 - rng.Next(0, 4)); // largest entry ≥ 2⁻⁹⁹⁹: the kernel, not the scalar path
+            for (int i = 0; i < 9; i++) { small[9 * c + i] = a[i] * f; big[9 * c + i] = Math.ScaleB(a[i] * f, 600); }
+        }
+        foreach (var ord in new[] { Ord.Two, Ord.Of(-2), Ord.Nuc })
+        {
+            var rs = Run(small, count, ord); var rb = Run(big, count, ord);
+            int subnormal = 0;
+            for (int c = 0; c < count; c++)
+            {
+                double want = Math.ScaleB(rb[c], -600);
+                if (Math.Abs(rb[c]) >= Math.ScaleB(1.0, -422)) Assert.Equal(want, rs[c]);
+                else { subnormal++; Assert.True(Math.Abs(rs[c] - want) <= double.Epsilon, $"{ord} {c}: {rs[c]:R} vs {want:R}"); }
+            }
+            if (ord.P < 0) Assert.True(subnormal > count / 4, $"only {subnormal} subnormal results");
         }
     }
 }

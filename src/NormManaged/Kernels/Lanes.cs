@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NormManaged.Kernels;
+
+/// <summary>A width-generic vector of double lanes, so that one body of a lane-parallel algorithm
+/// runs on Vector256 or Vector512 (<c>ISimdVector</c> is not public in .NET 10). Code is written
+/// as generic methods over <c>where L : struct, ILanes&lt;L&gt;</c>; the AOT compiler specialises
+/// them per struct type and inlines the one-line members, so the layer costs nothing.
+///
+/// Every member is one IEEE operation (or a bitwise one) applied to each lane independently, the
+/// same instruction at either width. An algorithm that gives each lane its own data and uses only
+/// these members therefore produces, in each lane, bits that do not depend on the width or on the
+/// lane's mates — as long as any cross-lane decision (<see cref="AllZero"/>, <see cref="AllSet"/>)
+/// only skips work that would be an identity for the lanes concerned.
+///
+/// Masks are vectors whose lanes are all-ones (true) or all-zeros (false), as the comparisons
+/// return them.
+///
+/// Codegen: each member is an inlining candidate of its own (plus the wrapping constructor), so a
+/// single method with hundreds of lane operations exceeds the inliner's budget and starts calling
+/// the members — split long kernels into phase methods of a few dozen operations each (measured on
+/// Stack3: one big method ran 4–5× slower). A generic struct wrapping two of these (16 lanes) was
+/// not promoted to registers at all; issue two independent workspaces' phases back to back instead.</summary>
+internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
+{
+    /// <summary>Number of double lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All lanes +0.</summary>
+    static abstract TSelf Zero { get; }
+
+    /// <summary>All lanes all-ones (the true mask).</summary>
+    static abstract TSelf AllBitsSet { get; }
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TSelf Create(double value);
+
+    /// <summary>Every lane the double whose bits are <paramref name="bits"/>.</summary>
+    static abstract TSelf CreateBits(ulong bits);
+
+    /// <summary>Count doubles from <paramref name="p"/> (no alignment required).</summary>
+    static abstract TSelf Load(double* p);
+
+    /// <summary>Stores the lanes to Count doubles at <paramref name="p"/>.</summary>
+    void Store(double* p);
+
+    /// <summary>Lane <paramref name="i"/>.</summary>
+    double this[int i] { get; }
+
+    /// <summary>Lane-wise sum.</summary>
+    static abstract TSelf operator +(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise difference.</summary>
+    static abstract TSelf operator -(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise product.</summary>
+    static abstract TSelf operator *(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise quotient.</summary>
+    static abstract TSelf operator /(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise negation (sign bit flipped).</summary>
+    static abstract TSelf operator -(TSelf a);
+
+    /// <summary>Bitwise and.</summary>
+    static abstract TSelf operator &(TSelf a, TSelf b);
+
+    /// <summary>Bitwise or.</summary>
+    static abstract TSelf operator |(TSelf a, TSelf b);
+
+    /// <summary>Bitwise complement.</summary>
+    static abstract TSelf operator ~(TSelf a);
+
+    /// <summary>a·b + c rounded once.</summary>
+    static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
+
+    /// <summary>Correctly rounded square root.</summary>
+    static abstract TSelf Sqrt(TSelf a);
+
+    /// <summary>|a| (sign bit cleared).</summary>
+    static abstract TSelf Abs(TSelf a);
+
+    /// <summary>Magnitude of <paramref name="magnitude"/>, sign of <paramref name="sign"/>.</summary>
+    static abstract TSelf CopySign(TSelf magnitude, TSelf sign);
+
+    /// <summary>Lane-wise maximum with .NET's <c>Vector256.Max</c> semantics (the same at every width).</summary>
+    static abstract TSelf Max(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise minimum with .NET's <c>Vector256.Min</c> semantics (the same at every width).</summary>
+    static abstract TSelf Min(TSelf a, TSelf b);
+
+    /// <summary>Mask of a == b.</summary>
+    static abstract TSelf Equal(TSelf a, TSelf b);
+
+    /// <summary>Mask of a &gt; b.</summary>
+    static abstract TSelf GreaterThan(TSelf a, TSelf b);
+
+    /// <summary>Mask of a ≥ b.</summary>
+    static abstract TSelf GreaterThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>Mask of a &lt; b.</summary>
+    static abstract TSelf LessThan(TSelf a, TSelf b);
+
+    /// <summary>Mask of a ≤ b.</summary>
+    static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>Per lane: <paramref name="a"/> where <paramref name="mask"/> is set, else <paramref name="b"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
+
+    /// <summary>Whether every bit of every lane is zero (a mask that is false everywhere).</summary>
+    static abstract bool AllZero(TSelf mask);
+
+    /// <summary>Whether every bit of every lane is one (a mask that is true everywhere).</summary>
+    static abstract bool AllSet(TSelf mask);
+}
+
+/// <summary>Four double lanes in one <see cref="Vector256{T}"/>.</summary>
+internal readonly unsafe struct Lanes256 : ILanes<Lanes256>
+{
+    /// <summary>The lanes.</summary>
+    public readonly Vector256<double> V;
+
+    /// <summary>Wraps <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes256(Vector256<double> v) => V = v;
+
+    public static int Count => Vector256<double>.Count;
+    public static Lanes256 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<double>.Zero); }
+    public static Lanes256 AllBitsSet { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<double>.AllBitsSet); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Create(double value) => new(Vector256.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 CreateBits(ulong bits) => new(Vector256.Create(bits).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(double* p) => new(Vector256.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(double* p) => V.Store(p);
+    public double this[int i] { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => V.GetElement(i); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a.V + b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a.V - b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator *(Lanes256 a, Lanes256 b) => new(a.V * b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator /(Lanes256 a, Lanes256 b) => new(a.V / b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator -(Lanes256 a) => new(-a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator &(Lanes256 a, Lanes256 b) => new(a.V & b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator |(Lanes256 a, Lanes256 b) => new(a.V | b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator ~(Lanes256 a) => new(~a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Sqrt(Lanes256 a) => new(Vector256.Sqrt(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Abs(Lanes256 a) => new(Vector256.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 CopySign(Lanes256 m, Lanes256 s) => new(Vector256.CopySign(m.V, s.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Min(Lanes256 a, Lanes256 b) => new(Vector256.Min(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Equal(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThan(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThan(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThanOrEqual(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThanOrEqual(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 LessThan(Lanes256 a, Lanes256 b) => new(Vector256.LessThan(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 LessThanOrEqual(Lanes256 a, Lanes256 b) => new(Vector256.LessThanOrEqual(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Select(Lanes256 m, Lanes256 a, Lanes256 b) => new(Vector256.ConditionalSelect(m.V, a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllZero(Lanes256 m) => Vector256.EqualsAll(m.V.AsUInt64(), Vector256<ulong>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes256 m) => Vector256.EqualsAll(m.V.AsUInt64(), Vector256<ulong>.AllBitsSet);
+}
+
+/// <summary>Eight double lanes in one <see cref="Vector512{T}"/> (use only where AVX-512F is
+/// supported; elsewhere the runtime emulates it with two halves, correctly but slowly).</summary>
+internal readonly unsafe struct Lanes512 : ILanes<Lanes512>
+{
+    /// <summary>The lanes.</summary>
+    public readonly Vector512<double> V;
+
+    /// <summary>Wraps <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes512(Vector512<double> v) => V = v;
+
+    public static int Count => Vector512<double>.Count;
+    public static Lanes512 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<double>.Zero); }
+    public static Lanes512 AllBitsSet { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<double>.AllBitsSet); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Create(double value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 CreateBits(ulong bits) => new(Vector512.Create(bits).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(double* p) => new(Vector512.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(double* p) => V.Store(p);
+    public double this[int i] { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => V.GetElement(i); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a.V + b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a.V - b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a.V * b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator /(Lanes512 a, Lanes512 b) => new(a.V / b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator -(Lanes512 a) => new(-a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator &(Lanes512 a, Lanes512 b) => new(a.V & b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator |(Lanes512 a, Lanes512 b) => new(a.V | b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator ~(Lanes512 a) => new(~a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Fma(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Sqrt(Lanes512 a) => new(Vector512.Sqrt(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Abs(Lanes512 a) => new(Vector512.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 CopySign(Lanes512 m, Lanes512 s) => new(Vector512.CopySign(m.V, s.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Min(Lanes512 a, Lanes512 b) => new(Vector512.Min(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThanOrEqual(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThanOrEqual(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 LessThanOrEqual(Lanes512 a, Lanes512 b) => new(Vector512.LessThanOrEqual(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Select(Lanes512 m, Lanes512 a, Lanes512 b) => new(Vector512.ConditionalSelect(m.V, a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllZero(Lanes512 m) => Vector512.EqualsAll(m.V.AsUInt64(), Vector512<ulong>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes512 m) => Vector512.EqualsAll(m.V.AsUInt64(), Vector512<ulong>.AllBitsSet);
+}
