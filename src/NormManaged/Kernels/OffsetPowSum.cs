@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NormManaged.Kernels;
+
+/// <summary>One offset-lane update a += |x|^p for <see cref="OffsetPowSum"/>: the new lane value and the exact
+/// rounding error of the update (plus the term's own low-order part) added to l. Three widths that perform the same
+/// IEEE operations lane for lane, so the bits do not depend on the width. Each form requires a ≥ every term's
+/// binade (a ≥ σ &gt; term/2), which makes d = a' − a exact.</summary>
+internal interface IPowTerm
+{
+    /// <summary>The order p.</summary>
+    static abstract int P { get; }
+    static abstract void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x);
+    static abstract void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x);
+    static abstract void Step(ref double a, ref double l, double x);
+}
+
+/// <summary>|x| (p = 1): Fast2Sum, the term is exact.</summary>
+internal readonly struct AbsTerm : IPowTerm
+{
+    public static int P => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var t = Vector512.Abs(x);
+        var nw = a + t;
+        l += t - (nw - a);
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var t = Vector256.Abs(x);
+        var nw = a + t;
+        l += t - (nw - a);
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double t = Math.Abs(x);
+        double nw = a + t;
+        l += t - (nw - a);
+        a = nw;
+    }
+}
+
+/// <summary>|x|³ with y = |x|, y² = p2 + e2 exactly (FMA): a' = fl(a + p2·y) by one FMA, d = a' − a exact, and
+/// l += e2·y + (p2·y − d), the inner FMA rounding once a value below ulp(a') (error ≲ 2⁻¹⁰⁴σ per term).</summary>
+internal readonly struct CubeTerm : IPowTerm
+{
+    public static int P => 3;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var y = Vector512.Abs(x);
+        var p2 = y * y; var e2 = Vector512.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, y, a);
+        l += Vector512.FusedMultiplyAdd(e2, y, Vector512.FusedMultiplyAdd(p2, y, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var p2 = y * y; var e2 = Vector256.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, y, a);
+        l += Vector256.FusedMultiplyAdd(e2, y, Vector256.FusedMultiplyAdd(p2, y, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double p2 = y * y, e2 = Math.FusedMultiplyAdd(y, y, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, y, a);
+        l += Math.FusedMultiplyAdd(e2, y, Math.FusedMultiplyAdd(p2, y, -(nw - a)));
+        a = nw;
+    }
+}
+
+/// <summary>x⁴ = (p2 + e2)² with x² = p2 + e2 exactly: a' = fl(a + p2²) by one FMA, d = a' − a exact, and
+/// l += 2·p2·e2 + (p2² − d) (e2² is below 2⁻¹⁰⁵ of the term).</summary>
+internal readonly struct FourthTerm : IPowTerm
+{
+    public static int P => 4;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var p2 = x * x; var e2 = Vector512.FusedMultiplyAdd(x, x, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, p2, a);
+        l += Vector512.FusedMultiplyAdd(p2 + p2, e2, Vector512.FusedMultiplyAdd(p2, p2, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var p2 = x * x; var e2 = Vector256.FusedMultiplyAdd(x, x, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, p2, a);
+        l += Vector256.FusedMultiplyAdd(p2 + p2, e2, Vector256.FusedMultiplyAdd(p2, p2, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double p2 = x * x, e2 = Math.FusedMultiplyAdd(x, x, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, p2, a);
+        l += Math.FusedMultiplyAdd(p2 + p2, e2, Math.FusedMultiplyAdd(p2, p2, -(nw - a)));
+        a = nw;
+    }
+}
+
+/// <summary>Single-pass Σ|x|^p of one block with offset lanes (the fast path of <see cref="RealKernels.AddAbsSum"/>
+/// and <see cref="RealKernels.AddIntPowSum"/> for p = 1, 3, 4).
+///
+/// Every one of the 16 logical lanes (plus one scalar tail lane) starts at σ = 2^s, a guess from the first 16
+/// elements with headroom for the lane length. Terms are ≥ 0, so a lane value a never drops below σ; while every
+/// term t is &lt; 2σ its exponent is ≤ a's, so d = a' − a is exact and t − d is the update's exact error (Fast2Sum,
+/// 3 flops instead of TwoSum's 6; for p = 3, 4 the last product is fused into the update, a' = fma(p2, ·, a), and its
+/// error t − d into one more FMA). The block is accepted only if every final lane value is ≤ 2σ: a term ≥ 2σ would
+/// have pushed its lane to ≥ 3σ for good (rounding is monotone), so acceptance proves every d was exact; NaN and ∞
+/// fail the test too. The errors (and the terms' low parts) are summed in a second lane set. The result is
+/// Σ(a − σ) + Σ errors as a double-double: exact up to the error lanes' own roundings, at most ≈ 2⁻⁸⁶·σ in all
+/// (a lane adds ≤ 257 errors each &lt; 2⁻⁵²σ), and the block is also rejected unless the sum is ≥ 2⁻¹²σ, so the
+/// partial is within 2⁻⁷⁴ of the exact sum (typically σ is 2⁴–2⁶ times the sum). No scaling: the guess is accepted only
+/// where no term can overflow (σ ≤ 2^1016) and underflow in the terms (absolute, ≲ 2⁻¹⁰⁷⁰ each) is below 2⁻¹⁰⁰ of
+/// the sum. A rejected block returns false and the caller runs its exact two-pass path. Lane j of Vector512 number
+/// q is lane j mod 4 of Vector256 number 2q + j / 4, folded in the same order, so both widths give the same bits;
+/// the decision depends only on the data, so the result is deterministic.</summary>
+internal static class OffsetPowSum
+{
+    /// <summary>Smallest block the fast path tries (the guess reads 16 elements).</summary>
+    public const int MinLength = 64;
+
+    /// <summary>Σ|x|^p of the block as hi + lo (unscaled), or false when the guess failed.</summary>
+    public static unsafe bool TryAdd<T>(ReadOnlySpan<double> x, out double hi, out double lo) where T : struct, IPowTerm
+    {
+        hi = 0; lo = 0;
+        int n = x.Length;
+        if (n < MinLength) return false;
+        ref double r = ref MemoryMarshal.GetReference(x);
+        double m0 = 0;
+        for (int j = 0; j < 16; j++) m0 = Math.Max(m0, Math.Abs(Unsafe.Add(ref r, j)));
+        if (!(m0 > 0) || !double.IsFinite(m0)) return false;
+        int e0 = Math.ILogB(m0);
+        int p = T.P;
+        // terms of the guessed size are < 2^(p(e0+1)); a lane holds ≤ n/16 + 1 terms; 2^6 more for larger ones
+        int s = p * (e0 + 1) + Math.ILogB(n / 16 + 1) + 1 + 6;
+        if (s > 1016 || p * e0 < -900) return false;
+        double sigma = Math.ScaleB(1.0, s);
+        double* av = stackalloc double[16];
+        int i = n & ~15;
+        double lsum = RealKernels.Wide ? Lanes512<T>(ref r, i, sigma, av) : Lanes256<T>(ref r, i, sigma, av);
+        bool ok = true;
+        for (int j = 0; j < 16; j++) { ok &= av[j] <= 2 * sigma; DD.Add(ref hi, ref lo, av[j], 0); }
+        int lanes = 16;
+        if (i < n)
+        {
+            double a = sigma, l = 0;
+            for (; i < n; i++) T.Step(ref a, ref l, Unsafe.Add(ref r, i));
+            ok &= a <= 2 * sigma;
+            DD.Add(ref hi, ref lo, a, 0);
+            lsum += l;
+            lanes = 17;
+        }
+        if (!ok) { hi = 0; lo = 0; return false; }
+        // Σa and lanes·σ are multiples of ulp(σ) below 2^(s+6): the double-double holds them exactly.
+        DD.Add(ref hi, ref lo, -lanes * sigma, 0);
+        DD.Add(ref hi, ref lo, lsum, 0);
+        if (!(hi >= Math.ScaleB(sigma, -12))) { hi = 0; lo = 0; return false; }
+        return true;
+    }
+
+    /// <summary>The 16 lanes over the first <paramref name="m"/> (a multiple of 16) elements as two Vector512: stores the
+    /// lane values (in the Vector256 loop's order) to <paramref name="av"/> and returns the error lanes' sum.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe double Lanes512<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
+    {
+        var vs = Vector512.Create(sigma);
+        Vector512<double> a0 = vs, a1 = vs, l0 = default, l1 = default;
+        for (int i = 0; i < m; i += 16)
+        {
+            T.Step(ref a0, ref l0, Vector512.LoadUnsafe(ref r, (nuint)i));
+            T.Step(ref a1, ref l1, Vector512.LoadUnsafe(ref r, (nuint)i + 8));
+        }
+        a0.Store(av); a1.Store(av + 8);
+        return Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
+    }
+
+    /// <summary>The same 16 lanes as four Vector256.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe double Lanes256<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
+    {
+        var vs = Vector256.Create(sigma);
+        Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
+        for (int i = 0; i < m; i += 16)
+        {
+            T.Step(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i));
+            T.Step(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 4));
+            T.Step(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+            T.Step(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 12));
+        }
+        a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
+        return Vector256.Sum((l0 + l1) + (l2 + l3));
+    }
+}
