@@ -204,4 +204,82 @@ public unsafe class OffsetPowSumTests
         for (int i = 0; i < 16; i++) x[4096 * 5 + i] = 0;
         AssertCorrectlyRounded(x, p, "large");
     }
+
+    public static readonly TheoryData<double> HalfOrders = new() { 0.5, 1.5, 2.5 };
+
+    private static bool TryHalf(double p, ReadOnlySpan<double> x, out double hi, out double lo) => p switch
+    {
+        0.5 => OffsetPowSum.TryAdd<SqrtTerm>(x, out hi, out lo),
+        1.5 => OffsetPowSum.TryAdd<OneHalfTerm>(x, out hi, out lo),
+        _ => OffsetPowSum.TryAdd<TwoHalfTerm>(x, out hi, out lo),
+    };
+
+    [Theory]
+    [MemberData(nameof(HalfOrders))]
+    public void HalfIntegerFastPathMatchesTheScaledPath(double p)
+    {
+        // x·2⁻⁷⁶⁰ is refused by the guess (exponent below −700) and takes the statistics + scaled pass. The norm is
+        // homogeneous and both paths round a double-double far more accurate than the result once, so
+        // ‖x·2⁻⁷⁶⁰‖ = 2⁻⁷⁶⁰·‖x‖ bit for bit; the fast path's partials are the same for both widths.
+        var rng = new Random(60 + (int)(2 * p));
+        bool saved = RealKernels.Wide;
+        try
+        {
+            foreach (int n in new[] { 64, 100, 1000, 4096, 3 * 4096 + 5 })
+                for (int trial = 0; trial < 3; trial++)
+                {
+                    var x = Gaussian(rng, n, trial == 2 ? 1e-20 : 1.0);
+                    if (trial == 1) for (int i = 20; i < n; i += 7) x[i] = 0;
+                    var bits = new List<(long, long)>();
+                    foreach (bool wide in new[] { true, false })
+                    {
+                        RealKernels.Wide = wide && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+                        Assert.True(TryHalf(p, x.AsSpan(0, Math.Min(n, 4096)), out double hi, out double lo));
+                        bits.Add((BitConverter.DoubleToInt64Bits(hi), BitConverter.DoubleToInt64Bits(lo)));
+                    }
+                    Assert.Equal(bits[0], bits[1]);
+                    var y = x.Select(v => Math.ScaleB(v, -760)).ToArray();
+                    Assert.False(TryHalf(p, y.AsSpan(0, Math.Min(n, 4096)), out _, out _));
+                    foreach (var c in EngineKnobs.Configurations())
+                    {
+                        double a = EngineKnobs.With(c, () => Norm(x, p)), b = EngineKnobs.With(c, () => Norm(y, p));
+                        Assert.True(Math.ScaleB(a, -760).Equals(b), $"p={p} n={n} trial={trial} {c}: {a:R}·2^-760 vs {b:R}");
+                    }
+                }
+        }
+        finally { RealKernels.Wide = saved; }
+    }
+
+    [Theory]
+    [MemberData(nameof(HalfOrders))]
+    public void HalfIntegerSubnormalAndZeroElementsAreNegligibleNotHarmful(double p)
+    {
+        // the bit-pattern root guess assumes a normal exponent: subnormal elements get a poor but finite term
+        var x = new double[64];
+        x[0] = 1.0;
+        for (int i = 16; i < 64; i += 3) x[i] = double.Epsilon * (i + 1);
+        x[40] = -2.2250738585072009e-308;
+        Assert.True(TryHalf(p, x, out double hi, out double lo));
+        Assert.Equal(1.0, hi);
+        Assert.True(Math.Abs(lo) < Math.ScaleB(1.0, -400), $"lo = {lo:R}");
+        Assert.Equal(1.0, Norm(x, p));
+    }
+
+    [Theory]
+    [MemberData(nameof(HalfOrders))]
+    public void HalfIntegerFallbacksKeepTheValues(double p)
+    {
+        var rng = new Random(70 + (int)(2 * p));
+        var x = Gaussian(rng, 4096, 1.0);
+        double baseNorm = Norm(x, p);
+        x[3000] = 1e12;                                  // big element late in the block: the guess fails
+        Assert.False(TryHalf(p, x, out _, out _));
+        double big = Norm(x, p);
+        Assert.True(big >= 1e12 && big > baseNorm);
+        x[3000] = double.PositiveInfinity;
+        Assert.False(TryHalf(p, x, out _, out _));
+        Assert.Equal(double.PositiveInfinity, Norm(x, p));
+        x[17] = double.NaN;
+        Assert.True(double.IsNaN(Norm(x, p)));
+    }
 }

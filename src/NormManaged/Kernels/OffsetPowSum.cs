@@ -11,7 +11,7 @@ namespace NormManaged.Kernels;
 internal interface IPowTerm
 {
     /// <summary>The order p.</summary>
-    static abstract int P { get; }
+    static abstract double P { get; }
     static abstract void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x);
     static abstract void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x);
     static abstract void Step(ref double a, ref double l, double x);
@@ -20,7 +20,7 @@ internal interface IPowTerm
 /// <summary>|x| (p = 1): Fast2Sum, the term is exact.</summary>
 internal readonly struct AbsTerm : IPowTerm
 {
-    public static int P => 1;
+    public static double P => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
@@ -51,7 +51,7 @@ internal readonly struct AbsTerm : IPowTerm
 /// l += e2·y + (p2·y − d), the inner FMA rounding once a value below ulp(a') (error ≲ 2⁻¹⁰⁴σ per term).</summary>
 internal readonly struct CubeTerm : IPowTerm
 {
-    public static int P => 3;
+    public static double P => 3;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
@@ -85,7 +85,7 @@ internal readonly struct CubeTerm : IPowTerm
 /// l += 2·p2·e2 + (p2² − d) (e2² is below 2⁻¹⁰⁵ of the term).</summary>
 internal readonly struct FourthTerm : IPowTerm
 {
-    public static int P => 4;
+    public static double P => 4;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
@@ -112,8 +112,172 @@ internal readonly struct FourthTerm : IPowTerm
     }
 }
 
-/// <summary>Single-pass Σ|x|^p of one block with offset lanes (the fast path of <see cref="RealKernels.AddAbsSum"/>
-/// and <see cref="RealKernels.AddIntPowSum"/> for p = 1, 3, 4).
+/// <summary>√y as sq + r2·hr for the half-integer terms, with FMAs only: the hardware square root's throughput
+/// (≈ 3 cycles per element here) bounded p = 0.5. A bit-pattern guess of r ≈ 1/√y (relative error &lt; 2⁻⁴·⁸) and three
+/// Newton steps r ← r·(1.5 − (y/2)·r²) give r to ≈ 2⁻³⁵; sq₀ = y·r, and one Newton step on the root,
+/// sq = sq₀ + (y − sq₀²)·r/2, is within an ulp or so of √y; then r2 = y − sq² (one FMA, nearly exact) and
+/// hr = r/2, so r2·hr is the remaining correction to within 2⁻³⁴ of itself, i.e. ≈ 2⁻⁸⁶ of the term. r is formed
+/// for max(y, 2⁻¹⁰²²) (the guess needs a normal exponent, and 0 would overflow r²): y = 0 gives sq = r2 = 0 with a
+/// finite hr, and subnormal y a poor but finite term below 2⁻⁵⁰⁹, which the caller's range check (guess ≥ 2⁻⁷⁰⁰)
+/// makes negligible; ∞/NaN give NaN (the lane check rejects the block). Only IEEE +, ×, FMA and integer shift/subtract: the same bits in every width.</summary>
+internal static class HalfSqrt
+{
+    private const long RsqrtMagic = 0x5FE6_EB50_C7B5_37A9;
+    private const double MinNormal = 2.2250738585072014e-308; // 2⁻¹⁰²²
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Sqrt(Vector512<double> y, out Vector512<double> r2, out Vector512<double> hr)
+    {
+        var half = Vector512.Create(0.5); var th = Vector512.Create(1.5);
+        var yb = Vector512.Max(y, Vector512.Create(MinNormal));
+        var r = (Vector512.Create(RsqrtMagic) - Vector512.ShiftRightLogical(yb.AsInt64(), 1)).AsDouble();
+        var hy = yb * half;
+        r *= Vector512.FusedMultiplyAdd(-hy, r * r, th);
+        r *= Vector512.FusedMultiplyAdd(-hy, r * r, th);
+        r *= Vector512.FusedMultiplyAdd(-hy, r * r, th);
+        hr = r * half;
+        var s0 = y * r;
+        var sq = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-s0, s0, y), hr, s0);
+        r2 = Vector512.FusedMultiplyAdd(-sq, sq, y);
+        return sq;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Sqrt(Vector256<double> y, out Vector256<double> r2, out Vector256<double> hr)
+    {
+        var half = Vector256.Create(0.5); var th = Vector256.Create(1.5);
+        var yb = Vector256.Max(y, Vector256.Create(MinNormal));
+        var r = (Vector256.Create(RsqrtMagic) - Vector256.ShiftRightLogical(yb.AsInt64(), 1)).AsDouble();
+        var hy = yb * half;
+        r *= Vector256.FusedMultiplyAdd(-hy, r * r, th);
+        r *= Vector256.FusedMultiplyAdd(-hy, r * r, th);
+        r *= Vector256.FusedMultiplyAdd(-hy, r * r, th);
+        hr = r * half;
+        var s0 = y * r;
+        var sq = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-s0, s0, y), hr, s0);
+        r2 = Vector256.FusedMultiplyAdd(-sq, sq, y);
+        return sq;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sqrt(double y, out double r2, out double hr)
+    {
+        double yb = Math.Max(y, MinNormal);
+        double r = BitConverter.Int64BitsToDouble(RsqrtMagic - (long)((ulong)BitConverter.DoubleToInt64Bits(yb) >> 1));
+        double hy = yb * 0.5;
+        r *= Math.FusedMultiplyAdd(-hy, r * r, 1.5);
+        r *= Math.FusedMultiplyAdd(-hy, r * r, 1.5);
+        r *= Math.FusedMultiplyAdd(-hy, r * r, 1.5);
+        hr = r * 0.5;
+        double s0 = y * r;
+        double sq = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(-s0, s0, y), hr, s0);
+        r2 = Math.FusedMultiplyAdd(-sq, sq, y);
+        return sq;
+    }
+}
+
+/// <summary>|x|^0.5 = sq + r2·hr: a' = a + sq, l += r2·hr + (sq − d).</summary>
+internal readonly struct SqrtTerm : IPowTerm
+{
+    public static double P => 0.5;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var sq = HalfSqrt.Sqrt(Vector512.Abs(x), out var r2, out var hr);
+        var nw = a + sq;
+        l += Vector512.FusedMultiplyAdd(r2, hr, sq - (nw - a));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var sq = HalfSqrt.Sqrt(Vector256.Abs(x), out var r2, out var hr);
+        var nw = a + sq;
+        l += Vector256.FusedMultiplyAdd(r2, hr, sq - (nw - a));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double sq = HalfSqrt.Sqrt(Math.Abs(x), out double r2, out double hr);
+        double nw = a + sq;
+        l += Math.FusedMultiplyAdd(r2, hr, sq - (nw - a));
+        a = nw;
+    }
+}
+
+/// <summary>|x|^1.5 = y·(sq + c): a' = fl(a + y·sq) by FMA, l += y·c + (y·sq − d).</summary>
+internal readonly struct OneHalfTerm : IPowTerm
+{
+    public static double P => 1.5;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var y = Vector512.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var nw = Vector512.FusedMultiplyAdd(y, sq, a);
+        l += Vector512.FusedMultiplyAdd(y, r2 * hr, Vector512.FusedMultiplyAdd(y, sq, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var nw = Vector256.FusedMultiplyAdd(y, sq, a);
+        l += Vector256.FusedMultiplyAdd(y, r2 * hr, Vector256.FusedMultiplyAdd(y, sq, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double sq = HalfSqrt.Sqrt(y, out double r2, out double hr);
+        double nw = Math.FusedMultiplyAdd(y, sq, a);
+        l += Math.FusedMultiplyAdd(y, r2 * hr, Math.FusedMultiplyAdd(y, sq, -(nw - a)));
+        a = nw;
+    }
+}
+
+/// <summary>|x|^2.5 = (p2 + e2)·(sq + c) with y² = p2 + e2 exactly: a' = fl(a + p2·sq) by FMA,
+/// l += p2·c + e2·sq + (p2·sq − d) (e2·c is below 2⁻¹⁰⁵ of the term).</summary>
+internal readonly struct TwoHalfTerm : IPowTerm
+{
+    public static double P => 2.5;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
+    {
+        var y = Vector512.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var p2 = y * y; var e2 = Vector512.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, sq, a);
+        l += Vector512.FusedMultiplyAdd(p2, r2 * hr, Vector512.FusedMultiplyAdd(e2, sq, Vector512.FusedMultiplyAdd(p2, sq, -(nw - a))));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var p2 = y * y; var e2 = Vector256.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, sq, a);
+        l += Vector256.FusedMultiplyAdd(p2, r2 * hr, Vector256.FusedMultiplyAdd(e2, sq, Vector256.FusedMultiplyAdd(p2, sq, -(nw - a))));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double sq = HalfSqrt.Sqrt(y, out double r2, out double hr);
+        double p2 = y * y, e2 = Math.FusedMultiplyAdd(y, y, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, sq, a);
+        l += Math.FusedMultiplyAdd(p2, r2 * hr, Math.FusedMultiplyAdd(e2, sq, Math.FusedMultiplyAdd(p2, sq, -(nw - a))));
+        a = nw;
+    }
+}
+
+/// <summary>Single-pass Σ|x|^p of one block with offset lanes (the fast path of <see cref="RealKernels.AddAbsSum"/>,
+/// <see cref="RealKernels.AddIntPowSum"/> for p = 3, 4 and <see cref="RealKernels.AddRealPowSum"/> for p = 0.5, 1.5, 2.5).
 ///
 /// Every one of the 16 logical lanes (plus one scalar tail lane) starts at σ = 2^s, a guess from the first 16
 /// elements with headroom for the lane length. Terms are ≥ 0, so a lane value a never drops below σ; while every
@@ -145,10 +309,11 @@ internal static class OffsetPowSum
         for (int j = 0; j < 16; j++) m0 = Math.Max(m0, Math.Abs(Unsafe.Add(ref r, j)));
         if (!(m0 > 0) || !double.IsFinite(m0)) return false;
         int e0 = Math.ILogB(m0);
-        int p = T.P;
+        double p = T.P;
         // terms of the guessed size are < 2^(p(e0+1)); a lane holds ≤ n/16 + 1 terms; 2^6 more for larger ones
-        int s = p * (e0 + 1) + Math.ILogB(n / 16 + 1) + 1 + 6;
-        if (s > 1016 || p * e0 < -900) return false;
+        int s = (int)Math.Ceiling(p * (e0 + 1)) + Math.ILogB(n / 16 + 1) + 1 + 6;
+        // underflow: terms (and the half-integer terms of subnormal elements, ≲ 2⁻⁴⁸⁰) stay ≲ 2⁻¹⁰⁰ of the sum
+        if (s > 1016 || p * e0 < -900 || e0 < -700) return false;
         double sigma = Math.ScaleB(1.0, s);
         double* av = stackalloc double[16];
         int i = n & ~15;

@@ -511,10 +511,20 @@ internal static class RealKernels
         return p != 0 && ((a <= 64.5 && 2 * a == Math.Floor(2 * a)) || (a > 1 && a <= 1000));
     }
 
-    /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>.</summary>
+    /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>: for p = 0.5, 1.5, 2.5 one
+    /// offset-lane pass (<see cref="OffsetPowSum"/>) when its guess holds, else a statistics pass and a scaled pass.</summary>
     public static void AddRealPowSum(ReadOnlySpan<double> x, double p, ref PowAcc acc)
     {
         if (x.IsEmpty) return;
+        double fh = 0, fl = 0;
+        bool fast = p switch
+        {
+            0.5 => OffsetPowSum.TryAdd<SqrtTerm>(x, out fh, out fl),
+            1.5 => OffsetPowSum.TryAdd<OneHalfTerm>(x, out fh, out fl),
+            2.5 => OffsetPowSum.TryAdd<TwoHalfTerm>(x, out fh, out fl),
+            _ => false,
+        };
+        if (fast) { acc.Add(new Ext(1, 0, 0), fh, fl, p); return; }
         var st = new Stats();
         AddStats(x, ref st);
         bool neg = p < 0;
