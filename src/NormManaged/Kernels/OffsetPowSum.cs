@@ -287,9 +287,10 @@ internal readonly struct TwoHalfTerm : IPowTerm
 /// error t − d into one more FMA). The block is accepted only if every final lane value is ≤ 2σ: a term ≥ 2σ would
 /// have pushed its lane to ≥ 3σ for good (rounding is monotone), so acceptance proves every d was exact; NaN and ∞
 /// fail the test too. The errors (and the terms' low parts) are summed in a second lane set. The result is
-/// Σ(a − σ) + Σ errors as a double-double: exact up to the error lanes' own roundings, at most ≈ 2⁻⁸⁶·σ in all
-/// (a lane adds ≤ 257 errors each &lt; 2⁻⁵²σ), and the block is also rejected unless the sum is ≥ 2⁻¹²σ, so the
-/// partial is within 2⁻⁷⁴ of the exact sum (typically σ is 2⁴–2⁶ times the sum). No scaling: the guess is accepted only
+/// Σ(a − σ) + Σ errors as a double-double: exact up to the error lanes' own roundings, at most ≈ 2⁻⁸⁴·σ in all
+/// (a lane adds ≤ 257 values each ≲ 2⁻⁵⁰σ: update errors and the terms' low parts), and the block is also rejected
+/// unless the sum is ≥ 2⁻¹²σ, so the partial is within 2⁻⁷² of the exact sum (typically σ is 2⁴–2⁶ times the sum
+/// and the roundings partly cancel, far better). No scaling: the guess is accepted only
 /// where no term can overflow (σ ≤ 2^1016) and underflow in the terms (absolute, ≲ 2⁻¹⁰⁷⁰ each) is below 2⁻¹⁰⁰ of
 /// the sum. A rejected block returns false and the caller runs its exact two-pass path. Lane j of Vector512 number
 /// q is lane j mod 4 of Vector256 number 2q + j / 4, and the error lanes are summed in the same order, so both widths
