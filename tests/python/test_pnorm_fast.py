@@ -107,3 +107,60 @@ def test_pnorm_thread_count_does_not_change_bits(p):
     assert len(results) == 1
     (r,) = results
     assert abs(r - np.linalg.norm(x, p)) <= 1e-13 * r  # NumPy's own pow-based sum is a few ulps off
+
+
+def nearest_float32(v):
+    """The float32 nearest the mpmath value v, by exact comparisons."""
+    if mpmath.isinf(v):
+        return np.float32(np.inf)
+    d = np.float32(float(v))
+    best = d
+    for c in (np.nextafter(d, np.float32(-np.inf)), d, np.nextafter(d, np.float32(np.inf))):
+        if abs(mpmath.mpf(float(c)) - v) < abs(mpmath.mpf(float(best)) - v):
+            best = c
+    return best
+
+
+def complex_data(kind, rng, dtype):
+    n = 2 * BLOCK + 333
+    z = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    if kind == "late-big":
+        z[BLOCK - 3] = 4e6 - 2e6j
+    elif kind == "big-guess":      # a large element among the first ones: the guess is too high for the sum
+        z[3] = 50 + 0j
+    elif kind == "tiny":           # below the fast path's range: per-element blocks
+        z *= 2.0 ** -600 if dtype == np.complex128 else 2.0 ** -70
+    elif kind == "axis-parts":     # real or imaginary part zero
+        z[::3] = z[::3].real
+        z[1::3] = 1j * z[1::3].imag
+    return z.astype(dtype)
+
+
+@pytest.mark.parametrize("kind", ("normal", "late-big", "big-guess", "tiny", "axis-parts"))
+@pytest.mark.parametrize("p", ORDS)
+@pytest.mark.parametrize("dtype", (np.complex128, np.complex64))
+def test_complex_pnorm_is_correctly_rounded(dtype, p, kind):
+    rng = np.random.default_rng(abs(hash((p, kind, dtype.__name__))) % 2**32)
+    z = complex_data(kind, rng, dtype)
+    ref = vector_ref(z, p)
+    got = normnative.norm(z, p)
+    if dtype == np.complex128:
+        want = nearest_double(ref)
+        assert type(got) is np.float64
+    else:
+        want = nearest_float32(ref)
+        assert type(got) is np.float32
+    assert got == want, f"{dtype.__name__} ord={p} {kind}: got {got!r}, want {want!r}"
+    assert normnative.norm(z[::-1], p) == want
+
+
+@pytest.mark.parametrize("p", ORDS)
+def test_complex_pnorm_special_values(p):
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal(BLOCK + 100) + 1j * rng.standard_normal(BLOCK + 100)
+    z[BLOCK + 50] = complex(np.inf, np.nan)
+    assert normnative.norm(z, p) == np.linalg.norm(z, p) == math.inf  # |inf + nan j| = inf
+    z[7] = complex(np.nan, 1.0)
+    assert math.isnan(normnative.norm(z, p))
+    z = np.zeros(BLOCK + 100, complex)
+    assert normnative.norm(z, p) == 0.0

@@ -291,7 +291,7 @@ internal readonly struct TwoHalfTerm : IPowTerm
 /// (a lane adds ≤ 257 values each ≲ 2⁻⁵⁰σ: update errors and the terms' low parts), and the block is also rejected
 /// unless the sum is ≥ 2⁻¹²σ, so the partial is within 2⁻⁷² of the exact sum (typically σ is 2⁴–2⁶ times the sum
 /// and the roundings partly cancel, far better). No scaling: the guess is accepted only
-/// where no term can overflow (σ ≤ 2^1016) and underflow in the terms (absolute, ≲ 2⁻¹⁰⁷⁰ each) is below 2⁻¹⁰⁰ of
+/// where no term, nor the unscaled sum of the blocks' partials, can overflow (σ ≤ 2^960) and underflow in the terms (absolute, ≲ 2⁻¹⁰⁷⁰ each) is below 2⁻¹⁰⁰ of
 /// the sum. A rejected block returns false and the caller runs its exact two-pass path. Lane j of Vector512 number
 /// q is lane j mod 4 of Vector256 number 2q + j / 4, and the error lanes are summed in the same order, so both widths
 /// give the same bits; the lane values are folded exactly (so in any order) by a few vector operations rather than a
@@ -310,17 +310,7 @@ internal static class OffsetPowSum
         int n = x.Length;
         if (n < MinLength) return false;
         ref double r = ref MemoryMarshal.GetReference(x);
-        // max of the first 16 |x| (exact, so any order; a NaN among them fails the lanes below anyway)
-        var m4 = Vector256.Max(Vector256.Max(Vector256.Abs(Vector256.LoadUnsafe(ref r, 0)), Vector256.Abs(Vector256.LoadUnsafe(ref r, 4))),
-                               Vector256.Max(Vector256.Abs(Vector256.LoadUnsafe(ref r, 8)), Vector256.Abs(Vector256.LoadUnsafe(ref r, 12))));
-        double m0 = Math.Max(Math.Max(m4.GetElement(0), m4.GetElement(1)), Math.Max(m4.GetElement(2), m4.GetElement(3)));
-        if (!(m0 >= MinGuess && m0 <= double.MaxValue)) return false;   // zero, subnormal, tiny, ∞ or NaN
-        int e0 = (int)((BitConverter.DoubleToInt64Bits(m0) >> 52) & 0x7FF) - 1023;   // normal m0: its exponent
-        double p = T.P;
-        // terms of the guessed size are < 2^(p(e0+1)); a lane holds ≤ n/16 + 1 terms; 2^6 more for larger ones
-        int s = (int)Math.Ceiling(p * (e0 + 1)) + BitOperations.Log2((uint)(n / 16 + 1)) + 1 + 6;
-        // underflow: terms (and the half-integer terms of subnormal elements, ≲ 2⁻⁵⁰⁹) stay ≲ 2⁻¹⁰⁰ of the sum
-        if (s > 1016 || p * e0 < -900) return false;
+        if (!Guess(ref r, T.P, n, 1, out int s, out _)) return false;
         double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         double* av = stackalloc double[16];
         int i = n & ~15;
@@ -332,6 +322,34 @@ internal static class OffsetPowSum
             for (; i < n; i++) T.Step(ref at, ref l, Unsafe.Add(ref r, i));
             lsum += l;
         }
+        return Fold(av, at, lsum, s, out hi, out lo);
+    }
+
+    /// <summary>The guessed σ = 2^s for terms |x|^p of a block of <paramref name="terms"/> terms in 16 lanes, from the
+    /// largest of the first 16 doubles at <paramref name="r"/> (magnitudes up to 2^(e0 + <paramref name="top"/>) count
+    /// as its size); false when it is zero, tiny (&lt; 2⁻⁷⁰⁰), non-finite, or a term could overflow or underflow harmfully.</summary>
+    internal static bool Guess(ref double r, double p, int terms, double top, out int s, out int e0)
+    {
+        s = 0; e0 = 0;
+        // max of the first 16 |x| (exact, so any order; a NaN among them fails the lanes anyway)
+        var m4 = Vector256.Max(Vector256.Max(Vector256.Abs(Vector256.LoadUnsafe(ref r, 0)), Vector256.Abs(Vector256.LoadUnsafe(ref r, 4))),
+                               Vector256.Max(Vector256.Abs(Vector256.LoadUnsafe(ref r, 8)), Vector256.Abs(Vector256.LoadUnsafe(ref r, 12))));
+        double m0 = Math.Max(Math.Max(m4.GetElement(0), m4.GetElement(1)), Math.Max(m4.GetElement(2), m4.GetElement(3)));
+        if (!(m0 >= MinGuess && m0 <= double.MaxValue)) return false;   // zero, subnormal, tiny, ∞ or NaN
+        e0 = (int)((BitConverter.DoubleToInt64Bits(m0) >> 52) & 0x7FF) - 1023;   // normal m0: its exponent
+        // terms of the guessed size are < 2^(p(e0+top)); a lane holds ≤ terms/16 + 1 of them; 2^6 more for larger ones
+        s = (int)Math.Ceiling(p * (e0 + top)) + BitOperations.Log2((uint)(terms / 16 + 1)) + 1 + 6;
+        // overflow: a block sums to < 2^(s+6) ≤ 2^966, so even 2^50 blocks added unscaled stay finite;
+        // underflow: terms (and the half-integer terms of subnormal elements, ≲ 2⁻⁵⁰⁹) stay ≲ 2⁻¹⁰⁰ of the sum
+        return s <= 960 && p * e0 >= -900;
+    }
+
+    /// <summary>Checks the 16 lane values <paramref name="av"/> and the tail lane value <paramref name="at"/> against
+    /// 2σ and folds Σ(a − σ) + <paramref name="lsum"/> into hi + lo; false when the block must be rejected.</summary>
+    internal static unsafe bool Fold(double* av, double at, double lsum, int s, out double hi, out double lo)
+    {
+        hi = 0; lo = 0;
+        double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         // Every lane value a ∈ [σ, 2σ] (else reject): d = a − σ is exact (Sterbenz) and a multiple of u = 2^(s−52).
         // Split d = h + t with h a multiple of 2^(s−46) (h = (d + C) − C, C = 1.5·2^(s+6)) and |t| ≤ 2^(s−47): the 17 h
         // sum to &lt; 2^(s+5) on a 2^(s−46) grid and the 17 t to &lt; 2^(s−42) on the u grid, so both sums are exact in
