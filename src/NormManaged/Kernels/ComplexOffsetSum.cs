@@ -12,6 +12,7 @@ namespace NormManaged.Kernels;
 internal interface IComplexTerm
 {
     static abstract double P { get; }
+    static abstract void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im);
     static abstract void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im);
     static abstract void Step(ref double a, ref double l, double re, double im);
 }
@@ -19,6 +20,16 @@ internal interface IComplexTerm
 /// <summary>|z|² = hh + hl.</summary>
 internal static class ComplexMag
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Square(Vector512<double> re, Vector512<double> im, out Vector512<double> hl)
+    {
+        var p = re * re; var pe = Vector512.FusedMultiplyAdd(re, re, -p);
+        var q = im * im; var qe = Vector512.FusedMultiplyAdd(im, im, -q);
+        var hh = p + q; var bb = hh - p;
+        hl = ((p - (hh - bb)) + (q - bb)) + (pe + qe);
+        return hh;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Square(Vector256<double> re, Vector256<double> im, out Vector256<double> hl)
     {
@@ -45,6 +56,15 @@ internal readonly struct CAbsTerm : IComplexTerm
 {
     public static double P => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    {
+        var hh = ComplexMag.Square(re, im, out var hl);
+        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+        var nw = a + sq;
+        l += Vector512.FusedMultiplyAdd(r2 + hl, hr, sq - (nw - a));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
     {
         var hh = ComplexMag.Square(re, im, out var hl);
@@ -68,6 +88,16 @@ internal readonly struct CAbsTerm : IComplexTerm
 internal readonly struct CCubeTerm : IComplexTerm
 {
     public static double P => 3;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    {
+        var hh = ComplexMag.Square(re, im, out var hl);
+        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+        var c = (r2 + hl) * hr;
+        var nw = Vector512.FusedMultiplyAdd(hh, sq, a);
+        l += Vector512.FusedMultiplyAdd(hh, c, Vector512.FusedMultiplyAdd(hl, sq, Vector512.FusedMultiplyAdd(hh, sq, -(nw - a))));
+        a = nw;
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
     {
@@ -95,6 +125,14 @@ internal readonly struct CFourthTerm : IComplexTerm
 {
     public static double P => 4;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    {
+        var hh = ComplexMag.Square(re, im, out var hl);
+        var nw = Vector512.FusedMultiplyAdd(hh, hh, a);
+        l += Vector512.FusedMultiplyAdd(hh + hh, hl, Vector512.FusedMultiplyAdd(hh, hh, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
     {
         var hh = ComplexMag.Square(re, im, out var hl);
@@ -116,6 +154,17 @@ internal readonly struct CFourthTerm : IComplexTerm
 internal readonly struct CSqrtTerm : IComplexTerm
 {
     public static double P => 0.5;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    {
+        var hh = ComplexMag.Square(re, im, out var hl);
+        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+        var c = (r2 + hl) * hr;
+        var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
+        var nw = a + s2;
+        l += Vector512.FusedMultiplyAdd(r2b + c, hr2, s2 - (nw - a));
+        a = nw;
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
     {
@@ -145,6 +194,18 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 {
     public static double P => 2.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    {
+        var hh = ComplexMag.Square(re, im, out var hl);
+        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+        var c = (r2 + hl) * hr;
+        var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
+        var c2 = (r2b + c) * hr2;
+        var nw = Vector512.FusedMultiplyAdd(hh, s2, a);
+        l += Vector512.FusedMultiplyAdd(hh, c2, Vector512.FusedMultiplyAdd(hl, s2, Vector512.FusedMultiplyAdd(hh, s2, -(nw - a))));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
     {
         var hh = ComplexMag.Square(re, im, out var hl);
@@ -173,8 +234,8 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 /// <summary>Single-pass Σ|z|^p of one block of interleaved complex values (re, im doubles) with the offset lanes of
 /// <see cref="OffsetPowSum"/> (same guess, same lane check and exact fold, same error bound): the fast path of
 /// <see cref="ComplexKernels.AddBlock"/> (p = 1) and of complex p = 0.5, 2.5, 3, 4, which otherwise take the
-/// per-element extended path. Four complex values per Vector256 step, de-interleaved by unpacking two loads (lane j
-/// holds the elements j, j+2, j+1, j+3 of the group: a fixed order), four accumulators, then one scalar tail lane.
+/// per-element extended path. 16 lanes (four Vector256 or two Vector512, de-interleaved by unpacking two loads into a
+/// fixed element order that both widths share, see <see cref="Lanes{T}"/>), then one scalar tail lane.
 /// The guess reads the first 8 complex values; |z| ≤ √2·max(|re|, |im|) &lt; 2^(e0 + 1.5). Components at least
 /// 2⁻⁴⁵⁰ keep the squares exact; above 2⁵⁰⁰ the block is refused. Without AVX the caller's exact path runs.</summary>
 internal static class ComplexOffsetSum
@@ -205,7 +266,7 @@ internal static class ComplexOffsetSum
         double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         double* av = stackalloc double[16];
         int i = n & ~15;
-        double lsum = Lanes<T>(ref r, i, sigma, av);
+        double lsum = RealKernels.Wide ? Lanes512<T>(ref r, i, sigma, av) : Lanes<T>(ref r, i, sigma, av);
         double at = sigma;
         if (i < n)
         {
@@ -216,6 +277,9 @@ internal static class ComplexOffsetSum
         return OffsetPowSum.Fold(av, at, lsum, s, out hi, out lo);
     }
 
+    /// <summary>16 lanes over the first <paramref name="m"/> complex values (a multiple of 16) as four Vector256: a
+    /// group of 8 complex values fills two of them, unpacked from the loads at doubles 0/8 and 4/12 of the group, so
+    /// the lanes hold the elements (0, 4, 1, 5) and (2, 6, 3, 7) — the order one Vector512 unpack gives.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe double Lanes<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
     {
@@ -223,13 +287,31 @@ internal static class ComplexOffsetSum
         Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
         for (int i = 0; i < 2 * m; i += 32)
         {
-            Step<T>(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i), Vector256.LoadUnsafe(ref r, (nuint)i + 4));
-            Step<T>(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 8), Vector256.LoadUnsafe(ref r, (nuint)i + 12));
-            Step<T>(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 16), Vector256.LoadUnsafe(ref r, (nuint)i + 20));
-            Step<T>(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 24), Vector256.LoadUnsafe(ref r, (nuint)i + 28));
+            Step<T>(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i), Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+            Step<T>(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 4), Vector256.LoadUnsafe(ref r, (nuint)i + 12));
+            Step<T>(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 16), Vector256.LoadUnsafe(ref r, (nuint)i + 24));
+            Step<T>(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 20), Vector256.LoadUnsafe(ref r, (nuint)i + 28));
         }
         a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
         return Vector256.Sum((l0 + l1) + (l2 + l3));
+    }
+
+    /// <summary>The same 16 lanes as two Vector512 (vunpcklpd/vunpckhpd work per 128-bit lane, giving the elements
+    /// 0, 4, 1, 5, 2, 6, 3, 7 of each group of 8), with the same operations and the same fold.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe double Lanes512<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
+    {
+        var vs = Vector512.Create(sigma);
+        Vector512<double> a0 = vs, a1 = vs, l0 = default, l1 = default;
+        for (int i = 0; i < 2 * m; i += 32)
+        {
+            var u0 = Vector512.LoadUnsafe(ref r, (nuint)i); var v0 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
+            T.Step(ref a0, ref l0, Avx512F.UnpackLow(u0, v0), Avx512F.UnpackHigh(u0, v0));
+            var u1 = Vector512.LoadUnsafe(ref r, (nuint)i + 16); var v1 = Vector512.LoadUnsafe(ref r, (nuint)i + 24);
+            T.Step(ref a1, ref l1, Avx512F.UnpackLow(u1, v1), Avx512F.UnpackHigh(u1, v1));
+        }
+        a0.Store(av); a1.Store(av + 8);
+        return Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
