@@ -164,3 +164,21 @@ def test_complex_pnorm_special_values(p):
     assert math.isnan(normnative.norm(z, p))
     z = np.zeros(BLOCK + 100, complex)
     assert normnative.norm(z, p) == 0.0
+
+
+@pytest.mark.parametrize("p", ORDS)
+def test_complex_pnorm_thread_count_does_not_change_bits(p):
+    rng = np.random.default_rng(13)
+    z = rng.standard_normal(300_000) + 1j * rng.standard_normal(300_000)
+    z[::50_000] *= 1e6  # some blocks take the per-element path
+    old = normnative.get_num_threads()
+    try:
+        results = set()
+        for t in (1, 2, 3):
+            normnative.set_num_threads(t)
+            results.add(normnative.norm(z, p))
+    finally:
+        normnative.set_num_threads(old)
+    assert len(results) == 1
+    (r,) = results
+    assert abs(r - np.linalg.norm(z, p)) <= 1e-13 * r
