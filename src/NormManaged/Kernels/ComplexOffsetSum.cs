@@ -240,10 +240,8 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 /// 2⁻⁴⁵⁰ keep the squares exact; above 2⁵⁰⁰ the block is refused. Without AVX the caller's exact path runs.</summary>
 internal static class ComplexOffsetSum
 {
-    /// <summary>Whether p has a fast complex term.</summary>
-    public static bool Handles(double p) => p is 1 or 3 or 4 or 0.5 or 2.5;
-
-    /// <summary>Σ|z|^p of the block (interleaved, an even number of doubles) as hi + lo, or false.</summary>
+    /// <summary>Σ|z|^p of the block (interleaved, an even number of doubles) as hi + lo for p = 1, 3, 4, 0.5, 2.5;
+    /// false when the guess failed (or for any other p).</summary>
     public static bool TryAdd(double p, ReadOnlySpan<double> b, out double hi, out double lo) => p switch
     {
         1 => TryAdd<CAbsTerm>(b, out hi, out lo),
