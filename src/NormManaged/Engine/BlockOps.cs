@@ -132,6 +132,115 @@ internal readonly unsafe struct ComplexAbsOp : IBlockOp<ComplexAcc>
     }
 }
 
+/// <summary>Complex p-norms for p = 0.5, 2.5, 3, 4 (otherwise the per-element extended path of
+/// <see cref="GeneralNorm"/>): each output's blocks go through <see cref="ComplexOffsetSum"/> in index order; a block
+/// that refuses it (a guess that did not fit, tiny or huge values) is summed per element from an accurate hypot and
+/// double-double powers (exp/log for half-integers) into the same exponent-carrying sum; the total is rooted and
+/// rounded once. An output holding NaN or ∞ is computed by <see cref="GeneralNorm.Reduce"/> (numpy's special-value
+/// rules). Every choice depends only on the output's data, and blocks merge in the block driver's fixed chunks
+/// (threads over chunks for one large output), so the result does not depend on threads.</summary>
+internal static unsafe class ComplexPowNorm
+{
+    public static bool Applies(DType t, double p) => DTypes.IsComplex(t) && t != DType.CLongDouble && p is 3 or 4 or 0.5 or 2.5;
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        long n = plan.InnerCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && n > BlockDriver.ChunkElements
+            && n >= BlockDriver.ParallelThreshold)
+        {
+            // the block driver's fixed chunks: partials merge in chunk order, as in the serial walk below
+            byte* start = x + plan.InnerBaseOffset;
+            long stride = plan.InnerStrides[0];
+            int chunks = (int)((n + BlockDriver.ChunkElements - 1) / BlockDriver.ChunkElements);
+            var parts = new ScaledSum[chunks];
+            var ok = new bool[chunks];
+            nint basePtr = (nint)start;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+            {
+                double* cb = stackalloc double[2 * DoubleBlocks.BlockElements];
+                long first = c * BlockDriver.ChunkElements;
+                var sub = ReductionPlan.Run(Math.Min(BlockDriver.ChunkElements, n - first), stride);
+                var blocks = new DoubleBlocks(sub, (byte*)basePtr + first * stride, t, cb);
+                ok[c] = SumBlocks(ref blocks, p, int.MaxValue, out parts[c], out _);
+            });
+            ScaledSum total = default;
+            bool all = true;
+            for (int c = 0; c < chunks; c++) { all &= ok[c]; total.Add(parts[c]); }
+            return all ? ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)))
+                       : GeneralNorm.Reduce(plan, x, t, p, ot, o);
+        }
+        var ev = FpEvents.None;
+        double* buf = stackalloc double[(int)Math.Min(n, DoubleBlocks.BlockElements) * 2 + 8];
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+        {
+            if (n >= OffsetPowSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
+                ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
+            else
+                ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
+        }
+        return ev;
+    }
+
+    private static bool TrySum(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out ScaledSum acc)
+    {
+        var blocks = new DoubleBlocks(plan, xp, t, buf);
+        acc = default;
+        int used;
+        do
+        {
+            // chunks of the block driver's size, merged in order (the parallel split above gives the same bits)
+            if (!SumBlocks(ref blocks, p, BlockDriver.BlocksPerChunk, out ScaledSum part, out used)) return false;
+            acc.Add(part);
+        } while (used == BlockDriver.BlocksPerChunk);
+        return true;
+    }
+
+    /// <summary>Sums up to <paramref name="maxBlocks"/> blocks into <paramref name="part"/>; false at a NaN or ∞.</summary>
+    private static bool SumBlocks(ref DoubleBlocks blocks, double p, int maxBlocks, out ScaledSum part, out int used)
+    {
+        part = default;
+        for (used = 0; used < maxBlocks; used++)
+        {
+            var b = blocks.Next();
+            if (b.IsEmpty) break;
+            if (ComplexOffsetSum.TryAdd(p, b, out double h, out double l)) part.Add(0, h, l);
+            else if (!SlowBlock(b, p, ref part)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Σ|z|^p of a block per element (false at the first NaN or ∞).</summary>
+    private static bool SlowBlock(ReadOnlySpan<double> b, double p, ref ScaledSum acc)
+    {
+        int ip = p is 3 or 4 ? (int)p : 0;
+        for (int i = 0; i + 1 < b.Length; i += 2)
+        {
+            Ext a = Ext.Hypot(Ext.FromDouble(b[i]), Ext.FromDouble(b[i + 1]));
+            if (!a.IsFiniteNonZero)
+            {
+                if (a.IsZero) continue;
+                return false;
+            }
+            if (ip > 0)
+            {
+                double h = GeneralNorm.PowInt(a.H, a.L, ip, out double l);
+                acc.Add(a.E * ip, h, l);
+            }
+            else
+            {
+                double lh = DD.Log(a.H, a.L, a.E, out double ll);
+                double xh = DD.Mul(lh, ll, p, 0, out double xl);
+                double th = DD.Exp(xh, xl, out double tl, out int k);
+                acc.Add(k, th, tl);
+            }
+        }
+        return true;
+    }
+}
+
 /// <summary>Runs a block operator over every output of a plan: blocks of
 /// <see cref="DoubleBlocks.BlockElements"/> elements are grouped into chunks of
 /// <see cref="BlocksPerChunk"/> blocks whose partials merge in index order. Large single reductions

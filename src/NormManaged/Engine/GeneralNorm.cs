@@ -161,7 +161,7 @@ internal static unsafe class GeneralNorm
     }
 
     /// <summary>(h + l)^k for k ≥ 1 by binary powering in double-double (h ∈ [1, 2), k ≤ 64: no overflow).</summary>
-    private static double PowInt(double h, double l, int k, out double lo)
+    internal static double PowInt(double h, double l, int k, out double lo)
     {
         double rh = 1, rl = 0;
         double bh = h, bl = l;

@@ -8,13 +8,15 @@ namespace NormManaged.Kernels;
 /// scaled by an exact power of two below its largest component; each |z| is a double-double hypot
 /// (exact squares by FMA, double-double sum and square root), so the scaled magnitudes carry ~2⁻¹⁰⁴ relative
 /// error and magnitudes far below the block's largest lose only what cannot matter to a sum or a maximum.
-/// Blocks holding a NaN or infinity take the exact per-element path (C99 hypot: inf wins over NaN).</summary>
+/// Blocks holding a NaN or infinity take the exact per-element path (C99 hypot: inf wins over NaN). Sums first try
+/// the single offset-lane pass of <see cref="ComplexOffsetSum"/> (no statistics pass, no divider).</summary>
 internal static class ComplexKernels
 {
     /// <summary>Adds Σ|z| (as a ScaledSum) or folds max |z| (as an Ext in <paramref name="max"/>) for one block.</summary>
     public static void AddBlock(ReadOnlySpan<double> b, bool sum, ref ScaledSum acc, ref Ext max, ref bool nan)
     {
         if (b.IsEmpty) return;
+        if (sum && ComplexOffsetSum.TryAdd<CAbsTerm>(b, out double fh, out double fl)) { acc.Add(0, fh, fl); return; }
         var st = new RealKernels.Stats();
         RealKernels.AddStats(b, ref st);
         int n = b.Length / 2;

@@ -95,12 +95,14 @@ internal static class RealKernels
         st.Max = mx; st.Min = mn; st.NonZero += nz; st.NaN |= nan; st.Any = true;
     }
 
-    /// <summary>Adds Σ|x| of a block (any finite or non-finite values) to <paramref name="acc"/>, error-free up to
-    /// the double-double of each lane (TwoSum per element).</summary>
+    /// <summary>Adds Σ|x| of a block (any finite or non-finite values) to <paramref name="acc"/>: one offset-lane pass
+    /// (<see cref="OffsetPowSum"/>) when its guess holds, else error-free up to the double-double of each lane
+    /// (TwoSum per element).</summary>
     public static void AddAbsSum(ReadOnlySpan<double> x, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
-        SumAbs(x, 1.0, out double hi, out double lo);
+        if (OffsetPowSum.TryAdd<AbsTerm>(x, out double hi, out double lo)) { acc.Add(0, hi, lo); return; }
+        SumAbs(x, 1.0, out hi, out lo);
         if (double.IsFinite(hi) && double.IsFinite(lo)) { acc.Add(0, hi, lo); return; }
         // NaN or infinity in the block, or the sum overflowed: classify, else redo scaled by 2^-600.
         bool nan = false, inf = false;
@@ -238,11 +240,20 @@ internal static class RealKernels
         DD.Add(ref hi, ref lo, csum, 0);
     }
 
-    /// <summary>Adds Σ|x|^p (integer 2 ≤ p ≤ 64) of a block to <paramref name="acc"/>: the block is scaled by an exact
-    /// power of two below its maximum, powers are double-double (error ≲ 2⁻¹⁰⁰ each) and summed with TwoSum lanes.</summary>
+    /// <summary>Adds Σ|x|^p (integer 2 ≤ p ≤ 64) of a block to <paramref name="acc"/>: for p = 3 and 4 one offset-lane
+    /// pass (<see cref="OffsetPowSum"/>) when its guess holds; otherwise the block is scaled by an exact power of two
+    /// below its maximum (found by a statistics pass), powers are double-double (error ≲ 2⁻¹⁰⁰ each) and summed with TwoSum lanes.</summary>
     public static void AddIntPowSum(ReadOnlySpan<double> x, int p, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
+        double fh = 0, fl = 0;
+        bool fast = p switch
+        {
+            3 => OffsetPowSum.TryAdd<CubeTerm>(x, out fh, out fl),
+            4 => OffsetPowSum.TryAdd<FourthTerm>(x, out fh, out fl),
+            _ => false,
+        };
+        if (fast) { acc.Add(0, fh, fl); return; }
         var st = new Stats();
         AddStats(x, ref st);
         if (st.NaN) { acc.HasNaN = true; return; }
@@ -500,10 +511,20 @@ internal static class RealKernels
         return p != 0 && ((a <= 64.5 && 2 * a == Math.Floor(2 * a)) || (a > 1 && a <= 1000));
     }
 
-    /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>.</summary>
+    /// <summary>Adds Σ|x|^p of a block for a p accepted by <see cref="HandlesRealP"/>: for p = 0.5, 1.5, 2.5 one
+    /// offset-lane pass (<see cref="OffsetPowSum"/>) when its guess holds, else a statistics pass and a scaled pass.</summary>
     public static void AddRealPowSum(ReadOnlySpan<double> x, double p, ref PowAcc acc)
     {
         if (x.IsEmpty) return;
+        double fh = 0, fl = 0;
+        bool fast = p switch
+        {
+            0.5 => OffsetPowSum.TryAdd<SqrtTerm>(x, out fh, out fl),
+            1.5 => OffsetPowSum.TryAdd<OneHalfTerm>(x, out fh, out fl),
+            2.5 => OffsetPowSum.TryAdd<TwoHalfTerm>(x, out fh, out fl),
+            _ => false,
+        };
+        if (fast) { acc.Add(new Ext(1, 0, 0), fh, fl, p); return; }
         var st = new Stats();
         AddStats(x, ref st);
         bool neg = p < 0;
