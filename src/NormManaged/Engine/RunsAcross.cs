@@ -108,6 +108,11 @@ internal static unsafe class RunsAcross
             byte* dst = o + (j0 + j) * plan.OuterOutStrides[0];
             bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
             if (!safe) { ev |= Alone(plan, x, o, ot, j0 + j, p); continue; }
+            if (ot == DType.Float64 && (sq ? FastFinish.TrySqrt(h, l, out double v) : FastFinish.TrySum(h, l, out v)))
+            {
+                Unsafe.WriteUnaligned(dst, v);
+                continue;
+            }
             if (sq)
             {
                 var s = new ScaledSum { Hi = h, Lo = l };
