@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
 
@@ -13,7 +12,7 @@ namespace NormManaged.Engine;
 /// fma(x, x, a − a') summed in a second lane set, the same Vector512/Vector256 lane layout. Only the fold differs:
 /// instead of sixteen sequential double-double additions (a ~600-cycle dependency chain per row, which made
 /// 1000-element rows ~40 % slower than one long vector), the exact differences a − σ (Sterbenz) are added by a TwoSum
-/// tree over the lanes and the errors summed plainly, then √ and the correction as in <see cref="SumSquares.Sqrt"/>.
+/// tree over the lanes and the errors summed plainly, then √ and the correction as in <see cref="SumSquares.Sqrt"/> (<see cref="FastFinish"/>).
 /// Both folds give the lanes' total to ~2⁻¹⁰⁰ relative, so the rounded norm is the correctly rounded one, which is
 /// unique: the bits are those of the block driver (tested against exact references and against the 1-D norm of each
 /// row, both widths, 1–3 threads). Rows outside the fast case (guess failed, NaN/∞, exponents beyond ±438) return
@@ -47,8 +46,8 @@ internal static unsafe class LongRow
             Vector512<double> a0 = vs, a1 = vs, l0 = Vector512<double>.Zero, l1 = l0;
             for (; i <= n - 16; i += 16)
             {
-                Step(Vector512.Load(x + i), ref a0, ref l0);
-                Step(Vector512.Load(x + i + 8), ref a1, ref l1);
+                OffsetStep.Add(ref a0, ref l0, Vector512.Load(x + i), true);
+                OffsetStep.Add(ref a1, ref l1, Vector512.Load(x + i + 8), true);
             }
             q0 = a0.GetLower(); q1 = a0.GetUpper(); q2 = a1.GetLower(); q3 = a1.GetUpper();
             k0 = l0.GetLower(); k1 = l0.GetUpper(); k2 = l1.GetLower(); k3 = l1.GetUpper();
@@ -60,20 +59,17 @@ internal static unsafe class LongRow
             k0 = Vector256<double>.Zero; k1 = k0; k2 = k0; k3 = k0;
             for (; i <= n - 16; i += 16)
             {
-                Step(Vector256.Load(x + i), ref q0, ref k0);
-                Step(Vector256.Load(x + i + 4), ref q1, ref k1);
-                Step(Vector256.Load(x + i + 8), ref q2, ref k2);
-                Step(Vector256.Load(x + i + 12), ref q3, ref k3);
+                OffsetStep.Add(ref q0, ref k0, Vector256.Load(x + i), true);
+                OffsetStep.Add(ref q1, ref k1, Vector256.Load(x + i + 4), true);
+                OffsetStep.Add(ref q2, ref k2, Vector256.Load(x + i + 8), true);
+                OffsetStep.Add(ref q3, ref k3, Vector256.Load(x + i + 12), true);
             }
         }
         // the tail lane, also offset by σ
         double ta = sigma, tl = 0;
         for (; i < n; i++)
         {
-            double v = x[i];
-            double nw = Math.FusedMultiplyAdd(v, v, ta);
-            tl += Math.FusedMultiplyAdd(v, v, ta - nw);
-            ta = nw;
+            OffsetStep.Add(ref ta, ref tl, x[i], true);
         }
         // validate the guess: every lane's sum of squares ≤ σ (so every x² ≤ σ); NaN fails the comparison
         var two = Vector256.Create(2 * sigma);
@@ -84,54 +80,15 @@ internal static unsafe class LongRow
         // exact lane values a − σ (a in [σ, 2σ]); TwoSum tree, errors summed plainly
         var vsg = Vector256.Create(sigma);
         Vector256<double> d0 = q0 - vsg, d1 = q1 - vsg, d2 = q2 - vsg, d3 = q3 - vsg;
-        var s01 = TwoSum(d0, d1, out var e01);
-        var s23 = TwoSum(d2, d3, out var e23);
-        var s4 = TwoSum(s01, s23, out var e4);
+        var s01 = LaneStep.TwoSum(d0, d1, out var e01);
+        var s23 = LaneStep.TwoSum(d2, d3, out var e23);
+        var s4 = LaneStep.TwoSum(s01, s23, out var e4);
         var err4 = (e01 + e23) + e4;
-        var s2 = TwoSum(s4.GetLower(), s4.GetUpper(), out var e2);
+        var s2 = LaneStep.TwoSum(s4.GetLower(), s4.GetUpper(), out var e2);
         double h = DD.TwoSum(s2.GetElement(0), s2.GetElement(1), out double e1);
         double errs = Vector256.Sum(err4) + (e2.GetElement(0) + e2.GetElement(1)) + e1;
         h = DD.TwoSum(h, ta - sigma, out double et);
         double lo = errs + et + tl + lsum;
-        h = DD.FastTwoSum(h, lo, out lo);
-        if (!(h > 0)) return false;
-        double r = Math.Sqrt(h);
-        double c = (Math.FusedMultiplyAdd(-r, r, h) + lo) / (2 * r);
-        result = r + c;
-        return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector512<double> x, ref Vector512<double> a, ref Vector512<double> l)
-    {
-        var nw = Vector512.FusedMultiplyAdd(x, x, a);
-        l += Vector512.FusedMultiplyAdd(x, x, a - nw);
-        a = nw;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector256<double> x, ref Vector256<double> a, ref Vector256<double> l)
-    {
-        var nw = Vector256.FusedMultiplyAdd(x, x, a);
-        l += Vector256.FusedMultiplyAdd(x, x, a - nw);
-        a = nw;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> e)
-    {
-        var s = a + b;
-        var bb = s - a;
-        e = (a - (s - bb)) + (b - bb);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> TwoSum(Vector128<double> a, Vector128<double> b, out Vector128<double> e)
-    {
-        var s = a + b;
-        var bb = s - a;
-        e = (a - (s - bb)) + (b - bb);
-        return s;
+        return FastFinish.TrySqrt(h, lo, out result);
     }
 }

@@ -147,9 +147,9 @@ internal static unsafe class RunsAcross
         if (!Vector256.LessThanOrEqualAll(top, vs + vs)) return false;
         var lsum = Vector256.Sum((Vector256.Load(st + OffL) + Vector256.Load(st + OffL + 4)) + (Vector256.Load(st + OffL + 8) + Vector256.Load(st + OffL + 12)));
         if (!double.IsFinite(lsum)) return false;
-        var s01 = TwoSum(a0 - vs, a1 - vs, out var e01);
-        var s23 = TwoSum(a2 - vs, a3 - vs, out var e23);
-        var s4 = TwoSum(s01, s23, out var e4);
+        var s01 = LaneStep.TwoSum(a0 - vs, a1 - vs, out var e01);
+        var s23 = LaneStep.TwoSum(a2 - vs, a3 - vs, out var e23);
+        var s4 = LaneStep.TwoSum(s01, s23, out var e4);
         double q0 = s4.GetElement(0), q1 = s4.GetElement(1), q2 = s4.GetElement(2), q3 = s4.GetElement(3);
         double h01 = DD.TwoSum(q0, q1, out double f01), h23 = DD.TwoSum(q2, q3, out double f23);
         double h = DD.TwoSum(h01, h23, out double f);
@@ -158,15 +158,6 @@ internal static unsafe class RunsAcross
         if (!zero && !(h >= 0.25 * sigma)) return false;
         DD.Add(ref st[OffH], ref st[OffLo], h, lo);
         return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> e)
-    {
-        var s = a + b;
-        var bb = s - a;
-        e = (a - (s - bb)) + (b - bb);
-        return s;
     }
 
     /// <summary>Runs [r0, r1) of outputs [jf, jf + count) into their TwoSum lanes, run index outermost.</summary>
