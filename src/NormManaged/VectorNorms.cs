@@ -53,6 +53,8 @@ public static unsafe class VectorNorms
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
+        if (StridedChunks.Applies(plan, t, p))
+            return StridedChunks.Run(plan, xd, od, ot);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (realDouble && double.IsPositiveInfinity(p))

@@ -186,4 +186,85 @@ public class MatrixLineNormTests
             finally { Parallelism.SetMaxThreads(prev); }
         }
     }
+    /// <summary>float64 lines are screened by plain sums and only the candidates summed exactly: near-tied lines
+    /// whose plain sums are equal but whose exact sums differ far below an ulp (a few candidates, and every line a
+    /// candidate), a big element late in one line, NaN/∞ and overflowing lines: the exact reference for every
+    /// layout, both vector widths and 1–3 threads.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ScreenedLineSumsPickTheExactBest(int layout)
+    {
+        int m = 300, n = 260;
+        var rng = new Random(70 + layout);
+        var cases = new List<double[]>();
+        // Rows (ord ±∞) or columns (ord ±1) built from one multiset of multiples of 2^-10, so plain sums are exact:
+        // five lines at S + h + ε and five at ¾S + h' + ε, with h half an ulp of the sum and ε = ±(1..3)·2^-70, so only
+        // the exact sums decide which line wins and which way it rounds; the other lines (⅞S) are screened out.
+        // "all": every line in the top group (too many candidates: the full pass runs).
+        double[] Ties(bool rowsAreLines, bool all)
+        {
+            int lines = rowsAreLines ? m : n, len = rowsAreLines ? n : m;
+            var baseV = Enumerable.Range(0, len - 2).Select(_ => (512 + rng.Next(1536)) / 1024.0).ToArray();
+            double sum = baseV.Sum(), sum34 = baseV.Sum(v => v * 0.75);
+            double h = Math.BitIncrement(sum) - sum, h34 = Math.BitIncrement(sum34) - sum34;
+            var eps = new[] { -3, -1, 1, -2, 2 }.OrderBy(_ => rng.Next()).Select(k => Math.ScaleB(k, -70)).ToArray();
+            var top = Enumerable.Range(0, lines).OrderBy(_ => rng.Next()).Take(10).ToArray();
+            var d = new double[m * n];
+            for (int l = 0; l < lines; l++)
+            {
+                int g = Array.IndexOf(top, l);
+                double scale = all || (g >= 0 && g < 5) ? 1 : g >= 5 ? 0.75 : 0.875;
+                var line = baseV.Select(v => v * scale).Concat(new[] { 0.0, 0.0 }).OrderBy(_ => rng.Next()).ToArray();
+                int z = Array.IndexOf(line, 0.0);
+                // h/2 (a power of two) ± a few 2^-70 is one exact double: the sign of ε survives the |x|
+                if (g >= 0 || all) line[z] = (scale == 1 ? h / 2 : h34 / 2) + eps[(g < 0 ? l : g) % 5];
+                for (int k = 0; k < len; k++) d[rowsAreLines ? l * n + k : k * n + l] = line[k];
+            }
+            return d;
+        }
+        cases.Add(Ties(true, false));
+        cases.Add(Ties(false, false));
+        cases.Add(Ties(true, true));
+        cases.Add(Ties(false, true));
+        var big = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+        big[(m - 1) * n + n / 2] = 1e6; // late in a column, last in its row's neighbourhood
+        cases.Add(big);
+        var nan = (double[])big.Clone(); nan[(m - 2) * n + 7] = double.NaN; cases.Add(nan);
+        var inf = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray(); inf[m * n - 1] = double.NegativeInfinity; cases.Add(inf);
+        var huge = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng) * 1e306).ToArray(); cases.Add(huge);
+        var tiny = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng) * 1e-310).ToArray(); cases.Add(tiny);
+        var zero = new double[m * n]; zero[5] = -0.0; cases.Add(zero);
+        long rs = layout switch { 0 => n, 1 => 1, _ => -n }, cs = layout switch { 0 => 1, 1 => m, _ => -1 };
+        long off = layout == 2 ? (long)m * n - 1 : 0;
+        foreach (var d0 in cases)
+        {
+            // layout 1 reads the same matrix from a Fortran-order copy
+            var d = layout == 1 ? Enumerable.Range(0, m * n).Select(q => d0[(q % m) * n + q / m]).ToArray()
+                  : layout == 2 ? d0.Reverse().ToArray() : d0;
+            double At(int i, int j) => d[off + i * rs + j * cs];
+            foreach (var o in LineOrds)
+            {
+                double want = NonFiniteReference(At, m, n, o);
+                foreach (var c in EngineKnobs.Configurations())
+                    Assert.Equal(want, EngineKnobs.With(c, () => Batch(d, new long[] { m, n }, new long[] { rs, cs }, off, 0, 1, o)[0]));
+            }
+        }
+    }
+
+    /// <summary><see cref="Reference"/> with NaN/∞ entries: a line with a NaN sums to NaN, else one with ∞ to +∞;
+    /// NaN wins the max/min.</summary>
+    private static double NonFiniteReference(Func<int, int, double> a, int m, int n, Ord ord)
+    {
+        bool cols = Math.Abs(ord.P) == 1;
+        int lines = cols ? n : m, len = cols ? m : n;
+        var sums = Enumerable.Range(0, lines).Select(l =>
+        {
+            var xs = Enumerable.Range(0, len).Select(k => cols ? a(k, l) : a(l, k)).ToArray();
+            return xs.Any(double.IsNaN) ? double.NaN : xs.Any(double.IsInfinity) ? double.PositiveInfinity : ExactAbsSum(xs);
+        }).ToArray();
+        if (sums.Any(double.IsNaN)) return double.NaN;
+        return ord.P > 0 ? sums.Max() : sums.Min();
+    }
 }

@@ -14,6 +14,9 @@ public unsafe class RunsAcrossTests
     [InlineData(1.0, 40, 37, 45)]
     [InlineData(2.0, 100, 100, 100)]
     [InlineData(1.0, 13, 300, 70)]
+    [InlineData(2.0, 90, 40, 100)]
+    [InlineData(1.0, 90, 40, 100)]
+    [InlineData(2.0, 200, 20, 33)]
     public void MatchesExactAndAlone(double p, int a, int m, int k)
     {
         var rng = new Random(a * 7 + m + k);
@@ -22,8 +25,16 @@ public unsafe class RunsAcrossTests
             for (int j = 0; j < m; j++)
                 for (int q = 0; q < k; q++)
                 {
-                    int kind = j % 9;
-                    double scale = kind switch { 0 => 1e-300, 1 => 1e300, 2 => 1e-160, 3 => 1e160, _ => 1 };
+                    int kind = j % 13;
+                    double scale = kind switch
+                    {
+                        0 => 1e-300, 1 => 1e300, 2 => 1e-160, 3 => 1e160,
+                        9 => i < a / 2 ? 1 : 1e10,            // growing: later offset chunks are rejected
+                        10 => i < a / 3 ? 1 : 1e-14,          // a tiny tail far below the running scale
+                        11 => i < 5 ? 0 : 1,                  // zero start
+                        12 => i == a - 1 && q == k / 2 ? 1e9 : 1, // one big element late
+                        _ => 1
+                    };
                     x[(i * m + j) * k + q] = kind == 4 && (i + q) % 3 == 0 ? 0 : TwoNormTests.Gaussian(rng) * scale;
                 }
         if (m > 7) { x[(1 * m + 5) * k + 3] = double.NaN; x[(0 * m + 6) * k + 1] = double.NegativeInfinity; x[(2 * m + 7) * k] = double.MaxValue; }

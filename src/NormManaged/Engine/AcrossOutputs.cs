@@ -1,14 +1,17 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order
-/// axis=0, Fortran-order axis=1): one SIMD lane per output, the rows streamed contiguously in bands of up to
-/// 512 outputs (threads over bands), so every cache line read is fully used and prefetched. Each lane keeps a double-double sum (TwoProd/TwoSum), accurate to
-/// ~n·2⁻¹⁰⁶, so results are correctly rounded like the 1-D kernels'; a lane whose sum overflowed, is NaN/inf,
-/// or is small enough (&lt; 2⁻⁹⁰⁰) that squares may have underflowed is recomputed by the scaled 1-D kernel.
-/// Handles float64 with p = 2 or p = 1 over one reduced axis and one kept axis.</summary>
+/// axis=0, Fortran-order axis=1): one SIMD lane per output, whole rows (bands of up to 1024 outputs) streamed in
+/// address order, the rows cut into four fixed parts that threads share. Each output keeps a double-double per part
+/// (TwoSum for a part's first rows, then validated offset accumulators per 64-row chunk, see <see cref="Stream"/>),
+/// the parts are added in order and rounded once: accurate to ~2⁻⁸⁶, so results are correctly rounded like the 1-D
+/// kernels'; an output whose sum overflowed, is NaN/inf, or is small enough (&lt; 2⁻⁹⁰⁰) that squares may have
+/// underflowed is recomputed by the scaled 1-D kernel. Handles float64 with p = 2 or p = 1 over one reduced axis
+/// and one kept axis.</summary>
 internal static unsafe class AcrossOutputs
 {
     private const int Lanes = 16;
@@ -18,30 +21,215 @@ internal static unsafe class AcrossOutputs
         => t == DType.Float64 && (p == 2 || p == 1) && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lanes && plan.InnerCount >= 2;
 
-    /// <summary>Outputs per band: the band's two accumulator arrays (2 × 4 KB) stay in L1 while rows stream.</summary>
-    private const int Band = 512;
+    /// <summary>Outputs per band: whole rows of up to 1024 outputs are streamed, so a band reads memory in one
+    /// sequential sweep (C order: consecutive rows are adjacent); its hot accumulators (2 × 8 KB) stay in L1.</summary>
+    private const int Band = 1024;
+
+    /// <summary>Rows are cut into this many fixed parts (when there are at least 64 rows per part) whose partial
+    /// double-doubles are added in part order: the split depends on the shape only, never on the thread count, and
+    /// gives two threads long sequential sweeps instead of interleaved half-rows.</summary>
+    private const int RowParts = 4;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p)
     {
-        long outs = plan.OuterCount;
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        int parts = n >= 64L * RowParts ? RowParts : 1;
+        long w = Math.Min(outs, Band);
+        int bands = (int)((outs + w - 1) / w);
+        // partial sums (hi, lo) per part and output: O(outputs), part-major
+        double[] partial = new double[parts * outs * 2];
+        bool sq = p == 2;
         int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold && outs >= 2 * Lanes)
+        int items = bands * parts;
+        nint xb = (nint)x;
+        fixed (double* pp = partial)
         {
-            // Bands may be cut anywhere: each output's arithmetic is the same sequential walk down its own column.
-            long w = Math.Clamp((outs + 2L * threads - 1) / (2L * threads), Lanes, Band);
-            w = (w + 7) & ~7L;
-            int bands = (int)((outs + w - 1) / w);
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForParts(bands, threads, b =>
+            nint pb = (nint)pp;
+            void Item(int it)
             {
-                long k0 = b * w;
-                return Stream(plan, (byte*)xb, (byte*)ob, ot, k0, (int)Math.Min(w, outs - k0), p);
-            });
+                int b = it / parts, q = it % parts;
+                long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
+                Stream(plan, (byte*)xb, k0, (int)Math.Min(w, outs - k0), r0, r1, (double*)pb + (q * outs + k0) * 2, sq);
+            }
+            if (threads > 1 && items > 1 && outs * n >= BlockDriver.ParallelThreshold)
+                Parallelism.ForParts(items, threads, it => { Item(it); return FpEvents.None; });
+            else
+                for (int it = 0; it < items; it++) Item(it);
+            return Finish(plan, x, ot, o, p, pp, parts, outs);
         }
+    }
+
+    /// <summary>Adds the parts of every output in part order, then rounds once (or recomputes an unsafe output alone).</summary>
+    private static FpEvents Finish(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double* partial, int parts, long outs)
+    {
+        bool sq = p == 2;
         var ev = FpEvents.None;
-        for (long k0 = 0; k0 < outs; k0 += Band)
-            ev |= Stream(plan, x, o, ot, k0, (int)Math.Min(Band, outs - k0), p);
+        for (long j = 0; j < outs; j++)
+        {
+            double h = partial[2 * j], l = partial[2 * j + 1];
+            bool finite = double.IsFinite(h) && double.IsFinite(l);
+            for (int q = 1; q < parts; q++)
+            {
+                double ph = partial[(q * outs + j) * 2], pl = partial[(q * outs + j) * 2 + 1];
+                finite &= double.IsFinite(ph) && double.IsFinite(pl);
+                DD.Add(ref h, ref l, ph, pl);
+            }
+            bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
+            if (!safe) { ev |= OneD(plan, x, o, ot, j, p); continue; }
+            byte* dst = o + j * plan.OuterOutStrides[0];
+            if (ot == DType.Float64 && (sq ? FastFinish.TrySqrt(h, l, out double v) : FastFinish.TrySum(h, l, out v)))
+            {
+                Unsafe.WriteUnaligned(dst, v);
+                continue;
+            }
+            h = DD.FastTwoSum(h, l, out l);
+            if (sq)
+            {
+                var acc = new ScaledSum { Hi = h, Lo = l };
+                SumSquares.Sqrt(acc, out double rr, out double c, out int k);
+                ev |= ResultWriter.Store(ot, dst, rr, c, k);
+            }
+            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
+        }
         return ev;
+    }
+
+    private static readonly Vector256<double> s_sigmaMin = Vector256.Create(Math.ScaleB(1.0, -900));
+    private static readonly Vector256<double> s_sigmaMax = Vector256.Create(Math.ScaleB(1.0, 1000));
+    private static readonly Vector256<double> s_floor = Vector256.Create(Math.ScaleB(1.0, -6));
+
+    /// <summary>σ = 2·2^⌊log₂(4E)⌋ ≥ 4E for E = running total × ratio, per lane; the lane starts at σ with no error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetSigma(double* hs, double* sa, double* sl, double* sg, double ratio)
+    {
+        var e4 = Vector256.Load(hs) * Vector256.Create(4 * ratio);
+        var sigma = (e4.AsUInt64() & Vector256.Create(0x7FF0_0000_0000_0000UL)).AsDouble() * Vector256.Create(2.0);
+        sigma.Store(sg); sigma.Store(sa); Vector256<double>.Zero.Store(sl);
+    }
+
+    /// <summary>Adds each accepted lane's chunk (a − σ exactly, plus its error sum) to the running double-double;
+    /// returns a bit per rejected lane (σ out of range, a term above σ, NaN/∞, or a chunk sum too small against σ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint FoldChunk(double* hs, double* ls, double* sa, double* sl, double* sg)
+    {
+        var a = Vector256.Load(sa); var l = Vector256.Load(sl); var sigma = Vector256.Load(sg);
+        var d = a - sigma;
+        var ok = Vector256.GreaterThanOrEqual(sigma, s_sigmaMin) & Vector256.LessThanOrEqual(sigma, s_sigmaMax)
+               & Vector256.LessThanOrEqual(a, sigma + sigma)
+               & (Vector256.GreaterThanOrEqual(d + l, sigma * s_floor)
+                  | (Vector256.Equals(d, Vector256<double>.Zero) & Vector256.Equals(l, Vector256<double>.Zero)));
+        var h = Vector256.Load(hs); var lo = Vector256.Load(ls);
+        var t = h + d;
+        var bb = t - h;
+        var nl = lo + (((h - (t - bb)) + (d - bb)) + l);
+        Vector256.ConditionalSelect(ok, t, h).Store(hs);
+        Vector256.ConditionalSelect(ok, nl, lo).Store(ls);
+        return ~Vector256.ExtractMostSignificantBits(ok.AsUInt64()) & 0xF;
+    }
+
+    /// <summary>Rows [r0, r1) into the w outputs' double-doubles (hs, ls) with <see cref="LaneStep"/> (TwoSum); row r of
+    /// output j is at <paramref name="row0"/> + r·s + 8j.</summary>
+    private static void TwoSumRows(byte* row0, long s, long r0, long r1, double* hs, double* ls, int w, bool sq)
+    {
+        bool wide = Kernels.RealKernels.Wide;
+        byte* row = row0 + r0 * s;
+        long i = r0;
+        if (wide)
+        {
+            // four rows per pass over the accumulators: each output still takes its rows in order, one LaneStep.Add each
+            for (; i + 4 <= r1; i += 4, row += 4 * s)
+            {
+                double* q0 = (double*)row, q1 = (double*)(row + s), q2 = (double*)(row + 2 * s), q3 = (double*)(row + 3 * s);
+                int j = 0;
+                for (; j <= w - 8; j += 8)
+                {
+                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(q0 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(q1 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(q2 + j), sq);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(q3 + j), sq);
+                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
+                }
+                for (; j < w; j++)
+                {
+                    LaneStep.Add(ref hs[j], ref ls[j], q0[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], q1[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], q2[j], sq);
+                    LaneStep.Add(ref hs[j], ref ls[j], q3[j], sq);
+                }
+            }
+        }
+        for (; i < r1; i++, row += s)
+        {
+            double* q = (double*)row;
+            int j = 0;
+            if (wide)
+                for (; j <= w - 8; j += 8)
+                {
+                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
+                    LaneStep.Add(ref h, ref l, Vector512.Load(q + j), sq);
+                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
+                }
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= w - 4; j += 4)
+                {
+                    var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
+                    LaneStep.Add(ref h, ref l, Vector256.Load(q + j), sq);
+                    Vector256.Store(h, hs + j); Vector256.Store(l, ls + j);
+                }
+            for (; j < w; j++) LaneStep.Add(ref hs[j], ref ls[j], q[j], sq);
+        }
+    }
+
+    /// <summary><paramref name="count"/> rows from <paramref name="row"/> into the offset lanes (sa, sl) of w outputs.</summary>
+    private static void OffsetRows(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
+    {
+        bool wide = Kernels.RealKernels.Wide;
+        long i = 0;
+        if (wide)
+        {
+            for (; i + 4 <= count; i += 4, row += 4 * s)
+            {
+                double* q0 = (double*)row, q1 = (double*)(row + s), q2 = (double*)(row + 2 * s), q3 = (double*)(row + 3 * s);
+                int j = 0;
+                for (; j <= w - 8; j += 8)
+                {
+                    var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
+                    OffsetStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
+                    OffsetStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
+                    OffsetStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
+                    OffsetStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
+                    Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
+                }
+                for (; j < w; j++)
+                {
+                    OffsetStep.Add(ref sa[j], ref sl[j], q0[j], sq);
+                    OffsetStep.Add(ref sa[j], ref sl[j], q1[j], sq);
+                    OffsetStep.Add(ref sa[j], ref sl[j], q2[j], sq);
+                    OffsetStep.Add(ref sa[j], ref sl[j], q3[j], sq);
+                }
+            }
+        }
+        for (; i < count; i++, row += s)
+        {
+            double* q = (double*)row;
+            int j = 0;
+            if (wide)
+                for (; j <= w - 8; j += 8)
+                {
+                    var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
+                    OffsetStep.Add(ref a, ref l, Vector512.Load(q + j), sq);
+                    Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
+                }
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= w - 4; j += 4)
+                {
+                    var a = Vector256.Load(sa + j); var l = Vector256.Load(sl + j);
+                    OffsetStep.Add(ref a, ref l, Vector256.Load(q + j), sq);
+                    Vector256.Store(a, sa + j); Vector256.Store(l, sl + j);
+                }
+            for (; j < w; j++) OffsetStep.Add(ref sa[j], ref sl[j], q[j], sq);
+        }
     }
 
     private static FpEvents OneD(ReductionPlan plan, byte* x, byte* o, DType ot, long k, double p)
@@ -53,81 +241,50 @@ internal static unsafe class AcrossOutputs
                       : BlockDriver.Run<IntPowOp, ScaledSum>(sub, xp, DType.Float64, dst, ot, new IntPowOp(1));
     }
 
-    /// <summary>Outputs k0 … k0 + w − 1: the rows are streamed (contiguous runs of w elements) into per-output
-    /// double-double accumulators, Vector512/Vector256/scalar by position only; every output sees the same IEEE
-    /// operations in the same order down its column whatever the width, band or thread, so the bits are fixed.</summary>
-    private static FpEvents Stream(ReductionPlan plan, byte* x, byte* o, DType ot, long k0, int w, double p)
+    /// <summary>Rows of the first chunk, summed with TwoSum lanes: they give every output the scale the offset chunks need.</summary>
+    private const int FirstRows = 16;
+    /// <summary>Rows per offset chunk.</summary>
+    private const int ChunkRows = 64;
+
+    /// <summary>Outputs k0 … k0 + w − 1 over rows [r0, r1) (one fixed part), into partial[2j], partial[2j + 1]: the rows
+    /// are streamed (contiguous runs of w elements) into per-output accumulators. The part's first 16 rows go into a double-double (TwoSum) per output.
+    /// Every later chunk of 64 rows uses an
+    /// offset accumulator per output (see <see cref="SumSquares"/>): the lane starts at σ, a power of two ≥ 4× the
+    /// chunk's expected sum (the output's running total × 64 / rows so far), so while every term is ≤ σ each update
+    /// a' = a + t lies in [a, 2a] and its error is exactly t − (a' − a) (x²: fma(x, x, a − a')) — four flops instead of
+    /// TwoSum's eight. After the chunk an output's lane is accepted when a ≤ 2σ (every term was ≤ σ) and the chunk sum
+    /// is ≥ σ·2⁻⁶ (its error bound, ~64²·2⁻¹⁰⁵σ, stays ≤ 2⁻⁸⁸ of the sum) or exactly zero; the exact a − σ and the error
+    /// sum are then added to the output's double-double. A rejected output's chunk is summed again with TwoSum.
+    /// Every decision and operation is per output, on its own column in row order, the same in a Vector512,
+    /// Vector256 or scalar lane, so results do not depend on width, band or thread; the total is accurate to ~2⁻⁸⁶
+    /// and rounded once, giving the correctly rounded norm, the unique value the 1-D kernels also produce.</summary>
+    private static void Stream(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
     {
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
-        double* hs = stackalloc double[w];
-        double* ls = stackalloc double[w];
-        new Span<double>(hs, w).Clear();
-        new Span<double>(ls, w).Clear();
-        byte* row = x + k0 * 8 + plan.InnerBaseOffset;
-        bool sq = p == 2;
-        bool wide = Kernels.RealKernels.Wide;
-        long i = 0;
-        if (wide)
+        long s = plan.InnerStrides[0];
+        int wp = (w + 7) & ~7;
+        double* buf = stackalloc double[5 * wp];
+        new Span<double>(buf, 5 * wp).Clear();
+        double* hs = buf, ls = buf + wp, sa = buf + 2 * wp, sl = buf + 3 * wp, sg = buf + 4 * wp;
+        byte* row0 = x + k0 * 8 + plan.InnerBaseOffset + r0 * s;
+        long n = r1 - r0;
+        long first = Math.Min(n, FirstRows);
+        TwoSumRows(row0, s, 0, first, hs, ls, w, sq);
+        for (long r = first; r < n; r += ChunkRows)
         {
-            // four rows per pass over the accumulators: each output still takes its rows in order, one LaneStep.Add each
-            for (; i + 4 <= n; i += 4, row += 4 * s)
+            long e = Math.Min(n, r + ChunkRows);
+            double ratio = (double)(e - r) / r;
+            for (int j = 0; j < wp; j += 4) SetSigma(hs + j, sa + j, sl + j, sg + j, ratio);
+            OffsetRows(row0 + r * s, s, e - r, sa, sl, w, sq);
+            for (int j = 0; j < wp; j += 4)
             {
-                double* r0 = (double*)row, r1 = (double*)(row + s), r2 = (double*)(row + 2 * s), r3 = (double*)(row + 3 * s);
-                int j = 0;
-                for (; j <= w - 8; j += 8)
+                uint bad = FoldChunk(hs + j, ls + j, sa + j, sl + j, sg + j);
+                for (; bad != 0; bad &= bad - 1)
                 {
-                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(r0 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(r1 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(r2 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(r3 + j), sq);
-                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
-                }
-                for (; j < w; j++)
-                {
-                    LaneStep.Add(ref hs[j], ref ls[j], r0[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], r1[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], r2[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], r3[j], sq);
+                    int q = j + System.Numerics.BitOperations.TrailingZeroCount(bad);
+                    if (q < w) TwoSumRows(row0 + q * 8, s, r, e, hs + q, ls + q, 1, sq);
                 }
             }
         }
-        for (; i < n; i++, row += s)
-        {
-            double* r = (double*)row;
-            int j = 0;
-            if (wide)
-                for (; j <= w - 8; j += 8)
-                {
-                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(r + j), sq);
-                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
-                }
-            if (Vector256.IsHardwareAccelerated)
-                for (; j <= w - 4; j += 4)
-                {
-                    var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector256.Load(r + j), sq);
-                    Vector256.Store(h, hs + j); Vector256.Store(l, ls + j);
-                }
-            for (; j < w; j++) LaneStep.Add(ref hs[j], ref ls[j], r[j], sq);
-        }
-        var ev = FpEvents.None;
-        for (int j = 0; j < w; j++)
-        {
-            double h = hs[j], l = ls[j];
-            bool safe = double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
-            if (!safe) { ev |= OneD(plan, x, o, ot, k0 + j, p); continue; }
-            byte* dst = o + (k0 + j) * plan.OuterOutStrides[0];
-            h = DD.FastTwoSum(h, l, out l);
-            if (sq)
-            {
-                var acc = new ScaledSum { Hi = h, Lo = l };
-                SumSquares.Sqrt(acc, out double rr, out double c, out int k);
-                ev |= ResultWriter.Store(ot, dst, rr, c, k);
-            }
-            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
-        }
-        return ev;
+        for (int j = 0; j < w; j++) { partial[2 * j] = hs[j]; partial[2 * j + 1] = ls[j]; }
     }
 }

@@ -44,4 +44,24 @@ internal static class LaneStep
         l += ((h - (s - bb)) + (t - bb)) + e;
         h = s;
     }
+
+    /// <summary>Knuth's TwoSum lane-wise: s = fl(a + b) and the exact error e = a + b − s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> e)
+    {
+        var s = a + b;
+        var bb = s - a;
+        e = (a - (s - bb)) + (b - bb);
+        return s;
+    }
+
+    /// <inheritdoc cref="TwoSum(Vector256{double}, Vector256{double}, out Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> TwoSum(Vector128<double> a, Vector128<double> b, out Vector128<double> e)
+    {
+        var s = a + b;
+        var bb = s - a;
+        e = (a - (s - bb)) + (b - bb);
+        return s;
+    }
 }

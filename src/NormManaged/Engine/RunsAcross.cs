@@ -50,21 +50,127 @@ internal static unsafe class RunsAcross
         return ev;
     }
 
+    /// <summary>Doubles of state per output: TwoSum lanes (hi 16, lo 16), offset lanes (a 16, l 16), σ, and the
+    /// double-double of accepted offset chunks (H, L); padded to whole cache lines.</summary>
+    private const int Per = 72;
+    private const int OffA = 2 * Lanes, OffL = 3 * Lanes, OffSigma = 4 * Lanes, OffH = OffSigma + 1, OffLo = OffSigma + 2;
+
+    /// <summary>Runs summed with TwoSum lanes before the offset chunks start (they give each output its scale).</summary>
+    private const int FirstRuns = 2;
+
+    /// <summary>Outputs j0 … j0 + w − 1. The first runs go into 16 TwoSum lanes per output (lane = position in the
+    /// run mod 16). Every later chunk of runs (about 64 terms per lane) uses 16 offset lanes per output that start
+    /// at σ, a power of two ≥ 4× the lane's expected chunk sum (from the output's running total), so each update
+    /// a' = a + t is error-free recoverable in four flops (see <see cref="OffsetStep"/>); the chunk is accepted for
+    /// an output when every lane ended ≤ 2σ (every term was ≤ σ) and the chunk's sum is ≥ σ/4 (its error bound,
+    /// ~16·64²·2⁻¹⁰⁵σ, is then ≤ 2⁻⁸⁷ of it) or exactly zero, and then folded exactly (a − σ by Sterbenz, a TwoSum
+    /// tree) into a double-double; otherwise the output's chunk is summed again with its TwoSum lanes. All decisions
+    /// are per output and every lane performs the same operations at any vector width.</summary>
     private static FpEvents Band(ReductionPlan plan, byte* x, byte* o, DType ot, long j0, int w, double p)
     {
         int len = (int)plan.InnerShape[0];
         long runs = plan.InnerShape[1], rs = plan.InnerStrides[1], os = plan.OuterInStrides[0];
-        double* acc = stackalloc double[w * 2 * Lanes]; // per output: 16 hi, then 16 lo
-        new Span<double>(acc, w * 2 * Lanes).Clear();
-        bool sq = p == 2, wide = RealKernels.Wide;
+        double* st = stackalloc double[w * Per];
+        new Span<double>(st, w * Per).Clear();
+        bool sq = p == 2;
         byte* b0 = x + plan.InnerBaseOffset + j0 * os;
-        for (long r = 0; r < runs; r++)
+        long first = Math.Min(runs, FirstRuns);
+        TwoSumRuns(b0, rs, os, 0, first, len, st, 0, w, sq);
+        long chunk = Math.Max(1, 1024 / len);
+        for (long r = first; r < runs; r += chunk)
+        {
+            long e = Math.Min(runs, r + chunk);
+            double ratio = (double)(e - r) / r / Lanes;
+            for (int j = 0; j < w; j++) SetSigma(st + j * Per, ratio);
+            OffsetRuns(b0, rs, os, r, e, len, st, w, sq);
+            for (int j = 0; j < w; j++)
+                if (!Accept(st + j * Per)) TwoSumRuns(b0, rs, os, r, e, len, st, j, 1, sq);
+        }
+        var ev = FpEvents.None;
+        for (int j = 0; j < w; j++)
+        {
+            double* hs = st + j * Per, ls = hs + Lanes;
+            double h = 0, l = 0;
+            bool finite = true;
+            for (int q = 0; q < Lanes; q++)
+            {
+                finite &= double.IsFinite(hs[q]) && double.IsFinite(ls[q]);
+                DD.Add(ref h, ref l, hs[q], ls[q]);
+            }
+            finite &= double.IsFinite(hs[OffH]) && double.IsFinite(hs[OffLo]);
+            DD.Add(ref h, ref l, hs[OffH], hs[OffLo]);
+            byte* dst = o + (j0 + j) * plan.OuterOutStrides[0];
+            bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
+            if (!safe) { ev |= Alone(plan, x, o, ot, j0 + j, p); continue; }
+            if (ot == DType.Float64 && (sq ? FastFinish.TrySqrt(h, l, out double v) : FastFinish.TrySum(h, l, out v)))
+            {
+                Unsafe.WriteUnaligned(dst, v);
+                continue;
+            }
+            if (sq)
+            {
+                var s = new ScaledSum { Hi = h, Lo = l };
+                SumSquares.Sqrt(s, out double rr, out double c, out int e);
+                ev |= ResultWriter.Store(ot, dst, rr, c, e);
+            }
+            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
+        }
+        return ev;
+    }
+
+    private static readonly double s_sigmaMin = Math.ScaleB(1.0, -900), s_sigmaMax = Math.ScaleB(1.0, 1000);
+
+    /// <summary>σ = 2·2^⌊log₂(4E)⌋ ≥ 4E, E = the output's running total × <paramref name="ratio"/> (the expected chunk
+    /// sum of one lane); the offset lanes start at σ with no error. An unusable σ (zero, tiny, huge, NaN) is stored as
+    /// 0, which <see cref="Accept"/> rejects.</summary>
+    private static void SetSigma(double* st, double ratio)
+    {
+        double t = st[OffH];
+        for (int q = 0; q < Lanes; q++) t += st[q];
+        double e4 = t * ratio * 4;
+        double sigma = BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(e4) & 0x7FF0_0000_0000_0000UL) * 2;
+        if (!(sigma >= s_sigmaMin && sigma <= s_sigmaMax)) sigma = 0;
+        st[OffSigma] = sigma;
+        for (int q = 0; q < Lanes; q++) { st[OffA + q] = sigma; st[OffL + q] = 0; }
+    }
+
+    /// <summary>Validates an output's offset chunk and, if accepted, adds it to its (H, L); the fold is done in
+    /// Vector256 quarters whatever the width, so its bits do not depend on it.</summary>
+    private static bool Accept(double* st)
+    {
+        double sigma = st[OffSigma];
+        if (sigma == 0) return false;
+        var vs = Vector256.Create(sigma);
+        Vector256<double> a0 = Vector256.Load(st + OffA), a1 = Vector256.Load(st + OffA + 4), a2 = Vector256.Load(st + OffA + 8), a3 = Vector256.Load(st + OffA + 12);
+        var top = Vector256.Max(Vector256.Max(a0, a1), Vector256.Max(a2, a3));
+        // every lane ≤ 2σ (NaN fails)
+        if (!Vector256.LessThanOrEqualAll(top, vs + vs)) return false;
+        var lsum = Vector256.Sum((Vector256.Load(st + OffL) + Vector256.Load(st + OffL + 4)) + (Vector256.Load(st + OffL + 8) + Vector256.Load(st + OffL + 12)));
+        if (!double.IsFinite(lsum)) return false;
+        var s01 = LaneStep.TwoSum(a0 - vs, a1 - vs, out var e01);
+        var s23 = LaneStep.TwoSum(a2 - vs, a3 - vs, out var e23);
+        var s4 = LaneStep.TwoSum(s01, s23, out var e4);
+        double q0 = s4.GetElement(0), q1 = s4.GetElement(1), q2 = s4.GetElement(2), q3 = s4.GetElement(3);
+        double h01 = DD.TwoSum(q0, q1, out double f01), h23 = DD.TwoSum(q2, q3, out double f23);
+        double h = DD.TwoSum(h01, h23, out double f);
+        double lo = Vector256.Sum((e01 + e23) + e4) + ((f01 + f23) + f) + lsum;
+        bool zero = h == 0 && lo == 0;
+        if (!zero && !(h >= 0.25 * sigma)) return false;
+        DD.Add(ref st[OffH], ref st[OffLo], h, lo);
+        return true;
+    }
+
+    /// <summary>Runs [r0, r1) of outputs [jf, jf + count) into their TwoSum lanes, run index outermost.</summary>
+    private static void TwoSumRuns(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, bool sq)
+    {
+        bool wide = RealKernels.Wide;
+        for (long r = r0; r < r1; r++)
         {
             byte* rb = b0 + r * rs;
-            for (int j = 0; j < w; j++)
+            for (int j = jf; j < jf + count; j++)
             {
                 double* v = (double*)(rb + j * os);
-                double* hs = acc + j * 2 * Lanes, ls = hs + Lanes;
+                double* hs = st + j * Per, ls = hs + Lanes;
                 int k = 0;
                 if (wide)
                 {
@@ -94,29 +200,48 @@ internal static unsafe class RunsAcross
                 for (int q = 0; k < len; k++, q++) LaneStep.Add(ref hs[q], ref ls[q], v[k], sq);
             }
         }
-        var ev = FpEvents.None;
-        for (int j = 0; j < w; j++)
+    }
+
+    /// <summary>Runs [r0, r1) of all w outputs into their offset lanes, run index outermost.</summary>
+    private static void OffsetRuns(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int w, bool sq)
+    {
+        bool wide = RealKernels.Wide;
+        for (long r = r0; r < r1; r++)
         {
-            double* hs = acc + j * 2 * Lanes, ls = hs + Lanes;
-            double h = 0, l = 0;
-            bool finite = true;
-            for (int q = 0; q < Lanes; q++)
+            byte* rb = b0 + r * rs;
+            for (int j = 0; j < w; j++)
             {
-                finite &= double.IsFinite(hs[q]) && double.IsFinite(ls[q]);
-                DD.Add(ref h, ref l, hs[q], ls[q]);
+                double* v = (double*)(rb + j * os);
+                double* sa = st + j * Per + OffA, sl = st + j * Per + OffL;
+                int k = 0;
+                if (wide)
+                {
+                    var a0 = Vector512.Load(sa); var a1 = Vector512.Load(sa + 8);
+                    var l0 = Vector512.Load(sl); var l1 = Vector512.Load(sl + 8);
+                    for (; k <= len - Lanes; k += Lanes)
+                    {
+                        OffsetStep.Add(ref a0, ref l0, Vector512.Load(v + k), sq);
+                        OffsetStep.Add(ref a1, ref l1, Vector512.Load(v + k + 8), sq);
+                    }
+                    a0.Store(sa); a1.Store(sa + 8); l0.Store(sl); l1.Store(sl + 8);
+                }
+                else
+                {
+                    var a0 = Vector256.Load(sa); var a1 = Vector256.Load(sa + 4); var a2 = Vector256.Load(sa + 8); var a3 = Vector256.Load(sa + 12);
+                    var l0 = Vector256.Load(sl); var l1 = Vector256.Load(sl + 4); var l2 = Vector256.Load(sl + 8); var l3 = Vector256.Load(sl + 12);
+                    for (; k <= len - Lanes; k += Lanes)
+                    {
+                        OffsetStep.Add(ref a0, ref l0, Vector256.Load(v + k), sq);
+                        OffsetStep.Add(ref a1, ref l1, Vector256.Load(v + k + 4), sq);
+                        OffsetStep.Add(ref a2, ref l2, Vector256.Load(v + k + 8), sq);
+                        OffsetStep.Add(ref a3, ref l3, Vector256.Load(v + k + 12), sq);
+                    }
+                    a0.Store(sa); a1.Store(sa + 4); a2.Store(sa + 8); a3.Store(sa + 12);
+                    l0.Store(sl); l1.Store(sl + 4); l2.Store(sl + 8); l3.Store(sl + 12);
+                }
+                for (int q = 0; k < len; k++, q++) OffsetStep.Add(ref sa[q], ref sl[q], v[k], sq);
             }
-            byte* dst = o + (j0 + j) * plan.OuterOutStrides[0];
-            bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
-            if (!safe) { ev |= Alone(plan, x, o, ot, j0 + j, p); continue; }
-            if (sq)
-            {
-                var s = new ScaledSum { Hi = h, Lo = l };
-                SumSquares.Sqrt(s, out double rr, out double c, out int e);
-                ev |= ResultWriter.Store(ot, dst, rr, c, e);
-            }
-            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
         }
-        return ev;
     }
 
     /// <summary>Output <paramref name="j"/> through the general block driver (its exact code path).</summary>

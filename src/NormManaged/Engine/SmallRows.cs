@@ -14,7 +14,8 @@ namespace NormManaged.Engine;
 /// replays exactly that arithmetic inline — σ = 2^(2e+2) from max |x|, the scalar offset lane, the same
 /// two double-double additions, the same √ correction — so the bits are the driver's. Every other
 /// reduction (NaN, ±∞, all zero, extreme exponents, n ≥ 16) goes through the same block kernel as the
-/// driver, just without the iterator and block-walker setup.</summary>
+/// driver, just without the iterator and block-walker setup; rows of 64 or more take <see cref="LongRow"/> (the same
+/// lanes with a cheaper fold; the correctly rounded result, hence the driver's bits).</summary>
 internal static unsafe class SmallRows
 {
     /// <summary>Contiguous float64 inner run of at most one block, float64 output, p = 2.</summary>
@@ -181,6 +182,12 @@ internal static unsafe class SmallRows
                     else ev |= General(xp, n, op);
                 }
             }
+            else if (n >= LongRow.MinLength)
+                for (long k = 0; k < count; k++, xp += si, op += so)
+                {
+                    if (LongRow.TryNorm((double*)xp, n, out double v)) Unsafe.WriteUnaligned(op, v);
+                    else ev |= General(xp, n, op);
+                }
             else
                 for (long k = 0; k < count; k++, xp += si, op += so) ev |= General(xp, n, op);
             return ev;
@@ -189,6 +196,7 @@ internal static unsafe class SmallRows
         while (it.Next(out byte* p, out byte* d))
         {
             if (n < 16 && TryShort((double*)p, n, out double v)) Unsafe.WriteUnaligned(d, v);
+            else if (n >= LongRow.MinLength && LongRow.TryNorm((double*)p, n, out v)) Unsafe.WriteUnaligned(d, v);
             else ev |= General(p, n, d);
         }
         return ev;

@@ -38,6 +38,7 @@ internal static unsafe class LineSumNorms
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
+        bool screen = Screens(b.T, lines, len);
         if (threads > 1 && b.Count < threads && lines >= 64 && (double)lines * len >= 1 << 18)
         {
             // few large matrices: split each matrix's lines over threads. Every line sum is
@@ -45,6 +46,21 @@ internal static unsafe class LineSumNorms
             int parts = (int)Math.Min(threads, lines / 32);
             b.ForRange(0, b.Count, (_, xp, op) =>
             {
+                if (screen)
+                {
+                    // plain sums over fixed line ranges in parallel, then the few candidates exactly
+                    var ps = new double[lines];
+                    Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+                    {
+                        long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
+                        fixed (double* pp = ps) PlainSums((byte*)xp, l0, l1, len, lineStride, elemStride, streamLines, pp);
+                    });
+                    if (ScreenedBest((byte*)xp, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out double sh, out double sl))
+                    {
+                        evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, sh, sl, 0);
+                        return;
+                    }
+                }
                 var ph = new double[parts]; var pl = new double[parts]; var pn = new bool[parts];
                 Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
                 {
@@ -64,11 +80,13 @@ internal static unsafe class LineSumNorms
             double[] buf = new double[Cap(lines, len) * 2 * Group];
             double[] accHi = streamLines ? Array.Empty<double>() : new double[lines];
             double[] accLo = streamLines ? Array.Empty<double>() : new double[lines];
+            double[] ps = screen ? new double[lines] : Array.Empty<double>();
             int ev = 0;
             b.ForRange(start, end, (_, xp, op) =>
             {
                 double hi, lo;
                 if (lines == 0) { hi = 0; lo = 0; }
+                else if (screen && ScreenedPlain((byte*)xp, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo)) { }
                 else if (t == DType.Float64 && len <= SmallLen) SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
                 else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
                 else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, accHi, accLo, out hi, out lo);
@@ -77,6 +95,144 @@ internal static unsafe class LineSumNorms
             Interlocked.Or(ref evBits, ev);
         });
         return (FpEvents)evBits;
+    }
+
+    /// <summary>float64 lines longer than <see cref="SmallLen"/> are screened by plain sums first (see
+    /// <see cref="ScreenedBest"/>); the bound used there needs len·2⁻⁵³ small.</summary>
+    private static bool Screens(DType t, long lines, long len) => t == DType.Float64 && len > SmallLen && lines >= 2 && len < 1L << 40;
+
+    /// <summary><see cref="PlainSums"/> over all lines, then <see cref="ScreenedBest"/>.</summary>
+    private static bool ScreenedPlain(byte* x, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        bool streamLines, double[] ps, out double hi, out double lo)
+    {
+        fixed (double* pp = ps) PlainSums(x, 0, lines, len, lineStride, elemStride, streamLines, pp);
+        return ScreenedBest(x, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo);
+    }
+
+    /// <summary>The best exact line sum from plain float64 sums <paramref name="ps"/> of every line: a plain sum p of
+    /// len non-negative terms (any order) is within γ = (len−1)·u/(1−(len−1)·u) of the exact sum S relatively
+    /// (u = 2⁻⁵³), so a line with p &lt; M·f, M the largest p and f = 1 − 4(len+2)·u ≤ (1−γ)/(1+γ), has
+    /// S ≤ p/(1−γ) &lt; M/(1+γ) ≤ S of M's line: it cannot be the maximum (likewise p &gt; m/f for the minimum).
+    /// Only the remaining candidates (usually one or two) are summed exactly, each by the same
+    /// <see cref="Streamed"/>/<see cref="Crossed"/> code and picked in index order as the full pass does, so the
+    /// stored bits are the full pass's. False (nothing decided) when some plain sum is not finite or too many
+    /// lines are candidates; the caller then runs the full exact pass.</summary>
+    private static bool ScreenedBest(byte* x, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        bool streamLines, double[] ps, out double bh, out double bl)
+    {
+        bh = bl = 0;
+        double best = ps[0];
+        bool finite = true;
+        for (long l = 0; l < lines; l++)
+        {
+            double v = ps[l];
+            finite &= double.IsFinite(v);
+            best = wantMax ? Math.Max(best, v) : Math.Min(best, v);
+        }
+        if (!finite) return false;
+        double f = 1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53);
+        double cut = wantMax ? best * f : best / f;
+        long count = 0;
+        for (long l = 0; l < lines; l++) count += (wantMax ? ps[l] >= cut : ps[l] <= cut) ? 1 : 0;
+        if (count > Math.Max(4, lines / 16)) return false;
+        double[] buf = new double[Cap(1, len) * 2 * Group];
+        double[] one = new double[1], oneLo = new double[1];
+        bool first = true;
+        for (long l = 0; l < lines; l++)
+        {
+            if (!(wantMax ? ps[l] >= cut : ps[l] <= cut)) continue;
+            double h, lo;
+            byte* p = x + l * lineStride;
+            if (streamLines) Streamed(p, DType.Float64, 1, len, lineStride, elemStride, wantMax, buf, out h, out lo);
+            else Crossed(p, DType.Float64, 1, len, lineStride, elemStride, wantMax, buf, one, oneLo, out h, out lo);
+            Pick(ref first, wantMax, h, lo, ref bh, ref bl);
+        }
+        return true;
+    }
+
+    /// <summary>ps[l] = a plain float64 Σ|x| of line l, for lines [l0, l1) (any summation order: only the bound
+    /// of <see cref="ScreenedBest"/> matters, so the bits of ps never reach a result).</summary>
+    private static void PlainSums(byte* x, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    {
+        if (streamLines)
+        {
+            for (long l = l0; l < l1; l++) ps[l] = PlainLine(x + l * lineStride, len, elemStride);
+            return;
+        }
+        int n = (int)(l1 - l0);
+        double* acc = ps + l0;
+        new Span<double>(acc, n).Clear();
+        byte* b = x + l0 * lineStride;
+        long k = 0;
+        for (; k + 8 <= len; k += 8) PlainRows(b + k * elemStride, 8, elemStride, lineStride, n, acc);
+        if (k < len) PlainRows(b + k * elemStride, (int)(len - k), elemStride, lineStride, n, acc);
+    }
+
+    /// <summary>acc[i] += Σ_r |row r, line i| over g ≤ 8 rows <paramref name="es"/> bytes apart.</summary>
+    private static void PlainRows(byte* b, int g, long es, long ls, int n, double* acc)
+    {
+        int i = 0;
+        if (ls == sizeof(double))
+        {
+            if (RealKernels.Wide && g == 8)
+                for (; i <= n - 8; i += 8)
+                {
+                    var s0 = Vector512.Abs(Vector512.Load((double*)b + i)) + Vector512.Abs(Vector512.Load((double*)(b + es) + i));
+                    var s1 = Vector512.Abs(Vector512.Load((double*)(b + 2 * es) + i)) + Vector512.Abs(Vector512.Load((double*)(b + 3 * es) + i));
+                    var s2 = Vector512.Abs(Vector512.Load((double*)(b + 4 * es) + i)) + Vector512.Abs(Vector512.Load((double*)(b + 5 * es) + i));
+                    var s3 = Vector512.Abs(Vector512.Load((double*)(b + 6 * es) + i)) + Vector512.Abs(Vector512.Load((double*)(b + 7 * es) + i));
+                    Vector512.Store(Vector512.Load(acc + i) + ((s0 + s1) + (s2 + s3)), acc + i);
+                }
+            for (; i <= n - 4; i += 4)
+            {
+                var s = Vector256.Load(acc + i);
+                for (int r = 0; r < g; r++) s += Vector256.Abs(Vector256.Load((double*)(b + r * es) + i));
+                Vector256.Store(s, acc + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            double s = acc[i];
+            for (int r = 0; r < g; r++) s += Math.Abs(Unsafe.ReadUnaligned<double>(b + r * es + i * ls));
+            acc[i] = s;
+        }
+    }
+
+    /// <summary>A plain Σ|x| of one line of len elements <paramref name="es"/> bytes apart.</summary>
+    private static double PlainLine(byte* p, long len, long es)
+    {
+        long i = 0;
+        double s = 0;
+        if (es == sizeof(double))
+        {
+            double* v = (double*)p;
+            if (RealKernels.Wide && len >= 32)
+            {
+                var a0 = Vector512<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                for (; i <= len - 32; i += 32)
+                {
+                    a0 += Vector512.Abs(Vector512.Load(v + i)); a1 += Vector512.Abs(Vector512.Load(v + i + 8));
+                    a2 += Vector512.Abs(Vector512.Load(v + i + 16)); a3 += Vector512.Abs(Vector512.Load(v + i + 24));
+                }
+                s = Vector512.Sum((a0 + a1) + (a2 + a3));
+            }
+            else if (len >= 16)
+            {
+                var a0 = Vector256<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                for (; i <= len - 16; i += 16)
+                {
+                    a0 += Vector256.Abs(Vector256.Load(v + i)); a1 += Vector256.Abs(Vector256.Load(v + i + 4));
+                    a2 += Vector256.Abs(Vector256.Load(v + i + 8)); a3 += Vector256.Abs(Vector256.Load(v + i + 12));
+                }
+                s = Vector256.Sum((a0 + a1) + (a2 + a3));
+            }
+            for (; i < len; i++) s += Math.Abs(v[i]);
+            return s;
+        }
+        double t0 = 0, t1 = 0;
+        for (; i + 2 <= len; i += 2, p += 2 * es) { t0 += Math.Abs(Unsafe.ReadUnaligned<double>(p)); t1 += Math.Abs(Unsafe.ReadUnaligned<double>(p + es)); }
+        if (i < len) t0 += Math.Abs(Unsafe.ReadUnaligned<double>(p));
+        return t0 + t1;
     }
 
     /// <summary>Best line sum of a range of lines, with its own scratch; false when empty.</summary>
