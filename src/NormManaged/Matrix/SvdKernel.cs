@@ -267,9 +267,9 @@ internal static unsafe class SvdKernel
                     if (alpha == 0 || beta == 0) continue;
                     double* xq = x + (long)q * m;
                     double gamma = Blas1.Dot(xp, xq, m);
-                    // |γ| > tol·√(αβ), squared while αβ is far from underflow (sqrt-free test)
+                    // |γ| > tol·√(αβ), squared while αβ is far from underflow and overflow (sqrt-free test)
                     double ab = alpha * beta;
-                    if (ab > 1e-280 ? !(gamma * gamma > tol2 * ab)
+                    if (ab > 1e-280 && ab < 1e280 ? !(gamma * gamma > tol2 * ab)
                                     : !(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);

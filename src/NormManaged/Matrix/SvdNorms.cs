@@ -85,6 +85,16 @@ internal static unsafe class SvdNorms
 
     /// <summary>Closed forms for a stack of real 2×2 matrices: no buffers, no per-matrix calls
     /// beyond the result store.</summary>
+    /// <summary>σ_min is computed with the largest entry scaled to [2²⁰⁰, 2²⁰¹) instead of [1, 2): entries down to
+    /// 2⁻¹²²² of the largest stay normal doubles and their squares down to 2⁻⁷³⁷ of it stay above underflow, where
+    /// scaling to 1 made entries below 2⁻¹⁰²² of the largest subnormal (σ_min of diag(1e300, 1e-20) came out 1e-4 off)
+    /// and lost those below 2⁻¹⁰⁷⁴. Products of two squared column norms stay below m²·2⁸⁰⁴, inside the Jacobi
+    /// kernel's squared orthogonality test (&lt; 1e280), so matrices of ordinary range take the same operations on
+    /// values scaled by an exact power of two: the same bits as with the scale of 1. Beyond about 2¹²⁰⁰ of range a
+    /// σ_min can still underflow to 0 (as NumPy's does). σ_max and the nuclear norm do not depend on entries that
+    /// small and keep the scale of 1.</summary>
+    private const int MinShift = 200;
+
     private static void TwoByTwoRange(MatrixBatch b, SvdOrd ord, long start, long end, ref int evOut, ref bool nanOut)
     {
         int ev = 0;
@@ -103,7 +113,7 @@ internal static unsafe class SvdNorms
             else if (mx == 0) r = 0;
             else
             {
-                int e = Math.ILogB(mx);
+                int e = Math.ILogB(mx) - (ord == SvdOrd.Min ? MinShift : 0);
                 k = e;
                 if (e > -1000 && e < 1000)
                 {
@@ -162,6 +172,8 @@ internal static unsafe class SvdNorms
             : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
+        // σ_min alone runs the Jacobi kernel on the real (or embedded) matrix: scaled up, see MinShift
+        int shift = ord == SvdOrd.Min && !det2 ? MinShift : 0;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
             double* pa = a, ps = s, pw = w, pc = col, prf = rf;
@@ -204,7 +216,7 @@ internal static unsafe class SvdNorms
                 else if (mx == 0) r = 0;
                 else
                 {
-                    int e = Math.ILogB(mx);
+                    int e = Math.ILogB(mx) - shift;
                     k = e;
                     long total = interleaved ? 2L * rows * cols : (long)ld * ec;
                     if (e != 0)
