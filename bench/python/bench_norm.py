@@ -235,6 +235,60 @@ def plot(sweep, path: Path):
     plt.close(fig)
 
 
+FLOOR_DTYPES = ("float64", "float32", "complex128", "complex64")
+FLOOR_VECTOR_ORDS = (None, 1, np.inf, -np.inf, 0, 3, 0.5, 2.5, -1, -2)
+FLOOR_MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf, 2, -2, "nuc")
+
+
+def _floor_data(rng, dtype: str, shape):
+    a = rng.standard_normal(shape)
+    if dtype.startswith("complex"):
+        a = a + 1j * rng.standard_normal(shape)
+    return a.astype(dtype)
+
+
+def floor_grid(budget: float, progress: Progress | None = None):
+    """NumPy time / NormNative time for every dtype x size x ord, vectors (n = 10, 1000, 1e5) and square matrices
+    (n = 4, 30, 300): the check that NumPy is the floor on every workload, small inputs included."""
+    rng = np.random.default_rng(11)
+    grids = []
+    for kind, sizes, ords in (("vector", (10, 1000, 10**5), FLOOR_VECTOR_ORDS),
+                              ("matrix", (4, 30, 300), FLOOR_MATRIX_ORDS)):
+        rows = []
+        for dt in FLOOR_DTYPES:
+            for n in sizes:
+                x = _floor_data(rng, dt, (n,) if kind == "vector" else (n, n))
+                cells = []
+                for o in ords:
+                    t_nn = timeit_best(lambda: normnative.norm(x, o), budget)
+                    t_np = timeit_best(lambda: NP_NORM(x, o), budget)
+                    cells.append(t_np / t_nn)
+                rows.append((dt, n, cells))
+                if progress:
+                    progress.step(f"floor {kind} {dt} {n}")
+        grids.append((kind, ords, rows))
+    return grids
+
+
+def floor_lines(grids) -> list:
+    def name(o):
+        return "None" if o is None else (repr(o) if isinstance(o, str) else f"{o:g}")
+
+    lines = []
+    for kind, ords, rows in grids:
+        below = sum(c < 1 for _, _, cells in rows for c in cells)
+        total = sum(len(cells) for _, _, cells in rows)
+        lines += [f"### {kind.capitalize()} norms: NumPy ÷ NormNative by dtype, size and ord "
+                  f"({below} of {total} cells below 1.0, in bold)", "",
+                  "| dtype | n | " + " | ".join(f"ord={name(o)}" for o in ords) + " |",
+                  "|---|---:|" + "---:|" * len(ords)]
+        for dt, n, cells in rows:
+            size = f"{n}" if kind == "vector" else f"{n}×{n}"
+            lines.append(f"| {dt} | {size} | " + " | ".join(f"**{c:.2f}**" if c < 1 else f"{c:.2f}" for c in cells) + " |")
+        lines.append("")
+    return lines
+
+
 def filtered(quick: bool, budget: float, text: str) -> int:
     """Time the matching workloads only (for iterating on one kernel); print, write nothing."""
     print("| group | workload | normnative | numpy | ratio |")
@@ -257,19 +311,25 @@ def main(argv=None) -> int:
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     ap.add_argument("--filter", help="only the workloads whose 'group workload' contains this text; "
                     "prints their table and writes nothing")
+    ap.add_argument("--floor", action="store_true", help="only the dtype x size x ord floor grid; prints it, writes nothing")
     args = ap.parse_args(argv)
     quick = args.quick
     budget = 0.05 if quick else 0.3
+    if args.floor:
+        print("\n".join(floor_lines(floor_grid(0.02 if quick else 0.05))))
+        return 0
     if args.filter:
         return filtered(quick, budget, args.filter)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     nwork = len(workloads(quick))
     nsweep = 6 if quick else 7
-    progress = Progress(nwork + nsweep + (2 if args.bandwidth else 0), args.quiet)
+    nfloor = 2 * len(FLOOR_DTYPES) * 3
+    progress = Progress(nwork + nsweep + nfloor + (2 if args.bandwidth else 0), args.quiet)
     rows = []
     run_workloads(quick, budget, progress, rows)
     sweep = size_sweep(quick, budget, progress)
+    floor = floor_grid(0.02 if quick else 0.05, progress)
     mem, mem_bytes = peak_memory(args.memory_gib or (0.25 if quick else 1.0))
     bw = bandwidth_table(args.bandwidth, budget, progress)
 
@@ -288,7 +348,7 @@ def main(argv=None) -> int:
               "|---:|---:|---:|---:|---:|"]
     for n, a, b in sweep:
         lines.append(f"| {n:.0e} | {fmt_t(a)} | {fmt_t(b)} | {b / a:.2f}× | {8 * n / a / 1e9:.2f} |")
-    lines += ["", f"![size sweep](python_sweep.png)", ""]
+    lines += ["", f"![size sweep](python_sweep.png)", "", "## Every dtype, size and ord", ""] + floor_lines(floor)
     if bw:
         lines += ["## Large float64 2-norm against the machine's read bandwidth", "",
                   "Plain C read loop (`bench/bandwidth.c`: 64-bit integer sum, vectorised, 1 and 2 threads) over the "
