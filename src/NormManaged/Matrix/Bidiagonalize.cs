@@ -45,30 +45,133 @@ internal static unsafe class Bidiagonalize
     /// <see cref="RightReflectorOffset"/>(n, k) (contiguous, not in row k of the matrix as LAPACK
     /// dgebrd keeps them: reading a row of the column-major matrix back is a cache miss per
     /// element). d and e are the same bits either way.</summary>
-    public static void Reduce(double* a, int m, int n, double* work, double* rtau)
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau) => Reduce(a, m, n, work, rtau, 1);
+
+    /// <summary>From this many columns on, each step's two passes over the trailing matrix are
+    /// cut into two fixed parts (columns for the left pass, lane blocks of rows for w = B·v), which
+    /// <see cref="PartTeam"/> runs on up to two threads. Each output element is computed whole by
+    /// one part, with the same operations in the same order as without the cut, so d and e are the
+    /// same bits for every cut and thread count.</summary>
+    internal static int SplitFrom = 96;
+
+    /// <summary>As <see cref="Reduce(double*, int, int, double*, double*)"/>, on up to
+    /// <paramref name="threads"/> threads (two at most; the result does not depend on it).</summary>
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau, int threads)
     {
-        double* rvec = rtau == null ? null : rtau + n;
-        int lda = LeadingDimension(m);
-        double* d = work, e = d + n, u = e + n, w = u + lda, row = w + lda;
-        // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
-        double tr = 0;
-        int wb = 0;
-        for (int k = 0; k < n; k++)
+        var s = new Steps(a, m, n, work);
+        int parts = n >= SplitFrom ? 2 : 1;
+        PartTeam? team = parts == 2 && threads >= 2 ? PartTeam.Start(s, 2) : null;
+        try { s.Run(rtau, parts, team); }
+        finally { team?.Stop(); }
+    }
+
+    /// <summary>The reduction's state between steps, and its two passes cut into parts.</summary>
+    private sealed class Steps : IPhaseParts
+    {
+        private readonly double* _a, _d, _e, _u, _w, _row;
+        private readonly int _m, _n, _lda;
+        // step k, its left reflector τ, the pending right update (tr, rows from wb), lane block k0
+        private int _k, _k0, _wb, _parts;
+        private double _tau, _tr;
+        private bool _passB;
+
+        public Steps(double* a, int m, int n, double* work)
         {
-            double* col = a + (long)k * lda;
-            d[k] = Reflect(col + k, m - k, out double tau);
-            if (k >= n - 1) break;
-            int k0 = k & ~7;
-            if (tau != 0)
+            _a = a; _m = m; _n = n; _lda = LeadingDimension(m);
+            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda;
+        }
+
+        public void Run(double* rtau, int parts, PartTeam? team)
+        {
+            double* a = _a, d = _d, e = _e, u = _u, row = _row;
+            int m = _m, n = _n, lda = _lda;
+            double* rvec = rtau == null ? null : rtau + n;
+            _parts = parts;
+            // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
+            _tr = 0;
+            _wb = 0;
+            for (int k = 0; k < n; k++)
             {
-                for (int i = k0; i < k; i++) u[i] = 0;
-                u[k] = 1;
-                for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                double* col = a + (long)k * lda;
+                d[k] = Reflect(col + k, m - k, out double tau);
+                if (k >= n - 1) break;
+                int k0 = k & ~7;
+                if (tau != 0)
+                {
+                    for (int i = k0; i < k; i++) u[i] = 0;
+                    u[k] = 1;
+                    for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                }
+                _k = k; _k0 = k0; _tau = tau;
+                // pass A: pending right update, left reflection (dot, update)
+                _passB = false;
+                if (tau != 0 || _tr != 0) RunPhase(team);
+                int rl = n - k - 1;
+                for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
+                // right reflector on row k (length rl): v = [1, row[1..]]
+                e[k] = Reflect(row, rl, out double tr);
+                _tr = tr;
+                if (rtau != null)
+                {
+                    rtau[k] = tr;
+                    for (int t = 1; t < rl; t++) rvec[t - 1] = row[t];
+                    rvec += rl - 1;
+                }
+                if (tr == 0 || k + 1 >= m) { _tr = 0; continue; }
+                // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
+                // block start wb (rows ≤ k then zeroed so the update leaves them untouched); column
+                // k + 1 (the next left reflector's) is updated now, the rest in pass A
+                _wb = (k + 1) & ~7;
+                _passB = true;
+                RunPhase(team);
             }
-            int rl = n - k - 1;
-            // pass A: pending right update, left reflection (dot, update), gather row k
-            int j = k + 1;
-            for (; j + 1 < n; j += 2)
+        }
+
+        private void RunPhase(PartTeam? team)
+        {
+            if (team != null) team.Run(_parts);
+            else for (int p = 0; p < _parts; p++) Part(p);
+        }
+
+        public void Part(int index)
+        {
+            int k = _k, n = _n, lda = _lda;
+            if (_passB)
+            {
+                // lane blocks of rows [wb, lda), cut at a multiple of 8
+                int wb = _wb, from = wb, to = lda;
+                if (_parts == 2)
+                {
+                    int mid = wb + (lda - wb) / 16 * 8;
+                    if (index == 0) to = mid; else from = mid;
+                }
+                if (from >= to) return;
+                double* w = _w, b = _a + (long)(k + 1) * lda;
+                MatVec(b, lda, _row, n - k - 1, w, from, to);
+                for (int i = Math.Max(from, wb); i < Math.Min(to, k + 1); i++) w[i] = 0;
+                Axpy1(b, -_tr, w, from, to);
+            }
+            else
+            {
+                // columns [k+1, n), cut so that the first part has an even count
+                int j = k + 1, end = n;
+                if (_parts == 2)
+                {
+                    int mid = k + 1 + (n - k - 1) / 4 * 2;
+                    if (index == 0) end = mid; else j = mid;
+                }
+                PassA(j, end);
+            }
+        }
+
+        /// <summary>Columns [j, end) of step k: the pending right update of step k − 1 and the
+        /// left reflection (dot, update).</summary>
+        private void PassA(int j, int end)
+        {
+            int k = _k, k0 = _k0, wb = _wb, lda = _lda;
+            double tau = _tau, tr = _tr;
+            double* a = _a, u = _u, w = _w, row = _row;
+            for (; j + 1 < end; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;
                 // row[] still holds step k−1's v: column j's entry is row[j − k]; the pending
@@ -82,7 +185,7 @@ internal static unsafe class Bidiagonalize
                 }
                 else if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
             }
-            if (j < n)
+            if (j < end)
             {
                 double* c0 = a + (long)j * lda;
                 if (tr != 0) Axpy1(c0, -tr * row[j - k], w, wb, lda);
@@ -92,23 +195,6 @@ internal static unsafe class Bidiagonalize
                     Axpy1(c0, -tau * s0, u, k0, lda);
                 }
             }
-            for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
-            // right reflector on row k (length rl): v = [1, row[1..]]
-            e[k] = Reflect(row, rl, out tr);
-            if (rtau != null)
-            {
-                rtau[k] = tr;
-                for (int t = 1; t < rl; t++) rvec[t - 1] = row[t];
-                rvec += rl - 1;
-            }
-            if (tr == 0 || k + 1 >= m) { tr = 0; continue; }
-            // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
-            // block start wb (rows ≤ k then zeroed so the update leaves them untouched)
-            wb = (k + 1) & ~7;
-            MatVec(a + (long)(k + 1) * lda, lda, row, rl, w, wb);
-            for (int i = wb; i <= k; i++) w[i] = 0;
-            // column k + 1 (the next left reflector's) is updated now, the rest in pass A
-            Axpy1(a + (long)(k + 1) * lda, -tr, w, wb, lda);
         }
     }
 
@@ -249,11 +335,12 @@ internal static unsafe class Bidiagonalize
         }
     }
 
-    /// <summary>w[from..lda) = Σⱼ vⱼ·cⱼ[from..lda) over the rl columns starting at
-    /// <paramref name="b"/> (v₀ = 1, vⱼ = row[j]), summed in column order (FMA per term).</summary>
-    private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from)
+    /// <summary>w[from..to) = Σⱼ vⱼ·cⱼ[from..to) over the rl columns (leading dimension lda)
+    /// starting at <paramref name="b"/> (v₀ = 1, vⱼ = row[j]), summed in column order (FMA per
+    /// term): each wᵢ gets the same operations whatever the row range.</summary>
+    private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from, int to)
     {
-        new Span<double>(w + from, lda - from).Clear();
+        new Span<double>(w + from, to - from).Clear();
         int j = 0;
         for (; j + 3 < rl; j += 4)
         {
@@ -262,7 +349,7 @@ internal static unsafe class Bidiagonalize
             var v1 = Vector256.Create(row[j + 1]);
             var v2 = Vector256.Create(row[j + 2]);
             var v3 = Vector256.Create(row[j + 3]);
-            for (int i = from; i < lda; i += 4)
+            for (int i = from; i < to; i += 4)
             {
                 var acc = Vector256.Load(w + i);
                 acc = Vector256.FusedMultiplyAdd(v0, Vector256.Load(c0 + i), acc);
@@ -273,6 +360,6 @@ internal static unsafe class Bidiagonalize
             }
         }
         for (; j < rl; j++)
-            Axpy1(w, j == 0 ? 1 : row[j], b + (long)j * lda, from, lda);
+            Axpy1(w, j == 0 ? 1 : row[j], b + (long)j * lda, from, to);
     }
 }

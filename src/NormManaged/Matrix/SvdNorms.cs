@@ -162,6 +162,8 @@ internal static unsafe class SvdNorms
             : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
         DType t = b.T;
+        // one matrix: its reduction may use the threads (a stack is split over matrices instead)
+        int inner = b.Count == 1 ? Parallelism.MaxThreads : 1;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
             double* pa = a, ps = s, pw = w, pc = col, prf = rf;
@@ -267,7 +269,7 @@ internal static unsafe class SvdNorms
                             // x from the bidiagonal (right reflectors kept), then ‖Ax‖/‖x‖ with
                             // A's columns gathered and scaled again (the same values as pa had)
                             double* rtau = prf, x = rtau + Bidiagonalize.RightReflectorsSize(cols), acc = x + cols, rw = acc + 2 * rows;
-                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau);
+                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau, inner);
                             r = BidiagonalMax.LargestOf(pw, pw + ec, ec, pw + 2 * ec);
                             if (SigmaMaxBidiagonal.TopVector(rtau, pw, pw + ec, ec, r, rw, x))
                             {
@@ -301,7 +303,7 @@ internal static unsafe class SvdNorms
                                 r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
                             }
                         }
-                        else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        else if (bidiag) r = LargestBidiagonal(pa, er, ec, pw, inner);
                         else
                         {
                             SvdKernel.SingularValues(pa, er, ec, ps, pw);
@@ -309,10 +311,11 @@ internal static unsafe class SvdNorms
                         }
                         if (!refineBd) r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
-                    else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                    else if (bidiag && ord == SvdOrd.Max) r = LargestBidiagonal(pa, er, ec, pw, inner);
                     else if (bidiag)
                     {
-                        r = BidiagonalMax.NuclearNorm(pa, er, ec, pw, out lo);
+                        Bidiagonalize.Reduce(pa, er, ec, pw, null, inner);
+                        r = BidiagonalMax.SumOfSingularValues(pw, pw + ec, ec, pw + 2 * ec, out lo);
                         if (complex) { r *= 0.5; lo *= 0.5; }
                     }
                     else
@@ -326,6 +329,14 @@ internal static unsafe class SvdNorms
         }
         evOut |= ev;
         nanOut |= nan;
+    }
+
+    /// <summary><see cref="BidiagonalMax.Compute(double*, int, int, double*)"/> with the reduction on
+    /// up to <paramref name="threads"/> threads (same result).</summary>
+    private static double LargestBidiagonal(double* a, int m, int n, double* work, int threads)
+    {
+        Bidiagonalize.Reduce(a, m, n, work, null, threads);
+        return BidiagonalMax.LargestOf(work, work + n, n, work + 2 * n);
     }
 
     /// <summary>|ad − bc| of the interleaved column-major complex 2×2 [a b; c d] (entries scaled to
