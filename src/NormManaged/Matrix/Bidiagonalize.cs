@@ -30,8 +30,9 @@ internal static unsafe class Bidiagonalize
     /// <summary>Rows rounded up to the lane block.</summary>
     public static int LeadingDimension(int m) => (m + 7) & ~7;
 
-    /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n).</summary>
-    public static long WorkSize(int m, int n) => 3L * n + 2L * LeadingDimension(m);
+    /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n), the second part's
+    /// w (lda).</summary>
+    public static long WorkSize(int m, int n) => 3L * n + 3L * LeadingDimension(m);
 
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
     /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
@@ -48,10 +49,12 @@ internal static unsafe class Bidiagonalize
     public static void Reduce(double* a, int m, int n, double* work, double* rtau) => Reduce(a, m, n, work, rtau, 1);
 
     /// <summary>From this many columns on, each step's two passes over the trailing matrix are
-    /// cut into two fixed parts (columns for the left pass, lane blocks of rows for w = B·v), which
-    /// <see cref="PartTeam"/> runs on up to two threads. Each output element is computed whole by
-    /// one part, with the same operations in the same order as without the cut, so d and e are the
-    /// same bits for every cut and thread count.</summary>
+    /// cut into two fixed parts by columns (the same columns in both passes, so each thread keeps
+    /// its half of the matrix in its own cache), which <see cref="PartTeam"/> runs on up to two
+    /// threads. The left pass computes every column whole in one part with the serial
+    /// operations; w = B·v is summed per part in column order and the two partial sums are added
+    /// (w₀ + w₁) by the caller. The cut depends on n only, never on the thread count, so d and e
+    /// are the same bits for every thread count.</summary>
     internal static int SplitFrom = 96;
 
     /// <summary>As <see cref="Reduce(double*, int, int, double*, double*)"/>, on up to
@@ -68,7 +71,7 @@ internal static unsafe class Bidiagonalize
     /// <summary>The reduction's state between steps, and its two passes cut into parts.</summary>
     private sealed class Steps : IPhaseParts
     {
-        private readonly double* _a, _d, _e, _u, _w, _row;
+        private readonly double* _a, _d, _e, _u, _w, _row, _w1;
         private readonly int _m, _n, _lda;
         // step k, its left reflector τ, the pending right update (tr, rows from wb), lane block k0
         private int _k, _k0, _wb, _parts;
@@ -78,7 +81,7 @@ internal static unsafe class Bidiagonalize
         public Steps(double* a, int m, int n, double* work)
         {
             _a = a; _m = m; _n = n; _lda = LeadingDimension(m);
-            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda;
+            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda; _w1 = _row + n;
         }
 
         public void Run(double* rtau, int parts, PartTeam? team)
@@ -121,9 +124,15 @@ internal static unsafe class Bidiagonalize
                 // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
                 // block start wb (rows ≤ k then zeroed so the update leaves them untouched); column
                 // k + 1 (the next left reflector's) is updated now, the rest in pass A
-                _wb = (k + 1) & ~7;
+                int wb = (k + 1) & ~7;
+                _wb = wb;
+                row[0] = 1;
                 _passB = true;
                 RunPhase(team);
+                double* w = _w;
+                if (parts == 2) AddTo(w, _w1, wb, lda);
+                for (int i = wb; i <= k; i++) w[i] = 0;
+                Axpy1(a + (long)(k + 1) * lda, -tr, w, wb, lda);
             }
         }
 
@@ -136,32 +145,16 @@ internal static unsafe class Bidiagonalize
         public void Part(int index)
         {
             int k = _k, n = _n, lda = _lda;
+            // columns [k+1, n), cut so that the first part has an even count
+            int j = k + 1, end = n;
+            if (_parts == 2)
+            {
+                int mid = k + 1 + (n - k - 1) / 4 * 2;
+                if (index == 0) end = mid; else j = mid;
+            }
             if (_passB)
-            {
-                // lane blocks of rows [wb, lda), cut at a multiple of 8
-                int wb = _wb, from = wb, to = lda;
-                if (_parts == 2)
-                {
-                    int mid = wb + (lda - wb) / 16 * 8;
-                    if (index == 0) to = mid; else from = mid;
-                }
-                if (from >= to) return;
-                double* w = _w, b = _a + (long)(k + 1) * lda;
-                MatVec(b, lda, _row, n - k - 1, w, from, to);
-                for (int i = Math.Max(from, wb); i < Math.Min(to, k + 1); i++) w[i] = 0;
-                Axpy1(b, -_tr, w, from, to);
-            }
-            else
-            {
-                // columns [k+1, n), cut so that the first part has an even count
-                int j = k + 1, end = n;
-                if (_parts == 2)
-                {
-                    int mid = k + 1 + (n - k - 1) / 4 * 2;
-                    if (index == 0) end = mid; else j = mid;
-                }
-                PassA(j, end);
-            }
+                MatVec(_a + (long)j * _lda, lda, _row + (j - k - 1), end - j, index == 0 ? _w : _w1, _wb, lda);
+            else PassA(j, end);
         }
 
         /// <summary>Columns [j, end) of step k: the pending right update of step k − 1 and the
@@ -335,9 +328,15 @@ internal static unsafe class Bidiagonalize
         }
     }
 
+    /// <summary>w += x over [from, to) (lane blocks of 8).</summary>
+    private static void AddTo(double* w, double* x, int from, int to)
+    {
+        for (int i = from; i < to; i += 4) (Vector256.Load(w + i) + Vector256.Load(x + i)).Store(w + i);
+    }
+
     /// <summary>w[from..to) = Σⱼ vⱼ·cⱼ[from..to) over the rl columns (leading dimension lda)
-    /// starting at <paramref name="b"/> (v₀ = 1, vⱼ = row[j]), summed in column order (FMA per
-    /// term): each wᵢ gets the same operations whatever the row range.</summary>
+    /// starting at <paramref name="b"/> (vⱼ = row[j]), summed in column order (FMA per term);
+    /// 0 when rl = 0.</summary>
     private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from, int to)
     {
         new Span<double>(w + from, to - from).Clear();
@@ -345,7 +344,7 @@ internal static unsafe class Bidiagonalize
         for (; j + 3 < rl; j += 4)
         {
             double* c0 = b + (long)j * lda, c1 = c0 + lda, c2 = c1 + lda, c3 = c2 + lda;
-            var v0 = Vector256.Create(j == 0 ? 1 : row[j]);
+            var v0 = Vector256.Create(row[j]);
             var v1 = Vector256.Create(row[j + 1]);
             var v2 = Vector256.Create(row[j + 2]);
             var v3 = Vector256.Create(row[j + 3]);
@@ -360,6 +359,6 @@ internal static unsafe class Bidiagonalize
             }
         }
         for (; j < rl; j++)
-            Axpy1(w, j == 0 ? 1 : row[j], b + (long)j * lda, from, to);
+            Axpy1(w, row[j], b + (long)j * lda, from, to);
     }
 }
