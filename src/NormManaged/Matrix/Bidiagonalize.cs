@@ -31,8 +31,13 @@ internal static unsafe class Bidiagonalize
     public static int LeadingDimension(int m) => (m + 7) & ~7;
 
     /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n), the second part's
-    /// w (lda).</summary>
-    public static long WorkSize(int m, int n) => 3L * n + 3L * LeadingDimension(m);
+    /// w (lda); for the QR route (<see cref="QrFirst"/>) also a panel of <see cref="QrBlock"/>
+    /// reflector vectors (lda each) and their τ.</summary>
+    public static long WorkSize(int m, int n) => 3L * n + 3L * LeadingDimension(m)
+        + (QrFirst(m, n) ? MaxQrBlock * (LeadingDimension(m) + 1L) : 0);
+
+    /// <summary>Whether <see cref="Reduce(double*, int, int, double*, double*, int)"/> takes the QR route.</summary>
+    internal static bool QrFirst(int m, int n) => n >= QrFrom && m >= (long)QrRatio * n / 4;
 
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
     /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
@@ -55,17 +60,68 @@ internal static unsafe class Bidiagonalize
     /// operations; w = B·v is summed per part in column order and the two partial sums are added
     /// (w₀ + w₁) by the caller. The cut depends on n only, never on the thread count, so d and e
     /// are the same bits for every thread count.</summary>
-    internal static int SplitFrom = 96;
+    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 96; set => t_splitFrom = value; }
+
+    // test settings, per calling thread so that tests running side by side never see each other's
+    [ThreadStatic] private static int t_splitFrom, t_qrRatio, t_qrBlock;
 
     /// <summary>As <see cref="Reduce(double*, int, int, double*, double*)"/>, on up to
     /// <paramref name="threads"/> threads (two at most; the result does not depend on it).</summary>
     public static void Reduce(double* a, int m, int n, double* work, double* rtau, int threads)
     {
+        if (QrFirst(m, n))
+        {
+            ReduceTall(a, m, n, work, rtau, threads);
+            return;
+        }
         var s = new Steps(a, m, n, work);
         int parts = n >= SplitFrom ? 2 : 1;
         PartTeam? team = parts == 2 && threads >= 2 ? PartTeam.Start(s, 2) : null;
         try { s.Run(rtau, parts, team); }
         finally { team?.Stop(); }
+    }
+
+    /// <summary>Matrices with at least <see cref="QrFrom"/> columns and m ≥ <see cref="QrRatio"/>/4 · n
+    /// rows are first reduced to R by Householder QR (A = Q·R), and R is bidiagonalised (the R-SVD
+    /// of Chan 1982; Golub &amp; Van Loan §8.6.3; LAPACK's gesdd does the same from m ≥ 11n/6): a QR
+    /// step streams the trailing columns once (dot and update in one sweep per column pair), a
+    /// bidiagonalisation step twice, and R's reduction costs O(n³) instead of O(m·n²). Both are
+    /// backward stable, so the singular values keep the same error bound; the kept right
+    /// reflectors are R's, which are A's (A = Q·Q_R·B·Pᵀ).
+    /// <para>The QR is blocked by columns without changing its arithmetic: a panel of
+    /// <see cref="QrBlock"/> columns is factored, its reflector vectors kept, and then every
+    /// trailing column (two at a time) receives the panel's reflectors one after the other while
+    /// it stays in L1, with the dots and updates of the unblocked algorithm in the same order — so
+    /// each trailing column is read from memory once per panel instead of once per step, and the
+    /// result is the same bits for any panel width, column cut or thread count.</para></summary>
+    internal const int QrFrom = 32, MaxQrBlock = 32;
+
+    /// <summary>4 × the least m/n of the QR route (7: m ≥ 1.75·n).</summary>
+    internal static int QrRatio { get => t_qrRatio != 0 ? t_qrRatio : 7; set => t_qrRatio = value; }
+
+    /// <summary>Panel width of the blocked QR, 1..<see cref="MaxQrBlock"/> (the result does not depend on it).</summary>
+    internal static int QrBlock { get => t_qrBlock != 0 ? t_qrBlock : MaxQrBlock; set => t_qrBlock = Math.Clamp(value, 1, MaxQrBlock); }
+
+    private static void ReduceTall(double* a, int m, int n, double* work, double* rtau, int threads)
+    {
+        int lda = LeadingDimension(m), ldn = LeadingDimension(n);
+        int parts = n >= SplitFrom ? 2 : 1;
+        var q = new Steps(a, m, n, work);
+        PartTeam? team = parts == 2 && threads >= 2 ? PartTeam.Start(q, 2) : null;
+        try { q.RunQr(parts, team); }
+        finally { team?.Stop(); }
+        // R (upper triangle) to leading dimension ldn ≤ lda in place: column j's destination
+        // never reaches a source entry not yet read
+        for (int j = 0; j < n; j++)
+        {
+            double* src = a + (long)j * lda, dst = a + (long)j * ldn;
+            for (int i = 0; i <= j; i++) dst[i] = src[i];
+            for (int i = j + 1; i < ldn; i++) dst[i] = 0;
+        }
+        Reduce(a, n, n, work, rtau, threads);
+        // the caller reuses the buffer with rows m..lda−1 zero (rows above are rewritten)
+        for (int j = 0; j < n; j++)
+            new Span<double>(a + (long)j * lda + m, lda - m).Clear();
     }
 
     /// <summary>The reduction's state between steps, and its two passes cut into parts.</summary>
@@ -74,7 +130,8 @@ internal static unsafe class Bidiagonalize
         private readonly double* _a, _d, _e, _u, _w, _row, _w1;
         private readonly int _m, _n, _lda;
         // step k, its left reflector τ, the pending right update (tr, rows from wb), lane block k0
-        private int _k, _k0, _wb, _parts;
+        private int _k, _k0, _wb, _parts, _kEnd;
+        private bool _qr;
         private double _tau, _tr;
         private bool _passB;
 
@@ -136,6 +193,75 @@ internal static unsafe class Bidiagonalize
             }
         }
 
+        /// <summary>Householder QR of the m×n matrix: R in the upper triangle (rows 0..n−1); below
+        /// it the reflector vectors (not used).</summary>
+        public void RunQr(int parts, PartTeam? team)
+        {
+            double* a = _a;
+            int m = _m, n = _n, lda = _lda, nb = QrBlock;
+            double* v = _w1 + lda, vtau = v + (long)MaxQrBlock * lda;
+            _parts = parts;
+            _passB = false;
+            _qr = true;
+            for (int p0 = 0; p0 < n; p0 += nb)
+            {
+                int p1 = Math.Min(n, p0 + nb);
+                for (int k = p0; k < p1; k++)
+                {
+                    double* col = a + (long)k * lda;
+                    Reflect(col + k, m - k, out double tau);
+                    vtau[k - p0] = tau;
+                    if (tau == 0) continue;
+                    double* u = v + (long)(k - p0) * lda;
+                    int k0 = k & ~7;
+                    for (int i = k0; i < k; i++) u[i] = 0;
+                    u[k] = 1;
+                    for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                    // the rest of the panel, column by column (as every trailing column below)
+                    for (int j = k + 1; j < p1; j++)
+                    {
+                        double* c = a + (long)j * lda;
+                        Axpy1(c, -tau * Dot1(u, c, k0, lda), u, k0, lda);
+                    }
+                }
+                if (p1 >= n) break;
+                _k = p0; _kEnd = p1;
+                RunPhase(team);
+            }
+        }
+
+        /// <summary>Trailing columns [j, end) receive the panel [k, kEnd)'s reflectors in order.</summary>
+        private void QrApply(int j, int end)
+        {
+            int k = _k, kEnd = _kEnd, lda = _lda;
+            double* a = _a, v = _w1 + lda, vtau = v + (long)MaxQrBlock * lda;
+            for (; j + 1 < end; j += 2)
+            {
+                double* c0 = a + (long)j * lda, c1 = c0 + lda;
+                for (int i = k; i < kEnd; i++)
+                {
+                    double tau = vtau[i - k];
+                    if (tau == 0) continue;
+                    double* u = v + (long)(i - k) * lda;
+                    int k0 = i & ~7;
+                    Dot2(u, c0, c1, k0, lda, out double s0, out double s1);
+                    Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
+                }
+            }
+            if (j < end)
+            {
+                double* c0 = a + (long)j * lda;
+                for (int i = k; i < kEnd; i++)
+                {
+                    double tau = vtau[i - k];
+                    if (tau == 0) continue;
+                    double* u = v + (long)(i - k) * lda;
+                    int k0 = i & ~7;
+                    Axpy1(c0, -tau * Dot1(u, c0, k0, lda), u, k0, lda);
+                }
+            }
+        }
+
         private void RunPhase(PartTeam? team)
         {
             if (team != null) team.Run(_parts);
@@ -145,6 +271,18 @@ internal static unsafe class Bidiagonalize
         public void Part(int index)
         {
             int k = _k, n = _n, lda = _lda;
+            if (_qr)
+            {
+                // QR: trailing columns [kEnd, n), cut so that the first part has an even count
+                int from = _kEnd, to = n;
+                if (_parts == 2)
+                {
+                    int half = _kEnd + (n - _kEnd) / 4 * 2;
+                    if (index == 0) to = half; else from = half;
+                }
+                QrApply(from, to);
+                return;
+            }
             // columns [k+1, n), cut so that the first part has an even count
             int j = k + 1, end = n;
             if (_parts == 2)
