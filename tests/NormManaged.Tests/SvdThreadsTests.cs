@@ -103,6 +103,38 @@ public unsafe class SvdThreadsTests
             }
     }
 
+    /// <summary>The complex reduction cut into parts gives the serial bits (d, e, the kept phases
+    /// and right reflectors) for one and two threads.</summary>
+    [Theory]
+    [InlineData(150, 100)]
+    [InlineData(71, 66)]
+    [InlineData(80, 80)]
+    public void ComplexSplitReductionIsBitIdenticalToTheSerialOne(int m, int n)
+    {
+        var rng = new Random(m * 5 + n);
+        var src = Enumerable.Range(0, 2 * m * n).Select(_ => Gaussian(rng)).ToArray();
+        double[] Run(int threads, int splitFrom)
+        {
+            var a = (double[])src.Clone();
+            var w = new double[ComplexBidiagonal.WorkSize(m, n)];
+            var keep = new double[SigmaMaxBidiagonal.ComplexKeepSize(n)];
+            int saved = ComplexBidiagonal.SplitFrom;
+            ComplexBidiagonal.SplitFrom = splitFrom;
+            try { fixed (double* pa = a, pw = w, pk = keep) ComplexBidiagonal.Reduce(pa, m, n, pw, pk, threads); }
+            finally { ComplexBidiagonal.SplitFrom = saved; }
+            return w.Take(2 * n - 1).Concat(keep).ToArray();
+        }
+        var serial = Run(1, int.MaxValue);
+        foreach (int threads in new[] { 1, 2 })
+            for (int rep = 0; rep < 3; rep++)
+            {
+                var got = Run(threads, 2);
+                for (int i = 0; i < serial.Length; i++)
+                    Assert.True(BitConverter.DoubleToInt64Bits(serial[i]) == BitConverter.DoubleToInt64Bits(got[i]),
+                        $"threads {threads} entry {i}: {got[i]:R} vs {serial[i]:R}");
+            }
+    }
+
     [Fact]
     public void LargeMatrixNormsAreIdenticalForEveryThreadCountAndWidth()
     {
@@ -111,6 +143,26 @@ public unsafe class SvdThreadsTests
         {
             var rng = new Random(11 + m);
             var a = Enumerable.Range(0, m * n).Select(_ => Gaussian(rng)).ToArray();
+            long want = 0;
+            bool first = true;
+            foreach (var c in EngineKnobs.Configurations())
+            {
+                double r = EngineKnobs.With(c, () => Norm(a, m, n, ord));
+                long bits = BitConverter.DoubleToInt64Bits(r);
+                if (first) { want = bits; first = false; }
+                Assert.True(want == bits, $"{ord} wide {c.Wide} threads {c.Threads}: {r:R} vs {BitConverter.Int64BitsToDouble(want):R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void LargeComplexMatrixNormsAreIdenticalForEveryThreadCountAndWidth()
+    {
+        const int m = 120, n = 100;
+        var rng = new Random(17);
+        var a = Enumerable.Range(0, m * n).Select(_ => new System.Numerics.Complex(Gaussian(rng), Gaussian(rng))).ToArray();
+        foreach (var ord in new[] { Ord.Of(2), Ord.Nuc })
+        {
             long want = 0;
             bool first = true;
             foreach (var c in EngineKnobs.Configurations())

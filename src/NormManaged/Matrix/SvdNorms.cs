@@ -238,7 +238,7 @@ internal static unsafe class SvdNorms
                         Buffer.MemoryCopy(pa, prf, bytes, bytes);
                         double* keep = prf + 2L * rows * cols, x = keep + SigmaMaxBidiagonal.ComplexKeepSize(cols),
                             y = x + 2 * cols, acc = y + cols, rw = acc + 4 * rows;
-                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep);
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep, inner);
                         r = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
                         if (SigmaMaxBidiagonal.BidiagonalVector(pw, pw + cols, cols, r, rw, y)
                             && SigmaMaxBidiagonal.MapBackComplex(keep, cols, y, x))
@@ -252,7 +252,7 @@ internal static unsafe class SvdNorms
                         bool refineThis = refine && ord == SvdOrd.Max;
                         long bytes = 16L * rows * cols;
                         if (refineThis) Buffer.MemoryCopy(pa, prf, bytes, bytes);
-                        ComplexBidiagonal.Reduce(pa, rows, cols, pw);
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, null, inner);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, pw + 2 * cols, out lo);
