@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NormManaged.Matrix;
 
 /// <summary>Work split into a fixed number of parts per phase (parts write disjoint outputs).</summary>
@@ -44,9 +46,20 @@ internal sealed class PartTeam
         long phase = (Volatile.Read(ref _state) >> 8) + 1;
         Volatile.Write(ref _state, phase << 8);
         Work(phase);
+        // the helper's part is about as long as the caller's: spin (no yield) for a while first
+        long until = 0;
         var spin = new SpinWait();
-        while (Volatile.Read(ref _done) < count) spin.SpinOnce(-1);
+        while (Volatile.Read(ref _done) < count)
+        {
+            if (until == 0) until = Stopwatch.GetTimestamp() + BusySpinTicks;
+            if (Stopwatch.GetTimestamp() < until) Thread.SpinWait(8);
+            else spin.SpinOnce(-1);
+        }
     }
+
+    // ~100 µs: longer than the caller's serial work between two phases (a reflector, O(m)),
+    // so a helper that gets a core keeps it instead of yielding between phases
+    private static readonly long BusySpinTicks = Math.Max(1, Stopwatch.Frequency / 10_000);
 
     /// <summary>Releases the helper (it leaves at its next look at the phase word).</summary>
     public void Stop() => _stop = true;
@@ -67,7 +80,7 @@ internal sealed class PartTeam
 
     private void HelperLoop()
     {
-        long seen = 0;
+        long seen = 0, until = Stopwatch.GetTimestamp() + BusySpinTicks;
         var spin = new SpinWait();
         while (!_stop)
         {
@@ -77,7 +90,9 @@ internal sealed class PartTeam
                 seen = p;
                 Work(p);
                 spin.Reset();
+                until = Stopwatch.GetTimestamp() + BusySpinTicks;
             }
+            else if (Stopwatch.GetTimestamp() < until) Thread.SpinWait(8);
             else spin.SpinOnce(-1);
         }
     }
