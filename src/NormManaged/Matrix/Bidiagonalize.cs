@@ -31,9 +31,9 @@ internal static unsafe class Bidiagonalize
     public static int LeadingDimension(int m) => (m + 7) & ~7;
 
     /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n), the second part's
-    /// w (lda); for the QR route (<see cref="QrFirst"/>) also a panel of <see cref="QrBlock"/>
+    /// w (lda), the next row (n); for the QR route (<see cref="QrFirst"/>) also a panel of <see cref="QrBlock"/>
     /// reflector vectors (lda each) and their τ.</summary>
-    public static long WorkSize(int m, int n) => 3L * n + 3L * LeadingDimension(m)
+    public static long WorkSize(int m, int n) => 4L * n + 3L * LeadingDimension(m)
         + (QrFirst(m, n) ? MaxQrBlock * (LeadingDimension(m) + 1L) : 0);
 
     /// <summary>Whether <see cref="Reduce(double*, int, int, double*, double*, int)"/> takes the QR route.</summary>
@@ -127,7 +127,11 @@ internal static unsafe class Bidiagonalize
     /// <summary>The reduction's state between steps, and its two passes cut into parts.</summary>
     private sealed class Steps : IPhaseParts
     {
-        private readonly double* _a, _d, _e, _u, _w, _row, _w1;
+        private readonly double* _a, _d, _e, _u, _w, _w1;
+        // row: step k's right reflector v; next: row k + 1 as the left pass leaves it (written by
+        // the part that owns each column, so the caller does not gather it across the other
+        // core's cache one line per column)
+        private double* _row, _next;
         private readonly int _m, _n, _lda;
         // step k, its left reflector τ, the pending right update (tr, rows from wb), lane block k0
         private int _k, _k0, _wb, _parts, _kEnd;
@@ -138,12 +142,12 @@ internal static unsafe class Bidiagonalize
         public Steps(double* a, int m, int n, double* work)
         {
             _a = a; _m = m; _n = n; _lda = LeadingDimension(m);
-            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda; _w1 = _row + n;
+            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda; _w1 = _row + n; _next = _w1 + _lda;
         }
 
         public void Run(double* rtau, int parts, PartTeam? team)
         {
-            double* a = _a, d = _d, e = _e, u = _u, row = _row;
+            double* a = _a, d = _d, e = _e, u = _u;
             int m = _m, n = _n, lda = _lda;
             double* rvec = rtau == null ? null : rtau + n;
             _parts = parts;
@@ -165,9 +169,16 @@ internal static unsafe class Bidiagonalize
                 _k = k; _k0 = k0; _tau = tau;
                 // pass A: pending right update, left reflection (dot, update)
                 _passB = false;
-                if (tau != 0 || _tr != 0) RunPhase(team);
                 int rl = n - k - 1;
-                for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
+                if (tau != 0 || _tr != 0)
+                {
+                    RunPhase(team);
+                    double* t0 = _row;
+                    _row = _next;
+                    _next = t0;
+                }
+                else for (int t = 0; t < rl; t++) _row[t] = a[k + (long)(k + 1 + t) * lda];
+                double* row = _row;
                 // right reflector on row k (length rl): v = [1, row[1..]]
                 e[k] = Reflect(row, rl, out double tr);
                 _tr = tr;
@@ -199,7 +210,7 @@ internal static unsafe class Bidiagonalize
         {
             double* a = _a;
             int m = _m, n = _n, lda = _lda, nb = QrBlock;
-            double* v = _w1 + lda, vtau = v + (long)MaxQrBlock * lda;
+            double* v = _next + n, vtau = v + (long)MaxQrBlock * lda;
             _parts = parts;
             _passB = false;
             _qr = true;
@@ -234,7 +245,7 @@ internal static unsafe class Bidiagonalize
         private void QrApply(int j, int end)
         {
             int k = _k, kEnd = _kEnd, lda = _lda;
-            double* a = _a, v = _w1 + lda, vtau = v + (long)MaxQrBlock * lda;
+            double* a = _a, v = _next + _n, vtau = v + (long)MaxQrBlock * lda;
             for (; j + 1 < end; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;
@@ -301,7 +312,7 @@ internal static unsafe class Bidiagonalize
         {
             int k = _k, k0 = _k0, wb = _wb, lda = _lda;
             double tau = _tau, tr = _tr;
-            double* a = _a, u = _u, w = _w, row = _row;
+            double* a = _a, u = _u, w = _w, row = _row, next = _next - (k + 1);
             for (; j + 1 < end; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;
@@ -315,6 +326,7 @@ internal static unsafe class Bidiagonalize
                     Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
                 }
                 else if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
+                next[j] = c0[k]; next[j + 1] = c1[k];
             }
             if (j < end)
             {
@@ -325,6 +337,7 @@ internal static unsafe class Bidiagonalize
                     double s0 = Dot1(u, c0, k0, lda);
                     Axpy1(c0, -tau * s0, u, k0, lda);
                 }
+                next[j] = c0[k];
             }
         }
     }
