@@ -29,8 +29,10 @@ internal static unsafe class ComplexBidiagonal
     /// (<see cref="PartTeam"/>). Every column, and every entry of t, is computed whole by one part
     /// with the serial operations (the row cut falls on a multiple of two complex entries from
     /// the start, so the vector loops' tails are the serial ones): d, e and the kept phases and
-    /// reflectors are the serial bits for any cut and thread count.</summary>
-    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 64; set => t_splitFrom = value; }
+    /// reflectors are the serial bits for any cut and thread count. Below ~600 columns the split
+    /// loses (quiet machine, reduction alone: 300×300 21 → 25 ms, 450×450 about equal, 700×700
+    /// 370 → 265 ms): t = A·w cut by rows reads every column from both cores each step.</summary>
+    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 600; set => t_splitFrom = value; }
 
     [ThreadStatic] private static int t_splitFrom;
 
@@ -76,20 +78,23 @@ internal static unsafe class ComplexBidiagonal
                 d[k] = Reflect(col, len, out double inv2, out pr, out pi);
                 if (keep != null) { dph[2 * k] = pr; dph[2 * k + 1] = pi; }
                 _k = k;
-                if (inv2 != 0 && k + 1 < n)
+                bool left = inv2 != 0 && k + 1 < n;
+                if (left)
                 {
-                    // c ← c − (2/‖u‖²)·u·(uᴴc) for the trailing columns
+                    // c ← c − (2/‖u‖²)·u·(uᴴc) for the trailing columns; each part also copies
+                    // row k of its columns into row[] (no gather across the other core's cache)
                     _inv2 = inv2;
                     RunPhase(Pass.Left, team);
                 }
                 if (k >= n - 1) break;
                 // right reflection on row k, columns k+1..: u from the row's entries
                 int rl = n - k - 1;
-                for (int j = 0; j < rl; j++)
-                {
-                    double* p = a + 2 * (k + (long)(k + 1 + j) * m);
-                    row[2 * j] = p[0]; row[2 * j + 1] = p[1];
-                }
+                if (!left)
+                    for (int j = 0; j < rl; j++)
+                    {
+                        double* p = a + 2 * (k + (long)(k + 1 + j) * m);
+                        row[2 * j] = p[0]; row[2 * j + 1] = p[1];
+                    }
                 e[k] = Reflect(row, rl, out double ir, out pr, out pi);
                 if (keep != null)
                 {
@@ -154,8 +159,8 @@ internal static unsafe class ComplexBidiagonal
                 {
                     double* cj = a + 2 * ((long)j * m + k);
                     DotH(col, cj, len, out double re, out double im);
-                    if (re == 0 && im == 0) continue;
-                    Axpy(-inv2 * re, -inv2 * im, col, cj, len);
+                    if (re != 0 || im != 0) Axpy(-inv2 * re, -inv2 * im, col, cj, len);
+                    row[2 * (j - k - 1)] = cj[0]; row[2 * (j - k - 1) + 1] = cj[1];
                 }
             }
             else
