@@ -33,6 +33,9 @@ def _cases():
     yield "graded 72x40", _graded(rng, 72, 40)
     yield "rankdef 40x56 (wide)", make(rng, "rankdef", 40, 56, False)
     yield "int 33x33", make(rng, "int", 33, 33, False)
+    # tall (m >= 1.75 n, n >= 32): Householder QR first, then R bidiagonalised
+    yield "cluster 90x40 (QR route)", make(np.random.default_rng(90), "cluster", 90, 40, False)
+    yield "illcond 36x100 (wide, QR route) *1e-200", make(np.random.default_rng(100), "illcond", 36, 100, False) * 1e-200
     # matrices the unrefined bidiagonal route got wrong (measured before the refinement)
     yield "cluster 48x48 seed 2 (was 4.1 ulp) *1e200", make(np.random.default_rng(2), "cluster", 48, 48, False) * 1e200
     yield "randn 64x64", make(rng, "randn", 64, 64, False)

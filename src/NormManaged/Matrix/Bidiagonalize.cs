@@ -30,8 +30,14 @@ internal static unsafe class Bidiagonalize
     /// <summary>Rows rounded up to the lane block.</summary>
     public static int LeadingDimension(int m) => (m + 7) & ~7;
 
-    /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n).</summary>
-    public static long WorkSize(int m, int n) => 3L * n + 2L * LeadingDimension(m);
+    /// <summary>Doubles of scratch: d (n), e (n), u (lda), w (lda), row (n), the second part's
+    /// w (lda), the next row (n); for the QR route (<see cref="QrFirst"/>) also a panel of <see cref="QrBlock"/>
+    /// reflector vectors (lda each) and their τ.</summary>
+    public static long WorkSize(int m, int n) => 4L * n + 3L * LeadingDimension(m)
+        + (QrFirst(m, n) ? MaxQrBlock * (LeadingDimension(m) + 1L) : 0);
+
+    /// <summary>Whether <see cref="Reduce(double*, int, int, double*, double*, int)"/> takes the QR route.</summary>
+    internal static bool QrFirst(int m, int n) => n >= QrFrom && m >= (long)QrRatio * n / 4;
 
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 1, leading dimension
     /// <see cref="LeadingDimension"/>(m), padding rows zero; destroyed): diagonal into
@@ -45,30 +51,269 @@ internal static unsafe class Bidiagonalize
     /// <see cref="RightReflectorOffset"/>(n, k) (contiguous, not in row k of the matrix as LAPACK
     /// dgebrd keeps them: reading a row of the column-major matrix back is a cache miss per
     /// element). d and e are the same bits either way.</summary>
-    public static void Reduce(double* a, int m, int n, double* work, double* rtau)
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau) => Reduce(a, m, n, work, rtau, 1);
+
+    /// <summary>From this many columns on, each step's two passes over the trailing matrix are
+    /// cut into two fixed parts by columns (the same columns in both passes, so each thread keeps
+    /// its half of the matrix in its own cache), which <see cref="PartTeam"/> runs on up to two
+    /// threads. The left pass computes every column whole in one part with the serial
+    /// operations; w = B·v is summed per part in column order and the two partial sums are added
+    /// (w₀ + w₁) by the caller. The cut depends on n only, never on the thread count, so d and e
+    /// are the same bits for every thread count.</summary>
+    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 96; set => t_splitFrom = value; }
+
+    // test settings, per calling thread so that tests running side by side never see each other's
+    [ThreadStatic] private static int t_splitFrom, t_qrRatio, t_qrBlock;
+
+    /// <summary>As <see cref="Reduce(double*, int, int, double*, double*)"/>, on up to
+    /// <paramref name="threads"/> threads (two at most; the result does not depend on it).</summary>
+    public static void Reduce(double* a, int m, int n, double* work, double* rtau, int threads)
     {
-        double* rvec = rtau == null ? null : rtau + n;
-        int lda = LeadingDimension(m);
-        double* d = work, e = d + n, u = e + n, w = u + lda, row = w + lda;
-        // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
-        double tr = 0;
-        int wb = 0;
-        for (int k = 0; k < n; k++)
+        if (QrFirst(m, n))
         {
-            double* col = a + (long)k * lda;
-            d[k] = Reflect(col + k, m - k, out double tau);
-            if (k >= n - 1) break;
-            int k0 = k & ~7;
-            if (tau != 0)
+            ReduceTall(a, m, n, work, rtau, threads);
+            return;
+        }
+        var s = new Steps(a, m, n, work);
+        int parts = n >= SplitFrom ? 2 : 1;
+        PartTeam? team = parts == 2 && threads >= 2 ? PartTeam.Start(s, 2) : null;
+        try { s.Run(rtau, parts, team); }
+        finally { team?.Stop(); }
+    }
+
+    /// <summary>Matrices with at least <see cref="QrFrom"/> columns and m ≥ <see cref="QrRatio"/>/4 · n
+    /// rows are first reduced to R by Householder QR (A = Q·R), and R is bidiagonalised (the R-SVD
+    /// of Chan 1982; Golub &amp; Van Loan §8.6.3; LAPACK's gesdd does the same from m ≥ 11n/6): a QR
+    /// step streams the trailing columns once (dot and update in one sweep per column pair), a
+    /// bidiagonalisation step twice, and R's reduction costs O(n³) instead of O(m·n²). Both are
+    /// backward stable, so the singular values keep the same error bound; the kept right
+    /// reflectors are R's, which are A's (A = Q·Q_R·B·Pᵀ).
+    /// <para>The QR is blocked by columns without changing its arithmetic: a panel of
+    /// <see cref="QrBlock"/> columns is factored, its reflector vectors kept, and then every
+    /// trailing column (two at a time) receives the panel's reflectors one after the other while
+    /// it stays in L1, with the dots and updates of the unblocked algorithm in the same order — so
+    /// each trailing column is read from memory once per panel instead of once per step, and the
+    /// result is the same bits for any panel width, column cut or thread count.</para></summary>
+    internal const int QrFrom = 32, MaxQrBlock = 32;
+
+    /// <summary>4 × the least m/n of the QR route (7: m ≥ 1.75·n).</summary>
+    internal static int QrRatio { get => t_qrRatio != 0 ? t_qrRatio : 7; set => t_qrRatio = value; }
+
+    /// <summary>Panel width of the blocked QR, 1..<see cref="MaxQrBlock"/> (the result does not depend on it).</summary>
+    internal static int QrBlock { get => t_qrBlock != 0 ? t_qrBlock : MaxQrBlock; set => t_qrBlock = Math.Clamp(value, 1, MaxQrBlock); }
+
+    private static void ReduceTall(double* a, int m, int n, double* work, double* rtau, int threads)
+    {
+        int lda = LeadingDimension(m), ldn = LeadingDimension(n);
+        int parts = n >= SplitFrom ? 2 : 1;
+        var q = new Steps(a, m, n, work);
+        PartTeam? team = parts == 2 && threads >= 2 ? PartTeam.Start(q, 2) : null;
+        try { q.RunQr(parts, team); }
+        finally { team?.Stop(); }
+        // R (upper triangle) to leading dimension ldn ≤ lda in place: column j's destination
+        // never reaches a source entry not yet read
+        for (int j = 0; j < n; j++)
+        {
+            double* src = a + (long)j * lda, dst = a + (long)j * ldn;
+            for (int i = 0; i <= j; i++) dst[i] = src[i];
+            for (int i = j + 1; i < ldn; i++) dst[i] = 0;
+        }
+        Reduce(a, n, n, work, rtau, threads);
+        // the caller reuses the buffer with rows m..lda−1 zero (rows above are rewritten)
+        for (int j = 0; j < n; j++)
+            new Span<double>(a + (long)j * lda + m, lda - m).Clear();
+    }
+
+    /// <summary>The reduction's state between steps, and its two passes cut into parts.</summary>
+    private sealed class Steps : IPhaseParts
+    {
+        private readonly double* _a, _d, _e, _u, _w, _w1;
+        // row: step k's right reflector v; next: row k + 1 as the left pass leaves it (written by
+        // the part that owns each column, so the caller does not gather it across the other
+        // core's cache one line per column)
+        private double* _row, _next;
+        private readonly int _m, _n, _lda;
+        // step k, its left reflector τ, the pending right update (tr, rows from wb), lane block k0
+        private int _k, _k0, _wb, _parts, _kEnd;
+        private bool _qr;
+        private double _tau, _tr;
+        private bool _passB;
+
+        public Steps(double* a, int m, int n, double* work)
+        {
+            _a = a; _m = m; _n = n; _lda = LeadingDimension(m);
+            _d = work; _e = _d + n; _u = _e + n; _w = _u + _lda; _row = _w + _lda; _w1 = _row + n; _next = _w1 + _lda;
+        }
+
+        public void Run(double* rtau, int parts, PartTeam? team)
+        {
+            double* a = _a, d = _d, e = _e, u = _u;
+            int m = _m, n = _n, lda = _lda;
+            double* rvec = rtau == null ? null : rtau + n;
+            _parts = parts;
+            // pending right update of columns k+1.. from step k−1: c_j −= (tr·v_j)·w over [wb, lda)
+            _tr = 0;
+            _wb = 0;
+            for (int k = 0; k < n; k++)
             {
-                for (int i = k0; i < k; i++) u[i] = 0;
-                u[k] = 1;
-                for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                double* col = a + (long)k * lda;
+                d[k] = Reflect(col + k, m - k, out double tau);
+                if (k >= n - 1) break;
+                int k0 = k & ~7;
+                if (tau != 0)
+                {
+                    for (int i = k0; i < k; i++) u[i] = 0;
+                    u[k] = 1;
+                    for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                }
+                _k = k; _k0 = k0; _tau = tau;
+                // pass A: pending right update, left reflection (dot, update)
+                _passB = false;
+                int rl = n - k - 1;
+                if (tau != 0 || _tr != 0)
+                {
+                    RunPhase(team);
+                    double* t0 = _row;
+                    _row = _next;
+                    _next = t0;
+                }
+                else for (int t = 0; t < rl; t++) _row[t] = a[k + (long)(k + 1 + t) * lda];
+                double* row = _row;
+                // right reflector on row k (length rl): v = [1, row[1..]]
+                e[k] = Reflect(row, rl, out double tr);
+                _tr = tr;
+                if (rtau != null)
+                {
+                    rtau[k] = tr;
+                    for (int t = 1; t < rl; t++) rvec[t - 1] = row[t];
+                    rvec += rl - 1;
+                }
+                if (tr == 0 || k + 1 >= m) { _tr = 0; continue; }
+                // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
+                // block start wb (rows ≤ k then zeroed so the update leaves them untouched); column
+                // k + 1 (the next left reflector's) is updated now, the rest in pass A
+                int wb = (k + 1) & ~7;
+                _wb = wb;
+                row[0] = 1;
+                _passB = true;
+                RunPhase(team);
+                double* w = _w;
+                if (parts == 2) AddTo(w, _w1, wb, lda);
+                for (int i = wb; i <= k; i++) w[i] = 0;
+                Axpy1(a + (long)(k + 1) * lda, -tr, w, wb, lda);
             }
-            int rl = n - k - 1;
-            // pass A: pending right update, left reflection (dot, update), gather row k
-            int j = k + 1;
-            for (; j + 1 < n; j += 2)
+        }
+
+        /// <summary>Householder QR of the m×n matrix: R in the upper triangle (rows 0..n−1); below
+        /// it the reflector vectors (not used).</summary>
+        public void RunQr(int parts, PartTeam? team)
+        {
+            double* a = _a;
+            int m = _m, n = _n, lda = _lda, nb = QrBlock;
+            double* v = _next + n, vtau = v + (long)MaxQrBlock * lda;
+            _parts = parts;
+            _passB = false;
+            _qr = true;
+            for (int p0 = 0; p0 < n; p0 += nb)
+            {
+                int p1 = Math.Min(n, p0 + nb);
+                for (int k = p0; k < p1; k++)
+                {
+                    double* col = a + (long)k * lda;
+                    Reflect(col + k, m - k, out double tau);
+                    vtau[k - p0] = tau;
+                    if (tau == 0) continue;
+                    double* u = v + (long)(k - p0) * lda;
+                    int k0 = k & ~7;
+                    for (int i = k0; i < k; i++) u[i] = 0;
+                    u[k] = 1;
+                    for (int i = k + 1; i < lda; i++) u[i] = col[i];
+                    // the rest of the panel, column by column (as every trailing column below)
+                    for (int j = k + 1; j < p1; j++)
+                    {
+                        double* c = a + (long)j * lda;
+                        Axpy1(c, -tau * Dot1(u, c, k0, lda), u, k0, lda);
+                    }
+                }
+                if (p1 >= n) break;
+                _k = p0; _kEnd = p1;
+                RunPhase(team);
+            }
+        }
+
+        /// <summary>Trailing columns [j, end) receive the panel [k, kEnd)'s reflectors in order.</summary>
+        private void QrApply(int j, int end)
+        {
+            int k = _k, kEnd = _kEnd, lda = _lda;
+            double* a = _a, v = _next + _n, vtau = v + (long)MaxQrBlock * lda;
+            for (; j + 1 < end; j += 2)
+            {
+                double* c0 = a + (long)j * lda, c1 = c0 + lda;
+                for (int i = k; i < kEnd; i++)
+                {
+                    double tau = vtau[i - k];
+                    if (tau == 0) continue;
+                    double* u = v + (long)(i - k) * lda;
+                    int k0 = i & ~7;
+                    Dot2(u, c0, c1, k0, lda, out double s0, out double s1);
+                    Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
+                }
+            }
+            if (j < end)
+            {
+                double* c0 = a + (long)j * lda;
+                for (int i = k; i < kEnd; i++)
+                {
+                    double tau = vtau[i - k];
+                    if (tau == 0) continue;
+                    double* u = v + (long)(i - k) * lda;
+                    int k0 = i & ~7;
+                    Axpy1(c0, -tau * Dot1(u, c0, k0, lda), u, k0, lda);
+                }
+            }
+        }
+
+        private void RunPhase(PartTeam? team)
+        {
+            if (team != null) team.Run(_parts);
+            else for (int p = 0; p < _parts; p++) Part(p);
+        }
+
+        public void Part(int index)
+        {
+            int k = _k, n = _n, lda = _lda;
+            if (_qr)
+            {
+                // QR: trailing columns [kEnd, n), cut so that the first part has an even count
+                int from = _kEnd, to = n;
+                if (_parts == 2)
+                {
+                    int half = _kEnd + (n - _kEnd) / 4 * 2;
+                    if (index == 0) to = half; else from = half;
+                }
+                QrApply(from, to);
+                return;
+            }
+            // columns [k+1, n), cut so that the first part has an even count
+            int j = k + 1, end = n;
+            if (_parts == 2)
+            {
+                int mid = k + 1 + (n - k - 1) / 4 * 2;
+                if (index == 0) end = mid; else j = mid;
+            }
+            if (_passB)
+                MatVec(_a + (long)j * _lda, lda, _row + (j - k - 1), end - j, index == 0 ? _w : _w1, _wb, lda);
+            else PassA(j, end);
+        }
+
+        /// <summary>Columns [j, end) of step k: the pending right update of step k − 1 and the
+        /// left reflection (dot, update).</summary>
+        private void PassA(int j, int end)
+        {
+            int k = _k, k0 = _k0, wb = _wb, lda = _lda;
+            double tau = _tau, tr = _tr;
+            double* a = _a, u = _u, w = _w, row = _row, next = _next - (k + 1);
+            for (; j + 1 < end; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;
                 // row[] still holds step k−1's v: column j's entry is row[j − k]; the pending
@@ -81,8 +326,9 @@ internal static unsafe class Bidiagonalize
                     Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
                 }
                 else if (tr != 0) Axpy2(c0, c1, -tr * row[j - k], -tr * row[j - k + 1], w, wb, lda);
+                next[j] = c0[k]; next[j + 1] = c1[k];
             }
-            if (j < n)
+            if (j < end)
             {
                 double* c0 = a + (long)j * lda;
                 if (tr != 0) Axpy1(c0, -tr * row[j - k], w, wb, lda);
@@ -91,24 +337,8 @@ internal static unsafe class Bidiagonalize
                     double s0 = Dot1(u, c0, k0, lda);
                     Axpy1(c0, -tau * s0, u, k0, lda);
                 }
+                next[j] = c0[k];
             }
-            for (int t = 0; t < rl; t++) row[t] = a[k + (long)(k + 1 + t) * lda];
-            // right reflector on row k (length rl): v = [1, row[1..]]
-            e[k] = Reflect(row, rl, out tr);
-            if (rtau != null)
-            {
-                rtau[k] = tr;
-                for (int t = 1; t < rl; t++) rvec[t - 1] = row[t];
-                rvec += rl - 1;
-            }
-            if (tr == 0 || k + 1 >= m) { tr = 0; continue; }
-            // pass B: w = B·v over rows [k+1, m) of columns k+1..n−1, computed from the lane
-            // block start wb (rows ≤ k then zeroed so the update leaves them untouched)
-            wb = (k + 1) & ~7;
-            MatVec(a + (long)(k + 1) * lda, lda, row, rl, w, wb);
-            for (int i = wb; i <= k; i++) w[i] = 0;
-            // column k + 1 (the next left reflector's) is updated now, the rest in pass A
-            Axpy1(a + (long)(k + 1) * lda, -tr, w, wb, lda);
         }
     }
 
@@ -249,20 +479,27 @@ internal static unsafe class Bidiagonalize
         }
     }
 
-    /// <summary>w[from..lda) = Σⱼ vⱼ·cⱼ[from..lda) over the rl columns starting at
-    /// <paramref name="b"/> (v₀ = 1, vⱼ = row[j]), summed in column order (FMA per term).</summary>
-    private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from)
+    /// <summary>w += x over [from, to) (lane blocks of 8).</summary>
+    private static void AddTo(double* w, double* x, int from, int to)
     {
-        new Span<double>(w + from, lda - from).Clear();
+        for (int i = from; i < to; i += 4) (Vector256.Load(w + i) + Vector256.Load(x + i)).Store(w + i);
+    }
+
+    /// <summary>w[from..to) = Σⱼ vⱼ·cⱼ[from..to) over the rl columns (leading dimension lda)
+    /// starting at <paramref name="b"/> (vⱼ = row[j]), summed in column order (FMA per term);
+    /// 0 when rl = 0.</summary>
+    private static void MatVec(double* b, int lda, double* row, int rl, double* w, int from, int to)
+    {
+        new Span<double>(w + from, to - from).Clear();
         int j = 0;
         for (; j + 3 < rl; j += 4)
         {
             double* c0 = b + (long)j * lda, c1 = c0 + lda, c2 = c1 + lda, c3 = c2 + lda;
-            var v0 = Vector256.Create(j == 0 ? 1 : row[j]);
+            var v0 = Vector256.Create(row[j]);
             var v1 = Vector256.Create(row[j + 1]);
             var v2 = Vector256.Create(row[j + 2]);
             var v3 = Vector256.Create(row[j + 3]);
-            for (int i = from; i < lda; i += 4)
+            for (int i = from; i < to; i += 4)
             {
                 var acc = Vector256.Load(w + i);
                 acc = Vector256.FusedMultiplyAdd(v0, Vector256.Load(c0 + i), acc);
@@ -273,6 +510,6 @@ internal static unsafe class Bidiagonalize
             }
         }
         for (; j < rl; j++)
-            Axpy1(w, j == 0 ? 1 : row[j], b + (long)j * lda, from, lda);
+            Axpy1(w, row[j], b + (long)j * lda, from, to);
     }
 }

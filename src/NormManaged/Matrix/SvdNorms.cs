@@ -174,6 +174,8 @@ internal static unsafe class SvdNorms
         DType t = b.T;
         // σ_min alone runs the Jacobi kernel on the real (or embedded) matrix: scaled up, see MinShift
         int shift = ord == SvdOrd.Min && !det2 ? MinShift : 0;
+        // one matrix: its reduction may use the threads (a stack is split over matrices instead)
+        int inner = b.Count == 1 ? Parallelism.MaxThreads : 1;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
         {
             double* pa = a, ps = s, pw = w, pc = col, prf = rf;
@@ -248,7 +250,7 @@ internal static unsafe class SvdNorms
                         Buffer.MemoryCopy(pa, prf, bytes, bytes);
                         double* keep = prf + 2L * rows * cols, x = keep + SigmaMaxBidiagonal.ComplexKeepSize(cols),
                             y = x + 2 * cols, acc = y + cols, rw = acc + 4 * rows;
-                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep);
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, keep, inner);
                         r = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
                         if (SigmaMaxBidiagonal.BidiagonalVector(pw, pw + cols, cols, r, rw, y)
                             && SigmaMaxBidiagonal.MapBackComplex(keep, cols, y, x))
@@ -262,7 +264,7 @@ internal static unsafe class SvdNorms
                         bool refineThis = refine && ord == SvdOrd.Max;
                         long bytes = 16L * rows * cols;
                         if (refineThis) Buffer.MemoryCopy(pa, prf, bytes, bytes);
-                        ComplexBidiagonal.Reduce(pa, rows, cols, pw);
+                        ComplexBidiagonal.Reduce(pa, rows, cols, pw, null, inner);
                         r = ord == SvdOrd.Max
                             ? BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols)
                             : BidiagonalMax.SumOfSingularValues(pw, pw + cols, cols, pw + 2 * cols, out lo);
@@ -279,7 +281,7 @@ internal static unsafe class SvdNorms
                             // x from the bidiagonal (right reflectors kept), then ‖Ax‖/‖x‖ with
                             // A's columns gathered and scaled again (the same values as pa had)
                             double* rtau = prf, x = rtau + Bidiagonalize.RightReflectorsSize(cols), acc = x + cols, rw = acc + 2 * rows;
-                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau);
+                            Bidiagonalize.Reduce(pa, er, ec, pw, rtau, inner);
                             r = BidiagonalMax.LargestOf(pw, pw + ec, ec, pw + 2 * ec);
                             if (SigmaMaxBidiagonal.TopVector(rtau, pw, pw + ec, ec, r, rw, x))
                             {
@@ -313,7 +315,7 @@ internal static unsafe class SvdNorms
                                 r = SigmaMaxBidiagonal.Accept(rv, rl, r, out lo);
                             }
                         }
-                        else if (bidiag) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                        else if (bidiag) r = LargestBidiagonal(pa, er, ec, pw, inner);
                         else
                         {
                             SvdKernel.SingularValues(pa, er, ec, ps, pw);
@@ -321,10 +323,11 @@ internal static unsafe class SvdNorms
                         }
                         if (!refineBd) r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
                     }
-                    else if (bidiag && ord == SvdOrd.Max) r = BidiagonalMax.Compute(pa, er, ec, pw);
+                    else if (bidiag && ord == SvdOrd.Max) r = LargestBidiagonal(pa, er, ec, pw, inner);
                     else if (bidiag)
                     {
-                        r = BidiagonalMax.NuclearNorm(pa, er, ec, pw, out lo);
+                        Bidiagonalize.Reduce(pa, er, ec, pw, null, inner);
+                        r = BidiagonalMax.SumOfSingularValues(pw, pw + ec, ec, pw + 2 * ec, out lo);
                         if (complex) { r *= 0.5; lo *= 0.5; }
                     }
                     else
@@ -338,6 +341,14 @@ internal static unsafe class SvdNorms
         }
         evOut |= ev;
         nanOut |= nan;
+    }
+
+    /// <summary><see cref="BidiagonalMax.Compute(double*, int, int, double*)"/> with the reduction on
+    /// up to <paramref name="threads"/> threads (same result).</summary>
+    private static double LargestBidiagonal(double* a, int m, int n, double* work, int threads)
+    {
+        Bidiagonalize.Reduce(a, m, n, work, null, threads);
+        return BidiagonalMax.LargestOf(work, work + n, n, work + 2 * n);
     }
 
     /// <summary>|ad − bc| of the interleaved column-major complex 2×2 [a b; c d] (entries scaled to
