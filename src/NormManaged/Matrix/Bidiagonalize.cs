@@ -353,8 +353,11 @@ internal static unsafe class Bidiagonalize
         if (xnorm == 0) return alpha;
         double beta = -Math.CopySign(SvdKernel.HypotAny(alpha, xnorm), alpha);
         tau = (beta - alpha) / beta;
-        double inv = 1.0 / (alpha - beta);
-        for (int i = 1; i < n; i++) x[i] *= inv;
+        double v0 = alpha - beta, inv = 1.0 / v0;
+        // |x[i]| ≤ xnorm ≤ |v0|; 1/v0 overflows when v0 is subnormal below 2⁻¹⁰²⁴ (tiny entries of a
+        // matrix scaled to max 1), then divide
+        if (double.IsFinite(inv)) for (int i = 1; i < n; i++) x[i] *= inv;
+        else for (int i = 1; i < n; i++) x[i] /= v0;
         x[0] = beta;
         return beta;
     }

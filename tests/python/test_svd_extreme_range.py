@@ -1,0 +1,91 @@
+"""Singular-value norms of matrices whose entries span more than the double exponent range allows
+after scaling the largest entry to 1 (tiny entries become subnormal, and 1/v of a subnormal
+Householder pivot overflows). Before the fix these gave NaN for ord 2, -2 and 'nuc'.
+
+ord 2 is checked against a 256-bit mpmath reference; 'nuc' against NumPy (the tiny singular
+values do not reach the sum's last bit); ord -2 must be a number in [0, sigma_max]."""
+import math
+
+import numpy as np
+import pytest
+
+import normnative as nn
+from _sigma_ref import sigma_max
+
+HELPER_3X3 = [[-4.97840937e17, 3.69377053e-245, 4.18472109e-188],
+              [-2.57280495e-177, -9.63772528e-49, 4.30745240e-195],
+              [-1.57331483e264, -2.19656794e-193, 3.21738651e49]]
+
+
+def _cases():
+    a3 = np.array(HELPER_3X3)
+    yield "3x3", a3
+    p4 = np.zeros((4, 4)); p4[:3, :3] = a3
+    yield "3x3 padded to 4x4", p4
+    p40 = np.zeros((40, 40)); p40[:3, :3] = a3
+    yield "3x3 padded to 40x40", p40
+    d = np.zeros((40, 40)); d[0, 0] = 1e300; d[5, 5] = 1e-300; d[7, 3] = 1e-10; d[39, 20] = -3e-320
+    yield "40x40 sparse", d
+    yield "40x40 sparse transposed", d.T
+    rng = np.random.default_rng(5)
+    g = rng.standard_normal((50, 45)) * np.exp2(rng.integers(-1070, 1000, (50, 45))).astype(float)
+    yield "50x45 random exponents", g
+    yield "complex 3x3", a3 + 1j * a3[::-1]
+    yield "complex 40x40", d.astype(complex) * (1 - 2j)
+    yield "10x3 tall", np.vstack([a3, np.eye(3) * 1e-300, np.ones((4, 3)) * 1e-200])
+
+
+@pytest.mark.parametrize("name,a", list(_cases()), ids=[n for n, _ in _cases()])
+def test_extreme_range_is_finite_and_accurate(name, a):
+    s2 = nn.norm(a, 2)
+    ref = sigma_max(a)
+    assert math.isfinite(s2), name
+    err = abs(s2 - float(ref)) / math.ulp(float(ref))
+    assert err <= 2, (name, s2, ref, err)
+    nuc = nn.norm(a, "nuc")
+    assert math.isfinite(nuc)
+    assert nuc == pytest.approx(np.linalg.norm(a, "nuc"), rel=4e-16 * a.shape[1])
+    smin = nn.norm(a, -2)
+    assert 0 <= smin <= s2
+    # a stack of the same matrix takes the batched paths
+    st = np.stack([a, a])
+    assert nn.norm(st, 2, axis=(1, 2)).tolist() == [s2, s2]
+    assert nn.norm(st, "nuc", axis=(1, 2)).tolist() == [nuc, nuc]
+
+
+def _sigma_min_mp(a):
+    import mpmath
+    with mpmath.workprec(3000):
+        A = mpmath.matrix([[mpmath.mpf(float(v)) for v in row] for row in np.asarray(a)])
+        return min(mpmath.svd_r(A, compute_uv=False))
+
+
+def _graded(n, lo, hi, seed):
+    rng = np.random.default_rng(seed)
+    c = rng.standard_normal((n, n)) + 3 * np.eye(n)
+    d1 = 10.0 ** np.linspace(hi, lo, n)
+    d2 = 10.0 ** np.linspace(lo / 2, hi / 2, n)[rng.permutation(n)]
+    return d1[:, None] * c * d2[None, :]
+
+
+SMIN_CASES = [
+    ("diag 1e300 1e-20 1", np.diag([1e300, 1e-20, 1.0])),
+    ("2x2 1e300 1e-20", np.array([[1e300, 0.0], [0.0, 1e-20]])),
+    ("2x2 full", np.array([[1e300, 1e-20], [1e-20, 1e-20]])),
+    ("graded 6x6 1e+-110", _graded(6, -110, 110, 1)),
+    ("graded 12x12 1e+-115", _graded(12, -115, 115, 2)),
+    ("graded 5x5 1e+-110 transposed", _graded(5, -110, 110, 3).T),
+    ("graded 8x8 1e+-118", _graded(8, -118, 118, 4)),
+]
+
+
+@pytest.mark.parametrize("name,a", SMIN_CASES, ids=[n for n, _ in SMIN_CASES])
+def test_sigma_min_keeps_relative_accuracy_across_a_wide_range(name, a):
+    """Entries spanning 2^1000 and more (NumPy returns 0 for the graded ones): sigma_min relative to itself.
+    Scaling the largest entry to 1 made entries below 2^-1022 of it subnormal (diag(1e300, 1e-20) gave
+    9.99896e-21, the graded ones 0); sigma_min is now computed with the largest entry at 2^200."""
+    ref = _sigma_min_mp(a)
+    got = nn.norm(a, -2)
+    assert got > 0
+    assert abs(got - float(ref)) <= 1e-12 * float(ref), (name, got, ref)
+    assert nn.norm(np.stack([a, a]), -2, axis=(1, 2)).tolist() == [got, got]
