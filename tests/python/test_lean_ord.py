@@ -230,3 +230,60 @@ def test_the_lean_paths_are_taken(monkeypatch):
             normnative.vector_norm(x.reshape(2, 5), ord=ord, axis=-1)
     with pytest.raises(AssertionError):  # a zero with a negative ord: the general path warns
         normnative.norm(np.array([1.0, 0.0]), -1)
+
+
+MATRIX_ORDS = [1, -1, 2, -2, INF, -INF, 1.0, -2.0, "fro", "f", "nuc", 0, 3, 0.5, "x", None]
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32, np.float16, np.complex128, np.complex64, np.int16, np.bool_])
+@pytest.mark.parametrize("shape", [(3, 4), (4, 3), (1, 1), (5, 5), (0, 3), (3, 0), (0, 0)])
+@pytest.mark.parametrize("ord", MATRIX_ORDS)
+def test_norm_2d_matrix_ords(dt, shape, ord):
+    x = _array(dt, shape)
+    rtol = None if np.dtype(dt) == np.float16 else 2e-5 if np.dtype(dt) in (np.float32, np.complex64) else 1e-12
+    if ord == -2 and x.size:  # sigma_min of a singular matrix: compare with an absolute tolerance
+        k, r, _ = _run(lambda: normnative.norm(x, ord))
+        if k == "ok":
+            assert abs(float(r) - float(np.linalg.norm(x, ord))) <= 1e-5 * float(np.linalg.norm(x.astype(complex)))
+        rtol = None
+    _check(lambda: normnative.norm(x, ord), lambda: np.linalg.norm(x, ord), rtol)
+    _check(lambda: normnative.norm(x.T, ord), lambda: np.linalg.norm(x.T, ord), rtol)  # a strided view
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.float32, np.complex64])
+@pytest.mark.parametrize("special", [0.0, np.nan, np.inf, 5e-324, 1e300])
+@pytest.mark.parametrize("ord", [1, -1, 2, -2, INF, -INF, "fro", "nuc"])
+def test_norm_2d_special_values(dt, special, ord):
+    with np.errstate(all="ignore"):
+        x = _array(dt, (3, 4), special)
+    _check(lambda: normnative.norm(x, ord), None)
+    k, r, _ = _run(lambda: normnative.norm(x, ord))
+    kn, rn, _ = _run(lambda: np.linalg.norm(x, ord))
+    assert k == kn and type(r) is type(rn)
+
+
+def test_matrix_overflow_warns_on_lean_path_like_general_path():
+    x = np.full((3, 3), 2e38, np.float32)  # every matrix norm > float32 max
+    for ord in (1, INF, 2, "nuc"):
+        k, r, w = _run(lambda: normnative.norm(x, ord))
+        assert k == "ok" and r == np.float32(INF) and w and w[0][0] is RuntimeWarning
+        assert w == _descr(lambda: normnative.norm(x, ord))[2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # sigma_min of a rank-1 matrix: 0, representable, no warning
+        assert normnative.norm(x, -2) < 1e-30 * 6e38
+
+
+def test_the_lean_matrix_paths_are_taken(monkeypatch):
+    def general(*a, **k):
+        raise AssertionError("general path")
+
+    monkeypatch.setattr(_norm, "_norm", general)
+    for dt in (np.float64, np.float32, np.complex128, np.complex64, np.int32):
+        x = np.arange(1, 13, dtype=dt).reshape(3, 4)
+        for ord in (1, -1, 2, -2, INF, -INF, "fro", "nuc"):
+            assert normnative.norm(x, ord) > 0
+    x16 = np.arange(1, 13, dtype=np.float16).reshape(3, 4)
+    for ord in (1, -1, INF, -INF, "fro"):
+        assert normnative.norm(x16, ord) > 0
+    with pytest.raises(AssertionError):  # float16 has no SVD in numpy: its TypeError comes from there
+        normnative.norm(x16, 2)
