@@ -93,6 +93,52 @@ internal static unsafe class ExportsPython
         }
     }
 
+    /// <summary>The matrix norm (<paramref name="ordKind"/>, <paramref name="p"/>) of the 2-D array
+    /// object at <paramref name="obj"/> (rows axis 0, columns axis 1; dtype code
+    /// <paramref name="dtype"/> with a float64, float32 or float16 result), returned as a double
+    /// (exact for the narrower result types). FP events are not returned: the only one a matrix norm
+    /// reports is an overflow, whose result is inf. On failure returns NaN and records the status for
+    /// <c>normnative_py_last_status</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = P + "matrix_full")]
+    private static double MatrixFull(byte* obj, int dtype, int ordKind, double p)
+    {
+        t_status = Status.Ok;
+        try
+        {
+            return MatrixFullCore(obj, dtype, ordKind, p);
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
+                else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
+            }
+            catch { t_status = Status.Internal; }
+            return double.NaN;
+        }
+    }
+
+    // Outside the export's frame for the same reason as NormFullCore.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static double MatrixFullCore(byte* obj, int dtype, int ordKind, double p)
+    {
+        NdView x = View(obj, dtype, "obj");
+        if (x.Rank != 2) throw new NormException(NormError.BadAxis, $"obj: a matrix needs 2 dimensions, not {x.Rank}");
+        DType rt = DTypes.ResultType((DType)dtype);
+        if (rt is not (DType.Float64 or DType.Float32 or DType.Float16))
+            throw new NormException(NormError.BadDType, $"dtype: code {dtype} does not give a float64, float32 or float16 result");
+        if (ordKind < (int)OrdKind.P || ordKind > (int)OrdKind.Nuclear)
+            throw new NormException(NormError.BadOrd, $"ord_kind: unknown code {ordKind}");
+        double r64 = 0;
+        float r32 = 0;
+        Half r16 = default;
+        void* dst = rt == DType.Float64 ? &r64 : rt == DType.Float32 ? &r32 : &r16;
+        var o = new NdView(dst, rt, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty);
+        MatrixNorms.Compute(x, 0, 1, new Ord((OrdKind)ordKind, p), o);
+        return rt == DType.Float64 ? r64 : rt == DType.Float32 ? r32 : (double)r16;
+    }
+
     /// <summary>Vector norm over the axes in <paramref name="reduceMask"/> of the array object
     /// <paramref name="xObj"/> into the array object <paramref name="outObj"/> (both read through the
     /// declared layout). Returns the FP event bits (&gt;= 0) or a negative status.</summary>

@@ -87,6 +87,8 @@ get_num_threads = _proto("get_num_threads", c_int32)
 py_set_layout = _proto("py_set_layout", c_int32, c_int64, c_int64, c_int64, c_int64)
 # double normnative_py_norm_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
 py_norm_full = _proto("py_norm_full", c_double, c_void_p, c_int32, c_int32, c_double)
+# double normnative_py_matrix_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
+py_matrix_full = _proto("py_matrix_full", c_double, c_void_p, c_int32, c_int32, c_double)
 # int32_t normnative_py_last_status(void);
 py_last_status = _proto("py_last_status", c_int32)
 # int32_t normnative_py_vector_norm(const void* x_obj, int32_t x_dtype, uint64_t reduce_mask,

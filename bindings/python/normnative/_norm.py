@@ -311,6 +311,14 @@ _NARROW_GET = {np.dtype(np.float32): 11, np.dtype(np.complex64): 13, np.dtype(np
 _NARROW_SCALAR = {11: np.float32, 13: np.float32, 10: np.float16}
 _empty = np.empty  # float64 by default
 _lean_vector = _lib.py_vector_norm
+_lean_matrix = _lib.py_matrix_full
+_MATRIX_ORDS = frozenset((1.0, -1.0, 2.0, -2.0, _INF, -_INF))  # also matches the ints 1, -1, 2, -2
+_MATRIX_ORDS_NO_SVD = frozenset((1.0, -1.0, _INF, -_INF))
+# dtype -> (code, result dtype, result code) for the lean axis path (float64/float32/float16 results)
+_LEAN_AXIS_GET = {dt: (c, _RESULT[c], _CODE[_RESULT[c]]) for dt, c in _CODE.items()
+                  if _RESULT[c] in (_F64, np.dtype(np.float32), np.dtype(np.float16))}.get
+#: int ords at least this large take the general path (ctypes would raise converting them to double)
+_BIG_ORD = 1 << 1000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,31 +392,95 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
     5.0
     """
     # Lean path: norm(ndarray) with a float64 (or float32, float16) result, one foreign call reading the array object.
-    if ord is None and axis is None and not keepdims and type(x) is _ndarray and LEAN_PATH:
-        dt = x.dtype
-        code = _F64_GET(dt)
-        if code is not None:
-            r = _lean(id(x), code, 0, 2.0)
-            if r == r or _lean_status() == 0:
-                return _float64(r)
-        else:
-            code = _NARROW_GET(dt)  # float32, complex64 (float32 result), float16
+    if axis is None and keepdims is False and type(x) is _ndarray and LEAN_PATH:
+        if ord is None:
+            dt = x.dtype
+            code = _F64_GET(dt)
             if code is not None:
                 r = _lean(id(x), code, 0, 2.0)
                 if r == r or _lean_status() == 0:
-                    return _NARROW_SCALAR[code](r)  # exact: r is the result dtype's value
-    # Lean path 2: norm(ndarray, axis=int) with a float64 result. Anything unusual (an axis out of
-    # range, a floating-point event to report, an error) takes the general path, which redoes the
-    # call with numpy's full argument handling, warnings and exceptions.
-    elif ord is None and type(axis) is int and keepdims is False and type(x) is _ndarray and LEAN_PATH:
-        code = _F64_GET(x.dtype)
-        if code is not None:
+                    return _float64(r)
+            else:
+                code = _NARROW_GET(dt)  # float32, complex64 (float32 result), float16
+                if code is not None:
+                    r = _lean(id(x), code, 0, 2.0)
+                    if r == r or _lean_status() == 0:
+                        return _NARROW_SCALAR[code](r)  # exact: r is the result dtype's value
+        # Lean path 3: a numeric ord on a 1-D array (numpy's vector path; 2-D would be a matrix
+        # norm). Only a result in (0, inf) is returned here: every floating-point event the
+        # library reports comes with a result of 0 (a zero element or an empty vector with a
+        # negative ord) or inf (overflow), and NaN may be an error; those, and numpy's errors
+        # for empty max/min reductions (whose library result is 0 or an error), take the general
+        # path, which redoes the call with numpy's full warnings and exceptions.
+        elif type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD):
+            nd = x.ndim
+            if nd == 1:
+                dt = x.dtype
+                code = _F64_GET(dt)
+                if code is not None:
+                    r = _lean(id(x), code, 0, ord)
+                    if 0.0 < r < _INF:
+                        return _float64(r)
+                else:
+                    code = _NARROW_GET(dt)
+                    if code is not None:
+                        r = _lean(id(x), code, 0, ord)
+                        if 0.0 < r < _INF:
+                            return _NARROW_SCALAR[code](r)
+            # Lean path 4: a matrix ord (1, -1, 2, -2, inf, -inf) on a 2-D array. The library's only
+            # event (overflow) comes with inf; 0 covers numpy's errors for empty matrices.
+            elif nd == 2 and ord in _MATRIX_ORDS:
+                dt = x.dtype
+                code = _F64_GET(dt)
+                if code is not None:
+                    r = _lean_matrix(id(x), code, 0, ord)
+                    if 0.0 < r < _INF:
+                        return _float64(r)
+                else:
+                    code = _NARROW_GET(dt)
+                    if code is not None and (code != 10 or ord in _MATRIX_ORDS_NO_SVD):  # float16: no SVD
+                        r = _lean_matrix(id(x), code, 0, ord)
+                        if 0.0 < r < _INF:
+                            return _NARROW_SCALAR[code](r)
+        # Lean path 5: 'fro' (numpy's fast path: the 2-norm of all elements, never warns) and 'nuc'
+        elif type(ord) is str and x.ndim == 2:
+            if ord == "fro" or ord == "f":
+                kind = 0  # the vector 2-norm of every element
+            elif ord == "nuc":
+                kind = 2
+            else:
+                kind = -1
+            if kind >= 0:
+                dt = x.dtype
+                code = _F64_GET(dt)
+                scalar = _float64
+                if code is None:
+                    code = _NARROW_GET(dt)
+                    scalar = _NARROW_SCALAR.get(code)
+                if code is not None and not (kind and code == 10):
+                    r = _lean(id(x), code, 0, 2.0) if kind == 0 else _lean_matrix(id(x), code, 2, 0.0)
+                    if (kind == 0 and (r == r or _lean_status() == 0)) or 0.0 < r < _INF:
+                        return scalar(r)
+    # Lean path 2: norm(ndarray, axis=int) with ord None or a number and a float64, float32 or
+    # float16 result. Anything unusual (an axis out of range, an empty axis with ord ±inf, a
+    # floating-point event to report, an error) takes the general path, which redoes the call
+    # with numpy's full argument handling, warnings and exceptions.
+    elif type(axis) is int and keepdims is False and type(x) is _ndarray and LEAN_PATH and (
+            ord is None or type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD)):
+        lean = _LEAN_AXIS_GET(x.dtype)
+        if lean is not None:
             shape = x.shape
             nd = len(shape)
             a = axis + nd if axis < 0 else axis
             if 0 <= a < nd:
-                out = _empty(shape[:a] + shape[a + 1:])
-                if _lean_vector(id(x), code, 1 << a, 0, 2.0, id(out), 12) == 0:
+                if ord is None:
+                    p = 2.0
+                elif shape[a] or (ord != _INF and ord != -_INF):  # numpy raises for empty max/min reductions
+                    p = ord
+                else:
+                    return _norm(x, ord, axis, keepdims)
+                out = _empty(shape[:a] + shape[a + 1:], lean[1])
+                if _lean_vector(id(x), lean[0], 1 << a, 0, p, id(out), lean[2]) == 0:
                     return out[()] if nd == 1 else out
     return _norm(x, ord, axis, keepdims)
 
@@ -588,6 +660,32 @@ def vector_norm(x: Any, /, *, axis: AxisType = None, keepdims: bool = False, ord
     >>> float(normnative.vector_norm([[1.0, 2.0], [2.0, 4.0]]))
     5.0
     """
+    if type(x) is _ndarray and LEAN_PATH and keepdims is False and (
+            type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD)):
+        # the lean paths of norm (see there): every axis of any rank, or one axis
+        if axis is None:
+            dt = x.dtype
+            code = _F64_GET(dt)
+            if code is not None:
+                r = _lean(id(x), code, 0, ord)
+                if 0.0 < r < _INF:
+                    return _float64(r)
+            else:
+                code = _NARROW_GET(dt)
+                if code is not None:
+                    r = _lean(id(x), code, 0, ord)
+                    if 0.0 < r < _INF:
+                        return _NARROW_SCALAR[code](r)
+        elif type(axis) is int:
+            lean = _LEAN_AXIS_GET(x.dtype)
+            if lean is not None:
+                shape = x.shape
+                nd = len(shape)
+                a = axis + nd if axis < 0 else axis
+                if 0 <= a < nd and (shape[a] or (ord != _INF and ord != -_INF)):
+                    out = _empty(shape[:a] + shape[a + 1:], lean[1])
+                    if _lean_vector(id(x), lean[0], 1 << a, 0, ord, id(out), lean[2]) == 0:
+                        return out[()] if nd == 1 else out
     x, code = _prepare(x)
     nd = x.ndim
     shape = list(x.shape)
