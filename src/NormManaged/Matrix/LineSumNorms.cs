@@ -13,7 +13,7 @@ namespace NormManaged.Matrix;
 /// the result dtype except in such near-tie cases. Memory is walked in its own order: when the
 /// summed axis has the smaller stride each line is streamed; otherwise the other axis is
 /// streamed and a vector of per-line double-double sums (O(n) per thread) is accumulated.
-/// Complex magnitudes are hypot-class (≈ ½ ulp).</summary>
+/// Complex magnitudes are correctly rounded to float64 but for near-ties (<see cref="LineMagnitudes"/>).</summary>
 internal static unsafe class LineSumNorms
 {
     private const int Chunk = 512;
@@ -339,12 +339,12 @@ internal static unsafe class LineSumNorms
         }
     }
 
-    /// <summary>Widens n elements; complex ones become |z| (hypot) so dst holds n magnitudes-to-be.</summary>
+    /// <summary>Widens n elements; complex ones become |z| (<see cref="LineMagnitudes"/>, correctly rounded
+    /// but for near-ties, vectorised) so dst holds n magnitudes-to-be.</summary>
     private static void Load(DType t, byte* p, long stride, int n, double* dst)
     {
         Gather.Run(t, p, stride, n, dst);
-        if (DTypes.IsComplex(t))
-            for (int i = 0; i < n; i++) dst[i] = SvdKernel.HypotAny(dst[2 * i], dst[2 * i + 1]);
+        if (DTypes.IsComplex(t)) LineMagnitudes.Run(dst, n, dst);
     }
 
     /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).
