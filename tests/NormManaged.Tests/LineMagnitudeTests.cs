@@ -75,6 +75,32 @@ public class LineMagnitudeTests
     }
 
     [Fact]
+    public unsafe void SinglePrecisionMagnitudesMatchScalarAndExact()
+    {
+        var rng = new Random(6);
+        int n = 2001;
+        var v = new double[2 * n];
+        for (int i = 0; i < 2 * n; i++)
+            v[i] = (float)((rng.Next(2) == 0 ? -1 : 1) * (rng.Next(6) == 0 ? 0 : Math.ScaleB(1 + rng.NextDouble(), rng.Next(-149, 128))));
+        v[11] = double.NaN; v[40] = double.PositiveInfinity; v[41] = double.NaN; v[100] = double.NegativeInfinity;
+        v[300] = float.Epsilon; v[301] = -float.Epsilon; v[302] = float.MaxValue; v[303] = float.MaxValue;
+        var dst = new double[n];
+        fixed (double* pv = v, pd = dst) LineMagnitudes.RunSingle(pv, n, pd);
+        for (int i = 0; i < n; i++)
+        {
+            double re = v[2 * i], im = v[2 * i + 1], want = LineMagnitudes.OfSingle(re, im);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(want), BitConverter.DoubleToInt64Bits(dst[i]));
+            if (double.IsInfinity(re) || double.IsInfinity(im)) { Assert.Equal(double.PositiveInfinity, want); continue; }
+            if (double.IsNaN(re) || double.IsNaN(im)) { Assert.True(double.IsNaN(want)); continue; }
+            // within one float64 ulp of the exact |z| (the correctly rounded one is the exact-test reference)
+            double cr = LineMagnitudes.Of(re, im);
+            Assert.True(want == cr || want == Math.BitIncrement(cr) || want == Math.BitDecrement(cr), $"{re:R} {im:R}");
+        }
+        Assert.Equal(Math.Sqrt(2) * float.MaxValue, dst[151], 1e24);
+        Assert.Equal(Math.Sqrt(2) * float.Epsilon, dst[150], 1e-60);
+    }
+
+    [Fact]
     public void ComplexLineSumsSameForWidthsAndThreads()
     {
         var rng = new Random(9);
@@ -82,7 +108,6 @@ public class LineMagnitudeTests
         {
             var z = Enumerable.Range(0, m * n).Select(_ => new Complex(Gaussian(rng) * Math.ScaleB(1.0, rng.Next(-40, 40)), Gaussian(rng))).ToArray();
             z[m * n / 2] = new Complex(double.NaN, 1);
-            var zf = z.Select(c => new Complex((float)c.Real, (float)c.Imaginary)).ToArray();
             foreach (var o in new[] { Ord.Of(1), Ord.Of(-1), Inf, NegInf })
             {
                 double? first = null;
@@ -99,6 +124,19 @@ public class LineMagnitudeTests
                 double gotClean = Norm(clean, m, n, o);
                 Assert.True(RelErr(gotClean, want) < 1e-13, $"{gotClean} vs {want}");
                 Assert.True(double.IsNaN(first!.Value));   // NaN wins for max and min
+                // complex64: float32 results equal the rounding of exact sums of correctly rounded magnitudes
+                var fl = clean.SelectMany(c => new[] { (float)c.Real, (float)c.Imaginary }).ToArray();
+                var fsums = Enumerable.Range(0, cols ? n : m).Select(l => ExactAbsSum(Enumerable.Range(0, cols ? m : n).Select(k =>
+                {
+                    int at = cols ? k * n + l : l * n + k;
+                    return LineMagnitudes.Of(fl[2 * at], fl[2 * at + 1]);
+                }))).ToArray();
+                double fwant = (float)(o.P > 0 ? fsums.Max() : fsums.Min());
+                foreach (var c in EngineKnobs.Configurations())
+                {
+                    var got = EngineKnobs.With(c, () => Run(MemoryMarshal.AsBytes(fl.AsSpan()).ToArray(), DType.Complex64, new long[] { m, n }, new long[] { 8L * n, 8 }, 0, 0, 1, o)[0]);
+                    Assert.Equal(fwant, got);
+                }
             }
         }
     }

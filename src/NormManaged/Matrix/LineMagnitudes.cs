@@ -51,6 +51,41 @@ internal static unsafe class LineMagnitudes
         for (; i < n; i++) dst[i] = Of(v[2 * i], v[2 * i + 1]);
     }
 
+    /// <summary>dst[i] = |v[2i] + i·v[2i+1]| for complex64 components widened to double (so re², im² are exact
+    /// and nothing overflows or underflows): √(re² + im²) with the sum rounded once, ≤ ¾ ulp of float64 — the
+    /// line sums then carry ≤ 2⁻⁵² relative error, far below the float32 result's ½ ulp (correctly rounded but
+    /// for such near-ties, as with any float64 magnitude). No division, no correction: half the work of
+    /// <see cref="Run"/>. Same in-place rule as <see cref="Run"/>; ∞ beats NaN as in <see cref="Of"/>.</summary>
+    public static void RunSingle(double* v, int n, double* dst)
+    {
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            var big = Vector256.Create((double)float.MaxValue);
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Avx.LoadVector256(v + 2 * i); var b = Avx.LoadVector256(v + 2 * i + 4);
+                var re = Avx.UnpackLow(a, b); var im = Avx.UnpackHigh(a, b);
+                if (Vector256.LessThanOrEqualAll(Vector256.Max(Vector256.Abs(re), Vector256.Abs(im)), big))
+                    Avx2.Permute4x64(Vector256.Sqrt(re * re + im * im), 0b11_01_10_00).Store(dst + i);
+                else
+                {
+                    double z0 = OfSingle(v[2 * i], v[2 * i + 1]), z1 = OfSingle(v[2 * i + 2], v[2 * i + 3]);
+                    double z2 = OfSingle(v[2 * i + 4], v[2 * i + 5]), z3 = OfSingle(v[2 * i + 6], v[2 * i + 7]);
+                    dst[i] = z0; dst[i + 1] = z1; dst[i + 2] = z2; dst[i + 3] = z3;
+                }
+            }
+        }
+        for (; i < n; i++) dst[i] = OfSingle(v[2 * i], v[2 * i + 1]);
+    }
+
+    /// <summary>The scalar magnitude of <see cref="RunSingle"/>.</summary>
+    public static double OfSingle(double re, double im)
+    {
+        if (double.IsInfinity(re) || double.IsInfinity(im)) return double.PositiveInfinity;
+        return Math.Sqrt(re * re + im * im);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Core(Vector256<double> re, Vector256<double> im)
     {

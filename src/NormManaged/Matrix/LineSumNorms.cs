@@ -344,7 +344,8 @@ internal static unsafe class LineSumNorms
     private static void Load(DType t, byte* p, long stride, int n, double* dst)
     {
         Gather.Run(t, p, stride, n, dst);
-        if (DTypes.IsComplex(t)) LineMagnitudes.Run(dst, n, dst);
+        if (t == DType.Complex64) LineMagnitudes.RunSingle(dst, n, dst);
+        else if (DTypes.IsComplex(t)) LineMagnitudes.Run(dst, n, dst);
     }
 
     /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).
