@@ -13,7 +13,7 @@ namespace NormManaged.Matrix;
 /// the result dtype except in such near-tie cases. Memory is walked in its own order: when the
 /// summed axis has the smaller stride each line is streamed; otherwise the other axis is
 /// streamed and a vector of per-line double-double sums (O(n) per thread) is accumulated.
-/// Complex magnitudes are hypot-class (≈ ½ ulp).</summary>
+/// Complex magnitudes are correctly rounded to float64 but for near-ties (<see cref="LineMagnitudes"/>).</summary>
 internal static unsafe class LineSumNorms
 {
     private const int Chunk = 512;
@@ -53,9 +53,9 @@ internal static unsafe class LineSumNorms
                     Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
                     {
                         long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
-                        fixed (double* pp = ps) PlainSums((byte*)xp, l0, l1, len, lineStride, elemStride, streamLines, pp);
+                        fixed (double* pp = ps) PlainSums((byte*)xp, b.T, l0, l1, len, lineStride, elemStride, streamLines, pp);
                     });
-                    if (ScreenedBest((byte*)xp, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out double sh, out double sl))
+                    if (ScreenedBest((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out double sh, out double sl))
                     {
                         evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, sh, sl, 0);
                         return;
@@ -86,7 +86,7 @@ internal static unsafe class LineSumNorms
             {
                 double hi, lo;
                 if (lines == 0) { hi = 0; lo = 0; }
-                else if (screen && ScreenedPlain((byte*)xp, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo)) { }
+                else if (screen && ScreenedPlain((byte*)xp, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo)) { }
                 else if (t == DType.Float64 && len <= SmallLen) SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
                 else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
                 else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, accHi, accLo, out hi, out lo);
@@ -97,16 +97,17 @@ internal static unsafe class LineSumNorms
         return (FpEvents)evBits;
     }
 
-    /// <summary>float64 lines longer than <see cref="SmallLen"/> are screened by plain sums first (see
-    /// <see cref="ScreenedBest"/>); the bound used there needs len·2⁻⁵³ small.</summary>
-    private static bool Screens(DType t, long lines, long len) => t == DType.Float64 && len > SmallLen && lines >= 2 && len < 1L << 40;
+    /// <summary>float64 and float32 lines longer than <see cref="SmallLen"/> are screened by plain float64 sums first
+    /// (see <see cref="ScreenedBest"/>; float32 elements widen exactly, so the same bound holds); the bound used
+    /// there needs len·2⁻⁵³ small.</summary>
+    private static bool Screens(DType t, long lines, long len) => t is DType.Float64 or DType.Float32 && len > SmallLen && lines >= 2 && len < 1L << 40;
 
     /// <summary><see cref="PlainSums"/> over all lines, then <see cref="ScreenedBest"/>.</summary>
-    private static bool ScreenedPlain(byte* x, long lines, long len, long lineStride, long elemStride, bool wantMax,
+    private static bool ScreenedPlain(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, double[] ps, out double hi, out double lo)
     {
-        fixed (double* pp = ps) PlainSums(x, 0, lines, len, lineStride, elemStride, streamLines, pp);
-        return ScreenedBest(x, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo);
+        fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, pp);
+        return ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo);
     }
 
     /// <summary>The best exact line sum from plain float64 sums <paramref name="ps"/> of every line: a plain sum p of
@@ -117,7 +118,7 @@ internal static unsafe class LineSumNorms
     /// <see cref="Streamed"/>/<see cref="Crossed"/> code and picked in index order as the full pass does, so the
     /// stored bits are the full pass's. False (nothing decided) when some plain sum is not finite or too many
     /// lines are candidates; the caller then runs the full exact pass.</summary>
-    private static bool ScreenedBest(byte* x, long lines, long len, long lineStride, long elemStride, bool wantMax,
+    private static bool ScreenedBest(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, double[] ps, out double bh, out double bl)
     {
         bh = bl = 0;
@@ -143,8 +144,8 @@ internal static unsafe class LineSumNorms
             if (!(wantMax ? ps[l] >= cut : ps[l] <= cut)) continue;
             double h, lo;
             byte* p = x + l * lineStride;
-            if (streamLines) Streamed(p, DType.Float64, 1, len, lineStride, elemStride, wantMax, buf, out h, out lo);
-            else Crossed(p, DType.Float64, 1, len, lineStride, elemStride, wantMax, buf, one, oneLo, out h, out lo);
+            if (streamLines) Streamed(p, t, 1, len, lineStride, elemStride, wantMax, buf, out h, out lo);
+            else Crossed(p, t, 1, len, lineStride, elemStride, wantMax, buf, one, oneLo, out h, out lo);
             Pick(ref first, wantMax, h, lo, ref bh, ref bl);
         }
         return true;
@@ -152,8 +153,13 @@ internal static unsafe class LineSumNorms
 
     /// <summary>ps[l] = a plain float64 Σ|x| of line l, for lines [l0, l1) (any summation order: only the bound
     /// of <see cref="ScreenedBest"/> matters, so the bits of ps never reach a result).</summary>
-    private static void PlainSums(byte* x, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    private static void PlainSums(byte* x, DType t, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
     {
+        if (t == DType.Float32)
+        {
+            PlainSumsSingle(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
+            return;
+        }
         if (streamLines)
         {
             for (long l = l0; l < l1; l++) ps[l] = PlainLine(x + l * lineStride, len, elemStride);
@@ -166,6 +172,70 @@ internal static unsafe class LineSumNorms
         long k = 0;
         for (; k + 8 <= len; k += 8) PlainRows(b + k * elemStride, 8, elemStride, lineStride, n, acc);
         if (k < len) PlainRows(b + k * elemStride, (int)(len - k), elemStride, lineStride, n, acc);
+    }
+
+    /// <summary><see cref="PlainSums"/> for float32: elements widened exactly to float64 and summed in float64.</summary>
+    private static void PlainSumsSingle(byte* x, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    {
+        if (streamLines)
+        {
+            for (long l = l0; l < l1; l++)
+            {
+                byte* p = x + l * lineStride;
+                long i = 0;
+                double s = 0;
+                if (elemStride == sizeof(float) && len >= 16)
+                {
+                    var a0 = Vector256<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                    for (; i <= len - 16; i += 16)
+                    {
+                        var (w0, w1) = Vector256.Widen(Vector256.Load((float*)p + i));
+                        var (w2, w3) = Vector256.Widen(Vector256.Load((float*)p + i + 8));
+                        a0 += Vector256.Abs(w0); a1 += Vector256.Abs(w1); a2 += Vector256.Abs(w2); a3 += Vector256.Abs(w3);
+                    }
+                    s = Vector256.Sum((a0 + a1) + (a2 + a3));
+                }
+                for (; i < len; i++) s += Math.Abs((double)Unsafe.ReadUnaligned<float>(p + i * elemStride));
+                ps[l] = s;
+            }
+            return;
+        }
+        int n = (int)(l1 - l0);
+        double* acc = ps + l0;
+        new Span<double>(acc, n).Clear();
+        byte* b = x + l0 * lineStride;
+        long k = 0;
+        if (lineStride == sizeof(float))
+            for (; k + 4 <= len; k += 4)
+            {
+                // four rows per pass over the accumulators
+                byte* r0 = b + k * elemStride, r1 = r0 + elemStride, r2 = r1 + elemStride, r3 = r2 + elemStride;
+                int i = 0;
+                for (; i <= n - 8; i += 8)
+                {
+                    var (a0, a1) = Vector256.Widen(Vector256.Load((float*)r0 + i));
+                    var (b0, b1) = Vector256.Widen(Vector256.Load((float*)r1 + i));
+                    var (c0, c1) = Vector256.Widen(Vector256.Load((float*)r2 + i));
+                    var (d0, d1) = Vector256.Widen(Vector256.Load((float*)r3 + i));
+                    Vector256.Store(Vector256.Load(acc + i) + ((Vector256.Abs(a0) + Vector256.Abs(b0)) + (Vector256.Abs(c0) + Vector256.Abs(d0))), acc + i);
+                    Vector256.Store(Vector256.Load(acc + i + 4) + ((Vector256.Abs(a1) + Vector256.Abs(b1)) + (Vector256.Abs(c1) + Vector256.Abs(d1))), acc + i + 4);
+                }
+                for (; i < n; i++)
+                    acc[i] += (Math.Abs((double)((float*)r0)[i]) + Math.Abs((double)((float*)r1)[i])) + (Math.Abs((double)((float*)r2)[i]) + Math.Abs((double)((float*)r3)[i]));
+            }
+        for (; k < len; k++)
+        {
+            byte* r = b + k * elemStride;
+            int i = 0;
+            if (lineStride == sizeof(float))
+                for (; i <= n - 8; i += 8)
+                {
+                    var (w0, w1) = Vector256.Widen(Vector256.Load((float*)r + i));
+                    Vector256.Store(Vector256.Load(acc + i) + Vector256.Abs(w0), acc + i);
+                    Vector256.Store(Vector256.Load(acc + i + 4) + Vector256.Abs(w1), acc + i + 4);
+                }
+            for (; i < n; i++) acc[i] += Math.Abs((double)Unsafe.ReadUnaligned<float>(r + i * lineStride));
+        }
     }
 
     /// <summary>acc[i] += Σ_r |row r, line i| over g ≤ 8 rows <paramref name="es"/> bytes apart.</summary>
@@ -339,12 +409,13 @@ internal static unsafe class LineSumNorms
         }
     }
 
-    /// <summary>Widens n elements; complex ones become |z| (hypot) so dst holds n magnitudes-to-be.</summary>
+    /// <summary>Widens n elements; complex ones become |z| (<see cref="LineMagnitudes"/>, correctly rounded
+    /// but for near-ties, vectorised) so dst holds n magnitudes-to-be.</summary>
     private static void Load(DType t, byte* p, long stride, int n, double* dst)
     {
         Gather.Run(t, p, stride, n, dst);
-        if (DTypes.IsComplex(t))
-            for (int i = 0; i < n; i++) dst[i] = SvdKernel.HypotAny(dst[2 * i], dst[2 * i + 1]);
+        if (t == DType.Complex64) LineMagnitudes.RunSingle(dst, n, dst);
+        else if (DTypes.IsComplex(t)) LineMagnitudes.Run(dst, n, dst);
     }
 
     /// <summary>(hi, lo) += Σ|v[i]| as a double-double; non-finite values propagate (NaN first).
