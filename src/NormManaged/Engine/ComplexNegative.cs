@@ -1,0 +1,198 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Complex (complex64/complex128) vector orders 0, −∞, −1 and −2 without building an extended
+/// magnitude for every element, with the semantics of <see cref="GeneralNorm"/>.
+///
+/// Order 0 counts the elements with re ≠ 0 or im ≠ 0 (NaN counts), exactly.
+/// Order −∞: s = re² + im² in double is within 2.01u of |z|² whenever s ∈ [2^-1000, 2^1000] (each square is
+/// rounded once, an underflowed square loses less than 2^-1074), so an element whose s exceeds the running
+/// winner's by more than the factor 1 + 2^-48 has a strictly larger |z| and is skipped; every other element
+/// (and every element with s out of that range, NaN or inf) gets the same extended magnitude
+/// (<see cref="Ext.Hypot"/>) GeneralNorm builds and is compared exactly. The winner is therefore the same
+/// exact minimum GeneralNorm finds, and the stored value the same bits.
+/// Orders −1, −2: the minimum m from the −∞ scan fixes the scale 2^k, k = |p|·exponent(m), so every term
+/// |z|^p·2^-k ≤ 1; the terms are double-double (1/|z|² from the exact squares, 1/|z| through a double-double
+/// square root), summed in double-double, and the result is one double-double root, rounded once.
+/// Serial per kept position: the bits do not depend on threads, alignment or SIMD width.</summary>
+internal static unsafe class ComplexNegative
+{
+    private const int Block = 256;
+    private static readonly double Lo = Math.ScaleB(1.0, -1000), Hi = Math.ScaleB(1.0, 1000), Slack = 1 + Math.ScaleB(1.0, -48);
+
+    /// <summary>True for the complex dtypes and orders this class computes.</summary>
+    public static bool Applies(DType t, double p)
+        => t is DType.Complex64 or DType.Complex128 && (p == 0 || p == -1 || p == -2 || double.IsNegativeInfinity(p));
+
+    /// <summary>Computes the order-<paramref name="p"/> norm at every kept position of <paramref name="plan"/>.</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o);
+        while (it.Next(out byte* xp, out byte* op))
+            ev |= Reduce(plan, xp, t, p, ot, op);
+        return ev;
+    }
+
+    private struct MinStats
+    {
+        public long Count;
+        public bool NaN, Inf, Zero, HaveFinite;
+        public Ext Min;     // smallest finite nonzero |z|
+        public double SMin; // an upper-bound-safe screen value for Min²
+    }
+
+    private static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
+    {
+        if (p == 0) return ResultWriter.Store(ot, op, CountNonZero(plan, xp, t), 0, 0);
+        var st = ScanMin(plan, xp, t);
+        if (double.IsNegativeInfinity(p))
+        {
+            if (st.NaN) return ResultWriter.Store(ot, op, double.NaN, 0, 0);
+            if (st.Zero) return ResultWriter.Store(ot, op, 0, 0, 0);
+            return ResultWriter.Store(ot, op, st.HaveFinite ? st.Min : Ext.Inf);
+        }
+        if (st.Count == 0) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
+        var ev = st.Zero ? FpEvents.DivideByZero : FpEvents.None;
+        if (st.NaN) return ev | ResultWriter.Store(ot, op, double.NaN, 0, 0);
+        if (st.Zero) return ev | ResultWriter.Store(ot, op, 0, 0, 0);
+        if (!st.HaveFinite) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
+        int ip = (int)-p;
+        int k = -ip * st.Min.E; // largest term·2^-k ∈ (2^-ip, 1]
+        double sh = SumTerms(plan, xp, t, ip, k, out double sl);
+        return ResultWriter.Store(ot, op, GeneralNorm.Root(sh, sl, k, p, new Ext(1, 0, 0)));
+    }
+
+    private static long CountNonZero(ReductionPlan plan, byte* xp, DType t)
+    {
+        double* buf = stackalloc double[2 * Block];
+        var w = new InnerWalker(plan, xp);
+        long c = 0;
+        while (w.Next(Block, out byte* p, out int n, out long stride))
+        {
+            Gather.Run(t, p, stride, n, buf);
+            int i = 0;
+            if (Avx.IsSupported)
+            {
+                // movemask bit 2j / 2j+1: re / im of element j is nonzero (NaN ≠ 0 is true)
+                for (; i + 2 <= n; i += 2)
+                {
+                    uint m = (uint)Avx.MoveMask(Avx.CompareNotEqual(Avx.LoadVector256(buf + 2 * i), Vector256<double>.Zero));
+                    c += BitOperations.PopCount((m | (m >> 1)) & 0b0101);
+                }
+            }
+            for (; i < n; i++)
+                c += (buf[2 * i] != 0) | (buf[2 * i + 1] != 0) ? 1 : 0;
+        }
+        return c;
+    }
+
+    private static MinStats ScanMin(ReductionPlan plan, byte* xp, DType t)
+    {
+        double* buf = stackalloc double[2 * Block];
+        var w = new InnerWalker(plan, xp);
+        var st = new MinStats { SMin = double.PositiveInfinity };
+        double screen = double.PositiveInfinity; // skip s when s > screen
+        while (w.Next(Block, out byte* p, out int n, out long stride))
+        {
+            Gather.Run(t, p, stride, n, buf);
+            st.Count += n;
+            for (int i = 0; i < n; i++)
+            {
+                if (Avx.IsSupported && (i & 3) == 0 && i + 4 <= n && AllAbove(buf + 2 * i, screen))
+                {
+                    i += 3; // all four skipped: same decision as the scalar screen below, lane by lane
+                    continue;
+                }
+                double re = buf[2 * i], im = buf[2 * i + 1];
+                double s = re * re + im * im;
+                bool inRange = s >= Lo && s <= Hi;
+                if (inRange && s > screen) continue;
+                Ext a = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
+                if (a.IsZero) { st.Zero = true; continue; }
+                if (a.IsNaN) { st.NaN = true; continue; }
+                if (a.IsInf) { st.Inf = true; continue; }
+                if (st.HaveFinite && Ext.Compare(a, st.Min) >= 0) continue;
+                st.Min = a; st.HaveFinite = true;
+                // Screen value: s itself when in range (within 2.01u of |z|²), else |z|² from the extended value
+                // (only matters when it is in range; an out-of-range winner near 2^±1000 is still accurate there).
+                double m2 = inRange ? s : Math.ScaleB((a.H + a.L) * (a.H + a.L), 2 * a.E);
+                screen = m2 * Slack;
+            }
+        }
+        return st;
+    }
+
+    /// <summary>True when each of the four complex values at <paramref name="q"/> has s = re·re + im·im (the
+    /// scalar screen's value, bit for bit: one rounded product each, one rounded sum) in [Lo, Hi] and above
+    /// <paramref name="screen"/>. NaN fails every comparison, so it is never skipped.</summary>
+    private static bool AllAbove(double* q, double screen)
+    {
+        Vector256<double> a = Avx.LoadVector256(q), b = Avx.LoadVector256(q + 4);
+        Vector256<double> s = Avx.HorizontalAdd(Avx.Multiply(a, a), Avx.Multiply(b, b));
+        Vector256<double> ok = Avx.And(Avx.And(Avx.CompareGreaterThan(s, Vector256.Create(screen)),
+                                               Avx.CompareLessThanOrEqual(s, Vector256.Create(Hi))),
+                                       Avx.CompareGreaterThanOrEqual(s, Vector256.Create(Lo)));
+        return Avx.MoveMask(ok) == 0xF;
+    }
+
+    /// <summary>Σ |z|^-ip · 2^-k over the finite nonzero elements, as a double-double.</summary>
+    private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, out double lo)
+    {
+        double* buf = stackalloc double[2 * Block];
+        var w = new InnerWalker(plan, xp);
+        double sh = 0, sc = 0;
+        // 2^-k as two exact powers of two (|k| ≤ 2·1074); a term that underflows is below 2^-1022 of the largest
+        double f1 = Math.ScaleB(1.0, -k / 2), f2 = Math.ScaleB(1.0, -k - (-k / 2));
+        while (w.Next(Block, out byte* p, out int n, out long stride))
+        {
+            Gather.Run(t, p, stride, n, buf);
+            for (int i = 0; i < n; i++)
+            {
+                double re = buf[2 * i], im = buf[2 * i + 1];
+                double s = re * re + im * im;
+                double th, tl;
+                if (s >= Lo && s <= Hi)
+                {
+                    // |z|² = re² + im² as a double-double (relative error ~2^-104).
+                    double a = re * re, ae = Math.FusedMultiplyAdd(re, re, -a);
+                    double b = im * im, be = Math.FusedMultiplyAdd(im, im, -b);
+                    double qh = DD.TwoSum(a, b, out double qe);
+                    qh = DD.FastTwoSum(qh, qe + (ae + be), out double ql);
+                    if (ip == 2)
+                    {
+                        // 1/q = y·(1 + d) with y = fl(1/qh), d = 1 − y·q (|d| ≲ 2^-52): th + tl = y + y·d
+                        th = 1 / qh;
+                        double d = Math.FusedMultiplyAdd(-th, qh, 1) - th * ql;
+                        tl = th * d;
+                    }
+                    else
+                    {
+                        // 1/√q: y = fl(1/fl(√qh)), one Newton step y·(1 + (1 − q·y²)/2) in double-double
+                        th = 1 / Math.Sqrt(qh);
+                        double y2 = th * th, y2e = Math.FusedMultiplyAdd(th, th, -y2);
+                        double d = Math.FusedMultiplyAdd(-qh, y2, 1) - qh * y2e - ql * y2;
+                        tl = 0.5 * th * d;
+                    }
+                    th *= f1; tl *= f1; th *= f2; tl *= f2;
+                }
+                else
+                {
+                    Ext e = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
+                    if (!e.IsFiniteNonZero) continue; // infinities contribute 0; NaN/zero were handled by the scan
+                    double h = GeneralNorm.PowInt(e.H, e.L, ip, out double l);
+                    th = DD.Div(1, 0, h, l, out tl);
+                    int sc2 = -ip * e.E - k;
+                    th = Math.ScaleB(th, sc2); tl = Math.ScaleB(tl, sc2);
+                }
+                sh = DD.TwoSum(sh, th, out double err);
+                sc += err + tl;
+            }
+        }
+        return DD.FastTwoSum(sh, sc, out lo);
+    }
+}
