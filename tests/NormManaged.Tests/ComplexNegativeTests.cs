@@ -131,6 +131,30 @@ public unsafe class ComplexNegativeTests
     }
 
     [Fact]
+    public void VectorAndScalarBodiesGiveTheSameBits()
+    {
+        var rng = new Random(5);
+        foreach (DType t in new[] { DType.Complex128, DType.Complex64 })
+            foreach (int n in new[] { 3, 4, 13, 256, 1001, 5000 })
+                for (int kind = 0; kind < 6; kind++)
+                {
+                    var a = new double[2 * n];
+                    for (int i = 0; i < a.Length; i++) a[i] = rng.Next(50) == 0 ? Part(rng, kind) : Part(rng, 0);
+                    foreach (double p in Ords)
+                        foreach (int step in new[] { 1, -1, 2 })
+                        {
+                            ComplexNegative.UseVector = false;
+                            double s;
+                            try { s = Both(a, n, step, t, p).Got; }
+                            finally { ComplexNegative.UseVector = true; }
+                            double v = Both(a, n, step, t, p).Got;
+                            Assert.True(BitConverter.DoubleToInt64Bits(s) == BitConverter.DoubleToInt64Bits(v),
+                                $"{t} n={n} kind={kind} p={p} step={step}: scalar {s:R} vector {v:R}");
+                        }
+                }
+    }
+
+    [Fact]
     public void ExactSmallCases()
     {
         // |3+4i| = 5, |0+5i| = 5, |1+0i| = 1: ord 0 → 3, −∞ → 1, −1 → 1/(1/5+1/5+1) = 5/7, −2 → 1/√(1/25+1/25+1) = 5/√27

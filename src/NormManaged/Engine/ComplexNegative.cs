@@ -24,6 +24,9 @@ internal static unsafe class ComplexNegative
     private const int Block = 256;
     private static readonly double Lo = Math.ScaleB(1.0, -1000), Hi = Math.ScaleB(1.0, 1000), Slack = 1 + Math.ScaleB(1.0, -48);
 
+    /// <summary>Test knob: false forces the scalar bodies (the results must not change).</summary>
+    internal static bool UseVector = true;
+
     /// <summary>True for the complex dtypes and orders this class computes.</summary>
     public static bool Applies(DType t, double p)
         => t is DType.Complex64 or DType.Complex128 && (p == 0 || p == -1 || p == -2 || double.IsNegativeInfinity(p));
@@ -76,7 +79,7 @@ internal static unsafe class ComplexNegative
         {
             Gather.Run(t, p, stride, n, buf);
             int i = 0;
-            if (Avx.IsSupported)
+            if (UseVector && Avx.IsSupported)
             {
                 // movemask bit 2j / 2j+1: re / im of element j is nonzero (NaN ≠ 0 is true)
                 for (; i + 2 <= n; i += 2)
@@ -103,7 +106,7 @@ internal static unsafe class ComplexNegative
             st.Count += n;
             for (int i = 0; i < n; i++)
             {
-                if (Avx.IsSupported && (i & 3) == 0 && i + 4 <= n && AllAbove(buf + 2 * i, screen))
+                if (UseVector && Avx.IsSupported && (i & 3) == 0 && i + 4 <= n && AllAbove(buf + 2 * i, screen))
                 {
                     i += 3; // all four skipped: same decision as the scalar screen below, lane by lane
                     continue;
@@ -140,59 +143,134 @@ internal static unsafe class ComplexNegative
         return Avx.MoveMask(ok) == 0xF;
     }
 
-    /// <summary>Σ |z|^-ip · 2^-k over the finite nonzero elements, as a double-double.</summary>
+    /// <summary>Σ |z|^-ip · 2^-k over the finite nonzero elements, as a double-double. Four lane accumulators:
+    /// element j of each aligned group of four within a run goes to lane <see cref="LaneOf"/>(j), the vector body
+    /// (AVX2 + FMA) and the scalar body do the same operations in the same order per lane, and the lanes are
+    /// combined in a fixed order, so the bits do not depend on which body ran.</summary>
     private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, out double lo)
     {
         double* buf = stackalloc double[2 * Block];
+        double* acc = stackalloc double[8]; // lane hi at [0..3], lane lo at [4..7]
+        for (int j = 0; j < 8; j++) acc[j] = 0;
         var w = new InnerWalker(plan, xp);
-        double sh = 0, sc = 0;
         // 2^-k as two exact powers of two (|k| ≤ 2·1074); a term that underflows is below 2^-1022 of the largest
         double f1 = Math.ScaleB(1.0, -k / 2), f2 = Math.ScaleB(1.0, -k - (-k / 2));
+        bool vec = UseVector && Avx2.IsSupported && Fma.IsSupported;
         while (w.Next(Block, out byte* p, out int n, out long stride))
         {
             Gather.Run(t, p, stride, n, buf);
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            if (vec)
             {
-                double re = buf[2 * i], im = buf[2 * i + 1];
-                double s = re * re + im * im;
-                double th, tl;
-                if (s >= Lo && s <= Hi)
+                var sh = Avx.LoadVector256(acc);
+                var sc = Avx.LoadVector256(acc + 4);
+                for (; i + 4 <= n; i += 4)
                 {
-                    // |z|² = re² + im² as a double-double (relative error ~2^-104).
-                    double a = re * re, ae = Math.FusedMultiplyAdd(re, re, -a);
-                    double b = im * im, be = Math.FusedMultiplyAdd(im, im, -b);
-                    double qh = DD.TwoSum(a, b, out double qe);
-                    qh = DD.FastTwoSum(qh, qe + (ae + be), out double ql);
-                    if (ip == 2)
+                    if (!VecTerms(buf + 2 * i, ip, f1, f2, ref sh, ref sc))
                     {
-                        // 1/q = y·(1 + d) with y = fl(1/qh), d = 1 − y·q (|d| ≲ 2^-52): th + tl = y + y·d
-                        th = 1 / qh;
-                        double d = Math.FusedMultiplyAdd(-th, qh, 1) - th * ql;
-                        tl = th * d;
+                        Avx.Store(acc, sh); Avx.Store(acc + 4, sc);
+                        for (int j = 0; j < 4; j++) ScalarTerm(buf[2 * (i + j)], buf[2 * (i + j) + 1], ip, k, f1, f2, acc, LaneOf(j));
+                        sh = Avx.LoadVector256(acc); sc = Avx.LoadVector256(acc + 4);
                     }
-                    else
-                    {
-                        // 1/√q: y = fl(1/fl(√qh)), one Newton step y·(1 + (1 − q·y²)/2) in double-double
-                        th = 1 / Math.Sqrt(qh);
-                        double y2 = th * th, y2e = Math.FusedMultiplyAdd(th, th, -y2);
-                        double d = Math.FusedMultiplyAdd(-qh, y2, 1) - qh * y2e - ql * y2;
-                        tl = 0.5 * th * d;
-                    }
-                    th *= f1; tl *= f1; th *= f2; tl *= f2;
                 }
-                else
-                {
-                    Ext e = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
-                    if (!e.IsFiniteNonZero) continue; // infinities contribute 0; NaN/zero were handled by the scan
-                    double h = GeneralNorm.PowInt(e.H, e.L, ip, out double l);
-                    th = DD.Div(1, 0, h, l, out tl);
-                    int sc2 = -ip * e.E - k;
-                    th = Math.ScaleB(th, sc2); tl = Math.ScaleB(tl, sc2);
-                }
-                sh = DD.TwoSum(sh, th, out double err);
-                sc += err + tl;
+                Avx.Store(acc, sh); Avx.Store(acc + 4, sc);
             }
+            for (; i < n; i++) ScalarTerm(buf[2 * i], buf[2 * i + 1], ip, k, f1, f2, acc, LaneOf(i & 3));
         }
-        return DD.FastTwoSum(sh, sc, out lo);
+        double h = acc[0], l = acc[4];
+        for (int j = 1; j < 4; j++) DD.Add(ref h, ref l, acc[j], acc[4 + j]);
+        return DD.FastTwoSum(h, l, out lo);
+    }
+
+    /// <summary>Lane of element j (0..3) of a group: the vector body unpacks elements 0, 2, 1, 3 into lanes 0..3.</summary>
+    private static int LaneOf(int j) => j == 1 ? 2 : j == 2 ? 1 : j;
+
+    /// <summary>Adds the term of one element to lane <paramref name="lane"/> of <paramref name="acc"/>.</summary>
+    private static void ScalarTerm(double re, double im, int ip, int k, double f1, double f2, double* acc, int lane)
+    {
+        double x = re * re, y = im * im;
+        double s = x + y;
+        double th, tl;
+        if (s >= Lo && s <= Hi)
+        {
+            // |z|² = re² + im² as a double-double (relative error ~2^-104)
+            double xe = Math.FusedMultiplyAdd(re, re, -x), ye = Math.FusedMultiplyAdd(im, im, -y);
+            double bb = s - x;
+            double e = (x - (s - bb)) + (y - bb);
+            double qe = e + (xe + ye);
+            double qh = s + qe, ql = qe - (qh - s);
+            if (ip == 2)
+            {
+                // 1/q = y·(1 + d) with y = fl(1/qh), d = 1 − y·q (|d| ≲ 2^-52): th + tl = y + y·d
+                th = 1 / qh;
+                double d = Math.FusedMultiplyAdd(-th, qh, 1) - th * ql;
+                tl = th * d;
+            }
+            else
+            {
+                // 1/√q: y = fl(1/fl(√qh)), one Newton step y·(1 + (1 − q·y²)/2) in double-double
+                th = 1 / Math.Sqrt(qh);
+                double y2 = th * th, y2e = Math.FusedMultiplyAdd(th, th, -y2);
+                double d = Math.FusedMultiplyAdd(-qh, y2, 1) - qh * y2e - ql * y2;
+                tl = 0.5 * th * d;
+            }
+            th = th * f1 * f2; tl = tl * f1 * f2;
+        }
+        else
+        {
+            Ext m = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
+            if (!m.IsFiniteNonZero) return; // infinities contribute 0; NaN/zero were handled by the scan
+            double h = GeneralNorm.PowInt(m.H, m.L, ip, out double l);
+            th = DD.Div(1, 0, h, l, out tl);
+            int sc2 = -ip * m.E - k;
+            th = Math.ScaleB(th, sc2); tl = Math.ScaleB(tl, sc2);
+        }
+        double a = acc[lane];
+        double sum = a + th;
+        double b2 = sum - a;
+        double err = (a - (sum - b2)) + (th - b2);
+        acc[lane] = sum;
+        acc[4 + lane] += err + tl;
+    }
+
+    /// <summary>The vector body of <see cref="ScalarTerm"/> for four elements; false (nothing added) when one of
+    /// them is out of the fast range (then the caller adds the four one by one).</summary>
+    private static bool VecTerms(double* q, int ip, double f1, double f2, ref Vector256<double> sh, ref Vector256<double> sc)
+    {
+        Vector256<double> a = Avx.LoadVector256(q), b = Avx.LoadVector256(q + 4);
+        Vector256<double> re = Avx.UnpackLow(a, b), im = Avx.UnpackHigh(a, b); // elements 0, 2, 1, 3
+        Vector256<double> x = Avx.Multiply(re, re), y = Avx.Multiply(im, im);
+        Vector256<double> s = Avx.Add(x, y);
+        Vector256<double> ok = Avx.And(Avx.CompareGreaterThanOrEqual(s, Vector256.Create(Lo)),
+                                       Avx.CompareLessThanOrEqual(s, Vector256.Create(Hi)));
+        if (Avx.MoveMask(ok) != 0xF) return false;
+        Vector256<double> xe = Fma.MultiplySubtract(re, re, x), ye = Fma.MultiplySubtract(im, im, y);
+        Vector256<double> bb = Avx.Subtract(s, x);
+        Vector256<double> e = Avx.Add(Avx.Subtract(x, Avx.Subtract(s, bb)), Avx.Subtract(y, bb));
+        Vector256<double> qe = Avx.Add(e, Avx.Add(xe, ye));
+        Vector256<double> qh = Avx.Add(s, qe), ql = Avx.Subtract(qe, Avx.Subtract(qh, s));
+        Vector256<double> one = Vector256.Create(1.0), th, tl;
+        if (ip == 2)
+        {
+            th = Avx.Divide(one, qh);
+            Vector256<double> d = Avx.Subtract(Fma.MultiplyAddNegated(th, qh, one), Avx.Multiply(th, ql));
+            tl = Avx.Multiply(th, d);
+        }
+        else
+        {
+            th = Avx.Divide(one, Avx.Sqrt(qh));
+            Vector256<double> y2 = Avx.Multiply(th, th), y2e = Fma.MultiplySubtract(th, th, y2);
+            Vector256<double> d = Avx.Subtract(Avx.Subtract(Fma.MultiplyAddNegated(qh, y2, one), Avx.Multiply(qh, y2e)),
+                                               Avx.Multiply(ql, y2));
+            tl = Avx.Multiply(Avx.Multiply(Vector256.Create(0.5), th), d);
+        }
+        Vector256<double> vf1 = Vector256.Create(f1), vf2 = Vector256.Create(f2);
+        th = Avx.Multiply(Avx.Multiply(th, vf1), vf2); tl = Avx.Multiply(Avx.Multiply(tl, vf1), vf2);
+        Vector256<double> sum = Avx.Add(sh, th);
+        Vector256<double> b2 = Avx.Subtract(sum, sh);
+        Vector256<double> err = Avx.Add(Avx.Subtract(sh, Avx.Subtract(sum, b2)), Avx.Subtract(th, b2));
+        sh = sum;
+        sc = Avx.Add(sc, Avx.Add(err, tl));
+        return true;
     }
 }
