@@ -155,6 +155,20 @@ public unsafe class ComplexNegativeTests
     }
 
     [Fact]
+    public void LargestTermsJustPastTheOnePassCount()
+    {
+        // |z| ≈ 2^-500 (the edge of the fast range): each 1/|z|² ≈ 2^1000; 2^20 + 3 of them take the two-pass
+        // scaled path (the one-pass sum is used for p = −2 only up to 2^20 terms, keeping it below 2^1020)
+        int n = (1 << 20) + 3;
+        var a = new double[2 * n];
+        for (int i = 0; i < n; i++) { a[2 * i] = Math.Pow(2, -500) * 0.6; a[2 * i + 1] = Math.Pow(2, -500) * 0.8; }
+        var r = Both(a, n, 1, DType.Complex128, -2);
+        Assert.True(double.IsFinite(r.Got) && r.Got > 0, $"{r.Got:R}");
+        Assert.True(Math.Abs(r.Got - r.Want) <= Math.BitIncrement(r.Want) - r.Want, $"{r.Got:R} vs {r.Want:R}");
+        Assert.Equal(FpEvents.None, r.GotEv);
+    }
+
+    [Fact]
     public void ExactSmallCases()
     {
         // |3+4i| = 5, |0+5i| = 5, |1+0i| = 1: ord 0 → 3, −∞ → 1, −1 → 1/(1/5+1/5+1) = 5/7, −2 → 1/√(1/25+1/25+1) = 5/√27

@@ -15,7 +15,7 @@ namespace NormManaged.Engine;
 /// (and every element with s out of that range, NaN or inf) gets the same extended magnitude
 /// (<see cref="Ext.Hypot"/>) GeneralNorm builds and is compared exactly. The winner is therefore the same
 /// exact minimum GeneralNorm finds, and the stored value the same bits.
-/// Orders −1, −2: the minimum m from the −∞ scan fixes the scale 2^k, k = |p|·exponent(m), so every term
+/// Orders −1, −2: when every element is in the fast range, one pass with no scaling; otherwise the minimum m from the −∞ scan fixes the scale 2^k, k = |p|·exponent(m), so every term
 /// |z|^p·2^-k ≤ 1; the terms are double-double (1/|z|² from the exact squares, 1/|z| through a double-double
 /// square root), summed in double-double, and the result is one double-double root, rounded once.
 /// Serial per kept position: the bits do not depend on threads, alignment or SIMD width.</summary>
@@ -52,6 +52,14 @@ internal static unsafe class ComplexNegative
     private static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
     {
         if (p == 0) return ResultWriter.Store(ot, op, CountNonZero(plan, xp, t), 0, 0);
+        if (!double.IsNegativeInfinity(p) && plan.InnerCount > 0 && (p == -1 || plan.InnerCount <= 1 << 20))
+        {
+            // One pass when every s = re² + im² lies in [2^-1000, 2^1000] (no NaN, inf, zero or extreme part):
+            // then every term is in [2^-1000, 2^1000] unscaled (1/|z| in [2^-500, 2^500]) and the sum of at most
+            // 2^20 of them (any number for p = −1) cannot overflow, so k = 0. Otherwise the two passes below.
+            double h = SumTerms(plan, xp, t, (int)-p, 0, true, out double l, out bool clean);
+            if (clean) return ResultWriter.Store(ot, op, GeneralNorm.Root(h, l, 0, p, new Ext(1, 0, 0)));
+        }
         var st = ScanMin(plan, xp, t);
         if (double.IsNegativeInfinity(p))
         {
@@ -66,7 +74,7 @@ internal static unsafe class ComplexNegative
         if (!st.HaveFinite) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
         int ip = (int)-p;
         int k = -ip * st.Min.E; // largest term·2^-k ∈ (2^-ip, 1]
-        double sh = SumTerms(plan, xp, t, ip, k, out double sl);
+        double sh = SumTerms(plan, xp, t, ip, k, false, out double sl, out _);
         return ResultWriter.Store(ot, op, GeneralNorm.Root(sh, sl, k, p, new Ext(1, 0, 0)));
     }
 
@@ -147,8 +155,9 @@ internal static unsafe class ComplexNegative
     /// element j of each aligned group of four within a run goes to lane <see cref="LaneOf"/>(j), the vector body
     /// (AVX2 + FMA) and the scalar body do the same operations in the same order per lane, and the lanes are
     /// combined in a fixed order, so the bits do not depend on which body ran.</summary>
-    private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, out double lo)
+    private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, bool onlyFast, out double lo, out bool clean)
     {
+        clean = true;
         double* buf = stackalloc double[2 * Block];
         double* acc = stackalloc double[8]; // lane hi at [0..3], lane lo at [4..7]
         for (int j = 0; j < 8; j++) acc[j] = 0;
@@ -169,13 +178,17 @@ internal static unsafe class ComplexNegative
                     if (!VecTerms(buf + 2 * i, ip, f1, f2, ref sh, ref sc))
                     {
                         Avx.Store(acc, sh); Avx.Store(acc + 4, sc);
-                        for (int j = 0; j < 4; j++) ScalarTerm(buf[2 * (i + j)], buf[2 * (i + j) + 1], ip, k, f1, f2, acc, LaneOf(j));
+                        for (int j = 0; j < 4; j++)
+                            if (!ScalarTerm(buf[2 * (i + j)], buf[2 * (i + j) + 1], ip, k, f1, f2, acc, LaneOf(j), onlyFast))
+                            { clean = false; lo = 0; return 0; }
                         sh = Avx.LoadVector256(acc); sc = Avx.LoadVector256(acc + 4);
                     }
                 }
                 Avx.Store(acc, sh); Avx.Store(acc + 4, sc);
             }
-            for (; i < n; i++) ScalarTerm(buf[2 * i], buf[2 * i + 1], ip, k, f1, f2, acc, LaneOf(i & 3));
+            for (; i < n; i++)
+                if (!ScalarTerm(buf[2 * i], buf[2 * i + 1], ip, k, f1, f2, acc, LaneOf(i & 3), onlyFast))
+                { clean = false; lo = 0; return 0; }
         }
         double h = acc[0], l = acc[4];
         for (int j = 1; j < 4; j++) DD.Add(ref h, ref l, acc[j], acc[4 + j]);
@@ -185,8 +198,9 @@ internal static unsafe class ComplexNegative
     /// <summary>Lane of element j (0..3) of a group: the vector body unpacks elements 0, 2, 1, 3 into lanes 0..3.</summary>
     private static int LaneOf(int j) => j == 1 ? 2 : j == 2 ? 1 : j;
 
-    /// <summary>Adds the term of one element to lane <paramref name="lane"/> of <paramref name="acc"/>.</summary>
-    private static void ScalarTerm(double re, double im, int ip, int k, double f1, double f2, double* acc, int lane)
+    /// <summary>Adds the term of one element to lane <paramref name="lane"/> of <paramref name="acc"/>; with
+    /// <paramref name="onlyFast"/>, an element out of the fast range adds nothing and returns false.</summary>
+    private static bool ScalarTerm(double re, double im, int ip, int k, double f1, double f2, double* acc, int lane, bool onlyFast)
     {
         double x = re * re, y = im * im;
         double s = x + y;
@@ -218,8 +232,9 @@ internal static unsafe class ComplexNegative
         }
         else
         {
+            if (onlyFast) return false;
             Ext m = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
-            if (!m.IsFiniteNonZero) return; // infinities contribute 0; NaN/zero were handled by the scan
+            if (!m.IsFiniteNonZero) return true; // infinities contribute 0; NaN/zero were handled by the scan
             double h = GeneralNorm.PowInt(m.H, m.L, ip, out double l);
             th = DD.Div(1, 0, h, l, out tl);
             int sc2 = -ip * m.E - k;
@@ -231,6 +246,7 @@ internal static unsafe class ComplexNegative
         double err = (a - (sum - b2)) + (th - b2);
         acc[lane] = sum;
         acc[4 + lane] += err + tl;
+        return true;
     }
 
     /// <summary>The vector body of <see cref="ScalarTerm"/> for four elements; false (nothing added) when one of
