@@ -65,6 +65,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
             return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
+        if (ComplexNegative.Applies(t, p))
+            return ComplexNegative.Run(plan, xd, t, p, od, ot);
         if (ComplexPowNorm.Applies(t, p))
             return ComplexPowNorm.Run(plan, xd, t, p, od, ot);
         if (realDouble && RealKernels.HandlesRealP(p))
