@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -14,11 +15,17 @@ internal interface IFloatTerm
     static abstract double Term(double w);
     /// <summary>N from S = Σ terms, one or two roundings.</summary>
     static abstract double Result(double s);
+    /// <summary>Bound on the relative error of a <see cref="Term(Vector512{double})"/> term, in units of u = 2⁻⁵³
+    /// (the other overloads round once: 1).</summary>
+    static abstract int WideTermUlps { get; }
 }
 
 internal readonly struct RecipTerm : IFloatTerm
 {
-    public static Vector512<double> Term(Vector512<double> w) => Vector512<double>.One / Vector512.Abs(w);
+    // vrcp14pd (|x·r0 − 1| < 2⁻¹⁴) and two Newton steps with FMA: x·r(1 + ê) = 1 − ê², so |x·r1 − 1| ≲ 2⁻²⁸ and
+    // |x·r2 − 1| ≤ 2⁻⁵⁶ + u + (the FMA residual's rounding, ~2⁻⁸¹) < 1.3u; a zero or ∞ gives NaN (→ exact path).
+    public static Vector512<double> Term(Vector512<double> w) => FloatPowFast.Recip(Vector512.Abs(w));
+    public static int WideTermUlps => Avx512F.IsSupported ? 2 : 1;
     public static Vector256<double> Term(Vector256<double> w) => Vector256<double>.One / Vector256.Abs(w);
     public static double Term(double w) => 1.0 / Math.Abs(w);
     public static double Result(double s) => 1.0 / s;
@@ -26,7 +33,8 @@ internal readonly struct RecipTerm : IFloatTerm
 
 internal readonly struct RecipSquareTerm : IFloatTerm
 {
-    public static Vector512<double> Term(Vector512<double> w) => Vector512<double>.One / (w * w);
+    public static Vector512<double> Term(Vector512<double> w) => FloatPowFast.Recip(w * w); // w² exact
+    public static int WideTermUlps => Avx512F.IsSupported ? 2 : 1;
     public static Vector256<double> Term(Vector256<double> w) => Vector256<double>.One / (w * w);
     public static double Term(double w) => 1.0 / (w * w);
     public static double Result(double s) => 1.0 / Math.Sqrt(s);
@@ -35,6 +43,7 @@ internal readonly struct RecipSquareTerm : IFloatTerm
 internal readonly struct RootTerm : IFloatTerm
 {
     public static Vector512<double> Term(Vector512<double> w) => Vector512.Sqrt(Vector512.Abs(w));
+    public static int WideTermUlps => 1;
     public static Vector256<double> Term(Vector256<double> w) => Vector256.Sqrt(Vector256.Abs(w));
     public static double Term(double w) => Math.Sqrt(Math.Abs(w));
     public static double Result(double s) => s * s;
@@ -95,7 +104,8 @@ internal static unsafe class FloatPowFast
         // chain: a lane (≤ n/16 + 1 terms, or n when not vectorised), the scalar tail (< 32), the lane folds (≤ 16),
         // the combine of the parts
         long d = (Vector256.IsHardwareAccelerated ? n / 16 + 1 : n) + 32 + 16 + parts;
-        return TryStore(T.Result(s), d + 1, dst);
+        // a term with relative error ≤ k·u enters the bound like k more roundings: (1 + ku)(1 + γ_d) ≤ 1 + γ_{d+k}
+        return TryStore(T.Result(s), d + Math.Max(1, T.WideTermUlps), dst);
     }
 
     /// <summary>Stores (float)<paramref name="r"/> if it is provably the correctly rounded norm (see the type's
@@ -114,6 +124,17 @@ internal static unsafe class FloatPowFast
         if (!(r - delta > midLo && r + delta < midHi)) return false;
         Unsafe.WriteUnaligned(dst, f);
         return true;
+    }
+
+    /// <summary>1/x (x ≥ 0) within 1.3u: vrcp14pd and two Newton steps; division without AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Recip(Vector512<double> x)
+    {
+        if (!Avx512F.IsSupported) return Vector512<double>.One / x;
+        var one = Vector512<double>.One;
+        var r = Avx512F.Reciprocal14(x);
+        r = Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-x, r, one), r);
+        return Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-x, r, one), r);
     }
 
     /// <summary>Σ T(p[i]) in double, 16 lanes (any order: only the bound matters).</summary>
