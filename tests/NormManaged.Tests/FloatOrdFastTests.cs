@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NormManaged.Engine;
 using Xunit;
 
@@ -155,5 +156,36 @@ public unsafe class FloatOrdFastTests
                     Assert.Equal(want, got[r]);
                 }
             }
+    }
+
+    [Fact]
+    public void WideRootAndReciprocalTermsStayWithinTheirBounds()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return; // the division/vsqrtpd terms round once
+        const double u = 1.0 / (1L << 53);
+        var rng = new Random(24);
+        var f = new float[16];
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            for (int j = 0; j < 16; j++)
+                f[j] = rng.Next(8) switch
+                {
+                    0 => float.Epsilon * rng.Next(1, 1 << 23),                                      // subnormal
+                    1 => BitConverter.Int32BitsToSingle(rng.Next(0x0080_0000, 0x7F80_0000)),     // any normal
+                    2 => float.MaxValue,
+                    _ => (float)(TwoNormTests.Gaussian(rng) * Math.Pow(2, rng.Next(-60, 60))),
+                };
+            FloatPowFast.Root16(System.Runtime.Intrinsics.Vector512.Create(f), out var t0, out var t1);
+            for (int j = 0; j < 16; j++)
+            {
+                double x = Math.Abs((double)f[j]), want = Math.Sqrt(x); // within u/2 of √x
+                double got = j < 8 ? t0.GetElement(j) : t1.GetElement(j - 8);
+                Assert.True(Math.Abs(got - want) <= 20.5 * u * want, $"sqrt({x:R}) = {got:R}, want {want:R}");
+                double r = FloatPowFast.Recip(System.Runtime.Intrinsics.Vector512.Create(x)).GetElement(0);
+                Assert.True(Math.Abs(Math.FusedMultiplyAdd(r, x, -1)) <= 1.31 * u, $"1/{x:R} = {r:R}"); // residual: one tiny rounding
+            }
+        }
+        FloatPowFast.Root16(System.Runtime.Intrinsics.Vector512.Create(0f), out var z0, out _);
+        Assert.Equal(0.0, z0.GetElement(0));
     }
 }
