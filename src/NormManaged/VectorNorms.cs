@@ -51,6 +51,8 @@ public static unsafe class VectorNorms
             return SmallRows.RunAbs(plan, xd, od, p);
         if (FloatMinMax.Applies(plan, t, p))
             return FloatMinMax.Run(plan, xd, t, od, ot, p);
+        if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
+            return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
@@ -69,8 +71,6 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
         if (ComplexPowNorm.Applies(t, p))
             return ComplexPowNorm.Run(plan, xd, t, p, od, ot);
-        if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
-            return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the path below
         if (realDouble && RealKernels.HandlesRealP(p))
             return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
         return General(plan, xd, t, p, od, ot);

@@ -20,6 +20,15 @@ internal interface IFloatTerm
     static abstract int WideTermUlps { get; }
 }
 
+internal readonly struct AbsTerm : IFloatTerm
+{
+    public static Vector512<double> Term(Vector512<double> w) => Vector512.Abs(w); // exact
+    public static Vector256<double> Term(Vector256<double> w) => Vector256.Abs(w);
+    public static double Term(double w) => Math.Abs(w);
+    public static double Result(double s) => s;
+    public static int WideTermUlps => 1;
+}
+
 internal readonly struct RecipTerm : IFloatTerm
 {
     // vrcp14pd (|x·r0 − 1| < 2⁻¹⁴) and two Newton steps with FMA: x·r(1 + ê) = 1 − ê², so |x·r1 − 1| ≲ 2⁻²⁸ and
@@ -50,12 +59,12 @@ internal readonly struct RootTerm : IFloatTerm
     public static double Result(double s) => s * s;
 }
 
-/// <summary>Float32 p-norms for p = −1, −2, 0.5 that return a result only when it is provably the correctly rounded
+/// <summary>Float32 p-norms for p = 1, −1, −2, 0.5 that return a result only when it is provably the correctly rounded
 /// float32 value of the true norm (the argument of <see cref="FloatFastPath"/>, for other terms).
 ///
 /// Each term t̂ = t(1 + δ), |δ| ≤ u, and a plain double sum of n non-negative terms in which every term passes
 /// through at most d additions satisfies |Ŝ − S| ≤ η·S with η = γ_{d+1} = (d+1)u/(1 − (d+1)u), whatever the order.
-/// The result r = g(Ŝ) (1/Ŝ, 1/√Ŝ or Ŝ², one or two more roundings) then lies within E·N of the true norm N with
+/// The result r = g(Ŝ) (Ŝ, 1/Ŝ, 1/√Ŝ or Ŝ², one or two more roundings) then lies within E·N of the true norm N with
 /// E ≤ 2.5η + 4u (the exponent of g is at most 2 in magnitude); the test below uses r·(2.5η + 8u), whose slack also
 /// covers the rounding of r ± δ and E/(1 − E). If that interval holds no float32 midpoint, (float)r is the correctly
 /// rounded norm, which is unique — so this path gives the bits of the exact path (<see cref="RealPowOp"/>), which
@@ -68,7 +77,7 @@ internal static unsafe class FloatPowFast
     private static readonly double TinyRoot = Math.ScaleB(1.0, -100); // below √ of the least float (2^-74.5)
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => (p == -1 || p == -2 || p == 0.5) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
+        => (p == -1 || p == -2 || p == 0.5 || p == 1) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
            && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 4 && plan.InnerCount > 0;
 
     /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
@@ -80,6 +89,7 @@ internal static unsafe class FloatPowFast
         {
             -1 => TryRun<RecipTerm>(f, n, o),
             -2 => TryRun<RecipSquareTerm>(f, n, o),
+            1 => TryRun<AbsTerm>(f, n, o),
             _ => TryRun<RootTerm>(f, n, o),
         };
     }
