@@ -49,6 +49,10 @@ public static unsafe class VectorNorms
             return SmallRows.Run(plan, xd, od);
         if (SmallRows.AppliesAbs(plan, t, ot, p))
             return SmallRows.RunAbs(plan, xd, od, p);
+        if (FloatMinMax.Applies(plan, t, p))
+            return FloatMinMax.Run(plan, xd, t, od, ot, p);
+        if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
+            return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))

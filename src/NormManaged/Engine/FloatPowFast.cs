@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>One term |x|^p of <see cref="FloatPowFast"/>, computed in double from a float widened exactly, with one
+/// rounding (relative error ≤ u = 2⁻⁵³): 1/|x| (p = −1), 1/x² (p = −2; x² is exact in double), √|x| (p = 0.5). No
+/// overflow or underflow is possible for float inputs: the terms lie in [2⁻²⁹⁸, 2²⁹⁸].</summary>
+internal interface IFloatTerm
+{
+    static abstract Vector512<double> Term(Vector512<double> w);
+    static abstract Vector256<double> Term(Vector256<double> w);
+    static abstract double Term(double w);
+    /// <summary>N from S = Σ terms, one or two roundings.</summary>
+    static abstract double Result(double s);
+    /// <summary>Bound on the relative error of a <see cref="Term(Vector512{double})"/> term, in units of u = 2⁻⁵³
+    /// (the other overloads round once: 1).</summary>
+    static abstract int WideTermUlps { get; }
+}
+
+internal readonly struct AbsTerm : IFloatTerm
+{
+    public static Vector512<double> Term(Vector512<double> w) => Vector512.Abs(w); // exact
+    public static Vector256<double> Term(Vector256<double> w) => Vector256.Abs(w);
+    public static double Term(double w) => Math.Abs(w);
+    public static double Result(double s) => s;
+    public static int WideTermUlps => 1;
+}
+
+internal readonly struct RecipTerm : IFloatTerm
+{
+    // vrcp14pd (|x·r0 − 1| < 2⁻¹⁴) and two Newton steps with FMA: x·r(1 + ê) = 1 − ê², so |x·r1 − 1| ≲ 2⁻²⁸ and
+    // |x·r2 − 1| ≤ 2⁻⁵⁶ + u + (the FMA residual's rounding, ~2⁻⁸¹) < 1.3u; a zero or ∞ gives NaN (→ exact path).
+    public static Vector512<double> Term(Vector512<double> w) => FloatPowFast.Recip(Vector512.Abs(w));
+    public static int WideTermUlps => Avx512F.IsSupported ? 2 : 1;
+    public static Vector256<double> Term(Vector256<double> w) => Vector256<double>.One / Vector256.Abs(w);
+    public static double Term(double w) => 1.0 / Math.Abs(w);
+    public static double Result(double s) => 1.0 / s;
+}
+
+internal readonly struct RecipSquareTerm : IFloatTerm
+{
+    public static Vector512<double> Term(Vector512<double> w) => FloatPowFast.Recip(w * w); // w² exact
+    public static int WideTermUlps => Avx512F.IsSupported ? 2 : 1;
+    public static Vector256<double> Term(Vector256<double> w) => Vector256<double>.One / (w * w);
+    public static double Term(double w) => 1.0 / (w * w);
+    public static double Result(double s) => 1.0 / Math.Sqrt(s);
+}
+
+internal readonly struct RootTerm : IFloatTerm
+{
+    public static Vector512<double> Term(Vector512<double> w) => Vector512.Sqrt(Vector512.Abs(w));
+    // the AVX-512 loop of FloatPowFast.Sum uses FloatPowFast.Root16 instead (≤ 20u; see there)
+    public static int WideTermUlps => Avx512F.IsSupported ? 24 : 1;
+    public static Vector256<double> Term(Vector256<double> w) => Vector256.Sqrt(Vector256.Abs(w));
+    public static double Term(double w) => Math.Sqrt(Math.Abs(w));
+    public static double Result(double s) => s * s;
+}
+
+/// <summary>Float32 p-norms for p = 1, −1, −2, 0.5 that return a result only when it is provably the correctly rounded
+/// float32 value of the true norm (the argument of <see cref="FloatFastPath"/>, for other terms).
+///
+/// Each term t̂ = t(1 + δ), |δ| ≤ u, and a plain double sum of n non-negative terms in which every term passes
+/// through at most d additions satisfies |Ŝ − S| ≤ η·S with η = γ_{d+1} = (d+1)u/(1 − (d+1)u), whatever the order.
+/// The result r = g(Ŝ) (Ŝ, 1/Ŝ, 1/√Ŝ or Ŝ², one or two more roundings) then lies within E·N of the true norm N with
+/// E ≤ 2.5η + 4u (the exponent of g is at most 2 in magnitude); the test below uses r·(2.5η + 8u), whose slack also
+/// covers the rounding of r ± δ and E/(1 − E). If that interval holds no float32 midpoint, (float)r is the correctly
+/// rounded norm, which is unique — so this path gives the bits of the exact path (<see cref="RealPowOp"/>), which
+/// runs whenever the test fails: near a midpoint, on a zero (p &lt; 0: the norm is 0 with a divide-by-zero event), NaN,
+/// ∞ (p = 0.5), Ŝ = 0, and on a result that is subnormal, the largest float or beyond. That also makes the lane
+/// structure, the SIMD width and the split over threads irrelevant to the bits.</summary>
+internal static unsafe class FloatPowFast
+{
+    private const long SplitFloats = 1L << 17;
+    private static readonly double TinyRoot = Math.ScaleB(1.0, -100); // below √ of the least float (2^-74.5)
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => (p == -1 || p == -2 || p == 0.5 || p == 1) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
+           && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 4 && plan.InnerCount > 0;
+
+    /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
+    {
+        float* f = (float*)(x + plan.InnerBaseOffset);
+        long n = plan.InnerCount;
+        return p switch
+        {
+            -1 => TryRun<RecipTerm>(f, n, o),
+            -2 => TryRun<RecipSquareTerm>(f, n, o),
+            1 => TryRun<AbsTerm>(f, n, o),
+            _ => TryRun<RootTerm>(f, n, o),
+        };
+    }
+
+    private static bool TryRun<T>(float* p, long n, byte* dst) where T : struct, IFloatTerm
+    {
+        int threads = Parallelism.MaxThreads, parts = 1;
+        if (threads > 1 && n >= BlockDriver.ParallelThreshold) parts = (int)Math.Min(threads, n / SplitFloats);
+        double s;
+        if (parts == 1) s = Sum<T>(p, n);
+        else
+        {
+            var ps = new double[parts];
+            nint b = (nint)p;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                long lo = n * k / parts, hi = n * (k + 1) / parts;
+                ps[k] = Sum<T>((float*)b + lo, hi - lo);
+            });
+            s = 0;
+            foreach (double v in ps) s += v;
+        }
+        if (!double.IsFinite(s) || s == 0) return false;
+        // chain: a lane (≤ n/16 + 1 terms, or n when not vectorised), the scalar tail (< 32), the lane folds (≤ 16),
+        // the combine of the parts
+        long d = (Vector256.IsHardwareAccelerated ? n / 16 + 1 : n) + 32 + 16 + parts;
+        // a term with relative error ≤ k·u enters the bound like k more roundings: (1 + ku)(1 + γ_d) ≤ 1 + γ_{d+k}
+        return TryStore(T.Result(s), d + Math.Max(1, T.WideTermUlps), dst);
+    }
+
+    /// <summary>Stores (float)<paramref name="r"/> if it is provably the correctly rounded norm (see the type's
+    /// summary; <paramref name="d1"/> = d + 1).</summary>
+    internal static bool TryStore(double r, long d1, byte* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20)) || !double.IsFinite(r)) return false;
+        double eta = du / (1 - du);
+        float f = (float)r;
+        if (!float.IsNormal(f) || f == float.MaxValue) return false;
+        double delta = r * (2.5 * eta + 8 * u);
+        double fd = f;
+        double midLo = (fd + MathF.BitDecrement(f)) * 0.5, midHi = (fd + MathF.BitIncrement(f)) * 0.5; // exact
+        if (!(r - delta > midLo && r + delta < midHi)) return false;
+        Unsafe.WriteUnaligned(dst, f);
+        return true;
+    }
+
+    /// <summary>1/x (x ≥ 0) within 1.3u: vrcp14pd and two Newton steps; division without AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Recip(Vector512<double> x)
+    {
+        if (!Avx512F.IsSupported) return Vector512<double>.One / x;
+        var one = Vector512<double>.One;
+        var r = Avx512F.Reciprocal14(x);
+        r = Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-x, r, one), r);
+        return Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-x, r, one), r);
+    }
+
+    /// <summary>√|x| of 16 floats in double within 20u (AVX-512 only): s = the float √ (correctly rounded, so
+    /// s = √x(1 + δ), |δ| ≤ 2⁻²⁴), e = x − s² exactly (one FMA: s² has 48 bits, x 24, the difference fits), then one
+    /// Newton step s + (e/2)·h with h ≈ 1/s from vrcp14pd and one Newton step (|h·s − 1| ≲ 2⁻²⁸). With t = e/s²
+    /// (|t| ≤ 2⁻²³): √x = s·√(1 + t), the step drops ≤ t²/8 ≤ 16u, h's error adds ≤ 2u, the last FMA rounds once (u).
+    /// A zero gives 0 (h from max(s, 2⁻¹⁰⁰) stays finite and e = 0); ∞ and NaN give NaN (→ the exact path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Root16(Vector512<float> v, out Vector512<double> t0, out Vector512<double> t1)
+    {
+        var x = Vector512.Abs(v);
+        var (x0, x1) = Vector512.Widen(x);
+        var (s0, s1) = Vector512.Widen(Vector512.Sqrt(x));
+        t0 = RootStep(x0, s0);
+        t1 = RootStep(x1, s1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> RootStep(Vector512<double> x, Vector512<double> s)
+    {
+        var one = Vector512<double>.One;
+        var hs = Vector512.Max(s, Vector512.Create(TinyRoot));
+        var h = Avx512F.Reciprocal14(hs);
+        h = Vector512.FusedMultiplyAdd(h, Vector512.FusedMultiplyAdd(-hs, h, one), h);
+        var e = Vector512.FusedMultiplyAdd(-s, s, x);
+        return Vector512.FusedMultiplyAdd(e * Vector512.Create(0.5), h, s);
+    }
+
+    /// <summary>Σ T(p[i]) in double, 16 lanes (any order: only the bound matters).</summary>
+    internal static double Sum<T>(float* p, long m) where T : struct, IFloatTerm
+    {
+        long i = 0;
+        double s = 0;
+        if (RealKernels.Wide && m >= 32)
+        {
+            Vector512<double> a0 = default, a1 = default;
+            if (typeof(T) == typeof(RootTerm))
+                for (; i <= m - 16; i += 16)
+                {
+                    Root16(Vector512.Load(p + i), out var t0, out var t1);
+                    a0 += t0; a1 += t1;
+                }
+            else
+                for (; i <= m - 16; i += 16)
+                {
+                    var (w0, w1) = Vector512.Widen(Vector512.Load(p + i));
+                    a0 += T.Term(w0); a1 += T.Term(w1);
+                }
+            s = Vector512.Sum(a0 + a1);
+        }
+        else if (Vector256.IsHardwareAccelerated && m >= 32)
+        {
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= m - 16; i += 16)
+            {
+                var (w0, w1) = Vector256.Widen(Vector256.Load(p + i));
+                var (w2, w3) = Vector256.Widen(Vector256.Load(p + i + 8));
+                a0 += T.Term(w0); a1 += T.Term(w1); a2 += T.Term(w2); a3 += T.Term(w3);
+            }
+            s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
+        double t = 0;
+        for (; i < m; i++) t += T.Term((double)Unsafe.ReadUnaligned<float>(p + i));
+        return s + t;
+    }
+}
