@@ -48,14 +48,21 @@ internal static unsafe class ExportsPython
         }
         catch (Exception e)
         {
-            try
-            {
-                if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
-                else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
-            }
-            catch { t_status = Status.Internal; }
-            return double.NaN;
+            return FailedDouble(e);
         }
+    }
+
+    /// <summary>Records <paramref name="e"/> for <c>normnative_py_last_status</c> / <c>last_error</c> and
+    /// returns NaN (the failure value of the double-returning exports); never throws.</summary>
+    private static double FailedDouble(Exception e)
+    {
+        try
+        {
+            if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
+            else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
+        }
+        catch { t_status = Status.Internal; }
+        return double.NaN;
     }
 
     // The work lives outside the export's frame: the out-parameter local whose address is taken
@@ -109,13 +116,7 @@ internal static unsafe class ExportsPython
         }
         catch (Exception e)
         {
-            try
-            {
-                if (e is NormException ne) { LastError.Set(ne.Message); t_status = (int)ne.Error; }
-                else { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); t_status = Status.Internal; }
-            }
-            catch { t_status = Status.Internal; }
-            return double.NaN;
+            return FailedDouble(e);
         }
     }
 
