@@ -182,3 +182,22 @@ def test_complex_pnorm_thread_count_does_not_change_bits(p):
     assert len(results) == 1
     (r,) = results
     assert abs(r - np.linalg.norm(z, p)) <= 1e-13 * r
+
+
+@pytest.mark.parametrize("n", (7, 8, 9, 15, 16, 17, 31, 40, 63, 64, 65))
+@pytest.mark.parametrize("p", ORDS)
+@pytest.mark.parametrize("dtype", (np.complex128, np.complex64))
+def test_short_complex_pnorm_is_correctly_rounded(dtype, p, n):
+    """Vectors of 8..63 complex values take the one-pass kernel with every value in the tail lane (fewer
+    than 8 take the per-element path); a big value after the guess's 8 makes it fall back."""
+    rng = np.random.default_rng(n * 131 + int(2 * p))
+    for late_big in (False, True):
+        z = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        if late_big:
+            z[-1] = 3e5 - 1e5j
+        z = z.astype(dtype)
+        ref = vector_ref(z, p)
+        want = nearest_double(ref) if dtype == np.complex128 else nearest_float32(ref)
+        got = normnative.norm(z, p)
+        assert got == want, f"{dtype.__name__} n={n} ord={p} late_big={late_big}: got {got!r}, want {want!r}"
+        assert normnative.norm(z[::-1], p) == want

@@ -176,7 +176,7 @@ internal static unsafe class ComplexPowNorm
         var it = new OuterIterator(plan, x, o);
         while (it.Next(out byte* xp, out byte* op))
         {
-            if (n >= OffsetPowSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
+            if (n >= ComplexOffsetSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
                 ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
             else
                 ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
