@@ -105,8 +105,8 @@ def _prepare(x: Any) -> Tuple[np.ndarray, int]:
     if code is None:
         if dt == object:
             raise TypeError(
-                "normnative: object arrays are not supported (numpy.linalg.norm computes them with "
-                "Python arithmetic); convert with x.astype(float) or x.astype(complex) first")
+                "normnative: object arrays are not supported (they would need Python arithmetic); "
+                "convert with x.astype(float) or x.astype(complex) first")
         if dt.kind in "biufc" and not dt.isnative:
             # byte-swapped data: the library reads native byte order only, so this is one copy
             x = x.astype(dt.newbyteorder("="))
@@ -332,12 +332,12 @@ def _use_descriptors(flag: bool = True) -> None:
 
 
 def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = False) -> Any:
-    """Matrix or vector norm (drop-in replacement for ``numpy.linalg.norm``).
+    """Matrix or vector norm (a drop-in replacement for NumPy's ``norm``).
 
     This function is able to return one of eight different matrix norms, or one of an infinite
     number of vector norms (described below), depending on the value of the ``ord`` parameter.
     Results, result types, dtypes, shapes, warnings and exceptions are those of
-    ``numpy.linalg.norm``; the values are computed by libnormnative, accurately and without
+    NumPy's ``norm``; the values are computed by libnormnative, accurately and without
     spurious overflow or underflow.
 
     Parameters
@@ -629,7 +629,7 @@ def _matrix_path(x: np.ndarray, code: int, ord, axis: tuple, keepdims):
 def vector_norm(x: Any, /, *, axis: AxisType = None, keepdims: bool = False, ord: Union[int, float, None] = 2) -> Any:
     """Computes the vector norm of a vector (or batch of vectors) ``x``.
 
-    Same semantics as ``numpy.linalg.vector_norm`` (NumPy 2.x); the native library reduces any
+    Same semantics as NumPy 2.x's ``vector_norm``; the native library reduces any
     set of axes in place (no transpose or copy).
 
     Parameters
@@ -712,7 +712,7 @@ def vector_norm(x: Any, /, *, axis: AxisType = None, keepdims: bool = False, ord
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: OrdType = "fro") -> Any:
     """Computes the matrix norm of a matrix (or a stack of matrices) ``x``.
 
-    Same semantics as ``numpy.linalg.matrix_norm`` (NumPy 2.x): the matrix norm over the last two
+    Same semantics as NumPy 2.x's ``matrix_norm``: the matrix norm over the last two
     axes, batched over the leading ones.
 
     Parameters
