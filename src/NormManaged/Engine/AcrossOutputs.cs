@@ -127,62 +127,11 @@ internal static unsafe class AcrossOutputs
         return ~Vector256.ExtractMostSignificantBits(ok.AsUInt64()) & 0xF;
     }
 
-    /// <summary>Rows [r0, r1) into the w outputs' double-doubles (hs, ls) with <see cref="LaneStep"/> (TwoSum); row r of
-    /// output j is at <paramref name="row0"/> + r·s + 8j.</summary>
-    private static void TwoSumRows(byte* row0, long s, long r0, long r1, double* hs, double* ls, int w, bool sq)
-    {
-        bool wide = Kernels.RealKernels.Wide;
-        byte* row = row0 + r0 * s;
-        long i = r0;
-        if (wide)
-        {
-            // four rows per pass over the accumulators: each output still takes its rows in order, one LaneStep.Add each
-            for (; i + 4 <= r1; i += 4, row += 4 * s)
-            {
-                double* q0 = (double*)row, q1 = (double*)(row + s), q2 = (double*)(row + 2 * s), q3 = (double*)(row + 3 * s);
-                int j = 0;
-                for (; j <= w - 8; j += 8)
-                {
-                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(q0 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(q1 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(q2 + j), sq);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(q3 + j), sq);
-                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
-                }
-                for (; j < w; j++)
-                {
-                    LaneStep.Add(ref hs[j], ref ls[j], q0[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], q1[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], q2[j], sq);
-                    LaneStep.Add(ref hs[j], ref ls[j], q3[j], sq);
-                }
-            }
-        }
-        for (; i < r1; i++, row += s)
-        {
-            double* q = (double*)row;
-            int j = 0;
-            if (wide)
-                for (; j <= w - 8; j += 8)
-                {
-                    var h = Vector512.Load(hs + j); var l = Vector512.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector512.Load(q + j), sq);
-                    Vector512.Store(h, hs + j); Vector512.Store(l, ls + j);
-                }
-            if (Vector256.IsHardwareAccelerated)
-                for (; j <= w - 4; j += 4)
-                {
-                    var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
-                    LaneStep.Add(ref h, ref l, Vector256.Load(q + j), sq);
-                    Vector256.Store(h, hs + j); Vector256.Store(l, ls + j);
-                }
-            for (; j < w; j++) LaneStep.Add(ref hs[j], ref ls[j], q[j], sq);
-        }
-    }
-
-    /// <summary><paramref name="count"/> rows from <paramref name="row"/> into the offset lanes (sa, sl) of w outputs.</summary>
-    private static void OffsetRows(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
+    /// <summary><paramref name="count"/> rows from <paramref name="row"/> into the (sa, sl) lanes of w outputs, one
+    /// <typeparamref name="TStep"/> per element (<see cref="LaneStep"/>: TwoSum double-doubles; <see cref="OffsetStep"/>:
+    /// offset lanes); row r of output j is at <paramref name="row"/> + r·s + 8j. Each output takes its rows in order
+    /// whatever the width, so the bits do not depend on it.</summary>
+    private static void Rows<TStep>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq) where TStep : struct, IRowStep
     {
         bool wide = Kernels.RealKernels.Wide;
         long i = 0;
@@ -195,18 +144,18 @@ internal static unsafe class AcrossOutputs
                 for (; j <= w - 8; j += 8)
                 {
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    OffsetStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
-                    OffsetStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
-                    OffsetStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
-                    OffsetStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
                 for (; j < w; j++)
                 {
-                    OffsetStep.Add(ref sa[j], ref sl[j], q0[j], sq);
-                    OffsetStep.Add(ref sa[j], ref sl[j], q1[j], sq);
-                    OffsetStep.Add(ref sa[j], ref sl[j], q2[j], sq);
-                    OffsetStep.Add(ref sa[j], ref sl[j], q3[j], sq);
+                    TStep.Add(ref sa[j], ref sl[j], q0[j], sq);
+                    TStep.Add(ref sa[j], ref sl[j], q1[j], sq);
+                    TStep.Add(ref sa[j], ref sl[j], q2[j], sq);
+                    TStep.Add(ref sa[j], ref sl[j], q3[j], sq);
                 }
             }
         }
@@ -218,17 +167,17 @@ internal static unsafe class AcrossOutputs
                 for (; j <= w - 8; j += 8)
                 {
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    OffsetStep.Add(ref a, ref l, Vector512.Load(q + j), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q + j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
             if (Vector256.IsHardwareAccelerated)
                 for (; j <= w - 4; j += 4)
                 {
                     var a = Vector256.Load(sa + j); var l = Vector256.Load(sl + j);
-                    OffsetStep.Add(ref a, ref l, Vector256.Load(q + j), sq);
+                    TStep.Add(ref a, ref l, Vector256.Load(q + j), sq);
                     Vector256.Store(a, sa + j); Vector256.Store(l, sl + j);
                 }
-            for (; j < w; j++) OffsetStep.Add(ref sa[j], ref sl[j], q[j], sq);
+            for (; j < w; j++) TStep.Add(ref sa[j], ref sl[j], q[j], sq);
         }
     }
 
@@ -268,20 +217,20 @@ internal static unsafe class AcrossOutputs
         byte* row0 = x + k0 * 8 + plan.InnerBaseOffset + r0 * s;
         long n = r1 - r0;
         long first = Math.Min(n, FirstRows);
-        TwoSumRows(row0, s, 0, first, hs, ls, w, sq);
+        Rows<LaneStep>(row0, s, first, hs, ls, w, sq);
         for (long r = first; r < n; r += ChunkRows)
         {
             long e = Math.Min(n, r + ChunkRows);
             double ratio = (double)(e - r) / r;
             for (int j = 0; j < wp; j += 4) SetSigma(hs + j, sa + j, sl + j, sg + j, ratio);
-            OffsetRows(row0 + r * s, s, e - r, sa, sl, w, sq);
+            Rows<OffsetStep>(row0 + r * s, s, e - r, sa, sl, w, sq);
             for (int j = 0; j < wp; j += 4)
             {
                 uint bad = FoldChunk(hs + j, ls + j, sa + j, sl + j, sg + j);
                 for (; bad != 0; bad &= bad - 1)
                 {
                     int q = j + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    if (q < w) TwoSumRows(row0 + q * 8, s, r, e, hs + q, ls + q, 1, sq);
+                    if (q < w) Rows<LaneStep>(row0 + q * 8 + r * s, s, e - r, hs + q, ls + q, 1, sq);
                 }
             }
         }

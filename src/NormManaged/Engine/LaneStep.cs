@@ -7,7 +7,7 @@ namespace NormManaged.Engine;
 /// into per-output accumulators (<see cref="AcrossOutputs"/>, <see cref="RunsAcross"/>): adds x²
 /// exactly (FMA error term) when <c>square</c>, else |x|, with a TwoSum into (h, l). The scalar
 /// form performs the vector forms' operations on one lane, so tails have the same bits.</summary>
-internal static class LaneStep
+internal readonly struct LaneStep : IRowStep
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> x, bool square)

@@ -7,7 +7,7 @@ namespace NormManaged.Engine;
 /// a ≤ a' = fl(a + t) ≤ 2a and a − a' is exact): adds t = x² (error fma(x, x, a − a')) when <c>square</c>, else
 /// t = |x| (error t − (a' − a), Fast2Sum), the error into l. The scalar form performs the vector forms' operations on
 /// one lane, so every width gives the same bits. The caller validates afterwards that a ≤ 2σ.</summary>
-internal static class OffsetStep
+internal readonly struct OffsetStep : IRowStep
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x, bool square)

@@ -75,16 +75,16 @@ internal static unsafe class RunsAcross
         bool sq = p == 2;
         byte* b0 = x + plan.InnerBaseOffset + j0 * os;
         long first = Math.Min(runs, FirstRuns);
-        TwoSumRuns(b0, rs, os, 0, first, len, st, 0, w, sq);
+        Runs<LaneStep>(b0, rs, os, 0, first, len, st, 0, w, 0, Lanes, sq);
         long chunk = Math.Max(1, 1024 / len);
         for (long r = first; r < runs; r += chunk)
         {
             long e = Math.Min(runs, r + chunk);
             double ratio = (double)(e - r) / r / Lanes;
             for (int j = 0; j < w; j++) SetSigma(st + j * Per, ratio);
-            OffsetRuns(b0, rs, os, r, e, len, st, w, sq);
+            Runs<OffsetStep>(b0, rs, os, r, e, len, st, 0, w, OffA, OffL, sq);
             for (int j = 0; j < w; j++)
-                if (!Accept(st + j * Per)) TwoSumRuns(b0, rs, os, r, e, len, st, j, 1, sq);
+                if (!Accept(st + j * Per)) Runs<LaneStep>(b0, rs, os, r, e, len, st, j, 1, 0, Lanes, sq);
         }
         var ev = FpEvents.None;
         for (int j = 0; j < w; j++)
@@ -160,8 +160,11 @@ internal static unsafe class RunsAcross
         return true;
     }
 
-    /// <summary>Runs [r0, r1) of outputs [jf, jf + count) into their TwoSum lanes, run index outermost.</summary>
-    private static void TwoSumRuns(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, bool sq)
+    /// <summary>Runs [r0, r1) of outputs [jf, jf + count) into their lanes at offsets <paramref name="offH"/> /
+    /// <paramref name="offL"/> of each output's state, one <typeparamref name="TStep"/> per element (<see cref="LaneStep"/>:
+    /// TwoSum lanes; <see cref="OffsetStep"/>: offset lanes), run index outermost.</summary>
+    private static void Runs<TStep>(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, int offH, int offL, bool sq)
+        where TStep : struct, IRowStep
     {
         bool wide = RealKernels.Wide;
         for (long r = r0; r < r1; r++)
@@ -170,7 +173,7 @@ internal static unsafe class RunsAcross
             for (int j = jf; j < jf + count; j++)
             {
                 double* v = (double*)(rb + j * os);
-                double* hs = st + j * Per, ls = hs + Lanes;
+                double* hs = st + j * Per + offH, ls = st + j * Per + offL;
                 int k = 0;
                 if (wide)
                 {
@@ -178,8 +181,8 @@ internal static unsafe class RunsAcross
                     var l0 = Vector512.Load(ls); var l1 = Vector512.Load(ls + 8);
                     for (; k <= len - Lanes; k += Lanes)
                     {
-                        LaneStep.Add(ref h0, ref l0, Vector512.Load(v + k), sq);
-                        LaneStep.Add(ref h1, ref l1, Vector512.Load(v + k + 8), sq);
+                        TStep.Add(ref h0, ref l0, Vector512.Load(v + k), sq);
+                        TStep.Add(ref h1, ref l1, Vector512.Load(v + k + 8), sq);
                     }
                     h0.Store(hs); h1.Store(hs + 8); l0.Store(ls); l1.Store(ls + 8);
                 }
@@ -189,57 +192,15 @@ internal static unsafe class RunsAcross
                     var l0 = Vector256.Load(ls); var l1 = Vector256.Load(ls + 4); var l2 = Vector256.Load(ls + 8); var l3 = Vector256.Load(ls + 12);
                     for (; k <= len - Lanes; k += Lanes)
                     {
-                        LaneStep.Add(ref h0, ref l0, Vector256.Load(v + k), sq);
-                        LaneStep.Add(ref h1, ref l1, Vector256.Load(v + k + 4), sq);
-                        LaneStep.Add(ref h2, ref l2, Vector256.Load(v + k + 8), sq);
-                        LaneStep.Add(ref h3, ref l3, Vector256.Load(v + k + 12), sq);
+                        TStep.Add(ref h0, ref l0, Vector256.Load(v + k), sq);
+                        TStep.Add(ref h1, ref l1, Vector256.Load(v + k + 4), sq);
+                        TStep.Add(ref h2, ref l2, Vector256.Load(v + k + 8), sq);
+                        TStep.Add(ref h3, ref l3, Vector256.Load(v + k + 12), sq);
                     }
                     h0.Store(hs); h1.Store(hs + 4); h2.Store(hs + 8); h3.Store(hs + 12);
                     l0.Store(ls); l1.Store(ls + 4); l2.Store(ls + 8); l3.Store(ls + 12);
                 }
-                for (int q = 0; k < len; k++, q++) LaneStep.Add(ref hs[q], ref ls[q], v[k], sq);
-            }
-        }
-    }
-
-    /// <summary>Runs [r0, r1) of all w outputs into their offset lanes, run index outermost.</summary>
-    private static void OffsetRuns(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int w, bool sq)
-    {
-        bool wide = RealKernels.Wide;
-        for (long r = r0; r < r1; r++)
-        {
-            byte* rb = b0 + r * rs;
-            for (int j = 0; j < w; j++)
-            {
-                double* v = (double*)(rb + j * os);
-                double* sa = st + j * Per + OffA, sl = st + j * Per + OffL;
-                int k = 0;
-                if (wide)
-                {
-                    var a0 = Vector512.Load(sa); var a1 = Vector512.Load(sa + 8);
-                    var l0 = Vector512.Load(sl); var l1 = Vector512.Load(sl + 8);
-                    for (; k <= len - Lanes; k += Lanes)
-                    {
-                        OffsetStep.Add(ref a0, ref l0, Vector512.Load(v + k), sq);
-                        OffsetStep.Add(ref a1, ref l1, Vector512.Load(v + k + 8), sq);
-                    }
-                    a0.Store(sa); a1.Store(sa + 8); l0.Store(sl); l1.Store(sl + 8);
-                }
-                else
-                {
-                    var a0 = Vector256.Load(sa); var a1 = Vector256.Load(sa + 4); var a2 = Vector256.Load(sa + 8); var a3 = Vector256.Load(sa + 12);
-                    var l0 = Vector256.Load(sl); var l1 = Vector256.Load(sl + 4); var l2 = Vector256.Load(sl + 8); var l3 = Vector256.Load(sl + 12);
-                    for (; k <= len - Lanes; k += Lanes)
-                    {
-                        OffsetStep.Add(ref a0, ref l0, Vector256.Load(v + k), sq);
-                        OffsetStep.Add(ref a1, ref l1, Vector256.Load(v + k + 4), sq);
-                        OffsetStep.Add(ref a2, ref l2, Vector256.Load(v + k + 8), sq);
-                        OffsetStep.Add(ref a3, ref l3, Vector256.Load(v + k + 12), sq);
-                    }
-                    a0.Store(sa); a1.Store(sa + 4); a2.Store(sa + 8); a3.Store(sa + 12);
-                    l0.Store(sl); l1.Store(sl + 4); l2.Store(sl + 8); l3.Store(sl + 12);
-                }
-                for (int q = 0; k < len; k++, q++) OffsetStep.Add(ref sa[q], ref sl[q], v[k], sq);
+                for (int q = 0; k < len; k++, q++) TStep.Add(ref hs[q], ref ls[q], v[k], sq);
             }
         }
     }
