@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NormManaged.Engine;
 using NormManaged.Kernels;
 
@@ -84,17 +85,23 @@ public static unsafe class VectorNorms
         long stride = x.Strides[0];
         byte* start = stride < 0 ? x.Data + (n - 1) * stride : x.Data;
         if (stride < 0) stride = -stride;
-        ReadOnlySpan<double> span;
-        if (stride == 8 || n == 1) span = new ReadOnlySpan<double>(start, n);
-        else
+        double* v = (double*)start;
+        if (stride != 8 && n > 1)
         {
             double* buf = stackalloc double[n];
             Gather.Run(DType.Float64, start, stride, n, buf);
-            span = new ReadOnlySpan<double>(buf, n);
+            v = buf;
         }
+        var span = new ReadOnlySpan<double>(v, n);
         var acc = new ScaledSum();
         if (p == 2)
         {
+            // the arithmetic rows of this length take (SmallRows), so a vector and the same row agree
+            if (n < SmallRows.ShortMax && SmallRows.TryShort(v, n, out double r))
+            {
+                Unsafe.WriteUnaligned(dst, r);
+                return FpEvents.None;
+            }
             SumSquares.AddBlock(span, ref acc);
             return default(SumSquaresOp).Finish(acc, DType.Float64, dst);
         }

@@ -2,8 +2,8 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>Contiguous float64 rows of 64 … 4096 elements (<c>axis=-1</c> of a C-order matrix, <c>axis=0</c> of a
-/// Fortran-order one) take the long-row kernel: every output must be the exact reference (finite rows) and the
+/// <summary>Contiguous float64 rows of 16 … 4096 elements (<c>axis=-1</c> of a C-order matrix, <c>axis=0</c> of a
+/// Fortran-order one) take the one-lane short kernel (16 … 63, four rows per vector) or the long-row kernel (64 on): every output must be the exact reference (finite rows) and the
 /// bits of the same row reduced alone, for both vector widths and 1–3 threads, including rows whose σ guess
 /// fails (a big element late in the row, a zero start), NaN/∞, and extreme exponents.</summary>
 public unsafe class LongRowTests
@@ -49,6 +49,12 @@ public unsafe class LongRowTests
     }
 
     [Theory]
+    [InlineData(16, 7)]
+    [InlineData(17, 8)]
+    [InlineData(31, 9)]
+    [InlineData(32, 10)]
+    [InlineData(47, 11)]
+    [InlineData(63, 12)]
     [InlineData(64, 1)]
     [InlineData(65, 2)]
     [InlineData(100, 3)]

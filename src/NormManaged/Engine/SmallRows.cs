@@ -11,9 +11,9 @@ namespace NormManaged.Engine;
 /// A reduction of n ≤ <see cref="DoubleBlocks.BlockElements"/> contiguous doubles is a single block, so the
 /// general driver computes it as one <see cref="SumSquares.AddBlock"/>, one merge and one square root.
 /// For n &lt; 16 whose largest magnitude lies in the safe exponent range (the common case) this file
-/// replays exactly that arithmetic inline — σ = 2^(2e+2) from max |x|, the scalar offset lane, the same
+/// replays exactly that arithmetic inline (and the same one-lane arithmetic up to n &lt; 64, see TryShort) — σ = 2^(2e+2) from max |x|, the scalar offset lane, the same
 /// two double-double additions, the same √ correction — so the bits are the driver's. Every other
-/// reduction (NaN, ±∞, all zero, extreme exponents, n ≥ 16) goes through the same block kernel as the
+/// reduction (NaN, ±∞, all zero, extreme exponents) goes through the same block kernel as the
 /// driver, just without the iterator and block-walker setup; rows of 64 or more take <see cref="LongRow"/> (the same
 /// lanes with a cheaper fold; the correctly rounded result, hence the driver's bits).</summary>
 internal static unsafe class SmallRows
@@ -170,7 +170,7 @@ internal static unsafe class SmallRows
         {
             long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
             byte* xp = x + start * si, op = o + start * so;
-            if (n < 16)
+            if (n < ShortMax)
             {
                 long k = 0;
                 if (Vector256.IsHardwareAccelerated)
@@ -182,21 +182,19 @@ internal static unsafe class SmallRows
                     else ev |= General(xp, n, op);
                 }
             }
-            else if (n >= LongRow.MinLength)
+            else
                 for (long k = 0; k < count; k++, xp += si, op += so)
                 {
                     if (LongRow.TryNorm((double*)xp, n, out double v)) Unsafe.WriteUnaligned(op, v);
                     else ev |= General(xp, n, op);
                 }
-            else
-                for (long k = 0; k < count; k++, xp += si, op += so) ev |= General(xp, n, op);
             return ev;
         }
         var it = new OuterIterator(plan, x, o, start, count);
         while (it.Next(out byte* p, out byte* d))
         {
-            if (n < 16 && TryShort((double*)p, n, out double v)) Unsafe.WriteUnaligned(d, v);
-            else if (n >= LongRow.MinLength && LongRow.TryNorm((double*)p, n, out v)) Unsafe.WriteUnaligned(d, v);
+            if (n < ShortMax && TryShort((double*)p, n, out double v)) Unsafe.WriteUnaligned(d, v);
+            else if (n >= ShortMax && LongRow.TryNorm((double*)p, n, out v)) Unsafe.WriteUnaligned(d, v);
             else ev |= General(p, n, d);
         }
         return ev;
@@ -276,12 +274,21 @@ internal static unsafe class SmallRows
 
     private const ulong AbsMask = 0x7FFF_FFFF_FFFF_FFFFUL;
 
-    /// <summary>The 2-norm of n &lt; 16 doubles when max |x| = 2^e·m with −450 ≤ e ≤ 450 (and no NaN/∞):
-    /// the same operations, in the same order, as <see cref="SumSquares.AddBlock"/> (short-block path,
-    /// scalar lane) followed by <see cref="SumSquares.Sqrt"/> and <see cref="Rounding.ToDouble"/> with
-    /// exponent 0.</summary>
+    /// <summary>Rows shorter than this take <see cref="TryShort"/> (and <see cref="Four"/>); from here on
+    /// <see cref="LongRow"/> (its minimum length).</summary>
+    internal const int ShortMax = LongRow.MinLength;
+
+    /// <summary>The 2-norm of n &lt; <see cref="ShortMax"/> doubles when max |x| = 2^e·m with −450 ≤ e ≤ 450 (and no
+    /// NaN/∞), from one offset lane σ = 2^(2e+2) (σ &gt; every x², so each fma update is error-free recoverable,
+    /// a − σ is exact as a double-double) and the √ correction of <see cref="SumSquares.Sqrt"/>. For n &lt; 16 these
+    /// are the operations, in order, of <see cref="SumSquares.AddBlock"/> (short-block path, scalar lane) followed by
+    /// <see cref="SumSquares.Sqrt"/> and <see cref="Rounding.ToDouble"/> with exponent 0: the block kernel's bits.
+    /// For 16 ≤ n &lt; 64 the block kernel instead scans for the maximum and folds sixteen lanes in sequence (~200 ns
+    /// a row); the one lane's total is within n²·2⁻¹⁰⁴ ≤ 2⁻⁹² of the exact sum (the plainly summed fma errors are
+    /// the only rounding), so the rounded root is the same correctly rounded value. The 1-D path
+    /// (<see cref="VectorNorms"/>) takes this function for the same n, so a row and the same vector alone agree.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryShort(double* x, int n, out double result)
+    internal static bool TryShort(double* x, int n, out double result)
     {
         result = 0;
         ulong mb = 0;
