@@ -44,6 +44,8 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
+            return slabEvents;
         if (RunsAcross.Applies(plan, t, p))
             return RunsAcross.Run(plan, xd, ot, od, p);
         if (SmallRows.Applies(plan, t, ot, p))

@@ -2,7 +2,8 @@ namespace NormManaged.Engine;
 
 /// <summary>How one reduction walks memory: the kept ("outer") axes, over which results are
 /// produced, and the reduced ("inner") axes, whose elements are combined into one result.
-/// Both sets are canonicalised: size-1 axes dropped, reduced axes sorted by |stride| (smallest
+/// Both sets are canonicalised: size-1 axes dropped, adjacent kept axes that continue one stride progression on
+/// both the input and the output side merged, reduced axes sorted by |stride| (smallest
 /// innermost, ties keep axis order) with negative strides flipped, and adjacent reduced axes that
 /// form one arithmetic progression coalesced. The order of the reduced walk therefore depends only
 /// on the layout, never on thread count or alignment. Built with a handful of small arrays and no
@@ -78,6 +79,7 @@ internal sealed class ReductionPlan
             while (j > 0 && inS[j - 1] > s) { inS[j] = inS[j - 1]; inN[j] = inN[j - 1]; j--; }
             inS[j] = s; inN[j] = n;
         }
+        CoalesceOuter(ref os, ref ois, ref oos);
         if (emptyInner) return new ReductionPlan(os, ois, oos, new long[] { 0 }, new long[] { 0 }, 0);
         if (m == 0) return new ReductionPlan(os, ois, oos, new long[] { 1 }, new long[] { 0 }, baseOff);
         // coalesce: an axis continues the progression of the previous one
@@ -89,5 +91,47 @@ internal sealed class ReductionPlan
         }
         c++;
         return new ReductionPlan(os, ois, oos, inN[..c].ToArray(), inS[..c].ToArray(), baseOff);
+    }
+
+    /// <summary>Splits the kept axes into the leading ones (<paramref name="leading"/>: a plan over them with no reduced
+    /// axes, for walking slab origins with <see cref="OuterIterator"/>) and the last one (<paramref name="slab"/>:
+    /// this plan restricted to the last kept axis, same reduced axes and base offset), for kernels that handle one
+    /// run of outputs. Requires at least one kept axis.</summary>
+    public void SplitLastOuter(out ReductionPlan leading, out ReductionPlan slab)
+    {
+        int d = OuterShape.Length;
+        leading = new ReductionPlan(OuterShape[..(d - 1)], OuterInStrides[..(d - 1)], OuterOutStrides[..(d - 1)],
+                                    new long[] { 1 }, new long[] { 0 }, 0);
+        slab = new ReductionPlan(new[] { OuterShape[d - 1] }, new[] { OuterInStrides[d - 1] }, new[] { OuterOutStrides[d - 1] },
+                                 InnerShape, InnerStrides, InnerBaseOffset);
+    }
+
+    /// <summary>Merges adjacent kept axes whose input and output strides both continue one progression (a kept
+    /// axis i followed by i + 1 with stride[i] = stride[i + 1]·n[i + 1] on both sides), so e.g. the (60, 70)
+    /// outputs of a C-order (50, 60, 70) array reduced over axis 0 are one run of 4200: the kernels that vectorise
+    /// across a contiguous run of outputs then see all of them. The walk visits the same (input, output) pairs in
+    /// the same order, and each output's own reduction is untouched, so results are unchanged.</summary>
+    private static void CoalesceOuter(ref long[] os, ref long[] ois, ref long[] oos)
+    {
+        int d = os.Length;
+        if (d < 2) return;
+        int c = 0;
+        for (int j = 1; j < d; j++)
+        {
+            if (ois[c] == ois[j] * os[j] && oos[c] == oos[j] * os[j])
+            {
+                os[c] *= os[j];
+                ois[c] = ois[j];
+                oos[c] = oos[j];
+            }
+            else
+            {
+                c++;
+                os[c] = os[j]; ois[c] = ois[j]; oos[c] = oos[j];
+            }
+        }
+        c++;
+        if (c == d) return;
+        os = os[..c]; ois = ois[..c]; oos = oos[..c];
     }
 }
