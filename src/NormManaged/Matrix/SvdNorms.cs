@@ -318,7 +318,7 @@ internal static unsafe class SvdNorms
                         else if (bidiag) r = LargestBidiagonal(pa, er, ec, pw, inner);
                         else
                         {
-                            SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                            SvdKernel.SingularValues(pa, er, ec, ps, pw, graded: false);
                             r = Reduce(ps, ec, ord, false, out lo);
                         }
                         if (!refineBd) r = SigmaMaxRefine.Real(prf, rows, cols, r, prf + (long)rows * cols, out lo);
@@ -332,7 +332,7 @@ internal static unsafe class SvdNorms
                     }
                     else
                     {
-                        SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                        SvdKernel.SingularValues(pa, er, ec, ps, pw, graded: ord == SvdOrd.Min);
                         r = Reduce(ps, ec, ord, complex, out lo);
                     }
                 }
