@@ -20,6 +20,9 @@ import numpy as np
 
 import normnative
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from floor_survey import survey, survey_lines  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 NP_NORM = np.linalg.norm
 try:
@@ -330,6 +333,7 @@ def main(argv=None) -> int:
     run_workloads(quick, budget, progress, rows)
     sweep = size_sweep(quick, budget, progress)
     floor = floor_grid(0.02 if quick else 0.05, progress)
+    surveyed = survey(quick, 0.02 if quick else 0.05)
     mem, mem_bytes = peak_memory(args.memory_gib or (0.25 if quick else 1.0))
     bw = bandwidth_table(args.bandwidth, budget, progress)
 
@@ -349,6 +353,7 @@ def main(argv=None) -> int:
     for n, a, b in sweep:
         lines.append(f"| {n:.0e} | {fmt_t(a)} | {fmt_t(b)} | {b / a:.2f}× | {8 * n / a / 1e9:.2f} |")
     lines += ["", f"![size sweep](python_sweep.png)", "", "## Every dtype, size and ord", ""] + floor_lines(floor)
+    lines += survey_lines(surveyed)
     if bw:
         lines += ["## Large float64 2-norm against the machine's read bandwidth", "",
                   "Plain C read loop (`bench/bandwidth.c`: 64-bit integer sum, vectorised, 1 and 2 threads) over the "

@@ -1,0 +1,126 @@
+"""The NumPy floor beyond the benchmark table and the dtype x size x ord grid: axis reductions of every layout and
+dtype, N-D axes, stacks of small matrices, rectangular and strided matrices, integer and bool vectors, general p.
+
+Each case is timed side by side in one process (NormNative, then NumPy, best of five batches) and reported as
+ratio = NumPy time / NormNative time; a ratio below 1.0 is a workload where NumPy is faster.
+
+    PYTHONPATH=bindings/python /usr/bin/python3 bench/python/floor_survey.py [--quick] [--filter TEXT]
+
+``bench_norm.py`` runs it in its full mode and writes the table into ``bench/results/python.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import timeit
+import warnings
+
+import numpy as np
+
+import normnative
+
+NP_NORM = np.linalg.norm
+
+
+def _best(f, budget: float) -> float:
+    f()
+    n = 1
+    while True:
+        t = timeit.timeit(f, number=n)
+        if t > budget / 5 or n >= 1 << 20:
+            break
+        n *= 4 if t < budget / 50 else 2
+    return min(timeit.repeat(f, number=n, repeat=5)) / n
+
+
+def _data(rng, shape, dtype):
+    a = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    if np.dtype(dtype).kind in "iu":
+        a = a * 40
+    return a.astype(dtype)
+
+
+def cases(quick: bool):
+    """(group, name, x, ord, axis) for every surveyed workload."""
+    rng = np.random.default_rng(5)
+    out = []
+    n = 30000
+    for dt in ("int8", "uint8", "int32", "int64", "bool", "float16"):
+        x = _data(rng, n, dt)
+        for o in (None, 1, np.inf, -1, 0.5):
+            out.append(("integer/bool/half vectors", f"{dt} n={n} ord={o}", x, o, None))
+    for dt in ("float64", "float32", "complex128", "complex64"):
+        x = _data(rng, n, dt)
+        for o in (7, 1.7, -3, 0.3):
+            out.append(("general p", f"{dt} n={n} ord={o}", x, o, None))
+    for dt in ("float64", "float32", "complex128"):
+        a = _data(rng, (300, 300), dt)
+        for layout, m in (("C", a), ("F", np.asfortranarray(a))):
+            for ax in (0, 1):
+                for o in ((None, 1, np.inf, 0, 3, 0.5) if not quick else (None, 1, np.inf)):
+                    out.append(("axis 300×300", f"{dt} {layout} axis={ax} ord={o}", m, o, ax))
+    x3 = _data(rng, (50, 60, 70), "float64")
+    for ax in (0, 1, 2, (0, 1), (1, 2), (0, 2)):
+        out.append(("N-D axis", f"float64 (50,60,70) axis={ax}", x3, None, ax))
+    for ax in ((0, 1), (1, 2), (2, 0)):
+        for o in (1, np.inf, "nuc"):
+            out.append(("N-D matrix axes", f"float64 (50,60,70) axis={ax} ord={o}", x3, o, ax))
+    for dt in ("float64", "float32", "complex128"):
+        for m in (2, 4, 10):
+            s = _data(rng, (2000, m, m), dt)
+            for o in (None, 1, np.inf, 2, -2, "nuc"):
+                out.append(("stacks of matrices", f"{dt} 2000×{m}×{m} ord={o}", s, o, (1, 2)))
+    for shape in ((1000, 8), (500, 20), (20, 500), (2000, 20)):
+        a = _data(rng, shape, "float64")
+        for o in (None, 1, np.inf, 2, -2, "nuc"):
+            out.append(("rectangular matrices", f"float64 {shape[0]}×{shape[1]} ord={o}", a, o, None))
+    a = _data(rng, (400, 400), "float64")[::2, ::2]
+    for o in (None, 1, np.inf, 2, "nuc"):
+        out.append(("strided matrices", f"float64 (400,400)[::2,::2] ord={o}", a, o, None))
+    return out
+
+
+def survey(quick: bool, budget: float, text: str = "", progress=None):
+    """[(group, name, NormNative seconds, NumPy seconds)] for the matching cases."""
+    rows = []
+    warnings.simplefilter("ignore", RuntimeWarning)  # ord < 0 over zeros: both libraries warn, by design
+    for group, name, x, o, ax in cases(quick):
+        if text and text not in f"{group} {name}":
+            continue
+        t_nn = _best(lambda: normnative.norm(x, o, axis=ax), budget)
+        t_np = _best(lambda: NP_NORM(x, o, axis=ax), budget)
+        rows.append((group, name, t_nn, t_np))
+        if progress:
+            progress.step(f"survey {name}")
+    return rows
+
+
+def survey_lines(rows) -> list:
+    below = [r for r in rows if r[3] / r[2] < 1]
+    lines = [f"### Beyond the grid: {len(below)} of {len(rows)} surveyed workloads below 1.0 (in bold)", "",
+             "| group | workload | normnative | numpy | ratio |", "|---|---|---:|---:|---:|"]
+    for group, name, a, b in rows:
+        r = b / a
+        cell = f"**{r:.2f}**" if r < 1 else f"{r:.2f}"
+        lines.append(f"| {group} | {name} | {a * 1e6:.1f} µs | {b * 1e6:.1f} µs | {cell} |")
+    lines.append("")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer axis ords and a smaller time budget")
+    ap.add_argument("--filter", default="", help="only the cases whose 'group workload' contains this text")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    rows = survey(args.quick, 0.02 if args.quick else 0.05, args.filter)
+    print("\n".join(survey_lines(rows)))
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
