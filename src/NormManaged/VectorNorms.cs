@@ -56,6 +56,8 @@ public static unsafe class VectorNorms
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
+        if (p == 2.0 && IntSquaresOp.Handles(t)) // exact sums: the narrow op's bits, fewer operations
+            return BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, xd, t, od, ot, new IntSquaresOp(t));
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (StridedChunks.Applies(plan, t, p))

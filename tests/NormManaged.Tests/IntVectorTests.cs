@@ -98,4 +98,108 @@ public unsafe class IntVectorTests
                 }
             }
     }
+
+    public static IEnumerable<object[]> SquareTypes() => IntTypes.Where(IntSquaresOp.Handles).Select(t => new object[] { t });
+
+    /// <summary>Raw bytes where every element is the type's largest magnitude (INT_MIN, all-ones unsigned, true):
+    /// the sums that stress the exactness bounds most.</summary>
+    private static byte[] Extreme(DType t, int n)
+    {
+        int size = DTypes.ItemSize(t);
+        var b = new byte[n * size];
+        for (int i = 0; i < n; i++)
+        {
+            var e = b.AsSpan(i * size, size);
+            if (t == DType.Bool) e[0] = 0xFF;
+            else if (t is DType.UInt8 or DType.UInt16 or DType.UInt32) e.Fill(0xFF);
+            else e[size - 1] = 0x80;
+        }
+        return b;
+    }
+
+    private static double Run<TOp>(DType t, byte[] raw, int n, int step, TOp op) where TOp : struct, IBlockOp<NormManaged.Kernels.ScaledSum>
+    {
+        int size = DTypes.ItemSize(t);
+        double r = double.NaN;
+        fixed (byte* p = raw)
+        {
+            byte* first = step > 0 ? p : p + (long)(n - 1) * -step * size;
+            var plan = ReductionPlan.Run(n, (long)step * size);
+            BlockDriver.Run<TOp, NormManaged.Kernels.ScaledSum>(plan, first, t, (byte*)&r, DType.Float64, op);
+        }
+        return r;
+    }
+
+    /// <summary>The exact-sum 2-norm of bool/≤32-bit integers gives the narrow TwoSum op's bits and the correctly rounded
+    /// norm (big-integer reference), for random and all-extreme data, every length 0…300, block and chunk boundaries
+    /// (4096, 64·4096 elements), strides 1, −1, 3, both vector widths and 1–3 threads; also through the public entry point.</summary>
+    [Theory]
+    [MemberData(nameof(SquareTypes))]
+    public void ExactSquaresMatchNarrowOpAndReference(DType t)
+    {
+        var rng = new Random((int)t * 104729);
+        int size = DTypes.ItemSize(t);
+        var lengths = Enumerable.Range(0, 301).Concat(new[] { 4095, 4096, 4097, 8193, 262_143, 262_145, 300_001 });
+        foreach (int n in lengths)
+            foreach (int step in new[] { 1, -1, 3 })
+            {
+                if (step != 1 && n > 300 && n != 4097 && n != 262_145) continue;
+                bool big = n > 5000;
+                foreach (bool extreme in big ? new[] { n % 2 == 1 } : new[] { false, true })
+                {
+                    int span = Math.Max(1, n * Math.Abs(step));
+                    byte[] raw = extreme ? Extreme(t, span) : RawBytes(t, span, rng);
+                    var vals = new double[n];
+                    for (int i = 0; i < n; i++) vals[i] = Reference(t, raw, (step > 0 ? i * step : (n - 1 - i) * -step) * size);
+                    double want = ExactReference.Norm2(vals);
+                    var configs = big ? new[] { (true, 1), (false, 2) } : EngineKnobs.Configurations().ToArray();
+                    foreach (var c in configs)
+                    {
+                        double got = EngineKnobs.With(c, () => Run(t, raw, n, step, new IntSquaresOp(t)));
+                        double narrow = EngineKnobs.With(c, () => Run(t, raw, n, step, default(NarrowSquaresOp)));
+                        string what = $"{t} n={n} step={step} extreme={extreme} wide={c.Item1} threads={c.Item2}";
+                        Assert.True(want.Equals(got), $"{what}: got {got:R}, want {want:R}");
+                        Assert.True(BitConverter.DoubleToInt64Bits(narrow) == BitConverter.DoubleToInt64Bits(got), $"{what}: narrow op {narrow:R}");
+                    }
+                    if (n <= 300 || step == 1)
+                    {
+                        double pub = double.NaN;
+                        fixed (byte* p = raw)
+                        {
+                            byte* first = step > 0 ? p : p + (long)(n - 1) * -step * size;
+                            VectorNorms.Compute(new NdView(first, t, new long[] { n }, new long[] { (long)step * size }), 1, Ord.Two,
+                                new NdView((byte*)&pub, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+                        }
+                        Assert.True(want.Equals(pub), $"{t} n={n} step={step}: public entry {pub:R}, want {want:R}");
+                    }
+                }
+            }
+    }
+
+    /// <summary>Axis reductions of a 2-D integer array (rows and columns, C order) give each line's correctly rounded norm.</summary>
+    [Theory]
+    [MemberData(nameof(SquareTypes))]
+    public void ExactSquaresAlongAxes(DType t)
+    {
+        var rng = new Random((int)t + 17);
+        int size = DTypes.ItemSize(t);
+        foreach (var (rows, cols) in new[] { (3, 300), (37, 41), (300, 5), (2, 5000) })
+        {
+            byte[] raw = RawBytes(t, rows * cols, rng);
+            foreach (int axis in new[] { 0, 1 })
+            {
+                int outs = axis == 0 ? cols : rows, len = axis == 0 ? rows : cols;
+                var res = new double[outs];
+                fixed (byte* p = raw) fixed (double* o = res)
+                    VectorNorms.Compute(new NdView(p, t, new long[] { rows, cols }, new long[] { (long)cols * size, size }), 1UL << axis, Ord.Two,
+                        new NdView((byte*)o, DType.Float64, new long[] { outs }, new long[] { 8 }));
+                for (int k = 0; k < outs; k++)
+                {
+                    var vals = Enumerable.Range(0, len).Select(i => Reference(t, raw, (axis == 0 ? i * cols + k : k * cols + i) * size));
+                    double want = ExactReference.Norm2(vals);
+                    Assert.True(want.Equals(res[k]), $"{t} {rows}x{cols} axis={axis} k={k}: got {res[k]:R}, want {want:R}");
+                }
+            }
+        }
+    }
 }
