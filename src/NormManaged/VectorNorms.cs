@@ -42,6 +42,8 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         byte* xd = x.Data, od = output.Data;
         DType t = x.DType, ot = output.DType;
+        if (IntRows.Applies(plan, t, p)) // short integer rows: widened by bands, float64 row kernels
+            return IntRows.Run(plan, xd, t, od, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (RunsAcross.Applies(plan, t, p))

@@ -202,4 +202,69 @@ public unsafe class IntVectorTests
             }
         }
     }
+
+    private static double ExactOrd(DType t, double[] vals, double p)
+    {
+        if (p == 2) return ExactReference.Norm2(vals);
+        if (p == 1)
+        {
+            // an exact integer sum (64-bit values were rounded to doubles first, as the library reads them)
+            System.Numerics.BigInteger s = 0;
+            foreach (double v in vals) s += new System.Numerics.BigInteger(Math.Abs(v));
+            return s.IsZero ? 0 : ExactReference.RoundToDouble(s, false, 0);
+        }
+        if (vals.Length == 0) return p > 0 ? 0 : double.PositiveInfinity;
+        return p > 0 ? vals.Max(Math.Abs) : vals.Min(Math.Abs);
+    }
+
+    /// <summary>Short adjacent integer rows reduced along the last axis (the banded float64 row path) give, row by
+    /// row, the exact reference's value and the bits of the same row reduced alone as a 1-D vector, for every dtype,
+    /// p = 2, 1, ±∞, row lengths around the lane/band sizes, reversed rows (x[:, ::-1]), negative output strides, and a
+    /// threaded size; both vector widths and 1–3 threads.</summary>
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void ShortRowsMatchRowsAloneAndReference(DType t)
+    {
+        var rng = new Random((int)t * 613);
+        int size = DTypes.ItemSize(t);
+        var shapes = new[] { (2, 1), (5, 2), (37, 3), (9, 7), (300, 10), (41, 16), (17, 17), (70, 63), (5, 64), (300, 100), (3, 300), (2, 2048), (30_000, 10) };
+        foreach (var (rows, n) in shapes)
+            foreach (bool reversed in new[] { false, true })
+            {
+                byte[] raw = RawBytes(t, rows * n, rng);
+                var vals = new double[rows][];
+                for (int r = 0; r < rows; r++)
+                    vals[r] = Enumerable.Range(0, n).Select(i => Reference(t, raw, (r * n + (reversed ? n - 1 - i : i)) * size)).ToArray();
+                foreach (double p in new[] { 2.0, 1.0, double.PositiveInfinity, double.NegativeInfinity })
+                {
+                    var configs = rows * n > 100_000 ? new[] { (true, 1), (false, 3) } : EngineKnobs.Configurations().ToArray();
+                    foreach (var c in configs)
+                    {
+                        var res = new double[rows];
+                        fixed (byte* bp = raw) fixed (double* op = res)
+                        {
+                            nint first = (nint)(reversed ? bp + (n - 1) * size : bp), last = (nint)(op + rows - 1);
+                            // results written in reverse row order through a negative output stride
+                            EngineKnobs.With(c, () => VectorNorms.Compute(
+                                new NdView((byte*)first, t, new long[] { rows, n }, new long[] { (long)n * size, reversed ? -size : size }), 2, Ord.Of(p),
+                                new NdView((double*)last, DType.Float64, new long[] { rows }, new long[] { -8 })));
+                        }
+                        for (int r = 0; r < rows; r += rows > 1000 ? 97 : 1)
+                        {
+                            double got = res[rows - 1 - r], want = ExactOrd(t, vals[r], p), alone;
+                            fixed (byte* bp = raw)
+                            {
+                                byte* first = reversed ? bp + (r * n + n - 1) * size : bp + r * n * size;
+                                alone = double.NaN;
+                                VectorNorms.Compute(new NdView(first, t, new long[] { n }, new long[] { reversed ? -size : size }), 1, Ord.Of(p),
+                                    new NdView(&alone, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+                            }
+                            string what = $"{t} ({rows},{n}) reversed={reversed} p={p} row={r} wide={c.Item1} threads={c.Item2}";
+                            Assert.True(want.Equals(got), $"{what}: got {got:R}, want {want:R}");
+                            Assert.True(BitConverter.DoubleToInt64Bits(alone) == BitConverter.DoubleToInt64Bits(got), $"{what}: alone {alone:R}");
+                        }
+                    }
+                }
+            }
+    }
 }
