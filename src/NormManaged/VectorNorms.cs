@@ -44,6 +44,8 @@ public static unsafe class VectorNorms
         DType t = x.DType, ot = output.DType;
         if (IntRows.Applies(plan, t, p)) // short integer rows: widened by bands, float64 row kernels
             return IntRows.Run(plan, xd, t, od, p);
+        if (IntColumns.Applies(plan, t, p)) // integer columns: widened by bands, float64 across-outputs kernel
+            return IntColumns.Run(plan, xd, t, od, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (RunsAcross.Applies(plan, t, p))

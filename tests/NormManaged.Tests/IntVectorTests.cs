@@ -267,4 +267,47 @@ public unsafe class IntVectorTests
                 }
             }
     }
+
+    /// <summary>Columns of C-order integer arrays (axis 0; the banded across-outputs path up to 512 rows) give, column by
+    /// column, the exact reference's value and the bits of the same column reduced alone as a strided 1-D vector, for
+    /// p = 2 and 1, shapes around the 16-output vector set and the band/row limits, a threaded size, both widths and
+    /// 1–3 threads.</summary>
+    [Theory]
+    [MemberData(nameof(SquareTypes))]
+    public void ColumnsMatchColumnsAloneAndReference(DType t)
+    {
+        var rng = new Random((int)t * 997);
+        int size = DTypes.ItemSize(t);
+        var shapes = new[] { (2, 16), (3, 40), (17, 17), (100, 300), (300, 100), (512, 16), (512, 33), (513, 20), (64, 5000) };
+        foreach (var (m, cols) in shapes)
+        {
+            byte[] raw = rng.Next(3) == 0 ? Extreme(t, m * cols) : RawBytes(t, m * cols, rng);
+            foreach (double p in new[] { 2.0, 1.0 })
+            {
+                var configs = m * cols > 100_000 ? new[] { (true, 1), (false, 3) } : EngineKnobs.Configurations().ToArray();
+                foreach (var c in configs)
+                {
+                    var res = new double[cols];
+                    fixed (byte* bp = raw) fixed (double* op = res)
+                    {
+                        nint b = (nint)bp, o = (nint)op;
+                        EngineKnobs.With(c, () => VectorNorms.Compute(
+                            new NdView((byte*)b, t, new long[] { m, cols }, new long[] { (long)cols * size, size }), 1, Ord.Of(p),
+                            new NdView((double*)o, DType.Float64, new long[] { cols }, new long[] { 8 })));
+                    }
+                    for (int k = 0; k < cols; k += cols > 1000 ? 37 : 1)
+                    {
+                        var vals = Enumerable.Range(0, m).Select(i => Reference(t, raw, (i * cols + k) * size)).ToArray();
+                        double want = ExactOrd(t, vals, p), alone = double.NaN;
+                        fixed (byte* bp = raw)
+                            VectorNorms.Compute(new NdView(bp + k * size, t, new long[] { m }, new long[] { (long)cols * size }), 1, Ord.Of(p),
+                                new NdView(&alone, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+                        string what = $"{t} ({m},{cols}) p={p} col={k} wide={c.Item1} threads={c.Item2}";
+                        Assert.True(want.Equals(res[k]), $"{what}: got {res[k]:R}, want {want:R}");
+                        Assert.True(BitConverter.DoubleToInt64Bits(alone) == BitConverter.DoubleToInt64Bits(res[k]), $"{what}: alone {alone:R}");
+                    }
+                }
+            }
+        }
+    }
 }
