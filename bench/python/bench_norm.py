@@ -125,6 +125,14 @@ def workloads(quick: bool):
     for name, s in (("2x2", s22), ("3x3", s33)):
         for o in (None, 2):
             W.append(("stacks", f"1e5 stack of {name}, ord={o}", (s, o), {"axis": (1, 2)}, False))
+    # integer and bool input (NumPy converts to a float64 temporary first); no zeros, so negative ords do not warn
+    mag = rng.integers(1, 101, 30000) * (rng.integers(0, 2, 30000) * 2 - 1)
+    for dt in ("int8", "int32", "int64", "bool"):
+        xi = np.ones(30000, bool) if dt == "bool" else mag.astype(dt)
+        for o in ((None, 1, np.inf, -1, 0.5) if dt == "int8" else (None, 1, np.inf, -1)):
+            W.append(("integers", f"{dt} n=3e4, ord={o}", (xi, o), {}, True))
+    W.append(("integers", "int8 rows: (3000,10), axis=1", (mag.astype(np.int8).reshape(3000, 10),), {"axis": 1}, True))
+    W.append(("integers", "int32 columns: (300,100), axis=0", (mag.astype(np.int32).reshape(300, 100),), {"axis": 0}, True))
     return W
 
 

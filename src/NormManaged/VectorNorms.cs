@@ -42,6 +42,10 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         byte* xd = x.Data, od = output.Data;
         DType t = x.DType, ot = output.DType;
+        if (IntRows.Applies(plan, t, p)) // short integer rows: widened by bands, float64 row kernels
+            return IntRows.Run(plan, xd, t, od, p);
+        if (IntColumns.Applies(plan, t, p)) // integer columns: widened by bands, float64 across-outputs kernel
+            return IntColumns.Run(plan, xd, t, od, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
@@ -58,6 +62,8 @@ public static unsafe class VectorNorms
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
+        if (p == 2.0 && IntSquaresOp.Handles(t)) // exact sums: the narrow op's bits, fewer operations
+            return BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, xd, t, od, ot, new IntSquaresOp(t));
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (StridedChunks.Applies(plan, t, p))

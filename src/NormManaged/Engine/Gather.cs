@@ -37,6 +37,12 @@ internal static unsafe class Gather
             Buffer.MemoryCopy(p, dst, bytes, bytes);
             return;
         }
+        // Contiguous bool/integers: vector widening of whole groups of eight (same doubles as the loops below).
+        if (n >= 8 && IntWiden.Handles(t, stride))
+        {
+            int done = IntWiden.Run(t, p, n, dst);
+            p += done * stride; dst += done; n -= done;
+        }
         if (t == DType.Float64 && Avx512F.IsSupported && n > 8 && (stride == 16 || stride == 24))
         {
             int done = StridedDoubles(p, stride, n, dst);

@@ -1,0 +1,127 @@
+namespace NormManaged.Engine;
+
+/// <summary>Many short, adjacent rows of bool/integers (a C-order array reduced along its last axis) with p = 2, 1 or
+/// ±∞: bands of whole rows (at most <see cref="BandElements"/> elements, so a bounded stack buffer) are widened to
+/// doubles in one contiguous run and reduced by the float64 row kernels (<see cref="SmallRows"/>,
+/// <see cref="FloatMinMax"/>), instead of one block-driver pass per row.
+///
+/// The values are the same: every integer here is a double exactly (int64/uint64 rounded as everywhere), max/min are
+/// exact, p = 1 uses the same block op on the same single block, and the float64 2-norm is correctly rounded, as is
+/// the exact integer sum of <see cref="IntSquaresOp"/> rooted once — so "correctly rounded, hence unique" gives a row
+/// here the bits of the same row reduced alone (tested against big-integer references and the 1-D results). Rows are
+/// independent, so the band split and threads cannot change any bit.</summary>
+internal static unsafe class IntRows
+{
+    /// <summary>Doubles per band (the buffer).</summary>
+    public const int BandElements = 4096;
+
+    public static bool Applies(ReductionPlan plan, DType t, double p)
+    {
+        if (t is not (DType.Bool or DType.Int8 or DType.UInt8 or DType.Int16 or DType.UInt16 or DType.Int32
+            or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
+        if (!(p == 2 || p == 1 || double.IsInfinity(p))) return false;
+        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 2) return false;
+        long n = plan.InnerCount, size = DTypes.ItemSize(t);
+        return n >= 1 && n <= BandElements / 2 && plan.InnerStrides[0] == size && plan.OuterInStrides[0] == n * size;
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
+    {
+        long rows = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        byte* start = x + plan.InnerBaseOffset;
+        if (threads > 1 && rows * plan.InnerCount >= BlockDriver.ParallelThreshold)
+        {
+            nint xs = (nint)start, os = (nint)o;
+            return Parallelism.ForOutputRanges(rows, threads, (lo, count) => Range(plan, (byte*)xs, t, (byte*)os, p, lo, count));
+        }
+        return Range(plan, start, t, o, p, 0, rows);
+    }
+
+    private static FpEvents Range(ReductionPlan plan, byte* start, DType t, byte* o, double p, long first, long count)
+    {
+        int n = (int)plan.InnerCount, size = DTypes.ItemSize(t);
+        long outStride = plan.OuterOutStrides[0];
+        int band = BandElements / n;
+        double* buf = stackalloc double[band * n];
+        Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
+        strides[0] = 8L * n; strides[1] = 8; shape[1] = n; ostrides[0] = outStride;
+        var ev = FpEvents.None;
+        for (long r = first; r < first + count; r += band)
+        {
+            int k = (int)Math.Min(band, first + count - r);
+            Gather.Run(t, start + r * n * size, size, k * n, buf);
+            shape[0] = k; oshape[0] = k;
+            ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 2, Ord.Of(p),
+                new NdView(o + r * outStride, DType.Float64, oshape, ostrides));
+        }
+        return ev;
+    }
+}
+
+/// <summary>Columns of a C-order bool/integer (≤ 32-bit) array (the reduced axis strided, the outputs adjacent) with
+/// p = 2 or 1 and at most <see cref="MaxRows"/> rows: bands of adjacent columns (all rows, at most
+/// <see cref="BandElements"/> elements) are widened row segment by row segment into a stack buffer and reduced by
+/// the float64 across-outputs kernel (<see cref="AcrossOutputs"/>) instead of one strided block-driver pass per column.
+/// The values are the same: p = 1 sums at most 2^9 integers below 2^32, so every path sums them exactly, and the
+/// 2-norm is correctly rounded on both paths (the integer op's sum is exact, the float64 kernels' within 2⁻⁸⁶).
+/// Columns are independent, so the band split and threads cannot change any bit.</summary>
+internal static unsafe class IntColumns
+{
+    /// <summary>Doubles per band (the buffer, 64 KB).</summary>
+    public const int BandElements = 8192;
+    /// <summary>Most rows (reduced length) handled: a band still holds 16 columns (one across-outputs vector set).</summary>
+    public const int MaxRows = BandElements / 16;
+
+    public static bool Applies(ReductionPlan plan, DType t, double p)
+    {
+        if (!IntSquaresOp.Handles(t) || !(p == 2 || p == 1)) return false;
+        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 16) return false;
+        long m = plan.InnerCount, size = DTypes.ItemSize(t);
+        return m >= 2 && m <= MaxRows && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
+    {
+        long cols = plan.OuterCount, m = plan.InnerCount;
+        int band = (int)Math.Min(cols, BandElements / m);
+        long bands = (cols + band - 1) / band;
+        byte* start = x + plan.InnerBaseOffset;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && bands > 1 && cols * m >= BlockDriver.ParallelThreshold)
+        {
+            nint xs = (nint)start, os = (nint)o;
+            return Parallelism.ForOutputRanges(bands, threads, (lo, count) => Range(plan, (byte*)xs, t, (byte*)os, p, band, lo, count));
+        }
+        return Range(plan, start, t, o, p, band, 0, bands);
+    }
+
+    private static FpEvents Range(ReductionPlan plan, byte* start, DType t, byte* o, double p, int band, long firstBand, long count)
+    {
+        long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
+        int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
+        double* buf = stackalloc double[m * band];
+        Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
+        shape[0] = m; strides[1] = 8; ostrides[0] = outStride;
+        bool simd = IntWiden.Handles(t, size);
+        var ev = FpEvents.None;
+        for (long b = firstBand; b < firstBand + count; b++)
+        {
+            long c0 = b * band;
+            int k = (int)Math.Min(band, cols - c0);
+            for (int i = 0; i < m; i++)
+            {
+                // short segments: the vector widening directly, Gather (with its dispatch) only for the tail
+                byte* src = start + i * rowStride + c0 * size;
+                double* dst = buf + (long)i * k;
+                int done = simd ? IntWiden.Run(t, src, k, dst) : 0;
+                if (done < k) Gather.Run(t, src + done * size, size, k - done, dst + done);
+            }
+            shape[1] = k; strides[0] = 8L * k; oshape[0] = k;
+            ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 1, Ord.Of(p),
+                new NdView(o + c0 * outStride, DType.Float64, oshape, ostrides));
+        }
+        return ev;
+    }
+}
+
