@@ -54,6 +54,11 @@ def cases(quick: bool):
             out.append(("integer/bool/half vectors", f"{dt} n={n} ord={o}", x, o, None))
     for dt in ("float64", "float32", "complex128", "complex64"):
         x = _data(rng, n, dt)
+        x[::7] = 0  # zeros (and their neighbours' subnormal intermediates) must not leave the fast kernels
+        for o in (None, 1, np.inf, 0.5, 1.5, 2.5, 3, 1.7):
+            out.append(("vectors with zeros", f"{dt} n={n}, every 7th zero, ord={o}", x, o, None))
+    for dt in ("float64", "float32", "complex128", "complex64"):
+        x = _data(rng, n, dt)
         for o in (7, 1.7, -3, 0.3):
             out.append(("general p", f"{dt} n={n} ord={o}", x, o, None))
     for dt in ("float64", "float32", "complex128"):

@@ -118,13 +118,14 @@ internal readonly struct FourthTerm : IPowTerm
 /// Newton steps r ← r·(1.5 − (y/2)·r²) give r to ≈ 2⁻³⁵; sq₀ = y·r, and one Newton step on the root,
 /// sq = sq₀ + (y − sq₀²)·r/2, is within an ulp or so of √y; then r2 = y − sq² (one FMA, nearly exact) and
 /// hr = r/2, so r2·hr is the remaining correction to within 2⁻³⁴ of itself, i.e. ≈ 2⁻⁸⁶ of the term. r is formed
-/// for max(y, 2⁻¹⁰²²) (the guess needs a normal exponent, and 0 would overflow r²): y = 0 gives sq = r2 = 0 with a
-/// finite hr, and subnormal y a poor but finite term below 2⁻⁵⁰⁹, which the caller's range check (guess ≥ 2⁻⁷⁰⁰)
-/// makes negligible; ∞/NaN give NaN (the lane check rejects the block). Only IEEE +, ×, FMA and integer shift/subtract: the same bits in every width.</summary>
+/// for max(y, 2⁻¹⁰²⁰) (the guess needs a normal exponent, 0 would overflow r², and y/2 must stay normal: a
+/// subnormal operand costs the FMA a microcode assist, ~100× slower, which made a vector with many zeros take
+/// 2 ms instead of 30 µs): y = 0 gives sq = r2 = 0 with a finite hr, and y &lt; 2⁻¹⁰²⁰ a poor but finite term
+/// below 1.5·2⁻⁵¹⁰, which the caller's range check (guess ≥ 2⁻⁷⁰⁰) makes negligible; ∞/NaN give NaN (the lane check rejects the block). Only IEEE +, ×, FMA and integer shift/subtract: the same bits in every width.</summary>
 internal static class HalfSqrt
 {
     private const long RsqrtMagic = 0x5FE6_EB50_C7B5_37A9;
-    private const double MinNormal = 2.2250738585072014e-308; // 2⁻¹⁰²²
+    private const double MinNormal = 8.900295434028806e-308; // 2⁻¹⁰²⁰: y/2 and every product stay normal
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Sqrt(Vector512<double> y, out Vector512<double> r2, out Vector512<double> hr)
