@@ -14,9 +14,10 @@ namespace NormManaged.Engine;
 ///
 /// Accuracy: each term is within ~2⁻⁵⁸ + |p|·2⁻⁶⁰ of itself (see <see cref="VecLogExp"/>), the sum is compensated and
 /// the root S^(1/p) is double-double, so the float64 result is within ~2⁻⁵⁴/min(1, |p|) of the norm before its one
-/// rounding (orders below <see cref="MinAbsP"/> keep the exact per-element path). A float32 or float16 result is
-/// stored only when the interval r(1 ± 2⁻⁴⁰/min(1, |p|)) — 2¹⁴ times the estimate above — holds no midpoint of
-/// the format, i.e. when it is provably the correctly rounded value that <see cref="GeneralNorm"/> gives; otherwise
+/// rounding (orders below <see cref="MinAbsP"/> keep the exact per-element path). float32, float16 and complex64
+/// inputs use the plain-double terms (error ≲ 2⁻⁴⁴(1 + |p|), so the result is within ~2⁻⁴²/min(1, |p|)), and their
+/// float32/float16 result is stored only when the interval r(1 ± 2⁻³⁶/min(1, |p|)) — 2⁶ times that estimate — holds
+/// no midpoint of the format, i.e. when it is provably the correctly rounded value that <see cref="GeneralNorm"/> gives; otherwise
 /// (and for subnormal or overflowing results) that output is recomputed by <see cref="GeneralNorm"/>. So narrow
 /// results never depend on this path, and float64 results do not depend on the width or the thread count (fixed
 /// blocks and lanes, partials merged in order).</summary>
@@ -145,7 +146,7 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
             if (mx == 0) return;
             eb = Math.ILogB(mx) + 1;
         }
-        VecLogExp.PowSum(b, _complex, _p, eb, out double h, out double l);
+        VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out double h, out double l);
         acc.Add(new Ext(1, 0, eb), h, l, _p);
     }
 
@@ -156,7 +157,7 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         if (_failed is null || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any)
             return new RealPowOp(_p).Finish(acc, ot, dst); // float64, or an exact special value
         Ext r = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
-        double rel = Math.ScaleB(1.0, -40) / Math.Min(1.0, Math.Abs(_p));
+        double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(_p));
         if (!GeneralPowFast.TryStoreNarrow(r, rel, ot, dst)) _failed.Add((nint)dst);
         return FpEvents.None;
     }

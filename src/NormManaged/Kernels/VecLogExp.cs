@@ -31,6 +31,7 @@ internal static unsafe class VecLogExp
     internal const double Ln2Hi = 0.6931471805592082;
     /// <summary>ln 2 − Ln2Hi, rounded.</summary>
     internal const double Ln2Lo = 7.371002565167799e-13;
+    private const double Ln2 = 0.6931471805599453;
     private const double Inv16Ln2 = 23.083120654223414;     // 16/ln 2
     private const double E16Hi = 0.04332169878489367;       // ln2/16 rounded down to 38 bits: n·E16Hi exact for |n| < 2¹⁵
     private const double E16Lo = 1.0291218489310676e-13;    // ln2/16 − E16Hi
@@ -84,19 +85,52 @@ internal static unsafe class VecLogExp
 
     /// <summary>Σ (|x|·2^−<paramref name="eb"/>)^<paramref name="p"/> over the block (complex: |z| of interleaved
     /// pairs) as hi + lo. Every element must be finite, or contribute 0 (zeros, and ∞ for p &lt; 0); every term must be
-    /// ≤ 2^(|p|/2) (eb above the largest magnitude for p &gt; 0, at or below the smallest for p &lt; 0).</summary>
-    public static void PowSum(ReadOnlySpan<double> b, bool complex, double p, int eb, out double hi, out double lo)
+    /// ≤ 2^(|p|/2) (eb above the largest magnitude for p &gt; 0, at or below the smallest for p &lt; 0).
+    /// <paramref name="lite"/> selects plain-double ln/exp (<see cref="LiteTerms"/>: relative term error ≲ 2⁻⁴⁴ +
+    /// |p|·2⁻⁴⁴; elements must be normal doubles of a narrow type: float32, float16, complex64) instead of the
+    /// double-double ones (<see cref="PreciseTerms"/>).</summary>
+    public static void PowSum(ReadOnlySpan<double> b, bool complex, double p, int eb, bool lite, out double hi, out double lo)
     {
         fixed (double* x = &MemoryMarshal.GetReference(b))
         {
             int n = complex ? b.Length / 2 : b.Length;
-            if (RealKernels.Wide) PowSum<Lanes512>(x, n, complex, p, eb, out hi, out lo);
-            else PowSum<Lanes256>(x, n, complex, p, eb, out hi, out lo);
+            if (lite)
+            {
+                if (RealKernels.Wide) PowSum<Lanes512, LiteTerms>(x, n, complex, p, eb, out hi, out lo);
+                else PowSum<Lanes256, LiteTerms>(x, n, complex, p, eb, out hi, out lo);
+            }
+            else if (RealKernels.Wide) PowSum<Lanes512, PreciseTerms>(x, n, complex, p, eb, out hi, out lo);
+            else PowSum<Lanes256, PreciseTerms>(x, n, complex, p, eb, out hi, out lo);
         }
     }
 
-    private static void PowSum<L>(double* x, int n, bool complex, double p, int eb, out double hi, out double lo)
-        where L : struct, ILanes<L>
+    /// <summary>How a vector of terms is computed and added from (A + AL)·2^K (V: lanes that contribute).</summary>
+    private interface ITermMath
+    {
+        static abstract void Add<L>(L a, L al, L k, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>;
+    }
+
+    /// <summary>Double-double ln and exp (<see cref="Ln{L}"/>, <see cref="ExpAdd{L}"/>).</summary>
+    private readonly struct PreciseTerms : ITermMath
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add<L>(L a, L al, L k, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
+        {
+            Ln(a, al, k, out var lh, out var ll);
+            ExpAdd(lh, ll, v, pp, sAcc, cAcc);
+        }
+    }
+
+    /// <summary>Plain-double ln and exp (<see cref="LnLite{L}"/>, <see cref="ExpAddLite{L}"/>).</summary>
+    private readonly struct LiteTerms : ITermMath
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add<L>(L a, L al, L k, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
+            => ExpAddLite(LnLite(a, k), v, pp, sAcc, cAcc);
+    }
+
+    private static void PowSum<L, TM>(double* x, int n, bool complex, double p, int eb, out double hi, out double lo)
+        where L : struct, ILanes<L> where TM : struct, ITermMath
     {
         int w = complex ? 2 : 1;
         double* acc = stackalloc double[2 * Group];
@@ -104,13 +138,13 @@ internal static unsafe class VecLogExp
         // complex: (|z|²)^(p/2), with the block exponent doubled
         double pp = complex ? 0.5 * p : p, koff = complex ? -2.0 * eb : -eb;
         int i = 0;
-        for (; i + Group <= n; i += Group) GroupStep<L>(x + i * w, complex, pp, koff, acc);
+        for (; i + Group <= n; i += Group) GroupStep<L, TM>(x + i * w, complex, pp, koff, acc);
         if (i < n)
         {
             double* pad = stackalloc double[2 * Group];
             new Span<double>(pad, 2 * Group).Clear();
             new ReadOnlySpan<double>(x + i * w, (n - i) * w).CopyTo(new Span<double>(pad, 2 * Group));
-            GroupStep<L>(pad, complex, pp, koff, acc);
+            GroupStep<L, TM>(pad, complex, pp, koff, acc);
         }
         hi = 0; lo = 0;
         for (int j = 0; j < Group; j++)
@@ -123,33 +157,31 @@ internal static unsafe class VecLogExp
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GroupStep<L>(double* x, bool complex, double pp, double koff, double* acc)
-        where L : struct, ILanes<L>
+    private static void GroupStep<L, TM>(double* x, bool complex, double pp, double koff, double* acc)
+        where L : struct, ILanes<L> where TM : struct, ITermMath
     {
         int c = L.Count;
         for (int q = 0; q < Group / c; q++)
         {
-            if (complex) VectorComplex<L>(x + 2 * q * c, koff, pp, acc + q * c, acc + Group + q * c);
-            else VectorReal<L>(x + q * c, koff, pp, acc + q * c, acc + Group + q * c);
+            if (complex) VectorComplex<L, TM>(x + 2 * q * c, koff, pp, acc + q * c, acc + Group + q * c);
+            else VectorReal<L, TM>(x + q * c, koff, pp, acc + q * c, acc + Group + q * c);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void VectorReal<L>(double* x, double koff, double pp, double* sAcc, double* cAcc)
-        where L : struct, ILanes<L>
+    private static void VectorReal<L, TM>(double* x, double koff, double pp, double* sAcc, double* cAcc)
+        where L : struct, ILanes<L> where TM : struct, ITermMath
     {
         LoadReal<L>(x, koff, out var a, out var al, out var k, out var v);
-        Ln(a, al, k, out var lh, out var ll);
-        ExpAdd(lh, ll, v, pp, sAcc, cAcc);
+        TM.Add(a, al, k, v, pp, sAcc, cAcc);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void VectorComplex<L>(double* x, double koff, double pp, double* sAcc, double* cAcc)
-        where L : struct, ILanes<L>
+    private static void VectorComplex<L, TM>(double* x, double koff, double pp, double* sAcc, double* cAcc)
+        where L : struct, ILanes<L> where TM : struct, ITermMath
     {
         LoadComplex<L>(x, koff, out var a, out var al, out var k, out var v);
-        Ln(a, al, k, out var lh, out var ll);
-        ExpAdd(lh, ll, v, pp, sAcc, cAcc);
+        TM.Add(a, al, k, v, pp, sAcc, cAcc);
     }
 
     /// <summary>2^(j − 1023) for integer-valued j ∈ [1, 2046] (0 gives +0): the bits of 2⁵² + j shifted into the
@@ -272,6 +304,57 @@ internal static unsafe class VecLogExp
         cc += ((s - (sum - b2)) + (h - b2)) + lo;
         sum.Store(sAcc);
         cc.Store(cAcc);
+    }
+
+    /// <summary>ln(A) + K·ln 2 in plain double (A a normal double): the table reduction of <see cref="Ln{L}"/> and
+    /// ln(1 + r) to r⁸/8 (truncation ≤ 2⁻⁴⁸); absolute error ≲ 2⁻⁵³·|result| + 2⁻⁴⁸.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L LnLite<L>(L a, L k) where L : struct, ILanes<L>
+    {
+        var one = L.Create(1.0);
+        var eD = BiasedExponent(a);
+        k += eD - L.Create(1023.0);
+        var m = (a & L.CreateBits(0x000FFFFFFFFFFFFFUL)) | L.CreateBits(0x3FF0000000000000UL);
+        var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
+        var r = L.Fma(m, L.Lookup16(s_tables + LnC, j), -one);
+        var q = L.Fma(r, L.Create(-1.0 / 8), L.Create(1.0 / 7));
+        q = L.Fma(r, q, L.Create(-1.0 / 6));
+        q = L.Fma(r, q, L.Create(1.0 / 5));
+        q = L.Fma(r, q, L.Create(-1.0 / 4));
+        q = L.Fma(r, q, L.Create(1.0 / 3));
+        q = L.Fma(r, q, L.Create(-0.5));
+        var v = L.Fma(r * r, q, r);
+        var t = L.Lookup16(s_tables + LnTHi, j) + (L.Lookup16(s_tables + LnTLo, j) + v);
+        return L.Fma(k, L.Create(Ln2), t);
+    }
+
+    /// <summary>Adds exp(pp·lh) in plain double (Cody–Waite in two steps, 2^(j/16) from the table, exp(r) − 1 to r⁶/6!,
+    /// truncation ≤ 2⁻⁵¹; relative error ≲ 2⁻⁵⁰ + 2⁻⁵³·|pp·lh|) to the lanes' compensated accumulators; 0 where V is
+    /// clear or the term is below 2⁻¹⁰²².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpAddLite<L>(L lh, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
+    {
+        var z = L.Create(pp) * lh;
+        var t = L.Fma(z, L.Create(Inv16Ln2), L.Create(Magic));
+        var n = t - L.Create(Magic);
+        var r = L.Fma(-n, L.Create(E16Hi), z);
+        r = L.Fma(-n, L.Create(E16Lo), r);
+        var ji = t & L.CreateBits(15);
+        var e = (n - ((ji | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52))) * L.Create(1.0 / 16);
+        var pl = L.Fma(r, L.Create(1.0 / 720), L.Create(1.0 / 120));
+        pl = L.Fma(r, pl, L.Create(1.0 / 24));
+        pl = L.Fma(r, pl, L.Create(1.0 / 6));
+        pl = L.Fma(r, pl, L.Create(0.5));
+        pl = L.Fma(r, pl, L.Create(1.0));
+        var th = L.Lookup16(s_tables + ExpTHi, ji);
+        var h = L.Fma(th, r * pl, th);
+        var ok = v & L.GreaterThanOrEqual(e, L.Create(-1022.0));
+        h = L.Select(ok, h * Pow2Biased(L.Max(e + L.Create(1023.0), L.Create(1.0))), L.Zero);
+        var s = L.Load(sAcc);
+        var sum = s + h;
+        var bb = sum - s;
+        (L.Load(cAcc) + ((s - (sum - bb)) + (h - bb))).Store(cAcc);
+        sum.Store(sAcc);
     }
 
     /// <summary>Statistics of a block of interleaved complex values for the general-p norm: the largest part of a
