@@ -243,17 +243,17 @@ internal static unsafe class VecLogExp
         var c = L.Lookup16(s_tables + LnC, j);
         // r = m·c − 1 (one rounding, |r| ≤ 0.0303), plus AL on m's scale times c ≈ 1/m (AL ≤ 2⁻⁵² of A)
         var r = L.Fma(m, c, -one) + al * Pow2Biased(L.Create(2046.0) - eD) * c;
-        // ln(1 + r) = r + r²·Q(r), Taylor to r¹¹/11
-        var q = L.Fma(r, L.Create(1.0 / 11), L.Create(-1.0 / 10));
-        q = L.Fma(r, q, L.Create(1.0 / 9));
-        q = L.Fma(r, q, L.Create(-1.0 / 8));
-        q = L.Fma(r, q, L.Create(1.0 / 7));
-        q = L.Fma(r, q, L.Create(-1.0 / 6));
-        q = L.Fma(r, q, L.Create(1.0 / 5));
-        q = L.Fma(r, q, L.Create(-1.0 / 4));
-        q = L.Fma(r, q, L.Create(1.0 / 3));
-        q = L.Fma(r, q, L.Create(-0.5));
-        var v = L.Fma(r * r, q, r);
+        // ln(1 + r) = r + r²·Q(r), Taylor to r¹¹/11 (Estrin's scheme: a short dependency chain)
+        var r2 = r * r; var r4 = r2 * r2;
+        var q01 = L.Fma(r, L.Create(1.0 / 3), L.Create(-0.5));
+        var q23 = L.Fma(r, L.Create(1.0 / 5), L.Create(-1.0 / 4));
+        var q45 = L.Fma(r, L.Create(1.0 / 7), L.Create(-1.0 / 6));
+        var q67 = L.Fma(r, L.Create(1.0 / 9), L.Create(-1.0 / 8));
+        var q89 = L.Fma(r, L.Create(1.0 / 11), L.Create(-1.0 / 10));
+        var q03 = L.Fma(q23, r2, q01);
+        var q47 = L.Fma(q67, r2, q45);
+        var q = L.Fma(L.Fma(q89, r4, q47), r4, q03);
+        var v = L.Fma(r2, q, r);
         // k·ln2 + ln(1/c): both multiples of 2⁻⁴⁰ below 2¹³, so their sum is exact
         var hi = L.Fma(k, L.Create(Ln2Hi), L.Lookup16(s_tables + LnTHi, j));
         lh = hi + v;
@@ -278,14 +278,13 @@ internal static unsafe class VecLogExp
         var rl = cr - (rh - r1);
         var ji = t & L.CreateBits(15);
         var e = (n - ((ji | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52))) * L.Create(1.0 / 16);
-        // exp(r) − 1 = rh + el, el = rh²·P(rh) + rl, Taylor to r⁸/8!
-        var pl = L.Fma(rh, L.Create(1.0 / 40320), L.Create(1.0 / 5040));
-        pl = L.Fma(rh, pl, L.Create(1.0 / 720));
-        pl = L.Fma(rh, pl, L.Create(1.0 / 120));
-        pl = L.Fma(rh, pl, L.Create(1.0 / 24));
-        pl = L.Fma(rh, pl, L.Create(1.0 / 6));
-        pl = L.Fma(rh, pl, L.Create(0.5));
-        var el = L.Fma(rh * rh, pl, rl);
+        // exp(r) − 1 = rh + el, el = rh²·P(rh) + rl, Taylor to r⁸/8! (Estrin)
+        var h2 = rh * rh; var h4 = h2 * h2;
+        var p01 = L.Fma(rh, L.Create(1.0 / 6), L.Create(0.5));
+        var p23 = L.Fma(rh, L.Create(1.0 / 120), L.Create(1.0 / 24));
+        var p45 = L.Fma(rh, L.Create(1.0 / 5040), L.Create(1.0 / 720));
+        var pl = L.Fma(L.Fma(L.Create(1.0 / 40320), h2, p45), h4, L.Fma(p23, h2, p01));
+        var el = L.Fma(h2, pl, rl);
         // (Th + Tl)·(1 + rh + el) = Th + Th·rh (exact pair) + Th·el + Tl·(1 + rh)
         var th = L.Lookup16(s_tables + ExpTHi, ji);
         var tl = L.Lookup16(s_tables + ExpTLo, ji);
@@ -317,13 +316,12 @@ internal static unsafe class VecLogExp
         var m = (a & L.CreateBits(0x000FFFFFFFFFFFFFUL)) | L.CreateBits(0x3FF0000000000000UL);
         var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
         var r = L.Fma(m, L.Lookup16(s_tables + LnC, j), -one);
-        var q = L.Fma(r, L.Create(-1.0 / 8), L.Create(1.0 / 7));
-        q = L.Fma(r, q, L.Create(-1.0 / 6));
-        q = L.Fma(r, q, L.Create(1.0 / 5));
-        q = L.Fma(r, q, L.Create(-1.0 / 4));
-        q = L.Fma(r, q, L.Create(1.0 / 3));
-        q = L.Fma(r, q, L.Create(-0.5));
-        var v = L.Fma(r * r, q, r);
+        var r2 = r * r;
+        var q01 = L.Fma(r, L.Create(1.0 / 3), L.Create(-0.5));
+        var q23 = L.Fma(r, L.Create(1.0 / 5), L.Create(-1.0 / 4));
+        var q45 = L.Fma(r, L.Create(1.0 / 7), L.Create(-1.0 / 6));
+        var q = L.Fma(L.Fma(L.Create(-1.0 / 8), r2, q45), r2 * r2, L.Fma(q23, r2, q01));
+        var v = L.Fma(r2, q, r);
         var t = L.Lookup16(s_tables + LnTHi, j) + (L.Lookup16(s_tables + LnTLo, j) + v);
         return L.Fma(k, L.Create(Ln2), t);
     }
@@ -341,11 +339,9 @@ internal static unsafe class VecLogExp
         r = L.Fma(-n, L.Create(E16Lo), r);
         var ji = t & L.CreateBits(15);
         var e = (n - ((ji | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52))) * L.Create(1.0 / 16);
-        var pl = L.Fma(r, L.Create(1.0 / 720), L.Create(1.0 / 120));
-        pl = L.Fma(r, pl, L.Create(1.0 / 24));
-        pl = L.Fma(r, pl, L.Create(1.0 / 6));
-        pl = L.Fma(r, pl, L.Create(0.5));
-        pl = L.Fma(r, pl, L.Create(1.0));
+        var r2 = r * r;
+        var pl = L.Fma(L.Fma(L.Fma(r, L.Create(1.0 / 720), L.Create(1.0 / 120)), r2, L.Fma(r, L.Create(1.0 / 24), L.Create(1.0 / 6))),
+                       r2, L.Fma(r, L.Create(0.5), L.Create(1.0)));
         var th = L.Lookup16(s_tables + ExpTHi, ji);
         var h = L.Fma(th, r * pl, th);
         var ok = v & L.GreaterThanOrEqual(e, L.Create(-1022.0));
