@@ -181,7 +181,7 @@ public unsafe class GeneralPowTests
     {
         int w = t == DType.Complex128 ? 2 : 1;
         var rng = new Random(17);
-        foreach (int n in new[] { 7, 16, 4111, 300_001 })
+        foreach (int n in new[] { 7, 16, 4111, 16_384, 100_000, 262_144, 300_001 })
         {
             var x = new double[n * w + 1];
             for (int i = 0; i < x.Length; i++) x[i] = TwoNormTests.Gaussian(rng) * Math.ScaleB(1.0, rng.Next(-40, 40));
