@@ -111,6 +111,10 @@ def workloads(quick: bool):
     W.append(("strided", "x[::-1], x: 1e6", (v1m[::-1],), {}, True))
     for o in (1, np.inf, 3, 4, 0.5, 2.5):
         W.append(("vector ord", f"ord={o}, n=1e6", (v1m, o), {}, True))
+    for o in (1.7, 0.3, -3.3):
+        W.append(("general p", f"ord={o}, n=1e6", (v1m, o), {}, True))
+    W.append(("general p", "ord=1.7, n=5e5 complex128", (c128, 1.7), {}, True))
+    W.append(("general p", "ord=0.3 rows: (1000,1000) C, axis=1", (m, 0.3), {"axis": 1}, True))
     W.append(("axis", "rows: (1000,1000) C, axis=1", (m,), {"axis": 1}, True))
     W.append(("axis", "columns: (1000,1000) C, axis=0", (m,), {"axis": 0}, True))
     W.append(("axis", "rows: (1000,1000) F, axis=1", (mf,), {"axis": 1}, True))
@@ -247,7 +251,7 @@ def plot(sweep, path: Path):
 
 
 FLOOR_DTYPES = ("float64", "float32", "complex128", "complex64")
-FLOOR_VECTOR_ORDS = (None, 1, np.inf, -np.inf, 0, 3, 0.5, 2.5, -1, -2)
+FLOOR_VECTOR_ORDS = (None, 1, np.inf, -np.inf, 0, 3, 0.5, 2.5, -1, -2, 1.7, 0.3, -3.3)  # the last three: general p
 FLOOR_MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf, 2, -2, "nuc")
 
 

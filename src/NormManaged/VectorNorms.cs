@@ -82,6 +82,8 @@ public static unsafe class VectorNorms
             return ComplexNegative.Run(plan, xd, t, p, od, ot);
         if (ComplexPowNorm.Applies(t, p))
             return ComplexPowNorm.Run(plan, xd, t, p, od, ot);
+        if (GeneralPowFast.Applies(t, p))
+            return GeneralPowFast.Run(plan, xd, t, p, od, ot);
         if (realDouble && RealKernels.HandlesRealP(p))
             return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
         return General(plan, xd, t, p, od, ot);

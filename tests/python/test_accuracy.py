@@ -77,6 +77,9 @@ VECTOR_BOUNDS = [  # (dtype, p, bound in ulps)
     (np.float64, 2.5, 2.0), (np.float64, 0.5, 2.0), (np.float64, -1, 2.0),
     (np.float32, 2, 0.5), (np.float32, 1, 0.5), (np.float32, 3, 0.5), (np.float32, 2.5, 0.5),
     (np.float16, 2, 0.5), (np.float16, 1, 0.5), (np.float16, 3, 0.5),
+    # general p (the vectorised double-double ln/exp path; narrow dtypes: proven correctly rounded or exact path)
+    (np.float64, 1.7, 1.0), (np.float64, 0.3, 1.0), (np.float64, -3.3, 1.0),
+    (np.float32, 1.7, 0.5), (np.float32, 0.3, 0.5), (np.float16, 1.7, 0.5),
 ]
 
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Kernels;
 
@@ -113,6 +114,23 @@ internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
 
     /// <summary>Whether every bit of every lane is one (a mask that is true everywhere).</summary>
     static abstract bool AllSet(TSelf mask);
+
+    /// <summary>Each lane's 64 bits shifted right by <paramref name="count"/> (logical: zeros enter).</summary>
+    static abstract TSelf ShiftRightBits(TSelf a, int count);
+
+    /// <summary>Each lane's 64 bits shifted left by <paramref name="count"/>.</summary>
+    static abstract TSelf ShiftLeftBits(TSelf a, int count);
+
+    /// <summary>The even-indexed doubles of the 2·Count doubles <paramref name="a"/> then <paramref name="b"/>
+    /// (the real parts of Count interleaved complex values), in order.</summary>
+    static abstract TSelf Evens(TSelf a, TSelf b);
+
+    /// <summary>The odd-indexed doubles of <paramref name="a"/> then <paramref name="b"/> (the imaginary parts).</summary>
+    static abstract TSelf Odds(TSelf a, TSelf b);
+
+    /// <summary>Per lane, <paramref name="table"/>[i] for the 64-bit integer i ∈ [0, 15] held in the lane's bits of
+    /// <paramref name="index"/> (a 16-entry table: a two-register permute at 512 bits, a gather at 256).</summary>
+    static abstract TSelf Lookup16(double* table, TSelf index);
 }
 
 /// <summary>Four double lanes in one <see cref="Vector256{T}"/>.</summary>
@@ -155,6 +173,12 @@ internal readonly unsafe struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Select(Lanes256 m, Lanes256 a, Lanes256 b) => new(Vector256.ConditionalSelect(m.V, a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllZero(Lanes256 m) => Vector256.EqualsAll(m.V.AsUInt64(), Vector256<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes256 m) => Vector256.EqualsAll(m.V.AsUInt64(), Vector256<ulong>.AllBitsSet);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftRightBits(Lanes256 a, int count) => new(Vector256.ShiftRightLogical(a.V.AsUInt64(), count).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftLeftBits(Lanes256 a, int count) => new(Vector256.ShiftLeft(a.V.AsUInt64(), count).AsDouble());
+    // unpack gives [a0 b0 a2 b2] / [a1 b1 a3 b3]; the 64-bit permute (0, 2, 1, 3) puts them in order
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Evens(Lanes256 a, Lanes256 b) => new(Avx2.Permute4x64(Avx.UnpackLow(a.V, b.V), 0xD8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Odds(Lanes256 a, Lanes256 b) => new(Avx2.Permute4x64(Avx.UnpackHigh(a.V, b.V), 0xD8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Lookup16(double* table, Lanes256 index) => new(Avx2.GatherVector256(table, index.V.AsInt64(), 8));
 }
 
 /// <summary>Eight double lanes in one <see cref="Vector512{T}"/> (use only where AVX-512F is
@@ -198,4 +222,9 @@ internal readonly unsafe struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Select(Lanes512 m, Lanes512 a, Lanes512 b) => new(Vector512.ConditionalSelect(m.V, a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllZero(Lanes512 m) => Vector512.EqualsAll(m.V.AsUInt64(), Vector512<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes512 m) => Vector512.EqualsAll(m.V.AsUInt64(), Vector512<ulong>.AllBitsSet);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftRightBits(Lanes512 a, int count) => new(Vector512.ShiftRightLogical(a.V.AsUInt64(), count).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftLeftBits(Lanes512 a, int count) => new(Vector512.ShiftLeft(a.V.AsUInt64(), count).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Evens(Lanes512 a, Lanes512 b) => new(Avx512F.PermuteVar8x64x2(a.V, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Odds(Lanes512 a, Lanes512 b) => new(Avx512F.PermuteVar8x64x2(a.V, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Lookup16(double* table, Lanes512 index) => new(Avx512F.PermuteVar8x64x2(Vector512.Load(table), index.V.AsInt64(), Vector512.Load(table + 8)));
 }

@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Vector p-norms for a general order p (no dedicated kernel: not 0, ±1, 2, ±∞, a real half-integer up to
+/// 64.5, or a complex order with its own kernel) of float64, float32, float16, integer and complex64/complex128
+/// inputs, through the block driver: per block of <see cref="DoubleBlocks.BlockElements"/> elements exact statistics
+/// (NaN, ∞, zeros, the reference magnitude), then one vectorised pass of terms (|x|/2ᵉᵇ)^p by
+/// <see cref="VecLogExp"/> (2ᵉᵇ above the block's largest magnitude for p &gt; 0, at its smallest for p &lt; 0: no
+/// overflow or underflow), blocks merged as <see cref="RealPowOp"/> merges them. Special values follow
+/// <see cref="GeneralNorm"/>: NaN propagates (|complex(∞, NaN)| = ∞), ∞ dominates for p &gt; 0 and contributes 0 for
+/// p &lt; 0, a zero makes a negative-order norm 0 with a divide-by-zero event, empty gives 0 or ∞.
+///
+/// Accuracy: each term is within ~2⁻⁵⁸ + |p|·2⁻⁶⁰ of itself (see <see cref="VecLogExp"/>), the sum is compensated and
+/// the root S^(1/p) is double-double, so the float64 result is within ~2⁻⁵⁴/min(1, |p|) of the norm before its one
+/// rounding (orders below <see cref="MinAbsP"/> keep the exact per-element path). float32, float16 and complex64
+/// inputs use the plain-double terms (error ≲ 2⁻⁴⁴(1 + |p|), so the result is within ~2⁻⁴²/min(1, |p|)), and their
+/// float32/float16 result is stored only when the interval r(1 ± 2⁻³⁶/min(1, |p|)) — 2⁶ times that estimate — holds
+/// no midpoint of the format, i.e. when it is provably the correctly rounded value that <see cref="GeneralNorm"/> gives; otherwise
+/// (and for subnormal or overflowing results) that output is recomputed by <see cref="GeneralNorm"/>. So narrow
+/// results never depend on this path, and float64 results do not depend on the width or the thread count (fixed
+/// blocks and lanes, partials merged in order).</summary>
+internal static unsafe class GeneralPowFast
+{
+    /// <summary>Smallest |p| taken: the term error reaches the result divided by |p|.</summary>
+    public const double MinAbsP = 0.125;
+    /// <summary>Largest |p| taken (keeps every exponent of the vector exp in its exact range).</summary>
+    public const double MaxAbsP = 1000;
+
+    /// <summary>Largest |p| taken for a complex negative order.</summary>
+    public const double MaxAbsNegativeComplexP = 640;
+
+    /// <summary>True for the orders and dtypes this path computes.</summary>
+    public static bool Applies(DType t, double p)
+    {
+        if (t is DType.LongDouble or DType.CLongDouble || !double.IsFinite(p)) return false;
+        double a = Math.Abs(p);
+        if (a < MinAbsP || a > MaxAbsP) return false;
+        // the dispatch gave complex 0, ±1, −2, 2, 3, 4, 0.5, 2.5 their kernels; a negative order's block reference is
+        // the smallest max(|re|, |im|), up to √2·2 below the smallest |z|, whose term (≥ 2^(1.5p)) must stay normal
+        if (DTypes.IsComplex(t)) return p > 0 || a <= MaxAbsNegativeComplexP;
+        return !(a <= 64.5 && 2 * a == Math.Floor(2 * a)); // real half-integers keep their double-double kernels
+    }
+
+    /// <summary>Computes every output of the plan.</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        var failed = ot == DType.Float64 ? null : new Failures();
+        var op = new GeneralPowOp(p, DTypes.IsComplex(t), failed);
+        var ev = BlockDriver.Run<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op);
+        if (failed is { Count: > 0 })
+        {
+            var it = new OuterIterator(plan, x, o);
+            while (it.Next(out byte* xp, out byte* op2))
+                if (failed.Contains((nint)op2)) ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op2);
+        }
+        return ev;
+    }
+
+    /// <summary>Outputs whose narrow result could not be proven correctly rounded (written from several threads).</summary>
+    internal sealed class Failures
+    {
+        private readonly HashSet<nint> _set = new();
+        public int Count { get { lock (_set) return _set.Count; } }
+        public void Add(nint p) { lock (_set) _set.Add(p); }
+        public bool Contains(nint p) { lock (_set) return _set.Contains(p); }
+    }
+
+    /// <summary>Stores r as a float32/float16 if r(1 ± <paramref name="rel"/>) lies strictly between the two
+    /// midpoints around the rounded value (then that value is the correctly rounded one); false otherwise, and for a
+    /// non-normal or largest-finite result.</summary>
+    internal static bool TryStoreNarrow(in Ext r, double rel, DType ot, byte* dst)
+    {
+        if (!r.IsFiniteNonZero || r.E < -200 || r.E > 200) return false;
+        double v = Math.ScaleB(r.H + r.L, r.E), d = v * rel;
+        double lo, hi;
+        if (ot == DType.Float32)
+        {
+            float f = (float)v;
+            if (!float.IsNormal(f) || f == float.MaxValue) return false;
+            lo = ((double)f + MathF.BitDecrement(f)) * 0.5; hi = ((double)f + MathF.BitIncrement(f)) * 0.5; // exact
+            if (!(v - d > lo && v + d < hi)) return false;
+            Unsafe.WriteUnaligned(dst, f);
+            return true;
+        }
+        if (ot == DType.Float16)
+        {
+            Half h = (Half)v;
+            if (!Half.IsNormal(h) || h == Half.MaxValue) return false;
+            short bits = BitConverter.HalfToInt16Bits(h);
+            double below = (double)BitConverter.Int16BitsToHalf((short)(bits - 1)), above = (double)BitConverter.Int16BitsToHalf((short)(bits + 1));
+            lo = ((double)h + below) * 0.5; hi = ((double)h + above) * 0.5;
+            if (!(v - d > lo && v + d < hi)) return false;
+            Unsafe.WriteUnaligned(dst, h);
+            return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>The block operator of <see cref="GeneralPowFast"/>: statistics and the vectorised power sum per block,
+/// merge and finish as <see cref="RealPowOp"/> (the same partial type and special-value flags).</summary>
+internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
+{
+    private readonly double _p;
+    private readonly bool _complex;
+    private readonly GeneralPowFast.Failures? _failed;
+
+    public GeneralPowOp(double p, bool complex, GeneralPowFast.Failures? failed)
+    {
+        _p = p; _complex = complex; _failed = failed;
+    }
+
+    public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc)
+    {
+        if (b.IsEmpty) return;
+        double mx, mn;
+        bool nan, inf, zero;
+        if (_complex) VecLogExp.ComplexStats(b, out mx, out mn, out nan, out inf, out zero);
+        else
+        {
+            var st = new RealKernels.Stats();
+            RealKernels.AddStats(b, ref st);
+            nan = st.NaN; zero = st.NonZero < b.Length;
+            mx = st.Max; mn = st.Min; inf = double.IsInfinity(mx);
+        }
+        bool neg = _p < 0;
+        if (nan)
+        {
+            // NaN wins the value, but a zero met by a negative order still divides by zero (numpy warns)
+            acc.HasNaN = true;
+            if (neg && zero) acc.HasZero = true;
+            return;
+        }
+        int eb;
+        if (neg)
+        {
+            if (zero) { acc.HasZero = true; return; }
+            if (double.IsInfinity(mn)) return; // only infinities: they contribute 0
+            eb = Math.ILogB(mn);
+        }
+        else
+        {
+            if (inf) { acc.HasInf = true; return; }
+            if (mx == 0) return;
+            eb = Math.ILogB(mx) + 1;
+        }
+        VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out double h, out double l);
+        acc.Add(new Ext(1, 0, eb), h, l, _p);
+    }
+
+    public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part) => new RealPowOp(_p).Merge(ref total, part);
+
+    public FpEvents Finish(in RealKernels.PowAcc acc, DType ot, byte* dst)
+    {
+        if (_failed is null || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any)
+            return new RealPowOp(_p).Finish(acc, ot, dst); // float64, or an exact special value
+        Ext r = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
+        double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(_p));
+        if (!GeneralPowFast.TryStoreNarrow(r, rel, ot, dst)) _failed.Add((nint)dst);
+        return FpEvents.None;
+    }
+}
