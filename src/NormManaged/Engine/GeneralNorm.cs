@@ -52,8 +52,14 @@ internal static unsafe class GeneralNorm
     /// stores it at <paramref name="op"/>. Empty reductions with p = −∞ must have been rejected by the caller.</summary>
     public static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
     {
-        if (double.IsNaN(p)) return ResultWriter.Store(ot, op, double.NaN, 0, 0);
         var st = Scan(plan, xp, t, out bool anyPartNaN);
+        if (double.IsNaN(p))
+        {
+            // numpy forms sum(|x|**nan)**(1/nan); 1**nan = 1 is the one power that is not NaN, so the norm is 1
+            // exactly when one element is reduced and its magnitude, in the result's precision, is 1
+            bool one = st.Count == 1 && st.HaveFinite && IsOne(st.MaxFinite, ot);
+            return ResultWriter.Store(ot, op, one ? 1.0 : double.NaN, 0, 0);
+        }
         if (p == 0) return ResultWriter.Store(ot, op, st.NonZero, 0, 0);
         if (double.IsPositiveInfinity(p))
         {
@@ -85,6 +91,21 @@ internal static unsafe class GeneralNorm
         }
         Ext r = Sum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite);
         return ev | ResultWriter.Store(ot, op, r);
+    }
+
+    /// <summary>Whether magnitude <paramref name="a"/> rounds to 1 in the result dtype <paramref name="ot"/> (numpy's
+    /// |x| is computed in that precision).</summary>
+    private static bool IsOne(Ext a, DType ot)
+    {
+        if (a.E < -2 || a.E > 2) return false;
+        double m = Math.ScaleB(a.H + a.L, a.E);
+        return ot switch
+        {
+            DType.Float32 => (float)m == 1f,
+            DType.Float16 => (Half)m == (Half)1,
+            DType.LongDouble => a.E == 0 && a.H == 1 && a.L == 0,
+            _ => m == 1.0,
+        };
     }
 
     /// <summary>The p-norm of the finite nonzero magnitudes (infinities contribute 0 for p &lt; 0), given the
