@@ -172,6 +172,29 @@ public unsafe class SigmaMinCertifiedTests
     }
 
     [Fact]
+    public void ImprovementStepsAreTakenAndCertified()
+    {
+        // columns scaled geometrically down to 1/κ: B's vector is not good enough for the
+        // certificate, one or two steps x ← x − M⁻¹r are; the result agrees with Jacobi (which is
+        // relatively accurate on column-scaled matrices) to 1e−13
+        var rng = new Random(1);
+        int certifiedAfterSteps = 0;
+        foreach (int n in new[] { 8, 20, 60 })
+            foreach (double kappa in new[] { 1.0, 1e2, 1e4, 1e6, 1e8 })
+            {
+                var a = new double[n * n];
+                for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
+                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i * n + j] *= Math.Pow(kappa, -(double)j / (n - 1));
+                long f0 = SigmaMinRefine.FastCount, s0 = SigmaMinRefine.StepCount;
+                double got = Norm(a, n, n, MinusTwo);
+                if (SigmaMinRefine.FastCount > f0 && SigmaMinRefine.StepCount > s0) certifiedAfterSteps++;
+                double jac = Jacobi(() => Norm(a, n, n, MinusTwo));
+                Assert.True(Math.Abs(got - jac) <= 1e-13 * jac, $"n={n} κ={kappa}: {got:R} vs {jac:R}");
+            }
+        Assert.True(certifiedAfterSteps >= 2, $"{certifiedAfterSteps}");
+    }
+
+    [Fact]
     public void GradedMatricesStayRelativelyAccurate()
     {
         // D₁·A·D₂ with A exact and D powers of two: σ_min is not known exactly, but the Jacobi
@@ -218,5 +241,33 @@ public unsafe class SigmaMinCertifiedTests
                 Assert.Equal(new[] { first, first, first },
                     EngineKnobs.With(c, () => Batch(stack, new long[] { 3, m, n }, null, 0, 1, 2, MinusTwo)));
         }
+    }
+}
+
+/// <summary>The certificate's decisions on synthetic inputs (σ̂ = 1, ‖A‖_F = 1, σₙ₋₁(B) ≥ 2, 10×10):
+/// the Kato–Temple term ‖r‖²/(β − ρ) must stay below 2⁻⁵⁷, the gap must exceed the backward-error
+/// bound, and a float32 result must not straddle a rounding midpoint.</summary>
+public class SigmaMinCertificateTests
+{
+    [Fact]
+    public void AcceptsOnlyProvenIntervals()
+    {
+        Assert.True(SigmaMinRefine.Certify(1, 0, 1e-18, 1, 2, 10, 10, false, 0));    // ‖r‖ = 1e−9: 3e−19 relative
+        Assert.False(SigmaMinRefine.Certify(1, 0, 1e-16, 1, 2, 10, 10, false, 0));   // ‖r‖ = 1e−8: 3e−17 > 2⁻⁵⁷
+        Assert.False(SigmaMinRefine.Certify(1, 0, 1e-30, 1, 1 + 1e-13, 10, 10, false, 0));  // gap below δ = 16(m+n)·n·u·‖A‖_F = 3.5e−13
+        Assert.True(SigmaMinRefine.Certify(1, 0, 1e-30, 1, 1 + 1e-11, 10, 10, false, 0));   // gap above it
+        Assert.False(SigmaMinRefine.Certify(1, 0, 1e-30, 1e26, 2, 10, 10, false, 0));        // ‖A‖_F so large that δ > ℓ
+        Assert.False(SigmaMinRefine.Certify(1, 0, double.NaN, 1, 2, 10, 10, false, 0));
+        Assert.False(SigmaMinRefine.Certify(0, 0, 0, 1, 2, 10, 10, false, 0));
+        // float32: 1 + 2⁻²⁴ is the midpoint between 1 and its successor; 2^k scales it
+        double mid = 1 + Math.ScaleB(1, -24);
+        Assert.False(SigmaMinRefine.Certify(mid, 0, 1e-30, 1, 2, 10, 10, true, 0));
+        Assert.False(SigmaMinRefine.Certify(mid, 0, 1e-30, 1, 2, 10, 10, true, -20));
+        Assert.True(SigmaMinRefine.Certify(mid, 0, 1e-30, 1, 2, 10, 10, false, 0));
+        Assert.True(SigmaMinRefine.Certify(1 + Math.ScaleB(1, -26), 0, 1e-30, 1, 2, 10, 10, true, 0));
+        // one double ulp beside the midpoint (far more than the proven width): accepted; the low
+        // part counts (σ̂ = mid + lo with lo on either side of it)
+        Assert.True(SigmaMinRefine.Certify(Math.BitIncrement(mid), 0, 1e-30, 1, 2, 10, 10, true, 0));
+        Assert.False(SigmaMinRefine.Certify(Math.BitIncrement(mid), -Math.ScaleB(1, -52), 1e-30, 1, 2, 10, 10, true, 0));
     }
 }

@@ -211,3 +211,13 @@ def test_large_matrices():
         assert ulps(nn.norm(a, -2), sigma_min_ref_large(a), np.float64) <= 1.0, shape
     a = _rand(rng, (200, 150), np.float32)
     assert nn.norm(a, -2) == np.float32(float(sigma_min_ref_large(a)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_column_scaled_within_one_ulp(dtype):
+    """Columns scaled geometrically down to 1/kappa (kappa <= 1e6): B's own vector is not enough for
+    the certificate here, the improvement steps are (tests/NormManaged.Tests counts them)."""
+    rng = np.random.default_rng(71)
+    for n, kappa in [(8, 1e6), (12, 1e4), (20, 1e6), (24, 1e3)]:
+        a = _rand(rng, (n, n), dtype) * np.geomspace(1.0, 1.0 / kappa, n)[None, :]
+        assert ulps(nn.norm(a, -2), sigma_min_ref(a), np.float64) <= 1.0, (n, kappa)

@@ -40,7 +40,10 @@ internal static unsafe class SigmaMinRefine
 
     private const double U = 1.1102230246251565e-16;   // 2⁻⁵³
 
-    [ThreadStatic] private static long t_fast, t_fallback;
+    [ThreadStatic] private static long t_fast, t_fallback, t_steps;
+
+    /// <summary>Improvement steps taken (x ← x − M⁻¹r), on the current thread (for tests).</summary>
+    internal static long StepCount => t_steps;
 
     /// <summary>Matrices whose σ_min was certified on this route, on the current thread (for tests).</summary>
     internal static long FastCount => t_fast;
@@ -87,6 +90,7 @@ internal static unsafe class SigmaMinRefine
             }
             if (round == MaxRounds) return false;
             // x ← x − M⁻¹r, M⁻¹ = P(BᵀB)⁻¹Pᵀ (complex: V·D₂ᴴ(|B|ᵀ|B|)⁻¹D₂·Vᴴ)
+            t_steps++;
             for (int i = 0; i < c * n; i++) t[i] = r[i];
             if (complex)
             {
