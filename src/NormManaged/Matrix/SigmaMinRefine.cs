@@ -77,7 +77,7 @@ internal static unsafe class SigmaMinRefine
                     : !SigmaMaxBidiagonal.TopVector(right, d, e, n, sn, vw, x)) return false;
         double f2 = 0;
         for (long i = 0, len = (long)c * m * n; i < len; i++) f2 += a[i] * a[i];
-        f2 *= 1 + 1e-9;
+        f2 *= 1.001;   // an upper bound: the sum's rounding is below m·n·u < 1.2e−7 relative
         for (int round = 0; ; round++)
         {
             Evaluate(a, m, n, complex, x, acc, rot, r, out double sh, out double sl, out double rr);
@@ -235,9 +235,9 @@ internal static unsafe class SigmaMinRefine
     {
         if (!(sh > 0) || !double.IsFinite(sh) || !double.IsFinite(rr)) return false;
         double f = Math.Sqrt(f2), mn = m + n;
-        // √ρ(x) within σ̂·(1 ± relE): Dot2's error of Ax (γₙ²·‖A‖_F per unit x), double-double roundings,
-        // underflowed products (absolute)
-        double relE = (1.01 * n * (double)n * U * U * f + 2.409919865102884e-181) / sh + 8.077935669463161e-28;
+        // √ρ(x) within σ̂·(1 ± relE): Dot2's error of Ax (γₙ²·‖A‖_F per unit x), underflowed products
+        // (absolute), the double-double sums of m + n squares, division and square root (2⁻¹⁰² each)
+        double relE = (1.01 * n * (double)n * U * U * f + 2.409919865102884e-181) / sh + (m + n + 16) * 1.9721522630525295e-31;
         // ‖computed Kx − Kx‖ per unit x: Ax's error through Aᵀ, Aᵀ(Ax)'s own Dot2 error, ρ̂x's rounding
         double ek = 2.2 * mn * mn * U * U * f2 + 4 * U * U * sh * sh + 2.409919865102884e-181;
         double rn = Math.Sqrt(rr) * (1 + 1e-13) + ek;
