@@ -22,6 +22,32 @@ def _mp_matrix(a):
     return mpmath.matrix([[mpmath.mpf(float(a[i, j])) for j in range(cols)] for i in range(rows)])
 
 
+def rayleigh_iteration(G, v, steps):
+    """Rayleigh-quotient iteration on the Hermitian mpmath matrix G from the vector v (at the
+    caller's working precision); returns the eigenvalue estimate it converged to (cubically)."""
+    ident = mpmath.eye(G.rows)
+
+    def rq(v):
+        return mpmath.re((v.H * G * v)[0] / (v.H * v)[0])
+
+    mu = rq(v)
+    for _ in range(steps):
+        try:
+            x = mpmath.lu_solve(G - mu * ident, v)
+        except ZeroDivisionError:
+            break
+        nx = mpmath.norm(x)
+        if nx == 0 or not mpmath.isfinite(nx):
+            break
+        v = x / nx
+        new = rq(v)
+        done = abs(new - mu) <= mpmath.ldexp(abs(new), -230)
+        mu = new
+        if done:
+            break
+    return mu
+
+
 def sigma_max(a):
     """Largest singular value of the 2-D float/complex array ``a`` as an mpmath number (256 bits)."""
     a = np.asarray(a)
@@ -46,25 +72,7 @@ def sigma_max(a):
         v = mpmath.matrix([mpmath.mpc(float(x.real), float(x.imag)) if np.iscomplexobj(a) else mpmath.mpf(float(x))
                            for x in v0])
         ident = mpmath.eye(cols)
-
-        def rq(v):
-            return mpmath.re((v.H * G * v)[0] / (v.H * v)[0])
-
-        mu = rq(v)
-        for _ in range(8):
-            try:
-                x = mpmath.lu_solve(G - mu * ident, v)
-            except ZeroDivisionError:
-                break
-            nx = mpmath.norm(x)
-            if nx == 0 or not mpmath.isfinite(nx):
-                break
-            v = x / nx
-            new = rq(v)
-            done = abs(new - mu) <= mpmath.ldexp(abs(new), -230)
-            mu = new
-            if done:
-                break
+        mu = rayleigh_iteration(G, v, 8)
         # proof that mu is the largest eigenvalue: (mu + eta) I - G positive definite
         eta = mpmath.ldexp(abs(mu), -200)
         try:

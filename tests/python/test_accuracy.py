@@ -198,3 +198,24 @@ def test_complex_sigma_max_accuracy(dtype, bound):
             theirs = ulps(NP_NORM(a, 2), exact, rdt)
             _record((np.dtype(dtype).name, "matrix 2 (sigma_max)"), ours, theirs, bound)
             assert ours <= bound, (m, n, trial, ours)
+
+
+@pytest.mark.parametrize("dtype,bound", [(np.float64, 1.0), (np.complex128, 1.0), (np.float32, 0.5), (np.complex64, 0.5)])
+def test_sigma_min_accuracy(dtype, bound):
+    """sigma_min (ord -2) of random and column-scaled (kappa <= 1e4) matrices, tall, wide and scaled by
+    1e+-200, against the 256-bit reference of test_sigma_min_certified.py: the certified bidiagonal
+    route (Matrix/SigmaMinRefine.cs) within 1 ulp, float32/complex64 correctly rounded."""
+    from test_sigma_min_certified import sigma_min_ref, ulps
+    rng = np.random.default_rng(73)
+    single = dtype in (np.float32, np.complex64)
+    res = np.float32 if single else np.float64
+    for shape, kappa, scale in [((6, 6), 1.0, 1.0), ((9, 7), 1e2, 1.0), ((7, 12), 1.0, 1e200),
+                                ((16, 16), 1e4, 1.0), ((13, 10), 1.0, 1e-200), ((20, 20), 1e3, 1.0)]:
+        a = rng.standard_normal(shape)
+        if dtype in (np.complex128, np.complex64):
+            a = a + 1j * rng.standard_normal(shape)
+        a = (a * np.geomspace(1.0, 1.0 / kappa, shape[1])[None, :] * (1.0 if single else scale)).astype(dtype)
+        exact = sigma_min_ref(a)
+        ours, theirs = ulps(normnative.norm(a, -2), exact, res), ulps(NP_NORM(a, -2), exact, res)
+        _record((np.dtype(dtype).name, "matrix -2 (sigma_min)"), ours, theirs, bound)
+        assert ours <= bound, (shape, kappa, ours)

@@ -168,7 +168,14 @@ internal static unsafe class BidiagonalMax
 
     /// <summary>True when the Golub–Kahan matrix has an eigenvalue greater than x (x &gt; 0):
     /// the count of negative pivots of T − xI is below 2n.</summary>
-    private static bool CountAbove(double* d, double* e, int n, double x)
+    private static bool CountAbove(double* d, double* e, int n, double x) => NegativePivots(d, e, n, x) < 2 * n;
+
+    /// <summary>How many singular values of the bidiagonal (d, e) lie below x (x &gt; 0): the
+    /// negative pivots of T − xI counted beyond the n eigenvalues −σᵢ (Sturm count; in floating
+    /// point it is the exact count of a bidiagonal within a few ulps of (d, e), relatively).</summary>
+    internal static int SingularValuesBelow(double* d, double* e, int n, double x) => NegativePivots(d, e, n, x) - n;
+
+    private static int NegativePivots(double* d, double* e, int n, double x)
     {
         int len = 2 * n;
         int neg = 0;
@@ -182,7 +189,7 @@ internal static unsafe class BidiagonalMax
             q = -x - t * (t / q);
             if (q < 0) neg++;
         }
-        return neg < len;
+        return neg;
     }
 }
 

@@ -112,8 +112,17 @@ internal static unsafe class SigmaMaxBidiagonal
     /// <summary>x ← P·x = H₀(H₁(…H_{n−3}x)) with the kept real right reflectors.</summary>
     private static bool MapBackReal(double* rtau, int n, double* x)
     {
-        for (int k = n - 3; k >= 0; k--)
+        ApplyRight(rtau, n, x, false);
+        return Normalise(x, n);
+    }
+
+    /// <summary>x ← P·x, or x ← Pᵀ·x = H_{n−3}(…H₀x) when <paramref name="transpose"/>, with the
+    /// kept real right reflectors (each Hₖ = I − τₖ·v·vᵀ is symmetric).</summary>
+    internal static void ApplyRight(double* rtau, int n, double* x, bool transpose)
+    {
+        for (int i = 0; i <= n - 3; i++)
         {
+            int k = transpose ? i : n - 3 - i;
             double tau = rtau[k];
             if (tau == 0) continue;
             // v = (1, w₀, w₁, …) on columns k+1..n−1
@@ -125,7 +134,6 @@ internal static unsafe class SigmaMaxBidiagonal
             x[k + 1] -= s;
             Blas1.Axpy(-s, w, xs, len2);
         }
-        return Normalise(x, n);
     }
 
     /// <summary>Complex: x (2n doubles, interleaved) ← V·D₂ᴴ·y, the top right singular vector of A
@@ -136,19 +144,21 @@ internal static unsafe class SigmaMaxBidiagonal
     /// |B|y = σ·u then B·(D₂ᴴy) = σ·D₁u. Then V = Q₀Q₁…, Qₖ = I − τₖ·w·wᴴ, w = conj(uₖ).</summary>
     public static bool MapBackComplex(double* keep, int n, double* y, double* x)
     {
-        double* dph = keep, eph = keep + 2 * n, tau = keep + 4 * n, us = keep + 5 * n;
-        double br = 1, bi = 0;
-        for (int k = 0; k < n; k++)
+        for (int k = 0; k < n; k++) { x[2 * k] = y[k]; x[2 * k + 1] = 0; }
+        ApplyRightComplex(keep, n, x, false);
+        return Normalise(x, 2 * n);
+    }
+
+    /// <summary>x (2n doubles, interleaved) ← V·D₂ᴴ·x, or x ← D₂·Vᴴ·x when
+    /// <paramref name="adjoint"/> (V and D₂ as in <see cref="MapBackComplex"/>; each Qₖ has a
+    /// real τₖ, so it is Hermitian and Vᴴ = …Q₁Q₀).</summary>
+    internal static void ApplyRightComplex(double* keep, int n, double* x, bool adjoint)
+    {
+        double* tau = keep + 4 * n, us = keep + 5 * n;
+        if (!adjoint) Phases(keep, n, x, true);
+        for (int i = 0; i <= n - 2; i++)
         {
-            // x_k = conj(β_k)·y_k
-            x[2 * k] = br * y[k]; x[2 * k + 1] = -bi * y[k];
-            if (k == n - 1) break;
-            double ar = dph[2 * k] * br + dph[2 * k + 1] * bi, ai = dph[2 * k + 1] * br - dph[2 * k] * bi;   // phase(d)·conj(β)
-            double nr = ar * eph[2 * k] + ai * eph[2 * k + 1], ni = ar * eph[2 * k + 1] - ai * eph[2 * k];     // conj(α)·phase(e)
-            br = nr; bi = ni;
-        }
-        for (int k = n - 2; k >= 0; k--)
-        {
+            int k = adjoint ? i : n - 2 - i;
             double t = tau[k];
             if (t == 0) continue;
             int rl = n - k - 1;
@@ -169,7 +179,24 @@ internal static unsafe class SigmaMaxBidiagonal
                 xs[2 * j] -= sr * ur - si * ui; xs[2 * j + 1] -= sr * ui + si * ur;
             }
         }
-        return Normalise(x, 2 * n);
+        if (adjoint) Phases(keep, n, x, false);
+    }
+
+    /// <summary>xₖ ← conj(βₖ)·xₖ (D₂ᴴ) or βₖ·xₖ (D₂), β from the kept phases (β₀ = 1,
+    /// βₖ₊₁ = conj(αₖ)·phase(eₖ), αₖ = phase(dₖ)·conj(βₖ)).</summary>
+    private static void Phases(double* keep, int n, double* x, bool conjugate)
+    {
+        double* dph = keep, eph = keep + 2 * n;
+        double br = 1, bi = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double xr = x[2 * k], xi = x[2 * k + 1], ci = conjugate ? bi : -bi;
+            x[2 * k] = br * xr + ci * xi; x[2 * k + 1] = br * xi - ci * xr;
+            if (k == n - 1) break;
+            double ar = dph[2 * k] * br + dph[2 * k + 1] * bi, ai = dph[2 * k + 1] * br - dph[2 * k] * bi;   // phase(d)·conj(β)
+            double nr = ar * eph[2 * k] + ai * eph[2 * k + 1], ni = ar * eph[2 * k + 1] - ai * eph[2 * k];     // conj(α)·phase(e)
+            br = nr; bi = ni;
+        }
     }
 
     /// <summary>Doubles kept by the complex reduction for <see cref="MapBackComplex"/>: phases of d
@@ -190,7 +217,7 @@ internal static unsafe class SigmaMaxBidiagonal
 
     /// <summary>Scales by a power of two so the largest |component| is in [1, 2); false when a
     /// component is not finite or all are zero.</summary>
-    private static bool Normalise(double* x, int len)
+    internal static bool Normalise(double* x, int len)
     {
         double mx = 0;
         for (int i = 0; i < len; i++) mx = Math.Max(mx, Math.Abs(x[i]));

@@ -144,9 +144,12 @@ internal static unsafe class SvdNorms
         // element strides of the oriented matrix (rows ≥ cols)
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
         bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
+        // σ_min first tries the certified bidiagonal route (SigmaMinRefine), Jacobi if it fails
+        // (not for 2×2: closed forms)
+        bool fastMin = ord == SvdOrd.Min && cols >= Math.Max(3, SigmaMinRefine.FastFrom);
         // the real bidiagonal route takes a leading dimension padded to its 8-row lane blocks
         // (rows er..ld−1 stay zero through the reduction, so the buffer is reused as is)
-        int ld = bidiag ? Bidiagonalize.LeadingDimension(er) : er;
+        int ld = bidiag || fastMin ? Bidiagonalize.LeadingDimension(er) : er;
         var aArr = new double[(long)ld * ec];
         var sArr = new double[ec];
         var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), Math.Max(ComplexBidiagonal.WorkSize(rows, cols), 2L * cols + Dqds.WorkSize(cols)))];
@@ -154,7 +157,7 @@ internal static unsafe class SvdNorms
         // storage) instead of through the real embedding: half the flops
         // complex 2×2 σ_min: |det| / σ_max with an accurate determinant, also from this layout
         bool det2 = complex && ord == SvdOrd.Min && rows == 2 && cols == 2;
-        bool interleaved = complex && (ord != SvdOrd.Min || det2) && cols >= ComplexBidiagonalFrom;
+        bool interleaved = complex && (ord != SvdOrd.Min || det2 || fastMin) && cols >= ComplexBidiagonalFrom;
         bidiag |= interleaved;
         var colArr = new double[2 * rows];
         // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
@@ -170,10 +173,12 @@ internal static unsafe class SvdNorms
         var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
             : refineCBd ? new double[2L * rows * cols + SigmaMaxBidiagonal.ComplexKeepSize(cols) + 3L * cols + 4L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
             : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
-            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)] : null;
+            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
+            : fastMin ? new double[(complex ? 2L : 1L) * rows * cols + RightSize(cols, complex) + SigmaMinRefine.WorkSize(rows, cols, complex)] : null;
         DType t = b.T;
         // σ_min alone runs the Jacobi kernel on the real (or embedded) matrix: scaled up, see MinShift
-        int shift = ord == SvdOrd.Min && !det2 ? MinShift : 0;
+        // (the certified route keeps the scale of 1: the bidiagonal kernels' contract)
+        int shift = ord == SvdOrd.Min && !det2 && !fastMin ? MinShift : 0;
         // one matrix: its reduction may use the threads (a stack is split over matrices instead)
         int inner = b.Count == 1 ? Parallelism.MaxThreads : 1;
         fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
@@ -183,34 +188,7 @@ internal static unsafe class SvdNorms
             {
                 byte* xp = (byte*)xpn;
                 // widen, column by column, into the column-major (embedded) matrix
-                double mx = 0;
-                bool hasNaN = false;
-                for (int j = 0; j < cols; j++)
-                {
-                    Gather.Run(t, xp + j * ocs, ors, rows, pc);
-                    if (interleaved)
-                    {
-                        double* dst = pa + 2L * j * rows;
-                        for (int i = 0; i < 2 * rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
-                    }
-                    else if (!complex)
-                    {
-                        double* dst = pa + (long)j * ld;
-                        for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
-                    }
-                    else
-                    {
-                        double* c1 = pa + (long)j * ld, c2 = pa + (long)(cols + j) * ld;
-                        for (int i = 0; i < rows; i++)
-                        {
-                            double re = pc[2 * i], im = pc[2 * i + 1];
-                            c1[i] = re; c1[rows + i] = im;
-                            c2[i] = -im; c2[rows + i] = re;
-                            mx = Math.Max(mx, Math.Max(Math.Abs(re), Math.Abs(im)));
-                            hasNaN |= double.IsNaN(re) || double.IsNaN(im);
-                        }
-                    }
-                }
+                double mx = GatherInto(t, xp, ors, ocs, rows, cols, interleaved ? 1 : complex ? 2 : 0, pa, ld, pc, out bool hasNaN);
                 double r, lo = 0;
                 int k = 0;
                 if (hasNaN) { nan = true; r = double.NaN; }
@@ -220,20 +198,38 @@ internal static unsafe class SvdNorms
                 {
                     int e = Math.ILogB(mx) - shift;
                     k = e;
-                    long total = interleaved ? 2L * rows * cols : (long)ld * ec;
-                    if (e != 0)
-                    {
-                        if (e > -1000 && e < 1000)
-                        {
-                            double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);
-                            for (long i = 0; i < total; i++) pa[i] *= f;
-                        }
-                        else for (long i = 0; i < total; i++) pa[i] = Math.ScaleB(pa[i], -e);
-                    }
+                    ScaleBy(pa, interleaved ? 2L * rows * cols : (long)ld * ec, e);
                     if (cols == 1)
                     {
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
+                    }
+                    else if (fastMin)
+                    {
+                        // scaled copy for the certificate, then the reduction keeping what maps B's vectors back
+                        long dense = (complex ? 2L : 1L) * rows * cols;
+                        double* right = prf + dense, fw = right + RightSize(cols, complex);
+                        if (complex)
+                        {
+                            Buffer.MemoryCopy(pa, prf, 8 * dense, 8 * dense);
+                            ComplexBidiagonal.Reduce(pa, rows, cols, pw, right, inner);
+                        }
+                        else
+                        {
+                            for (int j = 0; j < cols; j++)
+                                Buffer.MemoryCopy(pa + (long)j * ld, prf + (long)j * rows, 8L * rows, 8L * rows);
+                            Bidiagonalize.Reduce(pa, er, ec, pw, right, inner);
+                        }
+                        if (!SigmaMinRefine.Run(prf, rows, cols, complex, pw, pw + cols, right, fw, b.OT == DType.Float32, k, out r, out lo))
+                        {
+                            // no certificate: the Jacobi kernel on the (embedded) matrix scaled up by MinShift, as without this route
+                            SigmaMinRefine.CountFallback();
+                            mx = GatherInto(t, xp, ors, ocs, rows, cols, complex ? 2 : 0, pa, er, pc, out bool nanAgain);
+                            k = Math.ILogB(mx) - MinShift;
+                            ScaleBy(pa, (long)er * ec, k);
+                            SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                            r = Reduce(ps, ec, ord, complex, out lo);
+                        }
                     }
                     else if (det2)
                     {
@@ -341,6 +337,63 @@ internal static unsafe class SvdNorms
         }
         evOut |= ev;
         nanOut |= nan;
+    }
+
+    /// <summary>Doubles kept by the reduction to map the bidiagonal's vectors back: the right
+    /// reflectors (real) or the phases and reflectors (complex).</summary>
+    private static long RightSize(int cols, bool complex)
+        => complex ? SigmaMaxBidiagonal.ComplexKeepSize(cols) : Bidiagonalize.RightReflectorsSize(cols);
+
+    /// <summary>Widens the oriented rows×cols matrix at <paramref name="xp"/> column by column into
+    /// <paramref name="pa"/>: <paramref name="layout"/> 0 real (leading dimension
+    /// <paramref name="ld"/>), 1 interleaved complex (2·rows doubles per column), 2 the real
+    /// embedding [[Re, −Im], [Im, Re]] of a complex matrix (leading dimension <paramref name="ld"/>).
+    /// Returns the largest |part|; <paramref name="pc"/>: 2·rows doubles of scratch.</summary>
+    private static double GatherInto(DType t, byte* xp, long ors, long ocs, int rows, int cols, int layout,
+        double* pa, int ld, double* pc, out bool hasNaN)
+    {
+        double mx = 0;
+        hasNaN = false;
+        for (int j = 0; j < cols; j++)
+        {
+            Gather.Run(t, xp + j * ocs, ors, rows, pc);
+            if (layout == 1)
+            {
+                double* dst = pa + 2L * j * rows;
+                for (int i = 0; i < 2 * rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
+            }
+            else if (layout == 0)
+            {
+                double* dst = pa + (long)j * ld;
+                for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
+            }
+            else
+            {
+                double* c1 = pa + (long)j * ld, c2 = pa + (long)(cols + j) * ld;
+                for (int i = 0; i < rows; i++)
+                {
+                    double re = pc[2 * i], im = pc[2 * i + 1];
+                    c1[i] = re; c1[rows + i] = im;
+                    c2[i] = -im; c2[rows + i] = re;
+                    mx = Math.Max(mx, Math.Max(Math.Abs(re), Math.Abs(im)));
+                    hasNaN |= double.IsNaN(re) || double.IsNaN(im);
+                }
+            }
+        }
+        return mx;
+    }
+
+    /// <summary>Multiplies the first <paramref name="total"/> doubles of <paramref name="pa"/> by 2⁻ᵉ (exact
+    /// unless a result is subnormal).</summary>
+    private static void ScaleBy(double* pa, long total, int e)
+    {
+        if (e == 0) return;
+        if (e > -1000 && e < 1000)
+        {
+            double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);
+            for (long i = 0; i < total; i++) pa[i] *= f;
+        }
+        else for (long i = 0; i < total; i++) pa[i] = Math.ScaleB(pa[i], -e);
     }
 
     /// <summary><see cref="BidiagonalMax.Compute(double*, int, int, double*)"/> with the reduction on

@@ -1,0 +1,261 @@
+using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
+
+namespace NormManaged.Matrix;
+
+/// <summary>σ_min (matrix ord −2) from the bidiagonal route, accepted only with a certificate.
+/// <para>The one-sided Jacobi kernel (<see cref="SvdKernel"/>) keeps σ_min of graded matrices
+/// relatively accurate but costs several times the bidiagonal reduction. Here: A = Q·B·Pᵀ
+/// (<see cref="Bidiagonalize"/>, right reflectors kept); σ̂ₙ and a lower bound ℓ of σₙ₋₁(B) by
+/// Sturm counts on B's Golub–Kahan tridiagonal; x = P·y with y B's bottom right singular vector
+/// (inverse iteration with shift σ̂ₙ, <see cref="SigmaMaxBidiagonal.BidiagonalVector"/>). With K =
+/// AᵀA, Ax and Kx are evaluated in double-double (Dot2: exact products, compensated sums), giving
+/// σ̂ = ‖Ax‖/‖x‖ (√ of the Rayleigh quotient ρ(x) ≥ λₙ) and the residual r = Kx − ρ̂x.</para>
+/// <para>Certificate (Kato–Temple): if no eigenvalue of K lies in (λₙ, β] and ρ &lt; β, then
+/// ρ − λₙ ≤ ‖r‖²/(β − ρ) for unit x. β = (ℓ·(1 − 16nu) − δ)² with δ = 16(m + n)·n·u·‖A‖_F, a
+/// bound on the bidiagonalisation's backward error ‖ΔA‖₂ (Householder: ‖ΔA‖_F ≤ γ̃_{cmn}‖A‖_F,
+/// Higham, Accuracy and Stability, Thm 19.4; Weyl turns it into |σᵢ(A) − σᵢ(B)|) and 16nu the
+/// relative error of a Sturm count on a bidiagonal (Demmel &amp; Kahan 1990). The rounding of the
+/// double-double evaluation is bounded by Dot2's error bound γₙ²·|A||x| (Ogita, Rump &amp; Oishi
+/// 2005) and added to ‖r‖ and to σ̂'s uncertainty. σ̂ (hi + lo) is returned only if the proven
+/// interval for σₙ is within 2⁻⁵⁷ of it (relative; the caller's single rounding then leaves
+/// ≤ ⅝ ulp for float64) and, for a float32 result, lies between the same two rounding midpoints
+/// (so the rounded result is the correctly rounded σₙ).</para>
+/// <para>If the certificate fails, the vector is improved by x ← x − M⁻¹r with M⁻¹ = P(BᵀB)⁻¹Pᵀ
+/// (O(n²)): with M = K this is exactly one inverse-iteration step ρ·K⁻¹x, and M's error
+/// (‖K − M‖ ≲ 2σ₁δ) only adds components along the bottom vector (harmless) and ≲ δσ₁/σⱼ²
+/// along the others, so the vector error shrinks by about λₙ/λₙ₋₁ + O(uκ²) per step. Up to
+/// <see cref="MaxRounds"/> such steps; then the caller falls back to the Jacobi kernel (graded,
+/// very ill-conditioned, rank-deficient, clustered bottom pairs, tiny σₙ).</para></summary>
+internal static unsafe class SigmaMinRefine
+{
+    /// <summary>Matrices with at least this many columns (3 at least) try the certified bidiagonal
+    /// route; per calling thread (a single matrix runs on the caller's thread), for tests.</summary>
+    internal static int FastFrom { get => t_fastFrom != 0 ? t_fastFrom : 5; set => t_fastFrom = value; }
+
+    [ThreadStatic] private static int t_fastFrom;
+
+    /// <summary>Improvement steps after the first certificate attempt.</summary>
+    internal const int MaxRounds = 3;
+
+    private const double U = 1.1102230246251565e-16;   // 2⁻⁵³
+
+    [ThreadStatic] private static long t_fast, t_fallback, t_steps;
+
+    /// <summary>Improvement steps taken (x ← x − M⁻¹r), on the current thread (for tests).</summary>
+    internal static long StepCount => t_steps;
+
+    /// <summary>Matrices whose σ_min was certified on this route, on the current thread (for tests).</summary>
+    internal static long FastCount => t_fast;
+
+    /// <summary>Matrices that tried this route and fell back to Jacobi, on the current thread (for tests).</summary>
+    internal static long FallbackCount => t_fallback;
+
+    internal static void CountFallback() => t_fallback++;
+
+    /// <summary>Doubles of scratch for <see cref="Run"/>: x, t, r (n values each), Ax in
+    /// double-double (2m values), for complex also Ax rotated by −i (4m) and B's vector (n), and
+    /// the bidiagonal inverse iteration's.</summary>
+    public static long WorkSize(int m, int n, bool complex)
+        => complex ? 7L * n + 8L * m + SigmaMaxBidiagonal.WorkSize(n) : 3L * n + 2L * m + SigmaMaxBidiagonal.WorkSize(n);
+
+    /// <summary>Certified σ_min (hi + lo) of the column-major m×n <paramref name="a"/> (m ≥ n ≥ 2,
+    /// leading dimension m; complex: interleaved; largest |part| in [1, 2); not modified), given
+    /// its bidiagonal (d, e) (complex: the real |B|) and <paramref name="right"/>: the right
+    /// reflectors kept by <see cref="Bidiagonalize"/> (real) or the phases and reflectors kept by
+    /// <see cref="ComplexBidiagonal"/> (complex). False if no certificate was obtained.
+    /// <paramref name="single"/>: the result is rounded to float32 after scaling by 2^<paramref name="k"/>.</summary>
+    public static bool Run(double* a, int m, int n, bool complex, double* d, double* e, double* right, double* work,
+        bool single, int k, out double hi, out double lo)
+    {
+        hi = 0; lo = 0;
+        int c = complex ? 2 : 1;
+        if (!Brackets(d, e, n, out double sn, out double l2)) return false;
+        double* x = work, t = x + c * n, r = t + c * n, acc = r + c * n, rot = acc + 2 * c * m;
+        double* vw = rot + (complex ? 4 * m : 0), y = vw + SigmaMaxBidiagonal.WorkSize(n);
+        if (complex ? !(SigmaMaxBidiagonal.BidiagonalVector(d, e, n, sn, vw, y) && SigmaMaxBidiagonal.MapBackComplex(right, n, y, x))
+                    : !SigmaMaxBidiagonal.TopVector(right, d, e, n, sn, vw, x)) return false;
+        double f2 = 0;
+        for (long i = 0, len = (long)c * m * n; i < len; i++) f2 += a[i] * a[i];
+        f2 *= 1.001;   // an upper bound: the sum's rounding is below m·n·u < 1.2e−7 relative
+        for (int round = 0; ; round++)
+        {
+            Evaluate(a, m, n, complex, x, acc, rot, r, out double sh, out double sl, out double rr);
+            // error constants in real operations: a complex entry is two real terms
+            if (Certify(sh, sl, rr, f2, l2, c * m, c * n, single, k))
+            {
+                t_fast++;
+                hi = sh; lo = sl;
+                return true;
+            }
+            if (round == MaxRounds) return false;
+            // x ← x − M⁻¹r, M⁻¹ = P(BᵀB)⁻¹Pᵀ (complex: V·D₂ᴴ(|B|ᵀ|B|)⁻¹D₂·Vᴴ)
+            t_steps++;
+            for (int i = 0; i < c * n; i++) t[i] = r[i];
+            if (complex)
+            {
+                SigmaMaxBidiagonal.ApplyRightComplex(right, n, t, true);
+                SolveNormal(d, e, n, t, 2);
+                SolveNormal(d, e, n, t + 1, 2);
+                SigmaMaxBidiagonal.ApplyRightComplex(right, n, t, false);
+            }
+            else
+            {
+                SigmaMaxBidiagonal.ApplyRight(right, n, t, true);
+                SolveNormal(d, e, n, t, 1);
+                SigmaMaxBidiagonal.ApplyRight(right, n, t, false);
+            }
+            for (int i = 0; i < c * n; i++) x[i] -= t[i];
+            if (!SigmaMaxBidiagonal.Normalise(x, c * n)) return false;
+        }
+    }
+
+    /// <summary>σ̂ₙ of the bidiagonal (d, e) to ~2⁻⁵⁰ and a lower bound <paramref name="l2"/> of
+    /// σₙ₋₁ (to ~2⁻¹²), by Sturm counts; false when σₙ is below 2⁻⁴⁰⁰ of the Gershgorin bound
+    /// (near-singular: the double-double evaluation would approach underflow) or a second
+    /// singular value lies within 2⁻²⁰ of it (no certificate possible).</summary>
+    private static bool Brackets(double* d, double* e, int n, out double sn, out double l2)
+    {
+        sn = 0; l2 = 0;
+        double g = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double left = i > 0 ? Math.Abs(e[i - 1]) : 0, right = i < n - 1 ? Math.Abs(e[i]) : 0;
+            g = Math.Max(g, Math.Abs(d[i]) + Math.Max(left, right));
+        }
+        if (!(g > 0) || !double.IsFinite(g)) return false;
+        g *= 1 + 1e-10;
+        double lo = 0, hi = g, floor = g * 3.8725919148493183e-121;
+        for (int it = 0; it < 300; it++)
+        {
+            double mid = lo == 0 ? hi * (1.0 / 65536) : hi > 2 * lo ? Math.Sqrt(lo) * Math.Sqrt(hi) : 0.5 * (lo + hi);
+            if (!(mid > lo && mid < hi)) break;
+            if (BidiagonalMax.SingularValuesBelow(d, e, n, mid) >= 1) hi = mid; else lo = mid;
+            if (hi < floor) return false;
+            if (hi - lo <= 8.881784197001252e-16 * hi) break;
+        }
+        if (lo < floor) return false;
+        sn = 0.5 * (lo + hi);
+        double a = hi * (1 + 9.5367431640625e-07), b = g;
+        if (BidiagonalMax.SingularValuesBelow(d, e, n, a) >= 2) return false;
+        for (int it = 0; it < 60 && b - a > 0.000244140625 * b; it++)
+        {
+            double mid = b > 2 * a ? Math.Sqrt(a) * Math.Sqrt(b) : 0.5 * (a + b);
+            if (BidiagonalMax.SingularValuesBelow(d, e, n, mid) <= 1) a = mid; else b = mid;
+        }
+        l2 = a;
+        return true;
+    }
+
+    /// <summary>t ← (BᵀB)⁻¹t for the upper bidiagonal B = (d, e) (t's entries <paramref name="s"/>
+    /// apart): Bᵀ forward, then B backward.</summary>
+    private static void SolveNormal(double* d, double* e, int n, double* t, int s)
+    {
+        t[0] /= d[0];
+        for (int i = 1; i < n; i++) t[i * s] = (t[i * s] - e[i - 1] * t[(i - 1) * s]) / d[i];
+        t[(n - 1) * s] /= d[n - 1];
+        for (int i = n - 2; i >= 0; i--) t[i * s] = (t[i * s] - e[i] * t[(i + 1) * s]) / d[i];
+    }
+
+    /// <summary>σ̂ = ‖Ax‖/‖x‖ (sh + sl) and ‖r‖²/‖x‖² (<paramref name="rr"/>) with r = AᴴAx − σ̂²x
+    /// (written to <paramref name="r"/>), Ax and Aᴴ(Ax) in double-double. Complex: Re(aⱼᴴy) is the
+    /// real dot of the interleaved arrays, Im(aⱼᴴy) that with y multiplied by −i (<paramref name="rot"/>).</summary>
+    private static void Evaluate(double* a, int m, int n, bool complex, double* x, double* acc, double* rot, double* r,
+        out double sh, out double sl, out double rr)
+    {
+        int c = complex ? 2 : 1, len = c * m;
+        sh = complex ? SigmaMaxRefine.RayleighValue(a, m, n, x, acc, out sl) : SigmaMaxRefine.RayleighReal(a, m, n, x, acc, out sl);
+        double rh = DD.Mul(sh, sl, sh, sl, out double rl);
+        double* yh = acc, yl = acc + len;
+        for (int i = 0; i < len; i++) { yh[i] = DD.TwoSum(yh[i], yl[i], out double l); yl[i] = l; }
+        if (complex)
+            for (int i = 0; i < len; i += 2)
+            {
+                rot[i] = yh[i + 1]; rot[i + 1] = -yh[i];
+                rot[len + i] = yl[i + 1]; rot[len + i + 1] = -yl[i];
+            }
+        double s = 0, nx = 0;
+        for (int j = 0; j < n; j++)
+        {
+            double* aj = a + (long)len * j;
+            double wh = DotDD(aj, yh, yl, len, out double wl);
+            double v = Residual(wh, wl, rh, rl, x[c * j]);
+            r[c * j] = v; s += v * v; nx += x[c * j] * x[c * j];
+            if (!complex) continue;
+            wh = DotDD(aj, rot, rot + len, len, out wl);
+            v = Residual(wh, wl, rh, rl, x[2 * j + 1]);
+            r[2 * j + 1] = v; s += v * v; nx += x[2 * j + 1] * x[2 * j + 1];
+        }
+        rr = s / nx * (1 + 1e-13);
+    }
+
+    /// <summary>(wh + wl) − (ρh + ρl)·xⱼ in double-double, rounded once.</summary>
+    private static double Residual(double wh, double wl, double rh, double rl, double xj)
+    {
+        double p = rh * xj, pe = Math.FusedMultiplyAdd(rh, xj, -p);
+        double s = DD.TwoSum(wh, -p, out double e1);
+        return s + (e1 + (wl - pe - rl * xj));
+    }
+
+    /// <summary>aᵀ(yh + yl) as a double-double (hi returned): Dot2 on aᵀyh (four lanes, combined
+    /// in a fixed order), aᵀyl added to the error term.</summary>
+    private static double DotDD(double* a, double* yh, double* yl, int m, out double lo)
+    {
+        var h = Vector256<double>.Zero; var er = h;
+        int i = 0;
+        for (; i <= m - 4; i += 4)
+        {
+            var va = Vector256.Load(a + i);
+            var vy = Vector256.Load(yh + i);
+            var p = va * vy;
+            er += Vector256.FusedMultiplyAdd(va, vy, -p) + va * Vector256.Load(yl + i);
+            var t = h + p; var bb = t - h;
+            er += (h - (t - bb)) + (p - bb);
+            h = t;
+        }
+        double hi = 0, e = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            hi = DD.TwoSum(hi, h.GetElement(k), out double te);
+            e += te + er.GetElement(k);
+        }
+        for (; i < m; i++)
+        {
+            double p = a[i] * yh[i];
+            e += Math.FusedMultiplyAdd(a[i], yh[i], -p) + a[i] * yl[i];
+            hi = DD.TwoSum(hi, p, out double te);
+            e += te;
+        }
+        return DD.TwoSum(hi, e, out lo);
+    }
+
+    /// <summary>The Kato–Temple certificate (see the class summary) for σ̂ = sh + sl with
+    /// ‖r‖²/‖x‖² = <paramref name="rr"/> computed, ‖A‖²_F ≤ <paramref name="f2"/>, σₙ₋₁(B) ≥ <paramref name="l2"/>.</summary>
+    internal static bool Certify(double sh, double sl, double rr, double f2, double l2, int m, int n, bool single, int k)
+    {
+        if (!(sh > 0) || !double.IsFinite(sh) || !double.IsFinite(rr)) return false;
+        double f = Math.Sqrt(f2), mn = m + n;
+        // √ρ(x) within σ̂·(1 ± relE): Dot2's error of Ax (γₙ²·‖A‖_F per unit x), underflowed products
+        // (absolute), the double-double sums of m + n squares, division and square root (2⁻¹⁰² each)
+        double relE = (1.01 * n * (double)n * U * U * f + 2.409919865102884e-181) / sh + (m + n + 16) * 1.9721522630525295e-31;
+        // ‖computed Kx − Kx‖ per unit x: Ax's error through Aᵀ, Aᵀ(Ax)'s own Dot2 error, ρ̂x's rounding
+        double ek = 2.2 * mn * mn * U * U * f2 + 4 * U * U * sh * sh + 2.409919865102884e-181;
+        double rn = Math.Sqrt(rr) * (1 + 1e-13) + ek;
+        double b = l2 * (1 - 16 * n * U) - 16 * mn * n * U * f;
+        if (!(b > 0)) return false;
+        double beta = b * b * (1 - 4 * U), rhoUp = sh * sh * (1 + 1e-14);
+        if (!(beta > rhoUp)) return false;
+        double kt = rn * rn / (beta - rhoUp) * (1 + 1e-13);
+        // σₙ ≥ σ̂·√((1 − relE)² − kt/σ̂²) ≥ σ̂·(1 − relE − kt/σ̂²)
+        double relLow = relE + 1.001 * kt / (sh * sh);
+        if (!(relLow <= 6.938893903907228e-18)) return false;
+        if (!single) return true;
+        // float32 result: the whole interval between the two rounding midpoints around fl₃₂(σ̂)
+        double v = Math.ScaleB(sh, k);
+        float fv = (float)v;
+        if (float.IsInfinity(fv)) return true;
+        double midHi = 0.5 * ((double)fv + MathF.BitIncrement(fv)), midLo = 0.5 * ((double)fv + MathF.BitDecrement(fv));
+        double margin = 1.01 * relLow * v + Math.Abs(Math.ScaleB(sl, k));
+        return v - midLo > margin && midHi - v > margin;
+    }
+}
