@@ -30,9 +30,10 @@ internal static unsafe class ComplexLineScreen
         return (1 - 2 * r - Math.ScaleB(1.0, -50), len * Math.ScaleB(1.0, single ? -62 : -498));
     }
 
-    /// <summary>True when complex64 lines of <paramref name="len"/> elements take the float32 screen
-    /// (<see cref="SumsSingle"/>): its summation error (len·2⁻²³) must stay small next to the estimate's 2⁻¹⁴.</summary>
-    public static bool Single(DType t, long len) => t == DType.Complex64 && len <= 4096;
+    /// <summary>True when complex64 (or float32) lines of <paramref name="len"/> elements take a float32 screen
+    /// (<see cref="SumsSingle"/>; float32: LineSumNorms' float32 sums): its summation error (len·2⁻²³) must stay
+    /// small next to the estimate's 2⁻¹⁴, and next to the spread of typical line sums.</summary>
+    public static bool Single(DType t, long len) => t is DType.Complex64 or DType.Float32 && len <= 4096;
 
     /// <summary>ps[l] ≈ Σ|x| of line l for lines [l0, l1) of complex64 or complex128 elements (see the class remarks);
     /// <paramref name="single"/> (complex64 only, see <see cref="Single"/>) takes the float32 screen.</summary>

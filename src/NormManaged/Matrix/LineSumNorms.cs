@@ -152,7 +152,11 @@ internal static unsafe class LineSumNorms
         }
         if (!finite) return -1;
         // complex: approximate magnitudes (ComplexLineScreen's bound, with an absolute part for tiny values)
-        var (f, slack) = DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single) : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
+        // float32 with single: float32 sums of exact |x|, relative error ≤ (len − 1)·2⁻²⁴ (no underflow: sums of
+        // floats are exact in the subnormal range), doubled for margin
+        var (f, slack) = DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single)
+            : single ? (1 - 2 * (len + 8) * Math.ScaleB(1.0, -23) - Math.ScaleB(1.0, -50), 0.0)
+            : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
         if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -1;
         double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         long count = 0;
@@ -180,7 +184,8 @@ internal static unsafe class LineSumNorms
         }
         if (t == DType.Float32)
         {
-            PlainSumsSingle(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
+            if (single) FloatSums(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
+            else PlainSumsSingle(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
             return;
         }
         if (streamLines)
@@ -258,6 +263,68 @@ internal static unsafe class LineSumNorms
                     Vector256.Store(Vector256.Load(acc + i + 4) + Vector256.Abs(w1), acc + i + 4);
                 }
             for (; i < n; i++) acc[i] += Math.Abs((double)Unsafe.ReadUnaligned<float>(r + i * lineStride));
+        }
+    }
+
+    /// <summary><see cref="PlainSums"/> for float32 lines of at most 4096 elements, summed in float32 (twice the lanes
+    /// of <see cref="PlainSumsSingle"/>, no widening); <see cref="ScreenedBest"/> uses the float32 summation bound.
+    /// A sum beyond float32's range gives ∞ and the caller redoes the screen with <see cref="PlainSumsSingle"/>.</summary>
+    private static void FloatSums(byte* x, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    {
+        bool wide = RealKernels.Wide;
+        if (streamLines)
+        {
+            for (long l = l0; l < l1; l++)
+            {
+                float* p = (float*)(x + l * lineStride);
+                long i = 0;
+                float s = 0;
+                if (elemStride == sizeof(float))
+                {
+                    if (wide)
+                    {
+                        var a0 = Vector512<float>.Zero; var a1 = a0;
+                        for (; i <= len - 32; i += 32) { a0 += Vector512.Abs(Vector512.Load(p + i)); a1 += Vector512.Abs(Vector512.Load(p + i + 16)); }
+                        s = Vector512.Sum(a0 + a1);
+                    }
+                    var b0 = Vector256<float>.Zero;
+                    for (; i <= len - 8; i += 8) b0 += Vector256.Abs(Vector256.Load(p + i));
+                    s += Vector256.Sum(b0);
+                }
+                for (; i < len; i++) s += Math.Abs(Unsafe.ReadUnaligned<float>((byte*)p + i * elemStride));
+                ps[l] = s;
+            }
+            return;
+        }
+        int n = (int)(l1 - l0);
+        float[]? heap = n > 4096 ? new float[n] : null;
+        Span<float> accSpan = heap ?? stackalloc float[n];
+        accSpan.Clear();
+        fixed (float* acc = accSpan)
+        {
+            byte* b = x + l0 * lineStride;
+            long k = 0;
+            if (lineStride == sizeof(float))
+                for (; k + 4 <= len; k += 4)
+                {
+                    // four rows per pass over the accumulators
+                    float* r0 = (float*)(b + k * elemStride), r1 = (float*)((byte*)r0 + elemStride), r2 = (float*)((byte*)r1 + elemStride), r3 = (float*)((byte*)r2 + elemStride);
+                    int i = 0;
+                    if (wide)
+                        for (; i <= n - 16; i += 16)
+                            Vector512.Store(Vector512.Load(acc + i) + ((Vector512.Abs(Vector512.Load(r0 + i)) + Vector512.Abs(Vector512.Load(r1 + i)))
+                                + (Vector512.Abs(Vector512.Load(r2 + i)) + Vector512.Abs(Vector512.Load(r3 + i)))), acc + i);
+                    for (; i <= n - 8; i += 8)
+                        Vector256.Store(Vector256.Load(acc + i) + ((Vector256.Abs(Vector256.Load(r0 + i)) + Vector256.Abs(Vector256.Load(r1 + i)))
+                            + (Vector256.Abs(Vector256.Load(r2 + i)) + Vector256.Abs(Vector256.Load(r3 + i)))), acc + i);
+                    for (; i < n; i++) acc[i] += (Math.Abs(r0[i]) + Math.Abs(r1[i])) + (Math.Abs(r2[i]) + Math.Abs(r3[i]));
+                }
+            for (; k < len; k++)
+            {
+                byte* r = b + k * elemStride;
+                for (int i = 0; i < n; i++) acc[i] += Math.Abs(Unsafe.ReadUnaligned<float>(r + i * lineStride));
+            }
+            for (int i = 0; i < n; i++) ps[l0 + i] = acc[i];
         }
     }
 
