@@ -114,4 +114,37 @@ public class ScreenedSingleTests
             }
         }
     }
+
+    /// <summary>Lines that are permutations of one multiset of full-mantissa floats (float32 partial sums round, so the
+    /// screen's float32 sums differ by several ulps of the sum from line to line) plus one decider element that puts
+    /// the exact sum just above (one line) or just below (the others) a float32 rounding midpoint: only a bound as
+    /// wide as the float32 summation error keeps the right line a candidate (one of 2⁻⁴⁰ fails: checked).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Float32SummationErrorsDoNotHideTheBestLine(bool rowsAreLines)
+    {
+        int lines = 200, len = 300;
+        var rng = new Random(rowsAreLines ? 81 : 80);
+        var baseV = Enumerable.Range(0, len - 1).Select(_ => (float)(1 + rng.Next(1 << 23) * Math.ScaleB(1.0, -23))).ToArray();
+        double sum = baseV.Sum(v => (double)v);   // exact: multiples of 2^-23 below 2^10
+        float lo = (float)sum;
+        if (lo > sum) lo = MathF.BitDecrement(lo);
+        double mid = ((double)lo + MathF.BitIncrement(lo)) / 2;   // the midpoint above the exact sum
+        int best = rng.Next(lines);
+        int m = rowsAreLines ? lines : len, n = rowsAreLines ? len : lines;
+        var d = new float[m * n];
+        for (int l = 0; l < lines; l++)
+        {
+            double decider = mid - sum + (l == best ? 1 : -1 - rng.Next(4)) * Math.ScaleB(1.0, -23);
+            var line = baseV.Concat(new[] { (float)decider }).OrderBy(_ => rng.Next()).ToArray();
+            for (int k = 0; k < len; k++) d[rowsAreLines ? l * n + k : k * n + l] = rng.Next(2) == 0 ? -line[k] : line[k];
+        }
+        var bytes = MemoryMarshal.AsBytes(d.AsSpan()).ToArray();
+        Ord o = rowsAreLines ? Inf : Ord.Of(1);
+        double want = Reference(d, m, n, o);
+        Assert.Equal((double)MathF.BitIncrement(lo), want);
+        foreach (var c in EngineKnobs.Configurations())
+            Assert.Equal(want, EngineKnobs.With(c, () => Run(bytes, DType.Float32, new long[] { m, n }, new long[] { 4L * n, 4 }, 0, 0, 1, o)[0]));
+    }
 }

@@ -450,6 +450,8 @@ public class SvdComplexBidiagonalTests
     [InlineData(9, 20)]
     [InlineData(31, 7)]
     [InlineData(24, 24)]
+    [InlineData(180, 170)]   // from 160 columns the reduction is cut in two parts (ComplexBidiagonal.SplitFrom)
+    [InlineData(170, 200)]
     public void KnownSingularValues(int m, int n)
     {
         var rng = new Random(m * 101 + n);

@@ -11,8 +11,8 @@ namespace NormManaged.Matrix;
 /// flops of the real case (half of the real 2m×2n embedding's).</summary>
 internal static unsafe class ComplexBidiagonal
 {
-    /// <summary>Doubles of scratch: d (n), e (n), w (2m), row (2n).</summary>
-    public static long WorkSize(int m, int n) => 2L * n + 2L * m + 2L * n;
+    /// <summary>Doubles of scratch: d (n), e (n), w (2m), row (2n), and a second w (2m) for the two-part product.</summary>
+    public static long WorkSize(int m, int n) => 2L * n + 2L * m + 2L * n + 2L * m;
 
     /// <summary>Reduces <paramref name="a"/> (m ≥ n ≥ 2, destroyed); |diagonal| into work[0..n),
     /// |superdiagonal| into work[n..2n−1).</summary>
@@ -24,15 +24,14 @@ internal static unsafe class ComplexBidiagonal
     /// <see cref="SigmaMaxBidiagonal.MapBackComplex"/>; d and e are the same bits either way.</summary>
     public static void Reduce(double* a, int m, int n, double* work, double* keep) => Reduce(a, m, n, work, keep, 1);
 
-    /// <summary>From this many columns on, each step's three passes (left reflection and right
-    /// update by columns, t = A·w by rows) are cut into two parts run on up to two threads
-    /// (<see cref="PartTeam"/>). Every column, and every entry of t, is computed whole by one part
-    /// with the serial operations (the row cut falls on a multiple of two complex entries from
-    /// the start, so the vector loops' tails are the serial ones): d, e and the kept phases and
-    /// reflectors are the serial bits for any cut and thread count. Below ~600 columns the split
-    /// loses (quiet machine, reduction alone: 300×300 21 → 25 ms, 450×450 about equal, 700×700
-    /// 370 → 265 ms): t = A·w cut by rows reads every column from both cores each step.</summary>
-    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 600; set => t_splitFrom = value; }
+    /// <summary>From this many columns on, each step's three passes (left reflection, t = A·w and the right update)
+    /// are cut by the same columns into two parts run on up to two threads (<see cref="PartTeam"/>), so each core
+    /// keeps its half of the trailing matrix in its own cache. Every column is computed whole by one part with the
+    /// serial operations; t = A·w is the sum of the two parts' partial products, added in a fixed order (part 0's +
+    /// part 1's). The cut depends on n only, so d, e and the kept phases and reflectors are the same bits for any
+    /// thread count. (The earlier row cut of t = A·w read every column from both cores each step and lost below
+    /// ~600 columns: 300×300 21 → 25 ms.)</summary>
+    internal static int SplitFrom { get => t_splitFrom != 0 ? t_splitFrom : 160; set => t_splitFrom = value; }
 
     [ThreadStatic] private static int t_splitFrom;
 
@@ -52,7 +51,7 @@ internal static unsafe class ComplexBidiagonal
     /// <summary>The reduction's state between steps, and its passes cut into parts.</summary>
     private sealed class Steps : IPhaseParts
     {
-        private readonly double* _a, _d, _e, _w, _row;
+        private readonly double* _a, _d, _e, _w, _row, _w1;
         private readonly int _m, _n;
         private int _k, _parts;
         private double _inv2, _ir;
@@ -61,7 +60,7 @@ internal static unsafe class ComplexBidiagonal
         public Steps(double* a, int m, int n, double* work)
         {
             _a = a; _m = m; _n = n;
-            _d = work; _e = _d + n; _w = _e + n; _row = _w + 2 * m;
+            _d = work; _e = _d + n; _w = _e + n; _row = _w + 2 * m; _w1 = _row + 2 * n;
         }
 
         public void Run(double* keep, int parts, PartTeam? team)
@@ -107,6 +106,12 @@ internal static unsafe class ComplexBidiagonal
                 // t = A·w = Σ_j w_j·a_j; then a_j ← a_j − (2/‖w‖²)·conj(w_j)·t.
                 _ir = ir;
                 RunPhase(Pass.Product, team);
+                if (parts == 2)
+                {
+                    // t = part 0's partial product + part 1's, in this order
+                    int bl = m - k - 1;
+                    for (int i = 0; i < 2 * bl; i++) _w[i] += _w1[i];
+                }
                 RunPhase(Pass.Right, team);
             }
         }
@@ -124,22 +129,20 @@ internal static unsafe class ComplexBidiagonal
             double* a = _a, row = _row, w = _w;
             if (_pass == Pass.Product)
             {
-                // rows k+1..m−1 (bl complex entries), cut at an even count from the start
-                int bl = m - k - 1, from = 0, to = bl;
+                // rows k+1..m−1 (bl complex entries); the columns cut as in the other passes, part 1 into _w1
+                int bl = m - k - 1, rl = n - k - 1, c0 = 0, c1 = rl;
+                double* wp = w;
                 if (_parts == 2)
                 {
-                    int mid = bl / 4 * 2;
-                    if (index == 0) to = mid; else from = mid;
+                    if (index == 0) c1 = rl / 2; else { c0 = rl / 2; wp = _w1; }
                 }
-                int cnt = to - from;
-                if (cnt <= 0) return;
-                double* b0 = a + 2 * ((long)(k + 1) * m + k + 1 + from), wp = w + 2 * from;
-                new Span<double>(wp, 2 * cnt).Clear();
-                int rl = n - k - 1;
-                for (int j = 0; j < rl; j++)
+                if (bl <= 0) return;
+                double* b0 = a + 2 * ((long)(k + 1) * m + k + 1);
+                new Span<double>(wp, 2 * bl).Clear();
+                for (int j = c0; j < c1; j++)
                 {
                     double ur = row[2 * j], ui = row[2 * j + 1];   // w_j = conj(u_j) = (ur, −ui)
-                    if (ur != 0 || ui != 0) Axpy(ur, -ui, b0 + 2L * j * m, wp, cnt);
+                    if (ur != 0 || ui != 0) Axpy(ur, -ui, b0 + 2L * j * m, wp, bl);
                 }
                 return;
             }

@@ -50,12 +50,13 @@ internal static unsafe class LineSumNorms
                 {
                     // plain sums over fixed line ranges in parallel, then the few candidates exactly
                     var ps = new double[lines];
+                    bool single = ComplexLineScreen.Single(b.T, len);
                     Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
                     {
                         long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
-                        fixed (double* pp = ps) PlainSums((byte*)xp, b.T, l0, l1, len, lineStride, elemStride, streamLines, pp);
+                        fixed (double* pp = ps) PlainSums((byte*)xp, b.T, l0, l1, len, lineStride, elemStride, streamLines, single, pp);
                     });
-                    if (ScreenedBest((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out double sh, out double sl))
+                    if (ScreenedBest((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, streamLines, single, ps, out double sh, out double sl) > 0)
                     {
                         evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, sh, sl, 0);
                         return;
@@ -77,9 +78,8 @@ internal static unsafe class LineSumNorms
         b.Run((double)lines * len, (start, end) =>
         {
             DType t = b.T;
-            double[] buf = new double[Cap(lines, len) * 2 * Group];
-            double[] accHi = streamLines ? Array.Empty<double>() : new double[lines];
-            double[] accLo = streamLines ? Array.Empty<double>() : new double[lines];
+            // the full pass's scratch only when a matrix needs it (a screened matrix does not)
+            double[]? buf = null, accHi = null, accLo = null;
             double[] ps = screen ? new double[lines] : Array.Empty<double>();
             int ev = 0;
             b.ForRange(start, end, (_, xp, op) =>
@@ -88,8 +88,9 @@ internal static unsafe class LineSumNorms
                 if (lines == 0) { hi = 0; lo = 0; }
                 else if (screen && ScreenedPlain((byte*)xp, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo)) { }
                 else if (t == DType.Float64 && len <= SmallLen) SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
-                else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, out hi, out lo);
-                else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf, accHi, accLo, out hi, out lo);
+                else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf ??= new double[Cap(lines, len) * 2 * Group], out hi, out lo);
+                else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf ??= new double[Cap(lines, len) * 2 * Group],
+                    accHi ??= new double[lines], accLo ??= new double[lines], out hi, out lo);
                 ev |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
             });
             Interlocked.Or(ref evBits, ev);
@@ -99,15 +100,31 @@ internal static unsafe class LineSumNorms
 
     /// <summary>float64 and float32 lines longer than <see cref="SmallLen"/> are screened by plain float64 sums first
     /// (see <see cref="ScreenedBest"/>; float32 elements widen exactly, so the same bound holds); the bound used
-    /// there needs len·2⁻⁵³ small.</summary>
-    private static bool Screens(DType t, long lines, long len) => t is DType.Float64 or DType.Float32 && len > SmallLen && lines >= 2 && len < 1L << 40;
+    /// there needs len·2⁻⁵³ small. Complex lines from <see cref="ComplexScreenLen"/> elements are screened by
+    /// approximate magnitudes (<see cref="ComplexLineScreen"/>).</summary>
+    private static bool Screens(DType t, long lines, long len)
+        => lines >= 2 && (t is DType.Float64 or DType.Float32 ? len > SmallLen && len < 1L << 40
+            : t is DType.Complex64 or DType.Complex128 && len >= ComplexScreenLen && len < 1L << 30);
 
-    /// <summary><see cref="PlainSums"/> over all lines, then <see cref="ScreenedBest"/>.</summary>
+    /// <summary>Complex lines at least this long are screened (<see cref="ComplexLineScreen"/>): an approximate
+    /// magnitude costs a fraction of the correctly rounded one, so the screen pays off even on short lines.</summary>
+    private const int ComplexScreenLen = 8;
+
+    /// <summary><see cref="PlainSums"/> over all lines, then <see cref="ScreenedBest"/>; complex64's float32 screen
+    /// is redone in float64 when its range does not suffice (|z| beyond 2⁶⁴, or sums so small that its absolute
+    /// error term decides).</summary>
     private static bool ScreenedPlain(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, double[] ps, out double hi, out double lo)
     {
-        fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, pp);
-        return ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo);
+        bool single = ComplexLineScreen.Single(t, len);
+        fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, single, pp);
+        int r = ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, single, ps, out hi, out lo);
+        if (r < 0 && single)
+        {
+            fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, false, pp);
+            r = ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, false, ps, out hi, out lo);
+        }
+        return r > 0;
     }
 
     /// <summary>The best exact line sum from plain float64 sums <paramref name="ps"/> of every line: a plain sum p of
@@ -117,9 +134,12 @@ internal static unsafe class LineSumNorms
     /// Only the remaining candidates (usually one or two) are summed exactly, each by the same
     /// <see cref="Streamed"/>/<see cref="Crossed"/> code and picked in index order as the full pass does, so the
     /// stored bits are the full pass's. False (nothing decided) when some plain sum is not finite or too many
-    /// lines are candidates; the caller then runs the full exact pass.</summary>
-    private static bool ScreenedBest(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
-        bool streamLines, double[] ps, out double bh, out double bl)
+    /// lines are candidates; the caller then runs the full exact pass. Complex sums use the wider bound of
+    /// <see cref="ComplexLineScreen.Bound"/> (approximate magnitudes) in place of γ.</summary>
+    /// <returns>1 when decided; 0 when too many lines are candidates; −1 when a plain sum is not finite or the
+    /// bound's absolute part is not small next to the sums (a wider screen may still decide).</returns>
+    private static int ScreenedBest(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        bool streamLines, bool single, double[] ps, out double bh, out double bl)
     {
         bh = bl = 0;
         double best = ps[0];
@@ -130,34 +150,42 @@ internal static unsafe class LineSumNorms
             finite &= double.IsFinite(v);
             best = wantMax ? Math.Max(best, v) : Math.Min(best, v);
         }
-        if (!finite) return false;
-        double f = 1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53);
-        double cut = wantMax ? best * f : best / f;
+        if (!finite) return -1;
+        // complex: approximate magnitudes (ComplexLineScreen's bound, with an absolute part for tiny values)
+        // float32 with single: float32 sums of exact |x|, relative error ≤ (len − 1)·2⁻²⁴ (no underflow: sums of
+        // floats are exact in the subnormal range), doubled for margin
+        var (f, slack) = DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single)
+            : single ? (1 - 2 * (len + 8) * Math.ScaleB(1.0, -23) - Math.ScaleB(1.0, -50), 0.0)
+            : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
+        if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -1;
+        double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         long count = 0;
         for (long l = 0; l < lines; l++) count += (wantMax ? ps[l] >= cut : ps[l] <= cut) ? 1 : 0;
-        if (count > Math.Max(4, lines / 16)) return false;
-        double[] buf = new double[Cap(1, len) * 2 * Group];
-        double[] one = new double[1], oneLo = new double[1];
+        if (count > Math.Max(4, lines / 16)) return 0;
+        double* buf = stackalloc double[2 * Cap(1, len)];
         bool first = true;
         for (long l = 0; l < lines; l++)
         {
             if (!(wantMax ? ps[l] >= cut : ps[l] <= cut)) continue;
-            double h, lo;
-            byte* p = x + l * lineStride;
-            if (streamLines) Streamed(p, t, 1, len, lineStride, elemStride, wantMax, buf, out h, out lo);
-            else Crossed(p, t, 1, len, lineStride, elemStride, wantMax, buf, one, oneLo, out h, out lo);
+            ExactLine(x + l * lineStride, t, len, elemStride, !streamLines, buf, out double h, out double lo);
             Pick(ref first, wantMax, h, lo, ref bh, ref bl);
         }
-        return true;
+        return 1;
     }
 
     /// <summary>ps[l] = a plain float64 Σ|x| of line l, for lines [l0, l1) (any summation order: only the bound
     /// of <see cref="ScreenedBest"/> matters, so the bits of ps never reach a result).</summary>
-    private static void PlainSums(byte* x, DType t, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    private static void PlainSums(byte* x, DType t, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, bool single, double* ps)
     {
+        if (DTypes.IsComplex(t))
+        {
+            ComplexLineScreen.PlainSums(x, t, l0, l1, len, lineStride, elemStride, streamLines, single, ps);
+            return;
+        }
         if (t == DType.Float32)
         {
-            PlainSumsSingle(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
+            if (single) FloatSums(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
+            else PlainSumsSingle(x, l0, l1, len, lineStride, elemStride, streamLines, ps);
             return;
         }
         if (streamLines)
@@ -235,6 +263,68 @@ internal static unsafe class LineSumNorms
                     Vector256.Store(Vector256.Load(acc + i + 4) + Vector256.Abs(w1), acc + i + 4);
                 }
             for (; i < n; i++) acc[i] += Math.Abs((double)Unsafe.ReadUnaligned<float>(r + i * lineStride));
+        }
+    }
+
+    /// <summary><see cref="PlainSums"/> for float32 lines of at most 4096 elements, summed in float32 (twice the lanes
+    /// of <see cref="PlainSumsSingle"/>, no widening); <see cref="ScreenedBest"/> uses the float32 summation bound.
+    /// A sum beyond float32's range gives ∞ and the caller redoes the screen with <see cref="PlainSumsSingle"/>.</summary>
+    private static void FloatSums(byte* x, long l0, long l1, long len, long lineStride, long elemStride, bool streamLines, double* ps)
+    {
+        bool wide = RealKernels.Wide;
+        if (streamLines)
+        {
+            for (long l = l0; l < l1; l++)
+            {
+                float* p = (float*)(x + l * lineStride);
+                long i = 0;
+                float s = 0;
+                if (elemStride == sizeof(float))
+                {
+                    if (wide)
+                    {
+                        var a0 = Vector512<float>.Zero; var a1 = a0;
+                        for (; i <= len - 32; i += 32) { a0 += Vector512.Abs(Vector512.Load(p + i)); a1 += Vector512.Abs(Vector512.Load(p + i + 16)); }
+                        s = Vector512.Sum(a0 + a1);
+                    }
+                    var b0 = Vector256<float>.Zero;
+                    for (; i <= len - 8; i += 8) b0 += Vector256.Abs(Vector256.Load(p + i));
+                    s += Vector256.Sum(b0);
+                }
+                for (; i < len; i++) s += Math.Abs(Unsafe.ReadUnaligned<float>((byte*)p + i * elemStride));
+                ps[l] = s;
+            }
+            return;
+        }
+        int n = (int)(l1 - l0);
+        float[]? heap = n > 4096 ? new float[n] : null;
+        Span<float> accSpan = heap ?? stackalloc float[n];
+        accSpan.Clear();
+        fixed (float* acc = accSpan)
+        {
+            byte* b = x + l0 * lineStride;
+            long k = 0;
+            if (lineStride == sizeof(float))
+                for (; k + 4 <= len; k += 4)
+                {
+                    // four rows per pass over the accumulators
+                    float* r0 = (float*)(b + k * elemStride), r1 = (float*)((byte*)r0 + elemStride), r2 = (float*)((byte*)r1 + elemStride), r3 = (float*)((byte*)r2 + elemStride);
+                    int i = 0;
+                    if (wide)
+                        for (; i <= n - 16; i += 16)
+                            Vector512.Store(Vector512.Load(acc + i) + ((Vector512.Abs(Vector512.Load(r0 + i)) + Vector512.Abs(Vector512.Load(r1 + i)))
+                                + (Vector512.Abs(Vector512.Load(r2 + i)) + Vector512.Abs(Vector512.Load(r3 + i)))), acc + i);
+                    for (; i <= n - 8; i += 8)
+                        Vector256.Store(Vector256.Load(acc + i) + ((Vector256.Abs(Vector256.Load(r0 + i)) + Vector256.Abs(Vector256.Load(r1 + i)))
+                            + (Vector256.Abs(Vector256.Load(r2 + i)) + Vector256.Abs(Vector256.Load(r3 + i)))), acc + i);
+                    for (; i < n; i++) acc[i] += (Math.Abs(r0[i]) + Math.Abs(r1[i])) + (Math.Abs(r2[i]) + Math.Abs(r3[i]));
+                }
+            for (; k < len; k++)
+            {
+                byte* r = b + k * elemStride;
+                for (int i = 0; i < n; i++) acc[i] += Math.Abs(Unsafe.ReadUnaligned<float>(r + i * lineStride));
+            }
+            for (int i = 0; i < n; i++) ps[l0 + i] = acc[i];
         }
     }
 
@@ -327,19 +417,36 @@ internal static unsafe class LineSumNorms
         {
             for (long l = 0; l < lines; l++)
             {
-                double hi = 0, lo = 0;
-                byte* p = x + l * lineStride;
-                for (long k = 0; k < len; k += Chunk)
-                {
-                    int n = (int)Math.Min(Chunk, len - k);
-                    byte* q = p + k * elemStride;
-                    double* v;
-                    if (t == DType.Float64 && elemStride == sizeof(double)) v = (double*)q;
-                    else { Load(t, q, elemStride, n, pb); v = pb; }
-                    SumAbs(v, n, ref hi, ref lo);
-                }
+                ExactLine(x + l * lineStride, t, len, elemStride, false, pb, out double hi, out double lo);
                 Pick(ref first, wantMax, hi, lo, ref bh, ref bl);
             }
+        }
+    }
+
+    /// <summary>The exact abs-sum (hi, lo) of one line as the full pass computes it: as <see cref="Streamed"/> does
+    /// (chunks of 16 lanes, <see cref="SumAbs"/>), or, when <paramref name="sequential"/>, as one line of
+    /// <see cref="Crossed"/> (TwoSum in index order, the arithmetic of <see cref="AddAbs"/> for every lane) — the
+    /// same bits either way. <paramref name="buf"/> holds 2·min(len, Chunk) doubles.</summary>
+    private static void ExactLine(byte* p, DType t, long len, long es, bool sequential, double* buf, out double hi, out double lo)
+    {
+        hi = lo = 0;
+        for (long k = 0; k < len; k += Chunk)
+        {
+            int n = (int)Math.Min(Chunk, len - k);
+            byte* q = p + k * es;
+            double* v;
+            if (t == DType.Float64 && es == sizeof(double)) v = (double*)q;
+            else { Load(t, q, es, n, buf); v = buf; }
+            if (!sequential) { SumAbs(v, n, ref hi, ref lo); continue; }
+            double h = hi, l = lo;
+            for (int i = 0; i < n; i++)
+            {
+                double x = Math.Abs(v[i]);
+                double s = h + x, bb = s - h;
+                l += (h - (s - bb)) + (x - bb);
+                h = s;
+            }
+            hi = h; lo = l;
         }
     }
 
