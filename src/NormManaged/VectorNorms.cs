@@ -53,6 +53,8 @@ public static unsafe class VectorNorms
             return FloatMinMax.Run(plan, xd, t, od, ot, p);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
+        if (Complex64Fast.Applies(plan, t, ot, p) && Complex64Fast.TryRun(plan, xd, od, p))
+            return FpEvents.None; // the same argument for complex64 vectors
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))

@@ -1,0 +1,297 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>One term |z|^p of <see cref="Complex64Fast"/> from s = fl(re² + im²) of a complex64 value widened to
+/// double: re² and im² are exact in double (24-bit significands, exponents within ±298), so s is S = |z|² rounded
+/// once (|s − S| ≤ u·S, u = 2⁻⁵³) and lies in {0} ∪ [2⁻²⁹⁸, 2²⁵⁷] or is ∞/NaN. No term can overflow or underflow.</summary>
+internal interface IC64Term
+{
+    /// <summary>The order p.</summary>
+    static abstract double P { get; }
+    /// <summary>|z|^p from s (any value for s = 0 when p &lt; 0: the caller refuses zeros then).</summary>
+    static abstract Vector512<double> Term(Vector512<double> s);
+    /// <summary>Bound on the relative error of <see cref="Term"/> against the exact |z|^p, in units of u (it
+    /// includes s's own rounding).</summary>
+    static abstract int Ulps { get; }
+}
+
+/// <summary>|z| = √s (≤ 2u: s's rounding halved, then <see cref="Complex64Fast.Sqrt"/>'s 1.5u).</summary>
+internal readonly struct C64Abs : IC64Term
+{
+    public static double P => 1;
+    public static Vector512<double> Term(Vector512<double> s) => Complex64Fast.Sqrt(s);
+    public static int Ulps => 4;
+}
+
+/// <summary>|z|^0.5 = √√s (≤ 2u + 1.5u).</summary>
+internal readonly struct C64Root : IC64Term
+{
+    public static double P => 0.5;
+    public static Vector512<double> Term(Vector512<double> s) => Complex64Fast.Sqrt(Complex64Fast.Sqrt(s));
+    public static int Ulps => 6;
+}
+
+/// <summary>|z|^2.5 = s·√√s (≤ u + 3.5u + u).</summary>
+internal readonly struct C64TwoHalf : IC64Term
+{
+    public static double P => 2.5;
+    public static Vector512<double> Term(Vector512<double> s) => s * Complex64Fast.Sqrt(Complex64Fast.Sqrt(s));
+    public static int Ulps => 8;
+}
+
+/// <summary>|z|³ = s·√s (≤ u + 2u + u).</summary>
+internal readonly struct C64Cube : IC64Term
+{
+    public static double P => 3;
+    public static Vector512<double> Term(Vector512<double> s) => s * Complex64Fast.Sqrt(s);
+    public static int Ulps => 6;
+}
+
+/// <summary>|z|⁴ = s² (≤ 2u + u).</summary>
+internal readonly struct C64Fourth : IC64Term
+{
+    public static double P => 4;
+    public static Vector512<double> Term(Vector512<double> s) => s * s;
+    public static int Ulps => 4;
+}
+
+/// <summary>1/|z| = 1/√s: vrsqrt14pd (|y₀√s − 1| ≤ 2⁻¹⁴) and two Newton steps y·(3/2 − (s/2)·y²); the first leaves
+/// ≤ 1.5·2⁻²⁸ + 2.5u ≈ 2⁻²⁷·⁴, the second ≤ 1.5·2⁻⁵⁴·⁸ + 2.5u &lt; 3u; with s's rounding halved: ≤ 3.5u.</summary>
+internal readonly struct C64Recip : IC64Term
+{
+    public static double P => -1;
+    public static Vector512<double> Term(Vector512<double> s)
+    {
+        var hs = s * Vector512.Create(0.5);
+        var th = Vector512.Create(1.5);
+        var y = Avx512F.ReciprocalSqrt14(s);
+        y *= Vector512.FusedMultiplyAdd(-hs, y * y, th);
+        return y * Vector512.FusedMultiplyAdd(-hs, y * y, th);
+    }
+    public static int Ulps => 6;
+}
+
+/// <summary>1/|z|² = 1/s (<see cref="FloatPowFast.Recip"/>: ≤ 1.3u, plus s's rounding).</summary>
+internal readonly struct C64RecipSquare : IC64Term
+{
+    public static double P => -2;
+    public static Vector512<double> Term(Vector512<double> s) => FloatPowFast.Recip(s);
+    public static int Ulps => 4;
+}
+
+/// <summary>Complex64 vector norms of order 1, 0.5, 2.5, 3, 4, −1, −2 and ±∞ of one contiguous vector, in double
+/// from s = re² + im² (one rounding, see <see cref="IC64Term"/>), returning a result only when it is provably the
+/// correctly rounded float32 value of the true norm — the argument of <see cref="FloatPowFast"/>:
+///
+/// Sums: every term has relative error ≤ k·u (<see cref="IC64Term.Ulps"/>), and a plain double sum of n non-negative
+/// terms in which every term passes through at most d additions is within γ_{d+k} of the exact sum whatever the
+/// order; the root (one or two roundings, or <see cref="GeneralNorm.Root"/> in double-double for p = 2.5, 3, 4) and
+/// <see cref="FloatPowFast.TryStore"/>'s midpoint test then decide. ±∞: s rounds monotonically, so the largest
+/// (smallest) s is the rounded largest (smallest) |z|², and √ of it is within 1.5u of the true extreme |z|.
+///
+/// The correctly rounded value is unique, so an accepted result has the bits of the exact paths
+/// (<see cref="ComplexOffsetSum"/>, <see cref="ComplexNegative"/>, <see cref="ComplexAbsOp"/>), which run whenever
+/// the test fails: near a float32 midpoint, on NaN or ∞ anywhere, on a zero with p &lt; 0 (divide-by-zero event),
+/// on a zero sum, or on a result that is subnormal or beyond the largest float. The lane order, the split over
+/// threads and the vector width cannot change an accepted result; without AVX-512 (or with
+/// <see cref="RealKernels.Wide"/> off) this path is skipped and the exact paths give the same bits.</summary>
+internal static unsafe class Complex64Fast
+{
+    /// <summary>Complex values per part of a split sum; below <see cref="SplitMin"/> the call stays on one thread.</summary>
+    private const long SplitMin = 1L << 16;
+    private static readonly Vector512<double> Tiny = Vector512.Create(Math.ScaleB(1.0, -600));
+    private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => t == DType.Complex64 && ot == DType.Float32 && RealKernels.Wide && Avx512F.IsSupported
+           && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 8 && plan.InnerCount > 0
+           && (p is 1 or 0.5 or 2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
+
+    /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
+    {
+        float* f = (float*)(x + plan.InnerBaseOffset);
+        long n = plan.InnerCount;
+        return p switch
+        {
+            1 => TrySum<C64Abs>(f, n, o),
+            0.5 => TrySum<C64Root>(f, n, o),
+            2.5 => TrySum<C64TwoHalf>(f, n, o),
+            3 => TrySum<C64Cube>(f, n, o),
+            4 => TrySum<C64Fourth>(f, n, o),
+            -1 => TrySum<C64Recip>(f, n, o),
+            -2 => TrySum<C64RecipSquare>(f, n, o),
+            _ => TryExtreme(f, n, o, p > 0),
+        };
+    }
+
+    /// <summary>√s within 1.5u for s ∈ {0} ∪ [2⁻⁶⁰⁰, 2⁶⁰⁰]: y ≈ 1/√s from vrsqrt14pd and one Newton step
+    /// (|y√s − 1| ≤ 2⁻²⁷·⁴), a₀ = s·y, then a₀ + (s − a₀²)·y/2 with the residual by FMA: the step leaves
+    /// ≤ 1.5·(2⁻²⁷·⁴)² ≈ 0.43u, the last FMA rounds once. s = 0 gives 0 (y from max(s, 2⁻⁶⁰⁰) stays finite);
+    /// ∞ and NaN give NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Sqrt(Vector512<double> s)
+    {
+        var sb = Vector512.Max(s, Tiny);
+        var y = Avx512F.ReciprocalSqrt14(sb);
+        y *= Vector512.FusedMultiplyAdd(-(sb * Vector512.Create(0.5)), y * y, Vector512.Create(1.5));
+        var a0 = s * y;
+        var e = Vector512.FusedMultiplyAdd(-a0, a0, s);
+        return Vector512.FusedMultiplyAdd(e, y * Vector512.Create(0.5), a0);
+    }
+
+    /// <summary>s = re² + im² of 8 complex64 values (16 floats) in the lane order 0, 4, 1, 5, 2, 6, 3, 7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Squares(float* p)
+    {
+        var w0 = Avx512F.ConvertToVector512Double(Vector256.Load(p));
+        var w1 = Avx512F.ConvertToVector512Double(Vector256.Load(p + 8));
+        var re = Avx512F.UnpackLow(w0, w1);
+        var im = Avx512F.UnpackHigh(w0, w1);
+        return Vector512.FusedMultiplyAdd(re, re, im * im);
+    }
+
+    /// <summary>s of the last m &lt; 8 complex values (from a buffer padded with 1 + 0i, whose s = 1 is harmless to
+    /// the range checks) and the mask of the lanes that hold real values.</summary>
+    private static Vector512<double> TailSquares(float* p, int m, out Vector512<double> mask)
+    {
+        float* buf = stackalloc float[16];
+        for (int j = 0; j < 8; j++)
+        {
+            buf[2 * j] = j < m ? p[2 * j] : 1f;
+            buf[2 * j + 1] = j < m ? p[2 * j + 1] : 0f;
+        }
+        mask = Vector512.LessThan(Vector512.Create(0.0, 4, 1, 5, 2, 6, 3, 7), Vector512.Create((double)m));
+        return Squares(buf);
+    }
+
+    /// <summary>Σ T(s) over m complex values; <paramref name="hi"/>/<paramref name="lo"/> get the largest/smallest s
+    /// bit pattern (unsigned: NaN of either sign and ∞ are ≥ <see cref="InfBits"/>; zero is 0).</summary>
+    internal static double Sum<T>(float* p, long m, out ulong hi, out ulong lo) where T : struct, IC64Term
+    {
+        Vector512<double> a0 = default, a1 = default;
+        Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
+        long i = 0;
+        for (; i <= m - 16; i += 16)
+        {
+            var s0 = Squares(p + 2 * i);
+            var s1 = Squares(p + 2 * i + 16);
+            a0 += T.Term(s0); a1 += T.Term(s1);
+            mx = Vector512.Max(mx, Vector512.Max(s0.AsUInt64(), s1.AsUInt64()));
+            mn = Vector512.Min(mn, Vector512.Min(s0.AsUInt64(), s1.AsUInt64()));
+        }
+        for (; i < m; i += 8)
+        {
+            Vector512<double> s, mask = Vector512<double>.AllBitsSet;
+            if (m - i >= 8) s = Squares(p + 2 * i);
+            else s = TailSquares(p + 2 * i, (int)(m - i), out mask);
+            a0 += T.Term(s) & mask;
+            mx = Vector512.Max(mx, s.AsUInt64());
+            mn = Vector512.Min(mn, s.AsUInt64());
+        }
+        hi = MaxOf(mx);
+        lo = MinOf(mn);
+        return Vector512.Sum(a0 + a1);
+    }
+
+    private static ulong MaxOf(Vector512<ulong> v)
+    {
+        var h = Vector256.Max(v.GetLower(), v.GetUpper());
+        return Math.Max(Math.Max(h[0], h[1]), Math.Max(h[2], h[3]));
+    }
+
+    private static ulong MinOf(Vector512<ulong> v)
+    {
+        var h = Vector256.Min(v.GetLower(), v.GetUpper());
+        return Math.Min(Math.Min(h[0], h[1]), Math.Min(h[2], h[3]));
+    }
+
+    private static bool TrySum<T>(float* p, long n, byte* dst) where T : struct, IC64Term
+    {
+        int threads = Parallelism.MaxThreads, parts = 1;
+        if (threads > 1 && n >= 2 * SplitMin) parts = (int)Math.Min(threads, n / SplitMin);
+        double s;
+        ulong hi, lo;
+        if (parts == 1) s = Sum<T>(p, n, out hi, out lo);
+        else
+        {
+            var ps = new double[parts];
+            var his = new ulong[parts];
+            var los = new ulong[parts];
+            nint b = (nint)p;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                long first = n * k / parts, last = n * (k + 1) / parts;
+                ps[k] = Sum<T>((float*)b + 2 * first, last - first, out his[k], out los[k]);
+            });
+            s = 0; hi = 0; lo = ulong.MaxValue;
+            for (int k = 0; k < parts; k++) { s += ps[k]; hi = Math.Max(hi, his[k]); lo = Math.Min(lo, los[k]); }
+        }
+        // NaN/∞ anywhere, or a zero with p < 0: numpy's special-value rules and events belong to the exact paths
+        if (hi >= InfBits || (T.P < 0 && lo == 0) || !(s > 0) || !double.IsFinite(s)) return false;
+        // chain: a lane (≤ n/16 + 1 terms), the lane folds (≤ 16), the combine of the parts
+        long d = n / 16 + 1 + 16 + parts;
+        double r = T.P switch
+        {
+            1 => s,
+            0.5 => s * s,
+            -1 => 1 / s,
+            -2 => 1 / Math.Sqrt(s),
+            _ => RootOf(s, T.P),
+        };
+        // a term with relative error ≤ k·u enters the bound like k more roundings; +1 for RootOf's final rounding
+        return FloatPowFast.TryStore(r, d + T.Ulps + 1, dst);
+    }
+
+    /// <summary>s^(1/p) in double-double (<see cref="GeneralNorm.Root"/>), rounded once to double (s is a float
+    /// result's p-th power: far inside the double range).</summary>
+    private static double RootOf(double s, double p)
+    {
+        Ext e = GeneralNorm.Root(s, 0, 0, p, new Ext(1, 0, 0));
+        return Math.ScaleB(e.H + e.L, e.E);
+    }
+
+    /// <summary>max |z| (<paramref name="max"/>) or min |z|: the extreme s, then one √.</summary>
+    private static bool TryExtreme(float* p, long n, byte* dst, bool max)
+    {
+        Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
+        long i = 0;
+        for (; i <= n - 16; i += 16)
+        {
+            var s0 = Squares(p + 2 * i).AsUInt64();
+            var s1 = Squares(p + 2 * i + 16).AsUInt64();
+            mx = Vector512.Max(mx, Vector512.Max(s0, s1));
+            mn = Vector512.Min(mn, Vector512.Min(s0, s1));
+        }
+        for (; i < n; i += 8)
+        {
+            var s = (n - i >= 8 ? Squares(p + 2 * i) : TailSquares(p + 2 * i, (int)(n - i), out _)).AsUInt64();
+            // the padding's s = 1 must not win: replace it by a neutral value for the extreme sought
+            if (n - i < 8)
+            {
+                var mask = Vector512.LessThan(Vector512.Create(0.0, 4, 1, 5, 2, 6, 3, 7), Vector512.Create((double)(n - i))).AsUInt64();
+                mx = Vector512.Max(mx, s & mask);
+                mn = Vector512.Min(mn, s | ~mask);
+                continue;
+            }
+            mx = Vector512.Max(mx, s);
+            mn = Vector512.Min(mn, s);
+        }
+        ulong hi = MaxOf(mx);
+        if (hi >= InfBits) return false; // NaN or ∞: numpy's rules on the exact path
+        ulong pick = hi;
+        if (!max) pick = MinOf(mn);
+        if (pick == 0)
+        {
+            if (max) return false; // all zero: rare, exact path
+            Unsafe.WriteUnaligned(dst, 0f); // min |z| = 0 exactly (no event for −∞)
+            return true;
+        }
+        // √(s·(1 + δ)), |δ| ≤ u, rounded: within 1.5u of the extreme |z|
+        return FloatPowFast.TryStore(Math.Sqrt(BitConverter.UInt64BitsToDouble(pick)), 2, dst);
+    }
+}
