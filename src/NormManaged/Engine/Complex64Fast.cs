@@ -19,36 +19,36 @@ internal interface IC64Term
     static abstract int Ulps { get; }
 }
 
-/// <summary>|z| = √s (≤ 2u: s's rounding halved, then <see cref="Complex64Fast.Sqrt"/>'s 1.5u).</summary>
+/// <summary>|z| = √s (s's rounding halved, then <see cref="Complex64Fast.Sqrt"/>'s 3100u).</summary>
 internal readonly struct C64Abs : IC64Term
 {
     public static double P => 1;
     public static Vector512<double> Term(Vector512<double> s) => Complex64Fast.Sqrt(s);
-    public static int Ulps => 4;
+    public static int Ulps => 4096;
 }
 
-/// <summary>|z|^0.5 = √√s (≤ 2u + 1.5u).</summary>
+/// <summary>|z|^0.5 = √√s (the inner root's error halved, plus the outer's: ≤ 1600u + 3100u).</summary>
 internal readonly struct C64Root : IC64Term
 {
     public static double P => 0.5;
     public static Vector512<double> Term(Vector512<double> s) => Complex64Fast.Sqrt(Complex64Fast.Sqrt(s));
-    public static int Ulps => 6;
+    public static int Ulps => 8192;
 }
 
-/// <summary>|z|^2.5 = s·√√s (≤ u + 3.5u + u).</summary>
+/// <summary>|z|^2.5 = s·√√s (≤ u + 4700u + u).</summary>
 internal readonly struct C64TwoHalf : IC64Term
 {
     public static double P => 2.5;
     public static Vector512<double> Term(Vector512<double> s) => s * Complex64Fast.Sqrt(Complex64Fast.Sqrt(s));
-    public static int Ulps => 8;
+    public static int Ulps => 8192;
 }
 
-/// <summary>|z|³ = s·√s (≤ u + 2u + u).</summary>
+/// <summary>|z|³ = s·√s (≤ u + 3100u + u).</summary>
 internal readonly struct C64Cube : IC64Term
 {
     public static double P => 3;
     public static Vector512<double> Term(Vector512<double> s) => s * Complex64Fast.Sqrt(s);
-    public static int Ulps => 6;
+    public static int Ulps => 4096;
 }
 
 /// <summary>|z|⁴ = s² (≤ 2u + u).</summary>
@@ -102,7 +102,7 @@ internal readonly struct C64RecipSquare : IC64Term
 internal static unsafe class Complex64Fast
 {
     /// <summary>Complex values per part of a split sum; below <see cref="SplitMin"/> the call stays on one thread.</summary>
-    private const long SplitMin = 1L << 16;
+    private const long SplitMin = 1L << 15;
     private static readonly Vector512<double> Tiny = Vector512.Create(Math.ScaleB(1.0, -600));
     private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
 
@@ -129,19 +129,20 @@ internal static unsafe class Complex64Fast
         };
     }
 
-    /// <summary>√s within 1.5u for s ∈ {0} ∪ [2⁻⁶⁰⁰, 2⁶⁰⁰]: y ≈ 1/√s from vrsqrt14pd and one Newton step
-    /// (|y√s − 1| ≤ 2⁻²⁷·⁴), a₀ = s·y, then a₀ + (s − a₀²)·y/2 with the residual by FMA: the step leaves
-    /// ≤ 1.5·(2⁻²⁷·⁴)² ≈ 0.43u, the last FMA rounds once. s = 0 gives 0 (y from max(s, 2⁻⁶⁰⁰) stays finite);
-    /// ∞ and NaN give NaN.</summary>
+    /// <summary>√s within 2⁻⁴¹ relative for s ∈ {0} ∪ [2⁻⁶⁰⁰, 2⁶⁰⁰], FMAs only (the hardware square root's
+    /// throughput was the bound): y₀ = vrsqrt14pd(s), |y₀√s − 1| = |ε₀| &lt; 2⁻¹⁴ (Intel's bound), h = y₀/2 (exact),
+    /// a₀ = s·y₀, then twice aᵢ₊₁ = aᵢ + (s − aᵢ²)·h, the residual by FMA. With aᵢ = √s(1 + εᵢ) one step gives exactly
+    /// √s(1 − εᵢ²/2 − εᵢε₀ − εᵢ²ε₀/2), plus its roundings (the residual's is ~2⁻²⁶u relative, the last FMA's u):
+    /// |ε₁| ≤ 1.5·2⁻²⁸·(1 + 2⁻¹³) + 1.1u ≤ 2⁻²⁷·⁴, |ε₂| ≤ |ε₁|(|ε₁|/2 + |ε₀|)(1 + 2⁻¹³) + 1.1u ≤ 2⁻⁴¹·³ ≈ 3100u.
+    /// s = 0 gives 0 (y₀ from max(s, 2⁻⁶⁰⁰) stays finite); ∞ and NaN give NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<double> Sqrt(Vector512<double> s)
     {
-        var sb = Vector512.Max(s, Tiny);
-        var y = Avx512F.ReciprocalSqrt14(sb);
-        y *= Vector512.FusedMultiplyAdd(-(sb * Vector512.Create(0.5)), y * y, Vector512.Create(1.5));
-        var a0 = s * y;
-        var e = Vector512.FusedMultiplyAdd(-a0, a0, s);
-        return Vector512.FusedMultiplyAdd(e, y * Vector512.Create(0.5), a0);
+        var y = Avx512F.ReciprocalSqrt14(Vector512.Max(s, Tiny));
+        var h = y * Vector512.Create(0.5);
+        var a = s * y;
+        a = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-a, a, s), h, a);
+        return Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-a, a, s), h, a);
     }
 
     /// <summary>s = re² + im² of 8 complex64 values (16 floats) in the lane order 0, 4, 1, 5, 2, 6, 3, 7.</summary>
@@ -182,7 +183,7 @@ internal static unsafe class Complex64Fast
             var s1 = Squares(p + 2 * i + 16);
             a0 += T.Term(s0); a1 += T.Term(s1);
             mx = Vector512.Max(mx, Vector512.Max(s0.AsUInt64(), s1.AsUInt64()));
-            mn = Vector512.Min(mn, Vector512.Min(s0.AsUInt64(), s1.AsUInt64()));
+            if (T.P < 0) mn = Vector512.Min(mn, Vector512.Min(s0.AsUInt64(), s1.AsUInt64())); // zeros matter only then
         }
         for (; i < m; i += 8)
         {
