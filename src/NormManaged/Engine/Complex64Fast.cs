@@ -66,11 +66,11 @@ internal readonly struct C64Recip : IC64Term
     public static double P => -1;
     public static Vector512<double> Term(Vector512<double> s)
     {
-        var hs = s * Vector512.Create(0.5);
+        var nhs = s * Vector512.Create(-0.5);
         var th = Vector512.Create(1.5);
         var y = Avx512F.ReciprocalSqrt14(s);
-        y *= Vector512.FusedMultiplyAdd(-hs, y * y, th);
-        return y * Vector512.FusedMultiplyAdd(-hs, y * y, th);
+        y *= Vector512.FusedMultiplyAdd(nhs, y * y, th);
+        return y * Vector512.FusedMultiplyAdd(nhs, y * y, th);
     }
     public static int Ulps => 6;
 }
@@ -103,7 +103,7 @@ internal static unsafe class Complex64Fast
 {
     /// <summary>Complex values per part of a split sum; below <see cref="SplitMin"/> the call stays on one thread.</summary>
     private const long SplitMin = 1L << 15;
-    private static readonly Vector512<double> Tiny = Vector512.Create(Math.ScaleB(1.0, -600));
+    private const double TinyValue = 2.409919865102884e-181; // 2⁻⁶⁰⁰ (a constant: a static field's init check in the loop made the JIT spill every accumulator)
     private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
@@ -138,11 +138,12 @@ internal static unsafe class Complex64Fast
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<double> Sqrt(Vector512<double> s)
     {
-        var y = Avx512F.ReciprocalSqrt14(Vector512.Max(s, Tiny));
+        // vmaxpd (a NaN s gives 2⁻⁶⁰⁰ here, and NaN again in s·y); Vector512.Max would add NaN/±0 fix-ups
+        var y = Avx512F.ReciprocalSqrt14(Avx512F.Max(s, Vector512.Create(TinyValue)));
         var h = y * Vector512.Create(0.5);
         var a = s * y;
-        a = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-a, a, s), h, a);
-        return Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-a, a, s), h, a);
+        a = Vector512.FusedMultiplyAdd(Avx512F.FusedMultiplyAddNegated(a, a, s), h, a); // s − a² rounded once
+        return Vector512.FusedMultiplyAdd(Avx512F.FusedMultiplyAddNegated(a, a, s), h, a);
     }
 
     /// <summary>s = re² + im² of 8 complex64 values (16 floats) in the lane order 0, 4, 1, 5, 2, 6, 3, 7.</summary>
@@ -171,13 +172,14 @@ internal static unsafe class Complex64Fast
     }
 
     /// <summary>Σ T(s) over m complex values; <paramref name="hi"/>/<paramref name="lo"/> get the largest/smallest s
-    /// bit pattern (unsigned: NaN of either sign and ∞ are ≥ <see cref="InfBits"/>; zero is 0).</summary>
+    /// bit pattern (unsigned: NaN of either sign and ∞ are ≥ <see cref="InfBits"/>; zero is 0; <paramref name="lo"/>
+    /// only for p &lt; 0).</summary>
     internal static double Sum<T>(float* p, long m, out ulong hi, out ulong lo) where T : struct, IC64Term
     {
         Vector512<double> a0 = default, a1 = default;
         Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
-        long i = 0;
-        for (; i <= m - 16; i += 16)
+        long full = m & ~15L;
+        for (long i = 0; i < full; i += 16)
         {
             var s0 = Squares(p + 2 * i);
             var s1 = Squares(p + 2 * i + 16);
@@ -185,18 +187,38 @@ internal static unsafe class Complex64Fast
             mx = Vector512.Max(mx, Vector512.Max(s0.AsUInt64(), s1.AsUInt64()));
             if (T.P < 0) mn = Vector512.Min(mn, Vector512.Min(s0.AsUInt64(), s1.AsUInt64())); // zeros matter only then
         }
-        for (; i < m; i += 8)
+        // everything folded before the call (no vector register survives a call: the JIT spilled the accumulators
+        // inside the loop when they were live across it)
+        hi = MaxOf(mx);
+        lo = MinOf(mn);
+        double sum = Vector512.Sum(a0 + a1);
+        if (full < m)
+        {
+            sum += Tail<T>(p + 2 * full, (int)(m - full), out ulong th, out ulong tl);
+            hi = Math.Max(hi, th);
+            lo = Math.Min(lo, tl);
+        }
+        return sum;
+    }
+
+    /// <summary>Σ T(s) over the last r &lt; 16 values, eight at a time (the last group padded, its padding masked out).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Tail<T>(float* p, int r, out ulong hi, out ulong lo) where T : struct, IC64Term
+    {
+        Vector512<double> a = default;
+        Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
+        for (int i = 0; i < r; i += 8)
         {
             Vector512<double> s, mask = Vector512<double>.AllBitsSet;
-            if (m - i >= 8) s = Squares(p + 2 * i);
-            else s = TailSquares(p + 2 * i, (int)(m - i), out mask);
-            a0 += T.Term(s) & mask;
-            mx = Vector512.Max(mx, s.AsUInt64());
-            mn = Vector512.Min(mn, s.AsUInt64());
+            if (r - i >= 8) s = Squares(p + 2 * i);
+            else s = TailSquares(p + 2 * i, r - i, out mask);
+            a += T.Term(s) & mask;
+            mx = Vector512.Max(mx, s.AsUInt64() & mask.AsUInt64()); // the padding takes part in neither extreme
+            mn = Vector512.Min(mn, s.AsUInt64() | ~mask.AsUInt64());
         }
         hi = MaxOf(mx);
         lo = MinOf(mn);
-        return Vector512.Sum(a0 + a1);
+        return Vector512.Sum(a);
     }
 
     private static ulong MaxOf(Vector512<ulong> v)
@@ -260,32 +282,23 @@ internal static unsafe class Complex64Fast
     private static bool TryExtreme(float* p, long n, byte* dst, bool max)
     {
         Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
-        long i = 0;
-        for (; i <= n - 16; i += 16)
+        long full = n & ~15L;
+        for (long i = 0; i < full; i += 16)
         {
             var s0 = Squares(p + 2 * i).AsUInt64();
             var s1 = Squares(p + 2 * i + 16).AsUInt64();
             mx = Vector512.Max(mx, Vector512.Max(s0, s1));
             mn = Vector512.Min(mn, Vector512.Min(s0, s1));
         }
-        for (; i < n; i += 8)
+        ulong hi = MaxOf(mx), lo = MinOf(mn); // folded before the call, as in Sum
+        if (full < n)
         {
-            var s = (n - i >= 8 ? Squares(p + 2 * i) : TailSquares(p + 2 * i, (int)(n - i), out _)).AsUInt64();
-            // the padding's s = 1 must not win: replace it by a neutral value for the extreme sought
-            if (n - i < 8)
-            {
-                var mask = Vector512.LessThan(Vector512.Create(0.0, 4, 1, 5, 2, 6, 3, 7), Vector512.Create((double)(n - i))).AsUInt64();
-                mx = Vector512.Max(mx, s & mask);
-                mn = Vector512.Min(mn, s | ~mask);
-                continue;
-            }
-            mx = Vector512.Max(mx, s);
-            mn = Vector512.Min(mn, s);
+            Tail<C64Fourth>(p + 2 * full, (int)(n - full), out ulong th, out ulong tl); // its sum is not needed
+            hi = Math.Max(hi, th);
+            lo = Math.Min(lo, tl);
         }
-        ulong hi = MaxOf(mx);
         if (hi >= InfBits) return false; // NaN or ∞: numpy's rules on the exact path
-        ulong pick = hi;
-        if (!max) pick = MinOf(mn);
+        ulong pick = max ? hi : lo;
         if (pick == 0)
         {
             if (max) return false; // all zero: rare, exact path
