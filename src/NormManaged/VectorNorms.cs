@@ -60,6 +60,8 @@ public static unsafe class VectorNorms
             return FloatMinMax.Run(plan, xd, t, od, ot, p);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
+        if (Complex64Fast.Applies(plan, t, ot, p) && Complex64Fast.TryRun(plan, xd, od, p))
+            return FpEvents.None; // the same argument for complex64 vectors
         if (FloatSquares.Applies(plan, t, p))
             return FloatSquares.Run(plan, xd, t, od, ot);
         if (p == 2.0 && IntSquaresOp.Handles(t)) // exact sums: the narrow op's bits, fewer operations
@@ -76,6 +78,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (Complex128Max.Applies(plan, t, p) && Complex128Max.TryRun(plan, xd, od, ot))
+            return FpEvents.None; // the exact maximum, rounded once
         if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
             return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
         if (ComplexNegative.Applies(t, p))

@@ -1,0 +1,135 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>max |z| (ord = +∞) of one contiguous complex128 vector in one streaming pass per cached block, with the
+/// exact magnitude evaluated only for candidates.
+///
+/// s = fl(fl(re²) + im²) (an FMA) is within 2.01u of |z|² when no square overflows, and an underflowed square loses
+/// less than 2⁻¹⁰⁷⁴. Each block of <see cref="Block"/> values first takes its largest s (an unsigned integer maximum
+/// of the bit patterns: NaN of either sign and ∞ sort above every finite s), the running top T; then, if the block
+/// can hold one, its candidates s ≥ T·(1 − 2⁻⁴⁸) get the extended magnitude <see cref="Ext.Hypot"/> (the one
+/// <see cref="GeneralNorm"/> builds) and the largest is kept exactly. The true maximum z* always qualifies: with the
+/// final T ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], s* ≥ |z*|²(1 − 2.01u) − 2⁻¹⁰⁷³ and T ≤ |z*|²(1 + 2.01u), so s* ≥ T(1 − 5u) beyond
+/// every threshold used (thresholds only grow). The result is the exact maximum rounded once, so it does not depend
+/// on the block grid, the lane order or the split over threads. NaN or ∞ anywhere, a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰]
+/// (huge parts whose squares may overflow, or tiny data) return false: the block driver's path
+/// (<see cref="ComplexAbsOp"/>) then runs with numpy's special-value rules.</summary>
+internal static unsafe class Complex128Max
+{
+    private const int Block = 2048;
+    private const long SplitElements = 1L << 17;
+    private static readonly double Lo = Math.ScaleB(1.0, -1000), Hi = Math.ScaleB(1.0, 1000), Slack = 1 - Math.ScaleB(1.0, -48);
+
+    public static bool Applies(ReductionPlan plan, DType t, double p)
+        => t == DType.Complex128 && double.IsPositiveInfinity(p) && RealKernels.Wide && Avx512F.IsSupported
+           && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 16 && plan.InnerCount >= 8;
+
+    /// <summary>True when max |z| was stored (no FP events are possible then).</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, byte* o, DType ot)
+    {
+        double* d = (double*)(x + plan.InnerBaseOffset);
+        long n = plan.InnerCount;
+        int threads = Parallelism.MaxThreads, parts = 1;
+        if (threads > 1 && n >= 2 * SplitElements) parts = (int)Math.Min(threads, n / SplitElements);
+        Ext best;
+        if (parts == 1)
+        {
+            if (!Scan(d, n, out best)) return false;
+        }
+        else
+        {
+            var bests = new Ext[parts];
+            var oks = new bool[parts];
+            nint b = (nint)d;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                long first = n * k / parts, last = n * (k + 1) / parts;
+                oks[k] = Scan((double*)b + 2 * first, last - first, out bests[k]);
+            });
+            best = Ext.Zero;
+            for (int k = 0; k < parts; k++)
+            {
+                if (!oks[k]) return false;
+                if (best.IsZero || Ext.Compare(bests[k], best) > 0) best = bests[k];
+            }
+        }
+        ResultWriter.Store(ot, o, best);
+        return true;
+    }
+
+    /// <summary>The exact max |z| of m values (m ≥ 1); false on NaN/∞ or a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰].</summary>
+    private static bool Scan(double* d, long m, out Ext best)
+    {
+        best = Ext.Zero;
+        double top = 0;
+        for (long first = 0; first < m; first += Block)
+        {
+            int len = (int)Math.Min(Block, m - first);
+            double* p = d + 2 * first;
+            double bt = BlockTop(p, len);
+            if (!(bt <= Hi)) return false; // NaN (any sign) or ∞ or huge
+            if (bt == 0 || bt < top * Slack) continue; // no candidate here (zeros never are: an all-zero vector fails below)
+            top = Math.Max(top, bt);
+            Candidates(p, len, top * Slack, ref best);
+        }
+        return top >= Lo;
+    }
+
+    /// <summary>The largest s of the block as a double (NaN and ∞ patterns compare above everything).</summary>
+    private static double BlockTop(double* p, int len)
+    {
+        var mx = Vector512<ulong>.Zero;
+        int i = 0;
+        for (; i <= len - 8; i += 8)
+            mx = Vector512.Max(mx, Squares(p + 2 * i).AsUInt64());
+        var h = Vector256.Max(mx.GetLower(), mx.GetUpper());
+        ulong top = Math.Max(Math.Max(h[0], h[1]), Math.Max(h[2], h[3]));
+        for (; i < len; i++)
+        {
+            double re = p[2 * i], im = p[2 * i + 1];
+            top = Math.Max(top, BitConverter.DoubleToUInt64Bits(Math.FusedMultiplyAdd(im, im, re * re)));
+        }
+        return top >= 0x7FF0_0000_0000_0000UL ? double.NaN : BitConverter.UInt64BitsToDouble(top);
+    }
+
+    /// <summary>s of 8 complex values (lane order 0, 4, 1, 5, 2, 6, 3, 7; the order does not matter here).</summary>
+    private static Vector512<double> Squares(double* q)
+    {
+        var u = Vector512.Load(q);
+        var v = Vector512.Load(q + 8);
+        var re = Avx512F.UnpackLow(u, v);
+        var im = Avx512F.UnpackHigh(u, v);
+        return Vector512.FusedMultiplyAdd(im, im, re * re);
+    }
+
+    private static void Candidates(double* p, int len, double thr, ref Ext best)
+    {
+        var vt = Vector512.Create(thr);
+        int i = 0;
+        for (; i <= len - 8; i += 8)
+        {
+            ulong hit = Vector512.GreaterThanOrEqual(Squares(p + 2 * i), vt).ExtractMostSignificantBits();
+            while (hit != 0)
+            {
+                int lane = System.Numerics.BitOperations.TrailingZeroCount(hit);
+                hit &= hit - 1;
+                int j = i + (lane >> 1) + ((lane & 1) << 2); // lane order 0, 4, 1, 5, 2, 6, 3, 7
+                Consider(p[2 * j], p[2 * j + 1], ref best);
+            }
+        }
+        for (; i < len; i++)
+        {
+            double re = p[2 * i], im = p[2 * i + 1];
+            if (Math.FusedMultiplyAdd(im, im, re * re) >= thr) Consider(re, im, ref best);
+        }
+    }
+
+    private static void Consider(double re, double im, ref Ext best)
+    {
+        Ext z = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
+        if (best.IsZero || Ext.Compare(z, best) > 0) best = z;
+    }
+}
