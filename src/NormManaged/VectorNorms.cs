@@ -52,6 +52,8 @@ public static unsafe class VectorNorms
             return SmallRows.Run(plan, xd, od);
         if (SmallRows.AppliesAbs(plan, t, ot, p))
             return SmallRows.RunAbs(plan, xd, od, p);
+        if (RowsWide.Applies(plan, t, ot, p))
+            return RowsWide.Run(plan, xd, t, od, ot, p);
         if (FloatMinMax.Applies(plan, t, p))
             return FloatMinMax.Run(plan, xd, t, od, ot, p);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Engine;
 
@@ -18,9 +19,13 @@ internal unsafe interface IColumnOp
     /// <summary>Adds the eight elements at <paramref name="p"/>.</summary>
     static abstract void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p);
 
+    /// <summary>Folds the eight lanes into lane 0 (one output's row spread over the lanes, see <see cref="RowsWide"/>).</summary>
+    static abstract void Fold(ref Vector256<double> a0, ref Vector256<double> a1);
+
     /// <summary>Stores output <paramref name="lane"/> (0…7) of the group state at <paramref name="st"/> after
-    /// <paramref name="n"/> terms; false when the caller must compute it alone (the exact path).</summary>
-    static abstract bool Finish(byte* st, int lane, long n, byte* dst, DType ot);
+    /// <paramref name="n"/> terms, none of which went through more than <paramref name="chain"/> additions; false when
+    /// the caller must compute it alone (the exact path).</summary>
+    static abstract bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot);
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
@@ -142,7 +147,7 @@ internal static unsafe class AcrossOutputsWide
         for (int j = 0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
-            if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, dst, ot))
+            if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
                 ev |= Alone(plan, x, t, o, ot, p, k0 + j);
         }
         return ev;
@@ -152,11 +157,45 @@ internal static unsafe class AcrossOutputsWide
     private static FpEvents Alone(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long k)
     {
         long size = t == DType.Float32 ? 4 : 8;
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
-        byte* col = x + plan.InnerBaseOffset + k * size;
-        byte* dst = o + k * plan.OuterOutStrides[0];
-        return VectorNorms.Compute(new NdView(col, t, new[] { n }, new[] { s }), 1, Ord.Of(p),
+        return Alone(x + plan.InnerBaseOffset + k * size, t, plan.InnerCount, plan.InnerStrides[0], o + k * plan.OuterOutStrides[0], ot, p);
+    }
+
+    /// <summary>The 1-D reduction of the <paramref name="n"/> elements <paramref name="stride"/> bytes apart at
+    /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it).</summary>
+    internal static FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
+        => VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
             new NdView(dst, ot, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+
+    /// <summary>Sum of the eight double lanes into lane 0 (a term passes through ≤ 4 more additions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FoldSum(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        a0 = Vector256.CreateScalar(Vector256.Sum(a0 + a1));
+        a1 = default;
+    }
+
+    /// <summary>Integer max (min) of the eight int32 lanes of a0 (a1) into lane 0 of each.</summary>
+    internal static void FoldInt32(ref Vector256<double> a0, ref Vector256<double> a1, bool minFirst, bool sumFirst)
+    {
+        int* v = stackalloc int[16];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        int r0 = v[0], r1 = v[8];
+        for (int i = 1; i < 8; i++)
+        {
+            r0 = sumFirst ? r0 + v[i] : minFirst ? Math.Min(r0, v[i]) : Math.Max(r0, v[i]);
+            r1 = Math.Max(r1, v[8 + i]);
+        }
+        a0 = Vector256.CreateScalar(r0).AsDouble(); a1 = Vector256.CreateScalar(r1).AsDouble();
+    }
+
+    /// <summary>Integer max (sum) of the eight int64 lanes of a0 and a1 into lane 0 of a0.</summary>
+    internal static void FoldInt64(ref Vector256<double> a0, ref Vector256<double> a1, bool sum)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = sum ? r + v[i] : Math.Max(r, v[i]);
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
     }
 
     /// <summary>Double lane <paramref name="lane"/> of a widened group (outputs 0–3 in a0, 4–7 in a1).</summary>
@@ -180,8 +219,9 @@ internal readonly unsafe struct F32Squares : IColumnOp
         a0 = Vector256.FusedMultiplyAdd(w0, w0, a0); // w² exact: the FMA rounds like the separate add
         a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
-        => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), AcrossOutputsWide.Chain(n), dst);
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
 }
 
 /// <summary>Σ|x| of float32 in double (terms exact).</summary>
@@ -195,8 +235,9 @@ internal readonly unsafe struct F32Abs : IColumnOp
         var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
         a0 += w0; a1 += w1;
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
-        => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), AcrossOutputsWide.Chain(n) + 1, dst);
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), chain + 1, dst);
 }
 
 /// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
@@ -212,14 +253,20 @@ internal readonly unsafe struct F32Cubes : IColumnOp
         var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
         a0 += (w0 * w0) * w0; a1 += (w1 * w1) * w1;
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         double s = AcrossOutputsWide.Lane(st, lane);
-        return FloatPowFast.TryStore(Math.Cbrt(s), AcrossOutputsWide.Chain(n) + 2 + 8, dst);
+        return FloatPowFast.TryStore(Math.Cbrt(s), chain + 2 + 8, dst);
     }
 }
 
-/// <summary>Σ√|x| of float32 in double (one rounding per term), the result Ŝ².</summary>
+/// <summary>Σ√|x| of float32 in double, the result Ŝ². A term is not a double √ (vsqrtpd is the bottleneck) but the
+/// float √ s = √x(1 + δ), |δ| ≤ 2⁻²⁴, widened, and one Newton step t = s + (e/2)·h with e = x − s² (exact: one FMA,
+/// s² has 48 bits) and h = 1/s(1 + ρ) from the float reciprocal estimate (|ρ| ≤ 1.5·2⁻¹²). Exact Newton gives
+/// √x(1 + δ²/(2(1 + δ))), the estimate adds √x·δρ, the two roundings ≤ 2u: |t/√x − 1| ≤ 2⁻⁴⁹ + 1.5·2⁻³⁶ + 2u
+/// &lt; 2⁻³⁵ = 2¹⁸u, passed on to the rounding test as 2¹⁹ more roundings (the test then fails for ~0.3% of outputs,
+/// which go alone). A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
 internal readonly unsafe struct F32Roots : IColumnOp
 {
     public static int Size => 4;
@@ -227,14 +274,26 @@ internal readonly unsafe struct F32Roots : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
     {
-        var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
-        a0 += Vector256.Sqrt(w0); a1 += Vector256.Sqrt(w1);
+        var x = Vector256.Abs(Vector256.Load((float*)p));
+        var s = Vector256.Sqrt(x);
+        var hs = Vector256.Max(s, Vector256.Create(TinyRoot));
+        var h = Avx.IsSupported ? Avx.Reciprocal(hs) : Vector256<float>.One / hs;
+        var (x0, x1) = Vector256.Widen(x);
+        var (s0, s1) = Vector256.Widen(s);
+        var (h0, h1) = Vector256.Widen(h);
+        var half = Vector256.Create(0.5);
+        a0 += Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-s0, s0, x0) * half, h0, s0);
+        a1 += Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-s1, s1, x1) * half, h1, s1);
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         double s = AcrossOutputsWide.Lane(st, lane);
-        return FloatPowFast.TryStore(s * s, AcrossOutputsWide.Chain(n) + 2, dst);
+        return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
     }
+
+    /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
+    private static readonly float TinyRoot = MathF.ScaleB(1f, -100);
 }
 
 /// <summary>Shared finish of the exact ops: a finite value is stored as the block driver's <see cref="StatsOp"/> /
@@ -264,7 +323,8 @@ internal readonly unsafe struct F32Max : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = Vector256.Max(a0.AsInt32(), Vector256.Load((int*)p) & Vector256.Create(0x7FFF_FFFF)).AsDouble();
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         int b = ((int*)st)[lane];
         return b <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(b), dst, ot);
@@ -286,7 +346,8 @@ internal readonly unsafe struct F32Min : IColumnOp
         a0 = Vector256.Min(a0.AsInt32(), b).AsDouble();
         a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ((int*)st)[8 + lane] <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(((int*)st)[lane]), dst, ot);
 }
 
@@ -298,7 +359,8 @@ internal readonly unsafe struct F32Count : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
 }
 
@@ -314,7 +376,8 @@ internal readonly unsafe struct F64Max : IColumnOp
         a0 = Vector256.Max(a0.AsInt64(), Vector256.Load((long*)p) & m).AsDouble();
         a1 = Vector256.Max(a1.AsInt64(), Vector256.Load((long*)p + 4) & m).AsDouble();
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Store(((double*)st)[lane], dst, ot); // NaN patterns are above ∞'s, and NaN goes alone
 }
 
@@ -329,6 +392,7 @@ internal readonly unsafe struct F64Count : IColumnOp
         a0 = (a0.AsInt64() - Vector256.Equals(Vector256.Load((double*)p), Vector256<double>.Zero).AsInt64()).AsDouble();
         a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Load((double*)p + 4), Vector256<double>.Zero).AsInt64()).AsDouble();
     }
-    public static bool Finish(byte* st, int lane, long n, byte* dst, DType ot)
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
 }
