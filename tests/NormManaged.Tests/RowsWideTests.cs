@@ -141,6 +141,10 @@ public unsafe class RowsWideTests
                 if (len % 2 == 0)
                     // a stack of (len/2 × 2) matrices over axes (1, 2)
                     runs.Add(EngineKnobs.With(c, () => Reduce(bytes, t, new long[] { rows, len / 2, 2 }, new long[] { len * size, 2 * size, size }, 0, 0b110, p, rows)));
+                // rows in reverse order (negative outer stride): output r is row rows − 1 − r
+                var (rb, rev) = EngineKnobs.With(c, () => Reduce(bytes, t, new long[] { rows, len }, new long[] { -len * size, size }, (long)(rows - 1) * len * size, 0b10, p, rows));
+                Array.Reverse(rb);
+                runs.Add((rb, rev));
                 foreach (var (bits, ev) in runs)
                 {
                     for (int r = 0; r < rows; r++)

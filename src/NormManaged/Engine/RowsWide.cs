@@ -38,6 +38,8 @@ internal static unsafe class RowsWide
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         if (t == DType.Complex128) return ComplexAsDoubles(plan, x, o);
+        if (p == 2 && plan.OuterShape.Length == 1 && plan.InnerCount <= EightMax)
+            return Threads(plan, x, t, o, ot, p, &EightSquares);
         return p switch
         {
             2 => Threads(plan, x, t, o, ot, p, &Rows<F32Squares>),
@@ -93,6 +95,77 @@ internal static unsafe class RowsWide
                 ev |= AcrossOutputsWide.Alone(row, t, n, 4, dst, ot, p);
         }
         return ev;
+    }
+
+    /// <summary>Rows up to this long take <see cref="EightSquares"/>.</summary>
+    private const long EightMax = 24;
+
+    /// <summary>float32 2-norms of short rows, eight rows at a time, one row per double lane (outputs 0–3 in a0, 4–7 in
+    /// a1): the row's squares (exact) summed in order along its lane, a chain of n + 1 additions as in
+    /// <see cref="F32Squares"/> over a column; then <see cref="FloatFastPath.TryStore"/>'s test done lane-wise with the
+    /// same IEEE operations (√, the float conversion, the exact neighbouring midpoints, r ± δ with δ = r(γ + 8u)), so a
+    /// lane passes exactly when the scalar test would. A group with a failing lane (zero sum, NaN/∞, near a midpoint,
+    /// subnormal or top result) finishes lane by lane through the scalar test and, failing that, the row alone.</summary>
+    private static FpEvents EightSquares(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+    {
+        const double u = 1.0 / (1L << 53);
+        long n = plan.InnerCount, si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+        long chain = n + 1;
+        double du = chain * u;
+        var factor = Vector256.Create(du / (1 - du) + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ev = FpEvents.None;
+        byte* xp = x + plan.InnerBaseOffset + start * si, op = o + start * so;
+        var st = stackalloc Vector256<double>[2];
+        long k = 0;
+        for (; k + 8 <= count; k += 8, xp += 8 * si, op += 8 * so)
+        {
+            float* r0 = (float*)xp, r1 = (float*)(xp + si), r2 = (float*)(xp + 2 * si), r3 = (float*)(xp + 3 * si);
+            float* r4 = (float*)(xp + 4 * si), r5 = (float*)(xp + 5 * si), r6 = (float*)(xp + 6 * si), r7 = (float*)(xp + 7 * si);
+            Vector256<double> a0 = default, a1 = default;
+            for (long i = 0; i < n; i++)
+            {
+                var v = Vector256.Create(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]);
+                var (w0, w1) = Vector256.Widen(v);
+                a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
+                a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+            }
+            if (Accept(a0, factor, half, out var f0) & Accept(a1, factor, half, out var f1))
+            {
+                Unsafe.WriteUnaligned(op, f0.GetElement(0)); Unsafe.WriteUnaligned(op + so, f0.GetElement(1));
+                Unsafe.WriteUnaligned(op + 2 * so, f0.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f0.GetElement(3));
+                Unsafe.WriteUnaligned(op + 4 * so, f1.GetElement(0)); Unsafe.WriteUnaligned(op + 5 * so, f1.GetElement(1));
+                Unsafe.WriteUnaligned(op + 6 * so, f1.GetElement(2)); Unsafe.WriteUnaligned(op + 7 * so, f1.GetElement(3));
+                continue;
+            }
+            st[0] = a0; st[1] = a1;
+            for (int j = 0; j < 8; j++)
+                if (!FloatFastPath.TryStore(((double*)st)[j], chain, op + j * so))
+                    ev |= AcrossOutputsWide.Alone(xp + j * si, t, n, 4, op + j * so, ot, p);
+        }
+        if (k < count)
+            ev |= Rows<F32Squares>(plan, x, t, o, ot, p, start + k, count - k);
+        return ev;
+    }
+
+    /// <summary><see cref="FloatFastPath.TryStore"/>'s test on four lanes: true when every lane's (float)√s is provably
+    /// the correctly rounded norm; <paramref name="f"/> = those floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Accept(Vector256<double> s, Vector256<double> factor, Vector256<double> half, out Vector128<float> f)
+    {
+        var r = Vector256.Sqrt(s);
+        f = Avx.IsSupported ? Avx.ConvertToVector128Single(r) : Vector128.Create((float)r[0], (float)r[1], (float)r[2], (float)r[3]);
+        var bits = f.AsInt32();
+        // a normal float below float.MaxValue (s = 0, NaN and ∞ fail here or below)
+        var normal = Vector128.GreaterThanOrEqual(bits, Vector128.Create(0x0080_0000)) & Vector128.LessThan(bits, Vector128.Create(0x7F7F_FFFF));
+        if (!Vector128.EqualsAll(normal, Vector128<int>.AllBitsSet)) return false;
+        var fd = Vector256.WidenLower(f.ToVector256Unsafe());
+        var dn = Vector256.WidenLower((bits - Vector128<int>.One).AsSingle().ToVector256Unsafe());
+        var up = Vector256.WidenLower((bits + Vector128<int>.One).AsSingle().ToVector256Unsafe());
+        var midLo = (fd + dn) * half;
+        var midHi = (fd + up) * half;
+        var delta = r * factor;
+        return Vector256.GreaterThanAll(r - delta, midLo) && Vector256.LessThanAll(r + delta, midHi);
     }
 
     /// <summary>The complex rows as float64 rows of 2n doubles through <see cref="SmallRows"/> (its four-rows-per-vector
