@@ -55,30 +55,10 @@ public unsafe class AcrossOutputsWideTests
         return a;
     }
 
-    private static byte[] Bytes(double[] a, bool f32)
-    {
-        var b = new byte[a.Length * (f32 ? 4 : 8)];
-        fixed (byte* p = b)
-            for (int i = 0; i < a.Length; i++)
-                if (f32) ((float*)p)[i] = (float)a[i]; else ((double*)p)[i] = a[i];
-        return b;
-    }
+    private static byte[] Bytes(double[] a, bool f32) => RowsWideTests.Bytes(a, f32);
 
-    /// <summary>Results as raw bits (float32 widened to its bit pattern) and the events.</summary>
     private static (long[] Bits, FpEvents Ev) Reduce(byte[] data, bool f32, long[] shape, long[] strides, long offset, ulong mask, double p, int outs)
-    {
-        var t = f32 ? DType.Float32 : DType.Float64;
-        int size = f32 ? 4 : 8;
-        var res = new byte[outs * size];
-        FpEvents ev;
-        fixed (byte* q = data) fixed (byte* o = res)
-            ev = VectorNorms.Compute(new NdView(q + offset, t, shape, strides), mask, Ord.Of(p),
-                new NdView(o, t, new long[] { outs }, new long[] { size }));
-        var bits = new long[outs];
-        fixed (byte* o = res)
-            for (int j = 0; j < outs; j++) bits[j] = f32 ? BitConverter.SingleToInt32Bits(((float*)o)[j]) : ((long*)o)[j];
-        return (bits, ev);
-    }
+        => RowsWideTests.Reduce(data, f32 ? DType.Float32 : DType.Float64, shape, strides, offset, mask, p, outs);
 
     private static (long Bits, FpEvents Ev) Alone(double[] col, bool f32, double p)
     {

@@ -50,7 +50,8 @@ public unsafe class RowsWideTests
         return a;
     }
 
-    private static byte[] Bytes(double[] a, bool f32)
+    /// <summary>The values as float32 or float64 bytes.</summary>
+    internal static byte[] Bytes(double[] a, bool f32)
     {
         var b = new byte[a.Length * (f32 ? 4 : 8)];
         fixed (byte* p = b)
@@ -59,7 +60,8 @@ public unsafe class RowsWideTests
         return b;
     }
 
-    private static (long[] Bits, FpEvents Ev) Reduce(byte[] data, DType t, long[] shape, long[] strides, long offset, ulong mask, double p, int outs)
+    /// <summary>One reduction into a 1-D output; results as raw bits (float32 as its 32-bit pattern) and the events.</summary>
+    internal static (long[] Bits, FpEvents Ev) Reduce(byte[] data, DType t, long[] shape, long[] strides, long offset, ulong mask, double p, int outs)
     {
         bool f32 = t == DType.Float32;
         var ot = f32 ? DType.Float32 : DType.Float64;

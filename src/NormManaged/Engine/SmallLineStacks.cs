@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace NormManaged.Engine;
 
 /// <summary>Matrix ±1 / ±∞ norms (the largest or smallest column or row sum of |a|) of stacks of small float32
@@ -50,16 +53,32 @@ internal static unsafe class SmallLineStacks
     {
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, start, count);
+        // adjacent lines (ls = 4: eight or sixteen lines per masked load) or contiguous lines (es = 4: a line per
+        // masked load or two); lanes beyond the matrix are masked off (no access past it) and read as 0
+        int layout = !Avx.IsSupported ? 0 : ls == 4 ? 1 : es == 4 ? 2 : 0;
+        long wide = layout == 1 ? lines : len;
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var m0 = Vector256.LessThan(lane, Vector256.Create((int)wide)).AsSingle();
+        var m1 = Vector256.LessThan(lane + Vector256.Create(8), Vector256.Create((int)wide)).AsSingle();
+        double* sums = stackalloc double[16];
         while (it.Next(out byte* xp, out byte* dst))
         {
             // xp: element (0, 0) of this matrix (the plan's inner base offset is not applied; strides may be negative)
             double best = max ? 0 : double.PositiveInfinity;
+            if (layout == 1) AcrossLines(xp, lines, len, es, m0, m1, sums);
+            else if (layout == 2) AlongLines(xp, lines, len, ls, m0, m1, sums);
+            else
+                for (long i = 0; i < lines; i++)
+                {
+                    byte* p = xp + i * ls;
+                    double s = 0;
+                    for (long k = 0; k < len; k++) s += Math.Abs((double)*(float*)(p + k * es));
+                    sums[i] = s;
+                }
             for (long i = 0; i < lines; i++)
             {
-                byte* p = xp + i * ls;
-                double s = 0;
-                for (long k = 0; k < len; k++) s += Math.Abs((double)*(float*)(p + k * es));
-                // NaN makes the comparison false and is caught by the test below only if it wins, so flag it
+                double s = sums[i];
+                // NaN loses every comparison, so flag it (the test below then sends the matrix alone)
                 if (double.IsNaN(s)) { best = double.NaN; break; }
                 best = max ? Math.Max(best, s) : Math.Min(best, s);
             }
@@ -69,6 +88,42 @@ internal static unsafe class SmallLineStacks
             else ev |= Alone(xp, nr, nc, rs, cs, kind, dst);
         }
         return ev;
+    }
+
+    /// <summary>Sums of up to 16 adjacent lines, one double lane each, the line's terms added in order (≤ len roundings).</summary>
+    private static void AcrossLines(byte* xp, long lines, long len, long es, Vector256<float> m0, Vector256<float> m1, double* sums)
+    {
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (long k = 0; k < len; k++)
+        {
+            float* q = (float*)(xp + k * es);
+            var (w0, w1) = Vector256.Widen(Vector256.Abs(Avx.MaskLoad(q, m0)));
+            s0 += w0; s1 += w1;
+            if (lines > 8)
+            {
+                var (w2, w3) = Vector256.Widen(Vector256.Abs(Avx.MaskLoad(q + 8, m1)));
+                s2 += w2; s3 += w3;
+            }
+        }
+        s0.Store(sums); s1.Store(sums + 4); s2.Store(sums + 8); s3.Store(sums + 12);
+    }
+
+    /// <summary>Sums of lines of up to 16 contiguous floats: the widened quarters added pairwise, then across the four
+    /// lanes — a term goes through at most four additions, and only min(4, len − 1) of them can round, ≤ len + 1.</summary>
+    private static void AlongLines(byte* xp, long lines, long len, long ls, Vector256<float> m0, Vector256<float> m1, double* sums)
+    {
+        for (long i = 0; i < lines; i++)
+        {
+            float* q = (float*)(xp + i * ls);
+            var (w0, w1) = Vector256.Widen(Vector256.Abs(Avx.MaskLoad(q, m0)));
+            var acc = w0 + w1;
+            if (len > 8)
+            {
+                var (w2, w3) = Vector256.Widen(Vector256.Abs(Avx.MaskLoad(q + 8, m1)));
+                acc += w2 + w3;
+            }
+            sums[i] = Vector256.Sum(acc);
+        }
     }
 
     /// <summary>The same line sums with every addition checked by TwoSum: true when none rounded, i.e. the sums and
