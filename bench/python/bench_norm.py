@@ -137,6 +137,29 @@ def workloads(quick: bool):
             W.append(("integers", f"{dt} n=3e4, ord={o}", (xi, o), {}, True))
     W.append(("integers", "int8 rows: (3000,10), axis=1", (mag.astype(np.int8).reshape(3000, 10),), {"axis": 1}, True))
     W.append(("integers", "int32 columns: (300,100), axis=0", (mag.astype(np.int32).reshape(300, 100),), {"axis": 0}, True))
+    # axis reductions beyond the float64 2-/1-norm (dtype x ord x layout), and small-matrix stacks
+    a64 = rng.standard_normal((300, 300))
+    a32 = a64.astype(np.float32)
+    a128 = a64 + 1j * rng.standard_normal((300, 300))
+    for o in (None, 1, np.inf, 0, 3, 0.5):
+        W.append(("axis ords", f"float32 (300,300) axis=0, ord={o}", (a32, o), {"axis": 0}, True))
+    for o in (1, 3, 0.5, 0):
+        W.append(("axis ords", f"float32 (300,300) axis=1, ord={o}", (a32, o), {"axis": 1}, True))
+    for o in (np.inf, 0, 0.5):
+        W.append(("axis ords", f"float64 (300,300) axis=0, ord={o}", (a64, o), {"axis": 0}, True))
+    W.append(("axis ords", "float64 (300,300) axis=1, ord=0.5", (a64, 0.5), {"axis": 1}, True))
+    for o in (1, np.inf, 0.5):
+        W.append(("axis ords", f"complex128 (300,300) axis=0, ord={o}", (a128, o), {"axis": 0}, True))
+    for dt, ms in (("float32", (2, 4, 10)), ("complex128", (2, 4))):
+        for k in ms:
+            s = rng.standard_normal((2000, k, k))
+            s = s.astype(np.float32) if dt == "float32" else s + 1j * rng.standard_normal((2000, k, k))
+            W.append(("axis ords", f"2000 stack of {k}x{k} {dt}, ord=None", (s, None), {"axis": (1, 2)}, False))
+    for dt, k, o in (("float32", 4, np.inf), ("float32", 10, np.inf), ("complex128", 4, np.inf),
+                     ("complex128", 10, np.inf), ("complex128", 10, 1)):
+        s = rng.standard_normal((2000, k, k))
+        s = s.astype(np.float32) if dt == "float32" else s + 1j * rng.standard_normal((2000, k, k))
+        W.append(("axis ords", f"2000 stack of {k}x{k} {dt}, ord={o}", (s, o), {"axis": (1, 2)}, False))
     return W
 
 

@@ -30,6 +30,8 @@ public static class MatrixNorms
         output.Validate("out", out long olo, out long ohi);
         long[] outStrides = OutputLayout.KeptStrides(x, mask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+        if (SmallLineStacks.Applies(x, rowAxis, colAxis, kind, output))
+            return SmallLineStacks.Run(x, rowAxis, colAxis, kind, output, outStrides);
         var batch = new MatrixBatch(x, rowAxis, colAxis, output, outStrides);
         return kind switch
         {

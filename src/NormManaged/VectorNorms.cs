@@ -46,6 +46,8 @@ public static unsafe class VectorNorms
             return IntRows.Run(plan, xd, t, od, p);
         if (IntColumns.Applies(plan, t, p)) // integer columns: widened by bands, float64 across-outputs kernel
             return IntColumns.Run(plan, xd, t, od, p);
+        if (AcrossOutputsWide.Applies(plan, t, ot, p))
+            return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
@@ -56,6 +58,8 @@ public static unsafe class VectorNorms
             return SmallRows.Run(plan, xd, od);
         if (SmallRows.AppliesAbs(plan, t, ot, p))
             return SmallRows.RunAbs(plan, xd, od, p);
+        if (RowsWide.Applies(plan, t, ot, p))
+            return RowsWide.Run(plan, xd, t, od, ot, p);
         if (FloatMinMax.Applies(plan, t, p))
             return FloatMinMax.Run(plan, xd, t, od, ot, p);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))

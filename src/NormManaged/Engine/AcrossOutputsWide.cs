@@ -1,0 +1,398 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormManaged.Engine;
+
+/// <summary>One step of <see cref="AcrossOutputsWide"/>: folds eight adjacent elements (eight outputs' next terms) into
+/// the 64 bytes of accumulator state (a0, a1) those outputs share, and finishes one output from its lane. Every
+/// step is a fixed sequence of Vector256 operations on 8 lanes, so an output's lane sees the same operations
+/// whatever band, group or thread it lands in.</summary>
+internal unsafe interface IColumnOp
+{
+    /// <summary>Element size in bytes.</summary>
+    static abstract int Size { get; }
+
+    /// <summary>The state of eight fresh outputs.</summary>
+    static abstract void Init(out Vector256<double> a0, out Vector256<double> a1);
+
+    /// <summary>Adds the eight elements at <paramref name="p"/>.</summary>
+    static abstract void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p);
+
+    /// <summary>Folds the eight lanes into lane 0 (one output's row spread over the lanes, see <see cref="RowsWide"/>).</summary>
+    static abstract void Fold(ref Vector256<double> a0, ref Vector256<double> a1);
+
+    /// <summary>Stores output <paramref name="lane"/> (0…7) of the group state at <paramref name="st"/> after
+    /// <paramref name="n"/> terms, none of which went through more than <paramref name="chain"/> additions; false when
+    /// the caller must compute it alone (the exact path).</summary>
+    static abstract bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot);
+}
+
+/// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
+/// Fortran-order axis=1), for the (dtype, ord) pairs the float64 <see cref="AcrossOutputs"/> does not take: float32
+/// with p = 2, 1, 3, 0.5, ±∞, 0 and float64 with +∞, 0. One Vector256 lane per output, rows streamed in address
+/// order (bands of up to 1024 outputs, four rows per pass over a band's accumulators), threads over bands.
+///
+/// Bits. The ±∞ and 0 ops are exact (integer max/min of sign-cleared bit patterns, a count of zeros), so any
+/// order gives the value the block driver stores. The float32 sums are plain double sums of terms computed in double
+/// (x² exact, |x| exact, |x|³ and √|x| rounded once) along one lane of n terms, so |Ŝ − S| ≤ γ_{n+k}·S; the result is
+/// stored only when <see cref="FloatFastPath.TryStore"/> / <see cref="FloatPowFast.TryStore"/> prove it is the
+/// correctly rounded float32 — the unique value the exact path (within 2⁻⁷² of exact) also rounds to. Any output that
+/// fails the test, or is NaN/∞, is recomputed alone through <see cref="VectorNorms.Compute"/>, the path the same
+/// column takes by itself.</summary>
+internal static unsafe class AcrossOutputsWide
+{
+    private const int Band = 1024;
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+    {
+        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 8 || plan.InnerCount < 2
+            || plan.InnerCount >= int.MaxValue || !Vector256.IsHardwareAccelerated)
+            return false;
+        long size = t == DType.Float32 ? 4 : 8;
+        if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
+        if (t == DType.Float32 && ot == DType.Float32)
+            return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
+        return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsPositiveInfinity(p));
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
+    {
+        if (t == DType.Float32)
+            return p switch
+            {
+                2 => Bands<F32Squares>(plan, x, t, o, ot, p),
+                1 => Bands<F32Abs>(plan, x, t, o, ot, p),
+                3 => Bands<F32Cubes>(plan, x, t, o, ot, p),
+                0.5 => Bands<F32Roots>(plan, x, t, o, ot, p),
+                0 => Bands<F32Count>(plan, x, t, o, ot, p),
+                double.PositiveInfinity => Bands<F32Max>(plan, x, t, o, ot, p),
+                _ => Bands<F32Min>(plan, x, t, o, ot, p),
+            };
+        return p == 0 ? Bands<F64Count>(plan, x, t, o, ot, p) : Bands<F64Max>(plan, x, t, o, ot, p);
+    }
+
+    private static FpEvents Bands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p) where TOp : struct, IColumnOp
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        long band = Band;
+        bool par = threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold;
+        // with threads, at least one band per thread (whole groups of 8)
+        if (par) band = Math.Clamp(((outs + threads - 1) / threads + 7) & ~7L, 8, Band);
+        int bands = (int)((outs + band - 1) / band);
+        if (par && bands > 1)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForParts(bands, threads, b =>
+            {
+                long k0 = b * band;
+                return BandOf<TOp>(plan, (byte*)xb, t, (byte*)ob, ot, p, k0, (int)Math.Min(band, outs - k0));
+            });
+        }
+        var ev = FpEvents.None;
+        for (long k0 = 0; k0 < outs; k0 += band) ev |= BandOf<TOp>(plan, x, t, o, ot, p, k0, (int)Math.Min(band, outs - k0));
+        return ev;
+    }
+
+    /// <summary>Outputs k0 … k0 + w − 1: rows streamed into one 64-byte state per group of 8 outputs; a last partial
+    /// group reads its elements through a zero-padded copy (the padding lanes are never finished).</summary>
+    private static FpEvents BandOf<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long k0, int w)
+        where TOp : struct, IColumnOp
+    {
+        int size = TOp.Size;
+        long s = plan.InnerStrides[0], n = plan.InnerCount;
+        int groups = (w + 7) >> 3, full = w >> 3, rest = w & 7;
+        var st = stackalloc Vector256<double>[2 * groups];
+        for (int g = 0; g < groups; g++) TOp.Init(out st[2 * g], out st[2 * g + 1]);
+        byte* row = x + plan.InnerBaseOffset + k0 * size;
+        byte* pad = stackalloc byte[4 * 64];
+        new Span<byte>(pad, 4 * 64).Clear();
+        long r = 0;
+        for (; r + 4 <= n; r += 4, row += 4 * s)
+        {
+            for (int g = 0; g < full; g++)
+            {
+                var a0 = st[2 * g]; var a1 = st[2 * g + 1];
+                byte* q = row + g * 8 * size;
+                TOp.Add(ref a0, ref a1, q);
+                TOp.Add(ref a0, ref a1, q + s);
+                TOp.Add(ref a0, ref a1, q + 2 * s);
+                TOp.Add(ref a0, ref a1, q + 3 * s);
+                st[2 * g] = a0; st[2 * g + 1] = a1;
+            }
+            if (rest != 0)
+            {
+                byte* q = row + full * 8 * size;
+                for (int i = 0; i < 4; i++) Buffer.MemoryCopy(q + i * s, pad + 64 * i, 64, rest * size);
+                var a0 = st[2 * full]; var a1 = st[2 * full + 1];
+                TOp.Add(ref a0, ref a1, pad);
+                TOp.Add(ref a0, ref a1, pad + 64);
+                TOp.Add(ref a0, ref a1, pad + 128);
+                TOp.Add(ref a0, ref a1, pad + 192);
+                st[2 * full] = a0; st[2 * full + 1] = a1;
+            }
+        }
+        for (; r < n; r++, row += s)
+            for (int g = 0; g < groups; g++)
+            {
+                byte* q = row + g * 8 * size;
+                if (g == full) { Buffer.MemoryCopy(q, pad, 64, rest * size); q = pad; }
+                var a0 = st[2 * g]; var a1 = st[2 * g + 1];
+                TOp.Add(ref a0, ref a1, q);
+                st[2 * g] = a0; st[2 * g + 1] = a1;
+            }
+        var ev = FpEvents.None;
+        long os = plan.OuterOutStrides[0];
+        for (int j = 0; j < w; j++)
+        {
+            byte* dst = o + (k0 + j) * os;
+            if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
+                ev |= Alone(plan, x, t, o, ot, p, k0 + j);
+        }
+        return ev;
+    }
+
+    /// <summary>Output <paramref name="k"/> as the 1-D reduction of its column, through the whole dispatch.</summary>
+    private static FpEvents Alone(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long k)
+    {
+        long size = t == DType.Float32 ? 4 : 8;
+        return Alone(x + plan.InnerBaseOffset + k * size, t, plan.InnerCount, plan.InnerStrides[0], o + k * plan.OuterOutStrides[0], ot, p);
+    }
+
+    /// <summary>The 1-D reduction of the <paramref name="n"/> elements <paramref name="stride"/> bytes apart at
+    /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it).</summary>
+    internal static FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
+        => VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
+            new NdView(dst, ot, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+
+    /// <summary>Sum of the eight double lanes into lane 0 (a term passes through ≤ 4 more additions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FoldSum(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        a0 = Vector256.CreateScalar(Vector256.Sum(a0 + a1));
+        a1 = default;
+    }
+
+    /// <summary>Integer max (min) of the eight int32 lanes of a0 (a1) into lane 0 of each.</summary>
+    internal static void FoldInt32(ref Vector256<double> a0, ref Vector256<double> a1, bool minFirst, bool sumFirst)
+    {
+        int* v = stackalloc int[16];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        int r0 = v[0], r1 = v[8];
+        for (int i = 1; i < 8; i++)
+        {
+            r0 = sumFirst ? r0 + v[i] : minFirst ? Math.Min(r0, v[i]) : Math.Max(r0, v[i]);
+            r1 = Math.Max(r1, v[8 + i]);
+        }
+        a0 = Vector256.CreateScalar(r0).AsDouble(); a1 = Vector256.CreateScalar(r1).AsDouble();
+    }
+
+    /// <summary>Integer max (sum) of the eight int64 lanes of a0 and a1 into lane 0 of a0.</summary>
+    internal static void FoldInt64(ref Vector256<double> a0, ref Vector256<double> a1, bool sum)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = sum ? r + v[i] : Math.Max(r, v[i]);
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
+    }
+
+    /// <summary>Double lane <paramref name="lane"/> of a widened group (outputs 0–3 in a0, 4–7 in a1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Lane(byte* st, int lane) => ((double*)st)[lane];
+
+    /// <summary>Longest chain of additions a term passes through in a lane of n terms (the sum starts at 0).</summary>
+    internal static long Chain(long n) => n + 1;
+}
+
+/// <summary>Σx² of float32 in double: squares exact, n roundings along the lane; proved/rounded by
+/// <see cref="FloatFastPath.TryStore"/>.</summary>
+internal readonly unsafe struct F32Squares : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Load((float*)p));
+        a0 = Vector256.FusedMultiplyAdd(w0, w0, a0); // w² exact: the FMA rounds like the separate add
+        a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
+}
+
+/// <summary>Σ|x| of float32 in double (terms exact).</summary>
+internal readonly unsafe struct F32Abs : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
+        a0 += w0; a1 += w1;
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), chain + 1, dst);
+}
+
+/// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
+/// underflow or overflow), the result ∛Ŝ. The bound passed on adds 8 ulps of slack for the C library's cbrt
+/// (documented within 1 ulp on glibc).</summary>
+internal readonly unsafe struct F32Cubes : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
+        a0 += (w0 * w0) * w0; a1 += (w1 * w1) * w1;
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        double s = AcrossOutputsWide.Lane(st, lane);
+        return FloatPowFast.TryStore(Math.Cbrt(s), chain + 2 + 8, dst);
+    }
+}
+
+/// <summary>Σ√|x| of float32 in double, the result Ŝ². A term is not a double √ (vsqrtpd is the bottleneck) but the
+/// float √ s = √x(1 + δ), |δ| ≤ 2⁻²⁴, widened, and one Newton step t = s + (e/2)·h with e = x − s² (exact: one FMA,
+/// s² has 48 bits) and h = 1/s(1 + ρ) from the float reciprocal estimate (|ρ| ≤ 1.5·2⁻¹²). Exact Newton gives
+/// √x(1 + δ²/(2(1 + δ))), the estimate adds √x·δρ, the two roundings ≤ 2u: |t/√x − 1| ≤ 2⁻⁴⁹ + 1.5·2⁻³⁶ + 2u
+/// &lt; 2⁻³⁵ = 2¹⁸u, passed on to the rounding test as 2¹⁹ more roundings (the test then fails for ~0.3% of outputs,
+/// which go alone). A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
+internal readonly unsafe struct F32Roots : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var x = Vector256.Abs(Vector256.Load((float*)p));
+        var s = Vector256.Sqrt(x);
+        var hs = Vector256.Max(s, Vector256.Create(TinyRoot));
+        var h = Avx.IsSupported ? Avx.Reciprocal(hs) : Vector256<float>.One / hs;
+        var (x0, x1) = Vector256.Widen(x);
+        var (s0, s1) = Vector256.Widen(s);
+        var (h0, h1) = Vector256.Widen(h);
+        var half = Vector256.Create(0.5);
+        a0 += Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-s0, s0, x0) * half, h0, s0);
+        a1 += Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-s1, s1, x1) * half, h1, s1);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        double s = AcrossOutputsWide.Lane(st, lane);
+        return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
+    }
+
+    /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
+    private static readonly float TinyRoot = MathF.ScaleB(1f, -100);
+}
+
+/// <summary>Shared finish of the exact ops: a finite value is stored as the block driver's <see cref="StatsOp"/> /
+/// <see cref="MaxAbsOp"/> store it (one rounding into the result dtype); NaN goes to the exact path.</summary>
+internal static unsafe class ExactFinish
+{
+    public static bool Store(double v, byte* dst, DType ot)
+    {
+        if (double.IsNaN(v)) return false;
+        ResultWriter.Store(ot, dst, v, 0, 0);
+        return true;
+    }
+
+    /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    public static bool Count(long zeros, long n, byte* dst, DType ot)
+    {
+        ResultWriter.Store(ot, dst, n - zeros, 0, 0);
+        return true;
+    }
+}
+
+/// <summary>max |x| of float32: integer max of the sign-cleared bits (8 × int32 in a0; NaN patterns lie above ∞).</summary>
+internal readonly unsafe struct F32Max : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = Vector256.Max(a0.AsInt32(), Vector256.Load((int*)p) & Vector256.Create(0x7FFF_FFFF)).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        int b = ((int*)st)[lane];
+        return b <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(b), dst, ot);
+    }
+}
+
+/// <summary>min |x| of float32 (a0: integer min of the sign-cleared bits; a1: their max, for the NaN test).</summary>
+internal readonly unsafe struct F32Min : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(int.MaxValue).AsDouble(); a1 = default;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var b = Vector256.Load((int*)p) & Vector256.Create(0x7FFF_FFFF);
+        a0 = Vector256.Min(a0.AsInt32(), b).AsDouble();
+        a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ((int*)st)[8 + lane] <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(((int*)st)[lane]), dst, ot);
+}
+
+/// <summary>Number of nonzero float32 elements: a0 counts the zeros per lane (int32; NaN ≠ 0 is nonzero).</summary>
+internal readonly unsafe struct F32Count : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
+}
+
+/// <summary>max |x| of float64: integer max of the sign-cleared bits (outputs 0–3 in a0, 4–7 in a1).</summary>
+internal readonly unsafe struct F64Max : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        a0 = Vector256.Max(a0.AsInt64(), Vector256.Load((long*)p) & m).AsDouble();
+        a1 = Vector256.Max(a1.AsInt64(), Vector256.Load((long*)p + 4) & m).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Store(((double*)st)[lane], dst, ot); // NaN patterns are above ∞'s, and NaN goes alone
+}
+
+/// <summary>Number of nonzero float64 elements: zeros counted per lane in int64.</summary>
+internal readonly unsafe struct F64Count : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        a0 = (a0.AsInt64() - Vector256.Equals(Vector256.Load((double*)p), Vector256<double>.Zero).AsInt64()).AsDouble();
+        a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Load((double*)p + 4), Vector256<double>.Zero).AsInt64()).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
+}

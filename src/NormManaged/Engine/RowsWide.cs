@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Many short contiguous rows (<c>axis=-1</c>, stacks of small matrices with <c>axis=(-2, -1)</c>) for the
+/// pairs the float64 <see cref="SmallRows"/> does not take: float32 with p = 2, 1, 3, 0.5, 0 and the complex128
+/// 2-norm. One tight loop over the rows, threads over rows for big calls.
+///
+/// float32: a row is spread over the eight lanes of an <see cref="IColumnOp"/> state (a last partial chunk through a
+/// zero-padded copy: zeros add nothing, and the zero count is taken against the padded length), the lanes folded,
+/// and the result stored only when the op's rounding test proves it correctly rounded (the unique value the exact
+/// path also gives); otherwise the row goes alone through <see cref="VectorNorms.Compute"/>. A term passes through at
+/// most ⌈n/8⌉ + 4 additions.
+///
+/// complex128: Σ re² + im² over a row of n complex numbers is the float64 sum of squares of its 2n doubles, so the
+/// row's norm is the float64 2-norm of those doubles, which <see cref="SmallRows"/> returns correctly rounded
+/// (<see cref="SmallRows.TryShort"/>, <see cref="LongRow.TryNorm"/> or the block kernel) — the value the complex path
+/// returns alone (correctly rounded too, tested bit-exact against big-integer references).</summary>
+internal static unsafe class RowsWide
+{
+    /// <summary>Longest row taken: beyond it the per-row paths (threads inside a row, wider lanes) are as good.</summary>
+    private const long MaxRow = 4096;
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+    {
+        if (plan.InnerShape.Length != 1 || plan.OuterCount < 2 || plan.InnerCount < 1 || plan.InnerCount > MaxRow
+            || !Vector256.IsHardwareAccelerated)
+            return false;
+        if (t == DType.Float32)
+            return ot == DType.Float32 && plan.InnerStrides[0] == 4 && p is 2 or 1 or 3 or 0.5 or 0;
+        return t == DType.Complex128 && ot == DType.Float64 && p == 2 && plan.InnerStrides[0] == 16
+               && 2 * plan.InnerCount <= DoubleBlocks.BlockElements;
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
+    {
+        if (t == DType.Complex128) return ComplexAsDoubles(plan, x, o);
+        if (p == 2 && plan.OuterShape.Length == 1 && plan.InnerCount <= EightMax)
+            return Threads(plan, x, t, o, ot, p, &EightSquares);
+        return p switch
+        {
+            2 => Threads(plan, x, t, o, ot, p, &Rows<F32Squares>),
+            1 => Threads(plan, x, t, o, ot, p, &Rows<F32Abs>),
+            3 => Threads(plan, x, t, o, ot, p, &Rows<F32Cubes>),
+            0.5 => Threads(plan, x, t, o, ot, p, &Rows<F32Roots>),
+            _ => Threads(plan, x, t, o, ot, p, &Rows<F32Count>),
+        };
+    }
+
+    private static FpEvents Threads(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p,
+        delegate*<ReductionPlan, byte*, DType, byte*, DType, double, long, long, FpEvents> body)
+    {
+        long outer = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outer * plan.InnerCount >= BlockDriver.ParallelThreshold)
+        {
+            nint xb = (nint)x, ob = (nint)o, fb = (nint)body;
+            return Parallelism.ForOutputRanges(outer, threads, (lo, n) =>
+                ((delegate*<ReductionPlan, byte*, DType, byte*, DType, double, long, long, FpEvents>)fb)(plan, (byte*)xb, t, (byte*)ob, ot, p, lo, n));
+        }
+        return body(plan, x, t, o, ot, p, 0, outer);
+    }
+
+    private static FpEvents Rows<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+        where TOp : struct, IColumnOp
+    {
+        long n = plan.InnerCount, full = n & ~7L, padded = (n + 7) & ~7L;
+        int rest = (int)(n - full);
+        long chain = padded / 8 + 4;
+        byte* pad = stackalloc byte[32];
+        new Span<byte>(pad, 32).Clear();
+        var st = stackalloc Vector256<double>[2];
+        var tailMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest)).AsSingle();
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, start, count);
+        while (it.Next(out byte* xp, out byte* dst))
+        {
+            byte* row = xp + plan.InnerBaseOffset;
+            TOp.Init(out var a0, out var a1);
+            for (long i = 0; i < full; i += 8) TOp.Add(ref a0, ref a1, row + 4 * i);
+            if (rest != 0)
+            {
+                // a masked load (no access past the row) stored whole: a narrower copy into the pad stalled the
+                // following 32-byte load on store forwarding (~65 ns a row)
+                if (Avx.IsSupported) Avx.MaskLoad((float*)(row + 4 * full), tailMask).Store((float*)pad);
+                else Buffer.MemoryCopy(row + 4 * full, pad, 32, 4 * rest);
+                TOp.Add(ref a0, ref a1, pad);
+            }
+            TOp.Fold(ref a0, ref a1);
+            st[0] = a0; st[1] = a1;
+            if (!TOp.Finish((byte*)st, 0, padded, chain, dst, ot))
+                ev |= AcrossOutputsWide.Alone(row, t, n, 4, dst, ot, p);
+        }
+        return ev;
+    }
+
+    /// <summary>Rows up to this long take <see cref="EightSquares"/>.</summary>
+    private const long EightMax = 24;
+
+    /// <summary>float32 2-norms of short rows, eight rows at a time, one row per double lane (outputs 0–3 in a0, 4–7 in
+    /// a1): the row's squares (exact) summed in order along its lane, a chain of n + 1 additions as in
+    /// <see cref="F32Squares"/> over a column; then <see cref="FloatFastPath.TryStore"/>'s test done lane-wise with the
+    /// same IEEE operations (√, the float conversion, the exact neighbouring midpoints, r ± δ with δ = r(γ + 8u)), so a
+    /// lane passes exactly when the scalar test would. A group with a failing lane (zero sum, NaN/∞, near a midpoint,
+    /// subnormal or top result) finishes lane by lane through the scalar test and, failing that, the row alone.</summary>
+    private static FpEvents EightSquares(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+    {
+        const double u = 1.0 / (1L << 53);
+        long n = plan.InnerCount, si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+        long chain = n + 1;
+        double du = chain * u;
+        var factor = Vector256.Create(du / (1 - du) + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ev = FpEvents.None;
+        byte* xp = x + plan.InnerBaseOffset + start * si, op = o + start * so;
+        var st = stackalloc Vector256<double>[2];
+        long k = 0;
+        for (; k + 8 <= count; k += 8, xp += 8 * si, op += 8 * so)
+        {
+            float* r0 = (float*)xp, r1 = (float*)(xp + si), r2 = (float*)(xp + 2 * si), r3 = (float*)(xp + 3 * si);
+            float* r4 = (float*)(xp + 4 * si), r5 = (float*)(xp + 5 * si), r6 = (float*)(xp + 6 * si), r7 = (float*)(xp + 7 * si);
+            Vector256<double> a0 = default, a1 = default;
+            for (long i = 0; i < n; i++)
+            {
+                var v = Vector256.Create(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]);
+                var (w0, w1) = Vector256.Widen(v);
+                a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
+                a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+            }
+            if (Accept(a0, factor, half, out var f0) & Accept(a1, factor, half, out var f1))
+            {
+                Unsafe.WriteUnaligned(op, f0.GetElement(0)); Unsafe.WriteUnaligned(op + so, f0.GetElement(1));
+                Unsafe.WriteUnaligned(op + 2 * so, f0.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f0.GetElement(3));
+                Unsafe.WriteUnaligned(op + 4 * so, f1.GetElement(0)); Unsafe.WriteUnaligned(op + 5 * so, f1.GetElement(1));
+                Unsafe.WriteUnaligned(op + 6 * so, f1.GetElement(2)); Unsafe.WriteUnaligned(op + 7 * so, f1.GetElement(3));
+                continue;
+            }
+            st[0] = a0; st[1] = a1;
+            for (int j = 0; j < 8; j++)
+                if (!FloatFastPath.TryStore(((double*)st)[j], chain, op + j * so))
+                    ev |= AcrossOutputsWide.Alone(xp + j * si, t, n, 4, op + j * so, ot, p);
+        }
+        if (k < count)
+            ev |= Rows<F32Squares>(plan, x, t, o, ot, p, start + k, count - k);
+        return ev;
+    }
+
+    /// <summary><see cref="FloatFastPath.TryStore"/>'s test on four lanes: true when every lane's (float)√s is provably
+    /// the correctly rounded norm; <paramref name="f"/> = those floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Accept(Vector256<double> s, Vector256<double> factor, Vector256<double> half, out Vector128<float> f)
+    {
+        var r = Vector256.Sqrt(s);
+        f = Avx.IsSupported ? Avx.ConvertToVector128Single(r) : Vector128.Create((float)r[0], (float)r[1], (float)r[2], (float)r[3]);
+        var bits = f.AsInt32();
+        // a normal float below float.MaxValue (s = 0, NaN and ∞ fail here or below)
+        var normal = Vector128.GreaterThanOrEqual(bits, Vector128.Create(0x0080_0000)) & Vector128.LessThan(bits, Vector128.Create(0x7F7F_FFFF));
+        if (!Vector128.EqualsAll(normal, Vector128<int>.AllBitsSet)) return false;
+        var fd = Vector256.WidenLower(f.ToVector256Unsafe());
+        var dn = Vector256.WidenLower((bits - Vector128<int>.One).AsSingle().ToVector256Unsafe());
+        var up = Vector256.WidenLower((bits + Vector128<int>.One).AsSingle().ToVector256Unsafe());
+        var midLo = (fd + dn) * half;
+        var midHi = (fd + up) * half;
+        var delta = r * factor;
+        return Vector256.GreaterThanAll(r - delta, midLo) && Vector256.LessThanAll(r + delta, midHi);
+    }
+
+    /// <summary>The complex rows as float64 rows of 2n doubles through <see cref="SmallRows"/> (its four-rows-per-vector
+    /// kernel; a scalar loop here ran at a tenth of its speed). A row read backwards is the same set of doubles read
+    /// forwards from its lowest address, which leaves the correctly rounded result unchanged.</summary>
+    private static FpEvents ComplexAsDoubles(ReductionPlan plan, byte* x, byte* o)
+    {
+        int k = plan.OuterShape.Length;
+        var shape = new long[k + 1];
+        var strides = new long[k + 1];
+        plan.OuterShape.CopyTo(shape, 0);
+        plan.OuterInStrides.CopyTo(strides, 0);
+        shape[k] = 2 * plan.InnerCount;
+        strides[k] = 8;
+        var rows = ReductionPlan.Create(shape, strides, 1UL << k, plan.OuterOutStrides);
+        return SmallRows.Run(rows, x + plan.InnerBaseOffset, o);
+    }
+}
