@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import timeit
 import warnings
 
 import numpy as np
@@ -21,17 +20,6 @@ import numpy as np
 import normnative
 
 NP_NORM = np.linalg.norm
-
-
-def _best(f, budget: float) -> float:
-    f()
-    n = 1
-    while True:
-        t = timeit.timeit(f, number=n)
-        if t > budget / 5 or n >= 1 << 20:
-            break
-        n *= 4 if t < budget / 50 else 2
-    return min(timeit.repeat(f, number=n, repeat=5)) / n
 
 
 def _data(rng, shape, dtype):
@@ -90,13 +78,15 @@ def cases(quick: bool):
 
 def survey(quick: bool, budget: float, text: str = "", progress=None):
     """[(group, name, NormNative seconds, NumPy seconds)] for the matching cases."""
+    from bench_norm import timeit_best  # the table's timer (imported here: bench_norm imports this module)
+
     rows = []
     warnings.simplefilter("ignore", RuntimeWarning)  # ord < 0 over zeros: both libraries warn, by design
     for group, name, x, o, ax in cases(quick):
         if text and text not in f"{group} {name}":
             continue
-        t_nn = _best(lambda: normnative.norm(x, o, axis=ax), budget)
-        t_np = _best(lambda: NP_NORM(x, o, axis=ax), budget)
+        t_nn = timeit_best(lambda: normnative.norm(x, o, axis=ax), budget)
+        t_np = timeit_best(lambda: NP_NORM(x, o, axis=ax), budget)
         rows.append((group, name, t_nn, t_np))
         if progress:
             progress.step(f"survey {name}")
