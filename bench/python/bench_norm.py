@@ -163,7 +163,18 @@ def workloads(quick: bool):
     return W
 
 
+def warm_up(seconds: float = 0.5) -> None:
+    """Both libraries called for a while before the first timing: the first rows of a fresh process otherwise
+    measured up to 1.8x slow (clock ramp-up, first-touch page faults), whichever library came first."""
+    x = np.random.default_rng(0).standard_normal(4096)
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        normnative.norm(x)
+        NP_NORM(x)
+
+
 def run_workloads(quick: bool, budget: float, progress: Progress, rows: list):
+    warm_up()
     for group, name, args, kw, sp in workloads(quick):
         t_nn = timeit_best(lambda: normnative.norm(*args, **kw), budget)
         t_np = timeit_best(lambda: NP_NORM(*args, **kw), budget)
