@@ -48,7 +48,10 @@ internal static unsafe class GeneralPowFast
     {
         var failed = ot == DType.Float64 ? null : new Failures();
         var op = new GeneralPowOp(p, DTypes.IsComplex(t), failed);
-        var ev = BlockDriver.Run<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op);
+        int threads = Parallelism.MaxThreads;
+        var ev = threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount >= MinParallelElements
+            ? ParallelBlocks(plan, x, t, o, ot, op, threads)
+            : BlockDriver.Run<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op);
         if (failed is { Count: > 0 })
         {
             var it = new OuterIterator(plan, x, o);
@@ -56,6 +59,38 @@ internal static unsafe class GeneralPowFast
                 if (failed.Contains((nint)op2)) ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op2);
         }
         return ev;
+    }
+
+    /// <summary>One 1-D output from this many elements on spreads its blocks over the workers: a term costs
+    /// ~7 ns, so a vector of four blocks is already ~0.1 ms of work (the block driver splits only whole chunks of
+    /// 64 blocks).</summary>
+    private const long MinParallelElements = 4L * DoubleBlocks.BlockElements;
+
+    /// <summary>The block driver's walk with every block computed on any worker: the blocks (the driver's grid of
+    /// <see cref="DoubleBlocks.BlockElements"/> elements) are applied afterwards in index order into chunks of
+    /// <see cref="BlockDriver.BlocksPerChunk"/> merged in order, exactly the serial walk's additions, so the
+    /// result is the same bits for every thread count.</summary>
+    private static FpEvents ParallelBlocks(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, GeneralPowOp op, int threads)
+    {
+        const int B = DoubleBlocks.BlockElements;
+        long n = plan.InnerCount, stride = plan.InnerStrides[0];
+        int blocks = (int)((n + B - 1) / B);
+        var parts = new GeneralPowOp.BlockPart[blocks];
+        nint start = (nint)(x + plan.InnerBaseOffset);
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            double* buf = stackalloc double[2 * B];
+            long first = (long)k * B;
+            var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, buf);
+            parts[k] = op.Compute(one.Next());
+        });
+        RealKernels.PowAcc total = default, part = default;
+        for (int k = 0; k < blocks; k++)
+        {
+            op.Apply(parts[k], ref part);
+            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == blocks - 1) { op.Merge(ref total, part); part = default; }
+        }
+        return op.Finish(total, ot, o);
     }
 
     /// <summary>Outputs whose narrow result could not be proven correctly rounded (written from several threads).</summary>
@@ -112,9 +147,22 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         _p = p; _complex = complex; _failed = failed;
     }
 
-    public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc)
+    /// <summary>What one block contributes: its special-value flags, or its power sum (h + l)·2^(eb·p) relative to the
+    /// reference 2^eb. A pure function of the block, so blocks may be computed on any thread and applied in order.</summary>
+    internal struct BlockPart
     {
-        if (b.IsEmpty) return;
+        public bool NaN, Inf, Zero, HasSum;
+        public int Eb;
+        public double H, L;
+    }
+
+    public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc) => Apply(Compute(b), ref acc);
+
+    /// <summary>The block's statistics and, when it has finite nonzero terms to add, its vectorised power sum.</summary>
+    internal BlockPart Compute(ReadOnlySpan<double> b)
+    {
+        var r = new BlockPart();
+        if (b.IsEmpty) return r;
         double mx, mn;
         bool nan, inf, zero;
         if (_complex) VecLogExp.ComplexStats(b, out mx, out mn, out nan, out inf, out zero);
@@ -129,25 +177,36 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         if (nan)
         {
             // NaN wins the value, but a zero met by a negative order still divides by zero (numpy warns)
-            acc.HasNaN = true;
-            if (neg && zero) acc.HasZero = true;
-            return;
+            r.NaN = true;
+            r.Zero = neg && zero;
+            return r;
         }
         int eb;
         if (neg)
         {
-            if (zero) { acc.HasZero = true; return; }
-            if (double.IsInfinity(mn)) return; // only infinities: they contribute 0
+            if (zero) { r.Zero = true; return r; }
+            if (double.IsInfinity(mn)) return r; // only infinities: they contribute 0
             eb = Math.ILogB(mn);
         }
         else
         {
-            if (inf) { acc.HasInf = true; return; }
-            if (mx == 0) return;
+            if (inf) { r.Inf = true; return r; }
+            if (mx == 0) return r;
             eb = Math.ILogB(mx) + 1;
         }
-        VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out double h, out double l);
-        acc.Add(new Ext(1, 0, eb), h, l, _p);
+        VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out r.H, out r.L);
+        r.Eb = eb;
+        r.HasSum = true;
+        return r;
+    }
+
+    /// <summary>Adds a block's contribution to a chunk's partial (what <see cref="Block"/> does after computing it).</summary>
+    internal void Apply(in BlockPart r, ref RealKernels.PowAcc acc)
+    {
+        if (r.NaN) acc.HasNaN = true;
+        if (r.Inf) acc.HasInf = true;
+        if (r.Zero) acc.HasZero = true;
+        if (r.HasSum) acc.Add(new Ext(1, 0, r.Eb), r.H, r.L, _p);
     }
 
     public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part) => new RealPowOp(_p).Merge(ref total, part);
