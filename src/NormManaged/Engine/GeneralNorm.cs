@@ -201,6 +201,15 @@ internal static unsafe class GeneralNorm
     internal static Ext Root(double sh, double sl, int se, double p, Ext scale)
     {
         if (sh <= 0) return p > 0 ? Ext.Zero : Ext.Inf;
+        // S^(1/p) for p = 0.5 and −1 is S² and 1/S: one double-double product or quotient (≲ 2⁻¹⁰⁴ relative, no
+        // overflow: the caller's S is a double-double with a separate exponent) instead of log and exp, which were
+        // most of the per-output cost of these orders over an axis
+        if (p == 0.5 || p == -1)
+        {
+            Ext n = Ext.Normalize(sh, sl, se); // H ∈ [1, 2): the square or reciprocal of H + L cannot overflow
+            double qh = p > 0 ? DD.Mul(n.H, n.L, n.H, n.L, out double ql) : DD.Div(1, 0, n.H, n.L, out ql);
+            return Ext.Mul(Ext.Normalize(qh, ql, p > 0 ? 2L * n.E : -(long)n.E), scale);
+        }
         double lh = DD.Log(sh, sl, se, out double ll);
         double q = lh / p;
         if (!(Math.Abs(q) <= DD.ExpLimit)) return q > 0 ? new Ext(1, 0, int.MaxValue / 4) : Ext.Zero;
