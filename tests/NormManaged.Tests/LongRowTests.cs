@@ -8,18 +8,6 @@ namespace NormManaged.Tests;
 /// fails (a big element late in the row, a zero start), NaN/∞, and extreme exponents.</summary>
 public unsafe class LongRowTests
 {
-    private static double Alone(double[] row)
-    {
-        double r;
-        fixed (double* p = row)
-        {
-            long[] shape = { row.Length }; long[] strides = { 8 };
-            VectorNorms.Compute(new NdView(p, DType.Float64, shape, strides), 1, Ord.Two,
-                new NdView(&r, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
-        }
-        return r;
-    }
-
     private static double[] Rows(int count, int n, int seed)
     {
         var rng = new Random(seed);
@@ -69,7 +57,7 @@ public unsafe class LongRowTests
         for (int k = 0; k < count; k++)
         {
             var row = a.AsSpan(k * n, n).ToArray();
-            double alone = Alone(row);
+            double alone = ManyOutputsTests.Alone(row);
             want[k] = BitConverter.DoubleToInt64Bits(alone);
             if (Array.TrueForAll(row, double.IsFinite) && k % 3 == 0)
                 Assert.Equal(ExactReference.Norm2(row), alone);

@@ -6,13 +6,15 @@ namespace NormManaged.Tests;
 /// the bits of the same reduction done alone, and correctly rounded, whatever the thread count.</summary>
 public unsafe class ManyOutputsTests
 {
-    private static double Alone(double[] row)
+    /// <summary>The float64 vector norm of <paramref name="row"/> reduced alone (1-D, contiguous): the reference the
+    /// many-output kernels must reproduce bit for bit.</summary>
+    internal static double Alone(double[] row, Ord? ord = null)
     {
         double r;
         fixed (double* p = row)
         {
             long[] shape = { row.Length }; long[] strides = { 8 };
-            VectorNorms.Compute(new NdView(p, DType.Float64, shape, strides), 1, Ord.Two,
+            VectorNorms.Compute(new NdView(p, DType.Float64, shape, strides), 1, ord ?? Ord.Two,
                 new NdView(&r, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
         }
         return r;

@@ -9,18 +9,6 @@ namespace NormManaged.Tests;
 /// transposed view, including rows of extreme exponent, NaN, ∞ and zeros.</summary>
 public unsafe class SlabsTests
 {
-    private static double Alone(double[] v, Ord ord)
-    {
-        double r;
-        fixed (double* p = v)
-        {
-            long[] shape = { v.Length }; long[] strides = { 8 };
-            VectorNorms.Compute(new NdView(p, DType.Float64, shape, strides), 1, ord,
-                new NdView(&r, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
-        }
-        return r;
-    }
-
     private static double[] Data(int n, int seed)
     {
         var rng = new Random(seed);
@@ -57,7 +45,7 @@ public unsafe class SlabsTests
                     idx[keep[0]] = i; idx[keep[1]] = j; idx[axis] = k;
                     v[k] = a[offset + idx[0] * estr[0] + idx[1] * estr[1] + idx[2] * estr[2]];
                 }
-                want[i * o1 + j] = Alone(v, ord);
+                want[i * o1 + j] = ManyOutputsTests.Alone(v, ord);
             }
         long[] bstr = estr.Select(s => s * 8).ToArray();
         foreach (var c in EngineKnobs.Configurations())
