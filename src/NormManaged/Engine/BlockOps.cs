@@ -171,6 +171,8 @@ internal static unsafe class ComplexPowNorm
             return all ? ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)))
                        : GeneralNorm.Reduce(plan, x, t, p, ot, o);
         }
+        if (threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && n >= MinParallelElements)
+            return ParallelBlocks(plan, x, t, p, o, ot, threads);
         var ev = FpEvents.None;
         double* buf = stackalloc double[(int)Math.Min(n, DoubleBlocks.BlockElements) * 2 + 8];
         var it = new OuterIterator(plan, x, o);
@@ -182,6 +184,44 @@ internal static unsafe class ComplexPowNorm
                 ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
         }
         return ev;
+    }
+
+    /// <summary>One 1-D output from this many elements on computes its blocks on the workers (below the driver's
+    /// parallel threshold a vector is otherwise one thread's work).</summary>
+    private const long MinParallelElements = 4L * DoubleBlocks.BlockElements;
+
+    /// <summary>The serial walk of <see cref="TrySum"/> with the one-pass kernel of every block run on any worker:
+    /// the blocks are then added in index order into chunks of <see cref="BlockDriver.BlocksPerChunk"/> merged in
+    /// order (a block the kernel refused is summed per element at its turn), the serial walk's additions, so the
+    /// bits do not depend on the thread count.</summary>
+    private static FpEvents ParallelBlocks(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, int threads)
+    {
+        const int B = DoubleBlocks.BlockElements;
+        long n = plan.InnerCount, stride = plan.InnerStrides[0];
+        int blocks = (int)((n + B - 1) / B);
+        var hs = new double[blocks]; var ls = new double[blocks]; var fast = new bool[blocks];
+        nint start = (nint)(x + plan.InnerBaseOffset);
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            double* buf = stackalloc double[2 * B];
+            long first = (long)k * B;
+            var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, buf);
+            fast[k] = ComplexOffsetSum.TryAdd(p, one.Next(), out hs[k], out ls[k]);
+        });
+        double* sbuf = stackalloc double[2 * B];
+        ScaledSum total = default, part = default;
+        for (int k = 0; k < blocks; k++)
+        {
+            if (fast[k]) part.Add(0, hs[k], ls[k]);
+            else
+            {
+                long first = (long)k * B;
+                var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, sbuf);
+                if (!SlowBlock(one.Next(), p, ref part)) return GeneralNorm.Reduce(plan, x, t, p, ot, o);
+            }
+            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == blocks - 1) { total.Add(part); part = default; }
+        }
+        return ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)));
     }
 
     private static bool TrySum(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out ScaledSum acc)
