@@ -196,30 +196,17 @@ internal static unsafe class ComplexPowNorm
     /// bits do not depend on the thread count.</summary>
     private static FpEvents ParallelBlocks(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, int threads)
     {
-        const int B = DoubleBlocks.BlockElements;
+        var sums = DoubleBlocks.MapBlocks(plan, x, t, threads,
+            b => ComplexOffsetSum.TryAdd(p, b, out double h, out double l) ? (Fast: true, H: h, L: l) : default);
         long n = plan.InnerCount, stride = plan.InnerStrides[0];
-        int blocks = (int)((n + B - 1) / B);
-        var hs = new double[blocks]; var ls = new double[blocks]; var fast = new bool[blocks];
-        nint start = (nint)(x + plan.InnerBaseOffset);
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
-        {
-            double* buf = stackalloc double[2 * B];
-            long first = (long)k * B;
-            var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, buf);
-            fast[k] = ComplexOffsetSum.TryAdd(p, one.Next(), out hs[k], out ls[k]);
-        });
-        double* sbuf = stackalloc double[2 * B];
+        double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
         ScaledSum total = default, part = default;
-        for (int k = 0; k < blocks; k++)
+        for (int k = 0; k < sums.Length; k++)
         {
-            if (fast[k]) part.Add(0, hs[k], ls[k]);
-            else
-            {
-                long first = (long)k * B;
-                var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, sbuf);
-                if (!SlowBlock(one.Next(), p, ref part)) return GeneralNorm.Reduce(plan, x, t, p, ot, o);
-            }
-            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == blocks - 1) { total.Add(part); part = default; }
+            if (sums[k].Fast) part.Add(0, sums[k].H, sums[k].L);
+            else if (!SlowBlock(DoubleBlocks.Block(x + plan.InnerBaseOffset, n, stride, t, k, buf), p, ref part))
+                return GeneralNorm.Reduce(plan, x, t, p, ot, o);
+            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == sums.Length - 1) { total.Add(part); part = default; }
         }
         return ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)));
     }

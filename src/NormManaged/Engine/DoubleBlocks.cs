@@ -27,6 +27,35 @@ internal unsafe struct DoubleBlocks
         _inPlace &= plan.InnerShape.Length == 1;
     }
 
+    /// <summary>Block <paramref name="k"/> of the 1-D run of <paramref name="n"/> elements <paramref name="stride"/>
+    /// bytes apart from <paramref name="start"/> — the same elements the serial walk's k-th block holds — widened
+    /// through <paramref name="buf"/> (2·<see cref="BlockElements"/> doubles) when needed.</summary>
+    public static ReadOnlySpan<double> Block(byte* start, long n, long stride, DType t, long k, double* buf)
+    {
+        long first = k * BlockElements;
+        var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(BlockElements, n - first), stride), start + first * stride, t, buf);
+        return one.Next();
+    }
+
+    /// <summary>A per-block result, computed by <see cref="MapBlocks{T}"/> on any worker.</summary>
+    public delegate T BlockFunc<T>(ReadOnlySpan<double> block);
+
+    /// <summary><paramref name="f"/> of every block of the plan's single 1-D reduction (one output, one inner axis),
+    /// on up to <paramref name="threads"/> workers, in block order: callers then combine the results in that order,
+    /// exactly as the serial walk would, so the bits do not depend on the thread count.</summary>
+    public static T[] MapBlocks<T>(ReductionPlan plan, byte* x, DType t, int threads, BlockFunc<T> f)
+    {
+        long n = plan.InnerCount, stride = plan.InnerStrides[0];
+        var results = new T[(int)((n + BlockElements - 1) / BlockElements)];
+        nint start = (nint)(x + plan.InnerBaseOffset);
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            double* buf = stackalloc double[2 * BlockElements];
+            results[k] = f(Block((byte*)start, n, stride, t, k, buf));
+        });
+        return results;
+    }
+
     /// <summary>The next block (empty at the end).</summary>
     public ReadOnlySpan<double> Next()
     {

@@ -72,23 +72,12 @@ internal static unsafe class GeneralPowFast
     /// result is the same bits for every thread count.</summary>
     private static FpEvents ParallelBlocks(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, GeneralPowOp op, int threads)
     {
-        const int B = DoubleBlocks.BlockElements;
-        long n = plan.InnerCount, stride = plan.InnerStrides[0];
-        int blocks = (int)((n + B - 1) / B);
-        var parts = new GeneralPowOp.BlockPart[blocks];
-        nint start = (nint)(x + plan.InnerBaseOffset);
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
-        {
-            double* buf = stackalloc double[2 * B];
-            long first = (long)k * B;
-            var one = new DoubleBlocks(ReductionPlan.Run(Math.Min(B, n - first), stride), (byte*)start + first * stride, t, buf);
-            parts[k] = op.Compute(one.Next());
-        });
+        var parts = DoubleBlocks.MapBlocks(plan, x, t, threads, b => op.Compute(b));
         RealKernels.PowAcc total = default, part = default;
-        for (int k = 0; k < blocks; k++)
+        for (int k = 0; k < parts.Length; k++)
         {
             op.Apply(parts[k], ref part);
-            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == blocks - 1) { op.Merge(ref total, part); part = default; }
+            if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == parts.Length - 1) { op.Merge(ref total, part); part = default; }
         }
         return op.Finish(total, ot, o);
     }
