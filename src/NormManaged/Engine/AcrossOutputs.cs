@@ -76,20 +76,7 @@ internal static unsafe class AcrossOutputs
             }
             bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
             if (!safe) { ev |= OneD(plan, x, o, ot, j, p); continue; }
-            byte* dst = o + j * plan.OuterOutStrides[0];
-            if (ot == DType.Float64 && (sq ? FastFinish.TrySqrt(h, l, out double v) : FastFinish.TrySum(h, l, out v)))
-            {
-                Unsafe.WriteUnaligned(dst, v);
-                continue;
-            }
-            h = DD.FastTwoSum(h, l, out l);
-            if (sq)
-            {
-                var acc = new ScaledSum { Hi = h, Lo = l };
-                SumSquares.Sqrt(acc, out double rr, out double c, out int k);
-                ev |= ResultWriter.Store(ot, dst, rr, c, k);
-            }
-            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
+            ev |= FastFinish.Store(ot, o + j * plan.OuterOutStrides[0], h, l, sq);
         }
         return ev;
     }

@@ -22,6 +22,23 @@ internal static class FastFinish
         return true;
     }
 
+    /// <summary>Stores √(h + l) (<paramref name="square"/>) or h + l, a finite double-double with exponent 0, rounded
+    /// once into <paramref name="dst"/>: <see cref="TrySqrt"/>/<see cref="TrySum"/> for a float64 output in their range,
+    /// else <see cref="Kernels.SumSquares.Sqrt"/> / <see cref="ResultWriter"/> (which also report overflow). The finish
+    /// of the per-output accumulators of <see cref="AcrossOutputs"/> and <see cref="RunsAcross"/>.</summary>
+    public static unsafe FpEvents Store(DType ot, byte* dst, double h, double l, bool square)
+    {
+        if (ot == DType.Float64 && (square ? TrySqrt(h, l, out double v) : TrySum(h, l, out v)))
+        {
+            System.Runtime.CompilerServices.Unsafe.WriteUnaligned(dst, v);
+            return FpEvents.None;
+        }
+        h = Kernels.DD.FastTwoSum(h, l, out l);
+        if (!square) return ResultWriter.Store(ot, dst, h, l, 0);
+        Kernels.SumSquares.Sqrt(new Kernels.ScaledSum { Hi = h, Lo = l }, out double r, out double c, out int k);
+        return ResultWriter.Store(ot, dst, r, c, k);
+    }
+
     /// <summary>h + l rounded once, for a finite normal sum ≥ 2⁻⁹⁰⁰ (zero too).</summary>
     public static bool TrySum(double h, double l, out double v)
     {

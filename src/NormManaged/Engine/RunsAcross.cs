@@ -99,21 +99,9 @@ internal static unsafe class RunsAcross
             }
             finite &= double.IsFinite(hs[OffH]) && double.IsFinite(hs[OffLo]);
             DD.Add(ref h, ref l, hs[OffH], hs[OffLo]);
-            byte* dst = o + (j0 + j) * plan.OuterOutStrides[0];
             bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
             if (!safe) { ev |= Alone(plan, x, o, ot, j0 + j, p); continue; }
-            if (ot == DType.Float64 && (sq ? FastFinish.TrySqrt(h, l, out double v) : FastFinish.TrySum(h, l, out v)))
-            {
-                Unsafe.WriteUnaligned(dst, v);
-                continue;
-            }
-            if (sq)
-            {
-                var s = new ScaledSum { Hi = h, Lo = l };
-                SumSquares.Sqrt(s, out double rr, out double c, out int e);
-                ev |= ResultWriter.Store(ot, dst, rr, c, e);
-            }
-            else ev |= ResultWriter.Store(ot, dst, h, l, 0);
+            ev |= FastFinish.Store(ot, o + (j0 + j) * plan.OuterOutStrides[0], h, l, sq);
         }
         return ev;
     }
