@@ -46,6 +46,8 @@ internal static unsafe class GeneralPowFast
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
+        if (NarrowPowFast.Applies(plan, t, ot) && NarrowPowFast.TryRun(plan, x, t, p, o))
+            return FpEvents.None; // provably the correctly rounded float32, i.e. the bits of the paths below
         var failed = ot == DType.Float64 ? null : new Failures();
         var op = new GeneralPowOp(p, DTypes.IsComplex(t), failed);
         int threads = Parallelism.MaxThreads;

@@ -80,6 +80,19 @@ internal static unsafe class VecLogExp
         return t;
     }
 
+    /// <summary>The 48-double table of <see cref="Engine.NarrowPowFast"/>'s log₂/exp₂ terms for order <paramref name="pp"/>:
+    /// c_j ≈ 1/(1 + (j + ½)/16) (the reduction factors of <see cref="Ln{L}"/>), pp·(−log₂ c_j) (from the double-double
+    /// −ln c_j, three roundings: within 2⁻⁵¹·|pp| absolute) and 2^(j/16) (rounded), j = 0..15.</summary>
+    internal static void NarrowTables(double pp, double* dst)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            dst[j] = s_tables[LnC + j];
+            dst[16 + j] = pp * ((s_tables[LnTHi + j] + s_tables[LnTLo + j]) / Ln2);
+            dst[32 + j] = s_tables[ExpTHi + j];
+        }
+    }
+
     /// <summary>Elements per group (logical lanes).</summary>
     public const int Group = 16;
 

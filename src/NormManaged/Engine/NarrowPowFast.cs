@@ -1,0 +1,286 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Widens float32 lanes to the double lanes of <typeparamref name="L"/> (exact).</summary>
+internal unsafe interface IFloatWiden<L> where L : struct, ILanes<L>
+{
+    /// <summary>L.Count floats from <paramref name="p"/>, as doubles.</summary>
+    static abstract L Widen(float* p);
+}
+
+internal readonly unsafe struct Widen512 : IFloatWiden<Lanes512>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Widen(float* p) => new(Avx512F.ConvertToVector512Double(Vector256.Load(p)));
+}
+
+internal readonly unsafe struct Widen256 : IFloatWiden<Lanes256>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Widen(float* p) => new(Avx.ConvertToVector256Double(Vector128.Load(p)));
+}
+
+/// <summary>General-p norms (the orders of <see cref="GeneralPowFast"/>) of one contiguous float32 or complex64
+/// vector into a float32 result, straight from the floats: no widening buffer, no per-block statistics, one pass of
+/// plain-double log₂/exp₂ terms (<see cref="Run"/>).
+///
+/// <para>A first pass finds, exactly, the largest and smallest magnitude key (|x|, or max(|re|, |im|)) as integer
+/// maxima/minima of the float bits; NaN, ∞, a zero with p &lt; 0 or an all-zero vector decline (the caller's path has
+/// the special-value rules). The reference is that largest key (p &gt; 0) or smallest (p &lt; 0), ref = ρ·2ᵉᵇ with
+/// ρ ∈ [1, 2). Every term is t = 2^(p'·log₂(a·2⁻ᵉᵇ) − K) (a = |x| and p' = p, or a = |z|² = re² + im² — both squares
+/// exact in double, one rounding — with the exponent doubled and p' = p/2), the integer K = ⌊p'·log₂ ρ⁽²⁾⌋ putting the
+/// largest term in [1, 2) (real) or [2^(p/2), 2^(p/2 + 1)] (complex): the sum cannot overflow, and terms below
+/// 2⁻¹⁰²¹, dropped, are below 2⁻⁷⁰⁰ of it. Floats are normal doubles, so no other scaling is needed.</para>
+///
+/// <para>Error: a term's relative error is ≲ 2⁻⁴²·⁵(1 + |p|) + 2⁻⁵²·d where d = |y| ≤ |y_max| + (y_max − y) measures
+/// its exponent y (|y_max| ≤ |p|); weighted by the terms themselves the average y_max − y is ≤ 2·log₂ n + 1 (terms
+/// more than log₂ n below the largest weigh at most n·d·2⁻ᵈ ≤ log₂ n together), so for n ≤ 2⁴⁰ the sum's relative
+/// error from the terms is ≲ 2⁻⁴²(1 + |p|); lanes add plainly within runs of <see cref="RunElements"/> elements
+/// (≤ 520 additions deep: γ ≲ 2⁻⁴⁴) and runs add as double-doubles. The root S^(1/p)·2ᵉᵇ
+/// (<see cref="GeneralNorm.Root"/>, double-double) divides that by |p|: the result is within ~2⁻⁴¹/min(1, |p|) of the
+/// norm, and it is stored only if <see cref="GeneralPowFast.TryStoreNarrow"/> finds no float32 midpoint within
+/// 2⁻³⁶/min(1, |p|) of it — then it is the correctly rounded norm, which is unique, so the bits are those of the exact
+/// path and do not depend on the vector width, the split over threads or the alignment. Otherwise (near a midpoint,
+/// subnormal or overflowing result) the caller's path computes the output.</para></summary>
+internal static unsafe class NarrowPowFast
+{
+    /// <summary>Elements whose terms add plainly in the lanes before the run's total enters the double-double sum.</summary>
+    private const int RunElements = 2048;
+    /// <summary>A vector from this many elements on is split over the workers.</summary>
+    private const long MinParallelElements = 1L << 14;
+
+    /// <summary>True for a single contiguous float32 or complex64 vector into a float32 result.</summary>
+    public static bool Applies(ReductionPlan plan, DType t, DType ot)
+        => ot == DType.Float32 && (t is DType.Float32 or DType.Complex64) && plan.OuterCount == 1
+           && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == (t == DType.Float32 ? 4 : 8) && plan.InnerCount > 0;
+
+    /// <summary>True when the correctly rounded norm was stored (no FP events are possible then).</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, DType t, double p, byte* o)
+    {
+        float* f = (float*)(x + plan.InnerBaseOffset);
+        long n = plan.InnerCount;
+        bool complex = t == DType.Complex64;
+        Keys(f, n, complex, out uint max, out uint min);
+        if (max >= 0x7F800000u || (p > 0 ? max == 0 : min == 0)) return false; // NaN, ∞, zeros for p < 0, all zero
+        double r = BitConverter.UInt32BitsToSingle(p > 0 ? max : min);
+        int eb = Math.ILogB(r);
+        double rho = Math.ScaleB(r, -eb), pp = complex ? 0.5 * p : p;
+        double k = Math.Floor(pp * (complex ? 2 : 1) * Math.Log2(rho)); // any integer is exact; this one centres the terms
+        double koff = complex ? -2.0 * eb : -eb;
+        // no zero, and even the smallest term lies within 2⁹⁰⁰ of the largest: no masks needed
+        bool exact = min != 0 && Math.Abs(p) * (Math.ILogB(BitConverter.UInt32BitsToSingle(max)) - Math.ILogB(BitConverter.UInt32BitsToSingle(min)) + 3) < 900;
+        int threads = Parallelism.MaxThreads, parts = 1;
+        if (threads > 1 && n >= MinParallelElements) parts = (int)Math.Min(threads, n / (MinParallelElements / 2));
+        double hi, lo;
+        if (parts == 1) Sum(f, n, complex, pp, koff, k, exact, out hi, out lo);
+        else
+        {
+            var his = new double[parts];
+            var los = new double[parts];
+            nint b = (nint)f;
+            int w = complex ? 2 : 1;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, q =>
+            {
+                long a = n * q / parts, e = n * (q + 1) / parts;
+                Sum((float*)b + a * w, e - a, complex, pp, koff, k, exact, out his[q], out los[q]);
+            });
+            hi = 0; lo = 0;
+            for (int q = 0; q < parts; q++) DD.Add(ref hi, ref lo, his[q], los[q]);
+        }
+        if (!double.IsFinite(hi) || hi <= 0) return false;
+        Ext res = GeneralNorm.Root(hi, lo, (int)k, p, new Ext(1, 0, eb));
+        return GeneralPowFast.TryStoreNarrow(res, Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)), DType.Float32, o);
+    }
+
+    /// <summary>The largest and smallest magnitude key of the vector as float bits (sign cleared; complex: the larger
+    /// part's): integer comparisons, exact, any width. A NaN or ∞ makes the largest ≥ 0x7F800000.</summary>
+    internal static void Keys(float* f, long n, bool complex, out uint max, out uint min)
+    {
+        long m = complex ? 2 * n : n, i = 0;
+        var mask = Vector256.Create(0x7FFFFFFFu);
+        Vector256<uint> vmax = Vector256<uint>.Zero, vmin = Vector256<uint>.AllBitsSet;
+        if (complex)
+            for (; i + 8 <= m; i += 8)
+            {
+                var u = Vector256.Load((uint*)f + i) & mask;
+                u = Vector256.Max(u, Vector256.Shuffle(u, Vector256.Create(1u, 0, 3, 2, 5, 4, 7, 6)));
+                vmax = Vector256.Max(vmax, u); vmin = Vector256.Min(vmin, u);
+            }
+        else
+            for (; i + 8 <= m; i += 8)
+            {
+                var u = Vector256.Load((uint*)f + i) & mask;
+                vmax = Vector256.Max(vmax, u); vmin = Vector256.Min(vmin, u);
+            }
+        max = 0; min = uint.MaxValue;
+        for (int j = 0; j < 8; j++) { max = Math.Max(max, vmax[j]); min = Math.Min(min, vmin[j]); }
+        int step = complex ? 2 : 1;
+        for (; i < m; i += step)
+        {
+            uint u = ((uint*)f)[i] & 0x7FFFFFFFu;
+            if (complex) u = Math.Max(u, ((uint*)f)[i + 1] & 0x7FFFFFFFu);
+            max = Math.Max(max, u); min = Math.Min(min, u);
+        }
+    }
+
+    /// <summary>Σ terms (see the type's summary) of <paramref name="n"/> elements as hi + lo: the terms
+    /// 2^(pp·(log₂ a + koff) − k), where <paramref name="koff"/> and <paramref name="k"/> are integers.
+    /// <paramref name="exact"/>: no element is zero and no term can fall below 2⁻¹⁰²² (no masks needed).</summary>
+    internal static void Sum(float* f, long n, bool complex, double pp, double koff, double k, bool exact, out double hi, out double lo)
+    {
+        if (RealKernels.Wide) Sum<Lanes512, Widen512>(f, n, complex, pp, koff, k, exact, out hi, out lo);
+        else Sum<Lanes256, Widen256>(f, n, complex, pp, koff, k, exact, out hi, out lo);
+    }
+
+    private static void Sum<L, W>(float* f, long n, bool complex, double pp, double koff, double k, bool exact, out double hi, out double lo)
+        where L : struct, ILanes<L> where W : struct, IFloatWiden<L>
+    {
+        int w = complex ? 2 : 1, c = L.Count;
+        double* tab = stackalloc double[48];
+        VecLogExp.NarrowTables(pp, tab);
+        var cs = new Consts(pp, koff, k);
+        hi = 0; lo = 0;
+        long i = 0, full = n & ~(long)(c - 1);
+        for (int len; i < full; i += len)
+        {
+            len = (int)Math.Min(RunElements, full - i);
+            L acc = (complex, exact) switch
+            {
+                (false, false) => Run<L, W, RealLoad, Masked>(f + i, len, tab, cs),
+                (false, true) => Run<L, W, RealLoad, Unmasked>(f + i, len, tab, cs),
+                (true, false) => Run<L, W, ComplexLoad, Masked>(f + 2 * i, len, tab, cs),
+                _ => Run<L, W, ComplexLoad, Unmasked>(f + 2 * i, len, tab, cs),
+            };
+            AddLanes(acc, ref hi, ref lo);
+        }
+        if (i < n)
+        {
+            // the tail, padded with zeros (their terms are masked to 0)
+            float* pad = stackalloc float[2 * 8];
+            new Span<float>(pad, 2 * 8).Clear();
+            new ReadOnlySpan<float>(f + i * w, (int)(n - i) * w).CopyTo(new Span<float>(pad, 2 * 8));
+            AddLanes(complex ? Run<L, W, ComplexLoad, Masked>(pad, c, tab, cs) : Run<L, W, RealLoad, Masked>(pad, c, tab, cs), ref hi, ref lo);
+        }
+    }
+
+    private static void AddLanes<L>(L acc, ref double hi, ref double lo) where L : struct, ILanes<L>
+    {
+        double s = 0;
+        for (int j = 0; j < L.Count; j++) s += acc[j];
+        DD.Add(ref hi, ref lo, s, 0);
+    }
+
+    /// <summary>The per-call constants of <see cref="Run"/>.</summary>
+    private readonly struct Consts
+    {
+        public readonly double Pp, ExpBias, ScaleBias, MinY;
+        public Consts(double pp, double koff, double k)
+        {
+            Pp = pp;
+            ExpBias = TwoP52 + 1023 - koff; // (2⁵² + biased exponent) − this = the exponent of a·2^koff
+            ScaleBias = 1023 - k;           // the biased exponent of 2^(i − k)
+            MinY = k - 1021;                // below this the term is below 2⁻¹⁰²¹ (dropped), above it its scale is normal
+        }
+    }
+
+    private const double TwoP52 = 4503599627370496.0;
+    private const double Magic = 6755399441055744.0; // 1.5·2⁵²: fl(v + Magic) − Magic rounds v to an integer
+    private const ulong ExpBitsOf2P52 = 0x4330000000000000UL;
+
+    /// <summary>What the term is taken of: |x| (real) or |z|² (complex).</summary>
+    private interface ILoad
+    {
+        static abstract L Load<L, W>(float* p) where L : struct, ILanes<L> where W : struct, IFloatWiden<L>;
+        static abstract int Width { get; }
+    }
+
+    private readonly struct RealLoad : ILoad
+    {
+        public static int Width => 1;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Load<L, W>(float* p) where L : struct, ILanes<L> where W : struct, IFloatWiden<L> => L.Abs(W.Widen(p));
+    }
+
+    private readonly struct ComplexLoad : ILoad
+    {
+        public static int Width => 2;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Load<L, W>(float* p) where L : struct, ILanes<L> where W : struct, IFloatWiden<L>
+        {
+            var a0 = W.Widen(p); var a1 = W.Widen(p + L.Count);
+            var re = L.Evens(a0, a1); var im = L.Odds(a0, a1);
+            return L.Fma(re, re, im * im); // im² exact (24-bit parts), the sum rounded once
+        }
+    }
+
+    /// <summary>Whether zeros and underflowing terms are masked out.</summary>
+    private interface IMasking { static abstract bool On { get; } }
+    private readonly struct Masked : IMasking { public static bool On => true; }
+    private readonly struct Unmasked : IMasking { public static bool On => false; }
+
+    /// <summary>The lanes' plain sums of the terms of <paramref name="len"/> elements (a multiple of L.Count).
+    /// Per element, a = m·2ᴱ (m ∈ [1, 2)), j = m's top four fraction bits, r = m·c_j − 1 (one rounding, |r| ≤ 0.0303):
+    /// y = pp·(E + koff) + pp·(−log₂ c_j) + pp·log₂(1 + r), log₂(1 + r) to r⁷ (truncation ≤ 2⁻⁴²·⁸); then
+    /// y = n/16 + f (n = round(16y), f exact, |f| ≤ 1/32) and the term 2^(n/16 − k)·2^f, 2^f − 1 to f⁵ (truncation
+    /// ≤ 2⁻⁴²·⁷ relative). Relative term error ≲ 2⁻⁴²·⁸|pp| + 2⁻⁴²·⁵ + 2⁻⁵³·|y| (y's rounding), which the root divides by
+    /// |p| (see the type's summary for the |y| part).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static L Run<L, W, TL, TM>(float* p, int len, double* tab, in Consts cs)
+        where L : struct, ILanes<L> where W : struct, IFloatWiden<L> where TL : struct, ILoad where TM : struct, IMasking
+    {
+        const double l2e = 1.4426950408889634; // 1/ln 2
+        const double ln2 = 0.6931471805599453;
+        var acc = L.Zero;
+        var one = L.Create(1.0);
+        var ppv = L.Create(cs.Pp);
+        var expBias = L.Create(cs.ExpBias); var scaleBias = L.Create(cs.ScaleBias); var minY = L.Create(cs.MinY);
+        int c = L.Count, w = TL.Width;
+        for (int i = 0; i < len; i += c)
+        {
+            var a = TL.Load<L, W>(p + i * w);
+            var v = L.AllBitsSet;
+            if (TM.On)
+            {
+                v = L.GreaterThan(a, L.Zero);
+                a = L.Select(v, a, one);
+            }
+            // log₂: a = m·2ᴱ
+            var e = (L.ShiftRightBits(a, 52) | L.CreateBits(ExpBitsOf2P52)) - expBias;
+            var m = (a & L.CreateBits(0x000FFFFFFFFFFFFFUL)) | L.CreateBits(0x3FF0000000000000UL);
+            var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
+            var r = L.Fma(m, L.Lookup16(tab, j), -one);
+            // log₂(1 + r) = r·(1 − r/2 + r²/3 − … + r⁶/7)/ln 2 (Estrin)
+            var r2 = r * r;
+            var q01 = L.Fma(r, L.Create(-0.5 * l2e), L.Create(l2e));
+            var q23 = L.Fma(r, L.Create(-0.25 * l2e), L.Create(l2e / 3));
+            var q45 = L.Fma(r, L.Create(-l2e / 6), L.Create(0.2 * l2e));
+            var q = L.Fma(L.Fma(L.Create(l2e / 7), r2, q45), r2 * r2, L.Fma(q23, r2, q01));
+            var y = L.Fma(ppv * r, q, L.Fma(ppv, e, L.Lookup16(tab + 16, j)));
+            // 2^y = 2^(n/16)·2^f
+            var t = L.Fma(y, L.Create(16.0), L.Create(Magic));
+            var n = t - L.Create(Magic);
+            var f = L.Fma(n, L.Create(-1.0 / 16), y);
+            var ji = t & L.CreateBits(15);
+            var f2 = f * f;
+            // 2^f − 1 = f·(ln2 + (ln2)²/2·f + … + (ln2)⁵/120·f⁴)
+            var pf = L.Fma(L.Fma(L.Create(ln2 * ln2 * ln2 * ln2 * ln2 / 120), f2, L.Fma(L.Create(ln2 * ln2 * ln2 * ln2 / 24), f, L.Create(ln2 * ln2 * ln2 / 6))),
+                           f2, L.Fma(L.Create(ln2 * ln2 / 2), f, L.Create(ln2)));
+            var th = L.Lookup16(tab + 32, ji);
+            var h = L.Fma(th, f * pf, th);
+            // 2^(i − k), i = (n − ji)/16 (exact)
+            var bexp = L.Fma(n - ((ji | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52)), L.Create(1.0 / 16), scaleBias);
+            if (TM.On)
+            {
+                v &= L.GreaterThanOrEqual(y, minY);
+                h = L.Select(v, h * L.ShiftLeftBits(L.Max(bexp, one) + L.Create(TwoP52), 52), L.Zero);
+            }
+            else h *= L.ShiftLeftBits(bexp + L.Create(TwoP52), 52);
+            acc += h;
+        }
+        return acc;
+    }
+}
