@@ -68,3 +68,23 @@ def test_bits_independent_of_threads(dtype, p):
             assert len(bits) == 2, (n, bits)
     finally:
         normnative.set_num_threads(old)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32, np.complex64])
+@pytest.mark.parametrize("p", (1000.0, 960.5, -999.0))
+def test_orders_near_a_thousand_keep_terms_just_below_the_largest(dtype, p):
+    # the largest term relative to a power-of-two reference can be as small as 2^-|p|; 10^5 elements a little below
+    # the largest have terms ~2^-30 below it, under 2^-1022 -- dropped, they cost 2^-22 of the norm (float64 path)
+    x = np.full(100_000, 0.49) + (np.arange(100_000) % 97) * 1e-5
+    if p < 0:
+        x = 1 / x
+    x[0] = 0.5 if p > 0 else 1.0
+    x = x.astype(dtype)
+    got = normnative.norm(x, p)
+    vals, counts = np.unique(x, return_counts=True)
+    with mpmath.workdps(100):
+        s = mpmath.fsum(int(c) * abs(mpmath.mpmathify(complex(v) if np.iscomplexobj(v) else float(v))) ** p
+                        for v, c in zip(vals, counts))
+        exact = s ** (1 / mpmath.mpf(p))
+    rdt = np.float64 if np.dtype(dtype) in (np.float64, np.complex128) else np.float32
+    assert ulp_error(got, exact, rdt) <= (1.0 if rdt == np.float64 else 0.5), (got, mpmath.nstr(exact, 20))

@@ -16,8 +16,9 @@ namespace NormManaged.Kernels;
 /// first step exact), |r| ≤ 0.347: exp(r) = 1 + r + r²/2 + r³·Q(r) with 1 + r and r²/2 exact double-doubles and
 /// Q's Taylor terms to r¹⁴/14! (truncation ≤ 2⁻⁶³); the r³Q part is ≤ 0.0073, so its rounding costs ≲ 2⁻⁵⁹. The term
 /// comes out as a double-double with relative error ≲ 2⁻⁵⁸ + |p|·2⁻⁶⁰.</item>
-/// <item>Terms with 2ⁿ below the least normal double are dropped (relative to the largest term, 1 or more, they are
-/// &lt; 2⁻¹⁰²¹ each); zeros (p &gt; 0) and infinities (p &lt; 0) contribute 0 by mask.</item>
+/// <item>Terms below the least normal double underflow gradually (<see cref="Pow2Split{L}"/>: absolute error
+/// ≤ 2⁻¹⁰⁷⁵ each, against a largest term ≥ 2^−|p| ≥ 2⁻¹⁰⁰⁰); zeros (p &gt; 0) and infinities (p &lt; 0) contribute 0
+/// by mask.</item>
 /// </list>
 /// The norm is 2ᵉᵇ·S^(1/p), so a term error τ reaches the result as τ/|p|: the callers keep |p| ≥ 1/8.
 ///
@@ -202,6 +203,18 @@ internal static unsafe class VecLogExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static L Pow2Biased<L>(L j) where L : struct, ILanes<L> => L.ShiftLeftBits(j + L.Create(TwoP52), 52);
 
+    /// <summary>2^e (e integer-valued) as the product of two factors: 2^max(e, −1022) and 2^(e + 1022) clamped to
+    /// [2⁻¹⁰²², 1], so a term h·2^e (h ∈ [½, 2)) multiplied by both underflows gradually, with one rounding (absolute
+    /// error ≤ 2⁻¹⁰⁷⁵), down to 2⁻²⁰⁴⁴, and to 0 below; for e ≥ −1022 the second factor is 1. (Dropping terms below
+    /// 2⁻¹⁰²² instead lost up to n·2⁻¹⁰²² against a largest term as small as 2^−|p| for |p| near 1000.)</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pow2Split<L>(L e, out L sc, out L sc2) where L : struct, ILanes<L>
+    {
+        var one = L.Create(1.0);
+        sc = Pow2Biased(L.Max(e + L.Create(1023.0), one));
+        sc2 = Pow2Biased(L.Max(L.Min(e + L.Create(1022.0), L.Zero) + L.Create(1023.0), one));
+    }
+
     /// <summary>The biased exponent field of a non-negative double, as a double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static L BiasedExponent<L>(L a) where L : struct, ILanes<L>
@@ -274,7 +287,7 @@ internal static unsafe class VecLogExp
         ll = ((hi - (lh - bb)) + (v - bb)) + L.Fma(k, L.Create(Ln2Lo), L.Lookup16(s_tables + LnTLo, j));
     }
 
-    /// <summary>Adds exp(pp·(LH + LL)) (as a double-double; 0 where V is clear or the term is below 2⁻¹⁰²²) to
+    /// <summary>Adds exp(pp·(LH + LL)) (as a double-double; 0 where V is clear; below 2⁻¹⁰²² it underflows gradually) to
     /// the lanes' accumulators: TwoSum into s, the error and the term's low part into c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExpAdd<L>(L lh, L ll, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
@@ -306,10 +319,9 @@ internal static unsafe class VecLogExp
         var small = L.Fma(th, el, L.Fma(tl, rh, tl));
         var h = th + ph;
         var lo = ((ph - (h - th)) + pe) + small; // Fast2Sum: Th ≥ 1 > |Th·rh|
-        var ok = v & L.GreaterThanOrEqual(e, L.Create(-1022.0));
-        var sc = Pow2Biased(L.Max(e + L.Create(1023.0), L.Create(1.0)));
-        h = L.Select(ok, h * sc, L.Zero);
-        lo = L.Select(ok, lo * sc, L.Zero);
+        Pow2Split(e, out var sc, out var sc2);
+        h = L.Select(v, h * sc * sc2, L.Zero);
+        lo = L.Select(v, lo * sc * sc2, L.Zero);
         var s = L.Load(sAcc); var cc = L.Load(cAcc);
         var sum = s + h;
         var b2 = sum - s;
@@ -341,7 +353,7 @@ internal static unsafe class VecLogExp
 
     /// <summary>Adds exp(pp·lh) in plain double (Cody–Waite in two steps, 2^(j/16) from the table, exp(r) − 1 to r⁶/6!,
     /// truncation ≤ 2⁻⁵¹; relative error ≲ 2⁻⁵⁰ + 2⁻⁵³·|pp·lh|) to the lanes' compensated accumulators; 0 where V is
-    /// clear or the term is below 2⁻¹⁰²².</summary>
+    /// clear (below 2⁻¹⁰²² a term underflows gradually).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExpAddLite<L>(L lh, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
     {
@@ -357,8 +369,8 @@ internal static unsafe class VecLogExp
                        r2, L.Fma(r, L.Create(0.5), L.Create(1.0)));
         var th = L.Lookup16(s_tables + ExpTHi, ji);
         var h = L.Fma(th, r * pl, th);
-        var ok = v & L.GreaterThanOrEqual(e, L.Create(-1022.0));
-        h = L.Select(ok, h * Pow2Biased(L.Max(e + L.Create(1023.0), L.Create(1.0))), L.Zero);
+        Pow2Split(e, out var sc, out var sc2);
+        h = L.Select(v, h * sc * sc2, L.Zero);
         var s = L.Load(sAcc);
         var sum = s + h;
         var bb = sum - s;
