@@ -357,7 +357,7 @@ internal static unsafe class VecLogExp
         var small = L.Fma(th, el, L.Fma(tl, rh, tl));
         var h = th + ph;
         var lo = ((ph - (h - th)) + pe) + small; // Fast2Sum: Th ≥ 1 > |Th·rh|
-        Pow2Split(e, out var sc, out var sc2);
+        Pow2Split(L.Select(v, e, L.Zero), out var sc, out var sc2); // a masked lane scales by 1: no underflow assist
         h = L.Select(v, h * sc * sc2, L.Zero);
         lo = L.Select(v, lo * sc * sc2, L.Zero);
         var s = L.Load(sAcc); var cc = L.Load(cAcc);
@@ -407,7 +407,7 @@ internal static unsafe class VecLogExp
                        r2, L.Fma(r, L.Create(0.5), L.Create(1.0)));
         var th = L.Lookup16(s_tables + ExpTHi, ji);
         var h = L.Fma(th, r * pl, th);
-        Pow2Split(e, out var sc, out var sc2);
+        Pow2Split(L.Select(v, e, L.Zero), out var sc, out var sc2); // a masked lane scales by 1: no underflow assist
         h = L.Select(v, h * sc * sc2, L.Zero);
         var s = L.Load(sAcc);
         var sum = s + h;
