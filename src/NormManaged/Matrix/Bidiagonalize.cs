@@ -232,8 +232,16 @@ internal static unsafe class Bidiagonalize
                     for (int i = k0; i < k; i++) u[i] = 0;
                     u[k] = 1;
                     for (int i = k + 1; i < lda; i++) u[i] = col[i];
-                    // the rest of the panel, column by column (as every trailing column below)
-                    for (int j = k + 1; j < p1; j++)
+                    // the rest of the panel, two columns per sweep (as every trailing column below; Dot2 and
+                    // Axpy2 give each column the bits of Dot1 and Axpy1)
+                    int j = k + 1;
+                    for (; j + 1 < p1; j += 2)
+                    {
+                        double* c0 = a + (long)j * lda, c1 = c0 + lda;
+                        Dot2(u, c0, c1, k0, lda, out double s0, out double s1);
+                        Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
+                    }
+                    if (j < p1)
                     {
                         double* c = a + (long)j * lda;
                         Axpy1(c, -tau * Dot1(u, c, k0, lda), u, k0, lda);
