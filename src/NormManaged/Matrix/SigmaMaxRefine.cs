@@ -51,7 +51,19 @@ internal static unsafe class SigmaMaxRefine
         for (int j = 0; j < n; j++)
         {
             double* aj = a + (long)c * j * m;
-            for (int i = 0; i <= j; i++)
+            int i0 = 0;
+            if (real)
+                // four entries per sweep over aⱼ (each the bits of Blas1.Dot)
+                for (; i0 + 3 <= j; i0 += 4)
+                {
+                    double* ai = a + (long)i0 * m;
+                    Blas1.Dot4(ai, ai + m, ai + 2L * m, ai + 3L * m, aj, m, out double d0, out double d1, out double d2, out double d3);
+                    g[i0 + j * n] = g[j + i0 * n] = d0;
+                    g[i0 + 1 + j * n] = g[j + (i0 + 1) * n] = d1;
+                    g[i0 + 2 + j * n] = g[j + (i0 + 2) * n] = d2;
+                    g[i0 + 3 + j * n] = g[j + (i0 + 3) * n] = d3;
+                }
+            for (int i = i0; i <= j; i++)
             {
                 if (real) { double d = Blas1.Dot(a + (long)i * m, aj, m); g[i + j * n] = d; g[j + i * n] = d; continue; }
                 ComplexBidiagonal.DotH(a + 2L * i * m, aj, m, out double re, out double im);   // conj(aᵢ)·aⱼ
@@ -322,8 +334,44 @@ internal static unsafe class SigmaMaxRefine
     internal static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
     {
         new Span<double>(acc, 2 * m).Clear();
-        for (int j = 0; j < n; j++) AccumulateReal(a + (long)j * m, m, x[j], acc);
+        int j = 0;
+        for (; j + 1 < n; j += 2) AccumulateReal2(a + (long)j * m, a + (long)(j + 1) * m, m, x[j], x[j + 1], acc);
+        if (j < n) AccumulateReal(a + (long)j * m, m, x[j], acc);
         return FinishReal(m, n, x, acc, out lo);
+    }
+
+    /// <summary>Columns j and k = j + 1 of <see cref="RayleighReal"/> in one sweep over acc: per row the
+    /// same two Dot2 steps in the same order as two <see cref="AccumulateReal"/> calls (the same bits),
+    /// with half the loads and stores of the accumulators.</summary>
+    private static void AccumulateReal2(double* aj, double* ak, int m, double xj, double xk, double* acc)
+    {
+        double* hi = acc, er = acc + m;
+        var vj = Vector256.Create(xj); var vk = Vector256.Create(xk);
+        int i = 0;
+        for (; i <= m - 4; i += 4)
+        {
+            var h = Vector256.Load(hi + i);
+            var e = Vector256.Load(er + i);
+            Dot2Lane(ref h, ref e, Vector256.Load(aj + i), vj);
+            Dot2Lane(ref h, ref e, Vector256.Load(ak + i), vk);
+            h.Store(hi + i); e.Store(er + i);
+        }
+        for (; i < m; i++)
+        {
+            Dot2Step(ref hi[i], ref er[i], aj[i], xj);
+            Dot2Step(ref hi[i], ref er[i], ak[i], xk);
+        }
+    }
+
+    /// <summary>One Dot2 step per lane: h + e += a·x (exact product by FMA, TwoSum into h).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot2Lane(ref Vector256<double> h, ref Vector256<double> e, Vector256<double> va, Vector256<double> vx)
+    {
+        var p = va * vx;
+        e += Vector256.FusedMultiplyAdd(va, vx, -p);
+        var t = h + p; var bb = t - h;
+        e += (h - (t - bb)) + (p - bb);
+        h = t;
     }
 
     /// <summary>One column of <see cref="RayleighReal"/>: acc (hi: m, err: m) += aⱼ·xⱼ in Dot2
@@ -335,14 +383,10 @@ internal static unsafe class SigmaMaxRefine
         int i = 0;
         for (; i <= m - 4; i += 4)
         {
-            var va = Vector256.Load(aj + i);
             var h = Vector256.Load(hi + i);
             var e = Vector256.Load(er + i);
-            var p = va * vx;
-            e += Vector256.FusedMultiplyAdd(va, vx, -p);
-            var t = h + p; var bb = t - h;
-            e += (h - (t - bb)) + (p - bb);
-            t.Store(hi + i); e.Store(er + i);
+            Dot2Lane(ref h, ref e, Vector256.Load(aj + i), vx);
+            h.Store(hi + i); e.Store(er + i);
         }
         for (; i < m; i++) Dot2Step(ref hi[i], ref er[i], aj[i], xj);
     }
