@@ -127,7 +127,7 @@ internal static unsafe class SigmaMaxRefine
     /// place; a zero pivot is replaced by <paramref name="tiny"/> (the matrix is singular to
     /// working precision exactly when the shift is good). Returns the number of pivots below
     /// 2³⁰·<paramref name="tiny"/>.</summary>
-    private static int Factor(double* g, int n, double* piv, double tiny)
+    internal static int Factor(double* g, int n, double* piv, double tiny)
     {
         int small = 0;
         double smallBound = Math.ScaleB(tiny, 30);
@@ -155,16 +155,35 @@ internal static unsafe class SigmaMaxRefine
             double sc = Math.Max(Math.Abs(d[0]), Math.Abs(d[1]));
             double d0 = d[0] / sc, d1 = d[1] / sc, den = (d0 * d0 + d1 * d1) * sc;
             double ir = d0 / den, ii = -d1 / den;
+            double* lc = g + 2 * k * n;
             for (int i = k + 1; i < n; i++)
             {
-                double* l = g + 2 * (i + k * n);
+                double* l = lc + 2 * i;
                 double lr = l[0] * ir - l[1] * ii, li = l[0] * ii + l[1] * ir;
                 l[0] = lr; l[1] = li;
-                for (int j = k + 1; j < n; j++)
+            }
+            // trailing update column by column (contiguous), two entries per vector: each entry receives
+            // t − (lr·ur − li·ui), t − (lr·ui + li·ur) as in the row-by-row scalar loop (x − y = x + (−y) and
+            // the sum's order do not change a rounded result), so the factors are the same bits
+            var flip = Vector256.Create(-1.0, 1.0, -1.0, 1.0);
+            for (int j = k + 1; j < n; j++)
+            {
+                double* tc = g + 2 * j * n;
+                double ur = tc[2 * k], ui = tc[2 * k + 1];
+                var vur = Vector256.Create(ur); var vui = Vector256.Create(ui);
+                int i = k + 1;
+                for (; i + 1 < n; i += 2)
                 {
-                    double* u = g + 2 * (k + j * n), t = g + 2 * (i + j * n);
-                    t[0] -= lr * u[0] - li * u[1];
-                    t[1] -= lr * u[1] + li * u[0];
+                    var l = Vector256.Load(lc + 2 * i);
+                    var ls = Vector256.Shuffle(l, Vector256.Create(1L, 0L, 3L, 2L));
+                    var prod = l * vur + flip * (ls * vui);
+                    (Vector256.Load(tc + 2 * i) - prod).Store(tc + 2 * i);
+                }
+                for (; i < n; i++)
+                {
+                    double lr = lc[2 * i], li = lc[2 * i + 1];
+                    tc[2 * i] -= lr * ur - li * ui;
+                    tc[2 * i + 1] -= lr * ui + li * ur;
                 }
             }
         }
