@@ -78,6 +78,9 @@ public unsafe class SvdThreadsTests
     /// unblocked algorithm) and thread count.</summary>
     [Theory]
     [InlineData(200, 40)]
+    [InlineData(9, 5)]
+    [InlineData(100, 8)]
+    [InlineData(61, 20)]
     [InlineData(333, 100)]
     [InlineData(260, 130)]
     public void QrRouteKeepsTheSingularValuesAndIsBitIdenticalForEveryBlockAndThreadCount(int m, int n)

@@ -34,7 +34,11 @@ internal static unsafe class Bidiagonalize
     /// w (lda), the next row (n); for the QR route (<see cref="QrFirst"/>) also a panel of <see cref="QrBlock"/>
     /// reflector vectors (lda each) and their τ.</summary>
     public static long WorkSize(int m, int n) => 4L * n + 3L * LeadingDimension(m)
-        + (QrFirst(m, n) ? MaxQrBlock * (LeadingDimension(m) + 1L) : 0);
+        + (QrFirst(m, n) ? PanelCapacity(n) * (LeadingDimension(m) + 1L) : 0);
+
+    /// <summary>Reflector vectors a QR panel of an n-column matrix can hold (a panel never has more
+    /// columns than the matrix, so thin matrices do not allocate <see cref="MaxQrBlock"/> of them).</summary>
+    private static int PanelCapacity(int n) => Math.Min(n, MaxQrBlock);
 
     /// <summary>Whether <see cref="Reduce(double*, int, int, double*, double*, int)"/> takes the QR route.</summary>
     internal static bool QrFirst(int m, int n) => n >= QrFrom && m >= (long)QrRatio * n / 4;
@@ -94,7 +98,7 @@ internal static unsafe class Bidiagonalize
     /// it stays in L1, with the dots and updates of the unblocked algorithm in the same order — so
     /// each trailing column is read from memory once per panel instead of once per step, and the
     /// result is the same bits for any panel width, column cut or thread count.</para></summary>
-    internal const int QrFrom = 32, MaxQrBlock = 32;
+    internal const int QrFrom = 5, MaxQrBlock = 32;
 
     /// <summary>4 × the least m/n of the QR route (7: m ≥ 1.75·n).</summary>
     internal static int QrRatio { get => t_qrRatio != 0 ? t_qrRatio : 7; set => t_qrRatio = value; }
@@ -210,7 +214,7 @@ internal static unsafe class Bidiagonalize
         {
             double* a = _a;
             int m = _m, n = _n, lda = _lda, nb = QrBlock;
-            double* v = _next + n, vtau = v + (long)MaxQrBlock * lda;
+            double* v = _next + n, vtau = v + (long)PanelCapacity(n) * lda;
             _parts = parts;
             _passB = false;
             _qr = true;
@@ -228,8 +232,16 @@ internal static unsafe class Bidiagonalize
                     for (int i = k0; i < k; i++) u[i] = 0;
                     u[k] = 1;
                     for (int i = k + 1; i < lda; i++) u[i] = col[i];
-                    // the rest of the panel, column by column (as every trailing column below)
-                    for (int j = k + 1; j < p1; j++)
+                    // the rest of the panel, two columns per sweep (as every trailing column below; Dot2 and
+                    // Axpy2 give each column the bits of Dot1 and Axpy1)
+                    int j = k + 1;
+                    for (; j + 1 < p1; j += 2)
+                    {
+                        double* c0 = a + (long)j * lda, c1 = c0 + lda;
+                        Dot2(u, c0, c1, k0, lda, out double s0, out double s1);
+                        Axpy2(c0, c1, -tau * s0, -tau * s1, u, k0, lda);
+                    }
+                    if (j < p1)
                     {
                         double* c = a + (long)j * lda;
                         Axpy1(c, -tau * Dot1(u, c, k0, lda), u, k0, lda);
@@ -245,7 +257,7 @@ internal static unsafe class Bidiagonalize
         private void QrApply(int j, int end)
         {
             int k = _k, kEnd = _kEnd, lda = _lda;
-            double* a = _a, v = _next + _n, vtau = v + (long)MaxQrBlock * lda;
+            double* a = _a, v = _next + _n, vtau = v + (long)PanelCapacity(_n) * lda;
             for (; j + 1 < end; j += 2)
             {
                 double* c0 = a + (long)j * lda, c1 = c0 + lda;

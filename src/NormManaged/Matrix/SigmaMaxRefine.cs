@@ -51,7 +51,19 @@ internal static unsafe class SigmaMaxRefine
         for (int j = 0; j < n; j++)
         {
             double* aj = a + (long)c * j * m;
-            for (int i = 0; i <= j; i++)
+            int i0 = 0;
+            if (real)
+                // four entries per sweep over aⱼ (each the bits of Blas1.Dot)
+                for (; i0 + 3 <= j; i0 += 4)
+                {
+                    double* ai = a + (long)i0 * m;
+                    Blas1.Dot4(ai, ai + m, ai + 2L * m, ai + 3L * m, aj, m, out double d0, out double d1, out double d2, out double d3);
+                    g[i0 + j * n] = g[j + i0 * n] = d0;
+                    g[i0 + 1 + j * n] = g[j + (i0 + 1) * n] = d1;
+                    g[i0 + 2 + j * n] = g[j + (i0 + 2) * n] = d2;
+                    g[i0 + 3 + j * n] = g[j + (i0 + 3) * n] = d3;
+                }
+            for (int i = i0; i <= j; i++)
             {
                 if (real) { double d = Blas1.Dot(a + (long)i * m, aj, m); g[i + j * n] = d; g[j + i * n] = d; continue; }
                 ComplexBidiagonal.DotH(a + 2L * i * m, aj, m, out double re, out double im);   // conj(aᵢ)·aⱼ
@@ -115,7 +127,7 @@ internal static unsafe class SigmaMaxRefine
     /// place; a zero pivot is replaced by <paramref name="tiny"/> (the matrix is singular to
     /// working precision exactly when the shift is good). Returns the number of pivots below
     /// 2³⁰·<paramref name="tiny"/>.</summary>
-    private static int Factor(double* g, int n, double* piv, double tiny)
+    internal static int Factor(double* g, int n, double* piv, double tiny)
     {
         int small = 0;
         double smallBound = Math.ScaleB(tiny, 30);
@@ -143,16 +155,35 @@ internal static unsafe class SigmaMaxRefine
             double sc = Math.Max(Math.Abs(d[0]), Math.Abs(d[1]));
             double d0 = d[0] / sc, d1 = d[1] / sc, den = (d0 * d0 + d1 * d1) * sc;
             double ir = d0 / den, ii = -d1 / den;
+            double* lc = g + 2 * k * n;
             for (int i = k + 1; i < n; i++)
             {
-                double* l = g + 2 * (i + k * n);
+                double* l = lc + 2 * i;
                 double lr = l[0] * ir - l[1] * ii, li = l[0] * ii + l[1] * ir;
                 l[0] = lr; l[1] = li;
-                for (int j = k + 1; j < n; j++)
+            }
+            // trailing update column by column (contiguous), two entries per vector: each entry receives
+            // t − (lr·ur − li·ui), t − (lr·ui + li·ur) as in the row-by-row scalar loop (x − y = x + (−y) and
+            // the sum's order do not change a rounded result), so the factors are the same bits
+            var flip = Vector256.Create(-1.0, 1.0, -1.0, 1.0);
+            for (int j = k + 1; j < n; j++)
+            {
+                double* tc = g + 2 * j * n;
+                double ur = tc[2 * k], ui = tc[2 * k + 1];
+                var vur = Vector256.Create(ur); var vui = Vector256.Create(ui);
+                int i = k + 1;
+                for (; i + 1 < n; i += 2)
                 {
-                    double* u = g + 2 * (k + j * n), t = g + 2 * (i + j * n);
-                    t[0] -= lr * u[0] - li * u[1];
-                    t[1] -= lr * u[1] + li * u[0];
+                    var l = Vector256.Load(lc + 2 * i);
+                    var ls = Vector256.Shuffle(l, Vector256.Create(1L, 0L, 3L, 2L));
+                    var prod = l * vur + flip * (ls * vui);
+                    (Vector256.Load(tc + 2 * i) - prod).Store(tc + 2 * i);
+                }
+                for (; i < n; i++)
+                {
+                    double lr = lc[2 * i], li = lc[2 * i + 1];
+                    tc[2 * i] -= lr * ur - li * ui;
+                    tc[2 * i + 1] -= lr * ui + li * ur;
                 }
             }
         }
@@ -322,8 +353,44 @@ internal static unsafe class SigmaMaxRefine
     internal static double RayleighReal(double* a, int m, int n, double* x, double* acc, out double lo)
     {
         new Span<double>(acc, 2 * m).Clear();
-        for (int j = 0; j < n; j++) AccumulateReal(a + (long)j * m, m, x[j], acc);
+        int j = 0;
+        for (; j + 1 < n; j += 2) AccumulateReal2(a + (long)j * m, a + (long)(j + 1) * m, m, x[j], x[j + 1], acc);
+        if (j < n) AccumulateReal(a + (long)j * m, m, x[j], acc);
         return FinishReal(m, n, x, acc, out lo);
+    }
+
+    /// <summary>Columns j and k = j + 1 of <see cref="RayleighReal"/> in one sweep over acc: per row the
+    /// same two Dot2 steps in the same order as two <see cref="AccumulateReal"/> calls (the same bits),
+    /// with half the loads and stores of the accumulators.</summary>
+    private static void AccumulateReal2(double* aj, double* ak, int m, double xj, double xk, double* acc)
+    {
+        double* hi = acc, er = acc + m;
+        var vj = Vector256.Create(xj); var vk = Vector256.Create(xk);
+        int i = 0;
+        for (; i <= m - 4; i += 4)
+        {
+            var h = Vector256.Load(hi + i);
+            var e = Vector256.Load(er + i);
+            Dot2Lane(ref h, ref e, Vector256.Load(aj + i), vj);
+            Dot2Lane(ref h, ref e, Vector256.Load(ak + i), vk);
+            h.Store(hi + i); e.Store(er + i);
+        }
+        for (; i < m; i++)
+        {
+            Dot2Step(ref hi[i], ref er[i], aj[i], xj);
+            Dot2Step(ref hi[i], ref er[i], ak[i], xk);
+        }
+    }
+
+    /// <summary>One Dot2 step per lane: h + e += a·x (exact product by FMA, TwoSum into h).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot2Lane(ref Vector256<double> h, ref Vector256<double> e, Vector256<double> va, Vector256<double> vx)
+    {
+        var p = va * vx;
+        e += Vector256.FusedMultiplyAdd(va, vx, -p);
+        var t = h + p; var bb = t - h;
+        e += (h - (t - bb)) + (p - bb);
+        h = t;
     }
 
     /// <summary>One column of <see cref="RayleighReal"/>: acc (hi: m, err: m) += aⱼ·xⱼ in Dot2
@@ -335,14 +402,10 @@ internal static unsafe class SigmaMaxRefine
         int i = 0;
         for (; i <= m - 4; i += 4)
         {
-            var va = Vector256.Load(aj + i);
             var h = Vector256.Load(hi + i);
             var e = Vector256.Load(er + i);
-            var p = va * vx;
-            e += Vector256.FusedMultiplyAdd(va, vx, -p);
-            var t = h + p; var bb = t - h;
-            e += (h - (t - bb)) + (p - bb);
-            t.Store(hi + i); e.Store(er + i);
+            Dot2Lane(ref h, ref e, Vector256.Load(aj + i), vx);
+            h.Store(hi + i); e.Store(er + i);
         }
         for (; i < m; i++) Dot2Step(ref hi[i], ref er[i], aj[i], xj);
     }

@@ -75,9 +75,9 @@ internal static unsafe class SigmaMinRefine
         double* vw = rot + (complex ? 4 * m : 0), y = vw + SigmaMaxBidiagonal.WorkSize(n);
         if (complex ? !(SigmaMaxBidiagonal.BidiagonalVector(d, e, n, sn, vw, y) && SigmaMaxBidiagonal.MapBackComplex(right, n, y, x))
                     : !SigmaMaxBidiagonal.TopVector(right, d, e, n, sn, vw, x)) return false;
-        double f2 = 0;
-        for (long i = 0, len = (long)c * m * n; i < len; i++) f2 += a[i] * a[i];
-        f2 *= 1.001;   // an upper bound: the sum's rounding is below m·n·u < 1.2e−7 relative
+        // ‖A‖²_F in two FMA lanes of four (a serial sum was ~10 µs of a 1000×8 matrix's ~70); an upper bound
+        // after the factor: any order of summing m·n nonnegative terms errs by less than m·n·u < 1.2e−7 relative
+        double f2 = Blas1.Dot(a, a, c * m * n) * 1.001;
         for (int round = 0; ; round++)
         {
             Evaluate(a, m, n, complex, x, acc, rot, r, out double sh, out double sl, out double rr);

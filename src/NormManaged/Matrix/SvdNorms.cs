@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using NormManaged.Engine;
 using NormManaged.Kernels;
@@ -16,6 +17,7 @@ internal enum SvdOrd { Max, Min, Sum }
 /// result dtype.</summary>
 internal static unsafe class SvdNorms
 {
+
     /// <summary>From this many (embedded) columns on, ord 2 takes the bidiagonal route: it is
     /// several times cheaper than Jacobi and σ_max needs no more than backward stability.</summary>
     internal static int BidiagonalThreshold = 12;
@@ -143,23 +145,24 @@ internal static unsafe class SvdNorms
         int rows = (int)Math.Max(m, n), cols = (int)Math.Min(m, n);
         // element strides of the oriented matrix (rows ≥ cols)
         long ors = transpose ? b.Cs : b.Rs, ocs = transpose ? b.Rs : b.Cs;
-        bool bidiag = ord != SvdOrd.Min && ec >= BidiagonalThreshold;
+        // tall real matrices take it below the threshold too: their QR (Bidiagonalize.QrFirst) is then
+        // most of the work, cheaper than the Jacobi kernel's pivoted QR and row passes
+        bool bidiag = ord != SvdOrd.Min && (ec >= BidiagonalThreshold || (!complex && ec >= 2 && Bidiagonalize.QrFirst(er, ec)));
         // σ_min first tries the certified bidiagonal route (SigmaMinRefine), Jacobi if it fails
         // (not for 2×2: closed forms)
         bool fastMin = ord == SvdOrd.Min && cols >= Math.Max(3, SigmaMinRefine.FastFrom);
         // the real bidiagonal route takes a leading dimension padded to its 8-row lane blocks
         // (rows er..ld−1 stay zero through the reduction, so the buffer is reused as is)
         int ld = bidiag || fastMin ? Bidiagonalize.LeadingDimension(er) : er;
-        var aArr = new double[(long)ld * ec];
-        var sArr = new double[ec];
-        var wArr = new double[Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), Math.Max(ComplexBidiagonal.WorkSize(rows, cols), 2L * cols + Dqds.WorkSize(cols)))];
+        long aLen = (long)ld * ec;
+        long wLen = Math.Max(Math.Max(SvdKernel.WorkSize(er, ec), BidiagonalMax.WorkSize(er, ec)), Math.Max(ComplexBidiagonal.WorkSize(rows, cols), 2L * cols + Dqds.WorkSize(cols)));
         // complex matrices on the bidiagonal route are reduced in complex arithmetic (interleaved
         // storage) instead of through the real embedding: half the flops
         // complex 2×2 σ_min: |det| / σ_max with an accurate determinant, also from this layout
         bool det2 = complex && ord == SvdOrd.Min && rows == 2 && cols == 2;
         bool interleaved = complex && (ord != SvdOrd.Min || det2 || fastMin) && cols >= ComplexBidiagonalFrom;
         bidiag |= interleaved;
-        var colArr = new double[2 * rows];
+
         // σ_max of a complex matrix is refined to ~½ ulp (SigmaMaxRefine) from a copy of the
         // scaled matrix, which the bidiagonalisation destroys
         bool refine = interleaved && (ord == SvdOrd.Max || det2) && cols <= SigmaMaxRefine.MaxColumns;
@@ -170,20 +173,34 @@ internal static unsafe class SvdNorms
         bool refineBd = refineReal && bidiag && cols >= RealBidiagonalRefineFrom;
         // complex σ_max beyond that: the O(m·n) refinement from the bidiagonal's top vector
         bool refineCBd = interleaved && ord == SvdOrd.Max && cols > SigmaMaxRefine.MaxColumns;
-        var refArr = refine ? new double[2L * rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
-            : refineCBd ? new double[2L * rows * cols + SigmaMaxBidiagonal.ComplexKeepSize(cols) + 3L * cols + 4L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
-            : refineBd ? new double[Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)]
-            : refineReal ? new double[(long)rows * cols + SigmaMaxRefine.WorkSize(rows, cols)]
-            : fastMin ? new double[(complex ? 2L : 1L) * rows * cols + RightSize(cols, complex) + SigmaMinRefine.WorkSize(rows, cols, complex)] : null;
+        // the refinements' buffers: a dense copy of the scaled matrix (its first `dense` doubles, written
+        // before use), then scratch
+        long dense = refine || refineCBd ? 2L * rows * cols : refineBd ? 0 : refineReal ? (long)rows * cols
+            : fastMin ? (complex ? 2L : 1L) * rows * cols : 0;
+        long refLen = dense + (refine ? SigmaMaxRefine.WorkSize(rows, cols)
+            : refineCBd ? SigmaMaxBidiagonal.ComplexKeepSize(cols) + 3L * cols + 4L * rows + SigmaMaxBidiagonal.WorkSize(cols)
+            : refineBd ? Bidiagonalize.RightReflectorsSize(cols) + cols + 2L * rows + SigmaMaxBidiagonal.WorkSize(cols)
+            : refineReal ? SigmaMaxRefine.WorkSize(rows, cols)
+            : fastMin ? RightSize(cols, complex) + SigmaMinRefine.WorkSize(rows, cols, complex) : 0);
+        // one pooled block for the matrix copy, the singular values, the kernels' scratch, a gathered line and
+        // the refinement: fresh arrays of a tall matrix's size cost more than its QR (zeroing, page faults, GCs)
+        long total = aLen + ec + wLen + 2L * rows + refLen;
+        if (total > Array.MaxLength)
+            throw new NormException(NormError.InvalidArgument, "matrix too large for the singular value kernel");
+        double[] block = ArrayPool<double>.Shared.Rent((int)total);
         DType t = b.T;
         // σ_min alone runs the Jacobi kernel on the real (or embedded) matrix: scaled up, see MinShift
         // (the certified route keeps the scale of 1: the bidiagonal kernels' contract)
         int shift = ord == SvdOrd.Min && !det2 && !fastMin ? MinShift : 0;
         // one matrix: its reduction may use the threads (a stack is split over matrices instead)
         int inner = b.Count == 1 ? Parallelism.MaxThreads : 1;
-        fixed (double* a = aArr, s = sArr, w = wArr, col = colArr, rf = refArr)
+        // (not returned if a kernel throws: the pool then simply allocates another)
+        fixed (double* blk = block)
         {
-            double* pa = a, ps = s, pw = w, pc = col, prf = rf;
+            double* pa = blk, ps = pa + aLen, pw = ps + ec, pc = pw + wLen, prf = refLen == 0 ? null : pc + 2L * rows;
+            // the kernels' scratch and the refinements' past the dense copy start zeroed, as fresh arrays did
+            new Span<double>(pw, (int)wLen).Clear();
+            if (refLen > dense) new Span<double>(prf + dense, (int)(refLen - dense)).Clear();
             b.ForRange(start, end, (_, xpn, op) =>
             {
                 byte* xp = (byte*)xpn;
@@ -335,6 +352,7 @@ internal static unsafe class SvdNorms
                 ev |= (int)ResultWriter.Store(b.OT, (byte*)op, r, lo, k);
             });
         }
+        ArrayPool<double>.Shared.Return(block);
         evOut |= ev;
         nanOut |= nan;
     }
@@ -346,7 +364,7 @@ internal static unsafe class SvdNorms
 
     /// <summary>Widens the oriented rows×cols matrix at <paramref name="xp"/> column by column into
     /// <paramref name="pa"/>: <paramref name="layout"/> 0 real (leading dimension
-    /// <paramref name="ld"/>), 1 interleaved complex (2·rows doubles per column), 2 the real
+    /// <paramref name="ld"/>, rows rows..ld−1 zeroed), 1 interleaved complex (2·rows doubles per column), 2 the real
     /// embedding [[Re, −Im], [Im, Re]] of a complex matrix (leading dimension <paramref name="ld"/>).
     /// Returns the largest |part|; <paramref name="pc"/>: 2·rows doubles of scratch.</summary>
     private static double GatherInto(DType t, byte* xp, long ors, long ocs, int rows, int cols, int layout,
@@ -354,21 +372,11 @@ internal static unsafe class SvdNorms
     {
         double mx = 0;
         hasNaN = false;
-        for (int j = 0; j < cols; j++)
+        if (layout == 2)
         {
-            Gather.Run(t, xp + j * ocs, ors, rows, pc);
-            if (layout == 1)
+            for (int j = 0; j < cols; j++)
             {
-                double* dst = pa + 2L * j * rows;
-                for (int i = 0; i < 2 * rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
-            }
-            else if (layout == 0)
-            {
-                double* dst = pa + (long)j * ld;
-                for (int i = 0; i < rows; i++) { double v = pc[i]; dst[i] = v; mx = Math.Max(mx, Math.Abs(v)); hasNaN |= double.IsNaN(v); }
-            }
-            else
-            {
+                Gather.Run(t, xp + j * ocs, ors, rows, pc);
                 double* c1 = pa + (long)j * ld, c2 = pa + (long)(cols + j) * ld;
                 for (int i = 0; i < rows; i++)
                 {
@@ -379,6 +387,50 @@ internal static unsafe class SvdNorms
                     hasNaN |= double.IsNaN(re) || double.IsNaN(im);
                 }
             }
+            return mx;
+        }
+        // w doubles per element; column j starts at pa + j·cstride
+        int w = layout == 1 ? 2 : 1;
+        long cstride = layout == 1 ? 2L * rows : ld;
+        // rows the closer direction (C order): read in address order and scattered into the columns — one
+        // pass over the input, where reading a column at a time touches a new cache line per element
+        bool byRows = Math.Abs(ocs) < Math.Abs(ors);
+        if (byRows && (t == DType.Float64 || (t == DType.Complex128 && layout == 1)))
+        {
+            // float64 / complex128 parts read in place (no per-row call), eight rows per block so that
+            // each column receives a whole cache line of them at a time
+            for (int i0 = 0; i0 < rows; i0 += 8)
+            {
+                int i1 = Math.Min(rows, i0 + 8);
+                for (int j = 0; j < cols; j++)
+                {
+                    double* d = pa + j * cstride;
+                    byte* src = xp + j * ocs;
+                    for (int i = i0; i < i1; i++)
+                        for (int c = 0; c < w; c++)
+                            d[w * i + c] = Unsafe.ReadUnaligned<double>(src + i * ors + 8 * c);
+                }
+            }
+        }
+        else if (byRows)
+            for (int i = 0; i < rows; i++)
+            {
+                Gather.Run(t, xp + i * ors, ocs, cols, pc);
+                double* dst = pa + (long)w * i;
+                if (w == 1) for (int j = 0; j < cols; j++) dst[j * cstride] = pc[j];
+                else for (int j = 0; j < cols; j++) { dst[j * cstride] = pc[2 * j]; dst[j * cstride + 1] = pc[2 * j + 1]; }
+            }
+        else
+            for (int j = 0; j < cols; j++) Gather.Run(t, xp + j * ocs, ors, rows, pa + j * cstride);
+        // largest |part| (NaN if any is NaN) over the gathered columns, vectorised: a running Math.Max per
+        // element is a serial chain several times slower than the copy
+        for (int j = 0; j < cols; j++)
+        {
+            double* c = pa + j * cstride;
+            double cm = SumSquares.MaxAbs(new ReadOnlySpan<double>(c, w * rows));
+            if (double.IsNaN(cm)) hasNaN = true;
+            else mx = Math.Max(mx, cm);
+            if (layout == 0) for (int i = rows; i < ld; i++) c[i] = 0;   // the bidiagonal kernels' padding rows
         }
         return mx;
     }
