@@ -14,7 +14,7 @@ namespace NormManaged.Matrix;
 /// summed axis has the smaller stride each line is streamed; otherwise the other axis is
 /// streamed and a vector of per-line double-double sums (O(n) per thread) is accumulated.
 /// Complex magnitudes are correctly rounded to float64 but for near-ties (<see cref="LineMagnitudes"/>).</summary>
-internal static unsafe class LineSumNorms
+internal static unsafe partial class LineSumNorms
 {
     private const int Chunk = 512;
 
@@ -35,6 +35,8 @@ internal static unsafe class LineSumNorms
             throw new NormException(NormError.InvalidArgument, "matrix too large");
         if (b.T is DType.LongDouble or DType.CLongDouble)
             return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
+        if (AcrossApplies(b, lines, len, lineStride, elemStride))
+            return AcrossMatrices(b, lines, len, lineStride, elemStride, wantMax, columnSums);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
@@ -516,83 +518,6 @@ internal static unsafe class LineSumNorms
             if (!double.IsFinite(h)) l = 0;
             Pick(ref first, wantMax, h, l, ref bh, ref bl);
         }
-    }
-
-    /// <summary><see cref="SmallFloat64"/> for four or more lines, one line per lane of up to four 4-lane chains (16
-    /// lines per pass over the elements): every lane runs the scalar loop's operations, so each line's (hi, lo) has the
-    /// scalar bits, and the sums are independent chains instead of one. A pass's last chains end at the last line and
-    /// may repeat lines; the best is kept per lane with <see cref="Pick"/>'s normalisation and order ((hi, lo)
-    /// compared lexicographically, a total order without NaN, so which lane or pass sees a line first does not matter,
-    /// and a repeated line changes nothing). False (nothing decided) when a sum is NaN: the scalar loop then picks the
-    /// first NaN in line order.</summary>
-    private static bool SmallLanes(byte* x, long lines, long len, long ls, long es, bool wantMax, out double bh, out double bl)
-    {
-        var bestH = Vector256.Create(wantMax ? -1.0 : double.PositiveInfinity);
-        var bestL = Vector256<double>.Zero;
-        var nan = Vector256<double>.Zero;
-        for (long g = 0; g < lines; g += 16)
-        {
-            int chains = (int)Math.Min(4, (lines - g + 3) / 4);
-            byte* p0 = x + Math.Min(g, lines - 4) * ls, p1 = x + Math.Min(g + 4, lines - 4) * ls;
-            byte* p2 = x + Math.Min(g + 8, lines - 4) * ls, p3 = x + Math.Min(g + 12, lines - 4) * ls;
-            Vector256<double> h0 = default, l0 = default, h1 = default, l1 = default, h2 = default, l2 = default, h3 = default, l3 = default;
-            for (long k = 0; k < len; k++)
-            {
-                long o = k * es;
-                AddLine(ref h0, ref l0, Four(p0 + o, ls));
-                if (chains > 1) AddLine(ref h1, ref l1, Four(p1 + o, ls));
-                if (chains > 2) AddLine(ref h2, ref l2, Four(p2 + o, ls));
-                if (chains > 3) AddLine(ref h3, ref l3, Four(p3 + o, ls));
-            }
-            Keep(h0, l0, wantMax, ref bestH, ref bestL, ref nan);
-            if (chains > 1) Keep(h1, l1, wantMax, ref bestH, ref bestL, ref nan);
-            if (chains > 2) Keep(h2, l2, wantMax, ref bestH, ref bestL, ref nan);
-            if (chains > 3) Keep(h3, l3, wantMax, ref bestH, ref bestL, ref nan);
-        }
-        bh = bestH.GetElement(0); bl = bestL.GetElement(0);
-        if (nan != Vector256<double>.Zero) return false;
-        for (int j = 1; j < 4; j++)
-        {
-            double h = bestH.GetElement(j), l = bestL.GetElement(j);
-            if (wantMax ? h > bh || (h == bh && l > bl) : h < bh || (h == bh && l < bl)) { bh = h; bl = l; }
-        }
-        return true;
-    }
-
-    /// <summary>Four float64 elements <paramref name="ls"/> bytes apart (one load when adjacent).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Four(byte* p, long ls)
-        => ls == sizeof(double) ? Vector256.Load((double*)p)
-            : Vector256.Create(Unsafe.ReadUnaligned<double>(p), Unsafe.ReadUnaligned<double>(p + ls),
-                Unsafe.ReadUnaligned<double>(p + 2 * ls), Unsafe.ReadUnaligned<double>(p + 3 * ls));
-
-    /// <summary>(h, l) += |v| lane-wise, <see cref="SmallFloat64"/>'s TwoSum step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddLine(ref Vector256<double> h, ref Vector256<double> l, Vector256<double> v)
-    {
-        v = Vector256.Abs(v);
-        var s = h + v;
-        var bb = s - h;
-        l += (h - (s - bb)) + (v - bb);
-        h = s;
-    }
-
-    /// <summary>Lane-wise <see cref="Pick"/> of four line sums into the running best; NaN sums are flagged in
-    /// <paramref name="nan"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Keep(Vector256<double> h, Vector256<double> l, bool wantMax, ref Vector256<double> bh, ref Vector256<double> bl, ref Vector256<double> nan)
-    {
-        // Pick: a non-finite hi has lo = 0; a finite one is renormalised (hi + lo, lo − (sum − hi))
-        var finite = Vector256.LessThanOrEqual(Vector256.Abs(h), Vector256.Create(double.MaxValue));
-        var s = h + l;
-        var hn = Vector256.ConditionalSelect(finite, s, h);
-        var ln = Vector256.ConditionalSelect(finite, l - (s - h), Vector256<double>.Zero);
-        nan |= ~Vector256.Equals(hn, hn);
-        var better = wantMax
-            ? Vector256.GreaterThan(hn, bh) | (Vector256.Equals(hn, bh) & Vector256.GreaterThan(ln, bl))
-            : Vector256.LessThan(hn, bh) | (Vector256.Equals(hn, bh) & Vector256.LessThan(ln, bl));
-        bh = Vector256.ConditionalSelect(better, hn, bh);
-        bl = Vector256.ConditionalSelect(better, ln, bl);
     }
 
     /// <summary>Widens n elements; complex ones become |z| (<see cref="LineMagnitudes"/>, correctly rounded
