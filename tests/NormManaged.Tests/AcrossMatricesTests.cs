@@ -12,21 +12,6 @@ public class AcrossMatricesTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };
 
-    private static double Reference(Func<int, int, double> a, int m, int n, Ord ord)
-    {
-        bool cols = Math.Abs(ord.P) == 1;
-        int lines = cols ? n : m, len = cols ? m : n;
-        var sums = Enumerable.Range(0, lines).Select(l =>
-        {
-            var xs = Enumerable.Range(0, len).Select(k => cols ? a(k, l) : a(l, k)).ToArray();
-            if (xs.Any(double.IsNaN)) return double.NaN;
-            if (xs.Any(double.IsInfinity)) return double.PositiveInfinity;
-            return ExactAbsSum(xs);
-        }).ToArray();
-        if (sums.Any(double.IsNaN)) return double.NaN;
-        return ord.P > 0 ? sums.Max() : sums.Min();
-    }
-
     [Theory]
     [InlineData(3, 5)]
     [InlineData(17, 2)]
@@ -46,13 +31,7 @@ public class AcrossMatricesTests
                 int scale = rng.Next(-1074, 970);
                 for (int i = 0; i < d0; i++)
                     for (int j = 0; j < d1; j++)
-                        data[(i * d1 + j) * count + k] = (k % 4) switch
-                        {
-                            0 => Gaussian(rng) * Math.Pow(2, scale + rng.Next(-25, 25)),
-                            1 => rng.Next(3) == 0 ? rng.Next(-3, 4) : 1 + Math.ScaleB(rng.Next(-4, 5), -60),
-                            2 => rng.Next(2) == 0 ? rng.Next(-3, 4) : double.Epsilon * rng.Next(0, 9),
-                            _ => Gaussian(rng),
-                        };
+                        data[(i * d1 + j) * count + k] = SmallLineLanesTests.Regime(rng, k, scale);
             }
             double At(int k, int i, int j) => data[(i * d1 + j) * count + k];
             void Set(int k, int i, int j, double v) => data[(i * d1 + j) * count + k] = v;
@@ -74,7 +53,7 @@ public class AcrossMatricesTests
                     for (int k = 0; k < count; k++)
                     {
                         int kk = k;
-                        want[k] = Reference((i, j) => r == 0 ? At(kk, i, j) : At(kk, j, i), m, n, o);
+                        want[k] = MatrixLineNormTests.NonFiniteReference((i, j) => r == 0 ? At(kk, i, j) : At(kk, j, i), m, n, o);
                     }
                     foreach (var cfg in EngineKnobs.Configurations())
                     {
@@ -98,7 +77,7 @@ public class AcrossMatricesTests
         foreach (var o in LineOrds)
         {
             var want = new double[count];
-            for (int k = 0; k < count; k++) { int kk = k; want[k] = Reference((i, j) => At(kk, i, j), d0, d1, o); }
+            for (int k = 0; k < count; k++) { int kk = k; want[k] = MatrixLineNormTests.NonFiniteReference((i, j) => At(kk, i, j), d0, d1, o); }
             foreach (var cfg in EngineKnobs.Configurations())
             {
                 var got = EngineKnobs.With(cfg, () => Batch(data, new long[] { d0, d1, count }, null, 0, 0, 1, o));
