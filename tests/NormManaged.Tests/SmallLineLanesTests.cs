@@ -3,7 +3,7 @@ using static NormManaged.Tests.MatrixTestUtil;
 
 namespace NormManaged.Tests;
 
-/// <summary>float64 matrices with short lines (≤ 15 elements summed) and four or more lines take four lines per lane
+/// <summary>float64 matrices with short lines (≤ 15 elements summed) and eight or more lines take four lines per lane
 /// group (up to 16 lines per pass, the last groups overlapping). Stacks of every small shape, C / Fortran / reversed and
 /// spaced layouts, with NaN, ±∞, zeros, subnormals, overflowing lines and near-tied lines: each matrix's result is the
 /// exact (big-integer) line sums' max/min rounded once, for both vector widths and 1–3 threads.</summary>

@@ -511,7 +511,7 @@ internal static unsafe partial class LineSumNorms
     {
         bh = bl = 0;
         bool first = true;
-        if (Vector256.IsHardwareAccelerated && lines >= 4 && SmallLanes(x, lines, len, lineStride, elemStride, wantMax, out bh, out bl))
+        if (Vector256.IsHardwareAccelerated && lines >= MinLaneLines && SmallLanes(x, lines, len, lineStride, elemStride, wantMax, out bh, out bl))
             return;
         for (long li = 0; li < lines; li++)
         {
