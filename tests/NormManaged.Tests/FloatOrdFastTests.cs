@@ -158,6 +158,66 @@ public unsafe class FloatOrdFastTests
             }
     }
 
+    /// <summary>Rows of every length around the vector widths (the last partial vector is one more vector ending at
+    /// the row's end, overlapping the previous one) and the row-of-four / one-row switch: each output is the exact
+    /// extreme of its row (NaN wins), whatever the SIMD width, thread count or walk direction.</summary>
+    [Fact]
+    public void RowsOfEveryLengthAreTheirExactExtremes()
+    {
+        var rng = new Random(25);
+        var lengths = Enumerable.Range(1, 40).Concat(new[] { 47, 48, 63, 64, 65, 95, 96, 97, 127, 128, 129, 300 });
+        foreach (int n in lengths)
+        {
+            int rows = 37;
+            var d = new double[rows * n];
+            for (int i = 0; i < d.Length; i++)
+                d[i] = rng.Next(4) switch
+                {
+                    0 => TwoNormTests.Gaussian(rng) * Math.Pow(2, rng.Next(-1074, 1000)),
+                    1 => double.Epsilon * rng.Next(0, 5),
+                    _ => TwoNormTests.Gaussian(rng),
+                };
+            // specials in a few rows, at the first, last and a middle element
+            d[3 * n] = double.NaN; d[5 * n + n - 1] = double.NegativeInfinity; d[7 * n + n / 2] = -0.0;
+            d[11 * n + n - 1] = double.NaN; d[13 * n] = 0;
+            var f = d.Select(v => (float)(v * Math.Pow(2, -950))).ToArray();
+            foreach (double ord in new[] { double.PositiveInfinity, double.NegativeInfinity })
+                foreach (bool reversed in new[] { false, true })
+                    foreach (var c in EngineKnobs.Configurations())
+                    {
+                        var g64 = new double[rows]; var g32 = new float[rows];
+                        EngineKnobs.With(c, () =>
+                        {
+                            // reversed: both axes walked backwards (negative strides from the last element)
+                            long[] shape = { rows, n };
+                            long[] s64 = reversed ? new[] { -8L * n, -8 } : new[] { 8L * n, 8 };
+                            long[] s32 = reversed ? new[] { -4L * n, -4 } : new[] { 4L * n, 4 };
+                            long[] os = { rows };
+                            fixed (double* p = d) fixed (float* q = f) fixed (double* o64 = g64) fixed (float* o32 = g32)
+                            {
+                                double* p0 = reversed ? p + d.Length - 1 : p;
+                                float* q0 = reversed ? q + f.Length - 1 : q;
+                                VectorNorms.Compute(new NdView(p0, DType.Float64, shape, s64), 0b10, Ord.Of(ord), new NdView(o64, DType.Float64, os, new[] { 8L }));
+                                VectorNorms.Compute(new NdView(q0, DType.Float32, shape, s32), 0b10, Ord.Of(ord), new NdView(o32, DType.Float32, os, new[] { 4L }));
+                            }
+                            return 0;
+                        });
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int src = reversed ? rows - 1 - r : r;
+                            var row = new ArraySegment<double>(d, src * n, n);
+                            var frow = new ArraySegment<float>(f, src * n, n);
+                            double want = row.Any(double.IsNaN) ? double.NaN : ord > 0 ? row.Max(Math.Abs) : row.Min(Math.Abs);
+                            float fwant = frow.Any(float.IsNaN) ? float.NaN : ord > 0 ? frow.Max(Math.Abs) : frow.Min(Math.Abs);
+                            Assert.True(want.Equals(g64[r]) && BitConverter.DoubleToInt64Bits(want) == BitConverter.DoubleToInt64Bits(Math.Abs(g64[r])) || double.IsNaN(want) && double.IsNaN(g64[r]),
+                                $"float64 n={n} row {r} ord={ord} reversed={reversed} {c}: {g64[r]:R} vs {want:R}");
+                            Assert.True(fwant.Equals(g32[r]) && BitConverter.SingleToInt32Bits(g32[r]) >= 0 || float.IsNaN(fwant) && float.IsNaN(g32[r]),
+                                $"float32 n={n} row {r} ord={ord} reversed={reversed} {c}: {g32[r]:R} vs {fwant:R}");
+                        }
+                    }
+        }
+    }
+
     [Fact]
     public void WideRootAndReciprocalTermsStayWithinTheirBounds()
     {

@@ -255,7 +255,7 @@ public class MatrixLineNormTests
 
     /// <summary><see cref="Reference"/> with NaN/∞ entries: a line with a NaN sums to NaN, else one with ∞ to +∞;
     /// NaN wins the max/min.</summary>
-    private static double NonFiniteReference(Func<int, int, double> a, int m, int n, Ord ord)
+    internal static double NonFiniteReference(Func<int, int, double> a, int m, int n, Ord ord)
     {
         bool cols = Math.Abs(ord.P) == 1;
         int lines = cols ? n : m, len = cols ? m : n;

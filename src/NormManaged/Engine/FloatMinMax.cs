@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
@@ -48,26 +49,34 @@ internal static unsafe class FloatMinMax
         if (threads > 1 && outer * n >= BlockDriver.ParallelThreshold)
         {
             nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outer, threads, (first, count) =>
-            {
-                var it = new OuterIterator(plan, (byte*)xb, (byte*)ob, first, count);
-                var ev = FpEvents.None;
-                while (it.Next(out byte* xp, out byte* dst))
-                {
-                    Scan(xp + plan.InnerBaseOffset, n, f32, out long l, out long h);
-                    ev |= Store(l, h, f32, min, dst, ot);
-                }
-                return ev;
-            });
+            return Parallelism.ForOutputRanges(outer, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, first, count, f32, min, ot));
         }
-        var ev1 = FpEvents.None;
-        var it1 = new OuterIterator(plan, x, o);
-        while (it1.Next(out byte* xp, out byte* dst))
+        return Rows(plan, x, o, 0, outer, f32, min, ot);
+    }
+
+    /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis).</summary>
+    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, bool f32, bool min, DType ot)
+    {
+        long n = plan.InnerCount;
+        var ev = FpEvents.None;
+        if (plan.OuterShape.Length == 1)
+        {
+            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
+            for (long k = 0; k < count; k++, xp += si, dst += so)
+            {
+                Scan(xp, n, f32, out long l, out long h);
+                ev |= Store(l, h, f32, min, dst, ot);
+            }
+            return ev;
+        }
+        var it = new OuterIterator(plan, x, o, first, count);
+        while (it.Next(out byte* xp, out byte* d))
         {
             Scan(xp + plan.InnerBaseOffset, n, f32, out long l, out long h);
-            ev1 |= Store(l, h, f32, min, dst, ot);
+            ev |= Store(l, h, f32, min, d, ot);
         }
-        return ev1;
+        return ev;
     }
 
     private static FpEvents Store(long lo, long hi, bool f32, bool min, byte* dst, DType ot)
@@ -75,6 +84,14 @@ internal static unsafe class FloatMinMax
         long infBits = f32 ? 0x7F80_0000L : 0x7FF0_0000_0000_0000L;
         if (hi > infBits) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
         long bits = min ? lo : hi;
+        // the result dtype is the input's (float32 -> float32, float64 -> float64): the extreme element, sign
+        // cleared, is the result itself (what the rounding store below gives, without its per-output scaling)
+        if (ot == (f32 ? DType.Float32 : DType.Float64))
+        {
+            if (f32) Unsafe.WriteUnaligned(dst, (int)bits);
+            else Unsafe.WriteUnaligned(dst, bits);
+            return FpEvents.None;
+        }
         double v = f32 ? BitConverter.Int32BitsToSingle((int)bits) : BitConverter.Int64BitsToDouble(bits);
         return ResultWriter.Store(ot, dst, v, 0, 0);
     }
@@ -86,73 +103,69 @@ internal static unsafe class FloatMinMax
         else Scan64((long*)p, n, out lo, out hi);
     }
 
-    private static void Scan32(int* p, long n, out int lo, out int hi)
-    {
-        const int mask = 0x7FFF_FFFF;
-        long i = 0;
-        int mn = int.MaxValue, mx = 0;
-        if (RealKernels.Wide && n >= 64)
-        {
-            var m = Vector512.Create(mask);
-            Vector512<int> a0 = Vector512.Create(int.MaxValue), a1 = a0, b0 = Vector512<int>.Zero, b1 = b0;
-            for (; i <= n - 32; i += 32)
-            {
-                var v0 = Vector512.Load(p + i) & m; var v1 = Vector512.Load(p + i + 16) & m;
-                a0 = Vector512.Min(a0, v0); a1 = Vector512.Min(a1, v1);
-                b0 = Vector512.Max(b0, v0); b1 = Vector512.Max(b1, v1);
-            }
-            var a = Vector512.Min(a0, a1); var b = Vector512.Max(b0, b1);
-            for (int j = 0; j < 16; j++) { mn = Math.Min(mn, a.GetElement(j)); mx = Math.Max(mx, b.GetElement(j)); }
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 32)
-        {
-            var m = Vector256.Create(mask);
-            Vector256<int> a0 = Vector256.Create(int.MaxValue), a1 = a0, b0 = Vector256<int>.Zero, b1 = b0;
-            for (; i <= n - 16; i += 16)
-            {
-                var v0 = Vector256.Load(p + i) & m; var v1 = Vector256.Load(p + i + 8) & m;
-                a0 = Vector256.Min(a0, v0); a1 = Vector256.Min(a1, v1);
-                b0 = Vector256.Max(b0, v0); b1 = Vector256.Max(b1, v1);
-            }
-            var a = Vector256.Min(a0, a1); var b = Vector256.Max(b0, b1);
-            for (int j = 0; j < 8; j++) { mn = Math.Min(mn, a.GetElement(j)); mx = Math.Max(mx, b.GetElement(j)); }
-        }
-        for (; i < n; i++) { int v = Unsafe.ReadUnaligned<int>(p + i) & mask; mn = Math.Min(mn, v); mx = Math.Max(mx, v); }
-        lo = mn; hi = mx;
-    }
+    private static void Scan32(int* p, long n, out int lo, out int hi) => ScanBits(p, n, 0x7FFF_FFFF, out lo, out hi);
 
-    private static void Scan64(long* p, long n, out long lo, out long hi)
+    private static void Scan64(long* p, long n, out long lo, out long hi) => ScanBits(p, n, 0x7FFF_FFFF_FFFF_FFFFL, out lo, out hi);
+
+    /// <summary>Min and max of <c>p[i] &amp; mask</c> over n ≥ 1 elements. Vectors all the way: the part after the
+    /// last whole vector is one more vector ending at the last element (it rereads a few elements, harmless for min
+    /// and max), and the lanes fold by halves; only rows shorter than one 256-bit vector take the scalar loop.
+    /// (Short rows used to spend most of their time in a branchy scalar tail and a lane-by-lane fold.)</summary>
+    private static void ScanBits<T>(T* p, long n, T mask, out T lo, out T hi) where T : unmanaged, IBinaryInteger<T>
     {
-        const long mask = 0x7FFF_FFFF_FFFF_FFFFL;
-        long i = 0;
-        long mn = long.MaxValue, mx = 0;
-        if (RealKernels.Wide && n >= 32)
+        int w = Vector256<T>.Count;
+        if (n < w || !Vector256.IsHardwareAccelerated)
         {
-            var m = Vector512.Create(mask);
-            Vector512<long> a0 = Vector512.Create(long.MaxValue), a1 = a0, b0 = Vector512<long>.Zero, b1 = b0;
-            for (; i <= n - 16; i += 16)
+            T mn = mask, mx = T.Zero;
+            for (long j = 0; j < n; j++)
             {
-                var v0 = Vector512.Load(p + i) & m; var v1 = Vector512.Load(p + i + 8) & m;
+                T v = p[j] & mask;
+                mn = v < mn ? v : mn;
+                mx = v > mx ? v : mx;
+            }
+            lo = mn; hi = mx;
+            return;
+        }
+        long i = 0;
+        var m = Vector256.Create(mask);
+        Vector256<T> a, b;
+        if (RealKernels.Wide && n >= 4L * w)
+        {
+            var mw = Vector512.Create(mask);
+            Vector512<T> a0 = Vector512.Create(mask), a1 = a0, b0 = Vector512<T>.Zero, b1 = b0;
+            for (; i <= n - 4L * w; i += 4L * w)
+            {
+                var v0 = Vector512.Load(p + i) & mw; var v1 = Vector512.Load(p + i + 2 * w) & mw;
                 a0 = Vector512.Min(a0, v0); a1 = Vector512.Min(a1, v1);
                 b0 = Vector512.Max(b0, v0); b1 = Vector512.Max(b1, v1);
             }
-            var a = Vector512.Min(a0, a1); var b = Vector512.Max(b0, b1);
-            for (int j = 0; j < 8; j++) { mn = Math.Min(mn, a.GetElement(j)); mx = Math.Max(mx, b.GetElement(j)); }
+            var a512 = Vector512.Min(a0, a1); var b512 = Vector512.Max(b0, b1);
+            a = Vector256.Min(a512.GetLower(), a512.GetUpper());
+            b = Vector256.Max(b512.GetLower(), b512.GetUpper());
         }
-        else if (Vector256.IsHardwareAccelerated && n >= 16)
+        else
         {
-            var m = Vector256.Create(mask);
-            Vector256<long> a0 = Vector256.Create(long.MaxValue), a1 = a0, b0 = Vector256<long>.Zero, b1 = b0;
-            for (; i <= n - 8; i += 8)
-            {
-                var v0 = Vector256.Load(p + i) & m; var v1 = Vector256.Load(p + i + 4) & m;
-                a0 = Vector256.Min(a0, v0); a1 = Vector256.Min(a1, v1);
-                b0 = Vector256.Max(b0, v0); b1 = Vector256.Max(b1, v1);
-            }
-            var a = Vector256.Min(a0, a1); var b = Vector256.Max(b0, b1);
-            for (int j = 0; j < 4; j++) { mn = Math.Min(mn, a.GetElement(j)); mx = Math.Max(mx, b.GetElement(j)); }
+            a = m; b = Vector256<T>.Zero;
         }
-        for (; i < n; i++) { long v = Unsafe.ReadUnaligned<long>(p + i) & mask; mn = Math.Min(mn, v); mx = Math.Max(mx, v); }
-        lo = mn; hi = mx;
+        for (; i <= n - w; i += w)
+        {
+            var v = Vector256.Load(p + i) & m;
+            a = Vector256.Min(a, v); b = Vector256.Max(b, v);
+        }
+        if (i < n)
+        {
+            var v = Vector256.Load(p + n - w) & m;
+            a = Vector256.Min(a, v); b = Vector256.Max(b, v);
+        }
+        var a128 = Vector128.Min(a.GetLower(), a.GetUpper());
+        var b128 = Vector128.Max(b.GetLower(), b.GetUpper());
+        T mn2 = a128.GetElement(0), mx2 = b128.GetElement(0);
+        for (int j = 1; j < Vector128<T>.Count; j++)
+        {
+            T x = a128.GetElement(j), y = b128.GetElement(j);
+            mn2 = x < mn2 ? x : mn2;
+            mx2 = y > mx2 ? y : mx2;
+        }
+        lo = mn2; hi = mx2;
     }
 }

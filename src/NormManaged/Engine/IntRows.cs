@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace NormManaged.Engine;
 
 /// <summary>Many short, adjacent rows of bool/integers (a C-order array reduced along its last axis) with p = 2, 1 or
@@ -88,6 +91,8 @@ internal static unsafe class IntColumns
         long bands = (cols + band - 1) / band;
         byte* start = x + plan.InnerBaseOffset;
         int threads = Parallelism.MaxThreads;
+        if (cols * m < BlockDriver.ParallelThreshold && Plain(plan, start, t, o, p == 2))
+            return FpEvents.None;
         if (threads > 1 && bands > 1 && cols * m >= BlockDriver.ParallelThreshold)
         {
             nint xs = (nint)start, os = (nint)o;
@@ -122,6 +127,58 @@ internal static unsafe class IntColumns
                 new NdView(o + c0 * outStride, DType.Float64, oshape, ostrides));
         }
         return ev;
+    }
+
+    /// <summary>Columns this many at a time in <see cref="Plain"/> (two stack buffers of as many doubles).</summary>
+    private const int PlainWidth = 1024;
+
+    /// <summary>Every output from <see cref="PlainSums"/>, chunk by chunk of adjacent columns; false (outputs partly
+    /// written, all to be rewritten by the exact path) as soon as a chunk has a sum of 2⁵³ or more.</summary>
+    private static bool Plain(ReductionPlan plan, byte* start, DType t, byte* o, bool squares)
+    {
+        long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
+        int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
+        bool simd = IntWiden.Handles(t, size);
+        double* row = stackalloc double[PlainWidth];
+        double* acc = stackalloc double[PlainWidth];
+        for (long c0 = 0; c0 < cols; c0 += PlainWidth)
+        {
+            int k = (int)Math.Min(PlainWidth, cols - c0);
+            if (!PlainSums(start + c0 * size, t, m, k, rowStride, squares, simd, row, acc)) return false;
+            for (int j = 0; j < k; j++)
+                Unsafe.WriteUnaligned(o + (c0 + j) * outStride, squares ? Math.Sqrt(acc[j]) : acc[j]);
+        }
+        return true;
+    }
+
+    /// <summary>acc[j] = plain double Σx² (or Σ|x|) of columns j &lt; k, rows widened one segment at a time into
+    /// <paramref name="row"/>; true when every sum is below 2⁵³. Then each sum is exact: terms and partial sums only
+    /// grow (non-negative terms, monotone rounding), so every computed term and partial sum is below 2⁵³ too, and an
+    /// integer operation whose rounded result is below 2⁵³ had an exact result below 2⁵³, which is a double. √ of
+    /// the exact sum (Math.Sqrt rounds correctly) is then the correctly rounded 2-norm and the sum itself the 1-norm —
+    /// the unique values the exact paths give. Typical integer data (|x| well below 2²⁶) always passes.</summary>
+    private static bool PlainSums(byte* start, DType t, int m, int k, long rowStride, bool squares, bool simd, double* row, double* acc)
+    {
+        int size = DTypes.ItemSize(t);
+        new Span<double>(acc, k).Clear();
+        for (int i = 0; i < m; i++)
+        {
+            byte* src = start + i * rowStride;
+            int done = simd ? IntWiden.Run(t, src, k, row) : 0;
+            if (done < k) Gather.Run(t, src + done * size, size, k - done, row + done);
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= k - 4; j += 4)
+                {
+                    var v = Vector256.Load(row + j);
+                    Vector256.Store(Vector256.Load(acc + j) + (squares ? v * v : Vector256.Abs(v)), acc + j);
+                }
+            for (; j < k; j++) acc[j] += squares ? row[j] * row[j] : Math.Abs(row[j]);
+        }
+        const double limit = 9007199254740992.0; // 2^53
+        for (int j = 0; j < k; j++)
+            if (!(acc[j] < limit)) return false;
+        return true;
     }
 }
 

@@ -14,7 +14,7 @@ namespace NormManaged.Matrix;
 /// summed axis has the smaller stride each line is streamed; otherwise the other axis is
 /// streamed and a vector of per-line double-double sums (O(n) per thread) is accumulated.
 /// Complex magnitudes are correctly rounded to float64 but for near-ties (<see cref="LineMagnitudes"/>).</summary>
-internal static unsafe class LineSumNorms
+internal static unsafe partial class LineSumNorms
 {
     private const int Chunk = 512;
 
@@ -35,6 +35,8 @@ internal static unsafe class LineSumNorms
             throw new NormException(NormError.InvalidArgument, "matrix too large");
         if (b.T is DType.LongDouble or DType.CLongDouble)
             return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
+        if (AcrossApplies(b, lines, len, lineStride, elemStride))
+            return AcrossMatrices(b, lines, len, lineStride, elemStride, wantMax, columnSums);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
@@ -350,6 +352,15 @@ internal static unsafe class LineSumNorms
                 Vector256.Store(s, acc + i);
             }
         }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 4; i += 4)
+            {
+                // spaced lines (e.g. a [::2, ::2] view): four lines gathered per vector instead of one scalar chain
+                var s = Vector256.Load(acc + i);
+                byte* q = b + i * ls;
+                for (int r = 0; r < g; r++) s += Vector256.Abs(Four(q + r * es, ls));
+                Vector256.Store(s, acc + i);
+            }
         for (; i < n; i++)
         {
             double s = acc[i];
@@ -500,6 +511,8 @@ internal static unsafe class LineSumNorms
     {
         bh = bl = 0;
         bool first = true;
+        if (Vector256.IsHardwareAccelerated && lines >= MinLaneLines && SmallLanes(x, lines, len, lineStride, elemStride, wantMax, out bh, out bl))
+            return;
         for (long li = 0; li < lines; li++)
         {
             byte* p = x + li * lineStride;

@@ -25,6 +25,16 @@ internal sealed unsafe class MatrixBatch
         Count = plan.OuterCount;
     }
 
+    /// <summary>True when the matrices lie along a single kept axis (after merging): matrix k at X + k·<paramref name="inStride"/>,
+    /// its result at O + k·<paramref name="outStride"/>.</summary>
+    public bool OneKeptAxis(out long inStride, out long outStride)
+    {
+        bool one = _shape.Length == 1;
+        inStride = one ? _in[0] : 0;
+        outStride = one ? _out[0] : 0;
+        return one;
+    }
+
     /// <summary>Calls <paramref name="body"/> once per matrix position in [start, end), in order.</summary>
     public void ForRange(long start, long end, Action<long, nint, nint> body)
     {
