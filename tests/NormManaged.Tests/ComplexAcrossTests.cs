@@ -11,7 +11,7 @@ namespace NormManaged.Tests;
 /// (subnormal to 2¹⁰²³), Pythagorean ties, near ties on the unit circle and within ulps of 1 (where fl(re² + im²) does
 /// not order the magnitudes), parts whose squares underflow alone or among normal terms, zeros, NaN, ±∞, 1e300 parts
 /// (squares overflow), parts of 2⁵⁰⁵, a zero column; shapes around the group width, the 64-row chunk and the thread
-/// threshold.</summary>
+/// threshold. The contiguous axis (rows, <see cref="Engine.ComplexRows"/>) is checked against its rows the same way.</summary>
 public unsafe class ComplexAcrossTests
 {
     private static readonly double[] Ords = { 1, double.PositiveInfinity };
@@ -166,5 +166,51 @@ public unsafe class ComplexAcrossTests
             }
         }
         Assert.True(checkedExact > 0);
+    }
+
+    /// <summary>The contiguous counterpart (<see cref="Engine.ComplexRows"/>: C-order axis 1, Fortran-order axis 0): every
+    /// output is its row reduced as a vector, bits and events, for both widths and 1–3 threads, rows of 1 to 4097 values
+    /// (one block and beyond), the same column kinds laid out as rows.</summary>
+    [Theory]
+    [InlineData(1, 5, 11)]
+    [InlineData(7, 6, 12)]
+    [InlineData(8, 40, 13)]
+    [InlineData(9, 40, 14)]
+    [InlineData(300, 61, 15)]
+    [InlineData(4096, 3, 16)]
+    [InlineData(4097, 3, 17)]
+    [InlineData(500, 200, 18)]   // above the thread threshold
+    public void EveryRowIsItsVector(int len, int outs, int seed)
+    {
+        var rng = new Random(seed);
+        var a = Matrix(len, outs, rng);
+        var rows = new double[a.Length];
+        for (int i = 0; i < len; i++)
+            for (int j = 0; j < outs; j++) { rows[2 * (j * len + i)] = a[2 * (i * outs + j)]; rows[2 * (j * len + i) + 1] = a[2 * (i * outs + j) + 1]; }
+        foreach (double p in Ords)
+        {
+            var want = new double[outs];
+            var wantEv = FpEvents.None;
+            for (int j = 0; j < outs; j++)
+            {
+                (want[j], var ev) = Vector(rows[(2 * j * len)..(2 * (j + 1) * len)], p);
+                wantEv |= ev;
+            }
+            foreach (var cfg in EngineKnobs.Configurations())
+            {
+                long z = 16;
+                foreach (var (what, (got, ev)) in new[]
+                {
+                    ("C axis 1", EngineKnobs.With(cfg, () => Axis(rows, 0, new long[] { outs, len }, new long[] { z * len, z }, 1, p, outs))),
+                    ("F axis 0", EngineKnobs.With(cfg, () => Axis(rows, 0, new long[] { len, outs }, new long[] { z, z * len }, 0, p, outs))),
+                })
+                {
+                    for (int j = 0; j < outs; j++)
+                        Assert.True(BitConverter.DoubleToInt64Bits(want[j]) == BitConverter.DoubleToInt64Bits(got[j]),
+                            $"p={p} {what} {cfg} row {j}: want {want[j]:R} got {got[j]:R}");
+                    Assert.Equal(wantEv, ev);
+                }
+            }
+        }
     }
 }

@@ -61,7 +61,7 @@ internal static unsafe class Complex128Max
     }
 
     /// <summary>The exact max |z| of m values (m ≥ 1); false on NaN/∞ or a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰].</summary>
-    private static bool Scan(double* d, long m, out Ext best)
+    internal static bool Scan(double* d, long m, out Ext best)
     {
         best = Ext.Zero;
         double top = 0;
