@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>complex128 ord 1 and ord ∞ over an axis whose outputs are adjacent in memory but whose reduced axis is not
+/// <summary>complex128 ord 1, 0.5 and ∞ over an axis whose outputs are adjacent in memory but whose reduced axis is not
 /// (C-order axis=0, Fortran-order axis=1): one SIMD lane per output, a group of 8 (or 4) adjacent outputs walked down
 /// the reduced axis with its accumulators in registers, groups split over threads. Each output is a function of its own
 /// column only (the last group overlaps the previous one instead of having a scalar tail: a lane recomputes the same
@@ -18,6 +18,9 @@ namespace NormManaged.Engine;
 /// correctly rounded). NaN, ∞ or a square that overflows make the sum NaN or ∞; tiny terms (|z|² &lt; 2⁻⁹⁰⁰, where the
 /// squares lose bits) are off by less than 2⁻⁵⁰⁹ each, negligible against a sum ≥ 2⁻³⁰⁰; an output whose sum is not
 /// finite, smaller, or zero is recomputed alone by the block driver (the 1-D path, numpy's special-value rules).
+/// Ord 0.5 sums √|z| = s2 + (r2' + c)·hr' the same way (the second root of <see cref="CSqrtTerm"/>) and takes
+/// <see cref="GeneralNorm.Root"/> of the sum, as <see cref="ComplexPowNorm"/> does; a tiny |z| may be off by 2⁻²⁵⁵ in √|z|,
+/// so sums below 2⁻¹⁰⁰ go alone (through ComplexPowNorm).
 ///
 /// Ord ∞: the screen of <see cref="Complex128Max"/> per lane in one pass: s = fl(fl(re²) + im²) (FMA) with the running
 /// top T, the row of the top, and a flag set whenever two values come within the screen's slack of each other
@@ -37,17 +40,17 @@ internal static unsafe class ComplexAcross
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
     private const long ParallelElements = 1L << 16;
 
-    private static readonly double SumMin = Math.ScaleB(1.0, -300);
+    private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
-        => t == DType.Complex128 && (p == 1 || double.IsPositiveInfinity(p)) && Avx2.IsSupported && Fma.IsSupported
+        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) && Avx2.IsSupported && Fma.IsSupported
            && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 16
            && plan.InnerStrides[0] != 16 && plan.OuterCount >= 4 && plan.InnerCount >= 2 && plan.InnerCount <= MaxInner;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p == 1;
+        bool sum = p != double.PositiveInfinity, half = p == 0.5;
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
@@ -63,8 +66,12 @@ internal static unsafe class ComplexAcross
                     long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
                     byte* c = (byte*)cb + 16 * k;
                     double* d = (double*)rb + 3 * k;
-                    if (w == 8) { if (sum) Sum8(c, s, n, d); else Max8(c, s, n, d); }
-                    else if (sum) Sum4(c, s, n, d);
+                    if (w == 8)
+                    {
+                        if (half) Sum8<RootTerm>(c, s, n, d); else if (sum) Sum8<AbsTerm>(c, s, n, d); else Max8(c, s, n, d);
+                    }
+                    else if (half) Sum4<RootTerm>(c, s, n, d);
+                    else if (sum) Sum4<AbsTerm>(c, s, n, d);
                     else Max4(c, s, n, d);
                 }
             }
@@ -84,11 +91,12 @@ internal static unsafe class ComplexAcross
                 byte* c = col0 + 16 * k;
                 if (sum)
                 {
-                    if (flag == 0 && a >= SumMin && a <= double.MaxValue) ev |= FastFinish.Store(ot, dst, a, b, false);
-                    else ev |= Alone(c, s, n, dst, ot, true);
+                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= double.MaxValue)) ev |= Alone(c, s, n, dst, ot, p);
+                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
+                    else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
-                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, ot, false); continue; }
+                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, ot, p); continue; }
                 Ext best = Ext.Zero;
                 if (flag == 0)
                 {
@@ -110,9 +118,10 @@ internal static unsafe class ComplexAcross
         }
     }
 
-    /// <summary>One output's line through the block driver: the 1-D path's bits and numpy's special-value rules.</summary>
-    private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType ot, bool sum)
-        => BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(sum));
+    /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
+    private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType ot, double p)
+        => p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+                    : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>The real and imaginary parts of the 8 complex values at <paramref name="q"/>, in order (the permute
     /// indices are built here, not read from static fields, whose class-initialisation check inside a loop made the
@@ -133,8 +142,59 @@ internal static unsafe class ComplexAcross
         return (Avx2.Permute4x64(Avx.UnpackLow(u, v), 0xD8), Avx2.Permute4x64(Avx.UnpackHigh(u, v), 0xD8));
     }
 
-    /// <summary>Σ|z| of 8 adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag).</summary>
-    private static void Sum8(byte* c, long s, long n, double* d)
+    /// <summary>A term of the sums as hi + lo, in two widths with the same operations per lane.</summary>
+    private interface ITerm
+    {
+        static abstract Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo);
+        static abstract Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo);
+    }
+
+    /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root).</summary>
+    private readonly struct AbsTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo)
+        {
+            var hh = ComplexMag.Square(re, im, out var hl);
+            var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+            lo = (r2 + hl) * hr;
+            return sq;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo)
+        {
+            var hh = ComplexMag.Square(re, im, out var hl);
+            var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+            lo = (r2 + hl) * hr;
+            return sq;
+        }
+    }
+
+    /// <summary>√|z| = s2 + (r2' + c)·hr' with |z| = sq + c (<see cref="CSqrtTerm"/>'s roots).</summary>
+    private readonly struct RootTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo)
+        {
+            var sq = AbsTerm.Of(re, im, out var c);
+            var s2 = HalfSqrt.Sqrt(sq, out var r2, out var hr);
+            lo = (r2 + c) * hr;
+            return s2;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo)
+        {
+            var sq = AbsTerm.Of(re, im, out var c);
+            var s2 = HalfSqrt.Sqrt(sq, out var r2, out var hr);
+            lo = (r2 + c) * hr;
+            return s2;
+        }
+    }
+
+    /// <summary>Σ term of 8 adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag).</summary>
+    private static void Sum8<T>(byte* c, long s, long n, double* d) where T : struct, ITerm
     {
         Vector512<double> h = default, l = default;
         for (long r0 = 0; r0 < n; r0 += ChunkRows)
@@ -145,10 +205,9 @@ internal static unsafe class ComplexAcross
             {
                 Ahead(c + (r + Distance) * s, 128);
                 var (re, im) = Load8((double*)(c + r * s));
-                var hh = ComplexMag.Square(re, im, out var hl);
-                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+                var sq = T.Of(re, im, out var cl);
                 var nw = a + sq; var bb = nw - a;
-                e += Vector512.FusedMultiplyAdd(r2 + hl, hr, (a - (nw - bb)) + (sq - bb));
+                e += ((a - (nw - bb)) + (sq - bb)) + cl;
                 a = nw;
             }
             var t = h + a; var tb = t - h;
@@ -158,8 +217,8 @@ internal static unsafe class ComplexAcross
         for (int j = 0; j < 8; j++) Put(d, j, h.GetElement(j), l.GetElement(j), 0);
     }
 
-    /// <summary><see cref="Sum8"/> for 4 outputs (the same operations per lane).</summary>
-    private static void Sum4(byte* c, long s, long n, double* d)
+    /// <summary><see cref="Sum8{T}"/> for 4 outputs (the same operations per lane).</summary>
+    private static void Sum4<T>(byte* c, long s, long n, double* d) where T : struct, ITerm
     {
         Vector256<double> h = default, l = default;
         for (long r0 = 0; r0 < n; r0 += ChunkRows)
@@ -170,10 +229,9 @@ internal static unsafe class ComplexAcross
             {
                 Ahead(c + (r + Distance) * s, 64);
                 var (re, im) = Load4((double*)(c + r * s));
-                var hh = ComplexMag.Square(re, im, out var hl);
-                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+                var sq = T.Of(re, im, out var cl);
                 var nw = a + sq; var bb = nw - a;
-                e += Vector256.FusedMultiplyAdd(r2 + hl, hr, (a - (nw - bb)) + (sq - bb));
+                e += ((a - (nw - bb)) + (sq - bb)) + cl;
                 a = nw;
             }
             var t = h + a; var tb = t - h;
