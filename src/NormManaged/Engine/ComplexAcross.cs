@@ -68,11 +68,11 @@ internal static unsafe class ComplexAcross
                     double* d = (double*)rb + 3 * k;
                     if (w == 8)
                     {
-                        if (half) Sum8<RootTerm>(c, s, n, d); else if (sum) Sum8<AbsTerm>(c, s, n, d); else Max8(c, s, n, d);
+                        if (half) Sum<Lanes512, RootTerm>(c, s, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, s, n, d); else Max<Lanes512>(c, s, n, d);
                     }
-                    else if (half) Sum4<RootTerm>(c, s, n, d);
-                    else if (sum) Sum4<AbsTerm>(c, s, n, d);
-                    else Max4(c, s, n, d);
+                    else if (half) Sum<Lanes256, RootTerm>(c, s, n, d);
+                    else if (sum) Sum<Lanes256, AbsTerm>(c, s, n, d);
+                    else Max<Lanes256>(c, s, n, d);
                 }
             }
             int threads = Parallelism.MaxThreads;
@@ -123,51 +123,33 @@ internal static unsafe class ComplexAcross
         => p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
-    /// <summary>The real and imaginary parts of the 8 complex values at <paramref name="q"/>, in order (the permute
-    /// indices are built here, not read from static fields, whose class-initialisation check inside a loop made the
-    /// register allocator keep every accumulator on the stack).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<double> Re, Vector512<double> Im) Load8(double* q)
-    {
-        var u = Vector512.Load(q); var v = Vector512.Load(q + 8);
-        return (Avx512F.PermuteVar8x64x2(u, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), v),
-                Avx512F.PermuteVar8x64x2(u, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), v));
-    }
-
-    /// <summary>The real and imaginary parts of the 4 complex values at <paramref name="q"/>, in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Re, Vector256<double> Im) Load4(double* q)
-    {
-        var u = Vector256.Load(q); var v = Vector256.Load(q + 4);
-        return (Avx2.Permute4x64(Avx.UnpackLow(u, v), 0xD8), Avx2.Permute4x64(Avx.UnpackHigh(u, v), 0xD8));
-    }
-
-    /// <summary>A term of the sums as hi + lo, in two widths with the same operations per lane.</summary>
+    /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
     private interface ITerm
     {
-        static abstract Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo);
-        static abstract Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo);
+        static abstract L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>;
     }
 
-    /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root).</summary>
+    /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root), through the width's own
+    /// <see cref="ComplexMag"/> and <see cref="HalfSqrt"/> (the lanes types wrap the vectors, so the casts are free).</summary>
     private readonly struct AbsTerm : ITerm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo)
+        public static L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>
         {
-            var hh = ComplexMag.Square(re, im, out var hl);
-            var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-            lo = (r2 + hl) * hr;
-            return sq;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo)
-        {
-            var hh = ComplexMag.Square(re, im, out var hl);
-            var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-            lo = (r2 + hl) * hr;
-            return sq;
+            if (typeof(L) == typeof(Lanes512))
+            {
+                var hh = ComplexMag.Square(Unsafe.BitCast<L, Vector512<double>>(re), Unsafe.BitCast<L, Vector512<double>>(im), out var hl);
+                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+                lo = Unsafe.BitCast<Vector512<double>, L>((r2 + hl) * hr);
+                return Unsafe.BitCast<Vector512<double>, L>(sq);
+            }
+            else
+            {
+                var hh = ComplexMag.Square(Unsafe.BitCast<L, Vector256<double>>(re), Unsafe.BitCast<L, Vector256<double>>(im), out var hl);
+                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+                lo = Unsafe.BitCast<Vector256<double>, L>((r2 + hl) * hr);
+                return Unsafe.BitCast<Vector256<double>, L>(sq);
+            }
         }
     }
 
@@ -175,112 +157,70 @@ internal static unsafe class ComplexAcross
     private readonly struct RootTerm : ITerm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<double> Of(Vector512<double> re, Vector512<double> im, out Vector512<double> lo)
+        public static L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>
         {
             var sq = AbsTerm.Of(re, im, out var c);
-            var s2 = HalfSqrt.Sqrt(sq, out var r2, out var hr);
-            lo = (r2 + c) * hr;
-            return s2;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> Of(Vector256<double> re, Vector256<double> im, out Vector256<double> lo)
-        {
-            var sq = AbsTerm.Of(re, im, out var c);
-            var s2 = HalfSqrt.Sqrt(sq, out var r2, out var hr);
-            lo = (r2 + c) * hr;
-            return s2;
+            if (typeof(L) == typeof(Lanes512))
+            {
+                var s2 = HalfSqrt.Sqrt(Unsafe.BitCast<L, Vector512<double>>(sq), out var r2, out var hr);
+                lo = Unsafe.BitCast<Vector512<double>, L>((r2 + Unsafe.BitCast<L, Vector512<double>>(c)) * hr);
+                return Unsafe.BitCast<Vector512<double>, L>(s2);
+            }
+            else
+            {
+                var s2 = HalfSqrt.Sqrt(Unsafe.BitCast<L, Vector256<double>>(sq), out var r2, out var hr);
+                lo = Unsafe.BitCast<Vector256<double>, L>((r2 + Unsafe.BitCast<L, Vector256<double>>(c)) * hr);
+                return Unsafe.BitCast<Vector256<double>, L>(s2);
+            }
         }
     }
 
-    /// <summary>Σ term of 8 adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag).</summary>
-    private static void Sum8<T>(byte* c, long s, long n, double* d) where T : struct, ITerm
+    /// <summary>Σ term of L.Count adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag 0): per lane a TwoSum
+    /// double-double per chunk of rows, folded into the output's double-double.</summary>
+    private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
     {
-        Vector512<double> h = default, l = default;
+        L h = L.Zero, l = L.Zero;
         for (long r0 = 0; r0 < n; r0 += ChunkRows)
         {
             long r1 = Math.Min(n, r0 + ChunkRows);
-            Vector512<double> a = default, e = default;
+            L a = L.Zero, e = L.Zero;
             for (long r = r0; r < r1; r++)
             {
-                Ahead(c + (r + Distance) * s, 128);
-                var (re, im) = Load8((double*)(c + r * s));
-                var sq = T.Of(re, im, out var cl);
-                var nw = a + sq; var bb = nw - a;
-                e += ((a - (nw - bb)) + (sq - bb)) + cl;
+                Ahead(c + (r + Distance) * s, 16 * L.Count);
+                double* q = (double*)(c + r * s);
+                L u = L.Load(q), v = L.Load(q + L.Count);
+                var t = T.Of(L.Evens(u, v), L.Odds(u, v), out var tl);
+                var nw = a + t; var bb = nw - a;
+                e += ((a - (nw - bb)) + (t - bb)) + tl;
                 a = nw;
             }
-            var t = h + a; var tb = t - h;
-            var f = ((h - (t - tb)) + (a - tb)) + (l + e);
-            h = t + f; l = f - (h - t);
+            var sum = h + a; var sb = sum - h;
+            var f = ((h - (sum - sb)) + (a - sb)) + (l + e);
+            h = sum + f; l = f - (h - sum);
         }
-        for (int j = 0; j < 8; j++) Put(d, j, h.GetElement(j), l.GetElement(j), 0);
+        for (int j = 0; j < L.Count; j++) Put(d, j, h[j], l[j], 0);
     }
 
-    /// <summary><see cref="Sum8{T}"/> for 4 outputs (the same operations per lane).</summary>
-    private static void Sum4<T>(byte* c, long s, long n, double* d) where T : struct, ITerm
+    /// <summary>The screened top of L.Count adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>
+    private static void Max<L>(byte* c, long s, long n, double* d) where L : struct, ILanes<L>
     {
-        Vector256<double> h = default, l = default;
-        for (long r0 = 0; r0 < n; r0 += ChunkRows)
-        {
-            long r1 = Math.Min(n, r0 + ChunkRows);
-            Vector256<double> a = default, e = default;
-            for (long r = r0; r < r1; r++)
-            {
-                Ahead(c + (r + Distance) * s, 64);
-                var (re, im) = Load4((double*)(c + r * s));
-                var sq = T.Of(re, im, out var cl);
-                var nw = a + sq; var bb = nw - a;
-                e += ((a - (nw - bb)) + (sq - bb)) + cl;
-                a = nw;
-            }
-            var t = h + a; var tb = t - h;
-            var f = ((h - (t - tb)) + (a - tb)) + (l + e);
-            h = t + f; l = f - (h - t);
-        }
-        for (int j = 0; j < 4; j++) Put(d, j, h.GetElement(j), l.GetElement(j), 0);
-    }
-
-    /// <summary>The screened top of 8 adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>
-    private static void Max8(byte* c, long s, long n, double* d)
-    {
-        Vector512<double> top = default, row = default, nan = default, near = default, rv = default;
-        var slack = Vector512.Create(Complex128Max.Slack); var one = Vector512.Create(1.0);
+        L top = L.Zero, row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero;
+        L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
         for (long r = 0; r < n; r++, rv += one)
         {
-            Ahead(c + (r + Distance) * s, 128);
-            var (re, im) = Load8((double*)(c + r * s));
-            var sv = Vector512.FusedMultiplyAdd(im, im, re * re);
-            nan |= ~Vector512.Equals(sv, sv);
-            near |= Vector512.GreaterThanOrEqual(sv, top * slack) & Vector512.GreaterThanOrEqual(top, sv * slack)
-                    & Vector512.GreaterThan(sv, Vector512<double>.Zero);
-            var gt = Vector512.GreaterThan(sv, top);
-            top = Vector512.ConditionalSelect(gt, sv, top);
-            row = Vector512.ConditionalSelect(gt, rv, row);
+            Ahead(c + (r + Distance) * s, 16 * L.Count);
+            double* q = (double*)(c + r * s);
+            L u = L.Load(q), v = L.Load(q + L.Count);
+            L re = L.Evens(u, v), im = L.Odds(u, v);
+            var sv = L.Fma(im, im, re * re);
+            nan |= ~L.Equal(sv, sv);
+            near |= L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
+            var gt = L.GreaterThan(sv, top);
+            top = L.Select(gt, sv, top);
+            row = L.Select(gt, rv, row);
         }
-        for (int j = 0; j < 8; j++)
-            Put(d, j, top.GetElement(j), row.GetElement(j), nan.GetElement(j) != 0 ? 1 : near.GetElement(j) != 0 ? 2 : 0);
-    }
-
-    /// <summary><see cref="Max8"/> for 4 outputs (the same operations per lane).</summary>
-    private static void Max4(byte* c, long s, long n, double* d)
-    {
-        Vector256<double> top = default, row = default, nan = default, near = default, rv = default;
-        var slack = Vector256.Create(Complex128Max.Slack); var one = Vector256.Create(1.0);
-        for (long r = 0; r < n; r++, rv += one)
-        {
-            Ahead(c + (r + Distance) * s, 64);
-            var (re, im) = Load4((double*)(c + r * s));
-            var sv = Vector256.FusedMultiplyAdd(im, im, re * re);
-            nan |= ~Vector256.Equals(sv, sv);
-            near |= Vector256.GreaterThanOrEqual(sv, top * slack) & Vector256.GreaterThanOrEqual(top, sv * slack)
-                    & Vector256.GreaterThan(sv, Vector256<double>.Zero);
-            var gt = Vector256.GreaterThan(sv, top);
-            top = Vector256.ConditionalSelect(gt, sv, top);
-            row = Vector256.ConditionalSelect(gt, rv, row);
-        }
-        for (int j = 0; j < 4; j++)
-            Put(d, j, top.GetElement(j), row.GetElement(j), nan.GetElement(j) != 0 ? 1 : near.GetElement(j) != 0 ? 2 : 0);
+        for (int j = 0; j < L.Count; j++)
+            Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
     }
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
@@ -294,7 +234,7 @@ internal static unsafe class ComplexAcross
     {
         Sse.Prefetch0(p);
         Sse.Prefetch0(p + bytes - 1);
-        if (bytes == 128) Sse.Prefetch0(p + 64);
+        if (bytes > 64) Sse.Prefetch0(p + 64);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
