@@ -25,15 +25,7 @@ internal static unsafe class ComplexLineStacks
 
     /// <summary>kind: 1 / −1 (column sums), 3 / −3 (row sums), as <c>MatrixNorms.Classify</c>.</summary>
     public static bool Applies(in NdView x, int rowAxis, int colAxis, int kind, in NdView output)
-    {
-        if (!(x.DType is DType.Complex128 or DType.Complex64 && kind is 1 or -1 or 3 or -3 && x.Rank >= 3
-              && x.Shape[rowAxis] >= 1 && x.Shape[rowAxis] <= MaxSide && x.Shape[colAxis] >= 1 && x.Shape[colAxis] <= MaxSide))
-            return false;
-        long stack = 1;
-        for (int i = 0; i < x.Rank; i++)
-            if (i != rowAxis && i != colAxis) stack *= x.Shape[i];
-        return stack >= 2;
-    }
+        => x.DType is DType.Complex128 or DType.Complex64 && SmallLineStacks.IsStack(x, rowAxis, colAxis, kind, MaxSide);
 
     public static FpEvents Run(in NdView x, int rowAxis, int colAxis, int kind, in NdView output, long[] outStrides)
     {
