@@ -142,13 +142,16 @@ internal static unsafe class ComplexLineStacks
         for (int l = 0; l < lines; l++)
         {
             double v = ps[l];
-            finite &= double.IsFinite(v);
-            best = max ? Math.Max(best, v) : Math.Min(best, v);
-            top = Math.Max(top, v);
+            finite &= double.IsFinite(v); // NaN and ∞ decide nothing, so plain comparisons serve below
+            best = max ? (v > best ? v : best) : (v < best ? v : best);
+            top = v > top ? v : top;
         }
         cut = max ? (best - slack) * f - slack : (best + slack) / f + slack;
-        return finite && !(slack > top * Math.ScaleB(1.0, -20));
+        return finite && !(slack > top * SlackShare);
     }
+
+    /// <summary>2⁻²⁰: the bound's absolute part must be this small next to the sums (a constant: ScaleB is a call).</summary>
+    private const double SlackShare = 9.5367431640625e-07;
 
     private static void Magnitudes(DType t, double* v, int n, double* dst)
     {
