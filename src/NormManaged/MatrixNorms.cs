@@ -32,6 +32,8 @@ public static class MatrixNorms
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         if (SmallLineStacks.Applies(x, rowAxis, colAxis, kind, output))
             return SmallLineStacks.Run(x, rowAxis, colAxis, kind, output, outStrides);
+        if (ComplexLineStacks.Applies(x, rowAxis, colAxis, kind, output))
+            return ComplexLineStacks.Run(x, rowAxis, colAxis, kind, output, outStrides);
         var batch = new MatrixBatch(x, rowAxis, colAxis, output, outStrides);
         return kind switch
         {

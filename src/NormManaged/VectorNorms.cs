@@ -50,6 +50,8 @@ public static unsafe class VectorNorms
             return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (ComplexAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞, outputs adjacent: a lane per output
+            return ComplexAcross.Run(plan, xd, od, ot, p);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
             return slabEvents;
         if (RunsAcross.Applies(plan, t, p))
@@ -82,6 +84,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
+        if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation
+            return ComplexRows.Run(plan, xd, od, ot, p);
         if (Complex128Max.Applies(plan, t, p) && Complex128Max.TryRun(plan, xd, od, ot))
             return FpEvents.None; // the exact maximum, rounded once
         if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))

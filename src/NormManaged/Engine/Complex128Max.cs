@@ -21,7 +21,7 @@ internal static unsafe class Complex128Max
 {
     private const int Block = 2048;
     private const long SplitElements = 1L << 17;
-    private static readonly double Lo = Math.ScaleB(1.0, -1000), Hi = Math.ScaleB(1.0, 1000), Slack = 1 - Math.ScaleB(1.0, -48);
+    internal static readonly double Lo = Math.ScaleB(1.0, -1000), Hi = Math.ScaleB(1.0, 1000), Slack = 1 - Math.ScaleB(1.0, -48);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => t == DType.Complex128 && double.IsPositiveInfinity(p) && RealKernels.Wide && Avx512F.IsSupported
@@ -61,7 +61,7 @@ internal static unsafe class Complex128Max
     }
 
     /// <summary>The exact max |z| of m values (m ≥ 1); false on NaN/∞ or a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰].</summary>
-    private static bool Scan(double* d, long m, out Ext best)
+    internal static bool Scan(double* d, long m, out Ext best)
     {
         best = Ext.Zero;
         double top = 0;
@@ -127,7 +127,7 @@ internal static unsafe class Complex128Max
         }
     }
 
-    private static void Consider(double re, double im, ref Ext best)
+    internal static void Consider(double re, double im, ref Ext best)
     {
         Ext z = Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im));
         if (best.IsZero || Ext.Compare(z, best) > 0) best = z;

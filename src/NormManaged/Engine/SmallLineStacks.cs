@@ -19,9 +19,14 @@ internal static unsafe class SmallLineStacks
 
     /// <summary>kind: 1 / −1 (column sums), 3 / −3 (row sums), as <c>MatrixNorms.Classify</c>.</summary>
     public static bool Applies(in NdView x, int rowAxis, int colAxis, int kind, in NdView output)
+        => x.DType == DType.Float32 && output.DType == DType.Float32 && IsStack(x, rowAxis, colAxis, kind, MaxSide);
+
+    /// <summary>An ord ±1 / ±∞ (<paramref name="kind"/>) reduction of at least two matrices with sides in 1 … <paramref name="maxSide"/>
+    /// (shared with <see cref="Matrix.ComplexLineStacks"/>).</summary>
+    internal static bool IsStack(in NdView x, int rowAxis, int colAxis, int kind, long maxSide)
     {
-        if (!(x.DType == DType.Float32 && output.DType == DType.Float32 && kind is 1 or -1 or 3 or -3 && x.Rank >= 3
-              && x.Shape[rowAxis] >= 1 && x.Shape[rowAxis] <= MaxSide && x.Shape[colAxis] >= 1 && x.Shape[colAxis] <= MaxSide))
+        if (!(kind is 1 or -1 or 3 or -3 && x.Rank >= 3
+              && x.Shape[rowAxis] >= 1 && x.Shape[rowAxis] <= maxSide && x.Shape[colAxis] >= 1 && x.Shape[colAxis] <= maxSide))
             return false;
         long stack = 1;
         for (int i = 0; i < x.Rank; i++)

@@ -650,7 +650,8 @@ internal static unsafe partial class LineSumNorms
     }
 
     /// <summary>Keeps the max (or min) of the line sums; NaN wins.</summary>
-    private static void Pick(ref bool first, bool wantMax, double hi, double lo, ref double bh, ref double bl)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Pick(ref bool first, bool wantMax, double hi, double lo, ref double bh, ref double bl)
     {
         if (!double.IsFinite(hi)) lo = 0;
         else { double h = hi + lo; lo -= h - hi; hi = h; }
