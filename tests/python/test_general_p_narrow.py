@@ -88,3 +88,17 @@ def test_orders_near_a_thousand_keep_terms_just_below_the_largest(dtype, p):
         exact = s ** (1 / mpmath.mpf(p))
     rdt = np.float64 if np.dtype(dtype) in (np.float64, np.complex128) else np.float32
     assert ulp_error(got, exact, rdt) <= (1.0 if rdt == np.float64 else 0.5), (got, mpmath.nstr(exact, 20))
+
+
+@pytest.mark.parametrize("p", (5.0, 7.0, 16.0, 64.0, -3.0, -4.0, -17.0))
+def test_float32_whole_orders_correctly_rounded(p):
+    # float32 whole orders other than ±1, ±2, 3, 4 take the one-pass kernel before the integer-power kernels
+    for n, kind in ((1, "normal"), (17, "wide"), (2049, "wide"), (16385, "subnormal"), (4100, "top"), (30001, "normal")):
+        x = _data(np.float32, n, kind)
+        if p < 0:
+            x[x == 0] = 1
+        exact = vector_ref(x, p)
+        for v in (x, x[::-1]):
+            got = normnative.norm(v, p)
+            assert got.dtype == np.float32
+            assert ulp_error(got, exact, np.float32) <= 0.5, (n, kind, got, mpmath.nstr(exact, 20))
