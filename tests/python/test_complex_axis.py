@@ -93,3 +93,38 @@ def test_stack_results_are_the_matrices_alone_and_numpys(k, ord, dtype):
         ok = np.isfinite(want)
         np.testing.assert_allclose(got[ok], want[ok], rtol=1e-5 if dtype == np.complex64 else 1e-13)
         assert np.array_equal(np.isnan(got), np.isnan(want))
+
+
+def _real_special(shape):
+    a = RNG.standard_normal(shape)
+    flat = a.reshape(-1)
+    n = flat.size
+    flat[RNG.integers(n)] = np.nan
+    flat[RNG.integers(n)] = -np.inf
+    flat[RNG.integers(n, size=7)] = 0
+    flat[RNG.integers(n, size=5)] *= 1e300
+    flat[RNG.integers(n, size=5)] *= 1e-300
+    flat[RNG.integers(n, size=3)] = 5e-324  # subnormal terms beside normal ones
+    a[:, 1] = 0                              # an all-zero output: the root of a zero sum
+    a[:, 2] = 1e-310                         # a sum below 2^-100: the output goes alone
+    return a
+
+
+@pytest.mark.parametrize("shape", [(2, 4), (17, 9), (64, 12), (300, 37), (65, 300)])
+@pytest.mark.parametrize("special", [False, True])
+def test_float64_half_order_over_an_axis_is_the_lines_alone(shape, special):
+    # float64 ord 0.5 over the non-contiguous axis with adjacent outputs takes ComplexAcross' real term
+    from _reference import ulp_error, vector_ref
+    base = _real_special(shape) if special else RNG.standard_normal(shape) * np.exp2(RNG.integers(-60, 60, shape))
+    for name, a in _views(base):
+        for axis in (0, 1):
+            got = normnative.norm(a, 0.5, axis=axis)
+            want = np.linalg.norm(a, 0.5, axis=axis)
+            assert got.dtype == np.float64 and got.shape == want.shape
+            lines = np.moveaxis(a, axis, -1)
+            alone = np.array([normnative.norm(lines[k].copy(), 0.5) for k in range(lines.shape[0])])
+            assert _same(got, alone), (name, axis)
+            assert np.array_equal(np.isnan(got), np.isnan(want)) and np.array_equal(np.isinf(got), np.isinf(want))
+            for k in range(0, lines.shape[0], max(1, lines.shape[0] // 5)):
+                if np.all(np.isfinite(lines[k])):
+                    assert ulp_error(got[k], vector_ref(lines[k], 0.5), np.float64) <= 1, (name, axis, k)

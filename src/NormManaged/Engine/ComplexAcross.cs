@@ -20,7 +20,8 @@ namespace NormManaged.Engine;
 /// finite, smaller, or zero is recomputed alone by the block driver (the 1-D path, numpy's special-value rules).
 /// Ord 0.5 sums √|z| = s2 + (r2' + c)·hr' the same way (the second root of <see cref="CSqrtTerm"/>) and takes
 /// <see cref="GeneralNorm.Root"/> of the sum, as <see cref="ComplexPowNorm"/> does; a tiny |z| may be off by 2⁻²⁵⁵ in √|z|,
-/// so sums below 2⁻¹⁰⁰ go alone (through ComplexPowNorm).
+/// so sums below 2⁻¹⁰⁰ go alone (through ComplexPowNorm). float64 ord 0.5 takes the same sums of √|x| (|x| exact, so
+/// the root's low part is r2·hr alone); its lone outputs go through the real p-norm block op.
 ///
 /// Ord ∞: the screen of <see cref="Complex128Max"/> per lane in one pass: s = fl(fl(re²) + im²) (FMA) with the running
 /// top T, the row of the top, and a flag set whenever two values come within the screen's slack of each other
@@ -43,14 +44,23 @@ internal static unsafe class ComplexAcross
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) && Avx2.IsSupported && Fma.IsSupported
-           && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 16
-           && plan.InnerStrides[0] != 16 && plan.OuterCount >= 4 && plan.InnerCount >= 2 && plan.InnerCount <= MaxInner;
+    {
+        int es = ElementSize(t, p);
+        return es != 0 && Avx2.IsSupported && Fma.IsSupported
+           && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == es
+           && plan.InnerStrides[0] != es && plan.OuterCount >= 4 && plan.InnerCount >= 2 && plan.InnerCount <= MaxInner;
+    }
 
-    public static FpEvents Run(ReductionPlan plan, byte* x, byte* o, DType ot, double p)
+    /// <summary>Bytes per element of the dtypes and orders taken (float64 ord 0.5: the same √ term and sums with
+    /// |x| exact in place of |z|), else 0.</summary>
+    private static int ElementSize(DType t, double p)
+        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16 : t == DType.Float64 && p == 0.5 ? 8 : 0;
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p != double.PositiveInfinity, half = p == 0.5;
+        bool sum = p != double.PositiveInfinity, half = p == 0.5, real = t == DType.Float64;
+        int es = ElementSize(t, p);
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
@@ -64,9 +74,13 @@ internal static unsafe class ComplexAcross
                 for (int g = g0; g < g1; g++)
                 {
                     long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
-                    byte* c = (byte*)cb + 16 * k;
+                    byte* c = (byte*)cb + es * k;
                     double* d = (double*)rb + 3 * k;
-                    if (w == 8)
+                    if (real)
+                    {
+                        if (w == 8) Sum<Lanes512, RealRootTerm>(c, s, n, d); else Sum<Lanes256, RealRootTerm>(c, s, n, d);
+                    }
+                    else if (w == 8)
                     {
                         if (half) Sum<Lanes512, RootTerm>(c, s, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, s, n, d); else Max<Lanes512>(c, s, n, d);
                     }
@@ -88,15 +102,15 @@ internal static unsafe class ComplexAcross
             {
                 double a = r[3 * k], b = r[3 * k + 1], flag = r[3 * k + 2];
                 byte* dst = o + k * os;
-                byte* c = col0 + 16 * k;
+                byte* c = col0 + es * k;
                 if (sum)
                 {
-                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= double.MaxValue)) ev |= Alone(c, s, n, dst, ot, p);
+                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= double.MaxValue)) ev |= Alone(c, s, n, dst, t, ot, p);
                     else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
                     else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
-                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, ot, p); continue; }
+                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, t, ot, p); continue; }
                 Ext best = Ext.Zero;
                 if (flag == 0)
                 {
@@ -119,22 +133,36 @@ internal static unsafe class ComplexAcross
     }
 
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
-    private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType ot, double p)
-        => p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+    private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
+        => t == DType.Float64 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
+         : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
     private interface ITerm
     {
-        static abstract L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>;
+        /// <summary>Bytes per element.</summary>
+        static abstract int Size { get; }
+
+        /// <summary>The terms of the L.Count elements at <paramref name="q"/>.</summary>
+        static abstract L Of<L>(double* q, out L lo) where L : struct, ILanes<L>;
     }
 
     /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root), through the width's own
     /// <see cref="ComplexMag"/> and <see cref="HalfSqrt"/> (the lanes types wrap the vectors, so the casts are free).</summary>
     private readonly struct AbsTerm : ITerm
     {
+        public static int Size => 16;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
+        {
+            L u = L.Load(q), v = L.Load(q + L.Count);
+            return Abs(L.Evens(u, v), L.Odds(u, v), out lo);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Abs<L>(L re, L im, out L lo) where L : struct, ILanes<L>
         {
             if (typeof(L) == typeof(Lanes512))
             {
@@ -156,10 +184,19 @@ internal static unsafe class ComplexAcross
     /// <summary>√|z| = s2 + (r2' + c)·hr' with |z| = sq + c (<see cref="CSqrtTerm"/>'s roots).</summary>
     private readonly struct RootTerm : ITerm
     {
+        public static int Size => 16;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static L Of<L>(L re, L im, out L lo) where L : struct, ILanes<L>
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
         {
-            var sq = AbsTerm.Of(re, im, out var c);
+            var sq = AbsTerm.Of<L>(q, out var c);
+            return Root(sq, c, out lo);
+        }
+
+        /// <summary>√(sq + c) as s2 + lo (c = 0 for an exact operand).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Root<L>(L sq, L c, out L lo) where L : struct, ILanes<L>
+        {
             if (typeof(L) == typeof(Lanes512))
             {
                 var s2 = HalfSqrt.Sqrt(Unsafe.BitCast<L, Vector512<double>>(sq), out var r2, out var hr);
@@ -175,6 +212,15 @@ internal static unsafe class ComplexAcross
         }
     }
 
+    /// <summary>√|x| of float64 elements = s2 + r2·hr (|x| exact, so <see cref="RootTerm"/>'s root with c = 0).</summary>
+    private readonly struct RealRootTerm : ITerm
+    {
+        public static int Size => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => RootTerm.Root(L.Abs(L.Load(q)), L.Zero, out lo);
+    }
+
     /// <summary>Σ term of L.Count adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag 0): per lane a TwoSum
     /// double-double per chunk of rows, folded into the output's double-double.</summary>
     private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
@@ -186,10 +232,8 @@ internal static unsafe class ComplexAcross
             L a = L.Zero, e = L.Zero;
             for (long r = r0; r < r1; r++)
             {
-                Ahead(c + (r + Distance) * s, 16 * L.Count);
-                double* q = (double*)(c + r * s);
-                L u = L.Load(q), v = L.Load(q + L.Count);
-                var t = T.Of(L.Evens(u, v), L.Odds(u, v), out var tl);
+                Ahead(c + (r + Distance) * s, T.Size * L.Count);
+                var t = T.Of<L>((double*)(c + r * s), out var tl);
                 var nw = a + t; var bb = nw - a;
                 e += ((a - (nw - bb)) + (t - bb)) + tl;
                 a = nw;
