@@ -41,3 +41,21 @@ def test_bits_do_not_depend_on_threads(n, p):
         with np.errstate(all="ignore"):
             want = np.linalg.norm(v, p)
         assert abs(np.frombuffer(got[0])[0] - want) <= 1e-12 * want
+
+
+@pytest.mark.parametrize("shape", [(300, 300), (64, 700), (1000, 40), (7, 5000), (130, 130)])
+@pytest.mark.parametrize("p", [0.5, -1, 1.7, -3.3, 2.5, 7.5])
+def test_many_costly_outputs_spread_over_threads_keep_their_bits(shape, p):
+    # real p-norm and general-p outputs go to the workers from 32768 / 16384 elements in all: each output is the
+    # same computation on whichever thread, so 1, 2 and 3 threads give the same bits, and those of each line alone
+    rng = np.random.default_rng(sum(shape))
+    x = rng.standard_normal(shape) * np.exp2(rng.integers(-300, 300, shape))
+    for axis in (0, 1):
+        got = []
+        for threads in (1, 2, 3):
+            normnative.set_num_threads(threads)
+            got.append(normnative.norm(x, p, axis=axis).tobytes())
+        assert got[0] == got[1] == got[2], (shape, p, axis)
+        lines = np.moveaxis(x, axis, -1)
+        alone = np.array([normnative.norm(lines[k].copy(), p) for k in range(lines.shape[0])])
+        assert alone.tobytes() == got[0], (shape, p, axis)

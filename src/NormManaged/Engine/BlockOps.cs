@@ -11,6 +11,10 @@ internal unsafe interface IBlockOp<TAcc> where TAcc : struct
     void Block(ReadOnlySpan<double> b, ref TAcc acc);
     void Merge(ref TAcc total, in TAcc part);
     FpEvents Finish(in TAcc acc, DType ot, byte* dst);
+
+    /// <summary>Total elements from which <see cref="BlockDriver"/> spreads many outputs over threads: ops whose
+    /// terms cost several nanoseconds pay for a worker hand-off much sooner than the memory-speed ones.</summary>
+    static virtual long ParallelElements => BlockDriver.ParallelThreshold;
 }
 
 /// <summary>Σ|x|², then √ (the 2-norm; complex parts are just more doubles).</summary>
@@ -80,6 +84,8 @@ internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
 {
     private readonly double _p;
     public RealPowOp(double p) => _p = p;
+    /// <summary>1–2 ns a term (roots, reciprocals, ln/exp): 32768 terms are tens of µs.</summary>
+    public static long ParallelElements => 1L << 15;
     public void Block(ReadOnlySpan<double> b, ref RealKernels.PowAcc acc) => RealKernels.AddRealPowSum(b, _p, ref acc);
     public void Merge(ref RealKernels.PowAcc total, in RealKernels.PowAcc part)
     {
@@ -293,7 +299,7 @@ internal static unsafe class BlockDriver
             && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 2
             && FloatFastPath.TryRunHalf((Half*)(x + plan.InnerBaseOffset), inner, o))
             return FpEvents.None; // provably the correctly rounded half, i.e. this driver's bits
-        if (threads > 1 && outer * inner >= ParallelThreshold)
+        if (threads > 1 && outer * inner >= (outer >= 2 ? TOp.ParallelElements : ParallelThreshold))
         {
             if (outer == 1 && plan.InnerShape.Length == 1 && inner > ChunkElements)
                 return ParallelChunks<TOp, TAcc>(plan, x + plan.InnerBaseOffset, t, o, ot, op, threads);
