@@ -55,6 +55,11 @@ def cases(quick: bool):
             for ax in (0, 1):
                 for o in ((None, 1, np.inf, 0, 3, 0.5) if not quick else (None, 1, np.inf)):
                     out.append(("axis 300×300", f"{dt} {layout} axis={ax} ord={o}", m, o, ax))
+    for dt in ("float64", "float32", "complex128"):
+        for shape in ((3000, 4), (3000, 16), (1000, 64)):
+            a = _data(rng, shape, dt)
+            for o in ((0.5, -1, 1.7) if quick else (0.5, -1, 1.7, 2.5, -3.3, 7)):
+                out.append(("short rows, costly ords", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
     x3 = _data(rng, (50, 60, 70), "float64")
     for ax in (0, 1, 2, (0, 1), (1, 2), (0, 2)):
         out.append(("N-D axis", f"float64 (50,60,70) axis={ax}", x3, None, ax))

@@ -1,4 +1,4 @@
-"""complex ord 1 / inf / 0.5 over one axis (ComplexAcross, ComplexRows) and ord +-1 / +-inf of stacks of small complex
+"""complex ord 1 / inf / 0.5 and float64 ord 0.5 over one axis (ComplexAcross, its gathered short lines, ComplexRows) and ord +-1 / +-inf of stacks of small complex
 matrices (ComplexLineStacks), through the Python package: values, dtypes, shapes, keepdims and warnings as NumPy's;
 every axis result bit-identical to the same line reduced alone (a 1-D view), and every stack result to its matrix
 reduced alone, for C, Fortran, reversed and strided layouts, with special values and extreme scales."""
@@ -46,7 +46,7 @@ def _same(x, y):
     return x.dtype == y.dtype and np.array_equal(x.view(u), y.view(u))
 
 
-@pytest.mark.parametrize("shape", [(2, 4), (17, 9), (64, 12), (300, 37), (5, 300)])
+@pytest.mark.parametrize("shape", [(2, 4), (17, 9), (64, 12), (300, 37), (5, 300), (24, 130)])
 @pytest.mark.parametrize("ord", [1, np.inf, 0.5])
 @pytest.mark.parametrize("special", [False, True])
 def test_axis_results_are_the_lines_alone_and_numpys(shape, ord, special):
@@ -110,7 +110,7 @@ def _real_special(shape):
     return a
 
 
-@pytest.mark.parametrize("shape", [(2, 4), (17, 9), (64, 12), (300, 37), (65, 300)])
+@pytest.mark.parametrize("shape", [(2, 4), (17, 9), (64, 12), (300, 37), (65, 300), (40, 200), (3000, 4)])
 @pytest.mark.parametrize("special", [False, True])
 def test_float64_half_order_over_an_axis_is_the_lines_alone(shape, special):
     # float64 ord 0.5 over the non-contiguous axis with adjacent outputs takes ComplexAcross' real term

@@ -39,17 +39,24 @@ internal static unsafe class ComplexAcross
     private const int ChunkRows = 64;
 
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
-    private const long ParallelElements = 1L << 16;
+    private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
+    private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         int es = ElementSize(t, p);
-        return es != 0 && Avx2.IsSupported && Fma.IsSupported
-           && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == es
-           && plan.InnerStrides[0] != es && plan.OuterCount >= 4 && plan.InnerCount >= 2 && plan.InnerCount <= MaxInner;
+        if (es == 0 || !Avx2.IsSupported || !Fma.IsSupported || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
+            || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
+        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
+        // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
+        // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
+        return p == 0.5 && plan.OuterCount >= 8 && plan.InnerCount <= MaxGathered;
     }
+
+    /// <summary>Longest line gathered into the group buffer (8 complex lines of it: 32 KB of stack).</summary>
+    private const int MaxGathered = 256;
 
     /// <summary>Bytes per element of the dtypes and orders taken (float64 ord 0.5: the same √ term and sums with
     /// |x| exact in place of |z|), else 0.</summary>
@@ -61,6 +68,8 @@ internal static unsafe class ComplexAcross
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
         bool sum = p != double.PositiveInfinity, half = p == 0.5, real = t == DType.Float64;
         int es = ElementSize(t, p);
+        long ois = plan.OuterInStrides[0];
+        bool gathered = ois != es;
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
@@ -71,22 +80,29 @@ internal static unsafe class ComplexAcross
             nint cb = (nint)col0, rb = (nint)r;
             void Groups(int g0, int g1)
             {
+                double* buf = stackalloc double[gathered ? (int)n * w * es / 8 : 0];
                 for (int g = g0; g < g1; g++)
                 {
                     long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
-                    byte* c = (byte*)cb + es * k;
+                    byte* c = (byte*)cb + ois * k;
+                    long cs = s;
+                    if (gathered)
+                    {
+                        Gather(c, ois, s, n, w, es, buf);
+                        c = (byte*)buf; cs = (long)es * w;
+                    }
                     double* d = (double*)rb + 3 * k;
                     if (real)
                     {
-                        if (w == 8) Sum<Lanes512, RealRootTerm>(c, s, n, d); else Sum<Lanes256, RealRootTerm>(c, s, n, d);
+                        if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
                     }
                     else if (w == 8)
                     {
-                        if (half) Sum<Lanes512, RootTerm>(c, s, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, s, n, d); else Max<Lanes512>(c, s, n, d);
+                        if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
                     }
-                    else if (half) Sum<Lanes256, RootTerm>(c, s, n, d);
-                    else if (sum) Sum<Lanes256, AbsTerm>(c, s, n, d);
-                    else Max<Lanes256>(c, s, n, d);
+                    else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
+                    else if (sum) Sum<Lanes256, AbsTerm>(c, cs, n, d);
+                    else Max<Lanes256>(c, cs, n, d);
                 }
             }
             int threads = Parallelism.MaxThreads;
@@ -102,10 +118,17 @@ internal static unsafe class ComplexAcross
             {
                 double a = r[3 * k], b = r[3 * k + 1], flag = r[3 * k + 2];
                 byte* dst = o + k * os;
-                byte* c = col0 + es * k;
+                byte* c = col0 + ois * k;
                 if (sum)
                 {
                     if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= double.MaxValue)) ev |= Alone(c, s, n, dst, t, ot, p);
+                    else if (half && a <= SquareMax)
+                    {
+                        // S² as a double-double product, the operations of GeneralNorm.Root's p = 0.5 branch without its
+                        // exponent bookkeeping (S ≤ 2⁵⁰⁰: nothing overflows, and S ≥ 2⁻¹⁰⁰ keeps the low part normal)
+                        double qh = DD.Mul(a, b, a, b, out double ql);
+                        ev |= ResultWriter.Store(ot, dst, qh, ql, 0);
+                    }
                     else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
                     else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
@@ -129,6 +152,25 @@ internal static unsafe class ComplexAcross
                 ev |= ResultWriter.Store(ot, dst, best);
             }
             return ev;
+        }
+    }
+
+    /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
+    /// of line i at buf + (r·w + i)·es.</summary>
+    private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
+    {
+        for (int i = 0; i < w; i++)
+        {
+            byte* q = c + i * ls;
+            if (es == 8)
+                for (long r = 0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
+            else
+                for (long r = 0; r < n; r++)
+                {
+                    double* z = (double*)(q + r * s);
+                    buf[2 * (r * w + i)] = z[0];
+                    buf[2 * (r * w + i) + 1] = z[1];
+                }
         }
     }
 
