@@ -41,7 +41,7 @@ internal static unsafe class ComplexAcross
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
     private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
-    private static readonly double SquareMax = Math.ScaleB(1.0, 500);
+    private static readonly double SquareMax = Math.ScaleB(1.0, 500), RecipSumMax = Math.ScaleB(1.0, 1000);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
@@ -52,21 +52,22 @@ internal static unsafe class ComplexAcross
         if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
-        return p == 0.5 && plan.OuterCount >= 8 && plan.InnerCount <= MaxGathered;
+        return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= MaxGathered;
     }
 
     /// <summary>Longest line gathered into the group buffer (8 complex lines of it: 32 KB of stack).</summary>
     private const int MaxGathered = 256;
 
     /// <summary>Bytes per element of the dtypes and orders taken (float64 ord 0.5: the same √ term and sums with
-    /// |x| exact in place of |z|), else 0.</summary>
+    /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
+    /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16 : t == DType.Float64 && p == 0.5 ? 8 : 0;
+        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16 : t == DType.Float64 && p is 0.5 or -1 ? 8 : 0;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p != double.PositiveInfinity, half = p == 0.5, real = t == DType.Float64;
+        bool sum = p != double.PositiveInfinity, half = p == 0.5, recip = p == -1, real = t == DType.Float64;
         int es = ElementSize(t, p);
         long ois = plan.OuterInStrides[0];
         bool gathered = ois != es;
@@ -94,7 +95,12 @@ internal static unsafe class ComplexAcross
                     double* d = (double*)rb + 3 * k;
                     if (real)
                     {
-                        if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
+                        if (recip)
+                        {
+                            if (w == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d); else Sum<Lanes256, RecipTerm>(c, cs, n, d);
+                        }
+                        else if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d);
+                        else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
                     }
                     else if (w == 8)
                     {
@@ -121,7 +127,14 @@ internal static unsafe class ComplexAcross
                 byte* c = col0 + ois * k;
                 if (sum)
                 {
-                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= double.MaxValue)) ev |= Alone(c, s, n, dst, t, ot, p);
+                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= (recip ? RecipSumMax : double.MaxValue)))
+                        ev |= Alone(c, s, n, dst, t, ot, p);
+                    else if (recip)
+                    {
+                        // 1/S as a double-double quotient, GeneralNorm.Root's p = −1 branch (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰]: 1/S is normal)
+                        double qh = DD.Div(1, 0, a, b, out double ql);
+                        ev |= ResultWriter.Store(ot, dst, qh, ql, 0);
+                    }
                     else if (half && a <= SquareMax)
                     {
                         // S² as a double-double product, the operations of GeneralNorm.Root's p = 0.5 branch without its
@@ -261,6 +274,23 @@ internal static unsafe class ComplexAcross
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => RootTerm.Root(L.Abs(L.Load(q)), L.Zero, out lo);
+    }
+
+    /// <summary>1/|x| of float64 elements = q + fma(−q, |x|, 1)·q (the residual is exact). A zero, ∞, NaN or subnormal
+    /// element makes the sum NaN or ∞ (the output then goes alone); a huge element's subnormal term is off by at most
+    /// 2⁻¹⁰⁷⁴, negligible against a sum ≥ 2⁻³⁰⁰.</summary>
+    private readonly struct RecipTerm : ITerm
+    {
+        public static int Size => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
+        {
+            L y = L.Abs(L.Load(q)), one = L.Create(1.0);
+            L r = one / y;
+            lo = L.Fma(-r, y, one) * r;
+            return r;
+        }
     }
 
     /// <summary>Σ term of L.Count adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag 0): per lane a TwoSum
