@@ -49,7 +49,7 @@ internal static unsafe class ComplexAcross
         int es = ElementSize(t, p);
         if (es == 0 || !Avx2.IsSupported || !Fma.IsSupported || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
             || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
-        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
+        if (plan.OuterInStrides[0] == es && t != DType.Float32) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
         return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 ? MaxGatheredRecip : MaxGathered);
@@ -67,15 +67,21 @@ internal static unsafe class ComplexAcross
     /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
     /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16 : t == DType.Float64 && p is 0.5 or -1 ? 8 : 0;
+        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16
+         : t == DType.Float64 && p is 0.5 or -1 ? 8
+         : t == DType.Float32 && p == -1 ? 4 : 0; // float32 0.5 rows measured faster on RowsWide (0.57× vs 0.35×)
+
+    /// <summary>Relative margin a float32 result must keep from every rounding midpoint to be stored from the lanes'
+    /// double-double (accurate to ≈ 2⁻⁸⁵): it is then the unique correctly rounded float32, i.e. the 1-D path's.</summary>
+    private static readonly double NarrowMargin = Math.ScaleB(1.0, -70);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p != double.PositiveInfinity, half = p == 0.5, recip = p == -1, real = t == DType.Float64;
+        bool sum = p != double.PositiveInfinity, half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
         int es = ElementSize(t, p);
         long ois = plan.OuterInStrides[0];
-        bool gathered = ois != es;
+        bool gathered = ois != es || t == DType.Float32; // float32 lines are widened as they are gathered
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
@@ -86,7 +92,7 @@ internal static unsafe class ComplexAcross
             nint cb = (nint)col0, rb = (nint)r;
             void Groups(int g0, int g1)
             {
-                double* buf = stackalloc double[gathered ? (int)n * w * es / 8 : 0];
+                double* buf = stackalloc double[gathered ? (int)n * w * (es == 16 ? 2 : 1) : 0];
                 for (int g = g0; g < g1; g++)
                 {
                     long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
@@ -95,7 +101,7 @@ internal static unsafe class ComplexAcross
                     if (gathered)
                     {
                         Gather(c, ois, s, n, w, es, buf);
-                        c = (byte*)buf; cs = (long)es * w;
+                        c = (byte*)buf; cs = (long)w * (es == 16 ? 16 : 8);
                     }
                     double* d = (double*)rb + 3 * k;
                     if (real)
@@ -138,16 +144,16 @@ internal static unsafe class ComplexAcross
                     {
                         // 1/S as a double-double quotient, GeneralNorm.Root's p = −1 branch (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰]: 1/S is normal)
                         double qh = DD.Div(1, 0, a, b, out double ql);
-                        ev |= ResultWriter.Store(ot, dst, qh, ql, 0);
+                        ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
                     }
                     else if (half && a <= SquareMax)
                     {
                         // S² as a double-double product, the operations of GeneralNorm.Root's p = 0.5 branch without its
                         // exponent bookkeeping (S ≤ 2⁵⁰⁰: nothing overflows, and S ≥ 2⁻¹⁰⁰ keeps the low part normal)
                         double qh = DD.Mul(a, b, a, b, out double ql);
-                        ev |= ResultWriter.Store(ot, dst, qh, ql, 0);
+                        ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
                     }
-                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
+                    else if (half) ev |= ot == DType.Float32 ? Alone(c, s, n, dst, t, ot, p) : ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
                     else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
@@ -174,7 +180,7 @@ internal static unsafe class ComplexAcross
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
-    /// of line i at buf + (r·w + i)·es.</summary>
+    /// of line i at buf + (r·w + i)·8 (complex: ·16); float32 elements are widened (exactly).</summary>
     private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
     {
         for (int i = 0; i < w; i++)
@@ -182,6 +188,8 @@ internal static unsafe class ComplexAcross
             byte* q = c + i * ls;
             if (es == 8)
                 for (long r = 0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
+            else if (es == 4)
+                for (long r = 0; r < n; r++) buf[r * w + i] = *(float*)(q + r * s);
             else
                 for (long r = 0; r < n; r++)
                 {
@@ -192,9 +200,15 @@ internal static unsafe class ComplexAcross
         }
     }
 
+    /// <summary>Stores a double-double root: rounded once into float64, or into float32 only when provably the correctly
+    /// rounded value (else the line goes alone).</summary>
+    private static FpEvents Store(double qh, double ql, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
+        => ot != DType.Float32 ? ResultWriter.Store(ot, dst, qh, ql, 0)
+         : GeneralPowFast.TryStoreNarrow(new Ext(qh, ql, 0), NarrowMargin, ot, dst) ? FpEvents.None : Alone(c, s, n, dst, t, ot, p);
+
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => t == DType.Float64 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
+        => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
