@@ -53,7 +53,7 @@ def cases(quick: bool):
         a = _data(rng, (300, 300), dt)
         for layout, m in (("C", a), ("F", np.asfortranarray(a))):
             for ax in (0, 1):
-                for o in ((None, 1, np.inf, 0, 3, 0.5) if not quick else (None, 1, np.inf)):
+                for o in ((None, 1, np.inf, 0, 3, 0.5, -1) if not quick else (None, 1, np.inf)):
                     out.append(("axis 300×300", f"{dt} {layout} axis={ax} ord={o}", m, o, ax))
     for dt in ("float64", "float32", "complex128"):
         for shape in ((3000, 4), (3000, 16), (1000, 64)):
