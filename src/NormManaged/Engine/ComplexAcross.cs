@@ -140,20 +140,15 @@ internal static unsafe class ComplexAcross
                 {
                     if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= (recip ? RecipSumMax : double.MaxValue)))
                         ev |= Alone(c, s, n, dst, t, ot, p);
-                    else if (recip)
+                    else if (recip || (half && a <= SquareMax))
                     {
-                        // 1/S as a double-double quotient, GeneralNorm.Root's p = −1 branch (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰]: 1/S is normal)
-                        double qh = DD.Div(1, 0, a, b, out double ql);
+                        // 1/S or S² as one double-double quotient or product: GeneralNorm.Root's p = −1 / 0.5 branch
+                        // without its exponent bookkeeping (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰] for 1/S, S ∈ [2⁻¹⁰⁰, 2⁵⁰⁰] for S²: no
+                        // overflow, and the low parts stay normal)
+                        double qh = recip ? DD.Div(1, 0, a, b, out double ql) : DD.Mul(a, b, a, b, out ql);
                         ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
                     }
-                    else if (half && a <= SquareMax)
-                    {
-                        // S² as a double-double product, the operations of GeneralNorm.Root's p = 0.5 branch without its
-                        // exponent bookkeeping (S ≤ 2⁵⁰⁰: nothing overflows, and S ≥ 2⁻¹⁰⁰ keeps the low part normal)
-                        double qh = DD.Mul(a, b, a, b, out double ql);
-                        ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
-                    }
-                    else if (half) ev |= ot == DType.Float32 ? Alone(c, s, n, dst, t, ot, p) : ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)));
+                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
                     else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
