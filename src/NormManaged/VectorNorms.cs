@@ -50,8 +50,8 @@ public static unsafe class VectorNorms
             return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
-        if (ComplexAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞ / 0.5, float64 0.5, outputs adjacent: a lane per output
-            return ComplexAcross.Run(plan, xd, t, od, ot, p);
+        if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
+            return LaneAcross.Run(plan, xd, t, od, ot, p);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
             return slabEvents;
         if (RunsAcross.Applies(plan, t, p))

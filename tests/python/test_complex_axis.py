@@ -1,4 +1,4 @@
-"""complex ord 1 / inf / 0.5 and float64 ord 0.5 over one axis (ComplexAcross, its gathered short lines, ComplexRows) and ord +-1 / +-inf of stacks of small complex
+"""complex ord 1 / inf / 0.5 and float64 ord 0.5 over one axis (LaneAcross, its gathered short lines, ComplexRows) and ord +-1 / +-inf of stacks of small complex
 matrices (ComplexLineStacks), through the Python package: values, dtypes, shapes, keepdims and warnings as NumPy's;
 every axis result bit-identical to the same line reduced alone (a 1-D view), and every stack result to its matrix
 reduced alone, for C, Fortran, reversed and strided layouts, with special values and extreme scales."""
@@ -115,7 +115,7 @@ def _real_special(shape):
 @pytest.mark.parametrize("p", [0.5, -1])
 def test_float64_half_and_reciprocal_orders_over_an_axis_are_the_lines_alone(shape, special, p):
     # float64 ord 0.5 / -1 over the non-contiguous axis (adjacent outputs) or over short gathered lines take
-    # ComplexAcross' real terms
+    # LaneAcross' real terms
     from _reference import ulp_error, vector_ref
     base = _real_special(shape) if special else RNG.standard_normal(shape) * np.exp2(RNG.integers(-60, 60, shape))
     for name, a in _views(base):

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>complex128 ord 1 / ∞ / 0.5 over an axis whose outputs are adjacent (<see cref="Engine.ComplexAcross"/>: C-order
+/// <summary>complex128 ord 1 / ∞ / 0.5 over an axis whose outputs are adjacent (<see cref="Engine.LaneAcross"/>: C-order
 /// axis 0, Fortran-order axis 1): every output must have the bits and events of its column copied out and reduced as a
 /// vector, for both widths and 1–3 threads, C and Fortran order, a misaligned start, reversed and every-other rows;
 /// and finite columns must equal the exact reference (ord 1 and ∞) (max: the largest correctly rounded |z|; sum: Σ|z| from big-integer
@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 /// not order the magnitudes), parts whose squares underflow alone or among normal terms, zeros, NaN, ±∞, 1e300 parts
 /// (squares overflow), parts of 2⁵⁰⁵, a zero column; shapes around the group width, the 64-row chunk and the thread
 /// threshold. The contiguous axis (rows, <see cref="Engine.ComplexRows"/>) is checked against its rows the same way.</summary>
-public unsafe class ComplexAcrossTests
+public unsafe class LaneAcrossTests
 {
     private static readonly double[] Ords = { 1, double.PositiveInfinity, 0.5 };
 

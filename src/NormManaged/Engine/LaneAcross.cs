@@ -5,8 +5,10 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>complex128 ord 1, 0.5 and ∞ over an axis whose outputs are adjacent in memory but whose reduced axis is not
-/// (C-order axis=0, Fortran-order axis=1): one SIMD lane per output, a group of 8 (or 4) adjacent outputs walked down
+/// <summary>A SIMD lane per output: complex128 ord 1, 0.5 and ∞, float64 ord 0.5 and −1, float32 ord −1 over an axis
+/// whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0, Fortran-order axis=1), and the
+/// same sums over short lines that are not adjacent once <see cref="Gather"/> has copied eight of them side by side:
+/// one SIMD lane per output, a group of 8 (or 4) adjacent outputs walked down
 /// the reduced axis with its accumulators in registers, groups split over threads. Each output is a function of its own
 /// column only (the last group overlaps the previous one instead of having a scalar tail: a lane recomputes the same
 /// bits), so results do not depend on the width, the group or the thread.
@@ -30,7 +32,7 @@ namespace NormManaged.Engine;
 /// magnitude (<see cref="Ext.Hypot"/>) rounded once — the bits Complex128Max stores for the same line held
 /// contiguously; flagged, the column's candidates are evaluated as Complex128Max does. NaN, a top outside
 /// [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] or zero: the output is recomputed alone by the block driver.</summary>
-internal static unsafe class ComplexAcross
+internal static unsafe class LaneAcross
 {
     /// <summary>Longest reduction taken (keeps the summed error bounds above far below 2⁻⁸⁰).</summary>
     private const long MaxInner = 1L << 24;
