@@ -8,46 +8,49 @@ namespace NormManaged.Kernels;
 /// <summary>One offset-lane update a += |z|^p for <see cref="ComplexOffsetSum"/>, from |z|² = hh + hl (exact squares by
 /// FMA, TwoSum of the two, ≈ 2⁻¹⁰⁶ relative) and, where p needs roots, the FMA-only square roots of
 /// <see cref="HalfSqrt"/>: |z| = sq + (r2 + hl)·hr, √|z| = s2 + (r2' + c)·hr'. The last product is fused into the
-/// update (a' = fma(·, ·, a)) and its exact error, with the low-order parts, goes to l.</summary>
+/// update (a' = fma(·, ·, a)) and its exact error, with the low-order parts, goes to l. One body serves every width
+/// (<see cref="ILanes{TSelf}"/>: the vector lanes and the scalar tail run the same operations).</summary>
 internal interface IComplexTerm
 {
     static abstract double P { get; }
-    static abstract void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im);
-    static abstract void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im);
-    static abstract void Step(ref double a, ref double l, double re, double im);
+    static abstract void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>;
 }
 
 /// <summary>|z|² = hh + hl.</summary>
 internal static class ComplexMag
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Square(Vector512<double> re, Vector512<double> im, out Vector512<double> hl)
+    public static L Square<L>(L re, L im, out L hl) where L : struct, ILanes<L>
     {
-        var p = re * re; var pe = Vector512.FusedMultiplyAdd(re, re, -p);
-        var q = im * im; var qe = Vector512.FusedMultiplyAdd(im, im, -q);
+        var p = re * re; var pe = L.Fma(re, re, -p);
+        var q = im * im; var qe = L.Fma(im, im, -q);
         var hh = p + q; var bb = hh - p;
         hl = ((p - (hh - bb)) + (q - bb)) + (pe + qe);
         return hh;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Square(Vector512<double> re, Vector512<double> im, out Vector512<double> hl)
+    {
+        var hh = Square(new Lanes512(re), new Lanes512(im), out var l);
+        hl = l.V;
+        return hh.V;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Square(Vector256<double> re, Vector256<double> im, out Vector256<double> hl)
     {
-        var p = re * re; var pe = Vector256.FusedMultiplyAdd(re, re, -p);
-        var q = im * im; var qe = Vector256.FusedMultiplyAdd(im, im, -q);
-        var hh = p + q; var bb = hh - p;
-        hl = ((p - (hh - bb)) + (q - bb)) + (pe + qe);
-        return hh;
+        var hh = Square(new Lanes256(re), new Lanes256(im), out var l);
+        hl = l.V;
+        return hh.V;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Square(double re, double im, out double hl)
     {
-        double p = re * re, pe = Math.FusedMultiplyAdd(re, re, -p);
-        double q = im * im, qe = Math.FusedMultiplyAdd(im, im, -q);
-        double hh = p + q, bb = hh - p;
-        hl = ((p - (hh - bb)) + (q - bb)) + (pe + qe);
-        return hh;
+        var hh = Square(new Lane1(re), new Lane1(im), out var l);
+        hl = l.V;
+        return hh.V;
     }
 }
 
@@ -56,30 +59,12 @@ internal readonly struct CAbsTerm : IComplexTerm
 {
     public static double P => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    public static void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>
     {
         var hh = ComplexMag.Square(re, im, out var hl);
         var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
         var nw = a + sq;
-        l += Vector512.FusedMultiplyAdd(r2 + hl, hr, sq - (nw - a));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
-    {
-        var hh = ComplexMag.Square(re, im, out var hl);
-        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-        var nw = a + sq;
-        l += Vector256.FusedMultiplyAdd(r2 + hl, hr, sq - (nw - a));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref double a, ref double l, double re, double im)
-    {
-        double hh = ComplexMag.Square(re, im, out double hl);
-        double sq = HalfSqrt.Sqrt(hh, out double r2, out double hr);
-        double nw = a + sq;
-        l += Math.FusedMultiplyAdd(r2 + hl, hr, sq - (nw - a));
+        l += L.Fma(r2 + hl, hr, sq - (nw - a));
         a = nw;
     }
 }
@@ -89,33 +74,13 @@ internal readonly struct CCubeTerm : IComplexTerm
 {
     public static double P => 3;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    public static void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>
     {
         var hh = ComplexMag.Square(re, im, out var hl);
         var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
         var c = (r2 + hl) * hr;
-        var nw = Vector512.FusedMultiplyAdd(hh, sq, a);
-        l += Vector512.FusedMultiplyAdd(hh, c, Vector512.FusedMultiplyAdd(hl, sq, Vector512.FusedMultiplyAdd(hh, sq, -(nw - a))));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
-    {
-        var hh = ComplexMag.Square(re, im, out var hl);
-        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-        var c = (r2 + hl) * hr;
-        var nw = Vector256.FusedMultiplyAdd(hh, sq, a);
-        l += Vector256.FusedMultiplyAdd(hh, c, Vector256.FusedMultiplyAdd(hl, sq, Vector256.FusedMultiplyAdd(hh, sq, -(nw - a))));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref double a, ref double l, double re, double im)
-    {
-        double hh = ComplexMag.Square(re, im, out double hl);
-        double sq = HalfSqrt.Sqrt(hh, out double r2, out double hr);
-        double c = (r2 + hl) * hr;
-        double nw = Math.FusedMultiplyAdd(hh, sq, a);
-        l += Math.FusedMultiplyAdd(hh, c, Math.FusedMultiplyAdd(hl, sq, Math.FusedMultiplyAdd(hh, sq, -(nw - a))));
+        var nw = L.Fma(hh, sq, a);
+        l += L.Fma(hh, c, L.Fma(hl, sq, L.Fma(hh, sq, -(nw - a))));
         a = nw;
     }
 }
@@ -125,27 +90,11 @@ internal readonly struct CFourthTerm : IComplexTerm
 {
     public static double P => 4;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    public static void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>
     {
         var hh = ComplexMag.Square(re, im, out var hl);
-        var nw = Vector512.FusedMultiplyAdd(hh, hh, a);
-        l += Vector512.FusedMultiplyAdd(hh + hh, hl, Vector512.FusedMultiplyAdd(hh, hh, -(nw - a)));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
-    {
-        var hh = ComplexMag.Square(re, im, out var hl);
-        var nw = Vector256.FusedMultiplyAdd(hh, hh, a);
-        l += Vector256.FusedMultiplyAdd(hh + hh, hl, Vector256.FusedMultiplyAdd(hh, hh, -(nw - a)));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref double a, ref double l, double re, double im)
-    {
-        double hh = ComplexMag.Square(re, im, out double hl);
-        double nw = Math.FusedMultiplyAdd(hh, hh, a);
-        l += Math.FusedMultiplyAdd(hh + hh, hl, Math.FusedMultiplyAdd(hh, hh, -(nw - a)));
+        var nw = L.Fma(hh, hh, a);
+        l += L.Fma(hh + hh, hl, L.Fma(hh, hh, -(nw - a)));
         a = nw;
     }
 }
@@ -155,36 +104,14 @@ internal readonly struct CSqrtTerm : IComplexTerm
 {
     public static double P => 0.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    public static void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>
     {
         var hh = ComplexMag.Square(re, im, out var hl);
         var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
         var c = (r2 + hl) * hr;
         var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
         var nw = a + s2;
-        l += Vector512.FusedMultiplyAdd(r2b + c, hr2, s2 - (nw - a));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
-    {
-        var hh = ComplexMag.Square(re, im, out var hl);
-        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-        var c = (r2 + hl) * hr;
-        var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
-        var nw = a + s2;
-        l += Vector256.FusedMultiplyAdd(r2b + c, hr2, s2 - (nw - a));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref double a, ref double l, double re, double im)
-    {
-        double hh = ComplexMag.Square(re, im, out double hl);
-        double sq = HalfSqrt.Sqrt(hh, out double r2, out double hr);
-        double c = (r2 + hl) * hr;
-        double s2 = HalfSqrt.Sqrt(sq, out double r2b, out double hr2);
-        double nw = a + s2;
-        l += Math.FusedMultiplyAdd(r2b + c, hr2, s2 - (nw - a));
+        l += L.Fma(r2b + c, hr2, s2 - (nw - a));
         a = nw;
     }
 }
@@ -194,39 +121,15 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 {
     public static double P => 2.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> re, Vector512<double> im)
+    public static void Step<L>(ref L a, ref L l, L re, L im) where L : struct, ILanes<L>
     {
         var hh = ComplexMag.Square(re, im, out var hl);
         var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
         var c = (r2 + hl) * hr;
         var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
         var c2 = (r2b + c) * hr2;
-        var nw = Vector512.FusedMultiplyAdd(hh, s2, a);
-        l += Vector512.FusedMultiplyAdd(hh, c2, Vector512.FusedMultiplyAdd(hl, s2, Vector512.FusedMultiplyAdd(hh, s2, -(nw - a))));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> re, Vector256<double> im)
-    {
-        var hh = ComplexMag.Square(re, im, out var hl);
-        var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-        var c = (r2 + hl) * hr;
-        var s2 = HalfSqrt.Sqrt(sq, out var r2b, out var hr2);
-        var c2 = (r2b + c) * hr2;
-        var nw = Vector256.FusedMultiplyAdd(hh, s2, a);
-        l += Vector256.FusedMultiplyAdd(hh, c2, Vector256.FusedMultiplyAdd(hl, s2, Vector256.FusedMultiplyAdd(hh, s2, -(nw - a))));
-        a = nw;
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step(ref double a, ref double l, double re, double im)
-    {
-        double hh = ComplexMag.Square(re, im, out double hl);
-        double sq = HalfSqrt.Sqrt(hh, out double r2, out double hr);
-        double c = (r2 + hl) * hr;
-        double s2 = HalfSqrt.Sqrt(sq, out double r2b, out double hr2);
-        double c2 = (r2b + c) * hr2;
-        double nw = Math.FusedMultiplyAdd(hh, s2, a);
-        l += Math.FusedMultiplyAdd(hh, c2, Math.FusedMultiplyAdd(hl, s2, Math.FusedMultiplyAdd(hh, s2, -(nw - a))));
+        var nw = L.Fma(hh, s2, a);
+        l += L.Fma(hh, c2, L.Fma(hl, s2, L.Fma(hh, s2, -(nw - a))));
         a = nw;
     }
 }
@@ -235,7 +138,7 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 /// <see cref="OffsetPowSum"/> (same guess, same lane check and exact fold, same error bound): the fast path of
 /// <see cref="ComplexKernels.AddBlock"/> (p = 1) and of complex p = 0.5, 2.5, 3, 4, which otherwise take the
 /// per-element extended path. 16 lanes (four Vector256 or two Vector512, de-interleaved by unpacking two loads into a
-/// fixed element order that both widths share, see <see cref="Lanes{T}"/>), then one scalar tail lane.
+/// fixed element order that both widths share, see <see cref="Narrow{T}"/>), then one scalar tail lane.
 /// The guess reads the first 8 complex values; |z| ≤ √2·max(|re|, |im|) &lt; 2^(e0 + 1.5). Components at least
 /// 2⁻⁴⁵⁰ keep the squares exact; above 2⁵⁰⁰ the block is refused. Without AVX the caller's exact path runs.</summary>
 internal static class ComplexOffsetSum
@@ -270,25 +173,25 @@ internal static class ComplexOffsetSum
         double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         double* av = stackalloc double[16];
         int i = n & ~15;
-        double lsum = RealKernels.Wide ? Lanes512<T>(ref r, i, sigma, av) : Lanes<T>(ref r, i, sigma, av);
-        double at = sigma;
+        double lsum = RealKernels.Wide ? Wide<T>(ref r, i, sigma, av) : Narrow<T>(ref r, i, sigma, av);
+        var at = new Lane1(sigma);
         if (i < n)
         {
-            double l = 0;
-            for (; i < n; i++) T.Step(ref at, ref l, Unsafe.Add(ref r, 2 * i), Unsafe.Add(ref r, 2 * i + 1));
-            lsum += l;
+            var l = Lane1.Zero;
+            for (; i < n; i++) T.Step(ref at, ref l, new Lane1(Unsafe.Add(ref r, 2 * i)), new Lane1(Unsafe.Add(ref r, 2 * i + 1)));
+            lsum += l.V;
         }
-        return OffsetPowSum.Fold(av, at, lsum, s, out hi, out lo);
+        return OffsetPowSum.Fold(av, at.V, lsum, s, out hi, out lo);
     }
 
     /// <summary>16 lanes over the first <paramref name="m"/> complex values (a multiple of 16) as four Vector256: a
     /// group of 8 complex values fills two of them, unpacked from the loads at doubles 0/8 and 4/12 of the group, so
     /// the lanes hold the elements (0, 4, 1, 5) and (2, 6, 3, 7) — the order one Vector512 unpack gives.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Lanes<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
+    private static unsafe double Narrow<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
     {
-        var vs = Vector256.Create(sigma);
-        Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
+        var vs = Lanes256.Create(sigma);
+        Lanes256 a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
         for (int i = 0; i < 2 * m; i += 32)
         {
             Step<T>(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i), Vector256.LoadUnsafe(ref r, (nuint)i + 8));
@@ -297,28 +200,28 @@ internal static class ComplexOffsetSum
             Step<T>(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 20), Vector256.LoadUnsafe(ref r, (nuint)i + 28));
         }
         a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
-        return Vector256.Sum((l0 + l1) + (l2 + l3));
+        return Vector256.Sum(((l0 + l1) + (l2 + l3)).V);
     }
 
     /// <summary>The same 16 lanes as two Vector512 (vunpcklpd/vunpckhpd work per 128-bit lane, giving the elements
     /// 0, 4, 1, 5, 2, 6, 3, 7 of each group of 8), with the same operations and the same fold.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Lanes512<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
+    private static unsafe double Wide<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
     {
-        var vs = Vector512.Create(sigma);
-        Vector512<double> a0 = vs, a1 = vs, l0 = default, l1 = default;
+        var vs = Lanes512.Create(sigma);
+        Lanes512 a0 = vs, a1 = vs, l0 = default, l1 = default;
         for (int i = 0; i < 2 * m; i += 32)
         {
             var u0 = Vector512.LoadUnsafe(ref r, (nuint)i); var v0 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
-            T.Step(ref a0, ref l0, Avx512F.UnpackLow(u0, v0), Avx512F.UnpackHigh(u0, v0));
+            T.Step(ref a0, ref l0, new Lanes512(Avx512F.UnpackLow(u0, v0)), new Lanes512(Avx512F.UnpackHigh(u0, v0)));
             var u1 = Vector512.LoadUnsafe(ref r, (nuint)i + 16); var v1 = Vector512.LoadUnsafe(ref r, (nuint)i + 24);
-            T.Step(ref a1, ref l1, Avx512F.UnpackLow(u1, v1), Avx512F.UnpackHigh(u1, v1));
+            T.Step(ref a1, ref l1, new Lanes512(Avx512F.UnpackLow(u1, v1)), new Lanes512(Avx512F.UnpackHigh(u1, v1)));
         }
         a0.Store(av); a1.Store(av + 8);
-        return Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
+        return Vector256.Sum((l0.V.GetLower() + l0.V.GetUpper()) + (l1.V.GetLower() + l1.V.GetUpper()));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<T>(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> u, Vector256<double> v) where T : struct, IComplexTerm
-        => T.Step(ref a, ref l, Avx.UnpackLow(u, v), Avx.UnpackHigh(u, v));
+    private static void Step<T>(ref Lanes256 a, ref Lanes256 l, Vector256<double> u, Vector256<double> v) where T : struct, IComplexTerm
+        => T.Step(ref a, ref l, new Lanes256(Avx.UnpackLow(u, v)), new Lanes256(Avx.UnpackHigh(u, v)));
 }

@@ -121,6 +121,9 @@ internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     /// <summary>Each lane's 64 bits shifted left by <paramref name="count"/>.</summary>
     static abstract TSelf ShiftLeftBits(TSelf a, int count);
 
+    /// <summary>Each lane's 64 bits as an integer, <paramref name="b"/>'s subtracted (modulo 2⁶⁴).</summary>
+    static abstract TSelf SubtractBits(TSelf a, TSelf b);
+
     /// <summary>The even-indexed doubles of the 2·Count doubles <paramref name="a"/> then <paramref name="b"/>
     /// (the real parts of Count interleaved complex values), in order.</summary>
     static abstract TSelf Evens(TSelf a, TSelf b);
@@ -175,6 +178,7 @@ internal readonly unsafe struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes256 m) => Vector256.EqualsAll(m.V.AsUInt64(), Vector256<ulong>.AllBitsSet);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftRightBits(Lanes256 a, int count) => new(Vector256.ShiftRightLogical(a.V.AsUInt64(), count).AsDouble());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftLeftBits(Lanes256 a, int count) => new(Vector256.ShiftLeft(a.V.AsUInt64(), count).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 SubtractBits(Lanes256 a, Lanes256 b) => new((a.V.AsInt64() - b.V.AsInt64()).AsDouble());
     // unpack gives [a0 b0 a2 b2] / [a1 b1 a3 b3]; the 64-bit permute (0, 2, 1, 3) puts them in order
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Evens(Lanes256 a, Lanes256 b) => new(Avx2.Permute4x64(Avx.UnpackLow(a.V, b.V), 0xD8));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Odds(Lanes256 a, Lanes256 b) => new(Avx2.Permute4x64(Avx.UnpackHigh(a.V, b.V), 0xD8));
@@ -224,7 +228,63 @@ internal readonly unsafe struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lanes512 m) => Vector512.EqualsAll(m.V.AsUInt64(), Vector512<ulong>.AllBitsSet);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftRightBits(Lanes512 a, int count) => new(Vector512.ShiftRightLogical(a.V.AsUInt64(), count).AsDouble());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftLeftBits(Lanes512 a, int count) => new(Vector512.ShiftLeft(a.V.AsUInt64(), count).AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 SubtractBits(Lanes512 a, Lanes512 b) => new((a.V.AsInt64() - b.V.AsInt64()).AsDouble());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Evens(Lanes512 a, Lanes512 b) => new(Avx512F.PermuteVar8x64x2(a.V, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Odds(Lanes512 a, Lanes512 b) => new(Avx512F.PermuteVar8x64x2(a.V, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Lookup16(double* table, Lanes512 index) => new(Avx512F.PermuteVar8x64x2(Vector512.Load(table), index.V.AsInt64(), Vector512.Load(table + 8)));
+}
+
+/// <summary>One double lane in a plain <see cref="double"/>: the scalar tail of a lane-parallel algorithm runs the
+/// same generic body as its vector lanes, with the same IEEE operation per member (FMA as
+/// <see cref="Math.FusedMultiplyAdd"/>, Max / Min as <see cref="Math.Max(double, double)"/> /
+/// <see cref="Math.Min(double, double)"/>, whose semantics the vector members share).</summary>
+internal readonly unsafe struct Lane1 : ILanes<Lane1>
+{
+    /// <summary>The lane.</summary>
+    public readonly double V;
+
+    /// <summary>Wraps <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lane1(double v) => V = v;
+
+    private static Lane1 Bits(ulong bits) => new(BitConverter.UInt64BitsToDouble(bits));
+    private ulong B => BitConverter.DoubleToUInt64Bits(V);
+    private static Lane1 Mask(bool c) => new(c ? BitConverter.UInt64BitsToDouble(ulong.MaxValue) : 0.0);
+
+    public static int Count => 1;
+    public static Lane1 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(0.0); }
+    public static Lane1 AllBitsSet { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Bits(ulong.MaxValue); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Create(double value) => new(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 CreateBits(ulong bits) => Bits(bits);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Load(double* p) => new(*p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(double* p) => *p = V;
+    public double this[int i] { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => V; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator +(Lane1 a, Lane1 b) => new(a.V + b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator -(Lane1 a, Lane1 b) => new(a.V - b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator *(Lane1 a, Lane1 b) => new(a.V * b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator /(Lane1 a, Lane1 b) => new(a.V / b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator -(Lane1 a) => new(-a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator &(Lane1 a, Lane1 b) => Bits(a.B & b.B);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator |(Lane1 a, Lane1 b) => Bits(a.B | b.B);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 operator ~(Lane1 a) => Bits(~a.B);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Fma(Lane1 a, Lane1 b, Lane1 c) => new(Math.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Sqrt(Lane1 a) => new(Math.Sqrt(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Abs(Lane1 a) => new(Math.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 CopySign(Lane1 m, Lane1 s) => new(Math.CopySign(m.V, s.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Max(Lane1 a, Lane1 b) => new(Math.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Min(Lane1 a, Lane1 b) => new(Math.Min(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Equal(Lane1 a, Lane1 b) => Mask(a.V == b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 GreaterThan(Lane1 a, Lane1 b) => Mask(a.V > b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 GreaterThanOrEqual(Lane1 a, Lane1 b) => Mask(a.V >= b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 LessThan(Lane1 a, Lane1 b) => Mask(a.V < b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 LessThanOrEqual(Lane1 a, Lane1 b) => Mask(a.V <= b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Select(Lane1 m, Lane1 a, Lane1 b) => Bits((a.B & m.B) | (b.B & ~m.B));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllZero(Lane1 m) => m.B == 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllSet(Lane1 m) => m.B == ulong.MaxValue;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 ShiftRightBits(Lane1 a, int count) => Bits(a.B >> count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 ShiftLeftBits(Lane1 a, int count) => Bits(a.B << count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 SubtractBits(Lane1 a, Lane1 b) => Bits(a.B - b.B);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Evens(Lane1 a, Lane1 b) => a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Odds(Lane1 a, Lane1 b) => b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Lookup16(double* table, Lane1 index) => new(table[(long)index.B]);
 }
