@@ -23,14 +23,16 @@ public static unsafe class VectorNorms
             throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
         if (ord.Kind != OrdKind.P)
             throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
-        // Small-call fast path: a 1-D float64 vector of one block, 2-norm or 1-norm, into a scalar.
-        // Same kernels and the same single-block partial as the general driver, so the same bits.
-        if (x.Rank == 1 && reduceMask == 1 && x.DType == DType.Float64 && output.DType == DType.Float64
-            && (output.Rank == 0 || (output.Rank == 1 && output.Shape[0] == 1))
-            && (ord.P == 2 || ord.P == 1) && x.Shape[0] > 0 && x.Shape[0] <= DoubleBlocks.BlockElements)
+        // Small-call fast path: float64 elements of one block that form a single evenly spaced run (a 1-D vector,
+        // or a contiguous C- or F-order array reduced over every axis), 2-norm or 1-norm, into one output. Same
+        // kernels and the same single-block partial as the general driver, so the same bits.
+        if (x.DType == DType.Float64 && output.DType == DType.Float64 && (ord.P == 2 || ord.P == 1)
+            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
+            && OneRun(x, out long n, out long stride) && n > 0 && n <= DoubleBlocks.BlockElements
+            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
         {
             OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
-            return SmallFloat64(x, ord.P, output.Data);
+            return SmallFloat64(x.Data, n, stride, ord.P, output.Data);
         }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
@@ -103,11 +105,43 @@ public static unsafe class VectorNorms
         return General(plan, xd, t, p, od, ot);
     }
 
-    private static FpEvents SmallFloat64(in NdView x, double p, byte* dst)
+    /// <summary>Whether the elements of <paramref name="x"/> are <paramref name="n"/> values <paramref name="stride"/>
+    /// bytes apart from <c>x.Data</c>: a 1-D view (any stride), or a C- or Fortran-contiguous array (axes of length 1
+    /// ignored). Anything else, or more than 2³¹ elements, gives false.</summary>
+    private static bool OneRun(in NdView x, out long n, out long stride)
     {
-        int n = (int)x.Shape[0];
-        long stride = x.Strides[0];
-        byte* start = stride < 0 ? x.Data + (n - 1) * stride : x.Data;
+        if (x.Rank == 1)
+        {
+            n = x.Shape[0]; stride = x.Strides[0];
+            return true;
+        }
+        n = 1; stride = 8;
+        bool c = true, f = true;
+        long cs = 8, fs = 8;
+        for (int i = 0; i < x.Rank; i++)
+        {
+            long len = x.Shape[i];
+            if (len > int.MaxValue) return false;
+            n *= len;
+            if (n > int.MaxValue) return false;
+            int j = x.Rank - 1 - i; // C order: the last axis is innermost
+            if (x.Shape[j] != 1) { c &= x.Strides[j] == cs; cs *= x.Shape[j]; }
+            if (len != 1) { f &= x.Strides[i] == fs; fs *= len; }
+        }
+        return c || f || n == 0;
+    }
+
+    private static bool IsOneElement(in NdView v)
+    {
+        foreach (long len in v.Shape)
+            if (len != 1) return false;
+        return true;
+    }
+
+    private static FpEvents SmallFloat64(byte* data, long count, long stride, double p, byte* dst)
+    {
+        int n = (int)count;
+        byte* start = stride < 0 ? data + (n - 1) * stride : data;
         if (stride < 0) stride = -stride;
         double* v = (double*)start;
         if (stride != 8 && n > 1)
