@@ -482,7 +482,98 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                 out = _empty(shape[:a] + shape[a + 1:], lean[1])
                 if _lean_vector(id(x), lean[0], 1 << a, 0, p, id(out), lean[2]) == 0:
                     return out[()] if nd == 1 else out
+    if LEAN_PATH:
+        if type(x) is _ndarray:
+            if keepdims is True or type(axis) is tuple or axis is None:
+                r = _lean_more(x, ord, axis, keepdims)
+                if r is not None:
+                    return r
+        else:
+            # lists, tuples, scalars, np.matrix, buffers: numpy's norm begins with asarray too, so convert once
+            # and take the lean paths with the array
+            xa = _asarray(x)
+            if type(xa) is _ndarray:
+                return norm(xa, ord, axis, keepdims)
     return _norm(x, ord, axis, keepdims)
+
+
+_MATRIX_P = {1: 1.0, -1: -1.0, 2: 2.0, -2: -2.0, _INF: _INF, -_INF: -_INF}.get
+
+
+def _lean_more(x: np.ndarray, ord, axis, keepdims: bool):
+    """keepdims=True, an axis tuple, or axis None with an ord the first lean paths leave: the general path's
+    single native call, made directly when the arguments are plain (a bool keepdims, distinct in-range axes, a
+    float or small-int ord, a non-empty reduction) and nothing happens that numpy would report (no floating-point
+    event, no error). Returns None otherwise: the general path then redoes the call with numpy's full argument
+    handling, warnings and exceptions."""
+    if keepdims is not True and keepdims is not False:
+        return None
+    lean = _LEAN_AXIS_GET(x.dtype)
+    if lean is None:
+        return None
+    code, rdt, rcode = lean
+    shape = x.shape
+    nd = len(shape)
+    if axis is None:
+        if ord is None or (nd == 2 and (ord == "fro" or ord == "f")):  # numpy's fast path: never warns
+            out = _empty((1,) * nd if keepdims else (), rdt)
+            if _lean_vector(id(x), code, (1 << nd) - 1, 0, 2.0, id(out), rcode) >= 0:
+                return out[()] if out.ndim == 0 else out
+            return None
+        if nd == 1:
+            axes = (0,)
+        elif nd == 2:
+            axes = (0, 1)
+        else:
+            return None
+    elif type(axis) is tuple and 1 <= len(axis) <= 2:
+        axes = []
+        for a in axis:
+            if type(a) is not int or not -nd <= a < nd:
+                return None
+            axes.append(a + nd if a < 0 else a)
+    elif type(axis) is int and -nd <= axis < nd:
+        axes = (axis + nd if axis < 0 else axis,)
+    else:
+        return None
+    if len(axes) == 1:
+        a = axes[0]
+        if ord is None:
+            p = 2.0
+        elif type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD):
+            p = ord
+        else:
+            return None
+        if not shape[a] and (p == _INF or p == -_INF):
+            return None
+        out = _empty(shape[:a] + (1,) + shape[a + 1:] if keepdims else shape[:a] + shape[a + 1:], rdt)
+        if _lean_vector(id(x), code, 1 << a, 0, p, id(out), rcode) != 0:
+            return None
+    else:
+        row, col = axes
+        if row == col or not shape[row] or not shape[col]:
+            return None
+        if ord is None or ord == "fro" or ord == "f":
+            kind, p = _lib.ORD_FRO, 0.0
+        elif ord == "nuc":
+            kind, p = _lib.ORD_NUC, 0.0
+        elif type(ord) is float or type(ord) is int:
+            p = _MATRIX_P(ord)
+            if p is None:
+                return None
+            kind = _lib.ORD_P
+        else:
+            return None
+        if code == 10 and (kind == _lib.ORD_NUC or p == 2.0 or p == -2.0):  # float16: numpy's SVD TypeError
+            return None
+        if keepdims:
+            oshape = tuple(1 if i == row or i == col else n for i, n in enumerate(shape))
+        else:
+            oshape = tuple(n for i, n in enumerate(shape) if i != row and i != col)
+        out = _empty(oshape, rdt)
+        if _lib.py_matrix_norm(id(x), code, row, col, kind, p, id(out), rcode) != 0:
+            return None
+    return out[()] if out.ndim == 0 else out
 
 
 def _norm(x, ord, axis, keepdims):
@@ -500,6 +591,16 @@ def _norm(x, ord, axis, keepdims):
         except Exception as e:
             raise TypeError("'axis' must be None, an integer or a tuple of integers") from e
         axis = (axis,)
+    elif any(type(a) is bool or type(a) is np.bool_ for a in axis):
+        # numpy hands a tuple axis to its ufunc reductions, which refuse booleans (an int axis is converted
+        # with int() first, and the matrix orders other than 'fro' normalise each axis, accepting them)
+        if len(axis) == 1:
+            _vector_order(ord, code)  # its errors come first
+            raise TypeError("an integer is required")
+        if len(axis) == 2 and ord in (None, "fro", "f"):
+            if normalize_axis_index(axis[0], nd) == normalize_axis_index(axis[1], nd):
+                raise ValueError("Duplicate axes given.")
+            raise TypeError("an integer is required")
     if len(axis) == 1:
         return _vector_path(x, code, ord, axis[0], keepdims)
     if len(axis) == 2:
