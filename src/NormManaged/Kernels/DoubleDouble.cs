@@ -128,13 +128,6 @@ internal static class DD
         1.9571441241754002, 8.960767791036668e-17, 1.978456026387951, 4.0388753109278167e-17
     };
 
-    private const double InvLn2x64 = 92.33248261689366; // 64/ln 2 (only rounds x to the nearest multiple of ln2/64)
-    private const double Ln2x64Hi = Ln2Hi / 64, Ln2x64Lo = Ln2Lo / 64, Ln2x64Lo2 = 5.707708438416212e-34 / 64;
-    // 1/3!, 1/4!, 1/5! as double-doubles; 1/6! … 1/11! as doubles (their terms are below 2⁻⁴⁵)
-    private const double F3Hi = 0.16666666666666666, F3Lo = 9.25185853854297e-18;
-    private const double F4Hi = 0.041666666666666664, F4Lo = 2.3129646346357427e-18;
-    private const double F5Hi = 0.008333333333333333, F5Lo = 1.1564823173178714e-19;
-    private const double F6 = 1.0 / 720, F7 = 1.0 / 5040, F8 = 1.0 / 40320, F9 = 1.0 / 362880, F10 = 1.0 / 3628800, F11 = 1.0 / 39916800;
 
     /// <summary>e^(xh + xl) = (hi + lo)·2^k, with hi in ≈[0.7, 1.42]: relative error ≲ 2⁻¹⁰⁴ for |x| ≤ 2¹⁰
     /// (2⁻¹⁰⁵·³ measured against a 400-bit reference, <c>DoubleDoubleExpLogTests</c>), growing slowly with |x| through
@@ -146,41 +139,19 @@ internal static class DD
     /// Taylor series to r¹¹/11! (the next term is below 2⁻¹¹⁸): the terms up to r⁵/5! by double-double Horner steps,
     /// the smaller ones (each below 2⁻⁴⁴ of the result) by a plain FMA Horner. About a third of the double-double
     /// operations of the previous method (halving r eight times, twelve Taylor terms, squaring back).</summary>
-    public static double Exp(double xh, double xl, out double lo, out int k)
+    public static unsafe double Exp(double xh, double xl, out double lo, out int k)
     {
         lo = 0; k = 0;
         if (double.IsNaN(xh)) return double.NaN;
         if (xh > ExpLimit) { k = int.MaxValue / 4; return 1.0; }
         if (xh < -ExpLimit) return 0.0;
-        double nd = Math.Round(xh * InvLn2x64);
-        // r = x − nd·ln2/64 as a double-double: both products of nd with the two-word ln2/64 split exactly (FMA),
-        // every part of size ≳ 2⁻⁶⁰·|x| added by TwoSum (a plain sum of them cost 2⁻⁹⁶ at |x| ≈ 750), and nd times
-        // the third word of ln2 (ln2 − Ln2Hi − Ln2Lo ≈ 5.7·10⁻³⁴) so that large |x| keeps the reduction exact to ~2⁻¹¹⁰
-        double p1 = nd * Ln2x64Hi, p1e = Math.FusedMultiplyAdd(nd, Ln2x64Hi, -p1);
-        double p2 = nd * Ln2x64Lo, p2e = Math.FusedMultiplyAdd(nd, Ln2x64Lo, -p2);
-        double rh = TwoSum(xh, -p1, out double rl);
-        AddTo(ref rh, ref rl, xl);
-        AddTo(ref rh, ref rl, -p1e);
-        AddTo(ref rh, ref rl, -p2);
-        rl -= p2e + nd * Ln2x64Lo2;
-        double q = Math.FusedMultiplyAdd(rh, Math.FusedMultiplyAdd(rh, Math.FusedMultiplyAdd(rh,
-            Math.FusedMultiplyAdd(rh, Math.FusedMultiplyAdd(rh, F11, F10), F9), F8), F7), F6);
-        double th = FastTwoSum(F5Hi, rh * q, out double tl);
-        tl += F5Lo;
-        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, F4Hi, F4Lo);
-        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, F3Hi, F3Lo);
-        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, 0.5, 0);
-        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, 1.0, 0);
-        th = Mul(th, tl, rh, rl, out tl); // e^r − 1
-        long n = (long)nd;
-        int j = (int)(n & 63);
-        k = (int)(n >> 6);
-        double ch = s_exp2Table[2 * j], cl = s_exp2Table[2 * j + 1];
-        double h = Mul(ch, cl, th, tl, out double l);
-        Add(ref h, ref l, ch, cl);
-        if (h > 1.4142135623730951) { h *= 0.5; l *= 0.5; k++; }
-        lo = l;
-        return h;
+        fixed (double* table = s_exp2Table)
+        {
+            var h = DDLanes.Exp(new Lane1(xh), new Lane1(xl), table, out var l, out var kd);
+            lo = l.V;
+            k = (int)kd.V;
+            return h.V;
+        }
     }
 
     /// <summary>ln((hi + lo)·2^e) for hi &gt; 0 finite, as a double-double (absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|)).</summary>

@@ -247,9 +247,9 @@ internal readonly unsafe struct Lane1 : ILanes<Lane1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Lane1(double v) => V = v;
 
-    private static Lane1 Bits(ulong bits) => new(BitConverter.UInt64BitsToDouble(bits));
-    private ulong B => BitConverter.DoubleToUInt64Bits(V);
-    private static Lane1 Mask(bool c) => new(c ? BitConverter.UInt64BitsToDouble(ulong.MaxValue) : 0.0);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Lane1 Bits(ulong bits) => new(BitConverter.UInt64BitsToDouble(bits));
+    private ulong B { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => BitConverter.DoubleToUInt64Bits(V); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Lane1 Mask(bool c) => Bits(c ? ulong.MaxValue : 0);
 
     public static int Count => 1;
     public static Lane1 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(0.0); }

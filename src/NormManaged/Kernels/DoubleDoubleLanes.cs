@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+
+namespace NormManaged.Kernels;
+
+/// <summary>The double-double operations of <see cref="DD"/> lane by lane over any <see cref="ILanes{TSelf}"/> width,
+/// and the core of <see cref="DD.Exp"/> written once for all of them: the scalar <see cref="DD.Exp"/> runs it on
+/// <see cref="Lane1"/>, and kernels that take many roots at once run the same operations in vector lanes, so each
+/// lane's bits are the scalar call's.</summary>
+internal static unsafe class DDLanes
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L TwoSum<L>(L a, L b, out L e) where L : struct, ILanes<L>
+    {
+        var s = a + b;
+        var bb = s - a;
+        e = (a - (s - bb)) + (b - bb);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L FastTwoSum<L>(L a, L b, out L e) where L : struct, ILanes<L>
+    {
+        var s = a + b;
+        e = b - (s - a);
+        return s;
+    }
+
+    /// <summary>(hi, lo) += (bh, bl) as <see cref="DD.Add"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add<L>(ref L hi, ref L lo, L bh, L bl) where L : struct, ILanes<L>
+    {
+        var s = TwoSum(hi, bh, out var e);
+        e += lo + bl;
+        hi = FastTwoSum(s, e, out lo);
+    }
+
+    /// <summary>(hi, lo) += b as <see cref="DD.AddTo"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo<L>(ref L hi, ref L lo, L b) where L : struct, ILanes<L>
+    {
+        var s = TwoSum(hi, b, out var e);
+        e += lo;
+        hi = FastTwoSum(s, e, out lo);
+    }
+
+    /// <summary>(ah + al)·(bh + bl) as <see cref="DD.Mul"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L Mul<L>(L ah, L al, L bh, L bl, out L lo) where L : struct, ILanes<L>
+    {
+        var p = ah * bh;
+        var e = L.Fma(ah, bh, -p);
+        e = L.Fma(ah, bl, L.Fma(al, bh, e));
+        return FastTwoSum(p, e, out lo);
+    }
+
+    private const double InvLn2x64 = 92.33248261689366; // 64/ln 2 (only rounds x to the nearest multiple of ln2/64)
+    private const double Ln2x64Hi = DD.Ln2Hi / 64, Ln2x64Lo = DD.Ln2Lo / 64, Ln2x64Lo2 = 5.707708438416212e-34 / 64;
+    private const double RoundMagic = 6755399441055744.0; // 1.5·2⁵²: (v + M) − M rounds |v| < 2⁵¹ to an integer, ties to even
+    // 1/3!, 1/4!, 1/5! as double-doubles; 1/6! … 1/11! as doubles (their terms are below 2⁻⁴⁵)
+    private const double F3Hi = 0.16666666666666666, F3Lo = 9.25185853854297e-18;
+    private const double F4Hi = 0.041666666666666664, F4Lo = 2.3129646346357427e-18;
+    private const double F5Hi = 0.008333333333333333, F5Lo = 1.1564823173178714e-19;
+    private const double F6 = 1.0 / 720, F7 = 1.0 / 5040, F8 = 1.0 / 40320, F9 = 1.0 / 362880, F10 = 1.0 / 3628800, F11 = 1.0 / 39916800;
+
+    /// <summary>e^(xh + xl) = (hi + lo)·2^k per lane for |xh| ≤ <see cref="DD.ExpLimit"/> (no NaN): the method and
+    /// bounds of <see cref="DD.Exp"/>, which handles the special arguments and calls this; k is returned as an
+    /// integer-valued double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L Exp<L>(L xh, L xl, double* table, out L lo, out L k) where L : struct, ILanes<L>
+    {
+        var magic = L.Create(RoundMagic);
+        var nd = (xh * L.Create(InvLn2x64) + magic) - magic;
+        // r = x − nd·ln2/64 as a double-double (see DD.Exp)
+        var c1 = L.Create(Ln2x64Hi);
+        var c2 = L.Create(Ln2x64Lo);
+        var p1 = nd * c1;
+        var p1e = L.Fma(nd, c1, -p1);
+        var p2 = nd * c2;
+        var p2e = L.Fma(nd, c2, -p2);
+        var rh = TwoSum(xh, -p1, out var rl);
+        AddTo(ref rh, ref rl, xl);
+        AddTo(ref rh, ref rl, -p1e);
+        AddTo(ref rh, ref rl, -p2);
+        rl -= p2e + nd * L.Create(Ln2x64Lo2);
+        var q = L.Fma(rh, L.Fma(rh, L.Fma(rh, L.Fma(rh, L.Fma(rh, L.Create(F11), L.Create(F10)), L.Create(F9)),
+            L.Create(F8)), L.Create(F7)), L.Create(F6));
+        var th = FastTwoSum(L.Create(F5Hi), rh * q, out var tl);
+        tl += L.Create(F5Lo);
+        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, L.Create(F4Hi), L.Create(F4Lo));
+        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, L.Create(F3Hi), L.Create(F3Lo));
+        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, L.Create(0.5), L.Zero);
+        th = Mul(th, tl, rh, rl, out tl); Add(ref th, ref tl, L.Create(1.0), L.Zero);
+        th = Mul(th, tl, rh, rl, out tl); // e^r − 1
+        // nd = 64k + j, 0 ≤ j < 64: k = ⌊nd/64⌋ (nd/64 is a multiple of 1/64; the offset keeps round-to-nearest
+        // off every tie), j = nd − 64k, both exact
+        k = ((nd * L.Create(1.0 / 64) - L.Create(0.5 - 1.0 / 128)) + magic) - magic;
+        var j = nd - k * L.Create(64.0);
+        TableEntry(table, j, out var ch, out var cl);
+        var h = Mul(ch, cl, th, tl, out var l);
+        Add(ref h, ref l, ch, cl);
+        var big = L.GreaterThan(h, L.Create(1.4142135623730951));
+        var half = L.Select(big, L.Create(0.5), L.Create(1.0));
+        lo = l * half;
+        k += L.Select(big, L.Create(1.0), L.Zero);
+        return h * half;
+    }
+
+    /// <summary>table[2j] and table[2j + 1] per lane, j an integer-valued double in [0, 64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TableEntry<L>(double* table, L j, out L hi, out L lo) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lane1))
+        {
+            int i = (int)j[0];
+            hi = L.Create(table[2 * i]); lo = L.Create(table[2 * i + 1]);
+            return;
+        }
+        double* h = stackalloc double[L.Count], l = stackalloc double[L.Count];
+        for (int c = 0; c < L.Count; c++)
+        {
+            int i = (int)j[c];
+            h[c] = table[2 * i]; l[c] = table[2 * i + 1];
+        }
+        hi = L.Load(h); lo = L.Load(l);
+    }
+}
