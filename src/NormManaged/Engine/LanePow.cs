@@ -6,16 +6,19 @@ namespace NormManaged.Engine;
 /// <summary>General-p vector norms (the orders <see cref="GeneralPowFast"/> takes) over one axis of many short lines
 /// (at most <see cref="MaxInner"/> elements, so one block each): each line's block is made and summed exactly as the
 /// block driver does it for <see cref="GeneralPowOp"/> (the same <see cref="DoubleBlocks"/> block, statistics and
-/// <see cref="VecLogExp.PowSum"/>), and the roots 2ᵉᵇ·S^(1/p) of eight lines are then taken at once: the
+/// <see cref="VecLogExp.PowSum"/>), and the roots 2ᵉᵇ·S^(1/p) of <see cref="Group"/> lines are then taken at once: the
 /// double-double ln and exp of <see cref="GeneralNorm.Root"/> (<see cref="DD.Log"/>, <see cref="DD.Div"/>,
 /// <see cref="DD.Exp"/>) one SIMD lane per output, every lane doing the scalar code's IEEE operations in its order
 /// (the FMAs where it has FMAs, the starting value y₀ = ln(hi) by the same <see cref="Math.Log(double)"/> call, the
 /// same 1/k! table), so each output gets the bits <see cref="GeneralNorm.Root"/> gives it — those of the block
 /// driver, i.e. of the same line reduced alone, at any width, alignment or thread count. The scalar root was two
 /// thirds of the ~0.8 µs each short line cost. A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
-/// the block driver's own code (<see cref="GeneralPowOp.Finish"/>); a narrow result (float32, float16 outputs) is
-/// stored only when <see cref="GeneralPowFast.TryStoreNarrow"/> proves it correctly rounded, else that line goes
-/// through <see cref="GeneralNorm.Reduce"/>, as in <see cref="GeneralPowFast.Run"/>.</summary>
+/// the block driver's own code (<see cref="GeneralPowOp.Finish"/>).
+///
+/// Narrow results (float32, float16) are stored only when <see cref="GeneralPowFast.TryStoreNarrow"/> proves them the
+/// correctly rounded value (unique, so the bits of every other path), else that line goes through
+/// <see cref="GeneralNorm.Reduce"/>, as in <see cref="GeneralPowFast.Run"/>; contiguous float32/complex64 lines take
+/// <see cref="NarrowPowFast"/>'s sums straight from the floats (one order table for all lines) and the same proof.</summary>
 internal static unsafe class LanePow
 {
     /// <summary>Longest line taken: one block of the driver's grid (complex elements take two doubles of it).</summary>
@@ -49,13 +52,35 @@ internal static unsafe class LanePow
     {
         double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
         double* sh = stackalloc double[Group], sl = stackalloc double[Group];
-        int* eb = stackalloc int[Group];
+        int* se = stackalloc int[Group], eb = stackalloc int[Group];
         nint* src = stackalloc nint[Group], dst = stackalloc nint[Group];
+        bool complex = DTypes.IsComplex(t);
+        // contiguous float32/complex64 lines into float32: NarrowPowFast's sums straight from the floats
+        bool floats = ot == DType.Float32 && t is (DType.Float32 or DType.Complex64) && plan.InnerStrides[0] == (complex ? 8 : 4);
+        long n = plan.InnerCount;
+        double* tab = stackalloc double[floats ? NarrowPowFast.TableLength : 0];
+        if (floats) VecLogExp.NarrowTables(complex ? 0.5 * p : p, tab); // Prepare's pp
         int m = 0;
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, first, count);
         while (it.Next(out byte* xp, out byte* op2))
         {
+            if (floats)
+            {
+                float* f = (float*)(xp + plan.InnerBaseOffset);
+                if (NarrowPowFast.Prepare(f, n, complex, p, out int e, out double pp, out double koff, out double k, out bool exact))
+                {
+                    NarrowPowFast.Sum(f, n, complex, pp, koff, k, exact, tab, out double hi, out double lo);
+                    if (double.IsFinite(hi) && hi > 0)
+                    {
+                        // (hi + lo)·2^k against the reference 2^e: NarrowPowFast.TryRun's root, then its proof below
+                        sh[m] = hi; sl[m] = lo; se[m] = (int)k; eb[m] = e; src[m] = (nint)xp; dst[m] = (nint)op2;
+                        if (++m == Group) { ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m); m = 0; }
+                        continue;
+                    }
+                }
+                // special values (or a sum NarrowPowFast declines): the block path below
+            }
             var blocks = new DoubleBlocks(plan, xp, t, buf);
             var part = op.Compute(blocks.Next()); // the line is one block (MaxInner)
             if (part.NaN || part.Inf || part.Zero || !part.HasSum || !(part.H > 0))
@@ -68,24 +93,20 @@ internal static unsafe class LanePow
                 continue;
             }
             // one block: the chunk and total partials are (H, L) against the reference 2^Eb, unchanged
-            sh[m] = part.H; sl[m] = part.L; eb[m] = part.Eb; src[m] = (nint)xp; dst[m] = (nint)op2;
-            if (++m == Group)
-            {
-                ev |= Store(plan, t, p, ot, sh, sl, eb, src, dst, m);
-                m = 0;
-            }
+            sh[m] = part.H; sl[m] = part.L; se[m] = 0; eb[m] = part.Eb; src[m] = (nint)xp; dst[m] = (nint)op2;
+            if (++m == Group) { ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m); m = 0; }
         }
-        if (m > 0) ev |= Store(plan, t, p, ot, sh, sl, eb, src, dst, m);
+        if (m > 0) ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m);
         return ev;
     }
 
-    /// <summary>Roots and stores the first <paramref name="m"/> pending outputs (sums (sh + sl) against 2^eb).</summary>
-    private static FpEvents Store(ReductionPlan plan, DType t, double p, DType ot, double* sh, double* sl, int* eb, nint* src, nint* dst, int m)
+    /// <summary>Roots and stores the first <paramref name="m"/> pending outputs (sums (sh + sl)·2^se against 2^eb).</summary>
+    private static FpEvents Store(ReductionPlan plan, DType t, double p, DType ot, double* sh, double* sl, int* se, int* eb, nint* src, nint* dst, int m)
     {
-        for (int i = m; i < Group; i++) { sh[i] = 1; sl[i] = 0; } // idle lanes: any valid sum
+        for (int i = m; i < Group; i++) { sh[i] = 1; sl[i] = 0; se[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* rk = stackalloc int[Group];
-        Roots(sh, sl, p, rh, rl, rk);
+        Roots(sh, sl, se, p, rh, rl, rk);
         var ev = FpEvents.None;
         double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)); // GeneralPowOp.Finish's bound for the narrow terms
         for (int i = 0; i < m; i++)
@@ -99,15 +120,15 @@ internal static unsafe class LanePow
         return ev;
     }
 
-    /// <summary>exp(ln(sh + sl)/p) as (rh + rl)·2^rk for <see cref="Group"/> sums sh + sl (sh positive and finite, as every
-    /// block sum is), the operations of <see cref="GeneralNorm.Root"/> from its ln to its exp, lane by lane.</summary>
-    internal static void Roots(double* sh, double* sl, double p, double* rh, double* rl, int* rk)
+    /// <summary>exp(ln((sh + sl)·2^se)/p) as (rh + rl)·2^rk for <see cref="Group"/> sums (sh positive and finite, as every
+    /// block sum is; |se| small), the operations of <see cref="GeneralNorm.Root"/> from its ln to its exp, lane by lane.</summary>
+    internal static void Roots(double* sh, double* sl, int* se, double p, double* rh, double* rl, int* rk)
     {
-        if (RealKernels.Wide) Roots<Lanes512>(sh, sl, p, rh, rl, rk);
-        else Roots<Lanes256>(sh, sl, p, rh, rl, rk);
+        if (RealKernels.Wide) Roots<Lanes512>(sh, sl, se, p, rh, rl, rk);
+        else Roots<Lanes256>(sh, sl, se, p, rh, rl, rk);
     }
 
-    private static void Roots<L>(double* sh, double* sl, double p, double* rh, double* rl, int* rk) where L : struct, ILanes<L>
+    private static void Roots<L>(double* sh, double* sl, int* se, double p, double* rh, double* rl, int* rk) where L : struct, ILanes<L>
     {
         const int n = Group;
         double* ah = stackalloc double[n], al = stackalloc double[n], ed = stackalloc double[n], y0 = stackalloc double[n];
@@ -118,7 +139,7 @@ internal static unsafe class LanePow
             double hi = sh[i], lo = sl[i];
             int f = Math.ILogB(hi);
             hi = Math.ScaleB(hi, -f); lo = Math.ScaleB(lo, -f);
-            long e = f;
+            long e = (long)se[i] + f;
             if (hi > 1.4142135623730951) { hi *= 0.5; lo *= 0.5; e++; }
             ah[i] = hi; al[i] = lo; ed[i] = e; y0[i] = Math.Log(hi);
             rh[i] = -y0[i]; rl[i] = 0;
