@@ -93,13 +93,9 @@ def test_every_length_to_70(dtype):
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32, np.complex64])
 @pytest.mark.parametrize("p", (1.7, 0.3, -0.5, -3.0, -7.5, 33.3))
 def test_special_rows_match_numpy(dtype, p):
-    base = (np.arange(1, 7, dtype=float) / 7)
-    rows = []
-    for special in (0.0, np.inf, -np.inf, np.nan):
-        for pos in (0, 5):
-            r = base.copy()
-            r[pos] = special
-            rows.append(r)
+    base = np.arange(1, 7, dtype=float) / 7
+    # each special value first and last in a row of six, then all-zero and all-inf rows, then ordinary rows
+    rows = [np.where(np.arange(6) == pos, special, base) for special in (0.0, np.inf, -np.inf, np.nan) for pos in (0, 5)]
     rows += [np.zeros(6), np.full(6, np.inf)]
     rows += [base] * 5
     a = np.array(rows).astype(dtype)

@@ -145,7 +145,7 @@ internal static unsafe class LanePow
             rh[i] = -y0[i]; rl[i] = 0;
         }
         // DD.Log: one Newton step on y ↦ y + m·e^(−y) − 1 from y₀, then + E·ln 2; then GeneralNorm.Root's x = ln S / p
-        // as a double-double quotient
+        // as a double-double quotient (DD.Div per lane)
         Exp<L>(rh, rl, eh, el, ek, tmp);
         for (int j = 0; j < n; j += L.Count)
         {
@@ -160,9 +160,9 @@ internal static unsafe class LanePow
             L eh2 = e * ln2Hi;
             L ee = L.Fma(e, ln2Hi, -eh2);
             Add(ref yh, ref yl, eh2, ee + e * L.Create(DD.Ln2Lo));
-            L xh = Div(yh, yl, L.Create(p), L.Zero, out L xl);
-            xh.Store(rh + j); xl.Store(rl + j);
+            yh.Store(rh + j); yl.Store(rl + j);
         }
+        for (int i = 0; i < n; i++) rh[i] = DD.Div(rh[i], rl[i], p, 0, out rl[i]); // the scalar quotient itself
         Exp<L>(rh, rl, rh, rl, ek, tmp);
         for (int i = 0; i < n; i++) rk[i] = (int)ek[i];
     }
@@ -277,23 +277,5 @@ internal static unsafe class LanePow
         L e = L.Fma(ah, bh, -p);
         e = L.Fma(ah, bl, L.Fma(al, bh, e));
         return FastTwoSum(p, e, out lo);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Div<L>(L ah, L al, L bh, L bl, out L lo) where L : struct, ILanes<L>
-    {
-        L q1 = ah / bh;
-        L ph = Mul(q1, L.Zero, bh, bl, out L pl);
-        L rh = TwoSum(ah, -ph, out L re);
-        re += al - pl;
-        L r = rh + re;
-        L q2 = r / bh;
-        L ph2 = Mul(q2, L.Zero, bh, bl, out L pl2);
-        L rh2 = TwoSum(rh, -ph2, out L re2);
-        re2 += re - pl2;
-        L q3 = (rh2 + re2) / bh;
-        L h = FastTwoSum(q1, q2, out L l);
-        l += q3;
-        return FastTwoSum(h, l, out lo);
     }
 }
