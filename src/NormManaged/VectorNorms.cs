@@ -98,6 +98,8 @@ public static unsafe class VectorNorms
             return ComplexNegative.Run(plan, xd, t, p, od, ot);
         if (ComplexPowNorm.Applies(t, p))
             return ComplexPowNorm.Run(plan, xd, t, p, od, ot);
+        if (GeneralPowFast.Applies(t, p) && LanePow.Applies(plan)) // many short lines: the block driver's sums, roots 8 at a time
+            return LanePow.Run(plan, xd, t, p, od, ot);
         if (GeneralPowFast.Applies(t, p))
             return GeneralPowFast.Run(plan, xd, t, p, od, ot);
         if (realDouble && RealKernels.HandlesRealP(p))

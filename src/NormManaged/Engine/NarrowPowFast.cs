@@ -69,15 +69,7 @@ internal static unsafe class NarrowPowFast
         float* f = (float*)(x + plan.InnerBaseOffset);
         long n = plan.InnerCount;
         bool complex = t == DType.Complex64;
-        Keys(f, n, complex, out uint max, out uint min);
-        if (max >= 0x7F800000u || (p > 0 ? max == 0 : min == 0)) return false; // NaN, ∞, zeros for p < 0, all zero
-        double r = BitConverter.UInt32BitsToSingle(p > 0 ? max : min);
-        int eb = Math.ILogB(r);
-        double rho = Math.ScaleB(r, -eb), pp = complex ? 0.5 * p : p;
-        double k = Math.Floor(pp * (complex ? 2 : 1) * Math.Log2(rho)); // any integer is exact; this one centres the terms
-        double koff = complex ? -2.0 * eb : -eb;
-        // no zero, and even the smallest term lies within 2⁹⁰⁰ of the largest: no masks needed
-        bool exact = min != 0 && Math.Abs(p) * (Math.ILogB(BitConverter.UInt32BitsToSingle(max)) - Math.ILogB(BitConverter.UInt32BitsToSingle(min)) + 3) < 900;
+        if (!Prepare(f, n, complex, p, out int eb, out double pp, out double koff, out double k, out bool exact)) return false;
         int threads = Parallelism.MaxThreads, parts = 1;
         if (threads > 1 && n >= MinParallelElements) parts = (int)Math.Min(threads, n / (MinParallelElements / 2));
         double hi, lo;
@@ -99,6 +91,24 @@ internal static unsafe class NarrowPowFast
         if (!double.IsFinite(hi) || hi <= 0) return false;
         Ext res = GeneralNorm.Root(hi, lo, (int)k, p, new Ext(1, 0, eb));
         return GeneralPowFast.TryStoreNarrow(res, Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)), DType.Float32, o);
+    }
+
+    /// <summary>The parameters of <see cref="Sum(float*, long, bool, double, double, double, bool, out double, out double)"/>
+    /// for the vector at <paramref name="f"/> (reference 2^eb, the integers koff and k, the maskless case); false (decline) for NaN, ∞, a zero with p &lt; 0 or an all-zero vector.</summary>
+    internal static bool Prepare(float* f, long n, bool complex, double p, out int eb, out double pp, out double koff, out double k, out bool exact)
+    {
+        Keys(f, n, complex, out uint max, out uint min);
+        eb = 0; pp = 0; koff = 0; k = 0; exact = false;
+        if (max >= 0x7F800000u || (p > 0 ? max == 0 : min == 0)) return false; // NaN, ∞, zeros for p < 0, all zero
+        double r = BitConverter.UInt32BitsToSingle(p > 0 ? max : min);
+        eb = Math.ILogB(r);
+        double rho = Math.ScaleB(r, -eb);
+        pp = complex ? 0.5 * p : p;
+        k = Math.Floor(pp * (complex ? 2 : 1) * Math.Log2(rho)); // any integer is exact; this one centres the terms
+        koff = complex ? -2.0 * eb : -eb;
+        // no zero, and even the smallest term lies within 2⁹⁰⁰ of the largest: no masks needed
+        exact = min != 0 && Math.Abs(p) * (Math.ILogB(BitConverter.UInt32BitsToSingle(max)) - Math.ILogB(BitConverter.UInt32BitsToSingle(min)) + 3) < 900;
+        return true;
     }
 
     /// <summary>The largest and smallest magnitude key of the vector as float bits (sign cleared; complex: the larger
@@ -137,16 +147,27 @@ internal static unsafe class NarrowPowFast
     /// <paramref name="exact"/>: no element is zero and no term can fall below 2⁻¹⁰²² (no masks needed).</summary>
     internal static void Sum(float* f, long n, bool complex, double pp, double koff, double k, bool exact, out double hi, out double lo)
     {
-        if (RealKernels.Wide) Sum<Lanes512, Widen512>(f, n, complex, pp, koff, k, exact, out hi, out lo);
-        else Sum<Lanes256, Widen256>(f, n, complex, pp, koff, k, exact, out hi, out lo);
+        double* tab = stackalloc double[TableLength];
+        VecLogExp.NarrowTables(pp, tab);
+        Sum(f, n, complex, pp, koff, k, exact, tab, out hi, out lo);
     }
 
-    private static void Sum<L, W>(float* f, long n, bool complex, double pp, double koff, double k, bool exact, out double hi, out double lo)
+    /// <summary>Doubles of the table <see cref="VecLogExp.NarrowTables"/> makes for an order.</summary>
+    internal const int TableLength = 48;
+
+    /// <summary><see cref="Sum(float*, long, bool, double, double, double, bool, out double, out double)"/> with the
+    /// order's table already made (by <see cref="VecLogExp.NarrowTables"/> for <paramref name="pp"/>): many short
+    /// vectors of one order share it.</summary>
+    internal static void Sum(float* f, long n, bool complex, double pp, double koff, double k, bool exact, double* tab, out double hi, out double lo)
+    {
+        if (RealKernels.Wide) Sum<Lanes512, Widen512>(f, n, complex, pp, koff, k, exact, tab, out hi, out lo);
+        else Sum<Lanes256, Widen256>(f, n, complex, pp, koff, k, exact, tab, out hi, out lo);
+    }
+
+    private static void Sum<L, W>(float* f, long n, bool complex, double pp, double koff, double k, bool exact, double* tab, out double hi, out double lo)
         where L : struct, ILanes<L> where W : struct, IFloatWiden<L>
     {
         int w = complex ? 2 : 1, c = L.Count;
-        double* tab = stackalloc double[48];
-        VecLogExp.NarrowTables(pp, tab);
         var cs = new Consts(pp, koff, k);
         hi = 0; lo = 0;
         long i = 0, full = n & ~(long)(c - 1);
