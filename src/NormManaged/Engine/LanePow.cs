@@ -132,7 +132,7 @@ internal static unsafe class LanePow
     {
         const int n = Group;
         double* ah = stackalloc double[n], al = stackalloc double[n], ed = stackalloc double[n], y0 = stackalloc double[n];
-        double* eh = stackalloc double[n], el = stackalloc double[n], ek = stackalloc double[n], tmp = stackalloc double[4 * n];
+        double* eh = stackalloc double[n], el = stackalloc double[n], ek = stackalloc double[n];
         // DD.Log's scalar prelude per lane: hi ∈ [√½, √2] and its exponent E, and y₀ = ln(hi) from the C library
         for (int i = 0; i < n; i++)
         {
@@ -146,24 +146,24 @@ internal static unsafe class LanePow
         }
         // DD.Log: one Newton step on y ↦ y + m·e^(−y) − 1 from y₀, then + E·ln 2; then GeneralNorm.Root's x = ln S / p
         // as a double-double quotient (DD.Div per lane)
-        Exp<L>(rh, rl, eh, el, ek, tmp);
+        Exp<L>(rh, rl, eh, el, ek);
         for (int j = 0; j < n; j += L.Count)
         {
             L hi = L.Load(ah + j), lo = L.Load(al + j), e = L.Load(ed + j), y = L.Load(y0 + j);
             L sc = Pow2(L.Load(ek + j));
             L h1 = L.Load(eh + j) * sc, l1 = L.Load(el + j) * sc; // ScaleB by ek ∈ {−1, 0, 1} of normal values: exact
-            L th = Mul(hi, lo, h1, l1, out L tl);
-            Add(ref th, ref tl, L.Create(-1.0), L.Zero);
+            L th = DDLanes.Mul(hi, lo, h1, l1, out L tl);
+            DDLanes.Add(ref th, ref tl, L.Create(-1.0), L.Zero);
             L yh = y, yl = L.Zero;
-            Add(ref yh, ref yl, th, tl);
+            DDLanes.Add(ref yh, ref yl, th, tl);
             L ln2Hi = L.Create(DD.Ln2Hi);
             L eh2 = e * ln2Hi;
             L ee = L.Fma(e, ln2Hi, -eh2);
-            Add(ref yh, ref yl, eh2, ee + e * L.Create(DD.Ln2Lo));
+            DDLanes.Add(ref yh, ref yl, eh2, ee + e * L.Create(DD.Ln2Lo));
             yh.Store(rh + j); yl.Store(rl + j);
         }
         for (int i = 0; i < n; i++) rh[i] = DD.Div(rh[i], rl[i], p, 0, out rl[i]); // the scalar quotient itself
-        Exp<L>(rh, rl, rh, rl, ek, tmp);
+        Exp<L>(rh, rl, rh, rl, ek);
         for (int i = 0; i < n; i++) rk[i] = (int)ek[i];
     }
 
@@ -171,111 +171,17 @@ internal static unsafe class LanePow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static L Pow2<L>(L k) where L : struct, ILanes<L> => L.ShiftLeftBits(k + L.Create(1023.0 + 4503599627370496.0), 52);
 
-    // 1/k! for k = 0..12 as double-doubles, built as DD builds its own (the same divisions, so the same values)
-    private static readonly double[] s_invFactHi = new double[13], s_invFactLo = new double[13];
-
-    static LanePow()
-    {
-        double f = 1;
-        for (int k = 0; k < 13; k++)
-        {
-            if (k > 0) f *= k;
-            s_invFactHi[k] = DD.Div(1, 0, f, 0, out s_invFactLo[k]);
-        }
-    }
-
     /// <summary><see cref="DD.Exp"/> lane by lane for the <see cref="Group"/> arguments xh + xl, |xh| ≤
     /// <see cref="DD.ExpLimit"/> (its NaN and limit branches cannot be reached from a block sum): e^(xh + xl) =
-    /// (oh + ol)·2^ok (the outputs may alias the inputs; <paramref name="tmp"/>: 4·Group doubles). Math.Round (ties to
-    /// even, a zero result keeping the sign) is (v + 1.5·2⁵²) − 1.5·2⁵² with v's sign, exact for |v| &lt; 2⁵¹. Each step
-    /// runs over all the vectors before the next, so their dependency chains (a double-double Taylor series and eight
-    /// squarings, latency-bound) overlap.</summary>
-    private static void Exp<L>(double* xh, double* xl, double* oh, double* ol, double* ok, double* tmp) where L : struct, ILanes<L>
+    /// (oh + ol)·2^ok, the outputs possibly aliasing the inputs — <see cref="DDLanes.Exp{L}"/>, the core the scalar call
+    /// runs, so each lane has its bits.</summary>
+    private static void Exp<L>(double* xh, double* xl, double* oh, double* ol, double* ok) where L : struct, ILanes<L>
     {
-        const int n = Group;
-        double* rhs = tmp, rls = tmp + n, phs = tmp + 2 * n, pls = tmp + 3 * n;
-        L ln2Hi = L.Create(DD.Ln2Hi), magic = L.Create(6755399441055744.0), inv256 = L.Create(1.0 / 256);
-        for (int j = 0; j < n; j += L.Count)
+        double* table = DD.Exp2Table;
+        for (int j = 0; j < Group; j += L.Count)
         {
-            L x = L.Load(xh + j);
-            L v = x * L.Create(1.4426950408889634);
-            L kd = L.CopySign((v + magic) - magic, v);
-            L p1 = kd * ln2Hi;
-            L p1e = L.Fma(kd, ln2Hi, -p1);
-            L s = TwoSum(x, -p1, out L e1);
-            e1 += L.Load(xl + j) - p1e - kd * L.Create(DD.Ln2Lo);
-            L rh = FastTwoSum(s, e1, out L rl);
-            (rh * inv256).Store(rhs + j); (rl * inv256).Store(rls + j);
-            kd.Store(ok + j);
-            L.Create(s_invFactHi[12]).Store(phs + j); L.Create(s_invFactLo[12]).Store(pls + j);
+            L h = DDLanes.Exp(L.Load(xh + j), L.Load(xl + j), table, out L l, out L k);
+            h.Store(oh + j); l.Store(ol + j); k.Store(ok + j);
         }
-        for (int k = 11; k >= 1; k--)
-        {
-            L fh = L.Create(s_invFactHi[k]), fl = L.Create(s_invFactLo[k]);
-            for (int j = 0; j < n; j += L.Count)
-            {
-                L ph = Mul(L.Load(phs + j), L.Load(pls + j), L.Load(rhs + j), L.Load(rls + j), out L pl);
-                Add(ref ph, ref pl, fh, fl);
-                ph.Store(phs + j); pl.Store(pls + j);
-            }
-        }
-        for (int j = 0; j < n; j += L.Count)
-        {
-            L mh = Mul(L.Load(phs + j), L.Load(pls + j), L.Load(rhs + j), L.Load(rls + j), out L ml);
-            mh.Store(phs + j); ml.Store(pls + j);
-        }
-        L two = L.Create(2.0);
-        for (int k = 0; k < 8; k++)
-            for (int j = 0; j < n; j += L.Count)
-            {
-                L mh = L.Load(phs + j), ml = L.Load(pls + j);
-                L th = FastTwoSum(two, mh, out L tl);
-                tl += ml;
-                mh = Mul(mh, ml, th, tl, out ml);
-                mh.Store(phs + j); ml.Store(pls + j);
-            }
-        for (int j = 0; j < n; j += L.Count)
-        {
-            L h = FastTwoSum(L.Create(1.0), L.Load(phs + j), out L l);
-            l += L.Load(pls + j);
-            h = FastTwoSum(h, l, out L lo);
-            h.Store(oh + j); lo.Store(ol + j);
-        }
-    }
-
-    // DD's building blocks lane by lane, the same operations in the same order
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L TwoSum<L>(L a, L b, out L e) where L : struct, ILanes<L>
-    {
-        L s = a + b;
-        L bb = s - a;
-        e = (a - (s - bb)) + (b - bb);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L FastTwoSum<L>(L a, L b, out L e) where L : struct, ILanes<L>
-    {
-        L s = a + b;
-        e = b - (s - a);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<L>(ref L hi, ref L lo, L bh, L bl) where L : struct, ILanes<L>
-    {
-        L s = TwoSum(hi, bh, out L e);
-        e += lo + bl;
-        hi = FastTwoSum(s, e, out lo);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Mul<L>(L ah, L al, L bh, L bl, out L lo) where L : struct, ILanes<L>
-    {
-        L p = ah * bh;
-        L e = L.Fma(ah, bh, -p);
-        e = L.Fma(ah, bl, L.Fma(al, bh, e));
-        return FastTwoSum(p, e, out lo);
     }
 }

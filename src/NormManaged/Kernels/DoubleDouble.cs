@@ -92,7 +92,14 @@ internal static class DD
 
     /// <summary>2^(j/64) for j = 0…63 as double-doubles (hi, lo interleaved; each within 2⁻¹⁰⁶ relative: the values
     /// rounded to 300 bits, then split).</summary>
-    private static readonly double[] s_exp2Table =
+    private static readonly double[] s_exp2Table = Exp2Values();
+
+    /// <summary>The 2^(j/64) table of <see cref="Exp"/> (hi, lo interleaved), pinned for the life of the process so
+    /// that lane kernels can read it by pointer.</summary>
+    public static readonly unsafe double* Exp2Table = (double*)System.Runtime.InteropServices.GCHandle.Alloc(s_exp2Table,
+        System.Runtime.InteropServices.GCHandleType.Pinned).AddrOfPinnedObject();
+
+    private static double[] Exp2Values() => new double[]
     {
         1.0, 0.0, 1.0108892860517005, -1.5234778603368577e-17,
         1.0218971486541166, 5.109225028973444e-17, 1.0330248790212284, 7.600838874027088e-18,
@@ -145,13 +152,10 @@ internal static class DD
         if (double.IsNaN(xh)) return double.NaN;
         if (xh > ExpLimit) { k = int.MaxValue / 4; return 1.0; }
         if (xh < -ExpLimit) return 0.0;
-        fixed (double* table = s_exp2Table)
-        {
-            var h = DDLanes.Exp(new Lane1(xh), new Lane1(xl), table, out var l, out var kd);
-            lo = l.V;
-            k = (int)kd.V;
-            return h.V;
-        }
+        var h = DDLanes.Exp(new Lane1(xh), new Lane1(xl), Exp2Table, out var l, out var kd);
+        lo = l.V;
+        k = (int)kd.V;
+        return h.V;
     }
 
     /// <summary>ln((hi + lo)·2^e) for hi &gt; 0 finite, as a double-double (absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|)).</summary>
