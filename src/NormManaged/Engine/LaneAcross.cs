@@ -43,8 +43,13 @@ internal static unsafe class LaneAcross
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
     private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
-    private static readonly double SquareMax = Math.ScaleB(1.0, 500), RecipSumMax = Math.ScaleB(1.0, 1000);
+    private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
+
+    /// <summary>The smallest normal float32, and the low 29 significand bits of a double that is a float32 rounding
+    /// midpoint between two normal float32 values (bit 28 set, the 28 below clear).</summary>
+    private const double SingleMin = 1.1754943508222875e-38;
+    private const ulong SingleTail = 0x1FFF_FFFF, SingleMidpoint = 0x1000_0000;
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
@@ -54,7 +59,7 @@ internal static unsafe class LaneAcross
         if (plan.OuterInStrides[0] == es && t != DType.Float32) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
-        return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 ? MaxGatheredRecip : MaxGathered);
+        return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 && es != 16 ? MaxGatheredRecip : MaxGathered);
     }
 
     /// <summary>Longest line gathered for ord 0.5 (eight complex lines of it: 32 KB of stack); longer contiguous lines
@@ -69,111 +74,119 @@ internal static unsafe class LaneAcross
     /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
     /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16
+        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsPositiveInfinity(p)) ? 16
          : t == DType.Float64 && p is 0.5 or -1 ? 8
          : t == DType.Float32 && p == -1 ? 4 : 0; // float32 0.5 rows measured faster on RowsWide (0.57× vs 0.35×)
-
-    /// <summary>Relative margin a float32 result must keep from every rounding midpoint to be stored from the lanes'
-    /// double-double (accurate to ≈ 2⁻⁸⁵): it is then the unique correctly rounded float32, i.e. the 1-D path's.</summary>
-    private static readonly double NarrowMargin = Math.ScaleB(1.0, -70);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p != double.PositiveInfinity, half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
+        bool half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
         int es = ElementSize(t, p);
-        long ois = plan.OuterInStrides[0];
+        long ois = plan.OuterInStrides[0], os = plan.OuterOutStrides[0];
         bool gathered = ois != es || t == DType.Float32; // float32 lines are widened as they are gathered
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
-        // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
-        var res = new double[3 * outs];
-        byte* col0 = x + plan.InnerBaseOffset;
-        fixed (double* r = res)
+        nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
+        bool finished = ot == DType.Float64 && p != double.PositiveInfinity; // a lane's flag 0: its float64 result
+        FpEvents Groups(int g0, int g1)
         {
-            nint cb = (nint)col0, rb = (nint)r;
-            void Groups(int g0, int g1)
-            {
-                double* buf = stackalloc double[gathered ? (int)n * w * (es == 16 ? 2 : 1) : 0];
-                for (int g = g0; g < g1; g++)
-                {
-                    long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
-                    byte* c = (byte*)cb + ois * k;
-                    long cs = s;
-                    if (gathered)
-                    {
-                        Gather(c, ois, s, n, w, es, buf);
-                        c = (byte*)buf; cs = (long)w * (es == 16 ? 16 : 8);
-                    }
-                    double* d = (double*)rb + 3 * k;
-                    if (real)
-                    {
-                        if (recip)
-                        {
-                            if (w == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d); else Sum<Lanes256, RecipTerm>(c, cs, n, d);
-                        }
-                        else if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d);
-                        else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
-                    }
-                    else if (w == 8)
-                    {
-                        if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
-                    }
-                    else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
-                    else if (sum) Sum<Lanes256, AbsTerm>(c, cs, n, d);
-                    else Max<Lanes256>(c, cs, n, d);
-                }
-            }
-            int threads = Parallelism.MaxThreads;
-            if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
-            {
-                int parts = Math.Min(groups, 4 * threads);
-                Parallelism.ForParts(parts, threads, q => { Groups(groups * q / parts, groups * (q + 1) / parts); return FpEvents.None; });
-            }
-            else Groups(0, groups);
+            double* buf = stackalloc double[gathered ? (int)n * w * (es == 16 ? 2 : 1) : 0];
+            // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
+            // flag: 1 = alone, 2 = candidates
+            double* d = stackalloc double[3 * 8];
             var ev = FpEvents.None;
-            long os = plan.OuterOutStrides[0];
-            for (long k = 0; k < outs; k++)
+            for (int g = g0; g < g1; g++)
             {
-                double a = r[3 * k], b = r[3 * k + 1], flag = r[3 * k + 2];
-                byte* dst = o + k * os;
-                byte* c = col0 + ois * k;
-                if (sum)
+                long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
+                byte* c = (byte*)cb + ois * k;
+                long cs = s;
+                if (gathered)
                 {
-                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= (recip ? RecipSumMax : double.MaxValue)))
-                        ev |= Alone(c, s, n, dst, t, ot, p);
-                    else if (recip || (half && a <= SquareMax))
+                    Gather(c, ois, s, n, w, es, buf);
+                    c = (byte*)buf; cs = (long)w * (es == 16 ? 16 : 8);
+                }
+                if (recip)
+                {
+                    if (w == 8)
                     {
-                        // 1/S or S² as one double-double quotient or product: GeneralNorm.Root's p = −1 / 0.5 branch
-                        // without its exponent bookkeeping (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰] for 1/S, S ∈ [2⁻¹⁰⁰, 2⁵⁰⁰] for S²: no
-                        // overflow, and the low parts stay normal)
-                        double qh = recip ? DD.Div(1, 0, a, b, out double ql) : DD.Mul(a, b, a, b, out ql);
-                        ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
+                        if (real) Sum<Lanes512, RecipTerm>(c, cs, n, d); else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
                     }
-                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
-                    else ev |= FastFinish.Store(ot, dst, a, b, false);
-                    continue;
+                    else if (real) Sum<Lanes256, RecipTerm>(c, cs, n, d);
+                    else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
                 }
-                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, t, ot, p); continue; }
-                Ext best = Ext.Zero;
-                if (flag == 0)
+                else if (real)
                 {
-                    double* z = (double*)(c + (long)b * s);
-                    Complex128Max.Consider(z[0], z[1], ref best);
+                    if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
                 }
-                else
+                else if (w == 8)
                 {
-                    double thr = a * Complex128Max.Slack;
-                    for (long i = 0; i < n; i++)
-                    {
-                        double* z = (double*)(c + i * s);
-                        if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
-                    }
+                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
                 }
-                ev |= ResultWriter.Store(ot, dst, best);
+                else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
+                else if (p == 1) Sum<Lanes256, AbsTerm>(c, cs, n, d);
+                else Max<Lanes256>(c, cs, n, d);
+                // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
+                for (long j = (long)g * w - k; j < w; j++)
+                {
+                    byte* dst = (byte*)ob + os * (k + j);
+                    if (finished && d[3 * j + 2] == 0) Unsafe.WriteUnaligned(dst, d[3 * j]);
+                    else ev |= Finish(d + 3 * j, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
+                }
             }
             return ev;
         }
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
+        {
+            int parts = Math.Min(groups, 4 * threads);
+            return Parallelism.ForParts(parts, threads, q => Groups(groups * q / parts, groups * (q + 1) / parts));
+        }
+        return Groups(0, groups);
+    }
+
+    /// <summary>Stores one output from its lane's (a, b, flag), or recomputes it alone.</summary>
+    private static FpEvents Finish(double* d, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
+    {
+        double a = d[0], b = d[1], flag = d[2];
+        if (p != double.PositiveInfinity)
+        {
+            if (flag == 0)
+            {
+                // a = the root rounded once from the lanes' double-double (accurate to ≈ 2⁻⁸⁴): the correctly rounded
+                // float64 except within that of a rounding midpoint, as the 1-D path. Into float32 (ord −1 only) when a
+                // is no float32 rounding midpoint: then the exact 1/S is on a's side of every midpoint (a double next
+                // to a midpoint m is ≥ half a double ulp, ≈ 2⁻⁵⁴·m, from it, far beyond the 2⁻⁸⁴ error), so (float)a
+                // is the correctly rounded float32, i.e. the 1-D path's bits
+                if (ot == DType.Float64) { Unsafe.WriteUnaligned(dst, a); return FpEvents.None; }
+                ulong bits = BitConverter.DoubleToUInt64Bits(a);
+                if (a >= SingleMin && a < float.MaxValue && (bits & SingleTail) != SingleMidpoint)
+                {
+                    Unsafe.WriteUnaligned(dst, (float)a);
+                    return FpEvents.None;
+                }
+            }
+            else if (p == 0.5 && a > SquareMax && a <= double.MaxValue)
+                return ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
+            return Alone(c, s, n, dst, t, ot, p);
+        }
+        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
+        Ext best = Ext.Zero;
+        if (flag == 0)
+        {
+            double* z = (double*)(c + (long)b * s);
+            Complex128Max.Consider(z[0], z[1], ref best);
+        }
+        else
+        {
+            double thr = a * Complex128Max.Slack;
+            for (long i = 0; i < n; i++)
+            {
+                double* z = (double*)(c + i * s);
+                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
+            }
+        }
+        return ResultWriter.Store(ot, dst, best);
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
@@ -197,16 +210,11 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>Stores a double-double root: rounded once into float64, or into float32 only when provably the correctly
-    /// rounded value (else the line goes alone).</summary>
-    private static FpEvents Store(double qh, double ql, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => ot != DType.Float32 ? ResultWriter.Store(ot, dst, qh, ql, 0)
-         : GeneralPowFast.TryStoreNarrow(new Ext(qh, ql, 0), NarrowMargin, ot, dst) ? FpEvents.None : Alone(c, s, n, dst, t, ot, p);
-
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
         => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+         : p == -1 ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
@@ -217,6 +225,16 @@ internal static unsafe class LaneAcross
 
         /// <summary>The terms of the L.Count elements at <paramref name="q"/>.</summary>
         static abstract L Of<L>(double* q, out L lo) where L : struct, ILanes<L>;
+
+        /// <summary>The root the lanes take of the sum S: 1 (S itself, ord 1), 0.5 (S²) or −1 (1/S).</summary>
+        static virtual double Power => 1;
+
+        /// <summary>The sums the lanes finish: S ∈ [Min, Max] (a NaN or ∞ term, or a sum outside, sends the output to
+        /// <see cref="Finish"/>).</summary>
+        static virtual double Min => SumMin;
+
+        /// <inheritdoc cref="Min"/>
+        static virtual double Max => double.MaxValue;
     }
 
     /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root), through the width's own
@@ -257,6 +275,15 @@ internal static unsafe class LaneAcross
     {
         public static int Size => 16;
 
+        public static double Power => 0.5;
+
+        /// <summary>A tiny |z| may be off by 2⁻²⁵⁵ in √|z|: sums below 2⁻¹⁰⁰ go alone; S² in the lanes up to S = 2⁵⁰⁰
+        /// (no overflow, the low parts stay normal), <see cref="GeneralNorm.Root"/> above.</summary>
+        public static double Min => RootSumMin;
+
+        /// <inheritdoc cref="Min"/>
+        public static double Max => SquareMax;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
         {
@@ -288,29 +315,69 @@ internal static unsafe class LaneAcross
     {
         public static int Size => 8;
 
+        public static double Power => 0.5;
+
+        /// <inheritdoc cref="RootTerm.Min"/>
+        public static double Min => RootSumMin;
+
+        /// <inheritdoc cref="RootTerm.Min"/>
+        public static double Max => SquareMax;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => RootTerm.Root(L.Abs(L.Load(q)), L.Zero, out lo);
     }
 
-    /// <summary>1/|x| of float64 elements = q + fma(−q, |x|, 1)·q (the residual is exact). A zero, ∞, NaN or subnormal
-    /// element makes the sum NaN or ∞ (the output then goes alone); a huge element's subnormal term is off by at most
-    /// 2⁻¹⁰⁷⁴, negligible against a sum ≥ 2⁻³⁰⁰.</summary>
+    /// <summary>1/|x| of float64 (or widened float32) elements as a double-double (<see cref="Recip"/> with |x| exact).
+    /// A zero, ∞, NaN or subnormal element makes the sum NaN or ∞ or beyond 2⁹⁶⁰ (the output then goes alone); a
+    /// huge element's subnormal term is off by at most 2⁻¹⁰⁷⁴, negligible against a sum ≥ 2⁻³⁰⁰.</summary>
     private readonly struct RecipTerm : ITerm
     {
         public static int Size => 8;
 
+        public static double Power => -1;
+
+        /// <summary>Sums up to 2⁹⁶⁰ are finished in the lanes: every term then comes from a normal |x|, and 1/S ≥ 2⁻⁹⁶⁰
+        /// keeps the quotient's subnormal low part (≤ 2⁻¹⁰⁷⁵ off) below 2⁻¹¹⁵ of it.</summary>
+        public static double Max => 9.7453140114e288; // 2⁹⁶⁰
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => Recip(L.Abs(L.Load(q)), L.Zero, out lo);
+    }
+
+    /// <summary>1/|z| of complex128 elements: the reciprocal of |z| = sq + (r2 + hl)·hr (<see cref="AbsTerm"/>, ≈ 2⁻⁸⁶),
+    /// ≈ 2⁻⁸⁵ relative. A zero, NaN, ∞ or a square that overflows makes the term NaN (0·∞ in the residual).</summary>
+    private readonly struct ComplexRecipTerm : ITerm
+    {
+        public static int Size => 16;
+
+        public static double Power => -1;
+
+        /// <summary>Sums up to 2⁴⁴⁹ are finished in the lanes: every |z| is then ≥ 2⁻⁴⁴⁹, so |z|² ≥ 2⁻⁸⁹⁸ keeps
+        /// <see cref="AbsTerm"/>'s relative bound (its tiny squares lose bits below 2⁻⁹⁰⁰).</summary>
+        public static double Max => 1.4536774485912138e135; // 2⁴⁴⁹
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
         {
-            L y = L.Abs(L.Load(q)), one = L.Create(1.0);
-            L r = one / y;
-            lo = L.Fma(-r, y, one) * r;
-            return r;
+            var sq = AbsTerm.Of<L>(q, out var c);
+            return Recip(sq, c, out lo);
         }
     }
 
-    /// <summary>Σ term of L.Count adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag 0): per lane a TwoSum
-    /// double-double per chunk of rows, folded into the output's double-double.</summary>
+    /// <summary>1/(y + yl) = r + lo with r = fl(1/y) and lo = (1 − r·y − r·yl)·r: 1 − r·y is exact for a correctly
+    /// rounded r (one FMA), so the pair is within ≈ 2⁻¹⁰⁴ relative of the quotient (the neglected (1 − r·(y + yl))² and
+    /// two roundings of a 2⁻⁵²-sized correction). Division and FMA are IEEE-exact at every width: the same bits per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Recip<L>(L y, L yl, out L lo) where L : struct, ILanes<L>
+    {
+        L one = L.Create(1.0), r = one / y;
+        lo = L.Fma(-r, yl, L.Fma(-r, y, one)) * r;
+        return r;
+    }
+
+    /// <summary>Σ term of L.Count adjacent outputs, per lane a TwoSum double-double per chunk of rows, folded into the
+    /// output's double-double S; into d[3j] its root rounded once to float64 (flag d[3j + 2] = 0), or, for a sum the
+    /// lanes do not finish, S as d[3j] (hi), d[3j + 1] (lo) with flag 1.</summary>
     private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
     {
         L h = L.Zero, l = L.Zero;
@@ -330,7 +397,26 @@ internal static unsafe class LaneAcross
             var f = ((h - (sum - sb)) + (a - sb)) + (l + e);
             h = sum + f; l = f - (h - sum);
         }
-        for (int j = 0; j < L.Count; j++) Put(d, j, h[j], l[j], 0);
+        // the root of S = h + l as a double-double, rounded once (fl(hi + lo) is the double nearest the pair):
+        // S itself (FastFinish's sum), S² (DD.Mul's operations: the bits ResultWriter stores from its pair) or 1/S
+        L v;
+        if (T.Power == 1) v = h + l;
+        else if (T.Power == 0.5)
+        {
+            v = h * h;
+            v += L.Fma(h, l, L.Fma(l, h, L.Fma(h, h, -v)));
+        }
+        else
+        {
+            v = Recip(h, l, out var rl);
+            v += rl;
+        }
+        var done = L.GreaterThanOrEqual(h, L.Create(T.Min)) & L.LessThanOrEqual(h, L.Create(T.Max));
+        for (int j = 0; j < L.Count; j++)
+        {
+            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], 0, 0);
+            else Put(d, j, h[j], l[j], 1);
+        }
     }
 
     /// <summary>The screened top of L.Count adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>
