@@ -46,25 +46,72 @@ internal static unsafe class LaneAcross
     private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
-    /// <summary>The smallest normal float32, and the low 29 significand bits of a double that is a float32 rounding
-    /// midpoint between two normal float32 values (bit 28 set, the 28 below clear).</summary>
-    private const double SingleMin = 1.1754943508222875e-38;
-    private const ulong SingleTail = 0x1FFF_FFFF, SingleMidpoint = 0x1000_0000;
+    /// <summary>The low 29 significand bits of a double, and their value at a float32 rounding midpoint between two
+    /// normal float32 values (bit 28 set, the 28 below clear).</summary>
+    private const ulong SingleTail = 0x1FFF_FFFF;
+    private const long SingleMidpoint = 0x1000_0000;
+
+    /// <summary>The sums <see cref="TryStoreSingleRecip"/> takes: 1/S then lies in [2⁻¹²⁴, 2¹⁰⁰] (float32 normal with
+    /// room), and a term 1/|x| ≤ 2⁻¹²⁶ whose float32 estimate is subnormal (≥ 2⁻²¹ relative) is off by &lt; 2⁻¹⁶⁸,
+    /// below 2⁻⁶⁸ of the sum.</summary>
+    private static readonly double SingleSumMin = Math.ScaleB(1.0, -100), SingleSumMax = Math.ScaleB(1.0, 124);
+
+    /// <summary>Stores the float32 ord −1 norm 1/S from a plain double sum S of terms t = r0 + r0·(1 − r0·|x|)
+    /// (<see cref="SingleRecipTerms"/>) in which no term went through more than <paramref name="chain"/> additions,
+    /// when provably correctly rounded; false (nothing stored) otherwise, and for S outside [2⁻¹⁰⁰, 2¹²⁴], ∞ or NaN.
+    /// Error: each t is within 1.04·2⁻⁴⁸ of 1/|x|, the sum within γ_chain, the quotient v = fl(1/S) one more rounding,
+    /// so |v − 1/S_exact| ≤ (2⁻⁴⁷ + (chain + 1)·2⁻⁵²)·v with a factor 2 of slack, i.e. fewer than
+    /// <see cref="SingleRecipUlps"/> double ulps of v (v &lt; 2⁵³ of them). The float32 rounding midpoints of v's binade
+    /// are the doubles whose low 29 bits are 2²⁸, 2²⁹ double ulps apart (those of the neighbouring binades lie ≥ 2²⁷
+    /// ulps away); when v is farther than the bound from 2²⁸, no midpoint separates v from the exact 1/S, so (float)v
+    /// is the correctly rounded float32: the bits of the 1-D path, whatever the summation order or width.</summary>
+    internal static bool TryStoreSingleRecip(double sum, long chain, byte* dst)
+        => sum >= SingleSumMin && sum <= SingleSumMax && TryStoreSingle(1 / sum, chain, dst);
+
+    /// <summary><see cref="TryStoreSingleRecip"/> from v = fl(1/S), S in its range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryStoreSingle(double v, long chain, byte* dst)
+    {
+        long tail = (long)(BitConverter.DoubleToUInt64Bits(v) & SingleTail);
+        if (Math.Abs(tail - SingleMidpoint) <= SingleRecipUlps(chain)) return false;
+        Unsafe.WriteUnaligned(dst, (float)v);
+        return true;
+    }
+
+    /// <summary>The terms 1/|x| of eight float32 elements (widened into two halves): r0 = fl₃₂(1/|x|) (a float32
+    /// division: cheaper than a float64 one), then one Newton step t = r0 + r0·(1 − r0·|x|) in double, whose residual
+    /// is exact (a 48-bit product within 2⁻²⁴ of 1), so t = (1 − e²)/|x| rounded once, |e| ≤ 2⁻²⁴ (≤ 2⁻²¹ where r0 is
+    /// subnormal, |x| > 2¹²⁶). A zero, ∞ or NaN element gives a NaN term (0·∞ in the residual), a subnormal one a term
+    /// above 2¹²⁶ or NaN: the sum then fails <see cref="TryStoreSingleRecip"/>. IEEE-exact operations per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> SingleRecipTerms(Vector256<float> x, out Vector256<double> upper)
+    {
+        var xf = Vector256.Abs(x);
+        var (y0, y1) = Vector256.Widen(xf);
+        var (r0, r1) = Vector256.Widen(Vector256<float>.One / xf);
+        var one = Vector256<double>.One;
+        upper = Vector256.FusedMultiplyAdd(r1, Vector256.FusedMultiplyAdd(-r1, y1, one), r1);
+        return Vector256.FusedMultiplyAdd(r0, Vector256.FusedMultiplyAdd(-r0, y0, one), r0);
+    }
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         int es = ElementSize(t, p);
         if (es == 0 || !Avx2.IsSupported || !Fma.IsSupported || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
             || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
-        if (plan.OuterInStrides[0] == es && t != DType.Float32) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
+        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
+        if (t == DType.Float32 && plan.InnerStrides[0] == 4 && plan.InnerCount >= SingleRowsFrom) return false; // RowsWide
         return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 && es != 16 ? MaxGatheredRecip : MaxGathered);
     }
 
     /// <summary>Longest line gathered for ord 0.5 (eight complex lines of it: 32 KB of stack); longer contiguous lines
     /// measured faster on the 1-D kernel (float64 rows of 300: 1.57× → 1.21× NumPy when gathered).</summary>
     private const int MaxGathered = 256;
+
+    /// <summary>Contiguous float32 lines from this length go along their rows (<see cref="RowsWide"/>, no gather).</summary>
+    private const long SingleRowsFrom = 16;
 
     /// <summary>Longest float64 line gathered for ord −1 (32 KB): rows of 300 gain (0.70× → 1.19×), rows of 1000
     /// lose (1.49× → 0.78×) against the 1-D path.</summary>
@@ -84,14 +131,14 @@ internal static unsafe class LaneAcross
         bool half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
         int es = ElementSize(t, p);
         long ois = plan.OuterInStrides[0], os = plan.OuterOutStrides[0];
-        bool gathered = ois != es || t == DType.Float32; // float32 lines are widened as they are gathered
+        bool gathered = ois != es;
         int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
-        bool finished = ot == DType.Float64 && p != double.PositiveInfinity; // a lane's flag 0: its float64 result
+        bool sum = p != double.PositiveInfinity;
         FpEvents Groups(int g0, int g1)
         {
-            double* buf = stackalloc double[gathered ? (int)n * w * (es == 16 ? 2 : 1) : 0];
+            double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
             // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
             // flag: 1 = alone, 2 = candidates
             double* d = stackalloc double[3 * 8];
@@ -104,15 +151,18 @@ internal static unsafe class LaneAcross
                 if (gathered)
                 {
                     Gather(c, ois, s, n, w, es, buf);
-                    c = (byte*)buf; cs = (long)w * (es == 16 ? 16 : 8);
+                    c = (byte*)buf; cs = (long)w * es;
                 }
                 if (recip)
                 {
                     if (w == 8)
                     {
-                        if (real) Sum<Lanes512, RecipTerm>(c, cs, n, d); else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
+                        if (es == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d);
+                        else if (es == 4) SingleRecipSum<Lanes512>(c, cs, n, d);
+                        else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
                     }
-                    else if (real) Sum<Lanes256, RecipTerm>(c, cs, n, d);
+                    else if (es == 8) Sum<Lanes256, RecipTerm>(c, cs, n, d);
+                    else if (es == 4) SingleRecipSum<Lanes256>(c, cs, n, d);
                     else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
                 }
                 else if (real)
@@ -129,9 +179,13 @@ internal static unsafe class LaneAcross
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
                 for (long j = (long)g * w - k; j < w; j++)
                 {
+                    // a sum's lane with flag 0 holds its root rounded once to float64 (accurate to ≈ 2⁻⁸⁴: the correctly
+                    // rounded float64 except within that of a rounding midpoint, as the 1-D path), or float32 ord −1's
+                    // 1/S, stored when provably the correctly rounded float32
                     byte* dst = (byte*)ob + os * (k + j);
-                    if (finished && d[3 * j + 2] == 0) Unsafe.WriteUnaligned(dst, d[3 * j]);
-                    else ev |= Finish(d + 3 * j, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
+                    double* dj = d + 3 * j;
+                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], n, dst))) continue;
+                    ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
             return ev;
@@ -145,28 +199,21 @@ internal static unsafe class LaneAcross
         return Groups(0, groups);
     }
 
-    /// <summary>Stores one output from its lane's (a, b, flag), or recomputes it alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StoreDouble(byte* dst, double v)
+    {
+        Unsafe.WriteUnaligned(dst, v);
+        return true;
+    }
+
+    /// <summary>Stores an output the lanes did not (a sum outside their range, a float32 near a midpoint, the maximum
+    /// of complex128 ord ∞) from its lane's (a, b, flag), or recomputes it alone.</summary>
     private static FpEvents Finish(double* d, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
     {
         double a = d[0], b = d[1], flag = d[2];
         if (p != double.PositiveInfinity)
         {
-            if (flag == 0)
-            {
-                // a = the root rounded once from the lanes' double-double (accurate to ≈ 2⁻⁸⁴): the correctly rounded
-                // float64 except within that of a rounding midpoint, as the 1-D path. Into float32 (ord −1 only) when a
-                // is no float32 rounding midpoint: then the exact 1/S is on a's side of every midpoint (a double next
-                // to a midpoint m is ≥ half a double ulp, ≈ 2⁻⁵⁴·m, from it, far beyond the 2⁻⁸⁴ error), so (float)a
-                // is the correctly rounded float32, i.e. the 1-D path's bits
-                if (ot == DType.Float64) { Unsafe.WriteUnaligned(dst, a); return FpEvents.None; }
-                ulong bits = BitConverter.DoubleToUInt64Bits(a);
-                if (a >= SingleMin && a < float.MaxValue && (bits & SingleTail) != SingleMidpoint)
-                {
-                    Unsafe.WriteUnaligned(dst, (float)a);
-                    return FpEvents.None;
-                }
-            }
-            else if (p == 0.5 && a > SquareMax && a <= double.MaxValue)
+            if (flag != 0 && p == 0.5 && a > SquareMax && a <= double.MaxValue)
                 return ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
             return Alone(c, s, n, dst, t, ot, p);
         }
@@ -190,7 +237,7 @@ internal static unsafe class LaneAcross
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
-    /// of line i at buf + (r·w + i)·8 (complex: ·16); float32 elements are widened (exactly).</summary>
+    /// of line i at buf + (r·w + i)·es.</summary>
     private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
     {
         for (int i = 0; i < w; i++)
@@ -199,7 +246,7 @@ internal static unsafe class LaneAcross
             if (es == 8)
                 for (long r = 0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
             else if (es == 4)
-                for (long r = 0; r < n; r++) buf[r * w + i] = *(float*)(q + r * s);
+                for (long r = 0; r < n; r++) ((float*)buf)[r * w + i] = *(float*)(q + r * s);
             else
                 for (long r = 0; r < n; r++)
                 {
@@ -344,6 +391,33 @@ internal static unsafe class LaneAcross
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => Recip(L.Abs(L.Load(q)), L.Zero, out lo);
     }
 
+    /// <summary>float32 ord −1 of L.Count adjacent outputs: the plain double sum S of <see cref="SingleRecipTerms"/> along
+    /// each lane (n additions per term); into d[3j] fl(1/S) with flag 0 for S in <see cref="TryStoreSingleRecip"/>'s
+    /// range (stored through its test), else S with flag 1.</summary>
+    private static void SingleRecipSum<L>(byte* c, long s, long n, double* d) where L : struct, ILanes<L>
+    {
+        L sum = L.Zero;
+        for (long r = 0; r < n; r++)
+        {
+            Ahead(c + (r + Distance) * s, 4 * L.Count);
+            if (typeof(L) == typeof(Lanes512))
+            {
+                var lo = SingleRecipTerms(Vector256.Load((float*)(c + r * s)), out var hi);
+                sum += Unsafe.BitCast<Vector512<double>, L>(Vector512.Create(lo, hi));
+            }
+            else
+            {
+                var lo = SingleRecipTerms(Vector128.Load((float*)(c + r * s)).ToVector256(), out _); // upper half: 1/0, unused
+                sum += Unsafe.BitCast<Vector256<double>, L>(lo);
+            }
+        }
+        PutRoots(d, L.Create(1.0) / sum, sum, L.Zero, SingleSumMin, SingleSumMax);
+    }
+
+    /// <summary><see cref="TryStoreSingleRecip"/>'s error bound in double ulps of v: (2⁻⁴⁷ + (chain + 1)·2⁻⁵²)·2⁵³,
+    /// plus one. Below 2²⁷ for every chain ≤ <see cref="MaxInner"/>, as the midpoint test needs.</summary>
+    private static long SingleRecipUlps(long chain) => 64 + 2 * (chain + 1) + 1;
+
     /// <summary>1/|z| of complex128 elements: the reciprocal of |z| = sq + (r2 + hl)·hr (<see cref="AbsTerm"/>, ≈ 2⁻⁸⁶),
     /// ≈ 2⁻⁸⁵ relative. A zero, NaN, ∞ or a square that overflows makes the term NaN (0·∞ in the residual).</summary>
     private readonly struct ComplexRecipTerm : ITerm
@@ -411,7 +485,13 @@ internal static unsafe class LaneAcross
             v = Recip(h, l, out var rl);
             v += rl;
         }
-        var done = L.GreaterThanOrEqual(h, L.Create(T.Min)) & L.LessThanOrEqual(h, L.Create(T.Max));
+        PutRoots(d, v, h, l, T.Min, T.Max);
+    }
+
+    /// <summary>Per lane: (v, 0, flag 0) when h ∈ [min, max], else (h, l, flag 1).</summary>
+    private static void PutRoots<L>(double* d, L v, L h, L l, double min, double max) where L : struct, ILanes<L>
+    {
+        var done = L.GreaterThanOrEqual(h, L.Create(min)) & L.LessThanOrEqual(h, L.Create(max));
         for (int j = 0; j < L.Count; j++)
         {
             if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], 0, 0);
