@@ -237,18 +237,45 @@ internal static unsafe class LaneAcross
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
-    /// of line i at buf + (r·w + i)·es.</summary>
+    /// of line i at buf + (r·w + i)·es. Contiguous float64 lines go by 4×4 register transposes, contiguous complex128
+    /// lines by 2×2 (a copy either way: the same values).</summary>
     private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
     {
+        long r0 = 0;
+        if (s == es && es == 8)
+            for (; r0 + 4 <= n; r0 += 4)
+                for (int i = 0; i < w; i += 4)
+                {
+                    double* q = (double*)(c + i * ls) + r0;
+                    Vector256<double> a0 = Vector256.Load(q), a1 = Vector256.Load((double*)((byte*)q + ls));
+                    Vector256<double> a2 = Vector256.Load((double*)((byte*)q + 2 * ls)), a3 = Vector256.Load((double*)((byte*)q + 3 * ls));
+                    Vector256<double> t0 = Avx.UnpackLow(a0, a1), t1 = Avx.UnpackHigh(a0, a1);
+                    Vector256<double> t2 = Avx.UnpackLow(a2, a3), t3 = Avx.UnpackHigh(a2, a3);
+                    double* o = buf + r0 * w + i;
+                    Avx.Permute2x128(t0, t2, 0x20).Store(o);
+                    Avx.Permute2x128(t1, t3, 0x20).Store(o + w);
+                    Avx.Permute2x128(t0, t2, 0x31).Store(o + 2 * w);
+                    Avx.Permute2x128(t1, t3, 0x31).Store(o + 3 * w);
+                }
+        else if (s == es && es == 16)
+            for (; r0 + 2 <= n; r0 += 2)
+                for (int i = 0; i < w; i += 2)
+                {
+                    double* q = (double*)(c + i * ls + r0 * 16);
+                    Vector256<double> a = Vector256.Load(q), b = Vector256.Load((double*)((byte*)q + ls));
+                    double* o = buf + 2 * (r0 * w + i);
+                    Avx.Permute2x128(a, b, 0x20).Store(o);
+                    Avx.Permute2x128(a, b, 0x31).Store(o + 2 * w);
+                }
         for (int i = 0; i < w; i++)
         {
             byte* q = c + i * ls;
             if (es == 8)
-                for (long r = 0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
+                for (long r = r0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
             else if (es == 4)
-                for (long r = 0; r < n; r++) ((float*)buf)[r * w + i] = *(float*)(q + r * s);
+                for (long r = r0; r < n; r++) ((float*)buf)[r * w + i] = *(float*)(q + r * s);
             else
-                for (long r = 0; r < n; r++)
+                for (long r = r0; r < n; r++)
                 {
                     double* z = (double*)(q + r * s);
                     buf[2 * (r * w + i)] = z[0];
