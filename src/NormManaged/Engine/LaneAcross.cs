@@ -66,17 +66,21 @@ internal static unsafe class LaneAcross
     /// ulps away); when v is farther than the bound from 2²⁸, no midpoint separates v from the exact 1/S, so (float)v
     /// is the correctly rounded float32: the bits of the 1-D path, whatever the summation order or width.</summary>
     internal static bool TryStoreSingleRecip(double sum, long chain, byte* dst)
-        => sum >= SingleSumMin && sum <= SingleSumMax && TryStoreSingle(1 / sum, chain, dst);
+        => sum >= SingleSumMin && sum <= SingleSumMax && TryStoreSingle(1 / sum, SingleRecipUlps(chain), dst);
 
-    /// <summary><see cref="TryStoreSingleRecip"/> from v = fl(1/S), S in its range.</summary>
+    /// <summary>Stores (float)v when v ∈ [2⁻¹²⁵, 2¹²⁷) (float32 normal, with room) is farther than <paramref name="ulps"/>
+    /// (&lt; 2²⁷) double ulps from every float32 rounding midpoint: the exact value it approximates that closely then
+    /// rounds to the same float32 (see <see cref="TryStoreSingleRecip"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryStoreSingle(double v, long chain, byte* dst)
+    private static bool TryStoreSingle(double v, long ulps, byte* dst)
     {
         long tail = (long)(BitConverter.DoubleToUInt64Bits(v) & SingleTail);
-        if (Math.Abs(tail - SingleMidpoint) <= SingleRecipUlps(chain)) return false;
+        if (!(v >= SingleLow && v < SingleHigh) || Math.Abs(tail - SingleMidpoint) <= ulps) return false;
         Unsafe.WriteUnaligned(dst, (float)v);
         return true;
     }
+
+    private static readonly double SingleLow = Math.ScaleB(1.0, -125), SingleHigh = Math.ScaleB(1.0, 127);
 
     /// <summary>The terms 1/|x| of eight float32 elements (widened into two halves): r0 = fl₃₂(1/|x|) (a float32
     /// division: cheaper than a float64 one), then one Newton step t = r0 + r0·(1 − r0·|x|) in double, whose residual
@@ -99,11 +103,12 @@ internal static unsafe class LaneAcross
         int es = ElementSize(t, p);
         if (es == 0 || !Avx2.IsSupported || !Fma.IsSupported || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
             || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
-        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
+        // (float32 ord 0.5 of adjacent outputs: AcrossOutputsWide's F32Roots lanes, taken before this class)
+        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4 && (t != DType.Float32 || p == -1);
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
         if (t == DType.Float32 && plan.InnerStrides[0] == 4 && plan.InnerCount >= SingleRowsFrom) return false; // RowsWide
-        return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 && es != 16 ? MaxGatheredRecip : MaxGathered);
+        return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 ? MaxGatheredRecip : MaxGathered);
     }
 
     /// <summary>Longest line gathered for ord 0.5 (eight complex lines of it: 32 KB of stack); longer contiguous lines
@@ -123,7 +128,7 @@ internal static unsafe class LaneAcross
     private static int ElementSize(DType t, double p)
         => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsPositiveInfinity(p)) ? 16
          : t == DType.Float64 && p is 0.5 or -1 ? 8
-         : t == DType.Float32 && p == -1 ? 4 : 0; // float32 0.5 rows measured faster on RowsWide (0.57× vs 0.35×)
+         : t == DType.Float32 && p is -1 or 0.5 ? 4 : 0;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
@@ -132,7 +137,12 @@ internal static unsafe class LaneAcross
         int es = ElementSize(t, p);
         long ois = plan.OuterInStrides[0], os = plan.OuterOutStrides[0];
         bool gathered = ois != es;
-        int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
+        bool singleRoots = t == DType.Float32 && half; // float32 ord 0.5: F32Roots' eight lanes at either width
+        // F32Roots.Finish's bound: FloatPowFast.TryStore's δ = r·(2.5η + 8u), η = d₁u/(1 − d₁u), d₁ = chain + 2 + 2¹⁹,
+        // in double ulps of r (r < 2⁵³ of them), plus one
+        double rootD1 = (AcrossOutputsWide.Chain(n) + 2 + (1 << 19)) * Math.ScaleB(1.0, -53);
+        long rootUlps = (long)(2.5 * rootD1 / (1 - rootD1) * Math.ScaleB(1.0, 53)) + 9;
+        int w = (RealKernels.Wide || singleRoots) && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
         bool sum = p != double.PositiveInfinity;
@@ -152,6 +162,21 @@ internal static unsafe class LaneAcross
                 {
                     Gather(c, ois, s, n, w, es, buf);
                     c = (byte*)buf; cs = (long)w * es;
+                }
+                if (singleRoots)
+                {
+                    // the gathered lines as eight adjacent outputs of AcrossOutputsWide's float32 √|x| lanes, stored only
+                    // when F32Roots.Finish's bound proves the result correctly rounded (the 1-D path's bits), else alone
+                    Vector256<double> a0 = default, a1 = default;
+                    for (long r = 0; r < n; r++) F32Roots.Add(ref a0, ref a1, c + r * cs);
+                    a0.Store(d); a1.Store(d + 4);
+                    for (long j = (long)g * w - k; j < w; j++)
+                    {
+                        byte* dst = (byte*)ob + os * (k + j);
+                        if (!TryStoreSingle(d[j] * d[j], rootUlps, dst))
+                            ev |= Alone((byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
+                    }
+                    continue;
                 }
                 if (recip)
                 {
@@ -184,7 +209,7 @@ internal static unsafe class LaneAcross
                     // 1/S, stored when provably the correctly rounded float32
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
-                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], n, dst))) continue;
+                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
@@ -237,8 +262,8 @@ internal static unsafe class LaneAcross
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
-    /// of line i at buf + (r·w + i)·es. Contiguous float64 lines go by 4×4 register transposes, contiguous complex128
-    /// lines by 2×2 (a copy either way: the same values).</summary>
+    /// of line i at buf + (r·w + i)·es. Contiguous float64 and float32 lines go by 4×4 register transposes, contiguous
+    /// complex128 lines by 2×2 (a copy either way: the same values).</summary>
     private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
     {
         long r0 = 0;
@@ -256,6 +281,21 @@ internal static unsafe class LaneAcross
                     Avx.Permute2x128(t1, t3, 0x20).Store(o + w);
                     Avx.Permute2x128(t0, t2, 0x31).Store(o + 2 * w);
                     Avx.Permute2x128(t1, t3, 0x31).Store(o + 3 * w);
+                }
+        else if (s == es && es == 4)
+            for (; r0 + 4 <= n; r0 += 4)
+                for (int i = 0; i < w; i += 4)
+                {
+                    float* q = (float*)(c + i * ls) + r0;
+                    Vector128<float> a0 = Vector128.Load(q), a1 = Vector128.Load((float*)((byte*)q + ls));
+                    Vector128<float> a2 = Vector128.Load((float*)((byte*)q + 2 * ls)), a3 = Vector128.Load((float*)((byte*)q + 3 * ls));
+                    Vector128<float> t0 = Sse.UnpackLow(a0, a1), t1 = Sse.UnpackHigh(a0, a1);
+                    Vector128<float> t2 = Sse.UnpackLow(a2, a3), t3 = Sse.UnpackHigh(a2, a3);
+                    float* o = (float*)buf + r0 * w + i;
+                    Sse.MoveLowToHigh(t0, t2).Store(o);
+                    Sse.MoveHighToLow(t2, t0).Store(o + w);
+                    Sse.MoveLowToHigh(t1, t3).Store(o + 2 * w);
+                    Sse.MoveHighToLow(t3, t1).Store(o + 3 * w);
                 }
         else if (s == es && es == 16)
             for (; r0 + 2 <= n; r0 += 2)
