@@ -5,7 +5,8 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>A SIMD lane per output: complex128 ord 1, 0.5 and ∞, float64 ord 0.5 and −1, float32 ord −1 over an axis
+/// <summary>A SIMD lane per output: complex128 ord 1, 0.5, −1 and ∞, float64 ord 0.5 and −1, float32 ord −1 (and 0.5 of
+/// gathered lines) over an axis
 /// whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0, Fortran-order axis=1), and the
 /// same sums over short lines that are not adjacent once <see cref="Gather"/> has copied eight of them side by side:
 /// one SIMD lane per output, a group of 8 (or 4) adjacent outputs walked down
@@ -24,6 +25,15 @@ namespace NormManaged.Engine;
 /// <see cref="GeneralNorm.Root"/> of the sum, as <see cref="ComplexPowNorm"/> does; a tiny |z| may be off by 2⁻²⁵⁵ in √|z|,
 /// so sums below 2⁻¹⁰⁰ go alone (through ComplexPowNorm). float64 ord 0.5 takes the same sums of √|x| (|x| exact, so
 /// the root's low part is r2·hr alone); its lone outputs go through the real p-norm block op.
+///
+/// Roots in the lanes: each lane rounds its own root of S = h + l once (S itself for ord 1, S² by DD.Mul's operations
+/// for ord 0.5, 1/S as r + (1 − r·h − r·l)·r with r = fl(1/h) for ord −1, ≈ 2⁻¹⁰⁴) when S is in the range where that
+/// is accurate, and the group stores its float64 outputs directly; other outputs go through <see cref="Finish"/>.
+/// Ord −1: float64 terms 1/|x| = r + fma(−r, |x|, 1)·r (sums ≤ 2⁹⁶⁰), complex128 terms the same reciprocal of the
+/// ord-1 |z| term (sums ≤ 2⁴⁴⁹, so every |z|² ≥ 2⁻⁸⁹⁸); zero, NaN or ∞ elements make the sum NaN or ∞ (alone).
+/// float32 ord −1 takes plain double sums of a float32 reciprocal refined by one Newton step (<see cref="SingleRecipTerms"/>)
+/// and float32 ord 0.5 of gathered lines AcrossOutputsWide's F32Roots lanes; both store (float)v only when v is
+/// provably the correctly rounded float32 (<see cref="TryStoreSingle"/>), the unique value the 1-D path stores too.
 ///
 /// Ord ∞: the screen of <see cref="Complex128Max"/> per lane in one pass: s = fl(fl(re²) + im²) (FMA) with the running
 /// top T, the row of the top, and a flag set whenever two values come within the screen's slack of each other
