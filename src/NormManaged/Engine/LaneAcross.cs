@@ -152,7 +152,9 @@ internal static unsafe class LaneAcross
         // in double ulps of r (r < 2⁵³ of them), plus one
         double rootD1 = (AcrossOutputsWide.Chain(n) + 2 + (1 << 19)) * Math.ScaleB(1.0, -53);
         long rootUlps = (long)(2.5 * rootD1 / (1 - rootD1) * Math.ScaleB(1.0, 53)) + 9;
-        int w = (RealKernels.Wide || singleRoots) && outs >= 8 ? 8 : 4;
+        bool wide = RealKernels.Wide;
+        // float32 ord −1: two lane vectors per group (a group reads 64 bytes, a whole line, per row at 16 outputs)
+        int w = t == DType.Float32 && recip ? (wide && outs >= 16 ? 16 : outs >= 8 ? 8 : 4) : (wide || singleRoots) && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
         bool sum = p != double.PositiveInfinity;
@@ -161,7 +163,7 @@ internal static unsafe class LaneAcross
             double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
             // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
             // flag: 1 = alone, 2 = candidates
-            double* d = stackalloc double[3 * 8];
+            double* d = stackalloc double[3 * 16];
             var ev = FpEvents.None;
             for (int g = g0; g < g1; g++)
             {
@@ -188,16 +190,19 @@ internal static unsafe class LaneAcross
                     }
                     continue;
                 }
-                if (recip)
+                if (es == 4 && recip)
+                {
+                    if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
+                    else SingleRecipSum<Lanes256>(c, cs, n, d, w == 8);
+                }
+                else if (recip)
                 {
                     if (w == 8)
                     {
                         if (es == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d);
-                        else if (es == 4) SingleRecipSum<Lanes512>(c, cs, n, d);
                         else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
                     }
                     else if (es == 8) Sum<Lanes256, RecipTerm>(c, cs, n, d);
-                    else if (es == 4) SingleRecipSum<Lanes256>(c, cs, n, d);
                     else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
                 }
                 else if (real)
@@ -468,27 +473,33 @@ internal static unsafe class LaneAcross
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => Recip(L.Abs(L.Load(q)), L.Zero, out lo);
     }
 
-    /// <summary>float32 ord −1 of L.Count adjacent outputs: the plain double sum S of <see cref="SingleRecipTerms"/> along
+    /// <summary>float32 ord −1 of L.Count adjacent outputs (2·L.Count for a <paramref name="pair"/>): the plain double sum S of <see cref="SingleRecipTerms"/> along
     /// each lane (n additions per term); into d[3j] fl(1/S) with flag 0 for S in <see cref="TryStoreSingleRecip"/>'s
     /// range (stored through its test), else S with flag 1.</summary>
-    private static void SingleRecipSum<L>(byte* c, long s, long n, double* d) where L : struct, ILanes<L>
+    private static void SingleRecipSum<L>(byte* c, long s, long n, double* d, bool pair) where L : struct, ILanes<L>
     {
-        L sum = L.Zero;
+        L s0 = L.Zero, s1 = L.Zero;
         for (long r = 0; r < n; r++)
         {
-            Ahead(c + (r + Distance) * s, 4 * L.Count);
-            if (typeof(L) == typeof(Lanes512))
-            {
-                var lo = SingleRecipTerms(Vector256.Load((float*)(c + r * s)), out var hi);
-                sum += Unsafe.BitCast<Vector512<double>, L>(Vector512.Create(lo, hi));
-            }
-            else
-            {
-                var lo = SingleRecipTerms(Vector128.Load((float*)(c + r * s)).ToVector256(), out _); // upper half: 1/0, unused
-                sum += Unsafe.BitCast<Vector256<double>, L>(lo);
-            }
+            Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
+            float* q = (float*)(c + r * s);
+            s0 += SingleRecipTerms<L>(q);
+            if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
         }
-        PutRoots(d, L.Create(1.0) / sum, sum, L.Zero, SingleSumMin, SingleSumMax);
+        PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax);
+        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax);
+    }
+
+    /// <summary><see cref="SingleRecipTerms(Vector256{float}, out Vector256{double})"/> of the L.Count floats at q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L SingleRecipTerms<L>(float* q) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+        {
+            var lo = SingleRecipTerms(Vector256.Load(q), out var hi);
+            return Unsafe.BitCast<Vector512<double>, L>(Vector512.Create(lo, hi));
+        }
+        return Unsafe.BitCast<Vector256<double>, L>(SingleRecipTerms(Vector128.Load(q).ToVector256(), out _)); // upper half: 1/0, unused
     }
 
     /// <summary><see cref="TryStoreSingleRecip"/>'s error bound in double ulps of v: (2⁻⁴⁷ + (chain + 1)·2⁻⁵²)·2⁵³,
