@@ -5,7 +5,8 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>A SIMD lane per output: complex128 ord 1, 0.5 and ∞, float64 ord 0.5 and −1, float32 ord −1 over an axis
+/// <summary>A SIMD lane per output: complex128 ord 1, 0.5, −1 and ∞, float64 ord 0.5 and −1, float32 ord −1 (and 0.5 of
+/// gathered lines) over an axis
 /// whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0, Fortran-order axis=1), and the
 /// same sums over short lines that are not adjacent once <see cref="Gather"/> has copied eight of them side by side:
 /// one SIMD lane per output, a group of 8 (or 4) adjacent outputs walked down
@@ -25,6 +26,15 @@ namespace NormManaged.Engine;
 /// so sums below 2⁻¹⁰⁰ go alone (through ComplexPowNorm). float64 ord 0.5 takes the same sums of √|x| (|x| exact, so
 /// the root's low part is r2·hr alone); its lone outputs go through the real p-norm block op.
 ///
+/// Roots in the lanes: each lane rounds its own root of S = h + l once (S itself for ord 1, S² by DD.Mul's operations
+/// for ord 0.5, 1/S as r + (1 − r·h − r·l)·r with r = fl(1/h) for ord −1, ≈ 2⁻¹⁰⁴) when S is in the range where that
+/// is accurate, and the group stores its float64 outputs directly; other outputs go through <see cref="Finish"/>.
+/// Ord −1: float64 terms 1/|x| = r + fma(−r, |x|, 1)·r (sums ≤ 2⁹⁶⁰), complex128 terms the same reciprocal of the
+/// ord-1 |z| term (sums ≤ 2⁴⁴⁹, so every |z|² ≥ 2⁻⁸⁹⁸); zero, NaN or ∞ elements make the sum NaN or ∞ (alone).
+/// float32 ord −1 takes plain double sums of a float32 reciprocal refined by one Newton step (<see cref="SingleRecipTerms"/>)
+/// and float32 ord 0.5 of gathered lines AcrossOutputsWide's F32Roots lanes; both store (float)v only when v is
+/// provably the correctly rounded float32 (<see cref="TryStoreSingle"/>), the unique value the 1-D path stores too.
+///
 /// Ord ∞: the screen of <see cref="Complex128Max"/> per lane in one pass: s = fl(fl(re²) + im²) (FMA) with the running
 /// top T, the row of the top, and a flag set whenever two values come within the screen's slack of each other
 /// (s ≥ T·(1 − 2⁻⁴⁸) and T ≥ s·(1 − 2⁻⁴⁸)). Unflagged, the top's element is the only candidate Complex128Max would
@@ -43,23 +53,80 @@ internal static unsafe class LaneAcross
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
     private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
-    private static readonly double SquareMax = Math.ScaleB(1.0, 500), RecipSumMax = Math.ScaleB(1.0, 1000);
+    private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
+
+    /// <summary>The low 29 significand bits of a double, and their value at a float32 rounding midpoint between two
+    /// normal float32 values (bit 28 set, the 28 below clear).</summary>
+    private const ulong SingleTail = 0x1FFF_FFFF;
+    private const long SingleMidpoint = 0x1000_0000;
+
+    /// <summary>The sums <see cref="TryStoreSingleRecip"/> takes: 1/S then lies in [2⁻¹²⁴, 2¹⁰⁰] (float32 normal with
+    /// room), and a term 1/|x| ≤ 2⁻¹²⁶ whose float32 estimate is subnormal (≥ 2⁻²¹ relative) is off by &lt; 2⁻¹⁶⁸,
+    /// below 2⁻⁶⁸ of the sum.</summary>
+    private static readonly double SingleSumMin = Math.ScaleB(1.0, -100), SingleSumMax = Math.ScaleB(1.0, 124);
+
+    /// <summary>Stores the float32 ord −1 norm 1/S from a plain double sum S of terms t = r0 + r0·(1 − r0·|x|)
+    /// (<see cref="SingleRecipTerms"/>) in which no term went through more than <paramref name="chain"/> additions,
+    /// when provably correctly rounded; false (nothing stored) otherwise, and for S outside [2⁻¹⁰⁰, 2¹²⁴], ∞ or NaN.
+    /// Error: each t is within 1.04·2⁻⁴⁸ of 1/|x|, the sum within γ_chain, the quotient v = fl(1/S) one more rounding,
+    /// so |v − 1/S_exact| ≤ (2⁻⁴⁷ + (chain + 1)·2⁻⁵²)·v with a factor 2 of slack, i.e. fewer than
+    /// <see cref="SingleRecipUlps"/> double ulps of v (v &lt; 2⁵³ of them). The float32 rounding midpoints of v's binade
+    /// are the doubles whose low 29 bits are 2²⁸, 2²⁹ double ulps apart (those of the neighbouring binades lie ≥ 2²⁷
+    /// ulps away); when v is farther than the bound from 2²⁸, no midpoint separates v from the exact 1/S, so (float)v
+    /// is the correctly rounded float32: the bits of the 1-D path, whatever the summation order or width.</summary>
+    internal static bool TryStoreSingleRecip(double sum, long chain, byte* dst)
+        => sum >= SingleSumMin && sum <= SingleSumMax && TryStoreSingle(1 / sum, SingleRecipUlps(chain), dst);
+
+    /// <summary>Stores (float)v when v ∈ [2⁻¹²⁵, 2¹²⁷) (float32 normal, with room) is farther than <paramref name="ulps"/>
+    /// (&lt; 2²⁷) double ulps from every float32 rounding midpoint: the exact value it approximates that closely then
+    /// rounds to the same float32 (see <see cref="TryStoreSingleRecip"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryStoreSingle(double v, long ulps, byte* dst)
+    {
+        long tail = (long)(BitConverter.DoubleToUInt64Bits(v) & SingleTail);
+        if (!(v >= SingleLow && v < SingleHigh) || Math.Abs(tail - SingleMidpoint) <= ulps) return false;
+        Unsafe.WriteUnaligned(dst, (float)v);
+        return true;
+    }
+
+    private static readonly double SingleLow = Math.ScaleB(1.0, -125), SingleHigh = Math.ScaleB(1.0, 127);
+
+    /// <summary>The terms 1/|x| of eight float32 elements (widened into two halves): r0 = fl₃₂(1/|x|) (a float32
+    /// division: cheaper than a float64 one), then one Newton step t = r0 + r0·(1 − r0·|x|) in double, whose residual
+    /// is exact (a 48-bit product within 2⁻²⁴ of 1), so t = (1 − e²)/|x| rounded once, |e| ≤ 2⁻²⁴ (≤ 2⁻²¹ where r0 is
+    /// subnormal, |x| > 2¹²⁶). A zero, ∞ or NaN element gives a NaN term (0·∞ in the residual), a subnormal one a term
+    /// above 2¹²⁶ or NaN: the sum then fails <see cref="TryStoreSingleRecip"/>. IEEE-exact operations per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> SingleRecipTerms(Vector256<float> x, out Vector256<double> upper)
+    {
+        var xf = Vector256.Abs(x);
+        var (y0, y1) = Vector256.Widen(xf);
+        var (r0, r1) = Vector256.Widen(Vector256<float>.One / xf);
+        var one = Vector256<double>.One;
+        upper = Vector256.FusedMultiplyAdd(r1, Vector256.FusedMultiplyAdd(-r1, y1, one), r1);
+        return Vector256.FusedMultiplyAdd(r0, Vector256.FusedMultiplyAdd(-r0, y0, one), r0);
+    }
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         int es = ElementSize(t, p);
         if (es == 0 || !Avx2.IsSupported || !Fma.IsSupported || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
             || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
-        if (plan.OuterInStrides[0] == es && t != DType.Float32) return plan.InnerStrides[0] != es && plan.OuterCount >= 4;
+        // (float32 ord 0.5 of adjacent outputs: AcrossOutputsWide's F32Roots lanes, taken before this class)
+        if (plan.OuterInStrides[0] == es) return plan.InnerStrides[0] != es && plan.OuterCount >= 4 && (t != DType.Float32 || p == -1);
         // ord 0.5 of short lines that are not side by side (rows of a C-order matrix, strided views): each group's
         // lines are first copied side by side into a small buffer, then summed exactly as adjacent lines are
+        if (t == DType.Float32 && plan.InnerStrides[0] == 4 && plan.InnerCount >= SingleRowsFrom) return false; // RowsWide
         return p is 0.5 or -1 && plan.OuterCount >= 8 && plan.InnerCount <= (p == -1 ? MaxGatheredRecip : MaxGathered);
     }
 
     /// <summary>Longest line gathered for ord 0.5 (eight complex lines of it: 32 KB of stack); longer contiguous lines
     /// measured faster on the 1-D kernel (float64 rows of 300: 1.57× → 1.21× NumPy when gathered).</summary>
     private const int MaxGathered = 256;
+
+    /// <summary>Contiguous float32 lines from this length go along their rows (<see cref="RowsWide"/>, no gather).</summary>
+    private const long SingleRowsFrom = 16;
 
     /// <summary>Longest float64 line gathered for ord −1 (32 KB): rows of 300 gain (0.70× → 1.19×), rows of 1000
     /// lose (1.49× → 0.78×) against the 1-D path.</summary>
@@ -69,126 +136,201 @@ internal static unsafe class LaneAcross
     /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
     /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) ? 16
+        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsPositiveInfinity(p)) ? 16
          : t == DType.Float64 && p is 0.5 or -1 ? 8
-         : t == DType.Float32 && p == -1 ? 4 : 0; // float32 0.5 rows measured faster on RowsWide (0.57× vs 0.35×)
-
-    /// <summary>Relative margin a float32 result must keep from every rounding midpoint to be stored from the lanes'
-    /// double-double (accurate to ≈ 2⁻⁸⁵): it is then the unique correctly rounded float32, i.e. the 1-D path's.</summary>
-    private static readonly double NarrowMargin = Math.ScaleB(1.0, -70);
+         : t == DType.Float32 && p is -1 or 0.5 ? 4 : 0;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0];
-        bool sum = p != double.PositiveInfinity, half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
+        bool half = p == 0.5, recip = p == -1, real = t is DType.Float64 or DType.Float32;
         int es = ElementSize(t, p);
-        long ois = plan.OuterInStrides[0];
-        bool gathered = ois != es || t == DType.Float32; // float32 lines are widened as they are gathered
-        int w = RealKernels.Wide && outs >= 8 ? 8 : 4;
+        long ois = plan.OuterInStrides[0], os = plan.OuterOutStrides[0];
+        bool gathered = ois != es;
+        bool singleRoots = t == DType.Float32 && half; // float32 ord 0.5: F32Roots' eight lanes at either width
+        // F32Roots.Finish's bound: FloatPowFast.TryStore's δ = r·(2.5η + 8u), η = d₁u/(1 − d₁u), d₁ = chain + 2 + 2¹⁹,
+        // in double ulps of r (r < 2⁵³ of them), plus one
+        double rootD1 = (AcrossOutputsWide.Chain(n) + 2 + (1 << 19)) * Math.ScaleB(1.0, -53);
+        long rootUlps = (long)(2.5 * rootD1 / (1 - rootD1) * Math.ScaleB(1.0, 53)) + 9;
+        bool wide = RealKernels.Wide;
+        // float32 ord −1: two lane vectors per group (a group reads 64 bytes, a whole line, per row at 16 outputs)
+        int w = t == DType.Float32 && recip ? (wide && outs >= 16 ? 16 : outs >= 8 ? 8 : 4) : (wide || singleRoots) && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
-        // per output: (hi, lo, flag) of the sum, or (top, row, flag) of the maximum; flag: 1 = alone, 2 = candidates
-        var res = new double[3 * outs];
-        byte* col0 = x + plan.InnerBaseOffset;
-        fixed (double* r = res)
+        nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
+        bool sum = p != double.PositiveInfinity;
+        FpEvents Groups(int g0, int g1)
         {
-            nint cb = (nint)col0, rb = (nint)r;
-            void Groups(int g0, int g1)
-            {
-                double* buf = stackalloc double[gathered ? (int)n * w * (es == 16 ? 2 : 1) : 0];
-                for (int g = g0; g < g1; g++)
-                {
-                    long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
-                    byte* c = (byte*)cb + ois * k;
-                    long cs = s;
-                    if (gathered)
-                    {
-                        Gather(c, ois, s, n, w, es, buf);
-                        c = (byte*)buf; cs = (long)w * (es == 16 ? 16 : 8);
-                    }
-                    double* d = (double*)rb + 3 * k;
-                    if (real)
-                    {
-                        if (recip)
-                        {
-                            if (w == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d); else Sum<Lanes256, RecipTerm>(c, cs, n, d);
-                        }
-                        else if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d);
-                        else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
-                    }
-                    else if (w == 8)
-                    {
-                        if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (sum) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
-                    }
-                    else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
-                    else if (sum) Sum<Lanes256, AbsTerm>(c, cs, n, d);
-                    else Max<Lanes256>(c, cs, n, d);
-                }
-            }
-            int threads = Parallelism.MaxThreads;
-            if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
-            {
-                int parts = Math.Min(groups, 4 * threads);
-                Parallelism.ForParts(parts, threads, q => { Groups(groups * q / parts, groups * (q + 1) / parts); return FpEvents.None; });
-            }
-            else Groups(0, groups);
+            double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
+            // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
+            // flag: 1 = alone, 2 = candidates
+            double* d = stackalloc double[3 * 16];
             var ev = FpEvents.None;
-            long os = plan.OuterOutStrides[0];
-            for (long k = 0; k < outs; k++)
+            for (int g = g0; g < g1; g++)
             {
-                double a = r[3 * k], b = r[3 * k + 1], flag = r[3 * k + 2];
-                byte* dst = o + k * os;
-                byte* c = col0 + ois * k;
-                if (sum)
+                long k = Math.Min((long)g * w, outs - w); // the last group overlaps the previous one
+                byte* c = (byte*)cb + ois * k;
+                long cs = s;
+                if (gathered)
                 {
-                    if (!(flag == 0 && a >= (half ? RootSumMin : SumMin) && a <= (recip ? RecipSumMax : double.MaxValue)))
-                        ev |= Alone(c, s, n, dst, t, ot, p);
-                    else if (recip || (half && a <= SquareMax))
+                    Gather(c, ois, s, n, w, es, buf);
+                    c = (byte*)buf; cs = (long)w * es;
+                }
+                if (singleRoots)
+                {
+                    // the gathered lines as eight adjacent outputs of AcrossOutputsWide's float32 √|x| lanes, stored only
+                    // when F32Roots.Finish's bound proves the result correctly rounded (the 1-D path's bits), else alone
+                    Vector256<double> a0 = default, a1 = default;
+                    for (long r = 0; r < n; r++) F32Roots.Add(ref a0, ref a1, c + r * cs);
+                    a0.Store(d); a1.Store(d + 4);
+                    for (long j = (long)g * w - k; j < w; j++)
                     {
-                        // 1/S or S² as one double-double quotient or product: GeneralNorm.Root's p = −1 / 0.5 branch
-                        // without its exponent bookkeeping (S ∈ [2⁻³⁰⁰, 2¹⁰⁰⁰] for 1/S, S ∈ [2⁻¹⁰⁰, 2⁵⁰⁰] for S²: no
-                        // overflow, and the low parts stay normal)
-                        double qh = recip ? DD.Div(1, 0, a, b, out double ql) : DD.Mul(a, b, a, b, out ql);
-                        ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
+                        byte* dst = (byte*)ob + os * (k + j);
+                        if (!TryStoreSingle(d[j] * d[j], rootUlps, dst))
+                            ev |= Alone((byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                     }
-                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
-                    else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
-                if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) { ev |= Alone(c, s, n, dst, t, ot, p); continue; }
-                Ext best = Ext.Zero;
-                if (flag == 0)
+                if (es == 4 && recip)
                 {
-                    double* z = (double*)(c + (long)b * s);
-                    Complex128Max.Consider(z[0], z[1], ref best);
+                    if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
+                    else SingleRecipSum<Lanes256>(c, cs, n, d, w == 8);
                 }
-                else
+                else if (recip)
                 {
-                    double thr = a * Complex128Max.Slack;
-                    for (long i = 0; i < n; i++)
+                    if (w == 8)
                     {
-                        double* z = (double*)(c + i * s);
-                        if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
+                        if (es == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d);
+                        else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
                     }
+                    else if (es == 8) Sum<Lanes256, RecipTerm>(c, cs, n, d);
+                    else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
                 }
-                ev |= ResultWriter.Store(ot, dst, best);
+                else if (real)
+                {
+                    if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
+                }
+                else if (w == 8)
+                {
+                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
+                }
+                else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
+                else if (p == 1) Sum<Lanes256, AbsTerm>(c, cs, n, d);
+                else Max<Lanes256>(c, cs, n, d);
+                // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
+                for (long j = (long)g * w - k; j < w; j++)
+                {
+                    // a sum's lane with flag 0 holds its root rounded once to float64 (accurate to ≈ 2⁻⁸⁴: the correctly
+                    // rounded float64 except within that of a rounding midpoint, as the 1-D path), or float32 ord −1's
+                    // 1/S, stored when provably the correctly rounded float32
+                    byte* dst = (byte*)ob + os * (k + j);
+                    double* dj = d + 3 * j;
+                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
+                    ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
+                }
             }
             return ev;
         }
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
+        {
+            int parts = Math.Min(groups, 4 * threads);
+            return Parallelism.ForParts(parts, threads, q => Groups(groups * q / parts, groups * (q + 1) / parts));
+        }
+        return Groups(0, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StoreDouble(byte* dst, double v)
+    {
+        Unsafe.WriteUnaligned(dst, v);
+        return true;
+    }
+
+    /// <summary>Stores an output the lanes did not (a sum outside their range, a float32 near a midpoint, the maximum
+    /// of complex128 ord ∞) from its lane's (a, b, flag), or recomputes it alone.</summary>
+    private static FpEvents Finish(double* d, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
+    {
+        double a = d[0], b = d[1], flag = d[2];
+        if (p != double.PositiveInfinity)
+        {
+            if (flag != 0 && p == 0.5 && a > SquareMax && a <= double.MaxValue)
+                return ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
+            return Alone(c, s, n, dst, t, ot, p);
+        }
+        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
+        Ext best = Ext.Zero;
+        if (flag == 0)
+        {
+            double* z = (double*)(c + (long)b * s);
+            Complex128Max.Consider(z[0], z[1], ref best);
+        }
+        else
+        {
+            double thr = a * Complex128Max.Slack;
+            for (long i = 0; i < n; i++)
+            {
+                double* z = (double*)(c + i * s);
+                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
+            }
+        }
+        return ResultWriter.Store(ot, dst, best);
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
-    /// of line i at buf + (r·w + i)·8 (complex: ·16); float32 elements are widened (exactly).</summary>
+    /// of line i at buf + (r·w + i)·es. Contiguous float64 and float32 lines go by 4×4 register transposes, contiguous
+    /// complex128 lines by 2×2 (a copy either way: the same values).</summary>
     private static void Gather(byte* c, long ls, long s, long n, int w, int es, double* buf)
     {
+        long r0 = 0;
+        if (s == es && es == 8)
+            for (; r0 + 4 <= n; r0 += 4)
+                for (int i = 0; i < w; i += 4)
+                {
+                    double* q = (double*)(c + i * ls) + r0;
+                    Vector256<double> a0 = Vector256.Load(q), a1 = Vector256.Load((double*)((byte*)q + ls));
+                    Vector256<double> a2 = Vector256.Load((double*)((byte*)q + 2 * ls)), a3 = Vector256.Load((double*)((byte*)q + 3 * ls));
+                    Vector256<double> t0 = Avx.UnpackLow(a0, a1), t1 = Avx.UnpackHigh(a0, a1);
+                    Vector256<double> t2 = Avx.UnpackLow(a2, a3), t3 = Avx.UnpackHigh(a2, a3);
+                    double* o = buf + r0 * w + i;
+                    Avx.Permute2x128(t0, t2, 0x20).Store(o);
+                    Avx.Permute2x128(t1, t3, 0x20).Store(o + w);
+                    Avx.Permute2x128(t0, t2, 0x31).Store(o + 2 * w);
+                    Avx.Permute2x128(t1, t3, 0x31).Store(o + 3 * w);
+                }
+        else if (s == es && es == 4)
+            for (; r0 + 4 <= n; r0 += 4)
+                for (int i = 0; i < w; i += 4)
+                {
+                    float* q = (float*)(c + i * ls) + r0;
+                    Vector128<float> a0 = Vector128.Load(q), a1 = Vector128.Load((float*)((byte*)q + ls));
+                    Vector128<float> a2 = Vector128.Load((float*)((byte*)q + 2 * ls)), a3 = Vector128.Load((float*)((byte*)q + 3 * ls));
+                    Vector128<float> t0 = Sse.UnpackLow(a0, a1), t1 = Sse.UnpackHigh(a0, a1);
+                    Vector128<float> t2 = Sse.UnpackLow(a2, a3), t3 = Sse.UnpackHigh(a2, a3);
+                    float* o = (float*)buf + r0 * w + i;
+                    Sse.MoveLowToHigh(t0, t2).Store(o);
+                    Sse.MoveHighToLow(t2, t0).Store(o + w);
+                    Sse.MoveLowToHigh(t1, t3).Store(o + 2 * w);
+                    Sse.MoveHighToLow(t3, t1).Store(o + 3 * w);
+                }
+        else if (s == es && es == 16)
+            for (; r0 + 2 <= n; r0 += 2)
+                for (int i = 0; i < w; i += 2)
+                {
+                    double* q = (double*)(c + i * ls + r0 * 16);
+                    Vector256<double> a = Vector256.Load(q), b = Vector256.Load((double*)((byte*)q + ls));
+                    double* o = buf + 2 * (r0 * w + i);
+                    Avx.Permute2x128(a, b, 0x20).Store(o);
+                    Avx.Permute2x128(a, b, 0x31).Store(o + 2 * w);
+                }
         for (int i = 0; i < w; i++)
         {
             byte* q = c + i * ls;
             if (es == 8)
-                for (long r = 0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
+                for (long r = r0; r < n; r++) buf[r * w + i] = *(double*)(q + r * s);
             else if (es == 4)
-                for (long r = 0; r < n; r++) buf[r * w + i] = *(float*)(q + r * s);
+                for (long r = r0; r < n; r++) ((float*)buf)[r * w + i] = *(float*)(q + r * s);
             else
-                for (long r = 0; r < n; r++)
+                for (long r = r0; r < n; r++)
                 {
                     double* z = (double*)(q + r * s);
                     buf[2 * (r * w + i)] = z[0];
@@ -197,16 +339,11 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>Stores a double-double root: rounded once into float64, or into float32 only when provably the correctly
-    /// rounded value (else the line goes alone).</summary>
-    private static FpEvents Store(double qh, double ql, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => ot != DType.Float32 ? ResultWriter.Store(ot, dst, qh, ql, 0)
-         : GeneralPowFast.TryStoreNarrow(new Ext(qh, ql, 0), NarrowMargin, ot, dst) ? FpEvents.None : Alone(c, s, n, dst, t, ot, p);
-
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
         => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+         : p == -1 ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
@@ -217,6 +354,16 @@ internal static unsafe class LaneAcross
 
         /// <summary>The terms of the L.Count elements at <paramref name="q"/>.</summary>
         static abstract L Of<L>(double* q, out L lo) where L : struct, ILanes<L>;
+
+        /// <summary>The root the lanes take of the sum S: 1 (S itself, ord 1), 0.5 (S²) or −1 (1/S).</summary>
+        static virtual double Power => 1;
+
+        /// <summary>The sums the lanes finish: S ∈ [Min, Max] (a NaN or ∞ term, or a sum outside, sends the output to
+        /// <see cref="Finish"/>).</summary>
+        static virtual double Min => SumMin;
+
+        /// <inheritdoc cref="Min"/>
+        static virtual double Max => double.MaxValue;
     }
 
     /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root), through the width's own
@@ -257,6 +404,15 @@ internal static unsafe class LaneAcross
     {
         public static int Size => 16;
 
+        public static double Power => 0.5;
+
+        /// <summary>A tiny |z| may be off by 2⁻²⁵⁵ in √|z|: sums below 2⁻¹⁰⁰ go alone; S² in the lanes up to S = 2⁵⁰⁰
+        /// (no overflow, the low parts stay normal), <see cref="GeneralNorm.Root"/> above.</summary>
+        public static double Min => RootSumMin;
+
+        /// <inheritdoc cref="Min"/>
+        public static double Max => SquareMax;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
         {
@@ -288,29 +444,102 @@ internal static unsafe class LaneAcross
     {
         public static int Size => 8;
 
+        public static double Power => 0.5;
+
+        /// <inheritdoc cref="RootTerm.Min"/>
+        public static double Min => RootSumMin;
+
+        /// <inheritdoc cref="RootTerm.Min"/>
+        public static double Max => SquareMax;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => RootTerm.Root(L.Abs(L.Load(q)), L.Zero, out lo);
     }
 
-    /// <summary>1/|x| of float64 elements = q + fma(−q, |x|, 1)·q (the residual is exact). A zero, ∞, NaN or subnormal
-    /// element makes the sum NaN or ∞ (the output then goes alone); a huge element's subnormal term is off by at most
-    /// 2⁻¹⁰⁷⁴, negligible against a sum ≥ 2⁻³⁰⁰.</summary>
+    /// <summary>1/|x| of float64 (or widened float32) elements as a double-double (<see cref="Recip"/> with |x| exact).
+    /// A zero, ∞, NaN or subnormal element makes the sum NaN or ∞ or beyond 2⁹⁶⁰ (the output then goes alone); a
+    /// huge element's subnormal term is off by at most 2⁻¹⁰⁷⁴, negligible against a sum ≥ 2⁻³⁰⁰.</summary>
     private readonly struct RecipTerm : ITerm
     {
         public static int Size => 8;
 
+        public static double Power => -1;
+
+        /// <summary>Sums up to 2⁹⁶⁰ are finished in the lanes: every term then comes from a normal |x|, and 1/S ≥ 2⁻⁹⁶⁰
+        /// keeps the quotient's subnormal low part (≤ 2⁻¹⁰⁷⁵ off) below 2⁻¹¹⁵ of it.</summary>
+        public static double Max => 9.7453140114e288; // 2⁹⁶⁰
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L> => Recip(L.Abs(L.Load(q)), L.Zero, out lo);
+    }
+
+    /// <summary>float32 ord −1 of L.Count adjacent outputs (2·L.Count for a <paramref name="pair"/>): the plain double sum S of <see cref="SingleRecipTerms"/> along
+    /// each lane (n additions per term); into d[3j] fl(1/S) with flag 0 for S in <see cref="TryStoreSingleRecip"/>'s
+    /// range (stored through its test), else S with flag 1.</summary>
+    private static void SingleRecipSum<L>(byte* c, long s, long n, double* d, bool pair) where L : struct, ILanes<L>
+    {
+        L s0 = L.Zero, s1 = L.Zero;
+        for (long r = 0; r < n; r++)
+        {
+            Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
+            float* q = (float*)(c + r * s);
+            s0 += SingleRecipTerms<L>(q);
+            if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
+        }
+        PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax);
+        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax);
+    }
+
+    /// <summary><see cref="SingleRecipTerms(Vector256{float}, out Vector256{double})"/> of the L.Count floats at q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L SingleRecipTerms<L>(float* q) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+        {
+            var lo = SingleRecipTerms(Vector256.Load(q), out var hi);
+            return Unsafe.BitCast<Vector512<double>, L>(Vector512.Create(lo, hi));
+        }
+        return Unsafe.BitCast<Vector256<double>, L>(SingleRecipTerms(Vector128.Load(q).ToVector256(), out _)); // upper half: 1/0, unused
+    }
+
+    /// <summary><see cref="TryStoreSingleRecip"/>'s error bound in double ulps of v: (2⁻⁴⁷ + (chain + 1)·2⁻⁵²)·2⁵³,
+    /// plus one. Below 2²⁷ for every chain ≤ <see cref="MaxInner"/>, as the midpoint test needs.</summary>
+    private static long SingleRecipUlps(long chain) => 64 + 2 * (chain + 1) + 1;
+
+    /// <summary>1/|z| of complex128 elements: the reciprocal of |z| = sq + (r2 + hl)·hr (<see cref="AbsTerm"/>, ≈ 2⁻⁸⁶),
+    /// ≈ 2⁻⁸⁵ relative. A zero, NaN, ∞ or a square that overflows makes the term NaN (0·∞ in the residual).</summary>
+    private readonly struct ComplexRecipTerm : ITerm
+    {
+        public static int Size => 16;
+
+        public static double Power => -1;
+
+        /// <summary>Sums up to 2⁴⁴⁹ are finished in the lanes: every |z| is then ≥ 2⁻⁴⁴⁹, so |z|² ≥ 2⁻⁸⁹⁸ keeps
+        /// <see cref="AbsTerm"/>'s relative bound (its tiny squares lose bits below 2⁻⁹⁰⁰).</summary>
+        public static double Max => 1.4536774485912138e135; // 2⁴⁴⁹
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Of<L>(double* q, out L lo) where L : struct, ILanes<L>
         {
-            L y = L.Abs(L.Load(q)), one = L.Create(1.0);
-            L r = one / y;
-            lo = L.Fma(-r, y, one) * r;
-            return r;
+            var sq = AbsTerm.Of<L>(q, out var c);
+            return Recip(sq, c, out lo);
         }
     }
 
-    /// <summary>Σ term of L.Count adjacent outputs into d[3j] (hi), d[3j + 1] (lo), d[3j + 2] (flag 0): per lane a TwoSum
-    /// double-double per chunk of rows, folded into the output's double-double.</summary>
+    /// <summary>1/(y + yl) = r + lo with r = fl(1/y) and lo = (1 − r·y − r·yl)·r: 1 − r·y is exact for a correctly
+    /// rounded r (one FMA), so the pair is within ≈ 2⁻¹⁰⁴ relative of the quotient (the neglected (1 − r·(y + yl))² and
+    /// two roundings of a 2⁻⁵²-sized correction). Division and FMA are IEEE-exact at every width: the same bits per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Recip<L>(L y, L yl, out L lo) where L : struct, ILanes<L>
+    {
+        L one = L.Create(1.0), r = one / y;
+        lo = L.Fma(-r, yl, L.Fma(-r, y, one)) * r;
+        return r;
+    }
+
+    /// <summary>Σ term of L.Count adjacent outputs, per lane a TwoSum double-double per chunk of rows, folded into the
+    /// output's double-double S; into d[3j] its root rounded once to float64 (flag d[3j + 2] = 0), or, for a sum the
+    /// lanes do not finish, S as d[3j] (hi), d[3j + 1] (lo) with flag 1.</summary>
     private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
     {
         L h = L.Zero, l = L.Zero;
@@ -330,7 +559,32 @@ internal static unsafe class LaneAcross
             var f = ((h - (sum - sb)) + (a - sb)) + (l + e);
             h = sum + f; l = f - (h - sum);
         }
-        for (int j = 0; j < L.Count; j++) Put(d, j, h[j], l[j], 0);
+        // the root of S = h + l as a double-double, rounded once (fl(hi + lo) is the double nearest the pair):
+        // S itself (FastFinish's sum), S² (DD.Mul's operations: the bits ResultWriter stores from its pair) or 1/S
+        L v;
+        if (T.Power == 1) v = h + l;
+        else if (T.Power == 0.5)
+        {
+            v = h * h;
+            v += L.Fma(h, l, L.Fma(l, h, L.Fma(h, h, -v)));
+        }
+        else
+        {
+            v = Recip(h, l, out var rl);
+            v += rl;
+        }
+        PutRoots(d, v, h, l, T.Min, T.Max);
+    }
+
+    /// <summary>Per lane: (v, 0, flag 0) when h ∈ [min, max], else (h, l, flag 1).</summary>
+    private static void PutRoots<L>(double* d, L v, L h, L l, double min, double max) where L : struct, ILanes<L>
+    {
+        var done = L.GreaterThanOrEqual(h, L.Create(min)) & L.LessThanOrEqual(h, L.Create(max));
+        for (int j = 0; j < L.Count; j++)
+        {
+            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], 0, 0);
+            else Put(d, j, h[j], l[j], 1);
+        }
     }
 
     /// <summary>The screened top of L.Count adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>

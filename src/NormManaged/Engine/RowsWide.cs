@@ -6,7 +6,7 @@ using NormManaged.Kernels;
 namespace NormManaged.Engine;
 
 /// <summary>Many short contiguous rows (<c>axis=-1</c>, stacks of small matrices with <c>axis=(-2, -1)</c>) for the
-/// pairs the float64 <see cref="SmallRows"/> does not take: float32 with p = 2, 1, 3, 0.5, 0 and the complex128
+/// pairs the float64 <see cref="SmallRows"/> does not take: float32 with p = 2, 1, 3, 0.5, 0, −1 and the complex128
 /// 2-norm. One tight loop over the rows, threads over rows for big calls.
 ///
 /// float32: a row is spread over the eight lanes of an <see cref="IColumnOp"/> state (a last partial chunk through a
@@ -30,7 +30,7 @@ internal static unsafe class RowsWide
             || !Vector256.IsHardwareAccelerated)
             return false;
         if (t == DType.Float32)
-            return ot == DType.Float32 && plan.InnerStrides[0] == 4 && p is 2 or 1 or 3 or 0.5 or 0;
+            return ot == DType.Float32 && plan.InnerStrides[0] == 4 && (p is 2 or 1 or 3 or 0.5 or 0 || (p == -1 && Avx.IsSupported && Fma.IsSupported));
         return t == DType.Complex128 && ot == DType.Float64 && p == 2 && plan.InnerStrides[0] == 16
                && 2 * plan.InnerCount <= DoubleBlocks.BlockElements;
     }
@@ -46,6 +46,7 @@ internal static unsafe class RowsWide
             1 => Threads(plan, x, t, o, ot, p, &Rows<F32Abs>),
             3 => Threads(plan, x, t, o, ot, p, &Rows<F32Cubes>),
             0.5 => Threads(plan, x, t, o, ot, p, &Rows<F32Roots>),
+            -1 => Threads(plan, x, t, o, ot, p, &RecipRows),
             _ => Threads(plan, x, t, o, ot, p, &Rows<F32Count>),
         };
     }
@@ -93,6 +94,40 @@ internal static unsafe class RowsWide
             st[0] = a0; st[1] = a1;
             if (!TOp.Finish((byte*)st, 0, padded, chain, dst, ot))
                 ev |= AcrossOutputsWide.Alone(row, t, n, 4, dst, ot, p);
+        }
+        return ev;
+    }
+
+    /// <summary>float32 ord −1 of contiguous rows: a row spread over eight double lanes of
+    /// <see cref="LaneAcross.SingleRecipTerms"/> (a last partial chunk masked: no access past the row, its missing
+    /// terms zero), the lanes added, and 1/S stored by <see cref="LaneAcross.TryStoreSingleRecip"/> when provably the
+    /// correctly rounded float32 (a term passes through ⌈n/8⌉ + 3 additions), else the row goes alone.</summary>
+    private static FpEvents RecipRows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+    {
+        long n = plan.InnerCount, full = n & ~7L;
+        int rest = (int)(n - full);
+        long chain = (n + 7) / 8 + 3;
+        var tailMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest));
+        var (m0, m1) = Vector256.Widen(tailMask);
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, start, count);
+        while (it.Next(out byte* xp, out byte* dst))
+        {
+            float* row = (float*)(xp + plan.InnerBaseOffset);
+            Vector256<double> a0 = default, a1 = default;
+            for (long i = 0; i < full; i += 8)
+            {
+                a0 += LaneAcross.SingleRecipTerms(Vector256.Load(row + i), out var hi);
+                a1 += hi;
+            }
+            if (rest != 0)
+            {
+                var lo = LaneAcross.SingleRecipTerms(Avx.MaskLoad(row + full, tailMask.AsSingle()), out var hi);
+                a0 += lo & m0.AsDouble();
+                a1 += hi & m1.AsDouble();
+            }
+            if (!LaneAcross.TryStoreSingleRecip(Vector256.Sum(a0 + a1), chain, dst))
+                ev |= AcrossOutputsWide.Alone((byte*)row, t, n, 4, dst, ot, p);
         }
         return ev;
     }
