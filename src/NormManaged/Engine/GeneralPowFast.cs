@@ -192,7 +192,7 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         {
             // zeros (p > 0), infinities (p < 0), real subnormals and terms that may fall below 2⁻¹⁰²² need the mask
             bool masked = zero || inf || !TablePowSum.InRange(_complex, _p, mn, mx);
-            TablePowSum.Sum(b, _complex, _p, eb, neg ? mn : mx, masked, out r.H, out r.L);
+            TablePowSum.Sum(b, _complex, _p, eb, neg ? mn : mx, masked, masked ? 0 : Math.ILogB(mx) - Math.ILogB(mn), out r.H, out r.L);
         }
         else VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out r.H, out r.L);
         r.Eb = eb;

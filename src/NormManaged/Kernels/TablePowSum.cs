@@ -56,11 +56,11 @@ internal static unsafe class TablePowSum
     /// <summary>Per-block constants of the lane bodies.</summary>
     private readonly struct Consts
     {
-        public readonly double Pp, P1h, P1l, NkBias, ZMin;
+        public readonly double Pp, P1h, P1l, NkBias, ZMin, Scale;
 
-        public Consts(double pp, double p1h, double p1l, double nkBias, double zMin)
+        public Consts(double pp, double p1h, double p1l, double nkBias, double zMin, double scale)
         {
-            Pp = pp; P1h = p1h; P1l = p1l; NkBias = nkBias; ZMin = zMin;
+            Pp = pp; P1h = p1h; P1l = p1l; NkBias = nkBias; ZMin = zMin; Scale = scale;
         }
     }
 
@@ -68,9 +68,12 @@ internal static unsafe class TablePowSum
     /// interleaved pairs). Elements must be finite, or masked (<paramref name="masked"/>: zeros, infinities and real
     /// subnormals are then handled: zeros and infinities contribute 0); NaN must not occur. <paramref name="refPart"/> is
     /// the block's reference magnitude (real |x|, complex max(|re|, |im|)): the largest for p &gt; 0 with
-    /// 2^(eb−1) ≤ it &lt; 2^eb, the smallest for p &lt; 0 with 2^eb ≤ it &lt; 2^(eb+1).</summary>
-    public static void Sum(ReadOnlySpan<double> b, bool complex, double p, int eb, double refPart, bool masked, out double hi, out double lo)
+    /// 2^(eb−1) ≤ it &lt; 2^eb, the smallest for p &lt; 0 with 2^eb ≤ it &lt; 2^(eb+1).
+    /// <paramref name="binades"/> = ILogB(max) − ILogB(min) of those magnitudes lets an unmasked complex block within
+    /// <see cref="UniformBinades"/> skip the per-element scaling.</summary>
+    public static void Sum(ReadOnlySpan<double> b, bool complex, double p, int eb, double refPart, bool masked, int binades, out double hi, out double lo)
     {
+        bool uniform = complex && !masked && binades < UniformBinades;
         double pp = complex ? 0.5 * p : p;
         // K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's rounding (any integer is exact)
         int k = (int)Math.Floor(p * Math.Log2(Math.ScaleB(refPart, -eb)));
@@ -93,19 +96,19 @@ internal static unsafe class TablePowSum
             tab[TabQh + j] = gh + ebh;
             tab[TabQl + j] = ((qh - gh) + ql) + ebl; // qh − gh exact: a multiple of ulp(qh) below g/2
         }
-        var cs = new Consts(pp, p1h, p1l, -VecLogExp.Magic / 16 - k, (k - 1060) * VecLogExp.Ln2);
+        var cs = new Consts(pp, p1h, p1l, -VecLogExp.Magic / 16 - k, (k - 1060) * VecLogExp.Ln2, Math.ScaleB(1.0, -eb));
         fixed (double* x = &MemoryMarshal.GetReference(b))
         {
             int n = complex ? b.Length / 2 : b.Length;
-            if (RealKernels.Wide) Sum<Lanes512>(x, n, complex, eb, masked, tab, cs, c0, out hi, out lo);
-            else Sum<Lanes256>(x, n, complex, eb, masked, tab, cs, c0, out hi, out lo);
+            if (RealKernels.Wide) Sum<Lanes512>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
+            else Sum<Lanes256>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
         }
         hi = DD.FastTwoSum(hi, lo, out lo);
         hi = Math.ScaleB(hi, k);
         lo = Math.ScaleB(lo, k);
     }
 
-    private static void Sum<L>(double* x, int n, bool complex, int eb, bool masked, double* tab, in Consts cs, double c0, out double hi, out double lo)
+    private static void Sum<L>(double* x, int n, bool complex, int eb, bool masked, bool uniform, double* tab, in Consts cs, double c0, out double hi, out double lo)
         where L : struct, ILanes<L>
     {
         int w = complex ? 2 : 1;
@@ -116,6 +119,8 @@ internal static unsafe class TablePowSum
         int i = 0;
         if (masked)
             for (; i + Group <= n; i += Group) GroupStep<L, Masked>(x + i * w, complex, koff, tab, cs, acc);
+        else if (complex && uniform)
+            for (; i + Group <= n; i += Group) GroupStep<L, UnmaskedUniform>(x + i * w, complex, koff, tab, cs, acc);
         else
             for (; i + Group <= n; i += Group) GroupStep<L, Unmasked>(x + i * w, complex, koff, tab, cs, acc);
         if (i < n)
@@ -138,9 +143,21 @@ internal static unsafe class TablePowSum
     /// <summary>Whether zeros, infinities, real subnormals and terms below 2⁻¹⁰²² are masked (else every element is a
     /// finite normal nonzero, or a complex value with such a larger part, and every term lies within 2⁻¹⁰⁰⁰ of the
     /// largest: see <see cref="InRange"/>).</summary>
-    private interface IMasking { static abstract bool On { get; } }
-    private readonly struct Masked : IMasking { public static bool On => true; }
-    private readonly struct Unmasked : IMasking { public static bool On => false; }
+    private interface IMasking
+    {
+        static abstract bool On { get; }
+        /// <summary>Complex unmasked blocks within <see cref="UniformBinades"/>: every element scaled by the block's
+        /// 2⁻ᵉᵇ (no per-element exponent).</summary>
+        static abstract bool Uniform { get; }
+    }
+    private readonly struct Masked : IMasking { public static bool On => true; public static bool Uniform => false; }
+    private readonly struct Unmasked : IMasking { public static bool On => false; public static bool Uniform => false; }
+    private readonly struct UnmaskedUniform : IMasking { public static bool On => false; public static bool Uniform => true; }
+
+    /// <summary>A complex block whose larger parts span fewer binades than this is scaled as a whole by 2⁻ᵉᵇ: the
+    /// squares of the larger parts then lie in [2⁻⁹⁰², 2⁹⁰⁴], and a smaller part's square that underflows is below
+    /// 2⁻¹²⁰ of its element's.</summary>
+    private const int UniformBinades = 450;
 
     /// <summary>True when a block whose finite nonzero magnitudes (real |x|, complex max(|re|, |im|)) lie in
     /// [<paramref name="min"/>, <paramref name="max"/>], all normal, has every term within 2⁻¹⁰⁰⁰ of the largest
@@ -158,7 +175,8 @@ internal static unsafe class TablePowSum
         double* tmp = acc + 2 * Group;
         for (int q = 0; q < Group / c; q += 2)
         {
-            if (complex) LogComplex2<L, TM>(x + 2 * q * c, koff, tab, cs, tmp);
+            if (complex && TM.Uniform) LogComplexUniform2<L>(x + 2 * q * c, tab, cs, tmp);
+            else if (complex) LogComplex2<L, TM>(x + 2 * q * c, koff, tab, cs, tmp);
             else LogReal2<L, TM>(x + q * c, tab, cs, tmp);
             ExpAdd2<L, TM>(tmp, cs, acc + q * c, acc + Group + q * c);
         }
@@ -179,9 +197,54 @@ internal static unsafe class TablePowSum
         int c = L.Count;
         VecLogExp.LoadComplex<L>(x, koff, out var a0, out var al0, out var k0, out var v0);
         VecLogExp.LoadComplex<L>(x + 2 * c, koff, out var a1, out var al1, out var k1, out var v1);
-        LogParts<L>(a0, al0, Exponent(a0) + k0, true, tab, cs, tmp, tmp + c);
-        LogParts<L>(a1, al1, Exponent(a1) + k1, true, tab, cs, tmp + 3 * c, tmp + 4 * c);
+        var e0 = Exponent(a0); var e1 = Exponent(a1);
+        LogParts<L>(a0, al0, e0, e0 + k0, true, tab, cs, tmp, tmp + c);
+        LogParts<L>(a1, al1, e1, e1 + k1, true, tab, cs, tmp + 3 * c, tmp + 4 * c);
         if (TM.On) { v0.Store(tmp + 2 * c); v1.Store(tmp + 5 * c); }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogComplexUniform2<L>(double* x, double* tab, in Consts cs, double* tmp) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        LoadUniform<L>(x, cs.Scale, out var a0, out var al0);
+        LoadUniform<L>(x + 2 * c, cs.Scale, out var a1, out var al1);
+        var e0 = Exponent(a0); var e1 = Exponent(a1);
+        LogParts<L>(a0, al0, e0, e0, true, tab, cs, tmp, tmp + c);
+        LogParts<L>(a1, al1, e1, e1, true, tab, cs, tmp + 3 * c, tmp + 4 * c);
+    }
+
+    /// <summary>A + AL = |z|²·S² (S = 2⁻ᵉᵇ) but for ~2⁻¹⁰⁶ relative (and a smaller part's square lost where it is below
+    /// 2⁻¹²⁰ of the larger's, see <see cref="UniformBinades"/>): the squares exact by FMA, added by Fast2Sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadUniform<L>(double* x, double scale, out L a, out L al) where L : struct, ILanes<L>
+    {
+        var a0 = L.Load(x); var a1 = L.Load(x + L.Count);
+        var re = L.Abs(L.Evens(a0, a1)); var im = L.Abs(L.Odds(a0, a1));
+        var sc = L.Create(scale);
+        var xb = MaxNative(re, im) * sc; var xs = MinNative(re, im) * sc;
+        var h = xb * xb; var he = L.Fma(xb, xb, -h);
+        var t = xs * xs; var te = L.Fma(xs, xs, -t);
+        a = h + t;
+        al = (t - (a - h)) + (he + te); // Fast2Sum: h ≥ t
+    }
+
+    /// <summary>max(a, b) of lanes holding no NaN (one instruction; the same value at either width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L MaxNative<L>(L a, L b) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+            return Unsafe.BitCast<Lanes512, L>(new Lanes512(System.Runtime.Intrinsics.Vector512.MaxNative(Unsafe.BitCast<L, Lanes512>(a).V, Unsafe.BitCast<L, Lanes512>(b).V)));
+        return Unsafe.BitCast<Lanes256, L>(new Lanes256(System.Runtime.Intrinsics.Vector256.MaxNative(Unsafe.BitCast<L, Lanes256>(a).V, Unsafe.BitCast<L, Lanes256>(b).V)));
+    }
+
+    /// <summary>min(a, b) of lanes holding no NaN (one instruction; the same value at either width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L MinNative<L>(L a, L b) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+            return Unsafe.BitCast<Lanes512, L>(new Lanes512(System.Runtime.Intrinsics.Vector512.MinNative(Unsafe.BitCast<L, Lanes512>(a).V, Unsafe.BitCast<L, Lanes512>(b).V)));
+        return Unsafe.BitCast<Lanes256, L>(new Lanes256(System.Runtime.Intrinsics.Vector256.MinNative(Unsafe.BitCast<L, Lanes256>(a).V, Unsafe.BitCast<L, Lanes256>(b).V)));
     }
 
     /// <summary>Z and z − Z of one real vector into <paramref name="zb"/> and <paramref name="zs"/>, its mask into
@@ -201,7 +264,7 @@ internal static unsafe class TablePowSum
             v.Store(vm);
         }
         else e = Exponent(a);
-        LogParts<L>(a, L.Zero, e, false, tab, cs, zb, zs);
+        LogParts<L>(a, L.Zero, e, e, false, tab, cs, zb, zs);
     }
 
     /// <summary>The exponent of a positive normal double, as a double (exact; AVX-512: vgetexppd).</summary>
@@ -240,9 +303,9 @@ internal static unsafe class TablePowSum
     }
 
     /// <summary>Z = e·P₁ₕ + Q_jₕ (exact) and the small rest e·P₁ₗ + Q_jₗ + p'·ln(1 + u) of p'·ln(a + al) for a positive
-    /// normal a with exponent e (real: the block's −eb is in the table).</summary>
+    /// normal a with exponent <paramref name="ea"/>, scaled by 2^(e − ea) (real: the block's −eb is in the table).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LogParts<L>(L a, L al, L e, bool withLow, double* tab, in Consts cs, double* zb, double* zs)
+    private static void LogParts<L>(L a, L al, L ea, L e, bool withLow, double* tab, in Consts cs, double* zb, double* zs)
         where L : struct, ILanes<L>
     {
         var m = Significand(a);
@@ -250,7 +313,7 @@ internal static unsafe class TablePowSum
         var c = L.Lookup16(tab + TabC, j);
         var u = L.Fma(m, c, L.Create(-1.0));
         // the complex low part on m's scale times c ≈ 1/m (al ≤ 2⁻⁵² of a)
-        if (withLow) u += al * VecLogExp.Pow2Biased(L.Create(2046.0) - VecLogExp.BiasedExponent(a)) * c;
+        if (withLow) u += al * L.ShiftLeftBits(L.Create(VecLogExp.TwoP52 + 1023) - ea, 52) * c; // al·2^−ea·c
         // ln(1 + u) = u + u²·(−1/2 + u/3 − … − u⁸/10) (Estrin)
         var u2 = u * u; var u4 = u2 * u2;
         var q01 = L.Fma(u, L.Create(1.0 / 3), L.Create(-0.5));
