@@ -269,7 +269,7 @@ internal static unsafe class TablePowSum
 
     /// <summary>The exponent of a positive normal double, as a double (exact; AVX-512: vgetexppd).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Exponent<L>(L a) where L : struct, ILanes<L>
+    internal static L Exponent<L>(L a) where L : struct, ILanes<L>
     {
         if (typeof(L) == typeof(Lanes512))
             return Unsafe.BitCast<Lanes512, L>(new Lanes512(Avx512F.GetExponent(Unsafe.BitCast<L, Lanes512>(a).V)));
@@ -278,7 +278,7 @@ internal static unsafe class TablePowSum
 
     /// <summary>The significand in [1, 2) of a positive normal double (exact; AVX-512: vgetmantpd).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Significand<L>(L a) where L : struct, ILanes<L>
+    internal static L Significand<L>(L a) where L : struct, ILanes<L>
     {
         if (typeof(L) == typeof(Lanes512))
             return Unsafe.BitCast<Lanes512, L>(new Lanes512(Avx512F.GetMantissa(Unsafe.BitCast<L, Lanes512>(a).V, 0)));
@@ -290,16 +290,20 @@ internal static unsafe class TablePowSum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scale2<L>(ref L h, ref L l, L k) where L : struct, ILanes<L>
     {
-        if (typeof(L) == typeof(Lanes512))
-        {
-            var kv = Unsafe.BitCast<L, Lanes512>(k).V;
-            h = Unsafe.BitCast<Lanes512, L>(new Lanes512(Avx512F.Scale(Unsafe.BitCast<L, Lanes512>(h).V, kv)));
-            l = Unsafe.BitCast<Lanes512, L>(new Lanes512(Avx512F.Scale(Unsafe.BitCast<L, Lanes512>(l).V, kv)));
-            return;
-        }
+        if (typeof(L) == typeof(Lanes512)) { h = Scale(h, k); l = Scale(l, k); return; }
         var sc = VecLogExp.Pow2Biased(k + L.Create(1023.0));
         h *= sc;
         l *= sc;
+    }
+
+    /// <summary>x·2ᵏ for an integer-valued k with 2ᵏ normal (one rounding, only where the product is subnormal;
+    /// AVX-512: vscalefpd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static L Scale<L>(L x, L k) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+            return Unsafe.BitCast<Lanes512, L>(new Lanes512(Avx512F.Scale(Unsafe.BitCast<L, Lanes512>(x).V, Unsafe.BitCast<L, Lanes512>(k).V)));
+        return x * VecLogExp.Pow2Biased(k + L.Create(1023.0));
     }
 
     /// <summary>Z = e·P₁ₕ + Q_jₕ (exact) and the small rest e·P₁ₗ + Q_jₗ + p'·ln(1 + u) of p'·ln(a + al) for a positive
