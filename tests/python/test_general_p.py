@@ -191,3 +191,56 @@ def test_thread_count_does_not_change_bits(dtype, p):
         assert len(results) == 1, results
     finally:
         normnative.set_num_threads(old)
+
+
+LONG_ORDS = (0.01, 0.3, 1.7, 7.0, 33.3, 1000.0, -0.5, -3.0, -7.5)
+LONG_KINDS = ("normal", "wide", "mixed", "subnormal", "zeros", "equal", "inf", "nan")
+
+
+def _long_values(kind, n, rng, complex_):
+    def one():
+        if kind in ("normal", "wide", "mixed", "subnormal"):
+            return _values(kind, n, rng)
+        if kind == "zeros":  # a fifth zeros among values spread over 2**+-40
+            x = rng.standard_normal(n) * np.exp2(rng.integers(-40, 40, n).astype(float))
+            x[rng.random(n) < 0.2] = 0.0
+            return x
+        if kind == "equal":  # one value throughout: every term's error has the same sign
+            return np.full(n, rng.standard_normal() * 2.0 ** rng.integers(-500, 500))
+        if kind in ("inf", "nan"):
+            x = rng.standard_normal(n)
+            x[rng.integers(0, n)] = np.inf if kind == "inf" else np.nan
+            return x
+        raise ValueError(kind)
+    x = one()
+    if complex_:
+        z = x.astype(np.complex128)
+        z.imag = one() if kind != "equal" else x * 0.75  # assigned, not 1j * y (which makes nan + inf·j of inf)
+        return z
+    return x
+
+
+@pytest.mark.parametrize("p", LONG_ORDS)
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_long_vectors_within_one_ulp(dtype, p):
+    # lengths around the 4096-element blocks and 16-lane groups (full groups take the unmasked table terms, blocks
+    # with zeros, infinities, subnormals or wide ranges the masked ones); two kinds per length, rotating
+    complex_ = np.dtype(dtype).kind == "c"
+    rng = np.random.default_rng(int(abs(p) * 1000) + (7 if complex_ else 0))
+    worst = 0.0
+    for i, n in enumerate((4095, 4097, 8193)):
+        for kind in (LONG_KINDS[(2 * i) % 8], LONG_KINDS[(2 * i + 1 + int(abs(p) * 10)) % 8]):
+            x = _long_values(kind, n, rng, complex_).astype(dtype)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = normnative.norm(x, p)
+                want_np = np.linalg.norm(x, p)
+            exact = vector_ref(x, p)
+            if isinstance(exact, float) and (math.isnan(exact) or math.isinf(exact) or exact == 0):
+                assert (np.isnan(got) and math.isnan(exact)) or got == exact, (kind, n, got, exact)
+                assert (np.isnan(got) and np.isnan(want_np)) or got == want_np, (kind, n, got, want_np)
+                continue
+            e = ulp_error(got, exact, np.float64)
+            assert e <= 1.0, (kind, n, got, mpmath.nstr(exact, 20))
+            worst = max(worst, e)
+    print(f"long vectors {np.dtype(dtype).name} p={p}: worst {worst:.3f} ulp")

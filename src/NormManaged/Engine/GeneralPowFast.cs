@@ -6,15 +6,18 @@ namespace NormManaged.Engine;
 /// <summary>Vector p-norms for a general order p (no dedicated kernel: not 0, ±1, 2, ±∞, a real half-integer up to
 /// 64.5, or a complex order with its own kernel) of float64, float32, float16, integer and complex64/complex128
 /// inputs, through the block driver: per block of <see cref="DoubleBlocks.BlockElements"/> elements exact statistics
-/// (NaN, ∞, zeros, the reference magnitude), then one vectorised pass of terms (|x|/2ᵉᵇ)^p by
-/// <see cref="VecLogExp"/> (2ᵉᵇ above the block's largest magnitude for p &gt; 0, at its smallest for p &lt; 0: no
-/// overflow or underflow), blocks merged as <see cref="RealPowOp"/> merges them. Special values follow
+/// (NaN, ∞, zeros, the reference magnitude), then one vectorised pass of terms (|x|/2ᵉᵇ)^p (2ᵉᵇ above the block's
+/// largest magnitude for p &gt; 0, at its smallest for p &lt; 0: no overflow or underflow) — by
+/// <see cref="TablePowSum"/> for float64/complex128 results with |p| ≥ <see cref="TablePowSum.MinAbsP"/> (complex:
+/// |p| ≤ <see cref="TablePowSum.MaxAbsComplexP"/>), else by <see cref="VecLogExp"/> —, blocks merged as
+/// <see cref="RealPowOp"/> merges them. Special values follow
 /// <see cref="GeneralNorm"/>: NaN propagates (|complex(∞, NaN)| = ∞), ∞ dominates for p &gt; 0 and contributes 0 for
 /// p &lt; 0, a zero makes a negative-order norm 0 with a divide-by-zero event, empty gives 0 or ∞.
 ///
-/// Accuracy: each term is within ~2⁻⁵⁸ + |p|·2⁻⁶⁰ of itself (see <see cref="VecLogExp"/>), the sum is compensated and
-/// the root S^(1/p) is double-double, so the float64 result is within ~2⁻⁵⁴/min(1, |p|) of the norm before its one
-/// rounding (orders below <see cref="MinAbsP"/> keep the exact per-element path). float32, float16 and complex64
+/// Accuracy: each term is within ~2⁻⁵⁶·⁵ + |p|·2⁻⁵⁷·⁵ of itself (<see cref="TablePowSum"/>; ~2⁻⁵⁸ + |p|·2⁻⁶⁰ by
+/// <see cref="VecLogExp"/>), the sum is compensated and the root S^(1/p) is double-double, so the float64 result is
+/// within ~2⁻⁵⁴/min(1, |p|) of the norm before its one rounding (orders below <see cref="MinAbsP"/> keep the exact
+/// per-element path). float32, float16 and complex64
 /// inputs use the plain-double terms (error ≲ 2⁻⁴⁴(1 + |p|), so the result is within ~2⁻⁴²/min(1, |p|)), and their
 /// float32/float16 result is stored only when the interval r(1 ± 2⁻³⁶/min(1, |p|)) — 2⁶ times that estimate — holds
 /// no midpoint of the format, i.e. when it is provably the correctly rounded value that <see cref="GeneralNorm"/> gives; otherwise
@@ -64,8 +67,8 @@ internal static unsafe class GeneralPowFast
     }
 
     /// <summary>One 1-D output from this many elements on spreads its blocks over the workers: a term costs
-    /// ~7 ns, so a vector of four blocks is already ~0.1 ms of work (the block driver splits only whole chunks of
-    /// 64 blocks).</summary>
+    /// ~2 ns (table terms) to ~7 ns (double-double), so a vector of four blocks is 30–100 µs of work (the block
+    /// driver splits only whole chunks of 64 blocks).</summary>
     private const long MinParallelElements = 4L * DoubleBlocks.BlockElements;
 
     /// <summary>The block driver's walk with every block computed on any worker: the blocks (the driver's grid of
@@ -129,7 +132,7 @@ internal static unsafe class GeneralPowFast
 /// merge and finish as <see cref="RealPowOp"/> (the same partial type and special-value flags).</summary>
 internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
 {
-    /// <summary>~5 ns a term: many outputs go to the workers from 16384 terms in all.</summary>
+    /// <summary>~2–5 ns a term: many outputs go to the workers from 16384 terms in all.</summary>
     public static long ParallelElements => 1L << 14;
 
     private readonly double _p;
@@ -188,7 +191,13 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
             if (mx == 0) return r;
             eb = Math.ILogB(mx) + 1;
         }
-        VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out r.H, out r.L);
+        if (_failed is null && TablePowSum.Applies(_complex, _p))
+        {
+            // zeros (p > 0), infinities (p < 0), real subnormals and terms that may fall below 2⁻¹⁰²² need the mask
+            bool masked = zero || inf || !TablePowSum.InRange(_complex, _p, mn, mx);
+            TablePowSum.Sum(b, _complex, _p, eb, neg ? mn : mx, masked, masked ? 0 : Math.ILogB(mx) - Math.ILogB(mn), out r.H, out r.L);
+        }
+        else VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out r.H, out r.L);
         r.Eb = eb;
         r.HasSum = true;
         return r;

@@ -203,19 +203,17 @@ internal static unsafe class NarrowPowFast
     /// <summary>The per-call constants of <see cref="Run"/>.</summary>
     private readonly struct Consts
     {
-        public readonly double Pp, ExpBias, ScaleBias, MinY;
+        public readonly double Pp, Koff, NkBias, MinY;
         public Consts(double pp, double koff, double k)
         {
             Pp = pp;
-            ExpBias = TwoP52 + 1023 - koff; // (2⁵² + biased exponent) − this = the exponent of a·2^koff
-            ScaleBias = 1023 - k;           // the biased exponent of 2^(i − k)
+            Koff = koff;                    // the exponent of a·2^koff is a's plus this
+            NkBias = -Magic / 16 - k;       // (Magic + 16i)/16 + this = i − k
             MinY = k - 1021;                // below this the term is below 2⁻¹⁰²¹ (dropped), above it its scale is normal
         }
     }
 
-    private const double TwoP52 = 4503599627370496.0;
     private const double Magic = 6755399441055744.0; // 1.5·2⁵²: fl(v + Magic) − Magic rounds v to an integer
-    private const ulong ExpBitsOf2P52 = 0x4330000000000000UL;
 
     /// <summary>What the term is taken of: |x| (real) or |z|² (complex).</summary>
     private interface ILoad
@@ -263,7 +261,7 @@ internal static unsafe class NarrowPowFast
         var acc = L.Zero;
         var one = L.Create(1.0);
         var ppv = L.Create(cs.Pp);
-        var expBias = L.Create(cs.ExpBias); var scaleBias = L.Create(cs.ScaleBias); var minY = L.Create(cs.MinY);
+        var koff = L.Create(cs.Koff); var nkBias = L.Create(cs.NkBias); var minY = L.Create(cs.MinY);
         int c = L.Count, w = TL.Width;
         for (int i = 0; i < len; i += c)
         {
@@ -275,8 +273,8 @@ internal static unsafe class NarrowPowFast
                 a = L.Select(v, a, one);
             }
             // log₂: a = m·2ᴱ
-            var e = (L.ShiftRightBits(a, 52) | L.CreateBits(ExpBitsOf2P52)) - expBias;
-            var m = (a & L.CreateBits(0x000FFFFFFFFFFFFFUL)) | L.CreateBits(0x3FF0000000000000UL);
+            var e = TablePowSum.Exponent(a) + koff;
+            var m = TablePowSum.Significand(a);
             var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
             var r = L.Fma(m, L.Lookup16(tab, j), -one);
             // log₂(1 + r) = r·(1 − r/2 + r²/3 − … + r⁶/7)/ln 2 (Estrin)
@@ -297,14 +295,14 @@ internal static unsafe class NarrowPowFast
                            f2, L.Fma(L.Create(ln2 * ln2 / 2), f, L.Create(ln2)));
             var th = L.Lookup16(tab + 32, ji);
             var h = L.Fma(th, f * pf, th);
-            // 2^(i − k), i = (n − ji)/16 (exact)
-            var bexp = L.Fma(n - ((ji | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52)), L.Create(1.0 / 16), scaleBias);
+            // 2^(i − k), i = (n − ji)/16: t with its low four bits cleared is Magic + 16i (exact)
+            var nk = L.Fma(t & L.CreateBits(~15UL), L.Create(1.0 / 16), nkBias);
             if (TM.On)
             {
                 v &= L.GreaterThanOrEqual(y, minY);
-                h = L.Select(v, h * L.ShiftLeftBits(L.Max(bexp, one) + L.Create(TwoP52), 52), L.Zero);
+                h = L.Select(v, TablePowSum.Scale(h, L.Max(nk, L.Create(-1022.0))), L.Zero);
             }
-            else h *= L.ShiftLeftBits(bexp + L.Create(TwoP52), 52);
+            else h = TablePowSum.Scale(h, nk);
             acc += h;
         }
         return acc;

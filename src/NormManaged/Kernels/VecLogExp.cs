@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NormManaged.Kernels;
 
@@ -32,19 +33,22 @@ internal static unsafe class VecLogExp
     internal const double Ln2Hi = 0.6931471805592082;
     /// <summary>ln 2 − Ln2Hi, rounded.</summary>
     internal const double Ln2Lo = 7.371002565167799e-13;
-    private const double Ln2 = 0.6931471805599453;
-    private const double Inv16Ln2 = 23.083120654223414;     // 16/ln 2
-    private const double E16Hi = 0.04332169878489367;       // ln2/16 rounded down to 38 bits: n·E16Hi exact for |n| < 2¹⁵
-    private const double E16Lo = 1.0291218489310676e-13;    // ln2/16 − E16Hi
-    private const double Magic = 6755399441055744.0;   // 1.5·2⁵²: fl(v + Magic) − Magic rounds v to an integer
-    private const double TwoP52 = 4503599627370496.0;
-    private const double TwoP54 = 18014398509481984.0;
-    private const double MinNormal = 2.2250738585072014e-308;
-    private const ulong ExpBitsOf2P52 = 0x4330000000000000UL;
+    internal const double Ln2 = 0.6931471805599453;
+    internal const double Inv16Ln2 = 23.083120654223414;     // 16/ln 2
+    internal const double E16Hi = 0.04332169878489367;       // ln2/16 rounded down to 38 bits: n·E16Hi exact for |n| < 2¹⁵
+    internal const double E16Lo = 1.0291218489310676e-13;    // ln2/16 − E16Hi
+    internal const double Magic = 6755399441055744.0;   // 1.5·2⁵²: fl(v + Magic) − Magic rounds v to an integer
+    internal const double TwoP52 = 4503599627370496.0;
+    internal const double TwoP54 = 18014398509481984.0;
+    internal const double MinNormal = 2.2250738585072014e-308;
+    internal const ulong ExpBitsOf2P52 = 0x4330000000000000UL;
 
     // 16-entry tables (from 400-bit mpmath values), one pinned block
-    private const int LnC = 0, LnTHi = 16, LnTLo = 32, ExpTHi = 48, ExpTLo = 64;
+    internal const int LnC = 0, LnTHi = 16, LnTLo = 32, ExpTHi = 48, ExpTLo = 64;
     private static readonly double* s_tables = MakeTables();
+
+    /// <summary>The pinned 80-double block of the tables above (offsets <see cref="LnC"/> … <see cref="ExpTLo"/>).</summary>
+    internal static double* Tables => s_tables;
 
     private static double* MakeTables()
     {
@@ -239,7 +243,7 @@ internal static unsafe class VecLogExp
     /// <summary>2^(j − 1023) for integer-valued j ∈ [1, 2046] (0 gives +0): the bits of 2⁵² + j shifted into the
     /// exponent field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Pow2Biased<L>(L j) where L : struct, ILanes<L> => L.ShiftLeftBits(j + L.Create(TwoP52), 52);
+    internal static L Pow2Biased<L>(L j) where L : struct, ILanes<L> => L.ShiftLeftBits(j + L.Create(TwoP52), 52);
 
     /// <summary>2^e (e integer-valued) as the product of two factors: 2^max(e, −1022) and 2^(e + 1022) clamped to
     /// [2⁻¹⁰²², 1], so a term h·2^e (h ∈ [½, 2)) multiplied by both underflows gradually, with one rounding (absolute
@@ -255,7 +259,7 @@ internal static unsafe class VecLogExp
 
     /// <summary>The biased exponent field of a non-negative double, as a double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L BiasedExponent<L>(L a) where L : struct, ILanes<L>
+    internal static L BiasedExponent<L>(L a) where L : struct, ILanes<L>
         => (L.ShiftRightBits(a, 52) | L.CreateBits(ExpBitsOf2P52)) - L.Create(TwoP52);
 
     /// <summary>A = |x| (1 where the element contributes 0), AL = 0, K = −eb, V = mask of finite nonzero.</summary>
@@ -273,7 +277,7 @@ internal static unsafe class VecLogExp
     /// the larger in [1, 4); the smaller may underflow only where its square is below 2⁻¹⁰⁰ of the larger's),
     /// K = 2(1023 − j) − 2eb, V = mask of finite nonzero elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadComplex<L>(double* x, double koff, out L a, out L al, out L k, out L v) where L : struct, ILanes<L>
+    internal static void LoadComplex<L>(double* x, double koff, out L a, out L al, out L k, out L v) where L : struct, ILanes<L>
     {
         var a0 = L.Load(x); var a1 = L.Load(x + L.Count);
         var re = L.Abs(L.Evens(a0, a1)); var im = L.Abs(L.Odds(a0, a1));
@@ -424,9 +428,66 @@ internal static unsafe class VecLogExp
     {
         fixed (double* x = &MemoryMarshal.GetReference(b))
         {
+            nan = inf = false;
+            if (FiniteComplexStats(x, b.Length / 2, out max, out min, out zero)) return;
+        }
+        ComplexStatsScan(b, out max, out min, out nan, out inf, out zero);
+    }
+
+    /// <summary>The same statistics by a lane scan that also classifies NaN and ∞ parts (the blocks
+    /// <see cref="FiniteComplexStats"/> declines).</summary>
+    internal static void ComplexStatsScan(ReadOnlySpan<double> b, out double max, out double min, out bool nan, out bool inf, out bool zero)
+    {
+        fixed (double* x = &MemoryMarshal.GetReference(b))
+        {
             if (RealKernels.Wide) ComplexStats<Lanes512>(x, b.Length / 2, out max, out min, out nan, out inf, out zero);
             else ComplexStats<Lanes256>(x, b.Length / 2, out max, out min, out nan, out inf, out zero);
         }
+    }
+
+    /// <summary><see cref="ComplexStats(ReadOnlySpan{double}, out double, out double, out bool, out bool, out bool)"/>
+    /// on the bits: with the sign shifted out, non-negative doubles order as unsigned integers (NaN and ∞ above every
+    /// finite value), so integer maxima and minima of b = max(|re|, |im|) (and of b − 1, where a zero wraps to the top)
+    /// give the statistics exactly in a few operations per element. False (nothing decided) when some part is NaN or
+    /// ∞: the caller's general scan handles those blocks.</summary>
+    private static bool FiniteComplexStats(double* x, int n, out double max, out double min, out bool zero)
+    {
+        ulong* u = (ulong*)x;
+        long m = 2L * n, i = 0;
+        ulong mx = 0, mn = ulong.MaxValue, mnz = ulong.MaxValue;
+        if (RealKernels.Wide)
+        {
+            Vector512<ulong> vmx = Vector512<ulong>.Zero, vmn = Vector512<ulong>.AllBitsSet, vmnz = vmn, one = Vector512<ulong>.One;
+            var swap = Vector512.Create(1ul, 0, 3, 2, 5, 4, 7, 6);
+            for (; i + 8 <= m; i += 8)
+            {
+                var v = Vector512.Load(u + i) << 1;
+                var big = Vector512.Max(v, Vector512.Shuffle(v, swap)); // each element's larger part, twice
+                vmx = Vector512.Max(vmx, big); vmn = Vector512.Min(vmn, big); vmnz = Vector512.Min(vmnz, big - one);
+            }
+            for (int j = 0; j < 8; j++) { mx = Math.Max(mx, vmx[j]); mn = Math.Min(mn, vmn[j]); mnz = Math.Min(mnz, vmnz[j]); }
+        }
+        else
+        {
+            Vector256<ulong> vmx = Vector256<ulong>.Zero, vmn = Vector256<ulong>.AllBitsSet, vmnz = vmn, one = Vector256<ulong>.One;
+            var swap = Vector256.Create(1ul, 0, 3, 2);
+            for (; i + 4 <= m; i += 4)
+            {
+                var v = Vector256.Load(u + i) << 1;
+                var big = Vector256.Max(v, Vector256.Shuffle(v, swap));
+                vmx = Vector256.Max(vmx, big); vmn = Vector256.Min(vmn, big); vmnz = Vector256.Min(vmnz, big - one);
+            }
+            for (int j = 0; j < 4; j++) { mx = Math.Max(mx, vmx[j]); mn = Math.Min(mn, vmn[j]); mnz = Math.Min(mnz, vmnz[j]); }
+        }
+        for (; i < m; i += 2)
+        {
+            ulong big = Math.Max(u[i] << 1, u[i + 1] << 1);
+            mx = Math.Max(mx, big); mn = Math.Min(mn, big); mnz = Math.Min(mnz, big - 1);
+        }
+        zero = mn == 0;
+        max = BitConverter.UInt64BitsToDouble(mx >> 1);
+        min = mnz == ulong.MaxValue ? double.PositiveInfinity : BitConverter.UInt64BitsToDouble((mnz + 1) >> 1);
+        return mx < 0x7FF0000000000000UL << 1; // no NaN or ∞ part
     }
 
     private static void ComplexStats<L>(double* x, int n, out double max, out double min, out bool nan, out bool inf, out bool zero)
