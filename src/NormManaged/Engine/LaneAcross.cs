@@ -150,7 +150,7 @@ internal static unsafe class LaneAcross
                         double qh = recip ? DD.Div(1, 0, a, b, out double ql) : DD.Mul(a, b, a, b, out ql);
                         ev |= Store(qh, ql, c, s, n, dst, t, ot, p);
                     }
-                    else if (half) ev |= ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
+                    else if (half) ev |= StoreHalf(GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)), c, s, n, dst, t, ot, p); // float64/complex128 only
                     else ev |= FastFinish.Store(ot, dst, a, b, false);
                     continue;
                 }
@@ -200,8 +200,16 @@ internal static unsafe class LaneAcross
     /// <summary>Stores a double-double root: rounded once into float64, or into float32 only when provably the correctly
     /// rounded value (else the line goes alone).</summary>
     private static FpEvents Store(double qh, double ql, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => ot != DType.Float32 ? ResultWriter.Store(ot, dst, qh, ql, 0)
+        => ot != DType.Float32 ? (p == 0.5 && Midpoint.MaybeNear64(qh, ql, RealPowOp.TieMargin) ? StoreHalf(new Ext(qh, ql, 0), c, s, n, dst, t, ot, p)
+                                                                                                : ResultWriter.Store(ot, dst, qh, ql, 0))
          : GeneralPowFast.TryStoreNarrow(new Ext(qh, ql, 0), NarrowMargin, ot, dst) ? FpEvents.None : Alone(c, s, n, dst, t, ot, p);
+
+    /// <summary>Stores a float64 ord 0.5 root v = (H + L)·2^E (a double-double, not necessarily normalised); one within
+    /// <see cref="RealPowOp.TieMargin"/> of a rounding midpoint goes alone (the 1-D path decides such real norms exactly,
+    /// <see cref="RealPowOp"/>), so the lanes and the 1-D path agree without exception.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FpEvents StoreHalf(in Ext v, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
+        => t == DType.Float64 && Midpoint.Near(v.H, v.L, v.E, ot, RealPowOp.TieMargin, out _) ? Alone(c, s, n, dst, t, ot, p) : ResultWriter.Store(ot, dst, v);
 
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
