@@ -224,7 +224,10 @@ internal static unsafe class LaneAcross
                     // 1/S, stored when provably the correctly rounded float32
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
-                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
+                    // (float64 ord 0.5 of real lines: a root within RealPowOp.TieMargin of a float64 rounding midpoint goes
+                    // alone, since the 1-D path decides those exactly, so the lanes and the 1-D path agree without exception)
+                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? !(half && real && Midpoint.MaybeNear64(dj[0], dj[1], RealPowOp.TieMargin))
+                        && StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
@@ -254,7 +257,10 @@ internal static unsafe class LaneAcross
         if (p != double.PositiveInfinity)
         {
             if (flag != 0 && p == 0.5 && a > SquareMax && a <= double.MaxValue)
-                return ResultWriter.Store(ot, dst, GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0))); // float64/complex128 only
+            {
+                var r = GeneralNorm.Root(a, b, 0, p, new Ext(1, 0, 0)); // float64/complex128 only
+                if (t != DType.Float64 || !Midpoint.Near(r, ot, RealPowOp.TieMargin, out _)) return ResultWriter.Store(ot, dst, r);
+            }
             return Alone(c, s, n, dst, t, ot, p);
         }
         if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
@@ -486,8 +492,8 @@ internal static unsafe class LaneAcross
             s0 += SingleRecipTerms<L>(q);
             if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
         }
-        PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax);
-        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax);
+        PutRoots(d, L.Create(1.0) / s0, L.Zero, s0, L.Zero, SingleSumMin, SingleSumMax);
+        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, L.Zero, s1, L.Zero, SingleSumMin, SingleSumMax);
     }
 
     /// <summary><see cref="SingleRecipTerms(Vector256{float}, out Vector256{double})"/> of the L.Count floats at q.</summary>
@@ -561,28 +567,30 @@ internal static unsafe class LaneAcross
         }
         // the root of S = h + l as a double-double, rounded once (fl(hi + lo) is the double nearest the pair):
         // S itself (FastFinish's sum), S² (DD.Mul's operations: the bits ResultWriter stores from its pair) or 1/S
-        L v;
+        L v, re = L.Zero;
         if (T.Power == 1) v = h + l;
         else if (T.Power == 0.5)
         {
-            v = h * h;
-            v += L.Fma(h, l, L.Fma(l, h, L.Fma(h, h, -v)));
+            var v0 = h * h;
+            var cr = L.Fma(h, l, L.Fma(l, h, L.Fma(h, h, -v0)));
+            v = v0 + cr;
+            re = cr - (v - v0); // v0 + cr = v + re exactly (|cr| ≤ ulp(v0)): the rounding's distance, for the tie filter
         }
         else
         {
             v = Recip(h, l, out var rl);
             v += rl;
         }
-        PutRoots(d, v, h, l, T.Min, T.Max);
+        PutRoots(d, v, re, h, l, T.Min, T.Max);
     }
 
-    /// <summary>Per lane: (v, 0, flag 0) when h ∈ [min, max], else (h, l, flag 1).</summary>
-    private static void PutRoots<L>(double* d, L v, L h, L l, double min, double max) where L : struct, ILanes<L>
+    /// <summary>Per lane: (v, e, flag 0) when h ∈ [min, max] (e: v's rounding residual, or 0), else (h, l, flag 1).</summary>
+    private static void PutRoots<L>(double* d, L v, L e, L h, L l, double min, double max) where L : struct, ILanes<L>
     {
         var done = L.GreaterThanOrEqual(h, L.Create(min)) & L.LessThanOrEqual(h, L.Create(max));
         for (int j = 0; j < L.Count; j++)
         {
-            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], 0, 0);
+            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], e[j], 0);
             else Put(d, j, h[j], l[j], 1);
         }
     }
