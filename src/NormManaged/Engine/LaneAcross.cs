@@ -224,10 +224,7 @@ internal static unsafe class LaneAcross
                     // 1/S, stored when provably the correctly rounded float32
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
-                    // (float64 ord 0.5 of real lines: a root within RealPowOp.TieMargin of a float64 rounding midpoint goes
-                    // alone, since the 1-D path decides those exactly, so the lanes and the 1-D path agree without exception)
-                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? !(half && real && Midpoint.MaybeNear64(dj[0], dj[1], RealPowOp.TieMargin))
-                        && StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
+                    if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
@@ -492,8 +489,8 @@ internal static unsafe class LaneAcross
             s0 += SingleRecipTerms<L>(q);
             if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
         }
-        PutRoots(d, L.Create(1.0) / s0, L.Zero, s0, L.Zero, SingleSumMin, SingleSumMax);
-        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, L.Zero, s1, L.Zero, SingleSumMin, SingleSumMax);
+        PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
+        if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
     }
 
     /// <summary><see cref="SingleRecipTerms(Vector256{float}, out Vector256{double})"/> of the L.Count floats at q.</summary>
@@ -567,30 +564,46 @@ internal static unsafe class LaneAcross
         }
         // the root of S = h + l as a double-double, rounded once (fl(hi + lo) is the double nearest the pair):
         // S itself (FastFinish's sum), S² (DD.Mul's operations: the bits ResultWriter stores from its pair) or 1/S
-        L v, re = L.Zero;
+        L v, alone = L.Zero;
         if (T.Power == 1) v = h + l;
         else if (T.Power == 0.5)
         {
             var v0 = h * h;
             var cr = L.Fma(h, l, L.Fma(l, h, L.Fma(h, h, -v0)));
             v = v0 + cr;
-            re = cr - (v - v0); // v0 + cr = v + re exactly (|cr| ≤ ulp(v0)): the rounding's distance, for the tie filter
+            // real lines: a root within RealPowOp.TieMargin of a float64 rounding midpoint goes alone, since the 1-D
+            // path decides those exactly, so the lanes and the 1-D path agree without exception
+            if (typeof(T) == typeof(RealRootTerm)) alone = MaybeNearMidpoint(v, cr - (v - v0));
         }
         else
         {
             v = Recip(h, l, out var rl);
             v += rl;
         }
-        PutRoots(d, v, re, h, l, T.Min, T.Max);
+        PutRoots(d, v, h, l, T.Min, T.Max, alone);
     }
 
-    /// <summary>Per lane: (v, e, flag 0) when h ∈ [min, max] (e: v's rounding residual, or 0), else (h, l, flag 1).</summary>
-    private static void PutRoots<L>(double* d, L v, L e, L h, L l, double min, double max) where L : struct, ILanes<L>
+    /// <summary><see cref="Midpoint.MaybeNear64"/> lane by lane for v + r (r: v's exact rounding residual): the mask of
+    /// the lanes whose root may lie within <see cref="RealPowOp.TieMargin"/> of a float64 rounding midpoint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L MaybeNearMidpoint<L>(L v, L r) where L : struct, ILanes<L>
     {
-        var done = L.GreaterThanOrEqual(h, L.Create(min)) & L.LessThanOrEqual(h, L.Create(max));
+        var eb = v & L.CreateBits(0x7FF0_0000_0000_0000UL);   // 2^e(v), for v positive normal
+        var half = L.SubtractBits(eb, L.CreateBits(53UL << 52)); // ulp(v)/2
+        var a = L.Abs(r);
+        var tol = v * L.Create(RealPowOp.TieMargin);
+        var usual = L.GreaterThan(eb, L.CreateBits(54UL << 52)) & L.GreaterThan(v, L.Zero) & L.LessThanOrEqual(a, half + half);
+        return ~usual | L.LessThanOrEqual(L.Abs(a - half), tol) | L.LessThanOrEqual(L.Abs(a - half * L.Create(0.5)), tol);
+    }
+
+    /// <summary>Per lane: (v, 0, flag 0) when h ∈ [min, max] and the lane is not in <paramref name="alone"/>, else
+    /// (h, l, flag 1).</summary>
+    private static void PutRoots<L>(double* d, L v, L h, L l, double min, double max, L alone) where L : struct, ILanes<L>
+    {
+        var done = L.GreaterThanOrEqual(h, L.Create(min)) & L.LessThanOrEqual(h, L.Create(max)) & ~alone;
         for (int j = 0; j < L.Count; j++)
         {
-            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], e[j], 0);
+            if (BitConverter.DoubleToUInt64Bits(done[j]) != 0) Put(d, j, v[j], 0, 0);
             else Put(d, j, h[j], l[j], 1);
         }
     }
