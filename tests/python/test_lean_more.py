@@ -8,6 +8,7 @@ import pytest
 
 import normnative
 from normnative import _norm
+from test_lean_axis import _both as _run  # (kind, value or exception, warnings) for f()
 
 RNG = np.random.default_rng(13)
 BASE = RNG.standard_normal((3, 4, 5))
@@ -31,16 +32,6 @@ ARRAYS = {
 }
 AXES = [None, 0, -1, (0,), (-1,), (0, 1), (1, 0), (-1, -2), (0, 2), (1, 1), (0, 3), (0, 1, 2), ()]
 ORDS = [None, "fro", "f", "nuc", 1, -1, 2, -2, np.inf, -np.inf, 0, 3, 0.5, -1.5, "bad"]
-
-
-def _run(f):
-    """(kind, value or exception, warnings) for f()."""
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            return "ok", f(), [str(x.message) for x in w]
-        except Exception as e:  # noqa: BLE001
-            return "raise", e, [str(x.message) for x in w]
 
 
 def _check(x, **kw):
