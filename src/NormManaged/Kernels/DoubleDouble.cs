@@ -41,15 +41,6 @@ internal static class DD
         hi = FastTwoSum(s, e, out lo);
     }
 
-    /// <summary>(hi, lo) += b for a double b, renormalised.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddTo(ref double hi, ref double lo, double b)
-    {
-        double s = TwoSum(hi, b, out double e);
-        e += lo;
-        hi = FastTwoSum(s, e, out lo);
-    }
-
     /// <summary>(ah + al)·(bh + bl) as a double-double (relative error ≲ 5·2⁻¹⁰⁶).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Mul(double ah, double al, double bh, double bl, out double lo)

@@ -34,7 +34,7 @@ internal static unsafe class DDLanes
         hi = FastTwoSum(s, e, out lo);
     }
 
-    /// <summary>(hi, lo) += b as <see cref="DD.AddTo"/>.</summary>
+    /// <summary>(hi, lo) += b for a double b, renormalised.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTo<L>(ref L hi, ref L lo, L b) where L : struct, ILanes<L>
     {
