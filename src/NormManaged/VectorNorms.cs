@@ -86,6 +86,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<StatsOp, RealKernels.Stats>(plan, xd, t, od, ot, new StatsOp(p));
         if (t == DType.Float32 && NarrowPowFast.TakesIntegerOrder(p) && NarrowPowFast.Applies(plan, t, ot) && NarrowPowFast.TryRun(plan, xd, t, p, od))
             return FpEvents.None; // float32 orders 5…64, −3…: correctly rounded, hence the bits of the paths below (complex64 measured no gain)
+        if (LanePow.AppliesInt(plan, t, ot, p)) // whole orders over many short float64 lines: roots in lanes
+            return LanePow.RunInt(plan, xd, p, od);
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation

@@ -100,6 +100,58 @@ internal static unsafe class LanePow
         return ev;
     }
 
+    /// <summary>True for whole orders 3…64 of many short float64 lines into float64 (the lines <see cref="IntPowOp"/>
+    /// would reduce one at a time): <see cref="RunInt"/> sums each line exactly as the block driver does and takes
+    /// the roots in lanes, as for general p.</summary>
+    public static bool AppliesInt(ReductionPlan plan, DType t, DType ot, double p)
+        => t == DType.Float64 && ot == DType.Float64 && p >= 3 && p <= 64 && p == Math.Floor(p) && Applies(plan)
+           && plan.OuterCount >= Group;
+
+    /// <summary>Computes every output of the plan for a whole order p (<see cref="AppliesInt"/>): each line's one block
+    /// through <see cref="IntPowOp"/> as <see cref="BlockDriver"/> does it (so the same sum), special values and zero
+    /// sums finished by <see cref="IntPowOp.Finish"/> itself, and the roots of the others <see cref="Group"/> at a
+    /// time: <see cref="IntPowOp.Finish"/>'s <see cref="GeneralNorm.Root"/> with the scale 1, lane by lane.</summary>
+    public static FpEvents RunInt(ReductionPlan plan, byte* x, double p, byte* o)
+    {
+        var op = new IntPowOp((int)p);
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold) // IntPowOp's threshold (the default)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => RangeInt(plan, (byte*)xb, p, (byte*)ob, op, k0, count));
+        }
+        return RangeInt(plan, x, p, o, op, 0, outs);
+    }
+
+    private static FpEvents RangeInt(ReductionPlan plan, byte* x, double p, byte* o, IntPowOp op, long first, long count)
+    {
+        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+        double* sh = stackalloc double[Group], sl = stackalloc double[Group];
+        int* se = stackalloc int[Group], eb = stackalloc int[Group];
+        nint* src = stackalloc nint[Group], dst = stackalloc nint[Group];
+        int m = 0;
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, first, count);
+        while (it.Next(out byte* xp, out byte* op2))
+        {
+            // BlockDriver.One for a one-block line: one Block, one Merge into the empty total
+            var blocks = new DoubleBlocks(plan, xp, DType.Float64, buf);
+            ScaledSum part = default, total = default;
+            op.Block(blocks.Next(), ref part);
+            op.Merge(ref total, part);
+            if (total.HasNaN || total.HasInf || !(total.Hi > 0))
+            {
+                ev |= op.Finish(total, DType.Float64, op2);
+                continue;
+            }
+            sh[m] = total.Hi; sl[m] = total.Lo; se[m] = total.Exp; eb[m] = 0; src[m] = (nint)xp; dst[m] = (nint)op2;
+            if (++m == Group) { ev |= Store(plan, DType.Float64, p, DType.Float64, sh, sl, se, eb, src, dst, m); m = 0; }
+        }
+        if (m > 0) ev |= Store(plan, DType.Float64, p, DType.Float64, sh, sl, se, eb, src, dst, m);
+        return ev;
+    }
+
     /// <summary>Roots and stores the first <paramref name="m"/> pending outputs (sums (sh + sl)·2^se against 2^eb).</summary>
     private static FpEvents Store(ReductionPlan plan, DType t, double p, DType ot, double* sh, double* sl, int* se, int* eb, nint* src, nint* dst, int m)
     {
