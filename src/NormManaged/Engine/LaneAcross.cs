@@ -369,8 +369,8 @@ internal static unsafe class LaneAcross
         static virtual double Max => double.MaxValue;
     }
 
-    /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root), through the width's own
-    /// <see cref="ComplexMag"/> and <see cref="HalfSqrt"/> (the lanes types wrap the vectors, so the casts are free).</summary>
+    /// <summary>|z| = sq + (r2 + hl)·hr (<see cref="CAbsTerm"/>'s root, the same <see cref="ComplexMag"/> and
+    /// <see cref="HalfSqrt"/> operations at every width).</summary>
     private readonly struct AbsTerm : ITerm
     {
         public static int Size => 16;
@@ -385,20 +385,10 @@ internal static unsafe class LaneAcross
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Abs<L>(L re, L im, out L lo) where L : struct, ILanes<L>
         {
-            if (typeof(L) == typeof(Lanes512))
-            {
-                var hh = ComplexMag.Square(Unsafe.BitCast<L, Vector512<double>>(re), Unsafe.BitCast<L, Vector512<double>>(im), out var hl);
-                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-                lo = Unsafe.BitCast<Vector512<double>, L>((r2 + hl) * hr);
-                return Unsafe.BitCast<Vector512<double>, L>(sq);
-            }
-            else
-            {
-                var hh = ComplexMag.Square(Unsafe.BitCast<L, Vector256<double>>(re), Unsafe.BitCast<L, Vector256<double>>(im), out var hl);
-                var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
-                lo = Unsafe.BitCast<Vector256<double>, L>((r2 + hl) * hr);
-                return Unsafe.BitCast<Vector256<double>, L>(sq);
-            }
+            var hh = ComplexMag.Square(re, im, out var hl);
+            var sq = HalfSqrt.Sqrt(hh, out var r2, out var hr);
+            lo = (r2 + hl) * hr;
+            return sq;
         }
     }
 
@@ -427,18 +417,9 @@ internal static unsafe class LaneAcross
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Root<L>(L sq, L c, out L lo) where L : struct, ILanes<L>
         {
-            if (typeof(L) == typeof(Lanes512))
-            {
-                var s2 = HalfSqrt.Sqrt(Unsafe.BitCast<L, Vector512<double>>(sq), out var r2, out var hr);
-                lo = Unsafe.BitCast<Vector512<double>, L>((r2 + Unsafe.BitCast<L, Vector512<double>>(c)) * hr);
-                return Unsafe.BitCast<Vector512<double>, L>(s2);
-            }
-            else
-            {
-                var s2 = HalfSqrt.Sqrt(Unsafe.BitCast<L, Vector256<double>>(sq), out var r2, out var hr);
-                lo = Unsafe.BitCast<Vector256<double>, L>((r2 + Unsafe.BitCast<L, Vector256<double>>(c)) * hr);
-                return Unsafe.BitCast<Vector256<double>, L>(s2);
-            }
+            var s2 = HalfSqrt.Sqrt(sq, out var r2, out var hr);
+            lo = (r2 + c) * hr;
+            return s2;
         }
     }
 
