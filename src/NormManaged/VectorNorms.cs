@@ -88,6 +88,10 @@ public static unsafe class VectorNorms
             return FpEvents.None; // float32 orders 5…64, −3…: correctly rounded, hence the bits of the paths below (complex64 measured no gain)
         if (LanePow.AppliesInt(plan, t, ot, p)) // whole orders over many short float64 lines: roots in lanes
             return LanePow.RunInt(plan, xd, p, od);
+        if (LanePow.AppliesHalf(plan, t, ot, p)) // real half-integer orders over many short float64 lines: the same
+            return LanePow.RunHalf(plan, xd, p, od);
+        if (LanePow.AppliesComplex(plan, t, p)) // complex 3, 4, 2.5 over many short lines: ComplexPowNorm's sums, lane roots
+            return LanePow.RunComplex(plan, xd, t, p, od, ot);
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation

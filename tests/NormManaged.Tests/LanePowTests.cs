@@ -133,7 +133,8 @@ public unsafe class LanePowTests
             byte* x0 = q + first * es;
             long[] shape = { rows, n }, strides = { rs * es, cs * es }, oshape = { rows }, ostr = { os };
             var plan = ReductionPlan.Create(shape, strides, 2, ostr);
-            taken = GeneralPowFast.Applies(t, p) && LanePow.Applies(plan);
+            taken = (GeneralPowFast.Applies(t, p) && LanePow.Applies(plan)) || LanePow.AppliesInt(plan, t, ot, p)
+                    || LanePow.AppliesHalf(plan, t, ot, p) || LanePow.AppliesComplex(plan, t, p);
             byte* ap = a;
             evAll = EngineKnobs.With(knobs, () => VectorNorms.Compute(new NdView(x0, t, shape, strides), 2, Ord.Of(p), new NdView(ap, ot, oshape, ostr)));
             for (int r = 0; r < rows; r++)
@@ -191,6 +192,12 @@ public unsafe class LanePowTests
     [InlineData(DType.Complex128, -7.5)]
     [InlineData(DType.Float32, 1.7)]
     [InlineData(DType.Complex64, 33.3)]
+    [InlineData(DType.Float64, 1.5)]
+    [InlineData(DType.Float64, -2.5)]
+    [InlineData(DType.Float64, 64.5)]
+    [InlineData(DType.Complex128, 3)]
+    [InlineData(DType.Complex128, 2.5)]
+    [InlineData(DType.Complex64, 4)]
     public void BitsDoNotDependOnWidthThreadsOrRowCount(DType t, double p)
     {
         var rng = new Random(7);
@@ -245,6 +252,118 @@ public unsafe class LanePowTests
                 Assert.Equal(0.0, got[1]);
                 Assert.True((r.EvAll & FpEvents.DivideByZero) != 0);
             }
+        }
+    }
+
+    /// <summary>The real half-integer orders (<see cref="LanePow.RunHalf"/>) and the complex orders 3, 4, 2.5
+    /// (<see cref="LanePow.RunComplex"/>): every row against the same row alone, bit for bit with its events, over
+    /// lengths 1…70 and longer, row counts around the group of 32, every layout, magnitude kind and configuration.</summary>
+    [Theory]
+    [InlineData(DType.Float64, new[] { 1.5, 2.5, -1.5, 3.5, -2.5, 10.5, 64.5, -64.5, -7.5 })]
+    [InlineData(DType.Complex128, new[] { 3.0, 4, 2.5 })]
+    [InlineData(DType.Complex64, new[] { 3.0, 4, 2.5 })]
+    public void HalfAndComplexRowsHaveTheBitsOfThatRowAlone(DType t, double[] orders)
+    {
+        var rng = new Random(300 + (int)t);
+        int w = DTypes.IsComplex(t) ? 2 : 1;
+        var knobs = EngineKnobs.Configurations().ToArray();
+        int taken = 0, cases = 0;
+        var lengths = Enumerable.Range(1, 70).Concat(new[] { 100, 255, 1024 }).ToArray();
+        foreach (int n in lengths)
+            foreach (double p in orders)
+            {
+                int rows = new[] { 31, 32, 33, 64, 65, 97 }[rng.Next(6)];
+                int kind = rng.Next(5);
+                int layout = rng.Next(4); // 0: C rows, 1: strided columns inside, 2: reversed rows, 3: rows adjacent (F order)
+                long cs = layout switch { 1 => 2, 2 => -1, 3 => rows, _ => 1 };
+                long rs = layout switch { 1 => 2L * n + 1, 2 => n, 3 => 1, _ => n };
+                long span = layout == 1 ? (2L * n + 1) * rows : (long)n * rows;
+                long first = layout == 2 ? n - 1 : 0;
+                var v = Values(rng, (int)(span * w) + 2, t, kind);
+                var data = Encode(v, t);
+                var (all, evAll, alone, evAlone, isTaken) = Run(data, t, rows, n, rs, cs, first, p, knobs[rng.Next(knobs.Length)]);
+                Assert.True(all.AsSpan().SequenceEqual(alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
+                Assert.Equal(evAlone, evAll);
+                if (isTaken) taken++;
+                cases++;
+            }
+        // every case of 32 rows and more whose lines fit one block (all but the 1024-element complex lines)
+        Assert.True(taken >= cases * 3 / 4, $"{t}: the lane roots took {taken} of {cases}");
+    }
+
+    /// <summary>Rows whose p = 1.5 norm is exactly a rounding midpoint of float64 (elements o·2^e·(1, 36, 64) with o odd:
+    /// 1³ + 6³ + 8³ = 9³, so the norm is 81·o·2^e, a 54-bit odd integer times 2^e) among ordinary rows: each goes back
+    /// to the exact decision and rounds to even, at every width and thread count, as the row alone does.</summary>
+    [Fact]
+    public void HalfIntegerMidpointRowsRoundToEven()
+    {
+        var rng = new Random(15);
+        const int rows = 70;
+        var v = new double[rows * 4];
+        var want = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            if (r % 3 == 2) { for (int j = 0; j < 4; j++) v[4 * r + j] = MatrixTestUtil.Gaussian(rng); want[r] = double.NaN; continue; }
+            long o;
+            do o = (long)(rng.NextDouble() * ((1L << 54) / 81 - (1L << 53) / 81)) + (1L << 53) / 81 + 1 | 1;
+            while (81 * o >= 1L << 54 || 81 * o < 1L << 53);
+            int e = rng.Next(-300, 300);
+            v[4 * r] = Math.ScaleB(o, e); v[4 * r + 1] = Math.ScaleB(36.0 * o, e); v[4 * r + 2] = Math.ScaleB(64.0 * o, e);
+            v[4 * r + 3] = r % 2 == 0 ? 0 : -0.0; // zeros add nothing for p > 0
+            long m = 81 * o, lower = m >> 1; // the midpoint between lower·2^(e+1) and (lower + 1)·2^(e+1)
+            want[r] = Math.ScaleB((double)(lower + (lower & 1)), e + 1);
+        }
+        var data = Encode(v, DType.Float64);
+        foreach (var c in EngineKnobs.Configurations())
+        {
+            var res = Run(data, DType.Float64, rows, 4, 4, 1, 0, 1.5, c);
+            Assert.True(res.Taken);
+            Assert.True(res.All.AsSpan().SequenceEqual(res.Alone), c.ToString());
+            var got = new double[rows];
+            Buffer.BlockCopy(res.All, 0, got, 0, res.All.Length);
+            for (int r = 0; r < rows; r++)
+                if (!double.IsNaN(want[r])) Assert.True(got[r] == want[r], $"row {r} {c}: {got[r]:R} vs {want[r]:R}");
+        }
+    }
+
+    /// <summary>Half-integer and complex rows with special values: NumPy's values and events, as the row alone.</summary>
+    [Fact]
+    public void HalfAndComplexSpecialRows()
+    {
+        double nan = double.NaN, inf = double.PositiveInfinity;
+        double[][] rows =
+        {
+            new[] { 1.0, 2, 3, 4 }, new[] { 0.0, 2, 3, 4 }, new[] { inf, 2, 3, 4 }, new[] { nan, 2, 3, 4 }, new[] { 0.0, 0, 0, 0 },
+            new[] { inf, -inf, inf, 1 }, new[] { nan, 0, 5, 1 }, new[] { 4.0, 5, 6, 7 }, new[] { 1e-320, 1e300, 7, 5e-324 },
+        };
+        var flat = Enumerable.Range(0, 5).SelectMany(_ => rows.SelectMany(r => r)).ToArray(); // 45 rows
+        foreach (double p in new[] { 1.5, -1.5, 2.5, -64.5 })
+        {
+            var r = Run(Encode(flat, DType.Float64), DType.Float64, 45, 4, 4, 1, 0, p, (true, 1));
+            Assert.True(r.Taken);
+            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
+            Assert.Equal(r.EvAlone, r.EvAll);
+            var got = new double[45];
+            Buffer.BlockCopy(r.All, 0, got, 0, r.All.Length);
+            double of234 = Math.Pow(Math.Pow(2, p) + Math.Pow(3, p) + Math.Pow(4, p), 1 / p);
+            if (p > 0) Assert.Equal(inf, got[2]);
+            else Assert.Equal(of234, got[2], 1e-15 * of234); // ∞ contributes 0
+            Assert.True(double.IsNaN(got[3]) && double.IsNaN(got[6]));
+            Assert.Equal(0.0, got[4]);
+            if (p < 0) { Assert.Equal(0.0, got[1]); Assert.True((r.EvAll & FpEvents.DivideByZero) != 0); }
+            else Assert.Equal(of234, got[1], 1e-15 * of234);
+        }
+        // complex: (re, im) pairs of the same values
+        foreach (double p in new[] { 3.0, 4, 2.5 })
+        {
+            var r = Run(Encode(flat, DType.Complex128), DType.Complex128, 45, 2, 2, 1, 0, p, (true, 1));
+            Assert.True(r.Taken);
+            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
+            Assert.Equal(r.EvAlone, r.EvAll);
+            var got = new double[45];
+            Buffer.BlockCopy(r.All, 0, got, 0, r.All.Length);
+            Assert.Equal(Math.Pow(Math.Pow(Math.Sqrt(5), p) + Math.Pow(5, p), 1 / p), got[0], 1e-15 * got[0]);
+            Assert.True(got[2] == inf && double.IsNaN(got[3]) && got[4] == 0 && got[5] == inf);
         }
     }
 }

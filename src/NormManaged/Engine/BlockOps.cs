@@ -257,7 +257,7 @@ internal static unsafe class ComplexPowNorm
         return ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)));
     }
 
-    private static bool TrySum(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out ScaledSum acc)
+    internal static bool TrySum(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out ScaledSum acc)
     {
         var blocks = new DoubleBlocks(plan, xp, t, buf);
         acc = default;

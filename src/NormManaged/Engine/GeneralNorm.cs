@@ -112,18 +112,45 @@ internal static unsafe class GeneralNorm
     /// reference magnitude <paramref name="refMag"/> (max for p &gt; 0, min for p &lt; 0).</summary>
     private static Ext Sum(ReductionPlan plan, byte* xp, DType t, double p, Ext refMag)
     {
-        Ext* buf = stackalloc Ext[MagnitudeStream.Block];
-        double* scratch = stackalloc double[2 * MagnitudeStream.Block];
-        var s = new MagnitudeStream(plan, xp, t);
-        int n;
         if (p == 1)
         {
+            Ext* buf = stackalloc Ext[MagnitudeStream.Block];
+            double* scratch = stackalloc double[2 * MagnitudeStream.Block];
+            var s = new MagnitudeStream(plan, xp, t);
+            int n;
             var acc = new ScaledSum();
             while ((n = s.Next(buf, scratch)) > 0)
                 for (int i = 0; i < n; i++)
                     if (buf[i].IsFiniteNonZero) acc.Add(buf[i].E, buf[i].H, buf[i].L);
             return Ext.Normalize(acc.Hi, acc.Lo, acc.Exp);
         }
+        PowerSum(plan, xp, t, p, refMag, out double sh, out double sl, out int se, out Ext scale);
+        return Root(sh, sl, se, p, scale);
+    }
+
+    /// <summary>The line's order-<paramref name="p"/> sum exactly as <see cref="Reduce"/> forms it, for a caller that
+    /// takes the root itself: false (nothing computed) when the line holds NaN, ∞, a zero under p &lt; 0 or no finite
+    /// nonzero magnitude, which <see cref="Reduce"/> finishes by its rules; else the norm is
+    /// <see cref="Root"/>(sh, sl, se, p, scale). For p ≠ 0, ±1, ±∞ (and not NaN).</summary>
+    internal static bool TryPowerSum(ReductionPlan plan, byte* xp, DType t, double p, out double sh, out double sl, out int se, out Ext scale)
+    {
+        var st = Scan(plan, xp, t, out bool anyPartNaN);
+        if (st.NaN || st.Inf || (p < 0 && st.Zero) || !st.HaveFinite || (p == 2 && anyPartNaN))
+        {
+            sh = 0; sl = 0; se = 0; scale = default;
+            return false;
+        }
+        PowerSum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite, out sh, out sl, out se, out scale);
+        return true;
+    }
+
+    /// <summary><see cref="Sum"/> for p ≠ 1 up to its root: the norm is <see cref="Root"/>(sh, sl, se, p, scale).</summary>
+    private static void PowerSum(ReductionPlan plan, byte* xp, DType t, double p, Ext refMag, out double sh, out double sl, out int se, out Ext scale)
+    {
+        Ext* buf = stackalloc Ext[MagnitudeStream.Block];
+        double* scratch = stackalloc double[2 * MagnitudeStream.Block];
+        var s = new MagnitudeStream(plan, xp, t);
+        int n;
         double ap = Math.Abs(p);
         if (ap <= 64 && ap == Math.Floor(ap))
         {
@@ -140,7 +167,8 @@ internal static unsafe class GeneralNorm
                     if (p < 0) { h = DD.Div(1, 0, h, l, out l); e = -e; }
                     acc.Add(e, h, l);
                 }
-            return Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, eRef));
+            (sh, sl, se, scale) = (acc.Hi, acc.Lo, acc.Exp, new Ext(1, 0, eRef));
+            return;
         }
         bool doubles = t is not (DType.LongDouble or DType.CLongDouble);
         if (doubles && ap >= 1 && ap <= 1000)
@@ -148,7 +176,7 @@ internal static unsafe class GeneralNorm
             // y = |x|·2^-eRef is < 1 for p > 0 (eRef above the max) and ≥ 1 for p < 0 (eRef the min's exponent),
             // so every y^p ≤ 1 and the largest is ≥ 2^-|p|: no overflow, no harmful underflow.
             int eRef = p > 0 ? refMag.E + 1 : refMag.E;
-            double sh = 0, sc = 0;
+            double h = 0, sc = 0;
             while ((n = s.Next(buf, scratch)) > 0)
                 for (int i = 0; i < n; i++)
                 {
@@ -156,11 +184,11 @@ internal static unsafe class GeneralNorm
                     if (!a.IsFiniteNonZero) continue;
                     double y = Math.ScaleB(a.H + a.L, a.E - eRef);
                     double term = Math.Pow(y, p);
-                    sh = DD.TwoSum(sh, term, out double e);
+                    h = DD.TwoSum(h, term, out double e);
                     sc += e;
                 }
-            sh = DD.FastTwoSum(sh, sc, out sc);
-            return Root(sh, sc, 0, p, new Ext(1, 0, eRef));
+            sh = DD.FastTwoSum(h, sc, out sl);
+            (se, scale) = (0, new Ext(1, 0, eRef));
         }
         else
         {
@@ -177,7 +205,7 @@ internal static unsafe class GeneralNorm
                     double th = DD.Exp(xh, xl, out double tl, out int k);
                     acc.Add(k, th, tl);
                 }
-            return Root(acc.Hi, acc.Lo, acc.Exp, p, refMag);
+            (sh, sl, se, scale) = (acc.Hi, acc.Lo, acc.Exp, refMag);
         }
     }
 

@@ -34,71 +34,7 @@ internal static unsafe class LanePow
 
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
-    {
-        // the failure set is never filled here (narrow outputs that fail are recomputed on the spot); its presence
-        // selects the plain-double terms for narrow outputs, as in GeneralPowFast.Run
-        var op = new GeneralPowOp(p, DTypes.IsComplex(t), ot == DType.Float64 ? null : new GeneralPowFast.Failures());
-        long outs = plan.OuterCount;
-        int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * plan.InnerCount >= GeneralPowOp.ParallelElements)
-        {
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, ot, op, k0, count));
-        }
-        return Range(plan, x, t, p, o, ot, op, 0, outs);
-    }
-
-    private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, GeneralPowOp op, long first, long count)
-    {
-        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
-        double* sh = stackalloc double[Group], sl = stackalloc double[Group];
-        int* se = stackalloc int[Group], eb = stackalloc int[Group];
-        nint* src = stackalloc nint[Group], dst = stackalloc nint[Group];
-        bool complex = DTypes.IsComplex(t);
-        // contiguous float32/complex64 lines into float32: NarrowPowFast's sums straight from the floats
-        bool floats = ot == DType.Float32 && t is (DType.Float32 or DType.Complex64) && plan.InnerStrides[0] == (complex ? 8 : 4);
-        long n = plan.InnerCount;
-        double* tab = stackalloc double[floats ? NarrowPowFast.TableLength : 0];
-        if (floats) VecLogExp.NarrowTables(complex ? 0.5 * p : p, tab); // Prepare's pp
-        int m = 0;
-        var ev = FpEvents.None;
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* op2))
-        {
-            if (floats)
-            {
-                float* f = (float*)(xp + plan.InnerBaseOffset);
-                if (NarrowPowFast.Prepare(f, n, complex, p, out int e, out double pp, out double koff, out double k, out bool exact))
-                {
-                    NarrowPowFast.Sum(f, n, complex, pp, koff, k, exact, tab, out double hi, out double lo);
-                    if (double.IsFinite(hi) && hi > 0)
-                    {
-                        // (hi + lo)·2^k against the reference 2^e: NarrowPowFast.TryRun's root, then its proof below
-                        sh[m] = hi; sl[m] = lo; se[m] = (int)k; eb[m] = e; src[m] = (nint)xp; dst[m] = (nint)op2;
-                        if (++m == Group) { ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m); m = 0; }
-                        continue;
-                    }
-                }
-                // special values (or a sum NarrowPowFast declines): the block path below
-            }
-            var blocks = new DoubleBlocks(plan, xp, t, buf);
-            var part = op.Compute(blocks.Next()); // the line is one block (MaxInner)
-            if (part.NaN || part.Inf || part.Zero || !part.HasSum || !(part.H > 0))
-            {
-                // BlockDriver.One for a one-block line: the special values' rules and events, and an empty sum
-                RealKernels.PowAcc acc = default, total = default;
-                op.Apply(part, ref acc);
-                op.Merge(ref total, acc);
-                ev |= op.Finish(total, ot, op2);
-                continue;
-            }
-            // one block: the chunk and total partials are (H, L) against the reference 2^Eb, unchanged
-            sh[m] = part.H; sl[m] = part.L; se[m] = 0; eb[m] = part.Eb; src[m] = (nint)xp; dst[m] = (nint)op2;
-            if (++m == Group) { ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m); m = 0; }
-        }
-        if (m > 0) ev |= Store(plan, t, p, ot, sh, sl, se, eb, src, dst, m);
-        return ev;
-    }
+        => Run(plan, x, o, p, new GeneralLines(plan, t, p, ot), GeneralPowOp.ParallelElements);
 
     /// <summary>True for whole orders 3…64 of many short float64 lines into float64 (the lines <see cref="IntPowOp"/>
     /// would reduce one at a time): <see cref="RunInt"/> sums each line exactly as the block driver does and takes
@@ -112,64 +48,292 @@ internal static unsafe class LanePow
     /// sums finished by <see cref="IntPowOp.Finish"/> itself, and the roots of the others <see cref="Group"/> at a
     /// time: <see cref="IntPowOp.Finish"/>'s <see cref="GeneralNorm.Root"/> with the scale 1, lane by lane.</summary>
     public static FpEvents RunInt(ReductionPlan plan, byte* x, double p, byte* o)
+        => Run(plan, x, o, p, new IntLines(plan, (int)p), BlockDriver.ParallelThreshold); // IntPowOp's threshold (the default)
+
+    /// <summary>True for the complex orders of <see cref="ComplexPowNorm"/> that take a log/exp root (3, 4, 2.5) over
+    /// many short complex128/complex64 lines: <see cref="RunComplex"/>.</summary>
+    public static bool AppliesComplex(ReductionPlan plan, DType t, double p)
+        => t is DType.Complex128 or DType.Complex64 && p is 3 or 4 or 2.5 && Applies(plan) && plan.OuterCount >= Group;
+
+    /// <summary>Computes every output of the plan for <see cref="AppliesComplex"/>: each line summed as
+    /// <see cref="ComplexPowNorm.Run"/> sums it alone (<see cref="ComplexPowNorm.TrySum"/> from
+    /// <see cref="ComplexOffsetSum.MinLength"/> elements, else <see cref="GeneralNorm"/>'s per-element sum), the lines
+    /// with NaN, ∞ or only zeros finished by that path's own code, and the roots <see cref="Group"/> at a time.</summary>
+    public static FpEvents RunComplex(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+        => Run(plan, x, o, p, new ComplexLines(plan, t, p, ot), RealPowOp.ParallelElements);
+
+    /// <summary>True for the real half-integer orders ±1.5 … ±64.5 over many short float64 lines into float64 (the
+    /// lines <see cref="RealPowOp"/> would reduce one at a time): <see cref="RunHalf"/>.</summary>
+    public static bool AppliesHalf(ReductionPlan plan, DType t, DType ot, double p)
     {
-        var op = new IntPowOp((int)p);
-        long outs = plan.OuterCount;
-        int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold) // IntPowOp's threshold (the default)
-        {
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => RangeInt(plan, (byte*)xb, p, (byte*)ob, op, k0, count));
-        }
-        return RangeInt(plan, x, p, o, op, 0, outs);
+        double a = Math.Abs(p);
+        return t == DType.Float64 && ot == DType.Float64 && a >= 1.5 && a <= 64.5 && 2 * a == Math.Floor(2 * a) && a != Math.Floor(a)
+               && Applies(plan) && plan.OuterCount >= Group;
     }
 
-    private static FpEvents RangeInt(ReductionPlan plan, byte* x, double p, byte* o, IntPowOp op, long first, long count)
+    /// <summary>Computes every output of the plan for <see cref="AppliesHalf"/>: each line's one block through
+    /// <see cref="RealPowOp"/> as <see cref="BlockDriver"/> does it (so the same sum), special lines finished by
+    /// <see cref="RealPowOp.Finish(in RealKernels.PowAcc, DType, byte*, in BlockLine)"/>, the roots <see cref="Group"/>
+    /// at a time; a root within <see cref="RealPowOp.TieMargin"/> of a rounding midpoint goes back to that finish,
+    /// which decides it exactly (so midpoints get the 1-D path's bits too).</summary>
+    public static FpEvents RunHalf(ReductionPlan plan, byte* x, double p, byte* o)
+        => Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
+
+    /// <summary>One kind of line for the batching loop (<see cref="Lines{S}"/>): sums a line exactly as the path that
+    /// would reduce it alone does, finishing the lines whose norm needs no root (special values, empty sums) with
+    /// that path's code, and stores a rooted output. A struct per kind, so the AOT compiles the loop for each.</summary>
+    private interface ILineSum
+    {
+        /// <summary>Doubles of scratch one range needs (given to <see cref="Begin"/>).</summary>
+        int ScratchLength { get; }
+
+        /// <summary>Prepares a range (e.g. fills a table in <paramref name="scratch"/>).</summary>
+        void Begin(double* scratch);
+
+        /// <summary>Sums the line at <paramref name="xp"/>: true with its norm pending as
+        /// ((sh + sl)·2^se)^(1/p)·scale (sh &gt; 0 finite), or false once the output at <paramref name="dst"/> is
+        /// stored (its events added to <paramref name="ev"/>). <paramref name="buf"/> holds one block of doubles.</summary>
+        bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev);
+
+        /// <summary>Stores the rooted norm <paramref name="r"/> of the line at <paramref name="xp"/>.</summary>
+        FpEvents Store(in Ext r, byte* xp, byte* dst);
+    }
+
+    private static FpEvents Run<S>(ReductionPlan plan, byte* x, byte* o, double p, S lines, long parallelElements) where S : struct, ILineSum
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * plan.InnerCount >= parallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Lines(plan, (byte*)xb, (byte*)ob, p, lines, k0, count));
+        }
+        return Lines(plan, x, o, p, lines, 0, outs);
+    }
+
+    /// <summary>The outputs first … first + count − 1: each line summed, the pending roots taken <see cref="Group"/> at
+    /// a time (<see cref="Flush{S}"/>).</summary>
+    private static FpEvents Lines<S>(ReductionPlan plan, byte* x, byte* o, double p, S lines, long first, long count) where S : struct, ILineSum
     {
         double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+        double* scratch = stackalloc double[lines.ScratchLength];
+        lines.Begin(scratch);
         double* sh = stackalloc double[Group], sl = stackalloc double[Group];
-        int* se = stackalloc int[Group], eb = stackalloc int[Group];
+        int* se = stackalloc int[Group];
+        Ext* sc = stackalloc Ext[Group];
         nint* src = stackalloc nint[Group], dst = stackalloc nint[Group];
         int m = 0;
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* op2))
+        while (it.Next(out byte* xp, out byte* op))
         {
-            // BlockDriver.One for a one-block line: one Block, one Merge into the empty total
-            var blocks = new DoubleBlocks(plan, xp, DType.Float64, buf);
-            ScaledSum part = default, total = default;
-            op.Block(blocks.Next(), ref part);
-            op.Merge(ref total, part);
-            if (total.HasNaN || total.HasInf || !(total.Hi > 0))
-            {
-                ev |= op.Finish(total, DType.Float64, op2);
-                continue;
-            }
-            sh[m] = total.Hi; sl[m] = total.Lo; se[m] = total.Exp; eb[m] = 0; src[m] = (nint)xp; dst[m] = (nint)op2;
-            if (++m == Group) { ev |= Store(plan, DType.Float64, p, DType.Float64, sh, sl, se, eb, src, dst, m); m = 0; }
+            if (!lines.Sum(xp, op, buf, out sh[m], out sl[m], out se[m], out sc[m], ref ev)) continue;
+            src[m] = (nint)xp; dst[m] = (nint)op;
+            if (++m == Group) { ev |= Flush(ref lines, p, sh, sl, se, sc, src, dst, m); m = 0; }
         }
-        if (m > 0) ev |= Store(plan, DType.Float64, p, DType.Float64, sh, sl, se, eb, src, dst, m);
+        if (m > 0) ev |= Flush(ref lines, p, sh, sl, se, sc, src, dst, m);
         return ev;
     }
 
-    /// <summary>Roots and stores the first <paramref name="m"/> pending outputs (sums (sh + sl)·2^se against 2^eb).</summary>
-    private static FpEvents Store(ReductionPlan plan, DType t, double p, DType ot, double* sh, double* sl, int* se, int* eb, nint* src, nint* dst, int m)
+    /// <summary>Roots and stores the first <paramref name="m"/> pending outputs: <see cref="GeneralNorm.Root"/>'s last
+    /// steps (its exp gives 0 only below −<see cref="DD.ExpLimit"/>, beyond any sum's ln(S)/p here) on each lane's root.</summary>
+    private static FpEvents Flush<S>(ref S lines, double p, double* sh, double* sl, int* se, Ext* sc, nint* src, nint* dst, int m) where S : struct, ILineSum
     {
         for (int i = m; i < Group; i++) { sh[i] = 1; sl[i] = 0; se[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* rk = stackalloc int[Group];
         Roots(sh, sl, se, p, rh, rl, rk);
         var ev = FpEvents.None;
-        double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)); // GeneralPowOp.Finish's bound for the narrow terms
         for (int i = 0; i < m; i++)
-        {
-            // GeneralNorm.Root's last steps: Exp gives 0 only below −ExpLimit, beyond any sum's ln(S)/p here
-            Ext r = Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i]));
-            byte* d = (byte*)dst[i];
-            if (ot == DType.Float64) ev |= ResultWriter.Store(ot, d, r);
-            else if (!GeneralPowFast.TryStoreNarrow(r, rel, ot, d)) ev |= GeneralNorm.Reduce(plan, (byte*)src[i], t, p, ot, d);
-        }
+            ev |= lines.Store(Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), sc[i]), (byte*)src[i], (byte*)dst[i]);
         return ev;
+    }
+
+    /// <summary>General orders (<see cref="GeneralPowOp"/>'s block, or <see cref="NarrowPowFast"/>'s sums of contiguous
+    /// float32/complex64 lines into float32). Narrow results are stored only when
+    /// <see cref="GeneralPowFast.TryStoreNarrow"/> proves them correctly rounded, else recomputed by
+    /// <see cref="GeneralNorm.Reduce"/>.</summary>
+    private struct GeneralLines : ILineSum
+    {
+        private readonly ReductionPlan _plan;
+        private readonly DType _t, _ot;
+        private readonly double _p, _rel;
+        private readonly GeneralPowOp _op;
+        private readonly bool _complex, _floats;
+        private double* _tab;
+
+        public GeneralLines(ReductionPlan plan, DType t, double p, DType ot)
+        {
+            _plan = plan; _t = t; _p = p; _ot = ot;
+            _complex = DTypes.IsComplex(t);
+            // the failure set is never filled here (narrow outputs that fail are recomputed on the spot); its presence
+            // selects the plain-double terms for narrow outputs, as in GeneralPowFast.Run
+            _op = new GeneralPowOp(p, _complex, ot == DType.Float64 ? null : new GeneralPowFast.Failures());
+            // contiguous float32/complex64 lines into float32: NarrowPowFast's sums straight from the floats
+            _floats = ot == DType.Float32 && t is (DType.Float32 or DType.Complex64) && plan.InnerStrides[0] == (_complex ? 8 : 4);
+            _rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)); // GeneralPowOp.Finish's bound for the narrow terms
+            _tab = null;
+        }
+
+        public readonly int ScratchLength => _floats ? NarrowPowFast.TableLength : 0;
+
+        public void Begin(double* scratch)
+        {
+            _tab = scratch;
+            if (_floats) VecLogExp.NarrowTables(_complex ? 0.5 * _p : _p, scratch); // Prepare's pp
+        }
+
+        public readonly bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        {
+            if (_floats)
+            {
+                float* f = (float*)(xp + _plan.InnerBaseOffset);
+                long n = _plan.InnerCount;
+                if (NarrowPowFast.Prepare(f, n, _complex, _p, out int e, out double pp, out double koff, out double k, out bool exact))
+                {
+                    NarrowPowFast.Sum(f, n, _complex, pp, koff, k, exact, _tab, out double hi, out double lo);
+                    if (double.IsFinite(hi) && hi > 0)
+                    {
+                        // (hi + lo)·2^k against the reference 2^e: NarrowPowFast.TryRun's root, then its proof in Store
+                        (sh, sl, se, scale) = (hi, lo, (int)k, new Ext(1, 0, e));
+                        return true;
+                    }
+                }
+                // special values (or a sum NarrowPowFast declines): the block path below
+            }
+            var blocks = new DoubleBlocks(_plan, xp, _t, buf);
+            var part = _op.Compute(blocks.Next()); // the line is one block (MaxInner)
+            if (part.NaN || part.Inf || part.Zero || !part.HasSum || !(part.H > 0))
+            {
+                // BlockDriver.One for a one-block line: the special values' rules and events, and an empty sum
+                RealKernels.PowAcc acc = default, total = default;
+                _op.Apply(part, ref acc);
+                _op.Merge(ref total, acc);
+                ev |= _op.Finish(total, _ot, dst);
+                (sh, sl, se, scale) = (0, 0, 0, default);
+                return false;
+            }
+            // one block: the chunk and total partials are (H, L) against the reference 2^Eb, unchanged
+            (sh, sl, se, scale) = (part.H, part.L, 0, new Ext(1, 0, part.Eb));
+            return true;
+        }
+
+        public readonly FpEvents Store(in Ext r, byte* xp, byte* dst)
+        {
+            if (_ot == DType.Float64) return ResultWriter.Store(_ot, dst, r);
+            return GeneralPowFast.TryStoreNarrow(r, _rel, _ot, dst) ? FpEvents.None : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
+        }
+    }
+
+    /// <summary>Whole orders of float64 lines: <see cref="IntPowOp"/>'s block and merge.</summary>
+    private readonly struct IntLines : ILineSum
+    {
+        private readonly ReductionPlan _plan;
+        private readonly IntPowOp _op;
+
+        public IntLines(ReductionPlan plan, int p) { _plan = plan; _op = new IntPowOp(p); }
+
+        public int ScratchLength => 0;
+
+        public void Begin(double* scratch) { }
+
+        public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        {
+            // BlockDriver.One for a one-block line: one Block, one Merge into the empty total
+            var blocks = new DoubleBlocks(_plan, xp, DType.Float64, buf);
+            ScaledSum part = default, total = default;
+            _op.Block(blocks.Next(), ref part);
+            _op.Merge(ref total, part);
+            (sh, sl, se, scale) = (total.Hi, total.Lo, total.Exp, new Ext(1, 0, 0));
+            if (total.HasNaN || total.HasInf || !(total.Hi > 0))
+            {
+                ev |= _op.Finish(total, DType.Float64, dst);
+                return false;
+            }
+            return true;
+        }
+
+        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(DType.Float64, dst, r);
+    }
+
+    /// <summary>Complex orders 3, 4, 2.5: the line's sum as <see cref="ComplexPowNorm.Run"/> forms it alone.</summary>
+    private readonly struct ComplexLines : ILineSum
+    {
+        private readonly ReductionPlan _plan;
+        private readonly DType _t, _ot;
+        private readonly double _p;
+
+        public ComplexLines(ReductionPlan plan, DType t, double p, DType ot) { _plan = plan; _t = t; _p = p; _ot = ot; }
+
+        public int ScratchLength => 0;
+
+        public void Begin(double* scratch) { }
+
+        public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        {
+            if (_plan.InnerCount >= ComplexOffsetSum.MinLength && ComplexPowNorm.TrySum(_plan, xp, _t, _p, buf, out ScaledSum acc))
+            {
+                (sh, sl, se, scale) = (acc.Hi, acc.Lo, acc.Exp, new Ext(1, 0, 0));
+                if (acc.Hi > 0) return true;
+                ev |= ResultWriter.Store(_ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, _p, scale)); // only zeros
+                return false;
+            }
+            if (GeneralNorm.TryPowerSum(_plan, xp, _t, _p, out sh, out sl, out se, out scale)) return true;
+            ev |= GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst); // NaN, ∞ or only zeros: numpy's rules
+            return false;
+        }
+
+        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(_ot, dst, r);
+    }
+
+    /// <summary>Real half-integer orders of float64 lines: <see cref="RealPowOp"/>'s block and merge, and its exact
+    /// finish for the roots near a midpoint.</summary>
+    private readonly struct HalfLines : ILineSum
+    {
+        private readonly ReductionPlan _plan;
+        private readonly RealPowOp _op;
+
+        public HalfLines(ReductionPlan plan, double p) { _plan = plan; _op = new RealPowOp(p); }
+
+        public int ScratchLength => 0;
+
+        public void Begin(double* scratch) { }
+
+        public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        {
+            var total = Total(xp, buf);
+            (sh, sl, se, scale) = (total.Hi, total.Lo, 0, total.Ref);
+            if (total.HasNaN || total.HasZero || total.HasInf || !total.Any || !(total.Hi > 0))
+            {
+                ev |= _op.Finish(total, DType.Float64, dst, new BlockLine(_plan, xp, DType.Float64));
+                return false;
+            }
+            return true;
+        }
+
+        /// <summary>BlockDriver.One's total for a one-block line: one Block, one Merge into the empty total.</summary>
+        private RealKernels.PowAcc Total(byte* xp, double* buf)
+        {
+            var blocks = new DoubleBlocks(_plan, xp, DType.Float64, buf);
+            RealKernels.PowAcc part = default, total = default;
+            _op.Block(blocks.Next(), ref part);
+            _op.Merge(ref total, part);
+            return total;
+        }
+
+        public FpEvents Store(in Ext r, byte* xp, byte* dst)
+        {
+            // r is the bits of RealPowOp.Finish's root; near a midpoint that finish decides exactly (rare)
+            if (!Midpoint.Near(r, DType.Float64, RealPowOp.TieMargin, out _)) return ResultWriter.Store(DType.Float64, dst, r);
+            return NearMidpoint(xp, dst);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private FpEvents NearMidpoint(byte* xp, byte* dst)
+        {
+            double* buf = stackalloc double[(int)Math.Min(_plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+            return _op.Finish(Total(xp, buf), DType.Float64, dst, new BlockLine(_plan, xp, DType.Float64));
+        }
     }
 
     /// <summary>exp(ln((sh + sl)·2^se)/p) as (rh + rl)·2^rk for <see cref="Group"/> sums (sh positive and finite, as every
