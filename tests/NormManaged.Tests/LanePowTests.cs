@@ -147,6 +147,26 @@ public unsafe class LanePowTests
         return (all, evAll, alone, evAlone, taken);
     }
 
+    /// <summary>One random (rows, n) case of order p — a magnitude kind, a layout and a configuration drawn from
+    /// <paramref name="rng"/> — all rows at once against each row alone, bits and events; whether a lane path took it.</summary>
+    private static bool RandomCase(Random rng, DType t, int rows, int n, double p, (bool, int)[] knobs)
+    {
+        int w = DTypes.IsComplex(t) ? 2 : 1;
+        int kind = rng.Next(5);
+        int layout = rng.Next(4); // 0: C rows, 1: strided columns inside, 2: reversed rows, 3: rows adjacent (F order)
+        long cs = layout switch { 1 => 2, 2 => -1, 3 => rows, _ => 1 };
+        long rs = layout switch { 1 => 2L * n + 1, 2 => n, 3 => 1, _ => n };
+        long span = layout == 1 ? (2L * n + 1) * rows : (long)n * rows;
+        long first = layout == 2 ? n - 1 : 0;
+        var v = Values(rng, (int)(span * w) + 2, t, kind);
+        var data = Encode(v, t);
+        // complex items are counted in complex elements: strides and offsets in items of the dtype
+        var (all, evAll, alone, evAlone, isTaken) = Run(data, t, rows, n, rs, cs, first, p, knobs[rng.Next(knobs.Length)]);
+        Assert.True(all.AsSpan().SequenceEqual(alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
+        Assert.Equal(evAlone, evAll);
+        return isTaken;
+    }
+
     [Theory]
     [InlineData(DType.Float64)]
     [InlineData(DType.Complex128)]
@@ -157,7 +177,6 @@ public unsafe class LanePowTests
     public void EveryRowHasTheBitsOfThatRowAlone(DType t)
     {
         var rng = new Random(100 + (int)t);
-        int w = DTypes.IsComplex(t) ? 2 : 1;
         var knobs = EngineKnobs.Configurations().ToArray();
         int taken = 0, cases = 0;
         var lengths = Enumerable.Range(1, 70).Concat(new[] { 100, 255, 1000, 2048 }).ToArray();
@@ -166,19 +185,7 @@ public unsafe class LanePowTests
             double p = Orders[rng.Next(Orders.Length)];
             int rows = new[] { 2, 7, 8, 9, 31, 32, 33, 65 }[rng.Next(8)];
             if (n >= 1000) rows = 9;
-            int kind = rng.Next(5);
-            int layout = rng.Next(4); // 0: C rows, 1: strided columns inside, 2: reversed rows, 3: rows adjacent (F order)
-            long cs = layout switch { 1 => 2, 2 => -1, 3 => rows, _ => 1 };
-            long rs = layout switch { 1 => 2L * n + 1, 2 => n, 3 => 1, _ => n };
-            long span = layout == 1 ? (2L * n + 1) * rows : (long)n * rows;
-            long first = layout == 2 ? n - 1 : 0;
-            var v = Values(rng, (int)(span * w) + 2, t, kind);
-            var data = Encode(v, t);
-            // complex items are counted in complex elements: strides and offsets in items of the dtype
-            var (all, evAll, alone, evAlone, isTaken) = Run(data, t, rows, n, rs, cs, first, p, knobs[rng.Next(knobs.Length)]);
-            Assert.True(all.AsSpan().SequenceEqual(alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
-            Assert.Equal(evAlone, evAll);
-            if (isTaken) taken++;
+            if (RandomCase(rng, t, rows, n, p, knobs)) taken++;
             cases++;
         }
         // the path under test was taken for the general orders (not for the real orders with kernels of their own)
@@ -265,26 +272,13 @@ public unsafe class LanePowTests
     public void HalfAndComplexRowsHaveTheBitsOfThatRowAlone(DType t, double[] orders)
     {
         var rng = new Random(300 + (int)t);
-        int w = DTypes.IsComplex(t) ? 2 : 1;
         var knobs = EngineKnobs.Configurations().ToArray();
         int taken = 0, cases = 0;
         var lengths = Enumerable.Range(1, 70).Concat(new[] { 100, 255, 1024 }).ToArray();
         foreach (int n in lengths)
             foreach (double p in orders)
             {
-                int rows = new[] { 31, 32, 33, 64, 65, 97 }[rng.Next(6)];
-                int kind = rng.Next(5);
-                int layout = rng.Next(4); // 0: C rows, 1: strided columns inside, 2: reversed rows, 3: rows adjacent (F order)
-                long cs = layout switch { 1 => 2, 2 => -1, 3 => rows, _ => 1 };
-                long rs = layout switch { 1 => 2L * n + 1, 2 => n, 3 => 1, _ => n };
-                long span = layout == 1 ? (2L * n + 1) * rows : (long)n * rows;
-                long first = layout == 2 ? n - 1 : 0;
-                var v = Values(rng, (int)(span * w) + 2, t, kind);
-                var data = Encode(v, t);
-                var (all, evAll, alone, evAlone, isTaken) = Run(data, t, rows, n, rs, cs, first, p, knobs[rng.Next(knobs.Length)]);
-                Assert.True(all.AsSpan().SequenceEqual(alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
-                Assert.Equal(evAlone, evAll);
-                if (isTaken) taken++;
+                if (RandomCase(rng, t, new[] { 31, 32, 33, 64, 65, 97 }[rng.Next(6)], n, p, knobs)) taken++;
                 cases++;
             }
         // every case of 32 rows and more whose lines fit one block (all but the 1024-element complex lines)

@@ -84,12 +84,6 @@ internal static unsafe class LanePow
     /// that path's code, and stores a rooted output. A struct per kind, so the AOT compiles the loop for each.</summary>
     private interface ILineSum
     {
-        /// <summary>Doubles of scratch one range needs (given to <see cref="Begin"/>).</summary>
-        int ScratchLength { get; }
-
-        /// <summary>Prepares a range (e.g. fills a table in <paramref name="scratch"/>).</summary>
-        void Begin(double* scratch);
-
         /// <summary>Sums the line at <paramref name="xp"/>: true with its norm pending as
         /// ((sh + sl)·2^se)^(1/p)·scale (sh &gt; 0 finite), or false once the output at <paramref name="dst"/> is
         /// stored (its events added to <paramref name="ev"/>). <paramref name="buf"/> holds one block of doubles.</summary>
@@ -116,8 +110,6 @@ internal static unsafe class LanePow
     private static FpEvents Lines<S>(ReductionPlan plan, byte* x, byte* o, double p, S lines, long first, long count) where S : struct, ILineSum
     {
         double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
-        double* scratch = stackalloc double[lines.ScratchLength];
-        lines.Begin(scratch);
         double* sh = stackalloc double[Group], sl = stackalloc double[Group];
         int* se = stackalloc int[Group];
         Ext* sc = stackalloc Ext[Group];
@@ -153,14 +145,14 @@ internal static unsafe class LanePow
     /// float32/complex64 lines into float32). Narrow results are stored only when
     /// <see cref="GeneralPowFast.TryStoreNarrow"/> proves them correctly rounded, else recomputed by
     /// <see cref="GeneralNorm.Reduce"/>.</summary>
-    private struct GeneralLines : ILineSum
+    private unsafe struct GeneralLines : ILineSum
     {
         private readonly ReductionPlan _plan;
         private readonly DType _t, _ot;
         private readonly double _p, _rel;
         private readonly GeneralPowOp _op;
         private readonly bool _complex, _floats;
-        private double* _tab;
+        private fixed double _tab[NarrowPowFast.TableLength]; // the float lines' order table (one for all lines)
 
         public GeneralLines(ReductionPlan plan, DType t, double p, DType ot)
         {
@@ -172,18 +164,11 @@ internal static unsafe class LanePow
             // contiguous float32/complex64 lines into float32: NarrowPowFast's sums straight from the floats
             _floats = ot == DType.Float32 && t is (DType.Float32 or DType.Complex64) && plan.InnerStrides[0] == (_complex ? 8 : 4);
             _rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)); // GeneralPowOp.Finish's bound for the narrow terms
-            _tab = null;
+            if (_floats)
+                fixed (double* tab = _tab) VecLogExp.NarrowTables(_complex ? 0.5 * p : p, tab); // Prepare's pp
         }
 
-        public readonly int ScratchLength => _floats ? NarrowPowFast.TableLength : 0;
-
-        public void Begin(double* scratch)
-        {
-            _tab = scratch;
-            if (_floats) VecLogExp.NarrowTables(_complex ? 0.5 * _p : _p, scratch); // Prepare's pp
-        }
-
-        public readonly bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
         {
             if (_floats)
             {
@@ -191,7 +176,8 @@ internal static unsafe class LanePow
                 long n = _plan.InnerCount;
                 if (NarrowPowFast.Prepare(f, n, _complex, _p, out int e, out double pp, out double koff, out double k, out bool exact))
                 {
-                    NarrowPowFast.Sum(f, n, _complex, pp, koff, k, exact, _tab, out double hi, out double lo);
+                    double hi, lo;
+                    fixed (double* tab = _tab) NarrowPowFast.Sum(f, n, _complex, pp, koff, k, exact, tab, out hi, out lo);
                     if (double.IsFinite(hi) && hi > 0)
                     {
                         // (hi + lo)·2^k against the reference 2^e: NarrowPowFast.TryRun's root, then its proof in Store
@@ -218,7 +204,7 @@ internal static unsafe class LanePow
             return true;
         }
 
-        public readonly FpEvents Store(in Ext r, byte* xp, byte* dst)
+        public FpEvents Store(in Ext r, byte* xp, byte* dst)
         {
             if (_ot == DType.Float64) return ResultWriter.Store(_ot, dst, r);
             return GeneralPowFast.TryStoreNarrow(r, _rel, _ot, dst) ? FpEvents.None : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
@@ -232,10 +218,6 @@ internal static unsafe class LanePow
         private readonly IntPowOp _op;
 
         public IntLines(ReductionPlan plan, int p) { _plan = plan; _op = new IntPowOp(p); }
-
-        public int ScratchLength => 0;
-
-        public void Begin(double* scratch) { }
 
         public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
         {
@@ -265,10 +247,6 @@ internal static unsafe class LanePow
 
         public ComplexLines(ReductionPlan plan, DType t, double p, DType ot) { _plan = plan; _t = t; _p = p; _ot = ot; }
 
-        public int ScratchLength => 0;
-
-        public void Begin(double* scratch) { }
-
         public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
         {
             if (_plan.InnerCount >= ComplexOffsetSum.MinLength && ComplexPowNorm.TrySum(_plan, xp, _t, _p, buf, out ScaledSum acc))
@@ -294,10 +272,6 @@ internal static unsafe class LanePow
         private readonly RealPowOp _op;
 
         public HalfLines(ReductionPlan plan, double p) { _plan = plan; _op = new RealPowOp(p); }
-
-        public int ScratchLength => 0;
-
-        public void Begin(double* scratch) { }
 
         public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
         {
@@ -348,44 +322,26 @@ internal static unsafe class LanePow
     {
         const int n = Group;
         double* ah = stackalloc double[n], al = stackalloc double[n], ed = stackalloc double[n], y0 = stackalloc double[n];
-        double* eh = stackalloc double[n], el = stackalloc double[n], ek = stackalloc double[n];
+        double* ek = stackalloc double[n];
         // DD.Log's scalar prelude per lane: hi ∈ [√½, √2] and its exponent E, and y₀ = ln(hi) from the C library
         for (int i = 0; i < n; i++)
         {
             double hi = sh[i], lo = sl[i];
-            int f = Math.ILogB(hi);
-            hi = Math.ScaleB(hi, -f); lo = Math.ScaleB(lo, -f);
-            long e = (long)se[i] + f;
-            if (hi > 1.4142135623730951) { hi *= 0.5; lo *= 0.5; e++; }
+            long e = se[i];
+            DDLanes.LogReduce(ref hi, ref lo, ref e);
             ah[i] = hi; al[i] = lo; ed[i] = e; y0[i] = Math.Log(hi);
-            rh[i] = -y0[i]; rl[i] = 0;
         }
-        // DD.Log: one Newton step on y ↦ y + m·e^(−y) − 1 from y₀, then + E·ln 2; then GeneralNorm.Root's x = ln S / p
-        // as a double-double quotient (DD.Div per lane)
-        Exp<L>(rh, rl, eh, el, ek);
+        // DD.Log's core in lanes, then GeneralNorm.Root's x = ln S / p as a double-double quotient (DD.Div per lane)
+        double* table = DD.Exp2Table;
         for (int j = 0; j < n; j += L.Count)
         {
-            L hi = L.Load(ah + j), lo = L.Load(al + j), e = L.Load(ed + j), y = L.Load(y0 + j);
-            L sc = Pow2(L.Load(ek + j));
-            L h1 = L.Load(eh + j) * sc, l1 = L.Load(el + j) * sc; // ScaleB by ek ∈ {−1, 0, 1} of normal values: exact
-            L th = DDLanes.Mul(hi, lo, h1, l1, out L tl);
-            DDLanes.Add(ref th, ref tl, L.Create(-1.0), L.Zero);
-            L yh = y, yl = L.Zero;
-            DDLanes.Add(ref yh, ref yl, th, tl);
-            L ln2Hi = L.Create(DD.Ln2Hi);
-            L eh2 = e * ln2Hi;
-            L ee = L.Fma(e, ln2Hi, -eh2);
-            DDLanes.Add(ref yh, ref yl, eh2, ee + e * L.Create(DD.Ln2Lo));
+            L yh = DDLanes.Log(L.Load(ah + j), L.Load(al + j), L.Load(ed + j), L.Load(y0 + j), table, out L yl);
             yh.Store(rh + j); yl.Store(rl + j);
         }
         for (int i = 0; i < n; i++) rh[i] = DD.Div(rh[i], rl[i], p, 0, out rl[i]); // the scalar quotient itself
         Exp<L>(rh, rl, rh, rl, ek);
         for (int i = 0; i < n; i++) rk[i] = (int)ek[i];
     }
-
-    /// <summary>2^k for integer-valued k in [−1022, 1023] (the bits of 2⁵² + 1023 + k shifted into the exponent field).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Pow2<L>(L k) where L : struct, ILanes<L> => L.ShiftLeftBits(k + L.Create(1023.0 + 4503599627370496.0), 52);
 
     /// <summary><see cref="DD.Exp"/> lane by lane for the <see cref="Group"/> arguments xh + xl, |xh| ≤
     /// <see cref="DD.ExpLimit"/> (its NaN and limit branches cannot be reached from a block sum): e^(xh + xl) =

@@ -150,25 +150,12 @@ internal static class DD
     }
 
     /// <summary>ln((hi + lo)·2^e) for hi &gt; 0 finite, as a double-double (absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|)).</summary>
-    public static double Log(double hi, double lo, int e, out double outLo)
+    public static unsafe double Log(double hi, double lo, int e, out double outLo)
     {
-        int f = Math.ILogB(hi);
-        hi = Math.ScaleB(hi, -f); lo = Math.ScaleB(lo, -f);
-        long E = (long)e + f;
-        if (hi > 1.4142135623730951) { hi *= 0.5; lo *= 0.5; E++; }
-        // Newton on y ↦ y + m·e^(−y) − 1, from the double logarithm.
-        double y0 = Math.Log(hi);
-        double eh = Exp(-y0, 0, out double el, out int ek);
-        eh = Math.ScaleB(eh, ek); el = Math.ScaleB(el, ek);
-        double th = Mul(hi, lo, eh, el, out double tl);
-        Add(ref th, ref tl, -1.0, 0);
-        double yh = y0, yl = 0;
-        Add(ref yh, ref yl, th, tl);
-        // + E·ln 2
-        double eh2 = E * Ln2Hi;
-        double ee = Math.FusedMultiplyAdd(E, Ln2Hi, -eh2);
-        Add(ref yh, ref yl, eh2, ee + E * Ln2Lo);
-        outLo = yl;
-        return yh;
+        long E = e;
+        DDLanes.LogReduce(ref hi, ref lo, ref E);
+        var h = DDLanes.Log(new Lane1(hi), new Lane1(lo), new Lane1(E), new Lane1(Math.Log(hi)), Exp2Table, out var l);
+        outLo = l.V;
+        return h.V;
     }
 }

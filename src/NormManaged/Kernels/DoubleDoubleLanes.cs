@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace NormManaged.Kernels;
 
 /// <summary>The double-double operations of <see cref="DD"/> lane by lane over any <see cref="ILanes{TSelf}"/> width,
-/// and the core of <see cref="DD.Exp"/> written once for all of them: the scalar <see cref="DD.Exp"/> runs it on
-/// <see cref="Lane1"/>, and kernels that take many roots at once run the same operations in vector lanes, so each
+/// and the cores of <see cref="DD.Exp"/> and <see cref="DD.Log"/> written once for all of them: the scalar calls run
+/// them on <see cref="Lane1"/>, and kernels that take many roots at once run the same operations in vector lanes, so each
 /// lane's bits are the scalar call's.</summary>
 internal static unsafe class DDLanes
 {
@@ -104,6 +104,44 @@ internal static unsafe class DDLanes
         k += L.Select(big, L.Create(1.0), L.Zero);
         return h * half;
     }
+
+    /// <summary>The scalar prelude of <see cref="Log{L}"/>: (hi + lo)·2^e rewritten as (hi' + lo')·2^e' with hi' in
+    /// [√½, √2] (exact: scalings by powers of two of a normalised hi; hi &gt; 0 finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LogReduce(ref double hi, ref double lo, ref long e)
+    {
+        int f = Math.ILogB(hi);
+        hi = Math.ScaleB(hi, -f); lo = Math.ScaleB(lo, -f);
+        e += f;
+        if (hi > 1.4142135623730951) { hi *= 0.5; lo *= 0.5; e++; }
+    }
+
+    /// <summary>ln((hi + lo)·2^e) per lane as a double-double, for hi in [√½, √2] and e an integer-valued double (as
+    /// <see cref="LogReduce"/> leaves them) and y0 = ln(hi) as the C library's <see cref="Math.Log(double)"/> gives it
+    /// (no lane instruction has its bits): one Newton step on y ↦ y + m·e^(−y) − 1 from y0 (e^(−y0) by
+    /// <see cref="Exp{L}"/>, whose exponent is −1, 0 or 1 here, so its scaling is exact), then + e·ln 2. The core of
+    /// <see cref="DD.Log"/>, which runs it on <see cref="Lane1"/>; absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|).</summary>
+    public static L Log<L>(L hi, L lo, L e, L y0, double* table, out L outLo) where L : struct, ILanes<L>
+    {
+        var eh = Exp(-y0, L.Zero, table, out var el, out var ek);
+        var sc = Pow2(ek);
+        eh *= sc; el *= sc;
+        var th = Mul(hi, lo, eh, el, out var tl);
+        Add(ref th, ref tl, L.Create(-1.0), L.Zero);
+        L yh = y0, yl = L.Zero;
+        Add(ref yh, ref yl, th, tl);
+        var ln2Hi = L.Create(DD.Ln2Hi);
+        var eh2 = e * ln2Hi;
+        var ee = L.Fma(e, ln2Hi, -eh2);
+        Add(ref yh, ref yl, eh2, ee + e * L.Create(DD.Ln2Lo));
+        outLo = yl;
+        return yh;
+    }
+
+    /// <summary>2^k per lane for integer-valued k in [−1022, 1023] (the bits of 2⁵² + 1023 + k shifted into the
+    /// exponent field).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L Pow2<L>(L k) where L : struct, ILanes<L> => L.ShiftLeftBits(k + L.Create(1023.0 + 4503599627370496.0), 52);
 
     /// <summary>table[2j] and table[2j + 1] per lane, j an integer-valued double in [0, 64).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
