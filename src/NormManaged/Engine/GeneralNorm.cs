@@ -144,68 +144,130 @@ internal static unsafe class GeneralNorm
         return true;
     }
 
+    /// <summary><see cref="TryPowerSum"/> for a line of 1 … <see cref="MaxShortComplex"/> complex values already widened
+    /// to doubles (re, im interleaved at <paramref name="z"/>) and an order p &gt; 0: the same magnitudes
+    /// (<see cref="MagnitudeStream"/>'s hypot), the same reference and the same terms in the same order, so the same
+    /// sum — each magnitude computed once instead of once per pass. False, with nothing computed, for the lines
+    /// <see cref="Reduce"/> finishes by its rules (a NaN or ∞ magnitude, only zeros).</summary>
+    internal static bool TryComplexPowerSum(double* z, int n, double p, out double sh, out double sl, out int se, out Ext scale)
+    {
+        (sh, sl, se, scale) = (0, 0, 0, default);
+        Ext* mags = stackalloc Ext[MaxShortComplex];
+        Ext max = default;
+        bool have = false;
+        for (int i = 0; i < n; i++)
+        {
+            Ext a = mags[i] = Ext.Hypot(Ext.FromDouble(z[2 * i]), Ext.FromDouble(z[2 * i + 1]));
+            if (a.IsZero) continue;
+            if (!a.IsFiniteNonZero) return false;
+            if (!have || Ext.Compare(a, max) > 0) { max = a; have = true; } // Scan's maximum
+        }
+        if (!have) return false;
+        var terms = new PowerTerms(DType.Complex128, p, max);
+        terms.Add(mags, n);
+        terms.Result(out sh, out sl, out se, out scale);
+        return true;
+    }
+
+    /// <summary>Longest line <see cref="TryComplexPowerSum"/> takes.</summary>
+    internal const int MaxShortComplex = 8;
+
     /// <summary><see cref="Sum"/> for p ≠ 1 up to its root: the norm is <see cref="Root"/>(sh, sl, se, p, scale).</summary>
     private static void PowerSum(ReductionPlan plan, byte* xp, DType t, double p, Ext refMag, out double sh, out double sl, out int se, out Ext scale)
     {
         Ext* buf = stackalloc Ext[MagnitudeStream.Block];
         double* scratch = stackalloc double[2 * MagnitudeStream.Block];
         var s = new MagnitudeStream(plan, xp, t);
+        var terms = new PowerTerms(t, p, refMag);
         int n;
-        double ap = Math.Abs(p);
-        if (ap <= 64 && ap == Math.Floor(ap))
+        while ((n = s.Next(buf, scratch)) > 0) terms.Add(buf, n);
+        terms.Result(out sh, out sl, out se, out scale);
+    }
+
+    /// <summary>The running sum of <see cref="PowerSum"/>: the terms of the finite nonzero magnitudes, block after block
+    /// in index order, against the reference magnitude (max for p &gt; 0, min for p &lt; 0).</summary>
+    private struct PowerTerms
+    {
+        private enum Kind { Int, Pow, Log }
+        private readonly Kind _kind;
+        private readonly double _p;
+        private readonly int _ip, _eRef;
+        private readonly Ext _ref;
+        private readonly double _lrh, _lrl;
+        private ScaledSum _acc;
+        private double _h, _sc;
+
+        public PowerTerms(DType t, double p, Ext refMag)
         {
-            int ip = (int)ap;
-            int eRef = refMag.E;
-            var acc = new ScaledSum();
-            while ((n = s.Next(buf, scratch)) > 0)
-                for (int i = 0; i < n; i++)
-                {
-                    ref Ext a = ref buf[i];
-                    if (!a.IsFiniteNonZero) continue;
-                    double h = PowInt(a.H, a.L, ip, out double l);
-                    int e = (a.E - eRef) * ip;
-                    if (p < 0) { h = DD.Div(1, 0, h, l, out l); e = -e; }
-                    acc.Add(e, h, l);
-                }
-            (sh, sl, se, scale) = (acc.Hi, acc.Lo, acc.Exp, new Ext(1, 0, eRef));
-            return;
+            this = default;
+            _p = p; _ref = refMag;
+            double ap = Math.Abs(p);
+            bool doubles = t is not (DType.LongDouble or DType.CLongDouble);
+            if (ap <= 64 && ap == Math.Floor(ap)) { _kind = Kind.Int; _ip = (int)ap; _eRef = refMag.E; }
+            else if (doubles && ap >= 1 && ap <= 1000)
+            {
+                // y = |x|·2^-eRef is < 1 for p > 0 (eRef above the max) and ≥ 1 for p < 0 (eRef the min's exponent),
+                // so every y^p ≤ 1 and the largest is ≥ 2^-|p|: no overflow, no harmful underflow.
+                _kind = Kind.Pow;
+                _eRef = p > 0 ? refMag.E + 1 : refMag.E;
+            }
+            else
+            {
+                _kind = Kind.Log;
+                _lrh = DD.Log(refMag.H, refMag.L, refMag.E, out _lrl);
+            }
         }
-        bool doubles = t is not (DType.LongDouble or DType.CLongDouble);
-        if (doubles && ap >= 1 && ap <= 1000)
+
+        /// <summary>Adds the terms of <paramref name="n"/> magnitudes in order (zeros, NaN and ∞ skipped).</summary>
+        public void Add(Ext* buf, int n)
         {
-            // y = |x|·2^-eRef is < 1 for p > 0 (eRef above the max) and ≥ 1 for p < 0 (eRef the min's exponent),
-            // so every y^p ≤ 1 and the largest is ≥ 2^-|p|: no overflow, no harmful underflow.
-            int eRef = p > 0 ? refMag.E + 1 : refMag.E;
-            double h = 0, sc = 0;
-            while ((n = s.Next(buf, scratch)) > 0)
-                for (int i = 0; i < n; i++)
+            for (int i = 0; i < n; i++)
+            {
+                ref Ext a = ref buf[i];
+                if (!a.IsFiniteNonZero) continue;
+                switch (_kind)
                 {
-                    ref Ext a = ref buf[i];
-                    if (!a.IsFiniteNonZero) continue;
-                    double y = Math.ScaleB(a.H + a.L, a.E - eRef);
-                    double term = Math.Pow(y, p);
-                    h = DD.TwoSum(h, term, out double e);
-                    sc += e;
+                    case Kind.Int:
+                    {
+                        double h = PowInt(a.H, a.L, _ip, out double l);
+                        int e = (a.E - _eRef) * _ip;
+                        if (_p < 0) { h = DD.Div(1, 0, h, l, out l); e = -e; }
+                        _acc.Add(e, h, l);
+                        break;
+                    }
+                    case Kind.Pow:
+                    {
+                        double y = Math.ScaleB(a.H + a.L, a.E - _eRef);
+                        double term = Math.Pow(y, _p);
+                        _h = DD.TwoSum(_h, term, out double e);
+                        _sc += e;
+                        break;
+                    }
+                    default:
+                    {
+                        double lh = DD.Log(a.H, a.L, a.E, out double ll);
+                        DD.Add(ref lh, ref ll, -_lrh, -_lrl);
+                        double xh = DD.Mul(lh, ll, _p, 0, out double xl);
+                        double th = DD.Exp(xh, xl, out double tl, out int k);
+                        _acc.Add(k, th, tl);
+                        break;
+                    }
                 }
-            sh = DD.FastTwoSum(h, sc, out sl);
-            (se, scale) = (0, new Ext(1, 0, eRef));
+            }
         }
-        else
+
+        /// <summary>The sum so far: the norm is <see cref="Root"/>(sh, sl, se, p, scale).</summary>
+        public readonly void Result(out double sh, out double sl, out int se, out Ext scale)
         {
-            double lrh = DD.Log(refMag.H, refMag.L, refMag.E, out double lrl);
-            var acc = new ScaledSum();
-            while ((n = s.Next(buf, scratch)) > 0)
-                for (int i = 0; i < n; i++)
-                {
-                    ref Ext a = ref buf[i];
-                    if (!a.IsFiniteNonZero) continue;
-                    double lh = DD.Log(a.H, a.L, a.E, out double ll);
-                    DD.Add(ref lh, ref ll, -lrh, -lrl);
-                    double xh = DD.Mul(lh, ll, p, 0, out double xl);
-                    double th = DD.Exp(xh, xl, out double tl, out int k);
-                    acc.Add(k, th, tl);
-                }
-            (sh, sl, se, scale) = (acc.Hi, acc.Lo, acc.Exp, refMag);
+            switch (_kind)
+            {
+                case Kind.Int: (sh, sl, se, scale) = (_acc.Hi, _acc.Lo, _acc.Exp, new Ext(1, 0, _eRef)); break;
+                case Kind.Pow:
+                    sh = DD.FastTwoSum(_h, _sc, out sl);
+                    (se, scale) = (0, new Ext(1, 0, _eRef));
+                    break;
+                default: (sh, sl, se, scale) = (_acc.Hi, _acc.Lo, _acc.Exp, _ref); break;
+            }
         }
     }
 

@@ -256,7 +256,14 @@ internal static unsafe class LanePow
                 ev |= ResultWriter.Store(_ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, _p, scale)); // only zeros
                 return false;
             }
-            if (GeneralNorm.TryPowerSum(_plan, xp, _t, _p, out sh, out sl, out se, out scale)) return true;
+            if (_plan.InnerCount <= GeneralNorm.MaxShortComplex)
+            {
+                // a short line: its values widened once (DoubleBlocks' doubles are Gather's), GeneralNorm's sum of them
+                var blocks = new DoubleBlocks(_plan, xp, _t, buf);
+                fixed (double* z = blocks.Next())
+                    if (GeneralNorm.TryComplexPowerSum(z, (int)_plan.InnerCount, _p, out sh, out sl, out se, out scale)) return true;
+            }
+            else if (GeneralNorm.TryPowerSum(_plan, xp, _t, _p, out sh, out sl, out se, out scale)) return true;
             ev |= GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst); // NaN, ∞ or only zeros: numpy's rules
             return false;
         }
