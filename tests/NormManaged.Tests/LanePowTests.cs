@@ -320,6 +320,20 @@ public unsafe class LanePowTests
         }
     }
 
+    /// <summary>The 45 rows of <paramref name="n"/> elements of <paramref name="flat"/> under order p, taken by a lane
+    /// path and equal to each row alone (bits and events); their float64 values and events.</summary>
+    private static double[] AllAsAlone(double[] flat, DType t, int n, double p, out FpEvents ev)
+    {
+        var r = Run(Encode(flat, t), t, 45, n, n, 1, 0, p, (true, 1));
+        Assert.True(r.Taken);
+        Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
+        Assert.Equal(r.EvAlone, r.EvAll);
+        var got = new double[45];
+        Buffer.BlockCopy(r.All, 0, got, 0, r.All.Length);
+        ev = r.EvAll;
+        return got;
+    }
+
     /// <summary>Half-integer and complex rows with special values: NumPy's values and events, as the row alone.</summary>
     [Fact]
     public void HalfAndComplexSpecialRows()
@@ -333,29 +347,19 @@ public unsafe class LanePowTests
         var flat = Enumerable.Range(0, 5).SelectMany(_ => rows.SelectMany(r => r)).ToArray(); // 45 rows
         foreach (double p in new[] { 1.5, -1.5, 2.5, -64.5 })
         {
-            var r = Run(Encode(flat, DType.Float64), DType.Float64, 45, 4, 4, 1, 0, p, (true, 1));
-            Assert.True(r.Taken);
-            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
-            Assert.Equal(r.EvAlone, r.EvAll);
-            var got = new double[45];
-            Buffer.BlockCopy(r.All, 0, got, 0, r.All.Length);
+            var got = AllAsAlone(flat, DType.Float64, 4, p, out var ev);
             double of234 = Math.Pow(Math.Pow(2, p) + Math.Pow(3, p) + Math.Pow(4, p), 1 / p);
             if (p > 0) Assert.Equal(inf, got[2]);
             else Assert.Equal(of234, got[2], 1e-15 * of234); // ∞ contributes 0
             Assert.True(double.IsNaN(got[3]) && double.IsNaN(got[6]));
             Assert.Equal(0.0, got[4]);
-            if (p < 0) { Assert.Equal(0.0, got[1]); Assert.True((r.EvAll & FpEvents.DivideByZero) != 0); }
+            if (p < 0) { Assert.Equal(0.0, got[1]); Assert.True((ev & FpEvents.DivideByZero) != 0); }
             else Assert.Equal(of234, got[1], 1e-15 * of234);
         }
         // complex: (re, im) pairs of the same values
         foreach (double p in new[] { 3.0, 4, 2.5 })
         {
-            var r = Run(Encode(flat, DType.Complex128), DType.Complex128, 45, 2, 2, 1, 0, p, (true, 1));
-            Assert.True(r.Taken);
-            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
-            Assert.Equal(r.EvAlone, r.EvAll);
-            var got = new double[45];
-            Buffer.BlockCopy(r.All, 0, got, 0, r.All.Length);
+            var got = AllAsAlone(flat, DType.Complex128, 2, p, out _);
             Assert.Equal(Math.Pow(Math.Pow(Math.Sqrt(5), p) + Math.Pow(5, p), 1 / p), got[0], 1e-15 * got[0]);
             Assert.True(got[2] == inf && double.IsNaN(got[3]) && got[4] == 0 && got[5] == inf);
         }
