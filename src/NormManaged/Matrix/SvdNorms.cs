@@ -150,7 +150,7 @@ internal static unsafe class SvdNorms
         bool bidiag = ord != SvdOrd.Min && (ec >= BidiagonalThreshold || (!complex && ec >= 2 && Bidiagonalize.QrFirst(er, ec)));
         // σ_min first tries the certified bidiagonal route (SigmaMinRefine), Jacobi if it fails
         // (not for 2×2: closed forms)
-        bool fastMin = ord == SvdOrd.Min && cols >= Math.Max(3, SigmaMinRefine.FastFrom);
+        bool fastMin = ord == SvdOrd.Min && cols >= Math.Max(3, SigmaMinRefine.FastFromFor(complex));
         // the real bidiagonal route takes a leading dimension padded to its 8-row lane blocks
         // (rows er..ld−1 stay zero through the reduction, so the buffer is reused as is)
         int ld = bidiag || fastMin ? Bidiagonalize.LeadingDimension(er) : er;
