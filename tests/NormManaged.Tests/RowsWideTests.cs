@@ -3,7 +3,7 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>Many contiguous float32 rows (p = 2, 1, 3, 0.5, 0) and complex128 rows (p = 2) — the
+/// <summary>Many contiguous float32 rows (p = 2, 1, 3, 0.5, 0, −1) and complex128 rows (p = 2) — the
 /// <see cref="Engine.RowsWide"/> kernel: every output must have the bits and events of its row copied out and reduced
 /// alone (1-D, another path), for both widths, 1–3 threads, reversed inner order (negative stride) and a stack of
 /// matrices reduced over two axes; float32 p = 1, 2, 3 and the complex 2-norm must equal exact (BigInteger)
@@ -11,7 +11,7 @@ namespace NormManaged.Tests;
 /// 2n doubles) and the 2¹⁸-element thread threshold; values cover every exponent, subnormals, zeros, NaN/±∞.</summary>
 public unsafe class RowsWideTests
 {
-    private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0 };
+    private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0, -1 };
 
     private static double Value(Random rng, int kind, bool f32)
     {

@@ -172,6 +172,24 @@ public unsafe class SigmaMinCertifiedTests
     }
 
     [Fact]
+    public void ComplexFromFourColumnsTakeTheRouteByDefault()
+    {
+        // complex 4×4 and 16×4 (A·diag(phases), exact singular values) are certified without an override;
+        // a complex 2×2 is not tried (closed form), nor a real 4×4 (BothRoutesAreExercised)
+        var rng = new Random(21);
+        foreach (var (km, kn) in new[] { (1, 1), (2, 1) })
+        {
+            long smin = rng.Next(1, 40);
+            var a = Exact(km, kn, Values(1 << (2 * kn), smin, rng), rng, out int m, out int n);
+            var z = WithPhases(a, m, n, rng);
+            long fast0 = SigmaMinRefine.FastCount;
+            Assert.Equal(smin, Complex128(z, m, n));
+            Assert.Equal(smin, Complex64(z, m, n));
+            Assert.Equal(fast0 + 2, SigmaMinRefine.FastCount);
+        }
+    }
+
+    [Fact]
     public void ImprovementStepsAreTakenAndCertified()
     {
         // columns scaled geometrically down to 1/κ: B's vector is not good enough for the

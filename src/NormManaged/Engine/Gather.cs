@@ -19,15 +19,12 @@ internal static unsafe class Gather
         // Contiguous float32 (and complex64, i.e. 2n floats): widen 8 floats at a time.
         if ((t == DType.Float32 && stride == 4) || (t == DType.Complex64 && stride == 8))
         {
-            int m = t == DType.Float32 ? n : 2 * n, i = 0;
-            if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                for (; i <= m - 8; i += 8)
-                {
-                    var v = System.Runtime.Intrinsics.Vector256.Load((float*)p + i);
-                    var (lo, hi) = System.Runtime.Intrinsics.Vector256.Widen(v);
-                    System.Runtime.Intrinsics.Vector256.Store(lo, dst + i); System.Runtime.Intrinsics.Vector256.Store(hi, dst + i + 4);
-                }
-            for (; i < m; i++) dst[i] = ((float*)p)[i];
+            WidenFloats((float*)p, t == DType.Float32 ? n : 2 * n, dst);
+            return;
+        }
+        if (t == DType.Float16 && stride == 2)
+        {
+            WidenHalves((Half*)p, n, dst);
             return;
         }
         // Contiguous float64 / complex128 (rows of a multi-axis reduction): a plain copy.
@@ -70,6 +67,34 @@ internal static unsafe class Gather
             case DType.Int64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<long>(p); break;
             case DType.UInt64: for (int i = 0; i < n; i++, p += stride) dst[i] = Unsafe.ReadUnaligned<ulong>(p); break;
             default: throw new NormException(NormError.BadDType, $"dtype {DTypes.Name(t)} is not supported by this kernel");
+        }
+    }
+
+    /// <summary>Widens <paramref name="m"/> contiguous floats, eight at a time.</summary>
+    private static void WidenFloats(float* src, int m, double* dst)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= m - 8; i += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Load(src + i));
+                lo.Store(dst + i); hi.Store(dst + i + 4);
+            }
+        for (; i < m; i++) dst[i] = src[i];
+    }
+
+    /// <summary>Widens <paramref name="n"/> contiguous halves: to floats 256 at a time by TensorPrimitives' vector
+    /// conversion (exact, as the scalar cast), then to doubles. The scalar (double)Half cast was ~45 % of a float16
+    /// ord 0.5 vector.</summary>
+    private static void WidenHalves(Half* src, int n, double* dst)
+    {
+        const int chunk = 256;
+        float* buf = stackalloc float[chunk];
+        for (int i0 = 0; i0 < n; i0 += chunk)
+        {
+            int len = Math.Min(chunk, n - i0);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(src + i0, len), new Span<float>(buf, len));
+            WidenFloats(buf, len, dst + i0);
         }
     }
 

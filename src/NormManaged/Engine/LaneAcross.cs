@@ -78,6 +78,23 @@ internal static unsafe class LaneAcross
     internal static bool TryStoreSingleRecip(double sum, long chain, byte* dst)
         => sum >= SingleSumMin && sum <= SingleSumMax && TryStoreSingle(1 / sum, SingleRecipUlps(chain), dst);
 
+    /// <summary><see cref="TryStoreSingleRecip"/>'s test on four sums at once: true when every lane's 1/S passes it
+    /// (the same IEEE operations lane-wise: a lane passes exactly when the scalar test would), <paramref name="f"/> =
+    /// the four float32 results. S in [2⁻¹⁰⁰, 2¹²⁴] puts 1/S inside the scalar test's normal range, so that check
+    /// is implied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool AcceptSingleRecip(Vector256<double> sums, long chain, out Vector128<float> f)
+    {
+        var v = Vector256<double>.One / sums;
+        var tail = (v.AsInt64() & Vector256.Create((long)SingleTail)) - Vector256.Create(SingleMidpoint);
+        var ulps = Vector256.Create(SingleRecipUlps(chain));
+        var ok = Vector256.GreaterThanOrEqual(sums, Vector256.Create(SingleSumMin))
+                 & Vector256.LessThanOrEqual(sums, Vector256.Create(SingleSumMax))
+                 & (Vector256.GreaterThan(tail, ulps) | Vector256.LessThan(tail, -ulps)).AsDouble();
+        f = Avx.ConvertToVector128Single(v);
+        return Vector256.EqualsAll(ok.AsInt64(), Vector256<long>.AllBitsSet);
+    }
+
     /// <summary>Stores (float)v when v ∈ [2⁻¹²⁵, 2¹²⁷) (float32 normal, with room) is farther than <paramref name="ulps"/>
     /// (&lt; 2²⁷) double ulps from every float32 rounding midpoint: the exact value it approximates that closely then
     /// rounds to the same float32 (see <see cref="TryStoreSingleRecip"/>).</summary>

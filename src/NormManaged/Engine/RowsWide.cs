@@ -40,6 +40,8 @@ internal static unsafe class RowsWide
         if (t == DType.Complex128) return ComplexAsDoubles(plan, x, o);
         if (p == 2 && plan.OuterShape.Length == 1 && plan.InnerCount <= EightMax)
             return Threads(plan, x, t, o, ot, p, &EightSquares);
+        if (p is 0.5 or -1 && plan.OuterShape.Length == 1 && Avx.IsSupported)
+            return Threads(plan, x, t, o, ot, p, p == 0.5 ? &Quads<QuadRoots> : &Quads<QuadRecips>);
         return p switch
         {
             2 => Threads(plan, x, t, o, ot, p, &Rows<F32Squares>),
@@ -80,16 +82,7 @@ internal static unsafe class RowsWide
         while (it.Next(out byte* xp, out byte* dst))
         {
             byte* row = xp + plan.InnerBaseOffset;
-            TOp.Init(out var a0, out var a1);
-            for (long i = 0; i < full; i += 8) TOp.Add(ref a0, ref a1, row + 4 * i);
-            if (rest != 0)
-            {
-                // a masked load (no access past the row) stored whole: a narrower copy into the pad stalled the
-                // following 32-byte load on store forwarding (~65 ns a row)
-                if (Avx.IsSupported) Avx.MaskLoad((float*)(row + 4 * full), tailMask).Store((float*)pad);
-                else Buffer.MemoryCopy(row + 4 * full, pad, 32, 4 * rest);
-                TOp.Add(ref a0, ref a1, pad);
-            }
+            Lanes<TOp>(row, full, rest, tailMask, pad, out var a0, out var a1);
             TOp.Fold(ref a0, ref a1);
             st[0] = a0; st[1] = a1;
             if (!TOp.Finish((byte*)st, 0, padded, chain, dst, ot))
@@ -114,21 +107,140 @@ internal static unsafe class RowsWide
         while (it.Next(out byte* xp, out byte* dst))
         {
             float* row = (float*)(xp + plan.InnerBaseOffset);
-            Vector256<double> a0 = default, a1 = default;
-            for (long i = 0; i < full; i += 8)
-            {
-                a0 += LaneAcross.SingleRecipTerms(Vector256.Load(row + i), out var hi);
-                a1 += hi;
-            }
-            if (rest != 0)
-            {
-                var lo = LaneAcross.SingleRecipTerms(Avx.MaskLoad(row + full, tailMask.AsSingle()), out var hi);
-                a0 += lo & m0.AsDouble();
-                a1 += hi & m1.AsDouble();
-            }
-            if (!LaneAcross.TryStoreSingleRecip(Vector256.Sum(a0 + a1), chain, dst))
+            if (!LaneAcross.TryStoreSingleRecip(Vector256.Sum(RecipLanes(row, full, rest, tailMask, m0, m1)), chain, dst))
                 ev |= AcrossOutputsWide.Alone((byte*)row, t, n, 4, dst, ot, p);
         }
+        return ev;
+    }
+
+    /// <summary>A row's terms in <typeparamref name="TOp"/>'s two accumulators: its full 8-element chunks, then a
+    /// last partial chunk zero-padded in <paramref name="pad"/> (32 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lanes<TOp>(byte* row, long full, int rest, Vector256<float> tailMask, byte* pad,
+        out Vector256<double> a0, out Vector256<double> a1) where TOp : struct, IColumnOp
+    {
+        TOp.Init(out a0, out a1);
+        for (long i = 0; i < full; i += 8) TOp.Add(ref a0, ref a1, row + 4 * i);
+        if (rest != 0)
+        {
+            // a masked load (no access past the row) stored whole: a narrower copy into the pad stalled the
+            // following 32-byte load on store forwarding (~65 ns a row)
+            if (Avx.IsSupported) Avx.MaskLoad((float*)(row + 4 * full), tailMask).Store((float*)pad);
+            else Buffer.MemoryCopy(row + 4 * full, pad, 32, 4 * rest);
+            TOp.Add(ref a0, ref a1, pad);
+        }
+    }
+
+    /// <summary>The ord −1 terms of a row, its eight double lanes added pairwise (a last partial chunk masked: no
+    /// access past the row, its missing terms zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> RecipLanes(float* row, long full, int rest, Vector256<int> tailMask,
+        Vector256<long> m0, Vector256<long> m1)
+    {
+        Vector256<double> a0 = default, a1 = default;
+        for (long i = 0; i < full; i += 8)
+        {
+            a0 += LaneAcross.SingleRecipTerms(Vector256.Load(row + i), out var hi);
+            a1 += hi;
+        }
+        if (rest != 0)
+        {
+            var lo = LaneAcross.SingleRecipTerms(Avx.MaskLoad(row + full, tailMask.AsSingle()), out var hi);
+            a0 += lo & m0.AsDouble();
+            a1 += hi & m1.AsDouble();
+        }
+        return a0 + a1;
+    }
+
+    /// <summary>A float32 order whose rows go four at a time through <see cref="Quads{TQ}"/>: a row's four double lane
+    /// sums, the test of four row sums at once, and the one-row path taken when a row of the four fails it.</summary>
+    private interface IQuadRow
+    {
+        /// <summary>The row's terms summed into four double lanes (⌈n/8⌉ + 1 additions a term at most).</summary>
+        static abstract Vector256<double> Lanes(byte* row, long full, int rest, Vector256<float> tailMask, byte* pad);
+
+        /// <summary>True when the four sums (lane j = row j, a term through at most <paramref name="chain"/>
+        /// additions) all give provably correctly rounded norms, <paramref name="f"/>.</summary>
+        static abstract bool Accept(Vector256<double> sums, long chain, out Vector128<float> f);
+
+        /// <summary>The one-row path (<see cref="Rows{TOp}"/> / <see cref="RecipRows"/>) for rows start … start + count.</summary>
+        static abstract FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count);
+    }
+
+    /// <summary>ord 0.5: √|x| terms (<see cref="F32Roots"/>), the norm s² tested as <see cref="F32Roots.Finish"/> does.</summary>
+    private readonly struct QuadRoots : IQuadRow
+    {
+        public static Vector256<double> Lanes(byte* row, long full, int rest, Vector256<float> tailMask, byte* pad)
+        {
+            Lanes<F32Roots>(row, full, rest, tailMask, pad, out var a0, out var a1);
+            return a0 + a1;
+        }
+
+        public static bool Accept(Vector256<double> sums, long chain, out Vector128<float> f)
+        {
+            const double u = 1.0 / (1L << 53);
+            double du = (chain + 2 + (1 << 19)) * u, eta = du / (1 - du);
+            return RowsWide.Accept(sums * sums, Vector256.Create(2.5 * eta + 8 * u), out f);
+        }
+
+        public static FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+            => Rows<F32Roots>(plan, x, t, o, ot, p, start, count);
+    }
+
+    /// <summary>ord −1: 1/|x| terms (<see cref="LaneAcross.SingleRecipTerms"/>), 1/S tested as
+    /// <see cref="LaneAcross.TryStoreSingleRecip"/> does.</summary>
+    private readonly struct QuadRecips : IQuadRow
+    {
+        public static Vector256<double> Lanes(byte* row, long full, int rest, Vector256<float> tailMask, byte* pad)
+        {
+            var (m0, m1) = Vector256.Widen(tailMask.AsInt32());
+            return RecipLanes((float*)row, full, rest, tailMask.AsInt32(), m0, m1);
+        }
+
+        public static bool Accept(Vector256<double> sums, long chain, out Vector128<float> f)
+            => LaneAcross.AcceptSingleRecip(sums, chain, out f);
+
+        public static FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+            => RecipRows(plan, x, t, o, ot, p, start, count);
+    }
+
+    /// <summary>float32 ord 0.5 / −1 of contiguous rows, four rows at a time (a 1-D outer axis): each row's lane sums
+    /// as the one-row path forms them, the four rows' sums completed together (hadd and a cross-half add: two more
+    /// additions, within the one-row chain ⌈n/8⌉ + 3), and the four results tested and stored at once. The fixed cost
+    /// per row of the one-row path (its horizontal sum, the scalar rounding test, the outer iterator: ~35 % of a
+    /// 16-element row) is shared by four. A stored value is provably the correctly rounded norm, hence the unique value
+    /// the one-row path stores whatever its summation order; a group with a failing row sends each of its rows through
+    /// the one-row path, which then decides as before.</summary>
+    private static FpEvents Quads<TQ>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+        where TQ : struct, IQuadRow
+    {
+        long n = plan.InnerCount, full = n & ~7L, si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+        int rest = (int)(n - full);
+        long chain = (n + 7) / 8 + 3;
+        byte* pad = stackalloc byte[32];
+        new Span<byte>(pad, 32).Clear();
+        var tailMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest)).AsSingle();
+        var ev = FpEvents.None;
+        byte* xp = x + plan.InnerBaseOffset + start * si, op = o + start * so;
+        long k = 0;
+        for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
+        {
+            var s0 = TQ.Lanes(xp, full, rest, tailMask, pad);
+            var s1 = TQ.Lanes(xp + si, full, rest, tailMask, pad);
+            var s2 = TQ.Lanes(xp + 2 * si, full, rest, tailMask, pad);
+            var s3 = TQ.Lanes(xp + 3 * si, full, rest, tailMask, pad);
+            var h01 = Avx.HorizontalAdd(s0, s1); // s0₀+s0₁, s1₀+s1₁, s0₂+s0₃, s1₂+s1₃
+            var h23 = Avx.HorizontalAdd(s2, s3);
+            var sums = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31);
+            if (TQ.Accept(sums, chain, out var f))
+            {
+                Unsafe.WriteUnaligned(op, f.GetElement(0)); Unsafe.WriteUnaligned(op + so, f.GetElement(1));
+                Unsafe.WriteUnaligned(op + 2 * so, f.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f.GetElement(3));
+                continue;
+            }
+            ev |= TQ.Rows(plan, x, t, o, ot, p, start + k, 4);
+        }
+        if (k < count) ev |= TQ.Rows(plan, x, t, o, ot, p, start + k, count - k);
         return ev;
     }
 
@@ -148,7 +260,6 @@ internal static unsafe class RowsWide
         long chain = n + 1;
         double du = chain * u;
         var factor = Vector256.Create(du / (1 - du) + 8 * u);
-        var half = Vector256.Create(0.5);
         var ev = FpEvents.None;
         byte* xp = x + plan.InnerBaseOffset + start * si, op = o + start * so;
         var st = stackalloc Vector256<double>[2];
@@ -165,7 +276,7 @@ internal static unsafe class RowsWide
                 a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
                 a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
             }
-            if (Accept(a0, factor, half, out var f0) & Accept(a1, factor, half, out var f1))
+            if (Accept(Vector256.Sqrt(a0), factor, out var f0) & Accept(Vector256.Sqrt(a1), factor, out var f1))
             {
                 Unsafe.WriteUnaligned(op, f0.GetElement(0)); Unsafe.WriteUnaligned(op + so, f0.GetElement(1));
                 Unsafe.WriteUnaligned(op + 2 * so, f0.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f0.GetElement(3));
@@ -183,12 +294,13 @@ internal static unsafe class RowsWide
         return ev;
     }
 
-    /// <summary><see cref="FloatFastPath.TryStore"/>'s test on four lanes: true when every lane's (float)√s is provably
-    /// the correctly rounded norm; <paramref name="f"/> = those floats.</summary>
+    /// <summary><see cref="FloatFastPath.TryStore"/>'s / <see cref="FloatPowFast.TryStore"/>'s test on four lanes:
+    /// true when every lane's (float)r is provably the correctly rounded norm, r within r·<paramref name="factor"/>
+    /// of it; <paramref name="f"/> = those floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Accept(Vector256<double> s, Vector256<double> factor, Vector256<double> half, out Vector128<float> f)
+    private static bool Accept(Vector256<double> r, Vector256<double> factor, out Vector128<float> f)
     {
-        var r = Vector256.Sqrt(s);
+        var half = Vector256.Create(0.5);
         f = Avx.IsSupported ? Avx.ConvertToVector128Single(r) : Vector128.Create((float)r[0], (float)r[1], (float)r[2], (float)r[3]);
         var bits = f.AsInt32();
         // a normal float below float.MaxValue (s = 0, NaN and ∞ fail here or below)

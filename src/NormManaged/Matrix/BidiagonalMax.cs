@@ -175,6 +175,36 @@ internal static unsafe class BidiagonalMax
     /// point it is the exact count of a bidiagonal within a few ulps of (d, e), relatively).</summary>
     internal static int SingularValuesBelow(double* d, double* e, int n, double x) => NegativePivots(d, e, n, x) - n;
 
+    /// <summary><see cref="SingularValuesBelow(double*, double*, int, double)"/> at eight points at once (lanes of
+    /// <paramref name="x0"/>, <paramref name="x1"/>; each &gt; 0) into <paramref name="counts"/>: lane by lane the
+    /// IEEE operations of <see cref="NegativePivots"/>, so every count equals the scalar one. The pivot recurrence is
+    /// a chain of divisions, so two vectors of four cost about one scalar count.</summary>
+    internal static void SingularValuesBelow(double* d, double* e, int n, Vector256<double> x0, Vector256<double> x1, int* counts)
+    {
+        int len = 2 * n;
+        var eps = Vector256.Create(double.Epsilon);
+        Vector256<double> m0 = -x0, m1 = -x1, q0 = m0, q1 = m1;
+        Vector256<double> tiny0 = x0 * 1e-300 + eps, tiny1 = x1 * 1e-300 + eps;
+        // a negative pivot's compare mask is −1: the counts accumulate negated
+        var n0 = Vector256.LessThan(q0, Vector256<double>.Zero).AsInt64();
+        var n1 = Vector256.LessThan(q1, Vector256<double>.Zero).AsInt64();
+        for (int i = 1; i < len; i++)
+        {
+            var t = Vector256.Create(Off(d, e, i - 1));
+            q0 = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q0), tiny0), -tiny0, q0);
+            q1 = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q1), tiny1), -tiny1, q1);
+            q0 = m0 - t * (t / q0);
+            q1 = m1 - t * (t / q1);
+            n0 += Vector256.LessThan(q0, Vector256<double>.Zero).AsInt64();
+            n1 += Vector256.LessThan(q1, Vector256<double>.Zero).AsInt64();
+        }
+        for (int j = 0; j < 4; j++)
+        {
+            counts[j] = (int)-n0.GetElement(j) - n;
+            counts[4 + j] = (int)-n1.GetElement(j) - n;
+        }
+    }
+
     private static int NegativePivots(double* d, double* e, int n, double x)
     {
         int len = 2 * n;

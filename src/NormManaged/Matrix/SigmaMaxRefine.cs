@@ -305,7 +305,7 @@ internal static unsafe class SigmaMaxRefine
     }
 
     /// <summary>Real LU with partial pivoting in place (see <see cref="Factor"/>).</summary>
-    private static int FactorReal(double* g, int n, double* piv, double tiny)
+    internal static int FactorReal(double* g, int n, double* piv, double tiny)
     {
         int small = 0;
         double smallBound = Math.ScaleB(tiny, 30);
@@ -320,11 +320,22 @@ internal static unsafe class SigmaMaxRefine
             double d = g[k + k * n];
             if (d == 0) d = g[k + k * n] = tiny;
             if (Math.Abs(d) < smallBound) small++;
-            for (int i = k + 1; i < n; i++)
+            // the multipliers, then the trailing columns one at a time (contiguous, four rows per vector): each
+            // g[i, j] becomes g[i, j] − l[i]·g[k, j], one multiply and one subtract, once per k, as in row order
+            // (the rows ran the strided j loop innermost: ~24 % of a 30×30 2-norm)
+            double* lk = g + k * n;
+            for (int i = k + 1; i < n; i++) lk[i] /= d;
+            for (int j = k + 1; j < n; j++)
             {
-                double l = g[i + k * n] / d;
-                g[i + k * n] = l;
-                for (int j = k + 1; j < n; j++) g[i + j * n] -= l * g[k + j * n];
+                double* c = g + j * n;
+                double u = c[k];
+                int i = k + 1;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var vu = Vector256.Create(u);
+                    for (; i + 4 <= n; i += 4) (Vector256.Load(c + i) - Vector256.Load(lk + i) * vu).Store(c + i);
+                }
+                for (; i < n; i++) c[i] -= lk[i] * u;
             }
         }
         return small;
