@@ -23,10 +23,10 @@ namespace NormManaged.Engine;
 /// finished as <see cref="LanePow"/> finishes them — the bits of the same line reduced alone (the 1-D path), at any
 /// width, alignment or thread count (a line's result depends on its own elements only).
 ///
-/// float32 lines: the same double sums (a float widens exactly) and root; the float32 is stored only when
-/// <see cref="GeneralPowFast.TryStoreNarrow"/> proves it the correctly rounded value (unique, so the 1-D path's), with
-/// the bound the lite terms use (r(1 ± 2⁻³⁶/min(1, |p|)), far above the table terms' ~2⁻⁵⁶·⁵(1 + 1/|p|)); otherwise
-/// that output goes through <see cref="GeneralNorm.Reduce"/>. Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
+/// float32 lines need no particular bits, only a proof: their sums and roots are plain-double lanes
+/// (<see cref="Singles{L}"/>), and the float32 is stored only when <see cref="LaneAcross.TryStoreSingle"/> proves
+/// it the correctly rounded value (unique, so the 1-D path's); otherwise that output goes through
+/// <see cref="GeneralNorm.Reduce"/>. Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
 /// finite nonzero element are finished alone by the block operator's own code (<see cref="GeneralPowOp"/>).</summary>
 internal static unsafe class LaneSums
 {
@@ -37,9 +37,9 @@ internal static unsafe class LaneSums
     /// body's two interleaved chains win there).</summary>
     internal const long MaxInner = 32;
 
-    /// <summary>Longest contiguous float32 line taken: <see cref="LanePow"/> sums those from the floats with plain-double
-    /// terms (rows of 16 measured 0.23× NumPy there, 0.16× here; rows of 4 0.10× there, 0.13× here).</summary>
-    private const long MaxContiguousSingle = 12;
+    /// <summary>Longest contiguous float32 line taken: <see cref="LanePow"/> sums longer ones straight from the floats
+    /// (rows of 24 measured 0.46× NumPy there, 0.21× here; rows of 16 0.15× there, 0.23× here; rows of 4 0.11 → 0.36×).</summary>
+    private const long MaxContiguousSingle = 16;
 
     /// <summary>True for float64 → float64 or float32 → float32 lines of at most <see cref="MaxInner"/> elements along
     /// one axis, at least <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
@@ -66,10 +66,11 @@ internal static unsafe class LaneSums
     private struct State
     {
         public double P, P1h, P1l;
+        public long SingleUlps;
         public DType T, Ot;
         public double* Tab, Buf, Sh, Sl, Tmp;
         public int* Se, Eb;
-        public nint* Src, Dst;
+        public nint* Dst;
         public int Pending;
         public FpEvents Ev;
     }
@@ -79,14 +80,16 @@ internal static unsafe class LaneSums
         int n = (int)plan.InnerCount;
         const int g = LanePow.Group;
         var st = new State { P = p, T = t, Ot = ot };
+        // float32 roots within 2⁻³⁶/min(1, |p|) relative (see Singles): fewer double ulps than this (≤ 2²⁰)
+        st.SingleUlps = (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
         double* tab = stackalloc double[TablePowSum.TableLength];
         TablePowSum.MakeTable(p, 0, false, tab, out st.P1h, out st.P1l); // Q_j without an exponent: added per lane
         double* buf = stackalloc double[n * Lines];
         double* sh = stackalloc double[g], sl = stackalloc double[g];
         int* se = stackalloc int[g], eb = stackalloc int[g];
-        nint* src = stackalloc nint[g], dst = stackalloc nint[g];
+        nint* dst = stackalloc nint[g];
         double* tmp = stackalloc double[2 * Group * Lines + 16 * Lines]; // accumulators, statistics, term scratch
-        st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Src = src; st.Dst = dst; st.Tmp = tmp;
+        st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Dst = dst; st.Tmp = tmp;
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
@@ -102,7 +105,7 @@ internal static unsafe class LaneSums
             for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
             Group8(plan, ref st, xs, os, m);
         }
-        if (st.Pending > 0) Flush(plan, ref st);
+        if (st.Pending > 0) Flush(ref st);
         return st.Ev;
     }
 
@@ -129,15 +132,27 @@ internal static unsafe class LaneSums
             }
         double* tmp = st.Tmp;
         double* sAcc = tmp, cAcc = tmp + Group * Lines, stats = tmp + 2 * Group * Lines;
-        if (RealKernels.Wide) Sums<Lanes512>(ref st, n, sAcc, cAcc, stats);
+        bool single = st.T == DType.Float32;
+        if (RealKernels.Wide)
+        {
+            if (single) Singles<Lanes512>(ref st, n, sAcc, stats); else Sums<Lanes512>(ref st, n, sAcc, cAcc, stats);
+        }
+        else if (single) Singles<Lanes256>(ref st, n, sAcc, stats);
         else Sums<Lanes256>(ref st, n, sAcc, cAcc, stats);
-        // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi, [32] lo, [40] 2ᴷ, [48] eb (per lane)
+        // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi (float32: the root), [32] lo, [40] 2ᴷ,
+        // [48] eb (per lane)
         for (int r = 0; r < m; r++)
         {
             byte* d = os[r];
             if (stats[2 * Lines + r] != 0)
             {
                 st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
+                continue;
+            }
+            if (single)
+            {
+                // a plain-double root: stored only when provably the correctly rounded float32 (see Singles)
+                if (!LaneAcross.TryStoreSingle(stats[3 * Lines + r], st.SingleUlps, d)) st.Ev |= GeneralNorm.Reduce(plan, xs[r], st.T, st.P, st.Ot, d);
                 continue;
             }
             double hi = stats[3 * Lines + r], lo = stats[4 * Lines + r];
@@ -148,8 +163,8 @@ internal static unsafe class LaneSums
             }
             int i0 = st.Pending;
             st.Sh[i0] = hi; st.Sl[i0] = lo; st.Eb[i0] = (int)stats[6 * Lines + r];
-            st.Src[i0] = (nint)xs[r]; st.Dst[i0] = (nint)d;
-            if (++st.Pending == LanePow.Group) Flush(plan, ref st);
+            st.Dst[i0] = (nint)d;
+            if (++st.Pending == LanePow.Group) Flush(ref st);
         }
     }
 
@@ -161,25 +176,7 @@ internal static unsafe class LaneSums
         double* buf = st.Buf;
         double p = st.P;
         bool neg = p < 0;
-        var inf = L.Create(double.PositiveInfinity);
-        for (int h = 0; h < Lines; h += c)
-        {
-            // exact statistics, in any order: NaN, ∞ and zero flags, max |x| and min nonzero |x| of the finite elements
-            L mx = L.Zero, mn = inf, nan = L.Zero, isInf = L.Zero, zero = L.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                var a = L.Abs(L.Load(buf + i * Lines + h));
-                var num = L.Equal(a, a);
-                var fin = L.LessThan(a, inf);
-                var z = L.Equal(a, L.Zero);
-                nan |= ~num; isInf |= L.Equal(a, inf); zero |= z;
-                mx = L.Max(mx, L.Select(fin, a, L.Zero));
-                mn = L.Min(mn, L.Select(fin & ~z, a, inf));
-            }
-            // the block operator's cases that have no sum here: NaN; p > 0: ∞, or all zeros; p < 0: a zero, or only ∞
-            var alone = neg ? nan | zero | L.Equal(mn, inf) : nan | isInf | L.Equal(mx, L.Zero);
-            mx.Store(stats + h); mn.Store(stats + Lines + h); (alone & L.Create(1.0)).Store(stats + 2 * Lines + h);
-        }
+        Statistics<L>(buf, n, neg, stats);
         // the line's constants, as the block's: eb and K from its reference magnitude, −eb·P₁ (exact), bias and clamp
         double* ebh = stats + 7 * Lines, ebl = stats + 8 * Lines, nkb = stats + 9 * Lines, zmin = stats + 10 * Lines;
         for (int r = 0; r < Lines; r++)
@@ -187,9 +184,8 @@ internal static unsafe class LaneSums
             int eb = 0, k = 0;
             if (stats[2 * Lines + r] == 0)
             {
-                double refPart = neg ? stats[Lines + r] : stats[r];
-                eb = neg ? Math.ILogB(refPart) : Math.ILogB(refPart) + 1;
-                k = TablePowSum.Place(p, refPart, eb);
+                eb = RefExponent(stats, r, neg);
+                k = TablePowSum.Place(p, neg ? stats[Lines + r] : stats[r], eb);
             }
             ebh[r] = -eb * st.P1h; ebl[r] = -eb * st.P1l;
             nkb[r] = TablePowSum.NkBias(k); zmin[r] = TablePowSum.ZMin(k);
@@ -229,6 +225,73 @@ internal static unsafe class LaneSums
         }
     }
 
+    /// <summary>The block's reference exponent of a lane that has a sum: above its largest magnitude for p &gt; 0, at its
+    /// smallest for p &lt; 0.</summary>
+    private static int RefExponent(double* stats, int r, bool neg)
+        => neg ? Math.ILogB(stats[Lines + r]) : Math.ILogB(stats[r]) + 1;
+
+    /// <summary>float32 lines: Σ (|x|·2⁻ᵉᵇ)^p by <see cref="VecLogExp"/>'s plain-double terms (the terms of the block
+    /// path for narrow outputs: relative error ≲ 2⁻⁴⁴(1 + |p|)), added with a compensated sum, and the root
+    /// e^(ln S / p) by the same plain-double ln and exp (S ∈ [2^−|p|, 64]: ln S within ≲ 2⁻⁴⁸ + 2⁻⁵³|ln S|, so the root
+    /// within ≲ 2⁻⁴⁶/|p| relative); the float32 is stored only when r(1 ± 2⁻³⁶/min(1, |p|)) — the block path's bound
+    /// for the same terms, 2⁶ above these estimates — holds no rounding midpoint, i.e. when it is the correctly rounded
+    /// value, the 1-D path's (unique) result. The root 2ᵉᵇ·S^(1/p) (eb ∈ [−149, 129]: exact scaling) in [3] of
+    /// <paramref name="stats"/>.</summary>
+    private static void Singles<L>(ref State st, int n, double* acc, double* stats) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        double* buf = st.Buf;
+        double p = st.P;
+        bool neg = p < 0;
+        Statistics<L>(buf, n, neg, stats);
+        for (int r = 0; r < Lines; r++)
+            stats[6 * Lines + r] = stats[2 * Lines + r] == 0 ? RefExponent(stats, r, neg) : 0;
+        var inf = L.Create(double.PositiveInfinity);
+        double* sAcc = acc, cAcc = acc + Lines;
+        for (int h = 0; h < Lines; h += c)
+        {
+            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
+            var k = -L.Load(stats + 6 * Lines + h);
+            for (int i = 0; i < n; i++)
+            {
+                var a = L.Abs(L.Load(buf + i * Lines + h));
+                var v = L.GreaterThan(a, L.Zero) & L.LessThan(a, inf); // zeros (p > 0) and ∞ (p < 0) add 0
+                VecLogExp.ExpAddLite(VecLogExp.LnLite(L.Select(v, a, L.Create(1.0)), k), v, p, sAcc + h, cAcc + h);
+            }
+            // lanes finished alone take S = 1 (any normal value)
+            var ok = L.Equal(L.Load(stats + 2 * Lines + h), L.Zero);
+            var sum = L.Select(ok, L.Load(sAcc + h) + L.Load(cAcc + h), L.Create(1.0));
+            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
+            VecLogExp.ExpAddLite(VecLogExp.LnLite(sum, L.Zero), L.AllBitsSet, 1 / p, sAcc + h, cAcc + h); // from 0: exact
+            (L.Load(sAcc + h) * VecLogExp.Pow2Biased(L.Load(stats + 6 * Lines + h) + L.Create(1023.0))).Store(stats + 3 * Lines + h);
+        }
+    }
+
+    /// <summary>Exact statistics of each lane's line: max |x| [0] and min nonzero |x| [1] of the finite elements, and
+    /// 1 in [2] for a line the block operator gives no sum (NaN; p &gt; 0: ∞ or all zeros; p &lt; 0: a zero or only ∞).</summary>
+    private static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        var inf = L.Create(double.PositiveInfinity);
+        for (int h = 0; h < Lines; h += c)
+        {
+            // exact statistics, in any order: NaN, ∞ and zero flags, max |x| and min nonzero |x| of the finite elements
+            L mx = L.Zero, mn = inf, nan = L.Zero, isInf = L.Zero, zero = L.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var a = L.Abs(L.Load(buf + i * Lines + h));
+                var num = L.Equal(a, a);
+                var fin = L.LessThan(a, inf);
+                var z = L.Equal(a, L.Zero);
+                nan |= ~num; isInf |= L.Equal(a, inf); zero |= z;
+                mx = L.Max(mx, L.Select(fin, a, L.Zero));
+                mn = L.Min(mn, L.Select(fin & ~z, a, inf));
+            }
+            var alone = neg ? nan | zero | L.Equal(mn, inf) : nan | isInf | L.Equal(mx, L.Zero);
+            mx.Store(stats + h); mn.Store(stats + Lines + h); (alone & L.Create(1.0)).Store(stats + 2 * Lines + h);
+        }
+    }
+
     /// <summary>A line per lane: the block's table parts with the lane's −eb·P₁ added, its K bias and clamp.</summary>
     private readonly struct LineConsts<L> : TablePowSum.ILaneConsts<L> where L : struct, ILanes<L>
     {
@@ -249,35 +312,27 @@ internal static unsafe class LaneSums
         public L ZMin => _zmin;
     }
 
-    /// <summary>Roots and stores the pending outputs: <see cref="LanePow"/>'s finish of a one-block line.</summary>
-    private static void Flush(ReductionPlan plan, ref State st)
+    /// <summary>Roots and stores the pending float64 outputs: <see cref="LanePow"/>'s finish of a one-block line.</summary>
+    private static void Flush(ref State st)
     {
         const int g = LanePow.Group;
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, rh, rl, rk);
-        double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(st.P));
         for (int i = 0; i < st.Pending; i++)
-        {
-            Ext r = Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i]));
-            byte* d = (byte*)st.Dst[i];
-            if (st.Ot == DType.Float64) st.Ev |= ResultWriter.Store(st.Ot, d, r);
-            else if (!GeneralPowFast.TryStoreNarrow(r, rel, st.Ot, d)) st.Ev |= GeneralNorm.Reduce(plan, (byte*)st.Src[i], st.T, st.P, st.Ot, d);
-        }
+            st.Ev |= ResultWriter.Store(DType.Float64, (byte*)st.Dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
         st.Pending = 0;
     }
 
-    /// <summary>One line through the 1-D path's block operator: its special values and events, or (a float32 that
-    /// has a sum) the correctly rounded value of <see cref="GeneralNorm.Reduce"/>.</summary>
+    /// <summary>One line through the 1-D path's block operator, as <see cref="LanePow"/> finishes its special lines: NaN,
+    /// ∞, zeros and empty sums with their values and events (float32 lines come here for those only).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static FpEvents Alone(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* d)
     {
         double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
         var op = new GeneralPowOp(p, false, null);
         var part = op.Compute(new DoubleBlocks(plan, xp, t, buf).Next()); // the line is one block
-        if (ot != DType.Float64 && !(part.NaN || part.Inf || part.Zero || !part.HasSum))
-            return GeneralNorm.Reduce(plan, xp, t, p, ot, d);
         RealKernels.PowAcc acc = default, total = default;
         op.Apply(part, ref acc);
         op.Merge(ref total, acc);
