@@ -37,32 +37,15 @@ public unsafe class LaneSumsTests
     }
 
     /// <summary>Norms over axis 1 of a (rows, n) view with item strides (rs, cs), any sign, from item
-    /// <paramref name="first"/> of <paramref name="data"/> (float64 or float32 items): all at once under
-    /// <paramref name="knobs"/>, and each row alone as a 1-D view of the same memory.</summary>
+    /// <paramref name="first"/>: all at once under <paramref name="knobs"/> and each row alone
+    /// (<see cref="LanePowTests.Run"/>), and whether <see cref="LaneSums"/> takes the view.</summary>
     private static (byte[] All, FpEvents EvAll, byte[] Alone, FpEvents EvAlone, bool Taken) Rows(
         byte[] data, DType t, int rows, int n, long rs, long cs, long first, double p, (bool, int) knobs)
     {
-        int es = DTypes.ItemSize(t);
-        var all = new byte[rows * es];
-        var alone = new byte[rows * es];
-        FpEvents evAll, evAlone = FpEvents.None;
-        bool taken;
-        fixed (byte* q = data)
-        fixed (byte* a = all)
-        fixed (byte* b = alone)
-        {
-            byte* x0 = q + first * es, ap = a;
-            long[] shape = { rows, n }, strides = { rs * es, cs * es }, oshape = { rows }, ostr = { es };
-            taken = LaneSums.Applies(ReductionPlan.Create(shape, strides, 2, ostr), t, t, p);
-            evAll = EngineKnobs.With(knobs, () => VectorNorms.Compute(new NdView(x0, t, shape, strides), 2, Ord.Of(p), new NdView(ap, t, oshape, ostr)));
-            for (int r = 0; r < rows; r++)
-            {
-                long[] s1 = { n }, st1 = { cs * es };
-                evAlone |= VectorNorms.Compute(new NdView(x0 + r * rs * es, t, s1, st1), 1, Ord.Of(p),
-                    new NdView(b + r * es, t, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
-            }
-        }
-        return (all, evAll, alone, evAlone, taken);
+        long es = DTypes.ItemSize(t);
+        var plan = ReductionPlan.Create(new long[] { rows, n }, new[] { rs * es, cs * es }, 2, new[] { es });
+        var r = LanePowTests.Run(data, t, rows, n, rs, cs, first, p, knobs);
+        return (r.All, r.EvAll, r.Alone, r.EvAlone, LaneSums.Applies(plan, t, t, p));
     }
 
     private static byte[] Encode(double[] v, DType t)
