@@ -228,7 +228,11 @@ internal static unsafe class LaneSums
     /// <summary>The block's reference exponent of a lane that has a sum: above its largest magnitude for p &gt; 0, at its
     /// smallest for p &lt; 0.</summary>
     private static int RefExponent(double* stats, int r, bool neg)
-        => neg ? Math.ILogB(stats[Lines + r]) : Math.ILogB(stats[r]) + 1;
+    {
+        double v = neg ? stats[Lines + r] : stats[r];
+        int e = v >= VecLogExp.MinNormal ? (int)(BitConverter.DoubleToInt64Bits(v) >> 52) - 1023 : Math.ILogB(v); // v > 0 finite
+        return neg ? e : e + 1;
+    }
 
     /// <summary>float32 lines: Σ (|x|·2⁻ᵉᵇ)^p by <see cref="VecLogExp"/>'s plain-double terms (the terms of the block
     /// path for narrow outputs: relative error ≲ 2⁻⁴⁴(1 + |p|)), added with a compensated sum, and the root
@@ -321,7 +325,23 @@ internal static unsafe class LaneSums
         int* rk = stackalloc int[g];
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, rh, rl, rk);
         for (int i = 0; i < st.Pending; i++)
-            st.Ev |= ResultWriter.Store(DType.Float64, (byte*)st.Dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
+        {
+            // LanePow's finish, Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble, is fl(rh + rl)
+            // scaled by 2^(rk + eb) whenever that result is normal (power-of-two scalings of normal values are exact and
+            // commute with the one rounding): then this one multiplication, else (overflow, subnormal) that code itself
+            int e = rk[i] + st.Eb[i];
+            byte* d = (byte*)st.Dst[i];
+            if (e >= -1022 && e <= 1023)
+            {
+                double v = (rh[i] + rl[i]) * BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
+                if (v > VecLogExp.MinNormal && v <= double.MaxValue)
+                {
+                    Unsafe.WriteUnaligned(d, v);
+                    continue;
+                }
+            }
+            st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
+        }
         st.Pending = 0;
     }
 
