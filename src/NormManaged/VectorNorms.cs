@@ -104,6 +104,8 @@ public static unsafe class VectorNorms
             return ComplexNegative.Run(plan, xd, t, p, od, ot);
         if (ComplexPowNorm.Applies(t, p))
             return ComplexPowNorm.Run(plan, xd, t, p, od, ot);
+        if (LaneSums.Applies(plan, t, ot, p)) // many short float64/float32 lines: sums and roots a lane per line
+            return LaneSums.Run(plan, xd, t, p, od, ot);
         if (GeneralPowFast.Applies(t, p) && LanePow.Applies(plan)) // many short lines: the block driver's sums, roots 8 at a time
             return LanePow.Run(plan, xd, t, p, od, ot);
         if (GeneralPowFast.Applies(t, p))

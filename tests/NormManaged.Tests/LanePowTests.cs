@@ -117,7 +117,7 @@ public unsafe class LanePowTests
 
     /// <summary>Norms over axis 1 of a (rows, n) view with element strides (rs, cs) (in items, any sign) starting at
     /// item <paramref name="first"/>: all at once, and each row alone as a 1-D view of the same memory.</summary>
-    private static (byte[] All, FpEvents EvAll, byte[] Alone, FpEvents EvAlone, bool Taken) Run(
+    internal static (byte[] All, FpEvents EvAll, byte[] Alone, FpEvents EvAlone, bool Taken) Run(
         byte[] data, DType t, int rows, int n, long rs, long cs, long first, double p, (bool, int) knobs)
     {
         DType ot = DTypes.ResultType(t);

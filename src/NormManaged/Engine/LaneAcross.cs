@@ -99,7 +99,7 @@ internal static unsafe class LaneAcross
     /// (&lt; 2²⁷) double ulps from every float32 rounding midpoint: the exact value it approximates that closely then
     /// rounds to the same float32 (see <see cref="TryStoreSingleRecip"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryStoreSingle(double v, long ulps, byte* dst)
+    internal static bool TryStoreSingle(double v, long ulps, byte* dst)
     {
         long tail = (long)(BitConverter.DoubleToUInt64Bits(v) & SingleTail);
         if (!(v >= SingleLow && v < SingleHigh) || Math.Abs(tail - SingleMidpoint) <= ulps) return false;

@@ -44,13 +44,28 @@ internal static unsafe class TablePowSum
 
     private const double Ln2Tail = 2.3190468138462996e-17; // ln 2 − VecLogExp.Ln2
     private const int Group = VecLogExp.Group;
-    private const int TabC = 0, TabQh = 16, TabQl = 32;
+    internal const int TabC = 0, TabQh = 16, TabQl = 32;
 
     /// <summary>True when this kernel computes the terms of order <paramref name="p"/>.</summary>
     public static bool Applies(bool complex, double p)
     {
         double a = Math.Abs(p);
         return a >= MinAbsP && a <= Engine.GeneralPowFast.MaxAbsP && (!complex || a <= MaxAbsComplexP);
+    }
+
+    /// <summary>The constants of the term bodies that may differ from lane to lane: the table parts of Z and of its
+    /// small rest for reduction index j (the block's, or a line's own with its exponent added), the exponent bias
+    /// −Magic/16 − K and the clamp ZMin. <see cref="Consts"/> broadcasts one block's; <see cref="Engine.LaneSums"/>
+    /// holds one line per lane.</summary>
+    internal interface ILaneConsts<L> where L : struct, ILanes<L>
+    {
+        double Pp { get; }
+        double P1h { get; }
+        double P1l { get; }
+        L Qh(double* tab, L j);
+        L Ql(double* tab, L j);
+        L NkBias { get; }
+        L ZMin { get; }
     }
 
     /// <summary>Per-block constants of the lane bodies.</summary>
@@ -62,6 +77,20 @@ internal static unsafe class TablePowSum
         {
             Pp = pp; P1h = p1h; P1l = p1l; NkBias = nkBias; ZMin = zMin; Scale = scale;
         }
+    }
+
+    /// <summary>One block's <see cref="Consts"/> in every lane (its exponent is in the table).</summary>
+    private readonly struct BlockConsts<L> : ILaneConsts<L> where L : struct, ILanes<L>
+    {
+        private readonly Consts _c;
+        public BlockConsts(in Consts c) { _c = c; }
+        public double Pp => _c.Pp;
+        public double P1h => _c.P1h;
+        public double P1l => _c.P1l;
+        public L Qh(double* tab, L j) => L.Lookup16(tab + TabQh, j);
+        public L Ql(double* tab, L j) => L.Lookup16(tab + TabQl, j);
+        public L NkBias => L.Create(_c.NkBias);
+        public L ZMin => L.Create(_c.ZMin);
     }
 
     /// <summary>Σ (|x|·2^−<paramref name="eb"/>)^<paramref name="p"/> over the block as hi + lo (complex: |z| of
@@ -76,15 +105,48 @@ internal static unsafe class TablePowSum
         bool uniform = complex && !masked && binades < UniformBinades;
         double pp = complex ? 0.5 * p : p;
         // K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's rounding (any integer is exact)
-        int k = (int)Math.Floor(p * Math.Log2(Math.ScaleB(refPart, -eb)));
-        double c0 = complex && p > 0 ? Math.ScaleB(1.0, (int)Math.Ceiling(0.5 * p) + 2) : 4.0;
-        double* tab = stackalloc double[48];
+        int k = Place(p, refPart, eb);
+        double c0 = complex && p > 0 ? Math.ScaleB(1.0, (int)Math.Ceiling(0.5 * p) + 2) : RealStart;
+        double* tab = stackalloc double[TableLength];
+        MakeTable(pp, eb, complex, tab, out double p1h, out double p1l);
+        var cs = new Consts(pp, p1h, p1l, NkBias(k), ZMin(k), Math.ScaleB(1.0, -eb));
+        fixed (double* x = &MemoryMarshal.GetReference(b))
+        {
+            int n = complex ? b.Length / 2 : b.Length;
+            if (RealKernels.Wide) Sum<Lanes512>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
+            else Sum<Lanes256>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
+        }
+        hi = DD.FastTwoSum(hi, lo, out lo);
+        hi = Math.ScaleB(hi, k);
+        lo = Math.ScaleB(lo, k);
+    }
+
+    /// <summary>Doubles of a table (<see cref="MakeTable"/>).</summary>
+    internal const int TableLength = 48;
+
+    /// <summary>The real accumulators' start C₀ (every real term is below 2 after K).</summary>
+    internal const double RealStart = 4.0;
+
+    /// <summary>K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's rounding (any integer is
+    /// exact).</summary>
+    internal static int Place(double p, double refPart, int eb) => (int)Math.Floor(p * Math.Log2(Math.ScaleB(refPart, -eb)));
+
+    /// <summary>The exponent bias −Magic/16 − K of the terms' scale 2^(N − K).</summary>
+    internal static double NkBias(int k) => -VecLogExp.Magic / 16 - k;
+
+    /// <summary>The clamp on z of masked bodies: 2^(−1060) below the place K.</summary>
+    internal static double ZMin(int k) => (k - 1060) * VecLogExp.Ln2;
+
+    /// <summary>The table of order <paramref name="pp"/> (c_j, and Q_j split on the grid G, each with −eb·P₁ added for
+    /// real elements) and P₁ = pp·ln 2 split on G.</summary>
+    internal static void MakeTable(double pp, int eb, bool complex, double* tab, out double p1h, out double p1l)
+    {
         double g = Math.ScaleB(1.0, Math.Max(Math.ILogB(Math.Abs(pp) * VecLogExp.Ln2) - 39, -43));
         double round = 1.5 * VecLogExp.TwoP52 * g; // (v + round) − round is v rounded to a multiple of g (|v| < 2⁵¹g)
         double* t = VecLogExp.Tables;
         double ph = pp * VecLogExp.Ln2;
         double pl = Math.FusedMultiplyAdd(pp, VecLogExp.Ln2, -ph) + pp * Ln2Tail;
-        double p1h = (ph + round) - round, p1l = (ph - p1h) + pl;
+        p1h = (ph + round) - round; p1l = (ph - p1h) + pl;
         // real elements give their own exponent: the block's −eb·P₁ goes into the table (exact on the grid: |eb| < 2¹¹)
         double ebh = complex ? 0 : -eb * p1h, ebl = complex ? 0 : -eb * p1l;
         for (int j = 0; j < 16; j++)
@@ -96,16 +158,6 @@ internal static unsafe class TablePowSum
             tab[TabQh + j] = gh + ebh;
             tab[TabQl + j] = ((qh - gh) + ql) + ebl; // qh − gh exact: a multiple of ulp(qh) below g/2
         }
-        var cs = new Consts(pp, p1h, p1l, -VecLogExp.Magic / 16 - k, (k - 1060) * VecLogExp.Ln2, Math.ScaleB(1.0, -eb));
-        fixed (double* x = &MemoryMarshal.GetReference(b))
-        {
-            int n = complex ? b.Length / 2 : b.Length;
-            if (RealKernels.Wide) Sum<Lanes512>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
-            else Sum<Lanes256>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
-        }
-        hi = DD.FastTwoSum(hi, lo, out lo);
-        hi = Math.ScaleB(hi, k);
-        lo = Math.ScaleB(lo, k);
     }
 
     private static void Sum<L>(double* x, int n, bool complex, int eb, bool masked, bool uniform, double* tab, in Consts cs, double c0, out double hi, out double lo)
@@ -186,8 +238,9 @@ internal static unsafe class TablePowSum
     private static void LogReal2<L, TM>(double* x, double* tab, in Consts cs, double* tmp)
         where L : struct, ILanes<L> where TM : struct, IMasking
     {
-        LogReal<L, TM>(L.Load(x), tab, cs, tmp, tmp + L.Count, tmp + 2 * L.Count);
-        LogReal<L, TM>(L.Load(x + L.Count), tab, cs, tmp + 3 * L.Count, tmp + 4 * L.Count, tmp + 5 * L.Count);
+        var bc = new BlockConsts<L>(cs);
+        LogReal<L, TM, BlockConsts<L>>(L.Load(x), tab, bc, tmp, tmp + L.Count, tmp + 2 * L.Count);
+        LogReal<L, TM, BlockConsts<L>>(L.Load(x + L.Count), tab, bc, tmp + 3 * L.Count, tmp + 4 * L.Count, tmp + 5 * L.Count);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -198,8 +251,9 @@ internal static unsafe class TablePowSum
         VecLogExp.LoadComplex<L>(x, koff, out var a0, out var al0, out var k0, out var v0);
         VecLogExp.LoadComplex<L>(x + 2 * c, koff, out var a1, out var al1, out var k1, out var v1);
         var e0 = Exponent(a0); var e1 = Exponent(a1);
-        LogParts<L>(a0, al0, e0, e0 + k0, true, tab, cs, tmp, tmp + c);
-        LogParts<L>(a1, al1, e1, e1 + k1, true, tab, cs, tmp + 3 * c, tmp + 4 * c);
+        var bc = new BlockConsts<L>(cs);
+        LogParts<L, BlockConsts<L>>(a0, al0, e0, e0 + k0, true, tab, bc, tmp, tmp + c);
+        LogParts<L, BlockConsts<L>>(a1, al1, e1, e1 + k1, true, tab, bc, tmp + 3 * c, tmp + 4 * c);
         if (TM.On) { v0.Store(tmp + 2 * c); v1.Store(tmp + 5 * c); }
     }
 
@@ -210,8 +264,9 @@ internal static unsafe class TablePowSum
         LoadUniform<L>(x, cs.Scale, out var a0, out var al0);
         LoadUniform<L>(x + 2 * c, cs.Scale, out var a1, out var al1);
         var e0 = Exponent(a0); var e1 = Exponent(a1);
-        LogParts<L>(a0, al0, e0, e0, true, tab, cs, tmp, tmp + c);
-        LogParts<L>(a1, al1, e1, e1, true, tab, cs, tmp + 3 * c, tmp + 4 * c);
+        var bc = new BlockConsts<L>(cs);
+        LogParts<L, BlockConsts<L>>(a0, al0, e0, e0, true, tab, bc, tmp, tmp + c);
+        LogParts<L, BlockConsts<L>>(a1, al1, e1, e1, true, tab, bc, tmp + 3 * c, tmp + 4 * c);
     }
 
     /// <summary>A + AL = |z|²·S² (S = 2⁻ᵉᵇ) but for ~2⁻¹⁰⁶ relative (and a smaller part's square lost where it is below
@@ -250,8 +305,8 @@ internal static unsafe class TablePowSum
     /// <summary>Z and z − Z of one real vector into <paramref name="zb"/> and <paramref name="zs"/>, its mask into
     /// <paramref name="vm"/> (masked bodies only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LogReal<L, TM>(L xv, double* tab, in Consts cs, double* zb, double* zs, double* vm)
-        where L : struct, ILanes<L> where TM : struct, IMasking
+    private static void LogReal<L, TM, TC>(L xv, double* tab, in TC cs, double* zb, double* zs, double* vm)
+        where L : struct, ILanes<L> where TM : struct, IMasking where TC : struct, ILaneConsts<L>
     {
         var a = L.Abs(xv);
         L e;
@@ -264,7 +319,7 @@ internal static unsafe class TablePowSum
             v.Store(vm);
         }
         else e = Exponent(a);
-        LogParts<L>(a, L.Zero, e, e, false, tab, cs, zb, zs);
+        LogParts<L, TC>(a, L.Zero, e, e, false, tab, cs, zb, zs);
     }
 
     /// <summary>The exponent of a positive normal double, as a double (exact; AVX-512: vgetexppd).</summary>
@@ -309,8 +364,8 @@ internal static unsafe class TablePowSum
     /// <summary>Z = e·P₁ₕ + Q_jₕ (exact) and the small rest e·P₁ₗ + Q_jₗ + p'·ln(1 + u) of p'·ln(a + al) for a positive
     /// normal a with exponent <paramref name="ea"/>, scaled by 2^(e − ea) (real: the block's −eb is in the table).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LogParts<L>(L a, L al, L ea, L e, bool withLow, double* tab, in Consts cs, double* zb, double* zs)
-        where L : struct, ILanes<L>
+    private static void LogParts<L, TC>(L a, L al, L ea, L e, bool withLow, double* tab, in TC cs, double* zb, double* zs)
+        where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
     {
         var m = Significand(a);
         var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
@@ -327,8 +382,21 @@ internal static unsafe class TablePowSum
         var q47 = L.Fma(q67, u2, q45);
         var q = L.Fma(L.Fma(L.Create(-1.0 / 10), u4, q47), u4, L.Fma(q23, u2, q01));
         var v = L.Fma(u2, q, u);
-        L.Fma(e, L.Create(cs.P1h), L.Lookup16(tab + TabQh, j)).Store(zb);
-        L.Fma(L.Create(cs.Pp), v, L.Fma(e, L.Create(cs.P1l), L.Lookup16(tab + TabQl, j))).Store(zs);
+        L.Fma(e, L.Create(cs.P1h), cs.Qh(tab, j)).Store(zb);
+        L.Fma(L.Create(cs.Pp), v, L.Fma(e, L.Create(cs.P1l), cs.Ql(tab, j))).Store(zs);
+    }
+
+    /// <summary>The masked real body's term of each lane's element (finite, zero, ∞ or subnormal) added to that lane's
+    /// accumulators (sum from <see cref="RealStart"/>, low part): the operations the block body applies to an element
+    /// of a masked block, with the lane's own constants (<paramref name="tmp"/>: 3·L.Count doubles of scratch). Since
+    /// the masked body gives an unmasked block's elements the bits of the unmasked body (their scale factors are 1,
+    /// nothing is clamped or dropped in range), a line's terms so added are those of the line's own block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddRealTerm<L, TC>(L x, double* tab, in TC cs, double* tmp, double* sAcc, double* cAcc)
+        where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
+    {
+        LogReal<L, Masked, TC>(x, tab, cs, tmp, tmp + L.Count, tmp + 2 * L.Count);
+        ExpAdd<L, Masked, TC>(tmp, cs, sAcc, cAcc);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -336,20 +404,21 @@ internal static unsafe class TablePowSum
         where L : struct, ILanes<L> where TM : struct, IMasking
     {
         int c = L.Count;
-        ExpAdd<L, TM>(tmp, cs, sAcc, cAcc);
-        ExpAdd<L, TM>(tmp + 3 * c, cs, sAcc + c, cAcc + c);
+        var bc = new BlockConsts<L>(cs);
+        ExpAdd<L, TM, BlockConsts<L>>(tmp, bc, sAcc, cAcc);
+        ExpAdd<L, TM, BlockConsts<L>>(tmp + 3 * c, bc, sAcc + c, cAcc + c);
     }
 
     /// <summary>Adds 2⁻ᴷ·e^(Z + zs) (as an exact double plus a low part; 0 where masked, and in masked bodies below
     /// 2⁻¹⁰²²) to the lanes' accumulators by Fast2Sum (each sum ≥ C₀ ≥ the term).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ExpAdd<L, TM>(double* tmp, in Consts cs, double* sAcc, double* cAcc)
-        where L : struct, ILanes<L> where TM : struct, IMasking
+    private static void ExpAdd<L, TM, TC>(double* tmp, in TC cs, double* sAcc, double* cAcc)
+        where L : struct, ILanes<L> where TM : struct, IMasking where TC : struct, ILaneConsts<L>
     {
         int c = L.Count;
         var zb = L.Load(tmp); var zs = L.Load(tmp + c);
         var zh = zb + zs;
-        if (TM.On) zh = L.Select(L.LessThan(zh, L.Create(cs.ZMin)), L.Create(cs.ZMin), zh); // keeps n and r finite
+        if (TM.On) zh = L.Select(L.LessThan(zh, cs.ZMin), cs.ZMin, zh); // keeps n and r finite
         var t = L.Fma(zh, L.Create(VecLogExp.Inv16Ln2), L.Create(VecLogExp.Magic));
         var n = t - L.Create(VecLogExp.Magic);
         var r = L.Fma(n, L.Create(-VecLogExp.E16Hi), zb) + L.Fma(n, L.Create(-VecLogExp.E16Lo), zs); // the first exact
@@ -366,7 +435,7 @@ internal static unsafe class TablePowSum
         var h = L.Fma(th, q, th);
         var lo = L.Fma(th, q, th - h) + L.Lookup16(VecLogExp.Tables + VecLogExp.ExpTLo, ji); // th − h exact (Sterbenz)
         // N − K: t with its low four bits cleared is Magic + 16N
-        var nk = L.Fma(t & L.CreateBits(~15UL), L.Create(1.0 / 16), L.Create(cs.NkBias));
+        var nk = L.Fma(t & L.CreateBits(~15UL), L.Create(1.0 / 16), cs.NkBias);
         if (TM.On)
         {
             var v = L.Load(tmp + 2 * c) & L.GreaterThanOrEqual(nk, L.Create(-1022.0));

@@ -375,7 +375,7 @@ internal static unsafe class VecLogExp
     /// <summary>ln(A) + K·ln 2 in plain double (A a normal double): the table reduction of <see cref="Ln{L}"/> and
     /// ln(1 + r) to r⁸/8 (truncation ≤ 2⁻⁴⁸); absolute error ≲ 2⁻⁵³·|result| + 2⁻⁴⁸.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L LnLite<L>(L a, L k) where L : struct, ILanes<L>
+    internal static L LnLite<L>(L a, L k) where L : struct, ILanes<L>
     {
         var one = L.Create(1.0);
         var eD = BiasedExponent(a);
@@ -397,7 +397,7 @@ internal static unsafe class VecLogExp
     /// truncation ≤ 2⁻⁵¹; relative error ≲ 2⁻⁵⁰ + 2⁻⁵³·|pp·lh|) to the lanes' compensated accumulators; 0 where V is
     /// clear (below 2⁻¹⁰²² a term underflows gradually).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ExpAddLite<L>(L lh, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
+    internal static void ExpAddLite<L>(L lh, L v, double pp, double* sAcc, double* cAcc) where L : struct, ILanes<L>
     {
         var z = L.Create(pp) * lh;
         var t = L.Fma(z, L.Create(Inv16Ln2), L.Create(Magic));

@@ -1,0 +1,361 @@
+using System.Runtime.CompilerServices;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>General-p float64 and float32 vector norms (the orders <see cref="TablePowSum"/> takes for real input) over
+/// one axis of many short lines, a SIMD lane per line for the SUM as well as the root: eight lines are copied side by
+/// side (element i of line r at buf[8i + r], widened to double), one exact pass finds each line's statistics (NaN, ∞,
+/// zeros, max |x| or min nonzero |x|), and every lane then applies to its own line's elements, in the line's order,
+/// the IEEE operations <see cref="TablePowSum"/> applies to the same line held as one block of the 1-D path:
+/// <list type="bullet">
+/// <item>the same table (reduction factors, Q_j, P₁ on the grid G) with the line's −eb·P₁ added to the looked-up Q_j
+/// parts by the very addition the block's table makes, and the line's own K bias and clamp
+/// (<see cref="TablePowSum.ILaneConsts{L}"/>);</item>
+/// <item>the masked body's term (<see cref="TablePowSum.AddRealTerm{L, TC}"/>), which gives an in-range block the bits
+/// of the unmasked body;</item>
+/// <item>element i into logical accumulator i mod 16 (from <see cref="TablePowSum.RealStart"/>), the logical
+/// accumulators folded in order, then Fast2Sum and the scaling by 2ᴷ. The block body's padding of its last group and the
+/// fold over logical accumulators that received nothing are left out: they add +0 to sums ≥ C₀ and to low parts that
+/// start at +0 (a round-to-nearest sum is −0 only when both addends are), so they change no bit.</item>
+/// </list>
+/// So each line's (H, L, eb) is the block driver's, and its root — <see cref="LanePow.Roots"/>, 32 lines at a time,
+/// finished as <see cref="LanePow"/> finishes them — the bits of the same line reduced alone (the 1-D path), at any
+/// width, alignment or thread count (a line's result depends on its own elements only).
+///
+/// float32 lines need no particular bits, only a proof: their sums and roots are plain-double lanes
+/// (<see cref="Singles{L}"/>), and the float32 is stored only when <see cref="LaneAcross.TryStoreSingle"/> proves
+/// it the correctly rounded value (unique, so the 1-D path's); otherwise that output goes through
+/// <see cref="GeneralNorm.Reduce"/>. Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
+/// finite nonzero element are finished alone by the block operator's own code (<see cref="GeneralPowOp"/>).</summary>
+internal static unsafe class LaneSums
+{
+    /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
+    private const int Lines = 8;
+
+    /// <summary>Longest line taken: float64 rows of 32 measured 0.31 → 0.35× NumPy, of 48 0.43 → 0.38× (the block
+    /// body's two interleaved chains win there).</summary>
+    internal const long MaxInner = 32;
+
+    /// <summary>Longest contiguous float32 line taken: <see cref="LanePow"/> sums longer ones straight from the floats
+    /// (rows of 24 measured 0.46× NumPy there, 0.21× here; rows of 16 0.15× there, 0.23× here; rows of 4 0.11 → 0.36×).</summary>
+    private const long MaxContiguousSingle = 16;
+
+    /// <summary>True for float64 → float64 or float32 → float32 lines of at most <see cref="MaxInner"/> elements along
+    /// one axis, at least <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => ((t == DType.Float64 && ot == DType.Float64) || (t == DType.Float32 && ot == DType.Float32))
+           && GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p)
+           && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner
+           && (t == DType.Float64 || plan.InnerStrides[0] != 4 || plan.InnerCount <= MaxContiguousSingle);
+
+    /// <summary>Computes every output of the plan.</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * plan.InnerCount >= GeneralPowOp.ParallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, ot, k0, count));
+        }
+        return Range(plan, x, t, p, o, ot, 0, outs);
+    }
+
+    /// <summary>What a range's groups share: the order's table and P₁, the pending roots.</summary>
+    private struct State
+    {
+        public double P, P1h, P1l;
+        public long SingleUlps;
+        public DType T, Ot;
+        public double* Tab, Buf, Sh, Sl, Tmp;
+        public int* Se, Eb;
+        public nint* Dst;
+        public int Pending;
+        public FpEvents Ev;
+    }
+
+    private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
+    {
+        int n = (int)plan.InnerCount;
+        const int g = LanePow.Group;
+        var st = new State { P = p, T = t, Ot = ot };
+        // float32 roots within 2⁻³⁶/min(1, |p|) relative (see Singles): fewer double ulps than this (≤ 2²⁰)
+        st.SingleUlps = (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
+        double* tab = stackalloc double[TablePowSum.TableLength];
+        TablePowSum.MakeTable(p, 0, false, tab, out st.P1h, out st.P1l); // Q_j without an exponent: added per lane
+        double* buf = stackalloc double[n * Lines];
+        double* sh = stackalloc double[g], sl = stackalloc double[g];
+        int* se = stackalloc int[g], eb = stackalloc int[g];
+        nint* dst = stackalloc nint[g];
+        double* tmp = stackalloc double[2 * Group * Lines + 16 * Lines]; // accumulators, statistics, term scratch
+        st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Dst = dst; st.Tmp = tmp;
+        for (int i = 0; i < g; i++) se[i] = 0;
+        byte** xs = stackalloc byte*[Lines];
+        byte** os = stackalloc byte*[Lines];
+        int m = 0;
+        var it = new OuterIterator(plan, x, o, first, count);
+        while (it.Next(out byte* xp, out byte* op))
+        {
+            xs[m] = xp; os[m] = op;
+            if (++m == Lines) { Group8(plan, ref st, xs, os, m); m = 0; }
+        }
+        if (m > 0)
+        {
+            for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
+            Group8(plan, ref st, xs, os, m);
+        }
+        if (st.Pending > 0) Flush(ref st);
+        return st.Ev;
+    }
+
+    /// <summary>Logical accumulators of the block body.</summary>
+    private const int Group = VecLogExp.Group;
+
+    /// <summary>The sums of eight lines (the first <paramref name="m"/> real) queued for their roots, or finished alone.</summary>
+    private static void Group8(ReductionPlan plan, ref State st, byte** xs, byte** os, int m)
+    {
+        int n = (int)plan.InnerCount;
+        long s = plan.InnerStrides[0];
+        double* buf = st.Buf;
+        if (st.T == DType.Float64)
+            for (int r = 0; r < Lines; r++)
+            {
+                byte* q = xs[r] + plan.InnerBaseOffset;
+                for (int i = 0; i < n; i++) buf[i * Lines + r] = *(double*)(q + i * s);
+            }
+        else
+            for (int r = 0; r < Lines; r++)
+            {
+                byte* q = xs[r] + plan.InnerBaseOffset;
+                for (int i = 0; i < n; i++) buf[i * Lines + r] = *(float*)(q + i * s);
+            }
+        double* tmp = st.Tmp;
+        double* sAcc = tmp, cAcc = tmp + Group * Lines, stats = tmp + 2 * Group * Lines;
+        bool single = st.T == DType.Float32;
+        if (RealKernels.Wide)
+        {
+            if (single) Singles<Lanes512>(ref st, n, sAcc, stats); else Sums<Lanes512>(ref st, n, sAcc, cAcc, stats);
+        }
+        else if (single) Singles<Lanes256>(ref st, n, sAcc, stats);
+        else Sums<Lanes256>(ref st, n, sAcc, cAcc, stats);
+        // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi (float32: the root), [32] lo, [40] 2ᴷ,
+        // [48] eb (per lane)
+        for (int r = 0; r < m; r++)
+        {
+            byte* d = os[r];
+            if (stats[2 * Lines + r] != 0)
+            {
+                st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
+                continue;
+            }
+            if (single)
+            {
+                // a plain-double root: stored only when provably the correctly rounded float32 (see Singles)
+                if (!LaneAcross.TryStoreSingle(stats[3 * Lines + r], st.SingleUlps, d)) st.Ev |= GeneralNorm.Reduce(plan, xs[r], st.T, st.P, st.Ot, d);
+                continue;
+            }
+            double hi = stats[3 * Lines + r], lo = stats[4 * Lines + r];
+            if (!(hi > 0) || !double.IsFinite(hi))
+            {
+                st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
+                continue;
+            }
+            int i0 = st.Pending;
+            st.Sh[i0] = hi; st.Sl[i0] = lo; st.Eb[i0] = (int)stats[6 * Lines + r];
+            st.Dst[i0] = (nint)d;
+            if (++st.Pending == LanePow.Group) Flush(ref st);
+        }
+    }
+
+    /// <summary>Each lane's statistics, constants, terms and folded sum (see <see cref="Group8"/> for the layout of
+    /// <paramref name="stats"/>).</summary>
+    private static void Sums<L>(ref State st, int n, double* sAcc, double* cAcc, double* stats) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        double* buf = st.Buf;
+        double p = st.P;
+        bool neg = p < 0;
+        Statistics<L>(buf, n, neg, stats);
+        // the line's constants, as the block's: eb and K from its reference magnitude, −eb·P₁ (exact), bias and clamp
+        double* ebh = stats + 7 * Lines, ebl = stats + 8 * Lines, nkb = stats + 9 * Lines, zmin = stats + 10 * Lines;
+        for (int r = 0; r < Lines; r++)
+        {
+            int eb = 0, k = 0;
+            if (stats[2 * Lines + r] == 0)
+            {
+                eb = RefExponent(stats, r, neg);
+                k = TablePowSum.Place(p, neg ? stats[Lines + r] : stats[r], eb);
+            }
+            ebh[r] = -eb * st.P1h; ebl[r] = -eb * st.P1l;
+            nkb[r] = TablePowSum.NkBias(k); zmin[r] = TablePowSum.ZMin(k);
+            stats[5 * Lines + r] = BitConverter.Int64BitsToDouble((long)(k + 1023) << 52); // K ∈ [−1001, 0]: normal
+            stats[6 * Lines + r] = eb;
+        }
+        int used = Math.Min(n, Group);
+        for (int j = 0; j < used; j++)
+        {
+            new Span<double>(sAcc + j * Lines, Lines).Fill(TablePowSum.RealStart);
+            new Span<double>(cAcc + j * Lines, Lines).Clear();
+        }
+        double* tmp = stats + 11 * Lines;
+        for (int h = 0; h < Lines; h += c)
+        {
+            var lc = new LineConsts<L>(p, st.P1h, st.P1l, L.Load(ebh + h), L.Load(ebl + h), L.Load(nkb + h), L.Load(zmin + h));
+            for (int i = 0; i < n; i++)
+            {
+                int j = i & (Group - 1);
+                TablePowSum.AddRealTerm(L.Load(buf + i * Lines + h), st.Tab, lc, tmp, sAcc + j * Lines + h, cAcc + j * Lines + h);
+            }
+            // the block body's fold of its logical accumulators, in order
+            L hi = L.Zero, lo = L.Zero, c0 = L.Create(TablePowSum.RealStart);
+            for (int j = 0; j < used; j++)
+            {
+                var v = L.Load(sAcc + j * Lines + h) - c0;
+                var sum = hi + v;
+                var bb = sum - hi;
+                lo += ((hi - (sum - bb)) + (v - bb)) + L.Load(cAcc + j * Lines + h);
+                hi = sum;
+            }
+            // the block's Fast2Sum and its scaling by 2ᴷ (Math.ScaleB by a K ≥ −1022 is this one multiplication)
+            var fs = hi + lo;
+            lo -= fs - hi;
+            var pk = L.Load(stats + 5 * Lines + h);
+            (fs * pk).Store(stats + 3 * Lines + h); (lo * pk).Store(stats + 4 * Lines + h);
+        }
+    }
+
+    /// <summary>The block's reference exponent of a lane that has a sum: above its largest magnitude for p &gt; 0, at its
+    /// smallest for p &lt; 0.</summary>
+    private static int RefExponent(double* stats, int r, bool neg)
+    {
+        double v = neg ? stats[Lines + r] : stats[r];
+        int e = v >= VecLogExp.MinNormal ? (int)(BitConverter.DoubleToInt64Bits(v) >> 52) - 1023 : Math.ILogB(v); // v > 0 finite
+        return neg ? e : e + 1;
+    }
+
+    /// <summary>float32 lines: Σ (|x|·2⁻ᵉᵇ)^p by <see cref="VecLogExp"/>'s plain-double terms (the terms of the block
+    /// path for narrow outputs: relative error ≲ 2⁻⁴⁴(1 + |p|)), added with a compensated sum, and the root
+    /// e^(ln S / p) by the same plain-double ln and exp (S ∈ [2^−|p|, 64]: ln S within ≲ 2⁻⁴⁸ + 2⁻⁵³|ln S|, so the root
+    /// within ≲ 2⁻⁴⁶/|p| relative); the float32 is stored only when r(1 ± 2⁻³⁶/min(1, |p|)) — the block path's bound
+    /// for the same terms, 2⁶ above these estimates — holds no rounding midpoint, i.e. when it is the correctly rounded
+    /// value, the 1-D path's (unique) result. The root 2ᵉᵇ·S^(1/p) (eb ∈ [−149, 129]: exact scaling) in [3] of
+    /// <paramref name="stats"/>.</summary>
+    private static void Singles<L>(ref State st, int n, double* acc, double* stats) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        double* buf = st.Buf;
+        double p = st.P;
+        bool neg = p < 0;
+        Statistics<L>(buf, n, neg, stats);
+        for (int r = 0; r < Lines; r++)
+            stats[6 * Lines + r] = stats[2 * Lines + r] == 0 ? RefExponent(stats, r, neg) : 0;
+        var inf = L.Create(double.PositiveInfinity);
+        double* sAcc = acc, cAcc = acc + Lines;
+        for (int h = 0; h < Lines; h += c)
+        {
+            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
+            var k = -L.Load(stats + 6 * Lines + h);
+            for (int i = 0; i < n; i++)
+            {
+                var a = L.Abs(L.Load(buf + i * Lines + h));
+                var v = L.GreaterThan(a, L.Zero) & L.LessThan(a, inf); // zeros (p > 0) and ∞ (p < 0) add 0
+                VecLogExp.ExpAddLite(VecLogExp.LnLite(L.Select(v, a, L.Create(1.0)), k), v, p, sAcc + h, cAcc + h);
+            }
+            // lanes finished alone take S = 1 (any normal value)
+            var ok = L.Equal(L.Load(stats + 2 * Lines + h), L.Zero);
+            var sum = L.Select(ok, L.Load(sAcc + h) + L.Load(cAcc + h), L.Create(1.0));
+            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
+            VecLogExp.ExpAddLite(VecLogExp.LnLite(sum, L.Zero), L.AllBitsSet, 1 / p, sAcc + h, cAcc + h); // from 0: exact
+            (L.Load(sAcc + h) * VecLogExp.Pow2Biased(L.Load(stats + 6 * Lines + h) + L.Create(1023.0))).Store(stats + 3 * Lines + h);
+        }
+    }
+
+    /// <summary>Exact statistics of each lane's line: max |x| [0] and min nonzero |x| [1] of the finite elements, and
+    /// 1 in [2] for a line the block operator gives no sum (NaN; p &gt; 0: ∞ or all zeros; p &lt; 0: a zero or only ∞).</summary>
+    private static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
+    {
+        int c = L.Count;
+        var inf = L.Create(double.PositiveInfinity);
+        for (int h = 0; h < Lines; h += c)
+        {
+            // exact statistics, in any order: NaN, ∞ and zero flags, max |x| and min nonzero |x| of the finite elements
+            L mx = L.Zero, mn = inf, nan = L.Zero, isInf = L.Zero, zero = L.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var a = L.Abs(L.Load(buf + i * Lines + h));
+                var num = L.Equal(a, a);
+                var fin = L.LessThan(a, inf);
+                var z = L.Equal(a, L.Zero);
+                nan |= ~num; isInf |= L.Equal(a, inf); zero |= z;
+                mx = L.Max(mx, L.Select(fin, a, L.Zero));
+                mn = L.Min(mn, L.Select(fin & ~z, a, inf));
+            }
+            var alone = neg ? nan | zero | L.Equal(mn, inf) : nan | isInf | L.Equal(mx, L.Zero);
+            mx.Store(stats + h); mn.Store(stats + Lines + h); (alone & L.Create(1.0)).Store(stats + 2 * Lines + h);
+        }
+    }
+
+    /// <summary>A line per lane: the block's table parts with the lane's −eb·P₁ added, its K bias and clamp.</summary>
+    private readonly struct LineConsts<L> : TablePowSum.ILaneConsts<L> where L : struct, ILanes<L>
+    {
+        private readonly L _ebh, _ebl, _nkb, _zmin;
+
+        public LineConsts(double pp, double p1h, double p1l, L ebh, L ebl, L nkb, L zmin)
+        {
+            Pp = pp; P1h = p1h; P1l = p1l; _ebh = ebh; _ebl = ebl; _nkb = nkb; _zmin = zmin;
+        }
+
+        public double Pp { get; }
+        public double P1h { get; }
+        public double P1l { get; }
+        // the additions MakeTable makes for a block's exponent (gh + ebh, base + ebl), lane by lane
+        public L Qh(double* tab, L j) => L.Lookup16(tab + TablePowSum.TabQh, j) + _ebh;
+        public L Ql(double* tab, L j) => L.Lookup16(tab + TablePowSum.TabQl, j) + _ebl;
+        public L NkBias => _nkb;
+        public L ZMin => _zmin;
+    }
+
+    /// <summary>Roots and stores the pending float64 outputs: <see cref="LanePow"/>'s finish of a one-block line.</summary>
+    private static void Flush(ref State st)
+    {
+        const int g = LanePow.Group;
+        for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; } // idle lanes: any valid sum
+        double* rh = stackalloc double[g], rl = stackalloc double[g];
+        int* rk = stackalloc int[g];
+        LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, rh, rl, rk);
+        for (int i = 0; i < st.Pending; i++)
+        {
+            // LanePow's finish, Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble, is fl(rh + rl)
+            // scaled by 2^(rk + eb) whenever that result is normal (power-of-two scalings of normal values are exact and
+            // commute with the one rounding): then this one multiplication, else (overflow, subnormal) that code itself
+            int e = rk[i] + st.Eb[i];
+            byte* d = (byte*)st.Dst[i];
+            if (e >= -1022 && e <= 1023)
+            {
+                double v = (rh[i] + rl[i]) * BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
+                if (v > VecLogExp.MinNormal && v <= double.MaxValue)
+                {
+                    Unsafe.WriteUnaligned(d, v);
+                    continue;
+                }
+            }
+            st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
+        }
+        st.Pending = 0;
+    }
+
+    /// <summary>One line through the 1-D path's block operator, as <see cref="LanePow"/> finishes its special lines: NaN,
+    /// ∞, zeros and empty sums with their values and events (float32 lines come here for those only).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FpEvents Alone(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* d)
+    {
+        double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+        var op = new GeneralPowOp(p, false, null);
+        var part = op.Compute(new DoubleBlocks(plan, xp, t, buf).Next()); // the line is one block
+        RealKernels.PowAcc acc = default, total = default;
+        op.Apply(part, ref acc);
+        op.Merge(ref total, acc);
+        return op.Finish(total, ot, d);
+    }
+}
