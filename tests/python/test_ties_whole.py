@@ -222,3 +222,36 @@ def test_whole_power_ties(p, seed):
     want_z = rounded_root(z, p)
     assert F(want_z) > m
     check_all(z, p, want_z, f"p={p} just above a tie")
+
+
+@pytest.mark.parametrize("scale", [-900, 0, 900])
+def test_matrix_line_sums_at_a_midpoint(scale):
+    """Matrix ±1/±∞ of lines longer than the short-line kernels take: 2⁶⁰ + 128 + 2⁻⁶⁰ (just above the midpoint
+    between 2⁶⁰ and 2⁶⁰ + 256, beyond a double-double) next to 2⁶⁰ + 128 (the midpoint itself): the max rounds up,
+    the min to even; C and F order, transposed views, stacks, threads. Exact references from fractions."""
+    s = 2.0 ** scale
+    pad = [0.0] * 17
+    above, tie, below = [2.0 ** 60, -128.0, 2.0 ** -60], [2.0 ** 60, 128.0, 0.0], [2.0 ** 60, np.nextafter(128.0, 0), 2.0 ** -60]
+    for r0, r1 in ((above, tie), (tie, above), (tie, tie), (below, tie), (above, [1.0, 2.0, 3.0])):
+        m = np.array([r0 + pad, r1 + pad]) * s
+        sums = [sum(F(abs(float(v))) for v in row) for row in m]
+        for a, o, f in ((m, np.inf, max), (m, -np.inf, min), (m.T.copy(), 1, max), (m.T.copy(), -1, min)):
+            want = round_fraction(f(sums), np.float64)
+            for threads in (1, 2):
+                normnative.set_num_threads(threads)
+                for arr in (a, np.asfortranarray(a), np.ascontiguousarray(a.T).T):
+                    assert float(normnative.norm(arr, o)) == want, (scale, o)
+                assert float(normnative.norm(np.stack([a * 0.5, a, a * 0.25]), o, axis=(1, 2))[1]) == want
+
+
+def test_matrix_line_sums_random_wide_range():
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        r, c = (int(v) for v in rng.integers(16, 40, 2))
+        a = rng.uniform(0.5, 1.5, (r, c)) * 2.0 ** int(rng.integers(-900, 900))
+        a[rng.random((r, c)) < 0.1] *= 2.0 ** -100
+        a *= np.where(rng.random((r, c)) < 0.5, -1, 1)
+        cols = [sum(F(abs(float(v))) for v in a[:, j]) for j in range(c)]
+        rows = [sum(F(abs(float(v))) for v in a[i, :]) for i in range(r)]
+        for o, s, f in ((1, cols, max), (-1, cols, min), (np.inf, rows, max), (-np.inf, rows, min)):
+            assert float(normnative.norm(a, o)) == round_fraction(f(s), np.float64)

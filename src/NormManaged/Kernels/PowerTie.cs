@@ -59,31 +59,23 @@ internal sealed class PowerTie
         return _n > 0 ? s : -s;
     }
 
-    /// <summary>sign(Σ|xᵢ| − m) for the elements of a span (p = 1), or null when <see cref="ExpansionSign"/> cannot tell.</summary>
-    public static int? SumSign(ReadOnlySpan<double> x, in Midpoint mid)
-    {
-        Span<double> e = stackalloc double[ExpansionCapacity];
-        int len = 0;
-        if (!StartExpansion(e, ref len, mid)) return null;
-        foreach (double v in x)
-            if (!Grow(e, ref len, Math.Abs(v))) return null;
-        return ExpansionSign(e, len);
-    }
-
     /// <summary>sign(Σ|xᵢ| − m) for n float64, float32 or float16 elements <paramref name="stride"/> bytes apart (p = 1),
-    /// or null for other dtypes or when <see cref="ExpansionSign"/> cannot tell.</summary>
+    /// or null for other dtypes or when <see cref="ExactSum"/> cannot tell.</summary>
     public static unsafe int? SumSign(byte* x, long n, long stride, DType t, in Midpoint mid)
     {
         if (t is not (DType.Float64 or DType.Float32 or DType.Float16)) return null;
-        Span<double> e = stackalloc double[ExpansionCapacity];
-        int len = 0;
-        if (!StartExpansion(e, ref len, mid)) return null;
+        var sum = new ExactSum(stackalloc double[ExpansionCapacity], mid);
         for (long i = 0; i < n; i++, x += stride)
-        {
-            double v = t == DType.Float64 ? *(double*)x : t == DType.Float32 ? *(float*)x : (double)*(Half*)x;
-            if (!Grow(e, ref len, Math.Abs(v))) return null;
-        }
-        return ExpansionSign(e, len);
+            sum.Add(t == DType.Float64 ? *(double*)x : t == DType.Float32 ? *(float*)x : (double)*(Half*)x);
+        return sum.Sign;
+    }
+
+    /// <summary>sign(Σ|xᵢ| − m) for the elements of a span (p = 1), or null when <see cref="ExactSum"/> cannot tell.</summary>
+    public static int? SumSign(ReadOnlySpan<double> x, in Midpoint mid)
+    {
+        var sum = new ExactSum(stackalloc double[ExpansionCapacity], mid);
+        foreach (double v in x) sum.Add(v);
+        return sum.Sign;
     }
 
     /// <summary>sign(Σ|xᵢ| − m) for the elements of a span (p = 1), exactly.</summary>
@@ -92,6 +84,32 @@ internal sealed class PowerTie
 
     private static int CopySide(double[] x, in Midpoint mid)
         => new PowerTie(1, mid).Compare(f => { foreach (double v in x) f(v); });
+
+    /// <summary>Σ|xᵢ| − m, exactly, as a floating-point expansion in a caller's buffer of
+    /// <see cref="ExpansionCapacity"/> doubles (no allocation).</summary>
+    internal ref struct ExactSum
+    {
+        private readonly Span<double> _e;
+        private int _len;
+        private bool _ok;
+
+        public ExactSum(Span<double> buffer, in Midpoint mid)
+        {
+            _e = buffer;
+            _len = 0;
+            _ok = StartExpansion(buffer, ref _len, mid);
+        }
+
+        /// <summary>Adds |v|.</summary>
+        public void Add(double v)
+        {
+            if (_ok) _ok = Grow(_e, ref _len, Math.Abs(v));
+        }
+
+        /// <summary>sign(Σ|xᵢ| − m), or null when the expansion outgrew its buffer, met a non-finite value, or m was
+        /// not two doubles.</summary>
+        public readonly int? Sign => _ok ? ExpansionSign(_e, _len) : null;
+    }
 
     private int? SumSign(Walk walk)
     {
@@ -104,13 +122,13 @@ internal sealed class PowerTie
 
     /// <summary>Components an expansion may hold before the exact sum falls back to big integers (a sum of doubles of
     /// a few exponents needs two or three).</summary>
-    private const int ExpansionCapacity = 40;
+    internal const int ExpansionCapacity = 40;
 
     /// <summary>Puts −m into the expansion as −(M − 1)·2^E − 2^E (both doubles when 2^E is one); false otherwise.</summary>
     private static bool StartExpansion(Span<double> e, ref int len, in Midpoint mid)
     {
         if (mid.Exp < -1074 || mid.Exp > 1023 - 54) return false;
-        double unit = Math.ScaleB(1.0, mid.Exp);
+        double unit = mid.Exp >= -1022 ? BitConverter.Int64BitsToDouble((long)(mid.Exp + 1023) << 52) : Math.ScaleB(1.0, mid.Exp);
         return Grow(e, ref len, -unit) && Grow(e, ref len, -(mid.Odd - 1) * unit);
     }
 
