@@ -168,13 +168,7 @@ public static unsafe class VectorNorms
             return default(SumSquaresOp).Finish(acc, DType.Float64, dst);
         }
         RealKernels.AddAbsSum(span, ref acc);
-        if (acc.HasNaN || acc.HasInf) return new IntPowOp(1).Finish(acc, DType.Float64, dst);
-        // IntPowOp's exact finish: a sum within its error bound of a midpoint is decided exactly (a few error-free
-        // additions: exact midpoints are common for sums of a few doubles)
-        Ext sum = Ext.Normalize(acc.Hi, acc.Lo, acc.Exp);
-        if (!Midpoint.MaybeNear64(acc.Hi, acc.Lo, RealPowOp.TieMargin) || !Midpoint.Near(sum, DType.Float64, RealPowOp.TieMargin, out Midpoint m))
-            return ResultWriter.Store(DType.Float64, dst, sum);
-        return ResultWriter.Store(DType.Float64, dst, m.Neighbour(PowerTie.SumSide(span, m)), 0, m.Exp + 1);
+        return new IntPowOp(1).Finish(acc, DType.Float64, dst);
     }
 
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)

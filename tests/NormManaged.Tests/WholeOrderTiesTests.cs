@@ -122,10 +122,15 @@ public unsafe class WholeOrderTiesTests
         Assert.Equal(p > 0 ? 1 : -1, Compare(p, mid, z));
     }
 
+    private static int? SumSign(double[] x, Midpoint mid)
+    {
+        fixed (double* q = x) return PowerTie.SumSign((byte*)q, x.Length, 8, DType.Float64, mid);
+    }
+
     private static int Compare(int p, Midpoint mid, double[] x)
     {
         int side = new PowerTie(p, mid).Compare(f => { foreach (double v in x) f(v); });
-        if (p == 1) Assert.Equal(side, PowerTie.SumSide(x, mid)); // the span's expansion agrees with the walk
+        if (p == 1) Assert.Equal(side, SumSign(x, mid)); // the in-place expansion agrees with the walk
         return side;
     }
 
@@ -161,7 +166,7 @@ public unsafe class WholeOrderTiesTests
                 while (m2.IsEven) { m2 >>= 1; exp++; }
                 var mid = new Midpoint { Odd = (long)m2, Exp = exp };
                 int want = (sum << 1).CompareTo(Fx(r, 1101) + Fx(nb, 1101));
-                Assert.Equal(want, PowerTie.SumSide(x, mid));
+                Assert.Equal(want, SumSign(x, mid) ?? want); // null: the expansion outgrew its buffer (the walk decides)
                 Assert.Equal(want, new PowerTie(1, mid).Compare(f => { foreach (double v in x) f(v); }));
                 checkedCount++;
             }

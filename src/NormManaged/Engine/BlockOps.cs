@@ -83,10 +83,14 @@ internal readonly unsafe struct IntPowOp : IBlockOp<ScaledSum>
 
     /// <summary><see cref="Finish(in ScaledSum, DType, byte*)"/> with the output's line at hand: a norm within
     /// <see cref="RealPowOp.TieMargin"/> of a rounding midpoint of the result is decided exactly
-    /// (<see cref="RealPowOp.StoreDecided"/>), so these norms are correctly rounded without exception.</summary>
+    /// (<see cref="RealPowOp.StoreDecided"/>), so these norms are correctly rounded without exception — except the
+    /// float64-result 1-norm, which the many-output kernels (rows, columns, slabs, runs) store from their own
+    /// double-double sums with the same bits as <see cref="Finish(in ScaledSum, DType, byte*)"/>: deciding it here
+    /// alone would make the paths disagree (a sum of a few doubles is exactly a midpoint about half the time, so
+    /// those kernels cannot afford the check).</summary>
     public FpEvents FinishExact(in ScaledSum acc, DType ot, byte* dst, in BlockLine line)
     {
-        if (acc.HasNaN || acc.HasInf) return Finish(acc, ot, dst);
+        if (acc.HasNaN || acc.HasInf || (_p == 1 && ot == DType.Float64)) return Finish(acc, ot, dst);
         return RealPowOp.StoreDecided(Value(acc), _p, ot, dst, line);
     }
 }

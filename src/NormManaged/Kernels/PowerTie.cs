@@ -70,21 +70,6 @@ internal sealed class PowerTie
         return sum.Sign;
     }
 
-    /// <summary>sign(Σ|xᵢ| − m) for the elements of a span (p = 1), or null when <see cref="ExactSum"/> cannot tell.</summary>
-    public static int? SumSign(ReadOnlySpan<double> x, in Midpoint mid)
-    {
-        var sum = new ExactSum(stackalloc double[ExpansionCapacity], mid);
-        foreach (double v in x) sum.Add(v);
-        return sum.Sign;
-    }
-
-    /// <summary>sign(Σ|xᵢ| − m) for the elements of a span (p = 1), exactly.</summary>
-    public static int SumSide(ReadOnlySpan<double> x, in Midpoint mid)
-        => SumSign(x, mid) ?? CopySide(x.ToArray(), mid);
-
-    private static int CopySide(double[] x, in Midpoint mid)
-        => new PowerTie(1, mid).Compare(f => { foreach (double v in x) f(v); });
-
     /// <summary>Σ|xᵢ| − m, exactly, as a floating-point expansion in a caller's buffer of
     /// <see cref="ExpansionCapacity"/> doubles (no allocation).</summary>
     internal ref struct ExactSum
