@@ -5,7 +5,7 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary>Norms exactly at (or a hair from) a rounding midpoint of the result: the half-integer orders (exact ties
-/// built from rational square roots, <see cref="HalfPowerTie"/>). Expected values are exact by construction; every SIMD
+/// built from rational square roots, <see cref="PowerTie"/>). Expected values are exact by construction; every SIMD
 /// width and thread count, the 1-D kernels and the lane kernels must store them.</summary>
 public unsafe class TiesTests
 {
@@ -93,7 +93,7 @@ public unsafe class TiesTests
 
     [Theory]
     [MemberData(nameof(TieOrders))]
-    public void HalfPowerTieComparesExactly(double p)
+    public void PowerTieComparesExactly(double p)
     {
         // direct: the constructed tie is "equal"; one element a ulp up or down moves the norm that way
         var (d, k) = Family(p);
@@ -101,19 +101,19 @@ public unsafe class TiesTests
         long m = d * o;
         var mid = new Midpoint { Odd = m, Exp = 0 };
         var x = k.Select(kv => (double)(kv * o)).ToArray();
-        Assert.Equal(0, new HalfPowerTie(p, mid).Compare(f => { foreach (double v in x) f(v); }));
+        Assert.Equal(0, new PowerTie(p, mid).Compare(f => { foreach (double v in x) f(v); }));
         foreach (int dir in new[] { -1, 1 })
         {
             var y = (double[])x.Clone();
             y[0] = dir > 0 ? Math.BitIncrement(y[0]) : Math.BitDecrement(y[0]);
             // a p-norm increases with every |xᵢ| (for p < 0 too: the sum falls, its negative root rises)
-            Assert.Equal(dir, new HalfPowerTie(p, mid).Compare(f => { foreach (double v in y) f(v); }));
+            Assert.Equal(dir, new PowerTie(p, mid).Compare(f => { foreach (double v in y) f(v); }));
         }
         // a zero changes nothing (p > 0); far smaller elements push p > 0 up just above the tie
         if (p > 0)
         {
             var z = x.Append(0.0).Append(Math.ScaleB(1.0, -1074)).ToArray();
-            Assert.Equal(1, new HalfPowerTie(p, mid).Compare(f => { foreach (double v in z) f(v); }));
+            Assert.Equal(1, new PowerTie(p, mid).Compare(f => { foreach (double v in z) f(v); }));
         }
     }
 

@@ -75,8 +75,23 @@ internal readonly unsafe struct IntPowOp : IBlockOp<ScaledSum>
     {
         if (acc.HasNaN) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
         if (acc.HasInf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
-        if (_p == 1) return ResultWriter.Store(ot, dst, Ext.Normalize(acc.Hi, acc.Lo, acc.Exp));
-        return ResultWriter.Store(ot, dst, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, _p, new Ext(1, 0, 0)));
+        return ResultWriter.Store(ot, dst, Value(acc));
+    }
+
+    private Ext Value(in ScaledSum acc)
+        => _p == 1 ? Ext.Normalize(acc.Hi, acc.Lo, acc.Exp) : GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, _p, new Ext(1, 0, 0));
+
+    /// <summary><see cref="Finish(in ScaledSum, DType, byte*)"/> with the output's line at hand: a norm within
+    /// <see cref="RealPowOp.TieMargin"/> of a rounding midpoint of the result is decided exactly
+    /// (<see cref="RealPowOp.StoreDecided"/>), so these norms are correctly rounded without exception — except the
+    /// float64-result 1-norm, which the many-output kernels (rows, columns, slabs, runs) store from their own
+    /// double-double sums with the same bits as <see cref="Finish(in ScaledSum, DType, byte*)"/>: deciding it here
+    /// alone would make the paths disagree (a sum of a few doubles is exactly a midpoint about half the time, so
+    /// those kernels cannot afford the check).</summary>
+    public FpEvents FinishExact(in ScaledSum acc, DType ot, byte* dst, in BlockLine line)
+    {
+        if (acc.HasNaN || acc.HasInf || (_p == 1 && ot == DType.Float64)) return Finish(acc, ot, dst);
+        return RealPowOp.StoreDecided(Value(acc), _p, ot, dst, line);
     }
 }
 
@@ -110,16 +125,24 @@ internal readonly unsafe struct RealPowOp : IBlockOp<RealKernels.PowAcc>
     /// a factor of 8 over that bound. About one float64 result in 2¹⁴ of random data comes this close.</summary>
     internal const double TieMargin = 1.0 / (1L << 34) / (1L << 34); // 2⁻⁶⁸
 
-    /// <summary><see cref="Finish(in RealKernels.PowAcc, DType, byte*)"/> with the output's line at hand: a half-integer order whose double-double norm lies
-    /// within <see cref="TieMargin"/> of a rounding midpoint of the result is decided exactly
-    /// (<see cref="HalfPowerTie"/>: the midpoint itself when the norm is exactly it, ties to even), so these norms are
-    /// correctly rounded without exception, on every path that ends here.</summary>
+    /// <summary><see cref="Finish(in RealKernels.PowAcc, DType, byte*)"/> with the output's line at hand: a whole or
+    /// half-integer order whose double-double norm lies within <see cref="TieMargin"/> of a rounding midpoint of the
+    /// result is decided exactly (<see cref="StoreDecided"/>), so these norms are correctly rounded without exception,
+    /// on every path that ends here.</summary>
     public FpEvents Finish(in RealKernels.PowAcc acc, DType ot, byte* dst, in BlockLine line)
     {
-        if (!HalfPowerTie.Handles(_p) || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any) return Finish(acc, ot, dst);
-        Ext v = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
+        if (!PowerTie.Handles(_p) || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any) return Finish(acc, ot, dst);
+        return StoreDecided(GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref), _p, ot, dst, line);
+    }
+
+    /// <summary>Stores v, a finite p-norm (p accepted by <see cref="PowerTie.Handles"/>) within 2⁻⁷¹ of the exact one,
+    /// rounded once; when v lies within <see cref="TieMargin"/> of a rounding midpoint m of <paramref name="ot"/>, the
+    /// side of m is decided exactly from the line (<see cref="PowerTie"/>: m itself when the norm is exactly m, ties to
+    /// even). The result is then the correctly rounded norm, which is unique: every path that ends here agrees.</summary>
+    internal static FpEvents StoreDecided(in Ext v, double p, DType ot, byte* dst, in BlockLine line)
+    {
         if (!Midpoint.Near(v, ot, TieMargin, out Midpoint m)) return ResultWriter.Store(ot, dst, v);
-        int side = new HalfPowerTie(_p, m).Compare(line.Walk);
+        int side = p == 1 ? line.SumSide(m) : new PowerTie(p, m).Compare(line.Walk);
         return ResultWriter.Store(ot, dst, m.Neighbour(side), 0, m.Exp + 1);
     }
 }
@@ -133,6 +156,12 @@ internal readonly unsafe struct BlockLine
     private readonly DType _t;
 
     public BlockLine(ReductionPlan plan, byte* x, DType t) { _plan = plan; _x = (nint)x; _t = t; }
+
+    /// <summary>sign(Σ|xᵢ| − m) over the line, exactly: a 1-D float line is read in place (<see cref="PowerTie.SumSign(byte*, long, long, DType, in Midpoint)"/>,
+    /// no allocation: exact midpoints are common for sums of a few numbers), others through <see cref="Walk"/>.</summary>
+    public int SumSide(in Midpoint m)
+        => (_plan.InnerShape.Length == 1 ? PowerTie.SumSign((byte*)_x + _plan.InnerBaseOffset, _plan.InnerCount, _plan.InnerStrides[0], _t, m) : null)
+           ?? new PowerTie(1, m).Compare(Walk);
 
     /// <summary>Calls <paramref name="element"/> with every element of the line, in index order.</summary>
     public void Walk(Action<double> element)
@@ -378,6 +407,8 @@ internal static unsafe class BlockDriver
     {
         if (typeof(TOp) == typeof(RealPowOp))
             return Unsafe.As<TOp, RealPowOp>(ref op).Finish(Unsafe.As<TAcc, RealKernels.PowAcc>(ref acc), ot, dst, line);
+        if (typeof(TOp) == typeof(IntPowOp))
+            return Unsafe.As<TOp, IntPowOp>(ref op).FinishExact(Unsafe.As<TAcc, ScaledSum>(ref acc), ot, dst, line);
         return op.Finish(acc, ot, dst);
     }
 

@@ -60,7 +60,7 @@ internal static unsafe partial class LineSumNorms
                     });
                     if (ScreenedBest((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, streamLines, single, ps, out double sh, out double sl) > 0)
                     {
-                        evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, sh, sl, 0);
+                        evBits |= (int)StoreBest(b.OT, (byte*)op, sh, sl, (byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, b.T == DType.Float64 ? ps : null);
                         return;
                     }
                 }
@@ -73,7 +73,7 @@ internal static unsafe partial class LineSumNorms
                 double hi = 0, lo = 0;
                 bool first = true;
                 for (int i = 0; i < parts; i++) if (pn[i]) Pick(ref first, wantMax, ph[i], pl[i], ref hi, ref lo);
-                evBits |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
+                evBits |= (int)StoreBest(b.OT, (byte*)op, hi, lo, (byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, null);
             });
             return (FpEvents)evBits;
         }
@@ -87,13 +87,21 @@ internal static unsafe partial class LineSumNorms
             b.ForRange(start, end, (_, xp, op) =>
             {
                 double hi, lo;
+                double[]? plain = null; // float64 plain sums of every line, when the screen computed them
                 if (lines == 0) { hi = 0; lo = 0; }
-                else if (screen && ScreenedPlain((byte*)xp, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo)) { }
-                else if (t == DType.Float64 && len <= SmallLen) SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
+                else if (screen && ScreenedPlain((byte*)xp, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, out hi, out lo))
+                    plain = t == DType.Float64 ? ps : null;
+                else if (t == DType.Float64 && len <= SmallLen)
+                {
+                    // the short-line kernels keep their plain store (LineSumNorms.Ties.cs says why)
+                    SmallFloat64((byte*)xp, lines, len, lineStride, elemStride, wantMax, out hi, out lo);
+                    ev |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
+                    return;
+                }
                 else if (streamLines) Streamed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf ??= new double[Cap(lines, len) * 2 * Group], out hi, out lo);
                 else Crossed((byte*)xp, b.T, lines, len, lineStride, elemStride, wantMax, buf ??= new double[Cap(lines, len) * 2 * Group],
                     accHi ??= new double[lines], accLo ??= new double[lines], out hi, out lo);
-                ev |= (int)ResultWriter.Store(b.OT, (byte*)op, hi, lo, 0);
+                ev |= (int)StoreBest(b.OT, (byte*)op, hi, lo, (byte*)xp, t, lines, len, lineStride, elemStride, wantMax, plain);
             });
             Interlocked.Or(ref evBits, ev);
         });
