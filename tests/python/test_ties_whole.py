@@ -250,3 +250,40 @@ def test_matrix_line_sums_random_wide_range():
         rows = [sum(F(abs(float(v))) for v in a[i, :]) for i in range(r)]
         for o, s, f in ((1, cols, max), (-1, cols, min), (np.inf, rows, max), (-np.inf, rows, min)):
             assert float(normnative.norm(a, o)) == round_fraction(f(s), np.float64)
+
+
+def _many_line_layouts(x, rng, dt):
+    """The line x as row/column R//2 of (R, n) arrays in every layout the many-output kernels take (rows of C and F
+    order, columns, a 3-D middle axis), R below and above the lane kernels' group sizes."""
+    n = len(x)
+    for rows in (8, 9, 33, 100):
+        a = rng.uniform(0.5, 2, (rows, n)).astype(dt)
+        a[rows // 2] = x
+        yield rows, a, 1
+        yield rows, np.asfortranarray(a), 1
+        yield rows, np.ascontiguousarray(a.T), 0
+        yield rows, np.asfortranarray(a.T), 0
+        yield rows, np.ascontiguousarray(a.T).reshape(n, rows, 1), 0
+
+
+@pytest.mark.parametrize("p", [-1, 3, 4])
+def test_ties_in_many_line_layouts(p):
+    """A tie line among many (rows, columns, 3-D axes) must get the 1-D path's correctly rounded value: the lane
+    kernels (LaneAcross for ord −1, LanePow for whole orders) hand roots near a midpoint to that decision."""
+    rng = np.random.default_rng(11 + p)
+    dts = [np.float64, np.float32] if p == -1 else [np.float64]
+    for dt in dts:
+        for seed in range(4):
+            if p == -1:
+                pair, _ = recip_tie(dt, seed, seed % 2 == 1, (-10, 10) if dt == np.float64 else (-5, 5))
+                x = np.tile(pair, (1, 2, 4, 16)[seed])
+            else:
+                x, _ = power_tie(p, seed)
+            rng.shuffle(x)
+            want = rounded_root(x, p, dt)
+            assert float(normnative.norm(x, p)) == want
+            for rows, a, axis in _many_line_layouts(x, rng, dt):
+                for threads in (1, 2):
+                    normnative.set_num_threads(threads)
+                    got = np.asarray(normnative.norm(a, p, axis=axis)).ravel()[rows // 2]
+                    assert float(got) == want, f"{dt.__name__} p={p} n={len(x)} rows={rows} {a.shape} axis={axis} threads={threads}"

@@ -575,8 +575,10 @@ internal static unsafe class LaneAcross
         }
         else
         {
-            v = Recip(h, l, out var rl);
-            v += rl;
+            var r = Recip(h, l, out var rl);
+            v = r + rl;
+            // real lines near a midpoint go alone, as for 0.5 (rl − (v − r): v's exact residual, |rl| ≤ ulp(r))
+            if (typeof(T) == typeof(RecipTerm)) alone = MaybeNearMidpoint(v, rl - (v - r));
         }
         PutRoots(d, v, h, l, T.Min, T.Max, alone);
     }

@@ -216,8 +216,9 @@ internal static unsafe class LanePow
     {
         private readonly ReductionPlan _plan;
         private readonly IntPowOp _op;
+        private readonly int _p;
 
-        public IntLines(ReductionPlan plan, int p) { _plan = plan; _op = new IntPowOp(p); }
+        public IntLines(ReductionPlan plan, int p) { _plan = plan; _op = new IntPowOp(p); _p = p; }
 
         public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
         {
@@ -235,7 +236,10 @@ internal static unsafe class LanePow
             return true;
         }
 
-        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(DType.Float64, dst, r);
+        /// <summary>r is the bits of <see cref="IntPowOp.Finish(in ScaledSum, DType, byte*)"/>'s root; near a midpoint
+        /// the line's own finish (<see cref="IntPowOp.FinishExact"/>) decides it exactly, so this store does too.</summary>
+        public FpEvents Store(in Ext r, byte* xp, byte* dst)
+            => RealPowOp.StoreDecided(r, _p, DType.Float64, dst, new BlockLine(_plan, xp, DType.Float64));
     }
 
     /// <summary>Complex orders 3, 4, 2.5: the line's sum as <see cref="ComplexPowNorm.Run"/> forms it alone.</summary>
