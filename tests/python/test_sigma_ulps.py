@@ -6,10 +6,12 @@ refinement (SigmaMaxRefine.cs) every complex path with up to 32 columns measures
 bound asserted is 1 ulp (float64) and correct rounding (<= 0.5 ulp) for complex64, whose float64
 intermediate carries a double-double tail into the single rounding to float32. Deterministic seeds.
 """
+import mpmath
 import numpy as np
 import pytest
 
 import normnative
+from _reference import MP_DPS, singular_values, ulp_error
 from _sigma_ref import sigma_max, ulps
 from sigma_ulps_survey import make
 
@@ -54,13 +56,41 @@ def test_complex64_sigma_max_correctly_rounded(m, n, count, stacked):
     assert worst <= 0.5, (worst, where)
 
 
-# real paths: one-sided Jacobi (<= 11 columns) and the bidiagonal route (>= 12 columns), refined by
-# the same code (before: up to 2.9 ulp at 4x4, 3.6 at 8x8, 4.9 at 16x10). Real 2x2 (closed form,
-# <= 1.3 ulp) is not refined; real 3x3 is refined lane-parallel inside Stack3 (below).
+# real paths: one-sided Jacobi (<= 5 columns) and the bidiagonal route (>= 6 columns,
+# SvdNorms.BidiagonalThreshold; tall ones from 2), refined by the same code (before: up to 2.9 ulp at
+# 4x4, 3.6 at 8x8, 4.9 at 16x10). Real 2x2 (closed form, <= 1.3 ulp) is not refined; real 3x3 is
+# refined lane-parallel inside Stack3 (below).
 @pytest.mark.parametrize("m,n,count", [(2, 3, 25), (4, 4, 25), (5, 3, 20), (8, 8, 6), (12, 12, 4), (16, 10, 4)])
 def test_float64_sigma_max_within_one_ulp(m, n, count):
     worst, where = _check(np.float64, m, n, count, False, 1.0)
     assert worst <= 1.0, (worst, where)
+
+
+# every size around the Jacobi / bidiagonal crossover, stacked (split over threads) and one by one
+@pytest.mark.parametrize("m,n,count,stacked", [(5, 5, 8, True), (6, 6, 8, True), (7, 7, 6, False), (9, 6, 6, True),
+                                               (6, 9, 6, False), (10, 10, 4, True), (11, 11, 4, False)])
+def test_float64_sigma_max_around_the_bidiagonal_threshold(m, n, count, stacked):
+    worst, where = _check(np.float64, m, n, count, stacked, 1.0)
+    assert worst <= 1.0, (worst, where)
+
+
+@pytest.mark.parametrize("m,n", [(5, 5), (6, 6), (7, 7), (8, 6), (6, 11), (11, 11)])
+def test_float64_nuclear_around_the_bidiagonal_threshold(m, n):
+    """Real nuc moved from Jacobi to bidiagonal + dqds from 6 columns: within the README's 4 ulp of
+    the sum of mpmath's singular values (100 digits), for every matrix kind and 1e+-200 scales, and
+    a stack gives each matrix's own bits."""
+    rng = np.random.default_rng(70 * m + n)
+    worst = 0.0
+    for kind in KINDS:
+        mats = _batch(rng, np.float64, m, n, 3, kind)
+        got = normnative.norm(np.stack(mats), "nuc", axis=(1, 2))
+        for a, g in zip(mats, got):
+            assert g == normnative.norm(a, "nuc") == normnative.norm(np.asfortranarray(a), "nuc")
+            sv = singular_values([[float(v) for v in row] for row in a], m, n)
+            with mpmath.workdps(MP_DPS):
+                e = ulp_error(g, mpmath.fsum(sv), np.float64)
+            worst = max(worst, e)
+            assert e <= 4.0, (kind, e, a)
 
 
 def test_complex_two_by_two_sigma_min_relative():
