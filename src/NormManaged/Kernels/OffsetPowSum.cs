@@ -6,15 +6,19 @@ using System.Runtime.Intrinsics;
 namespace NormManaged.Kernels;
 
 /// <summary>One offset-lane update a += |x|^p for <see cref="OffsetPowSum"/>: the new lane value and the exact
-/// rounding error of the update (plus the term's own low-order part) added to l. One body serves every width
-/// (<see cref="ILanes{TSelf}"/>: the vector lanes and the scalar tail lane perform the same IEEE operations lane for
-/// lane, so the bits do not depend on the width). Each form requires a ≥ every term's binade (a ≥ σ &gt; term/2),
-/// which makes d = a' − a exact.</summary>
+/// rounding error of the update (plus the term's own low-order part) added to l. Three widths that perform the same
+/// IEEE operations lane for lane, so the bits do not depend on the width. Each form requires a ≥ every term's
+/// binade (a ≥ σ &gt; term/2), which makes d = a' − a exact.</summary>
+// Kept written out per width, not one Step<L> over ILanes like ComplexOffsetSum's terms: folded (tried, with every
+// output bit unchanged), the p = 1 loop no longer folded the load into vandpd and re-broadcast the sign mask every
+// iteration, and the 1-norm of 10^5 doubles ran 5-27% slower in five A/B rounds (noise floor 1-3%).
 internal interface IPowTerm
 {
     /// <summary>The order p.</summary>
     static abstract double P { get; }
-    static abstract void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>;
+    static abstract void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x);
+    static abstract void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x);
+    static abstract void Step(ref double a, ref double l, double x);
 }
 
 /// <summary>|x| (p = 1): Fast2Sum, the term is exact.</summary>
@@ -22,10 +26,26 @@ internal readonly struct AbsTerm : IPowTerm
 {
     public static double P => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var t = L.Abs(x);
+        var t = Vector512.Abs(x);
         var nw = a + t;
+        l += t - (nw - a);
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var t = Vector256.Abs(x);
+        var nw = a + t;
+        l += t - (nw - a);
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double t = Math.Abs(x);
+        double nw = a + t;
         l += t - (nw - a);
         a = nw;
     }
@@ -37,12 +57,30 @@ internal readonly struct CubeTerm : IPowTerm
 {
     public static double P => 3;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var y = L.Abs(x);
-        var p2 = y * y; var e2 = L.Fma(y, y, -p2);
-        var nw = L.Fma(p2, y, a);
-        l += L.Fma(e2, y, L.Fma(p2, y, -(nw - a)));
+        var y = Vector512.Abs(x);
+        var p2 = y * y; var e2 = Vector512.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, y, a);
+        l += Vector512.FusedMultiplyAdd(e2, y, Vector512.FusedMultiplyAdd(p2, y, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var p2 = y * y; var e2 = Vector256.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, y, a);
+        l += Vector256.FusedMultiplyAdd(e2, y, Vector256.FusedMultiplyAdd(p2, y, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double p2 = y * y, e2 = Math.FusedMultiplyAdd(y, y, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, y, a);
+        l += Math.FusedMultiplyAdd(e2, y, Math.FusedMultiplyAdd(p2, y, -(nw - a)));
         a = nw;
     }
 }
@@ -53,11 +91,27 @@ internal readonly struct FourthTerm : IPowTerm
 {
     public static double P => 4;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var p2 = x * x; var e2 = L.Fma(x, x, -p2);
-        var nw = L.Fma(p2, p2, a);
-        l += L.Fma(p2 + p2, e2, L.Fma(p2, p2, -(nw - a)));
+        var p2 = x * x; var e2 = Vector512.FusedMultiplyAdd(x, x, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, p2, a);
+        l += Vector512.FusedMultiplyAdd(p2 + p2, e2, Vector512.FusedMultiplyAdd(p2, p2, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var p2 = x * x; var e2 = Vector256.FusedMultiplyAdd(x, x, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, p2, a);
+        l += Vector256.FusedMultiplyAdd(p2 + p2, e2, Vector256.FusedMultiplyAdd(p2, p2, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double p2 = x * x, e2 = Math.FusedMultiplyAdd(x, x, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, p2, a);
+        l += Math.FusedMultiplyAdd(p2 + p2, e2, Math.FusedMultiplyAdd(p2, p2, -(nw - a)));
         a = nw;
     }
 }
@@ -157,11 +211,27 @@ internal readonly struct SqrtTerm : IPowTerm
 {
     public static double P => 0.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var sq = HalfSqrt.Sqrt(L.Abs(x), out var r2, out var hr);
+        var sq = HalfSqrt.Sqrt(Vector512.Abs(x), out var r2, out var hr);
         var nw = a + sq;
-        l += L.Fma(r2, hr, sq - (nw - a));
+        l += Vector512.FusedMultiplyAdd(r2, hr, sq - (nw - a));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var sq = HalfSqrt.Sqrt(Vector256.Abs(x), out var r2, out var hr);
+        var nw = a + sq;
+        l += Vector256.FusedMultiplyAdd(r2, hr, sq - (nw - a));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double sq = HalfSqrt.Sqrt(Math.Abs(x), out double r2, out double hr);
+        double nw = a + sq;
+        l += Math.FusedMultiplyAdd(r2, hr, sq - (nw - a));
         a = nw;
     }
 }
@@ -171,12 +241,30 @@ internal readonly struct OneHalfTerm : IPowTerm
 {
     public static double P => 1.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var y = L.Abs(x);
+        var y = Vector512.Abs(x);
         var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
-        var nw = L.Fma(y, sq, a);
-        l += L.Fma(y, r2 * hr, L.Fma(y, sq, -(nw - a)));
+        var nw = Vector512.FusedMultiplyAdd(y, sq, a);
+        l += Vector512.FusedMultiplyAdd(y, r2 * hr, Vector512.FusedMultiplyAdd(y, sq, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var nw = Vector256.FusedMultiplyAdd(y, sq, a);
+        l += Vector256.FusedMultiplyAdd(y, r2 * hr, Vector256.FusedMultiplyAdd(y, sq, -(nw - a)));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double sq = HalfSqrt.Sqrt(y, out double r2, out double hr);
+        double nw = Math.FusedMultiplyAdd(y, sq, a);
+        l += Math.FusedMultiplyAdd(y, r2 * hr, Math.FusedMultiplyAdd(y, sq, -(nw - a)));
         a = nw;
     }
 }
@@ -187,13 +275,33 @@ internal readonly struct TwoHalfTerm : IPowTerm
 {
     public static double P => 2.5;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Step<L>(ref L a, ref L l, L x) where L : struct, ILanes<L>
+    public static void Step(ref Vector512<double> a, ref Vector512<double> l, Vector512<double> x)
     {
-        var y = L.Abs(x);
+        var y = Vector512.Abs(x);
         var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
-        var p2 = y * y; var e2 = L.Fma(y, y, -p2);
-        var nw = L.Fma(p2, sq, a);
-        l += L.Fma(p2, r2 * hr, L.Fma(e2, sq, L.Fma(p2, sq, -(nw - a))));
+        var p2 = y * y; var e2 = Vector512.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector512.FusedMultiplyAdd(p2, sq, a);
+        l += Vector512.FusedMultiplyAdd(p2, r2 * hr, Vector512.FusedMultiplyAdd(e2, sq, Vector512.FusedMultiplyAdd(p2, sq, -(nw - a))));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref Vector256<double> a, ref Vector256<double> l, Vector256<double> x)
+    {
+        var y = Vector256.Abs(x);
+        var sq = HalfSqrt.Sqrt(y, out var r2, out var hr);
+        var p2 = y * y; var e2 = Vector256.FusedMultiplyAdd(y, y, -p2);
+        var nw = Vector256.FusedMultiplyAdd(p2, sq, a);
+        l += Vector256.FusedMultiplyAdd(p2, r2 * hr, Vector256.FusedMultiplyAdd(e2, sq, Vector256.FusedMultiplyAdd(p2, sq, -(nw - a))));
+        a = nw;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ref double a, ref double l, double x)
+    {
+        double y = Math.Abs(x);
+        double sq = HalfSqrt.Sqrt(y, out double r2, out double hr);
+        double p2 = y * y, e2 = Math.FusedMultiplyAdd(y, y, -p2);
+        double nw = Math.FusedMultiplyAdd(p2, sq, a);
+        l += Math.FusedMultiplyAdd(p2, r2 * hr, Math.FusedMultiplyAdd(e2, sq, Math.FusedMultiplyAdd(p2, sq, -(nw - a))));
         a = nw;
     }
 }
@@ -235,15 +343,15 @@ internal static class OffsetPowSum
         double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         double* av = stackalloc double[16];
         int i = n & ~15;
-        double lsum = RealKernels.Wide ? Wide<T>(ref r, i, sigma, av) : Narrow<T>(ref r, i, sigma, av);
-        var at = new Lane1(sigma);
+        double lsum = RealKernels.Wide ? Lanes512<T>(ref r, i, sigma, av) : Lanes256<T>(ref r, i, sigma, av);
+        double at = sigma;
         if (i < n)
         {
-            var l = Lane1.Zero;
-            for (; i < n; i++) T.Step(ref at, ref l, new Lane1(Unsafe.Add(ref r, i)));
-            lsum += l.V;
+            double l = 0;
+            for (; i < n; i++) T.Step(ref at, ref l, Unsafe.Add(ref r, i));
+            lsum += l;
         }
-        return Fold(av, at.V, lsum, s, out hi, out lo);
+        return Fold(av, at, lsum, s, out hi, out lo);
     }
 
     /// <summary>The guessed σ = 2^s for terms |x|^p of a block of <paramref name="terms"/> terms in 16 lanes, from the
@@ -297,33 +405,33 @@ internal static class OffsetPowSum
     /// <summary>The 16 lanes over the first <paramref name="m"/> (a multiple of 16) elements as two Vector512: stores the
     /// lane values (in the Vector256 loop's order) to <paramref name="av"/> and returns the error lanes' sum.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Wide<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
+    private static unsafe double Lanes512<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
     {
-        var vs = Lanes512.Create(sigma);
-        Lanes512 a0 = vs, a1 = vs, l0 = default, l1 = default;
+        var vs = Vector512.Create(sigma);
+        Vector512<double> a0 = vs, a1 = vs, l0 = default, l1 = default;
         for (int i = 0; i < m; i += 16)
         {
-            T.Step(ref a0, ref l0, new Lanes512(Vector512.LoadUnsafe(ref r, (nuint)i)));
-            T.Step(ref a1, ref l1, new Lanes512(Vector512.LoadUnsafe(ref r, (nuint)i + 8)));
+            T.Step(ref a0, ref l0, Vector512.LoadUnsafe(ref r, (nuint)i));
+            T.Step(ref a1, ref l1, Vector512.LoadUnsafe(ref r, (nuint)i + 8));
         }
         a0.Store(av); a1.Store(av + 8);
-        return Vector256.Sum((l0.V.GetLower() + l0.V.GetUpper()) + (l1.V.GetLower() + l1.V.GetUpper()));
+        return Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
     }
 
     /// <summary>The same 16 lanes as four Vector256.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Narrow<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
+    private static unsafe double Lanes256<T>(ref double r, int m, double sigma, double* av) where T : struct, IPowTerm
     {
-        var vs = Lanes256.Create(sigma);
-        Lanes256 a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
+        var vs = Vector256.Create(sigma);
+        Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
         for (int i = 0; i < m; i += 16)
         {
-            T.Step(ref a0, ref l0, new Lanes256(Vector256.LoadUnsafe(ref r, (nuint)i)));
-            T.Step(ref a1, ref l1, new Lanes256(Vector256.LoadUnsafe(ref r, (nuint)i + 4)));
-            T.Step(ref a2, ref l2, new Lanes256(Vector256.LoadUnsafe(ref r, (nuint)i + 8)));
-            T.Step(ref a3, ref l3, new Lanes256(Vector256.LoadUnsafe(ref r, (nuint)i + 12)));
+            T.Step(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i));
+            T.Step(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 4));
+            T.Step(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+            T.Step(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 12));
         }
         a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
-        return Vector256.Sum(((l0 + l1) + (l2 + l3)).V);
+        return Vector256.Sum((l0 + l1) + (l2 + l3));
     }
 }
