@@ -13,42 +13,43 @@ internal static class DD
     /// <summary>ln 2 as a double-double (hi + lo, |error| &lt; 2⁻¹⁰⁶).</summary>
     public const double Ln2Hi = 6.93147180559945286227e-01, Ln2Lo = 2.31904681384629955842e-17;
 
+    // The basic operations run DDLanes' bodies on Lane1 (one body per operation for the scalar and the lane kernels;
+    // the wrappers inline to the same scalar instructions).
+
     /// <summary>s + e == a + b exactly, s = fl(a + b).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TwoSum(double a, double b, out double e)
     {
-        double s = a + b;
-        double bb = s - a;
-        e = (a - (s - bb)) + (b - bb);
-        return s;
+        var s = DDLanes.TwoSum(new Lane1(a), new Lane1(b), out var l);
+        e = l.V;
+        return s.V;
     }
 
     /// <summary>s + e == a + b exactly when |a| ≥ |b| (or a == 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double FastTwoSum(double a, double b, out double e)
     {
-        double s = a + b;
-        e = b - (s - a);
-        return s;
+        var s = DDLanes.FastTwoSum(new Lane1(a), new Lane1(b), out var l);
+        e = l.V;
+        return s.V;
     }
 
     /// <summary>(hi, lo) += (bh, bl), renormalised so that hi = fl(hi + lo).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref double hi, ref double lo, double bh, double bl)
     {
-        double s = TwoSum(hi, bh, out double e);
-        e += lo + bl;
-        hi = FastTwoSum(s, e, out lo);
+        var h = new Lane1(hi); var l = new Lane1(lo);
+        DDLanes.Add(ref h, ref l, new Lane1(bh), new Lane1(bl));
+        hi = h.V; lo = l.V;
     }
 
     /// <summary>(ah + al)·(bh + bl) as a double-double (relative error ≲ 5·2⁻¹⁰⁶).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Mul(double ah, double al, double bh, double bl, out double lo)
     {
-        double p = ah * bh;
-        double e = Math.FusedMultiplyAdd(ah, bh, -p);
-        e = Math.FusedMultiplyAdd(ah, bl, Math.FusedMultiplyAdd(al, bh, e));
-        return FastTwoSum(p, e, out lo);
+        var h = DDLanes.Mul(new Lane1(ah), new Lane1(al), new Lane1(bh), new Lane1(bl), out var l);
+        lo = l.V;
+        return h.V;
     }
 
     /// <summary>(ah + al) / (bh + bl) as a double-double (one correction step, ≲ 2⁻¹⁰³ relative).</summary>

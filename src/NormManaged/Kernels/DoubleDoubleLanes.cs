@@ -48,7 +48,7 @@ internal static unsafe class DDLanes
     public static L Mul<L>(L ah, L al, L bh, L bl, out L lo) where L : struct, ILanes<L>
     {
         var p = ah * bh;
-        var e = L.Fma(ah, bh, -p);
+        var e = L.MulSub(ah, bh, p);
         e = L.Fma(ah, bl, L.Fma(al, bh, e));
         return FastTwoSum(p, e, out lo);
     }
