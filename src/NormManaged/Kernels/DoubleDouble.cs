@@ -152,9 +152,9 @@ internal static class DD
     /// <summary>ln((hi + lo)·2^e) for hi &gt; 0 finite, as a double-double (absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|)).</summary>
     public static unsafe double Log(double hi, double lo, int e, out double outLo)
     {
-        long E = e;
-        DDLanes.LogReduce(ref hi, ref lo, ref E);
-        var h = DDLanes.Log(new Lane1(hi), new Lane1(lo), new Lane1(E), new Lane1(Math.Log(hi)), Exp2Table, out var l);
+        Lane1 h = new(hi), l = new(lo), E = new(e);
+        DDLanes.LogReduce(ref h, ref l, ref E);
+        h = DDLanes.Log(h, l, E, DDLanes.LogStart(h), Exp2Table, out l);
         outLo = l.V;
         return h.V;
     }
