@@ -139,4 +139,36 @@ public class DoubleDoubleExpLogTests
         }
         Assert.True(worst < Math.ScaleB(1.0, -103), $"worst error / max(1, |ln|) {worst:E3} (2^{Math.Log2(worst):F1})");
     }
+
+    /// <summary>The lane prelude's exponent handling (bit operations, subnormal hi scaled first, lo scaled in two
+    /// halves) against exact rescalings: (hi·2^k, lo·2^k, e − k) is the same number as (hi, lo, e), so when both
+    /// scalings are exact the log's bits must agree — for subnormal hi (lo then 0), hi up to the largest doubles, and
+    /// lo scaled far down — while the reference test above bounds the value itself.</summary>
+    [Fact]
+    public void LogOfExactlyRescaledArgumentsIsBitIdentical()
+    {
+        var rng = new Random(11);
+        for (int t = 0; t < 2000; t++)
+        {
+            // hi in [1, 2) with its 24 low mantissa bits clear, so that hi·2^k stays exact down to 2^−1045
+            double hi = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(1 + rng.NextDouble()) & ~0xFF_FFFFL);
+            double lo = t % 2 == 0 ? 0 : hi * Math.ScaleB(rng.NextDouble() - 0.5, -53);
+            int e = rng.Next(-2000, 2000);
+            double want = DD.Log(hi, lo, e, out double wantLo);
+            int k = (t % 4) switch
+            {
+                0 => rng.Next(-1045, -1022),    // subnormal hi, its 29 bits kept (lo must be 0 there)
+                1 => rng.Next(1000, 1024),      // hi up to the largest finite doubles
+                2 => rng.Next(-1022, -960),     // hi near the normal limit
+                _ => rng.Next(-900, 900),
+            };
+            if (k < -1022 + 60) lo = 0; // keep lo·2^k exact (normal)
+            if (lo == 0) want = DD.Log(hi, 0, e, out wantLo);
+            double h2 = Math.ScaleB(hi, k), l2 = Math.ScaleB(lo, k);
+            Assert.Equal(hi, Math.ScaleB(h2, -k));
+            double got = DD.Log(h2, l2, e - k, out double gotLo);
+            Assert.Equal(want, got);
+            Assert.Equal(wantLo, gotLo);
+        }
+    }
 }

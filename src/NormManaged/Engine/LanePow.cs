@@ -9,8 +9,8 @@ namespace NormManaged.Engine;
 /// <see cref="VecLogExp.PowSum"/>), and the roots 2ᵉᵇ·S^(1/p) of <see cref="Group"/> lines are then taken at once: the
 /// double-double ln and exp of <see cref="GeneralNorm.Root"/> (<see cref="DD.Log"/>, <see cref="DD.Div"/>,
 /// <see cref="DD.Exp"/>) one SIMD lane per output, every lane doing the scalar code's IEEE operations in its order
-/// (the FMAs where it has FMAs, the starting value y₀ = ln(hi) by the same <see cref="Math.Log(double)"/> call, the
-/// same 1/k! table), so each output gets the bits <see cref="GeneralNorm.Root"/> gives it — those of the block
+/// (the FMAs where it has FMAs, the same lane-computed starting value y₀ ≈ ln(hi), the same 1/k! table; the scalar
+/// calls run these very bodies on <see cref="Lane1"/>), so each output gets the bits <see cref="GeneralNorm.Root"/> gives it — those of the block
 /// driver, i.e. of the same line reduced alone, at any width, alignment or thread count. The scalar root was two
 /// thirds of the ~0.8 µs each short line cost. A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
 /// the block driver's own code (<see cref="GeneralPowOp.Finish"/>).
@@ -332,24 +332,20 @@ internal static unsafe class LanePow
     private static void Roots<L>(double* sh, double* sl, int* se, double p, double* rh, double* rl, int* rk) where L : struct, ILanes<L>
     {
         const int n = Group;
-        double* ah = stackalloc double[n], al = stackalloc double[n], ed = stackalloc double[n], y0 = stackalloc double[n];
         double* ek = stackalloc double[n];
-        // DD.Log's scalar prelude per lane: hi ∈ [√½, √2] and its exponent E, and y₀ = ln(hi) from the C library
-        for (int i = 0; i < n; i++)
-        {
-            double hi = sh[i], lo = sl[i];
-            long e = se[i];
-            DDLanes.LogReduce(ref hi, ref lo, ref e);
-            ah[i] = hi; al[i] = lo; ed[i] = e; y0[i] = Math.Log(hi);
-        }
-        // DD.Log's core in lanes, then GeneralNorm.Root's x = ln S / p as a double-double quotient (DD.Div per lane)
+        for (int i = 0; i < n; i++) ek[i] = se[i];
+        // DD.Log (its prelude, starting value and core) then GeneralNorm.Root's x = ln S / p as a double-double
+        // quotient (DD.Div's operations), all in lanes: each lane has the scalar calls' bits
         double* table = DD.Exp2Table;
+        var pl = L.Create(p);
         for (int j = 0; j < n; j += L.Count)
         {
-            L yh = DDLanes.Log(L.Load(ah + j), L.Load(al + j), L.Load(ed + j), L.Load(y0 + j), table, out L yl);
+            L hi = L.Load(sh + j), lo = L.Load(sl + j), e = L.Load(ek + j);
+            DDLanes.LogReduce(ref hi, ref lo, ref e);
+            L yh = DDLanes.Log(hi, lo, e, DDLanes.LogStart(hi), table, out L yl);
+            yh = DDLanes.Div(yh, yl, pl, L.Zero, out yl);
             yh.Store(rh + j); yl.Store(rl + j);
         }
-        for (int i = 0; i < n; i++) rh[i] = DD.Div(rh[i], rl[i], p, 0, out rl[i]); // the scalar quotient itself
         Exp<L>(rh, rl, rh, rl, ek);
         for (int i = 0; i < n; i++) rk[i] = (int)ek[i];
     }

@@ -55,19 +55,9 @@ internal static class DD
     /// <summary>(ah + al) / (bh + bl) as a double-double (one correction step, ≲ 2⁻¹⁰³ relative).</summary>
     public static double Div(double ah, double al, double bh, double bl, out double lo)
     {
-        double q1 = ah / bh;
-        double ph = Mul(q1, 0, bh, bl, out double pl);
-        double rh = TwoSum(ah, -ph, out double re);
-        re += al - pl;
-        double r = rh + re;
-        double q2 = r / bh;
-        double ph2 = Mul(q2, 0, bh, bl, out double pl2);
-        double rh2 = TwoSum(rh, -ph2, out double re2);
-        re2 += re - pl2;
-        double q3 = (rh2 + re2) / bh;
-        double h = FastTwoSum(q1, q2, out double l);
-        l += q3;
-        return FastTwoSum(h, l, out lo);
+        var h = DDLanes.Div(new Lane1(ah), new Lane1(al), new Lane1(bh), new Lane1(bl), out var l);
+        lo = l.V;
+        return h.V;
     }
 
     /// <summary>√(ah + al) for ah &gt; 0 as a double-double (≲ 2⁻¹⁰⁴ relative).</summary>
@@ -153,9 +143,9 @@ internal static class DD
     /// <summary>ln((hi + lo)·2^e) for hi &gt; 0 finite, as a double-double (absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|)).</summary>
     public static unsafe double Log(double hi, double lo, int e, out double outLo)
     {
-        long E = e;
-        DDLanes.LogReduce(ref hi, ref lo, ref E);
-        var h = DDLanes.Log(new Lane1(hi), new Lane1(lo), new Lane1(E), new Lane1(Math.Log(hi)), Exp2Table, out var l);
+        Lane1 h = new(hi), l = new(lo), E = new(e);
+        DDLanes.LogReduce(ref h, ref l, ref E);
+        h = DDLanes.Log(h, l, E, DDLanes.LogStart(h), Exp2Table, out l);
         outLo = l.V;
         return h.V;
     }

@@ -105,22 +105,12 @@ internal static unsafe class DDLanes
         return h * half;
     }
 
-    /// <summary>The scalar prelude of <see cref="Log{L}"/>: (hi + lo)·2^e rewritten as (hi' + lo')·2^e' with hi' in
-    /// [√½, √2] (exact: scalings by powers of two of a normalised hi; hi &gt; 0 finite).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LogReduce(ref double hi, ref double lo, ref long e)
-    {
-        int f = Math.ILogB(hi);
-        hi = Math.ScaleB(hi, -f); lo = Math.ScaleB(lo, -f);
-        e += f;
-        if (hi > 1.4142135623730951) { hi *= 0.5; lo *= 0.5; e++; }
-    }
-
     /// <summary>ln((hi + lo)·2^e) per lane as a double-double, for hi in [√½, √2] and e an integer-valued double (as
-    /// <see cref="LogReduce"/> leaves them) and y0 = ln(hi) as the C library's <see cref="Math.Log(double)"/> gives it
-    /// (no lane instruction has its bits): one Newton step on y ↦ y + m·e^(−y) − 1 from y0 (e^(−y0) by
-    /// <see cref="Exp{L}"/>, whose exponent is −1, 0 or 1 here, so its scaling is exact), then + e·ln 2. The core of
-    /// <see cref="DD.Log"/>, which runs it on <see cref="Lane1"/>; absolute error ≲ 2⁻¹⁰⁰·max(1, |ln|).</summary>
+    /// <see cref="LogReduce{L}"/> leaves them) and y0 ≈ ln(hi) within ~2⁻⁵⁰ (<see cref="LogStart{L}"/>): with
+    /// t = m·e^(−y0) − 1 as a double-double (e^(−y0) by <see cref="Exp{L}"/>, whose exponent is −1, 0 or 1 here, so its
+    /// scaling is exact), ln m = y0 + ln(1 + t) = y0 + t − t²/2 + O(t³) (|t| ≲ 2⁻⁵⁰, so t³ is below 2⁻¹⁵⁰), then
+    /// + e·ln 2. The core of <see cref="DD.Log"/>, which runs it on <see cref="Lane1"/>; absolute error
+    /// ≲ 2⁻¹⁰⁰·max(1, |ln|).</summary>
     public static L Log<L>(L hi, L lo, L e, L y0, double* table, out L outLo) where L : struct, ILanes<L>
     {
         var eh = Exp(-y0, L.Zero, table, out var el, out var ek);
@@ -128,6 +118,7 @@ internal static unsafe class DDLanes
         eh *= sc; el *= sc;
         var th = Mul(hi, lo, eh, el, out var tl);
         Add(ref th, ref tl, L.Create(-1.0), L.Zero);
+        tl -= L.Create(0.5) * th * th; // ln(1 + t)'s second-order term (y0 is not the correctly rounded ln)
         L yh = y0, yl = L.Zero;
         Add(ref yh, ref yl, th, tl);
         var ln2Hi = L.Create(DD.Ln2Hi);
@@ -160,5 +151,66 @@ internal static unsafe class DDLanes
             h[c] = table[2 * i]; l[c] = table[2 * i + 1];
         }
         hi = L.Load(h); lo = L.Load(l);
+    }
+
+    /// <summary>(hi + lo)·2^e rewritten per lane as (hi' + lo')·2^e' with hi' in [√½, √2] (hi &gt; 0 finite, subnormal
+    /// allowed; e an integer-valued double): the prelude of <see cref="Log{L}"/>, by bit operations. hi' is exact; lo'
+    /// = lo·2^(e − e') by two power-of-two products, exact unless lo' falls below 2⁻¹⁰²² (then within 2⁻¹⁰⁷⁴, far
+    /// below the log's error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LogReduce<L>(ref L hi, ref L lo, ref L e) where L : struct, ILanes<L>
+    {
+        // a subnormal hi is first scaled by 2⁵⁴ (exact) so that its exponent field is its exponent
+        var sub = L.LessThan(hi, L.Create(2.2250738585072014E-308));
+        var up = L.Select(sub, L.Create(18014398509481984.0), L.Create(1.0));
+        hi *= up; lo *= up;
+        // the biased exponent field as a double (2⁵² + field − 2⁵²), and the mantissa with exponent 0: hi = m·2^f
+        var two52 = L.Create(4503599627370496.0);
+        var field = (L.ShiftRightBits(hi, 52) | two52) - two52;
+        var m = (hi & L.CreateBits(0x000F_FFFF_FFFF_FFFFUL)) | L.Create(1.0);
+        var big = L.GreaterThan(m, L.Create(1.4142135623730951));
+        hi = m * L.Select(big, L.Create(0.5), L.Create(1.0));
+        var f = field - L.Create(1023.0) + L.Select(big, L.Create(1.0), L.Zero) - L.Select(sub, L.Create(54.0), L.Zero);
+        e += f;
+        // lo·2^−(f + the subnormal 54) = lo'·2^g1·2^g2 with g = −f split in halves, each within Pow2's range
+        var g = -f - L.Select(sub, L.Create(54.0), L.Zero);
+        var g1 = (g * L.Create(0.5) + L.Create(RoundMagic)) - L.Create(RoundMagic);
+        lo = lo * Pow2(g1) * Pow2(g - g1);
+    }
+
+    private const double A1 = 2.0 / 3, A2 = 2.0 / 5, A3 = 2.0 / 7, A4 = 2.0 / 9, A5 = 2.0 / 11, A6 = 2.0 / 13,
+        A7 = 2.0 / 15, A8 = 2.0 / 17, A9 = 2.0 / 19;
+
+    /// <summary>ln m per lane for m in [√½, √2], the starting value of <see cref="Log{L}"/>: 2·atanh(s) with
+    /// s = (m − 1)/(m + 1) (|s| ≤ 0.1716; m − 1 exact), the series to s¹⁹ (truncation ≲ 2⁻⁵⁵, rounding a few
+    /// 2⁻⁵³ — the Newton step's t carries the rest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L LogStart<L>(L m) where L : struct, ILanes<L>
+    {
+        var one = L.Create(1.0);
+        var s = (m - one) / (m + one);
+        var z = s * s;
+        var q = L.Fma(z, L.Fma(z, L.Fma(z, L.Fma(z, L.Fma(z, L.Fma(z, L.Fma(z, L.Fma(z, L.Create(A9), L.Create(A8)),
+            L.Create(A7)), L.Create(A6)), L.Create(A5)), L.Create(A4)), L.Create(A3)), L.Create(A2)), L.Create(A1));
+        return L.Fma(s * z, q, s + s);
+    }
+
+    /// <summary>(ah + al) / (bh + bl) per lane with <see cref="DD.Div"/>'s operations in its order, so each lane has
+    /// its bits (one correction step, ≲ 2⁻¹⁰³ relative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L Div<L>(L ah, L al, L bh, L bl, out L lo) where L : struct, ILanes<L>
+    {
+        var q1 = ah / bh;
+        var ph = Mul(q1, L.Zero, bh, bl, out var pl);
+        var rh = TwoSum(ah, -ph, out var re);
+        re += al - pl;
+        var q2 = (rh + re) / bh;
+        var ph2 = Mul(q2, L.Zero, bh, bl, out var pl2);
+        var rh2 = TwoSum(rh, -ph2, out var re2);
+        re2 += re - pl2;
+        var q3 = (rh2 + re2) / bh;
+        var h = FastTwoSum(q1, q2, out var l);
+        l += q3;
+        return FastTwoSum(h, l, out lo);
     }
 }
