@@ -305,33 +305,11 @@ internal static unsafe class LaneAcross
         if (s == es && es == 8)
             for (; r0 + 4 <= n; r0 += 4)
                 for (int i = 0; i < w; i += 4)
-                {
-                    double* q = (double*)(c + i * ls) + r0;
-                    Vector256<double> a0 = Vector256.Load(q), a1 = Vector256.Load((double*)((byte*)q + ls));
-                    Vector256<double> a2 = Vector256.Load((double*)((byte*)q + 2 * ls)), a3 = Vector256.Load((double*)((byte*)q + 3 * ls));
-                    Vector256<double> t0 = Avx.UnpackLow(a0, a1), t1 = Avx.UnpackHigh(a0, a1);
-                    Vector256<double> t2 = Avx.UnpackLow(a2, a3), t3 = Avx.UnpackHigh(a2, a3);
-                    double* o = buf + r0 * w + i;
-                    Avx.Permute2x128(t0, t2, 0x20).Store(o);
-                    Avx.Permute2x128(t1, t3, 0x20).Store(o + w);
-                    Avx.Permute2x128(t0, t2, 0x31).Store(o + 2 * w);
-                    Avx.Permute2x128(t1, t3, 0x31).Store(o + 3 * w);
-                }
+                    Transpose4.Doubles((double*)(c + i * ls) + r0, ls, buf + r0 * w + i, w);
         else if (s == es && es == 4)
             for (; r0 + 4 <= n; r0 += 4)
                 for (int i = 0; i < w; i += 4)
-                {
-                    float* q = (float*)(c + i * ls) + r0;
-                    Vector128<float> a0 = Vector128.Load(q), a1 = Vector128.Load((float*)((byte*)q + ls));
-                    Vector128<float> a2 = Vector128.Load((float*)((byte*)q + 2 * ls)), a3 = Vector128.Load((float*)((byte*)q + 3 * ls));
-                    Vector128<float> t0 = Sse.UnpackLow(a0, a1), t1 = Sse.UnpackHigh(a0, a1);
-                    Vector128<float> t2 = Sse.UnpackLow(a2, a3), t3 = Sse.UnpackHigh(a2, a3);
-                    float* o = (float*)buf + r0 * w + i;
-                    Sse.MoveLowToHigh(t0, t2).Store(o);
-                    Sse.MoveHighToLow(t2, t0).Store(o + w);
-                    Sse.MoveLowToHigh(t1, t3).Store(o + 2 * w);
-                    Sse.MoveHighToLow(t3, t1).Store(o + 3 * w);
-                }
+                    Transpose4.Singles((float*)(c + i * ls) + r0, ls, (float*)buf + r0 * w + i, w);
         else if (s == es && es == 16)
             for (; r0 + 2 <= n; r0 += 2)
                 for (int i = 0; i < w; i += 2)

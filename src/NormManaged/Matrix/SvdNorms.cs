@@ -445,7 +445,7 @@ internal static unsafe class SvdNorms
 
     /// <summary>Copies rows×cols float64 whose rows are contiguous (<paramref name="ors"/> bytes apart) into the
     /// columns of <paramref name="pa"/> (leading dimension <paramref name="ld"/>): 4×4 blocks transposed in
-    /// registers (two unpacks and two lane permutes a pair), the edges element by element. Copies only: the
+    /// registers (<see cref="Transpose4.Doubles"/>), the edges element by element. Copies only: the
     /// doubles of the scalar gather. (The element-by-element scatter was ~12 % of a 2000×20 2-norm.)</summary>
     private static void TransposeRows(byte* xp, long ors, int rows, int cols, double* pa, int ld)
     {
@@ -456,19 +456,7 @@ internal static unsafe class SvdNorms
             double* r2 = (double*)(xp + (i + 2) * ors), r3 = (double*)(xp + (i + 3) * ors);
             int j = 0;
             for (; j + 4 <= cols; j += 4)
-            {
-                var v0 = Vector256.Load(r0 + j);
-                var v1 = Vector256.Load(r1 + j);
-                var v2 = Vector256.Load(r2 + j);
-                var v3 = Vector256.Load(r3 + j);
-                Vector256<double> t0 = Avx.UnpackLow(v0, v1), t1 = Avx.UnpackHigh(v0, v1);
-                Vector256<double> t2 = Avx.UnpackLow(v2, v3), t3 = Avx.UnpackHigh(v2, v3);
-                double* d = pa + (long)j * ld + i;
-                Avx.Permute2x128(t0, t2, 0x20).Store(d);
-                Avx.Permute2x128(t1, t3, 0x20).Store(d + ld);
-                Avx.Permute2x128(t0, t2, 0x31).Store(d + 2L * ld);
-                Avx.Permute2x128(t1, t3, 0x31).Store(d + 3L * ld);
-            }
+                Transpose4.Doubles(r0 + j, ors, pa + (long)j * ld + i, ld);
             for (; j < cols; j++)
             {
                 double* d = pa + (long)j * ld + i;
