@@ -1,5 +1,6 @@
 """Exact references for tests: mpmath at 100 digits (sums, p-norms, singular values)."""
 import math
+import warnings
 from fractions import Fraction
 
 import mpmath
@@ -111,3 +112,11 @@ def correctly_rounded_sqrt_fraction(q: Fraction, bits: int = 53) -> float:
     elif rem == half and not sticky and not (mant & 1):
         pass
     return math.ldexp(mant, extra - shift // 2)
+
+
+def recorded(f):
+    """f() and the warnings it raised (every one, "always"), for comparing ours with NumPy's."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = f()
+    return value, caught

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import normnative
+from _reference import recorded
 
 RNG = np.random.default_rng(20261127)
 
@@ -98,12 +99,8 @@ def test_every_length(n):
 def test_special_rows_match_numpy_values_and_warnings():
     a = np.array([[0.0, 0.0, 0.0], [np.inf, 1.0, 2.0], [np.nan, 1.0, 2.0], [1.0, 2.0, 2.0]] * 10)
     for p in (3, 4):
-        with warnings.catch_warnings(record=True) as w1:
-            warnings.simplefilter("always")
-            got = normnative.norm(a, p, axis=1)
-        with warnings.catch_warnings(record=True) as w2:
-            warnings.simplefilter("always")
-            want = np.linalg.norm(a, p, axis=1)
+        got, w1 = recorded(lambda: normnative.norm(a, p, axis=1))
+        want, w2 = recorded(lambda: np.linalg.norm(a, p, axis=1))
         np.testing.assert_allclose(got, want, rtol=1e-15)
         assert [str(x.message) for x in w1] == [str(x.message) for x in w2 if "invalid" not in str(x.message)]
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import normnative
+from _reference import recorded
 from test_ties import _pnorm_mp, _round_fraction, _round_mp, _sum_nudged_down, _tie
 
 HALF = (1.5, 2.5, -1.5, 3.5, -2.5, 10.5, 64.5, -64.5)
@@ -176,12 +177,8 @@ def test_special_rows_match_numpy_values_and_warnings():
     c.imag = a[::-1]
     cases = [(a, p) for p in (1.5, -1.5, 2.5, -64.5)] + [(c, p) for p in COMPLEX]
     for x, p in cases:
-        with warnings.catch_warnings(record=True) as w1:
-            warnings.simplefilter("always")
-            got = normnative.norm(x, p, axis=1)
-        with warnings.catch_warnings(record=True) as w2:
-            warnings.simplefilter("always")
-            want = np.linalg.norm(x, p, axis=1)
+        got, w1 = recorded(lambda: normnative.norm(x, p, axis=1))
+        want, w2 = recorded(lambda: np.linalg.norm(x, p, axis=1))
         np.testing.assert_allclose(got, want, rtol=1e-14)
         assert [str(m.message) for m in w1] == [str(m.message) for m in w2 if "invalid" not in str(m.message)]
 
