@@ -37,7 +37,9 @@ internal static unsafe class ExportsPython
     /// <summary>The vector norm of every element of the array object at <paramref name="obj"/>
     /// (dtype code <paramref name="dtype"/>, whose result dtype must be float64, float32 or float16),
     /// returned as a double (exact for the narrower result types). On failure returns NaN and records the status for <c>normnative_py_last_status</c>;
-    /// a NaN result with status 0 is a genuine NaN norm.</summary>
+    /// on success that "status" is the FP event bits (≥ 0: a zero element or empty vector with a negative order,
+    /// overflow), so a caller reports numpy's warnings without a second call. A NaN result with a status ≥ 0 is a
+    /// genuine NaN norm.</summary>
     [UnmanagedCallersOnly(EntryPoint = P + "norm_full")]
     private static double NormFull(byte* obj, int dtype, int ordKind, double p)
     {
@@ -95,7 +97,7 @@ internal static unsafe class ExportsPython
             Half r16 = default;
             void* dst = rt == DType.Float64 ? &r64 : rt == DType.Float32 ? &r32 : &r16;
             var o = new NdView(dst, rt, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty);
-            VectorNorms.Compute(x, mask, new Ord(OrdKind.P, p), o);
+            t_status = (int)VectorNorms.Compute(x, mask, new Ord(OrdKind.P, p), o); // the FP events (≥ 0)
             return rt == DType.Float64 ? r64 : rt == DType.Float32 ? r32 : (double)r16;
         }
     }

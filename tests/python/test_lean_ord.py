@@ -228,8 +228,32 @@ def test_the_lean_paths_are_taken(monkeypatch):
             normnative.norm(x.reshape(2, 5), ord, axis=1)
             normnative.vector_norm(x.reshape(2, 5), ord=ord)
             normnative.vector_norm(x.reshape(2, 5), ord=ord, axis=-1)
-    with pytest.raises(AssertionError):  # a zero with a negative ord: the general path warns
-        normnative.norm(np.array([1.0, 0.0]), -1)
+    # a zero (or an empty vector) with a negative ord: the lean paths return the value and warn as numpy does,
+    # from the one call's events (no second call)
+    z = np.array([[1.0, 0.0], [2.0, 3.0]])
+    for f in (lambda: normnative.norm(z[0], -1), lambda: normnative.norm(z, -1, axis=1),
+              lambda: normnative.norm(z, -1, axis=1, keepdims=True), lambda: normnative.norm(z[0], -0.5, axis=(0,)),
+              lambda: normnative.vector_norm(z, ord=-1, axis=-1), lambda: normnative.norm(np.zeros(0), -1)):
+        with pytest.warns(RuntimeWarning, match="divide by zero"):
+            f()
+    with pytest.raises(AssertionError):  # numpy's error for an empty max reduction: the general path
+        normnative.norm(np.zeros(0), INF)
+
+
+def test_events_cost_one_native_call(monkeypatch):
+    """A result that comes with a floating-point event (a zero element with a negative ord) is returned and
+    reported from its one native call: the vector is not read again."""
+    calls = []
+    lean, lean_vector = _norm._lean, _norm._lean_vector
+    monkeypatch.setattr(_norm, "_lean", lambda *a: calls.append("full") or lean(*a))
+    monkeypatch.setattr(_norm, "_lean_vector", lambda *a: calls.append("vector") or lean_vector(*a))
+    x = np.arange(-20, 20, dtype=np.int8)  # holds a zero
+    for f, n in ((lambda: normnative.norm(x, -1), 1), (lambda: normnative.norm(x.reshape(4, 10), -1, axis=1), 1),
+                 (lambda: normnative.vector_norm(x, ord=-1.5), 1), (lambda: normnative.norm(x, -1, keepdims=True), 1)):
+        calls.clear()
+        with pytest.warns(RuntimeWarning, match="divide by zero"):
+            assert np.any(f() == 0)
+        assert len(calls) == n, calls
 
 
 MATRIX_ORDS = [1, -1, 2, -2, INF, -INF, 1.0, -2.0, "fro", "f", "nuc", 0, 3, 0.5, "x", None]

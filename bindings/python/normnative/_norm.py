@@ -243,6 +243,13 @@ def _report_vector(events: int, p: float, scalar: bool) -> None:
         _fp_error("over", where)
 
 
+def _report_lean(events: int, p, scalar: bool) -> None:
+    """_report_vector for the lean paths, one frame deeper so that the warning points into this module
+    as the general path's does (_fp_error's stacklevel)."""
+    if events:
+        _report_vector(events, float(p), scalar)
+
+
 def _report_matrix(events: int, kind: int, p: float, code: int) -> None:
     if events & _lib.FP_OVERFLOW:
         if kind == _lib.ORD_FRO:
@@ -398,20 +405,21 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
             code = _F64_GET(dt)
             if code is not None:
                 r = _lean(id(x), code, 0, 2.0)
-                if r == r or _lean_status() == 0:
+                if r == r or _lean_status() >= 0:
                     return _float64(r)
             else:
                 code = _NARROW_GET(dt)  # float32, complex64 (float32 result), float16
                 if code is not None:
                     r = _lean(id(x), code, 0, 2.0)
-                    if r == r or _lean_status() == 0:
+                    if r == r or _lean_status() >= 0:
                         return _NARROW_SCALAR[code](r)  # exact: r is the result dtype's value
         # Lean path 3: a numeric ord on a 1-D array (numpy's vector path; 2-D would be a matrix
-        # norm). Only a result in (0, inf) is returned here: every floating-point event the
-        # library reports comes with a result of 0 (a zero element or an empty vector with a
-        # negative ord) or inf (overflow), and NaN may be an error; those, and numpy's errors
-        # for empty max/min reductions (whose library result is 0 or an error), take the general
-        # path, which redoes the call with numpy's full warnings and exceptions.
+        # norm). A result in (0, inf) is returned at once; a result of 0 or inf (every
+        # floating-point event comes with one: a zero element or an empty vector with a negative
+        # ord, overflow) from a non-empty vector is returned with the call's events reported as
+        # numpy warns (the status after success is the event bits). NaN (maybe an error) and
+        # empty vectors (numpy's errors for empty max/min reductions) take the general path,
+        # which redoes the call with numpy's full warnings and exceptions.
         elif type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD):
             nd = x.ndim
             if nd == 1:
@@ -421,11 +429,17 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                     r = _lean(id(x), code, 0, ord)
                     if 0.0 < r < _INF:
                         return _float64(r)
+                    if r == r and x.shape[0]:
+                        _report_lean(_lean_status(), ord, True)
+                        return _float64(r)
                 else:
                     code = _NARROW_GET(dt)
                     if code is not None:
                         r = _lean(id(x), code, 0, ord)
                         if 0.0 < r < _INF:
+                            return _NARROW_SCALAR[code](r)
+                        if r == r and x.shape[0]:
+                            _report_lean(_lean_status(), ord, True)
                             return _NARROW_SCALAR[code](r)
             # Lean path 4: a matrix ord (1, -1, 2, -2, inf, -inf) on a 2-D array. The library's only
             # event (overflow) comes with inf; 0 covers numpy's errors for empty matrices.
@@ -459,12 +473,12 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                     scalar = _NARROW_SCALAR.get(code)
                 if code is not None and not (kind and code == 10):
                     r = _lean(id(x), code, 0, 2.0) if kind == 0 else _lean_matrix(id(x), code, 2, 0.0)
-                    if (kind == 0 and (r == r or _lean_status() == 0)) or 0.0 < r < _INF:
+                    if (kind == 0 and (r == r or _lean_status() >= 0)) or 0.0 < r < _INF:
                         return scalar(r)
     # Lean path 2: norm(ndarray, axis=int) with ord None or a number and a float64, float32 or
-    # float16 result. Anything unusual (an axis out of range, an empty axis with ord ±inf, a
-    # floating-point event to report, an error) takes the general path, which redoes the call
-    # with numpy's full argument handling, warnings and exceptions.
+    # float16 result; the call's floating-point events are reported as numpy warns. Anything
+    # unusual (an axis out of range, an empty axis with ord ±inf, an error) takes the general
+    # path, which redoes the call with numpy's full argument handling, warnings and exceptions.
     elif type(axis) is int and keepdims is False and type(x) is _ndarray and LEAN_PATH and (
             ord is None or type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD)):
         lean = _LEAN_AXIS_GET(x.dtype)
@@ -480,7 +494,11 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                 else:
                     return _norm(x, ord, axis, keepdims)
                 out = _empty(shape[:a] + shape[a + 1:], lean[1])
-                if _lean_vector(id(x), lean[0], 1 << a, 0, p, id(out), lean[2]) == 0:
+                events = _lean_vector(id(x), lean[0], 1 << a, 0, p, id(out), lean[2])
+                if events == 0:
+                    return out[()] if nd == 1 else out
+                if events > 0:
+                    _report_lean(events, p, nd == 1)
                     return out[()] if nd == 1 else out
     if LEAN_PATH:
         if type(x) is _ndarray:
@@ -503,9 +521,9 @@ _MATRIX_P = {1: 1.0, -1: -1.0, 2: 2.0, -2: -2.0, _INF: _INF, -_INF: -_INF}.get
 def _lean_more(x: np.ndarray, ord, axis, keepdims: bool):
     """keepdims=True, an axis tuple, or axis None with an ord the first lean paths leave: the general path's
     single native call, made directly when the arguments are plain (a bool keepdims, distinct in-range axes, a
-    float or small-int ord, a non-empty reduction) and nothing happens that numpy would report (no floating-point
-    event, no error). Returns None otherwise: the general path then redoes the call with numpy's full argument
-    handling, warnings and exceptions."""
+    float or small-int ord, a non-empty reduction or a vector norm) and no error occurs; a vector norm's
+    floating-point events are reported as numpy warns. Returns None otherwise: the general path then redoes the
+    call with numpy's full argument handling, warnings and exceptions."""
     if keepdims is not True and keepdims is not False:
         return None
     lean = _LEAN_AXIS_GET(x.dtype)
@@ -547,8 +565,11 @@ def _lean_more(x: np.ndarray, ord, axis, keepdims: bool):
         if not shape[a] and (p == _INF or p == -_INF):
             return None
         out = _empty(shape[:a] + (1,) + shape[a + 1:] if keepdims else shape[:a] + shape[a + 1:], rdt)
-        if _lean_vector(id(x), code, 1 << a, 0, p, id(out), rcode) != 0:
+        events = _lean_vector(id(x), code, 1 << a, 0, p, id(out), rcode)
+        if events < 0:
             return None
+        if events:
+            _report_lean(events, p, out.ndim == 0)
     else:
         row, col = axes
         if row == col or not shape[row] or not shape[col]:
@@ -771,11 +792,17 @@ def vector_norm(x: Any, /, *, axis: AxisType = None, keepdims: bool = False, ord
                 r = _lean(id(x), code, 0, ord)
                 if 0.0 < r < _INF:
                     return _float64(r)
+                if r == r and x.size:
+                    _report_lean(_lean_status(), ord, True)
+                    return _float64(r)
             else:
                 code = _NARROW_GET(dt)
                 if code is not None:
                     r = _lean(id(x), code, 0, ord)
                     if 0.0 < r < _INF:
+                        return _NARROW_SCALAR[code](r)
+                    if r == r and x.size:
+                        _report_lean(_lean_status(), ord, True)
                         return _NARROW_SCALAR[code](r)
         elif type(axis) is int:
             lean = _LEAN_AXIS_GET(x.dtype)
@@ -785,7 +812,11 @@ def vector_norm(x: Any, /, *, axis: AxisType = None, keepdims: bool = False, ord
                 a = axis + nd if axis < 0 else axis
                 if 0 <= a < nd and (shape[a] or (ord != _INF and ord != -_INF)):
                     out = _empty(shape[:a] + shape[a + 1:], lean[1])
-                    if _lean_vector(id(x), lean[0], 1 << a, 0, ord, id(out), lean[2]) == 0:
+                    events = _lean_vector(id(x), lean[0], 1 << a, 0, ord, id(out), lean[2])
+                    if events == 0:
+                        return out[()] if nd == 1 else out
+                    if events > 0:
+                        _report_lean(events, ord, nd == 1)
                         return out[()] if nd == 1 else out
     x, code = _prepare(x)
     nd = x.ndim

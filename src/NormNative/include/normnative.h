@@ -223,17 +223,18 @@ NORMNATIVE_API int32_t normnative_py_set_layout(int64_t off_data, int64_t off_nd
 /** The vector norm (ord_kind NORMNATIVE_ORD_P, order p) of every element of the array object at
  *  `obj`, whose element type is `dtype` (one whose result dtype is FLOAT64, FLOAT32 or FLOAT16).
  *  Returns the result in that dtype, widened to double (exactly);
- *  on failure returns NaN and normnative_py_last_status() gives the status (0 after success, so a
- *  NaN with status 0 is a genuine NaN norm). FP events are not reported: every event comes with
- *  a result of 0 (a zero element, or an empty vector, with a negative order) or +inf (overflow),
- *  so a caller that must warn redoes such calls through normnative_py_vector_norm. */
+ *  on failure returns NaN and normnative_py_last_status() gives the (negative) status. After
+ *  success normnative_py_last_status() gives the NORMNATIVE_FP_* event bits (>= 0; every event
+ *  comes with a result of 0 — a zero element, or an empty vector, with a negative order — or +inf,
+ *  overflow), so a NaN with a status >= 0 is a genuine NaN norm. */
 NORMNATIVE_API double normnative_py_norm_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
 /** The matrix norm (ord_kind, p as normnative_matrix_norm; rows axis 0, columns axis 1) of the
  *  2-D array object at `obj` (dtype as normnative_py_norm_full), returned like
  *  normnative_py_norm_full; failures set normnative_py_last_status(). FP events are not
  *  reported (the only one, overflow, comes with a result of +inf). */
 NORMNATIVE_API double normnative_py_matrix_full(const void* obj, int32_t dtype, int32_t ord_kind, double p);
-/** Status of the calling thread's last normnative_py_norm_full or normnative_py_matrix_full call. */
+/** Status of the calling thread's last normnative_py_norm_full or normnative_py_matrix_full call
+ *  (negative: the error; otherwise 0, or normnative_py_norm_full's FP event bits). */
 NORMNATIVE_API int32_t normnative_py_last_status(void);
 /** normnative_vector_norm over two array objects (input `x_obj` of dtype `x_dtype`, output
  *  `out_obj` of dtype `out_dtype`, read through the declared layout); bit i of reduce_mask
