@@ -37,6 +37,8 @@ internal static unsafe partial class LineSumNorms
             return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
         if (AcrossApplies(b, lines, len, lineStride, elemStride))
             return AcrossMatrices(b, lines, len, lineStride, elemStride, wantMax, columnSums);
+        if (ScreenAcrossApplies(b, lines, len, lineStride, elemStride)) // long streamed lines, matrices side by side
+            return ScreenAcross(b, lines, len, lineStride, elemStride, wantMax);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
