@@ -179,8 +179,12 @@ internal static unsafe class SmallRows
             {
                 long k = 0;
                 if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; k + 8 <= count; k += 8, xp += 8 * si, op += 8 * so)
+                        ev |= Eight(xp, si, n, op, so);
                     for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
                         ev |= Four(xp, si, n, op, so);
+                }
                 for (; k < count; k++, xp += si, op += so)
                 {
                     if (TryShort((double*)xp, n, out double v)) Unsafe.WriteUnaligned(op, v);
@@ -217,44 +221,19 @@ internal static unsafe class SmallRows
     /// <summary>Four short reductions side by side, one per SIMD lane: each lane performs exactly the scalar
     /// operations of <see cref="TryShort"/> (IEEE add, FMA, √, ÷ give the same bits in a lane as in a scalar
     /// register), so results do not depend on whether a row went through here. A group with any row outside
-    /// the fast case is done row by row.</summary>
+    /// the fast range falls back row by row to <see cref="TryShort"/> / the driver's kernel.</summary>
     private static FpEvents Four(byte* xp, long si, int n, byte* op, long so)
     {
-        double* x0 = (double*)xp, x1 = (double*)(xp + si), x2 = (double*)(xp + 2 * si), x3 = (double*)(xp + 3 * si);
-        var mask = Vector256.Create(AbsMask);
+        var c = new Gathered(xp, si);
         var mb = Vector256<ulong>.Zero;
-        for (int i = 0; i < n; i++)
+        var mask = Vector256.Create(AbsMask);
+        for (int i = 0; i < n; i++) mb = Vector256.Max(mb, c.At(i).AsUInt64() & mask);
+        if (Sigma(mb, out var sigma))
         {
-            var b = Vector256.Create(x0[i], x1[i], x2[i], x3[i]).AsUInt64() & mask;
-            mb = Vector256.Max(mb, b);
-        }
-        var be = (mb >> 52).AsInt64();
-        bool ok = Vector256.GreaterThanOrEqualAll(be, Vector256.Create(1023L - 450)) && Vector256.LessThanOrEqualAll(be, Vector256.Create(1023L + 450));
-        if (ok)
-        {
-            var sigma = ((be + be - Vector256.Create(1021L)) << 52).AsDouble();
             var a = sigma;
             var l = Vector256<double>.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                var v = Vector256.Create(x0[i], x1[i], x2[i], x3[i]);
-                var nw = Vector256.FusedMultiplyAdd(v, v, a);
-                l += Vector256.FusedMultiplyAdd(v, v, a - nw);
-                a = nw;
-            }
-            Vector256<double> hi = Vector256<double>.Zero, lo = Vector256<double>.Zero;
-            AddDD(ref hi, ref lo, a, l);
-            AddDD(ref hi, ref lo, -sigma, Vector256<double>.Zero);
-            if (Vector256.GreaterThanAll(hi, Vector256<double>.Zero))
-            {
-                var h = hi + lo;
-                var ll = lo - (h - hi);
-                var r = Vector256.Sqrt(h);
-                var c = (Vector256.FusedMultiplyAdd(-r, r, h) + ll) / (r + r);
-                var res = r + c;
-                Store4(res, op, so);
-                return FpEvents.None;
-            }
+            for (int i = 0; i < n; i++) SumSquares.Step(c.At(i), ref a, ref l); // TryShort's offset-lane update, lane-wise
+            if (TryStore(a, l, sigma, op, so)) return FpEvents.None;
         }
         var ev = FpEvents.None;
         for (int j = 0; j < 4; j++, xp += si, op += so)
@@ -263,6 +242,99 @@ internal static unsafe class SmallRows
             else ev |= General(xp, n, op);
         }
         return ev;
+    }
+
+    /// <summary>Two groups of <see cref="Four"/> in one loop (the same lane operations, so the same bits): the two
+    /// chains of dependent FMAs overlap instead of running one after the other. Rows of a multiple of four elements
+    /// are first turned into columns by 4×4 register transposes (copies: the same values) in place of per-element
+    /// lane inserts.</summary>
+    private static FpEvents Eight(byte* xp, long si, int n, byte* op, long so)
+    {
+        if ((n & 3) != 0)
+            return Eight(new Gathered(xp, si), new Gathered(xp + 4 * si, si), xp, si, n, op, so);
+        double* tx = stackalloc double[8 * n];
+        for (int i = 0; i < n; i += 4)
+        {
+            Transpose4.Doubles((double*)xp + i, si, tx + 4 * i, 4);
+            Transpose4.Doubles((double*)(xp + 4 * si) + i, si, tx + 4 * n + 4 * i, 4);
+        }
+        return Eight(new Columns(tx), new Columns(tx + 4 * n), xp, si, n, op, so);
+    }
+
+    private static FpEvents Eight<TC>(TC cx, TC cy, byte* xp, long si, int n, byte* op, long so) where TC : struct, IColumns
+    {
+        var mx = Vector256<ulong>.Zero;
+        var my = Vector256<ulong>.Zero;
+        var mask = Vector256.Create(AbsMask);
+        for (int i = 0; i < n; i++)
+        {
+            mx = Vector256.Max(mx, cx.At(i).AsUInt64() & mask);
+            my = Vector256.Max(my, cy.At(i).AsUInt64() & mask);
+        }
+        if (Sigma(mx, out var sx) && Sigma(my, out var sy))
+        {
+            var ax = sx; var ay = sy;
+            var lx = Vector256<double>.Zero; var ly = lx;
+            for (int i = 0; i < n; i++)
+            {
+                SumSquares.Step(cx.At(i), ref ax, ref lx);
+                SumSquares.Step(cy.At(i), ref ay, ref ly);
+            }
+            bool doneX = TryStore(ax, lx, sx, op, so), doneY = TryStore(ay, ly, sy, op + 4 * so, so);
+            return (doneX ? FpEvents.None : Four(xp, si, n, op, so)) | (doneY ? FpEvents.None : Four(xp + 4 * si, si, n, op + 4 * so, so));
+        }
+        return Four(xp, si, n, op, so) | Four(xp + 4 * si, si, n, op + 4 * so, so);
+    }
+
+    /// <summary>Element i of four rows as the lanes of a vector.</summary>
+    private interface IColumns
+    {
+        Vector256<double> At(int i);
+    }
+
+    /// <summary>Four rows <c>si</c> bytes apart, one element of each per lane.</summary>
+    private readonly struct Gathered : IColumns
+    {
+        private readonly double* _x0, _x1, _x2, _x3;
+        public Gathered(byte* xp, long si) { _x0 = (double*)xp; _x1 = (double*)(xp + si); _x2 = (double*)(xp + 2 * si); _x3 = (double*)(xp + 3 * si); }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> At(int i) => Vector256.Create(_x0[i], _x1[i], _x2[i], _x3[i]);
+    }
+
+    /// <summary>Four rows already transposed: element i of each at 4i.</summary>
+    private readonly struct Columns : IColumns
+    {
+        private readonly double* _t;
+        public Columns(double* t) => _t = t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> At(int i) => Vector256.Load(_t + 4 * i);
+    }
+
+    /// <summary><see cref="TryShort"/>'s σ = 2^(2e+2) per lane from the largest magnitudes' bits; false when some lane's
+    /// exponent is outside the fast range (or NaN/∞).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Sigma(Vector256<ulong> mb, out Vector256<double> sigma)
+    {
+        var be = (mb >> 52).AsInt64();
+        sigma = ((be + be - Vector256.Create(1021L)) << 52).AsDouble();
+        return Vector256.GreaterThanOrEqualAll(be, Vector256.Create(1023L - 450)) && Vector256.LessThanOrEqualAll(be, Vector256.Create(1023L + 450));
+    }
+
+    /// <summary><see cref="TryShort"/>'s fold and root, lane-wise, stored into four outputs; false (nothing stored) when
+    /// some lane's sum is not positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryStore(Vector256<double> a, Vector256<double> l, Vector256<double> sigma, byte* op, long so)
+    {
+        Vector256<double> hi = Vector256<double>.Zero, lo = Vector256<double>.Zero;
+        AddDD(ref hi, ref lo, a, l);
+        AddDD(ref hi, ref lo, -sigma, Vector256<double>.Zero);
+        if (!Vector256.GreaterThanAll(hi, Vector256<double>.Zero)) return false;
+        var h = hi + lo;
+        var ll = lo - (h - hi);
+        var r = Vector256.Sqrt(h);
+        var c = (Vector256.FusedMultiplyAdd(-r, r, h) + ll) / (r + r);
+        Store4(r + c, op, so);
+        return true;
     }
 
     /// <summary><see cref="DD.Add"/> lane-wise, operation for operation.</summary>

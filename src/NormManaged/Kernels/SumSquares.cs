@@ -200,8 +200,9 @@ internal static class SumSquares
         a = nw;
     }
 
+    /// <summary>One offset-lane update a' = fl(a + x²) with its error added to l, lane-wise (also the short-row lanes').</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector256<double> x, ref Vector256<double> a, ref Vector256<double> l)
+    internal static void Step(Vector256<double> x, ref Vector256<double> a, ref Vector256<double> l)
     {
         var nw = Vector256.FusedMultiplyAdd(x, x, a);
         l += Vector256.FusedMultiplyAdd(x, x, a - nw);
