@@ -154,15 +154,9 @@ internal static unsafe partial class LineSumNorms
         bool streamLines, bool single, double[] ps, out double bh, out double bl)
     {
         bh = bl = 0;
-        double best = ps[0];
-        bool finite = true;
-        for (long l = 0; l < lines; l++)
-        {
-            double v = ps[l];
-            finite &= double.IsFinite(v);
-            best = wantMax ? Math.Max(best, v) : Math.Min(best, v);
-        }
-        if (!finite) return -1;
+        double best;
+        fixed (double* pp = ps)
+            if (!FiniteExtreme(pp, lines, wantMax, out best)) return -1;
         // complex: approximate magnitudes (ComplexLineScreen's bound, with an absolute part for tiny values)
         // float32 with single: float32 sums of exact |x|, relative error ≤ (len − 1)·2⁻²⁴ (no underflow: sums of
         // floats are exact in the subnormal range), doubled for margin
@@ -171,8 +165,8 @@ internal static unsafe partial class LineSumNorms
             : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
         if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -1;
         double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
-        long count = 0;
-        for (long l = 0; l < lines; l++) count += (wantMax ? ps[l] >= cut : ps[l] <= cut) ? 1 : 0;
+        long count;
+        fixed (double* pp = ps) count = Beyond(pp, lines, wantMax, cut);
         if (count > Math.Max(4, lines / 16)) return 0;
         double* buf = stackalloc double[2 * Cap(1, len)];
         bool first = true;
@@ -183,6 +177,57 @@ internal static unsafe partial class LineSumNorms
             Pick(ref first, wantMax, h, lo, ref bh, ref bl);
         }
         return 1;
+    }
+
+    /// <summary>The largest (<paramref name="wantMax"/>) or smallest of v[0..n) (n ≥ 1) into <paramref name="best"/>; false
+    /// when some value is NaN or ±∞ (best is then meaningless). Four lanes of running extremes: the extreme of finite
+    /// values is exact, so it does not depend on the order.</summary>
+    private static bool FiniteExtreme(double* v, long n, bool wantMax, out double best)
+    {
+        long i = 0;
+        best = v[0];
+        var max = Vector256.Create(double.MaxValue);
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var b0 = Vector256.Create(best); var b1 = b0;
+            var fin = Vector256<double>.AllBitsSet;
+            for (; i <= n - 8; i += 8)
+            {
+                var a = Vector256.Load(v + i); var c = Vector256.Load(v + i + 4);
+                fin &= Vector256.LessThanOrEqual(Vector256.Abs(a), max) & Vector256.LessThanOrEqual(Vector256.Abs(c), max);
+                b0 = wantMax ? Vector256.MaxNative(b0, a) : Vector256.MinNative(b0, a);
+                b1 = wantMax ? Vector256.MaxNative(b1, c) : Vector256.MinNative(b1, c);
+            }
+            if (!Vector256.EqualsAll(fin.AsUInt64(), Vector256<ulong>.AllBitsSet)) return false;
+            var b = wantMax ? Vector256.MaxNative(b0, b1) : Vector256.MinNative(b0, b1);
+            for (int j = 0; j < 4; j++) best = wantMax ? Math.Max(best, b.GetElement(j)) : Math.Min(best, b.GetElement(j));
+        }
+        bool finite = true;
+        for (; i < n; i++)
+        {
+            finite &= double.IsFinite(v[i]);
+            best = wantMax ? Math.Max(best, v[i]) : Math.Min(best, v[i]);
+        }
+        return finite;
+    }
+
+    /// <summary>How many of v[0..n) are ≥ <paramref name="cut"/> (<paramref name="wantMax"/>) or ≤ it.</summary>
+    private static long Beyond(double* v, long n, bool wantMax, double cut)
+    {
+        long i = 0, count = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            var c = Vector256.Create(cut);
+            var k = Vector256<long>.Zero;
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Vector256.Load(v + i);
+                k -= (wantMax ? Vector256.GreaterThanOrEqual(a, c) : Vector256.LessThanOrEqual(a, c)).AsInt64();
+            }
+            count = Vector256.Sum(k);
+        }
+        for (; i < n; i++) count += (wantMax ? v[i] >= cut : v[i] <= cut) ? 1 : 0;
+        return count;
     }
 
     /// <summary>ps[l] = a plain float64 Σ|x| of line l, for lines [l0, l1) (any summation order: only the bound
