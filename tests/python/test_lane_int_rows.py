@@ -110,3 +110,18 @@ def test_threads_do_not_change_bits(p):
             normnative.set_num_threads(t)
             results.append(normnative.norm(a, p, axis=1).tobytes())
         assert results[0] == results[1] == results[2]
+
+
+@pytest.mark.parametrize("p", (3, 5, 2.5, -1.5))
+def test_several_kept_axes(p):
+    """Lines of a 3-D array whose two kept axes cannot merge into one (the general walk of the outputs), and over
+    axis 0 of a C array (lines along the slowest axis)."""
+    rng = np.random.default_rng(11)
+    for n in (4, 17):
+        a = rng.standard_normal((6, 40, n))[:, ::3, :]
+        got = normnative.norm(a, p, axis=2)
+        want = np.array([[normnative.norm(np.ascontiguousarray(a[i, j]), p) for j in range(a.shape[1])]
+                         for i in range(a.shape[0])])
+        assert got.tobytes() == want.tobytes()
+        b = rng.standard_normal((n, 50))
+        assert normnative.norm(b, p, axis=0).tobytes() == _alone(b.T, p).tobytes()

@@ -36,19 +36,24 @@ internal static unsafe class LaneIntSums
 
     /// <summary>Whole order p (<see cref="LanePow.AppliesInt"/>) over every output of the plan.</summary>
     public static FpEvents RunInt(ReductionPlan plan, byte* x, double p, byte* o)
-        => Run<IntTerm, LanePow.IntLines>(plan, x, p, o, new LanePow.IntLines(plan, (int)p), BlockDriver.ParallelThreshold);
+        => Run<IntTerm, LanePow.IntLines>(plan, x, p, o, new LanePow.IntLines(plan, (int)p));
 
     /// <summary>Half-integer order p (<see cref="LanePow.AppliesHalf"/>) over every output of the plan.</summary>
     public static FpEvents RunHalf(ReductionPlan plan, byte* x, double p, byte* o)
-        => p > 0 ? Run<HalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p), RealPowOp.ParallelElements)
-                 : Run<NegHalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p), RealPowOp.ParallelElements);
+        => p > 0 ? Run<HalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p))
+                 : Run<NegHalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p));
 
-    private static FpEvents Run<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines, long parallelElements)
+    /// <summary>A row's root (double-double ln, division, exp) and store cost about as much as this many of its terms:
+    /// the work counted against <see cref="RealPowOp.ParallelElements"/> (whose terms cost about what these do) when
+    /// the outputs are spread over threads — 3000 rows of 4 take ~0.3 ms on one core.</summary>
+    private const long RootElements = 16;
+
+    private static FpEvents Run<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines)
         where T : struct, ITerm where S : struct, LanePow.ILineSum
     {
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * plan.InnerCount >= parallelElements)
+        if (threads > 1 && outs * (plan.InnerCount + RootElements) >= RealPowOp.ParallelElements)
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range<T, S>(plan, (byte*)xb, p, (byte*)ob, lines, k0, count));
@@ -189,11 +194,24 @@ internal static unsafe class LaneIntSums
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
         int m = 0;
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* op))
+        if (plan.OuterShape.Length == 1)
         {
-            xs[m] = xp; os[m] = op;
-            if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
+            // one kept axis (the rows of a matrix): the walk of OuterIterator without its general bookkeeping
+            long ois = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
+            for (long k = first; k < first + count; k++)
+            {
+                xs[m] = x + k * ois; os[m] = o + k * oos;
+                if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
+            }
+        }
+        else
+        {
+            var it = new OuterIterator(plan, x, o, first, count);
+            while (it.Next(out byte* xp, out byte* op))
+            {
+                xs[m] = xp; os[m] = op;
+                if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
+            }
         }
         if (m > 0)
         {
