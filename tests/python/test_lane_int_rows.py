@@ -1,6 +1,6 @@
 """float64 whole and half-integer orders over an axis of many short lines with the SUMS made a SIMD lane per line
 (Engine/LaneIntSums.cs): every output bit for bit against the same line reduced alone, at every line length 1 … 70
-(the 16-accumulator boundaries, the offset kernel's 64, the lane limit), row counts not a multiple of 8 or 32, C,
+and 127 … 129 (the 16-accumulator boundaries, the offset kernel's 64, the lane limit 128), row counts not a multiple of 8 or 32, C,
 F-order, reversed and strided views, 1/2/3 threads; sampled outputs against exact references (whole orders: the
 big-integer root of test_int_p_rows; half-integers: mpmath, correctly rounded); exact midpoint rows (p = 3, 4, 1.5)
 among ordinary rows; magnitudes near 1e±300, subnormals and rows mixing huge and tiny. Both SIMD widths: the xunit
@@ -55,7 +55,7 @@ def _exact(line, p):
 @pytest.mark.parametrize("p", ORDERS)
 def test_every_length_matches_each_row_alone(p):
     rng = np.random.default_rng(int(40 * abs(p)) + (p < 0))
-    for n in range(1, 71):
+    for n in list(range(1, 71)) + [127, 128, 129]:
         rows = (33, 37, 41, 70)[n % 4]
         a = _rows(rows, n, ("normal", "wide", "huge", "tiny")[n % 4], rng)
         for view in _views(a):
