@@ -48,7 +48,8 @@ internal static unsafe class LanePow
     /// sums finished by <see cref="IntPowOp.Finish"/> itself, and the roots of the others <see cref="Group"/> at a
     /// time: <see cref="IntPowOp.Finish"/>'s <see cref="GeneralNorm.Root"/> with the scale 1, lane by lane.</summary>
     public static FpEvents RunInt(ReductionPlan plan, byte* x, double p, byte* o)
-        => Run(plan, x, o, p, new IntLines(plan, (int)p), BlockDriver.ParallelThreshold); // IntPowOp's threshold (the default)
+        => LaneIntSums.Applies(plan, p) ? LaneIntSums.RunInt(plan, x, p, o) // short lines: the sums in lanes too
+         : Run(plan, x, o, p, new IntLines(plan, (int)p), BlockDriver.ParallelThreshold); // IntPowOp's threshold (the default)
 
     /// <summary>True for the complex orders of <see cref="ComplexPowNorm"/> that take a log/exp root (3, 4, 2.5) over
     /// many short complex128/complex64 lines: <see cref="RunComplex"/>.</summary>
@@ -77,12 +78,13 @@ internal static unsafe class LanePow
     /// at a time; a root within <see cref="RealPowOp.TieMargin"/> of a rounding midpoint goes back to that finish,
     /// which decides it exactly (so midpoints get the 1-D path's bits too).</summary>
     public static FpEvents RunHalf(ReductionPlan plan, byte* x, double p, byte* o)
-        => Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
+        => LaneIntSums.Applies(plan, p) ? LaneIntSums.RunHalf(plan, x, p, o) // short lines: the sums in lanes too
+         : Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
 
     /// <summary>One kind of line for the batching loop (<see cref="Lines{S}"/>): sums a line exactly as the path that
     /// would reduce it alone does, finishing the lines whose norm needs no root (special values, empty sums) with
     /// that path's code, and stores a rooted output. A struct per kind, so the AOT compiles the loop for each.</summary>
-    private interface ILineSum
+    internal interface ILineSum
     {
         /// <summary>Sums the line at <paramref name="xp"/>: true with its norm pending as
         /// ((sh + sl)·2^se)^(1/p)·scale (sh &gt; 0 finite), or false once the output at <paramref name="dst"/> is
@@ -212,7 +214,7 @@ internal static unsafe class LanePow
     }
 
     /// <summary>Whole orders of float64 lines: <see cref="IntPowOp"/>'s block and merge.</summary>
-    private readonly struct IntLines : ILineSum
+    internal readonly struct IntLines : ILineSum
     {
         private readonly ReductionPlan _plan;
         private readonly IntPowOp _op;
@@ -277,7 +279,7 @@ internal static unsafe class LanePow
 
     /// <summary>Real half-integer orders of float64 lines: <see cref="RealPowOp"/>'s block and merge, and its exact
     /// finish for the roots near a midpoint.</summary>
-    private readonly struct HalfLines : ILineSum
+    internal readonly struct HalfLines : ILineSum
     {
         private readonly ReductionPlan _plan;
         private readonly RealPowOp _op;

@@ -1,0 +1,398 @@
+using System.Runtime.CompilerServices;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Whole orders 3…64 and real half-integer orders ±1.5…±64.5 of many short float64 lines into float64, a SIMD
+/// lane per line for the SUM as well as the root (<see cref="LanePow"/>'s roots). A line of fewer than
+/// <see cref="OffsetPowSum.MinLength"/> elements (or, for the orders without an offset kernel, at most
+/// <see cref="MaxInner"/>) is summed by the 1-D path's block kernel — <see cref="RealKernels.AddIntPowSum"/> or
+/// <see cref="RealKernels.AddRealPowSum"/> — in its two-pass form: an exact statistics pass, the scale 2⁻ᵉᵇ applied as
+/// the two factors 2^a·2^b, double-double terms, the first ⌊n/16⌋·16 elements in 16 logical TwoSum accumulators (element i
+/// in accumulator i mod 16), those folded in order (their sums by <see cref="DD.Add"/>, their error lanes by
+/// <c>Vector256.Sum</c>), the other elements in one more accumulator added last. Eight lines are copied side by side
+/// (element i of line r at buf[8i + r]) and every lane applies to its own line the very IEEE operations of that kernel in
+/// its order (<see cref="DDLanes"/>'s bodies, which are <see cref="DD"/>'s), so each line's (hi, lo, eb) — hence its root
+/// and stored bits — is the block driver's, i.e. that of the same line reduced alone, at any width, alignment or
+/// thread count. Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0), no nonzero element, or whose sum is not positive, are
+/// summed and finished by the 1-D code itself (<see cref="LanePow.ILineSum.Sum"/>); every output is stored by that
+/// kind's own finish (the exact midpoint decision included).</summary>
+internal static unsafe class LaneIntSums
+{
+    /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
+    private const int Lines = 8;
+
+    /// <summary>Logical accumulators of the block kernels' vector loops.</summary>
+    private const int Acc = 16;
+
+    /// <summary>Longest line taken for the orders the 1-D path never sums with <see cref="OffsetPowSum"/>: rows of 100
+    /// and 128 measured ord 5 0.64 → 1.01× and 0.80 → 1.03× NumPy, ord 3.5 0.54 → 0.81× (one thread); rows of 256 were
+    /// no faster than the 1-D block kernel, rows of 512 slower.</summary>
+    internal const long MaxInner = 128;
+
+    /// <summary>True when the lines of <paramref name="plan"/> (already accepted by <see cref="LanePow.AppliesInt"/> or
+    /// <see cref="LanePow.AppliesHalf"/>) are short enough for the lane sums: below the offset kernel's length for the
+    /// orders it serves (3, 4, 1.5, 2.5), else up to <see cref="MaxInner"/>.</summary>
+    public static bool Applies(ReductionPlan plan, double p)
+        => plan.InnerCount < OffsetPowSum.MinLength || (p is not (3 or 4 or 1.5 or 2.5) && plan.InnerCount <= MaxInner);
+
+    /// <summary>Whole order p (<see cref="LanePow.AppliesInt"/>) over every output of the plan.</summary>
+    public static FpEvents RunInt(ReductionPlan plan, byte* x, double p, byte* o)
+        => Run<IntTerm, LanePow.IntLines>(plan, x, p, o, new LanePow.IntLines(plan, (int)p));
+
+    /// <summary>Half-integer order p (<see cref="LanePow.AppliesHalf"/>) over every output of the plan.</summary>
+    public static FpEvents RunHalf(ReductionPlan plan, byte* x, double p, byte* o)
+        => p > 0 ? Run<HalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p))
+                 : Run<NegHalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p));
+
+    /// <summary>A row's root (double-double ln, division, exp) and store cost about as much as this many of its terms:
+    /// the work counted against <see cref="RealPowOp.ParallelElements"/> (whose terms cost about what these do) when
+    /// the outputs are spread over threads — 3000 rows of 4 take ~0.3 ms on one core.</summary>
+    private const long RootElements = 16;
+
+    private static FpEvents Run<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines)
+        where T : struct, ITerm where S : struct, LanePow.ILineSum
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * (plan.InnerCount + RootElements) >= RealPowOp.ParallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range<T, S>(plan, (byte*)xb, p, (byte*)ob, lines, k0, count));
+        }
+        return Range<T, S>(plan, x, p, o, lines, 0, outs);
+    }
+
+    /// <summary>One term of a line's sum: a double-double power of y = |x|·2⁻ᵉᵇ, the operations of the 1-D kernel's
+    /// term for that order; and how a line's (hi, lo) with its exponent eb becomes a pending root.</summary>
+    private interface ITerm
+    {
+        static abstract L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L>;
+
+        /// <summary>The reference exponent eb of a line from its largest and smallest nonzero magnitudes.</summary>
+        static abstract int RefExponent(double max, double min);
+
+        /// <summary>The pending root of a one-block total (hi, lo) of reference exponent eb, as the kind's ILineSum gives it.</summary>
+        static abstract void Pending(int eb, int p, out int se, out Ext scale);
+    }
+
+    /// <summary>y^k (<see cref="RealKernels.AddIntPowSum"/>): the sum's exponent carries eb·p.</summary>
+    private readonly struct IntTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Pow(y, k, out lo);
+        public static int RefExponent(double max, double min) => ILogB(max) + 1;
+        public static void Pending(int eb, int p, out int se, out Ext scale) { se = eb * p; scale = new Ext(1, 0, 0); }
+    }
+
+    /// <summary>y^k·√y (<see cref="RealKernels.AddRealPowSum"/>, p &gt; 0): the reference 2^eb scales the root.</summary>
+    private readonly struct HalfTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => HalfPow(y, k, out lo);
+        public static int RefExponent(double max, double min) => ILogB(max) + 1;
+        public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
+    }
+
+    /// <summary>1/(y^k·√y) (p &lt; 0): reference at the smallest magnitude.</summary>
+    private readonly struct NegHalfTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L>
+        {
+            var h = HalfPow(y, k, out var l);
+            // RealKernels' reciprocal: an overflowed power (∞ or NaN) gives the term 0
+            var bad = ~L.Equal(h - h, L.Zero);
+            var one = L.Create(1.0);
+            var q = one / h;
+            var e = L.Fma(-q, h, one) - q * l;
+            lo = L.Select(bad | L.Equal(q, L.Zero), L.Zero, e * q);
+            return L.Select(bad, L.Zero, q);
+        }
+        public static int RefExponent(double max, double min) => ILogB(min);
+        public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
+    }
+
+    /// <summary><see cref="Math.ILogB"/> of a positive finite v, without the call for a normal v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ILogB(double v) => v >= VecLogExp.MinNormal ? (int)(BitConverter.DoubleToInt64Bits(v) >> 52) - 1023 : Math.ILogB(v);
+
+    /// <summary>2^e for a normal power (−1022 ≤ e ≤ 1023): <see cref="Math.ScaleB"/>(1, e) without the call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Pow2(int e) => BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
+
+    /// <summary>y^k as a double-double by binary powering: RealKernels' PowV/PowScalar (its MulV is <see cref="DDLanes.Mul{L}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Pow<L>(L y, int k, out L rl) where L : struct, ILanes<L>
+    {
+        L rh = L.Zero, bh = y, bl = L.Zero;
+        rl = L.Zero;
+        bool have = false;
+        while (true)
+        {
+            if ((k & 1) != 0)
+            {
+                if (!have) { rh = bh; rl = bl; have = true; }
+                else rh = DDLanes.Mul(rh, rl, bh, bl, out rl);
+            }
+            k >>= 1;
+            if (k == 0) break;
+            bh = DDLanes.Mul(bh, bl, bh, bl, out bl);
+        }
+        return rh;
+    }
+
+    /// <summary>RealKernels' Newton reciprocal magic (its HalfRecip): 1/(2·sq) by IEEE +, ×, FMA and an integer subtract.</summary>
+    private const ulong RecipMagic = 0x7FDE_6238_22FC_16E6;
+
+    /// <summary>y^k·√y as RealKernels' half-integer term: √y correctly rounded plus its correction (y − sq²)/(2·sq), zero at
+    /// y = 0 or ∞, times the double-double y^k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L HalfPow<L>(L y, int k, out L lo) where L : struct, ILanes<L>
+    {
+        var sq = L.Sqrt(y);
+        var one = L.Create(1.0);
+        var r = L.SubtractBits(L.CreateBits(RecipMagic), sq);
+        for (int it = 0; it < 4; it++) r = L.Fma(r, L.Fma(-sq, r, one), r);
+        var corr = L.Fma(-sq, sq, y) * (r * L.Create(0.5));
+        corr = L.Select(L.Equal(y, L.Zero) | L.Equal(y, L.Create(double.PositiveInfinity)), L.Zero, corr);
+        if (k == 0) { lo = corr; return sq; }
+        var ph = Pow(y, k, out var pl);
+        return DDLanes.Mul(ph, pl, sq, corr, out lo);
+    }
+
+    /// <summary>What a range's groups share.</summary>
+    private struct State
+    {
+        public double* Buf, Stats, C;
+        public double* Sh, Sl;
+        public int* Se;
+        public Ext* Sc;
+        public nint* Src, Dst;
+        public double* Rh, Rl;
+        public int* Rk;
+        public int Pending;
+        public FpEvents Ev;
+    }
+
+    private static FpEvents Range<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines, long first, long count)
+        where T : struct, ITerm where S : struct, LanePow.ILineSum
+    {
+        int n = (int)plan.InnerCount;
+        const int g = LanePow.Group;
+        var st = new State();
+        double* buf = stackalloc double[n * Lines];
+        double* stats = stackalloc double[StatsLength * Lines];
+        double* cAcc = stackalloc double[Acc * Lines];
+        double* sh = stackalloc double[g], sl = stackalloc double[g];
+        int* se = stackalloc int[g];
+        Ext* sc = stackalloc Ext[g];
+        nint* src = stackalloc nint[g], dst = stackalloc nint[g];
+        double* rh = stackalloc double[g], rl = stackalloc double[g];
+        int* rk = stackalloc int[g];
+        st.Rh = rh; st.Rl = rl; st.Rk = rk;
+        st.Buf = buf; st.Stats = stats; st.C = cAcc; st.Sh = sh; st.Sl = sl; st.Se = se; st.Sc = sc; st.Src = src; st.Dst = dst;
+        double* lineBuf = stackalloc double[n * 2 + 8]; // one block for the lines finished by the 1-D code
+        byte** xs = stackalloc byte*[Lines];
+        byte** os = stackalloc byte*[Lines];
+        int m = 0;
+        if (plan.OuterShape.Length == 1)
+        {
+            // one kept axis (the rows of a matrix): the walk of OuterIterator without its general bookkeeping
+            long ois = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
+            for (long k = first; k < first + count; k++)
+            {
+                xs[m] = x + k * ois; os[m] = o + k * oos;
+                if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
+            }
+        }
+        else
+        {
+            var it = new OuterIterator(plan, x, o, first, count);
+            while (it.Next(out byte* xp, out byte* op))
+            {
+                xs[m] = xp; os[m] = op;
+                if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
+            }
+        }
+        if (m > 0)
+        {
+            for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is used
+            Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf);
+        }
+        if (st.Pending > 0) Flush(ref st, ref lines, p);
+        return st.Ev;
+    }
+
+    // stats rows (Lines doubles each): max |x| of the finite elements, min nonzero |x| of the finite elements, 1 for a
+    // line the 1-D code finishes, 2^a, 2^b, hi, lo, the error lanes' four partial sums, the tail's s and c, eb
+    private const int RowMax = 0, RowMin = 1, RowAlone = 2, RowF1 = 3, RowF2 = 4, RowHi = 5, RowLo = 6, RowW = 7, RowTs = 11, RowTc = 12, RowEb = 13;
+    private const int StatsLength = 14;
+
+    private static void Group8<T, S>(ReductionPlan plan, ref State st, double p, ref S lines, byte** xs, byte** os, int m, double* lineBuf)
+        where T : struct, ITerm where S : struct, LanePow.ILineSum
+    {
+        int n = (int)plan.InnerCount;
+        long s = plan.InnerStrides[0];
+        double* buf = st.Buf, stats = st.Stats;
+        for (int r = 0; r < Lines; r++)
+        {
+            byte* q = xs[r] + plan.InnerBaseOffset;
+            for (int i = 0; i < n; i++) buf[i * Lines + r] = *(double*)(q + i * s);
+        }
+        if (RealKernels.Wide) Statistics<Lanes512>(buf, n, p < 0, stats);
+        else Statistics<Lanes256>(buf, n, p < 0, stats);
+        // the block kernel's scale 2⁻ᵉᵇ as its two factors 2^a·2^b (each normal: |eb| ≤ 1075)
+        for (int r = 0; r < Lines; r++)
+        {
+            double f1 = 0, f2 = 0;
+            int eb = 0;
+            if (stats[RowAlone * Lines + r] == 0)
+            {
+                eb = T.RefExponent(stats[RowMax * Lines + r], stats[RowMin * Lines + r]);
+                int a = -eb / 2, b = -eb - a; // |a|, |b| ≤ 538: normal powers
+                f1 = Pow2(a); f2 = Pow2(b);
+            }
+            stats[RowF1 * Lines + r] = f1; stats[RowF2 * Lines + r] = f2; stats[RowEb * Lines + r] = eb;
+        }
+        int k = (int)Math.Floor(Math.Abs(p));
+        if (RealKernels.Wide) Sums<Lanes512, T>(ref st, n, k);
+        else Sums<Lanes256, T>(ref st, n, k);
+        int n16 = n & ~(Acc - 1);
+        for (int r = 0; r < m; r++)
+        {
+            double hi = stats[RowHi * Lines + r], lo = stats[RowLo * Lines + r];
+            if (n16 > 0)
+            {
+                // RealKernels.FoldLanes' last step (its error lanes' Vector256.Sum), then the tail accumulator's DD.Add
+                double w = Vector256Sum(stats[RowW * Lines + r], stats[(RowW + 1) * Lines + r], stats[(RowW + 2) * Lines + r], stats[(RowW + 3) * Lines + r]);
+                DD.Add(ref hi, ref lo, w, 0);
+                if (n16 < n) DD.Add(ref hi, ref lo, stats[RowTs * Lines + r], stats[RowTc * Lines + r]);
+            }
+            int i0 = st.Pending;
+            if (stats[RowAlone * Lines + r] != 0 || !(hi > 0))
+            {
+                // special values, or a sum that is not positive: the 1-D code sums the line (and finishes it if special)
+                if (!lines.Sum(xs[r], os[r], lineBuf, out st.Sh[i0], out st.Sl[i0], out st.Se[i0], out st.Sc[i0], ref st.Ev)) continue;
+            }
+            else
+            {
+                st.Sh[i0] = hi; st.Sl[i0] = lo;
+                T.Pending((int)stats[RowEb * Lines + r], k, out st.Se[i0], out st.Sc[i0]);
+            }
+            st.Src[i0] = (nint)xs[r]; st.Dst[i0] = (nint)os[r];
+            if (++st.Pending == LanePow.Group) Flush(ref st, ref lines, p);
+        }
+    }
+
+    /// <summary>Roots and stores the pending outputs: <see cref="LanePow.Roots"/>, then the kind's own store
+    /// (<see cref="LanePow.ILineSum.Store"/> of Ext.Mul(Ext.Normalize(rh, rl, rk), scale), as LanePow's flush does) —
+    /// except where that store is plainly fl(rh + rl)·2^(rk + E) for the scale 2^E: a result that is normal (scalings of
+    /// normal values by powers of two are exact and commute with the one rounding, as in LaneSums' flush) and whose
+    /// double-double lies nowhere near a rounding midpoint (<see cref="Midpoint.MaybeNear64"/>, a necessary condition
+    /// for the stores' <see cref="Midpoint.Near(in Ext, DType, double, out Midpoint)"/> at <see cref="RealPowOp.TieMargin"/>,
+    /// the only case in which they decide otherwise).</summary>
+    private static void Flush<S>(ref State st, ref S lines, double p) where S : struct, LanePow.ILineSum
+    {
+        const int g = LanePow.Group;
+        for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Se[i] = 0; } // idle lanes: any valid sum
+        LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Rh, st.Rl, st.Rk);
+        for (int i = 0; i < st.Pending; i++)
+        {
+            double h = st.Rh[i], l = st.Rl[i];
+            ref Ext sc = ref st.Sc[i];
+            long e = (long)st.Rk[i] + sc.E;
+            if (sc.H == 1 && sc.L == 0 && e >= -1022 && e <= 1023 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin))
+            {
+                double v = (h + l) * Pow2((int)e);
+                if (v > VecLogExp.MinNormal && v <= double.MaxValue)
+                {
+                    Unsafe.WriteUnaligned((byte*)st.Dst[i], v);
+                    continue;
+                }
+            }
+            st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
+        }
+        st.Pending = 0;
+    }
+
+    /// <summary><c>Vector256.Sum</c> of four doubles, the operation (and so the order) RealKernels.FoldLanes uses.</summary>
+    private static double Vector256Sum(double a, double b, double c, double d)
+        => System.Runtime.Intrinsics.Vector256.Sum(System.Runtime.Intrinsics.Vector256.Create(a, b, c, d));
+
+    /// <summary>Exact statistics of each lane's line: max and min nonzero |x| of its finite elements, and 1 for a line the
+    /// 1-D kernel gives no sum (NaN; p &gt; 0: ∞ or only zeros; p &lt; 0: a zero or only ∞).</summary>
+    private static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
+    {
+        var inf = L.Create(double.PositiveInfinity);
+        for (int h = 0; h < Lines; h += L.Count)
+        {
+            L mx = L.Zero, mn = inf, bad = L.Zero, zero = L.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var a = L.Abs(L.Load(buf + i * Lines + h));
+                var fin = L.LessThan(a, inf);
+                var z = L.Equal(a, L.Zero);
+                bad |= neg ? ~L.Equal(a, a) : ~fin; // NaN (both signs), ∞ (p > 0)
+                zero |= z;
+                mx = L.Max(mx, L.Select(fin, a, L.Zero));
+                mn = L.Min(mn, L.Select(fin & ~z, a, inf));
+            }
+            var alone = neg ? bad | zero | L.Equal(mn, inf) : bad | L.Equal(mx, L.Zero);
+            mx.Store(stats + RowMax * Lines + h); mn.Store(stats + RowMin * Lines + h);
+            (alone & L.Create(1.0)).Store(stats + RowAlone * Lines + h);
+        }
+    }
+
+    /// <summary>Each lane's terms and accumulators, in the block kernel's order (see the class summary).</summary>
+    private static void Sums<L, T>(ref State st, int n, int k) where L : struct, ILanes<L> where T : struct, ITerm
+    {
+        double* buf = st.Buf, stats = st.Stats, cAcc = st.C;
+        int n16 = n & ~(Acc - 1);
+        for (int h = 0; h < Lines; h += L.Count)
+        {
+            L f1 = L.Load(stats + RowF1 * Lines + h), f2 = L.Load(stats + RowF2 * Lines + h);
+            L hi = L.Zero, lo = L.Zero;
+            if (n16 > 0)
+            {
+                // accumulator j takes elements j, j + 16, … in order; the accumulators are independent, so each is
+                // run to its end in turn and its sum folded at once (FoldLanes adds them by DD.Add in this order)
+                for (int j = 0; j < Acc; j++)
+                {
+                    L sv = L.Zero, cv = L.Zero;
+                    for (int i = j; i < n16; i += Acc) Step<L, T>(ref sv, ref cv, L.Load(buf + i * Lines + h), f1, f2, k);
+                    DDLanes.Add(ref hi, ref lo, sv, L.Zero);
+                    cv.Store(cAcc + j * Lines + h);
+                }
+                // and the error lanes' partial sums (c₀+c₁)+(c₂+c₃) per Vector256 position (the scalar caller adds
+                // them by Vector256.Sum)
+                for (int q = 0; q < 4; q++)
+                {
+                    var w = (L.Load(cAcc + q * Lines + h) + L.Load(cAcc + (4 + q) * Lines + h))
+                            + (L.Load(cAcc + (8 + q) * Lines + h) + L.Load(cAcc + (12 + q) * Lines + h));
+                    w.Store(stats + (RowW + q) * Lines + h);
+                }
+            }
+            if (n16 < n)
+            {
+                L ts = L.Zero, tc = L.Zero;
+                for (int i = n16; i < n; i++) Step<L, T>(ref ts, ref tc, L.Load(buf + i * Lines + h), f1, f2, k);
+                if (n16 == 0) DDLanes.Add(ref hi, ref lo, ts, tc);
+                else { ts.Store(stats + RowTs * Lines + h); tc.Store(stats + RowTc * Lines + h); }
+            }
+            hi.Store(stats + RowHi * Lines + h); lo.Store(stats + RowLo * Lines + h);
+        }
+    }
+
+    /// <summary>One element into an accumulator: y = (|x|·2^a)·2^b, its term (th, tl), then the kernels' AccStep
+    /// (the scalar tail's TwoSum and c += e + tl are the same operations).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<L, T>(ref L s, ref L c, L x, L f1, L f2, int k) where L : struct, ILanes<L> where T : struct, ITerm
+    {
+        var th = T.Term(L.Abs(x) * f1 * f2, k, out var tl);
+        var t = s + th;
+        var bb = t - s;
+        c += ((s - (t - bb)) + (th - bb)) + tl;
+        s = t;
+    }
+}
