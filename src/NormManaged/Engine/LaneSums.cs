@@ -323,7 +323,7 @@ internal static unsafe class LaneSums
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
-        LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, rh, rl, rk);
+        LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
         for (int i = 0; i < st.Pending; i++)
         {
             // LanePow's finish, Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble, is fl(rh + rl)
