@@ -142,4 +142,30 @@ public unsafe class RootProofTests
                 Assert.True(ok.V == 0 || BitConverter.DoubleToInt64Bits(ok.V) == 0, $"p={p} y={y:R}: a midpoint root was decided");
             }
     }
+
+    [Fact]
+    public void CubeRootIsWithinItsBound()
+    {
+        // |c³/s − 1|/3 against c³ in double-double (≲ 2⁻¹⁰⁴): every mantissa step of 2⁻¹² in three binades, random
+        // values over the whole range FloatPowFast.Cbrt takes, its ends, exact cubes; outside it Math.Cbrt itself
+        var rng = new Random(97);
+        var values = new List<double>();
+        for (int i = 0; i < 4096; i++)
+            for (int j = 0; j < 3; j++) values.Add((1 + i / 4096.0) * Math.ScaleB(1.0, j));
+        for (int i = 0; i < 200000; i++) values.Add((1 + rng.NextDouble()) * Math.ScaleB(1.0, rng.Next(-1000, 1000)));
+        for (int i = 1; i < 3000; i++) values.Add((double)i * i * i);
+        values.AddRange(new[] { Math.ScaleB(1.0, -1000), Math.ScaleB(1.0, 1000), Math.ScaleB(1.9999999999999998, -1000), 1.0, 8.0 });
+        double worst = 0;
+        foreach (double s in values)
+        {
+            double c = FloatPowFast.Cbrt(s);
+            double h = DD.Mul(c, 0, c, 0, out double l);
+            h = DD.Mul(h, l, c, 0, out l);
+            DD.Add(ref h, ref l, -s, 0);
+            worst = Math.Max(worst, Math.Abs(h + l) / s / 3 * Math.ScaleB(1.0, 53));
+        }
+        Assert.True(worst <= 0.75 * FloatPowFast.CbrtUlps, $"worst {worst:F3} u");
+        foreach (double s in new[] { 0.0, double.Epsilon, Math.ScaleB(1.0, -1001), Math.ScaleB(1.0, 1001), double.MaxValue, double.PositiveInfinity, double.NaN })
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Cbrt(s)), BitConverter.DoubleToInt64Bits(FloatPowFast.Cbrt(s)));
+    }
 }
