@@ -12,7 +12,8 @@ namespace NormManaged.Engine;
 /// (the FMAs where it has FMAs, the same lane-computed starting value y₀ ≈ ln(hi), the same 1/k! table; the scalar
 /// calls run these very bodies on <see cref="Lane1"/>), so each output gets the bits <see cref="GeneralNorm.Root"/> gives it — those of the block
 /// driver, i.e. of the same line reduced alone, at any width, alignment or thread count. The scalar root was two
-/// thirds of the ~0.8 µs each short line cost. A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
+/// thirds of the ~0.8 µs each short line cost. Most lanes now take a cheap root instead, stored only where a rounding
+/// proof shows that every store gets the double-double root's bits from it (<see cref="Roots(double*, double*, int*, double, int*, double*, double*, int*)"/>). A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
 /// the block driver's own code (<see cref="GeneralPowOp.Finish"/>).
 ///
 /// Narrow results (float32, float16) are stored only when <see cref="GeneralPowFast.TryStoreNarrow"/> proves them the
@@ -330,7 +331,7 @@ internal static unsafe class LanePow
     /// cheap root of <see cref="DDLanes.RootLite{L}"/> (R̃ within ε = <see cref="DDLanes.RootLiteBound"/> of the exact
     /// root R): only where <see cref="DDLanes.Decided{L}"/> finds R̃ farther than 4ε from every float64 rounding
     /// midpoint and the scaled result 2^(rk + eb)·R̃ is far inside the normal range. There R lies more than 3ε
-    /// (≥ 2⁻⁶⁵·R) from every midpoint, and so does the double-double root D (|D − R| ≲ 2⁻¹⁰⁰·R): fl(D) = fl(R) = rh,
+    /// (≥ 2⁻⁶⁵·R) from every midpoint, and so does the double-double root D (|D − R| ≲ 2⁻⁸⁵·R even for |ln S| ~ 4000, DD.Log being within 2⁻¹⁰⁰·|ln S|): fl(D) = fl(R) = rh,
     /// sign(D − rh) = sign(R − rh) = sign(rl), D is not within <see cref="RealPowOp.TieMargin"/> (2⁻⁶⁸) of a midpoint,
     /// and scaling by 2^(rk + eb) in the normal range commutes with the rounding. So every store that reads the root
     /// through its float64 rounding (Rounding.ToDouble, GeneralPowFast.TryStoreNarrow's fl(H + L)), a float32
