@@ -53,7 +53,7 @@ public unsafe class LanePowTests
                         sh[i] = h + l; sl[i] = l - (sh[i] - h);
                         se[i] = rng.Next(3) == 0 ? rng.Next(-60, 60) : 0; // NarrowPowFast's sums carry an exponent
                     }
-                    LanePow.Roots(sh, sl, se, p, rh, rl, rk);
+                    LanePow.Roots(sh, sl, se, p, null, rh, rl, rk);
                     for (int i = 0; i < g; i++)
                     {
                         int eb = rng.Next(-1100, 1100);

@@ -241,8 +241,7 @@ internal readonly unsafe struct F32Abs : IColumnOp
 }
 
 /// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
-/// underflow or overflow), the result ∛Ŝ. The bound passed on adds 8 ulps of slack for the C library's cbrt
-/// (documented within 1 ulp on glibc).</summary>
+/// underflow or overflow), the result ∛Ŝ by <see cref="FloatPowFast.Cbrt"/>, whose bound the rounding test adds.</summary>
 internal readonly unsafe struct F32Cubes : IColumnOp
 {
     public static int Size => 4;
@@ -257,7 +256,7 @@ internal readonly unsafe struct F32Cubes : IColumnOp
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         double s = AcrossOutputsWide.Lane(st, lane);
-        return FloatPowFast.TryStore(Math.Cbrt(s), chain + 2 + 8, dst);
+        return FloatPowFast.TryStore(FloatPowFast.Cbrt(s), chain + 2 + FloatPowFast.CbrtUlps, dst);
     }
 }
 

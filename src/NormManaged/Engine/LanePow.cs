@@ -12,7 +12,8 @@ namespace NormManaged.Engine;
 /// (the FMAs where it has FMAs, the same lane-computed starting value y₀ ≈ ln(hi), the same 1/k! table; the scalar
 /// calls run these very bodies on <see cref="Lane1"/>), so each output gets the bits <see cref="GeneralNorm.Root"/> gives it — those of the block
 /// driver, i.e. of the same line reduced alone, at any width, alignment or thread count. The scalar root was two
-/// thirds of the ~0.8 µs each short line cost. A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
+/// thirds of the ~0.8 µs each short line cost. Most lanes now take a cheap root instead, stored only where a rounding
+/// proof shows that every store gets the double-double root's bits from it (<see cref="Roots(double*, double*, int*, double, int*, double*, double*, int*)"/>). A line with NaN, ∞, a zero under p &lt; 0 or an empty sum is finished by
 /// the block driver's own code (<see cref="GeneralPowOp.Finish"/>).
 ///
 /// Narrow results (float32, float16) are stored only when <see cref="GeneralPowFast.TryStoreNarrow"/> proves them the
@@ -135,8 +136,10 @@ internal static unsafe class LanePow
     {
         for (int i = m; i < Group; i++) { sh[i] = 1; sl[i] = 0; se[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[Group], rl = stackalloc double[Group];
-        int* rk = stackalloc int[Group];
-        Roots(sh, sl, se, p, rh, rl, rk);
+        int* rk = stackalloc int[Group], eb = stackalloc int[Group];
+        // each root is stored times its scale: a power of two lets Roots prove the rounding cheaply (see there)
+        for (int i = 0; i < Group; i++) eb[i] = i >= m ? 0 : sc[i].H == 1 && sc[i].L == 0 ? sc[i].E : NoProof;
+        Roots(sh, sl, se, p, eb, rh, rl, rk);
         var ev = FpEvents.None;
         for (int i = 0; i < m; i++)
             ev |= lines.Store(Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), sc[i]), (byte*)src[i], (byte*)dst[i]);
@@ -324,45 +327,78 @@ internal static unsafe class LanePow
     }
 
     /// <summary>exp(ln((sh + sl)·2^se)/p) as (rh + rl)·2^rk for <see cref="Group"/> sums (sh positive and finite, as every
-    /// block sum is; |se| small), the operations of <see cref="GeneralNorm.Root"/> from its ln to its exp, lane by lane.</summary>
-    internal static void Roots(double* sh, double* sl, int* se, double p, double* rh, double* rl, int* rk)
+    /// block sum is; |se| small), the operations of <see cref="GeneralNorm.Root"/> from its ln to its exp, lane by lane.
+    ///
+    /// With <paramref name="eb"/> (each output's scale 2^eb, or <see cref="NoProof"/>) a lane may instead get the
+    /// cheap root of <see cref="DDLanes.RootLite{L}"/> (R̃ within ε = <see cref="DDLanes.RootLiteBound"/> of the exact
+    /// root R): only where <see cref="DDLanes.Decided{L}"/> finds R̃ farther than 4ε from every float64 rounding
+    /// midpoint and the scaled result 2^(rk + eb)·R̃ is far inside the normal range. There R lies more than 3ε
+    /// (≥ 2⁻⁶⁵·R) from every midpoint, and so does the double-double root D (|D − R| ≲ 2⁻⁸⁵·R even for |ln S| ~ 4000, DD.Log being within 2⁻¹⁰⁰·|ln S|): fl(D) = fl(R) = rh,
+    /// sign(D − rh) = sign(R − rh) = sign(rl), D is not within <see cref="RealPowOp.TieMargin"/> (2⁻⁶⁸) of a midpoint,
+    /// and scaling by 2^(rk + eb) in the normal range commutes with the rounding. So every store that reads the root
+    /// through its float64 rounding (Rounding.ToDouble, GeneralPowFast.TryStoreNarrow's fl(H + L)), a float32
+    /// rounding of fl(H) with the sign of L for ties (Rounding.ToSingle), or a midpoint hand-off, stores the bits D
+    /// gives it. Other lanes (≈0.3 % for |p| ≥ 1) take the double-double root, a vector at a time (each lane's bits
+    /// are its own). Without <paramref name="eb"/> every lane is the double-double root, bit for bit.</summary>
+    internal static void Roots(double* sh, double* sl, int* se, double p, int* eb, double* rh, double* rl, int* rk)
     {
-        if (RealKernels.Wide) Roots<Lanes512>(sh, sl, se, p, rh, rl, rk);
-        else Roots<Lanes256>(sh, sl, se, p, rh, rl, rk);
+        if (RealKernels.Wide) Roots<Lanes512>(sh, sl, se, p, eb, rh, rl, rk);
+        else Roots<Lanes256>(sh, sl, se, p, eb, rh, rl, rk);
     }
 
-    private static void Roots<L>(double* sh, double* sl, int* se, double p, double* rh, double* rl, int* rk) where L : struct, ILanes<L>
+    /// <summary>An <c>eb</c> of <see cref="Roots(double*, double*, int*, double, int*, double*, double*, int*)"/> for a
+    /// lane whose store needs the double-double root itself (a scale that is not a power of two).</summary>
+    internal const int NoProof = int.MinValue / 2;
+
+    /// <summary>Scaled results 2^(rk + eb) with |rk + eb| below this are normal doubles with room to spare.</summary>
+    private const double ProofRange = 1000;
+
+    private static void Roots<L>(double* sh, double* sl, int* se, double p, int* eb, double* rh, double* rl, int* rk) where L : struct, ILanes<L>
     {
         const int n = Group;
-        double* ek = stackalloc double[n];
+        double* ek = stackalloc double[n], kc = stackalloc double[n];
         for (int i = 0; i < n; i++) ek[i] = se[i];
-        // DD.Log (its prelude, starting value and core) then GeneralNorm.Root's x = ln S / p as a double-double
-        // quotient (DD.Div's operations), all in lanes: each lane has the scalar calls' bits
+        uint need = (1u << (n / L.Count)) - 1; // vectors that need the double-double root
+        if (eb != null)
+        {
+            double* ebd = stackalloc double[n];
+            for (int i = 0; i < n; i++) ebd[i] = eb[i];
+            var rel = L.Create(4 * DDLanes.RootLiteBound(p));
+            var lim = L.Create(ProofRange);
+            for (int j = 0; j < n; j += L.Count)
+            {
+                L h = DDLanes.RootLite(L.Load(sh + j), L.Load(sl + j), L.Load(ek + j), p, out L l, out L k);
+                var ok = DDLanes.Decided(h, l, rel) & L.LessThan(L.Abs(k + L.Load(ebd + j)), lim);
+                h.Store(rh + j); l.Store(rl + j); k.Store(kc + j);
+                if (L.AllSet(ok)) need &= ~(1u << (j / L.Count));
+            }
+        }
+        if (need != 0) DDRoots<L>(sh, sl, ek, p, need, rh, rl, kc);
+        for (int i = 0; i < n; i++) rk[i] = (int)kc[i];
+    }
+
+    /// <summary>The double-double roots of the vectors flagged in <paramref name="need"/> (bit v: lanes
+    /// v·L.Count …): DD.Log (its prelude, starting value and core), then GeneralNorm.Root's x = ln S / p as a
+    /// double-double quotient (DD.Div's operations), then DD.Exp, all in lanes, so each lane has the scalar calls'
+    /// bits. <paramref name="ek"/> holds the exponents on entry and is overwritten; the exponents out go to k.</summary>
+    private static void DDRoots<L>(double* sh, double* sl, double* ek, double p, uint need, double* rh, double* rl, double* k) where L : struct, ILanes<L>
+    {
         double* table = DD.Exp2Table;
         var pl = L.Create(p);
-        for (int j = 0; j < n; j += L.Count)
+        for (int j = 0; j < Group; j += L.Count)
         {
+            if ((need & (1u << (j / L.Count))) == 0) continue;
             L hi = L.Load(sh + j), lo = L.Load(sl + j), e = L.Load(ek + j);
             DDLanes.LogReduce(ref hi, ref lo, ref e);
             L yh = DDLanes.Log(hi, lo, e, DDLanes.LogStart(hi), table, out L yl);
             yh = DDLanes.Div(yh, yl, pl, L.Zero, out yl);
-            yh.Store(rh + j); yl.Store(rl + j);
+            yh.Store(ek + j); yl.Store(rl + j); // the quotient, for the exp below
         }
-        Exp<L>(rh, rl, rh, rl, ek);
-        for (int i = 0; i < n; i++) rk[i] = (int)ek[i];
-    }
-
-    /// <summary><see cref="DD.Exp"/> lane by lane for the <see cref="Group"/> arguments xh + xl, |xh| ≤
-    /// <see cref="DD.ExpLimit"/> (its NaN and limit branches cannot be reached from a block sum): e^(xh + xl) =
-    /// (oh + ol)·2^ok, the outputs possibly aliasing the inputs — <see cref="DDLanes.Exp{L}"/>, the core the scalar call
-    /// runs, so each lane has its bits.</summary>
-    private static void Exp<L>(double* xh, double* xl, double* oh, double* ol, double* ok) where L : struct, ILanes<L>
-    {
-        double* table = DD.Exp2Table;
         for (int j = 0; j < Group; j += L.Count)
         {
-            L h = DDLanes.Exp(L.Load(xh + j), L.Load(xl + j), table, out L l, out L k);
-            h.Store(oh + j); l.Store(ol + j); k.Store(ok + j);
+            if ((need & (1u << (j / L.Count))) == 0) continue;
+            L h = DDLanes.Exp(L.Load(ek + j), L.Load(rl + j), table, out L l, out L kk);
+            h.Store(rh + j); l.Store(rl + j); kk.Store(k + j);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -26,7 +28,8 @@ namespace NormManaged.Engine;
 /// float32 lines need no particular bits, only a proof: their sums and roots are plain-double lanes
 /// (<see cref="Singles{L}"/>), and the float32 is stored only when <see cref="LaneAcross.TryStoreSingle"/> proves
 /// it the correctly rounded value (unique, so the 1-D path's); otherwise that output goes through
-/// <see cref="GeneralNorm.Reduce"/>. Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
+/// <see cref="GeneralNorm.Reduce"/> (float32 half-integer orders, <see cref="HalfSingles"/>: through the whole dispatch
+/// alone, whose 1-D path decides exact midpoints). Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
 /// finite nonzero element are finished alone by the block operator's own code (<see cref="GeneralPowOp"/>).</summary>
 internal static unsafe class LaneSums
 {
@@ -45,9 +48,19 @@ internal static unsafe class LaneSums
     /// one axis, at least <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => ((t == DType.Float64 && ot == DType.Float64) || (t == DType.Float32 && ot == DType.Float32))
-           && GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p)
+           && (GeneralPowFast.Applies(t, p) || HalfSingles(t, p)) && TablePowSum.Applies(false, p)
            && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner
-           && (t == DType.Float64 || plan.InnerStrides[0] != 4 || plan.InnerCount <= MaxContiguousSingle);
+           && (t == DType.Float64 || plan.InnerStrides[0] != 4 || plan.InnerCount <= MaxContiguousSingle || HalfSingles(t, p));
+
+    /// <summary>float32 half-integer orders ±1.5 … ±64.5 (which <see cref="GeneralPowFast"/> leaves to the
+    /// double-double <see cref="RealPowOp"/>, 0.8 µs a row of 4): their float32 results are correctly rounded, hence
+    /// unique, so the lanes' proven float32 is that path's value; a row the proof declines goes through the whole
+    /// dispatch alone (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>).</summary>
+    internal static bool HalfSingles(DType t, double p)
+    {
+        double a = Math.Abs(p);
+        return t == DType.Float32 && a >= 1.5 && a <= 64.5 && 2 * a == Math.Floor(2 * a) && a != Math.Floor(a);
+    }
 
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
@@ -66,6 +79,7 @@ internal static unsafe class LaneSums
     private struct State
     {
         public double P, P1h, P1l;
+        public bool Half; // a float32 half-integer order (HalfSingles)
         public long SingleUlps;
         public DType T, Ot;
         public double* Tab, Buf, Sh, Sl, Tmp;
@@ -79,7 +93,7 @@ internal static unsafe class LaneSums
     {
         int n = (int)plan.InnerCount;
         const int g = LanePow.Group;
-        var st = new State { P = p, T = t, Ot = ot };
+        var st = new State { P = p, T = t, Ot = ot, Half = HalfSingles(t, p) };
         // float32 roots within 2⁻³⁶/min(1, |p|) relative (see Singles): fewer double ulps than this (≤ 2²⁰)
         st.SingleUlps = (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
         double* tab = stackalloc double[TablePowSum.TableLength];
@@ -128,7 +142,7 @@ internal static unsafe class LaneSums
             for (int r = 0; r < Lines; r++)
             {
                 byte* q = xs[r] + plan.InnerBaseOffset;
-                for (int i = 0; i < n; i++) buf[i * Lines + r] = *(float*)(q + i * s);
+                for (int i = 0; i < n; i++) buf[i * Lines + r] = Widen(*(float*)(q + i * s));
             }
         double* tmp = st.Tmp;
         double* sAcc = tmp, cAcc = tmp + Group * Lines, stats = tmp + 2 * Group * Lines;
@@ -144,6 +158,14 @@ internal static unsafe class LaneSums
         for (int r = 0; r < m; r++)
         {
             byte* d = os[r];
+            if (single && st.Half)
+            {
+                // half-integer orders: the proven float32, else the row through the whole dispatch (its 1-D path
+                // decides exact midpoints; special rows get that path's values and events)
+                if (stats[2 * Lines + r] != 0 || !LaneAcross.TryStoreSingle(stats[3 * Lines + r], st.SingleUlps, d))
+                    st.Ev |= AcrossOutputsWide.Alone(xs[r] + plan.InnerBaseOffset, st.T, n, s, d, st.Ot, st.P);
+                continue;
+            }
             if (stats[2 * Lines + r] != 0)
             {
                 st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
@@ -167,6 +189,13 @@ internal static unsafe class LaneSums
             if (++st.Pending == LanePow.Group) Flush(ref st);
         }
     }
+
+    /// <summary>(double)f, exact, by cvtps2pd: the scalar cvtss2sd the compiler emits merges into its destination
+    /// register, which chained the copy of a group's floats into one serial dependency (a fifth of the time of
+    /// float32 rows of 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Widen(float f)
+        => Sse2.IsSupported ? Sse2.ConvertToVector128Double(Vector128.CreateScalar(f)).ToScalar() : f;
 
     /// <summary>Each lane's statistics, constants, terms and folded sum (see <see cref="Group8"/> for the layout of
     /// <paramref name="stats"/>).</summary>
@@ -323,7 +352,7 @@ internal static unsafe class LaneSums
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
-        LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, rh, rl, rk);
+        LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
         for (int i = 0; i < st.Pending; i++)
         {
             // LanePow's finish, Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble, is fl(rh + rl)
