@@ -170,7 +170,7 @@ internal static unsafe class LaneIntSums
         public Ext* Sc;
         public nint* Src, Dst;
         public double* Rh, Rl;
-        public int* Rk;
+        public int* Rk, Eb;
         public int Pending;
         public FpEvents Ev;
     }
@@ -189,8 +189,8 @@ internal static unsafe class LaneIntSums
         Ext* sc = stackalloc Ext[g];
         nint* src = stackalloc nint[g], dst = stackalloc nint[g];
         double* rh = stackalloc double[g], rl = stackalloc double[g];
-        int* rk = stackalloc int[g];
-        st.Rh = rh; st.Rl = rl; st.Rk = rk;
+        int* rk = stackalloc int[g], eb = stackalloc int[g];
+        st.Rh = rh; st.Rl = rl; st.Rk = rk; st.Eb = eb;
         st.Buf = buf; st.Stats = stats; st.C = cAcc; st.Sh = sh; st.Sl = sl; st.Se = se; st.Sc = sc; st.Src = src; st.Dst = dst;
         double* lineBuf = stackalloc double[n * 2 + 8]; // one block for the lines finished by the 1-D code
         byte** xs = stackalloc byte*[Lines];
@@ -296,7 +296,10 @@ internal static unsafe class LaneIntSums
     {
         const int g = LanePow.Group;
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Se[i] = 0; } // idle lanes: any valid sum
-        LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Rh, st.Rl, st.Rk);
+        // each root is stored times its scale: a power of two lets Roots prove the rounding cheaply (as LanePow's flush)
+        for (int i = 0; i < g; i++)
+            st.Eb[i] = i >= st.Pending ? 0 : st.Sc[i].H == 1 && st.Sc[i].L == 0 ? st.Sc[i].E : LanePow.NoProof;
+        LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Eb, st.Rh, st.Rl, st.Rk);
         for (int i = 0; i < st.Pending; i++)
         {
             double h = st.Rh[i], l = st.Rl[i];
