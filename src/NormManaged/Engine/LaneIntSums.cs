@@ -20,7 +20,7 @@ namespace NormManaged.Engine;
 internal static unsafe class LaneIntSums
 {
     /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
-    private const int Lines = 8;
+    private const int Lines = LaneSums.Lines; // LaneSums.Statistics' layout
 
     /// <summary>Logical accumulators of the block kernels' vector loops.</summary>
     private const int Acc = 16;
@@ -240,8 +240,8 @@ internal static unsafe class LaneIntSums
             byte* q = xs[r] + plan.InnerBaseOffset;
             for (int i = 0; i < n; i++) buf[i * Lines + r] = *(double*)(q + i * s);
         }
-        if (RealKernels.Wide) Statistics<Lanes512>(buf, n, p < 0, stats);
-        else Statistics<Lanes256>(buf, n, p < 0, stats);
+        if (RealKernels.Wide) LaneSums.Statistics<Lanes512>(buf, n, p < 0, stats); // rows RowMax, RowMin, RowAlone
+        else LaneSums.Statistics<Lanes256>(buf, n, p < 0, stats);
         // the block kernel's scale 2⁻ᵉᵇ as its two factors 2^a·2^b (each normal: |eb| ≤ 1075)
         for (int r = 0; r < Lines; r++)
         {
@@ -322,30 +322,6 @@ internal static unsafe class LaneIntSums
     /// <summary><c>Vector256.Sum</c> of four doubles, the operation (and so the order) RealKernels.FoldLanes uses.</summary>
     private static double Vector256Sum(double a, double b, double c, double d)
         => System.Runtime.Intrinsics.Vector256.Sum(System.Runtime.Intrinsics.Vector256.Create(a, b, c, d));
-
-    /// <summary>Exact statistics of each lane's line: max and min nonzero |x| of its finite elements, and 1 for a line the
-    /// 1-D kernel gives no sum (NaN; p &gt; 0: ∞ or only zeros; p &lt; 0: a zero or only ∞).</summary>
-    private static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
-    {
-        var inf = L.Create(double.PositiveInfinity);
-        for (int h = 0; h < Lines; h += L.Count)
-        {
-            L mx = L.Zero, mn = inf, bad = L.Zero, zero = L.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                var a = L.Abs(L.Load(buf + i * Lines + h));
-                var fin = L.LessThan(a, inf);
-                var z = L.Equal(a, L.Zero);
-                bad |= neg ? ~L.Equal(a, a) : ~fin; // NaN (both signs), ∞ (p > 0)
-                zero |= z;
-                mx = L.Max(mx, L.Select(fin, a, L.Zero));
-                mn = L.Min(mn, L.Select(fin & ~z, a, inf));
-            }
-            var alone = neg ? bad | zero | L.Equal(mn, inf) : bad | L.Equal(mx, L.Zero);
-            mx.Store(stats + RowMax * Lines + h); mn.Store(stats + RowMin * Lines + h);
-            (alone & L.Create(1.0)).Store(stats + RowAlone * Lines + h);
-        }
-    }
 
     /// <summary>Each lane's terms and accumulators, in the block kernel's order (see the class summary).</summary>
     private static void Sums<L, T>(ref State st, int n, int k) where L : struct, ILanes<L> where T : struct, ITerm

@@ -34,7 +34,7 @@ namespace NormManaged.Engine;
 internal static unsafe class LaneSums
 {
     /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
-    private const int Lines = 8;
+    internal const int Lines = 8;
 
     /// <summary>Longest line taken: float64 rows of 32 measured 0.31 → 0.35× NumPy, of 48 0.43 → 0.38× (the block
     /// body's two interleaved chains win there).</summary>
@@ -302,7 +302,7 @@ internal static unsafe class LaneSums
 
     /// <summary>Exact statistics of each lane's line: max |x| [0] and min nonzero |x| [1] of the finite elements, and
     /// 1 in [2] for a line the block operator gives no sum (NaN; p &gt; 0: ∞ or all zeros; p &lt; 0: a zero or only ∞).</summary>
-    private static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
+    internal static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
     {
         int c = L.Count;
         var inf = L.Create(double.PositiveInfinity);
