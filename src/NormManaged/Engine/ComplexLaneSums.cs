@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Complex orders 3 and 4 of short lines (at most <see cref="MaxLength"/> values): the definition of such a
+/// line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on <see cref="Lane1"/>
+/// (<see cref="TryLine"/>, the 1-D path of <see cref="ComplexPowNorm"/>) and many lines run a SIMD lane per line
+/// (<see cref="Run"/>), so every output has, by construction, the bits of its line reduced alone.
+///
+/// The line is scaled by exact powers of two 2^a·2^c = 2^−eb, eb = ilogb(M) + 1 for M the largest |component|, so the
+/// largest scaled component lies in [1/2, 1), every |z| &lt; √2 and every term |z|^p ≤ 4; a term lost to underflow is
+/// below 2⁻⁹⁶⁰ against a sum ≥ 2⁻⁴ (no spurious over- or underflow). |z|² = hh + hl with exact squares by FMA
+/// (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)² and p = 3 (hh + hl)·(√hh + c), c the exact residual
+/// hh − (√hh)² plus hl over 2√hh; each term is a double-double to ~2⁻¹⁰⁴ and the terms are added in index order by
+/// TwoSum with one low-order accumulator. The norm is 2^eb·S^(1/p) by <see cref="GeneralNorm.Root"/> (lanes:
+/// <see cref="LanePow.Roots"/>, the same bits). A line holding NaN or ∞, or only zeros, is finished by
+/// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
+internal static unsafe class ComplexLaneSums
+{
+    /// <summary>Longest line taken. Below <see cref="ComplexOffsetSum.MinLength"/> the lone line used to take an
+    /// extended-precision hypot and double-double powers per element, up to here that one-pass kernel's statistics and
+    /// fold per line; both cost many rows 3–14× NumPy's time.</summary>
+    public const int MaxLength = 16;
+
+    /// <summary>Lines summed per batch (<see cref="LanePow.Group"/>, whose roots are taken at once).</summary>
+    private const int Group = LanePow.Group;
+
+    /// <summary>Total elements from which the lines are split over threads (rows are independent).</summary>
+    private const long ParallelElements = 1L << 14;
+
+    /// <summary>The orders whose short lines this class defines.</summary>
+    public static bool Takes(DType t, double p) => t is DType.Complex128 or DType.Complex64 && p is 3 or 4;
+
+    /// <summary>Many lines of one reduced axis, each of 1 … <see cref="MaxLength"/> values.</summary>
+    public static bool Applies(ReductionPlan plan, DType t, double p)
+        => Takes(t, p) && plan.OuterCount >= 2 && plan.InnerCount >= 1 && plan.InnerCount <= MaxLength;
+
+    /// <summary>The scale exponent eb of a line whose largest |component| is <paramref name="m"/> (NaN if any is) and
+    /// the two factors 2^a·2^c = 2^−eb; false for a line with NaN, ∞ or only zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Scale(double m, out int eb, out double f1, out double f2)
+    {
+        eb = 0; f1 = f2 = 1;
+        if (!(m > 0 && m <= double.MaxValue)) return false; // NaN, ∞ or only zeros
+        eb = Math.ILogB(m) + 1;
+        int a = -eb / 2;
+        f1 = Math.ScaleB(1.0, a);
+        f2 = Math.ScaleB(1.0, -eb - a);
+        return true;
+    }
+
+    /// <summary>Σ|z|^p (p = 3 or 4) of <paramref name="n"/> values scaled by f1·f2, value k's parts at re[k·step] and
+    /// im[k·step], as sh + sl (normalised): the one body of both routes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Sum<L>(double* re, double* im, nint step, int n, bool cube, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    {
+        L s = L.Zero, l = L.Zero;
+        for (int k = 0; k < n; k++)
+        {
+            L x = L.Load(re + k * step) * f1 * f2, y = L.Load(im + k * step) * f1 * f2;
+            L hh = ComplexMag.Square(x, y, out L hl), th, tl;
+            if (cube)
+            {
+                L sq = L.Sqrt(hh);
+                L c = (L.Fma(-sq, sq, hh) + hl) / (sq + sq);
+                c = L.Select(L.Equal(hh, L.Zero), L.Zero, c); // |z| = 0: no residual (0/0 otherwise)
+                th = hh * sq;
+                tl = L.Fma(hh, c, L.Fma(hl, sq, L.MulSub(hh, sq, th)));
+            }
+            else
+            {
+                th = hh * hh;
+                tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
+            }
+            L t = s + th, b = t - s;
+            l += ((s - (t - b)) + (th - b)) + tl;
+            s = t;
+        }
+        L h = s + l;
+        sl = l - (h - s);
+        return h;
+    }
+
+    /// <summary>The norm of one line of <paramref name="n"/> ≤ <see cref="MaxLength"/> values already widened to
+    /// doubles (re, im interleaved at <paramref name="z"/>): false, nothing computed, for a line
+    /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros).</summary>
+    public static bool TryLine(double* z, int n, double p, out Ext r)
+    {
+        r = default;
+        double m = 0;
+        for (int i = 0; i < 2 * n; i++) m = Math.Max(m, Math.Abs(z[i]));
+        if (!Scale(m, out int eb, out double f1, out double f2)) return false;
+        double sh = Sum(z, z + 1, 2, n, p == 3, new Lane1(f1), new Lane1(f2), out Lane1 sl).V;
+        r = GeneralNorm.Root(sh, sl.V, 0, p, new Ext(1, 0, eb));
+        return true;
+    }
+
+    /// <summary>Computes every output of the plan (<see cref="Applies"/>).</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * plan.InnerCount >= ParallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Lines(plan, (byte*)xb, t, p, (byte*)ob, ot, k0, count));
+        }
+        return Lines(plan, x, t, p, o, ot, 0, outs);
+    }
+
+    /// <summary>The outputs first … first + count − 1, <see cref="Group"/> lines at a time: each line's values
+    /// transposed into lane order (value k of line i at [k·Group + i]) with its scale, then the sums and roots in lanes.</summary>
+    private static FpEvents Lines(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
+    {
+        int n = (int)plan.InnerCount;
+        double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
+        double* f1 = stackalloc double[Group], f2 = stackalloc double[Group];
+        double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
+        int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
+        nint* dst = stackalloc nint[Group];
+        double* z = stackalloc double[2 * MaxLength], wide = stackalloc double[2 * MaxLength + 8];
+        // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
+        bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
+        long stride = plan.InnerStrides[0];
+        bool cube = p == 3;
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, first, count);
+        int g = 0;
+        bool more = true;
+        while (more)
+        {
+            more = it.Next(out byte* xp, out byte* op);
+            if (more)
+            {
+                double* v = z;
+                if (direct)
+                    for (int k = 0; k < n; k++)
+                    {
+                        double* e = (double*)(xp + plan.InnerBaseOffset + k * stride);
+                        z[2 * k] = e[0]; z[2 * k + 1] = e[1];
+                    }
+                else
+                    fixed (double* w = new DoubleBlocks(plan, xp, t, wide).Next()) v = w;
+                double m = 0;
+                for (int i = 0; i < 2 * n; i++) m = Math.Max(m, Math.Abs(v[i]));
+                if (!Scale(m, out eb[g], out f1[g], out f2[g]))
+                {
+                    ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op); // NaN, ∞ or only zeros: numpy's rules
+                    continue;
+                }
+                for (int k = 0; k < n; k++) { re[k * Group + g] = v[2 * k]; im[k * Group + g] = v[2 * k + 1]; }
+                dst[g] = (nint)op;
+                if (++g < Group) continue;
+            }
+            if (g == 0) break;
+            for (int i = g; i < Group; i++) // idle lanes: any valid line (the value 1)
+            {
+                f1[i] = f2[i] = 1;
+                for (int k = 0; k < n; k++) { re[k * Group + i] = 1; im[k * Group + i] = 0; }
+            }
+            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, cube, f1, f2, sh, sl);
+            else Sums<Lanes256>(re, im, n, cube, f1, f2, sh, sl);
+            for (int i = 0; i < Group; i++) se[i] = 0;
+            LanePow.Roots(sh, sl, se, p, rh, rl, rk);
+            for (int i = 0; i < g; i++) // GeneralNorm.Root's last step, as TryLine takes it
+                ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            g = 0;
+        }
+        return ev;
+    }
+
+    private static void Sums<L>(double* re, double* im, int n, bool cube, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
+    {
+        for (int j = 0; j < Group; j += L.Count)
+        {
+            L h = Sum(re + j, im + j, Group, n, cube, L.Load(f1 + j), L.Load(f2 + j), out L l);
+            h.Store(sh + j); l.Store(sl + j);
+        }
+    }
+}
