@@ -195,8 +195,17 @@ internal static unsafe class ComplexLaneSums
             else Sums<Lanes256>(re, im, n, cube, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
             LanePow.Roots(sh, sl, se, p, rh, rl, rk);
-            for (int i = 0; i < g; i++) // GeneralNorm.Root's last step, as TryLine takes it
-                ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            for (int i = 0; i < g; i++)
+            {
+                // GeneralNorm.Root's last step, as TryLine takes it, then the store. rh + rl is a normalised
+                // double-double (DD.Exp's) near 1 and both steps only scale it by powers of two: a float64 result
+                // well inside the normal range is fl(rh + rl)·2^(rk + eb), the one rounding of the same value
+                int e = rk[i] + eb[i];
+                if (ot == DType.Float64 && e >= -1000 && e <= 1000)
+                    *(double*)dst[i] = (rh[i] + rl[i]) * BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
+                else
+                    ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            }
             g = 0;
         }
         return ev;
