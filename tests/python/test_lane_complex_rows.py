@@ -1,8 +1,8 @@
-"""Complex orders over many short lines (ComplexLaneSums for ord 3 and 4 of lines of ≤ 16 values: one generic body run
+"""Complex orders over many short lines (ComplexLaneSums for whole orders 3 … 64 of lines of ≤ 16 values: one generic body run
 on a one-lane type for a lone line and a SIMD lane per line for many; the other orders through LanePow): every output
 bit for bit against the same line reduced alone, for p in {0.3, 1.7, 2.5, 3, 4, 5, 8, 33.3, −1.5, −3}, line lengths
 1 … 70 around every boundary, row counts not multiples of 8/32, C, F-order, reversed, strided and 3-D views, 1/2/3
-threads; ord 3 and 4 against 300-bit mpmath references (the correctly rounded double; complex64: float), magnitudes
+threads; ord 3, 4, 5, 8, 13 against 300-bit mpmath references (the correctly rounded double; complex64: float), magnitudes
 near 1e±300, subnormals, huge and tiny in one row, one component zero; special values and warnings as NumPy's.
 Both SIMD widths are covered by the xunit tests (ComplexLaneSumsTests)."""
 import mpmath
@@ -77,7 +77,7 @@ def test_every_row_has_the_bits_of_that_row_alone(p, layout):
 
 
 @pytest.mark.parametrize("dtype", ("complex128", "complex64"))
-@pytest.mark.parametrize("p", (3, 4))
+@pytest.mark.parametrize("p", (3, 4, 5, 8, 13))
 @pytest.mark.parametrize("kind", ("plain", "wide", "tiny", "huge", "axis"))
 def test_short_rows_are_correctly_rounded(dtype, p, kind):
     rng = np.random.default_rng(p * 10 + len(kind) + len(dtype))
@@ -92,7 +92,7 @@ def test_short_rows_are_correctly_rounded(dtype, p, kind):
             assert got[i] == want, (dtype, p, kind, n, i, got[i], want)
 
 
-@pytest.mark.parametrize("p", (3, 4))
+@pytest.mark.parametrize("p", (3, 4, 5, 8))
 def test_three_dimensional_reductions_agree_with_the_lone_line(p):
     # the middle axis of (rows, n, k): strided lines, outputs (rows, k); each against its line alone
     rng = np.random.default_rng(9)
@@ -110,7 +110,7 @@ def test_three_dimensional_reductions_agree_with_the_lone_line(p):
 
 def test_thread_count_does_not_change_bits():
     rng = np.random.default_rng(3)
-    for p in (3, 4):
+    for p in (3, 4, 5, 8):
         for n in (4, 16):
             a = _rows((5003, n), "wide", rng)
             outs = []
@@ -124,7 +124,7 @@ def test_special_rows_match_numpy_values_and_warnings():
     inf, nan = np.inf, np.nan
     a = np.array([[1 + 2j, 3, 0, 4j], [0, 0, 0, 0], [complex(inf, nan), 1, 1, 1], [complex(nan, 0), 1, 2, 3],
                   [complex(0, -inf), 0, 0, 0], [complex(nan, inf), 0, 0, 0], [3, 4j, 0, 1]] * 5)
-    for p in (3, 4):
+    for p in (3, 4, 5, 8):
         got, w1 = recorded(lambda: normnative.norm(a, p, axis=1))
         want, w2 = recorded(lambda: np.linalg.norm(a, p, axis=1))
         np.testing.assert_allclose(got, want, rtol=1e-14)
@@ -136,10 +136,10 @@ def test_no_spurious_overflow_or_underflow():
     # largest double is ∞ with NumPy's overflow warning
     rows = np.array([[1e308 + 1e308j, 1e308, 1e308j, 1], [5e-324, 5e-324j, 0, 0], [1e-320 + 3e-320j, 0, 0, 2e-321],
                      [1e200 + 1e-200j, 1e-300j, 1e-310, 0]] * 9)
-    for p in (3, 4):
+    for p in (3, 4, 5, 8):
         got = _check_alone(rows, p)
         for i in range(4):
             assert got[i] == _exact(rows[i], p, "complex128"), (p, i)
-        big = np.full((9, 5), 1e308 + 1e308j)
+        big = np.full((9, 16), 1e308 + 1e308j)  # 16^(1/p)·√2·1e308 > the largest double for p ≤ 8
         r, w = recorded(lambda: normnative.norm(big, p, axis=1))
         assert np.all(np.isinf(r)) and any("overflow" in str(m.message) for m in w)

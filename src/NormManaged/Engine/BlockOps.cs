@@ -253,24 +253,12 @@ internal static unsafe class ComplexPowNorm
         var it = new OuterIterator(plan, x, o);
         while (it.Next(out byte* xp, out byte* op))
         {
-            if (n <= ComplexLaneSums.MaxLength && ComplexLaneSums.Takes(t, p))
-            {
-                // the short line's definition, which many lines run in lanes
-                if (Short(plan, xp, t, p, buf, out Ext r)) ev |= ResultWriter.Store(ot, op, r);
-                else ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
-            }
-            else if (n >= ComplexOffsetSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
+            if (n >= ComplexOffsetSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
                 ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
             else
                 ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
         }
         return ev;
-    }
-
-    private static bool Short(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out Ext r)
-    {
-        fixed (double* z = new DoubleBlocks(plan, xp, t, buf).Next())
-            return ComplexLaneSums.TryLine(z, (int)plan.InnerCount, p, out r);
     }
 
     /// <summary>One 1-D output from this many elements on computes its blocks on the workers (below the driver's

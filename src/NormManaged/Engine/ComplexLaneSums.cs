@@ -5,19 +5,19 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>Complex orders 3 and 4 of short lines (at most <see cref="MaxLength"/> values): the definition of such a
-/// line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on <see cref="Lane1"/>
-/// (<see cref="TryLine"/>, the 1-D path of <see cref="ComplexPowNorm"/>) and many lines run a SIMD lane per line
-/// (<see cref="Run"/>), so every output has, by construction, the bits of its line reduced alone.
+/// <summary>Complex whole orders 3 … <see cref="MaxOrder"/> of short lines (at most <see cref="MaxLength"/> values): the
+/// definition of such a line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on
+/// <see cref="Lane1"/> (<see cref="TryLine"/>) and many lines run a SIMD lane per line (<see cref="Run"/>), so every
+/// output has, by construction, the bits of its line reduced alone.
 ///
 /// The line is scaled by exact powers of two 2^a·2^c = 2^−eb, eb = ilogb(M) + 1 for M the largest |component|, so the
-/// largest scaled component lies in [1/2, 1), every |z| &lt; √2 and every term |z|^p ≤ 4; a term lost to underflow is
-/// below 2⁻⁹⁶⁰ against a sum ≥ 2⁻⁴ (no spurious over- or underflow). |z|² = hh + hl with exact squares by FMA
-/// (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)² and p = 3 (hh + hl)·(√hh + c), c the exact residual
-/// hh − (√hh)² plus hl over 2√hh; each term is a double-double to ~2⁻¹⁰⁴ and the terms are added in index order by
-/// TwoSum with one low-order accumulator. The norm is 2^eb·S^(1/p) by <see cref="GeneralNorm.Root"/> (lanes:
-/// <see cref="LanePow.Roots"/>, the same bits). A line holding NaN or ∞, or only zeros, is finished by
-/// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
+/// largest scaled component lies in [1/2, 1), every |z| &lt; √2 and the largest term lies in [2⁻ᵖ, 2^(p/2)]; a term
+/// lost to underflow is below 2⁻¹⁰²² against that (no spurious over- or underflow). |z|² = hh + hl with exact squares
+/// by FMA (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)², p = 3 (hh + hl)·(√hh + c), c the exact residual
+/// hh − (√hh)² plus hl over 2√hh, other p double-double powers of hh + hl (times |z| when odd); each term is a
+/// double-double to ~2⁻¹⁰⁰ and the terms are added in index order by TwoSum with one low-order accumulator. The norm
+/// is 2^eb·S^(1/p) by <see cref="GeneralNorm.Root"/> (lanes: <see cref="LanePow.Roots"/>, the same bits). A line
+/// holding NaN or ∞, or only zeros, is finished by /// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
 internal static unsafe class ComplexLaneSums
 {
     /// <summary>Longest line taken. Below <see cref="ComplexOffsetSum.MinLength"/> the lone line used to take an
@@ -32,11 +32,14 @@ internal static unsafe class ComplexLaneSums
     private const long ParallelElements = 1L << 14;
 
     /// <summary>The orders whose short lines this class defines.</summary>
-    public static bool Takes(DType t, double p) => t is DType.Complex128 or DType.Complex64 && p is 3 or 4;
+    public static bool Takes(DType t, double p) => t is DType.Complex128 or DType.Complex64 && p >= 3 && p <= MaxOrder && p == Math.Floor(p);
 
-    /// <summary>Many lines of one reduced axis, each of 1 … <see cref="MaxLength"/> values.</summary>
+    /// <summary>Largest whole order taken: every scaled term lies in [2⁻ᵖ, 2^(p/2)] for the line's largest value.</summary>
+    public const int MaxOrder = 64;
+
+    /// <summary>Lines of 1 … <see cref="MaxLength"/> values (any reduced axes).</summary>
     public static bool Applies(ReductionPlan plan, DType t, double p)
-        => Takes(t, p) && plan.OuterCount >= 2 && plan.InnerCount >= 1 && plan.InnerCount <= MaxLength;
+        => Takes(t, p) && plan.OuterCount >= 1 && plan.InnerCount >= 1 && plan.InnerCount <= MaxLength;
 
     /// <summary>The scale exponent eb of a line whose largest |component| is <paramref name="m"/> (NaN if any is) and
     /// the two factors 2^a·2^c = 2^−eb; false for a line with NaN, ∞ or only zeros.</summary>
@@ -74,26 +77,25 @@ internal static unsafe class ComplexLaneSums
     /// <summary>Σ|z|^p (p = 3 or 4) of <paramref name="n"/> values scaled by f1·f2, value k's parts at re[k·step] and
     /// im[k·step], as sh + sl (normalised): the one body of both routes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Sum<L>(double* re, double* im, nint step, int n, bool cube, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    private static L Sum<L>(double* re, double* im, nint step, int n, int p, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
         for (int k = 0; k < n; k++)
         {
             L x = L.Load(re + k * step) * f1 * f2, y = L.Load(im + k * step) * f1 * f2;
             L hh = ComplexMag.Square(x, y, out L hl), th, tl;
-            if (cube)
+            if (p == 3)
             {
-                L sq = L.Sqrt(hh);
-                L c = (L.Fma(-sq, sq, hh) + hl) / (sq + sq);
-                c = L.Select(L.Equal(hh, L.Zero), L.Zero, c); // |z| = 0: no residual (0/0 otherwise)
+                L sq = Root(hh, hl, out L c);
                 th = hh * sq;
                 tl = L.Fma(hh, c, L.Fma(hl, sq, L.MulSub(hh, sq, th)));
             }
-            else
+            else if (p == 4)
             {
                 th = hh * hh;
                 tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
             }
+            else th = Power(hh, hl, p, out tl);
             L t = s + th, b = t - s;
             l += ((s - (t - b)) + (th - b)) + tl;
             s = t;
@@ -103,6 +105,43 @@ internal static unsafe class ComplexLaneSums
         return h;
     }
 
+    /// <summary>|z| = sq + c from |z|² = hh + hl: the rounded root and the exact residual hh − sq² plus hl over 2·sq.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Root<L>(L hh, L hl, out L c) where L : struct, ILanes<L>
+    {
+        L sq = L.Sqrt(hh);
+        c = (L.Fma(-sq, sq, hh) + hl) / (sq + sq);
+        c = L.Select(L.Equal(hh, L.Zero), L.Zero, c); // |z| = 0: no residual (0/0 otherwise)
+        return sq;
+    }
+
+    /// <summary>|z|^p for a whole p ≥ 5: (hh + hl)^⌊p/2⌋ by binary powering in double-double (<see cref="DDLanes.Mul{L}"/>),
+    /// times <see cref="Root{L}"/>'s |z| when p is odd (≈ 2⁻¹⁰⁴·log₂p relative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Power<L>(L hh, L hl, int p, out L lo) where L : struct, ILanes<L>
+    {
+        L bh = hh, bl = hl, rh = L.Zero, rl = L.Zero;
+        bool any = false;
+        for (int k = p >> 1; ; )
+        {
+            if ((k & 1) != 0)
+            {
+                if (any) rh = DDLanes.Mul(rh, rl, bh, bl, out rl);
+                else { rh = bh; rl = bl; any = true; }
+            }
+            k >>= 1;
+            if (k == 0) break;
+            bh = DDLanes.Mul(bh, bl, bh, bl, out bl);
+        }
+        if ((p & 1) != 0)
+        {
+            L sq = Root(hh, hl, out L c);
+            rh = DDLanes.Mul(rh, rl, sq, c, out rl);
+        }
+        lo = rl;
+        return rh;
+    }
+
     /// <summary>The norm of one line of <paramref name="n"/> ≤ <see cref="MaxLength"/> values already widened to
     /// doubles (re, im interleaved at <paramref name="z"/>): false, nothing computed, for a line
     /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros).</summary>
@@ -110,15 +149,27 @@ internal static unsafe class ComplexLaneSums
     {
         r = default;
         if (!Scale(MaxAbs(z, 2 * n), out int eb, out double f1, out double f2)) return false;
-        double sh = Sum(z, z + 1, 2, n, p == 3, new Lane1(f1), new Lane1(f2), out Lane1 sl).V;
+        double sh = Sum(z, z + 1, 2, n, (int)p, new Lane1(f1), new Lane1(f2), out Lane1 sl).V;
         r = GeneralNorm.Root(sh, sl.V, 0, p, new Ext(1, 0, eb));
         return true;
+    }
+
+    /// <summary>A lone line: <see cref="TryLine"/> on its widened values, else numpy's rules by <see cref="GeneralNorm.Reduce"/>.</summary>
+    private static FpEvents One(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+    {
+        double* buf = stackalloc double[2 * MaxLength + 8];
+        var it = new OuterIterator(plan, x, o);
+        it.Next(out byte* xp, out byte* op);
+        fixed (double* z = new DoubleBlocks(plan, xp, t, buf).Next())
+            if (TryLine(z, (int)plan.InnerCount, p, out Ext r)) return ResultWriter.Store(ot, op, r);
+        return GeneralNorm.Reduce(plan, xp, t, p, ot, op);
     }
 
     /// <summary>Computes every output of the plan (<see cref="Applies"/>).</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
         long outs = plan.OuterCount;
+        if (outs == 1) return One(plan, x, t, p, o, ot);
         int threads = Parallelism.MaxThreads;
         if (threads > 1 && outs * plan.InnerCount >= ParallelElements)
         {
@@ -142,7 +193,7 @@ internal static unsafe class ComplexLaneSums
         // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
         bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
         long stride = plan.InnerStrides[0];
-        bool cube = p == 3;
+        int ip = (int)p;
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, first, count);
         int g = 0;
@@ -191,8 +242,8 @@ internal static unsafe class ComplexLaneSums
                 f1[i] = f2[i] = 1;
                 for (int k = 0; k < n; k++) { re[k * Group + i] = 1; im[k * Group + i] = 0; }
             }
-            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, cube, f1, f2, sh, sl);
-            else Sums<Lanes256>(re, im, n, cube, f1, f2, sh, sl);
+            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, ip, f1, f2, sh, sl);
+            else Sums<Lanes256>(re, im, n, ip, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
             LanePow.Roots(sh, sl, se, p, rh, rl, rk);
             for (int i = 0; i < g; i++)
@@ -211,11 +262,11 @@ internal static unsafe class ComplexLaneSums
         return ev;
     }
 
-    private static void Sums<L>(double* re, double* im, int n, bool cube, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
+    private static void Sums<L>(double* re, double* im, int n, int p, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
     {
         for (int j = 0; j < Group; j += L.Count)
         {
-            L h = Sum(re + j, im + j, Group, n, cube, L.Load(f1 + j), L.Load(f2 + j), out L l);
+            L h = Sum(re + j, im + j, Group, n, p, L.Load(f1 + j), L.Load(f2 + j), out L l);
             h.Store(sh + j); l.Store(sl + j);
         }
     }
