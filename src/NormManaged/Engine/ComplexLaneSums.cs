@@ -245,7 +245,8 @@ internal static unsafe class ComplexLaneSums
             if (RealKernels.Wide) Sums<Lanes512>(re, im, n, ip, f1, f2, sh, sl);
             else Sums<Lanes256>(re, im, n, ip, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
-            LanePow.Roots(sh, sl, se, p, rh, rl, rk);
+            for (int i = g; i < Group; i++) eb[i] = 0;
+            LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk); // scales 2^eb: Roots may prove the cheap root's rounding
             for (int i = 0; i < g; i++)
             {
                 // GeneralNorm.Root's last step, as TryLine takes it, then the store. rh + rl is a normalised
