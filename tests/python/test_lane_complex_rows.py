@@ -1,4 +1,4 @@
-"""Complex orders over many short lines (ComplexLaneSums for whole orders 3 … 64 of lines of ≤ 16 values: one generic body run
+"""Complex orders over many short lines (ComplexLaneSums for whole orders 3 … 64 of lines of ≤ 64 values, ≤ 32 for ord 3/4: one generic body run
 on a one-lane type for a lone line and a SIMD lane per line for many; the other orders through LanePow): every output
 bit for bit against the same line reduced alone, for p in {0.3, 1.7, 2.5, 3, 4, 5, 8, 33.3, −1.5, −3}, line lengths
 1 … 70 around every boundary, row counts not multiples of 8/32, C, F-order, reversed, strided and 3-D views, 1/2/3
@@ -81,7 +81,7 @@ def test_every_row_has_the_bits_of_that_row_alone(p, layout):
 @pytest.mark.parametrize("kind", ("plain", "wide", "tiny", "huge", "axis"))
 def test_short_rows_are_correctly_rounded(dtype, p, kind):
     rng = np.random.default_rng(p * 10 + len(kind) + len(dtype))
-    for n in (1, 2, 3, 4, 7, 8, 9, 15, 16, 17):
+    for n in (1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64):  # the lane definition (longer lines: ≤ 1 ulp)
         a = _rows((37, n), kind, rng)
         if dtype == "complex64":
             a = (a / 1e270 if kind in ("wide", "huge") else a * 1e270 if kind == "tiny" else a).astype(np.complex64)
@@ -96,7 +96,7 @@ def test_short_rows_are_correctly_rounded(dtype, p, kind):
 def test_three_dimensional_reductions_agree_with_the_lone_line(p):
     # the middle axis of (rows, n, k): strided lines, outputs (rows, k); each against its line alone
     rng = np.random.default_rng(9)
-    for n in (3, 8, 16):
+    for n in (3, 8, 16, 33, 64):
         a = _rows((11, n, 5), "wide", rng)
         got = normnative.norm(a, p, axis=1)
         for i in range(11):
@@ -111,7 +111,7 @@ def test_three_dimensional_reductions_agree_with_the_lone_line(p):
 def test_thread_count_does_not_change_bits():
     rng = np.random.default_rng(3)
     for p in (3, 4, 5, 8):
-        for n in (4, 16):
+        for n in (4, 16, 40):
             a = _rows((5003, n), "wide", rng)
             outs = []
             for t in (1, 2, 3):
