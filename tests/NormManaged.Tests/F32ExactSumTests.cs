@@ -110,4 +110,68 @@ public unsafe class F32ExactSumTests
         fixed (byte* p = back) Assert.True(FloatPowFast.TryStoreExactAbsSum(p + 12, 4, -4, (byte*)&rb));
         Assert.Equal(1f, rb);
     }
+
+    /// <summary>float16 ord 1 rows (<see cref="HalfRows"/>: exact double sums rounded once): every output is the exact
+    /// (BigInteger) correctly rounded float16 norm — ∞ with the overflow event past 65504 — and the bits of the row
+    /// reduced alone, forwards and reversed, for both widths and 1–3 threads; ties (2048 + 1, 1 + 2⁻¹¹), subnormals,
+    /// zeros, NaN/±∞.</summary>
+    [Theory]
+    [InlineData(1, 21)]
+    [InlineData(4, 22)]
+    [InlineData(9, 23)]
+    [InlineData(33, 24)]
+    public void Float16RowsAreExactAndTheirRowAlone(int n, int seed)
+    {
+        int m = 203;
+        var rng = new Random(seed);
+        var a = new Half[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            int kind = rng.Next(5);
+            for (int j = 0; j < n; j++)
+                a[i * n + j] = kind switch
+                {
+                    0 => (Half)TwoNormTests.Gaussian(rng),
+                    1 => (Half)(rng.Next(-2048, 2049) * Math.ScaleB(1, rng.Next(-24, 5))),
+                    2 => j == 0 ? (Half)2048 : j == 1 ? (Half)1 : (Half)0,
+                    3 => (Half)(rng.Next(-3, 4) * Math.ScaleB(1, rng.Next(-24, 16))),
+                    _ => j == 0 ? (Half)1 : j == 1 ? (Half)Math.ScaleB(1, -11) : (Half)(-0.0),
+                };
+            if (rng.Next(20) == 0) a[i * n + rng.Next(n)] = rng.Next(3) switch { 0 => Half.NaN, 1 => Half.PositiveInfinity, _ => Half.NegativeInfinity };
+        }
+        var want = new short[m];
+        var wantEv = FpEvents.None;
+        for (int i = 0; i < m; i++)
+        {
+            var row = a.AsSpan(i * n, n).ToArray();
+            var (b, ev) = ReduceHalf(row, new long[] { n }, new long[] { 2 }, 0, 1, 1);
+            want[i] = b[0];
+            wantEv |= ev;
+            if (row.All(Half.IsFinite))
+            {
+                var (s, e) = PNormReference.PowSum(row.Select(h => TestArray.Dyadic((double)h)), 1);
+                var exact = (Half)PNormReference.ToDouble(PNormReference.Root(s, e, 1, PNormReference.Format.Half));
+                Assert.Equal(BitConverter.HalfToInt16Bits(exact), b[0]);
+                Assert.Equal(Half.IsInfinity(exact), ev == FpEvents.Overflow);
+            }
+        }
+        foreach (var c in EngineKnobs.Configurations())
+        {
+            var (bits, ev) = EngineKnobs.With(c, () => ReduceHalf(a, new long[] { m, n }, new long[] { n * 2, 2 }, 0, 0b10, m));
+            Assert.Equal(want, bits);
+            Assert.Equal(wantEv, ev);
+            var (rev, _) = EngineKnobs.With(c, () => ReduceHalf(a, new long[] { m, n }, new long[] { -n * 2, -2 }, (long)(m * n - 1) * 2, 0b10, m));
+            Assert.Equal(want.Reverse(), rev);
+        }
+    }
+
+    private static (short[] Bits, FpEvents Ev) ReduceHalf(Half[] data, long[] shape, long[] strides, long offset, ulong mask, int outs)
+    {
+        var res = new Half[outs];
+        FpEvents ev;
+        fixed (Half* q = data) fixed (Half* o = res)
+            ev = VectorNorms.Compute(new NdView((byte*)q + offset, DType.Float16, shape, strides), mask, Ord.Of(1),
+                new NdView((byte*)o, DType.Float16, new long[] { outs }, new long[] { 2 }));
+        return (res.Select(BitConverter.HalfToInt16Bits).ToArray(), ev);
+    }
 }

@@ -113,20 +113,74 @@ def test_zero_subnormal_and_special_rows():
     assert np.all(np.isinf(r)) and any(issubclass(x.category, RuntimeWarning) for x in w)
 
 
-@pytest.mark.parametrize("n", (4, 16))
-def test_bits_do_not_depend_on_threads(n):
-    rng = np.random.default_rng(n)
-    a = np.concatenate([rng.standard_normal((150000, n)), _midpoint_rows(rng, 50000, n)]).astype(np.float32)
+def _same_bits_for_1_2_3_threads(a):
     old = normnative.get_num_threads()
     try:
         outs = []
         for t in (1, 2, 3):
             normnative.set_num_threads(t)
-            outs.append(_norm(a, 1, axis=1).tobytes())
+            outs.append(_norm(a, 1, axis=1))
     finally:
         normnative.set_num_threads(old)
-    assert outs[0] == outs[1] == outs[2]
-    got = np.frombuffer(outs[0], np.float32)
+    assert outs[0].tobytes() == outs[1].tobytes() == outs[2].tobytes()
+    return outs[0]
+
+
+@pytest.mark.parametrize("n", (4, 16))
+def test_bits_do_not_depend_on_threads(n):
+    rng = np.random.default_rng(n)
+    a = np.concatenate([rng.standard_normal((150000, n)), _midpoint_rows(rng, 50000, n)]).astype(np.float32)
+    got = _same_bits_for_1_2_3_threads(a)
     for i in range(0, len(a), 997):
         assert got[i].tobytes() == np.float32(_exact_one(a[i])).tobytes(), (i, a[i])
 
+
+def _exact_half(row):
+    """The float16 nearest the exact sum of |row|, ties to even (the sum is exact in double: float(q) is q)."""
+    q = sum((abs(Fraction(float(v))) for v in row), Fraction(0))
+    assert Fraction(float(q)) == q
+    with np.errstate(over="ignore"):
+        return np.float16(float(q))  # one rounding of an exact double (∞ beyond 65504)
+
+
+@pytest.mark.parametrize("n", (1, 2, 3, 4, 7, 8, 9, 16, 17, 33, 64, 100))
+def test_float16_rows_exact_and_alone(n):
+    rng = np.random.default_rng(zlib.crc32(f"f16 rows {n}".encode()))
+    parts = [rng.standard_normal((40, n)), rng.integers(-2048, 2048, (40, n)) * np.exp2(rng.integers(-24, 4, (40, 1))),
+             np.exp2(rng.integers(-24, 16, (40, n))) * rng.choice([-1.0, 1.0], (40, n)), np.zeros((3, n))]
+    a = np.concatenate(parts).astype(np.float16)
+    a[-1] = -0.0
+    got = _norm(a, 1, axis=1)
+    assert got.dtype == np.float16
+    for i, row in enumerate(a):
+        assert got[i].tobytes() == _exact_half(row).tobytes(), (n, i, row, got[i])
+    alone = np.array([_norm(np.array(r)) for r in a], np.float16)
+    assert got.tobytes() == alone.tobytes()
+    rows, _ = a.shape
+    wide = np.zeros((rows, 2 * n + 1), np.float16)
+    wide[:, : 2 * n : 2] = a
+    for view, axis, rev in ((wide[:, : 2 * n : 2], 1, False), (a[::-1, ::-1], 1, True),
+                            (np.asfortranarray(a), 1, False), (np.ascontiguousarray(a.T), 0, False)):
+        out = _norm(view, 1, axis=axis)
+        assert out.tobytes() == (got[::-1] if rev else got).tobytes(), (n, axis, rev)
+
+
+def test_float16_ties_specials_overflow_and_threads():
+    t = 2.0 ** -11
+    a = np.array([[1, t, 0, 0], [1, 3 * t, 0, 0], [2048, 1, 0, 0], [2048, 3, 0, 0], [6e-8, 6e-8, 0, 0],
+                  [60000, 6000, 0, 0], [np.inf, 1, 0, 0], [np.nan, 1, 0, 0], [-np.inf, 2, 0, 0]] * 2, np.float16)
+    want = np.array([1, 1 + 4 * t, 2048, 2052, 1.2e-7, np.inf, np.inf, np.nan, np.inf] * 2, np.float16)
+    got = _norm(a, 1, axis=1)
+    assert np.array_equal(got, want, equal_nan=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.array_equal(got, np.linalg.norm(a, 1, axis=1), equal_nan=True)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        normnative.norm(np.array([[60000, 6000]] * 5, np.float16), 1, axis=1)
+    assert any(issubclass(x.category, RuntimeWarning) for x in w)
+    rng = np.random.default_rng(16)
+    big = rng.standard_normal((120000, 4)).astype(np.float16)
+    got = _same_bits_for_1_2_3_threads(big)
+    for i in range(0, len(big), 4999):
+        assert got[i].tobytes() == _exact_half(big[i]).tobytes()
