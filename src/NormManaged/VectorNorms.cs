@@ -54,6 +54,8 @@ public static unsafe class VectorNorms
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
             return LaneAcross.Run(plan, xd, t, od, ot, p);
+        if (HalfRows.Applies(plan, t, ot, p)) // float16 ord 1 lines: exact double sums, one rounding
+            return HalfRows.Run(plan, xd, od);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
             return slabEvents;
         if (RunsAcross.Applies(plan, t, p))

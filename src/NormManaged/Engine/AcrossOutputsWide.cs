@@ -161,9 +161,12 @@ internal static unsafe class AcrossOutputsWide
     }
 
     /// <summary>The 1-D reduction of the <paramref name="n"/> elements <paramref name="stride"/> bytes apart at
-    /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it).</summary>
+    /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it) — or,
+    /// for a float32 ord-1 line whose double sum is exact, that sum rounded once (the same correctly rounded bits,
+    /// without the dispatch: see <see cref="FloatPowFast.TryStoreExactAbsSum"/>).</summary>
     internal static FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
-        => VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
+        => t == DType.Float32 && p == 1 && FloatPowFast.TryStoreExactAbsSum(v, n, stride, dst) ? FpEvents.None
+        : VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
             new NdView(dst, ot, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
 
     /// <summary>Sum of the eight double lanes into lane 0 (a term passes through ≤ 4 more additions).</summary>

@@ -120,6 +120,30 @@ internal static unsafe class FloatPowFast
         return TryStore(T.Result(s), d + Math.Max(1, T.WideTermUlps), dst);
     }
 
+    /// <summary>float32 ord 1 of the <paramref name="n"/> floats <paramref name="stride"/> bytes apart at
+    /// <paramref name="v"/> when their double sum is provably exact: then one rounding of it to float32 (ties to even,
+    /// subnormals included) is the correctly rounded norm, the unique value the exact path stores. Each step is checked
+    /// error-free (Fast2Sum: for 0 ≤ b ≤ a, t = fl(a + b) gives t − a exactly, so t = a + b exactly iff t − a = b); the
+    /// rounding test of <see cref="TryStore"/> cannot accept an exact sum on a float32 midpoint (~8 % of rows of four
+    /// normal floats), nor a zero sum. False (nothing stored) on an inexact step, ∞, NaN, or a sum beyond the float range
+    /// (the exact path then raises the overflow event).</summary>
+    internal static bool TryStoreExactAbsSum(byte* v, long n, long stride, byte* dst)
+    {
+        double s = 0;
+        for (long i = 0; i < n; i++)
+        {
+            double a = Math.Abs((double)Unsafe.ReadUnaligned<float>(v + i * stride));
+            double t = s + a;
+            bool sBig = s >= a;
+            if (t - (sBig ? s : a) != (sBig ? a : s)) return false; // also NaN and ∞ (∞ − ∞ is NaN)
+            s = t;
+        }
+        float f = (float)s;
+        if (!float.IsFinite(f)) return false;
+        Unsafe.WriteUnaligned(dst, f);
+        return true;
+    }
+
     /// <summary>Stores (float)<paramref name="r"/> if it is provably the correctly rounded norm (see the type's
     /// summary; <paramref name="d1"/> = d + 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -38,8 +38,8 @@ internal static unsafe class RowsWide
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         if (t == DType.Complex128) return ComplexAsDoubles(plan, x, o);
-        if (p == 2 && plan.OuterShape.Length == 1 && plan.InnerCount <= EightMax)
-            return Threads(plan, x, t, o, ot, p, &EightSquares);
+        if (p is 2 or 1 && plan.OuterShape.Length == 1 && plan.InnerCount <= EightMax)
+            return Threads(plan, x, t, o, ot, p, p == 2 ? &Eight<EightSquares> : &Eight<EightAbs>);
         if (p is 0.5 or -1 && plan.OuterShape.Length == 1 && Avx.IsSupported)
             return Threads(plan, x, t, o, ot, p, p == 0.5 ? &Quads<QuadRoots> : &Quads<QuadRecips>);
         return p switch
@@ -244,16 +244,58 @@ internal static unsafe class RowsWide
         return ev;
     }
 
-    /// <summary>Rows up to this long take <see cref="EightSquares"/>.</summary>
+    /// <summary>Rows up to this long take <see cref="Eight{TE}"/>.</summary>
     private const long EightMax = 24;
 
-    /// <summary>float32 2-norms of short rows, eight rows at a time, one row per double lane (outputs 0–3 in a0, 4–7 in
-    /// a1): the row's squares (exact) summed in order along its lane, a chain of n + 1 additions as in
-    /// <see cref="F32Squares"/> over a column; then <see cref="FloatFastPath.TryStore"/>'s test done lane-wise with the
-    /// same IEEE operations (√, the float conversion, the exact neighbouring midpoints, r ± δ with δ = r(γ + 8u)), so a
-    /// lane passes exactly when the scalar test would. A group with a failing lane (zero sum, NaN/∞, near a midpoint,
-    /// subnormal or top result) finishes lane by lane through the scalar test and, failing that, the row alone.</summary>
-    private static FpEvents EightSquares(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+    /// <summary>A float32 order whose short rows go eight at a time through <see cref="Eight{TE}"/>: a row's exact
+    /// double terms summed in order along its lane, the norm from the sum, and the scalar test of the one-row path.</summary>
+    private interface IEightRow
+    {
+        /// <summary>The lane sums plus the terms of the widened floats <paramref name="w"/> (exact terms, one rounding).</summary>
+        static abstract Vector256<double> Add(Vector256<double> acc, Vector256<double> w);
+
+        /// <summary>The norms r from the sums, within r·γ + 8u-covered roundings of the true norms.</summary>
+        static abstract Vector256<double> Result(Vector256<double> s);
+
+        /// <summary>The one-row path's test on a lane sum <paramref name="s"/> (a term through ≤ <paramref name="chain"/>
+        /// additions): true when it stored the provably correctly rounded norm.</summary>
+        static abstract bool TryStore(double s, long chain, byte* dst);
+
+        /// <summary>The one-row path for rows start … start + count.</summary>
+        static abstract FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count);
+    }
+
+    /// <summary>ord 2: squares (exact in double) by FMA, r = √S, tested as <see cref="FloatFastPath.TryStore"/>.</summary>
+    private readonly struct EightSquares : IEightRow
+    {
+        public static Vector256<double> Add(Vector256<double> acc, Vector256<double> w) => Vector256.FusedMultiplyAdd(w, w, acc);
+        public static Vector256<double> Result(Vector256<double> s) => Vector256.Sqrt(s);
+        public static bool TryStore(double s, long chain, byte* dst) => FloatFastPath.TryStore(s, chain, dst);
+        public static FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+            => Rows<F32Squares>(plan, x, t, o, ot, p, start, count);
+    }
+
+    /// <summary>ord 1: |x| (exact), r = S, tested as <see cref="F32Abs.Finish"/> does; a failing row goes
+    /// <see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>, which stores an exact sum
+    /// (a float32 midpoint, a zero row) rounded once without the dispatch.</summary>
+    private readonly struct EightAbs : IEightRow
+    {
+        public static Vector256<double> Add(Vector256<double> acc, Vector256<double> w) => acc + Vector256.Abs(w);
+        public static Vector256<double> Result(Vector256<double> s) => s;
+        public static bool TryStore(double s, long chain, byte* dst) => FloatPowFast.TryStore(s, chain + 1, dst);
+        public static FpEvents Rows(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+            => Rows<F32Abs>(plan, x, t, o, ot, p, start, count);
+    }
+
+    /// <summary>float32 2-norms / 1-norms of short rows, eight rows at a time, one row per double lane (outputs 0–3 in
+    /// a0, 4–7 in a1): the row's exact terms summed in order along its lane, a chain of n + 1 additions as in
+    /// <see cref="F32Squares"/> / <see cref="F32Abs"/> over a column; then the scalar test (<see cref="FloatFastPath.TryStore"/>:
+    /// √, the float conversion, the exact neighbouring midpoints, r ± δ with δ = r(γ + 8u)) done lane-wise with the
+    /// same IEEE operations and a bound no smaller, so a lane passes only when its float is provably the correctly
+    /// rounded norm. A group with a failing lane (zero sum, NaN/∞, near a midpoint, subnormal or top result) finishes
+    /// lane by lane through the scalar test and, failing that, the row alone.</summary>
+    private static FpEvents Eight<TE>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
+        where TE : struct, IEightRow
     {
         const double u = 1.0 / (1L << 53);
         long n = plan.InnerCount, si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
@@ -273,10 +315,10 @@ internal static unsafe class RowsWide
             {
                 var v = Vector256.Create(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]);
                 var (w0, w1) = Vector256.Widen(v);
-                a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
-                a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+                a0 = TE.Add(a0, w0);
+                a1 = TE.Add(a1, w1);
             }
-            if (Accept(Vector256.Sqrt(a0), factor, out var f0) & Accept(Vector256.Sqrt(a1), factor, out var f1))
+            if (Accept(TE.Result(a0), factor, out var f0) & Accept(TE.Result(a1), factor, out var f1))
             {
                 Unsafe.WriteUnaligned(op, f0.GetElement(0)); Unsafe.WriteUnaligned(op + so, f0.GetElement(1));
                 Unsafe.WriteUnaligned(op + 2 * so, f0.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f0.GetElement(3));
@@ -286,11 +328,11 @@ internal static unsafe class RowsWide
             }
             st[0] = a0; st[1] = a1;
             for (int j = 0; j < 8; j++)
-                if (!FloatFastPath.TryStore(((double*)st)[j], chain, op + j * so))
+                if (!TE.TryStore(((double*)st)[j], chain, op + j * so))
                     ev |= AcrossOutputsWide.Alone(xp + j * si, t, n, 4, op + j * so, ot, p);
         }
         if (k < count)
-            ev |= Rows<F32Squares>(plan, x, t, o, ot, p, start + k, count - k);
+            ev |= TE.Rows(plan, x, t, o, ot, p, start + k, count - k);
         return ev;
     }
 
