@@ -257,11 +257,8 @@ internal static unsafe class ComplexLaneSums
             {
                 // GeneralNorm.Root's last step, as TryLine takes it, then the store. rh + rl is a normalised
                 // double-double (DD.Exp's) near 1 and both steps only scale it by powers of two: a float64 result
-                // well inside the normal range is fl(rh + rl)·2^(rk + eb), the one rounding of the same value
-                int e = rk[i] + eb[i];
-                if (ot == DType.Float64 && e >= -1000 && e <= 1000)
-                    *(double*)dst[i] = (rh[i] + rl[i]) * BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
-                else
+                // that is normal is fl(rh + rl)·2^(rk + eb), the one rounding of the same value (LanePow.TryStoreNormal)
+                if (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], (byte*)dst[i]))
                     ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
             }
             g = 0;

@@ -296,24 +296,15 @@ internal static unsafe class LaneIntSums
     {
         const int g = LanePow.Group;
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Se[i] = 0; } // idle lanes: any valid sum
-        // each root is stored times its scale: a power of two lets Roots prove the rounding cheaply (as LanePow's flush)
-        for (int i = 0; i < g; i++)
-            st.Eb[i] = i >= st.Pending ? 0 : st.Sc[i].H == 1 && st.Sc[i].L == 0 ? st.Sc[i].E : LanePow.NoProof;
+        LanePow.ScaleExponents(st.Sc, st.Pending, st.Eb);
         LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Eb, st.Rh, st.Rl, st.Rk);
         for (int i = 0; i < st.Pending; i++)
         {
             double h = st.Rh[i], l = st.Rl[i];
             ref Ext sc = ref st.Sc[i];
             long e = (long)st.Rk[i] + sc.E;
-            if (sc.H == 1 && sc.L == 0 && e >= -1022 && e <= 1023 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin))
-            {
-                double v = (h + l) * Pow2((int)e);
-                if (v > VecLogExp.MinNormal && v <= double.MaxValue)
-                {
-                    Unsafe.WriteUnaligned((byte*)st.Dst[i], v);
-                    continue;
-                }
-            }
+            if (sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin)
+                && LanePow.TryStoreNormal(h, l, e, (byte*)st.Dst[i])) continue;
             st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
         }
         st.Pending = 0;

@@ -137,8 +137,7 @@ internal static unsafe class LanePow
         for (int i = m; i < Group; i++) { sh[i] = 1; sl[i] = 0; se[i] = 0; } // idle lanes: any valid sum
         double* rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* rk = stackalloc int[Group], eb = stackalloc int[Group];
-        // each root is stored times its scale: a power of two lets Roots prove the rounding cheaply (see there)
-        for (int i = 0; i < Group; i++) eb[i] = i >= m ? 0 : sc[i].H == 1 && sc[i].L == 0 ? sc[i].E : NoProof;
+        ScaleExponents(sc, m, eb);
         Roots(sh, sl, se, p, eb, rh, rl, rk);
         var ev = FpEvents.None;
         for (int i = 0; i < m; i++)
@@ -349,6 +348,29 @@ internal static unsafe class LanePow
     /// <summary>An <c>eb</c> of <see cref="Roots(double*, double*, int*, double, int*, double*, double*, int*)"/> for a
     /// lane whose store needs the double-double root itself (a scale that is not a power of two).</summary>
     internal const int NoProof = int.MinValue / 2;
+
+    /// <summary>The <c>eb</c> of <see cref="Roots(double*, double*, int*, double, int*, double*, double*, int*)"/> for
+    /// the first <paramref name="m"/> pending outputs' scales (each root is stored times its scale: a power of two lets
+    /// Roots prove the rounding cheaply, any other scale gets <see cref="NoProof"/>); 0 for the idle lanes.</summary>
+    internal static void ScaleExponents(Ext* sc, int m, int* eb)
+    {
+        for (int i = 0; i < Group; i++) eb[i] = i >= m ? 0 : sc[i].H == 1 && sc[i].L == 0 ? sc[i].E : NoProof;
+    }
+
+    /// <summary>Stores a lane root (rh + rl)·2^rk times its scale 2^eb, <paramref name="e"/> = rk + eb, as float64 when
+    /// the result fl(rh + rl)·2^e is normal: then it is the one rounding that
+    /// <c>Rounding.ToDouble(Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb))</c> makes, since power-of-two scalings of normal
+    /// values are exact and commute with it. False (nothing stored) otherwise (overflow, subnormal): the caller's full
+    /// store then decides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryStoreNormal(double rh, double rl, long e, byte* dst)
+    {
+        if (e < -1022 || e > 1023) return false;
+        double v = (rh + rl) * BitConverter.Int64BitsToDouble((e + 1023) << 52);
+        if (!(v > VecLogExp.MinNormal && v <= double.MaxValue)) return false;
+        Unsafe.WriteUnaligned(dst, v);
+        return true;
+    }
 
     /// <summary>Scaled results 2^(rk + eb) with |rk + eb| below this are normal doubles with room to spare.</summary>
     private const double ProofRange = 1000;

@@ -355,20 +355,10 @@ internal static unsafe class LaneSums
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
         for (int i = 0; i < st.Pending; i++)
         {
-            // LanePow's finish, Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble, is fl(rh + rl)
-            // scaled by 2^(rk + eb) whenever that result is normal (power-of-two scalings of normal values are exact and
-            // commute with the one rounding): then this one multiplication, else (overflow, subnormal) that code itself
-            int e = rk[i] + st.Eb[i];
+            // LanePow's finish (Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble) by one
+            // multiplication where the result is normal, else (overflow, subnormal) that code itself
             byte* d = (byte*)st.Dst[i];
-            if (e >= -1022 && e <= 1023)
-            {
-                double v = (rh[i] + rl[i]) * BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
-                if (v > VecLogExp.MinNormal && v <= double.MaxValue)
-                {
-                    Unsafe.WriteUnaligned(d, v);
-                    continue;
-                }
-            }
+            if (LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + st.Eb[i], d)) continue;
             st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
         }
         st.Pending = 0;
