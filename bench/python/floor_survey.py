@@ -55,14 +55,14 @@ def cases(quick: bool):
             for ax in (0, 1):
                 for o in ((None, 1, np.inf, 0, 3, 0.5, -1) if not quick else (None, 1, np.inf)):
                     out.append(("axis 300×300", f"{dt} {layout} axis={ax} ord={o}", m, o, ax))
-    for dt in ("float64", "float32", "complex128"):
+    for dt in ("float64", "float32", "float16", "complex128", "complex64", "int8", "int32", "int64"):
         for shape in ((3000, 4), (3000, 16), (1000, 64)):
             a = _data(rng, shape, dt)
-            ords = (0.5, -1, 1.7, 3) if quick else (0.5, -1, 1.7, 3, 2.5, -3.3, 7)
+            ords = (None, 1, -1, 0.5, 1.7, 2.5, 3, -2.5) + (() if quick else (-3.3, 7))
             # the orders whose roots LanePow takes in lanes: real half-integers, complex whole orders
-            ords += {"float64": (1.5, 2.5, -1.5, 3.5), "complex128": (4, 5, 8)}.get(dt, ())
+            ords += {"float64": (1.5, -1.5, 3.5), "complex128": (4, 5, 8)}.get(dt, ())
             for o in dict.fromkeys(ords):
-                out.append(("short rows, costly ords", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
+                out.append(("short rows", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
     x3 = _data(rng, (50, 60, 70), "float64")
     for ax in (0, 1, 2, (0, 1), (1, 2), (0, 2)):
         out.append(("N-D axis", f"float64 (50,60,70) axis={ax}", x3, None, ax))
