@@ -3,37 +3,54 @@ using System.Runtime.Intrinsics;
 
 namespace NormManaged.Engine;
 
-/// <summary>Many short, adjacent rows of bool/integers (a C-order array reduced along its last axis) with p = 2, 1 or
-/// ±∞: bands of whole rows (at most <see cref="BandElements"/> elements, so a bounded stack buffer) are widened to
-/// doubles in one contiguous run and reduced by the float64 row kernels (<see cref="SmallRows"/>,
-/// <see cref="FloatMinMax"/>), instead of one block-driver pass per row.
+/// <summary>Many short lines of bool/integers, one reduced axis, any order p: bands of whole lines (at most
+/// <see cref="BandElements"/> elements, so a bounded stack buffer) are widened to doubles — C-order rows in one
+/// contiguous run, other rows (strided, reversed, every other element, rows of an N-D array) line by line — and the
+/// band, a C-order float64 array, is reduced along its rows by the float64 dispatch (<see cref="SmallRows"/>,
+/// <see cref="LaneSums"/>, <see cref="LanePow"/>, <see cref="LaneAcross"/>, <see cref="FloatMinMax"/>, …) instead
+/// of one block-driver pass per line.
 ///
-/// The values are the same: every integer here is a double exactly (int64/uint64 rounded as everywhere), max/min are
-/// exact, p = 1 uses the same block op on the same single block, and the float64 2-norm is correctly rounded, as is
-/// the exact integer sum of <see cref="IntSquaresOp"/> rooted once — so "correctly rounded, hence unique" gives a row
-/// here the bits of the same row reduced alone (tested against big-integer references and the 1-D results). Rows are
-/// independent, so the band split and threads cannot change any bit.</summary>
+/// The values are the same: NumPy reduces an integer line as the same line converted to float64, and so do we — the
+/// integer 1-D paths give, bit for bit, the float64 1-D result of the converted line for every order (every integer
+/// of ≤ 32 bits is a double exactly, int64/uint64 are rounded as everywhere; tested per dtype and order). The float64
+/// row kernels give each row the bits of that row reduced alone, whatever the number of rows in a band, so an integer
+/// row here has the bits of the same integer line reduced alone. Rows are independent, so the band split and threads
+/// cannot change any bit.</summary>
 internal static unsafe class IntRows
 {
-    /// <summary>Doubles per band (the buffer).</summary>
+    /// <summary>Doubles per band (the buffer, 32 KB).</summary>
     public const int BandElements = 4096;
 
+    /// <summary>Whether <paramref name="t"/> is bool or an integer dtype.</summary>
+    internal static bool IsInteger(DType t)
+        => t is DType.Bool or DType.Int8 or DType.UInt8 or DType.Int16 or DType.UInt16 or DType.Int32
+            or DType.UInt32 or DType.Int64 or DType.UInt64;
+
+    /// <summary>True for at least two integer lines of 1 … <see cref="BandElements"/>/2 elements (general orders: 1 …
+    /// <see cref="LaneSums.MaxInner"/>) along one axis whose lines are not interleaved (those are
+    /// <see cref="IntColumns"/>' when it takes them).</summary>
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
-        if (t is not (DType.Bool or DType.Int8 or DType.UInt8 or DType.Int16 or DType.UInt16 or DType.Int32
-            or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
-        if (!(p == 2 || p == 1 || double.IsInfinity(p))) return false;
+        if (!IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 2) return false;
-        long n = plan.InnerCount, size = DTypes.ItemSize(t);
-        return n >= 1 && n <= BandElements / 2 && plan.InnerStrides[0] == size && plan.OuterInStrides[0] == n * size;
+        long n = plan.InnerCount;
+        // general orders (1.7, …): lines longer than the float64 lane sums take go to LanePow straight from the
+        // integers, which measured faster than widening first ((1000, 64) int8 ord 1.7: 265 µs there, 394 µs here)
+        long most = GeneralPowFast.Applies(t, p) ? LaneSums.MaxInner : BandElements / 2;
+        return n >= 1 && n <= most && !IntColumns.Applies(plan, t, p);
     }
+
+    /// <summary>Elements from which the lines are split over threads: the block driver's threshold for the cheap
+    /// orders 0, 1, 2 and ±∞, the general-p kernels' (a few ns a term) for the others.</summary>
+    internal static long ParallelElements(double p)
+        => p is 0 or 1 or 2 || double.IsInfinity(p) ? BlockDriver.ParallelThreshold : GeneralPowOp.ParallelElements;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
     {
         long rows = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
         byte* start = x + plan.InnerBaseOffset;
-        if (threads > 1 && rows * plan.InnerCount >= BlockDriver.ParallelThreshold)
+        if (threads > 1 && rows * plan.InnerCount >= ParallelElements(p))
         {
             nint xs = (nint)start, os = (nint)o;
             return Parallelism.ForOutputRanges(rows, threads, (lo, count) => Range(plan, (byte*)xs, t, (byte*)os, p, lo, count));
@@ -44,7 +61,8 @@ internal static unsafe class IntRows
     private static FpEvents Range(ReductionPlan plan, byte* start, DType t, byte* o, double p, long first, long count)
     {
         int n = (int)plan.InnerCount, size = DTypes.ItemSize(t);
-        long outStride = plan.OuterOutStrides[0];
+        long step = plan.InnerStrides[0], lineStride = plan.OuterInStrides[0], outStride = plan.OuterOutStrides[0];
+        bool joined = step == size && lineStride == n * size; // C-order rows: the band is one contiguous run
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
@@ -53,7 +71,10 @@ internal static unsafe class IntRows
         for (long r = first; r < first + count; r += band)
         {
             int k = (int)Math.Min(band, first + count - r);
-            Gather.Run(t, start + r * n * size, size, k * n, buf);
+            if (joined) Gather.Run(t, start + r * lineStride, size, k * n, buf);
+            else
+                for (int i = 0; i < k; i++)
+                    Gather.Run(t, start + (r + i) * lineStride, step, n, buf + (long)i * n);
             shape[0] = k; oshape[0] = k;
             ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 2, Ord.Of(p),
                 new NdView(o + r * outStride, DType.Float64, oshape, ostrides));
@@ -62,12 +83,12 @@ internal static unsafe class IntRows
     }
 }
 
-/// <summary>Columns of a C-order bool/integer (≤ 32-bit) array (the reduced axis strided, the outputs adjacent) with
-/// p = 2 or 1 and at most <see cref="MaxRows"/> rows: bands of adjacent columns (all rows, at most
-/// <see cref="BandElements"/> elements) are widened row segment by row segment into a stack buffer and reduced by
-/// the float64 across-outputs kernel (<see cref="AcrossOutputs"/>) instead of one strided block-driver pass per column.
-/// The values are the same: p = 1 sums at most 2^9 integers below 2^32, so every path sums them exactly, and the
-/// 2-norm is correctly rounded on both paths (the integer op's sum is exact, the float64 kernels' within 2⁻⁸⁶).
+/// <summary>Columns of a C-order bool/integer array (the reduced axis strided, the outputs adjacent), any order p, at
+/// most <see cref="MaxRows"/> rows: bands of adjacent columns (all rows, at most <see cref="BandElements"/> elements)
+/// are widened row segment by row segment into a stack buffer and reduced along its columns by the float64 dispatch
+/// (<see cref="AcrossOutputs"/>, <see cref="AcrossOutputsWide"/>, <see cref="LaneAcross"/>, …) instead of one
+/// strided block-driver pass per column. The values are the same, as for <see cref="IntRows"/>: an integer line's norm
+/// is the float64 norm of the converted line, and the float64 column kernels give each column its lone-line bits.
 /// Columns are independent, so the band split and threads cannot change any bit.</summary>
 internal static unsafe class IntColumns
 {
@@ -78,7 +99,7 @@ internal static unsafe class IntColumns
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
-        if (!IntSquaresOp.Handles(t) || !(p == 2 || p == 1)) return false;
+        if (!IntRows.IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 16) return false;
         long m = plan.InnerCount, size = DTypes.ItemSize(t);
         return m >= 2 && m <= MaxRows && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
@@ -91,9 +112,9 @@ internal static unsafe class IntColumns
         long bands = (cols + band - 1) / band;
         byte* start = x + plan.InnerBaseOffset;
         int threads = Parallelism.MaxThreads;
-        if (cols * m < BlockDriver.ParallelThreshold && Plain(plan, start, t, o, p == 2))
+        if ((p == 2 || p == 1) && IntSquaresOp.Handles(t) && cols * m < BlockDriver.ParallelThreshold && Plain(plan, start, t, o, p == 2))
             return FpEvents.None;
-        if (threads > 1 && bands > 1 && cols * m >= BlockDriver.ParallelThreshold)
+        if (threads > 1 && bands > 1 && cols * m >= IntRows.ParallelElements(p))
         {
             nint xs = (nint)start, os = (nint)o;
             return Parallelism.ForOutputRanges(bands, threads, (lo, count) => Range(plan, (byte*)xs, t, (byte*)os, p, band, lo, count));
