@@ -63,10 +63,13 @@ internal static unsafe class IntRows
         int n = (int)plan.InnerCount, size = DTypes.ItemSize(t);
         long step = plan.InnerStrides[0], lineStride = plan.OuterInStrides[0], outStride = plan.OuterOutStrides[0];
         bool joined = step == size && lineStride == n * size; // C-order rows: the band is one contiguous run
+        bool zeroesOut = p < 0 && !double.IsNegativeInfinity(p);
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
+        double* kept = stackalloc double[zeroesOut ? band : 0];
+        bool* zero = stackalloc bool[zeroesOut ? band : 0];
         Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
-        strides[0] = 8L * n; strides[1] = 8; shape[1] = n; ostrides[0] = outStride;
+        strides[0] = 8L * n; strides[1] = 8; shape[1] = n;
         var ev = FpEvents.None;
         for (long r = first; r < first + count; r += band)
         {
@@ -75,11 +78,55 @@ internal static unsafe class IntRows
             else
                 for (int i = 0; i < k; i++)
                     Gather.Run(t, start + (r + i) * lineStride, step, n, buf + (long)i * n);
-            shape[0] = k; oshape[0] = k;
+            int m = zeroesOut ? DropZeroLines(buf, n, k, zero) : k;
+            if (m == 0) { ev |= ZeroLines(zero, k, kept, o + r * outStride, outStride); continue; }
+            shape[0] = m; oshape[0] = m;
+            ostrides[0] = m < k ? 8 : outStride;
             ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 2, Ord.Of(p),
-                new NdView(o + r * outStride, DType.Float64, oshape, ostrides));
+                new NdView(m < k ? kept : (double*)(o + r * outStride), DType.Float64, oshape, ostrides));
+            if (m < k) ev |= ZeroLines(zero, k, kept, o + r * outStride, outStride);
         }
         return ev;
+    }
+
+    /// <summary>Negative finite orders: moves the <paramref name="k"/> lines of <paramref name="n"/> doubles at
+    /// <paramref name="buf"/> that hold no zero to its front, in order, and returns how many; <paramref name="zero"/>[i]
+    /// tells whether line i holds a zero.
+    /// Such a line's norm is exactly +0 with a divide-by-zero event (1/0 = ∞ in its sum, ∞^(1/p) = 0), the value
+    /// and event of every path for it alone, whereas the float64 row kernels send it to the 1-D path alone — the
+    /// survey's int rows of 64 with a zero nearly every row measured 2× slower that way.</summary>
+    private static int DropZeroLines(double* buf, int n, int k, bool* zero)
+    {
+        int m = 0;
+        for (int i = 0; i < k; i++)
+        {
+            double* line = buf + (long)i * n;
+            zero[i] = HasZero(line, n);
+            if (zero[i]) continue;
+            if (m != i) Buffer.MemoryCopy(line, buf + (long)m * n, 8L * n, 8L * n);
+            m++;
+        }
+        return m;
+    }
+
+    private static bool HasZero(double* line, int n)
+    {
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+            if (Vector256.EqualsAny(Vector256.Load(line + i), Vector256<double>.Zero)) return true;
+        for (; i < n; i++)
+            if (line[i] == 0) return true;
+        return false;
+    }
+
+    /// <summary>Writes the <paramref name="k"/> outputs of a band from which <see cref="DropZeroLines"/> dropped some
+    /// lines: +0 for each line with a zero, the next of <paramref name="kept"/> for the others.</summary>
+    private static FpEvents ZeroLines(bool* zero, int k, double* kept, byte* o, long outStride)
+    {
+        int j = 0;
+        for (int i = 0; i < k; i++)
+            Unsafe.WriteUnaligned(o + i * outStride, zero[i] ? 0.0 : kept[j++]);
+        return FpEvents.DivideByZero;
     }
 }
 
