@@ -70,9 +70,19 @@ internal static unsafe class SmallRows
             long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
             byte* xp = x + start * si, op = o + start * so;
             long k = 0;
-            if (Vector256.IsHardwareAccelerated && (n < 16 || !sum))
+            if (sum && n <= RealKernels.ShortAbsLine)
+            {
+                double* tx = stackalloc double[8 * RealKernels.ShortAbsLine];
+                if (RealKernels.Wide)
+                    for (; k + 8 <= count; k += 8, xp += 8 * si, op += 8 * so)
+                        ev |= AbsSums<Lanes512>(xp, si, n, op, so, tx);
+                if (Vector256.IsHardwareAccelerated)
+                    for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
+                        ev |= AbsSums<Lanes256>(xp, si, n, op, so, tx);
+            }
+            else if (Vector256.IsHardwareAccelerated && !sum)
                 for (; k + 4 <= count; k += 4, xp += 4 * si, op += 4 * so)
-                    ev |= sum ? FourAbsSum(xp, si, n, op, so) : FourMax(xp, si, n, op, so);
+                    ev |= FourMax(xp, si, n, op, so);
             for (; k < count; k++, xp += si, op += so) ev |= OneAbs(xp, n, op, sum);
             return ev;
         }
@@ -100,35 +110,33 @@ internal static unsafe class SmallRows
         return mop.Finish(mtotal, DType.Float64, op);
     }
 
-    /// <summary>Σ|x| of four rows of n &lt; 16, one per lane, replaying <see cref="RealKernels.AddAbsSum"/>'s scalar
-    /// lane (TwoSum into s, errors into c) lane-wise. The driver then forms hi = fl(s + c) (its double-double add
-    /// onto zero) and stores ToDouble(Normalize(hi, lo)), which is hi itself when hi is 0 or a normal number
+    /// <summary>Σ|x| of Count rows of n ≤ <see cref="RealKernels.ShortAbsLine"/>, one per lane: the rows are turned into
+    /// columns (4×4 register transposes, copies: the same values) and summed by <see cref="RealKernels.AbsLine{L}"/>, the
+    /// body that sums such a row alone on <see cref="Lane1"/>. The driver then forms hi = fl(s + c) (its double-double
+    /// add onto zero) and stores ToDouble(Normalize(hi, lo)), which is hi itself when hi is 0 or a normal number
     /// ≥ 2⁻¹⁰⁰⁰ (exact power-of-two scalings; a lo that underflows while scaled is far below half an ulp). Groups
     /// with a row outside that case (NaN, ∞, overflow, tiny sums) go row by row through the kernel.</summary>
-    private static FpEvents FourAbsSum(byte* xp, long si, int n, byte* op, long so)
+    private static FpEvents AbsSums<L>(byte* xp, long si, int n, byte* op, long so, double* tx) where L : struct, ILanes<L>
     {
-        double* x0 = (double*)xp, x1 = (double*)(xp + si), x2 = (double*)(xp + 2 * si), x3 = (double*)(xp + 3 * si);
-        var s = Vector256<double>.Zero;
-        var c = Vector256<double>.Zero;
-        for (int i = 0; i < n; i++)
-        {
-            var v = Vector256.Abs(Vector256.Create(x0[i], x1[i], x2[i], x3[i]));
-            var t = s + v;
-            var bb = t - s;
-            c += (s - (t - bb)) + (v - bb);
-            s = t;
-        }
+        int w = L.Count, i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (int g = 0; g < w; g += 4)
+                Transpose4.Doubles((double*)(xp + g * si) + i, si, tx + w * i + g, w);
+        for (; i < n; i++)
+            for (int g = 0; g < w; g++)
+                tx[w * i + g] = ((double*)(xp + g * si))[i];
+        RealKernels.AbsLine(tx, n, L.Create(1.0), out L s, out L c);
         var r = s + c;
         // r == 0, or r in [2^-1000, DBL_MAX] (NaN fails both comparisons)
-        var ok = Vector256.Equals(r, Vector256<double>.Zero)
-               | (Vector256.GreaterThanOrEqual(r, Vector256.Create(s_tinySum)) & Vector256.LessThanOrEqual(r, Vector256.Create(double.MaxValue)));
-        if (Vector256.EqualsAll(ok.AsUInt64(), Vector256<ulong>.AllBitsSet))
+        var ok = L.Equal(r, L.Zero)
+               | (L.GreaterThanOrEqual(r, L.Create(s_tinySum)) & L.LessThanOrEqual(r, L.Create(double.MaxValue)));
+        if (L.AllSet(ok))
         {
-            Store4(r, op, so);
+            for (int g = 0; g < w; g++) Unsafe.WriteUnaligned(op + g * so, r[g]);
             return FpEvents.None;
         }
         var ev = FpEvents.None;
-        for (int j = 0; j < 4; j++, xp += si, op += so) ev |= OneAbs(xp, n, op, true);
+        for (int g = 0; g < w; g++, xp += si, op += so) ev |= OneAbs(xp, n, op, true);
         return ev;
     }
 
