@@ -197,20 +197,21 @@ def test_thread_count_does_not_change_bits(p):
 
 @pytest.mark.parametrize("p", (-1, -2.5, -0.5, -3, -1.7))
 def test_lines_with_zeros_at_negative_orders(p):
-    """Lines holding a zero are +0 with NumPy's divide-by-zero warning; the others keep their bits (they are moved
-    together before the float64 kernels run): every mix, whole bands of zero lines, none at all."""
+    """Lines holding a zero are +0 with NumPy's divide-by-zero warning; the others keep their bits (rows: moved
+    together before the float64 kernels run; columns: their zeros replaced by ones, the output then overwritten):
+    every mix, whole bands of zero lines, none at all; C rows, reversed, F-order, columns."""
     rng = np.random.default_rng(23)
     for shape in ((3000, 4), (700, 64), (40, 1), (9, 200)):
         for frac in (0.0, 0.3, 0.97, 1.0):
             a = _ints(np.int16, shape, rng, "nonzero")
             hit = rng.random(shape[0]) < frac
             a[hit, rng.integers(0, shape[1], int(hit.sum()))] = 0
-            for view in (a, a[::-1]):
+            for view, axis in ((a, 1), (a[::-1], 1), (np.asfortranarray(a), 1), (np.ascontiguousarray(a.T), 0)):
                 for t in (1, 2):
                     normnative.set_num_threads(t)
-                    got = _check_alone(view, p, 1)
-                    assert (got[hit[::-1] if view is not a else hit] == 0).all()
-                ours, w_ours = recorded(lambda: normnative.norm(view, p, axis=1))
-                ref, w_ref = recorded(lambda: np.linalg.norm(view, p, axis=1))
+                    got = _check_alone(view, p, axis)
+                    assert ((got == 0) == (view == 0).any(axis=axis)).all()
+                ours, w_ours = recorded(lambda: normnative.norm(view, p, axis=axis))
+                ref, w_ref = recorded(lambda: np.linalg.norm(view, p, axis=axis))
                 np.testing.assert_allclose(ours, ref, rtol=1e-13, atol=0)
                 assert {(w.category, str(w.message)) for w in w_ours} == {(w.category, str(w.message)) for w in w_ref}

@@ -182,7 +182,8 @@ internal static unsafe class IntColumns
         double* buf = stackalloc double[m * band];
         Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
         shape[0] = m; strides[1] = 8; ostrides[0] = outStride;
-        bool simd = IntWiden.Handles(t, size);
+        bool simd = IntWiden.Handles(t, size), zeroesOut = p < 0 && !double.IsNegativeInfinity(p);
+        double* zero = stackalloc double[zeroesOut ? band : 0];
         var ev = FpEvents.None;
         for (long b = firstBand; b < firstBand + count; b++)
         {
@@ -196,11 +197,46 @@ internal static unsafe class IntColumns
                 int done = simd ? IntWiden.Run(t, src, k, dst) : 0;
                 if (done < k) Gather.Run(t, src + done * size, size, k - done, dst + done);
             }
+            bool zeros = zeroesOut && MarkZeroColumns(buf, m, k, zero);
             shape[1] = k; strides[0] = 8L * k; oshape[0] = k;
             ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 1, Ord.Of(p),
                 new NdView(o + c0 * outStride, DType.Float64, oshape, ostrides));
+            if (!zeros) continue;
+            for (int j = 0; j < k; j++)
+                if (zero[j] != 0) Unsafe.WriteUnaligned(o + (c0 + j) * outStride, 0.0);
+            ev |= FpEvents.DivideByZero;
         }
         return ev;
+    }
+
+    /// <summary>Negative finite orders: <paramref name="zero"/>[j] ≠ 0 for each of the <paramref name="k"/> columns
+    /// of the m × k band that holds a zero, whose zeros are then replaced by ones; true when there was any. Such a
+    /// column's norm is exactly +0 with a divide-by-zero event (1/0 = ∞ in its sum, ∞^(1/p) = 0: the value and event
+    /// of every path for it alone), written over whatever the ones gave; the float64 across-outputs kernels would
+    /// send it to the 1-D path alone (int16 (16, 3000) with zeros, ord −1: 0.87× NumPy). The other columns are
+    /// independent of it, so their bits do not change.</summary>
+    private static bool MarkZeroColumns(double* buf, int m, int k, double* zero)
+    {
+        new Span<double>(zero, k).Clear();
+        var one = Vector256<double>.One;
+        for (int i = 0; i < m; i++)
+        {
+            double* row = buf + (long)i * k;
+            int j = 0;
+            for (; j <= k - 4; j += 4)
+            {
+                var v = Vector256.Load(row + j);
+                var z = Vector256.Equals(v, Vector256<double>.Zero);
+                if (z == Vector256<double>.Zero) continue;
+                Vector256.Store(Vector256.ConditionalSelect(z, one, v), row + j);
+                Vector256.Store(Vector256.Load(zero + j) | z, zero + j);
+            }
+            for (; j < k; j++)
+                if (row[j] == 0) { row[j] = 1; zero[j] = 1; }
+        }
+        for (int j = 0; j < k; j++)
+            if (zero[j] != 0) return true;
+        return false;
     }
 
     /// <summary>Columns this many at a time in <see cref="Plain"/> (two stack buffers of as many doubles).</summary>
