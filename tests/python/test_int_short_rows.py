@@ -215,3 +215,36 @@ def test_lines_with_zeros_at_negative_orders(p):
                 ref, w_ref = recorded(lambda: np.linalg.norm(view, p, axis=axis))
                 np.testing.assert_allclose(ours, ref, rtol=1e-13, atol=0)
                 assert {(w.category, str(w.message)) for w in w_ours} == {(w.category, str(w.message)) for w in w_ref}
+
+
+@pytest.mark.parametrize("dtype", (np.int8, np.uint32, np.int64), ids=lambda d: d.__name__)
+def test_lines_of_nd_views_whose_kept_axes_do_not_merge(dtype):
+    """Kept axes that cannot be merged into one (every other row, a reversed axis, a transposed pair): each output
+    still has its line's bits alone, zero lines included, over 1/2/3 threads."""
+    rng = np.random.default_rng(31)
+    base = _ints(dtype, (6, 14, 2 * 9), rng, "small")
+    base[0, 3] = 0
+    views = (base[:, ::2, :9], base[::-1, 1::2, ::2], base[:, :, :7].transpose(1, 0, 2), base[:, ::-3, 1:10])
+    for p in ORDS:
+        for view in views:
+            for t in (1, 3):
+                normnative.set_num_threads(t)
+                got = _silent(lambda: normnative.norm(view, p, axis=2))
+                alone = np.array([[_silent(lambda: normnative.norm(view[i, j].astype(np.float64), p))
+                                   for j in range(view.shape[1])] for i in range(view.shape[0])])
+                assert got.tobytes() == alone.tobytes(), (p, view.shape, view.strides)
+            ours, w_ours = recorded(lambda: normnative.norm(view, p, axis=2, keepdims=True))
+            ref, w_ref = recorded(lambda: np.linalg.norm(view, p, axis=2, keepdims=True))
+            assert ours.shape == ref.shape
+            np.testing.assert_allclose(ours, ref, rtol=1e-13, atol=0)
+            assert {(w.category, str(w.message)) for w in w_ours} == {(w.category, str(w.message)) for w in w_ref}
+    big = _ints(dtype, (300, 40, 8), rng, "nonzero")[:, ::2, :5]  # 6000 lines: split over threads
+    for p in (2, 1, 0.5, -1, 2.5, 1.7):
+        outs = []
+        for t in (1, 2, 3):
+            normnative.set_num_threads(t)
+            outs.append(_silent(lambda: normnative.norm(big, p, axis=2)).tobytes())
+        assert outs[0] == outs[1] == outs[2]
+        normnative.set_num_threads(1)
+        assert outs[0][:8 * 20] == np.array([_silent(lambda: normnative.norm(big[0, j].astype(np.float64), p))
+                                             for j in range(20)]).tobytes()

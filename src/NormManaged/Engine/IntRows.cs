@@ -32,7 +32,7 @@ internal static unsafe class IntRows
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         if (!IsInteger(t) || double.IsNaN(p)) return false;
-        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 2) return false;
+        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length < 1 || plan.OuterCount < 2) return false;
         long n = plan.InnerCount;
         // general orders (1.7, …): lines longer than the float64 lane sums take go to LanePow straight from the
         // integers, which measured faster than widening first ((1000, 64) int8 ord 1.7: 265 µs there, 394 µs here)
@@ -67,32 +67,85 @@ internal static unsafe class IntRows
     private static FpEvents Range(ReductionPlan plan, byte* start, DType t, byte* o, double p, long first, long count)
     {
         int n = (int)plan.InnerCount, size = DTypes.ItemSize(t);
-        long step = plan.InnerStrides[0], lineStride = plan.OuterInStrides[0], outStride = plan.OuterOutStrides[0];
-        bool joined = step == size && lineStride == n * size; // C-order rows: the band is one contiguous run
+        long step = plan.InnerStrides[0];
+        // one kept axis: lines and outputs evenly spaced (C-order rows: the band is one contiguous run); several kept
+        // axes that did not merge: walked one line at a time, the outputs stored through their offsets
+        bool flat = plan.OuterShape.Length == 1;
+        long lineStride = flat ? plan.OuterInStrides[0] : 0, outStride = flat ? plan.OuterOutStrides[0] : 0;
+        bool joined = flat && step == size && lineStride == n * size;
         bool zeroesOut = p < 0 && !double.IsNegativeInfinity(p);
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
-        double* kept = stackalloc double[zeroesOut ? band : 0];
+        double* res = stackalloc double[band];
+        long* outAt = stackalloc long[flat ? 0 : band];
         bool* zero = stackalloc bool[zeroesOut ? band : 0];
+        var lines = new LineWalk(plan, flat ? 0 : first, stackalloc long[flat ? 0 : plan.OuterShape.Length]);
         Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
         strides[0] = 8L * n; strides[1] = 8; shape[1] = n;
         var ev = FpEvents.None;
         for (long r = first; r < first + count; r += band)
         {
             int k = (int)Math.Min(band, first + count - r);
-            if (joined) Gather.Run(t, start + r * lineStride, size, k * n, buf);
+            byte* lines0 = start + r * lineStride;
+            if (joined) Gather.Run(t, lines0, size, k * n, buf);
+            else if (flat)
+                for (int i = 0; i < k; i++) Gather.Run(t, lines0 + i * lineStride, step, n, buf + (long)i * n);
             else
-                for (int i = 0; i < k; i++)
-                    Gather.Run(t, start + (r + i) * lineStride, step, n, buf + (long)i * n);
+                for (int i = 0; i < k; i++, lines.Next())
+                {
+                    Gather.Run(t, start + lines.In, step, n, buf + (long)i * n);
+                    outAt[i] = lines.Out;
+                }
             int m = zeroesOut ? DropZeroLines(buf, n, k, zero) : k;
-            if (m == 0) { ev |= ZeroLines(zero, k, kept, o + r * outStride, outStride); continue; }
-            shape[0] = m; oshape[0] = m;
-            ostrides[0] = m < k ? 8 : outStride;
-            ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 2, Ord.Of(p),
-                new NdView(m < k ? kept : (double*)(o + r * outStride), DType.Float64, oshape, ostrides));
-            if (m < k) ev |= ZeroLines(zero, k, kept, o + r * outStride, outStride);
+            bool direct = flat && m == k; // the outputs written in place
+            if (m > 0)
+            {
+                shape[0] = m; oshape[0] = m; ostrides[0] = direct ? outStride : 8;
+                ev |= VectorNorms.Compute(new NdView(buf, DType.Float64, shape, strides), 2, Ord.Of(p),
+                    new NdView(direct ? (double*)(o + r * outStride) : res, DType.Float64, oshape, ostrides));
+            }
+            if (m < k) ev |= FpEvents.DivideByZero;
+            if (!direct)
+                for (int i = 0, j = 0; i < k; i++)
+                    Unsafe.WriteUnaligned(o + (flat ? (r + i) * outStride : outAt[i]), m < k && zero[i] ? 0.0 : res[j++]);
         }
         return ev;
+    }
+
+    /// <summary>The kept positions of a plan in order (the last kept axis fastest), from a given one: the byte offsets
+    /// of each line's first element and of its output.</summary>
+    private ref struct LineWalk
+    {
+        private readonly ReductionPlan _plan;
+        private readonly Span<long> _index;
+        /// <summary>Byte offset of the current line.</summary>
+        public long In;
+        /// <summary>Byte offset of the current output.</summary>
+        public long Out;
+
+        public LineWalk(ReductionPlan plan, long first, Span<long> index)
+        {
+            _plan = plan; _index = index; In = 0; Out = 0;
+            for (int d = index.Length - 1; d >= 0; d--)
+            {
+                index[d] = first % plan.OuterShape[d];
+                first /= plan.OuterShape[d];
+                In += index[d] * plan.OuterInStrides[d];
+                Out += index[d] * plan.OuterOutStrides[d];
+            }
+        }
+
+        /// <summary>Moves to the next kept position (past the last one: anywhere, not to be read).</summary>
+        public void Next()
+        {
+            for (int d = _index.Length - 1; d >= 0; d--)
+            {
+                In += _plan.OuterInStrides[d]; Out += _plan.OuterOutStrides[d];
+                if (++_index[d] < _plan.OuterShape[d] || d == 0) return;
+                In -= _index[d] * _plan.OuterInStrides[d]; Out -= _index[d] * _plan.OuterOutStrides[d];
+                _index[d] = 0;
+            }
+        }
     }
 
     /// <summary>Negative finite orders: moves the <paramref name="k"/> lines of <paramref name="n"/> doubles at
@@ -123,16 +176,6 @@ internal static unsafe class IntRows
         for (; i < n; i++)
             if (line[i] == 0) return true;
         return false;
-    }
-
-    /// <summary>Writes the <paramref name="k"/> outputs of a band from which <see cref="DropZeroLines"/> dropped some
-    /// lines: +0 for each line with a zero, the next of <paramref name="kept"/> for the others.</summary>
-    private static FpEvents ZeroLines(bool* zero, int k, double* kept, byte* o, long outStride)
-    {
-        int j = 0;
-        for (int i = 0; i < k; i++)
-            Unsafe.WriteUnaligned(o + i * outStride, zero[i] ? 0.0 : kept[j++]);
-        return FpEvents.DivideByZero;
     }
 }
 
