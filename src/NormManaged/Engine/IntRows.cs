@@ -27,18 +27,24 @@ internal static unsafe class IntRows
             or DType.UInt32 or DType.Int64 or DType.UInt64;
 
     /// <summary>True for at least two integer lines of 1 … <see cref="BandElements"/>/2 elements (general orders: 1 …
-    /// <see cref="LaneSums.MaxInner"/>) along one axis whose lines are not interleaved (those are
-    /// <see cref="IntColumns"/>' when it takes them).</summary>
+    /// <see cref="LaneSums.MaxInner"/>, the other orders but 1, 2 and ±∞: 1 … <see cref="MaxCostlyLine"/>) along one
+    /// axis whose lines are not interleaved (those are <see cref="IntColumns"/>' when it takes them).</summary>
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         if (!IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length < 1 || plan.OuterCount < 2) return false;
         long n = plan.InnerCount;
         // general orders (1.7, …): lines longer than the float64 lane sums take go to LanePow straight from the
-        // integers, which measured faster than widening first ((1000, 64) int8 ord 1.7: 265 µs there, 394 µs here)
-        long most = GeneralPowFast.Applies(t, p) ? LaneSums.MaxInner : BandElements / 2;
-        return n >= 1 && n <= most && !IntColumns.Applies(plan, t, p);
+        // integers, which measured faster than widening first ((1000, 64) int8 ord 1.7: 265 µs there, 394 µs here);
+        // the other costly orders up to MaxCostlyLine (longer lines: bands of a few rows, below the float64 lane
+        // kernels' row counts, measured no faster than the integer block paths: int16 (500, 256) ord 3 the same;
+        // columns of 500, ord 3: 282 µs there, 488 µs widened)
+        return n >= 1 && n <= MostElements(t, p, BandElements / 2) && !IntColumns.Applies(plan, t, p);
     }
+
+    /// <summary>Longest line widened for order <paramref name="p"/>: <paramref name="cheap"/> for 1, 2 and ±∞.</summary>
+    internal static long MostElements(DType t, double p, long cheap)
+        => p is 1 or 2 || double.IsInfinity(p) ? cheap : GeneralPowFast.Applies(t, p) ? LaneSums.MaxInner : MaxCostlyLine;
 
     /// <summary>Whether <paramref name="lines"/> lines of <paramref name="n"/> elements are split over threads: from
     /// the block driver's threshold for the cheap orders 0, 1, 2 and ±∞; for the others from the general-p kernels'
@@ -47,6 +53,9 @@ internal static unsafe class IntRows
     internal static bool Parallel(long lines, long n, double p)
         => Parallelism.MaxThreads > 1 && (p is 0 or 1 or 2 || double.IsInfinity(p)
             ? lines * n >= BlockDriver.ParallelThreshold : lines * (n + RootElements) >= GeneralPowOp.ParallelElements);
+
+    /// <summary>Longest line taken for the orders other than 1, 2, ±∞ and general p.</summary>
+    private const long MaxCostlyLine = 128;
 
     /// <summary>A line's root (double-double ln, division, exp) and store in terms of its elements' cost.</summary>
     private const long RootElements = 16;
@@ -180,7 +189,7 @@ internal static unsafe class IntRows
 }
 
 /// <summary>Columns of a C-order bool/integer array (the reduced axis strided, the outputs adjacent), any order p, at
-/// most <see cref="MaxRows"/> rows: bands of adjacent columns (all rows, at most <see cref="BandElements"/> elements)
+/// most <see cref="MaxRows"/> rows (fewer for the costly orders: <see cref="IntRows.MostElements"/>): bands of adjacent columns (all rows, at most <see cref="BandElements"/> elements)
 /// are widened row segment by row segment into a stack buffer and reduced along its columns by the float64 dispatch
 /// (<see cref="AcrossOutputs"/>, <see cref="AcrossOutputsWide"/>, <see cref="LaneAcross"/>, …) instead of one
 /// strided block-driver pass per column. The values are the same, as for <see cref="IntRows"/>: an integer line's norm
@@ -198,7 +207,7 @@ internal static unsafe class IntColumns
         if (!IntRows.IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 16) return false;
         long m = plan.InnerCount, size = DTypes.ItemSize(t);
-        return m >= 2 && m <= MaxRows && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
+        return m >= 2 && m <= IntRows.MostElements(t, p, MaxRows) && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
     }
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
