@@ -27,15 +27,7 @@ public unsafe class ShortLineAbsSumTests
         return r;
     }
 
-    private static double Exact(double[] line)
-    {
-        var parts = line.Select(ExactReference.Split).Where(t => !t.m.IsZero).ToList();
-        if (parts.Count == 0) return 0;
-        int e0 = parts.Min(t => t.e);
-        BigInteger s = BigInteger.Zero;
-        foreach (var (m, e) in parts) s += BigInteger.Abs(m) << (e - e0);
-        return ExactReference.RoundToDouble(s, false, e0);
-    }
+    private static double Exact(double[] line) => ShortRowsAbsTests.ExactAbsSum(line);
 
     /// <summary>The documented exception (README "Accuracy"): a line spanning most of the exponent range may round the
     /// wrong way only when its exact sum lies within 2⁻⁷² of the midpoint between the two neighbours.</summary>

@@ -20,7 +20,8 @@ public unsafe class ShortRowsAbsTests
         return r;
     }
 
-    private static double ExactAbsSum(double[] row)
+    /// <summary>Σ|x| of a finite row from big integers, rounded once (ties to even).</summary>
+    internal static double ExactAbsSum(double[] row)
     {
         var parts = row.Select(ExactReference.Split).Where(t => !t.m.IsZero).ToList();
         if (parts.Count == 0) return 0;

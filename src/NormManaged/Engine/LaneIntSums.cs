@@ -235,11 +235,7 @@ internal static unsafe class LaneIntSums
         int n = (int)plan.InnerCount;
         long s = plan.InnerStrides[0];
         double* buf = st.Buf, stats = st.Stats;
-        for (int r = 0; r < Lines; r++)
-        {
-            byte* q = xs[r] + plan.InnerBaseOffset;
-            for (int i = 0; i < n; i++) buf[i * Lines + r] = *(double*)(q + i * s);
-        }
+        LaneSums.Columns(xs, plan.InnerBaseOffset, n, s, buf);
         if (RealKernels.Wide) LaneSums.Statistics<Lanes512>(buf, n, p < 0, stats); // rows RowMax, RowMin, RowAlone
         else LaneSums.Statistics<Lanes256>(buf, n, p < 0, stats);
         // the block kernel's scale 2⁻ᵉᵇ as its two factors 2^a·2^b (each normal: |eb| ≤ 1075)

@@ -132,12 +132,7 @@ internal static unsafe class LaneSums
         int n = (int)plan.InnerCount;
         long s = plan.InnerStrides[0];
         double* buf = st.Buf;
-        if (st.T == DType.Float64)
-            for (int r = 0; r < Lines; r++)
-            {
-                byte* q = xs[r] + plan.InnerBaseOffset;
-                for (int i = 0; i < n; i++) buf[i * Lines + r] = *(double*)(q + i * s);
-            }
+        if (st.T == DType.Float64) Columns(xs, plan.InnerBaseOffset, n, s, buf);
         else
             for (int r = 0; r < Lines; r++)
             {
@@ -187,6 +182,34 @@ internal static unsafe class LaneSums
             st.Sh[i0] = hi; st.Sl[i0] = lo; st.Eb[i0] = (int)stats[6 * Lines + r];
             st.Dst[i0] = (nint)d;
             if (++st.Pending == LanePow.Group) Flush(ref st);
+        }
+    }
+
+    /// <summary>Copies element i of float64 line r (r &lt; <see cref="Lines"/>, <paramref name="s"/> bytes between elements)
+    /// to buf[8i + r]: where the lines are contiguous and equally spaced (rows of a matrix), by 4×4 register transposes
+    /// (<see cref="Transpose4.Columns"/>, copies: the same values) whose halves are joined into one 512-bit store per
+    /// element index (the 512-bit statistics pass loads them at once: two 256-bit stores could not be forwarded), else
+    /// element by element.</summary>
+    internal static void Columns(byte** xs, long offset, int n, long s, double* buf)
+    {
+        long d = xs[1] - xs[0];
+        bool even = s == 8 && n >= 4 && Avx512F.IsSupported;
+        for (int r = 2; r < Lines && even; r++) even = xs[r] - xs[r - 1] == d;
+        int i = 0;
+        if (even)
+            for (; i + 4 <= n; i += 4)
+            {
+                Transpose4.Columns((double*)(xs[0] + offset) + i, d, out var a0, out var a1, out var a2, out var a3);
+                Transpose4.Columns((double*)(xs[4] + offset) + i, d, out var b0, out var b1, out var b2, out var b3);
+                Vector512.Create(a0, b0).Store(buf + i * Lines);
+                Vector512.Create(a1, b1).Store(buf + (i + 1) * Lines);
+                Vector512.Create(a2, b2).Store(buf + (i + 2) * Lines);
+                Vector512.Create(a3, b3).Store(buf + (i + 3) * Lines);
+            }
+        for (int r = 0; r < Lines; r++)
+        {
+            byte* q = xs[r] + offset;
+            for (int j = i; j < n; j++) buf[j * Lines + r] = *(double*)(q + j * s);
         }
     }
 

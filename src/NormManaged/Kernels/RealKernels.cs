@@ -7,7 +7,8 @@ namespace NormManaged.Kernels;
 
 /// <summary>Block kernels over real doubles (every non-extended real dtype is widened to double exactly).
 /// Sums use a fixed logical structure of 16 double lanes (4 × Vector256; the scalar tail is one more lane)
-/// folded in a fixed order, so the result depends only on the data and the block grid.</summary>
+/// folded in a fixed order, so the result depends only on the data and the block grid; Σ|x| of a block of at most
+/// <see cref="ShortAbsLine"/> doubles is the one lane alone (<see cref="AbsLine{L}"/>).</summary>
 internal static class RealKernels
 {
     /// <summary>Whether the sum and power loops run their 16 lanes as two Vector512 instead of four Vector256. Lane j of
@@ -95,9 +96,10 @@ internal static class RealKernels
         st.Max = mx; st.Min = mn; st.NonZero += nz; st.NaN |= nan; st.Any = true;
     }
 
-    /// <summary>Adds Σ|x| of a block (any finite or non-finite values) to <paramref name="acc"/>: one offset-lane pass
-    /// (<see cref="OffsetPowSum"/>) when its guess holds, else error-free up to the double-double of each lane
-    /// (TwoSum per element).</summary>
+    /// <summary>Adds Σ|x| of a block (any finite or non-finite values) to <paramref name="acc"/>: a block of at most
+    /// <see cref="ShortAbsLine"/> doubles by one TwoSum lane (<see cref="AbsLine{L}"/>); a longer one by one offset-lane
+    /// pass (<see cref="OffsetPowSum"/>) when its guess holds, else error-free up to the double-double of each of 16
+    /// lanes (TwoSum per element) and their fold.</summary>
     public static void AddAbsSum(ReadOnlySpan<double> x, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
