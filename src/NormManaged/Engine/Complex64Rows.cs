@@ -142,7 +142,7 @@ internal static unsafe class Complex64Rows
     internal const long MaxSquares = 8;
 
     /// <summary>Longest line taken for general p (the table terms of <see cref="LanePow"/> measured faster beyond).</summary>
-    internal const long MaxGeneral = 16;
+    internal const long MaxGeneral = 8;
 
     /// <summary>Values from which the outputs are split over threads.</summary>
     private const long ParallelElements = 1L << 15;
