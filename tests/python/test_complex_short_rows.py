@@ -1,4 +1,4 @@
-"""complex64 over many short lines (Engine/Complex64Rows: double lanes, a float32 stored only when provably correctly
+"""complex64 (and complex128 ord 1) over many short lines (Engine/ComplexShortRows: double lanes, a float32 stored only when provably correctly
 rounded, else the line alone): EVERY output against a 100-digit mpmath reference (complex64 results are correctly
 rounded, so exactly the nearest float32) and bit for bit — values and warnings — against the same line reduced alone,
 for the specialised orders (2, 1, 0.5, 3, 4, -1, -2) and general ones (1.7, 2.5, -2.5, 0.3, 7.5), line lengths
@@ -41,7 +41,7 @@ def _norm(x, p, axis=None):
 
 def _views(a):
     rows, n = a.shape
-    wide = np.zeros((rows, 2 * n + 1), np.complex64)
+    wide = np.zeros((rows, 2 * n + 1), a.dtype)
     wide[:, : 2 * n : 2] = a
     # (view, axis, reversed rows, output reshape)
     views = [(a, 1, False), (wide[:, : 2 * n : 2], 1, False), (a[::-1, ::-1], 1, True), (np.asfortranarray(a), 1, False),
@@ -111,16 +111,42 @@ def test_float32_midpoints_decline_to_the_row_alone(p):
     _check(a.astype(np.complex64), p)
 
 
+@pytest.mark.parametrize("n", LENGTHS)
+def test_complex128_ord1_rows_correctly_rounded_and_equal_to_the_row_alone(n):
+    rng = np.random.default_rng(zlib.crc32(f"c128 ord 1 rows {n}".encode()))
+    rows = 24
+    g = rng.standard_normal((rows, n, 2))
+    g[1::4] *= np.exp2(rng.integers(-1070, 1020, (len(g[1::4]), n, 2)))
+    g[2::4] = np.round(g[2::4] * 3)                        # zeros, exact |z| (3-4-5), sums on rounding midpoints
+    g[3::4] *= 1e300
+    a = g[..., 0] + 1j * g[..., 1]
+    for view, axis, rev in _views(a):
+        out, _ = _norm(view, 1, axis=axis)
+        lines = view if axis == 1 else view.T
+        alone = np.array([_norm(np.array(line), 1)[0] for line in (lines if view.ndim == 2 else view.reshape(-1, n))])
+        assert out.reshape(-1).tobytes() == alone.tobytes(), (n, axis)
+    got, _ = _norm(a, 1, axis=1)
+    for i, row in enumerate(a):
+        assert ulp_error(got[i], vector_ref(row, 1), np.float64) <= 0.5, (n, i, got[i])
+    b = a.copy()
+    b[0, 0] = complex(np.nan, 0)
+    b[5, -1] = complex(0, -np.inf)
+    out, _ = _norm(b, 1, axis=1)
+    alone = np.array([_norm(row, 1)[0] for row in b])
+    assert out.tobytes() == alone.tobytes()
+
+
 def test_threads_do_not_change_a_bit():
     rng = np.random.default_rng(7)
     a = _rows(5003, 16, "mixed", rng)
     old = normnative.get_num_threads()
     try:
-        for p in (2.0, 1.0, -1.0, 0.5, 3.0, 1.7, -2.5):
-            outs = []
-            for t in (1, 2, 3):
-                normnative.set_num_threads(t)
-                outs.append(_norm(a, p, axis=1)[0].tobytes())
-            assert outs[0] == outs[1] == outs[2], p
+        for x in (a, a[:, :8], a.astype(np.complex128)):
+            for p in (2.0, 1.0, -1.0, 0.5, 3.0, 1.7, -2.5):
+                outs = []
+                for t in (1, 2, 3):
+                    normnative.set_num_threads(t)
+                    outs.append(_norm(x, p, axis=1)[0].tobytes())
+                assert outs[0] == outs[1] == outs[2], p
     finally:
         normnative.set_num_threads(old)

@@ -3,11 +3,11 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>Many short complex64 lines (<see cref="Complex64Rows"/>): every output must have the bits and the FP events
+/// <summary>Many short complex64 lines (<see cref="ComplexShortRows"/>): every output must have the bits and the FP events
 /// of its line reduced alone (the 1-D path), for both SIMD widths (the wide one has its own loads and FMA-only roots)
 /// and 1/2/3 threads, contiguous, strided and reversed layouts, line lengths around the kernel's limits and row counts
 /// not a multiple of its eight lanes, with zeros, NaN, ∞, subnormal parts and every exponent mixed in.</summary>
-public unsafe class Complex64RowsTests
+public unsafe class ComplexShortRowsTests
 {
     private static readonly double[] Ords = { 2, 1, 0.5, 3, 4, -1, -2, 1.7, 2.5, -2.5, 0.3, 7.5 };
     private static readonly int[] Lengths = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65 };
@@ -119,11 +119,80 @@ public unsafe class Complex64RowsTests
             foreach (double ord in Ords)
             {
                 var plan = ReductionPlan.Create(new long[] { 30, n }, new long[] { 8L * n, 8 }, 2, new long[] { 4 });
-                long limit = ord == 2 ? Complex64Rows.MaxSquares : ord is 1 or 0.5 or 3 or 4 or -1 or -2 ? Complex64Rows.MaxInner : Complex64Rows.MaxGeneral;
-                Assert.Equal(n <= limit, Complex64Rows.Applies(plan, DType.Complex64, DType.Float32, ord));
+                long limit = ord == 2 ? ComplexShortRows.MaxSquares : ord is 1 or 0.5 or 3 or 4 or -1 or -2 ? ComplexShortRows.MaxInner : ComplexShortRows.MaxGeneral;
+                Assert.Equal(n <= limit, ComplexShortRows.Applies(plan, DType.Complex64, DType.Float32, ord));
             }
+        foreach (int n in Lengths)
+        {
+            var plan = ReductionPlan.Create(new long[] { 30, n }, new long[] { 16L * n, 16 }, 2, new long[] { 8 });
+            Assert.Equal(n <= ComplexShortRows.MaxAbs128, ComplexShortRows.Applies(plan, DType.Complex128, DType.Float64, 1));
+            Assert.False(ComplexShortRows.Applies(plan, DType.Complex128, DType.Float64, 2));
+        }
         var few = ReductionPlan.Create(new long[] { 7, 4 }, new long[] { 32, 8 }, 2, new long[] { 4 });
-        Assert.False(Complex64Rows.Applies(few, DType.Complex64, DType.Float32, 1)); // fewer outputs than lanes
+        Assert.False(ComplexShortRows.Applies(few, DType.Complex64, DType.Float32, 1)); // fewer outputs than lanes
+    }
+
+    private static (double[] R, FpEvents Ev) Rows128(double* first, int rows, int n, long rowStep, long step)
+    {
+        var r = new double[rows];
+        FpEvents ev;
+        fixed (double* o = r)
+            ev = VectorNorms.Compute(new NdView(first, DType.Complex128, new long[] { rows, n }, new long[] { rowStep * 16, step * 16 }), 2, Ord.Of(1),
+                new NdView(o, DType.Float64, new long[] { rows }, new long[] { 8 }));
+        return (r, ev);
+    }
+
+    /// <summary>complex128 ord 1 (<see cref="Complex128Rows"/>): each row's bits and events are the row's alone
+    /// (tests/python/test_complex_short_rows.py checks them against mpmath).</summary>
+    [Fact]
+    public void Complex128Ord1RowsHaveTheBitsOfTheRowAlone()
+    {
+        var rng = new Random(72);
+        foreach (int n in Lengths)
+            foreach (int rows in new[] { 8, 13, 30 })
+            {
+                var a = new double[2 * rows * n];
+                for (int r = 0; r < rows; r++)
+                {
+                    int kind = r % 5;
+                    for (int i = 0; i < 2 * n; i++)
+                    {
+                        double g = TwoNormTests.Gaussian(rng);
+                        a[2 * r * n + i] = kind switch
+                        {
+                            0 => g,
+                            1 => g * Math.Pow(2, rng.Next(-1074, 1020)),  // every exponent, subnormals too
+                            2 => rng.Next(-5, 6),                          // small integers: zeros, exact |z|, sums on midpoints
+                            3 => g * 1e300,
+                            _ => g * 1e-300,
+                        };
+                    }
+                    if (r % 7 == 6) a[2 * r * n + rng.Next(2 * n)] = rng.Next(3) switch { 0 => double.NaN, 1 => double.NegativeInfinity, _ => 0 };
+                }
+                var spread = new double[4 * rows * n + 4];
+                for (int k = 0; k < 2 * rows * n; k += 2) { spread[2 * k] = a[k]; spread[2 * k + 1] = a[k + 1]; }
+                var want = new double[rows];
+                var all = FpEvents.None;
+                for (int r = 0; r < rows; r++)
+                {
+                    double w;
+                    fixed (double* p = a)
+                        all |= VectorNorms.Compute(new NdView(p + 2 * r * n, DType.Complex128, new long[] { n }, new long[] { 16 }), 1, Ord.Of(1),
+                            new NdView(&w, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
+                    want[r] = w;
+                }
+                foreach (var c in EngineKnobs.Configurations())
+                {
+                    var got = EngineKnobs.With(c, () => { fixed (double* p = a) return Rows128(p, rows, n, n, 1); });
+                    var got2 = EngineKnobs.With(c, () => { fixed (double* p = spread) return Rows128(p, rows, n, 2 * n, 2); });
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Assert.True(BitConverter.DoubleToInt64Bits(want[r]) == BitConverter.DoubleToInt64Bits(got.R[r]) || (double.IsNaN(want[r]) && double.IsNaN(got.R[r])), $"n={n} rows={rows} {c} row {r}: {got.R[r]:R} vs {want[r]:R}");
+                        Assert.True(BitConverter.DoubleToInt64Bits(want[r]) == BitConverter.DoubleToInt64Bits(got2.R[r]) || (double.IsNaN(want[r]) && double.IsNaN(got2.R[r])), $"n={n} rows={rows} {c} row {r} strided");
+                    }
+                    Assert.True(got.Ev == all && got2.Ev == all, $"n={n} rows={rows} {c}: events");
+                }
+            }
     }
 
     private static void Same(float want, float got, string what)

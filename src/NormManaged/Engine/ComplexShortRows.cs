@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>An order of <see cref="Complex64Rows"/> whose terms need no scaling: |z|^p from s = fl(re² + im²)
+/// <summary>An order of <see cref="ComplexShortRows"/> whose terms need no scaling: |z|^p from s = fl(re² + im²)
 /// (s ∈ {0} ∪ [2⁻²⁹⁸, 2²⁵⁷], or ∞/NaN; see <see cref="IC64Term"/>), the norm from the plain sum S of the terms.</summary>
 internal unsafe interface IC64RowOrder
 {
@@ -62,13 +62,13 @@ internal readonly unsafe struct C64RowRoot : IC64RowOrder
     public static int Ulps => 2;
 }
 
-/// <summary>p = 3: s·√s (≤ u + 1.5u + u), the root by <see cref="Complex64Rows.LiteRoot{L}"/>.</summary>
+/// <summary>p = 3: s·√s (≤ u + 1.5u + u), the root by <see cref="ComplexShortRows.LiteRoot{L}"/>.</summary>
 internal readonly unsafe struct C64RowCube : IC64RowOrder
 {
     public static bool Negative => false;
     public static L Term<L>(L s) where L : struct, ILanes<L> => s * L.Sqrt(s);
-    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => Complex64Rows.LiteRoot(sum, 1.0 / 3, tmp);
-    public static long RootUlps => Complex64Rows.LiteRootUlps;
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => ComplexShortRows.LiteRoot(sum, 1.0 / 3, tmp);
+    public static long RootUlps => ComplexShortRows.LiteRootUlps;
     public static Vector512<double> WideTerm(Vector512<double> s) => C64Cube.Term(s);
     public static int WideUlps => C64Cube.Ulps;
     public static int Ulps => 4;
@@ -110,7 +110,7 @@ internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
     public static int Ulps => 2;
 }
 
-/// <summary>Complex64 vector norms over one axis of many short lines (≤ <see cref="MaxInner"/> values), eight lines
+/// <summary>Complex64 vector norms (and complex128 ord 1: <see cref="Complex128Rows"/>) over one axis of many short lines (≤ <see cref="MaxInner"/> values), eight lines
 /// side by side in double lanes (s = re² + im² of value i of line r at buf[8i + r]: both squares exact, one rounding).
 ///
 /// complex64 results are float32 and the 1-D path's are correctly rounded (<see cref="Complex64Fast"/>, the exact
@@ -130,7 +130,7 @@ internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
 /// the exponent e of the line's largest s (p &gt; 0) or smallest (p &lt; 0) puts the largest (smallest) |z|·2⁻ᵉᵇ in
 /// [½, 1) ([1, 2)), the ranges of real lines; s's own rounding adds |p|·u/2 to a term's error.</item>
 /// </list></summary>
-internal static unsafe class Complex64Rows
+internal static unsafe class ComplexShortRows
 {
     /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
     private const int Lines = 8;
@@ -141,19 +141,24 @@ internal static unsafe class Complex64Rows
     /// <summary>Longest line taken for p = 2 (the block driver's squares measured faster from 16: rows of 64 2.3× NumPy there).</summary>
     internal const long MaxSquares = 8;
 
+    /// <summary>Longest complex128 line taken (ord 1; rows of 64 measured 0.85× NumPy on the 1-D offset sums, 0.53× here).</summary>
+    internal const long MaxAbs128 = 16;
+
     /// <summary>Longest line taken for general p (the table terms of <see cref="LanePow"/> measured faster beyond).</summary>
     internal const long MaxGeneral = 8;
 
     /// <summary>Values from which the outputs are split over threads.</summary>
     private const long ParallelElements = 1L << 15;
 
-    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8;
+    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9;
 
     /// <summary>True for complex64 → float32 over one axis of 1 … <see cref="MaxInner"/> values, at least
     /// <see cref="Lines"/> outputs, of an order this kernel computes.</summary>
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => t == DType.Complex64 && ot == DType.Float32 && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines
-           && plan.InnerCount >= 1 && plan.InnerCount <= KindOf(p) switch { Simple => 0, Squares => MaxSquares, General => MaxGeneral, _ => MaxInner };
+        => plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1
+           && ((t == DType.Complex64 && ot == DType.Float32
+                && plan.InnerCount <= KindOf(p) switch { Simple => 0, Squares => MaxSquares, General => MaxGeneral, _ => MaxInner })
+               || (t == DType.Complex128 && ot == DType.Float64 && p == 1 && plan.InnerCount <= MaxAbs128));
 
     private static int KindOf(double p) => p switch
     {
@@ -168,22 +173,22 @@ internal static unsafe class Complex64Rows
     };
 
     /// <summary>Computes every output of the plan.</summary>
-    public static FpEvents Run(ReductionPlan plan, byte* x, double p, byte* o)
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o)
     {
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
         if (threads > 1 && outs * plan.InnerCount >= ParallelElements)
         {
             nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, p, (byte*)ob, k0, count));
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, k0, count));
         }
-        return Range(plan, x, p, o, 0, outs);
+        return Range(plan, x, t, p, o, 0, outs);
     }
 
-    private static FpEvents Range(ReductionPlan plan, byte* x, double p, byte* o, long first, long count)
+    private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, long first, long count)
     {
-        int n = (int)plan.InnerCount, kind = KindOf(p);
-        double* buf = stackalloc double[n * Lines];
+        int n = (int)plan.InnerCount, kind = t == DType.Complex128 ? Abs128 : KindOf(p);
+        double* buf = stackalloc double[(kind == Abs128 ? 2 : 1) * n * Lines];
         double* res = stackalloc double[5 * Lines]; // per lane: the root, eb; two accumulators
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
@@ -218,6 +223,7 @@ internal static unsafe class Complex64Rows
     {
         int n = (int)plan.InnerCount;
         long stride = plan.InnerStrides[0];
+        if (kind == Abs128) return Abs128Group(xs, os, m, n, stride, p, buf, res);
         if (stride == 8 && RealKernels.Wide && Avx512F.IsSupported) ContiguousSquares(xs, n, buf);
         else
             for (int r = 0; r < Lines; r++)
@@ -230,6 +236,27 @@ internal static unsafe class Complex64Rows
         for (int r = 0; r < m; r++)
             if (!LaneAcross.TryStoreSingle(res[r], ulps, os[r])) // NaN (a line to finish alone) fails too
                 ev |= Alone(xs[r], n, stride, os[r], p);
+        return ev;
+    }
+
+    /// <summary>complex128 ord 1 (<see cref="Complex128Rows"/>): the parts side by side, the lanes' double-double sums,
+    /// the proven double or the line alone.</summary>
+    private static FpEvents Abs128Group(byte** xs, byte** os, int m, int n, long stride, double p, double* buf, double* res)
+    {
+        for (int r = 0; r < Lines; r++)
+        {
+            byte* q = xs[r];
+            for (int i = 0; i < n; i++)
+            {
+                buf[2 * i * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride);
+                buf[(2 * i + 1) * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride + 8);
+            }
+        }
+        if (RealKernels.Wide) Complex128Rows.AbsSums<Lanes512>(n, buf, res); else Complex128Rows.AbsSums<Lanes256>(n, buf, res);
+        var ev = FpEvents.None;
+        for (int r = 0; r < m; r++)
+            if (!Complex128Rows.TryStore(res[r], res[Lines + r], res[2 * Lines + r], os[r]))
+                ev |= AcrossOutputsWide.Alone(xs[r], DType.Complex128, n, stride, os[r], DType.Float64, p);
         return ev;
     }
 
