@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -73,5 +75,46 @@ internal static unsafe class Complex128Rows
         if (!(Math.Abs(d) < halfUlp - v * 8.470329472543003e-22)) return false; // 2⁻⁷⁰·v from each midpoint
         Unsafe.WriteUnaligned(dst, v * pow2e); // |e| ≤ 900, v ∈ [1, 2⁸): a normal result, exact
         return true;
+    }
+
+    /// <summary>The parts of the eight contiguous lines side by side (part j of line r to buf[8j + r]): four values
+    /// (one 64-byte load) a line at a time, an 8 × 8 transpose by three rounds of two-source permutes; the last n mod 4
+    /// values one by one.</summary>
+    internal static void ContiguousParts(byte** xs, int n, double* buf)
+    {
+        const int lines = 8;
+        var e1 = Vector512.Create(0L, 8, 2, 10, 4, 12, 6, 14); var o1 = Vector512.Create(1L, 9, 3, 11, 5, 13, 7, 15);
+        var e2 = Vector512.Create(0L, 1, 8, 9, 4, 5, 12, 13); var o2 = Vector512.Create(2L, 3, 10, 11, 6, 7, 14, 15);
+        var lo = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11); var hi = Vector512.Create(4L, 5, 6, 7, 12, 13, 14, 15);
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            int off = 2 * i;
+            Vector512<double> r0 = Vector512.Load((double*)xs[0] + off), r1 = Vector512.Load((double*)xs[1] + off),
+                r2 = Vector512.Load((double*)xs[2] + off), r3 = Vector512.Load((double*)xs[3] + off),
+                r4 = Vector512.Load((double*)xs[4] + off), r5 = Vector512.Load((double*)xs[5] + off),
+                r6 = Vector512.Load((double*)xs[6] + off), r7 = Vector512.Load((double*)xs[7] + off);
+            // pairs of lines: even and odd parts interleaved
+            var t0e = Avx512F.PermuteVar8x64x2(r0, e1, r1); var t0o = Avx512F.PermuteVar8x64x2(r0, o1, r1);
+            var t1e = Avx512F.PermuteVar8x64x2(r2, e1, r3); var t1o = Avx512F.PermuteVar8x64x2(r2, o1, r3);
+            var t2e = Avx512F.PermuteVar8x64x2(r4, e1, r5); var t2o = Avx512F.PermuteVar8x64x2(r4, o1, r5);
+            var t3e = Avx512F.PermuteVar8x64x2(r6, e1, r7); var t3o = Avx512F.PermuteVar8x64x2(r6, o1, r7);
+            // quads of lines: parts {0, 4}, {2, 6}, {1, 5}, {3, 7}
+            var u0 = Avx512F.PermuteVar8x64x2(t0e, e2, t1e); var u1 = Avx512F.PermuteVar8x64x2(t0e, o2, t1e);
+            var u2 = Avx512F.PermuteVar8x64x2(t0o, e2, t1o); var u3 = Avx512F.PermuteVar8x64x2(t0o, o2, t1o);
+            var w0 = Avx512F.PermuteVar8x64x2(t2e, e2, t3e); var w1 = Avx512F.PermuteVar8x64x2(t2e, o2, t3e);
+            var w2 = Avx512F.PermuteVar8x64x2(t2o, e2, t3o); var w3 = Avx512F.PermuteVar8x64x2(t2o, o2, t3o);
+            double* d = buf + off * lines;
+            Avx512F.PermuteVar8x64x2(u0, lo, w0).Store(d); Avx512F.PermuteVar8x64x2(u0, hi, w0).Store(d + 4 * lines);
+            Avx512F.PermuteVar8x64x2(u1, lo, w1).Store(d + 2 * lines); Avx512F.PermuteVar8x64x2(u1, hi, w1).Store(d + 6 * lines);
+            Avx512F.PermuteVar8x64x2(u2, lo, w2).Store(d + lines); Avx512F.PermuteVar8x64x2(u2, hi, w2).Store(d + 5 * lines);
+            Avx512F.PermuteVar8x64x2(u3, lo, w3).Store(d + 3 * lines); Avx512F.PermuteVar8x64x2(u3, hi, w3).Store(d + 7 * lines);
+        }
+        for (; i < n; i++)
+            for (int r = 0; r < lines; r++)
+            {
+                buf[2 * i * lines + r] = ((double*)xs[r])[2 * i];
+                buf[(2 * i + 1) * lines + r] = ((double*)xs[r])[2 * i + 1];
+            }
     }
 }

@@ -243,15 +243,17 @@ internal static unsafe class ComplexShortRows
     /// the proven double or the line alone.</summary>
     private static FpEvents Abs128Group(byte** xs, byte** os, int m, int n, long stride, double p, double* buf, double* res)
     {
-        for (int r = 0; r < Lines; r++)
-        {
-            byte* q = xs[r];
-            for (int i = 0; i < n; i++)
+        if (stride == 16 && RealKernels.Wide && Avx512F.IsSupported) Complex128Rows.ContiguousParts(xs, n, buf);
+        else
+            for (int r = 0; r < Lines; r++)
             {
-                buf[2 * i * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride);
-                buf[(2 * i + 1) * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride + 8);
+                byte* q = xs[r];
+                for (int i = 0; i < n; i++)
+                {
+                    buf[2 * i * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride);
+                    buf[(2 * i + 1) * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride + 8);
+                }
             }
-        }
         if (RealKernels.Wide) Complex128Rows.AbsSums<Lanes512>(n, buf, res); else Complex128Rows.AbsSums<Lanes256>(n, buf, res);
         var ev = FpEvents.None;
         for (int r = 0; r < m; r++)
