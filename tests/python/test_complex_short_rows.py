@@ -17,7 +17,7 @@ from _reference import ulp_error, vector_ref
 
 SIMPLE = (2.0, 1.0, 0.5, 3.0, 4.0, -1.0, -2.0)
 GENERAL = (1.7, 2.5, -2.5, 0.3, 7.5)
-LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65)
+LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 25, 63, 64, 65)
 KINDS = ("normal", "huge", "tiny", "subnormal", "mixed")
 
 
