@@ -1,0 +1,431 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>An order of <see cref="ComplexShortRows"/> whose terms need no scaling: |z|^p from s = fl(re² + im²)
+/// (s ∈ {0} ∪ [2⁻²⁹⁸, 2²⁵⁷], or ∞/NaN; see <see cref="IC64Term"/>), the norm from the plain sum S of the terms.</summary>
+internal unsafe interface IC64RowOrder
+{
+    /// <summary>True for p &lt; 0 (a zero element sends the line to the 1-D path).</summary>
+    static abstract bool Negative { get; }
+    /// <summary>|z|^p from s, lane-wise.</summary>
+    static abstract L Term<L>(L s) where L : struct, ILanes<L>;
+    /// <summary>The same term on 512-bit lanes by <see cref="Complex64Fast"/>'s FMA-only roots (<see cref="IC64Term"/>;
+    /// the hardware square root's throughput bounds <see cref="Term{L}"/>).</summary>
+    static abstract Vector512<double> WideTerm(Vector512<double> s);
+    /// <summary>Relative error of <see cref="WideTerm"/> (s's rounding included), in units of u.</summary>
+    static abstract int WideUlps { get; }
+    /// <summary>S^(1/p), lane-wise (<paramref name="tmp"/>: 2·L.Count doubles of scratch).</summary>
+    static abstract L Root<L>(L sum, double* tmp) where L : struct, ILanes<L>;
+    /// <summary>Relative error of a term (s's rounding included), in units of u = 2⁻⁵³.</summary>
+    static abstract int Ulps { get; }
+    /// <summary>Relative error of the root beyond its error from the sum's, in double ulps of the result.</summary>
+    static abstract long RootUlps { get; }
+}
+
+/// <summary>p = 2: the term is s (one rounding), the root √S.</summary>
+internal readonly unsafe struct C64RowSquares : IC64RowOrder
+{
+    public static bool Negative => false;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => s;
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => L.Sqrt(sum);
+    public static long RootUlps => 1;
+    public static Vector512<double> WideTerm(Vector512<double> s) => s;
+    public static int WideUlps => 1;
+    public static int Ulps => 1;
+}
+
+/// <summary>p = 1: √s (≤ u/2 + u), the root S.</summary>
+internal readonly unsafe struct C64RowAbs : IC64RowOrder
+{
+    public static bool Negative => false;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => L.Sqrt(s);
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => sum;
+    public static long RootUlps => 0;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64Abs.Term(s);
+    public static int WideUlps => C64Abs.Ulps;
+    public static int Ulps => 2;
+}
+
+/// <summary>p = 0.5: √√s (≤ u/4 + u/2 + u), the root S².</summary>
+internal readonly unsafe struct C64RowRoot : IC64RowOrder
+{
+    public static bool Negative => false;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => L.Sqrt(L.Sqrt(s));
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => sum * sum;
+    public static long RootUlps => 1;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64Root.Term(s);
+    public static int WideUlps => C64Root.Ulps;
+    public static int Ulps => 2;
+}
+
+/// <summary>p = 3: s·√s (≤ u + 1.5u + u), the root by <see cref="ComplexShortRows.LiteRoot{L}"/>.</summary>
+internal readonly unsafe struct C64RowCube : IC64RowOrder
+{
+    public static bool Negative => false;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => s * L.Sqrt(s);
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => ComplexShortRows.LiteRoot(sum, 1.0 / 3, tmp);
+    public static long RootUlps => ComplexShortRows.LiteRootUlps;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64Cube.Term(s);
+    public static int WideUlps => C64Cube.Ulps;
+    public static int Ulps => 4;
+}
+
+/// <summary>p = 4: s² (≤ 2u + u), the root √√S.</summary>
+internal readonly unsafe struct C64RowFourth : IC64RowOrder
+{
+    public static bool Negative => false;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => s * s;
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => L.Sqrt(L.Sqrt(sum));
+    public static long RootUlps => 2;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64Fourth.Term(s);
+    public static int WideUlps => C64Fourth.Ulps;
+    public static int Ulps => 4;
+}
+
+/// <summary>p = −1: 1/√s (≤ u + u/2 + u), the root 1/S.</summary>
+internal readonly unsafe struct C64RowRecip : IC64RowOrder
+{
+    public static bool Negative => true;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => L.Create(1.0) / L.Sqrt(s);
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => L.Create(1.0) / sum;
+    public static long RootUlps => 1;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64Recip.Term(s);
+    public static int WideUlps => C64Recip.Ulps;
+    public static int Ulps => 3;
+}
+
+/// <summary>p = −2: 1/s (≤ 2u), the root 1/√S.</summary>
+internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
+{
+    public static bool Negative => true;
+    public static L Term<L>(L s) where L : struct, ILanes<L> => L.Create(1.0) / s;
+    public static L Root<L>(L sum, double* tmp) where L : struct, ILanes<L> => L.Create(1.0) / L.Sqrt(sum);
+    public static long RootUlps => 2;
+    public static Vector512<double> WideTerm(Vector512<double> s) => C64RecipSquare.Term(s);
+    public static int WideUlps => C64RecipSquare.Ulps;
+    public static int Ulps => 2;
+}
+
+/// <summary>Complex64 vector norms (and complex128 ord 1: <see cref="Complex128Rows"/>) over one axis of many short lines (≤ <see cref="MaxInner"/> values), eight lines
+/// side by side in double lanes (s = re² + im² of value i of line r at buf[8i + r]: both squares exact, one rounding).
+///
+/// complex64 results are float32 and the 1-D path's are correctly rounded (<see cref="Complex64Fast"/>, the exact
+/// per-element paths), so a line needs no particular operations, only a proof: each lane computes its line's norm in
+/// double and the float32 is stored only when it is provably the correctly rounded value — unique, hence the bits of
+/// the same line reduced alone, whatever the lane, width, alignment or thread count. Otherwise (near a float32
+/// midpoint, NaN, ∞, a zero with p &lt; 0, no nonzero value, a result outside the normal float range) the line goes
+/// through the whole dispatch alone (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>),
+/// with its values and FP events.
+/// <list type="bullet">
+/// <item>p = 2, 1, 0.5, 3, 4, −1, −2 (<see cref="IC64RowOrder"/>): a plain double sum of terms with relative error ≤
+/// k·u, each through ≤ n additions, so within γ_{n+k}; the root and <see cref="FloatPowFast.TryStore"/>'s test, the
+/// argument of <see cref="Complex64Fast"/>.</item>
+/// <item>other p with 1/4 ≤ |p| ≤ 64: <see cref="LaneSums"/>' float32 lines — terms (|z|·2⁻ᵉᵇ)^p =
+/// exp((p/2)·(ln s − 2eb·ln 2)) by <see cref="VecLogExp"/>'s plain-double ln and exp, a compensated sum, the root
+/// e^(ln S / p)·2ᵉᵇ, stored when r(1 ± 2⁻³⁶/min(1, |p|)) holds no float32 midpoint. eb = ⌊e/2⌋ (+1 for p &gt; 0) from
+/// the exponent e of the line's largest s (p &gt; 0) or smallest (p &lt; 0) puts the largest (smallest) |z|·2⁻ᵉᵇ in
+/// [½, 1) ([1, 2)), the ranges of real lines; s's own rounding adds |p|·u/2 to a term's error.</item>
+/// </list></summary>
+internal static unsafe class ComplexShortRows
+{
+    /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
+    private const int Lines = 8;
+
+    /// <summary>Longest line taken.</summary>
+    internal const long MaxInner = 64;
+
+    /// <summary>Longest line taken for p = 2 (the block driver's squares measured faster from 16: rows of 64 2.3× NumPy there).</summary>
+    internal const long MaxSquares = 8;
+
+    /// <summary>Longest complex128 line taken (ord 1; rows of 64 measured 0.85× NumPy on the 1-D offset sums, 0.53× here).</summary>
+    internal const long MaxAbs128 = 16;
+
+    /// <summary>Longest line taken for general p: rows of 16 measured 0.11–0.15 → 0.17–0.29× NumPy, of 24 855 → 535 µs; from
+    /// 32 the 1-D path's vectorised sums are faster (rows of 32 0.8× there, 0.3× here).</summary>
+    internal const long MaxGeneral = 24;
+
+    /// <summary>Values from which the outputs are split over threads.</summary>
+    private const long ParallelElements = 1L << 15;
+
+    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9;
+
+    /// <summary>True for complex64 → float32 over one axis of 1 … <see cref="MaxInner"/> values, at least
+    /// <see cref="Lines"/> outputs, of an order this kernel computes.</summary>
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1
+           && ((t == DType.Complex64 && ot == DType.Float32
+                && plan.InnerCount <= KindOf(p) switch { Simple => 0, Squares => MaxSquares, General => MaxGeneral, _ => MaxInner })
+               || (t == DType.Complex128 && ot == DType.Float64 && p == 1 && plan.InnerCount <= MaxAbs128));
+
+    private static int KindOf(double p) => p switch
+    {
+        2 => Squares,
+        1 => Abs,
+        0.5 => Root,
+        3 => Cube,
+        4 => Fourth,
+        -1 => Recip,
+        -2 => RecipSquare,
+        _ => Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64 ? General : Simple,
+    };
+
+    /// <summary>Computes every output of the plan.</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o)
+    {
+        long outs = plan.OuterCount;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && outs * plan.InnerCount >= ParallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, k0, count));
+        }
+        return Range(plan, x, t, p, o, 0, outs);
+    }
+
+    private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, long first, long count)
+    {
+        int n = (int)plan.InnerCount, kind = t == DType.Complex128 ? Abs128 : KindOf(p);
+        double* buf = stackalloc double[(kind == Abs128 ? 2 : 1) * n * Lines];
+        double* res = stackalloc double[5 * Lines]; // per lane: the root, eb; two accumulators
+        byte** xs = stackalloc byte*[Lines];
+        byte** os = stackalloc byte*[Lines];
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, first, count);
+        bool flat = plan.OuterShape.Length == 1; // one kept axis: the lines' addresses directly
+        long inStep = plan.OuterInStrides[0], outStep = plan.OuterOutStrides[0];
+        for (long k = 0; k < count; k += Lines)
+        {
+            int m = (int)Math.Min(Lines, count - k);
+            for (int r = 0; r < m; r++)
+            {
+                if (flat)
+                {
+                    xs[r] = x + (first + k + r) * inStep + plan.InnerBaseOffset;
+                    os[r] = o + (first + k + r) * outStep;
+                }
+                else
+                {
+                    it.Next(out byte* xp, out os[r]);
+                    xs[r] = xp + plan.InnerBaseOffset;
+                }
+            }
+            for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
+            ev |= Group8(plan, kind, p, xs, os, m, buf, res);
+        }
+        return ev;
+    }
+
+    /// <summary>The outputs of eight lines (the first <paramref name="m"/> real).</summary>
+    private static FpEvents Group8(ReductionPlan plan, int kind, double p, byte** xs, byte** os, int m, double* buf, double* res)
+    {
+        int n = (int)plan.InnerCount;
+        long stride = plan.InnerStrides[0];
+        if (kind == Abs128) return Abs128Group(xs, os, m, n, stride, p, buf, res);
+        if (stride == 8 && RealKernels.Wide && Avx512F.IsSupported) ContiguousSquares(xs, n, buf);
+        else
+            for (int r = 0; r < Lines; r++)
+            {
+                byte* q = xs[r];
+                for (int i = 0; i < n; i++) buf[i * Lines + r] = SquareOf(q + i * stride);
+            }
+        long ulps = Roots(kind, n, p, buf, res);
+        var ev = FpEvents.None;
+        for (int r = 0; r < m; r++)
+            if (!LaneAcross.TryStoreSingle(res[r], ulps, os[r])) // NaN (a line to finish alone) fails too
+                ev |= Alone(xs[r], n, stride, os[r], p);
+        return ev;
+    }
+
+    /// <summary>complex128 ord 1 (<see cref="Complex128Rows"/>): the parts side by side, the lanes' double-double sums,
+    /// the proven double or the line alone.</summary>
+    private static FpEvents Abs128Group(byte** xs, byte** os, int m, int n, long stride, double p, double* buf, double* res)
+    {
+        if (stride == 16 && RealKernels.Wide && Avx512F.IsSupported) Complex128Rows.ContiguousParts(xs, n, buf);
+        else
+            for (int r = 0; r < Lines; r++)
+            {
+                byte* q = xs[r];
+                for (int i = 0; i < n; i++)
+                {
+                    buf[2 * i * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride);
+                    buf[(2 * i + 1) * Lines + r] = Unsafe.ReadUnaligned<double>(q + i * stride + 8);
+                }
+            }
+        if (RealKernels.Wide) Complex128Rows.AbsSums<Lanes512>(n, buf, res); else Complex128Rows.AbsSums<Lanes256>(n, buf, res);
+        var ev = FpEvents.None;
+        for (int r = 0; r < m; r++)
+            if (!Complex128Rows.TryStore(res[r], res[Lines + r], res[2 * Lines + r], os[r]))
+                ev |= AcrossOutputsWide.Alone(xs[r], DType.Complex128, n, stride, os[r], DType.Float64, p);
+        return ev;
+    }
+
+    /// <summary>Each lane's norm in double into res[r] (NaN for a line to finish alone); the bound on its error in
+    /// double ulps.</summary>
+    private static long Roots(int kind, int n, double p, double* buf, double* res)
+    {
+        bool wide = RealKernels.Wide;
+        switch (kind)
+        {
+            case Squares: return wide ? Roots<Lanes512, C64RowSquares>(n, buf, res) : Roots<Lanes256, C64RowSquares>(n, buf, res);
+            case Abs: return wide ? Roots<Lanes512, C64RowAbs>(n, buf, res) : Roots<Lanes256, C64RowAbs>(n, buf, res);
+            case Root: return wide ? Roots<Lanes512, C64RowRoot>(n, buf, res) : Roots<Lanes256, C64RowRoot>(n, buf, res);
+            case Cube: return wide ? Roots<Lanes512, C64RowCube>(n, buf, res) : Roots<Lanes256, C64RowCube>(n, buf, res);
+            case Fourth: return wide ? Roots<Lanes512, C64RowFourth>(n, buf, res) : Roots<Lanes256, C64RowFourth>(n, buf, res);
+            case Recip: return wide ? Roots<Lanes512, C64RowRecip>(n, buf, res) : Roots<Lanes256, C64RowRecip>(n, buf, res);
+            case RecipSquare: return wide ? Roots<Lanes512, C64RowRecipSquare>(n, buf, res) : Roots<Lanes256, C64RowRecipSquare>(n, buf, res);
+        }
+        if (wide) GeneralRoots<Lanes512>(n, buf, res, p); else GeneralRoots<Lanes256>(n, buf, res, p);
+        // float32 roots within 2⁻³⁶/min(1, |p|) relative (LaneSums' bound for the same terms): fewer double ulps than this
+        return (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
+    }
+
+    /// <summary>fl(re² + im²) of the complex64 value at <paramref name="q"/>: both squares are exact in double, so
+    /// any evaluation order gives this one rounding (cvtps2pd of the pair: a scalar conversion would merge into its
+    /// destination register and chain the copies).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SquareOf(byte* q)
+    {
+        if (Sse2.IsSupported)
+        {
+            var w = Sse2.ConvertToVector128Double(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(q)).AsSingle());
+            var sq = w * w;
+            return sq.ToScalar() + sq.GetElement(1);
+        }
+        double re = Unsafe.ReadUnaligned<float>(q), im = Unsafe.ReadUnaligned<float>(q + 4);
+        return Math.FusedMultiplyAdd(re, re, im * im);
+    }
+
+    /// <summary>s of values i … i + 3 of the eight contiguous lines (value i of line r to buf[8i + r]) from one 32-byte
+    /// load a line: the squares of the widened parts, each pair added (exact squares, one rounding: the same s as
+    /// <see cref="SquareOf"/>), then an 8 × 4 transpose by two-source permutes (gathers measured several times slower).
+    /// The last n mod 4 values by <see cref="SquareOf"/>.</summary>
+    private static void ContiguousSquares(byte** xs, int n, double* buf)
+    {
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        var t0 = Vector512.Create(0L, 4, 8, 12, 1, 5, 9, 13);
+        var t1 = Vector512.Create(2L, 6, 10, 14, 3, 7, 11, 15);
+        var lo = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11);
+        var hi = Vector512.Create(4L, 5, 6, 7, 12, 13, 14, 15);
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            // P[k] = [s of lines 2k and 2k + 1, values i … i + 3 each]
+            var p0 = PairSquares(xs[0], xs[1], i, evens, odds);
+            var p1 = PairSquares(xs[2], xs[3], i, evens, odds);
+            var p2 = PairSquares(xs[4], xs[5], i, evens, odds);
+            var p3 = PairSquares(xs[6], xs[7], i, evens, odds);
+            var q0 = Avx512F.PermuteVar8x64x2(p0, t0, p1); // values i, i + 1 of lines 0–3
+            var q1 = Avx512F.PermuteVar8x64x2(p0, t1, p1); // values i + 2, i + 3
+            var r0 = Avx512F.PermuteVar8x64x2(p2, t0, p3); // the same of lines 4–7
+            var r1 = Avx512F.PermuteVar8x64x2(p2, t1, p3);
+            Avx512F.PermuteVar8x64x2(q0, lo, r0).Store(buf + i * Lines);
+            Avx512F.PermuteVar8x64x2(q0, hi, r0).Store(buf + (i + 1) * Lines);
+            Avx512F.PermuteVar8x64x2(q1, lo, r1).Store(buf + (i + 2) * Lines);
+            Avx512F.PermuteVar8x64x2(q1, hi, r1).Store(buf + (i + 3) * Lines);
+        }
+        for (; i < n; i++)
+            for (int r = 0; r < Lines; r++) buf[i * Lines + r] = SquareOf(xs[r] + 8L * i);
+    }
+
+    /// <summary>[s of values i … i + 3 of line a, the same of line b].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> PairSquares(byte* a, byte* b, int i, Vector512<long> evens, Vector512<long> odds)
+    {
+        var wa = Avx512F.ConvertToVector512Double(Vector256.Load((float*)a + 2 * i));
+        var wb = Avx512F.ConvertToVector512Double(Vector256.Load((float*)b + 2 * i));
+        wa *= wa; wb *= wb;
+        return Avx512F.PermuteVar8x64x2(wa, evens, wb) + Avx512F.PermuteVar8x64x2(wa, odds, wb);
+    }
+
+    /// <summary>The lanes' plain sums of <typeparamref name="T"/>'s terms and their roots into res (NaN for a line
+    /// with NaN, ∞ or — p &lt; 0 — a zero); the result's bound in double ulps.</summary>
+    private static long Roots<L, T>(int n, double* buf, double* res) where L : struct, ILanes<L> where T : struct, IC64RowOrder
+    {
+        var inf = L.Create(double.PositiveInfinity);
+        double* tmp = res + 3 * Lines;
+        bool wide = typeof(L) == typeof(Lanes512); // a constant in each instantiation
+        for (int h = 0; h < Lines; h += L.Count)
+        {
+            L acc = L.Zero, bad = L.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var s = L.Load(buf + i * Lines + h);
+                bad |= ~L.LessThan(s, inf); // NaN or ∞
+                if (T.Negative) bad |= L.Equal(s, L.Zero);
+                acc += wide ? Unsafe.BitCast<Vector512<double>, L>(T.WideTerm(Unsafe.BitCast<L, Vector512<double>>(s))) : T.Term(s);
+            }
+            bad |= ~L.GreaterThan(acc, L.Zero); // no nonzero value (p > 0)
+            L.Select(bad, L.Create(double.NaN), T.Root(L.Select(bad, L.Create(1.0), acc), tmp)).Store(res + h);
+        }
+        // Ŝ = S(1 + ε), |ε| ≤ γ_{n+k} (a term through ≤ n additions, its own error k·u); the root's exponent is at most 2
+        // in magnitude, so the result is within 2.1γ + its own rounding(s): in ulps of the result (each ≥ 2⁻⁵³ of it)
+        // below 3(n + k) + 2·RootUlps + 4
+        return 3L * (n + (wide ? T.WideUlps : T.Ulps)) + 2 * T.RootUlps + 4;
+    }
+
+    /// <summary>Bound on <see cref="LiteRoot{L}"/>'s relative error in double ulps: 2⁻³⁶ (ln S within ≲ 2⁻⁴⁸ + 2⁻⁵³|ln S|
+    /// absolute, exp within ≲ 2⁻⁵⁰ relative: ≲ 2⁻⁴⁷ for |1/p| ≤ 4; see <see cref="LaneSums"/>' float32 roots).</summary>
+    internal const long LiteRootUlps = 1L << 17;
+
+    /// <summary>e^(ln S · <paramref name="invP"/>) by <see cref="VecLogExp"/>'s plain-double ln and exp (S a normal
+    /// double; <paramref name="tmp"/>: 2·L.Count doubles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static L LiteRoot<L>(L sum, double invP, double* tmp) where L : struct, ILanes<L>
+    {
+        L.Zero.Store(tmp); L.Zero.Store(tmp + L.Count);
+        VecLogExp.ExpAddLite(VecLogExp.LnLite(sum, L.Zero), L.AllBitsSet, invP, tmp, tmp + L.Count); // from 0: exact
+        return L.Load(tmp);
+    }
+
+    /// <summary>The line through the whole dispatch alone: the 1-D path's value and events.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FpEvents Alone(byte* line, int n, long stride, byte* dst, double p)
+        => AcrossOutputsWide.Alone(line, DType.Complex64, n, stride, dst, DType.Float32, p);
+
+    /// <summary>General p: each lane's root 2ᵉᵇ·S^(1/p) into res[r], NaN for a line to finish alone (NaN or ∞ anywhere;
+    /// p &gt; 0: no nonzero value; p &lt; 0: a zero).</summary>
+    private static void GeneralRoots<L>(int n, double* buf, double* res, double p) where L : struct, ILanes<L>
+    {
+        var inf = L.Create(double.PositiveInfinity);
+        bool neg = p < 0;
+        double* eb = res + Lines, acc = res + 3 * Lines; // acc: this group's sums and low parts, L.Count each
+        for (int h = 0; h < Lines; h += L.Count)
+        {
+            L mx = L.Zero, mn = inf, bad = L.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                var s = L.Load(buf + i * Lines + h);
+                bad |= ~L.LessThan(s, inf);
+                mx = L.Max(mx, s);
+                mn = L.Min(mn, L.Select(L.Equal(s, L.Zero), inf, s));
+                if (neg) bad |= L.Equal(s, L.Zero);
+            }
+            bad |= neg ? L.Equal(mn, inf) : L.Equal(mx, L.Zero);
+            L.Select(bad, L.Create(1.0), neg ? mn : mx).Store(eb + h); // the reference s (1 for a line finished alone)
+            for (int j = 0; j < L.Count; j++)
+            {
+                int e = (int)(BitConverter.DoubleToInt64Bits(eb[h + j]) >> 52) - 1023; // s normal: ≥ 2⁻²⁹⁸
+                eb[h + j] = (e >> 1) + (neg ? 0 : 1); // ⌊e/2⌋ (+1)
+            }
+            var ebv = L.Load(eb + h);
+            var k = L.Create(-2.0) * ebv;
+            var one = L.Create(1.0);
+            double* sAcc = acc, cAcc = acc + L.Count;
+            L.Zero.Store(sAcc); L.Zero.Store(cAcc);
+            for (int i = 0; i < n; i++)
+            {
+                var s = L.Load(buf + i * Lines + h);
+                var v = L.GreaterThan(s, L.Zero) & L.LessThan(s, inf) & ~bad; // zeros (p > 0) add 0
+                VecLogExp.ExpAddLite(VecLogExp.LnLite(L.Select(v, s, one), k), v, 0.5 * p, sAcc, cAcc);
+            }
+            var sum = L.Select(bad, one, L.Load(sAcc) + L.Load(cAcc));
+            var root = LiteRoot(sum, 1 / p, sAcc) * VecLogExp.Pow2Biased(ebv + L.Create(1023.0));
+            L.Select(bad, L.Create(double.NaN), root).Store(res + h);
+        }
+    }
+}
