@@ -39,15 +39,19 @@ internal static unsafe class NarrowLaneSums
     /// one axis, at least <see cref="Lines"/> of them, of an order <see cref="TakesOrder"/> takes.</summary>
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => (t == DType.Float32 || t == DType.Float16) && ot == t && TakesOrder(t, p)
-           && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner;
+           && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1
+           && plan.InnerCount <= (p == 3 && t == DType.Float32 ? MaxCubeInner : MaxInner);
 
-    /// <summary>|p| ∈ [1/8, 1000] (the error bound above); float32: not a whole order or ±½ (their own kernels);
+    /// <summary>Longest float32 line of order 3 taken: rows of 64 measured 62 µs before (NarrowPowFast), 84 µs here.</summary>
+    internal const long MaxCubeInner = 32;
+
+    /// <summary>|p| ∈ [1/8, 1000] (the error bound above); float32: 3 or not a whole order or ±½ (their own kernels);
     /// float16: not 1 (<see cref="HalfRows"/>, exact sums).</summary>
     internal static bool TakesOrder(DType t, double p)
     {
         double a = Math.Abs(p);
         if (!(a >= GeneralPowFast.MinAbsP && a <= GeneralPowFast.MaxAbsP)) return false;
-        return t == DType.Float16 ? p != 1 : a != Math.Floor(a) && a != 0.5;
+        return t == DType.Float16 ? p != 1 : p == 3 || (a != Math.Floor(a) && a != 0.5);
     }
 
     /// <summary>Computes every output of the plan.</summary>
@@ -69,12 +73,19 @@ internal static unsafe class NarrowLaneSums
 
     private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, long first, long count)
     {
+        bool half = t == DType.Float16;
+        if (p == 3) return Range<Cubes>(plan, x, t, p, o, first, count);
+        return Math.Abs(p) * (half ? MaxLnHalf : MaxLnSingle) > 700 ? Range<Clamped>(plan, x, t, p, o, first, count)
+            : Range<InRange>(plan, x, t, p, o, first, count);
+    }
+
+    private static FpEvents Range<R>(ReductionPlan plan, byte* x, DType t, double p, byte* o, long first, long count) where R : struct, ITerms
+    {
         int n = (int)plan.InnerCount;
         long s = plan.InnerStrides[0];
         long ulps = Ulps(p);
-        bool half = t == DType.Float16;
-        bool clamp = Math.Abs(p) * (half ? MaxLnHalf : MaxLnSingle) > 700;
-        double* buf = stackalloc double[n * Lines];
+        bool half = t == DType.Float16, wide = RealKernels.Wide;
+        double* buf = stackalloc double[n * Lines + Lines];
         double* roots = stackalloc double[Lines];
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
@@ -82,10 +93,25 @@ internal static unsafe class NarrowLaneSums
         // one outer axis (the common case): line k at x + k·stride, without the general iterator
         bool flat = plan.OuterShape.Length == 1;
         long xStep = flat ? plan.OuterInStrides[0] : 0, oStep = flat ? plan.OuterOutStrides[0] : 0;
+        // float32 C rows (the eight lines one run of 8n floats): terms straight from the floats, no copy
+        bool block = flat && !half && s == 4 && xStep == 4L * n;
         var it = new OuterIterator(plan, x, o, first, count);
         for (long k = 0; k < count; k += Lines)
         {
             int m = (int)Math.Min(Lines, count - k);
+            if (block && m == Lines)
+            {
+                float* f = (float*)(x + (first + k) * xStep + plan.InnerBaseOffset);
+                if (wide) BlockRoots<Lanes512, R>(f, n, p, buf, roots);
+                else BlockRoots<Lanes256, R>(f, n, p, buf, roots);
+                for (int r = 0; r < Lines; r++)
+                {
+                    byte* op = o + (first + k + r) * oStep;
+                    if (!TryStoreSingle(roots[r], ulps, op))
+                        ev |= AcrossOutputsWide.Alone((byte*)(f + r * n), t, n, s, op, t, p);
+                }
+                continue;
+            }
             for (int r = 0; r < m; r++)
             {
                 byte* xp, op;
@@ -95,13 +121,8 @@ internal static unsafe class NarrowLaneSums
             }
             for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
             if (half) GatherHalves(xs, n, s, buf); else GatherSingles(xs, n, s, buf);
-            if (clamp)
-            {
-                if (RealKernels.Wide) Roots<Lanes512, Clamped>(buf, n, p, half, roots);
-                else Roots<Lanes256, Clamped>(buf, n, p, half, roots);
-            }
-            else if (RealKernels.Wide) Roots<Lanes512, InRange>(buf, n, p, half, roots);
-            else Roots<Lanes256, InRange>(buf, n, p, half, roots);
+            if (wide) Roots<Lanes512, R>(buf, n, p, half, roots);
+            else Roots<Lanes256, R>(buf, n, p, half, roots);
             for (int r = 0; r < m; r++)
                 if (!(half ? TryStoreHalf(roots[r], ulps, os[r]) : TryStoreSingle(roots[r], ulps, os[r])))
                     ev |= AcrossOutputsWide.Alone(xs[r], t, n, s, os[r], t, p);
@@ -141,20 +162,31 @@ internal static unsafe class NarrowLaneSums
     /// |p|·this ≤ 700 no term's exponent p·ln a leaves [−700, 700], and <see cref="Exp{L, R}"/> needs no clamp.</summary>
     private const double MaxLnSingle = 103.3, MaxLnHalf = 16.7;
 
-    /// <summary>Whether <see cref="Exp{L, R}"/> clamps its argument (a type, so each body is compiled without the test).</summary>
-    private interface IRange
+    /// <summary>How terms are made (a type, so each body is compiled without the tests): |x|^p by ln and exp, with
+    /// <see cref="Exp{L, R}"/> clamping its argument or not, or |x|³ by two multiplications (p = 3: a² is exact, the
+    /// product one rounding, 2⁻⁵³ relative; a float32 cube lies in [2⁻⁴⁴⁷, 2³⁸⁴]).</summary>
+    private interface ITerms
     {
         static abstract bool Clamp { get; }
+        static abstract bool Cube { get; }
     }
 
-    private struct Clamped : IRange
+    private struct Clamped : ITerms
     {
         public static bool Clamp => true;
+        public static bool Cube => false;
     }
 
-    private struct InRange : IRange
+    private struct InRange : ITerms
     {
         public static bool Clamp => false;
+        public static bool Cube => false;
+    }
+
+    private struct Cubes : ITerms
+    {
+        public static bool Clamp => false;
+        public static bool Cube => true;
     }
 
     /// <summary>Each lane's root S^(1/p) of S = Σ |x|^p (any value where S leaves [SumMin, SumMax]: never stored).
@@ -162,7 +194,7 @@ internal static unsafe class NarrowLaneSums
     /// that is |h| exactly (subnormal halves included); ∞ and NaN halves (exponent field 31) come out ≥ 2¹⁶ and are
     /// made NaN. A zero element's term is 0 (p &gt; 0) or NaN (p &lt; 0), an ∞ or NaN element adds a − a = NaN, so
     /// those lines get a NaN sum and go alone (their lanes' other values, from ln of a zero, ∞ or NaN, never count).</summary>
-    private static void Roots<L, R>(double* buf, int n, double p, bool half, double* roots) where L : struct, ILanes<L> where R : struct, IRange
+    private static void Roots<L, R>(double* buf, int n, double p, bool half, double* roots) where L : struct, ILanes<L> where R : struct, ITerms
     {
         double* tab = VecLogExp.Tables;
         var pp = L.Create(p);
@@ -182,13 +214,78 @@ internal static unsafe class NarrowLaneSums
                     a = L.Select(L.LessThan(a, big), a, nan);
                 }
                 else a = L.Abs(a);
-                var term = L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab));
-                acc += term + (a - a);
+                acc += Term<L, R>(a, pp, zeroTerm, tab);
             }
-            var ok = L.GreaterThanOrEqual(acc, L.Create(SumMin)) & L.LessThanOrEqual(acc, L.Create(SumMax));
-            var lnS = Ln(L.Select(ok, acc, L.Create(1.0)), tab);
-            L.Select(ok, Exp<L, Clamped>(lnS * L.Create(1 / p), tab), nan).Store(roots + h);
+            Root(acc, p, tab).Store(roots + h);
         }
+    }
+
+    /// <summary>|x|^p for a = |x| (NaN where a is ∞ or NaN, <paramref name="zeroTerm"/> where a = 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
+        => R.Cube ? a * a * a + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
+
+    /// <summary>S^(1/p) for S in [SumMin, SumMax], NaN otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Root<L>(L sum, double p, double* tab) where L : struct, ILanes<L>
+    {
+        var ok = L.GreaterThanOrEqual(sum, L.Create(SumMin)) & L.LessThanOrEqual(sum, L.Create(SumMax));
+        var lnS = Ln(L.Select(ok, sum, L.Create(1.0)), tab);
+        return L.Select(ok, Exp<L, Clamped>(lnS * L.Create(1 / p), tab), L.Create(double.NaN));
+    }
+
+    /// <summary><see cref="Roots{L, R}"/> for eight float32 lines that are one run <paramref name="x"/> of 8n floats:
+    /// the terms of the run in order, vector by vector, into <paramref name="terms"/>, then each line's plain sum (any
+    /// order: the bound above only counts additions).</summary>
+    private static void BlockRoots<L, R>(float* x, int n, double p, double* terms, double* roots) where L : struct, ILanes<L> where R : struct, ITerms
+    {
+        double* tab = VecLogExp.Tables;
+        var pp = L.Create(p);
+        var zeroTerm = L.Create(p > 0 ? 0 : double.NaN);
+        int total = Lines * n, c = L.Count; // total: a multiple of c
+        int w = n; // the terms summed per line
+        if (n % c == 0)
+        {
+            // whole vectors per line: each line's terms added in a vector, its c lanes summed below
+            for (int r = 0; r < Lines; r++)
+            {
+                L acc = L.Zero;
+                for (int k = 0; k < n; k += c) acc += Term<L, R>(L.Abs(LoadFloats<L>(x + r * n + k)), pp, zeroTerm, tab);
+                acc.Store(terms + r * c);
+            }
+            w = c;
+        }
+        else
+            for (int k = 0; k < total; k += c)
+                Term<L, R>(L.Abs(LoadFloats<L>(x + k)), pp, zeroTerm, tab).Store(terms + k);
+        double* sums = terms + total;
+        for (int r = 0; r < Lines; r++)
+        {
+            double* q = terms + r * w;
+            double s0 = 0, s1 = 0;
+            int i = 0;
+            for (; i + 1 < w; i += 2) { s0 += q[i]; s1 += q[i + 1]; }
+            if (i < w) s0 += q[i];
+            sums[r] = s0 + s1;
+        }
+        for (int h = 0; h < Lines; h += L.Count) Root(L.Load(sums + h), p, tab).Store(roots + h);
+    }
+
+    /// <summary>L.Count floats from <paramref name="f"/>, widened (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L LoadFloats<L>(float* f) where L : struct, ILanes<L>
+    {
+        if (typeof(L) == typeof(Lanes512))
+        {
+            var v = new Lanes512(Avx512F.ConvertToVector512Double(Avx.LoadVector256(f)));
+            return Unsafe.As<Lanes512, L>(ref v);
+        }
+        if (typeof(L) == typeof(Lanes256))
+        {
+            var v = new Lanes256(Avx.ConvertToVector256Double(Sse.LoadVector128(f)));
+            return Unsafe.As<Lanes256, L>(ref v);
+        }
+        throw new NotSupportedException(typeof(L).Name);
     }
 
     /// <summary>ln a for a normal double a, absolute error ≤ 2⁻⁴³ + |k|·2⁻⁵⁴ (a = 2ᵏ·m, m ∈ [1, 2)): m·c_j = 1 + r with
@@ -213,7 +310,7 @@ internal static unsafe class NarrowLaneSums
     /// for |16n + j| &lt; 2¹⁵). <typeparamref name="R"/> clamped: z in [−707, 710] first — below, 2⁻¹⁰²⁰ (absolute error
     /// ≤ 2⁻¹⁰²⁰); above, +∞ (n = 1024); NaN stays NaN. Otherwise z must lie in [−707, 709].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Exp<L, R>(L z, double* tab) where L : struct, ILanes<L> where R : struct, IRange
+    private static L Exp<L, R>(L z, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
     {
         if (R.Clamp)
         {
