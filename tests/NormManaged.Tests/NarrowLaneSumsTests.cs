@@ -113,6 +113,7 @@ public unsafe class NarrowLaneSumsTests
     [InlineData(DType.Float32, 1.7)]
     [InlineData(DType.Float32, -2.5)]
     [InlineData(DType.Float32, 3)]
+    [InlineData(DType.Float32, 2.5)]
     [InlineData(DType.Float16, 2.5)]
     [InlineData(DType.Float16, -1)]
     public void ManyRowsOverThreadsKeepTheirBits(DType t, double p)

@@ -75,6 +75,7 @@ internal static unsafe class NarrowLaneSums
     {
         bool half = t == DType.Float16;
         if (p == 3) return Range<Cubes>(plan, x, t, p, o, first, count);
+        if (p == 2.5) return Range<Roots25>(plan, x, t, p, o, first, count);
         return Math.Abs(p) * (half ? MaxLnHalf : MaxLnSingle) > 700 ? Range<Clamped>(plan, x, t, p, o, first, count)
             : Range<InRange>(plan, x, t, p, o, first, count);
     }
@@ -163,28 +164,41 @@ internal static unsafe class NarrowLaneSums
     private const double MaxLnSingle = 103.3, MaxLnHalf = 16.7;
 
     /// <summary>How terms are made (a type, so each body is compiled without the tests): |x|^p by ln and exp, with
-    /// <see cref="Exp{L, R}"/> clamping its argument or not, or |x|³ by two multiplications (p = 3: a² is exact, the
-    /// product one rounding, 2⁻⁵³ relative; a float32 cube lies in [2⁻⁴⁴⁷, 2³⁸⁴]).</summary>
+    /// <see cref="Exp{L, R}"/> clamping its argument or not; |x|³ by two multiplications (p = 3: a² is exact, the
+    /// product one rounding, 2⁻⁵³ relative; a float32 cube lies in [2⁻⁴⁴⁷, 2³⁸⁴]); |x|^2.5 = a²·√a (p = 2.5: the
+    /// correctly rounded root and one product, ≤ 2⁻⁵² relative, in [2⁻³⁷³, 2³²⁰]; measured 1.2-1.3× faster than ln
+    /// and exp; −2.5 by a division as well measured no faster).</summary>
     private interface ITerms
     {
         static abstract bool Clamp { get; }
         static abstract bool Cube { get; }
+        static abstract bool Root25 { get; }
     }
 
     private struct Clamped : ITerms
     {
+        public static bool Root25 => false;
         public static bool Clamp => true;
         public static bool Cube => false;
     }
 
     private struct InRange : ITerms
     {
+        public static bool Root25 => false;
+        public static bool Clamp => false;
+        public static bool Cube => false;
+    }
+
+    private struct Roots25 : ITerms
+    {
+        public static bool Root25 => true;
         public static bool Clamp => false;
         public static bool Cube => false;
     }
 
     private struct Cubes : ITerms
     {
+        public static bool Root25 => false;
         public static bool Clamp => false;
         public static bool Cube => true;
     }
@@ -223,7 +237,7 @@ internal static unsafe class NarrowLaneSums
     /// <summary>|x|^p for a = |x| (NaN where a is ∞ or NaN, <paramref name="zeroTerm"/> where a = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
-        => R.Cube ? a * a * a + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
+        => R.Cube ? a * a * a + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
 
     /// <summary>S^(1/p) for S in [SumMin, SumMax], NaN otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
