@@ -7,8 +7,9 @@ namespace NormManaged.Engine;
 
 /// <summary>General-p float32 and float16 norms of many short lines along one axis (any stride), a SIMD lane per line:
 /// eight lines are copied side by side (element i of line r at buf[8i + r], widened to double, exact), each lane sums
-/// plain-double terms |x|^p = exp(p·ln|x|) of its own line without any scaling, and takes the root S^(1/p) =
-/// exp(ln S / p) in the same lanes. A float32/float16 result is stored only when it is provably the correctly
+/// plain-double terms |x|^p = exp(p·ln|x|) of its own line without any scaling (p = 3 and 2.5: products and a square
+/// root, see <see cref="ITerms"/>), and takes the root S^(1/p) = exp(ln S / p) in the same lanes; eight float32 C rows
+/// (one run of 8n floats) take their terms straight from the floats instead (<see cref="BlockRoots{L, R}"/>). A float32/float16 result is stored only when it is provably the correctly
 /// rounded value (<see cref="TryStoreSingle"/>, <see cref="TryStoreHalf"/>) — unique, hence the bits the same line reduced alone gets from the 1-D path
 /// whatever the width, alignment or thread count; otherwise, and for every line whose sum leaves
 /// [<see cref="SumMin"/>, <see cref="SumMax"/>] (NaN, ∞, a zero with p &lt; 0, an extreme range), the line goes through
