@@ -58,6 +58,8 @@ public static unsafe class VectorNorms
             return LaneAcross.Run(plan, xd, t, od, ot, p);
         if (HalfRows.Applies(plan, t, ot, p)) // float16 ord 1 lines: exact double sums, one rounding
             return HalfRows.Run(plan, xd, od);
+        if (NarrowLaneSums.Applies(plan, t, ot, p)) // many short float32/float16 lines, general p: plain-double lanes, proven roots
+            return NarrowLaneSums.Run(plan, xd, t, p, od);
         if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
             return slabEvents;
         if (RunsAcross.Applies(plan, t, p))

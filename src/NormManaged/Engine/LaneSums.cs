@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>General-p float64 and float32 vector norms (the orders <see cref="TablePowSum"/> takes for real input) over
+/// <summary>General-p float64 vector norms (the orders <see cref="TablePowSum"/> takes for real input) over
 /// one axis of many short lines, a SIMD lane per line for the SUM as well as the root: eight lines are copied side by
 /// side (element i of line r at buf[8i + r], widened to double), one exact pass finds each line's statistics (NaN, ∞,
 /// zeros, max |x| or min nonzero |x|), and every lane then applies to its own line's elements, in the line's order,
@@ -25,12 +25,8 @@ namespace NormManaged.Engine;
 /// finished as <see cref="LanePow"/> finishes them — the bits of the same line reduced alone (the 1-D path), at any
 /// width, alignment or thread count (a line's result depends on its own elements only).
 ///
-/// float32 lines need no particular bits, only a proof: their sums and roots are plain-double lanes
-/// (<see cref="Singles{L}"/>), and the float32 is stored only when <see cref="LaneAcross.TryStoreSingle"/> proves
-/// it the correctly rounded value (unique, so the 1-D path's); otherwise that output goes through
-/// <see cref="GeneralNorm.Reduce"/> (float32 half-integer orders, <see cref="HalfSingles"/>: through the whole dispatch
-/// alone, whose 1-D path decides exact midpoints). Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no
-/// finite nonzero element are finished alone by the block operator's own code (<see cref="GeneralPowOp"/>).</summary>
+/// Lines with NaN, ∞ (p &gt; 0), a zero (p &lt; 0) or no finite nonzero element are finished alone by the block
+/// operator's own code (<see cref="GeneralPowOp"/>). (float32 and float16 lines: <see cref="NarrowLaneSums"/>.)</summary>
 internal static unsafe class LaneSums
 {
     /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
@@ -40,27 +36,11 @@ internal static unsafe class LaneSums
     /// body's two interleaved chains win there).</summary>
     internal const long MaxInner = 32;
 
-    /// <summary>Longest contiguous float32 line taken: <see cref="LanePow"/> sums longer ones straight from the floats
-    /// (rows of 24 measured 0.46× NumPy there, 0.21× here; rows of 16 0.15× there, 0.23× here; rows of 4 0.11 → 0.36×).</summary>
-    private const long MaxContiguousSingle = 16;
-
-    /// <summary>True for float64 → float64 or float32 → float32 lines of at most <see cref="MaxInner"/> elements along
-    /// one axis, at least <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
+    /// <summary>True for float64 → float64 lines of at most <see cref="MaxInner"/> elements along one axis, at least
+    /// <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => ((t == DType.Float64 && ot == DType.Float64) || (t == DType.Float32 && ot == DType.Float32))
-           && (GeneralPowFast.Applies(t, p) || HalfSingles(t, p)) && TablePowSum.Applies(false, p)
-           && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner
-           && (t == DType.Float64 || plan.InnerStrides[0] != 4 || plan.InnerCount <= MaxContiguousSingle || HalfSingles(t, p));
-
-    /// <summary>float32 half-integer orders ±1.5 … ±64.5 (which <see cref="GeneralPowFast"/> leaves to the
-    /// double-double <see cref="RealPowOp"/>, 0.8 µs a row of 4): their float32 results are correctly rounded, hence
-    /// unique, so the lanes' proven float32 is that path's value; a row the proof declines goes through the whole
-    /// dispatch alone (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>).</summary>
-    internal static bool HalfSingles(DType t, double p)
-    {
-        double a = Math.Abs(p);
-        return t == DType.Float32 && a >= 1.5 && a <= 64.5 && 2 * a == Math.Floor(2 * a) && a != Math.Floor(a);
-    }
+        => t == DType.Float64 && ot == DType.Float64 && GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p)
+           && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner;
 
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
@@ -79,8 +59,6 @@ internal static unsafe class LaneSums
     private struct State
     {
         public double P, P1h, P1l;
-        public bool Half; // a float32 half-integer order (HalfSingles)
-        public long SingleUlps;
         public DType T, Ot;
         public double* Tab, Buf, Sh, Sl, Tmp;
         public int* Se, Eb;
@@ -93,9 +71,7 @@ internal static unsafe class LaneSums
     {
         int n = (int)plan.InnerCount;
         const int g = LanePow.Group;
-        var st = new State { P = p, T = t, Ot = ot, Half = HalfSingles(t, p) };
-        // float32 roots within 2⁻³⁶/min(1, |p|) relative (see Singles): fewer double ulps than this (≤ 2²⁰)
-        st.SingleUlps = (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
+        var st = new State { P = p, T = t, Ot = ot };
         double* tab = stackalloc double[TablePowSum.TableLength];
         TablePowSum.MakeTable(p, 0, false, tab, out st.P1h, out st.P1l); // Q_j without an exponent: added per lane
         double* buf = stackalloc double[n * Lines];
@@ -132,44 +108,19 @@ internal static unsafe class LaneSums
         int n = (int)plan.InnerCount;
         long s = plan.InnerStrides[0];
         double* buf = st.Buf;
-        if (st.T == DType.Float64) Columns(xs, plan.InnerBaseOffset, n, s, buf);
-        else
-            for (int r = 0; r < Lines; r++)
-            {
-                byte* q = xs[r] + plan.InnerBaseOffset;
-                for (int i = 0; i < n; i++) buf[i * Lines + r] = Widen(*(float*)(q + i * s));
-            }
+        Columns(xs, plan.InnerBaseOffset, n, s, buf);
         double* tmp = st.Tmp;
         double* sAcc = tmp, cAcc = tmp + Group * Lines, stats = tmp + 2 * Group * Lines;
-        bool single = st.T == DType.Float32;
-        if (RealKernels.Wide)
-        {
-            if (single) Singles<Lanes512>(ref st, n, sAcc, stats); else Sums<Lanes512>(ref st, n, sAcc, cAcc, stats);
-        }
-        else if (single) Singles<Lanes256>(ref st, n, sAcc, stats);
+        if (RealKernels.Wide) Sums<Lanes512>(ref st, n, sAcc, cAcc, stats);
         else Sums<Lanes256>(ref st, n, sAcc, cAcc, stats);
-        // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi (float32: the root), [32] lo, [40] 2ᴷ,
+        // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi, [32] lo, [40] 2ᴷ,
         // [48] eb (per lane)
         for (int r = 0; r < m; r++)
         {
             byte* d = os[r];
-            if (single && st.Half)
-            {
-                // half-integer orders: the proven float32, else the row through the whole dispatch (its 1-D path
-                // decides exact midpoints; special rows get that path's values and events)
-                if (stats[2 * Lines + r] != 0 || !LaneAcross.TryStoreSingle(stats[3 * Lines + r], st.SingleUlps, d))
-                    st.Ev |= AcrossOutputsWide.Alone(xs[r] + plan.InnerBaseOffset, st.T, n, s, d, st.Ot, st.P);
-                continue;
-            }
             if (stats[2 * Lines + r] != 0)
             {
                 st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
-                continue;
-            }
-            if (single)
-            {
-                // a plain-double root: stored only when provably the correctly rounded float32 (see Singles)
-                if (!LaneAcross.TryStoreSingle(stats[3 * Lines + r], st.SingleUlps, d)) st.Ev |= GeneralNorm.Reduce(plan, xs[r], st.T, st.P, st.Ot, d);
                 continue;
             }
             double hi = stats[3 * Lines + r], lo = stats[4 * Lines + r];
@@ -212,13 +163,6 @@ internal static unsafe class LaneSums
             for (int j = i; j < n; j++) buf[j * Lines + r] = *(double*)(q + j * s);
         }
     }
-
-    /// <summary>(double)f, exact, by cvtps2pd: the scalar cvtss2sd the compiler emits merges into its destination
-    /// register, which chained the copy of a group's floats into one serial dependency (a fifth of the time of
-    /// float32 rows of 4).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Widen(float f)
-        => Sse2.IsSupported ? Sse2.ConvertToVector128Double(Vector128.CreateScalar(f)).ToScalar() : f;
 
     /// <summary>Each lane's statistics, constants, terms and folded sum (see <see cref="Group8"/> for the layout of
     /// <paramref name="stats"/>).</summary>
@@ -286,43 +230,6 @@ internal static unsafe class LaneSums
         return neg ? e : e + 1;
     }
 
-    /// <summary>float32 lines: Σ (|x|·2⁻ᵉᵇ)^p by <see cref="VecLogExp"/>'s plain-double terms (the terms of the block
-    /// path for narrow outputs: relative error ≲ 2⁻⁴⁴(1 + |p|)), added with a compensated sum, and the root
-    /// e^(ln S / p) by the same plain-double ln and exp (S ∈ [2^−|p|, 64]: ln S within ≲ 2⁻⁴⁸ + 2⁻⁵³|ln S|, so the root
-    /// within ≲ 2⁻⁴⁶/|p| relative); the float32 is stored only when r(1 ± 2⁻³⁶/min(1, |p|)) — the block path's bound
-    /// for the same terms, 2⁶ above these estimates — holds no rounding midpoint, i.e. when it is the correctly rounded
-    /// value, the 1-D path's (unique) result. The root 2ᵉᵇ·S^(1/p) (eb ∈ [−149, 129]: exact scaling) in [3] of
-    /// <paramref name="stats"/>.</summary>
-    private static void Singles<L>(ref State st, int n, double* acc, double* stats) where L : struct, ILanes<L>
-    {
-        int c = L.Count;
-        double* buf = st.Buf;
-        double p = st.P;
-        bool neg = p < 0;
-        Statistics<L>(buf, n, neg, stats);
-        for (int r = 0; r < Lines; r++)
-            stats[6 * Lines + r] = stats[2 * Lines + r] == 0 ? RefExponent(stats, r, neg) : 0;
-        var inf = L.Create(double.PositiveInfinity);
-        double* sAcc = acc, cAcc = acc + Lines;
-        for (int h = 0; h < Lines; h += c)
-        {
-            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
-            var k = -L.Load(stats + 6 * Lines + h);
-            for (int i = 0; i < n; i++)
-            {
-                var a = L.Abs(L.Load(buf + i * Lines + h));
-                var v = L.GreaterThan(a, L.Zero) & L.LessThan(a, inf); // zeros (p > 0) and ∞ (p < 0) add 0
-                VecLogExp.ExpAddLite(VecLogExp.LnLite(L.Select(v, a, L.Create(1.0)), k), v, p, sAcc + h, cAcc + h);
-            }
-            // lanes finished alone take S = 1 (any normal value)
-            var ok = L.Equal(L.Load(stats + 2 * Lines + h), L.Zero);
-            var sum = L.Select(ok, L.Load(sAcc + h) + L.Load(cAcc + h), L.Create(1.0));
-            L.Zero.Store(sAcc + h); L.Zero.Store(cAcc + h);
-            VecLogExp.ExpAddLite(VecLogExp.LnLite(sum, L.Zero), L.AllBitsSet, 1 / p, sAcc + h, cAcc + h); // from 0: exact
-            (L.Load(sAcc + h) * VecLogExp.Pow2Biased(L.Load(stats + 6 * Lines + h) + L.Create(1023.0))).Store(stats + 3 * Lines + h);
-        }
-    }
-
     /// <summary>Exact statistics of each lane's line: max |x| [0] and min nonzero |x| [1] of the finite elements, and
     /// 1 in [2] for a line the block operator gives no sum (NaN; p &gt; 0: ∞ or all zeros; p &lt; 0: a zero or only ∞).</summary>
     internal static void Statistics<L>(double* buf, int n, bool neg, double* stats) where L : struct, ILanes<L>
@@ -388,7 +295,7 @@ internal static unsafe class LaneSums
     }
 
     /// <summary>One line through the 1-D path's block operator, as <see cref="LanePow"/> finishes its special lines: NaN,
-    /// ∞, zeros and empty sums with their values and events (float32 lines come here for those only).</summary>
+    /// ∞, zeros and empty sums with their values and events.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static FpEvents Alone(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* d)
     {

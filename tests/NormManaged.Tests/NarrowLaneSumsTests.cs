@@ -1,0 +1,244 @@
+using NormManaged.Engine;
+using Xunit;
+
+namespace NormManaged.Tests;
+
+/// <summary><see cref="NarrowLaneSums"/>: general-p float32 and float16 norms of many short lines, a SIMD lane per
+/// line, stored only when proven correctly rounded. Every output is compared bit for bit (and the call's events) with
+/// the same line reduced alone — the 1-D path, a different computation that is correctly rounded too — under both
+/// vector widths and 1, 2 and 3 threads: lines of 1…64 elements (and 65, declined), row counts around the group of 8,
+/// C rows, strided, reversed and adjacent (F-order) lines, magnitudes at the ends of each format, subnormals, rows
+/// mixing huge and tiny values, zeros, ±∞ and NaN (special rows: their values and events). The store proof itself is
+/// tested at the rounding midpoints; accuracy against mpmath is in tests/python/test_narrow_short_rows.py.</summary>
+public unsafe class NarrowLaneSumsTests
+{
+    private static readonly double[] Orders = { 1.7, 2.5, -2.5, 0.3, -0.7, 3, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };
+
+    /// <summary>float16 also takes whole orders and ±½ (all but 1).</summary>
+    private static readonly double[] HalfOrders = { 2, -1, 0.5, -2, 4, 6.5, 40.5, -0.5 };
+
+    private static double Draw(Random rng, int kind, DType t)
+    {
+        bool half = t == DType.Float16;
+        double g = MatrixTestUtil.Gaussian(rng);
+        double v = kind switch
+        {
+            1 => g * (half ? 2e4 : 3e37),
+            2 => g * (half ? 1e-4 : 1e-37),
+            3 => g * (half ? 3e-6 : 1e-43), // subnormal
+            4 => g * Math.ScaleB(1.0, half ? rng.Next(-24, 15) : rng.Next(-149, 126)), // huge and tiny in one row
+            _ => g,
+        };
+        if (kind == 5)
+        {
+            int s = rng.Next(24);
+            v = s switch { 0 => 0, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => double.NaN, 4 => -0.0, 5 => half ? 65504 : float.MaxValue, _ => v };
+        }
+        return v;
+    }
+
+    private static byte[] Encode(double[] v, DType t)
+    {
+        var b = new byte[v.Length * DTypes.ItemSize(t)];
+        fixed (byte* q = b)
+            for (int i = 0; i < v.Length; i++)
+                if (t == DType.Float32) ((float*)q)[i] = (float)v[i];
+                else ((Half*)q)[i] = (Half)v[i];
+        return b;
+    }
+
+    /// <summary>The norms of all rows at once under <paramref name="knobs"/> (<see cref="LanePowTests.Run"/> without
+    /// the rows alone), with the call's events.</summary>
+    private static (byte[] All, FpEvents Ev) All(byte[] data, DType t, int rows, int n, long rs, long cs, long first, double p, (bool, int) knobs)
+    {
+        int es = DTypes.ItemSize(t);
+        var all = new byte[rows * es];
+        FpEvents ev;
+        fixed (byte* q = data)
+        fixed (byte* a = all)
+        {
+            byte* x0 = q + first * es, ap = a;
+            long[] shape = { rows, n }, strides = { rs * es, cs * es }, oshape = { rows }, ostr = { es };
+            ev = EngineKnobs.With(knobs, () => VectorNorms.Compute(new NdView(x0, t, shape, strides), 2, Ord.Of(p), new NdView(ap, t, oshape, ostr)));
+        }
+        return (all, ev);
+    }
+
+    private static bool Taken(DType t, int rows, int n, long rs, long cs, double p)
+    {
+        long es = DTypes.ItemSize(t);
+        var plan = ReductionPlan.Create(new long[] { rows, n }, new[] { rs * es, cs * es }, 2, new[] { es });
+        return NarrowLaneSums.Applies(plan, t, t, p);
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float16)]
+    public void EveryRowHasTheBitsOfThatRowAloneAtEveryWidthAndThreadCount(DType t)
+    {
+        var rng = new Random(77 + (int)t);
+        var knobs = EngineKnobs.Configurations().ToArray();
+        var orders = t == DType.Float16 ? Orders.Concat(HalfOrders).ToArray() : Orders;
+        int taken = 0;
+        foreach (double p in orders)
+            for (int n = 1 + rng.Next(2); n <= 66; n += 1 + rng.Next(7))
+            {
+                int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40 }[rng.Next(8)];
+                int kind = rng.Next(6);
+                int layout = rng.Next(4); // C rows, strided inside a wider array, reversed rows, adjacent lines (F order)
+                long cs = layout switch { 1 => 3, 2 => -1, 3 => rows, _ => 1 };
+                long rs = layout switch { 1 => 3L * n + 2, 2 => n, 3 => 1, _ => n };
+                long span = layout == 1 ? (3L * n + 2) * rows : (long)n * rows;
+                long first = layout == 2 ? n - 1 : 0;
+                var v = new double[span + 1];
+                for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, kind, t);
+                var data = Encode(v, t);
+                bool take = Taken(t, rows, n, rs, cs, p);
+                Assert.Equal(n <= (p == 3 && t == DType.Float32 ? NarrowLaneSums.MaxCubeInner : NarrowLaneSums.MaxInner), take);
+                if (take) taken++;
+                var r = LanePowTests.Run(data, t, rows, n, rs, cs, first, p, knobs[0]);
+                Assert.True(r.All.AsSpan().SequenceEqual(r.Alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
+                Assert.Equal(r.EvAlone, r.EvAll);
+                foreach (var c in knobs.Skip(1))
+                {
+                    var o = All(data, t, rows, n, rs, cs, first, p, c);
+                    Assert.True(r.All.AsSpan().SequenceEqual(o.All), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout} {c}");
+                    Assert.Equal(r.EvAll, o.Ev);
+                }
+            }
+        Assert.True(taken >= 100, $"{t}: NarrowLaneSums took {taken}");
+    }
+
+    [Theory]
+    [InlineData(DType.Float32, 1.7)]
+    [InlineData(DType.Float32, -2.5)]
+    [InlineData(DType.Float32, 3)]
+    [InlineData(DType.Float32, 2.5)]
+    [InlineData(DType.Float16, 2.5)]
+    [InlineData(DType.Float16, -1)]
+    public void ManyRowsOverThreadsKeepTheirBits(DType t, double p)
+    {
+        var rng = new Random(9);
+        foreach (int n in new[] { 1, 7, 32, 33, 64 })
+        {
+            if (n > NarrowLaneSums.MaxCubeInner && p == 3 && t == DType.Float32) continue;
+            const int rows = 3001; // many parallel ranges and a last group of one line
+            var v = new double[rows * n];
+            for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, i % 7 == 0 ? 4 : 0, t);
+            var data = Encode(v, t);
+            Assert.True(Taken(t, rows, n, n, 1, p));
+            var knobs = EngineKnobs.Configurations().ToArray();
+            var r = LanePowTests.Run(data, t, rows, n, n, 1, 0, p, knobs[0]);
+            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone), $"{t} p={p} n={n}");
+            foreach (var c in knobs.Skip(1))
+                Assert.True(r.All.AsSpan().SequenceEqual(All(data, t, rows, n, n, 1, 0, p, c).All), $"{t} p={p} n={n} {c}");
+        }
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float16)]
+    public void SpecialRowsKeepTheirValuesAndEvents(DType t)
+    {
+        double nan = double.NaN, inf = double.PositiveInfinity, top = t == DType.Float16 ? 65504 : float.MaxValue;
+        double tiny = t == DType.Float16 ? 6e-8 : 1.4e-45; // the least subnormal
+        double[][] rows =
+        {
+            new[] { 3.0, 4, 0 }, new[] { 0.0, 2, 3 }, new[] { inf, 2, 3 }, new[] { nan, 2, 3 }, new[] { 0.0, 0, 0 },
+            new[] { inf, -inf, inf }, new[] { nan, 0, 5 }, new[] { top, top, top }, new[] { tiny, tiny, -tiny }, new[] { -0.0, -0.0, 1 },
+        };
+        foreach (double p in new[] { 1.7, 0.3, 3, 33.3, -0.7, -3.3, -999.9 })
+        {
+            var data = Encode(rows.SelectMany(r => r).ToArray(), t);
+            Assert.True(Taken(t, rows.Length, 3, 3, 1, p));
+            var r = LanePowTests.Run(data, t, rows.Length, 3, 3, 1, 0, p, (true, 1));
+            Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
+            Assert.Equal(r.EvAlone, r.EvAll);
+            var got = new double[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+                got[i] = t == DType.Float32 ? BitConverter.ToSingle(r.All, 4 * i) : (double)BitConverter.ToHalf(r.All, 2 * i);
+            Assert.True(double.IsNaN(got[3]) && double.IsNaN(got[6]));
+            Assert.Equal(0.0, got[4]);
+            Assert.Equal(inf, got[5]);
+            if (p > 0)
+            {
+                Assert.Equal(inf, got[2]);
+                Assert.Equal(Math.Pow(Math.Pow(3, p) + Math.Pow(4, p), 1 / p), got[0], 2e-3 * got[0]); // a zero adds 0
+                Assert.Equal(1.0, got[9]);
+                Assert.Equal(inf, got[7]); // 3^(1/p)·top overflows
+                Assert.True((r.EvAll & FpEvents.Overflow) != 0);
+            }
+            else
+            {
+                Assert.Equal(0.0, got[1]);
+                Assert.Equal(0.0, got[9]);
+                Assert.True((r.EvAll & FpEvents.DivideByZero) != 0);
+                Assert.Equal(3 * Math.Pow(1 + Math.Pow(2.0 / 3, p), 1 / p), got[2], 2e-3 * got[2]); // ∞ adds 0
+            }
+        }
+    }
+
+    /// <summary>The store: for a v at k double ulps from a rounding midpoint of the format, nothing is stored for
+    /// k ≤ ulps, and beyond it the nearest value of the format is (the value both neighbours of the midpoint agree on).</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float16)]
+    public void StoresOnlyFarFromEveryRoundingMidpoint(DType t)
+    {
+        var rng = new Random(3);
+        long ulps = NarrowLaneSums.Ulps(1.7);
+        Assert.Equal((1L << 17) + 1, ulps);
+        Assert.Equal((1L << 20) + 1, NarrowLaneSums.Ulps(0.125));
+        byte* dst = stackalloc byte[4];
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            // a midpoint between two adjacent normal values of the format
+            double lo, hi;
+            if (t == DType.Float32)
+            {
+                float f = BitConverter.Int32BitsToSingle(rng.Next(0x0100_0000, 0x7E80_0000)); // [2⁻¹²⁵, 2¹²⁷)
+                lo = f; hi = MathF.BitIncrement(f);
+            }
+            else
+            {
+                Half h = BitConverter.Int16BitsToHalf((short)rng.Next(0x0400, 0x7BFE)); // normal, below 65504
+                lo = (double)h; hi = (double)BitConverter.Int16BitsToHalf((short)(BitConverter.HalfToInt16Bits(h) + 1));
+            }
+            double mid = (lo + hi) / 2; // exact
+            long k = rng.Next(3) switch { 0 => rng.NextInt64(0, ulps + 1), 1 => ulps + 1 + rng.NextInt64(0, 8), _ => rng.NextInt64(ulps + 1, 1L << 27) };
+            bool up = rng.Next(2) == 0;
+            double v = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(mid) + (up ? k : -k));
+            bool stored = t == DType.Float32 ? NarrowLaneSums.TryStoreSingle(v, ulps, dst) : NarrowLaneSums.TryStoreHalf(v, ulps, dst);
+            Assert.Equal(k > ulps, stored);
+            if (stored)
+            {
+                double got = t == DType.Float32 ? *(float*)dst : (double)*(Half*)dst;
+                Assert.Equal(up ? hi : lo, got);
+            }
+        }
+        // outside the normal range of the format, or not a number: never stored
+        foreach (double v in new[] { double.NaN, double.PositiveInfinity, 0.0, -1.0, t == DType.Float32 ? 1e-38 : 6e-5, t == DType.Float32 ? 2e38 : 65504.5 })
+            Assert.False(t == DType.Float32 ? NarrowLaneSums.TryStoreSingle(v, ulps, dst) : NarrowLaneSums.TryStoreHalf(v, ulps, dst));
+    }
+
+    [Fact]
+    public void TakesTheGeneralOrdersOfShortNarrowLinesOnly()
+    {
+        Assert.True(Taken(DType.Float32, 100, 16, 16, 1, 1.7));
+        Assert.True(Taken(DType.Float32, 100, 64, 64, 1, -999.9));
+        Assert.True(Taken(DType.Float32, 100, 16, 16, 1, 3)); // cubes: two multiplications
+        Assert.False(Taken(DType.Float32, 100, 33, 33, 1, 3));
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 4)); // other whole orders and ±½: kernels of their own
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.5));
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.1)); // below 1/8
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 1001));
+        Assert.True(Taken(DType.Float16, 100, 16, 16, 1, 2));
+        Assert.True(Taken(DType.Float16, 100, 16, 16, 1, -1));
+        Assert.False(Taken(DType.Float16, 100, 16, 16, 1, 1)); // HalfRows: exact sums
+        Assert.False(Taken(DType.Float32, 7, 16, 16, 1, 1.7)); // fewer than a group of lines
+        Assert.False(Taken(DType.Float32, 100, 65, 65, 1, 1.7));
+        var plan = ReductionPlan.Create(new long[] { 100, 16 }, new long[] { 64, 4 }, 2, new long[] { 8 });
+        Assert.False(NarrowLaneSums.Applies(plan, DType.Float32, DType.Float64, 1.7));
+        Assert.False(NarrowLaneSums.Applies(plan, DType.Float64, DType.Float64, 1.7));
+    }
+}
