@@ -55,6 +55,7 @@ public unsafe class ComplexLaneSumsTests
     [InlineData(DType.Complex128, 7.5)]
     [InlineData(DType.Complex128, -3)]
     [InlineData(DType.Complex128, 31.9)]
+    [InlineData(DType.Complex128, 2.5)]
     public void EveryRowHasTheBitsOfThatRowAlone(DType t, double p)
     {
         var rng = new Random(300 + (int)t + (int)(10 * p));

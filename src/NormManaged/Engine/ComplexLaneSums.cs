@@ -40,11 +40,11 @@ internal static unsafe class ComplexLaneSums
     public const int MaxGeneralLength = 24;
 
     /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| ≤ <see cref="MaxGeneral"/> and no kernel of their
-    /// own (not ±1, ±2, 0.5, 2.5, nor a whole order of <see cref="MaxOrder"/> or below): the general terms of
+    /// own (not ±1, ±2, 0.5, nor a whole order of <see cref="MaxOrder"/> or below): the general terms of
     /// <see cref="GeneralTerm{L}"/>. Before, rows of 4 cost 11× NumPy's time through the block driver's per-line
     /// statistics, table and vectorised pass (<see cref="LanePow"/>), rows of 16 and 64 2–4×.</summary>
     public static bool TakesGeneral(DType t, double p)
-        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && Math.Abs(p) <= MaxGeneral && p is not (1 or -1 or 2 or -2 or 0.5 or 2.5)
+        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && Math.Abs(p) <= MaxGeneral && p is not (1 or -1 or 2 or -2 or 0.5)
            && !(p >= 3 && p == Math.Floor(p));
 
     /// <summary>Smallest |p| of <see cref="TakesGeneral"/>: a term dropped below 2⁻¹⁰⁰⁰ of |z|² (scaled) is then below
