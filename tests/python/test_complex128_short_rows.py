@@ -11,29 +11,17 @@ import numpy as np
 import pytest
 
 import normnative
+from test_lane_complex_rows import _restore_threads, _rows  # noqa: F401 (the autouse fixture restores the thread count)
 
 ORDERS = (1.7, -2.5, 2.5, 0.3, -0.75, 7.5, 31.9, -3.0, -31.5, 1.5, 0.25, -0.25, 32.0)
 LIMIT = 24
 
 
-@pytest.fixture(autouse=True)
-def _restore_threads():
-    old = normnative.get_num_threads()
-    yield
-    normnative.set_num_threads(old)
+_KINDS = (None, "wide", "tiny", "huge", "axis")  # plain, huge and tiny in one line, subnormal, huge, one component zero
 
 
 def _line(n, kind, rng):
-    a = rng.standard_normal(n) + 1j * rng.standard_normal(n)
-    if kind == 1:  # huge and tiny in one line
-        a *= 10.0 ** rng.integers(-300, 300, size=n)
-    elif kind == 2:  # subnormal parts
-        a *= 1e-310
-    elif kind == 3:
-        a *= 1e300
-    elif kind == 4:  # one component zero
-        a = np.where(rng.random(n) < 0.5, a.real + 0j, 1j * a.imag)
-    return a
+    return _rows(n, _KINDS[kind], rng)
 
 
 def _exact(line, p):
