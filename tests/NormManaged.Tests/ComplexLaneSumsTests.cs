@@ -48,13 +48,22 @@ public unsafe class ComplexLaneSumsTests
     [InlineData(DType.Complex64, 3)]
     [InlineData(DType.Complex64, 4)]
     [InlineData(DType.Complex64, 7)]
+    [InlineData(DType.Complex128, 1.7)]
+    [InlineData(DType.Complex128, -2.5)]
+    [InlineData(DType.Complex128, 0.3)]
+    [InlineData(DType.Complex128, -0.75)]
+    [InlineData(DType.Complex128, 7.5)]
+    [InlineData(DType.Complex128, -3)]
+    [InlineData(DType.Complex128, 31.9)]
+    [InlineData(DType.Complex128, 2.5)]
     public void EveryRowHasTheBitsOfThatRowAlone(DType t, double p)
     {
-        var rng = new Random(300 + (int)t + (int)p);
+        var rng = new Random(300 + (int)t + (int)(10 * p));
         var knobs = EngineKnobs.Configurations().ToArray();
         int taken = 0;
         int max = ComplexLaneSums.MaxLengthOf(p);
-        foreach (int n in new[] { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 20, 31, 32, 33, 47, 63, 64, 65, 70 })
+        int[] lengths = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 20, 23, 24, 25, 31, 32, 33, 47, 63, 64, 65, 70 };
+        foreach (int n in lengths)
             for (int rep = 0; rep < 3; rep++)
             {
                 int rows = new[] { 2, 7, 31, 32, 33, 65, 100 }[rng.Next(7)];
@@ -71,7 +80,8 @@ public unsafe class ComplexLaneSumsTests
                 Assert.Equal(r.EvAlone, r.EvAll);
                 if (n <= max) taken++;
             }
-        Assert.Equal(3 * (max == 64 ? 18 : 14), taken); // the lengths listed up to max
+        Assert.Equal(3 * lengths.Count(n => n <= max), taken); // the lengths listed up to max
+        Assert.True(max >= 24); // the lengths around the general orders' limit are among them
         Assert.True(ComplexLaneSums.Applies(ReductionPlan.Create(new long[] { 40, 16 }, new long[] { 256, 16 }, 2, new long[] { 8 }), t, p));
     }
 
@@ -80,6 +90,8 @@ public unsafe class ComplexLaneSumsTests
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(8)]
+    [InlineData(1.7)]
+    [InlineData(-2.5)]
     public void BitsDoNotDependOnWidthThreadsOrRowCount(double p)
     {
         var rng = new Random(11);
@@ -110,7 +122,7 @@ public unsafe class ComplexLaneSumsTests
         var v = new double[2 * rows * 15];
         for (int i = 0; i < v.Length; i++) v[i] = Value(rng, 3, false);
         var data = Encode(v, DType.Complex128);
-        foreach (double p in new[] { 3.0, 4.0, 5.0, 8.0 })
+        foreach (double p in new[] { 3.0, 4.0, 5.0, 8.0, 1.7, -2.5 })
         {
             var flat = LanePowTests.Run(data, DType.Complex128, rows, 15, 15, 1, 0, p, (true, 1));
             var out3 = new double[rows];

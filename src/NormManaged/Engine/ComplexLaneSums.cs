@@ -5,8 +5,8 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>Complex whole orders 3 … <see cref="MaxOrder"/> of short lines (at most <see cref="MaxLength"/> values): the
-/// definition of such a line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on
+/// <summary>Complex whole orders 3 … <see cref="MaxOrder"/> and complex128 general orders (<see cref="TakesGeneral"/>)
+/// of short lines (at most <see cref="MaxLengthOf"/> values): the definition of such a line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on
 /// <see cref="Lane1"/> (<see cref="TryLine"/>) and many lines run a SIMD lane per line (<see cref="Run"/>), so every
 /// output has, by construction, the bits of its line reduced alone.
 ///
@@ -14,8 +14,11 @@ namespace NormManaged.Engine;
 /// largest scaled component lies in [1/2, 1), every |z| &lt; √2 and the largest term lies in [2⁻ᵖ, 2^(p/2)]; a term
 /// lost to underflow is below 2⁻¹⁰²² against that (no spurious over- or underflow). |z|² = hh + hl with exact squares
 /// by FMA (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)², p = 3 (hh + hl)·(√hh + c), c the exact residual
-/// hh − (√hh)² plus hl over 2√hh, other p double-double powers of hh + hl (times |z| when odd); each term is a
-/// double-double to ~2⁻¹⁰⁰ and the terms are added in index order by TwoSum with one low-order accumulator. The norm
+/// hh − (√hh)² plus hl over 2√hh, other whole p double-double powers of hh + hl (times |z| when odd), general p
+/// e^((p/2)·ln(hh + hl)) by <see cref="GeneralTerm{L}"/> (p &lt; 0: the line scaled by its smallest max(|re|, |im|), a
+/// line with a zero finished by numpy's rules); each whole-order term is a double-double to ~2⁻¹⁰⁰, a general one to
+/// ≲ (1 + |p|/2)·2⁻⁶⁷ (a lone line computes those a vector of values at a time — a term is a pure function of its
+/// value — and adds them on <see cref="Lane1"/>), and the terms are added in index order by TwoSum with one low-order accumulator. The norm
 /// is 2^eb·S^(1/p) by <see cref="GeneralNorm.Root"/> (lanes: <see cref="LanePow.Roots"/>, the same bits). A line
 /// holding NaN or ∞, or only zeros, is finished by /// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
 internal static unsafe class ComplexLaneSums
@@ -29,7 +32,27 @@ internal static unsafe class ComplexLaneSums
     /// longer lines keep <see cref="ComplexOffsetSum"/>'s exact one-pass kernel (measured, complex128 (1000,64) axis=1:
     /// ord 3 240–250 µs there against 270–305 µs in lanes; ord 5/8 530 µs there against 240–280 µs in lanes, rows of
     /// 17–32 of every order 2.5–4× faster in lanes).</summary>
-    public static int MaxLengthOf(double p) => p is 3 or 4 ? 32 : MaxLength;
+    public static int MaxLengthOf(double p) => p is 3 or 4 ? 32 : TakesGeneral(DType.Complex128, p) ? MaxGeneralLength : MaxLength;
+
+    /// <summary>Longest line taken for a general order: the block path's table terms, vectorised along the line, are
+    /// cheaper per value than <see cref="GeneralTerm{L}"/> (measured, complex128 ord 1.7 axis=1: rows of 4 1210 → 230 µs
+    /// for 3000 rows, of 16 1100 → 650 µs, of 64 650 → 900 µs, side by side on a loaded machine).</summary>
+    public const int MaxGeneralLength = 24;
+
+    /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| ≤ <see cref="MaxGeneral"/> and no kernel of their
+    /// own (not ±1, ±2, 0.5, nor a whole order of <see cref="MaxOrder"/> or below): the general terms of
+    /// <see cref="GeneralTerm{L}"/>. Before, rows of 4 cost 11× NumPy's time through the block driver's per-line
+    /// statistics, table and vectorised pass (<see cref="LanePow"/>), rows of 16 and 64 2–4×.</summary>
+    public static bool TakesGeneral(DType t, double p)
+        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && Math.Abs(p) <= MaxGeneral && p is not (1 or -1 or 2 or -2 or 0.5)
+           && !(p >= 3 && p == Math.Floor(p));
+
+    /// <summary>Smallest |p| of <see cref="TakesGeneral"/>: a term dropped below 2⁻¹⁰⁰⁰ of |z|² (scaled) is then below
+    /// 2⁻¹²⁵ of the largest term's size.</summary>
+    public const double MinGeneral = 0.25;
+
+    /// <summary>Largest |p| of <see cref="TakesGeneral"/> (the block path's table terms' range for complex input).</summary>
+    public const double MaxGeneral = 32;
 
     /// <summary>Lines summed per batch (<see cref="LanePow.Group"/>, whose roots are taken at once).</summary>
     private const int Group = LanePow.Group;
@@ -38,7 +61,8 @@ internal static unsafe class ComplexLaneSums
     private const long ParallelElements = 1L << 14;
 
     /// <summary>The orders whose short lines this class defines.</summary>
-    public static bool Takes(DType t, double p) => t is DType.Complex128 or DType.Complex64 && p >= 3 && p <= MaxOrder && p == Math.Floor(p);
+    public static bool Takes(DType t, double p)
+        => (t is DType.Complex128 or DType.Complex64 && p >= 3 && p <= MaxOrder && p == Math.Floor(p)) || TakesGeneral(t, p);
 
     /// <summary>Largest whole order taken: every scaled term lies in [2⁻ᵖ, 2^(p/2)] for the line's largest value.</summary>
     public const int MaxOrder = 64;
@@ -80,36 +104,92 @@ internal static unsafe class ComplexLaneSums
         return BitConverter.UInt64BitsToDouble(m0 > m1 ? m0 : m1);
     }
 
-    /// <summary>Σ|z|^p (p = 3 or 4) of <paramref name="n"/> values scaled by f1·f2, value k's parts at re[k·step] and
-    /// im[k·step], as sh + sl (normalised): the one body of both routes.</summary>
+    /// <summary>Σ|z|^p of <paramref name="n"/> values scaled by f1·f2, value k's parts at re[k·step] and im[k·step], as
+    /// sh + sl (normalised): the one body of both routes (a lone line of a general order runs only its
+    /// <see cref="Add{L}"/> on <see cref="Lane1"/>, its terms being lane-independent: <see cref="TryLine"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Sum<L>(double* re, double* im, nint step, int n, int p, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    private static L Sum<L>(double* re, double* im, nint step, int n, double p, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
         for (int k = 0; k < n; k++)
         {
-            L x = L.Load(re + k * step) * f1 * f2, y = L.Load(im + k * step) * f1 * f2;
-            L hh = ComplexMag.Square(x, y, out L hl), th, tl;
-            if (p == 3)
-            {
-                L sq = Root(hh, hl, out L c);
-                th = hh * sq;
-                tl = L.Fma(hh, c, L.Fma(hl, sq, L.MulSub(hh, sq, th)));
-            }
-            else if (p == 4)
-            {
-                th = hh * hh;
-                tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
-            }
-            else th = Power(hh, hl, p, out tl);
-            L t = s + th, b = t - s;
-            l += ((s - (t - b)) + (th - b)) + tl;
-            s = t;
+            L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, out L tl);
+            Add(ref s, ref l, th, tl);
         }
+        return Finish(s, l, out sl);
+    }
+
+    /// <summary>Adds the term th + tl to the running sum s (TwoSum) and its low-order accumulator l.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<L>(ref L s, ref L l, L th, L tl) where L : struct, ILanes<L>
+    {
+        L t = s + th, b = t - s;
+        l += ((s - (t - b)) + (th - b)) + tl;
+        s = t;
+    }
+
+    /// <summary>The sum s + l normalised (Fast2Sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Finish<L>(L s, L l, out L sl) where L : struct, ILanes<L>
+    {
         L h = s + l;
         sl = l - (h - s);
         return h;
     }
+
+    /// <summary>|z|^p of the scaled value x + iy as th + tl: a pure function of the value, the same bits in every lane
+    /// at every width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Term<L>(L x, L y, double p, out L tl) where L : struct, ILanes<L>
+    {
+        L hh = ComplexMag.Square(x, y, out L hl), th;
+        if (p == 3)
+        {
+            L sq = Root(hh, hl, out L c);
+            th = hh * sq;
+            tl = L.Fma(hh, c, L.Fma(hl, sq, L.MulSub(hh, sq, th)));
+        }
+        else if (p == 4)
+        {
+            th = hh * hh;
+            tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
+        }
+        else if (p == Math.Floor(p) && p >= 5) th = Power(hh, hl, (int)p, out tl);
+        else th = GeneralTerm(hh, hl, 0.5 * p, out tl);
+        return th;
+    }
+
+    /// <summary>(hh + hl)^pp for the general orders (pp = p/2, exact), 0 for hh outside (0, 2¹⁰⁰⁰) (a zero, p &gt; 0; a
+    /// value whose scaling overflowed, p &lt; 0) and where the term is below e⁻⁷⁰⁰: |z|² = (m + m')·2ᵉ with m ∈ [√½, √2]
+    /// (<see cref="DDLanes.LogReduce{L}"/>), ln|z|² = e·ln 2 + ln(m + m') as a pair (e·ln 2 by an exact product, ln m by
+    /// <see cref="DDLanes.LnLite{L}"/>, absolute error ≲ 2⁻⁶⁷), x = pp·ln|z|² as a pair (exact product), the term
+    /// e^x·2ⁿ by <see cref="DDLanes.ExpLite{L}"/> (≲ 2⁻⁶⁸ relative; its reduction is exact for |x| &lt; 1400): relative
+    /// error ≲ (1 + |pp|)·2⁻⁶⁷, against ≈ 2⁻⁵⁶·⁵ + |p|·2⁻⁵⁷·⁵ of the block path's table terms. A dropped term is below
+    /// 2⁻¹²⁵ of the largest (the line's scale puts that in [2⁻|ᵖ|, 2^|p|] and |p| ≥ 1/4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L GeneralTerm<L>(L hh, L hl, double pp, out L tl) where L : struct, ILanes<L>
+    {
+        var one = L.Create(1.0);
+        var ok = L.GreaterThan(hh, L.Zero) & L.LessThan(hh, L.Create(TermCeiling));
+        L hi = L.Select(ok, hh, one), lo = L.Select(ok, hl, L.Zero), e = L.Zero;
+        DDLanes.LogReduce(ref hi, ref lo, ref e);
+        L lh = DDLanes.LnLite(hi, lo, out L ll);
+        var ln2 = L.Create(DD.Ln2Hi);
+        L ah = e * ln2, ae = L.MulSub(e, ln2, ah); // exact
+        L zh = DDLanes.TwoSum(ah, lh, out L zl);
+        zl += ae + L.Fma(e, L.Create(DD.Ln2Lo), ll);
+        var ppl = L.Create(pp);
+        L xh = ppl * zh, xl = L.Fma(ppl, zl, L.MulSub(ppl, zh, xh));
+        ok &= L.GreaterThan(xh, L.Create(-700.0));
+        xh = L.Select(ok, xh, L.Zero);
+        xl = L.Select(ok, xl, L.Zero);
+        L h = DDLanes.ExpLite(xh, xl, out L l, out L nk), sc = DDLanes.Pow2(nk);
+        tl = L.Select(ok, l * sc, L.Zero);
+        return L.Select(ok, h * sc, L.Zero);
+    }
+
+    /// <summary>Scaled |z|² from which a general term is dropped (p &lt; 0 only: |z|² ≤ 2 for p &gt; 0).</summary>
+    private const double TermCeiling = 1e300;
 
     /// <summary>|z| = sq + c from |z|² = hh + hl: the rounded root and the exact residual hh − sq² plus hl over 2·sq.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,14 +230,61 @@ internal static unsafe class ComplexLaneSums
 
     /// <summary>The norm of one line of <paramref name="n"/> ≤ <see cref="MaxLength"/> values already widened to
     /// doubles (re, im interleaved at <paramref name="z"/>): false, nothing computed, for a line
-    /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros).</summary>
+    /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros; p &lt; 0: a zero). A general order's terms are
+    /// computed a vector of values at a time (each term is a pure function of its value, the same bits in any lane) and
+    /// added in index order by <see cref="Add{L}"/> on <see cref="Lane1"/>: the additions each lane of
+    /// <see cref="Sum{L}"/> makes for the same line.</summary>
     public static bool TryLine(double* z, int n, double p, out Ext r)
     {
         r = default;
-        if (!Scale(MaxAbs(z, 2 * n), out int eb, out double f1, out double f2)) return false;
-        double sh = Sum(z, z + 1, 2, n, (int)p, new Lane1(f1), new Lane1(f2), out Lane1 sl).V;
-        r = GeneralNorm.Root(sh, sl.V, 0, p, new Ext(1, 0, eb));
+        if (!LineScale(z, z + 1, 2, n, MaxAbs(z, 2 * n), p, out int eb, out double f1, out double f2)) return false;
+        double sh, sl;
+        if (TakesGeneral(DType.Complex128, p))
+            sh = RealKernels.Wide ? GeneralLine<Lanes512>(z, n, p, f1, f2, out sl) : GeneralLine<Lanes256>(z, n, p, f1, f2, out sl);
+        else
+        {
+            sh = Sum(z, z + 1, 2, n, p, new Lane1(f1), new Lane1(f2), out Lane1 l).V;
+            sl = l.V;
+        }
+        r = GeneralNorm.Root(sh, sl, 0, p, new Ext(1, 0, eb));
         return true;
+    }
+
+    /// <summary>A lone line's general-order sum: the terms in lanes of <typeparamref name="L"/>, the additions in order.</summary>
+    private static double GeneralLine<L>(double* z, int n, double p, double f1, double f2, out double sl) where L : struct, ILanes<L>
+    {
+        const int pad = MaxLength + 8;
+        double* re = stackalloc double[pad], im = stackalloc double[pad], th = stackalloc double[pad], tl = stackalloc double[pad];
+        int w = (n + L.Count - 1) / L.Count * L.Count;
+        for (int k = 0; k < w; k++)
+        {
+            re[k] = k < n ? z[2 * k] : 1; // padding: a valid value whose term is not added
+            im[k] = k < n ? z[2 * k + 1] : 0;
+        }
+        L a = L.Create(f1), b = L.Create(f2);
+        for (int k = 0; k < w; k += L.Count)
+        {
+            Term(L.Load(re + k) * a * b, L.Load(im + k) * a * b, p, out L lo).Store(th + k);
+            lo.Store(tl + k);
+        }
+        Lane1 s = Lane1.Zero, l = Lane1.Zero;
+        for (int k = 0; k < n; k++) Add(ref s, ref l, new Lane1(th[k]), new Lane1(tl[k]));
+        double h = Finish(s, l, out Lane1 lo1).V;
+        sl = lo1.V;
+        return h;
+    }
+
+    /// <summary><see cref="Scale"/> of a line (value k's parts at re[k·step], im[k·step]) whose largest |component| is
+    /// <paramref name="m"/>: from m for p &gt; 0; for p &lt; 0 from the smallest max(|re|, |im|) (then the smallest
+    /// scaled |z| lies in [1/2, √2) and every term below 2^|p|), false also for a line with a zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool LineScale(double* re, double* im, nint step, int n, double m, double p, out int eb, out double f1, out double f2)
+    {
+        if (!Scale(m, out eb, out f1, out f2)) return false;
+        if (p > 0) return true;
+        double mn = double.MaxValue;
+        for (int k = 0; k < n; k++) mn = Math.Min(mn, Math.Max(Math.Abs(re[k * step]), Math.Abs(im[k * step]))); // no NaN here
+        return mn > 0 && Scale(mn, out eb, out f1, out f2);
     }
 
     /// <summary>A lone line: <see cref="TryLine"/> on its widened values, else numpy's rules by <see cref="GeneralNorm.Reduce"/>.</summary>
@@ -199,7 +326,6 @@ internal static unsafe class ComplexLaneSums
         // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
         bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
         long stride = plan.InnerStrides[0];
-        int ip = (int)p;
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, first, count);
         int g = 0;
@@ -234,9 +360,9 @@ internal static unsafe class ComplexLaneSums
                         m = MaxAbs(v, 2 * n);
                     }
                 }
-                if (!Scale(m, out eb[g], out f1[g], out f2[g]))
+                if (!LineScale(re + g, im + g, Group, n, m, p, out eb[g], out f1[g], out f2[g]))
                 {
-                    ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op); // NaN, ∞ or only zeros: numpy's rules
+                    ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
                     continue; // its lane is taken by the next line
                 }
                 dst[g] = (nint)op;
@@ -248,8 +374,8 @@ internal static unsafe class ComplexLaneSums
                 f1[i] = f2[i] = 1;
                 for (int k = 0; k < n; k++) { re[k * Group + i] = 1; im[k * Group + i] = 0; }
             }
-            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, ip, f1, f2, sh, sl);
-            else Sums<Lanes256>(re, im, n, ip, f1, f2, sh, sl);
+            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, p, f1, f2, sh, sl);
+            else Sums<Lanes256>(re, im, n, p, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
             for (int i = g; i < Group; i++) eb[i] = 0;
             LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk); // scales 2^eb: Roots may prove the cheap root's rounding
@@ -266,7 +392,7 @@ internal static unsafe class ComplexLaneSums
         return ev;
     }
 
-    private static void Sums<L>(double* re, double* im, int n, int p, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
+    private static void Sums<L>(double* re, double* im, int n, double p, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
     {
         for (int j = 0; j < Group; j += L.Count)
         {

@@ -270,7 +270,7 @@ internal static unsafe class DDLanes
         LP9 = 1.0 / 9, LP10 = -1.0 / 10, LP11 = 1.0 / 11, LP12 = -1.0 / 12, LP13 = 1.0 / 13;
 
     /// <summary>ln(hi + lo) as a pair for hi ∈ [√½, √2] (<see cref="RootLite{L}"/>'s ln m), absolute error ≲ 2⁻⁶⁷.</summary>
-    private static L LnLite<L>(L hi, L lo, out L outLo) where L : struct, ILanes<L>
+    internal static L LnLite<L>(L hi, L lo, out L outLo) where L : struct, ILanes<L>
     {
         var one = L.Create(1.0);
         var below = L.LessThan(hi, one);
@@ -304,7 +304,7 @@ internal static unsafe class DDLanes
 
     /// <summary>e^(xh + xl) = (hi + lo)·2^n for |xh| ≤ 4 (<see cref="RootLite{L}"/>'s exp), relative error ≲ 2⁻⁶⁸;
     /// hi ∈ [0.97, 1.96].</summary>
-    private static L ExpLite<L>(L xh, L xl, out L lo, out L n) where L : struct, ILanes<L>
+    internal static L ExpLite<L>(L xh, L xl, out L lo, out L n) where L : struct, ILanes<L>
     {
         var t = L.Fma(xh, L.Create(VecLogExp.Inv16Ln2), L.Create(VecLogExp.Magic));
         var nn = t - L.Create(VecLogExp.Magic);
