@@ -172,6 +172,21 @@ public unsafe class TablePowSumTests
         Assert.True(count > 1000);
     }
 
+    /// <summary>The block's inlined scaling is <see cref="Math.ScaleB"/> bit for bit, also where the product is
+    /// subnormal, overflows, or 2ⁿ is not normal.</summary>
+    [Fact]
+    public void ScaleBIsMathScaleB()
+    {
+        var rng = new Random(47);
+        for (int i = 0; i < 20000; i++)
+        {
+            double x = Math.ScaleB(1 + rng.NextDouble(), rng.Next(-1074, 1024)) * (rng.Next(2) == 0 ? 1 : -1);
+            if (i % 97 == 0) x = double.Epsilon * rng.Next(1, 9);
+            int n = rng.Next(-1100, 1100);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.ScaleB(x, n)), BitConverter.DoubleToInt64Bits(TablePowSum.ScaleB(x, n)));
+        }
+    }
+
     [Fact]
     public void MaskedBodyGivesTheUnmaskedBitsWhereBothApply()
     {

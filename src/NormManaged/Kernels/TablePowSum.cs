@@ -109,7 +109,7 @@ internal static unsafe class TablePowSum
         double c0 = complex && p > 0 ? Math.ScaleB(1.0, (int)Math.Ceiling(0.5 * p) + 2) : RealStart;
         double* tab = stackalloc double[TableLength];
         MakeTable(pp, eb, complex, tab, out double p1h, out double p1l);
-        var cs = new Consts(pp, p1h, p1l, NkBias(new Lane1(k)).V, ZMin(new Lane1(k)).V, Math.ScaleB(1.0, -eb));
+        var cs = new Consts(pp, p1h, p1l, NkBias(new Lane1(k)).V, ZMin(new Lane1(k)).V, uniform ? Math.ScaleB(1.0, -eb) : 0); // Scale: uniform complex blocks only
         fixed (double* x = &MemoryMarshal.GetReference(b))
         {
             int n = complex ? b.Length / 2 : b.Length;
@@ -117,8 +117,8 @@ internal static unsafe class TablePowSum
             else Sum<Lanes256>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
         }
         hi = DD.FastTwoSum(hi, lo, out lo);
-        hi = Math.ScaleB(hi, k);
-        lo = Math.ScaleB(lo, k);
+        hi = ScaleB(hi, k);
+        lo = ScaleB(lo, k);
     }
 
     /// <summary>Doubles of a table (<see cref="MakeTable"/>).</summary>
@@ -129,7 +129,7 @@ internal static unsafe class TablePowSum
 
     /// <summary>K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's error (any integer is
     /// exact), ρ = refPart·2⁻ᵉᵇ ∈ [½, 2) (see <see cref="PlaceOf{L}"/>).</summary>
-    internal static int Place(double p, double refPart, int eb) => (int)PlaceOf(new Lane1(p), new Lane1(Math.ScaleB(refPart, -eb))).V;
+    internal static int Place(double p, double refPart, int eb) => (int)PlaceOf(new Lane1(p), new Lane1(ScaleB(refPart, -eb))).V;
 
     /// <summary>K = ⌊p·log₂ρ⌋ of a normal ρ ∈ [½, 2), lane by lane, with log₂ρ taken as <see cref="VecLogExp.LnLite{L}"/>(ρ)/ln 2
     /// (absolute error ≲ 2⁻⁴⁷ on this range): the reference term 2^(p·log₂ρ − K) then lies in [1, 2) up to a factor
@@ -144,6 +144,12 @@ internal static unsafe class TablePowSum
         var t = (z + L.Create(RoundInt)) - L.Create(RoundInt); // z rounded to an integer (|z| ≤ 1001: exact)
         return t - (L.GreaterThan(t, z) & L.Create(1.0));
     }
+
+    /// <summary><see cref="Math.ScaleB"/>(x, n), the same value: where 2ⁿ is normal, ScaleB is the one multiplication
+    /// x·2ⁿ made here without its call (a block's K, eb and grid exponents almost always are).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double ScaleB(double x, int n)
+        => n >= -1022 && n <= 1023 ? x * BitConverter.Int64BitsToDouble((long)(n + 1023) << 52) : Math.ScaleB(x, n);
 
     /// <summary>1.5·2⁵²: (v + it) − it is v rounded to the nearest integer for |v| &lt; 2⁵¹.</summary>
     private const double RoundInt = 6755399441055744.0;
@@ -160,7 +166,7 @@ internal static unsafe class TablePowSum
     /// real elements) and P₁ = pp·ln 2 split on G.</summary>
     internal static void MakeTable(double pp, int eb, bool complex, double* tab, out double p1h, out double p1l)
     {
-        double g = Math.ScaleB(1.0, Math.Max(Math.ILogB(Math.Abs(pp) * VecLogExp.Ln2) - 39, -43));
+        double g = ScaleB(1.0, Math.Max(Math.ILogB(Math.Abs(pp) * VecLogExp.Ln2) - 39, -43));
         double round = 1.5 * VecLogExp.TwoP52 * g; // (v + round) − round is v rounded to a multiple of g (|v| < 2⁵¹g)
         double* t = VecLogExp.Tables;
         double ph = pp * VecLogExp.Ln2;
