@@ -120,6 +120,73 @@ public unsafe class TablePowSumTests
         return true;
     }
 
+    /// <summary>The place K (<see cref="TablePowSum.PlaceOf{L}"/>): the same integer from the scalar block path and
+    /// from every lane at both widths, K ∈ [−1001, 0], and p·log₂ρ − K (double-double log) within [−2⁻³⁴, 1 + 2⁻³⁴] —
+    /// the largest term after K stays far below C₀ — on ρ at both ends of its range and where p·log₂ρ lies next to
+    /// an integer.</summary>
+    [Fact]
+    public void PlaceIsTheSameInEveryLaneAndWithinItsWindow()
+    {
+        var rng = new Random(43);
+        double* rho = stackalloc double[8];
+        double* ps = stackalloc double[8];
+        double* k256 = stackalloc double[8];
+        double* k512 = stackalloc double[8];
+        int count = 0;
+        foreach (double p in Orders)
+        {
+            double lo = p > 0 ? 0.5 : 1.0;
+            var cand = new List<double> { lo, Math.BitIncrement(lo), Math.BitDecrement(2 * lo), 2 * lo - 0.25 * lo, 1.0 };
+            for (int j = 0; j <= Math.Min(1000, (int)Math.Ceiling(Math.Abs(p))); j += Math.Max(1, (int)Math.Abs(p) / 37))
+            {
+                double r = Math.Pow(2, -j / Math.Abs(p) * (p > 0 ? 1 : -1)); // p·log₂r = −j (p > 0) or j·… next to integers
+                foreach (double c in new[] { r, Math.BitIncrement(r), Math.BitDecrement(r) }) cand.Add(c);
+            }
+            for (int i = 0; i < 64; i++) cand.Add(lo * (1 + rng.NextDouble()));
+            cand.RemoveAll(c => c < lo || c >= 2 * lo);
+            for (int i0 = 0; i0 < cand.Count; i0 += 8)
+            {
+                for (int r = 0; r < 8; r++) { rho[r] = cand[Math.Min(i0 + r, cand.Count - 1)]; ps[r] = p; }
+                TablePowSum.PlaceOf(Lanes256.Load(ps), Lanes256.Load(rho)).Store(k256);
+                TablePowSum.PlaceOf(Lanes256.Load(ps + 4), Lanes256.Load(rho + 4)).Store(k256 + 4);
+                if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                    TablePowSum.PlaceOf(Lanes512.Load(ps), Lanes512.Load(rho)).Store(k512);
+                for (int r = 0; r < 8; r++)
+                {
+                    int eb = p > 0 ? 1 : 0; // Place takes the reference as refPart·2⁻ᵉᵇ
+                    int k = TablePowSum.Place(p, Math.ScaleB(rho[r], eb), eb);
+                    Assert.Equal(k, TablePowSum.PlaceOf(new Lane1(p), new Lane1(rho[r])).V);
+                    Assert.Equal(k, k256[r]);
+                    if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) Assert.Equal(k, k512[r]);
+                    Assert.InRange(k, -1001, 0);
+                    // p·log₂ρ − K in double-double: ln ρ / ln 2 · p
+                    double lh = DD.Log(rho[r], 0, 0, out double ll);
+                    double qh = DD.Div(lh, ll, 0.6931471805599453, 2.3190468138462996e-17, out double ql);
+                    double zh = DD.Mul(qh, ql, p, 0, out double zl);
+                    double d = (zh - k) + zl;
+                    Assert.InRange(d, -Math.ScaleB(1.0, -34), 1 + Math.ScaleB(1.0, -34));
+                    count++;
+                }
+            }
+        }
+        Assert.True(count > 1000);
+    }
+
+    /// <summary>The block's inlined scaling is <see cref="Math.ScaleB"/> bit for bit, also where the product is
+    /// subnormal, overflows, or 2ⁿ is not normal.</summary>
+    [Fact]
+    public void ScaleBIsMathScaleB()
+    {
+        var rng = new Random(47);
+        for (int i = 0; i < 20000; i++)
+        {
+            double x = Math.ScaleB(1 + rng.NextDouble(), rng.Next(-1074, 1024)) * (rng.Next(2) == 0 ? 1 : -1);
+            if (i % 97 == 0) x = double.Epsilon * rng.Next(1, 9);
+            int n = rng.Next(-1100, 1100);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.ScaleB(x, n)), BitConverter.DoubleToInt64Bits(TablePowSum.ScaleB(x, n)));
+        }
+    }
+
     [Fact]
     public void MaskedBodyGivesTheUnmaskedBitsWhereBothApply()
     {

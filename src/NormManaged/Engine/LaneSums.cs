@@ -84,10 +84,15 @@ internal static unsafe class LaneSums
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
         int m = 0;
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* op))
+        // one outer axis (the rows of a matrix): a line's addresses by one multiplication each, not the iterator's
+        // walk (7 % of rows of 4)
+        bool flat = plan.OuterShape.Length == 1;
+        long si = flat ? plan.OuterInStrides[0] : 0, so = flat ? plan.OuterOutStrides[0] : 0;
+        var it = new OuterIterator(plan, x, o, first, flat ? 0 : count);
+        for (long k = first; k < first + count; k++)
         {
-            xs[m] = xp; os[m] = op;
+            if (flat) { xs[m] = x + k * si; os[m] = o + k * so; }
+            else it.Next(out xs[m], out os[m]);
             if (++m == Lines) { Group8(plan, ref st, xs, os, m); m = 0; }
         }
         if (m > 0)
@@ -175,18 +180,21 @@ internal static unsafe class LaneSums
         Statistics<L>(buf, n, neg, stats);
         // the line's constants, as the block's: eb and K from its reference magnitude, −eb·P₁ (exact), bias and clamp
         double* ebh = stats + 7 * Lines, ebl = stats + 8 * Lines, nkb = stats + 9 * Lines, zmin = stats + 10 * Lines;
-        for (int r = 0; r < Lines; r++)
+        for (int h = 0; h < Lines; h += c)
         {
-            int eb = 0, k = 0;
-            if (stats[2 * Lines + r] == 0)
-            {
-                eb = RefExponent(stats, r, neg);
-                k = TablePowSum.Place(p, neg ? stats[Lines + r] : stats[r], eb);
-            }
-            ebh[r] = -eb * st.P1h; ebl[r] = -eb * st.P1l;
-            nkb[r] = TablePowSum.NkBias(k); zmin[r] = TablePowSum.ZMin(k);
-            stats[5 * Lines + r] = BitConverter.Int64BitsToDouble((long)(k + 1023) << 52); // K ∈ [−1001, 0]: normal
-            stats[6 * Lines + r] = eb;
+            // the reference (lanes finished alone take 1: any normal value, nothing of theirs is used)
+            var v = L.Select(L.Equal(L.Load(stats + 2 * Lines + h), L.Zero), L.Load(stats + (neg ? Lines : 0) + h), L.Create(1.0));
+            var sub = L.LessThan(v, L.Create(VecLogExp.MinNormal));
+            v *= L.Select(sub, L.Create(VecLogExp.TwoP54), L.Create(1.0)); // exact
+            var e = TablePowSum.Exponent(v) - (sub & L.Create(54.0)); // ILogB of the reference
+            var m = TablePowSum.Significand(v); // ρ = reference·2⁻ᵉᵇ, exactly the block's ScaleB
+            var eb = neg ? e : e + L.Create(1.0);
+            var k = TablePowSum.PlaceOf(L.Create(p), neg ? m : m * L.Create(0.5));
+            var nEb = L.Zero - eb; // +0 for eb = 0, as the block's integer −eb
+            (nEb * L.Create(st.P1h)).Store(ebh + h); (nEb * L.Create(st.P1l)).Store(ebl + h);
+            TablePowSum.NkBias(k).Store(nkb + h); TablePowSum.ZMin(k).Store(zmin + h);
+            VecLogExp.Pow2Biased(k + L.Create(1023.0)).Store(stats + 5 * Lines + h); // 2ᴷ, K ∈ [−1001, 0]: normal
+            eb.Store(stats + 6 * Lines + h);
         }
         int used = Math.Min(n, Group);
         for (int j = 0; j < used; j++)

@@ -109,7 +109,7 @@ internal static unsafe class TablePowSum
         double c0 = complex && p > 0 ? Math.ScaleB(1.0, (int)Math.Ceiling(0.5 * p) + 2) : RealStart;
         double* tab = stackalloc double[TableLength];
         MakeTable(pp, eb, complex, tab, out double p1h, out double p1l);
-        var cs = new Consts(pp, p1h, p1l, NkBias(k), ZMin(k), Math.ScaleB(1.0, -eb));
+        var cs = new Consts(pp, p1h, p1l, NkBias(new Lane1(k)).V, ZMin(new Lane1(k)).V, uniform ? Math.ScaleB(1.0, -eb) : 0); // Scale: uniform complex blocks only
         fixed (double* x = &MemoryMarshal.GetReference(b))
         {
             int n = complex ? b.Length / 2 : b.Length;
@@ -117,8 +117,8 @@ internal static unsafe class TablePowSum
             else Sum<Lanes256>(x, n, complex, eb, masked, uniform, tab, cs, c0, out hi, out lo);
         }
         hi = DD.FastTwoSum(hi, lo, out lo);
-        hi = Math.ScaleB(hi, k);
-        lo = Math.ScaleB(lo, k);
+        hi = ScaleB(hi, k);
+        lo = ScaleB(lo, k);
     }
 
     /// <summary>Doubles of a table (<see cref="MakeTable"/>).</summary>
@@ -127,21 +127,46 @@ internal static unsafe class TablePowSum
     /// <summary>The real accumulators' start C₀ (every real term is below 2 after K).</summary>
     internal const double RealStart = 4.0;
 
-    /// <summary>K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's rounding (any integer is
-    /// exact).</summary>
-    internal static int Place(double p, double refPart, int eb) => (int)Math.Floor(p * Math.Log2(Math.ScaleB(refPart, -eb)));
+    /// <summary>K: the reference element's term is 2^(p·log₂ρ − K) ∈ [1, 2) up to the log's error (any integer is
+    /// exact), ρ = refPart·2⁻ᵉᵇ ∈ [½, 2) (see <see cref="PlaceOf{L}"/>).</summary>
+    internal static int Place(double p, double refPart, int eb) => (int)PlaceOf(new Lane1(p), new Lane1(ScaleB(refPart, -eb))).V;
+
+    /// <summary>K = ⌊p·log₂ρ⌋ of a normal ρ ∈ [½, 2), lane by lane, with log₂ρ taken as <see cref="VecLogExp.LnLite{L}"/>(ρ)/ln 2
+    /// (absolute error ≲ 2⁻⁴⁷ on this range): the reference term 2^(p·log₂ρ − K) then lies in [1, 2) up to a factor
+    /// 2^(±|p|·2⁻⁴⁶) ≤ 1 ± 2⁻³⁵ (|p| ≤ 1000), far inside C₀ = 4, and K ∈ [−1001, 0]. One generic body: the scalar
+    /// <see cref="Place"/> of a block (<see cref="Lane1"/>) and the lanes of <see cref="Engine.LaneSums"/> (a line per
+    /// lane) make the same IEEE operations, so a line's K is its block's bit for bit (the libm log2 this replaces
+    /// could not be vectorised so).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static L PlaceOf<L>(L p, L rho) where L : struct, ILanes<L>
+    {
+        var z = p * (VecLogExp.LnLite(rho, L.Zero) * L.Create(1 / VecLogExp.Ln2));
+        var t = (z + L.Create(RoundInt)) - L.Create(RoundInt); // z rounded to an integer (|z| ≤ 1001: exact)
+        return t - (L.GreaterThan(t, z) & L.Create(1.0));
+    }
+
+    /// <summary><see cref="Math.ScaleB"/>(x, n), the same value: where 2ⁿ is normal, ScaleB is the one multiplication
+    /// x·2ⁿ made here without its call (a block's K, eb and grid exponents almost always are).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double ScaleB(double x, int n)
+        => n >= -1022 && n <= 1023 ? x * BitConverter.Int64BitsToDouble((long)(n + 1023) << 52) : Math.ScaleB(x, n);
+
+    /// <summary>1.5·2⁵²: (v + it) − it is v rounded to the nearest integer for |v| &lt; 2⁵¹.</summary>
+    private const double RoundInt = 6755399441055744.0;
 
     /// <summary>The exponent bias −Magic/16 − K of the terms' scale 2^(N − K).</summary>
-    internal static double NkBias(int k) => -VecLogExp.Magic / 16 - k;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static L NkBias<L>(L k) where L : struct, ILanes<L> => L.Create(-VecLogExp.Magic / 16) - k;
 
     /// <summary>The clamp on z of masked bodies: 2^(−1060) below the place K.</summary>
-    internal static double ZMin(int k) => (k - 1060) * VecLogExp.Ln2;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static L ZMin<L>(L k) where L : struct, ILanes<L> => (k - L.Create(1060.0)) * L.Create(VecLogExp.Ln2);
 
     /// <summary>The table of order <paramref name="pp"/> (c_j, and Q_j split on the grid G, each with −eb·P₁ added for
     /// real elements) and P₁ = pp·ln 2 split on G.</summary>
     internal static void MakeTable(double pp, int eb, bool complex, double* tab, out double p1h, out double p1l)
     {
-        double g = Math.ScaleB(1.0, Math.Max(Math.ILogB(Math.Abs(pp) * VecLogExp.Ln2) - 39, -43));
+        double g = ScaleB(1.0, Math.Max(Math.ILogB(Math.Abs(pp) * VecLogExp.Ln2) - 39, -43));
         double round = 1.5 * VecLogExp.TwoP52 * g; // (v + round) − round is v rounded to a multiple of g (|v| < 2⁵¹g)
         double* t = VecLogExp.Tables;
         double ph = pp * VecLogExp.Ln2;
