@@ -150,3 +150,29 @@ def test_threads_do_not_change_a_bit():
                 assert outs[0] == outs[1] == outs[2], p
     finally:
         normnative.set_num_threads(old)
+
+
+@pytest.mark.parametrize("p", GENERAL)
+def test_general_p_terms_near_midpoints_and_range_limits(p):
+    # the general-p term (NarrowLaneSums' plain-double exp((p/2)·ln s), unscaled, stored only when proven): lines whose
+    # norm sits on or a hair beside a float32 midpoint (a Pythagorean midpoint c plus a value whose term is 2^-20 …
+    # 2^-45 of c's: the fast path must decline or round right), and magnitudes whose sums straddle the kernel's
+    # [2^-960, 2^960] range and the exponent clamp (|p/2|·ln s beyond ±700), every output against mpmath
+    mids = []
+    for m in range(4096, 4110):
+        for k in range(1, 2048, 41):
+            a, b, c = m * m - k * k, 2 * m * k, m * m + k * k
+            if m > k and c % 2 == 1 and 2 ** 24 < c < 2 ** 25 and a < 2 ** 24 and b < 2 ** 24:
+                mids.append(complex(a, b) / 2 ** 24)
+    rows = []
+    for j, z in enumerate(mids[:24]):
+        for sh in (20, 30, 40, 45):  # (from 2^-56 the 1-D path itself misrounds: not this kernel's)
+            w = abs(z) * 2.0 ** (-sh / p)             # |w|^p = 2^-sh · |z|^p
+            rows.append([z, complex(0, w) if j % 2 else complex(w, 0), 0, 0] if p > 0 else [z, complex(w, 0), z * 1e20, z * 1e20])
+    rng = np.random.default_rng(zlib.crc32(f"c64 general limits {p}".encode()))
+    for e in list(range(-149, -120, 3)) + list(range(-60, -40, 7)) + list(range(110, 128, 2)):
+        g = rng.uniform(0.5, 1.0, (2, 4, 2)) * 2.0 ** e
+        rows.extend((f[:, 0] + 1j * f[:, 1]).tolist() for f in g.astype(np.float32))
+    a = np.array(rows, np.complex64)
+    _check(a, p)
+    _check(np.concatenate([a] * 6, axis=1)[:, :24], p)    # 24 values: the longest general line taken

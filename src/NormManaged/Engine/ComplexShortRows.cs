@@ -124,11 +124,9 @@ internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
 /// <item>p = 2, 1, 0.5, 3, 4, −1, −2 (<see cref="IC64RowOrder"/>): a plain double sum of terms with relative error ≤
 /// k·u, each through ≤ n additions, so within γ_{n+k}; the root and <see cref="FloatPowFast.TryStore"/>'s test, the
 /// argument of <see cref="Complex64Fast"/>.</item>
-/// <item>other p with 1/4 ≤ |p| ≤ 64: <see cref="LaneSums"/>' float32 lines — terms (|z|·2⁻ᵉᵇ)^p =
-/// exp((p/2)·(ln s − 2eb·ln 2)) by <see cref="VecLogExp"/>'s plain-double ln and exp, a compensated sum, the root
-/// e^(ln S / p)·2ᵉᵇ, stored when r(1 ± 2⁻³⁶/min(1, |p|)) holds no float32 midpoint. eb = ⌊e/2⌋ (+1 for p &gt; 0) from
-/// the exponent e of the line's largest s (p &gt; 0) or smallest (p &lt; 0) puts the largest (smallest) |z|·2⁻ᵉᵇ in
-/// [½, 1) ([1, 2)), the ranges of real lines; s's own rounding adds |p|·u/2 to a term's error.</item>
+/// <item>other p with 1/4 ≤ |p| ≤ 64: <see cref="NarrowLaneSums"/>' float32 term and root on s — |z|^p = s^(p/2) =
+/// exp((p/2)·ln s) in plain double, unscaled, a plain sum, the root e^(ln S / p), stored when r(1 ± 2⁻³⁶/min(1, |p|))
+/// holds no float32 midpoint (the bound in <see cref="Roots"/>); a sum outside [2⁻⁹⁶⁰, 2⁹⁶⁰] sends the line alone.</item>
 /// </list></summary>
 internal static unsafe class ComplexShortRows
 {
@@ -190,7 +188,7 @@ internal static unsafe class ComplexShortRows
     {
         int n = (int)plan.InnerCount, kind = t == DType.Complex128 ? Abs128 : KindOf(p);
         double* buf = stackalloc double[(kind == Abs128 ? 2 : 1) * n * Lines];
-        double* res = stackalloc double[5 * Lines]; // per lane: the root, eb; two accumulators
+        double* res = stackalloc double[5 * Lines]; // per lane: the root; then scratch (Abs128Group, Roots)
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
         var ev = FpEvents.None;
@@ -278,9 +276,15 @@ internal static unsafe class ComplexShortRows
             case Recip: return wide ? Roots<Lanes512, C64RowRecip>(n, buf, res) : Roots<Lanes256, C64RowRecip>(n, buf, res);
             case RecipSquare: return wide ? Roots<Lanes512, C64RowRecipSquare>(n, buf, res) : Roots<Lanes256, C64RowRecipSquare>(n, buf, res);
         }
-        if (wide) GeneralRoots<Lanes512>(n, buf, res, p); else GeneralRoots<Lanes256>(n, buf, res, p);
-        // float32 roots within 2⁻³⁶/min(1, |p|) relative (LaneSums' bound for the same terms): fewer double ulps than this
-        return (long)(Math.ScaleB(1.0, 53 - 36) / Math.Min(1.0, Math.Abs(p))) + 1;
+        if (Math.Abs(0.5 * p) * MaxLnSquare > 700)
+        {
+            if (wide) GeneralRoots<Lanes512, NarrowLaneSums.Clamped>(n, buf, res, p); else GeneralRoots<Lanes256, NarrowLaneSums.Clamped>(n, buf, res, p);
+        }
+        else if (wide) GeneralRoots<Lanes512, NarrowLaneSums.InRange>(n, buf, res, p); else GeneralRoots<Lanes256, NarrowLaneSums.InRange>(n, buf, res, p);
+        // NarrowLaneSums' bound: ln s (|k| ≤ 298) within 2⁻⁴³ + 298·2⁻⁵⁴ ≤ 2⁻⁴²·⁷, s's own rounding u more; z = (p/2)·ln s
+        // within |p|·2⁻⁴³·⁶ + 2⁻⁴³·⁵; a term within |p|·2⁻⁴³·⁶ + 2⁻⁴¹·⁹ (its ε_S for float32 terms), ≤ 23 additions
+        // ≤ 2⁻⁴⁸: the root within 2⁻⁴⁰/min(1, |p|), the store allowing 2⁻³⁶/min(1, |p|)
+        return NarrowLaneSums.Ulps(p);
     }
 
     /// <summary>fl(re² + im²) of the complex64 value at <paramref name="q"/>: both squares are exact in double, so
@@ -387,45 +391,23 @@ internal static unsafe class ComplexShortRows
     private static FpEvents Alone(byte* line, int n, long stride, byte* dst, double p)
         => AcrossOutputsWide.Alone(line, DType.Complex64, n, stride, dst, DType.Float32, p);
 
-    /// <summary>General p: each lane's root 2ᵉᵇ·S^(1/p) into res[r], NaN for a line to finish alone (NaN or ∞ anywhere;
-    /// p &gt; 0: no nonzero value; p &lt; 0: a zero).</summary>
-    private static void GeneralRoots<L>(int n, double* buf, double* res, double p) where L : struct, ILanes<L>
+    /// <summary>|ln s| above which (p/2)·ln s can leave [−700, 700] for s ∈ [2⁻²⁹⁸, 2²⁵⁷] (ln 2⁻²⁹⁸ ≈ −206.6).</summary>
+    private const double MaxLnSquare = 206.7;
+
+    /// <summary>General p: each lane's root S^(1/p) into res[r] from <see cref="NarrowLaneSums"/>' plain-double terms
+    /// s^(p/2) = exp((p/2)·ln s) (ln to r⁷/7, exp to r⁵/5!, no scaling) and root, NaN for a line to finish alone (a
+    /// NaN or ∞ value or — p &lt; 0 — a zero gives a NaN term; a sum outside [2⁻⁹⁶⁰, 2⁹⁶⁰], no nonzero value included,
+    /// a NaN root). <typeparamref name="R"/> clamps the exponent where |p/2|·<see cref="MaxLnSquare"/> &gt; 700.</summary>
+    private static void GeneralRoots<L, R>(int n, double* buf, double* res, double p) where L : struct, ILanes<L> where R : struct, NarrowLaneSums.ITerms
     {
-        var inf = L.Create(double.PositiveInfinity);
-        bool neg = p < 0;
-        double* eb = res + Lines, acc = res + 3 * Lines; // acc: this group's sums and low parts, L.Count each
+        double* tab = VecLogExp.Tables;
+        var halfP = L.Create(0.5 * p);
+        var zeroTerm = L.Create(p > 0 ? 0 : double.NaN);
         for (int h = 0; h < Lines; h += L.Count)
         {
-            L mx = L.Zero, mn = inf, bad = L.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                var s = L.Load(buf + i * Lines + h);
-                bad |= ~L.LessThan(s, inf);
-                mx = L.Max(mx, s);
-                mn = L.Min(mn, L.Select(L.Equal(s, L.Zero), inf, s));
-                if (neg) bad |= L.Equal(s, L.Zero);
-            }
-            bad |= neg ? L.Equal(mn, inf) : L.Equal(mx, L.Zero);
-            L.Select(bad, L.Create(1.0), neg ? mn : mx).Store(eb + h); // the reference s (1 for a line finished alone)
-            for (int j = 0; j < L.Count; j++)
-            {
-                int e = (int)(BitConverter.DoubleToInt64Bits(eb[h + j]) >> 52) - 1023; // s normal: ≥ 2⁻²⁹⁸
-                eb[h + j] = (e >> 1) + (neg ? 0 : 1); // ⌊e/2⌋ (+1)
-            }
-            var ebv = L.Load(eb + h);
-            var k = L.Create(-2.0) * ebv;
-            var one = L.Create(1.0);
-            double* sAcc = acc, cAcc = acc + L.Count;
-            L.Zero.Store(sAcc); L.Zero.Store(cAcc);
-            for (int i = 0; i < n; i++)
-            {
-                var s = L.Load(buf + i * Lines + h);
-                var v = L.GreaterThan(s, L.Zero) & L.LessThan(s, inf) & ~bad; // zeros (p > 0) add 0
-                VecLogExp.ExpAddLite(VecLogExp.LnLite(L.Select(v, s, one), k), v, 0.5 * p, sAcc, cAcc);
-            }
-            var sum = L.Select(bad, one, L.Load(sAcc) + L.Load(cAcc));
-            var root = LiteRoot(sum, 1 / p, sAcc) * VecLogExp.Pow2Biased(ebv + L.Create(1023.0));
-            L.Select(bad, L.Create(double.NaN), root).Store(res + h);
+            L acc = L.Zero;
+            for (int i = 0; i < n; i++) acc += NarrowLaneSums.Term<L, R>(L.Load(buf + i * Lines + h), halfP, zeroTerm, tab);
+            NarrowLaneSums.Root(acc, p, tab).Store(res + h);
         }
     }
 }

@@ -169,21 +169,21 @@ internal static unsafe class NarrowLaneSums
     /// product one rounding, 2⁻⁵³ relative; a float32 cube lies in [2⁻⁴⁴⁷, 2³⁸⁴]); |x|^2.5 = a²·√a (p = 2.5: the
     /// correctly rounded root and one product, ≤ 2⁻⁵² relative, in [2⁻³⁷³, 2³²⁰]; measured 1.2-1.3× faster than ln
     /// and exp; −2.5 by a division as well measured no faster).</summary>
-    private interface ITerms
+    internal interface ITerms
     {
         static abstract bool Clamp { get; }
         static abstract bool Cube { get; }
         static abstract bool Root25 { get; }
     }
 
-    private struct Clamped : ITerms
+    internal struct Clamped : ITerms
     {
         public static bool Root25 => false;
         public static bool Clamp => true;
         public static bool Cube => false;
     }
 
-    private struct InRange : ITerms
+    internal struct InRange : ITerms
     {
         public static bool Root25 => false;
         public static bool Clamp => false;
@@ -237,12 +237,12 @@ internal static unsafe class NarrowLaneSums
 
     /// <summary>|x|^p for a = |x| (NaN where a is ∞ or NaN, <paramref name="zeroTerm"/> where a = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
+    internal static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
         => R.Cube ? a * a * a + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
 
     /// <summary>S^(1/p) for S in [SumMin, SumMax], NaN otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Root<L>(L sum, double p, double* tab) where L : struct, ILanes<L>
+    internal static L Root<L>(L sum, double p, double* tab) where L : struct, ILanes<L>
     {
         var ok = L.GreaterThanOrEqual(sum, L.Create(SumMin)) & L.LessThanOrEqual(sum, L.Create(SumMax));
         var lnS = Ln(L.Select(ok, sum, L.Create(1.0)), tab);
