@@ -175,4 +175,5 @@ def test_general_p_terms_near_midpoints_and_range_limits(p):
         rows.extend((f[:, 0] + 1j * f[:, 1]).tolist() for f in g.astype(np.float32))
     a = np.array(rows, np.complex64)
     _check(a, p)
-    _check(np.concatenate([a] * 6, axis=1)[:, :24], p)    # 24 values: the longest general line taken
+    for n in (24, 25, 63, 64, 65):                        # 64 values: the longest general line taken
+        _check(np.concatenate([a] * 17, axis=1)[:, :n], p)

@@ -142,9 +142,9 @@ internal static unsafe class ComplexShortRows
     /// <summary>Longest complex128 line taken (ord 1; rows of 64 measured 0.85× NumPy on the 1-D offset sums, 0.53× here).</summary>
     internal const long MaxAbs128 = 16;
 
-    /// <summary>Longest line taken for general p: rows of 16 measured 0.11–0.15 → 0.17–0.29× NumPy, of 24 855 → 535 µs; from
-    /// 32 the 1-D path's vectorised sums are faster (rows of 32 0.8× there, 0.3× here).</summary>
-    internal const long MaxGeneral = 24;
+    /// <summary>Longest line taken for general p (NarrowLaneSums' plain-double terms): side by side with the 1-D path
+    /// rows of 25 measured 2.9–6.5× faster here, of 32–48 2.0–3.9×, of 64 1.6–2.5×.</summary>
+    internal const long MaxGeneral = 64;
 
     /// <summary>Values from which the outputs are split over threads.</summary>
     private const long ParallelElements = 1L << 15;
@@ -282,8 +282,8 @@ internal static unsafe class ComplexShortRows
         }
         else if (wide) GeneralRoots<Lanes512, NarrowLaneSums.InRange>(n, buf, res, p); else GeneralRoots<Lanes256, NarrowLaneSums.InRange>(n, buf, res, p);
         // NarrowLaneSums' bound: ln s (|k| ≤ 298) within 2⁻⁴³ + 298·2⁻⁵⁴ ≤ 2⁻⁴²·⁷, s's own rounding u more; z = (p/2)·ln s
-        // within |p|·2⁻⁴³·⁶ + 2⁻⁴³·⁵; a term within |p|·2⁻⁴³·⁶ + 2⁻⁴¹·⁹ (its ε_S for float32 terms), ≤ 23 additions
-        // ≤ 2⁻⁴⁸: the root within 2⁻⁴⁰/min(1, |p|), the store allowing 2⁻³⁶/min(1, |p|)
+        // within |p|·2⁻⁴³·⁶ + 2⁻⁴³·⁵; a term within |p|·2⁻⁴³·⁶ + 2⁻⁴¹·⁹ (its ε_S for float32 terms), ≤ 63 additions
+        // ≤ 2⁻⁴⁷: the root within 2⁻⁴⁰/min(1, |p|), the store allowing 2⁻³⁶/min(1, |p|)
         return NarrowLaneSums.Ulps(p);
     }
 
