@@ -202,9 +202,12 @@ internal static unsafe class GeneralNorm
             this = default;
             _p = p; _ref = refMag;
             double ap = Math.Abs(p);
-            bool doubles = t is not (DType.LongDouble or DType.CLongDouble);
+            // plain-double Math.Pow terms (≤ 1 ulp each) only where the result is float64 (bound 1 ulp, not correctly
+            // rounded); a float32/float16 result (float32, complex64, float16 input) must be decided however close it
+            // lies to a rounding midpoint, so its terms are double-double (Kind.Log, ≈ 2⁻¹⁰⁰), as for longdouble
+            bool plainPow = t is not (DType.LongDouble or DType.CLongDouble or DType.Float32 or DType.Complex64 or DType.Float16);
             if (ap <= 64 && ap == Math.Floor(ap)) { _kind = Kind.Int; _ip = (int)ap; _eRef = refMag.E; }
-            else if (doubles && ap >= 1 && ap <= 1000)
+            else if (plainPow && ap >= 1 && ap <= 1000)
             {
                 // y = |x|·2^-eRef is < 1 for p > 0 (eRef above the max) and ≥ 1 for p < 0 (eRef the min's exponent),
                 // so every y^p ≤ 1 and the largest is ≥ 2^-|p|: no overflow, no harmful underflow.
