@@ -15,10 +15,11 @@ namespace NormManaged.Engine;
 /// lost to underflow is below 2⁻¹⁰²² against that (no spurious over- or underflow). |z|² = hh + hl with exact squares
 /// by FMA (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)², p = 3 (hh + hl)·(√hh + c), c the exact residual
 /// hh − (√hh)² plus hl over 2√hh, other whole p double-double powers of hh + hl (times |z| when odd), general p
-/// e^((p/2)·ln(hh + hl)) by <see cref="GeneralTerm{L}"/> (p &lt; 0: the line scaled by its smallest max(|re|, |im|), a
-/// line with a zero finished by numpy's rules); each whole-order term is a double-double to ~2⁻¹⁰⁰, a general one to
-/// ≲ (1 + |p|/2)·2⁻⁶⁷ (a lone line computes those a vector of values at a time — a term is a pure function of its
-/// value — and adds them on <see cref="Lane1"/>), and the terms are added in index order by TwoSum with one low-order accumulator. The norm
+/// e^((p/2)·ln(hh + hl)) by <see cref="GeneralTerm{L}"/>'s table-reduced plain-double terms (p &lt; 0: the line scaled
+/// by its smallest max(|re|, |im|), a line with a zero finished by numpy's rules); each whole-order term is a
+/// double-double to ~2⁻¹⁰⁰, a general one to ≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| (a lone line computes those a vector of values at a
+/// time — a term is a pure function of its value — and adds them on <see cref="Lane1"/>), and the terms are added in
+/// index order by TwoSum with one low-order accumulator. The norm
 /// is 2^eb·S^(1/p) by <see cref="GeneralNorm.Root"/> (lanes: <see cref="LanePow.Roots"/>, the same bits). A line
 /// holding NaN or ∞, or only zeros, is finished by /// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
 internal static unsafe class ComplexLaneSums
@@ -108,12 +109,12 @@ internal static unsafe class ComplexLaneSums
     /// sh + sl (normalised): the one body of both routes (a lone line of a general order runs only its
     /// <see cref="Add{L}"/> on <see cref="Lane1"/>, its terms being lane-independent: <see cref="TryLine"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Sum<L>(double* re, double* im, nint step, int n, double p, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    private static L Sum<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
         for (int k = 0; k < n; k++)
         {
-            L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, out L tl);
+            L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
             Add(ref s, ref l, th, tl);
         }
         return Finish(s, l, out sl);
@@ -140,7 +141,7 @@ internal static unsafe class ComplexLaneSums
     /// <summary>|z|^p of the scaled value x + iy as th + tl: a pure function of the value, the same bits in every lane
     /// at every width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L Term<L>(L x, L y, double p, out L tl) where L : struct, ILanes<L>
+    private static L Term<L>(L x, L y, double p, in Powers g, out L tl) where L : struct, ILanes<L>
     {
         L hh = ComplexMag.Square(x, y, out L hl), th;
         if (p == 3)
@@ -155,37 +156,85 @@ internal static unsafe class ComplexLaneSums
             tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
         }
         else if (p == Math.Floor(p) && p >= 5) th = Power(hh, hl, (int)p, out tl);
-        else th = GeneralTerm(hh, hl, 0.5 * p, out tl);
+        else th = GeneralTerm(hh, hl, g, out tl);
         return th;
     }
 
-    /// <summary>(hh + hl)^pp for the general orders (pp = p/2, exact), 0 for hh outside (0, 2¹⁰⁰⁰) (a zero, p &gt; 0; a
-    /// value whose scaling overflowed, p &lt; 0) and where the term is below e⁻⁷⁰⁰: |z|² = (m + m')·2ᵉ with m ∈ [√½, √2]
-    /// (<see cref="DDLanes.LogReduce{L}"/>), ln|z|² = e·ln 2 + ln(m + m') as a pair (e·ln 2 by an exact product, ln m by
-    /// <see cref="DDLanes.LnLite{L}"/>, absolute error ≲ 2⁻⁶⁷), x = pp·ln|z|² as a pair (exact product), the term
-    /// e^x·2ⁿ by <see cref="DDLanes.ExpLite{L}"/> (≲ 2⁻⁶⁸ relative; its reduction is exact for |x| &lt; 1400): relative
-    /// error ≲ (1 + |pp|)·2⁻⁶⁷, against ≈ 2⁻⁵⁶·⁵ + |p|·2⁻⁵⁷·⁵ of the block path's table terms. A dropped term is below
-    /// 2⁻¹²⁵ of the largest (the line's scale puts that in [2⁻|ᵖ|, 2^|p|] and |p| ≥ 1/4).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static L GeneralTerm<L>(L hh, L hl, double pp, out L tl) where L : struct, ILanes<L>
+    /// <summary>The constants of <see cref="GeneralTerm{L}"/> for one order p (the same for every line and lane):
+    /// <see cref="TablePowSum.MakeTable"/>'s table for p' = p/2 (reduction factors c_j and Q_j = p'·ln(1/c_j) split on
+    /// its grid) and P₁ = p'·ln 2 split on the same grid.</summary>
+    private readonly struct Powers
     {
-        var one = L.Create(1.0);
-        var ok = L.GreaterThan(hh, L.Zero) & L.LessThan(hh, L.Create(TermCeiling));
-        L hi = L.Select(ok, hh, one), lo = L.Select(ok, hl, L.Zero), e = L.Zero;
-        DDLanes.LogReduce(ref hi, ref lo, ref e);
-        L lh = DDLanes.LnLite(hi, lo, out L ll);
-        var ln2 = L.Create(DD.Ln2Hi);
-        L ah = e * ln2, ae = L.MulSub(e, ln2, ah); // exact
-        L zh = DDLanes.TwoSum(ah, lh, out L zl);
-        zl += ae + L.Fma(e, L.Create(DD.Ln2Lo), ll);
-        var ppl = L.Create(pp);
-        L xh = ppl * zh, xl = L.Fma(ppl, zl, L.MulSub(ppl, zh, xh));
-        ok &= L.GreaterThan(xh, L.Create(-700.0));
-        xh = L.Select(ok, xh, L.Zero);
-        xl = L.Select(ok, xl, L.Zero);
-        L h = DDLanes.ExpLite(xh, xl, out L l, out L nk), sc = DDLanes.Pow2(nk);
-        tl = L.Select(ok, l * sc, L.Zero);
-        return L.Select(ok, h * sc, L.Zero);
+        public readonly double* Tab;
+        public readonly double Pp, P1h, P1l;
+
+        /// <summary>Fills <paramref name="tab"/> (<see cref="TablePowSum.TableLength"/> doubles) for order
+        /// <paramref name="p"/>; whole orders take no table (<paramref name="tab"/> may be null).</summary>
+        public Powers(double p, double* tab)
+        {
+            Tab = tab; Pp = 0.5 * p; P1h = P1l = 0;
+            if (tab != null) TablePowSum.MakeTable(Pp, 0, true, tab, out P1h, out P1l);
+        }
+    }
+
+    /// <summary>The general orders' term (hh + hl)^p' (p' = p/2) of a scaled |z|² = hh + hl as th + tl, 0 for hh
+    /// outside [2⁻¹⁰²², <see cref="TermCeiling"/>) (a zero or a square that underflowed, p &gt; 0; a value whose
+    /// scaling overflowed, p &lt; 0) and where the term is below e⁻⁷⁰⁰. The method and error of
+    /// <see cref="TablePowSum"/>'s complex terms, with a line's scale in place of the block's: hh = 2ᵉ·m, m ∈ [1, 2),
+    /// j = m's top four fraction bits, u = m·c_j − 1 (one rounding, |u| ≤ 0.0304) plus hl·2⁻ᵉ·c_j, and
+    /// z = p'·ln(hh + hl) = Z + zs with Z = e·P₁ₕ + Q_jₕ exact on the table's grid (|e| ≤ 1022) and the small rest
+    /// zs = e·P₁ₗ + Q_jₗ + p'·ln(1 + u) (ln(1 + u) to u¹⁰); then n = round(16z/ln 2) = 16N + i, r = Z − n·(ln2/16)ₕ
+    /// (exact) + zs − n·(ln2/16)ₗ, |r| ≲ 0.0217, and the term 2ᴺ·2^(i/16)·(1 + q), q = e^r − 1 to r⁷/7!, as
+    /// 2^(i/16)ₕ(1 + q) rounded plus its low part (the exact product's remainder and 2^(i/16)ₗ). Relative error
+    /// ≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| (TablePowSum's analysis: ln's truncation and u's rounding 2⁻⁵⁸·|p'|, the small part's
+    /// roundings ≈ 2⁻⁵⁸·|p|, r, e^r − 1 and the last product ≲ 2⁻⁵⁶·⁵ together), a few times fewer operations than
+    /// pairs. Each lane's operations are the same IEEE operations at every width (exponent and significand by
+    /// vgetexp/vgetmant or by bits, both exact; 2ᴺ by vscalef or an exact product, N ≥ −1010), so a term is a pure
+    /// function of its value. A dropped term is below 2⁻¹²⁵ of the largest (the line's scale puts that in
+    /// [2⁻|ᵖ|, 2^|p|] and |p| ≥ 1/4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L GeneralTerm<L>(L hh, L hl, in Powers g, out L tl) where L : struct, ILanes<L>
+    {
+        var ok = L.GreaterThanOrEqual(hh, L.Create(VecLogExp.MinNormal)) & L.LessThan(hh, L.Create(TermCeiling));
+        L a = L.Select(ok, hh, L.Create(1.0)), al = L.Select(ok, hl, L.Zero);
+        L e = TablePowSum.Exponent(a), m = TablePowSum.Significand(a);
+        var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
+        double* tab = g.Tab;
+        var c = L.Lookup16(tab + TablePowSum.TabC, j);
+        // u with hl on m's scale (hl·2⁻ᵉ·c ≤ 2⁻⁵² of u's unit): 2⁻ᵉ from the bits of 1023 − e
+        var u = L.Fma(m, c, L.Create(-1.0)) + al * VecLogExp.Pow2Biased(L.Create(1023.0) - e) * c;
+        // ln(1 + u) = u + u²·(−1/2 + u/3 − … − u⁸/10), the inner polynomial by pairs of coefficients (short chains)
+        L u2 = u * u, u4 = u2 * u2;
+        var w01 = L.Fma(u, L.Create(1.0 / 3), L.Create(-0.5));
+        var w23 = L.Fma(u, L.Create(1.0 / 5), L.Create(-1.0 / 4));
+        var w45 = L.Fma(u, L.Create(1.0 / 7), L.Create(-1.0 / 6));
+        var w67 = L.Fma(u, L.Create(1.0 / 9), L.Create(-1.0 / 8));
+        var w = L.Fma(L.Fma(L.Fma(L.Create(-1.0 / 10), u2, w67), u2, w45), u4, L.Fma(w23, u2, w01));
+        var v = L.Fma(u2, w, u);
+        var zb = L.Fma(e, L.Create(g.P1h), L.Lookup16(tab + TablePowSum.TabQh, j)); // exact on the grid
+        var zs = L.Fma(L.Create(g.Pp), v, L.Fma(e, L.Create(g.P1l), L.Lookup16(tab + TablePowSum.TabQl, j)));
+        var zh = zb + zs;
+        ok &= L.GreaterThan(zh, L.Create(-700.0));
+        zh = L.Select(ok, zh, L.Zero);
+        zb = L.Select(ok, zb, L.Zero);
+        zs = L.Select(ok, zs, L.Zero);
+        var t = L.Fma(zh, L.Create(VecLogExp.Inv16Ln2), L.Create(VecLogExp.Magic));
+        var n = t - L.Create(VecLogExp.Magic);
+        var r = L.Fma(n, L.Create(-VecLogExp.E16Hi), zb) + L.Fma(n, L.Create(-VecLogExp.E16Lo), zs); // the first exact
+        // e^r − 1 = r + r²·(1/2 + r/6 + … + r⁵/5040), by pairs of coefficients
+        var r2 = r * r;
+        var q01 = L.Fma(r, L.Create(1.0 / 6), L.Create(0.5));
+        var q23 = L.Fma(r, L.Create(1.0 / 120), L.Create(1.0 / 24));
+        var q45 = L.Fma(r, L.Create(1.0 / 5040), L.Create(1.0 / 720));
+        var q = L.Fma(r2, L.Fma(L.Fma(q45, r2, q23), r2, q01), r);
+        var ji = t & L.CreateBits(15);
+        var th = L.Lookup16(VecLogExp.Tables + VecLogExp.ExpTHi, ji);
+        var h = L.Fma(th, q, th);
+        var lo = L.Fma(th, q, th - h) + L.Lookup16(VecLogExp.Tables + VecLogExp.ExpTLo, ji); // th − h exact (Sterbenz)
+        // N: t with its low four bits cleared is Magic + 16N (|N| ≤ 1010: 2ᴺ normal)
+        var nn = L.Fma(t & L.CreateBits(~15UL), L.Create(1.0 / 16), L.Create(-VecLogExp.Magic / 16));
+        tl = L.Select(ok, TablePowSum.Scale(lo, nn), L.Zero);
+        return L.Select(ok, TablePowSum.Scale(h, nn), L.Zero);
     }
 
     /// <summary>Scaled |z|² from which a general term is dropped (p &lt; 0 only: |z|² ≤ 2 for p &gt; 0).</summary>
@@ -240,10 +289,14 @@ internal static unsafe class ComplexLaneSums
         if (!LineScale(z, z + 1, 2, n, MaxAbs(z, 2 * n), p, out int eb, out double f1, out double f2)) return false;
         double sh, sl;
         if (TakesGeneral(DType.Complex128, p))
-            sh = RealKernels.Wide ? GeneralLine<Lanes512>(z, n, p, f1, f2, out sl) : GeneralLine<Lanes256>(z, n, p, f1, f2, out sl);
+        {
+            double* tab = stackalloc double[TablePowSum.TableLength];
+            var g = new Powers(p, tab);
+            sh = RealKernels.Wide ? GeneralLine<Lanes512>(z, n, p, g, f1, f2, out sl) : GeneralLine<Lanes256>(z, n, p, g, f1, f2, out sl);
+        }
         else
         {
-            sh = Sum(z, z + 1, 2, n, p, new Lane1(f1), new Lane1(f2), out Lane1 l).V;
+            sh = Sum(z, z + 1, 2, n, p, new Powers(p, null), new Lane1(f1), new Lane1(f2), out Lane1 l).V;
             sl = l.V;
         }
         r = GeneralNorm.Root(sh, sl, 0, p, new Ext(1, 0, eb));
@@ -251,7 +304,7 @@ internal static unsafe class ComplexLaneSums
     }
 
     /// <summary>A lone line's general-order sum: the terms in lanes of <typeparamref name="L"/>, the additions in order.</summary>
-    private static double GeneralLine<L>(double* z, int n, double p, double f1, double f2, out double sl) where L : struct, ILanes<L>
+    private static double GeneralLine<L>(double* z, int n, double p, in Powers g, double f1, double f2, out double sl) where L : struct, ILanes<L>
     {
         const int pad = MaxLength + 8;
         double* re = stackalloc double[pad], im = stackalloc double[pad], th = stackalloc double[pad], tl = stackalloc double[pad];
@@ -264,7 +317,7 @@ internal static unsafe class ComplexLaneSums
         L a = L.Create(f1), b = L.Create(f2);
         for (int k = 0; k < w; k += L.Count)
         {
-            Term(L.Load(re + k) * a * b, L.Load(im + k) * a * b, p, out L lo).Store(th + k);
+            Term(L.Load(re + k) * a * b, L.Load(im + k) * a * b, p, g, out L lo).Store(th + k);
             lo.Store(tl + k);
         }
         Lane1 s = Lane1.Zero, l = Lane1.Zero;
@@ -322,6 +375,8 @@ internal static unsafe class ComplexLaneSums
         double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
         nint* dst = stackalloc nint[Group];
+        double* tab = stackalloc double[TablePowSum.TableLength];
+        var powers = new Powers(p, TakesGeneral(t, p) ? tab : null);
         double* wide = stackalloc double[2 * MaxLength + 8];
         // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
         bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
@@ -374,8 +429,8 @@ internal static unsafe class ComplexLaneSums
                 f1[i] = f2[i] = 1;
                 for (int k = 0; k < n; k++) { re[k * Group + i] = 1; im[k * Group + i] = 0; }
             }
-            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, p, f1, f2, sh, sl);
-            else Sums<Lanes256>(re, im, n, p, f1, f2, sh, sl);
+            if (RealKernels.Wide) Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
+            else Sums<Lanes256>(re, im, n, p, powers, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
             for (int i = g; i < Group; i++) eb[i] = 0;
             LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk); // scales 2^eb: Roots may prove the cheap root's rounding
@@ -392,11 +447,11 @@ internal static unsafe class ComplexLaneSums
         return ev;
     }
 
-    private static void Sums<L>(double* re, double* im, int n, double p, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
+    private static void Sums<L>(double* re, double* im, int n, double p, in Powers g, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
     {
         for (int j = 0; j < Group; j += L.Count)
         {
-            L h = Sum(re + j, im + j, Group, n, p, L.Load(f1 + j), L.Load(f2 + j), out L l);
+            L h = Sum(re + j, im + j, Group, n, p, g, L.Load(f1 + j), L.Load(f2 + j), out L l);
             h.Store(sh + j); l.Store(sl + j);
         }
     }
