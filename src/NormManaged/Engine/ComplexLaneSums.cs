@@ -32,13 +32,21 @@ internal static unsafe class ComplexLaneSums
     /// <summary>Longest line taken for order <paramref name="p"/>: <see cref="MaxLength"/>, but 32 for p = 3 and 4, whose
     /// longer lines keep <see cref="ComplexOffsetSum"/>'s exact one-pass kernel (measured, complex128 (1000,64) axis=1:
     /// ord 3 240–250 µs there against 270–305 µs in lanes; ord 5/8 530 µs there against 240–280 µs in lanes, rows of
-    /// 17–32 of every order 2.5–4× faster in lanes).</summary>
-    public static int MaxLengthOf(double p) => p is 3 or 4 ? 32 : TakesGeneral(DType.Complex128, p) ? MaxGeneralLength : MaxLength;
+    /// 17–32 of every order 2.5–4× faster in lanes), <see cref="MaxGeneralLength"/> for the general orders and
+    /// <see cref="MaxLength25"/> for 2.5.</summary>
+    public static int MaxLengthOf(double p)
+        => p is 3 or 4 ? 32 : p == 2.5 ? MaxLength25 : TakesGeneral(DType.Complex128, p) ? MaxGeneralLength : MaxLength;
 
-    /// <summary>Longest line taken for a general order: the block path's table terms, vectorised along the line, are
-    /// cheaper per value than <see cref="GeneralTerm{L}"/> (measured, complex128 ord 1.7 axis=1: rows of 4 1210 → 230 µs
-    /// for 3000 rows, of 16 1100 → 650 µs, of 64 650 → 900 µs, side by side on a loaded machine).</summary>
-    public const int MaxGeneralLength = 24;
+    /// <summary>Longest line taken for a general order. Rows of 25–40 cost half the block path's time with
+    /// <see cref="GeneralTerm{L}"/> (measured side by side, one thread, (3000,32) ord 1.7: 1240 → 620 µs; (1000,64)
+    /// 1.7 / −2.5 / 0.3 also 10–25 % faster), but a lone line adds its terms in one serial TwoSum chain, and a lone
+    /// 1-D vector of 64 values took 5–10 % longer than on the block path's sixteen accumulators (2.06 → 2.19 µs at 1.7,
+    /// 2.05 → 2.26 µs at −2.5); at 40 it is as fast (2.05 → 2.00 µs).</summary>
+    public const int MaxGeneralLength = 40;
+
+    /// <summary>Longest line taken for p = 2.5, whose longer lines keep <see cref="ComplexPowNorm"/>'s sums
+    /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
+    public const int MaxLength25 = 24;
 
     /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| ≤ <see cref="MaxGeneral"/> and no kernel of their
     /// own (not ±1, ±2, 0.5, nor a whole order of <see cref="MaxOrder"/> or below): the general terms of
@@ -201,8 +209,8 @@ internal static unsafe class ComplexLaneSums
         var j = L.ShiftRightBits(a, 48) & L.CreateBits(15);
         double* tab = g.Tab;
         var c = L.Lookup16(tab + TablePowSum.TabC, j);
-        // u with hl on m's scale (hl·2⁻ᵉ·c ≤ 2⁻⁵² of u's unit): 2⁻ᵉ from the bits of 1023 − e
-        var u = L.Fma(m, c, L.Create(-1.0)) + al * VecLogExp.Pow2Biased(L.Create(1023.0) - e) * c;
+        // u with hl on m's scale (hl·2⁻ᵉ·c ≤ 2⁻⁵² of u's unit; hl·2⁻ᵉ is exact, 2⁻ᵉ normal)
+        var u = L.Fma(m, c, L.Create(-1.0)) + TablePowSum.Scale(al, -e) * c;
         // ln(1 + u) = u + u²·(−1/2 + u/3 − … − u⁸/10), the inner polynomial by pairs of coefficients (short chains)
         L u2 = u * u, u4 = u2 * u2;
         var w01 = L.Fma(u, L.Create(1.0 / 3), L.Create(-0.5));
@@ -214,10 +222,7 @@ internal static unsafe class ComplexLaneSums
         var zb = L.Fma(e, L.Create(g.P1h), L.Lookup16(tab + TablePowSum.TabQh, j)); // exact on the grid
         var zs = L.Fma(L.Create(g.Pp), v, L.Fma(e, L.Create(g.P1l), L.Lookup16(tab + TablePowSum.TabQl, j)));
         var zh = zb + zs;
-        ok &= L.GreaterThan(zh, L.Create(-700.0));
-        zh = L.Select(ok, zh, L.Zero);
-        zb = L.Select(ok, zb, L.Zero);
-        zs = L.Select(ok, zs, L.Zero);
+        ok &= L.GreaterThan(zh, L.Create(-700.0)); // below, 2ᴺ may not be normal: the lane's value is dropped at the end
         var t = L.Fma(zh, L.Create(VecLogExp.Inv16Ln2), L.Create(VecLogExp.Magic));
         var n = t - L.Create(VecLogExp.Magic);
         var r = L.Fma(n, L.Create(-VecLogExp.E16Hi), zb) + L.Fma(n, L.Create(-VecLogExp.E16Lo), zs); // the first exact
@@ -231,7 +236,7 @@ internal static unsafe class ComplexLaneSums
         var th = L.Lookup16(VecLogExp.Tables + VecLogExp.ExpTHi, ji);
         var h = L.Fma(th, q, th);
         var lo = L.Fma(th, q, th - h) + L.Lookup16(VecLogExp.Tables + VecLogExp.ExpTLo, ji); // th − h exact (Sterbenz)
-        // N: t with its low four bits cleared is Magic + 16N (|N| ≤ 1010: 2ᴺ normal)
+        // N: t with its low four bits cleared is Magic + 16N (kept lanes: |N| ≤ 1010, 2ᴺ normal)
         var nn = L.Fma(t & L.CreateBits(~15UL), L.Create(1.0 / 16), L.Create(-VecLogExp.Magic / 16));
         tl = L.Select(ok, TablePowSum.Scale(lo, nn), L.Zero);
         return L.Select(ok, TablePowSum.Scale(h, nn), L.Zero);
@@ -335,9 +340,12 @@ internal static unsafe class ComplexLaneSums
     {
         if (!Scale(m, out eb, out f1, out f2)) return false;
         if (p > 0) return true;
-        double mn = double.MaxValue;
-        for (int k = 0; k < n; k++) mn = Math.Min(mn, Math.Max(Math.Abs(re[k * step]), Math.Abs(im[k * step]))); // no NaN here
-        return mn > 0 && Scale(mn, out eb, out f1, out f2);
+        // no NaN here: minsd/maxsd (MinNative/MaxNative) give Math.Min/Max's values without their NaN fix-ups, which
+        // cost a quarter of a short row's setup (the scale is exact: any order of the same minimum gives its bits)
+        var mn = Vector128.CreateScalarUnsafe(double.MaxValue);
+        for (int k = 0; k < n; k++)
+            mn = Vector128.MinNative(mn, Vector128.MaxNative(Vector128.CreateScalarUnsafe(Math.Abs(re[k * step])), Vector128.CreateScalarUnsafe(Math.Abs(im[k * step]))));
+        return mn.ToScalar() > 0 && Scale(mn.ToScalar(), out eb, out f1, out f2);
     }
 
     /// <summary>A lone line: <see cref="TryLine"/> on its widened values, else numpy's rules by <see cref="GeneralNorm.Reduce"/>.</summary>
@@ -397,15 +405,18 @@ internal static unsafe class ComplexLaneSums
                     var mag = Vector128.Create(0x7FFF_FFFF_FFFF_FFFFUL).AsDouble();
                     var top = Vector128.Create(double.MaxValue);
                     Vector128<double> acc = default, bad = default;
+                    byte* row = xp + plan.InnerBaseOffset;
                     for (int k = 0; k < n; k++)
                     {
-                        var e = Vector128.Load((double*)(xp + plan.InnerBaseOffset + k * stride));
+                        var e = Vector128.Load((double*)(row + k * stride));
                         re[k * Group + g] = e.ToScalar(); im[k * Group + g] = e.GetElement(1);
                         var a = e & mag;
                         acc = Sse2.Max(acc, a);
                         bad |= Sse2.CompareNotLessThanOrEqual(a, top);
                     }
-                    m = Vector128.EqualsAll(bad.AsUInt64(), Vector128<ulong>.Zero) ? Math.Max(acc.ToScalar(), acc.GetElement(1)) : double.NaN;
+                    // no NaN in acc where nothing is flagged: maxsd without Math.Max's NaN fix-up
+                    m = Vector128.EqualsAll(bad.AsUInt64(), Vector128<ulong>.Zero)
+                        ? Vector128.MaxNative(acc, Vector128.Shuffle(acc, Vector128.Create(1L, 0))).ToScalar() : double.NaN;
                 }
                 else
                 {
