@@ -288,11 +288,14 @@ internal static unsafe class SvdKernel
                         if (ab > 1e-280 && ab < 1e280 ? !(gamma * gamma > tol2 * ab)
                                         : !(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
                     }
-                    rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
                     double t = Math.Abs(zeta) > 1e150
                         ? 0.5 / zeta
                         : Math.CopySign(1.0, zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
+                    // a scaled pair 2⁵¹¹+ apart can pass the test with ζ = ±∞: t = 0 changes nothing, and counting it
+                    // as a rotation would repeat identity sweeps up to MaxSweeps
+                    if (t == 0) continue;
+                    rotated = true;
                     // c = 1/r, s = t/r and 1 − c = t²/(r(r + 1)), kept separately so that the
                     // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
                     // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
