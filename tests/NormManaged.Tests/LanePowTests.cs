@@ -98,21 +98,6 @@ public unsafe class LanePowTests
         return v;
     }
 
-    private static byte[] Encode(double[] v, DType t)
-    {
-        int es = t switch { DType.Float64 => 8, DType.Complex128 => 8, DType.Float32 => 4, DType.Complex64 => 4, DType.Float16 => 2, _ => 4 };
-        var b = new byte[v.Length * es + 64];
-        fixed (byte* q = b)
-            for (int i = 0; i < v.Length; i++)
-            {
-                if (es == 8) ((double*)q)[i] = v[i];
-                else if (t is DType.Float32 or DType.Complex64) ((float*)q)[i] = (float)v[i];
-                else if (t == DType.Float16) ((Half*)q)[i] = (Half)v[i];
-                else ((int*)q)[i] = double.IsFinite(v[i]) ? (int)v[i] : 7;
-            }
-        return b;
-    }
-
     private static int ItemSize(DType t) => DTypes.ItemSize(t);
 
     /// <summary>Norms over axis 1 of a (rows, n) view with element strides (rs, cs) (in items, any sign) starting at
@@ -159,7 +144,7 @@ public unsafe class LanePowTests
         long span = layout == 1 ? (2L * n + 1) * rows : (long)n * rows;
         long first = layout == 2 ? n - 1 : 0;
         var v = Values(rng, (int)(span * w) + 2, t, kind);
-        var data = Encode(v, t);
+        var data = TestData.Encode(v, t, 64);
         // complex items are counted in complex elements: strides and offsets in items of the dtype
         var (all, evAll, alone, evAlone, isTaken) = Run(data, t, rows, n, rs, cs, first, p, knobs[rng.Next(knobs.Length)]);
         Assert.True(all.AsSpan().SequenceEqual(alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
@@ -213,7 +198,7 @@ public unsafe class LanePowTests
         {
             const int rows = 3001; // many parallel ranges, a last group of one
             var v = Values(rng, rows * n * w, t, 3);
-            var data = Encode(v, t);
+            var data = TestData.Encode(v, t, 64);
             byte[]? first = null;
             foreach (var c in EngineKnobs.Configurations())
             {
@@ -242,7 +227,7 @@ public unsafe class LanePowTests
         foreach (double p in new[] { 1.7, -0.7, -3.3, 33.3 })
         {
             var flat = rows.SelectMany(r => r).ToArray();
-            var data = Encode(flat, DType.Float64);
+            var data = TestData.Encode(flat, DType.Float64, 64);
             var r = Run(data, DType.Float64, rows.Length, 3, 3, 1, 0, p, (true, 1));
             Assert.True(r.Taken);
             Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
@@ -307,7 +292,7 @@ public unsafe class LanePowTests
             long m = 81 * o, lower = m >> 1; // the midpoint between lower·2^(e+1) and (lower + 1)·2^(e+1)
             want[r] = Math.ScaleB((double)(lower + (lower & 1)), e + 1);
         }
-        var data = Encode(v, DType.Float64);
+        var data = TestData.Encode(v, DType.Float64, 64);
         foreach (var c in EngineKnobs.Configurations())
         {
             var res = Run(data, DType.Float64, rows, 4, 4, 1, 0, 1.5, c);
@@ -324,7 +309,7 @@ public unsafe class LanePowTests
     /// path and equal to each row alone (bits and events); their float64 values and events.</summary>
     private static double[] AllAsAlone(double[] flat, DType t, int n, double p, out FpEvents ev)
     {
-        var r = Run(Encode(flat, t), t, 45, n, n, 1, 0, p, (true, 1));
+        var r = Run(TestData.Encode(flat, t, 64), t, 45, n, n, 1, 0, p, (true, 1));
         Assert.True(r.Taken);
         Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));
         Assert.Equal(r.EvAlone, r.EvAll);

@@ -9,32 +9,14 @@ namespace NormManaged.Tests;
 /// 1-D path, whose sum is <see cref="TablePowSum"/>'s block body — under every vector width and thread count: lines of
 /// 1…70 elements (around the 16 logical accumulators, the 8 lanes and the longest lines taken), row counts
 /// around the group of 8 and the 32 roots, C rows, strided, reversed and adjacent (F-order) lines, magnitudes near the
-/// ends of the range, subnormals, rows mixing huge and tiny values, zeros, ±∞ and NaN; and the special rows' values.
+/// ends of the range (the largest double among the special values), subnormals, rows mixing huge and tiny values, zeros,
+/// ±∞ and NaN (<see cref="TestData.Draw"/>); and the special rows' values.
 /// Accuracy against mpmath references is in tests/python/test_lane_sums_rows.py.</summary>
 public unsafe class LaneSumsTests
 {
     /// <summary>The brief's orders (whole and half-integer ones keep kernels of their own: compared, not taken) and
     /// general orders across the table kernel's range.</summary>
     private static readonly double[] Orders = { 0.01, 0.3, 1.7, 3, 4, 7, 33.3, 1000, -0.5, -3, -7.5, 0.25, 2.2, -0.3, -1.7, -64.7, -1000, 999.9 };
-
-    private static double Draw(Random rng, int kind)
-    {
-        double g = MatrixTestUtil.Gaussian(rng);
-        double v = kind switch
-        {
-            1 => g * 1e300,
-            2 => g * 1e-300,
-            3 => g * 1e-315, // subnormal
-            4 => g * Math.ScaleB(1.0, rng.Next(-1074, 1020)), // huge and tiny in one row
-            _ => g,
-        };
-        if (kind == 5)
-        {
-            int s = rng.Next(24);
-            v = s switch { 0 => 0, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => double.NaN, 4 => -0.0, _ => v };
-        }
-        return v;
-    }
 
     /// <summary>Norms over axis 1 of a (rows, n) view with item strides (rs, cs), any sign, from item
     /// <paramref name="first"/>: all at once under <paramref name="knobs"/> and each row alone
@@ -46,16 +28,6 @@ public unsafe class LaneSumsTests
         var plan = ReductionPlan.Create(new long[] { rows, n }, new[] { rs * es, cs * es }, 2, new[] { es });
         var r = LanePowTests.Run(data, t, rows, n, rs, cs, first, p, knobs);
         return (r.All, r.EvAll, r.Alone, r.EvAlone, LaneSums.Applies(plan, t, t, p));
-    }
-
-    private static byte[] Encode(double[] v, DType t)
-    {
-        var b = new byte[v.Length * DTypes.ItemSize(t)];
-        fixed (byte* q = b)
-            for (int i = 0; i < v.Length; i++)
-                if (t == DType.Float64) ((double*)q)[i] = v[i];
-                else ((float*)q)[i] = (float)v[i];
-        return b;
     }
 
     [Theory]
@@ -70,15 +42,15 @@ public unsafe class LaneSumsTests
             {
                 bool general = GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p);
                 int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40, 65 }[rng.Next(9)];
-                int kind = rng.Next(6);
+                int kind = rng.Next(TestData.Kinds);
                 int layout = rng.Next(4); // C rows, strided inside a wider array, reversed rows, adjacent lines (F order)
                 long cs = layout switch { 1 => 3, 2 => -1, 3 => rows, _ => 1 };
                 long rs = layout switch { 1 => 3L * n + 2, 2 => n, 3 => 1, _ => n };
                 long span = layout == 1 ? (3L * n + 2) * rows : (long)n * rows;
                 long first = layout == 2 ? n - 1 : 0;
                 var v = new double[span + 1];
-                for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, kind);
-                var data = Encode(v, t);
+                for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, kind, t);
+                var data = TestData.Encode(v, t);
                 byte[]? reference = null;
                 foreach (var c in knobs)
                 {
@@ -105,8 +77,8 @@ public unsafe class LaneSumsTests
         {
             const int rows = 3001; // many parallel ranges, a last group of one line, a last root batch of 25
             var v = new double[rows * n];
-            for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, i % 7 == 0 ? 4 : 0);
-            var data = Encode(v, t);
+            for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, i % 7 == 0 ? 4 : 0, t);
+            var data = TestData.Encode(v, t);
             byte[]? first = null;
             foreach (var c in EngineKnobs.Configurations())
             {
@@ -131,7 +103,7 @@ public unsafe class LaneSumsTests
         };
         foreach (double p in new[] { 1.7, 0.3, 33.3, -0.7, -3.3, -1000 })
         {
-            var data = Encode(rows.SelectMany(r => r).ToArray(), t);
+            var data = TestData.Encode(rows.SelectMany(r => r).ToArray(), t);
             var r = Rows(data, t, rows.Length, 3, 3, 1, 0, p, (true, 1));
             Assert.True(r.Taken);
             Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));

@@ -17,36 +17,6 @@ public unsafe class NarrowLaneSumsTests
     /// <summary>float16 also takes whole orders and ±½ (all but 1).</summary>
     private static readonly double[] HalfOrders = { 2, -1, 0.5, -2, 4, 6.5, 40.5, -0.5 };
 
-    private static double Draw(Random rng, int kind, DType t)
-    {
-        bool half = t == DType.Float16;
-        double g = MatrixTestUtil.Gaussian(rng);
-        double v = kind switch
-        {
-            1 => g * (half ? 2e4 : 3e37),
-            2 => g * (half ? 1e-4 : 1e-37),
-            3 => g * (half ? 3e-6 : 1e-43), // subnormal
-            4 => g * Math.ScaleB(1.0, half ? rng.Next(-24, 15) : rng.Next(-149, 126)), // huge and tiny in one row
-            _ => g,
-        };
-        if (kind == 5)
-        {
-            int s = rng.Next(24);
-            v = s switch { 0 => 0, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => double.NaN, 4 => -0.0, 5 => half ? 65504 : float.MaxValue, _ => v };
-        }
-        return v;
-    }
-
-    private static byte[] Encode(double[] v, DType t)
-    {
-        var b = new byte[v.Length * DTypes.ItemSize(t)];
-        fixed (byte* q = b)
-            for (int i = 0; i < v.Length; i++)
-                if (t == DType.Float32) ((float*)q)[i] = (float)v[i];
-                else ((Half*)q)[i] = (Half)v[i];
-        return b;
-    }
-
     /// <summary>The norms of all rows at once under <paramref name="knobs"/> (<see cref="LanePowTests.Run"/> without
     /// the rows alone), with the call's events.</summary>
     private static (byte[] All, FpEvents Ev) All(byte[] data, DType t, int rows, int n, long rs, long cs, long first, double p, (bool, int) knobs)
@@ -84,15 +54,15 @@ public unsafe class NarrowLaneSumsTests
             for (int n = 1 + rng.Next(2); n <= 66; n += 1 + rng.Next(7))
             {
                 int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40 }[rng.Next(8)];
-                int kind = rng.Next(6);
+                int kind = rng.Next(TestData.Kinds);
                 int layout = rng.Next(4); // C rows, strided inside a wider array, reversed rows, adjacent lines (F order)
                 long cs = layout switch { 1 => 3, 2 => -1, 3 => rows, _ => 1 };
                 long rs = layout switch { 1 => 3L * n + 2, 2 => n, 3 => 1, _ => n };
                 long span = layout == 1 ? (3L * n + 2) * rows : (long)n * rows;
                 long first = layout == 2 ? n - 1 : 0;
                 var v = new double[span + 1];
-                for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, kind, t);
-                var data = Encode(v, t);
+                for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, kind, t);
+                var data = TestData.Encode(v, t);
                 bool take = Taken(t, rows, n, rs, cs, p);
                 Assert.Equal(n <= (p == 3 && t == DType.Float32 ? NarrowLaneSums.MaxCubeInner : NarrowLaneSums.MaxInner), take);
                 if (take) taken++;
@@ -124,8 +94,8 @@ public unsafe class NarrowLaneSumsTests
             if (n > NarrowLaneSums.MaxCubeInner && p == 3 && t == DType.Float32) continue;
             const int rows = 3001; // many parallel ranges and a last group of one line
             var v = new double[rows * n];
-            for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, i % 7 == 0 ? 4 : 0, t);
-            var data = Encode(v, t);
+            for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, i % 7 == 0 ? 4 : 0, t);
+            var data = TestData.Encode(v, t);
             Assert.True(Taken(t, rows, n, n, 1, p));
             var knobs = EngineKnobs.Configurations().ToArray();
             var r = LanePowTests.Run(data, t, rows, n, n, 1, 0, p, knobs[0]);
@@ -149,7 +119,7 @@ public unsafe class NarrowLaneSumsTests
         };
         foreach (double p in new[] { 1.7, 0.3, 3, 33.3, -0.7, -3.3, -999.9 })
         {
-            var data = Encode(rows.SelectMany(r => r).ToArray(), t);
+            var data = TestData.Encode(rows.SelectMany(r => r).ToArray(), t);
             Assert.True(Taken(t, rows.Length, 3, 3, 1, p));
             var r = LanePowTests.Run(data, t, rows.Length, 3, 3, 1, 0, p, (true, 1));
             Assert.True(r.All.AsSpan().SequenceEqual(r.Alone));

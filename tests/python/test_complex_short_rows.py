@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import normnative
+from _midpoints import pythagorean_midpoints
 from _reference import ulp_error, vector_ref
 
 SIMPLE = (2.0, 1.0, 0.5, 3.0, 4.0, -1.0, -2.0)
@@ -97,16 +98,9 @@ def test_special_values_and_events_as_the_row_alone(p):
 def test_float32_midpoints_decline_to_the_row_alone(p):
     # |z| = c for legs a, b < 2^24 and an odd 25-bit hypotenuse c: a float32 rounding midpoint, for every p when the
     # line holds that one value (and for p = 2 / 4 equal values keep it a midpoint times n^(1/p))
-    vals = []
-    for m in range(4096, 4110):
-        for k in range(1, 2048, 37):
-            if m <= k:
-                continue
-            a, b, c = m * m - k * k, 2 * m * k, m * m + k * k
-            if c % 2 == 1 and 2 ** 24 < c < 2 ** 25 and a < 2 ** 24 and b < 2 ** 24:
-                vals.append(complex(a, b))
-    assert len(vals) >= 40
-    a = np.array(vals[:40], np.complex64).reshape(-1, 1)
+    vals = pythagorean_midpoints(40, step=37, scaled=False)
+    assert len(vals) == 40
+    a = np.array(vals, np.complex64).reshape(-1, 1)
     a = a * np.float32(2.0) ** np.arange(-8, a.shape[0] - 8).reshape(-1, 1).astype(np.float32)
     _check(a.astype(np.complex64), p)
 
@@ -158,14 +152,8 @@ def test_general_p_terms_near_midpoints_and_range_limits(p):
     # norm sits on or a hair beside a float32 midpoint (a Pythagorean midpoint c plus a value whose term is 2^-20 …
     # 2^-45 of c's: the fast path must decline or round right), and magnitudes whose sums straddle the kernel's
     # [2^-960, 2^960] range and the exponent clamp (|p/2|·ln s beyond ±700), every output against mpmath
-    mids = []
-    for m in range(4096, 4110):
-        for k in range(1, 2048, 41):
-            a, b, c = m * m - k * k, 2 * m * k, m * m + k * k
-            if m > k and c % 2 == 1 and 2 ** 24 < c < 2 ** 25 and a < 2 ** 24 and b < 2 ** 24:
-                mids.append(complex(a, b) / 2 ** 24)
     rows = []
-    for j, z in enumerate(mids[:24]):
+    for j, z in enumerate(pythagorean_midpoints(24)):
         for sh in (20, 30, 40, 45):  # (from 2^-56 the 1-D path itself misrounds: not this kernel's)
             w = abs(z) * 2.0 ** (-sh / p)             # |w|^p = 2^-sh · |z|^p
             rows.append([z, complex(0, w) if j % 2 else complex(w, 0), 0, 0] if p > 0 else [z, complex(w, 0), z * 1e20, z * 1e20])

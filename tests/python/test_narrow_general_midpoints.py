@@ -6,17 +6,7 @@ import numpy as np
 import pytest
 
 import normnative as nn
-
-
-def _midpoint_values(count):
-    """Complex64 values whose modulus c/2²⁴ is exactly a float32 midpoint (c odd, 2²⁴ < c < 2²⁵: 25 bits)."""
-    out = []
-    for m in range(4096, 4110):
-        for k in range(1, 2048, 41):
-            a, b, c = m * m - k * k, 2 * m * k, m * m + k * k
-            if m > k and c % 2 == 1 and 2 ** 24 < c < 2 ** 25 and a < 2 ** 24 and b < 2 ** 24:
-                out.append(complex(a, b) / 2 ** 24)
-    return out[:count]
+from _midpoints import pythagorean_midpoints
 
 
 def _correctly_rounded(x, p):
@@ -31,7 +21,7 @@ def _correctly_rounded(x, p):
 @pytest.mark.parametrize("p", [1.7, 2.5, 7.5, -2.5, 1.2])
 def test_lone_complex64_line_just_above_a_float32_midpoint(p):
     tails = 0
-    for z in _midpoint_values(12):
+    for z in pythagorean_midpoints(12):
         for sh in (56, 64, 80):
             w = abs(z) * 2.0 ** (-sh / p)  # |w|^p = 2^-sh · |z|^p: the norm is |z|·(1 + 2^-sh)^(1/p)
             x = np.array([z, complex(w, 0), 0, 0] if p > 0 else [z, complex(w, 0)], np.complex64)

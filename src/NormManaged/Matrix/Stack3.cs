@@ -368,9 +368,16 @@ internal static unsafe class Stack3
             var small = mask & L.LessThan(u, L.Create(3.054936363499605e-151)); // 2⁻⁵⁰⁰
             if (!L.AllZero(small))
             {
-                // t = sign·|2γ|/u (±1 where u = 0: γ² underflowed with α = β), c = 1/r, s = t/r,
-                // 1 − c = t²/(r(r + 1)), r = √(1 + t²)
-                var t = Sel(L.Equal(u, zero), L.CopySign(one, sg), sg / u);
+                // t = sign·|2γ|/u with u from d and 2γ scaled by 2⁶⁰⁰ (exact: both are below 2⁻⁵⁰⁰ here): unscaled,
+                // d² and 4γ² underflow once the pair's columns are below ~2⁻²⁶⁸ and u fell to |d| — a wrong angle
+                // (σ_min of [[1, 0, 0], [0, s, 0], [0, 0.3s, s]], s = 1e−100, came out 11 % high). Where nothing
+                // underflowed this is the same t bit for bit (scaling by a power of two commutes with rounding).
+                // c = 1/r, s = t/r, 1 − c = t²/(r(r + 1)), r = √(1 + t²); ±1 where u = 0 (no rotation needed there)
+                var sc = L.Create(4.149515568880993e180); // 2⁶⁰⁰
+                var ds = d * sc;
+                var gs = g2 * sc;
+                var us = L.Abs(ds) + L.Sqrt(Fma(ds, ds, gs * gs));
+                var t = Sel(L.Equal(us, zero), L.CopySign(one, sg), (sg * sc) / us);
                 var r = L.Sqrt(Fma(t, t, one));
                 var rp = r + one;
                 var qv = one / (r * rp);

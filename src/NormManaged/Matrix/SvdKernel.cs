@@ -13,8 +13,9 @@ namespace NormManaged.Matrix;
 /// smallest included, to a relative error governed by κ(C), not κ(A).
 ///
 /// Callers pass a column-major m×n matrix with m ≥ n, finite entries, scaled by a power of two
-/// so that the largest |aᵢⱼ| lies in [1, 2) (or all zero); squares of entries below 2⁻⁵⁰⁰ of the
-/// largest then underflow and such a grading loses relative accuracy in the smallest σ.</summary>
+/// so that the largest |aᵢⱼ| lies in [1, 2) (or all zero), or for σ_min in [2²⁰⁰, 2²⁰¹); a Jacobi pair whose
+/// squared norms would underflow is measured on a copy scaled by a power of two (<see cref="ScaledPair"/>), so
+/// gradings down to the smallest normal entries keep their relative accuracy.</summary>
 internal static unsafe class SvdKernel
 {
     private const double Eps = 1.1102230246251565e-16; // 2^-53
@@ -50,7 +51,7 @@ internal static unsafe class SvdKernel
             for (int i = 0; i < j; i++) xj[i] = 0;
             for (int i = j; i < n; i++) xj[i] = a[j + (long)i * m];
         }
-        Jacobi(x, n, n, cn);
+        Jacobi(x, n, n, cn, tmp); // tmp, key: 2m ≥ 2n free doubles
         for (int j = 0; j < n; j++) s[j] = Norm(x + (long)j * n, n);
     }
 
@@ -251,8 +252,10 @@ internal static unsafe class SvdKernel
     }
 
     /// <summary>One-sided Jacobi: rotates column pairs of the m×n column-major <paramref name="x"/>
-    /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order.</summary>
-    private static void Jacobi(double* x, int m, int n, double* sq)
+    /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order. A pair whose squared norms lie
+    /// below <see cref="TinySquare"/> is measured on copies scaled by a power of two (<see cref="ScaledPair"/>,
+    /// 2m doubles of <paramref name="scratch"/>).</summary>
+    private static void Jacobi(double* x, int m, int n, double* sq, double* scratch)
     {
         double tol = Math.Max(m, 2) * Eps, tol2 = tol * tol;
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
@@ -266,19 +269,33 @@ internal static unsafe class SvdKernel
                 double* xp = x + (long)p * m;
                 for (int q = p + 1; q < n; q++)
                 {
-                    double alpha = sq[p], beta = sq[q];
-                    if (alpha == 0 || beta == 0) continue;
+                    double alpha = sq[p], beta = sq[q], gamma;
                     double* xq = x + (long)q * m;
-                    double gamma = Blas1.Dot(xp, xq, m);
-                    // |γ| > tol·√(αβ), squared while αβ is far from underflow and overflow (sqrt-free test)
-                    double ab = alpha * beta;
-                    if (ab > 1e-280 && ab < 1e280 ? !(gamma * gamma > tol2 * ab)
-                                    : !(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
-                    rotated = true;
+                    bool scaled = alpha < TinySquare || beta < TinySquare;
+                    if (scaled)
+                    {
+                        // the smaller of α, β may still underflow after the common scaling (columns 2⁵¹¹ apart), so
+                        // the test takes the norms; (β − α) below then only loses a term far below the other's ulp
+                        if (!ScaledPair(xp, xq, m, scratch, out alpha, out beta, out gamma, out double np, out double nq)
+                            || !(Math.Abs(gamma) > tol * np * nq)) continue; // a zero column, or orthogonal
+                    }
+                    else
+                    {
+                        if (alpha == 0 || beta == 0) continue;
+                        gamma = Blas1.Dot(xp, xq, m);
+                        // |γ| > tol·√(αβ), squared while αβ is far from underflow and overflow (sqrt-free test)
+                        double ab = alpha * beta;
+                        if (ab > 1e-280 && ab < 1e280 ? !(gamma * gamma > tol2 * ab)
+                                        : !(Math.Abs(gamma) > tol * Math.Sqrt(alpha) * Math.Sqrt(beta))) continue;
+                    }
                     double zeta = (beta - alpha) / (2 * gamma);
                     double t = Math.Abs(zeta) > 1e150
                         ? 0.5 / zeta
                         : Math.CopySign(1.0, zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
+                    // a scaled pair 2⁵¹¹+ apart can pass the test with ζ = ±∞: t = 0 changes nothing, and counting it
+                    // as a rotation would repeat identity sweeps up to MaxSweeps
+                    if (t == 0) continue;
+                    rotated = true;
                     // c = 1/r, s = t/r and 1 − c = t²/(r(r + 1)), kept separately so that the
                     // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
                     // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
@@ -288,12 +305,41 @@ internal static unsafe class SvdKernel
                     double omc = t * t * ir / (r + 1);
                     Rotate(xp, xq, m, omc, sn);
                     double na = alpha - t * gamma, nb = beta + t * gamma;
-                    sq[p] = na >= 0.25 * alpha ? na : Blas1.Dot(xp, xp, m);
-                    sq[q] = nb >= 0.25 * beta ? nb : Blas1.Dot(xq, xq, m);
+                    // (a scaled pair's α, β carry the scale: its squared norms again, unscaled)
+                    sq[p] = !scaled && na >= 0.25 * alpha ? na : Blas1.Dot(xp, xp, m);
+                    sq[q] = !scaled && nb >= 0.25 * beta ? nb : Blas1.Dot(xq, xq, m);
                 }
             }
             if (!rotated) return;
         }
+    }
+
+    /// <summary>Squared column norms below this (2⁻⁹⁰⁰) make <see cref="Jacobi"/> measure the pair scaled: unscaled,
+    /// α, β and γ of columns below ~2⁻⁵³⁷ underflow (to 0: the pair was skipped; or to a few bits), and σ_min of
+    /// [[1, .5, 0], [0, s, 0], [0, .3s, s]]-like gradings beyond 2⁷³⁷ of range came out 18 % off after the scaling of
+    /// the largest entry to 2²⁰⁰. Above it nothing in the pair's sums comes near underflow.</summary>
+    private const double TinySquare = 1.1830521861667747e-271; // 2⁻⁹⁰⁰
+
+    /// <summary>α = ‖xp‖², β = ‖xq‖², γ = xp·xq and the norms of the two columns copied into
+    /// <paramref name="scratch"/> and scaled by the power of two that brings their largest |entry| to [1, 2) — exact,
+    /// and every sum is then 2^(2k) times the unscaled one wherever that one did not underflow, so the rotation (which
+    /// depends on ratios only) is the same. False when a column is zero.</summary>
+    private static bool ScaledPair(double* xp, double* xq, int m, double* scratch, out double alpha, out double beta, out double gamma,
+                                   out double np, out double nq)
+    {
+        double mp = 0, mq = 0;
+        for (int i = 0; i < m; i++) { mp = Math.Max(mp, Math.Abs(xp[i])); mq = Math.Max(mq, Math.Abs(xq[i])); }
+        alpha = beta = gamma = np = nq = 0;
+        if (mp == 0 || mq == 0) return false;
+        int k = -Math.ILogB(Math.Max(mp, mq));
+        double* sp = scratch, sv = scratch + m;
+        for (int i = 0; i < m; i++) { sp[i] = Math.ScaleB(xp[i], k); sv[i] = Math.ScaleB(xq[i], k); }
+        alpha = Blas1.Dot(sp, sp, m);
+        beta = Blas1.Dot(sv, sv, m);
+        gamma = Blas1.Dot(sp, sv, m);
+        np = Norm(sp, m);
+        nq = Norm(sv, m);
+        return true;
     }
 
     /// <summary>[x, y] ← [c·x − s·y, s·x + c·y] with c = 1 − <paramref name="omc"/>, evaluated as

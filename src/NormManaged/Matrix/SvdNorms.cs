@@ -98,8 +98,8 @@ internal static unsafe class SvdNorms
     /// scaling to 1 made entries below 2⁻¹⁰²² of the largest subnormal (σ_min of diag(1e300, 1e-20) came out 1e-4 off)
     /// and lost those below 2⁻¹⁰⁷⁴. Products of two squared column norms stay below m²·2⁸⁰⁴, inside the Jacobi
     /// kernel's squared orthogonality test (&lt; 1e280), so matrices of ordinary range take the same operations on
-    /// values scaled by an exact power of two: the same bits as with the scale of 1. Beyond about 2¹²⁰⁰ of range a
-    /// σ_min can still underflow to 0 (as NumPy's does). σ_max and the nuclear norm do not depend on entries that
+    /// values scaled by an exact power of two: the same bits as with the scale of 1. Entries more than 2¹²²² below the
+    /// largest become subnormal and those beyond 2¹²⁷⁴ vanish: diag(2¹⁰⁰⁰, 2⁻³⁰⁰) gives 0 (NumPy: 2⁻³⁰⁰). σ_max and the nuclear norm do not depend on entries that
     /// small and keep the scale of 1.</summary>
     private const int MinShift = 200;
 
