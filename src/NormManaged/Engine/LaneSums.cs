@@ -78,7 +78,7 @@ internal static unsafe class LaneSums
         double* sh = stackalloc double[g], sl = stackalloc double[g];
         int* se = stackalloc int[g], eb = stackalloc int[g];
         nint* dst = stackalloc nint[g];
-        double* tmp = stackalloc double[2 * Group * Lines + 16 * Lines]; // accumulators, statistics, term scratch
+        double* tmp = stackalloc double[2 * Group * Lines + 17 * Lines]; // accumulators, statistics, term scratch (6 vectors)
         st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Dst = dst; st.Tmp = tmp;
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
@@ -206,7 +206,15 @@ internal static unsafe class LaneSums
         for (int h = 0; h < Lines; h += c)
         {
             var lc = new LineConsts<L>(p, st.P1h, st.P1l, L.Load(ebh + h), L.Load(ebl + h), L.Load(nkb + h), L.Load(zmin + h));
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            for (; i + 1 < n; i += 2)
+            {
+                // elements i and i + 1 go to distinct logical accumulators (i even): two chains interleaved
+                int j = i & (Group - 1);
+                TablePowSum.AddRealTerms2<L, LineConsts<L>>(buf + i * Lines + h, buf + (i + 1) * Lines + h, st.Tab, lc, tmp,
+                    sAcc + j * Lines + h, cAcc + j * Lines + h, sAcc + (j + 1) * Lines + h, cAcc + (j + 1) * Lines + h);
+            }
+            if (i < n)
             {
                 int j = i & (Group - 1);
                 TablePowSum.AddRealTerm(L.Load(buf + i * Lines + h), st.Tab, lc, tmp, sAcc + j * Lines + h, cAcc + j * Lines + h);
