@@ -34,11 +34,12 @@ internal static unsafe class LaneSums
 
     /// <summary>Longest line taken (one block of the 1-D path, so the lane sums reproduce its one block). With two
     /// elements' terms interleaved per step (<see cref="TablePowSum.AddRealTerms2{L, TC}"/>) the lanes beat the
-    /// block body's two chains (<see cref="LanePow"/>) at every length to 64: NumPy ÷ ours, one thread, side by side,
-    /// (1000, 48) ord 1.7 0.50 → 0.85, (1000, 40) ord −2.7 0.36 → 0.77, (1000, 64) ord 1.7 / 0.3 0.54 / 0.53 →
-    /// 0.80 / 0.78, int8 (1000, 64) ord 1.7 (widened by <see cref="IntRows"/>) 1.06 → 1.82. (Before the interleaving,
-    /// rows of 48 measured 0.43 → 0.38× here, hence the earlier limit 32.)</summary>
-    internal const long MaxInner = 64;
+    /// block body's two chains (<see cref="LanePow"/>) at every length to 64 and match them at 128: NumPy ÷ ours, one
+    /// thread, side by side, (1000, 48) ord 1.7 0.50 → 0.85, (1000, 40) ord −2.7 0.36 → 0.77, (1000, 64) ord 1.7 / 0.3
+    /// 0.54 / 0.53 → 0.80 / 0.78, (500, 96) 0.62 → 0.70, (500, 128) 0.67 → 0.68; integer lines, widened by
+    /// <see cref="IntRows"/> up to this length: int8 (1000, 64) ord 1.7 1.06 → 1.82, (500, 128) 1.39 → 1.78. (Before
+    /// the interleaving, rows of 48 measured 0.43 → 0.38× here, hence the earlier limit 32.)</summary>
+    internal const long MaxInner = 128;
 
     /// <summary>True for float64 → float64 lines of at most <see cref="MaxInner"/> elements along one axis, at least
     /// <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
