@@ -7,7 +7,7 @@ namespace NormManaged.Tests;
 /// <summary><see cref="LaneSums"/>: general-p float64 norms of many short lines with each line's SUM made in a
 /// SIMD lane of its own. Every output is compared bit for bit (and its events) with the same line reduced alone — the
 /// 1-D path, whose sum is <see cref="TablePowSum"/>'s block body — under every vector width and thread count: lines of
-/// 1…70 elements (around the 16 logical accumulators, the 8 lanes and the longest lines taken), row counts
+/// 1…140 elements (around the 16 logical accumulators, the 8 lanes and the longest lines taken), row counts
 /// around the group of 8 and the 32 roots, C rows, strided, reversed and adjacent (F-order) lines, magnitudes near the
 /// ends of the range (the largest double among the special values), subnormals, rows mixing huge and tiny values, zeros,
 /// ±∞ and NaN (<see cref="TestData.Draw"/>); and the special rows' values.
@@ -38,7 +38,7 @@ public unsafe class LaneSumsTests
         var knobs = EngineKnobs.Configurations().ToArray();
         int taken = 0;
         foreach (double p in Orders)
-            for (int n = 1; n <= 70; n += 1 + rng.Next(3))
+            for (int n = 1; n <= LaneSums.MaxInner + 12; n += n < 72 ? 1 + rng.Next(3) : 3 + rng.Next(5))
             {
                 bool general = GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p);
                 int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40, 65 }[rng.Next(9)];
@@ -73,7 +73,7 @@ public unsafe class LaneSumsTests
     public void ManyRowsOverThreadsKeepTheirBits(DType t, double p)
     {
         var rng = new Random(5);
-        foreach (int n in new[] { 1, 4, 12, 16, 17, 32 })
+        foreach (int n in new[] { 1, 4, 12, 16, 17, 32, 64, 127 })
         {
             const int rows = 3001; // many parallel ranges, a last group of one line, a last root batch of 25
             var v = new double[rows * n];

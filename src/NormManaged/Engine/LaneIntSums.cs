@@ -48,7 +48,7 @@ internal static unsafe class LaneIntSums
     /// <summary>A row's root (double-double ln, division, exp) and store cost about as much as this many of its terms:
     /// the work counted against <see cref="RealPowOp.ParallelElements"/> (whose terms cost about what these do) when
     /// the outputs are spread over threads — 3000 rows of 4 take ~0.3 ms on one core.</summary>
-    private const long RootElements = 16;
+    private const long RootElements = LaneSums.RootElements;
 
     private static FpEvents Run<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines)
         where T : struct, ITerm where S : struct, LanePow.ILineSum

@@ -32,9 +32,14 @@ internal static unsafe class LaneSums
     /// <summary>Lines side by side: one 512-bit vector or two 256-bit ones.</summary>
     internal const int Lines = 8;
 
-    /// <summary>Longest line taken: float64 rows of 32 measured 0.31 → 0.35× NumPy, of 48 0.43 → 0.38× (the block
-    /// body's two interleaved chains win there).</summary>
-    internal const long MaxInner = 32;
+    /// <summary>Longest line taken (one block of the 1-D path, so the lane sums reproduce its one block). With two
+    /// elements' terms interleaved per step (<see cref="TablePowSum.AddRealTerms2{L, TC}"/>) the lanes beat the
+    /// block body's two chains (<see cref="LanePow"/>) at every length to 64 and match them at 128: NumPy ÷ ours, one
+    /// thread, side by side, (1000, 48) ord 1.7 0.50 → 0.85, (1000, 40) ord −2.7 0.36 → 0.77, (1000, 64) ord 1.7 / 0.3
+    /// 0.54 / 0.53 → 0.80 / 0.78, (500, 96) 0.62 → 0.70, (500, 128) 0.67 → 0.68; integer lines, widened by
+    /// <see cref="IntRows"/> up to this length: int8 (1000, 64) ord 1.7 1.06 → 1.82, (500, 128) 1.39 → 1.78. (Before
+    /// the interleaving, rows of 48 measured 0.43 → 0.38× here, hence the earlier limit 32.)</summary>
+    internal const long MaxInner = 128;
 
     /// <summary>True for float64 → float64 lines of at most <see cref="MaxInner"/> elements along one axis, at least
     /// <see cref="Lines"/> of them, of an order whose 1-D sums <see cref="TablePowSum"/> makes.</summary>
@@ -42,12 +47,18 @@ internal static unsafe class LaneSums
         => t == DType.Float64 && ot == DType.Float64 && GeneralPowFast.Applies(t, p) && TablePowSum.Applies(false, p)
            && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner;
 
+    /// <summary>A line's root, statistics, constants and store cost about as much as this many of its terms: the work
+    /// counted against <see cref="RealPowOp.ParallelElements"/> when the outputs are spread over threads (rows of 4
+    /// spent ~60 % of their time outside the terms; 3000 of them, ~0.13 ms on one core, ran on one thread when only
+    /// the terms were counted against <see cref="GeneralPowOp.ParallelElements"/>).</summary>
+    internal const long RootElements = 16;
+
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * plan.InnerCount >= GeneralPowOp.ParallelElements)
+        if (threads > 1 && outs * (plan.InnerCount + RootElements) >= RealPowOp.ParallelElements)
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, ot, k0, count));
@@ -78,7 +89,7 @@ internal static unsafe class LaneSums
         double* sh = stackalloc double[g], sl = stackalloc double[g];
         int* se = stackalloc int[g], eb = stackalloc int[g];
         nint* dst = stackalloc nint[g];
-        double* tmp = stackalloc double[2 * Group * Lines + 16 * Lines]; // accumulators, statistics, term scratch
+        double* tmp = stackalloc double[2 * Group * Lines + 17 * Lines]; // accumulators, statistics, term scratch (6 vectors)
         st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Dst = dst; st.Tmp = tmp;
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
@@ -206,7 +217,15 @@ internal static unsafe class LaneSums
         for (int h = 0; h < Lines; h += c)
         {
             var lc = new LineConsts<L>(p, st.P1h, st.P1l, L.Load(ebh + h), L.Load(ebl + h), L.Load(nkb + h), L.Load(zmin + h));
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            for (; i + 1 < n; i += 2)
+            {
+                // elements i and i + 1 go to distinct logical accumulators (i even): two chains interleaved
+                int j = i & (Group - 1);
+                TablePowSum.AddRealTerms2<L, LineConsts<L>>(buf + i * Lines + h, buf + (i + 1) * Lines + h, st.Tab, lc, tmp,
+                    sAcc + j * Lines + h, cAcc + j * Lines + h, sAcc + (j + 1) * Lines + h, cAcc + (j + 1) * Lines + h);
+            }
+            if (i < n)
             {
                 int j = i & (Group - 1);
                 TablePowSum.AddRealTerm(L.Load(buf + i * Lines + h), st.Tab, lc, tmp, sAcc + j * Lines + h, cAcc + j * Lines + h);

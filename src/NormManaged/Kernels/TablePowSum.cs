@@ -424,6 +424,36 @@ internal static unsafe class TablePowSum
         ExpAdd<L, Masked, TC>(tmp, cs, sAcc, cAcc);
     }
 
+    /// <summary><see cref="AddRealTerm{L, TC}"/> of the two vectors of elements at <paramref name="x0"/> and
+    /// <paramref name="x1"/> into their own accumulators, the phases of the two interleaved as the block body interleaves
+    /// them (two independent dependency chains in flight; each lane still makes its own operations in its order, so the
+    /// same bits). Two calls, as <see cref="GroupStep{L, TM}"/> makes them: one body holding both phases is past the
+    /// AOT's inlining budget (its lane operators became calls, 3× slower). <paramref name="tmp"/>: 6·L.Count doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddRealTerms2<L, TC>(double* x0, double* x1, double* tab, in TC cs, double* tmp, double* sAcc0, double* cAcc0,
+        double* sAcc1, double* cAcc1) where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
+    {
+        LogRealPair<L, TC>(x0, x1, tab, cs, tmp);
+        ExpAddPair<L, TC>(tmp, cs, sAcc0, cAcc0, sAcc1, cAcc1);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogRealPair<L, TC>(double* x0, double* x1, double* tab, in TC cs, double* tmp)
+        where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
+    {
+        int c = L.Count;
+        LogReal<L, Masked, TC>(L.Load(x0), tab, cs, tmp, tmp + c, tmp + 2 * c);
+        LogReal<L, Masked, TC>(L.Load(x1), tab, cs, tmp + 3 * c, tmp + 4 * c, tmp + 5 * c);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ExpAddPair<L, TC>(double* tmp, in TC cs, double* sAcc0, double* cAcc0, double* sAcc1, double* cAcc1)
+        where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
+    {
+        ExpAdd<L, Masked, TC>(tmp, cs, sAcc0, cAcc0);
+        ExpAdd<L, Masked, TC>(tmp + 3 * L.Count, cs, sAcc1, cAcc1);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ExpAdd2<L, TM>(double* tmp, in Consts cs, double* sAcc, double* cAcc)
         where L : struct, ILanes<L> where TM : struct, IMasking
