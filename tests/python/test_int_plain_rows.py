@@ -4,6 +4,7 @@ fall back to the float64 kernels), against the converted float64 line reduced al
 of the exact integer sum; lengths around the plain-row limit (16 for ord 1), row counts not a multiple of the lane
 count, strided/reversed rows and 1/2/3 threads."""
 import math
+import warnings
 
 import mpmath
 import numpy as np
@@ -74,3 +75,24 @@ def test_rows_equal_their_lines_alone(dtype, n):
             assert got.tobytes() == want.tobytes(), (dtype, n, p)
             for i in range(0, rows, 9):
                 assert got[i] == _exact_norm(view[i], 1 if p == 1 else 2)
+
+
+@pytest.mark.parametrize("n", (1, 2, 4, 5, 16, 17, 64, 255, 2048))
+def test_bool_counts(n):
+    """bool ord 0.5 = (count of ones)², ord −1 = 1/n without a zero, +0 and NumPy's divide warning with one."""
+    rng = np.random.default_rng(n)
+    a = rng.random((41, n)) < 0.9
+    a[::4] = True
+    a[1::9] = False
+    for view in (a, a[::-1], np.repeat(a, 2, axis=1)[:, ::2]):
+        got = normnative.norm(view, 0.5, axis=1)
+        assert got.tolist() == [float(int(r.sum()) ** 2) for r in view]
+        has_zero = not view.all(axis=1).all()
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            got = normnative.norm(view, -1, axis=1)
+        assert got.tobytes() == np.array([1.0 / n if r.all() else 0.0 for r in view]).tobytes()
+        assert any("divide by zero" in str(x.message) for x in w) == has_zero
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert got.tobytes() == np.linalg.norm(view, -1, axis=1).tobytes()

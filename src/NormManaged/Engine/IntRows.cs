@@ -90,6 +90,9 @@ internal static unsafe class IntRows
         bool zeroesOut = p < 0 && !double.IsNegativeInfinity(p);
         // ord 1 rows below 16: the float64 row kernel's transposed lanes measured faster (int16 (3000, 4): 12 vs 15 µs)
         bool plain = (p == 2 || (p == 1 && n >= MinPlainAbsRow)) && IntSquaresOp.Handles(t);
+        // bool ord 0.5 and −1 from the count of ones: c² (exact, c ≤ 2¹¹) and 1/n (one rounding) are the correctly
+        // rounded norms, which the 1-D path gives for these orders (README "Accuracy"): the same bits
+        bool counts = t == DType.Bool && p is 0.5 or -1;
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         double* res = stackalloc double[band];
@@ -112,9 +115,19 @@ internal static unsafe class IntRows
                     Gather.Run(t, start + lines.In, step, n, buf + (long)i * n);
                     outAt[i] = lines.Out;
                 }
-            if (plain && PlainRows(buf, n, k, p == 2, res))
+            if ((plain || counts) && PlainRows(buf, n, k, p == 2, res))
             {
-                for (int i = 0; i < k; i++) Unsafe.WriteUnaligned(o + (flat ? (r + i) * outStride : outAt[i]), res[i]);
+                for (int i = 0; i < k; i++)
+                {
+                    double v = res[i];
+                    if (counts) // bool: v = the line's count c of ones; Σ√x = c, so c²; Σ1/x = n (no zero), so 1/n
+                    {
+                        if (p == 0.5) v *= v;
+                        else if (v < n) { v = 0; ev |= FpEvents.DivideByZero; } // a zero: +0, as the line alone
+                        else v = 1.0 / n;
+                    }
+                    Unsafe.WriteUnaligned(o + (flat ? (r + i) * outStride : outAt[i]), v);
+                }
                 continue;
             }
             int m = zeroesOut ? DropZeroLines(buf, n, k, zero) : k;
