@@ -81,6 +81,36 @@ public unsafe class LongerRowsAbsTests
     }
 
     [Fact]
+    public void RowsWhoseLaneSumRoundsOffAMidpointGoAlone()
+    {
+        // 1, 2⁻⁵³ and two 2⁻¹⁰⁶ (the rest zeros): the exact sum lies 2⁻¹⁰⁵ above the midpoint 1 + 2⁻⁵³. The one-lane
+        // TwoSum's plain error sum c loses each 2⁻¹⁰⁶ (2⁻⁵³ + 2⁻¹⁰⁶ ties to 2⁻⁵³), so s + c sits on the midpoint and
+        // rounds to 1, while the line alone adds its error lanes in another order and may round up. The margin check
+        // must send such rows alone: every row must equal its line alone, at every placement of the four values.
+        var rng = new Random(106);
+        foreach (int n in new[] { 65, 100, 256 })
+        {
+            int count = 8 * 40 + 3;
+            var a = new double[count * n];
+            for (int k = 0; k < count; k++)
+            {
+                var pos = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(4).ToArray();
+                if (k % 2 == 0) pos[0] = 0;
+                a[k * n + pos[0]] = 1.0;
+                a[k * n + pos[1]] = Math.ScaleB(1, -53);
+                a[k * n + pos[2]] = Math.ScaleB(1, -106);
+                a[k * n + pos[3]] = -Math.ScaleB(1, -106);
+            }
+            var alone = Enumerable.Range(0, count).Select(k => Bits(Alone(a.AsSpan(k * n, n).ToArray()))).ToArray();
+            foreach (var c in EngineKnobs.Configurations())
+            {
+                var got = EngineKnobs.With(c, () => Reduce(a, new long[] { count, n }, new long[] { n * 8, 8 }, 0, 0b10, count, 1));
+                for (int k = 0; k < count; k++) Assert.Equal(alone[k], Bits(got[k]));
+            }
+        }
+    }
+
+    [Fact]
     public void MidpointRowsRoundToEvenAmongRows()
     {
         // every row exactly on a midpoint or within 2⁻⁴⁰ ulp of one, at the lengths around the limits, 8-row groups
