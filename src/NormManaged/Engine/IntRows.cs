@@ -53,11 +53,7 @@ internal static unsafe class IntRows
     /// it (3000 int8 rows of 4, ord 3: 0.79× NumPy on one thread, 1.06× on two).</summary>
     internal static bool Parallel(long lines, long n, double p)
         => Parallelism.MaxThreads > 1 && (p is 0 or 1 or 2 || double.IsInfinity(p)
-            ? lines * n >= BlockDriver.ParallelThreshold
-            // −1 and 0.5: LaneAcross' rule (a division or a square per root), which the widened band meets anyway —
-            // weighting those roots as 16 terms split int16 (3000, 4) ord −1 over two threads, 62 → 71 µs
-            : p is -1 or 0.5 ? lines * n >= LaneAcross.ParallelElements
-            : lines * (n + RootElements) >= GeneralPowOp.ParallelElements);
+            ? lines * n >= BlockDriver.ParallelThreshold : lines * (n + RootElements) >= GeneralPowOp.ParallelElements);
 
     /// <summary>Longest line taken for the orders other than 1, 2, ±∞ and general p.</summary>
     private const long MaxCostlyLine = 128;

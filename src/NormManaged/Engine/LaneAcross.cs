@@ -51,7 +51,7 @@ internal static unsafe class LaneAcross
     private const int ChunkRows = 64;
 
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
-    internal const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
+    private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
     private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
