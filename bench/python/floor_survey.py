@@ -63,6 +63,33 @@ def cases(quick: bool):
             ords += {"float64": (1.5, -1.5, 3.5), "complex128": (4, 5, 8)}.get(dt, ())
             for o in dict.fromkeys(ords):
                 out.append(("short rows", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
+    # the integer/bool dtypes the loop above does not sample (bool: the orders with distinct kernels)
+    for dt in ("uint8", "int16", "uint16", "uint32", "uint64", "bool"):
+        for shape in ((3000, 4), (3000, 16), (1000, 64)):
+            a = _data(rng, shape, dt)
+            # general p (1.7, −2.5: the float64 kernels after widening, sampled by int8/int32/int64 above) in full runs
+            ords = (None, 1, -1, 0.5) if dt == "bool" else (None, 1, -1, 0.5, 2.5, 3) + (() if quick else (1.7, -2.5))
+            for o in ords:
+                out.append(("short rows", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
+    # float64/int32 ord-1 lines just above the one-lane TwoSum limit (64)
+    for dt in ("float64", "int32"):
+        for shape in ((1000, 65), (1000, 100), (300, 200)):
+            out.append(("short rows", f"{dt} {shape} axis=1 ord=1", _data(rng, shape, dt), 1, 1))
+    # negative whole orders over short rows (the survey's −1 and −2.5 take lane kernels; −2, −3 did not)
+    for dt, shape in (("float64", (3000, 4)), ("float64", (1000, 64)), ("int16", (3000, 4))):
+        a = _data(rng, shape, dt)
+        for o in (-2, -3):
+            out.append(("short rows", f"{dt} {shape} axis=1 ord={o}", a, o, 1))
+    # int16 layouts: F-order rows, .T columns, N-D views over one and two axes, one long-line guard
+    a16 = _data(rng, (3000, 16), "int16")
+    for o in (None, 1, 3):
+        out.append(("int16 layouts", f"int16 (3000,16) F-order axis=1 ord={o}", np.asfortranarray(a16), o, 1))
+        out.append(("int16 layouts", f"int16 (3000,16).T axis=1 ord={o}", a16.T, o, 1))
+    x16 = _data(rng, (40, 50, 60), "int16")
+    for ax in (0, 2, (0, 1), (1, 2)):
+        for o in (None, 1):
+            out.append(("int16 layouts", f"int16 (40,50,60) axis={ax} ord={o}", x16, o, ax))
+    out.append(("int16 layouts", "int16 (300,500) axis=1 ord=3", _data(rng, (300, 500), "int16"), 3, 1))
     x3 = _data(rng, (50, 60, 70), "float64")
     for ax in (0, 1, 2, (0, 1), (1, 2), (0, 2)):
         out.append(("N-D axis", f"float64 (50,60,70) axis={ax}", x3, None, ax))

@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 /// midpoints, spans the exponent range, or holds subnormals.</summary>
 public unsafe class ShortLineAbsSumTests
 {
-    private static double Alone(double[] line, long stride = 1)
+    internal static double Alone(double[] line, long stride = 1)
     {
         var buf = new double[line.Length * Math.Abs(stride) + 1];
         for (int i = 0; i < line.Length; i++) buf[stride > 0 ? i * stride : (line.Length - 1 - i) * -stride] = line[i];
@@ -44,12 +44,12 @@ public unsafe class ShortLineAbsSumTests
         Assert.True(BigInteger.Abs(2 * s - twoMid) << 72 <= 2 * s, "a wrong rounding away from a midpoint");
     }
 
-    private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
+    internal static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
 
     /// <summary>One line of kind <paramref name="kind"/>: Gaussians at a random scale, integers whose sums sit on
     /// midpoints (2⁵³ + odd), halves of one ulp, magnitudes across the whole exponent range, subnormals, zeros of both
     /// signs, NaN, ±∞, DBL_MAX (a sum that overflows and is redone scaled).</summary>
-    private static double[] Line(Random rng, int n, int kind)
+    internal static double[] Line(Random rng, int n, int kind)
     {
         var a = new double[n];
         int scale = rng.Next(-60, 60);
@@ -183,7 +183,7 @@ public unsafe class ShortLineAbsSumTests
         }
     }
 
-    private static double[] Reduce(double[] a, long[] shape, long[] strides, long offset, ulong mask, long outs, long ostride)
+    internal static double[] Reduce(double[] a, long[] shape, long[] strides, long offset, ulong mask, long outs, long ostride)
     {
         var o = new double[outs * ostride];
         Array.Fill(o, 12345.0);

@@ -18,7 +18,7 @@ from _reference import recorded
 
 DTYPES = (np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64)
 ORDS = (None, 1, 2, np.inf, -np.inf, 0, -1, 0.5, 1.7, 2.5, 3, 4, -2.5, 3.5, -1.5, 0.3, -3)
-LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 128, 129, 200)
+LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 128, 129, 200, 256, 257)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NormManaged.Engine;
 
@@ -32,6 +33,9 @@ internal static unsafe class HalfRows
     private static FpEvents Lines(ReductionPlan plan, byte* x, byte* o, long start, long count)
     {
         long n = plan.InnerCount, stride = plan.InnerStrides[0];
+        if (stride == 2 && plan.OuterShape.Length == 1 && n <= Chunk)
+            return Rows(x + plan.InnerBaseOffset + start * plan.OuterInStrides[0], plan.OuterInStrides[0],
+                        o + start * plan.OuterOutStrides[0], plan.OuterOutStrides[0], (int)n, count);
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, start, count);
         while (it.Next(out byte* xp, out byte* dst))
@@ -46,5 +50,51 @@ internal static unsafe class HalfRows
                 : AcrossOutputsWide.Alone(v, DType.Float16, n, stride, dst, DType.Float16, 1);
         }
         return ev;
+    }
+
+    /// <summary>Halves widened per call to floats (the buffer, 4 KB).</summary>
+    private const int Chunk = 1024;
+
+    /// <summary>Contiguous lines <paramref name="lineStride"/> bytes apart (one kept axis): widened to floats by
+    /// TensorPrimitives' vector conversion (exact; several adjacent lines per call), each line's |x| summed in double
+    /// vector lanes — exact in any order, so the same sum — and rounded once as in <see cref="Lines"/>. The scalar
+    /// (double)Half cast was ~45 % of (3000, 16) ord 1.</summary>
+    private static FpEvents Rows(byte* x, long lineStride, byte* o, long outStride, int n, long count)
+    {
+        float* buf = stackalloc float[Chunk];
+        bool joined = lineStride == 2L * n;
+        int per = joined ? Chunk / n : 1;
+        var ev = FpEvents.None;
+        for (long r = 0; r < count; r += per)
+        {
+            int k = (int)Math.Min(per, count - r);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(
+                new ReadOnlySpan<Half>(x + r * lineStride, k * n), new Span<float>(buf, k * n));
+            for (int j = 0; j < k; j++)
+            {
+                double s = AbsSum(buf + j * n, n);
+                byte* dst = o + (r + j) * outStride;
+                Half h = (Half)s;
+                if (Half.IsFinite(h)) Unsafe.WriteUnaligned(dst, h);
+                else ev |= double.IsFinite(s) ? ResultWriter.Store(DType.Float16, dst, s, 0, 0)
+                    : AcrossOutputsWide.Alone(x + (r + j) * lineStride, DType.Float16, n, 2, dst, DType.Float16, 1);
+            }
+        }
+        return ev;
+    }
+
+    /// <summary>Σ|f| of <paramref name="n"/> floats in double lanes (exact here: see the type's summary).</summary>
+    private static double AbsSum(float* f, int n)
+    {
+        var a0 = Vector256<double>.Zero; var a1 = Vector256<double>.Zero;
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.Load(f + i));
+            a0 += Vector256.Abs(lo); a1 += Vector256.Abs(hi);
+        }
+        double s = Vector256.Sum(a0 + a1);
+        for (; i < n; i++) s += Math.Abs((double)f[i]);
+        return s;
     }
 }

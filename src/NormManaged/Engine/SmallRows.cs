@@ -70,9 +70,9 @@ internal static unsafe class SmallRows
             long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
             byte* xp = x + start * si, op = o + start * so;
             long k = 0;
-            if (sum && n <= RealKernels.ShortAbsLine)
+            if (sum && n <= MaxLaneAbsRow)
             {
-                double* tx = stackalloc double[8 * RealKernels.ShortAbsLine];
+                double* tx = stackalloc double[8 * MaxLaneAbsRow];
                 if (RealKernels.Wide)
                     for (; k + 8 <= count; k += 8, xp += 8 * si, op += 8 * so)
                         ev |= AbsSums<Lanes512>(xp, si, n, op, so, tx);
@@ -110,7 +110,7 @@ internal static unsafe class SmallRows
         return mop.Finish(mtotal, DType.Float64, op);
     }
 
-    /// <summary>Σ|x| of Count rows of n ≤ <see cref="RealKernels.ShortAbsLine"/>, one per lane: the rows are turned into
+    /// <summary>Σ|x| of Count rows of n ≤ <see cref="MaxLaneAbsRow"/>, one per lane: the rows are turned into
     /// columns (4×4 register transposes, copies: the same values) and summed by <see cref="RealKernels.AbsLine{L}"/>, the
     /// body that sums such a row alone on <see cref="Lane1"/>. The driver then forms hi = fl(s + c) (its double-double
     /// add onto zero) and stores ToDouble(Normalize(hi, lo)), which is hi itself when hi is 0 or a normal number
@@ -142,6 +142,19 @@ internal static unsafe class SmallRows
         // r == 0, or r in [2^-1000, DBL_MAX] (NaN fails both comparisons)
         var ok = L.Equal(r, L.Zero)
                | (L.GreaterThanOrEqual(r, L.Create(s_tinySum)) & L.LessThanOrEqual(r, L.Create(double.MaxValue)));
+        if (n > RealKernels.ShortAbsLine)
+        {
+            // A longer line alone is summed by the offset lanes or 16 TwoSum lanes, within E' = 2⁻⁷² of the exact sum S
+            // (relative); s + c here is within E = n²·2⁻¹⁰⁶ ≤ 2⁻⁹⁰ of S (n ≤ MaxLaneAbsRow). Both round to the same
+            // double unless S lies within E + E' of a rounding midpoint: the 1-norm is then correctly rounded, hence
+            // unique. lo = c − (r − s) is the exact residual (Fast2Sum, |c| ≤ s), so s + c = r + lo; a row is stored
+            // only if r + (lo ± d), d = 2⁻⁶⁴·r, both round to r: d less its own rounding (≤ 2⁻⁵³·ulp(r)) is
+            // ≥ 2⁻¹³·ulp(r) > 2⁻¹⁸·ulp(r) ≥ E + E', and rounding is monotone, so every value within E + E' of s + c
+            // rounds to r. About one row in 2¹⁰ fails (its group goes row by row through the kernel).
+            var lo = c - (r - s);
+            var d = r * L.Create(TieMargin);
+            ok &= L.Equal(r + (lo + d), r) & L.Equal(r + (lo - d), r);
+        }
         if (L.AllSet(ok))
         {
             if (so == 8) r.Store((double*)op);
@@ -156,6 +169,15 @@ internal static unsafe class SmallRows
         for (int g = 0; g < w; g++, xp += si, op += so) ev |= OneAbs(xp, n, op, true);
         return ev;
     }
+
+    /// <summary>Longest row summed a row per lane (<see cref="AbsSums{L}"/>); rows up to
+    /// <see cref="RealKernels.ShortAbsLine"/> have their line's bits by construction, longer ones are stored only
+    /// when correctly rounded (the tie margin check).</summary>
+    internal const int MaxLaneAbsRow = 256;
+
+    /// <summary>Relative distance d/r by which a longer row's lane sum must clear a rounding midpoint (see
+    /// <see cref="AbsSums{L}"/>).</summary>
+    private const double TieMargin = 1.0 / 18446744073709551616.0; // 2⁻⁶⁴
 
     /// <summary>Rows shorter than this are transposed for the 512-bit sum by whole 512-bit stores: the sum loads a column
     /// right after its store. Longer rows' columns are stored long before they are loaded, and the extra inserts cost
