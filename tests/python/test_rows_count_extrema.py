@@ -1,0 +1,117 @@
+"""ord 0 (and ±inf) over many lines along one axis, every dtype (CountRows; FloatMinMax for the extrema): each
+output equals NumPy's (exact orders: bit for bit, same dtype) and the same line reduced alone, over lines of 1 ... 200
+elements, row counts around the vector widths, zeros of both signs, NaN, ±inf, subnormals and 1e±300 placed in rows,
+C rows, strided, reversed and F-order lines, 3-D arrays and 1/2/3 threads."""
+import warnings
+
+import numpy as np
+import pytest
+
+import normnative
+
+RNG = np.random.default_rng(20261128)
+DTYPES = ("bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+          "float16", "float32", "float64", "complex64", "complex128")
+LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200)
+
+
+def _data(shape, dt, rng):
+    """Values with many exact zeros (both signs) and, for floats, specials and extreme magnitudes."""
+    dt = np.dtype(dt)
+    if dt.kind == "b":
+        return rng.integers(0, 2, size=shape).astype(bool)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        a = rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dt)
+        a[rng.random(shape) < 0.4] = 0
+        return a
+    real = dt.kind == "f"
+    fdt = dt if real else np.dtype(f"f{dt.itemsize // 2}")
+    tiny = np.finfo(fdt).smallest_subnormal
+    big = np.finfo(fdt).max
+    pool = np.array([0.0, -0.0, 1.0, -2.5, np.nan, np.inf, -np.inf, tiny, -tiny, big, -big, 1e-300, 1e300, 3.0],
+                    dtype=np.float64)
+
+    def part():
+        a = rng.standard_normal(shape)
+        r = rng.random(shape)
+        a[r < 0.35] = 0.0
+        a[(r >= 0.35) & (r < 0.45)] = -0.0
+        sel = (r >= 0.45) & (r < 0.55)
+        a[sel] = rng.choice(pool, size=int(sel.sum()))
+        with np.errstate(over="ignore"):
+            return a.astype(fdt)
+
+    if real:
+        return part()
+    z = np.empty(shape, dtype=dt)
+    z.real = part()
+    z.imag = part()
+    return z
+
+
+def _check(x, axis, ords=(0,)):
+    for p in ords:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = normnative.norm(x, p, axis=axis)
+            want = np.linalg.norm(x, p, axis=axis)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert got.tobytes() == want.tobytes(), (x.dtype, x.shape, axis, p)
+        # every output is the line reduced alone
+        lines = np.moveaxis(x, axis, -1).reshape(-1, x.shape[axis])
+        flat = got.reshape(-1)
+        for i in range(0, lines.shape[0], max(1, lines.shape[0] // 7)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                alone = normnative.norm(np.ascontiguousarray(lines[i]), p)
+            assert np.asarray(alone, dtype=got.dtype).tobytes() == flat[i:i + 1].tobytes(), (x.dtype, i, p)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_count_rows_every_length(dt):
+    for n in LENGTHS:
+        for rows in (2, 3, 9, 33):
+            _check(_data((rows, n), dt, RNG), 1)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_count_rows_layouts(dt):
+    x = _data((37, 70), dt, RNG)
+    _check(x[:, ::-1], 1)          # reversed lines
+    _check(x[::-1, ::2], 1)        # strided lines, reversed rows
+    _check(x[:, 1:30:3], 1)
+    _check(np.asfortranarray(x), 1)  # F order: lines across outputs
+    _check(np.asfortranarray(x), 0)
+    y = _data((5, 6, 9), dt, RNG)
+    _check(y, 2)
+    _check(y, 1)
+    _check(y[:, ::-1, ::-2], 2)
+    _check(y.transpose(1, 0, 2), 2)
+
+
+def test_count_rows_all_zero_and_all_nan():
+    for dt in ("float16", "float32", "float64", "complex64", "complex128"):
+        _check(np.full((40, 9), -0.0, dtype=dt), 1)
+        _check(np.full((40, 9), np.nan, dtype=dt), 1)
+        z = np.zeros((40, 9), dtype=dt)
+        if z.dtype.kind == "c":
+            z.imag[:, 3] = -0.0
+            z.real[::2, 5] = np.nan
+            z.imag[1::3, 7] = 1e-45 if dt == "complex64" else 5e-324
+        _check(z, 1)
+
+
+@pytest.mark.parametrize("dt", ("int8", "float16", "float64", "complex128"))
+def test_count_rows_thread_count_does_not_change_bits(dt):
+    x = _data((40000, 9), dt, RNG)  # 360 000 elements: split over threads
+    old = normnative.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2, 3):
+            normnative.set_num_threads(t)
+            results.append(normnative.norm(x, 0, axis=1).tobytes())
+    finally:
+        normnative.set_num_threads(old)
+    assert results[0] == results[1] == results[2]
+    assert results[0] == np.linalg.norm(x, 0, axis=1).tobytes()
