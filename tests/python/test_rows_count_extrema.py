@@ -115,3 +115,121 @@ def test_count_rows_thread_count_does_not_change_bits(dt):
         normnative.set_num_threads(old)
     assert results[0] == results[1] == results[2]
     assert results[0] == np.linalg.norm(x, 0, axis=1).tobytes()
+
+
+def _same(got, want):
+    """Bit for bit, NaN of any payload matching NaN."""
+    g, w = np.asarray(got).reshape(-1), np.asarray(want).reshape(-1)
+    assert g.dtype == w.dtype and g.shape == w.shape
+    gn, wn = np.isnan(g), np.isnan(w)
+    assert (gn == wn).all()
+    assert g[~gn].tobytes() == w[~wn].tobytes()
+
+
+@pytest.mark.parametrize("dt", [d for d in DTYPES if np.dtype(d).kind != "c"])
+def test_real_extrema_rows(dt):
+    """±inf of real and integer lines: NumPy's values exactly (max and min of |x| are exact)."""
+    for n in LENGTHS:
+        for rows in (2, 5, 33):
+            x = _data((rows, n), dt, RNG)
+            for p in (np.inf, -np.inf):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    _same(normnative.norm(x, p, axis=1), np.linalg.norm(x, p, axis=1))
+                    _same(normnative.norm(x[:, ::-1], p, axis=1), np.linalg.norm(x[:, ::-1], p, axis=1))
+                    for i in (0, rows - 1):
+                        _same(normnative.norm(x, p, axis=1)[i], normnative.norm(x[i].copy(), p))
+
+
+def _exact_extreme(line, p, dt):
+    """max / min over the line of the exact |z|, rounded once to the result dtype (mpmath at 24 or 53 bits from the
+    exact largest / smallest re² + im² held as a Fraction)."""
+    import mpmath
+    from fractions import Fraction
+    sq = [Fraction(float(z.real)) ** 2 + Fraction(float(z.imag)) ** 2 for z in line]
+    s = max(sq) if p > 0 else min(sq)
+    bits = 24 if dt == "complex64" else 53
+    with mpmath.workprec(400):
+        r = mpmath.sqrt(mpmath.mpf(s.numerator) / s.denominator)
+    with mpmath.workprec(bits):
+        r = +r
+    with np.errstate(over="ignore"):
+        return np.float32(float(r)) if bits == 24 else np.float64(float(r))
+
+
+@pytest.mark.parametrize("dt", ("complex64", "complex128"))
+def test_complex_extrema_rows_exact(dt):
+    """Complex ±inf: every output the exact extreme |z| rounded once, parts spread over the whole exponent range
+    (squares that overflow or underflow naively), and the line alone's bits."""
+    fdt = np.float32 if dt == "complex64" else np.float64
+    lo, hi = (-120, 127) if dt == "complex64" else (-1000, 1023)
+    for n in (1, 2, 3, 4, 5, 8, 9, 16, 17, 33, 64, 65):
+        rows = 13
+        z = np.empty((rows, n), dtype=dt)
+        for part in ("real", "imag"):
+            m = RNG.standard_normal((rows, n))
+            e = RNG.integers(lo, hi - 1, size=(rows, n))
+            e[:rows // 2] = RNG.integers(-3, 3, size=(rows // 2, n))  # ordinary rows: candidates compete
+            with np.errstate(over="ignore", under="ignore"):
+                getattr(z, part)[...] = (m * np.exp2(e.astype(float))).astype(fdt)
+        z[1, 0] = 0
+        z[2, :] = z[2, 0]  # equal magnitudes
+        if n > 1:
+            z[3, 1] = np.conj(z[3, 0]) * 1j  # |z| equal, parts swapped
+        for p in (np.inf, -np.inf):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = normnative.norm(z, p, axis=1)
+                gotr = normnative.norm(z[:, ::-1], p, axis=1)
+                gotf = normnative.norm(np.asfortranarray(z), p, axis=1)
+            assert got.dtype == fdt
+            for i in range(rows):
+                want = _exact_extreme(z[i], p, dt)
+                assert got[i].tobytes() == want.tobytes(), (dt, n, i, p, got[i], want)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    alone = normnative.norm(z[i].copy(), p)
+                assert np.asarray(alone, dtype=fdt).tobytes() == want.tobytes()
+            assert gotr.tobytes() == got.tobytes() and gotf.tobytes() == got.tobytes()
+
+
+@pytest.mark.parametrize("dt", ("complex64", "complex128"))
+def test_complex_extrema_rows_special(dt):
+    """NaN / ±inf parts placed in lines: NumPy's values (|z| = inf when a part is infinite, NaN wins the line)."""
+    for n in (1, 2, 4, 9, 17, 64):
+        x = _data((41, n), dt, RNG)
+        for p in (np.inf, -np.inf):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want = np.linalg.norm(x, p, axis=1)
+                finite = np.isfinite(want) & (want != 0)
+                got = normnative.norm(x, p, axis=1)
+                assert got.dtype == want.dtype
+                assert (np.isnan(got) == np.isnan(want)).all()
+                assert (np.isinf(got) == np.isinf(want)).all() and ((got == 0) == (want == 0)).all()
+                np.testing.assert_allclose(got[finite], want[finite], rtol=2 * np.finfo(want.dtype).eps)
+                for i in range(0, 41, 5):
+                    _same(got[i], normnative.norm(x[i].copy(), p))
+            y = np.repeat(x[:, :, None], 3, axis=2)  # no arithmetic: inf·(1+0j) would make NaN parts
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                _same(normnative.norm(y, p, axis=1), np.repeat(got[:, None], 3, axis=1))
+                _same(normnative.norm(np.ascontiguousarray(y.transpose(0, 2, 1)), p, axis=2),
+                      np.repeat(got[:, None], 3, axis=1))
+
+
+@pytest.mark.parametrize("p", (np.inf, -np.inf))
+@pytest.mark.parametrize("dt", ("float16", "complex64", "complex128"))
+def test_extrema_rows_thread_count_does_not_change_bits(dt, p):
+    x = _data((40000, 9), dt, RNG)
+    old = normnative.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2, 3):
+            normnative.set_num_threads(t)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results.append(normnative.norm(x, p, axis=1).tobytes())
+    finally:
+        normnative.set_num_threads(old)
+    assert results[0] == results[1] == results[2]

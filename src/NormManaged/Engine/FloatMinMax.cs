@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>max |x| (p = +∞) and min |x| (p = −∞) of contiguous float32 / float64 rows, read in their own width
+/// <summary>max |x| (p = +∞) and min |x| (p = −∞) of contiguous float16 / float32 / float64 rows, read in their own width
 /// (no widening buffer): for non-negative IEEE values the sign-cleared bit pattern, read as a signed integer, is
 /// ordered like the value, and every NaN pattern lies above +∞'s. One integer max gives the maximum and NaN presence;
 /// for p = −∞ an integer min gives the minimum and the max only serves the NaN test (numpy: NaN wins). Both are exact,
@@ -18,12 +18,13 @@ internal static unsafe class FloatMinMax
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => double.IsInfinity(p) && plan.InnerShape.Length == 1 && plan.InnerCount > 0
-           && ((t == DType.Float32 && plan.InnerStrides[0] == 4) || (t == DType.Float64 && plan.InnerStrides[0] == 8));
+           && t is DType.Float16 or DType.Float32 or DType.Float64 && plan.InnerStrides[0] == DTypes.ItemSize(t);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outer = plan.OuterCount, n = plan.InnerCount;
-        bool min = p < 0, f32 = t == DType.Float32;
+        bool min = p < 0;
+        int size = DTypes.ItemSize(t);
         int threads = Parallelism.MaxThreads;
         if (outer == 0) return FpEvents.None;
         if (outer == 1)
@@ -38,24 +39,24 @@ internal static unsafe class FloatMinMax
                 Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
                 {
                     long a = n * k / parts, e = n * (k + 1) / parts;
-                    Scan((byte*)b + a * (f32 ? 4 : 8), e - a, f32, out los[k], out his[k]);
+                    Scan((byte*)b + a * size, e - a, size, out los[k], out his[k]);
                 });
                 lo = los[0]; hi = his[0];
                 for (int k = 1; k < parts; k++) { lo = Math.Min(lo, los[k]); hi = Math.Max(hi, his[k]); }
             }
-            else Scan(start, n, f32, out lo, out hi);
-            return Store(lo, hi, f32, min, o, ot);
+            else Scan(start, n, size, out lo, out hi);
+            return Store(lo, hi, size, min, o, ot);
         }
         if (threads > 1 && outer * n >= BlockDriver.ParallelThreshold)
         {
             nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outer, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, first, count, f32, min, ot));
+            return Parallelism.ForOutputRanges(outer, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, first, count, size, min, ot));
         }
-        return Rows(plan, x, o, 0, outer, f32, min, ot);
+        return Rows(plan, x, o, 0, outer, size, min, ot);
     }
 
     /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis).</summary>
-    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, bool f32, bool min, DType ot)
+    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, int size, bool min, DType ot)
     {
         long n = plan.InnerCount;
         var ev = FpEvents.None;
@@ -65,41 +66,50 @@ internal static unsafe class FloatMinMax
             byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
             for (long k = 0; k < count; k++, xp += si, dst += so)
             {
-                Scan(xp, n, f32, out long l, out long h);
-                ev |= Store(l, h, f32, min, dst, ot);
+                Scan(xp, n, size, out long l, out long h);
+                ev |= Store(l, h, size, min, dst, ot);
             }
             return ev;
         }
         var it = new OuterIterator(plan, x, o, first, count);
         while (it.Next(out byte* xp, out byte* d))
         {
-            Scan(xp + plan.InnerBaseOffset, n, f32, out long l, out long h);
-            ev |= Store(l, h, f32, min, d, ot);
+            Scan(xp + plan.InnerBaseOffset, n, size, out long l, out long h);
+            ev |= Store(l, h, size, min, d, ot);
         }
         return ev;
     }
 
-    private static FpEvents Store(long lo, long hi, bool f32, bool min, byte* dst, DType ot)
+    private static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot)
     {
-        long infBits = f32 ? 0x7F80_0000L : 0x7FF0_0000_0000_0000L;
+        long infBits = size switch { 2 => 0x7C00L, 4 => 0x7F80_0000L, _ => 0x7FF0_0000_0000_0000L };
         if (hi > infBits) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
         long bits = min ? lo : hi;
-        // the result dtype is the input's (float32 -> float32, float64 -> float64): the extreme element, sign
-        // cleared, is the result itself (what the rounding store below gives, without its per-output scaling)
-        if (ot == (f32 ? DType.Float32 : DType.Float64))
+        // the result dtype is the input's (float16 -> float16, float32 -> float32, float64 -> float64): the extreme
+        // element, sign cleared, is the result itself (what the rounding store below gives, without its per-output
+        // scaling)
+        if (ot == (size switch { 2 => DType.Float16, 4 => DType.Float32, _ => DType.Float64 }))
         {
-            if (f32) Unsafe.WriteUnaligned(dst, (int)bits);
+            if (size == 2) Unsafe.WriteUnaligned(dst, (short)bits);
+            else if (size == 4) Unsafe.WriteUnaligned(dst, (int)bits);
             else Unsafe.WriteUnaligned(dst, bits);
             return FpEvents.None;
         }
-        double v = f32 ? BitConverter.Int32BitsToSingle((int)bits) : BitConverter.Int64BitsToDouble(bits);
+        double v = size switch
+        {
+            2 => (double)BitConverter.Int16BitsToHalf((short)bits),
+            4 => BitConverter.Int32BitsToSingle((int)bits),
+            _ => BitConverter.Int64BitsToDouble(bits),
+        };
         return ResultWriter.Store(ot, dst, v, 0, 0);
     }
 
-    /// <summary>Min and max of the sign-cleared bit patterns of <paramref name="n"/> ≥ 1 contiguous elements.</summary>
-    internal static void Scan(byte* p, long n, bool f32, out long lo, out long hi)
+    /// <summary>Min and max of the sign-cleared bit patterns of <paramref name="n"/> ≥ 1 contiguous elements of
+    /// <paramref name="size"/> bytes (2, 4 or 8).</summary>
+    internal static void Scan(byte* p, long n, int size, out long lo, out long hi)
     {
-        if (f32) { Scan32((int*)p, n, out int l, out int h); lo = l; hi = h; }
+        if (size == 2) { ScanBits((short*)p, n, (short)0x7FFF, out short l, out short h); lo = l; hi = h; }
+        else if (size == 4) { Scan32((int*)p, n, out int l, out int h); lo = l; hi = h; }
         else Scan64((long*)p, n, out lo, out hi);
     }
 
