@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -70,6 +72,8 @@ internal static unsafe class ComplexExtremaRows
         static abstract double Im(byte* p);
         /// <summary>re² + im² within 2.01u of |z|² (complex128: when in [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰]).</summary>
         static abstract double Square(double re, double im);
+        /// <summary>re² + im² of the 4 contiguous values at p (lane order z0, z2, z1, z3), within 2.01u as above.</summary>
+        static abstract Vector256<double> Squares4(byte* p);
     }
 
     private struct C64 : IParts
@@ -77,6 +81,12 @@ internal static unsafe class ComplexExtremaRows
         public static double Re(byte* p) => ((float*)p)[0];
         public static double Im(byte* p) => ((float*)p)[1];
         public static double Square(double re, double im) => re * re + im * im; // exact squares, one rounding
+
+        public static Vector256<double> Squares4(byte* p)
+        {
+            var (a, b) = Vector256.Widen(Vector256.Load((float*)p));
+            return Avx.HorizontalAdd(a * a, b * b); // the same single rounding
+        }
     }
 
     private struct C128 : IParts
@@ -84,6 +94,12 @@ internal static unsafe class ComplexExtremaRows
         public static double Re(byte* p) => ((double*)p)[0];
         public static double Im(byte* p) => ((double*)p)[1];
         public static double Square(double re, double im) => Math.FusedMultiplyAdd(im, im, re * re);
+
+        public static Vector256<double> Squares4(byte* p)
+        {
+            Vector256<double> a = Vector256.Load((double*)p), b = Vector256.Load((double*)p + 4);
+            return Avx.HorizontalAdd(a * a, b * b); // three roundings: within 2u + u² of |z|² in range
+        }
     }
 
     private static FpEvents Line(byte* p, long n, long s, bool c64, bool min, byte* dst, DType ot)
@@ -95,7 +111,26 @@ internal static unsafe class ComplexExtremaRows
         double top = min ? double.PositiveInfinity : 0;
         bool finite = true;
         byte* q = p;
-        for (long i = 0; i < n; i++, q += s)
+        long i = 0, size = c64 ? 8 : 16;
+        if (Avx.IsSupported && s == size && n >= 4)
+        {
+            // whole vectors of 4 values; a NaN or ∞ s leaves NaN in bad (s − s), so max/min need no NaN rule
+            var t = Vector256.Create(top);
+            var bad = Vector256<double>.Zero;
+            for (; i <= n - 4; i += 4, q += 4 * size)
+            {
+                var v = P.Squares4(q);
+                bad += v - v;
+                t = min ? Avx.Min(t, v) : Avx.Max(t, v);
+            }
+            finite = Vector256.EqualsAll(bad, Vector256<double>.Zero);
+            for (int j = 0; j < 4; j++)
+            {
+                double v = t.GetElement(j);
+                top = min ? (v < top ? v : top) : (v > top ? v : top);
+            }
+        }
+        for (; i < n; i++, q += s)
         {
             double v = P.Square(P.Re(q), P.Im(q));
             finite &= double.IsFinite(v);
@@ -122,14 +157,32 @@ internal static unsafe class ComplexExtremaRows
         Ext best = Ext.Zero;
         bool has = false;
         q = p;
-        for (long i = 0; i < n; i++, q += s)
+        i = 0;
+        if (Avx.IsSupported && s == size && n >= 4)
         {
-            double re = P.Re(q), im = P.Im(q);
-            double v = P.Square(re, im);
-            if (min ? v <= thr : v >= thr)
-                Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref best, ref has);
+            // whole vectors first: only a vector holding a candidate is looked at value by value
+            var th = Vector256.Create(thr);
+            for (; i <= n - 4; i += 4, q += 4 * size)
+            {
+                var v = P.Squares4(q);
+                if ((min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th)))
+                    for (int j = 0; j < 4; j++)
+                        Consider<P>(q + j * size, thr, min, ref best, ref has);
+            }
         }
+        for (; i < n; i++, q += s)
+            Consider<P>(q, thr, min, ref best, ref has);
         return ResultWriter.Store(ot, dst, best);
+    }
+
+    /// <summary>Ext.Hypot of the value at q when its scalar s passes the threshold (the vector s, differently
+    /// rounded, only selects the vector: the scalar test decides, as for the scalar rest).</summary>
+    private static void Consider<P>(byte* q, double thr, bool min, ref Ext best, ref bool has) where P : struct, IParts
+    {
+        double re = P.Re(q), im = P.Im(q);
+        double v = P.Square(re, im);
+        if (min ? v <= thr : v >= thr)
+            Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref best, ref has);
     }
 
     private static void Keep(in Ext z, bool min, ref Ext best, ref bool has)
