@@ -233,3 +233,23 @@ def test_extrema_rows_thread_count_does_not_change_bits(dt, p):
     finally:
         normnative.set_num_threads(old)
     assert results[0] == results[1] == results[2]
+
+
+def test_complex128_extrema_rows_near_midpoints():
+    """|z| exactly on or next to a float64 midpoint (scaled 3-4-5 triples with a 54-bit odd hypotenuse): the
+    quick double-double root must hand these to the exact path, and every output is the exact value rounded once."""
+    ks = RNG.integers(2 ** 53 // 5, 2 ** 53 // 3, size=60) | 1
+    vals = []
+    for k in ks:
+        k = int(k)
+        for dre, dim in ((0, 0), (0, 1), (1, 0), (0, -1)):
+            vals.append(complex(float(3 * k + dre), float(4 * k + dim)))
+    z = np.array(vals, dtype=np.complex128) * np.exp2(RNG.integers(-400, 400, size=len(vals))).astype(float)
+    z = z.reshape(-1, 4)
+    for rows in (z, z.reshape(-1, 8), z.reshape(-1, 16), z.reshape(-1, 2)):
+        for p in (np.inf, -np.inf):
+            got = normnative.norm(rows, p, axis=1)
+            for i in range(rows.shape[0]):
+                want = _exact_extreme(rows[i], p, "complex128")
+                assert got[i].tobytes() == want.tobytes(), (i, p)
+                assert np.float64(normnative.norm(rows[i].copy(), p)).tobytes() == want.tobytes()

@@ -9,7 +9,8 @@ namespace NormManaged.Engine;
 /// squares exact, one rounding, error ≤ u·s; complex128: one FMA, within 2.01u of |z|² when s ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], the
 /// <see cref="Complex128Max"/> argument), a second pass evaluates the extended magnitude <see cref="Ext.Hypot"/> only
 /// for the candidates within 2⁻⁴⁸ of that extreme (the true extreme always qualifies) and keeps the exact extreme, rounded
-/// once. Lines holding NaN or ∞, complex128 lines whose extreme s lies outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], get Ext.Hypot for
+/// once — or, cheaper and with the same result, complex64's √top when it decides the float32 alone and complex128's
+/// double-double root (<see cref="TryRoot"/>) when no candidate lies near a midpoint. Lines holding NaN or ∞, complex128 lines whose extreme s lies outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], get Ext.Hypot for
 /// every element (numpy's rules: |z| = ∞ when a part is infinite, else NaN when a part is NaN; NaN wins the line).
 /// The stored value is the exact extreme rounded once, the value of the 1-D paths (<see cref="ComplexAbsOp"/>,
 /// <see cref="Complex128Max"/>, <see cref="ComplexNegative"/>) for the line alone, whatever the thread count.
@@ -22,15 +23,15 @@ internal static unsafe class ComplexExtremaRows
     /// <summary>2⁻²⁵⁰: an extreme s at or above it has its root among float32's normal numbers.</summary>
     private static readonly double F32Tiny = Math.ScaleB(1.0, -250);
 
+    /// <summary>2⁻⁹⁰⁰: from here up the complex128 candidates' double-double squares lose nothing that matters.</summary>
+    private static readonly double RootLo = Math.ScaleB(1.0, -900);
+
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         if (!double.IsInfinity(p) || t is not (DType.Complex64 or DType.Complex128)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length < 1 || plan.OuterCount < 2) return false;
         long n = plan.InnerCount;
         // lines, not columns (the reduced axis moves no farther than the innermost kept one)
-        // complex128 max |z| of lines of 16 and more: ComplexRows' per-line path measured faster ((1000, 64): 1.44×
-        // NumPy there, 0.59× here)
-        if (t == DType.Complex128 && p > 0 && n >= 16) return false;
         return n >= 1 && n <= MaxLine && plan.InnerStrides[0] * n <= Math.Abs(plan.OuterInStrides[^1]);
     }
 
@@ -154,6 +155,11 @@ internal static unsafe class ComplexExtremaRows
         }
         // complex64 s is within u of |z|², complex128 within 2.01u: 2⁻⁴⁸ covers both with room
         double thr = min ? top * (1 + Math.ScaleB(1.0, -48)) : top * Complex128Max.Slack;
+        if (!c64 && top >= RootLo && ot == DType.Float64 && TryRoots<P>(p, n, s, size, thr, min, out double root))
+        {
+            *(double*)dst = root;
+            return FpEvents.None;
+        }
         Ext best = Ext.Zero;
         bool has = false;
         q = p;
@@ -173,6 +179,61 @@ internal static unsafe class ComplexExtremaRows
         for (; i < n; i++, q += s)
             Consider<P>(q, thr, min, ref best, ref has);
         return ResultWriter.Store(ot, dst, best);
+    }
+
+    /// <summary>complex128 candidates by <see cref="TryRoot"/>: the extreme of correctly rounded roots is the
+    /// correctly rounded extreme (rounding is monotone). False when a root is too close to a midpoint.</summary>
+    private static bool TryRoots<P>(byte* p, long n, long s, long size, double thr, bool min, out double best) where P : struct, IParts
+    {
+        best = min ? double.PositiveInfinity : 0;
+        byte* q = p;
+        long i = 0;
+        if (Avx.IsSupported && s == size && n >= 4)
+        {
+            var th = Vector256.Create(thr);
+            for (; i <= n - 4; i += 4, q += 4 * size)
+            {
+                var v = P.Squares4(q);
+                if ((min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th)))
+                    for (int j = 0; j < 4; j++)
+                        if (!RootCandidate<P>(q + j * size, thr, min, ref best)) return false;
+            }
+        }
+        for (; i < n; i++, q += s)
+            if (!RootCandidate<P>(q, thr, min, ref best)) return false;
+        return true;
+    }
+
+    private static bool RootCandidate<P>(byte* q, double thr, bool min, ref double best) where P : struct, IParts
+    {
+        double re = P.Re(q), im = P.Im(q);
+        double v = P.Square(re, im);
+        if (!(min ? v <= thr : v >= thr)) return true;
+        if (!TryRoot(re, im, out double r)) return false;
+        best = min ? (r < best ? r : best) : (r > best ? r : best);
+        return true;
+    }
+
+    /// <summary>√(re² + im²) correctly rounded for re² + im² ≥ 2⁻⁹⁰⁰ (finite, ≤ 2¹⁰⁰⁰·(1 + 2⁻⁴⁷)): S = re² + im² as a
+    /// double-double (FMA products, two-sum; relative error below 2⁻¹⁰³ — the tiny square's lost low part is
+    /// below 2⁻¹⁰⁷⁴), r = √S_hi, δ = (S − r²)/(2r) ≈ √S − r with relative error below 2⁻⁴⁹ (and √S's absolute
+    /// error below 2⁻¹⁰³·√S ≈ 2⁻⁵⁰ ulp). r + δ is correctly rounded unless √S lies within those errors of a
+    /// midpoint; moving δ by ±2⁻⁴⁰ of itself (≈ 2⁻⁴¹ ulp near a midpoint, far beyond them) must not change the sum,
+    /// else false (Ext.Hypot decides).</summary>
+    private static bool TryRoot(double re, double im, out double root)
+    {
+        double a = Math.Abs(re), b = Math.Abs(im);
+        double p1 = a * a, e1 = Math.FusedMultiplyAdd(a, a, -p1);
+        double p2 = b * b, e2 = Math.FusedMultiplyAdd(b, b, -p2);
+        double sh = p1 + p2, bb = sh - p1;
+        double sl = (p1 - (sh - bb)) + (p2 - bb) + (e1 + e2);
+        double h = sh + sl; // renormalised
+        double l = sl - (h - sh);
+        double r = Math.Sqrt(h);
+        double rh = r * r, rl = Math.FusedMultiplyAdd(r, r, -rh);
+        double d = ((h - rh) - rl + l) / (2 * r); // h − rh is exact (Sterbenz)
+        root = r + d * (1 + Math.ScaleB(1.0, -40));
+        return root == r + d * (1 - Math.ScaleB(1.0, -40));
     }
 
     /// <summary>Ext.Hypot of the value at q when its scalar s passes the threshold (the vector s, differently
