@@ -55,52 +55,71 @@ internal static unsafe class FloatMinMax
         return Rows(plan, x, o, 0, outer, size, min, ot);
     }
 
-    /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis).</summary>
+    /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis),
+    /// in the element's own integer width.</summary>
     private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, int size, bool min, DType ot)
+        => size switch
+        {
+            2 => Rows<short>(plan, x, o, first, count, min, ot),
+            4 => Rows<int>(plan, x, o, first, count, min, ot),
+            _ => Rows<long>(plan, x, o, first, count, min, ot),
+        };
+
+    private static FpEvents Rows<T>(ReductionPlan plan, byte* x, byte* o, long first, long count, bool min, DType ot)
+        where T : unmanaged, IBinaryInteger<T>
     {
         long n = plan.InnerCount;
         var ev = FpEvents.None;
+        T mask = AbsMask<T>();
         if (plan.OuterShape.Length == 1)
         {
             long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
             byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
             for (long k = 0; k < count; k++, xp += si, dst += so)
             {
-                Scan(xp, n, size, out long l, out long h);
-                ev |= Store(l, h, size, min, dst, ot);
+                ScanBits((T*)xp, n, mask, out T l, out T h);
+                ev |= Store(l, h, min, dst, ot);
             }
             return ev;
         }
         var it = new OuterIterator(plan, x, o, first, count);
         while (it.Next(out byte* xp, out byte* d))
         {
-            Scan(xp + plan.InnerBaseOffset, n, size, out long l, out long h);
-            ev |= Store(l, h, size, min, d, ot);
+            ScanBits((T*)(xp + plan.InnerBaseOffset), n, mask, out T l, out T h);
+            ev |= Store(l, h, min, d, ot);
         }
         return ev;
     }
 
-    private static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot)
+    /// <summary>Sign-clearing mask of the float whose bits are held in T (short: float16, int: float32, long: float64).</summary>
+    private static T AbsMask<T>() where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(short) ? T.CreateTruncating(0x7FFF) : typeof(T) == typeof(int) ? T.CreateTruncating(0x7FFF_FFFF)
+            : T.CreateTruncating(0x7FFF_FFFF_FFFF_FFFFL);
+
+    private static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot) => size switch
     {
-        long infBits = size switch { 2 => 0x7C00L, 4 => 0x7F80_0000L, _ => 0x7FF0_0000_0000_0000L };
+        2 => Store((short)lo, (short)hi, min, dst, ot),
+        4 => Store((int)lo, (int)hi, min, dst, ot),
+        _ => Store(lo, hi, min, dst, ot),
+    };
+
+    private static FpEvents Store<T>(T lo, T hi, bool min, byte* dst, DType ot) where T : unmanaged, IBinaryInteger<T>
+    {
+        bool half = typeof(T) == typeof(short), single = typeof(T) == typeof(int);
+        T infBits = half ? T.CreateTruncating(0x7C00) : single ? T.CreateTruncating(0x7F80_0000) : T.CreateTruncating(0x7FF0_0000_0000_0000L);
         if (hi > infBits) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
-        long bits = min ? lo : hi;
+        T bits = min ? lo : hi;
         // the result dtype is the input's (float16 -> float16, float32 -> float32, float64 -> float64): the extreme
         // element, sign cleared, is the result itself (what the rounding store below gives, without its per-output
         // scaling)
-        if (ot == (size switch { 2 => DType.Float16, 4 => DType.Float32, _ => DType.Float64 }))
+        if (ot == (half ? DType.Float16 : single ? DType.Float32 : DType.Float64))
         {
-            if (size == 2) Unsafe.WriteUnaligned(dst, (short)bits);
-            else if (size == 4) Unsafe.WriteUnaligned(dst, (int)bits);
-            else Unsafe.WriteUnaligned(dst, bits);
+            Unsafe.WriteUnaligned(dst, bits);
             return FpEvents.None;
         }
-        double v = size switch
-        {
-            2 => (double)BitConverter.Int16BitsToHalf((short)bits),
-            4 => BitConverter.Int32BitsToSingle((int)bits),
-            _ => BitConverter.Int64BitsToDouble(bits),
-        };
+        long b = long.CreateTruncating(bits);
+        double v = half ? (double)BitConverter.Int16BitsToHalf((short)b) : single ? BitConverter.Int32BitsToSingle((int)b)
+            : BitConverter.Int64BitsToDouble(b);
         return ResultWriter.Store(ot, dst, v, 0, 0);
     }
 
