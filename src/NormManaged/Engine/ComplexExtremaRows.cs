@@ -155,37 +155,59 @@ internal static unsafe class ComplexExtremaRows
         }
         // complex64 s is within u of |z|², complex128 within 2.01u: 2⁻⁴⁸ covers both with room
         double thr = min ? top * (1 + Math.ScaleB(1.0, -48)) : top * Complex128Max.Slack;
-        if (!c64 && top >= RootLo && ot == DType.Float64 && TryRoots<P>(p, n, s, size, thr, min, out double root))
+        if (!c64 && top >= RootLo && ot == DType.Float64)
         {
-            *(double*)dst = root;
-            return FpEvents.None;
-        }
-        Ext best = Ext.Zero;
-        bool has = false;
-        q = p;
-        i = 0;
-        if (Avx.IsSupported && s == size && n >= 4)
-        {
-            // whole vectors first: only a vector holding a candidate is looked at value by value
-            var th = Vector256.Create(thr);
-            for (; i <= n - 4; i += 4, q += 4 * size)
+            var roots = new RootPick { Best = min ? double.PositiveInfinity : 0 };
+            if (Candidates<P, RootPick>(p, n, s, size, thr, min, ref roots))
             {
-                var v = P.Squares4(q);
-                if ((min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th)))
-                    for (int j = 0; j < 4; j++)
-                        Consider<P>(q + j * size, thr, min, ref best, ref has);
+                *(double*)dst = roots.Best;
+                return FpEvents.None;
             }
         }
-        for (; i < n; i++, q += s)
-            Consider<P>(q, thr, min, ref best, ref has);
-        return ResultWriter.Store(ot, dst, best);
+        var exact = new ExtPick();
+        Candidates<P, ExtPick>(p, n, s, size, thr, min, ref exact);
+        return ResultWriter.Store(ot, dst, exact.Best);
     }
 
-    /// <summary>complex128 candidates by <see cref="TryRoot"/>: the extreme of correctly rounded roots is the
-    /// correctly rounded extreme (rounding is monotone). False when a root is too close to a midpoint.</summary>
-    private static bool TryRoots<P>(byte* p, long n, long s, long size, double thr, bool min, out double best) where P : struct, IParts
+    /// <summary>What is done with a candidate: false stops the pass (its result is not decided).</summary>
+    private interface IPick
     {
-        best = min ? double.PositiveInfinity : 0;
+        bool Take(double re, double im, bool min);
+    }
+
+    /// <summary>The exact extreme of Ext.Hypot magnitudes.</summary>
+    private struct ExtPick : IPick
+    {
+        public Ext Best;
+        public bool Has;
+
+        public bool Take(double re, double im, bool min)
+        {
+            Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref Best, ref Has);
+            return true;
+        }
+    }
+
+    /// <summary>complex128: the extreme of <see cref="TryRoot"/>'s correctly rounded roots, which is the correctly
+    /// rounded extreme (rounding is monotone); stops at a root too close to a midpoint.</summary>
+    private struct RootPick : IPick
+    {
+        public double Best;
+
+        public bool Take(double re, double im, bool min)
+        {
+            if (!TryRoot(re, im, out double r)) return false;
+            Best = min ? (r < Best ? r : Best) : (r > Best ? r : Best);
+            return true;
+        }
+    }
+
+    /// <summary>Hands every value whose scalar s passes the threshold to <paramref name="pick"/>; contiguous lines
+    /// look value by value only into vectors of 4 holding a candidate (the vector s, differently rounded, only
+    /// selects the vector; the scalar test decides, as for the rest).</summary>
+    private static bool Candidates<P, K>(byte* p, long n, long s, long size, double thr, bool min, ref K pick)
+        where P : struct, IParts where K : struct, IPick
+    {
         byte* q = p;
         long i = 0;
         if (Avx.IsSupported && s == size && n >= 4)
@@ -194,24 +216,21 @@ internal static unsafe class ComplexExtremaRows
             for (; i <= n - 4; i += 4, q += 4 * size)
             {
                 var v = P.Squares4(q);
-                if ((min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th)))
+                if (min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th))
                     for (int j = 0; j < 4; j++)
-                        if (!RootCandidate<P>(q + j * size, thr, min, ref best)) return false;
+                        if (!Consider<P, K>(q + j * size, thr, min, ref pick)) return false;
             }
         }
         for (; i < n; i++, q += s)
-            if (!RootCandidate<P>(q, thr, min, ref best)) return false;
+            if (!Consider<P, K>(q, thr, min, ref pick)) return false;
         return true;
     }
 
-    private static bool RootCandidate<P>(byte* q, double thr, bool min, ref double best) where P : struct, IParts
+    private static bool Consider<P, K>(byte* q, double thr, bool min, ref K pick) where P : struct, IParts where K : struct, IPick
     {
         double re = P.Re(q), im = P.Im(q);
         double v = P.Square(re, im);
-        if (!(min ? v <= thr : v >= thr)) return true;
-        if (!TryRoot(re, im, out double r)) return false;
-        best = min ? (r < best ? r : best) : (r > best ? r : best);
-        return true;
+        return !(min ? v <= thr : v >= thr) || pick.Take(re, im, min);
     }
 
     /// <summary>√(re² + im²) correctly rounded for re² + im² ≥ 2⁻⁹⁰⁰ (finite, ≤ 2¹⁰⁰⁰·(1 + 2⁻⁴⁷)): S = re² + im² as a
@@ -234,16 +253,6 @@ internal static unsafe class ComplexExtremaRows
         double d = ((h - rh) - rl + l) / (2 * r); // h − rh is exact (Sterbenz)
         root = r + d * (1 + Math.ScaleB(1.0, -40));
         return root == r + d * (1 - Math.ScaleB(1.0, -40));
-    }
-
-    /// <summary>Ext.Hypot of the value at q when its scalar s passes the threshold (the vector s, differently
-    /// rounded, only selects the vector: the scalar test decides, as for the scalar rest).</summary>
-    private static void Consider<P>(byte* q, double thr, bool min, ref Ext best, ref bool has) where P : struct, IParts
-    {
-        double re = P.Re(q), im = P.Im(q);
-        double v = P.Square(re, im);
-        if (min ? v <= thr : v >= thr)
-            Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref best, ref has);
     }
 
     private static void Keep(in Ext z, bool min, ref Ext best, ref bool has)
