@@ -44,6 +44,10 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         byte* xd = x.Data, od = output.Data;
         DType t = x.DType, ot = output.DType;
+        if (CountRows.Applies(plan, t, p)) // ord 0 of many lines, any dtype: exact counts in the element's own width
+            return CountRows.Run(plan, xd, t, od, ot);
+        if (ComplexExtremaRows.Applies(plan, t, p)) // complex ±∞ of many lines: extreme re²+im², Ext.Hypot for candidates only
+            return ComplexExtremaRows.Run(plan, xd, t, od, ot, p);
         if (IntRows.Applies(plan, t, p)) // short integer rows: widened by bands, float64 row kernels
             return IntRows.Run(plan, xd, t, od, p);
         if (IntColumns.Applies(plan, t, p)) // integer columns: widened by bands, float64 across-outputs kernel

@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>max |x| (p = +∞) and min |x| (p = −∞) of contiguous float32 / float64 rows, read in their own width
+/// <summary>max |x| (p = +∞) and min |x| (p = −∞) of contiguous float16 / float32 / float64 rows, read in their own width
 /// (no widening buffer): for non-negative IEEE values the sign-cleared bit pattern, read as a signed integer, is
 /// ordered like the value, and every NaN pattern lies above +∞'s. One integer max gives the maximum and NaN presence;
 /// for p = −∞ an integer min gives the minimum and the max only serves the NaN test (numpy: NaN wins). Both are exact,
@@ -18,12 +18,13 @@ internal static unsafe class FloatMinMax
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => double.IsInfinity(p) && plan.InnerShape.Length == 1 && plan.InnerCount > 0
-           && ((t == DType.Float32 && plan.InnerStrides[0] == 4) || (t == DType.Float64 && plan.InnerStrides[0] == 8));
+           && t is DType.Float16 or DType.Float32 or DType.Float64 && plan.InnerStrides[0] == DTypes.ItemSize(t);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         long outer = plan.OuterCount, n = plan.InnerCount;
-        bool min = p < 0, f32 = t == DType.Float32;
+        bool min = p < 0;
+        int size = DTypes.ItemSize(t);
         int threads = Parallelism.MaxThreads;
         if (outer == 0) return FpEvents.None;
         if (outer == 1)
@@ -38,68 +39,96 @@ internal static unsafe class FloatMinMax
                 Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
                 {
                     long a = n * k / parts, e = n * (k + 1) / parts;
-                    Scan((byte*)b + a * (f32 ? 4 : 8), e - a, f32, out los[k], out his[k]);
+                    Scan((byte*)b + a * size, e - a, size, out los[k], out his[k]);
                 });
                 lo = los[0]; hi = his[0];
                 for (int k = 1; k < parts; k++) { lo = Math.Min(lo, los[k]); hi = Math.Max(hi, his[k]); }
             }
-            else Scan(start, n, f32, out lo, out hi);
-            return Store(lo, hi, f32, min, o, ot);
+            else Scan(start, n, size, out lo, out hi);
+            return Store(lo, hi, size, min, o, ot);
         }
         if (threads > 1 && outer * n >= BlockDriver.ParallelThreshold)
         {
             nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForOutputRanges(outer, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, first, count, f32, min, ot));
+            return Parallelism.ForOutputRanges(outer, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, first, count, size, min, ot));
         }
-        return Rows(plan, x, o, 0, outer, f32, min, ot);
+        return Rows(plan, x, o, 0, outer, size, min, ot);
     }
 
-    /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis).</summary>
-    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, bool f32, bool min, DType ot)
+    /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis),
+    /// in the element's own integer width.</summary>
+    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, int size, bool min, DType ot)
+        => size switch
+        {
+            2 => Rows<short>(plan, x, o, first, count, min, ot),
+            4 => Rows<int>(plan, x, o, first, count, min, ot),
+            _ => Rows<long>(plan, x, o, first, count, min, ot),
+        };
+
+    private static FpEvents Rows<T>(ReductionPlan plan, byte* x, byte* o, long first, long count, bool min, DType ot)
+        where T : unmanaged, IBinaryInteger<T>
     {
         long n = plan.InnerCount;
         var ev = FpEvents.None;
+        T mask = AbsMask<T>();
         if (plan.OuterShape.Length == 1)
         {
             long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
             byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
             for (long k = 0; k < count; k++, xp += si, dst += so)
             {
-                Scan(xp, n, f32, out long l, out long h);
-                ev |= Store(l, h, f32, min, dst, ot);
+                ScanBits((T*)xp, n, mask, out T l, out T h);
+                ev |= Store(l, h, min, dst, ot);
             }
             return ev;
         }
         var it = new OuterIterator(plan, x, o, first, count);
         while (it.Next(out byte* xp, out byte* d))
         {
-            Scan(xp + plan.InnerBaseOffset, n, f32, out long l, out long h);
-            ev |= Store(l, h, f32, min, d, ot);
+            ScanBits((T*)(xp + plan.InnerBaseOffset), n, mask, out T l, out T h);
+            ev |= Store(l, h, min, d, ot);
         }
         return ev;
     }
 
-    private static FpEvents Store(long lo, long hi, bool f32, bool min, byte* dst, DType ot)
+    /// <summary>Sign-clearing mask of the float whose bits are held in T (short: float16, int: float32, long: float64).</summary>
+    private static T AbsMask<T>() where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(short) ? T.CreateTruncating(0x7FFF) : typeof(T) == typeof(int) ? T.CreateTruncating(0x7FFF_FFFF)
+            : T.CreateTruncating(0x7FFF_FFFF_FFFF_FFFFL);
+
+    private static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot) => size switch
     {
-        long infBits = f32 ? 0x7F80_0000L : 0x7FF0_0000_0000_0000L;
+        2 => Store((short)lo, (short)hi, min, dst, ot),
+        4 => Store((int)lo, (int)hi, min, dst, ot),
+        _ => Store(lo, hi, min, dst, ot),
+    };
+
+    private static FpEvents Store<T>(T lo, T hi, bool min, byte* dst, DType ot) where T : unmanaged, IBinaryInteger<T>
+    {
+        bool half = typeof(T) == typeof(short), single = typeof(T) == typeof(int);
+        T infBits = half ? T.CreateTruncating(0x7C00) : single ? T.CreateTruncating(0x7F80_0000) : T.CreateTruncating(0x7FF0_0000_0000_0000L);
         if (hi > infBits) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
-        long bits = min ? lo : hi;
-        // the result dtype is the input's (float32 -> float32, float64 -> float64): the extreme element, sign
-        // cleared, is the result itself (what the rounding store below gives, without its per-output scaling)
-        if (ot == (f32 ? DType.Float32 : DType.Float64))
+        T bits = min ? lo : hi;
+        // the result dtype is the input's (float16 -> float16, float32 -> float32, float64 -> float64): the extreme
+        // element, sign cleared, is the result itself (what the rounding store below gives, without its per-output
+        // scaling)
+        if (ot == (half ? DType.Float16 : single ? DType.Float32 : DType.Float64))
         {
-            if (f32) Unsafe.WriteUnaligned(dst, (int)bits);
-            else Unsafe.WriteUnaligned(dst, bits);
+            Unsafe.WriteUnaligned(dst, bits);
             return FpEvents.None;
         }
-        double v = f32 ? BitConverter.Int32BitsToSingle((int)bits) : BitConverter.Int64BitsToDouble(bits);
+        long b = long.CreateTruncating(bits);
+        double v = half ? (double)BitConverter.Int16BitsToHalf((short)b) : single ? BitConverter.Int32BitsToSingle((int)b)
+            : BitConverter.Int64BitsToDouble(b);
         return ResultWriter.Store(ot, dst, v, 0, 0);
     }
 
-    /// <summary>Min and max of the sign-cleared bit patterns of <paramref name="n"/> ≥ 1 contiguous elements.</summary>
-    internal static void Scan(byte* p, long n, bool f32, out long lo, out long hi)
+    /// <summary>Min and max of the sign-cleared bit patterns of <paramref name="n"/> ≥ 1 contiguous elements of
+    /// <paramref name="size"/> bytes (2, 4 or 8).</summary>
+    internal static void Scan(byte* p, long n, int size, out long lo, out long hi)
     {
-        if (f32) { Scan32((int*)p, n, out int l, out int h); lo = l; hi = h; }
+        if (size == 2) { ScanBits((short*)p, n, (short)0x7FFF, out short l, out short h); lo = l; hi = h; }
+        else if (size == 4) { Scan32((int*)p, n, out int l, out int h); lo = l; hi = h; }
         else Scan64((long*)p, n, out lo, out hi);
     }
 

@@ -1,0 +1,281 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>max |z| (p = +∞) and min |z| (p = −∞) of many complex64 / complex128 lines along one reduced axis, a
+/// line at a time with no buffer: a first pass takes the extreme of s = re² + im² in double (complex64: parts widened,
+/// squares exact, one rounding, error ≤ u·s; complex128: one FMA, within 2.01u of |z|² when s ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], the
+/// <see cref="Complex128Max"/> argument), a second pass evaluates the extended magnitude <see cref="Ext.Hypot"/> only
+/// for the candidates within 2⁻⁴⁸ of that extreme (the true extreme always qualifies) and keeps the exact extreme, rounded
+/// once — or, cheaper and with the same result, complex64's √top when it decides the float32 alone and complex128's
+/// double-double root (<see cref="TryRoot"/>) when no candidate lies near a midpoint. Lines holding NaN or ∞, complex128 lines whose extreme s lies outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰], get Ext.Hypot for
+/// every element (numpy's rules: |z| = ∞ when a part is infinite, else NaN when a part is NaN; NaN wins the line).
+/// The stored value is the exact extreme rounded once, the value of the 1-D paths (<see cref="ComplexAbsOp"/>,
+/// <see cref="Complex128Max"/>, <see cref="ComplexNegative"/>) for the line alone, whatever the thread count.
+/// (Those paths, one line at a time through the block driver, ran at 0.14–0.45× NumPy on 3000 rows of 4 or 16.)</summary>
+internal static unsafe class ComplexExtremaRows
+{
+    /// <summary>Longest line taken.</summary>
+    private const long MaxLine = 4096;
+
+    /// <summary>2⁻²⁵⁰: an extreme s at or above it has its root among float32's normal numbers.</summary>
+    private static readonly double F32Tiny = Math.ScaleB(1.0, -250);
+
+    /// <summary>2⁻⁹⁰⁰: from here up the complex128 candidates' double-double squares lose nothing that matters.</summary>
+    private static readonly double RootLo = Math.ScaleB(1.0, -900);
+
+    public static bool Applies(ReductionPlan plan, DType t, double p)
+    {
+        if (!double.IsInfinity(p) || t is not (DType.Complex64 or DType.Complex128)) return false;
+        if (plan.InnerShape.Length != 1 || plan.OuterShape.Length < 1 || plan.OuterCount < 2) return false;
+        long n = plan.InnerCount;
+        // lines, not columns (the reduced axis moves no farther than the innermost kept one)
+        return n >= 1 && n <= MaxLine && plan.InnerStrides[0] * n <= Math.Abs(plan.OuterInStrides[^1]);
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
+    {
+        long rows = plan.OuterCount, n = plan.InnerCount;
+        int threads = Parallelism.MaxThreads;
+        bool c64 = t == DType.Complex64, min = p < 0;
+        // a candidate's Ext.Hypot costs about as much as a few dozen elements; the cheap-order threshold is kept
+        if (threads > 1 && rows * n >= BlockDriver.ParallelThreshold)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(rows, threads, (first, count) => Rows(plan, (byte*)xb, (byte*)ob, ot, first, count, c64, min));
+        }
+        return Rows(plan, x, o, ot, 0, rows, c64, min);
+    }
+
+    private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, DType ot, long first, long count, bool c64, bool min)
+    {
+        long n = plan.InnerCount, s = plan.InnerStrides[0];
+        var ev = FpEvents.None;
+        if (plan.OuterShape.Length == 1)
+        {
+            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
+            for (long k = 0; k < count; k++, xp += si, dst += so)
+                ev |= Line(xp, n, s, c64, min, dst, ot);
+            return ev;
+        }
+        var it = new OuterIterator(plan, x, o, first, count);
+        while (it.Next(out byte* xp, out byte* d))
+            ev |= Line(xp + plan.InnerBaseOffset, n, s, c64, min, d, ot);
+        return ev;
+    }
+
+    private interface IParts
+    {
+        static abstract double Re(byte* p);
+        static abstract double Im(byte* p);
+        /// <summary>re² + im² within 2.01u of |z|² (complex128: when in [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰]).</summary>
+        static abstract double Square(double re, double im);
+        /// <summary>re² + im² of the 4 contiguous values at p (lane order z0, z2, z1, z3), within 2.01u as above.</summary>
+        static abstract Vector256<double> Squares4(byte* p);
+    }
+
+    private struct C64 : IParts
+    {
+        public static double Re(byte* p) => ((float*)p)[0];
+        public static double Im(byte* p) => ((float*)p)[1];
+        public static double Square(double re, double im) => re * re + im * im; // exact squares, one rounding
+
+        public static Vector256<double> Squares4(byte* p)
+        {
+            var (a, b) = Vector256.Widen(Vector256.Load((float*)p));
+            return Avx.HorizontalAdd(a * a, b * b); // the same single rounding
+        }
+    }
+
+    private struct C128 : IParts
+    {
+        public static double Re(byte* p) => ((double*)p)[0];
+        public static double Im(byte* p) => ((double*)p)[1];
+        public static double Square(double re, double im) => Math.FusedMultiplyAdd(im, im, re * re);
+
+        public static Vector256<double> Squares4(byte* p)
+        {
+            Vector256<double> a = Vector256.Load((double*)p), b = Vector256.Load((double*)p + 4);
+            return Avx.HorizontalAdd(a * a, b * b); // three roundings: within 2u + u² of |z|² in range
+        }
+    }
+
+    private static FpEvents Line(byte* p, long n, long s, bool c64, bool min, byte* dst, DType ot)
+        => c64 ? Line<C64>(p, n, s, true, min, dst, ot) : Line<C128>(p, n, s, false, min, dst, ot);
+
+    /// <summary>One line of n ≥ 1 elements, <paramref name="s"/> bytes apart.</summary>
+    private static FpEvents Line<P>(byte* p, long n, long s, bool c64, bool min, byte* dst, DType ot) where P : struct, IParts
+    {
+        double top = min ? double.PositiveInfinity : 0;
+        bool finite = true;
+        byte* q = p;
+        long i = 0, size = c64 ? 8 : 16;
+        if (Avx.IsSupported && s == size && n >= 4)
+        {
+            // whole vectors of 4 values; a NaN or ∞ s leaves NaN in bad (s − s), so max/min need no NaN rule
+            var t = Vector256.Create(top);
+            var bad = Vector256<double>.Zero;
+            for (; i <= n - 4; i += 4, q += 4 * size)
+            {
+                var v = P.Squares4(q);
+                bad += v - v;
+                t = min ? Avx.Min(t, v) : Avx.Max(t, v);
+            }
+            finite = Vector256.EqualsAll(bad, Vector256<double>.Zero);
+            for (int j = 0; j < 4; j++)
+            {
+                double v = t.GetElement(j);
+                top = min ? (v < top ? v : top) : (v > top ? v : top);
+            }
+        }
+        for (; i < n; i++, q += s)
+        {
+            double v = P.Square(P.Re(q), P.Im(q));
+            finite &= double.IsFinite(v);
+            top = min ? (v < top ? v : top) : (v > top ? v : top); // NaN: caught by the flag
+        }
+        if (!finite || (!c64 && (top < Complex128Max.Lo || top > Complex128Max.Hi)))
+            return Every(p, n, s, c64, min, dst, ot);
+        if (c64 && top >= F32Tiny && ot == DType.Float32)
+        {
+            // complex64: the exact extreme s* has fl(s*) = top (rounding is monotone), so √s* lies within 2u of
+            // r = √top; when everything within 2⁻⁴⁶ of r rounds to one float32, that float32 is the correctly
+            // rounded |z| (no Ext.Hypot needed). Near a float32 midpoint (about 1 line in 2²¹), past float32's
+            // range or in its subnormals, the exact pass below decides.
+            double r = Math.Sqrt(top);
+            float f = (float)(r * (1 - Math.ScaleB(1.0, -46)));
+            if (f == (float)(r * (1 + Math.ScaleB(1.0, -46))) && float.IsFinite(f))
+            {
+                *(float*)dst = f;
+                return FpEvents.None;
+            }
+        }
+        // complex64 s is within u of |z|², complex128 within 2.01u: 2⁻⁴⁸ covers both with room
+        double thr = min ? top * (1 + Math.ScaleB(1.0, -48)) : top * Complex128Max.Slack;
+        if (!c64 && top >= RootLo && ot == DType.Float64)
+        {
+            var roots = new RootPick { Best = min ? double.PositiveInfinity : 0 };
+            if (Candidates<P, RootPick>(p, n, s, size, thr, min, ref roots))
+            {
+                *(double*)dst = roots.Best;
+                return FpEvents.None;
+            }
+        }
+        var exact = new ExtPick();
+        Candidates<P, ExtPick>(p, n, s, size, thr, min, ref exact);
+        return ResultWriter.Store(ot, dst, exact.Best);
+    }
+
+    /// <summary>What is done with a candidate: false stops the pass (its result is not decided).</summary>
+    private interface IPick
+    {
+        bool Take(double re, double im, bool min);
+    }
+
+    /// <summary>The exact extreme of Ext.Hypot magnitudes.</summary>
+    private struct ExtPick : IPick
+    {
+        public Ext Best;
+        public bool Has;
+
+        public bool Take(double re, double im, bool min)
+        {
+            Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref Best, ref Has);
+            return true;
+        }
+    }
+
+    /// <summary>complex128: the extreme of <see cref="TryRoot"/>'s correctly rounded roots, which is the correctly
+    /// rounded extreme (rounding is monotone); stops at a root too close to a midpoint.</summary>
+    private struct RootPick : IPick
+    {
+        public double Best;
+
+        public bool Take(double re, double im, bool min)
+        {
+            if (!TryRoot(re, im, out double r)) return false;
+            Best = min ? (r < Best ? r : Best) : (r > Best ? r : Best);
+            return true;
+        }
+    }
+
+    /// <summary>Hands every value whose scalar s passes the threshold to <paramref name="pick"/>; contiguous lines
+    /// look value by value only into vectors of 4 holding a candidate (the vector s, differently rounded, only
+    /// selects the vector; the scalar test decides, as for the rest).</summary>
+    private static bool Candidates<P, K>(byte* p, long n, long s, long size, double thr, bool min, ref K pick)
+        where P : struct, IParts where K : struct, IPick
+    {
+        byte* q = p;
+        long i = 0;
+        if (Avx.IsSupported && s == size && n >= 4)
+        {
+            var th = Vector256.Create(thr);
+            for (; i <= n - 4; i += 4, q += 4 * size)
+            {
+                var v = P.Squares4(q);
+                if (min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th))
+                    for (int j = 0; j < 4; j++)
+                        if (!Consider<P, K>(q + j * size, thr, min, ref pick)) return false;
+            }
+        }
+        for (; i < n; i++, q += s)
+            if (!Consider<P, K>(q, thr, min, ref pick)) return false;
+        return true;
+    }
+
+    private static bool Consider<P, K>(byte* q, double thr, bool min, ref K pick) where P : struct, IParts where K : struct, IPick
+    {
+        double re = P.Re(q), im = P.Im(q);
+        double v = P.Square(re, im);
+        return !(min ? v <= thr : v >= thr) || pick.Take(re, im, min);
+    }
+
+    /// <summary>√(re² + im²) correctly rounded for re² + im² ≥ 2⁻⁹⁰⁰ (finite, ≤ 2¹⁰⁰⁰·(1 + 2⁻⁴⁷)): S = re² + im² as a
+    /// double-double (FMA products, two-sum; relative error below 2⁻¹⁰³ — the tiny square's lost low part is
+    /// below 2⁻¹⁰⁷⁴), r = √S_hi, δ = (S − r²)/(2r) ≈ √S − r with relative error below 2⁻⁴⁹ (and √S's absolute
+    /// error below 2⁻¹⁰³·√S ≈ 2⁻⁵⁰ ulp). r + δ is correctly rounded unless √S lies within those errors of a
+    /// midpoint; moving δ by ±2⁻⁴⁰ of itself (≈ 2⁻⁴¹ ulp near a midpoint, far beyond them) must not change the sum,
+    /// else false (Ext.Hypot decides).</summary>
+    private static bool TryRoot(double re, double im, out double root)
+    {
+        double a = Math.Abs(re), b = Math.Abs(im);
+        double p1 = a * a, e1 = Math.FusedMultiplyAdd(a, a, -p1);
+        double p2 = b * b, e2 = Math.FusedMultiplyAdd(b, b, -p2);
+        double sh = p1 + p2, bb = sh - p1;
+        double sl = (p1 - (sh - bb)) + (p2 - bb) + (e1 + e2);
+        double h = sh + sl; // renormalised
+        double l = sl - (h - sh);
+        double r = Math.Sqrt(h);
+        double rh = r * r, rl = Math.FusedMultiplyAdd(r, r, -rh);
+        double d = ((h - rh) - rl + l) / (2 * r); // h − rh is exact (Sterbenz)
+        root = r + d * (1 + Math.ScaleB(1.0, -40));
+        return root == r + d * (1 - Math.ScaleB(1.0, -40));
+    }
+
+    private static void Keep(in Ext z, bool min, ref Ext best, ref bool has)
+    {
+        int c = has ? Ext.Compare(z, best) : 0;
+        if (!has || (min ? c < 0 : c > 0)) { best = z; has = true; }
+    }
+
+    /// <summary>Ext.Hypot of every element, with numpy's special values.</summary>
+    private static FpEvents Every(byte* p, long n, long s, bool c64, bool min, byte* dst, DType ot)
+    {
+        bool nan = false, inf = false, has = false;
+        Ext best = Ext.Zero;
+        for (long i = 0; i < n; i++, p += s)
+        {
+            Ext z = c64 ? Ext.Hypot(Ext.FromDouble(C64.Re(p)), Ext.FromDouble(C64.Im(p)))
+                        : Ext.Hypot(Ext.FromDouble(C128.Re(p)), Ext.FromDouble(C128.Im(p)));
+            if (z.IsNaN) nan = true;
+            else if (z.IsInf) inf = true;
+            else Keep(z, min, ref best, ref has);
+        }
+        if (nan) return ResultWriter.Store(ot, dst, double.NaN, 0, 0);
+        if (min ? !has : inf) return ResultWriter.Store(ot, dst, double.PositiveInfinity, 0, 0);
+        return ResultWriter.Store(ot, dst, best);
+    }
+}
