@@ -4,7 +4,7 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary><c>axis=0</c> of C-order, <c>axis=1</c> of Fortran-order and row-reversed float32 / float64 matrices for the
-/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 0.5, 0, ±∞; float64: +∞, 0): every
+/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 0.5, 0, ±∞; float64: ±∞, 0): every
 /// output must have the bits and events of the same column copied out and reduced alone (a different, contiguous
 /// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3 must equal the exact (BigInteger) correctly
 /// rounded norm. Columns cover every exponent, subnormals, all-zero and ±0, NaN/±∞, near-overflow values, small
@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 public unsafe class AcrossOutputsWideTests
 {
     private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
-    private static readonly double[] Ords64 = { 0, double.PositiveInfinity };
+    private static readonly double[] Ords64 = { 0, double.PositiveInfinity, double.NegativeInfinity };
 
     private static double Value(Random rng, int kind, int m)
     {
@@ -86,6 +86,9 @@ public unsafe class AcrossOutputsWideTests
     [InlineData(false, 5, 13, 12)]
     [InlineData(false, 300, 300, 13)]
     [InlineData(false, 6, 1031, 14)]
+    [InlineData(false, 4, 3000, 15)]
+    [InlineData(false, 3, 1025, 16)]
+    [InlineData(true, 4, 3001, 17)]
     public void EveryOutputIsItsColumnAloneAndExact(bool f32, int m, int n, int seed)
     {
         var a = Matrix(m, n, seed, f32);

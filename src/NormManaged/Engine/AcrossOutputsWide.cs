@@ -30,7 +30,7 @@ internal unsafe interface IColumnOp
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
 /// Fortran-order axis=1), for the (dtype, ord) pairs the float64 <see cref="AcrossOutputs"/> does not take: float32
-/// with p = 2, 1, 3, 0.5, ±∞, 0 and float64 with +∞, 0. One Vector256 lane per output, rows streamed in address
+/// with p = 2, 1, 3, 0.5, ±∞, 0 and float64 with ±∞, 0. One Vector256 lane per output, rows streamed in address
 /// order (bands of up to 1024 outputs, four rows per pass over a band's accumulators), threads over bands.
 ///
 /// Bits. The ±∞ and 0 ops are exact (integer max/min of sign-cleared bit patterns, a count of zeros), so any
@@ -53,7 +53,7 @@ internal static unsafe class AcrossOutputsWide
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
-        return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsPositiveInfinity(p));
+        return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsInfinity(p));
     }
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
@@ -69,7 +69,12 @@ internal static unsafe class AcrossOutputsWide
                 double.PositiveInfinity => Bands<F32Max>(plan, x, t, o, ot, p),
                 _ => Bands<F32Min>(plan, x, t, o, ot, p),
             };
-        return p == 0 ? Bands<F64Count>(plan, x, t, o, ot, p) : Bands<F64Max>(plan, x, t, o, ot, p);
+        return p switch
+        {
+            0 => Bands<F64Count>(plan, x, t, o, ot, p),
+            double.PositiveInfinity => Bands<F64Max>(plan, x, t, o, ot, p),
+            _ => Bands<F64Min>(plan, x, t, o, ot, p),
+        };
     }
 
     private static FpEvents Bands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p) where TOp : struct, IColumnOp
@@ -302,17 +307,25 @@ internal readonly unsafe struct F32Roots : IColumnOp
 /// <see cref="MaxAbsOp"/> store it (one rounding into the result dtype); NaN goes to the exact path.</summary>
 internal static unsafe class ExactFinish
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Store(double v, byte* dst, DType ot)
     {
         if (double.IsNaN(v)) return false;
-        ResultWriter.Store(ot, dst, v, 0, 0);
+        // v is a float64 (float32 for float32 outputs) value already: the direct store is ResultWriter's rounding
+        if (ot == DType.Float64) Unsafe.WriteUnaligned(dst, v);
+        else if (ot == DType.Float32) Unsafe.WriteUnaligned(dst, (float)v);
+        else ResultWriter.Store(ot, dst, v, 0, 0);
         return true;
     }
 
     /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Count(long zeros, long n, byte* dst, DType ot)
     {
-        ResultWriter.Store(ot, dst, n - zeros, 0, 0);
+        double c = n - zeros; // exact below 2⁵³
+        if (ot == DType.Float64) Unsafe.WriteUnaligned(dst, c);
+        else if (ot == DType.Float32 && c <= 1 << 24) Unsafe.WriteUnaligned(dst, (float)c);
+        else ResultWriter.Store(ot, dst, c, 0, 0);
         return true;
     }
 }
@@ -326,6 +339,7 @@ internal readonly unsafe struct F32Max : IColumnOp
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = Vector256.Max(a0.AsInt32(), Vector256.Load((int*)p) & Vector256.Create(0x7FFF_FFFF)).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         int b = ((int*)st)[lane];
@@ -349,6 +363,7 @@ internal readonly unsafe struct F32Min : IColumnOp
         a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ((int*)st)[8 + lane] <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(((int*)st)[lane]), dst, ot);
 }
@@ -362,6 +377,7 @@ internal readonly unsafe struct F32Count : IColumnOp
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
 }
@@ -379,8 +395,46 @@ internal readonly unsafe struct F64Max : IColumnOp
         a1 = Vector256.Max(a1.AsInt64(), Vector256.Load((long*)p + 4) & m).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Store(((double*)st)[lane], dst, ot); // NaN patterns are above ∞'s, and NaN goes alone
+}
+
+/// <summary>min |x| of float64: integer min of the sign-cleared bits, where a NaN's pattern (above ∞'s) is first
+/// replaced by −1, so a lane that saw a NaN ends negative and its output goes alone (NaN, as NumPy's minimum).</summary>
+internal readonly unsafe struct F64Min : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(long.MaxValue).AsDouble(); a1 = a0;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        a0 = Vector256.Min(a0.AsInt64(), Bits(Vector256.Load((long*)p))).AsDouble();
+        a1 = Vector256.Min(a1.AsInt64(), Bits(Vector256.Load((long*)p + 4))).AsDouble();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Bits(Vector256<long> v)
+    {
+        var b = v & Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        return b | Vector256.GreaterThan(b, Vector256.Create(0x7FF0_0000_0000_0000L));
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = Math.Min(r, v[i]); // a NaN's −1 wins
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        long b = ((long*)st)[lane];
+        return b >= 0 && ExactFinish.Store(BitConverter.Int64BitsToDouble(b), dst, ot);
+    }
 }
 
 /// <summary>Number of nonzero float64 elements: zeros counted per lane in int64.</summary>
@@ -395,6 +449,7 @@ internal readonly unsafe struct F64Count : IColumnOp
         a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Load((double*)p + 4), Vector256<double>.Zero).AsInt64()).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
 }
