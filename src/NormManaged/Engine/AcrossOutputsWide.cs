@@ -30,7 +30,7 @@ internal unsafe interface IColumnOp
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
 /// Fortran-order axis=1), for the (dtype, ord) pairs the float64 <see cref="AcrossOutputs"/> does not take: float32
-/// with p = 2, 1, 3, 0.5, ±∞, 0 and float64 with ±∞, 0. One Vector256 lane per output, rows streamed in address
+/// with p = 2, 1, 3, 0.5, ±∞, 0, float64 with ±∞, 0 and complex64 with ±∞. One Vector256 lane per output, rows streamed in address
 /// order (bands of up to 1024 outputs, four rows per pass over a band's accumulators), threads over bands.
 ///
 /// Bits. The ±∞ and 0 ops are exact (integer max/min of sign-cleared bit patterns, a count of zeros), so any
@@ -53,11 +53,15 @@ internal static unsafe class AcrossOutputsWide
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
+        if (t == DType.Complex64 && ot == DType.Float32)
+            return double.IsInfinity(p) && Avx.IsSupported;
         return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsInfinity(p));
     }
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
+        if (t == DType.Complex64)
+            return p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
             return p switch
             {
@@ -434,6 +438,76 @@ internal readonly unsafe struct F64Min : IColumnOp
     {
         long b = ((long*)st)[lane];
         return b >= 0 && ExactFinish.Store(BitConverter.Int64BitsToDouble(b), dst, ot);
+    }
+}
+
+/// <summary>max |z| of complex64 (<see cref="C64Squares"/>): integer max of the bits of s = fl(re² + im²) ≥ 0 (a NaN's
+/// pattern lies above ∞'s and goes alone).</summary>
+internal readonly unsafe struct C64Max : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        a0 = Vector256.Max(a0.AsInt64(), s0.AsInt64()).AsDouble();
+        a1 = Vector256.Max(a1.AsInt64(), s1.AsInt64()).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+}
+
+/// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
+internal readonly unsafe struct C64Min : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(long.MaxValue).AsDouble(); a1 = a0;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        var inf = Vector256.Create(0x7FF0_0000_0000_0000L);
+        var b0 = s0.AsInt64(); var b1 = s1.AsInt64();
+        a0 = Vector256.Min(a0.AsInt64(), b0 | Vector256.GreaterThan(b0, inf)).AsDouble();
+        a1 = Vector256.Min(a1.AsInt64(), b1 | Vector256.GreaterThan(b1, inf)).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = Math.Min(r, v[i]); // a NaN's −1 wins
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
+    }
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+}
+
+/// <summary>s = fl(re² + im²) of eight complex64 values (squares exact in double, one rounding), and the store of
+/// √s. fl is monotone, so the max (min) of the s of a column is fl(S*) of its exact extreme S* = |z*|², within one
+/// rounding: <see cref="FloatFastPath.TryStore"/> stores (float)√s only when that is provably the correctly rounded
+/// |z*| — the unique value the 1-D path stores; anything else (NaN, ∞, subnormal results, near-midpoints) goes alone.
+/// Outputs 0, 2, 1, 3 are in lanes 0–3 of the first vector, 4, 6, 5, 7 in the second.</summary>
+internal static unsafe class C64Squares
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load(byte* p, out Vector256<double> s0, out Vector256<double> s1)
+    {
+        var (u0, u1) = Vector256.Widen(Vector256.Load((float*)p));
+        var (v0, v1) = Vector256.Widen(Vector256.Load((float*)p + 8));
+        var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
+        s0 = Avx.HorizontalAdd(u0 * u0, u1 * u1) & m;
+        s1 = Avx.HorizontalAdd(v0 * v0, v1 * v1) & m;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Store(byte* st, int lane, byte* dst)
+    {
+        long b = ((long*)st)[(lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1)];
+        return b >= 0 && b < 0x7FF0_0000_0000_0000L && FloatFastPath.TryStore(BitConverter.Int64BitsToDouble(b), 2, dst);
     }
 }
 
