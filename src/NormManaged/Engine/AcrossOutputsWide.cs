@@ -49,19 +49,23 @@ internal static unsafe class AcrossOutputsWide
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 8 || plan.InnerCount < 2
             || plan.InnerCount >= int.MaxValue || !Vector256.IsHardwareAccelerated)
             return false;
-        long size = t == DType.Float32 ? 4 : 8;
+        long size = DTypes.ItemSize(t);
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
         if (t == DType.Complex64 && ot == DType.Float32)
-            return double.IsInfinity(p) && Avx.IsSupported;
+            return (double.IsInfinity(p) || p == 0) && Avx.IsSupported;
+        if (t == DType.Complex128 && ot == DType.Float64)
+            return p == 0 && Avx2.IsSupported;
         return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsInfinity(p));
     }
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         if (t == DType.Complex64)
-            return p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
+            return p == 0 ? Bands<C64Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
+        if (t == DType.Complex128)
+            return Bands<C128Count>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
             return p switch
             {
@@ -115,8 +119,9 @@ internal static unsafe class AcrossOutputsWide
         var st = stackalloc Vector256<double>[2 * groups];
         for (int g = 0; g < groups; g++) TOp.Init(out st[2 * g], out st[2 * g + 1]);
         byte* row = x + plan.InnerBaseOffset + k0 * size;
-        byte* pad = stackalloc byte[4 * 64];
-        new Span<byte>(pad, 4 * 64).Clear();
+        int gb = 8 * size; // bytes of a group's row: 32, 64 or 128
+        byte* pad = stackalloc byte[4 * 128];
+        new Span<byte>(pad, 4 * 128).Clear();
         long r = 0;
         for (; r + 4 <= n; r += 4, row += 4 * s)
         {
@@ -133,12 +138,12 @@ internal static unsafe class AcrossOutputsWide
             if (rest != 0)
             {
                 byte* q = row + full * 8 * size;
-                for (int i = 0; i < 4; i++) Buffer.MemoryCopy(q + i * s, pad + 64 * i, 64, rest * size);
+                for (int i = 0; i < 4; i++) Buffer.MemoryCopy(q + i * s, pad + gb * i, gb, rest * size);
                 var a0 = st[2 * full]; var a1 = st[2 * full + 1];
                 TOp.Add(ref a0, ref a1, pad);
-                TOp.Add(ref a0, ref a1, pad + 64);
-                TOp.Add(ref a0, ref a1, pad + 128);
-                TOp.Add(ref a0, ref a1, pad + 192);
+                TOp.Add(ref a0, ref a1, pad + gb);
+                TOp.Add(ref a0, ref a1, pad + 2 * gb);
+                TOp.Add(ref a0, ref a1, pad + 3 * gb);
                 st[2 * full] = a0; st[2 * full + 1] = a1;
             }
         }
@@ -146,7 +151,7 @@ internal static unsafe class AcrossOutputsWide
             for (int g = 0; g < groups; g++)
             {
                 byte* q = row + g * 8 * size;
-                if (g == full) { Buffer.MemoryCopy(q, pad, 64, rest * size); q = pad; }
+                if (g == full) { Buffer.MemoryCopy(q, pad, gb, rest * size); q = pad; }
                 var a0 = st[2 * g]; var a1 = st[2 * g + 1];
                 TOp.Add(ref a0, ref a1, q);
                 st[2 * g] = a0; st[2 * g + 1] = a1;
@@ -165,7 +170,7 @@ internal static unsafe class AcrossOutputsWide
     /// <summary>Output <paramref name="k"/> as the 1-D reduction of its column, through the whole dispatch.</summary>
     private static FpEvents Alone(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long k)
     {
-        long size = t == DType.Float32 ? 4 : 8;
+        long size = DTypes.ItemSize(t);
         return Alone(x + plan.InnerBaseOffset + k * size, t, plan.InnerCount, plan.InnerStrides[0], o + k * plan.OuterOutStrides[0], ot, p);
     }
 
@@ -509,6 +514,50 @@ internal static unsafe class C64Squares
         long b = ((long*)st)[(lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1)];
         return b >= 0 && b < 0x7FF0_0000_0000_0000L && FloatFastPath.TryStore(BitConverter.Int64BitsToDouble(b), 2, dst);
     }
+}
+
+/// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its
+/// 64-bit lane of the equality mask is all ones); NaN parts are nonzero.</summary>
+internal readonly unsafe struct C64Count : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var ones = Vector256<long>.AllBitsSet;
+        a0 = (a0.AsInt64() - Vector256.Equals(Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt64(), ones)).AsDouble();
+        a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Equals(Vector256.Load((float*)p + 8), Vector256<float>.Zero).AsInt64(), ones)).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
+}
+
+/// <summary>Number of nonzero complex128 elements: zero when the bits of re | im, sign cleared, are 0.</summary>
+internal readonly unsafe struct C128Count : IColumnOp
+{
+    public static int Size => 16;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        a0 = (a0.AsInt64() - Zeros((double*)p)).AsDouble();
+        a1 = (a1.AsInt64() - Zeros((double*)p + 8)).AsDouble();
+    }
+    /// <summary>−1 per zero among the four complex values at q (in order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Zeros(double* q)
+    {
+        var u = Vector256.Load(q); var v = Vector256.Load(q + 4);
+        var bits = (Avx.UnpackLow(u, v) | Avx.UnpackHigh(u, v)).AsInt64() << 1; // values 0, 2, 1, 3
+        return Avx2.Permute4x64(Vector256.Equals(bits, Vector256<long>.Zero), 0b11_01_10_00);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
 }
 
 /// <summary>Number of nonzero float64 elements: zeros counted per lane in int64.</summary>

@@ -2,14 +2,14 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>complex64 ord ±∞ over a non-contiguous axis with adjacent outputs (C-order axis 0, Fortran-order axis 1,
+/// <summary>complex64 ord ±∞ and 0 (and complex128 ord 0) over a non-contiguous axis with adjacent outputs (C-order axis 0, Fortran-order axis 1,
 /// rows reversed, strided outputs) — the <see cref="Engine.C64Max"/> / <see cref="Engine.C64Min"/> column ops: every
 /// output must have the bits and events of its column copied out and reduced alone (the 1-D path), for both vector
 /// widths and 1–3 threads, and a finite column's result must be the correctly rounded float32 of its exact extreme
 /// |z| (from the exact |z|² of the float parts). Columns cover NaN in either part (either sign), ±∞, zeros of both
 /// signs, subnormals, near-overflow parts, equal magnitudes, values one float32 ulp apart, and output counts around
-/// the 8-lane groups and 1024-output bands.</summary>
-public unsafe class Complex64ColumnsTests
+/// the 8-lane groups and 1024-output bands; ord 0 must equal the direct count of values with a nonzero part.</summary>
+public unsafe class ComplexColumnsTests
 {
     private static float Part(Random rng, int kind)
     {
@@ -97,7 +97,7 @@ public unsafe class Complex64ColumnsTests
     public void EveryOutputIsItsColumnAloneAndExact(int m, int n, int seed)
     {
         var a = Matrix(m, n, seed);
-        foreach (double p in new[] { double.PositiveInfinity, double.NegativeInfinity })
+        foreach (double p in new[] { double.PositiveInfinity, double.NegativeInfinity, 0 })
         {
             var want = new int[n];
             var wantEv = FpEvents.None;
@@ -108,7 +108,13 @@ public unsafe class Complex64ColumnsTests
                 var (b, ev) = Reduce(col, new long[] { m }, new long[] { 8 }, 0, 1, p, 1);
                 want[j] = b[0];
                 wantEv |= ev;
-                if (Array.TrueForAll(col, float.IsFinite))
+                if (p == 0)
+                {
+                    int nz = 0;
+                    for (int i = 0; i < m; i++) nz += col[2 * i] != 0 || col[2 * i + 1] != 0 ? 1 : 0;
+                    Assert.Equal(BitConverter.SingleToInt32Bits(nz), want[j]);
+                }
+                else if (Array.TrueForAll(col, float.IsFinite))
                     Assert.True(BitConverter.SingleToInt32Bits(Exact(col, p > 0)) == want[j], $"p={p} column {j}: alone {BitConverter.Int32BitsToSingle(want[j])}");
             }
             foreach (var c in EngineKnobs.Configurations())
@@ -128,5 +134,49 @@ public unsafe class Complex64ColumnsTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(2, 9, 1)]
+    [InlineData(4, 3001, 2)]
+    [InlineData(17, 1030, 3)]
+    public void Complex128CountsMatchTheColumnAlone(int m, int n, int seed)
+    {
+        var f = Matrix(m, n, seed);
+        var a = Array.ConvertAll(f, v => (double)v);
+        var rng = new Random(seed);
+        for (int k = 0; k < a.Length; k += 7) a[k] = rng.Next(3) switch { 0 => 0.0, 1 => -0.0, _ => double.Epsilon };
+        var want = new double[n];
+        for (int j = 0; j < n; j++)
+        {
+            var col = new double[2 * m];
+            for (int i = 0; i < m; i++) { col[2 * i] = a[2 * (i * n + j)]; col[2 * i + 1] = a[2 * (i * n + j) + 1]; }
+            want[j] = Reduce128(col, new long[] { m }, new long[] { 16 }, 0, 1, 1, 1)[0];
+            int nz = 0;
+            for (int i = 0; i < m; i++) nz += col[2 * i] != 0 || col[2 * i + 1] != 0 ? 1 : 0;
+            Assert.Equal(nz, want[j]);
+        }
+        foreach (var c in EngineKnobs.Configurations())
+        {
+            var runs = new[]
+            {
+                EngineKnobs.With(c, () => Reduce128(a, new long[] { m, n }, new long[] { n * 16, 16 }, 0, 0b01, n, 1)),
+                EngineKnobs.With(c, () => Reduce128(a, new long[] { n, m }, new long[] { 16, n * 16 }, 0, 0b10, n, 1)),
+                EngineKnobs.With(c, () => Reduce128(a, new long[] { m, n }, new long[] { -n * 16, 16 }, (long)(m - 1) * n * 16, 0b01, n, 1)),
+                EngineKnobs.With(c, () => Reduce128(a, new long[] { m, n }, new long[] { n * 16, 16 }, 0, 0b01, n, 2)),
+            };
+            foreach (var got in runs) Assert.Equal(want, got);
+        }
+    }
+
+    private static double[] Reduce128(double[] a, long[] shape, long[] strides, long offset, ulong mask, int outs, int outStep)
+    {
+        var res = new double[outs * outStep];
+        fixed (double* q = a) fixed (double* o = res)
+            VectorNorms.Compute(new NdView((byte*)q + offset, DType.Complex128, shape, strides), mask, Ord.Of(0),
+                new NdView(o, DType.Float64, new long[] { outs }, new long[] { 8L * outStep }));
+        var r = new double[outs];
+        for (int j = 0; j < outs; j++) r[j] = res[j * outStep];
+        return r;
     }
 }
