@@ -26,6 +26,11 @@ internal unsafe interface IColumnOp
     /// <paramref name="n"/> terms, none of which went through more than <paramref name="chain"/> additions; false when
     /// the caller must compute it alone (the exact path).</summary>
     static abstract bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot);
+
+    /// <summary>Stores outputs 0–3 (<paramref name="half"/> = 0) or 4–7 (1) of a group, <paramref name="os"/> bytes
+    /// apart, with the bits <see cref="Finish"/> gives each; false, with nothing stored, when any of the four needs
+    /// the lane-by-lane finish.</summary>
+    static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
@@ -161,6 +166,11 @@ internal static unsafe class AcrossOutputsWide
         for (int j = 0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
+            if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
+            {
+                j += 3;
+                continue;
+            }
             if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
                 ev |= Alone(plan, x, t, o, ot, p, k0 + j);
         }
@@ -239,6 +249,8 @@ internal readonly unsafe struct F32Squares : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => C64Squares.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain, dst, os);
 }
 
 /// <summary>Σ|x| of float32 in double (terms exact).</summary>
@@ -461,6 +473,7 @@ internal readonly unsafe struct C64Max : IColumnOp
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
 }
 
 /// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
@@ -489,6 +502,7 @@ internal readonly unsafe struct C64Min : IColumnOp
         a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
     }
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
 }
 
 /// <summary>s = fl(re² + im²) of eight complex64 values (squares exact in double, one rounding), and the store of
@@ -513,6 +527,38 @@ internal static unsafe class C64Squares
     {
         long b = ((long*)st)[(lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1)];
         return b >= 0 && b < 0x7FF0_0000_0000_0000L && FloatFastPath.TryStore(BitConverter.Int64BitsToDouble(b), 2, dst);
+    }
+
+    /// <summary><see cref="Store"/> of outputs 4·half … 4·half + 3 at once (lanes back in output order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour(byte* st, int half, byte* dst, long os)
+        => Avx2.IsSupported && TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), 2, dst, os);
+
+    /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
+    /// proof that it is the correctly rounded norm, for positive finite s with a normal result below float.MaxValue;
+    /// all four stored, or none (false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreFour(Vector256<double> s, long d, byte* dst, long os)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        var r = Vector256.Sqrt(s);
+        var f = Avx.ConvertToVector128Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx.ConvertToVector256Double(f);
+        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+        var delta = r * Vector256.Create(du / (1 - du) + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
+                 & Vector256.LessThan(s, Vector256.Create(double.PositiveInfinity));
+        if (Vector256.ExtractMostSignificantBits(ok) != 0xF) return false;
+        if (os == 4) f.Store((float*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, f.GetElement(i));
+        return true;
     }
 }
 
