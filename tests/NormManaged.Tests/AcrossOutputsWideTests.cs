@@ -60,6 +60,20 @@ public unsafe class AcrossOutputsWideTests
     private static (long[] Bits, FpEvents Ev) Reduce(byte[] data, bool f32, long[] shape, long[] strides, long offset, ulong mask, double p, int outs)
         => RowsWideTests.Reduce(data, f32 ? DType.Float32 : DType.Float64, shape, strides, offset, mask, p, outs);
 
+    private static (long[] Bits, FpEvents Ev) StridedOut(byte[] data, bool f32, int m, int n, double p)
+    {
+        int size = f32 ? 4 : 8;
+        var res = new byte[3 * n * size];
+        FpEvents ev;
+        fixed (byte* q = data) fixed (byte* o = res)
+            ev = VectorNorms.Compute(new NdView(q, f32 ? DType.Float32 : DType.Float64, new long[] { m, n }, new long[] { n * size, size }), 0b01, Ord.Of(p),
+                new NdView(o, f32 ? DType.Float32 : DType.Float64, new long[] { n }, new long[] { 3 * size }));
+        var bits = new long[n];
+        fixed (byte* o = res)
+            for (int j = 0; j < n; j++) bits[j] = f32 ? BitConverter.SingleToInt32Bits(((float*)o)[3 * j]) : ((long*)o)[3 * j];
+        return (bits, ev);
+    }
+
     private static (long Bits, FpEvents Ev) Alone(double[] col, bool f32, double p)
     {
         var (b, ev) = Reduce(Bytes(col, f32), f32, new long[] { col.Length }, new long[] { f32 ? 4 : 8 }, 0, 1, p, 1);
@@ -120,6 +134,8 @@ public unsafe class AcrossOutputsWideTests
                     EngineKnobs.With(c, () => Reduce(bytes, f32, new long[] { n, m }, new long[] { size, n * size }, 0, 0b10, p, n)),
                     // rows reversed: a negative stride on the reduced axis (the sum order changes, the result may not)
                     EngineKnobs.With(c, () => Reduce(bytes, f32, new long[] { m, n }, new long[] { -n * size, size }, (long)(m - 1) * n * size, 0b01, p, n)),
+                    // strided outputs (every third element): the four-at-a-time finishes store lane by lane
+                    EngineKnobs.With(c, () => StridedOut(bytes, f32, m, n, p)),
                 };
                 foreach (var (bits, ev) in runs)
                 {

@@ -339,7 +339,27 @@ internal static unsafe class ExactFinish
         return true;
     }
 
-    /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    /// <summary>Stores four finite results of the output dtype (the values <see cref="Store"/> writes), <paramref name="os"/> bytes apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour<T>(Vector128<T> v, byte* dst, long os) where T : unmanaged
+    {
+        if (os == sizeof(T)) v.Store((T*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
+    }
+
+    /// <inheritdoc cref="StoreFour{T}(Vector128{T}, byte*, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour(Vector256<double> v, byte* dst, long os)
+    {
+        if (os == 8) v.Store((double*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
+    }
+
+        /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Count(long zeros, long n, byte* dst, DType ot)
     {
@@ -366,6 +386,11 @@ internal readonly unsafe struct F32Max : IColumnOp
         int b = ((int*)st)[lane];
         return b <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(b), dst, ot);
     }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector128.Load((int*)st + 4 * half);
+        return ot == DType.Float32 && Vector128.LessThanOrEqualAll(b, Vector128.Create(0x7F80_0000)) && ExactFinish.StoreFour(b.AsSingle(), dst, os);
+    }
 }
 
 /// <summary>min |x| of float32 (a0: integer min of the sign-cleared bits; a1: their max, for the NaN test).</summary>
@@ -387,6 +412,9 @@ internal readonly unsafe struct F32Min : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ((int*)st)[8 + lane] <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(((int*)st)[lane]), dst, ot);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => ot == DType.Float32 && Vector128.LessThanOrEqualAll(Vector128.Load((int*)st + 8 + 4 * half), Vector128.Create(0x7F80_0000))
+           && ExactFinish.StoreFour(Vector128.Load((float*)st + 4 * half), dst, os);
 }
 
 /// <summary>Number of nonzero float32 elements: a0 counts the zeros per lane (int32; NaN ≠ 0 is nonzero).</summary>
@@ -419,6 +447,11 @@ internal readonly unsafe struct F64Max : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Store(((double*)st)[lane], dst, ot); // NaN patterns are above ∞'s, and NaN goes alone
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector256.Load((long*)st + 4 * half);
+        return ot == DType.Float64 && Vector256.LessThanOrEqualAll(b, Vector256.Create(0x7FF0_0000_0000_0000L)) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
+    }
 }
 
 /// <summary>min |x| of float64: integer min of the sign-cleared bits, where a NaN's pattern (above ∞'s) is first
@@ -455,6 +488,11 @@ internal readonly unsafe struct F64Min : IColumnOp
     {
         long b = ((long*)st)[lane];
         return b >= 0 && ExactFinish.Store(BitConverter.Int64BitsToDouble(b), dst, ot);
+    }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector256.Load((long*)st + 4 * half);
+        return ot == DType.Float64 && Vector256.GreaterThanOrEqualAll(b, Vector256<long>.Zero) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
     }
 }
 
@@ -554,11 +592,7 @@ internal static unsafe class C64Squares
         var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
                  & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
                  & Vector256.LessThan(s, Vector256.Create(double.PositiveInfinity));
-        if (Vector256.ExtractMostSignificantBits(ok) != 0xF) return false;
-        if (os == 4) f.Store((float*)dst);
-        else
-            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, f.GetElement(i));
-        return true;
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
     }
 }
 
