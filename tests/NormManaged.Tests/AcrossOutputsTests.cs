@@ -41,6 +41,13 @@ public unsafe class AcrossOutputsTests
     [InlineData(2.0, 1000, 100, 5)]
     [InlineData(1.0, 1000, 100, 6)]
     [InlineData(2.0, 500, 600, 7)]
+    [InlineData(2.0, 4, 3001, 8)]
+    [InlineData(1.0, 4, 3001, 9)]
+    [InlineData(2.0, 2, 37, 10)]
+    [InlineData(1.0, 3, 1030, 11)]
+    [InlineData(1.0, 16, 1027, 12)]
+    [InlineData(2.0, 17, 21, 13)]
+    [InlineData(2.0, 64, 1000, 14)]
     public void MatchesExactAndAloneForEveryWidthAndThreadCount(double p, int m, int n, int seed)
     {
         var a = Matrix(m, n, seed);
@@ -63,21 +70,24 @@ public unsafe class AcrossOutputsTests
             // C order, axis 0; and the transpose viewed as Fortran order (same memory), axis 1
             var gotC = EngineKnobs.With(c, () => Reduce(a, new long[] { m, n }, new long[] { n * 8, 8 }, 0b01, p));
             var gotF = EngineKnobs.With(c, () => Reduce(a, new long[] { n, m }, new long[] { 8, n * 8 }, 0b10, p));
+            // strided outputs (every other double): the four-at-a-time finish stores them one by one
+            var gotS = EngineKnobs.With(c, () => Reduce(a, new long[] { m, n }, new long[] { n * 8, 8 }, 0b01, p, 2));
             for (int j = 0; j < n; j++)
             {
                 Assert.Equal(want[j], BitConverter.DoubleToInt64Bits(gotC[j]));
                 Assert.Equal(want[j], BitConverter.DoubleToInt64Bits(gotF[j]));
+                Assert.Equal(want[j], BitConverter.DoubleToInt64Bits(gotS[2 * j]));
             }
         }
     }
 
-    private static double[] Reduce(double[] a, long[] shape, long[] strides, ulong mask, double p)
+    private static double[] Reduce(double[] a, long[] shape, long[] strides, ulong mask, double p, int outStep = 1)
     {
         int outs = (int)(mask == 0b01 ? shape[1] : shape[0]);
-        var got = new double[outs];
+        var got = new double[outs * outStep];
         fixed (double* q = a) fixed (double* o = got)
             VectorNorms.Compute(new NdView(q, DType.Float64, shape, strides), mask, Ord.Of(p),
-                new NdView(o, DType.Float64, new long[] { outs }, new long[] { 8 }));
+                new NdView(o, DType.Float64, new long[] { outs }, new long[] { 8 * outStep }));
         return got;
     }
 }

@@ -4,7 +4,7 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary><c>axis=0</c> of C-order, <c>axis=1</c> of Fortran-order and row-reversed float32 / float64 matrices for the
-/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 0.5, 0, ±∞; float64: +∞, 0): every
+/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 0.5, 0, ±∞; float64: ±∞, 0): every
 /// output must have the bits and events of the same column copied out and reduced alone (a different, contiguous
 /// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3 must equal the exact (BigInteger) correctly
 /// rounded norm. Columns cover every exponent, subnormals, all-zero and ±0, NaN/±∞, near-overflow values, small
@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 public unsafe class AcrossOutputsWideTests
 {
     private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
-    private static readonly double[] Ords64 = { 0, double.PositiveInfinity };
+    private static readonly double[] Ords64 = { 0, double.PositiveInfinity, double.NegativeInfinity };
 
     private static double Value(Random rng, int kind, int m)
     {
@@ -60,6 +60,20 @@ public unsafe class AcrossOutputsWideTests
     private static (long[] Bits, FpEvents Ev) Reduce(byte[] data, bool f32, long[] shape, long[] strides, long offset, ulong mask, double p, int outs)
         => RowsWideTests.Reduce(data, f32 ? DType.Float32 : DType.Float64, shape, strides, offset, mask, p, outs);
 
+    private static (long[] Bits, FpEvents Ev) StridedOut(byte[] data, bool f32, int m, int n, double p)
+    {
+        int size = f32 ? 4 : 8;
+        var res = new byte[3 * n * size];
+        FpEvents ev;
+        fixed (byte* q = data) fixed (byte* o = res)
+            ev = VectorNorms.Compute(new NdView(q, f32 ? DType.Float32 : DType.Float64, new long[] { m, n }, new long[] { n * size, size }), 0b01, Ord.Of(p),
+                new NdView(o, f32 ? DType.Float32 : DType.Float64, new long[] { n }, new long[] { 3 * size }));
+        var bits = new long[n];
+        fixed (byte* o = res)
+            for (int j = 0; j < n; j++) bits[j] = f32 ? BitConverter.SingleToInt32Bits(((float*)o)[3 * j]) : ((long*)o)[3 * j];
+        return (bits, ev);
+    }
+
     private static (long Bits, FpEvents Ev) Alone(double[] col, bool f32, double p)
     {
         var (b, ev) = Reduce(Bytes(col, f32), f32, new long[] { col.Length }, new long[] { f32 ? 4 : 8 }, 0, 1, p, 1);
@@ -86,6 +100,9 @@ public unsafe class AcrossOutputsWideTests
     [InlineData(false, 5, 13, 12)]
     [InlineData(false, 300, 300, 13)]
     [InlineData(false, 6, 1031, 14)]
+    [InlineData(false, 4, 3000, 15)]
+    [InlineData(false, 3, 1025, 16)]
+    [InlineData(true, 4, 3001, 17)]
     public void EveryOutputIsItsColumnAloneAndExact(bool f32, int m, int n, int seed)
     {
         var a = Matrix(m, n, seed, f32);
@@ -117,6 +134,8 @@ public unsafe class AcrossOutputsWideTests
                     EngineKnobs.With(c, () => Reduce(bytes, f32, new long[] { n, m }, new long[] { size, n * size }, 0, 0b10, p, n)),
                     // rows reversed: a negative stride on the reduced axis (the sum order changes, the result may not)
                     EngineKnobs.With(c, () => Reduce(bytes, f32, new long[] { m, n }, new long[] { -n * size, size }, (long)(m - 1) * n * size, 0b01, p, n)),
+                    // strided outputs (every third element): the four-at-a-time finishes store lane by lane
+                    EngineKnobs.With(c, () => StridedOut(bytes, f32, m, n, p)),
                 };
                 foreach (var (bits, ev) in runs)
                 {
@@ -151,6 +170,35 @@ public unsafe class AcrossOutputsWideTests
                 var col = new double[m];
                 for (int i = 0; i < m; i++) col[i] = (float)a[i * n + j];
                 Assert.Equal(BitConverter.SingleToInt32Bits(Exact32(col, 1)), bits[j]);
+            }
+        }
+    }
+
+    /// <summary>p = 2 columns whose Σx² is the square of the float32 midpoint 1 + 2⁻²⁴ (exact in the double lane), or
+    /// that plus a term far below the double's ulp (lost by the lane sum, yet it decides the rounding): the four-lane
+    /// finish must prove nothing near a midpoint and leave those outputs to the exact path.</summary>
+    [Fact]
+    public void MidpointSquaresAreCorrectlyRounded()
+    {
+        int m = 5, n = 24;
+        var a = new double[m * n];
+        for (int j = 0; j < n; j++)
+        {
+            a[j] = j % 5 == 0 ? 3 : 1;                      // a few ordinary outputs in the same groups
+            a[n + j] = Math.ScaleB(1, -12);
+            a[2 * n + j] = -Math.ScaleB(1, -12);
+            a[3 * n + j] = Math.ScaleB(1, -24);
+            a[4 * n + j] = j % 3 == 0 ? 0 : Math.ScaleB(j % 2 == 0 ? 1 : -1, -60 - j);
+        }
+        var bytes = Bytes(a, true);
+        foreach (var c in EngineKnobs.Configurations())
+        {
+            var (bits, _) = EngineKnobs.With(c, () => Reduce(bytes, true, new long[] { m, n }, new long[] { n * 4, 4 }, 0, 0b01, 2, n));
+            for (int j = 0; j < n; j++)
+            {
+                var col = new double[m];
+                for (int i = 0; i < m; i++) col[i] = (float)a[i * n + j];
+                Assert.Equal(BitConverter.SingleToInt32Bits(Exact32(col, 2)), bits[j]);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -64,21 +65,65 @@ internal static unsafe class AcrossOutputs
     {
         bool sq = p == 2;
         var ev = FpEvents.None;
-        for (long j = 0; j < outs; j++)
-        {
-            double h = partial[2 * j], l = partial[2 * j + 1];
-            bool finite = double.IsFinite(h) && double.IsFinite(l);
-            for (int q = 1; q < parts; q++)
-            {
-                double ph = partial[(q * outs + j) * 2], pl = partial[(q * outs + j) * 2 + 1];
-                finite &= double.IsFinite(ph) && double.IsFinite(pl);
-                DD.Add(ref h, ref l, ph, pl);
-            }
-            bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
-            if (!safe) { ev |= OneD(plan, x, o, ot, j, p); continue; }
-            ev |= FastFinish.Store(ot, o + j * plan.OuterOutStrides[0], h, l, sq);
-        }
+        long j = 0;
+        if (parts == 1 && ot == DType.Float64 && Avx2.IsSupported)
+            for (; j + 4 <= outs; j += 4)
+                if (!FinishGroup(o + j * plan.OuterOutStrides[0], plan.OuterOutStrides[0], partial + 2 * j, sq))
+                    for (long k = j; k < j + 4; k++) ev |= FinishOne(plan, x, ot, o, p, partial, parts, outs, k);
+        for (; j < outs; j++) ev |= FinishOne(plan, x, ot, o, p, partial, parts, outs, j);
         return ev;
+    }
+
+    private static FpEvents FinishOne(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double* partial, int parts, long outs, long j)
+    {
+        bool sq = p == 2;
+        double h = partial[2 * j], l = partial[2 * j + 1];
+        bool finite = double.IsFinite(h) && double.IsFinite(l);
+        for (int q = 1; q < parts; q++)
+        {
+            double ph = partial[(q * outs + j) * 2], pl = partial[(q * outs + j) * 2 + 1];
+            finite &= double.IsFinite(ph) && double.IsFinite(pl);
+            DD.Add(ref h, ref l, ph, pl);
+        }
+        bool safe = finite && double.IsFinite(h) && double.IsFinite(l) && (sq ? h >= s_tiny : h > 0 || h == 0 && l == 0);
+        if (!safe) return OneD(plan, x, o, ot, j, p);
+        return FastFinish.Store(ot, o + j * plan.OuterOutStrides[0], h, l, sq);
+    }
+
+    /// <summary>Four outputs of one part into float64: <see cref="FastFinish.TrySqrt"/> / <see cref="FastFinish.TrySum"/>
+    /// on four lanes (the same operations per lane, so the same bits as <see cref="FinishOne"/>); false, with nothing
+    /// stored, unless all four are in those functions' range (the caller then finishes them one by one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FinishGroup(byte* dst, long os, double* partial, bool sq)
+    {
+        var a = Vector256.Load(partial);
+        var b = Vector256.Load(partial + 4);
+        var h = Avx.UnpackLow(a, b);  // outputs 0, 2, 1, 3
+        var l = Avx.UnpackHigh(a, b);
+        var min = Vector256.Create(s_tiny);
+        var inf = Vector256.Create(double.PositiveInfinity);
+        var ok = Vector256.LessThan(Vector256.Abs(l), inf);
+        Vector256<double> v;
+        if (sq)
+        {
+            ok &= Vector256.GreaterThanOrEqual(h, min) & Vector256.LessThan(h, Vector256.Create(double.MaxValue));
+            var hh = h + l;
+            var ll = l - (hh - h);
+            var r = Vector256.Sqrt(hh);
+            v = r + (Vector256.FusedMultiplyAdd(-r, r, hh) + ll) / (r + r);
+        }
+        else
+        {
+            v = h + l;
+            ok &= (Vector256.GreaterThanOrEqual(h, min) | (Vector256.Equals(h, Vector256<double>.Zero) & Vector256.Equals(l, Vector256<double>.Zero)))
+                  & Vector256.LessThan(Vector256.Abs(v), inf);
+        }
+        if (Vector256.ExtractMostSignificantBits(ok) != 0xF) return false;
+        v = Avx2.Permute4x64(v, 0b11_01_10_00);
+        if (os == 8) v.Store((double*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
     }
 
     private static readonly Vector256<double> s_sigmaMin = Vector256.Create(Math.ScaleB(1.0, -900));

@@ -26,11 +26,16 @@ internal unsafe interface IColumnOp
     /// <paramref name="n"/> terms, none of which went through more than <paramref name="chain"/> additions; false when
     /// the caller must compute it alone (the exact path).</summary>
     static abstract bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot);
+
+    /// <summary>Stores outputs 0–3 (<paramref name="half"/> = 0) or 4–7 (1) of a group, <paramref name="os"/> bytes
+    /// apart, with the bits <see cref="Finish"/> gives each; false, with nothing stored, when any of the four needs
+    /// the lane-by-lane finish.</summary>
+    static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
 /// Fortran-order axis=1), for the (dtype, ord) pairs the float64 <see cref="AcrossOutputs"/> does not take: float32
-/// with p = 2, 1, 3, 0.5, ±∞, 0 and float64 with +∞, 0. One Vector256 lane per output, rows streamed in address
+/// with p = 2, 1, 3, 0.5, ±∞, 0, float64 with ±∞, 0 and complex64 with ±∞. One Vector256 lane per output, rows streamed in address
 /// order (bands of up to 1024 outputs, four rows per pass over a band's accumulators), threads over bands.
 ///
 /// Bits. The ±∞ and 0 ops are exact (integer max/min of sign-cleared bit patterns, a count of zeros), so any
@@ -49,15 +54,23 @@ internal static unsafe class AcrossOutputsWide
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 8 || plan.InnerCount < 2
             || plan.InnerCount >= int.MaxValue || !Vector256.IsHardwareAccelerated)
             return false;
-        long size = t == DType.Float32 ? 4 : 8;
+        long size = DTypes.ItemSize(t);
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
-        return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsPositiveInfinity(p));
+        if (t == DType.Complex64 && ot == DType.Float32)
+            return (double.IsInfinity(p) || p == 0) && Avx.IsSupported;
+        if (t == DType.Complex128 && ot == DType.Float64)
+            return p == 0 && Avx2.IsSupported;
+        return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsInfinity(p));
     }
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
+        if (t == DType.Complex64)
+            return p == 0 ? Bands<C64Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
+        if (t == DType.Complex128)
+            return Bands<C128Count>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
             return p switch
             {
@@ -69,7 +82,12 @@ internal static unsafe class AcrossOutputsWide
                 double.PositiveInfinity => Bands<F32Max>(plan, x, t, o, ot, p),
                 _ => Bands<F32Min>(plan, x, t, o, ot, p),
             };
-        return p == 0 ? Bands<F64Count>(plan, x, t, o, ot, p) : Bands<F64Max>(plan, x, t, o, ot, p);
+        return p switch
+        {
+            0 => Bands<F64Count>(plan, x, t, o, ot, p),
+            double.PositiveInfinity => Bands<F64Max>(plan, x, t, o, ot, p),
+            _ => Bands<F64Min>(plan, x, t, o, ot, p),
+        };
     }
 
     private static FpEvents Bands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p) where TOp : struct, IColumnOp
@@ -106,8 +124,9 @@ internal static unsafe class AcrossOutputsWide
         var st = stackalloc Vector256<double>[2 * groups];
         for (int g = 0; g < groups; g++) TOp.Init(out st[2 * g], out st[2 * g + 1]);
         byte* row = x + plan.InnerBaseOffset + k0 * size;
-        byte* pad = stackalloc byte[4 * 64];
-        new Span<byte>(pad, 4 * 64).Clear();
+        int gb = 8 * size; // bytes of a group's row: 32, 64 or 128
+        byte* pad = stackalloc byte[4 * 128];
+        new Span<byte>(pad, 4 * 128).Clear();
         long r = 0;
         for (; r + 4 <= n; r += 4, row += 4 * s)
         {
@@ -124,12 +143,12 @@ internal static unsafe class AcrossOutputsWide
             if (rest != 0)
             {
                 byte* q = row + full * 8 * size;
-                for (int i = 0; i < 4; i++) Buffer.MemoryCopy(q + i * s, pad + 64 * i, 64, rest * size);
+                for (int i = 0; i < 4; i++) Buffer.MemoryCopy(q + i * s, pad + gb * i, gb, rest * size);
                 var a0 = st[2 * full]; var a1 = st[2 * full + 1];
                 TOp.Add(ref a0, ref a1, pad);
-                TOp.Add(ref a0, ref a1, pad + 64);
-                TOp.Add(ref a0, ref a1, pad + 128);
-                TOp.Add(ref a0, ref a1, pad + 192);
+                TOp.Add(ref a0, ref a1, pad + gb);
+                TOp.Add(ref a0, ref a1, pad + 2 * gb);
+                TOp.Add(ref a0, ref a1, pad + 3 * gb);
                 st[2 * full] = a0; st[2 * full + 1] = a1;
             }
         }
@@ -137,7 +156,7 @@ internal static unsafe class AcrossOutputsWide
             for (int g = 0; g < groups; g++)
             {
                 byte* q = row + g * 8 * size;
-                if (g == full) { Buffer.MemoryCopy(q, pad, 64, rest * size); q = pad; }
+                if (g == full) { Buffer.MemoryCopy(q, pad, gb, rest * size); q = pad; }
                 var a0 = st[2 * g]; var a1 = st[2 * g + 1];
                 TOp.Add(ref a0, ref a1, q);
                 st[2 * g] = a0; st[2 * g + 1] = a1;
@@ -147,6 +166,11 @@ internal static unsafe class AcrossOutputsWide
         for (int j = 0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
+            if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
+            {
+                j += 3;
+                continue;
+            }
             if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
                 ev |= Alone(plan, x, t, o, ot, p, k0 + j);
         }
@@ -156,7 +180,7 @@ internal static unsafe class AcrossOutputsWide
     /// <summary>Output <paramref name="k"/> as the 1-D reduction of its column, through the whole dispatch.</summary>
     private static FpEvents Alone(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long k)
     {
-        long size = t == DType.Float32 ? 4 : 8;
+        long size = DTypes.ItemSize(t);
         return Alone(x + plan.InnerBaseOffset + k * size, t, plan.InnerCount, plan.InnerStrides[0], o + k * plan.OuterOutStrides[0], ot, p);
     }
 
@@ -225,6 +249,8 @@ internal readonly unsafe struct F32Squares : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => C64Squares.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain, dst, os);
 }
 
 /// <summary>Σ|x| of float32 in double (terms exact).</summary>
@@ -302,17 +328,45 @@ internal readonly unsafe struct F32Roots : IColumnOp
 /// <see cref="MaxAbsOp"/> store it (one rounding into the result dtype); NaN goes to the exact path.</summary>
 internal static unsafe class ExactFinish
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Store(double v, byte* dst, DType ot)
     {
         if (double.IsNaN(v)) return false;
-        ResultWriter.Store(ot, dst, v, 0, 0);
+        // v is a float64 (float32 for float32 outputs) value already: the direct store is ResultWriter's rounding
+        if (ot == DType.Float64) Unsafe.WriteUnaligned(dst, v);
+        else if (ot == DType.Float32) Unsafe.WriteUnaligned(dst, (float)v);
+        else ResultWriter.Store(ot, dst, v, 0, 0);
         return true;
     }
 
-    /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    /// <summary>Stores four finite results of the output dtype (the values <see cref="Store"/> writes), <paramref name="os"/> bytes apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour<T>(Vector128<T> v, byte* dst, long os) where T : unmanaged
+    {
+        if (os == sizeof(T)) v.Store((T*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
+    }
+
+    /// <inheritdoc cref="StoreFour{T}(Vector128{T}, byte*, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour(Vector256<double> v, byte* dst, long os)
+    {
+        if (os == 8) v.Store((double*)dst);
+        else
+            for (int i = 0; i < 4; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
+    }
+
+        /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Count(long zeros, long n, byte* dst, DType ot)
     {
-        ResultWriter.Store(ot, dst, n - zeros, 0, 0);
+        double c = n - zeros; // exact below 2⁵³
+        if (ot == DType.Float64) Unsafe.WriteUnaligned(dst, c);
+        else if (ot == DType.Float32 && c <= 1 << 24) Unsafe.WriteUnaligned(dst, (float)c);
+        else ResultWriter.Store(ot, dst, c, 0, 0);
         return true;
     }
 }
@@ -326,10 +380,16 @@ internal readonly unsafe struct F32Max : IColumnOp
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = Vector256.Max(a0.AsInt32(), Vector256.Load((int*)p) & Vector256.Create(0x7FFF_FFFF)).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         int b = ((int*)st)[lane];
         return b <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(b), dst, ot);
+    }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector128.Load((int*)st + 4 * half);
+        return ot == DType.Float32 && Vector128.LessThanOrEqualAll(b, Vector128.Create(0x7F80_0000)) && ExactFinish.StoreFour(b.AsSingle(), dst, os);
     }
 }
 
@@ -349,8 +409,12 @@ internal readonly unsafe struct F32Min : IColumnOp
         a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ((int*)st)[8 + lane] <= 0x7F80_0000 && ExactFinish.Store(BitConverter.Int32BitsToSingle(((int*)st)[lane]), dst, ot);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => ot == DType.Float32 && Vector128.LessThanOrEqualAll(Vector128.Load((int*)st + 8 + 4 * half), Vector128.Create(0x7F80_0000))
+           && ExactFinish.StoreFour(Vector128.Load((float*)st + 4 * half), dst, os);
 }
 
 /// <summary>Number of nonzero float32 elements: a0 counts the zeros per lane (int32; NaN ≠ 0 is nonzero).</summary>
@@ -362,6 +426,7 @@ internal readonly unsafe struct F32Count : IColumnOp
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
 }
@@ -379,8 +444,200 @@ internal readonly unsafe struct F64Max : IColumnOp
         a1 = Vector256.Max(a1.AsInt64(), Vector256.Load((long*)p + 4) & m).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Store(((double*)st)[lane], dst, ot); // NaN patterns are above ∞'s, and NaN goes alone
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector256.Load((long*)st + 4 * half);
+        return ot == DType.Float64 && Vector256.LessThanOrEqualAll(b, Vector256.Create(0x7FF0_0000_0000_0000L)) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
+    }
+}
+
+/// <summary>min |x| of float64: integer min of the sign-cleared bits, where a NaN's pattern (above ∞'s) is first
+/// replaced by −1, so a lane that saw a NaN ends negative and its output goes alone (NaN, as NumPy's minimum).</summary>
+internal readonly unsafe struct F64Min : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(long.MaxValue).AsDouble(); a1 = a0;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        a0 = Vector256.Min(a0.AsInt64(), Bits(Vector256.Load((long*)p))).AsDouble();
+        a1 = Vector256.Min(a1.AsInt64(), Bits(Vector256.Load((long*)p + 4))).AsDouble();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Bits(Vector256<long> v)
+    {
+        var b = v & Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        return b | Vector256.GreaterThan(b, Vector256.Create(0x7FF0_0000_0000_0000L));
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = Math.Min(r, v[i]); // a NaN's −1 wins
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        long b = ((long*)st)[lane];
+        return b >= 0 && ExactFinish.Store(BitConverter.Int64BitsToDouble(b), dst, ot);
+    }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector256.Load((long*)st + 4 * half);
+        return ot == DType.Float64 && Vector256.GreaterThanOrEqualAll(b, Vector256<long>.Zero) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
+    }
+}
+
+/// <summary>max |z| of complex64 (<see cref="C64Squares"/>): integer max of the bits of s = fl(re² + im²) ≥ 0 (a NaN's
+/// pattern lies above ∞'s and goes alone).</summary>
+internal readonly unsafe struct C64Max : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        a0 = Vector256.Max(a0.AsInt64(), s0.AsInt64()).AsDouble();
+        a1 = Vector256.Max(a1.AsInt64(), s1.AsInt64()).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
+}
+
+/// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
+internal readonly unsafe struct C64Min : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(long.MaxValue).AsDouble(); a1 = a0;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        var inf = Vector256.Create(0x7FF0_0000_0000_0000L);
+        var b0 = s0.AsInt64(); var b1 = s1.AsInt64();
+        a0 = Vector256.Min(a0.AsInt64(), b0 | Vector256.GreaterThan(b0, inf)).AsDouble();
+        a1 = Vector256.Min(a1.AsInt64(), b1 | Vector256.GreaterThan(b1, inf)).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1)
+    {
+        long* v = stackalloc long[8];
+        a0.Store((double*)v); a1.Store((double*)v + 4);
+        long r = v[0];
+        for (int i = 1; i < 8; i++) r = Math.Min(r, v[i]); // a NaN's −1 wins
+        a0 = Vector256.CreateScalar(r).AsDouble(); a1 = default;
+    }
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
+}
+
+/// <summary>s = fl(re² + im²) of eight complex64 values (squares exact in double, one rounding), and the store of
+/// √s. fl is monotone, so the max (min) of the s of a column is fl(S*) of its exact extreme S* = |z*|², within one
+/// rounding: <see cref="FloatFastPath.TryStore"/> stores (float)√s only when that is provably the correctly rounded
+/// |z*| — the unique value the 1-D path stores; anything else (NaN, ∞, subnormal results, near-midpoints) goes alone.
+/// Outputs 0, 2, 1, 3 are in lanes 0–3 of the first vector, 4, 6, 5, 7 in the second.</summary>
+internal static unsafe class C64Squares
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load(byte* p, out Vector256<double> s0, out Vector256<double> s1)
+    {
+        var (u0, u1) = Vector256.Widen(Vector256.Load((float*)p));
+        var (v0, v1) = Vector256.Widen(Vector256.Load((float*)p + 8));
+        var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
+        s0 = Avx.HorizontalAdd(u0 * u0, u1 * u1) & m;
+        s1 = Avx.HorizontalAdd(v0 * v0, v1 * v1) & m;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Store(byte* st, int lane, byte* dst)
+    {
+        long b = ((long*)st)[(lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1)];
+        return b >= 0 && b < 0x7FF0_0000_0000_0000L && FloatFastPath.TryStore(BitConverter.Int64BitsToDouble(b), 2, dst);
+    }
+
+    /// <summary><see cref="Store"/> of outputs 4·half … 4·half + 3 at once (lanes back in output order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreFour(byte* st, int half, byte* dst, long os)
+        => Avx2.IsSupported && TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), 2, dst, os);
+
+    /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
+    /// proof that it is the correctly rounded norm, for positive finite s with a normal result below float.MaxValue;
+    /// all four stored, or none (false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreFour(Vector256<double> s, long d, byte* dst, long os)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        var r = Vector256.Sqrt(s);
+        var f = Avx.ConvertToVector128Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx.ConvertToVector256Double(f);
+        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+        var delta = r * Vector256.Create(du / (1 - du) + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
+                 & Vector256.LessThan(s, Vector256.Create(double.PositiveInfinity));
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
+    }
+}
+
+/// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its
+/// 64-bit lane of the equality mask is all ones); NaN parts are nonzero.</summary>
+internal readonly unsafe struct C64Count : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var ones = Vector256<long>.AllBitsSet;
+        a0 = (a0.AsInt64() - Vector256.Equals(Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt64(), ones)).AsDouble();
+        a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Equals(Vector256.Load((float*)p + 8), Vector256<float>.Zero).AsInt64(), ones)).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
+}
+
+/// <summary>Number of nonzero complex128 elements: zero when the bits of re | im, sign cleared, are 0.</summary>
+internal readonly unsafe struct C128Count : IColumnOp
+{
+    public static int Size => 16;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        a0 = (a0.AsInt64() - Zeros((double*)p)).AsDouble();
+        a1 = (a1.AsInt64() - Zeros((double*)p + 8)).AsDouble();
+    }
+    /// <summary>−1 per zero among the four complex values at q (in order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Zeros(double* q)
+    {
+        var u = Vector256.Load(q); var v = Vector256.Load(q + 4);
+        var bits = (Avx.UnpackLow(u, v) | Avx.UnpackHigh(u, v)).AsInt64() << 1; // values 0, 2, 1, 3
+        return Avx2.Permute4x64(Vector256.Equals(bits, Vector256<long>.Zero), 0b11_01_10_00);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
 }
 
 /// <summary>Number of nonzero float64 elements: zeros counted per lane in int64.</summary>
@@ -395,6 +652,7 @@ internal readonly unsafe struct F64Count : IColumnOp
         a1 = (a1.AsInt64() - Vector256.Equals(Vector256.Load((double*)p + 4), Vector256<double>.Zero).AsInt64()).AsDouble();
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => ExactFinish.Count(((long*)st)[lane], n, dst, ot);
 }

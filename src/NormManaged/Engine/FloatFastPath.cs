@@ -67,7 +67,8 @@ internal static unsafe class FloatFastPath
         if (!float.IsNormal(f) || f == float.MaxValue) return false;
         double delta = r * (gamma + 8 * u);
         double fd = f;
-        double midLo = (fd + MathF.BitDecrement(f)) * 0.5, midHi = (fd + MathF.BitIncrement(f)) * 0.5; // exact
+        int fb = BitConverter.SingleToInt32Bits(f); // f is positive and normal: its neighbours are the patterns ± 1
+        double midLo = (fd + BitConverter.Int32BitsToSingle(fb - 1)) * 0.5, midHi = (fd + BitConverter.Int32BitsToSingle(fb + 1)) * 0.5; // exact
         if (!(r - delta > midLo && r + delta < midHi)) return false;
         Unsafe.WriteUnaligned(dst, f);
         return true;
