@@ -1,0 +1,172 @@
+"""Negative whole orders −2 … −64 of float64 (and integer) lines over an axis of many short lines
+(LanePow.RunNegWhole: each line summed as the 1-D path sums it alone, the roots of 32 lines taken in SIMD lanes,
+near-midpoint roots decided exactly by the 1-D finish): every output bit for bit against the same line reduced
+alone, sampled outputs against the exact correctly rounded norm (fractions), rows
+solved to fall next to a rounding midpoint, magnitudes near 1e±300, subnormals, zeros (+0 and NumPy's divide
+warning), inf and NaN, line lengths 1 … 70, row counts around the 32-line group, C, F-order, reversed and strided
+views, 1/2/3 threads. Both SIMD widths: NegWholeRowsTests (xunit)."""
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+
+import normnative
+from _reference import recorded
+from fractions import Fraction as F
+
+
+def rounded_root(x, p):
+    """The correctly rounded float64 (Σ|xᵢ|^p)^(1/p) for a negative whole p, exactly: the norm is T^(1/q) with
+    T = 1/S (a rational) and q = −p; a candidate from mpmath is walked to the double whose rounding interval
+    holds it by comparing T with the q-th powers of its midpoints (ties to even)."""
+    q = -p
+    t = 1 / sum(F(abs(float(v))) ** p for v in x if v != 0)
+    with mpmath.workprec(400):
+        c = float(mpmath.root(mpmath.mpf(t.numerator) / t.denominator, q))
+    for _ in range(8):
+        lo = (F(c) + F(np.nextafter(c, 0))) / 2
+        hi = (F(c) + F(np.nextafter(c, np.inf))) / 2
+        odd = int(np.float64(c).view(np.int64)) & 1
+        if t < lo ** q or (t == lo ** q and odd):
+            c = float(np.nextafter(c, 0))
+        elif t > hi ** q or (t == hi ** q and odd):
+            c = float(np.nextafter(c, np.inf))
+        else:
+            return c
+    raise AssertionError("no nearest double")
+
+ORDS = (-2, -3, -4, -8, -17, -64)
+
+
+@pytest.fixture(autouse=True)
+def _restore_threads():
+    old = normnative.get_num_threads()
+    yield
+    normnative.set_num_threads(old)
+
+
+def _rows(shape, kind, rng):
+    a = rng.standard_normal(shape)
+    if kind == "wide":
+        a *= 10.0 ** rng.integers(-300, 300, size=shape)
+    elif kind == "tiny":
+        a *= 1e-310
+    elif kind == "huge":
+        a *= 1e300
+    elif kind == "special":
+        rows, n = shape
+        a[rng.integers(0, rows, 6), rng.integers(0, n, 6)] = [0.0, 5e-324, np.inf, -np.inf, np.nan, 0.0]
+        a[rng.integers(0, rows)] = 0.0
+        a[rng.integers(0, rows)] = np.inf
+    return a
+
+
+def _alone(a, p):
+    return np.array([normnative.norm(np.ascontiguousarray(a[i]), p) for i in range(a.shape[0])])
+
+
+def _views(a):
+    yield "C", a
+    yield "F", np.asfortranarray(a)
+    yield "reversed", a[::-1, ::-1]
+    yield "strided", np.repeat(a, 2, axis=1)[:, ::2]
+
+
+@pytest.mark.parametrize("p", ORDS)
+@pytest.mark.parametrize("kind", ("normal", "wide", "tiny", "huge", "special"))
+def test_rows_match_each_row_alone_and_exact(p, kind):
+    rng = np.random.default_rng(-p * 10 + 3 * len(kind))
+    for rows, n in ((32, 4), (33, 16), (95, 3), (64, 64), (40, 1), (31, 5), (100, 2)):
+        a = _rows((rows, n), kind, rng)
+        for name, view in _views(a):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = normnative.norm(view, p, axis=1)
+                alone = _alone(view, p)
+            assert got.tobytes() == alone.tobytes(), (p, kind, rows, n, name)
+        if kind != "special":
+            got = normnative.norm(a, p, axis=1)
+            for i in range(0, rows, 7):
+                assert got[i] == rounded_root(a[i], p), (p, kind, rows, n, i)
+
+
+@pytest.mark.parametrize("n", range(1, 71, 3))
+def test_every_length_rows_and_columns(n):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((35, n))
+    for p in (-2, -5):
+        alone = _alone(a, p).tobytes()
+        assert normnative.norm(a, p, axis=1).tobytes() == alone
+        assert normnative.norm(a.T, p, axis=0).tobytes() == alone
+        assert normnative.norm(np.asfortranarray(a.T), p, axis=0).tobytes() == alone
+
+
+@pytest.mark.parametrize("p", (-2, -3, -4, -8))
+def test_rows_near_midpoints(p):
+    """Rows whose norm is made to fall within ~2⁻⁶⁰ of a float64 midpoint by solving for the last element, among
+    ordinary rows: the exact correctly rounded value for each, every thread count."""
+    rng = np.random.default_rng(-p)
+    rows = []
+    while len(rows) < 40:
+        x = rng.uniform(0.5, 2, 6)
+        f = float(mpmath.mpf(rounded_root(x, p)))
+        mid = (mpmath.mpf(f) + mpmath.mpf(np.nextafter(f, np.inf))) / 2
+        s = mpmath.fsum(mpmath.mpf(float(v)) ** p for v in x[:-1])
+        target = mid ** p - s
+        if target <= 0:
+            continue
+        x[-1] = float(target ** (1 / mpmath.mpf(p)))
+        rows.append(x)
+        rows.append(rng.uniform(0.5, 2, 6))
+    a = np.array(rows)
+    want = [rounded_root(r, p) for r in a]
+    for threads in (1, 2, 3):
+        normnative.set_num_threads(threads)
+        got = normnative.norm(a, p, axis=1)
+        assert list(got) == want
+        assert got.tobytes() == _alone(a, p).tobytes()
+
+
+def test_special_rows_match_numpy_values_and_warnings():
+    a = np.array([[0.0, 0.0, 0.0], [np.inf, 1.0, 2.0], [np.nan, 1.0, 2.0], [1.0, 2.0, 2.0], [0.0, 1.0, 2.0],
+                  [np.inf, np.inf, -np.inf], [1e-3, 1e3, 3.0], [-0.0, 1.0, 1.0]] * 8)
+    for p in (-2, -3, -64):
+        got, w1 = recorded(lambda: normnative.norm(a, p, axis=1))
+        want, w2 = recorded(lambda: np.linalg.norm(a, p, axis=1))
+        np.testing.assert_allclose(got, want, rtol=1e-14)
+        assert np.signbit(got[~np.isnan(want)]).tolist() == np.signbit(want[~np.isnan(want)]).tolist()
+        assert [str(m.message) for m in w1] == [str(m.message) for m in w2 if "invalid" not in str(m.message)]
+
+
+@pytest.mark.parametrize("dtype", ("int8", "int32", "int64", "uint16"))
+def test_integer_rows_are_the_float64_rows(dtype):
+    rng = np.random.default_rng(len(dtype))
+    info = np.iinfo(dtype)
+    a = rng.integers(max(info.min, -1000), min(info.max, 1000), size=(300, 4)).astype(dtype)
+    a[5, 1] = 0
+    for p in (-2, -3, -8):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = normnative.norm(a, p, axis=1)
+            want = normnative.norm(a.astype(np.float64), p, axis=1)
+        assert got.tobytes() == want.tobytes()
+        assert got.tobytes() == _alone(a.astype(np.float64), p).tobytes()
+
+
+@pytest.mark.parametrize("p", (-2, -7))
+def test_thread_count_and_nd_axes_do_not_change_bits(p):
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((20000, 8)) * 10.0 ** rng.integers(-100, 100, size=(20000, 8))
+    results = []
+    for t in (1, 2, 3):
+        normnative.set_num_threads(t)
+        results.append(normnative.norm(a, p, axis=1).tobytes())
+    assert results[0] == results[1] == results[2]
+    b = a[:2000].reshape(50, 40, 8)
+    assert normnative.norm(b, p, axis=2).ravel().tobytes() == _alone(a[:2000], p).tobytes()
+    c = a[:4000].reshape(50, 80, 8)[:, ::-2, :]  # kept axes that do not merge
+    assert normnative.norm(c, p, axis=2).ravel().tobytes() == _alone(c.reshape(2000, 8), p).tobytes()
+    d = a[:2000].reshape(50, 8, 40)  # the middle axis reduced: lines strided, outputs over two axes
+    want = _alone(np.moveaxis(d, 1, 2).reshape(2000, 8), p)
+    assert normnative.norm(d, p, axis=1).ravel().tobytes() == want.tobytes()
