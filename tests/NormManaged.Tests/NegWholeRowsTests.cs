@@ -85,4 +85,36 @@ public unsafe class NegWholeRowsTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(-2)]
+    [InlineData(-3)]
+    [InlineData(-8)]
+    [InlineData(-64)]
+    public void Float32RowsHaveTheBitsOfEachRowAlone(double p)
+    {
+        // NarrowLaneSums takes these (stores only proven correctly rounded floats, the rest alone)
+        var rng = new Random((int)-p);
+        foreach (int n in new[] { 1, 3, 4, 7, 8, 9, 16, 31, 63, 64 })
+            foreach (int rows in new[] { 8, 9, 33, 3001 })
+            {
+                int kind = rng.Next(5);
+                var v = Values(rng, rows * n, kind);
+                var f = new float[v.Length];
+                for (int i = 0; i < v.Length; i++) f[i] = (float)(kind is 1 or 3 ? v[i] * 1e-270 : kind == 2 ? v[i] * 1e270 : v[i]);
+                var data = new byte[f.Length * 4];
+                Buffer.BlockCopy(f, 0, data, 0, data.Length);
+                long[] shape = { rows, n }, strides = { n * 4L, 4 }, ostr = { 4 };
+                Assert.True(NarrowLaneSums.Applies(ReductionPlan.Create(shape, strides, 2, ostr), DType.Float32, DType.Float32, p));
+                byte[]? first = null;
+                foreach (var c in EngineKnobs.Configurations())
+                {
+                    var r = LanePowTests.Run(data, DType.Float32, rows, n, n, 1, 0, p, c);
+                    first ??= r.All;
+                    Assert.True(r.All.AsSpan().SequenceEqual(r.Alone), $"p={p} rows={rows} n={n} kind={kind} {c}");
+                    Assert.True(first.AsSpan().SequenceEqual(r.All), $"p={p} rows={rows} n={n} {c} width/threads");
+                    Assert.Equal(r.EvAlone, r.EvAll);
+                }
+            }
+    }
 }

@@ -16,25 +16,27 @@ from _reference import recorded
 from fractions import Fraction as F
 
 
-def rounded_root(x, p):
-    """The correctly rounded float64 (Σ|xᵢ|^p)^(1/p) for a negative whole p, exactly: the norm is T^(1/q) with
+def rounded_root(x, p, dt=np.float64):
+    """The correctly rounded (dtype dt) (Σ|xᵢ|^p)^(1/p) for a negative whole p, exactly: the norm is T^(1/q) with
     T = 1/S (a rational) and q = −p; a candidate from mpmath is walked to the double whose rounding interval
     holds it by comparing T with the q-th powers of its midpoints (ties to even)."""
+    if any(v == 0 for v in x):
+        return 0.0  # 1/0 = ∞ in the sum
     q = -p
-    t = 1 / sum(F(abs(float(v))) ** p for v in x if v != 0)
+    t = 1 / sum(F(abs(float(v))) ** p for v in x)
     with mpmath.workprec(400):
-        c = float(mpmath.root(mpmath.mpf(t.numerator) / t.denominator, q))
+        c = dt(float(mpmath.root(mpmath.mpf(t.numerator) / t.denominator, q)))
     for _ in range(8):
-        lo = (F(c) + F(np.nextafter(c, 0))) / 2
-        hi = (F(c) + F(np.nextafter(c, np.inf))) / 2
-        odd = int(np.float64(c).view(np.int64)) & 1
+        lo = (F(float(c)) + F(float(np.nextafter(c, dt(0))))) / 2
+        hi = (F(float(c)) + F(float(np.nextafter(c, dt(np.inf))))) / 2
+        odd = int(np.array(c).view(np.int64 if dt == np.float64 else np.int32)) & 1
         if t < lo ** q or (t == lo ** q and odd):
-            c = float(np.nextafter(c, 0))
+            c = np.nextafter(c, dt(0))
         elif t > hi ** q or (t == hi ** q and odd):
-            c = float(np.nextafter(c, np.inf))
+            c = np.nextafter(c, dt(np.inf))
         else:
-            return c
-    raise AssertionError("no nearest double")
+            return float(c)
+    raise AssertionError("no nearest value")
 
 ORDS = (-2, -3, -4, -8, -17, -64)
 
@@ -170,3 +172,57 @@ def test_thread_count_and_nd_axes_do_not_change_bits(p):
     d = a[:2000].reshape(50, 8, 40)  # the middle axis reduced: lines strided, outputs over two axes
     want = _alone(np.moveaxis(d, 1, 2).reshape(2000, 8), p)
     assert normnative.norm(d, p, axis=1).ravel().tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("p", (-2, -3, -4, -8, -64))
+@pytest.mark.parametrize("kind", ("normal", "wide", "tiny", "special"))
+def test_float32_rows_match_each_row_alone_and_exact(p, kind):
+    """float32 rows (NarrowLaneSums: plain-double lanes, a result stored only where proven correctly rounded)."""
+    rng = np.random.default_rng(-p * 7 + len(kind))
+    for rows, n in ((8, 4), (9, 16), (95, 3), (64, 64), (40, 1), (3001, 5), (33, 65)):
+        a = rng.standard_normal((rows, n))
+        if kind == "wide":
+            a *= 10.0 ** rng.integers(-40, 38, size=a.shape)
+        elif kind == "tiny":
+            a *= 1e-42
+        elif kind == "special":
+            a[rng.integers(0, rows, 5), rng.integers(0, n, 5)] = [0.0, 1e-45, np.inf, np.nan, 0.0]
+        a = a.astype(np.float32)
+        for name, view in _views(a):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = normnative.norm(view, p, axis=1)
+                alone = _alone(view, p)
+            assert got.dtype == np.float32
+            assert got.tobytes() == alone.tobytes(), (p, kind, rows, n, name)
+        if kind != "special":
+            got = normnative.norm(a, p, axis=1)
+            for i in range(0, rows, max(1, rows // 12)):
+                assert got[i] == rounded_root(a[i], p, np.float32), (p, kind, rows, n, i)
+
+
+@pytest.mark.parametrize("p", (-2, -3))
+def test_float32_rows_near_midpoints(p):
+    """float32 rows whose exact norm lies next to a float32 midpoint (solved last element, then its float32
+    neighbours): the correctly rounded value, as the line alone."""
+    rng = np.random.default_rng(-p + 40)
+    rows = []
+    while len(rows) < 60:
+        x = rng.uniform(0.5, 2, 5).astype(np.float32)
+        f = np.float32(rounded_root(x, p, np.float32))
+        mid = (mpmath.mpf(float(f)) + mpmath.mpf(float(np.nextafter(f, np.float32(np.inf))))) / 2
+        target = mid ** p - mpmath.fsum(mpmath.mpf(float(v)) ** p for v in x[:-1])
+        if target <= 0:
+            continue
+        last = np.float32(float(target ** (1 / mpmath.mpf(p))))
+        for d in (last, np.nextafter(last, np.float32(0)), np.nextafter(last, np.float32(np.inf))):
+            y = x.copy()
+            y[-1] = d
+            rows.append(y)
+    a = np.array(rows, dtype=np.float32)
+    want = [rounded_root(r, p, np.float32) for r in a]
+    for threads in (1, 3):
+        normnative.set_num_threads(threads)
+        got = normnative.norm(a, p, axis=1)
+        assert [float(v) for v in got] == want
+        assert got.tobytes() == _alone(a, p).tobytes()
