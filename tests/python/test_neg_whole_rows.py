@@ -13,6 +13,7 @@ import pytest
 
 import normnative
 from _reference import recorded
+from test_lane_roots_rows import _alone, _restore_threads, _rows, _views  # noqa: F401 (an autouse fixture)
 from fractions import Fraction as F
 
 
@@ -39,40 +40,6 @@ def rounded_root(x, p, dt=np.float64):
     raise AssertionError("no nearest value")
 
 ORDS = (-2, -3, -4, -8, -17, -64)
-
-
-@pytest.fixture(autouse=True)
-def _restore_threads():
-    old = normnative.get_num_threads()
-    yield
-    normnative.set_num_threads(old)
-
-
-def _rows(shape, kind, rng):
-    a = rng.standard_normal(shape)
-    if kind == "wide":
-        a *= 10.0 ** rng.integers(-300, 300, size=shape)
-    elif kind == "tiny":
-        a *= 1e-310
-    elif kind == "huge":
-        a *= 1e300
-    elif kind == "special":
-        rows, n = shape
-        a[rng.integers(0, rows, 6), rng.integers(0, n, 6)] = [0.0, 5e-324, np.inf, -np.inf, np.nan, 0.0]
-        a[rng.integers(0, rows)] = 0.0
-        a[rng.integers(0, rows)] = np.inf
-    return a
-
-
-def _alone(a, p):
-    return np.array([normnative.norm(np.ascontiguousarray(a[i]), p) for i in range(a.shape[0])])
-
-
-def _views(a):
-    yield "C", a
-    yield "F", np.asfortranarray(a)
-    yield "reversed", a[::-1, ::-1]
-    yield "strided", np.repeat(a, 2, axis=1)[:, ::2]
 
 
 @pytest.mark.parametrize("p", ORDS)
