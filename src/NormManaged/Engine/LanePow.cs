@@ -82,6 +82,19 @@ internal static unsafe class LanePow
         => LaneIntSums.Applies(plan, p) ? LaneIntSums.RunHalf(plan, x, p, o) // short lines: the sums in lanes too
          : Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
 
+    /// <summary>True for the negative whole orders −2 … −64 over many short float64 lines into float64 (the lines
+    /// <see cref="RealPowOp"/> would reduce one at a time): <see cref="RunNegWhole"/>.</summary>
+    public static bool AppliesNegWhole(ReductionPlan plan, DType t, DType ot, double p)
+        => t == DType.Float64 && ot == DType.Float64 && p <= -2 && p >= -64 && p == Math.Floor(p)
+           && Applies(plan) && plan.OuterCount >= Group;
+
+    /// <summary>Computes every output of the plan for <see cref="AppliesNegWhole"/>: <see cref="RunHalf"/>'s lines
+    /// (each line's one block through <see cref="RealPowOp"/>, so the 1-D path's sum; special lines and roots near a
+    /// midpoint finished by its own exact finish), the roots <see cref="Group"/> at a time. These norms are correctly
+    /// rounded on every path (README "Accuracy"), so every output has the bits of the same line reduced alone.</summary>
+    public static FpEvents RunNegWhole(ReductionPlan plan, byte* x, double p, byte* o)
+        => Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
+
     /// <summary>One kind of line for the batching loop (<see cref="Lines{S}"/>): sums a line exactly as the path that
     /// would reduce it alone does, finishing the lines whose norm needs no root (special values, empty sums) with
     /// that path's code, and stores a rooted output. A struct per kind, so the AOT compiles the loop for each.</summary>
