@@ -92,6 +92,7 @@ public unsafe class ComplexLaneSumsTests
     [InlineData(8)]
     [InlineData(1.7)]
     [InlineData(-2.5)]
+    [InlineData(2.5)]
     public void BitsDoNotDependOnWidthThreadsOrRowCount(double p)
     {
         var rng = new Random(11);

@@ -15,7 +15,8 @@ namespace NormManaged.Engine;
 /// lost to underflow is below 2⁻¹⁰²² against that (no spurious over- or underflow). |z|² = hh + hl with exact squares
 /// by FMA (<see cref="ComplexMag.Square{L}"/>); p = 4 takes (hh + hl)², p = 3 (hh + hl)·(√hh + c), c the exact residual
 /// hh − (√hh)² plus hl over 2√hh, other whole p double-double powers of hh + hl (times |z| when odd), general p
-/// e^((p/2)·ln(hh + hl)) by <see cref="GeneralTerm{L}"/>'s table-reduced plain-double terms (p &lt; 0: the line scaled
+/// e^((p/2)·ln(hh + hl)) by <see cref="GeneralTerm{L}"/>'s table-reduced plain-double terms (p = 2.5: double-double
+/// roots, <see cref="Term25{L}"/>) (p &lt; 0: the line scaled
 /// by its smallest max(|re|, |im|), a line with a zero finished by numpy's rules); each whole-order term is a
 /// double-double to ~2⁻¹⁰⁰, a general one to ≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| (a lone line computes those a vector of values at a
 /// time — a term is a pure function of its value — and adds them on <see cref="Lane1"/>), and the terms are added in
@@ -164,6 +165,7 @@ internal static unsafe class ComplexLaneSums
             tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
         }
         else if (p == Math.Floor(p) && p >= 5) th = Power(hh, hl, (int)p, out tl);
+        else if (p == 2.5) th = Term25(hh, hl, out tl);
         else th = GeneralTerm(hh, hl, g, out tl);
         return th;
     }
@@ -242,6 +244,36 @@ internal static unsafe class ComplexLaneSums
         return L.Select(ok, TablePowSum.Scale(h, nn), L.Zero);
     }
 
+    /// <summary>|z|^2.5 = s·s^(1/4) of a scaled |z|² = s = hh + hl as th + tl, to ≲ 2⁻¹⁰¹ relative, by two double-double
+    /// square roots and a pair product (the general orders' plain-double terms, ≲ 2⁻⁵⁴·⁵ here, cost 2.5 its correct
+    /// rounding on short lines). y = √hh rounded, y + yl = √s with yl = (fma(−y, y, hh) + hl)/(2y); w = √y rounded,
+    /// w + wl = √(y + yl) with wl = (fma(−w, w, y) + yl)/(2w), where 1/(2w) is taken as w·(1/(2y)) (w² = y(1 + ε),
+    /// |ε| ≤ u: one division per term); then (hh + hl)·(w + wl) by <see cref="DDLanes.Mul{L}"/>.
+    /// Error, u = 2⁻⁵³ (<see cref="ComplexMag.Square{L}"/>: hh + hl within u²/2 of |z|², |hl| ≤ 2u·hh). Step 1: the
+    /// residual hh − y² is exact (FMA) and ≤ 2u·hh, so δ = (s − y²)/y² ≤ 4u; √s = y(1 + δ/2 − δ²/8 + …); yl's three
+    /// roundings (sum, 1/(2y), product) err ≤ 3u on a correction ≤ 2u·y, and δ²/8 ≤ 2u² is dropped: ≤ 8u² relative.
+    /// Step 2 on y + yl: its input error halves (4u²), δ' ≤ 4u, the correction's five roundings (sum, product,
+    /// 1/(2y), w·h, ε) err ≤ 5u on ≤ 2u·w, δ'²/8 ≤ 2u²: ≤ 16u². The product drops hl·wl ≤ 4u² and rounds twice
+    /// below that: ≤ 6u². In all ≲ 31u² ≈ 2⁻¹⁰¹ relative (the pair terms it replaces were 2⁻⁶⁷), far below the
+    /// TwoSum chain's. Every value is normal while hh ≥ 2⁻⁸⁰⁰; below (a term under 2⁻¹⁰⁰⁰ against a largest term
+    /// ≥ 2⁻²·⁵ at the line's scale) an underflowed residual or low part moves the term by ≤ 2⁻¹⁰⁷⁰, nothing; hh below
+    /// 2⁻¹⁰²² (a zero, a square that underflowed) gives 0, a term below 2⁻¹²⁷⁷. Scaled |z|² &lt; 2: no overflow. The
+    /// same IEEE operations in every lane (sqrt, division, FMA: correctly rounded), so a term is a pure function of
+    /// its value at every width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Term25<L>(L hh, L hl, out L tl) where L : struct, ILanes<L>
+    {
+        var ok = L.GreaterThanOrEqual(hh, L.Create(VecLogExp.MinNormal));
+        L a = L.Select(ok, hh, L.Create(1.0)), al = L.Select(ok, hl, L.Zero);
+        L y = L.Sqrt(a), h = L.Create(0.5) / y; // h = 1/(2y)
+        L yl = (L.Fma(-y, y, a) + al) * h;
+        L w = L.Sqrt(y);
+        L wl = (L.Fma(-w, w, y) + yl) * (w * h); // 1/(2w) = w/(2w²) ≈ w/(2y)
+        L th = DDLanes.Mul(a, al, w, wl, out L lo);
+        tl = L.Select(ok, lo, L.Zero);
+        return L.Select(ok, th, L.Zero);
+    }
+
     /// <summary>Scaled |z|² from which a general term is dropped (p &lt; 0 only: |z|² ≤ 2 for p &gt; 0).</summary>
     private const double TermCeiling = 1e300;
 
@@ -296,7 +328,7 @@ internal static unsafe class ComplexLaneSums
         if (TakesGeneral(DType.Complex128, p))
         {
             double* tab = stackalloc double[TablePowSum.TableLength];
-            var g = new Powers(p, tab);
+            var g = new Powers(p, p == 2.5 ? null : tab); // 2.5: Term25, no table
             sh = RealKernels.Wide ? GeneralLine<Lanes512>(z, n, p, g, f1, f2, out sl) : GeneralLine<Lanes256>(z, n, p, g, f1, f2, out sl);
         }
         else
@@ -384,7 +416,7 @@ internal static unsafe class ComplexLaneSums
         int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
         nint* dst = stackalloc nint[Group];
         double* tab = stackalloc double[TablePowSum.TableLength];
-        var powers = new Powers(p, TakesGeneral(t, p) ? tab : null);
+        var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
         double* wide = stackalloc double[2 * MaxLength + 8];
         // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
         bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
