@@ -51,20 +51,13 @@ internal static unsafe class ComplexExtremaRows
 
     private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, DType ot, long first, long count, bool c64, bool min)
     {
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
-        var ev = FpEvents.None;
-        if (plan.OuterShape.Length == 1)
-        {
-            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
-            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
-            for (long k = 0; k < count; k++, xp += si, dst += so)
-                ev |= Line(xp, n, s, c64, min, dst, ot);
-            return ev;
-        }
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* d))
-            ev |= Line(xp + plan.InnerBaseOffset, n, s, c64, min, d, ot);
-        return ev;
+        var v = new Extremum(plan.InnerCount, plan.InnerStrides[0], c64, min, ot);
+        return OuterIterator.ForEach(plan, x, o, first, count, ref v);
+    }
+
+    private readonly struct Extremum(long n, long s, bool c64, bool min, DType ot) : ILineVisitor
+    {
+        public FpEvents Line(byte* xp, byte* dst) => ComplexExtremaRows.Line(xp, n, s, c64, min, dst, ot);
     }
 
     private interface IParts

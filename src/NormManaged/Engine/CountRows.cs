@@ -55,20 +55,13 @@ internal static unsafe class CountRows
     private static FpEvents Rows<T>(ReductionPlan plan, byte* x, byte* o, DType ot, long first, long count, T mask)
         where T : unmanaged, IBinaryInteger<T>
     {
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
-        var ev = FpEvents.None;
-        if (plan.OuterShape.Length == 1)
-        {
-            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
-            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
-            for (long k = 0; k < count; k++, xp += si, dst += so)
-                ev |= Store(Count(xp, n, s, mask), dst, ot);
-            return ev;
-        }
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* d))
-            ev |= Store(Count(xp + plan.InnerBaseOffset, n, s, mask), d, ot);
-        return ev;
+        var v = new Counter<T>(plan.InnerCount, plan.InnerStrides[0], mask, ot);
+        return OuterIterator.ForEach(plan, x, o, first, count, ref v);
+    }
+
+    private readonly struct Counter<T>(long n, long s, T mask, DType ot) : ILineVisitor where T : unmanaged, IBinaryInteger<T>
+    {
+        public FpEvents Line(byte* xp, byte* dst) => Store(Count(xp, n, s, mask), dst, ot);
     }
 
     private static FpEvents Store(long c, byte* dst, DType ot)

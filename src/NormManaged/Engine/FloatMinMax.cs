@@ -68,27 +68,17 @@ internal static unsafe class FloatMinMax
     private static FpEvents Rows<T>(ReductionPlan plan, byte* x, byte* o, long first, long count, bool min, DType ot)
         where T : unmanaged, IBinaryInteger<T>
     {
-        long n = plan.InnerCount;
-        var ev = FpEvents.None;
-        T mask = AbsMask<T>();
-        if (plan.OuterShape.Length == 1)
+        var v = new Extremes<T>(plan.InnerCount, AbsMask<T>(), min, ot);
+        return OuterIterator.ForEach(plan, x, o, first, count, ref v);
+    }
+
+    private readonly struct Extremes<T>(long n, T mask, bool min, DType ot) : ILineVisitor where T : unmanaged, IBinaryInteger<T>
+    {
+        public FpEvents Line(byte* xp, byte* dst)
         {
-            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
-            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
-            for (long k = 0; k < count; k++, xp += si, dst += so)
-            {
-                ScanBits((T*)xp, n, mask, out T l, out T h);
-                ev |= Store(l, h, min, dst, ot);
-            }
-            return ev;
+            ScanBits((T*)xp, n, mask, out T l, out T h);
+            return Store(l, h, min, dst, ot);
         }
-        var it = new OuterIterator(plan, x, o, first, count);
-        while (it.Next(out byte* xp, out byte* d))
-        {
-            ScanBits((T*)(xp + plan.InnerBaseOffset), n, mask, out T l, out T h);
-            ev |= Store(l, h, min, d, ot);
-        }
-        return ev;
     }
 
     /// <summary>Sign-clearing mask of the float whose bits are held in T (short: float16, int: float32, long: float64).</summary>

@@ -183,8 +183,36 @@ internal unsafe struct InnerWalker
 
 /// <summary>Visits every kept (output) position in C order of the kept axes, giving the input and
 /// output addresses; allocation-free for ranks ≤ 8.</summary>
+/// <summary>Reduces one line for <see cref="OuterIterator.ForEach"/>.</summary>
+internal unsafe interface ILineVisitor
+{
+    /// <summary>The line starting at <paramref name="xp"/> (<see cref="ReductionPlan.InnerBaseOffset"/> applied) into
+    /// the output at <paramref name="dst"/>.</summary>
+    FpEvents Line(byte* xp, byte* dst);
+}
+
 internal unsafe struct OuterIterator
 {
+    /// <summary>Calls <paramref name="v"/> on the lines of outputs first … first + count − 1 in C order: one kept axis
+    /// walks by its strides, several through the iterator. The events of all lines, or-ed.</summary>
+    public static FpEvents ForEach<TV>(ReductionPlan plan, byte* x, byte* o, long first, long count, ref TV v)
+        where TV : struct, ILineVisitor
+    {
+        var ev = FpEvents.None;
+        if (plan.OuterShape.Length == 1)
+        {
+            long si = plan.OuterInStrides[0], so = plan.OuterOutStrides[0];
+            byte* xp = x + plan.InnerBaseOffset + first * si, dst = o + first * so;
+            for (long k = 0; k < count; k++, xp += si, dst += so)
+                ev |= v.Line(xp, dst);
+            return ev;
+        }
+        var it = new OuterIterator(plan, x, o, first, count);
+        while (it.Next(out byte* lp, out byte* d))
+            ev |= v.Line(lp + plan.InnerBaseOffset, d);
+        return ev;
+    }
+
     private readonly ReductionPlan _plan;
     private fixed long _idx[8];
     private long[]? _bigIdx;
