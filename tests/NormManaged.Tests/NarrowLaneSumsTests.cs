@@ -54,15 +54,7 @@ public unsafe class NarrowLaneSumsTests
             for (int n = 1 + rng.Next(2); n <= 66; n += 1 + rng.Next(7))
             {
                 int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40 }[rng.Next(8)];
-                int kind = rng.Next(TestData.Kinds);
-                int layout = rng.Next(4); // C rows, strided inside a wider array, reversed rows, adjacent lines (F order)
-                long cs = layout switch { 1 => 3, 2 => -1, 3 => rows, _ => 1 };
-                long rs = layout switch { 1 => 3L * n + 2, 2 => n, 3 => 1, _ => n };
-                long span = layout == 1 ? (3L * n + 2) * rows : (long)n * rows;
-                long first = layout == 2 ? n - 1 : 0;
-                var v = new double[span + 1];
-                for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, kind, t);
-                var data = TestData.Encode(v, t);
+                var (data, rs, cs, first, kind, layout) = TestData.Lines(rng, rows, n, t);
                 bool take = Taken(t, rows, n, rs, cs, p);
                 Assert.Equal(n <= (p == 3 && t == DType.Float32 ? NarrowLaneSums.MaxCubeInner : NarrowLaneSums.MaxInner), take);
                 if (take) taken++;

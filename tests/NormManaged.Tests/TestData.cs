@@ -44,6 +44,22 @@ internal static unsafe class TestData
         _ => throw new ArgumentException($"no scales for {t}"),
     };
 
+    /// <summary>Random lines of one value kind (<see cref="Draw"/>) in one of four layouts — C rows, strided inside a wider
+    /// array, reversed rows, adjacent lines (F order) — encoded in dtype t: the bytes and the row stride, column stride
+    /// and first element, in elements, and the kind and layout drawn (for messages).</summary>
+    public static (byte[] Data, long Rs, long Cs, long First, int Kind, int Layout) Lines(Random rng, int rows, int n, DType t)
+    {
+        int kind = rng.Next(Kinds);
+        int layout = rng.Next(4);
+        long cs = layout switch { 1 => 3, 2 => -1, 3 => rows, _ => 1 };
+        long rs = layout switch { 1 => 3L * n + 2, 2 => n, 3 => 1, _ => n };
+        long span = layout == 1 ? (3L * n + 2) * rows : (long)n * rows;
+        long first = layout == 2 ? n - 1 : 0;
+        var v = new double[span + 1];
+        for (int i = 0; i < v.Length; i++) v[i] = Draw(rng, kind, t);
+        return (Encode(v, t), rs, cs, first, kind, layout);
+    }
+
     /// <summary><paramref name="v"/> written as dtype <paramref name="t"/>, one element (complex: one part) per value:
     /// float64/complex128 as doubles, float32/complex64 as floats, float16 as halves (each rounded once to nearest),
     /// int32 truncated (non-finite values: 7); followed by <paramref name="padBytes"/> zero bytes.</summary>
