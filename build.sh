@@ -293,7 +293,7 @@ cmd_wheel() {
     ls -l "$ART/python"/normnative-*.whl
 }
 
-# Python benchmark (bench/python): NormNative vs NumPy/SciPy in one process, writes bench/results/python.md
+# Python benchmark (bench/python): NormNative vs NumPy/SciPy in one process, writes bench/results/python.md (+ sweep.md)
 # and a PNG. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for this command only, so NumPy runs its
 # native OpenBLAS kernel.
 cmd_bench_python() {
@@ -301,6 +301,11 @@ cmd_bench_python() {
     gcc -O3 -march=native -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
         "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
+    # the systematic ord x dtype x layout sweep (~75 s) in full runs: bench/results/sweep.md lists every cell below 1.0
+    if [ -z "${BENCH_QUICK:-}" ]; then
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+            "$PY" bench/python/floor_sweep.py --out bench/results/sweep.md
+    fi
 }
 
 # BenchmarkDotNet suite for the managed kernels (bench/NormBench); BENCH_QUICK=1 for a short in-process run.
