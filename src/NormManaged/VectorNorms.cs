@@ -44,38 +44,13 @@ public static unsafe class VectorNorms
         bool realDouble = !extended && !DTypes.IsComplex(x.DType);
         byte* xd = x.Data, od = output.Data;
         DType t = x.DType, ot = output.DType;
-        if (CountRows.Applies(plan, t, p)) // ord 0 of many lines, any dtype: exact counts in the element's own width
-            return CountRows.Run(plan, xd, t, od, ot);
-        if (ComplexExtremaRows.Applies(plan, t, p)) // complex ±∞ of many lines: extreme re²+im², Ext.Hypot for candidates only
-            return ComplexExtremaRows.Run(plan, xd, t, od, ot, p);
-        if (IntRows.Applies(plan, t, p)) // short integer rows: widened by bands, float64 row kernels
-            return IntRows.Run(plan, xd, t, od, p);
-        if (IntColumns.Applies(plan, t, p)) // integer columns: widened by bands, float64 across-outputs kernel
-            return IntColumns.Run(plan, xd, t, od, p);
-        if (AcrossOutputsWide.Applies(plan, t, ot, p))
-            return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
-        if (AcrossOutputs.Applies(plan, t, p))
-            return AcrossOutputs.Run(plan, xd, ot, od, p);
-        if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
-            return ComplexShortRows.Run(plan, xd, t, p, od);
-        if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
-            return LaneAcross.Run(plan, xd, t, od, ot, p);
-        if (HalfRows.Applies(plan, t, ot, p)) // float16 ord 1 lines: exact double sums, one rounding
-            return HalfRows.Run(plan, xd, od);
-        if (NarrowLaneSums.Applies(plan, t, ot, p)) // many short float32/float16 lines, general p: plain-double lanes, proven roots
-            return NarrowLaneSums.Run(plan, xd, t, p, od);
-        if (Slabs.TryRun(plan, xd, t, ot, od, p, out var slabEvents))
+        // The fast kernels, as one choice (see Choose), so that a plan with several kept axes can first ask whether
+        // the kernels take one slab of it: Slabs then runs the slab's kernel once per slab.
+        var fast = Choose(plan, t, ot, p);
+        if (plan.OuterShape.Length >= 2 && Slabs.TryRun(plan, fast, xd, t, od, ot, p, out var slabEvents))
             return slabEvents;
-        if (RunsAcross.Applies(plan, t, p))
-            return RunsAcross.Run(plan, xd, ot, od, p);
-        if (SmallRows.Applies(plan, t, ot, p))
-            return SmallRows.Run(plan, xd, od);
-        if (SmallRows.AppliesAbs(plan, t, ot, p))
-            return SmallRows.RunAbs(plan, xd, od, p);
-        if (RowsWide.Applies(plan, t, ot, p))
-            return RowsWide.Run(plan, xd, t, od, ot, p);
-        if (FloatMinMax.Applies(plan, t, p))
-            return FloatMinMax.Run(plan, xd, t, od, ot, p);
+        if (fast != FastKernel.None)
+            return Run(fast, plan, xd, t, od, ot, p);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (Complex64Fast.Applies(plan, t, ot, p) && Complex64Fast.TryRun(plan, xd, od, p))
@@ -128,6 +103,59 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(plan, xd, t, od, ot, new RealPowOp(p));
         return General(plan, xd, t, p, od, ot);
     }
+
+    /// <summary>The kernels at the head of the dispatch chain, in chain order. To add one: a line in
+    /// <see cref="Choose"/> at its place in the order and a case in <see cref="Run"/>.</summary>
+    internal enum FastKernel : byte
+    {
+        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, ComplexShortRows,
+        LaneAcross, HalfRows, NarrowLaneSums, RunsAcross, SmallRows, SmallRowsAbs, RowsWide, FloatMinMax,
+    }
+
+    /// <summary>The first kernel at the head of the chain that takes <paramref name="plan"/>, or None (the rest of
+    /// <see cref="Compute"/> decides). Depends on the plan's shape and strides only, never on addresses, so one
+    /// answer holds for every slab of an N-D plan (<see cref="Slabs"/>).</summary>
+    internal static FastKernel Choose(ReductionPlan plan, DType t, DType ot, double p)
+    {
+        if (CountRows.Applies(plan, t, p)) return FastKernel.CountRows; // ord 0 of many lines, any dtype: exact counts in the element's own width
+        if (ComplexExtremaRows.Applies(plan, t, p)) return FastKernel.ComplexExtremaRows; // complex ±∞ of many lines: extreme re²+im², Ext.Hypot for candidates only
+        if (IntRows.Applies(plan, t, p)) return FastKernel.IntRows; // short integer rows: widened by bands, float64 row kernels
+        if (IntColumns.Applies(plan, t, p)) return FastKernel.IntColumns; // integer columns: widened by bands, float64 across-outputs kernel
+        if (AcrossOutputsWide.Applies(plan, t, ot, p)) return FastKernel.AcrossOutputsWide;
+        if (AcrossOutputs.Applies(plan, t, p)) return FastKernel.AcrossOutputs;
+        if (ComplexShortRows.Applies(plan, t, ot, p)) return FastKernel.ComplexShortRows; // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
+        if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
+        if (HalfRows.Applies(plan, t, ot, p)) return FastKernel.HalfRows; // float16 ord 1 lines: exact double sums, one rounding
+        if (NarrowLaneSums.Applies(plan, t, ot, p)) return FastKernel.NarrowLaneSums; // many short float32/float16 lines, general p: plain-double lanes, proven roots
+        if (RunsAcross.Applies(plan, t, p)) return FastKernel.RunsAcross;
+        if (SmallRows.Applies(plan, t, ot, p)) return FastKernel.SmallRows;
+        if (SmallRows.AppliesAbs(plan, t, ot, p)) return FastKernel.SmallRowsAbs;
+        if (RowsWide.Applies(plan, t, ot, p)) return FastKernel.RowsWide;
+        if (FloatMinMax.Applies(plan, t, p)) return FastKernel.FloatMinMax;
+        return FastKernel.None;
+    }
+
+    /// <summary>Runs kernel <paramref name="k"/> (from <see cref="Choose"/> for this plan's shape) over every output.</summary>
+    internal static FpEvents Run(FastKernel k, ReductionPlan plan, byte* xd, DType t, byte* od, DType ot, double p)
+        => k switch
+        {
+            FastKernel.CountRows => CountRows.Run(plan, xd, t, od, ot),
+            FastKernel.ComplexExtremaRows => ComplexExtremaRows.Run(plan, xd, t, od, ot, p),
+            FastKernel.IntRows => IntRows.Run(plan, xd, t, od, p),
+            FastKernel.IntColumns => IntColumns.Run(plan, xd, t, od, p),
+            FastKernel.AcrossOutputsWide => AcrossOutputsWide.Run(plan, xd, t, od, ot, p),
+            FastKernel.AcrossOutputs => AcrossOutputs.Run(plan, xd, ot, od, p),
+            FastKernel.ComplexShortRows => ComplexShortRows.Run(plan, xd, t, p, od),
+            FastKernel.LaneAcross => LaneAcross.Run(plan, xd, t, od, ot, p),
+            FastKernel.HalfRows => HalfRows.Run(plan, xd, od),
+            FastKernel.NarrowLaneSums => NarrowLaneSums.Run(plan, xd, t, p, od),
+            FastKernel.RunsAcross => RunsAcross.Run(plan, xd, ot, od, p),
+            FastKernel.SmallRows => SmallRows.Run(plan, xd, od),
+            FastKernel.SmallRowsAbs => SmallRows.RunAbs(plan, xd, od, p),
+            FastKernel.RowsWide => RowsWide.Run(plan, xd, t, od, ot, p),
+            FastKernel.FloatMinMax => FloatMinMax.Run(plan, xd, t, od, ot, p),
+            _ => throw new NormException(NormError.InvalidArgument, "internal: no fast kernel chosen"),
+        };
 
     /// <summary>Whether the elements of <paramref name="x"/> are <paramref name="n"/> values <paramref name="stride"/>
     /// bytes apart from <c>x.Data</c>: a 1-D view (any stride), or a C- or Fortran-contiguous array (axes of length 1

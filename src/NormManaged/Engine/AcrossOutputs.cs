@@ -31,14 +31,23 @@ internal static unsafe class AcrossOutputs
     /// gives two threads long sequential sweeps instead of interleaved half-rows.</summary>
     private const int RowParts = 4;
 
-    public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p)
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p) => Run(plan, x, ot, o, p, null);
+
+    /// <summary>Doubles of partial sums <see cref="Run(ReductionPlan, byte*, DType, byte*, double, double[])"/> uses for this plan.</summary>
+    public static long ScratchLength(ReductionPlan plan) => (plan.InnerCount >= 64L * RowParts ? RowParts : 1) * plan.OuterCount * 2;
+
+    /// <summary><see cref="Run(ReductionPlan, byte*, DType, byte*, double)"/> with the partial sums in
+    /// <paramref name="scratch"/> when it holds <see cref="ScratchLength"/> doubles (a caller running many slabs
+    /// reuses one buffer), else in a fresh array. The partials are overwritten before they are read, so the bits do
+    /// not depend on the buffer.</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double[]? scratch)
     {
         long outs = plan.OuterCount, n = plan.InnerCount;
         int parts = n >= 64L * RowParts ? RowParts : 1;
         long w = Math.Min(outs, Band);
         int bands = (int)((outs + w - 1) / w);
         // partial sums (hi, lo) per part and output: O(outputs), part-major
-        double[] partial = new double[parts * outs * 2];
+        double[] partial = scratch is not null && scratch.Length >= parts * outs * 2 ? scratch : new double[parts * outs * 2];
         bool sq = p == 2;
         int threads = Parallelism.MaxThreads;
         int items = bands * parts;

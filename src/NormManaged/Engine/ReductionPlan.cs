@@ -93,17 +93,32 @@ internal sealed class ReductionPlan
         return new ReductionPlan(os, ois, oos, inN[..c].ToArray(), inS[..c].ToArray(), baseOff);
     }
 
-    /// <summary>Splits the kept axes into the leading ones (<paramref name="leading"/>: a plan over them with no reduced
-    /// axes, for walking slab origins with <see cref="OuterIterator"/>) and the last one (<paramref name="slab"/>:
-    /// this plan restricted to the last kept axis, same reduced axes and base offset), for kernels that handle one
-    /// run of outputs. Requires at least one kept axis.</summary>
-    public void SplitLastOuter(out ReductionPlan leading, out ReductionPlan slab)
+    /// <summary>Splits the kept axes into kept axis <paramref name="axis"/> (<paramref name="slab"/>: this plan
+    /// restricted to that axis, same reduced axes and base offset, its input stride made non-negative) and the others
+    /// (<paramref name="leading"/>: a plan over them with no reduced axes, for walking slab origins with
+    /// <see cref="OuterIterator"/>). When the axis runs backwards in the input its walk is flipped: a slab's first
+    /// output is then the axis' last one, <paramref name="inShift"/> / <paramref name="outShift"/> bytes from the
+    /// origin the leading walk gives, and its output stride is negated with the input's. Requires at least two kept axes.</summary>
+    public void SplitOuter(int axis, out ReductionPlan leading, out ReductionPlan slab, out long inShift, out long outShift)
     {
         int d = OuterShape.Length;
-        leading = new ReductionPlan(OuterShape[..(d - 1)], OuterInStrides[..(d - 1)], OuterOutStrides[..(d - 1)],
-                                    new long[] { 1 }, new long[] { 0 }, 0);
-        slab = new ReductionPlan(new[] { OuterShape[d - 1] }, new[] { OuterInStrides[d - 1] }, new[] { OuterOutStrides[d - 1] },
-                                 InnerShape, InnerStrides, InnerBaseOffset);
+        var ls = new long[d - 1];
+        var lis = new long[d - 1];
+        var los = new long[d - 1];
+        for (int i = 0, j = 0; i < d; i++)
+        {
+            if (i == axis) continue;
+            ls[j] = OuterShape[i]; lis[j] = OuterInStrides[i]; los[j] = OuterOutStrides[i]; j++;
+        }
+        leading = new ReductionPlan(ls, lis, los, new long[] { 1 }, new long[] { 0 }, 0);
+        long n = OuterShape[axis], si = OuterInStrides[axis], so = OuterOutStrides[axis];
+        inShift = outShift = 0;
+        if (si < 0)
+        {
+            inShift = (n - 1) * si; outShift = (n - 1) * so;
+            si = -si; so = -so;
+        }
+        slab = new ReductionPlan(new[] { n }, new[] { si }, new[] { so }, InnerShape, InnerStrides, InnerBaseOffset);
     }
 
     /// <summary>Merges adjacent kept axes whose input and output strides both continue one progression (a kept

@@ -1,46 +1,99 @@
+using K = NormManaged.VectorNorms.FastKernel;
+
 namespace NormManaged.Engine;
 
-/// <summary>N-D reductions whose last kept axis, taken alone, suits a kernel that vectorises across one run of
-/// outputs (<see cref="AcrossOutputs"/>, <see cref="RunsAcross"/>) — e.g. axis 1 of a C-order (50, 60, 70) array:
-/// 50 slabs of 70 contiguous outputs, each reducing 60 rows. The kernel runs once per slab (its origin from the leading
-/// kept axes); slabs too small to thread on their own are spread over the workers instead. Each output's arithmetic is
-/// the kernel's for that output, which depends only on the slab's shape, so results do not depend on the split.</summary>
+/// <summary>N-D reductions with several kept axes that do not coalesce — e.g. axis 1 of a C-order (40, 50, 60) array:
+/// 40 slabs of 60 adjacent outputs, each reducing 50 rows — run slab by slab with the kernel that takes one slab.
+/// Most fast kernels take a plan with one kept axis only (the columns kernels <see cref="AcrossOutputsWide"/>,
+/// <see cref="AcrossOutputs"/>, <see cref="IntColumns"/>, <see cref="LaneAcross"/>, <see cref="RunsAcross"/>), so
+/// without this such a reduction falls to the per-line paths (float32 2-norm of the example: 0.08× NumPy).
+///
+/// The slab axis is the kept axis with the smallest |input stride| (the run of outputs the columns kernels vectorise
+/// across; a backwards axis is walked forwards, see <see cref="ReductionPlan.SplitOuter"/>); the other kept axes give
+/// the slab origins. <see cref="VectorNorms.Choose"/> picks the slab's kernel once (it depends on the slab's shape
+/// and strides only, which all slabs share); it then runs once per slab. Slabs too small to be threaded by their
+/// kernel are spread over the workers instead. Each output's arithmetic is the kernel's for that output of a slab,
+/// which depends only on the slab's shape, so results do not depend on the split or the thread count: every output
+/// has the bits the kernel gives the same slab as a 2-D view.</summary>
 internal static unsafe class Slabs
 {
-    private enum Kernel { None, Across, Runs }
+    /// <summary>Kernels that take one kept axis only: when one of them takes the slab it is preferred to any kernel
+    /// that takes the whole N-D plan (those walk each line alone, e.g. <see cref="CountRows"/> on Fortran-order
+    /// columns or <see cref="IntRows"/> on strided columns).</summary>
+    private static bool SingleAxis(K k) => k is K.AcrossOutputsWide or K.AcrossOutputs or K.IntColumns or K.LaneAcross or K.RunsAcross;
 
-    private static Kernel Choose(ReductionPlan slab, DType t, double p)
-        => AcrossOutputs.Applies(slab, t, p) ? Kernel.Across : RunsAcross.Applies(slab, t, p) ? Kernel.Runs : Kernel.None;
-
-    /// <summary>Runs the reduction slab by slab when its plan has several kept axes and the last one suits a
-    /// run kernel; returns false (nothing written) otherwise.</summary>
-    public static bool TryRun(ReductionPlan plan, byte* x, DType t, DType ot, byte* o, double p, out FpEvents ev)
+    /// <summary>Runs the reduction slab by slab when its plan (≥ 2 kept axes) has a slab that a fast kernel takes and
+    /// either that kernel handles one kept axis only or no fast kernel takes the whole plan (<paramref name="whole"/>,
+    /// <see cref="VectorNorms.Choose"/> of it); returns false (nothing written) otherwise.</summary>
+    public static bool TryRun(ReductionPlan plan, K whole, byte* x, DType t, byte* o, DType ot, double p, out FpEvents ev)
     {
         ev = FpEvents.None;
-        if (plan.OuterShape.Length < 2 || plan.OuterCount == 0) return false;
-        plan.SplitLastOuter(out var lead, out var slab);
-        var k = Choose(slab, t, p);
-        if (k == Kernel.None) return false;
+        if (plan.OuterShape.Length < 2 || plan.OuterCount == 0 || plan.InnerCount == 0) return false;
+        int axis = SlabAxis(plan);
+        plan.SplitOuter(axis, out var lead, out var slab, out long inShift, out long outShift);
+        var k = VectorNorms.Choose(slab, t, ot, p);
+        if (k == K.None || !(SingleAxis(k) || whole == K.None)) return false;
         long slabs = lead.OuterCount;
         int threads = Parallelism.MaxThreads;
+        long threshold = ParallelElements(k, t, p);
         bool spread = threads > 1 && slabs > 1
-                      && slab.OuterCount * slab.InnerCount < BlockDriver.ParallelThreshold
-                      && plan.OuterCount * plan.InnerCount >= BlockDriver.ParallelThreshold;
+                      && !ThreadsItself(k, slab, t, p, threshold)
+                      && plan.OuterCount * plan.InnerCount >= threshold;
+        x += inShift; o += outShift;
         if (spread)
         {
             nint xb = (nint)x, ob = (nint)o;
-            ev = Parallelism.ForOutputRanges(slabs, threads, (lo, n) => Range(lead, slab, k, (byte*)xb, ot, (byte*)ob, p, lo, n));
+            ev = Parallelism.ForOutputRanges(slabs, threads, (lo, n) => Range(lead, slab, k, (byte*)xb, t, (byte*)ob, ot, p, lo, n));
         }
-        else ev = Range(lead, slab, k, x, ot, o, p, 0, slabs);
+        else ev = Range(lead, slab, k, x, t, o, ot, p, 0, slabs);
         return true;
     }
 
-    private static FpEvents Range(ReductionPlan lead, ReductionPlan slab, Kernel k, byte* x, DType ot, byte* o, double p, long start, long count)
+    /// <summary>The kept axis with the smallest |input stride| (the last such): the run the columns kernels
+    /// vectorise across, and for rows the axis whose lines lie closest together.</summary>
+    private static int SlabAxis(ReductionPlan plan)
+    {
+        int best = plan.OuterShape.Length - 1;
+        long bs = Math.Abs(plan.OuterInStrides[best]);
+        for (int i = best - 1; i >= 0; i--)
+        {
+            long s = Math.Abs(plan.OuterInStrides[i]);
+            if (s < bs) { best = i; bs = s; }
+        }
+        return best;
+    }
+
+    /// <summary>Elements (outputs × reduced length) from which kernel <paramref name="k"/> threads a call itself
+    /// (the thresholds in the kernels' Run methods); the same total decides whether slabs are spread.</summary>
+    private static long ParallelElements(K k, DType t, double p) => k switch
+    {
+        K.LaneAcross => 1L << 14,
+        K.ComplexShortRows => 1L << 15,
+        K.NarrowLaneSums => GeneralPowOp.ParallelElements,
+        _ => BlockDriver.ParallelThreshold,
+    };
+
+    /// <summary>Whether the kernel threads one slab by itself (then slabs run one after the other; spreading them
+    /// too would nest the workers).</summary>
+    private static bool ThreadsItself(K k, ReductionPlan slab, DType t, double p, long threshold)
+        => k == K.IntRows ? IntRows.Parallel(slab.OuterCount, slab.InnerCount, p)
+         : k == K.IntColumns ? slab.OuterCount > IntColumns.BandElements / slab.InnerCount && IntRows.Parallel(slab.OuterCount, slab.InnerCount, p)
+            : slab.OuterCount * slab.InnerCount >= threshold;
+
+    private static FpEvents Range(ReductionPlan lead, ReductionPlan slab, K k, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
     {
         var ev = FpEvents.None;
         var it = new OuterIterator(lead, x, o, start, count);
+        if (k == K.AcrossOutputs)
+        {
+            // one buffer of partial sums for every slab of this range, not one per slab
+            var scratch = new double[AcrossOutputs.ScratchLength(slab)];
+            while (it.Next(out byte* xs, out byte* os))
+                ev |= AcrossOutputs.Run(slab, xs, ot, os, p, scratch);
+            return ev;
+        }
         while (it.Next(out byte* xs, out byte* os))
-            ev |= k == Kernel.Across ? AcrossOutputs.Run(slab, xs, ot, os, p) : RunsAcross.Run(slab, xs, ot, os, p);
+            ev |= VectorNorms.Run(k, slab, xs, t, os, ot, p);
         return ev;
     }
 }
