@@ -108,6 +108,12 @@ def cases(quick: bool):
     a = _data(rng, (400, 400), "float64")[::2, ::2]
     for o in (None, 1, np.inf, 2, "nuc"):
         out.append(("strided matrices", f"float64 (400,400)[::2,::2] ord={o}", a, o, None))
+    # 3-D axis 1: two kept axes that do not coalesce, run slab by slab with the columns kernels (Engine/Slabs.cs)
+    for dt, ords in (("float32", (None, 1, np.inf, 0, -1)), ("float64", (0, 0.5, -1)), ("complex64", (np.inf,)),
+                     ("complex128", (1, 0.5)), ("int16", (None,)), ("bool", (1,))):
+        x = _data(rng, (40, 50, 60), dt)
+        for o in ords:
+            out.append(("3-D axis 1", f"{dt} (40,50,60) axis=1 ord={o}", x, o, 1))
     return out
 
 
