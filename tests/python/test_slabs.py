@@ -45,6 +45,8 @@ def _views(rng, dt):
     yield "rev kept (6,23,37) axis 1", a[::-1, :, ::-1], 1
     yield "rev reduced (6,23,37) axis 1", a[:, ::-1, :], 1
     yield "F (6,23,37) axis 1", np.asfortranarray(a), 1
+    yield "F (6,23,37) axis 0", np.asfortranarray(a), 0  # rows whose kept axes are walked smallest stride first
+    yield "F (17,23,37) axis 0", np.asfortranarray(_data(rng, (17, 23, 37), dt)), 0
     yield "transposed axis 0", a.transpose(1, 0, 2), 0
     yield "strided (6,12,19) axis 1", a[:, ::2, ::2], 1
     b = _data(rng, (3, 4, 9, 20), dt)
