@@ -39,8 +39,9 @@ internal static unsafe class Slabs
     private const long SameKernelSlab = 16;
 
     /// <summary>Runs the reduction slab by slab when its plan (≥ 2 kept axes) has a slab that a fast kernel takes and
-    /// either no fast kernel takes the whole plan (<paramref name="whole"/>, <see cref="VectorNorms.Choose"/> of it) or
-    /// the slab's kernel <see cref="Preempts"/> it; returns false (nothing written) otherwise.</summary>
+    /// either no fast kernel takes the whole plan (<paramref name="whole"/>, <see cref="VectorNorms.Choose"/> of it), or
+    /// the slab's kernel <see cref="Preempts"/> it, or it is the same kernel and walking slab by slab puts the smallest
+    /// stride innermost (<see cref="SameKernelSlab"/>); returns false (nothing written) otherwise.</summary>
     public static bool TryRun(ReductionPlan plan, K whole, byte* x, DType t, byte* o, DType ot, double p, out FpEvents ev)
     {
         ev = FpEvents.None;
