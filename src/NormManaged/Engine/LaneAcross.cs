@@ -153,7 +153,7 @@ internal static unsafe class LaneAcross
     /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
     /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsPositiveInfinity(p)) ? 16
+        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsInfinity(p)) ? 16
          : t == DType.Float64 && p is 0.5 or -1 ? 8
          : t == DType.Float32 && p is -1 or 0.5 ? 4 : 0;
 
@@ -174,13 +174,14 @@ internal static unsafe class LaneAcross
         int w = t == DType.Float32 && recip ? (wide && outs >= 16 ? 16 : outs >= 8 ? 8 : 4) : (wide || singleRoots) && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
-        bool sum = p != double.PositiveInfinity;
+        bool sum = !double.IsInfinity(p), low = double.IsNegativeInfinity(p);
         FpEvents Groups(int g0, int g1)
         {
             double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
             // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
             // flag: 1 = alone, 2 = candidates
             double* d = stackalloc double[3 * 16];
+            double* zz = stackalloc double[2 * 16]; // ±∞: the extreme element's parts per lane
             var ev = FpEvents.None;
             for (int g = g0; g < g1; g++)
             {
@@ -228,11 +229,25 @@ internal static unsafe class LaneAcross
                 }
                 else if (w == 8)
                 {
-                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
+                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d);
+                    else if (low) Extreme<Lanes512, Lowest>(c, cs, n, d); else Extreme<Lanes512, Highest>(c, cs, n, d);
                 }
                 else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
                 else if (p == 1) Sum<Lanes256, AbsTerm>(c, cs, n, d);
-                else Max<Lanes256>(c, cs, n, d);
+                else if (low) Extreme<Lanes256, Lowest>(c, cs, n, d);
+                else Extreme<Lanes256, Highest>(c, cs, n, d);
+                // ±∞: the unflagged lanes' extreme |z| rounded in the lanes, when provably correctly rounded
+                uint rounded = 0;
+                Vector512<double> roots = default;
+                if (!sum && ot == DType.Float64)
+                {
+                    if (w == 8) { rounded = ExtremeRoots<Lanes512>(d, c, cs, zz, out var r8); roots = r8.V; }
+                    else
+                    {
+                        rounded = ExtremeRoots<Lanes256>(d, c, cs, zz, out var r4);
+                        roots = Vector512.Create(r4.V, default);
+                    }
+                }
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
                 for (long j = (long)g * w - k; j < w; j++)
                 {
@@ -242,6 +257,7 @@ internal static unsafe class LaneAcross
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
                     if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
+                    if ((rounded >> (int)j & 1) != 0 && StoreDouble(dst, roots.GetElement((int)j))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
@@ -279,18 +295,33 @@ internal static unsafe class LaneAcross
         }
         if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
         Ext best = Ext.Zero;
+        bool low = p < 0;
         if (flag == 0)
         {
             double* z = (double*)(c + (long)b * s);
             Complex128Max.Consider(z[0], z[1], ref best);
         }
-        else
+        else if (!low)
         {
             double thr = a * Complex128Max.Slack;
             for (long i = 0; i < n; i++)
             {
                 double* z = (double*)(c + i * s);
                 if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
+            }
+        }
+        else
+        {
+            // every s within the slack above the bottom B (the true minimum's s is: see Lowest), compared exactly
+            double thr = a / Complex128Max.Slack;
+            for (long i = 0; i < n; i++)
+            {
+                double* z = (double*)(c + i * s);
+                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) <= thr)
+                {
+                    Ext e = Ext.Hypot(Ext.FromDouble(z[0]), Ext.FromDouble(z[1]));
+                    if (best.IsZero || Ext.Compare(e, best) < 0) best = e;
+                }
             }
         }
         return ResultWriter.Store(ot, dst, best);
@@ -341,7 +372,7 @@ internal static unsafe class LaneAcross
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
         => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
-         : p == -1 ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+         : p == -1 || double.IsNegativeInfinity(p) ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
@@ -586,10 +617,41 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>The screened top of L.Count adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>
-    private static void Max<L>(byte* c, long s, long n, double* d) where L : struct, ILanes<L>
+    /// <summary>Which extreme <see cref="Extreme{L, TDir}"/> screens for.</summary>
+    private interface IDirection
     {
-        L top = L.Zero, row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero;
+        /// <summary>The lane's start: 0 for the top, +∞ for the bottom.</summary>
+        static abstract double Start { get; }
+
+        /// <summary>Mask of the lanes where <paramref name="s"/> beats <paramref name="best"/>.</summary>
+        static abstract L Beats<L>(L s, L best) where L : struct, ILanes<L>;
+    }
+
+    /// <summary>max |z| (ord ∞): the top s.</summary>
+    private readonly struct Highest : IDirection
+    {
+        public static double Start => 0;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Beats<L>(L s, L best) where L : struct, ILanes<L> => L.GreaterThan(s, best);
+    }
+
+    /// <summary>min |z| (ord −∞): the bottom s. The mirror of the top's argument: with the final bottom
+    /// B ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] the true minimum z* has s* ≤ |z*|²(1 + 2.01u) + 2⁻¹⁰⁷³ ≤ |z_B|²(1 + 2.01u) + 2⁻¹⁰⁷³
+    /// ≤ B(1 + 5u), so z* is the bottom's element unless another s lies within the slack of B, which the near flag
+    /// catches (whichever of the two comes later meets a running bottom within the slack of it); elements whose squares
+    /// overflow (s = ∞) are never candidates, as their |z| exceeds 2⁵¹¹ &gt; B.</summary>
+    private readonly struct Lowest : IDirection
+    {
+        public static double Start => double.PositiveInfinity;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Beats<L>(L s, L best) where L : struct, ILanes<L> => L.LessThan(s, best);
+    }
+
+    /// <summary>The screened top (bottom) of L.Count adjacent outputs into d[3j] (its s), d[3j + 1] (its row), d[3j + 2]
+    /// (flag: 1 NaN, 2 two values within the slack, else 0).</summary>
+    private static void Extreme<L, TDir>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where TDir : struct, IDirection
+    {
+        L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
         for (long r = 0; r < n; r++, rv += one)
         {
@@ -600,12 +662,51 @@ internal static unsafe class LaneAcross
             var sv = L.Fma(im, im, re * re);
             nan |= ~L.Equal(sv, sv);
             near |= L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
-            var gt = L.GreaterThan(sv, top);
+            var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
         }
         for (int j = 0; j < L.Count; j++)
             Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
+    }
+
+    /// <summary>Smallest extreme s whose |z| the lanes round (<see cref="ExtremeRoots{L}"/>): the squares' low parts then
+    /// stay exact or negligible (an underflowed FMA residual is off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
+    private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
+
+    /// <summary>|z| of each unflagged lane's extreme element (row d[3j + 1] of column j, s = d[3j] within
+    /// [2⁻⁹⁰⁰, 2¹⁰⁰⁰]) rounded once in the lanes: |z|² = hh + hl exactly but for ≈ 2⁻¹⁰⁴ (<see cref="ComplexMag.Square{L}"/>),
+    /// r = √hh correctly rounded, so fma(−r, r, hh) is exact and c = (fma(−r, r, hh) + hl)/(2r) leaves r + c within
+    /// ≈ 2⁻⁹⁸ of |z|; v = fl(r + c) is then the correctly rounded |z| — the bits <see cref="Complex128Max.Consider"/>'s exact
+    /// magnitude rounds to — unless |z| may lie within 2⁻⁶⁸ of a rounding midpoint (<see cref="MaybeNearMidpoint{L}"/> on
+    /// v's residual c − (v − r)), and those lanes, like flagged or out-of-range ones, are left to <see cref="Finish"/>.
+    /// Returns the bit mask of the lanes whose v (in <paramref name="roots"/>) may be stored.</summary>
+    private static uint ExtremeRoots<L>(double* d, byte* c, long s, double* zz, out L roots) where L : struct, ILanes<L>
+    {
+        uint cand = 0;
+        double* re = zz, im = zz + L.Count;
+        for (int j = 0; j < L.Count; j++)
+        {
+            double top = d[3 * j];
+            if (d[3 * j + 2] == 0 && top >= RootTopMin && top <= Complex128Max.Hi)
+            {
+                double* z = (double*)(c + j * 16 + (long)d[3 * j + 1] * s);
+                re[j] = z[0]; im[j] = z[1];
+                cand |= 1u << j;
+            }
+            else { re[j] = 1; im[j] = 0; }
+        }
+        roots = L.Zero;
+        if (cand == 0) return 0;
+        var hh = ComplexMag.Square(L.Load(re), L.Load(im), out var hl);
+        var r = L.Sqrt(hh);
+        var cc = (L.Fma(-r, r, hh) + hl) / (r + r);
+        var v = r + cc;
+        var near = MaybeNearMidpoint(v, cc - (v - r));
+        for (int j = 0; j < L.Count; j++)
+            if (BitConverter.DoubleToUInt64Bits(near[j]) != 0) cand &= ~(1u << j);
+        roots = v;
+        return cand;
     }
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
