@@ -58,10 +58,10 @@ public static unsafe class VectorNorms
             return AcrossOutputs.Run(plan, xd, ot, od, p);
         if (Complex128Columns.Applies(plan, t, ot, p)) // complex128 2-norm columns: AcrossOutputs' lanes on the float64 parts
             return Complex128Columns.Run(plan, xd, od);
-        if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
-            return ComplexShortRows.Run(plan, xd, t, p, od);
         if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
             return LaneAcross.Run(plan, xd, t, od, ot, p);
+        if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
+            return ComplexShortRows.Run(plan, xd, t, p, od);
         if (HalfRows.Applies(plan, t, ot, p)) // float16 ord 1 lines: exact double sums, one rounding
             return HalfRows.Run(plan, xd, od);
         if (NarrowLaneSums.Applies(plan, t, ot, p)) // many short float32/float16 lines, general p: plain-double lanes, proven roots

@@ -583,6 +583,29 @@ internal static unsafe class C64Squares
     public static bool StoreFour(byte* st, int half, byte* dst, long os)
         => Avx2.IsSupported && TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), 2, dst, os);
 
+    /// <summary><see cref="FloatPowFast.TryStore"/> on four lanes: the same float (float)r per lane and the same proof
+    /// (δ = r·(2.5η + 8u), η = d₁u·(1 + 2d₁u)) that it is the correctly rounded norm, for r with a normal float result
+    /// below float.MaxValue; all four stored, or none (false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreSumFour(Vector256<double> r, long d1, byte* dst, long os)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double eta = du * (1 + 2 * du);
+        var f = Avx.ConvertToVector128Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx.ConvertToVector256Double(f);
+        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+        var delta = r * Vector256.Create(2.5 * eta + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
+                 & Vector256.LessThan(r, Vector256.Create(double.PositiveInfinity));
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
+    }
+
     /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
     /// proof that it is the correctly rounded norm, for positive finite s with a normal result below float.MaxValue;
     /// all four stored, or none (false).</summary>
@@ -648,6 +671,8 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + 3, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + 3, dst, os);
 }
 
 /// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its

@@ -181,7 +181,6 @@ internal static unsafe class LaneAcross
             // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
             // flag: 1 = alone, 2 = candidates
             double* d = stackalloc double[3 * 16];
-            double* zz = stackalloc double[2 * 16]; // ±∞: the extreme element's parts per lane
             var ev = FpEvents.None;
             for (int g = g0; g < g1; g++)
             {
@@ -208,6 +207,9 @@ internal static unsafe class LaneAcross
                     }
                     continue;
                 }
+                byte* dst0 = (byte*)ob + os * k;
+                int from = (int)((long)g * w - k);
+                bool all = false; // every lane stored by the group
                 if (es == 4 && recip)
                 {
                     if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
@@ -217,37 +219,35 @@ internal static unsafe class LaneAcross
                 {
                     if (w == 8)
                     {
-                        if (es == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d);
-                        else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
+                        if (es == 8) all = Sum<Lanes512, RecipTerm>(c, cs, n, d, dst0, os, from);
+                        else all = Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d, dst0, os, from);
                     }
-                    else if (es == 8) Sum<Lanes256, RecipTerm>(c, cs, n, d);
-                    else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
+                    else if (es == 8) all = Sum<Lanes256, RecipTerm>(c, cs, n, d, dst0, os, from);
+                    else all = Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d, dst0, os, from);
                 }
                 else if (real)
                 {
-                    if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
+                    if (w == 8) all = Sum<Lanes512, RealRootTerm>(c, cs, n, d, dst0, os, from); else all = Sum<Lanes256, RealRootTerm>(c, cs, n, d, dst0, os, from);
                 }
                 else if (w == 8)
                 {
-                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d);
-                    else if (low) Extreme<Lanes512, Lowest>(c, cs, n, d); else Extreme<Lanes512, Highest>(c, cs, n, d);
+                    if (half) all = Sum<Lanes512, RootTerm>(c, cs, n, d, dst0, os, from); else if (p == 1) all = Sum<Lanes512, AbsTerm>(c, cs, n, d, dst0, os, from);
                 }
-                else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
-                else if (p == 1) Sum<Lanes256, AbsTerm>(c, cs, n, d);
-                else if (low) Extreme<Lanes256, Lowest>(c, cs, n, d);
-                else Extreme<Lanes256, Highest>(c, cs, n, d);
-                // ±∞: the unflagged lanes' extreme |z| rounded in the lanes, when provably correctly rounded
+                else if (half) all = Sum<Lanes256, RootTerm>(c, cs, n, d, dst0, os, from);
+                else if (p == 1) all = Sum<Lanes256, AbsTerm>(c, cs, n, d, dst0, os, from);
+                // ±∞: the screened extreme of each lane, its |z| rounded in the lanes when provably correctly rounded
+                // (then stored at once when every lane is), the other lanes through Finish
                 uint rounded = 0;
                 Vector512<double> roots = default;
-                if (!sum && ot == DType.Float64)
+                if (!sum)
                 {
-                    if (w == 8) { rounded = ExtremeRoots<Lanes512>(d, c, cs, zz, out var r8); roots = r8.V; }
-                    else
-                    {
-                        rounded = ExtremeRoots<Lanes256>(d, c, cs, zz, out var r4);
-                        roots = Vector512.Create(r4.V, default);
-                    }
+                    all = w == 8
+                        ? low ? Extreme<Lanes512, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes512, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                        : low ? Extreme<Lanes256, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes256, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
                 }
+                if (all) continue;
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
                 for (long j = (long)g * w - k; j < w; j++)
                 {
@@ -550,7 +550,7 @@ internal static unsafe class LaneAcross
     /// <summary>Σ term of L.Count adjacent outputs, per lane a TwoSum double-double per chunk of rows, folded into the
     /// output's double-double S; into d[3j] its root rounded once to float64 (flag d[3j + 2] = 0), or, for a sum the
     /// lanes do not finish, S as d[3j] (hi), d[3j + 1] (lo) with flag 1.</summary>
-    private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
+    private static bool Sum<L, T>(byte* c, long s, long n, double* d, byte* dst, long os, int from) where L : struct, ILanes<L> where T : struct, ITerm
     {
         L h = L.Zero, l = L.Zero;
         for (long r0 = 0; r0 < n; r0 += ChunkRows)
@@ -589,7 +589,16 @@ internal static unsafe class LaneAcross
             // real lines near a midpoint go alone, as for 0.5 (rl − (v − r): v's exact residual, |rl| ≤ ulp(r))
             if (typeof(T) == typeof(RecipTerm)) alone = MaybeNearMidpoint(v, rl - (v - r));
         }
+        // every lane finished (the common case): stored at once, lanes from … (the outputs are float64 here)
+        var done = L.GreaterThanOrEqual(h, L.Create(T.Min)) & L.LessThanOrEqual(h, L.Create(T.Max)) & ~alone;
+        if (L.AllSet(done))
+        {
+            if (os == 8 && from == 0) v.Store((double*)dst);
+            else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, v[j]);
+            return true;
+        }
         PutRoots(d, v, h, l, T.Min, T.Max, alone);
+        return false;
     }
 
     /// <summary><see cref="Midpoint.MaybeNear64"/> lane by lane for v + r (r: v's exact rounding residual): the mask of
@@ -647,11 +656,21 @@ internal static unsafe class LaneAcross
         public static L Beats<L>(L s, L best) where L : struct, ILanes<L> => L.LessThan(s, best);
     }
 
-    /// <summary>The screened top (bottom) of L.Count adjacent outputs into d[3j] (its s), d[3j + 1] (its row), d[3j + 2]
-    /// (flag: 1 NaN, 2 two values within the slack, else 0).</summary>
-    private static void Extreme<L, TDir>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where TDir : struct, IDirection
+    /// <summary>The screened top (bottom) of L.Count adjacent outputs, the element that gives it carried along the walk.
+    /// Each lane whose extreme is unflagged (no NaN, no second value within the slack) with s in [2⁻⁹⁰⁰, 2¹⁰⁰⁰] gets that
+    /// element's |z| rounded once in the lanes: |z|² = hh + hl exactly but for ≈ 2⁻¹⁰⁴ (<see cref="ComplexMag.Square{L}"/>),
+    /// r = √hh correctly rounded, so fma(−r, r, hh) is exact and c = (fma(−r, r, hh) + hl)/(2r) leaves r + c within
+    /// ≈ 2⁻⁹⁸ of |z|; v = fl(r + c) is then the correctly rounded |z| — the bits <see cref="Complex128Max.Consider"/>'s
+    /// exact magnitude rounds to — unless |z| may lie within 2⁻⁶⁸ of a rounding midpoint (<see cref="MaybeNearMidpoint{L}"/>
+    /// on v's residual c − (v − r)). When every lane is so (and the output is float64) lanes <paramref name="from"/>…
+    /// are stored at <paramref name="dst"/> and true returned; else d[3j] (s), d[3j + 1] (row), d[3j + 2] (flag: 1 NaN,
+    /// 2 candidates, else 0) for <see cref="Finish"/>, and the mask of the lanes whose root in <paramref name="roots"/> may
+    /// be stored. The squares of s ≥ 2⁻⁹⁰⁰ keep their low parts exact or negligible (an underflowed FMA residual is
+    /// off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
+    private static bool Extreme<L, TDir>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
+        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection
     {
-        L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero;
+        L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero, zr = L.Zero, zi = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
         for (long r = 0; r < n; r++, rv += one)
         {
@@ -665,49 +684,35 @@ internal static unsafe class LaneAcross
             var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
+            zr = L.Select(gt, re, zr);
+            zi = L.Select(gt, im, zi);
         }
-        for (int j = 0; j < L.Count; j++)
-            Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
-    }
-
-    /// <summary>Smallest extreme s whose |z| the lanes round (<see cref="ExtremeRoots{L}"/>): the squares' low parts then
-    /// stay exact or negligible (an underflowed FMA residual is off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
-    private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
-
-    /// <summary>|z| of each unflagged lane's extreme element (row d[3j + 1] of column j, s = d[3j] within
-    /// [2⁻⁹⁰⁰, 2¹⁰⁰⁰]) rounded once in the lanes: |z|² = hh + hl exactly but for ≈ 2⁻¹⁰⁴ (<see cref="ComplexMag.Square{L}"/>),
-    /// r = √hh correctly rounded, so fma(−r, r, hh) is exact and c = (fma(−r, r, hh) + hl)/(2r) leaves r + c within
-    /// ≈ 2⁻⁹⁸ of |z|; v = fl(r + c) is then the correctly rounded |z| — the bits <see cref="Complex128Max.Consider"/>'s exact
-    /// magnitude rounds to — unless |z| may lie within 2⁻⁶⁸ of a rounding midpoint (<see cref="MaybeNearMidpoint{L}"/> on
-    /// v's residual c − (v − r)), and those lanes, like flagged or out-of-range ones, are left to <see cref="Finish"/>.
-    /// Returns the bit mask of the lanes whose v (in <paramref name="roots"/>) may be stored.</summary>
-    private static uint ExtremeRoots<L>(double* d, byte* c, long s, double* zz, out L roots) where L : struct, ILanes<L>
-    {
-        uint cand = 0;
-        double* re = zz, im = zz + L.Count;
+        var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
+        var hh = ComplexMag.Square(zr, zi, out var hl);
+        var rt = L.Sqrt(hh);
+        var cc = (L.Fma(-rt, rt, hh) + hl) / (rt + rt);
+        var val = rt + cc;
+        ok &= ~MaybeNearMidpoint(val, cc - (val - rt));
+        if (ot == DType.Float64 && L.AllSet(ok))
+        {
+            if (os == 8 && from == 0) val.Store((double*)dst);
+            else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, val[j]);
+            rounded = 0; roots = default;
+            return true;
+        }
+        rounded = 0;
         for (int j = 0; j < L.Count; j++)
         {
-            double top = d[3 * j];
-            if (d[3 * j + 2] == 0 && top >= RootTopMin && top <= Complex128Max.Hi)
-            {
-                double* z = (double*)(c + j * 16 + (long)d[3 * j + 1] * s);
-                re[j] = z[0]; im[j] = z[1];
-                cand |= 1u << j;
-            }
-            else { re[j] = 1; im[j] = 0; }
+            Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
+            if (ot == DType.Float64 && BitConverter.DoubleToUInt64Bits(ok[j]) != 0) rounded |= 1u << j;
         }
-        roots = L.Zero;
-        if (cand == 0) return 0;
-        var hh = ComplexMag.Square(L.Load(re), L.Load(im), out var hl);
-        var r = L.Sqrt(hh);
-        var cc = (L.Fma(-r, r, hh) + hl) / (r + r);
-        var v = r + cc;
-        var near = MaybeNearMidpoint(v, cc - (v - r));
-        for (int j = 0; j < L.Count; j++)
-            if (BitConverter.DoubleToUInt64Bits(near[j]) != 0) cand &= ~(1u << j);
-        roots = v;
-        return cand;
+        roots = typeof(L) == typeof(Lanes512) ? Unsafe.BitCast<L, Vector512<double>>(val)
+              : Vector512.Create(Unsafe.BitCast<L, Vector256<double>>(val), default);
+        return false;
     }
+
+    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir}"/>).</summary>
+    private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
     /// stride prefetcher (rows of a C-order matrix are kilobytes apart), and a group reads only 64–128 bytes a row.</summary>
