@@ -653,10 +653,12 @@ internal readonly unsafe struct C64SquareSum : IColumnOp
         => C64Squares.TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + 1, dst, os);
 }
 
-/// <summary>Σ|z| of complex64 in double (complex64 1-norm columns): each term √fl(re² + im²) rounded once more, within
-/// (1 + u)^½·(1 + u) − 1 ≤ 2u of |z|; with the lane's chain of additions |Ŝ − S| ≤ γ_{chain+2}·S, so
-/// <see cref="FloatPowFast.TryStore"/> (d + 1 = chain + 3) stores (float)Ŝ only when it is provably the correctly rounded
-/// Σ|z| — the 1-D path's bits; other outputs (NaN, ∞, zero, near-midpoints) go alone.</summary>
+/// <summary>Σ|z| of complex64 in double (complex64 1-norm columns): each term √s of s = fl(re² + im²), by
+/// <see cref="Complex64Fast.Sqrt"/>'s FMA-only root with AVX-512 (within <see cref="C64Abs.Ulps"/>·u of |z|, s's rounding
+/// included; the hardware root's throughput bounded the loop: (4, 3000) 11 µs) or the hardware root (≤ 2u) otherwise;
+/// with the lane's chain of additions |Ŝ − S| ≤ γ_{chain+Ulps}·S, so <see cref="FloatPowFast.TryStore"/>
+/// (d + 1 = chain + Ulps + 1, the larger bound on either width) stores (float)Ŝ only when it is provably the correctly
+/// rounded Σ|z| — the 1-D path's bits; other outputs (NaN, ∞, zero, near-midpoints) go alone.</summary>
 internal readonly unsafe struct C64AbsSum : IColumnOp
 {
     public static int Size => 8;
@@ -665,14 +667,19 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
     {
         C64Squares.Load(p, out var s0, out var s1);
-        a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1);
+        if (Avx512F.IsSupported)
+        {
+            var r = Complex64Fast.Sqrt(Vector512.Create(s0, s1));
+            a0 += r.GetLower(); a1 += r.GetUpper();
+        }
+        else { a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1); }
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
-        => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + 3, dst);
+        => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + C64Abs.Ulps + 1, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
-        => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + 3, dst, os);
+        => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + C64Abs.Ulps + 1, dst, os);
 }
 
 /// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its
