@@ -60,6 +60,8 @@ public static unsafe class VectorNorms
             return Complex128Columns.Run(plan, xd, od);
         if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
             return LaneAcross.Run(plan, xd, t, od, ot, p);
+        if (Complex64Columns.Applies(plan, t, ot, p)) // the same lanes for adjacent complex64 columns, rows loaded whole
+            return Complex64Columns.Run(plan, xd, p, od);
         if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
             return ComplexShortRows.Run(plan, xd, t, p, od);
         if (HalfRows.Applies(plan, t, ot, p)) // float16 ord 1 lines: exact double sums, one rounding
