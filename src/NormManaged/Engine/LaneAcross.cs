@@ -516,7 +516,7 @@ internal static unsafe class LaneAcross
         L s0 = L.Zero, s1 = L.Zero;
         for (long r = 0; r < n; r++)
         {
-            Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
             float* q = (float*)(c + r * s);
             s0 += SingleRecipTerms<L>(q);
             if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
@@ -584,7 +584,7 @@ internal static unsafe class LaneAcross
             L a = L.Zero, e = L.Zero;
             for (long r = r0; r < r1; r++)
             {
-                Ahead(c + (r + Distance) * s, T.Size * L.Count);
+                if (r + Distance < n) Ahead(c + (r + Distance) * s, T.Size * L.Count);
                 var t = T.Of<L>((double*)(c + r * s), out var tl);
                 var nw = a + t; var bb = nw - a;
                 e += ((a - (nw - bb)) + (t - bb)) + tl;
@@ -699,7 +699,7 @@ internal static unsafe class LaneAcross
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
         for (long r = 0; r < n; r++, rv += one)
         {
-            Ahead(c + (r + Distance) * s, 16 * L.Count);
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, 16 * L.Count);
             double* q = (double*)(c + r * s);
             L u = L.Load(q), v = L.Load(q + L.Count);
             L re = L.Evens(u, v), im = L.Odds(u, v);
@@ -740,7 +740,9 @@ internal static unsafe class LaneAcross
     private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
-    /// stride prefetcher (rows of a C-order matrix are kilobytes apart), and a group reads only 64–128 bytes a row.</summary>
+    /// stride prefetcher (rows of a C-order matrix are kilobytes apart), and a group reads only 64–128 bytes a row.
+    /// Only rows that exist are prefetched: short columns ((4, 3000)) otherwise fetched twelve rows past the data per
+    /// row read, more memory traffic than the data itself.</summary>
     private const int Distance = 12;
 
     /// <summary>Prefetches the <paramref name="bytes"/> (64 or 128) a group reads at <paramref name="p"/> (and the line a
