@@ -114,6 +114,13 @@ def cases(quick: bool):
         x = _data(rng, (40, 50, 60), dt)
         for o in ords:
             out.append(("3-D axis 1", f"{dt} (40,50,60) axis=1 ord={o}", x, o, 1))
+    # complex columns: outputs adjacent, the reduced axis strided (C axis 0; 3-D axis 0 coalesces to one run of outputs)
+    crng = np.random.default_rng(12)  # its own generator: the workloads above keep their data
+    for dt in ("complex128", "complex64"):
+        for shape, ax in (((4, 3000), 0), ((64, 1000), 0), ((40, 50, 60), 0)):
+            c = _data(crng, shape, dt)
+            for o in (None, 1, np.inf, -np.inf) + (() if quick else (0.5, -1, 2.5)):
+                out.append(("complex columns", f"{dt} {shape} axis={ax} ord={o}", c, o, ax))
     return out
 
 

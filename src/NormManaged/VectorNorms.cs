@@ -108,8 +108,8 @@ public static unsafe class VectorNorms
     /// <see cref="Choose"/> at its place in the order and a case in <see cref="Run"/>.</summary>
     internal enum FastKernel : byte
     {
-        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, ComplexShortRows,
-        LaneAcross, HalfRows, NarrowLaneSums, RunsAcross, SmallRows, SmallRowsAbs, RowsWide, FloatMinMax,
+        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, Complex128Columns,
+        LaneAcross, Complex64Columns, ComplexShortRows, HalfRows, NarrowLaneSums, RunsAcross, SmallRows, SmallRowsAbs, RowsWide, FloatMinMax,
     }
 
     /// <summary>The first kernel at the head of the chain that takes <paramref name="plan"/>, or None (the rest of
@@ -123,8 +123,10 @@ public static unsafe class VectorNorms
         if (IntColumns.Applies(plan, t, p)) return FastKernel.IntColumns; // integer columns: widened by bands, float64 across-outputs kernel
         if (AcrossOutputsWide.Applies(plan, t, ot, p)) return FastKernel.AcrossOutputsWide;
         if (AcrossOutputs.Applies(plan, t, p)) return FastKernel.AcrossOutputs;
+        if (Complex128Columns.Applies(plan, t, ot, p)) return FastKernel.Complex128Columns; // complex128 2-norm columns: AcrossOutputs' lanes on the float64 parts
+        if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
+        if (Complex64Columns.Applies(plan, t, ot, p)) return FastKernel.Complex64Columns; // the same lanes for adjacent complex64 columns, rows loaded whole
         if (ComplexShortRows.Applies(plan, t, ot, p)) return FastKernel.ComplexShortRows; // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
-        if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
         if (HalfRows.Applies(plan, t, ot, p)) return FastKernel.HalfRows; // float16 ord 1 lines: exact double sums, one rounding
         if (NarrowLaneSums.Applies(plan, t, ot, p)) return FastKernel.NarrowLaneSums; // many short float32/float16 lines, general p: plain-double lanes, proven roots
         if (RunsAcross.Applies(plan, t, p)) return FastKernel.RunsAcross;
@@ -145,8 +147,10 @@ public static unsafe class VectorNorms
             FastKernel.IntColumns => IntColumns.Run(plan, xd, t, od, p),
             FastKernel.AcrossOutputsWide => AcrossOutputsWide.Run(plan, xd, t, od, ot, p),
             FastKernel.AcrossOutputs => AcrossOutputs.Run(plan, xd, ot, od, p),
-            FastKernel.ComplexShortRows => ComplexShortRows.Run(plan, xd, t, p, od),
+            FastKernel.Complex128Columns => Complex128Columns.Run(plan, xd, od),
             FastKernel.LaneAcross => LaneAcross.Run(plan, xd, t, od, ot, p),
+            FastKernel.Complex64Columns => Complex64Columns.Run(plan, xd, p, od),
+            FastKernel.ComplexShortRows => ComplexShortRows.Run(plan, xd, t, p, od),
             FastKernel.HalfRows => HalfRows.Run(plan, xd, od),
             FastKernel.NarrowLaneSums => NarrowLaneSums.Run(plan, xd, t, p, od),
             FastKernel.RunsAcross => RunsAcross.Run(plan, xd, ot, od, p),

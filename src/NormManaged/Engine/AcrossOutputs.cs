@@ -16,7 +16,7 @@ namespace NormManaged.Engine;
 internal static unsafe class AcrossOutputs
 {
     private const int Lanes = 16;
-    private static readonly double s_tiny = Math.ScaleB(1.0, -900);
+    internal static readonly double s_tiny = Math.ScaleB(1.0, -900);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => t == DType.Float64 && (p == 2 || p == 1) && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
@@ -24,12 +24,12 @@ internal static unsafe class AcrossOutputs
 
     /// <summary>Outputs per band: whole rows of up to 1024 outputs are streamed, so a band reads memory in one
     /// sequential sweep (C order: consecutive rows are adjacent); its hot accumulators (2 × 8 KB) stay in L1.</summary>
-    private const int Band = 1024;
+    internal const int Band = 1024;
 
     /// <summary>Rows are cut into this many fixed parts (when there are at least 64 rows per part) whose partial
     /// double-doubles are added in part order: the split depends on the shape only, never on the thread count, and
     /// gives two threads long sequential sweeps instead of interleaved half-rows.</summary>
-    private const int RowParts = 4;
+    internal const int RowParts = 4;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p) => Run(plan, x, ot, o, p, null);
 
@@ -248,7 +248,7 @@ internal static unsafe class AcrossOutputs
     /// Every decision and operation is per output, on its own column in row order, the same in a Vector512,
     /// Vector256 or scalar lane, so results do not depend on width, band or thread; the total is accurate to ~2⁻⁸⁶
     /// and rounded once, giving the correctly rounded norm, the unique value the 1-D kernels also produce.</summary>
-    private static void Stream(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
+    internal static void Stream(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
     {
         long s = plan.InnerStrides[0];
         int wp = (w + 7) & ~7;

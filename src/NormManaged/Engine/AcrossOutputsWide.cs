@@ -59,7 +59,7 @@ internal static unsafe class AcrossOutputsWide
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
         if (t == DType.Complex64 && ot == DType.Float32)
-            return (double.IsInfinity(p) || p == 0) && Avx.IsSupported;
+            return (double.IsInfinity(p) || p == 0) && Avx.IsSupported || p is 2 or 1 && Avx2.IsSupported;
         if (t == DType.Complex128 && ot == DType.Float64)
             return p == 0 && Avx2.IsSupported;
         return t == DType.Float64 && ot == DType.Float64 && (p == 0 || double.IsInfinity(p));
@@ -68,7 +68,14 @@ internal static unsafe class AcrossOutputsWide
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
         if (t == DType.Complex64)
-            return p == 0 ? Bands<C64Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
+            return p switch
+            {
+                0 => Bands<C64Count>(plan, x, t, o, ot, p),
+                2 => Bands<C64SquareSum>(plan, x, t, o, ot, p),
+                1 => Bands<C64AbsSum>(plan, x, t, o, ot, p),
+                double.PositiveInfinity => Bands<C64Max>(plan, x, t, o, ot, p),
+                _ => Bands<C64Min>(plan, x, t, o, ot, p),
+            };
         if (t == DType.Complex128)
             return Bands<C128Count>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
@@ -560,10 +567,14 @@ internal static unsafe class C64Squares
         s1 = Avx.HorizontalAdd(v0 * v0, v1 * v1) & m;
     }
 
+    /// <summary>The double lane of output <paramref name="lane"/> (0…7) in the order <see cref="Load"/> leaves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LaneOf(int lane) => (lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Store(byte* st, int lane, byte* dst)
     {
-        long b = ((long*)st)[(lane & 4) | ((lane & 1) << 1) | ((lane >> 1) & 1)];
+        long b = ((long*)st)[LaneOf(lane)];
         return b >= 0 && b < 0x7FF0_0000_0000_0000L && FloatFastPath.TryStore(BitConverter.Int64BitsToDouble(b), 2, dst);
     }
 
@@ -571,6 +582,29 @@ internal static unsafe class C64Squares
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool StoreFour(byte* st, int half, byte* dst, long os)
         => Avx2.IsSupported && TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), 2, dst, os);
+
+    /// <summary><see cref="FloatPowFast.TryStore"/> on four lanes: the same float (float)r per lane and the same proof
+    /// (δ = r·(2.5η + 8u), η = d₁u·(1 + 2d₁u)) that it is the correctly rounded norm, for r with a normal float result
+    /// below float.MaxValue; all four stored, or none (false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreSumFour(Vector256<double> r, long d1, byte* dst, long os)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double eta = du * (1 + 2 * du);
+        var f = Avx.ConvertToVector128Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx.ConvertToVector256Double(f);
+        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+        var delta = r * Vector256.Create(2.5 * eta + 8 * u);
+        var half = Vector256.Create(0.5);
+        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
+                 & Vector256.LessThan(r, Vector256.Create(double.PositiveInfinity));
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
+    }
 
     /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
     /// proof that it is the correctly rounded norm, for positive finite s with a normal result below float.MaxValue;
@@ -594,6 +628,58 @@ internal static unsafe class C64Squares
                  & Vector256.LessThan(s, Vector256.Create(double.PositiveInfinity));
         return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
     }
+}
+
+/// <summary>Σ|z|² of complex64 in double (complex64 2-norm columns): each term s = fl(re² + im²) (squares exact, one
+/// rounding, no underflow or overflow for float parts), n more roundings along the lane, so |Ŝ − S| ≤ γ_{chain+1}·S and
+/// <see cref="FloatFastPath.TryStore"/> stores (float)√Ŝ only when that is provably the correctly rounded norm — the
+/// unique value the 1-D path stores; anything else (NaN, ∞, near-midpoints, subnormal results) goes alone.
+/// Lanes hold outputs 0, 2, 1, 3 | 4, 6, 5, 7 (<see cref="C64Squares.Load"/>).</summary>
+internal readonly unsafe struct C64SquareSum : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        a0 += s0; a1 += s1;
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatFastPath.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + 1, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => C64Squares.TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + 1, dst, os);
+}
+
+/// <summary>Σ|z| of complex64 in double (complex64 1-norm columns): each term √s of s = fl(re² + im²), by
+/// <see cref="Complex64Fast.Sqrt"/>'s FMA-only root with AVX-512 (within <see cref="C64Abs.Ulps"/>·u of |z|, s's rounding
+/// included; the hardware root's throughput bounded the loop: (4, 3000) 11 µs) or the hardware root (≤ 2u) otherwise;
+/// with the lane's chain of additions |Ŝ − S| ≤ γ_{chain+Ulps}·S, so <see cref="FloatPowFast.TryStore"/>
+/// (d + 1 = chain + Ulps + 1, the larger bound on either width) stores (float)Ŝ only when it is provably the correctly
+/// rounded Σ|z| — the 1-D path's bits; other outputs (NaN, ∞, zero, near-midpoints) go alone.</summary>
+internal readonly unsafe struct C64AbsSum : IColumnOp
+{
+    public static int Size => 8;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        C64Squares.Load(p, out var s0, out var s1);
+        if (Avx512F.IsSupported)
+        {
+            var r = Complex64Fast.Sqrt(Vector512.Create(s0, s1));
+            a0 += r.GetLower(); a1 += r.GetUpper();
+        }
+        else { a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1); }
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + C64Abs.Ulps + 1, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + C64Abs.Ulps + 1, dst, os);
 }
 
 /// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its

@@ -159,7 +159,7 @@ internal static unsafe class ComplexShortRows
                 && plan.InnerCount <= KindOf(p) switch { Simple => 0, Squares => MaxSquares, General => MaxGeneral, _ => MaxInner })
                || (t == DType.Complex128 && ot == DType.Float64 && p == 1 && plan.InnerCount <= MaxAbs128));
 
-    private static int KindOf(double p) => p switch
+    internal static int KindOf(double p) => p switch
     {
         2 => Squares,
         1 => Abs,
@@ -263,7 +263,7 @@ internal static unsafe class ComplexShortRows
 
     /// <summary>Each lane's norm in double into res[r] (NaN for a line to finish alone); the bound on its error in
     /// double ulps.</summary>
-    private static long Roots(int kind, int n, double p, double* buf, double* res)
+    internal static long Roots(int kind, int n, double p, double* buf, double* res)
     {
         bool wide = RealKernels.Wide;
         switch (kind)

@@ -109,6 +109,31 @@ internal static unsafe class LaneAcross
 
     private static readonly double SingleLow = Math.ScaleB(1.0, -125), SingleHigh = Math.ScaleB(1.0, 127);
 
+    /// <summary><see cref="TryStoreSingle"/> on the eight values at <paramref name="v"/> for outputs <paramref name="from"/>
+    /// … 7 (output j at dst + j·os), lane-wise with the same IEEE comparisons (the scalar test's sign branch mispredicted
+    /// on half the outputs: ~5 ns an output of the complex64 column lanes); stores the passing lanes' (float)v and returns
+    /// the bit mask of the outputs that failed (to be computed alone). Needs AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint TryStoreSingles(double* v, long ulps, byte* dst, long os, int from)
+    {
+        var x = Vector512.Load(v);
+        var tail = (x.AsInt64() & Vector512.Create((long)SingleTail)) - Vector512.Create(SingleMidpoint);
+        var lim = Vector512.Create(ulps);
+        var ok = Vector512.GreaterThanOrEqual(x, Vector512.Create(SingleLow)) & Vector512.LessThan(x, Vector512.Create(SingleHigh))
+                 & (Vector512.GreaterThan(tail, lim) | Vector512.LessThan(tail, -lim)).AsDouble();
+        uint want = 0xFFu & ~((1u << from) - 1);
+        uint pass = (uint)ok.ExtractMostSignificantBits() & want;
+        var f = Avx512F.ConvertToVector256Single(x);
+        if (pass == 0xFF && os == 4) f.Store((float*)dst);
+        else
+            for (uint m = pass; m != 0; m &= m - 1)
+            {
+                int j = System.Numerics.BitOperations.TrailingZeroCount(m);
+                Unsafe.WriteUnaligned(dst + j * os, f.GetElement(j));
+            }
+        return want & ~pass;
+    }
+
     /// <summary>The terms 1/|x| of eight float32 elements (widened into two halves): r0 = fl₃₂(1/|x|) (a float32
     /// division: cheaper than a float64 one), then one Newton step t = r0 + r0·(1 − r0·|x|) in double, whose residual
     /// is exact (a 48-bit product within 2⁻²⁴ of 1), so t = (1 − e²)/|x| rounded once, |e| ≤ 2⁻²⁴ (≤ 2⁻²¹ where r0 is
@@ -153,7 +178,7 @@ internal static unsafe class LaneAcross
     /// |x| exact in place of |z|; float64 ord −1: 1/|x| as a double-double term, the root 1/S a double-double
     /// quotient), else 0.</summary>
     private static int ElementSize(DType t, double p)
-        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsPositiveInfinity(p)) ? 16
+        => t == DType.Complex128 && (p is 1 or 0.5 or -1 || double.IsInfinity(p)) ? 16
          : t == DType.Float64 && p is 0.5 or -1 ? 8
          : t == DType.Float32 && p is -1 or 0.5 ? 4 : 0;
 
@@ -174,7 +199,7 @@ internal static unsafe class LaneAcross
         int w = t == DType.Float32 && recip ? (wide && outs >= 16 ? 16 : outs >= 8 ? 8 : 4) : (wide || singleRoots) && outs >= 8 ? 8 : 4;
         int groups = (int)((outs + w - 1) / w);
         nint cb = (nint)(x + plan.InnerBaseOffset), ob = (nint)o;
-        bool sum = p != double.PositiveInfinity;
+        bool sum = !double.IsInfinity(p), low = double.IsNegativeInfinity(p);
         FpEvents Groups(int g0, int g1)
         {
             double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
@@ -207,6 +232,9 @@ internal static unsafe class LaneAcross
                     }
                     continue;
                 }
+                byte* dst0 = (byte*)ob + os * k;
+                int from = (int)((long)g * w - k);
+                bool all = false; // every lane stored by the group
                 if (es == 4 && recip)
                 {
                     if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
@@ -216,23 +244,35 @@ internal static unsafe class LaneAcross
                 {
                     if (w == 8)
                     {
-                        if (es == 8) Sum<Lanes512, RecipTerm>(c, cs, n, d);
-                        else Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d);
+                        if (es == 8) all = Sum<Lanes512, RecipTerm>(c, cs, n, d, dst0, os, from);
+                        else all = Sum<Lanes512, ComplexRecipTerm>(c, cs, n, d, dst0, os, from);
                     }
-                    else if (es == 8) Sum<Lanes256, RecipTerm>(c, cs, n, d);
-                    else Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d);
+                    else if (es == 8) all = Sum<Lanes256, RecipTerm>(c, cs, n, d, dst0, os, from);
+                    else all = Sum<Lanes256, ComplexRecipTerm>(c, cs, n, d, dst0, os, from);
                 }
                 else if (real)
                 {
-                    if (w == 8) Sum<Lanes512, RealRootTerm>(c, cs, n, d); else Sum<Lanes256, RealRootTerm>(c, cs, n, d);
+                    if (w == 8) all = Sum<Lanes512, RealRootTerm>(c, cs, n, d, dst0, os, from); else all = Sum<Lanes256, RealRootTerm>(c, cs, n, d, dst0, os, from);
                 }
                 else if (w == 8)
                 {
-                    if (half) Sum<Lanes512, RootTerm>(c, cs, n, d); else if (p == 1) Sum<Lanes512, AbsTerm>(c, cs, n, d); else Max<Lanes512>(c, cs, n, d);
+                    if (half) all = Sum<Lanes512, RootTerm>(c, cs, n, d, dst0, os, from); else if (p == 1) all = Sum<Lanes512, AbsTerm>(c, cs, n, d, dst0, os, from);
                 }
-                else if (half) Sum<Lanes256, RootTerm>(c, cs, n, d);
-                else if (p == 1) Sum<Lanes256, AbsTerm>(c, cs, n, d);
-                else Max<Lanes256>(c, cs, n, d);
+                else if (half) all = Sum<Lanes256, RootTerm>(c, cs, n, d, dst0, os, from);
+                else if (p == 1) all = Sum<Lanes256, AbsTerm>(c, cs, n, d, dst0, os, from);
+                // ±∞: the screened extreme of each lane, its |z| rounded in the lanes when provably correctly rounded
+                // (then stored at once when every lane is), the other lanes through Finish
+                uint rounded = 0;
+                Vector512<double> roots = default;
+                if (!sum)
+                {
+                    all = w == 8
+                        ? low ? Extreme<Lanes512, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes512, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                        : low ? Extreme<Lanes256, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes256, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
+                }
+                if (all) continue;
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
                 for (long j = (long)g * w - k; j < w; j++)
                 {
@@ -242,6 +282,7 @@ internal static unsafe class LaneAcross
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
                     if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
+                    if ((rounded >> (int)j & 1) != 0 && StoreDouble(dst, roots.GetElement((int)j))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
                 }
             }
@@ -279,18 +320,33 @@ internal static unsafe class LaneAcross
         }
         if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
         Ext best = Ext.Zero;
+        bool low = p < 0;
         if (flag == 0)
         {
             double* z = (double*)(c + (long)b * s);
             Complex128Max.Consider(z[0], z[1], ref best);
         }
-        else
+        else if (!low)
         {
             double thr = a * Complex128Max.Slack;
             for (long i = 0; i < n; i++)
             {
                 double* z = (double*)(c + i * s);
                 if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
+            }
+        }
+        else
+        {
+            // every s within the slack above the bottom B (the true minimum's s is: see Lowest), compared exactly
+            double thr = a / Complex128Max.Slack;
+            for (long i = 0; i < n; i++)
+            {
+                double* z = (double*)(c + i * s);
+                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) <= thr)
+                {
+                    Ext e = Ext.Hypot(Ext.FromDouble(z[0]), Ext.FromDouble(z[1]));
+                    if (best.IsZero || Ext.Compare(e, best) < 0) best = e;
+                }
             }
         }
         return ResultWriter.Store(ot, dst, best);
@@ -341,7 +397,7 @@ internal static unsafe class LaneAcross
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
         => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
-         : p == -1 ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
+         : p == -1 || double.IsNegativeInfinity(p) ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
 
     /// <summary>A term of the sums as hi + lo, the same operations per lane at either width.</summary>
@@ -460,7 +516,7 @@ internal static unsafe class LaneAcross
         L s0 = L.Zero, s1 = L.Zero;
         for (long r = 0; r < n; r++)
         {
-            Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
             float* q = (float*)(c + r * s);
             s0 += SingleRecipTerms<L>(q);
             if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
@@ -519,7 +575,7 @@ internal static unsafe class LaneAcross
     /// <summary>Σ term of L.Count adjacent outputs, per lane a TwoSum double-double per chunk of rows, folded into the
     /// output's double-double S; into d[3j] its root rounded once to float64 (flag d[3j + 2] = 0), or, for a sum the
     /// lanes do not finish, S as d[3j] (hi), d[3j + 1] (lo) with flag 1.</summary>
-    private static void Sum<L, T>(byte* c, long s, long n, double* d) where L : struct, ILanes<L> where T : struct, ITerm
+    private static bool Sum<L, T>(byte* c, long s, long n, double* d, byte* dst, long os, int from) where L : struct, ILanes<L> where T : struct, ITerm
     {
         L h = L.Zero, l = L.Zero;
         for (long r0 = 0; r0 < n; r0 += ChunkRows)
@@ -528,7 +584,7 @@ internal static unsafe class LaneAcross
             L a = L.Zero, e = L.Zero;
             for (long r = r0; r < r1; r++)
             {
-                Ahead(c + (r + Distance) * s, T.Size * L.Count);
+                if (r + Distance < n) Ahead(c + (r + Distance) * s, T.Size * L.Count);
                 var t = T.Of<L>((double*)(c + r * s), out var tl);
                 var nw = a + t; var bb = nw - a;
                 e += ((a - (nw - bb)) + (t - bb)) + tl;
@@ -558,7 +614,16 @@ internal static unsafe class LaneAcross
             // real lines near a midpoint go alone, as for 0.5 (rl − (v − r): v's exact residual, |rl| ≤ ulp(r))
             if (typeof(T) == typeof(RecipTerm)) alone = MaybeNearMidpoint(v, rl - (v - r));
         }
+        // every lane finished (the common case): stored at once, lanes from … (the outputs are float64 here)
+        var done = L.GreaterThanOrEqual(h, L.Create(T.Min)) & L.LessThanOrEqual(h, L.Create(T.Max)) & ~alone;
+        if (L.AllSet(done))
+        {
+            if (os == 8 && from == 0) v.Store((double*)dst);
+            else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, v[j]);
+            return true;
+        }
         PutRoots(d, v, h, l, T.Min, T.Max, alone);
+        return false;
     }
 
     /// <summary><see cref="Midpoint.MaybeNear64"/> lane by lane for v + r (r: v's exact rounding residual): the mask of
@@ -586,30 +651,98 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>The screened top of L.Count adjacent outputs into d[3j] (top), d[3j + 1] (its row), d[3j + 2] (flag).</summary>
-    private static void Max<L>(byte* c, long s, long n, double* d) where L : struct, ILanes<L>
+    /// <summary>Which extreme <see cref="Extreme{L, TDir}"/> screens for.</summary>
+    private interface IDirection
     {
-        L top = L.Zero, row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero;
+        /// <summary>The lane's start: 0 for the top, +∞ for the bottom.</summary>
+        static abstract double Start { get; }
+
+        /// <summary>Mask of the lanes where <paramref name="s"/> beats <paramref name="best"/>.</summary>
+        static abstract L Beats<L>(L s, L best) where L : struct, ILanes<L>;
+    }
+
+    /// <summary>max |z| (ord ∞): the top s.</summary>
+    private readonly struct Highest : IDirection
+    {
+        public static double Start => 0;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Beats<L>(L s, L best) where L : struct, ILanes<L> => L.GreaterThan(s, best);
+    }
+
+    /// <summary>min |z| (ord −∞): the bottom s. The mirror of the top's argument: with the final bottom
+    /// B ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] the true minimum z* has s* ≤ |z*|²(1 + 2.01u) + 2⁻¹⁰⁷³ ≤ |z_B|²(1 + 2.01u) + 2⁻¹⁰⁷³
+    /// ≤ B(1 + 5u), so z* is the bottom's element unless another s lies within the slack of B, which the near flag
+    /// catches (whichever of the two comes later meets a running bottom within the slack of it); elements whose squares
+    /// overflow (s = ∞) are never candidates, as their |z| exceeds 2⁵¹¹ &gt; B.</summary>
+    private readonly struct Lowest : IDirection
+    {
+        public static double Start => double.PositiveInfinity;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Beats<L>(L s, L best) where L : struct, ILanes<L> => L.LessThan(s, best);
+    }
+
+    /// <summary>The screened top (bottom) of L.Count adjacent outputs, the element that gives it carried along the walk.
+    /// Each lane whose extreme is unflagged (no NaN, no second value within the slack) with s in [2⁻⁹⁰⁰, 2¹⁰⁰⁰] gets that
+    /// element's |z| rounded once in the lanes: |z|² = hh + hl exactly but for ≈ 2⁻¹⁰⁴ (<see cref="ComplexMag.Square{L}"/>),
+    /// r = √hh correctly rounded, so fma(−r, r, hh) is exact and c = (fma(−r, r, hh) + hl)/(2r) leaves r + c within
+    /// ≈ 2⁻⁹⁸ of |z|; v = fl(r + c) is then the correctly rounded |z| — the bits <see cref="Complex128Max.Consider"/>'s
+    /// exact magnitude rounds to — unless |z| may lie within 2⁻⁶⁸ of a rounding midpoint (<see cref="MaybeNearMidpoint{L}"/>
+    /// on v's residual c − (v − r)). When every lane is so (and the output is float64) lanes <paramref name="from"/>…
+    /// are stored at <paramref name="dst"/> and true returned; else d[3j] (s), d[3j + 1] (row), d[3j + 2] (flag: 1 NaN,
+    /// 2 candidates, else 0) for <see cref="Finish"/>, and the mask of the lanes whose root in <paramref name="roots"/> may
+    /// be stored. The squares of s ≥ 2⁻⁹⁰⁰ keep their low parts exact or negligible (an underflowed FMA residual is
+    /// off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
+    private static bool Extreme<L, TDir>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
+        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection
+    {
+        L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero, zr = L.Zero, zi = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
         for (long r = 0; r < n; r++, rv += one)
         {
-            Ahead(c + (r + Distance) * s, 16 * L.Count);
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, 16 * L.Count);
             double* q = (double*)(c + r * s);
             L u = L.Load(q), v = L.Load(q + L.Count);
             L re = L.Evens(u, v), im = L.Odds(u, v);
             var sv = L.Fma(im, im, re * re);
             nan |= ~L.Equal(sv, sv);
             near |= L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
-            var gt = L.GreaterThan(sv, top);
+            var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
+            zr = L.Select(gt, re, zr);
+            zi = L.Select(gt, im, zi);
         }
+        var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
+        var hh = ComplexMag.Square(zr, zi, out var hl);
+        var rt = L.Sqrt(hh);
+        var cc = (L.Fma(-rt, rt, hh) + hl) / (rt + rt);
+        var val = rt + cc;
+        ok &= ~MaybeNearMidpoint(val, cc - (val - rt));
+        if (ot == DType.Float64 && L.AllSet(ok))
+        {
+            if (os == 8 && from == 0) val.Store((double*)dst);
+            else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, val[j]);
+            rounded = 0; roots = default;
+            return true;
+        }
+        rounded = 0;
         for (int j = 0; j < L.Count; j++)
+        {
             Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
+            if (ot == DType.Float64 && BitConverter.DoubleToUInt64Bits(ok[j]) != 0) rounded |= 1u << j;
+        }
+        roots = typeof(L) == typeof(Lanes512) ? Unsafe.BitCast<L, Vector512<double>>(val)
+              : Vector512.Create(Unsafe.BitCast<L, Vector256<double>>(val), default);
+        return false;
     }
 
+    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir}"/>).</summary>
+    private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
+
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
-    /// stride prefetcher (rows of a C-order matrix are kilobytes apart), and a group reads only 64–128 bytes a row.</summary>
+    /// stride prefetcher (rows of a C-order matrix are kilobytes apart), and a group reads only 64–128 bytes a row.
+    /// Only rows that exist are prefetched: short columns ((4, 3000)) otherwise fetched twelve rows past the data per
+    /// row read, more memory traffic than the data itself.</summary>
     private const int Distance = 12;
 
     /// <summary>Prefetches the <paramref name="bytes"/> (64 or 128) a group reads at <paramref name="p"/> (and the line a

@@ -20,7 +20,8 @@ internal static unsafe class Slabs
     /// <summary>Kernels that take one kept axis only: when one of them takes the slab it is preferred to any kernel
     /// that takes the whole N-D plan (those walk each line alone, e.g. <see cref="CountRows"/> on Fortran-order
     /// columns or <see cref="IntRows"/> on strided columns).</summary>
-    private static bool SingleAxis(K k) => k is K.AcrossOutputsWide or K.AcrossOutputs or K.IntColumns or K.LaneAcross or K.RunsAcross;
+    private static bool SingleAxis(K k) => k is K.AcrossOutputsWide or K.AcrossOutputs or K.IntColumns or K.LaneAcross or K.RunsAcross
+                                              or K.Complex128Columns or K.Complex64Columns;
 
     /// <summary>Whether slab kernel <paramref name="k"/> is taken over kernel <paramref name="whole"/>, which takes the
     /// whole plan: the single-axis kernels, except integer columns of the costly orders, where <see cref="IntRows"/>
@@ -86,6 +87,8 @@ internal static unsafe class Slabs
     {
         K.LaneAcross => 1L << 14,
         K.ComplexShortRows => 1L << 15,
+        K.Complex64Columns => Complex64Columns.ParallelElements,
+        K.Complex128Columns => BlockDriver.ParallelThreshold / 2,
         K.NarrowLaneSums => GeneralPowOp.ParallelElements,
         _ => BlockDriver.ParallelThreshold,
     };
