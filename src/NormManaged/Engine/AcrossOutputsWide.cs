@@ -57,7 +57,7 @@ internal static unsafe class AcrossOutputsWide
         long size = DTypes.ItemSize(t);
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
-            return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
+            return p is 2 or 1 or 3 or 4 or 0.5 or 0 || double.IsInfinity(p);
         if (t == DType.Complex64 && ot == DType.Float32)
             return (double.IsInfinity(p) || p == 0) && Avx.IsSupported;
         if (t == DType.Complex128 && ot == DType.Float64)
@@ -77,6 +77,7 @@ internal static unsafe class AcrossOutputsWide
                 2 => Bands<F32Squares>(plan, x, t, o, ot, p),
                 1 => Bands<F32Abs>(plan, x, t, o, ot, p),
                 3 => Bands<F32Cubes>(plan, x, t, o, ot, p),
+                4 => Bands<F32Quartics>(plan, x, t, o, ot, p),
                 0.5 => Bands<F32Roots>(plan, x, t, o, ot, p),
                 0 => Bands<F32Count>(plan, x, t, o, ot, p),
                 double.PositiveInfinity => Bands<F32Max>(plan, x, t, o, ot, p),
@@ -267,6 +268,8 @@ internal readonly unsafe struct F32Abs : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), chain + 1, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => F32Store.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain + 1, dst, os);
 }
 
 /// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
@@ -286,6 +289,64 @@ internal readonly unsafe struct F32Cubes : IColumnOp
     {
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(FloatPowFast.Cbrt(s), chain + 2 + FloatPowFast.CbrtUlps, dst);
+    }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        double* s = (double*)st + 4 * half;
+        var r = Vector256.Create(FloatPowFast.Cbrt(s[0]), FloatPowFast.Cbrt(s[1]), FloatPowFast.Cbrt(s[2]), FloatPowFast.Cbrt(s[3]));
+        return F32Store.TryStoreFour(r, chain + 2 + FloatPowFast.CbrtUlps, dst, os);
+    }
+}
+
+/// <summary>Σ|x|⁴ of float32 in double: x² exact, its square added by one FMA (one rounding per addition, as a plain
+/// sum of the exact terms would have after their own rounding: the chain counts one more); a float32 fourth power lies
+/// in [2⁻⁵⁹⁶, 2⁵¹²], so no underflow or overflow below 2³⁰ rows. The result ⁴√Ŝ = √√Ŝ (two correctly rounded roots,
+/// each adding ≤ u, and dividing Ŝ's relative error by 4); proved/rounded by <see cref="FloatPowFast.TryStore"/>,
+/// else (near a midpoint, zero, subnormal or non-finite) the column goes alone.</summary>
+internal readonly unsafe struct F32Quartics : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Load((float*)p));
+        w0 *= w0; w1 *= w1; // exact
+        a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
+        a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(Math.Sqrt(Math.Sqrt(AcrossOutputsWide.Lane(st, lane))), chain + 3, dst);
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+        => F32Store.TryStoreFour(Vector256.Sqrt(Vector256.Sqrt(Vector256.Load((double*)st + 4 * half))), chain + 3, dst, os);
+}
+
+/// <summary><see cref="FloatPowFast.TryStore"/> on four lanes at once: the same float (float)r per lane and the same
+/// proof (r within 2.5η + 8u of the norm, η ≥ γ_d, holds no float32 rounding midpoint) that it is the correctly rounded
+/// norm; all four stored, or none (false: the caller finishes them one by one, with the same bits where they are
+/// stored).</summary>
+internal static unsafe class F32Store
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreFour(Vector256<double> r, long d1, byte* dst, long os)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20)) || !Avx.IsSupported) return false;
+        double eta = du * (1 + 2 * du);
+        var f = Avx.ConvertToVector128Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx.ConvertToVector256Double(f);
+        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+        var delta = r * Vector256.Create(2.5 * eta + 8 * u);
+        var half = Vector256.Create(0.5);
+        // fd normal and below the largest float (so r > 0 finite, and the neighbours are the patterns ∓ 1)
+        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */))
+                 & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue));
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
     }
 }
 
@@ -318,6 +379,11 @@ internal readonly unsafe struct F32Roots : IColumnOp
     {
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
+    }
+    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
+    {
+        var s = Vector256.Load((double*)st + 4 * half);
+        return F32Store.TryStoreFour(s * s, chain + 2 + (1 << 19), dst, os);
     }
 
     /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
