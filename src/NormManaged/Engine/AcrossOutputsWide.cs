@@ -31,6 +31,17 @@ internal unsafe interface IColumnOp
     /// apart, with the bits <see cref="Finish"/> gives each; false, with nothing stored, when any of the four needs
     /// the lane-by-lane finish.</summary>
     static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
+
+    /// <summary>True for the float32 sums whose result is a root r of the lane (<see cref="Root4"/>) proved by the
+    /// rounding test of <see cref="FloatPowFast.TryStore"/>: the band is then finished four lanes at a time by
+    /// <see cref="AcrossOutputsWide"/> (one branch-free pass, the failures afterwards by <see cref="Finish"/>).</summary>
+    static virtual bool ProvenRoot => false;
+
+    /// <summary>The result r of four lanes, for <see cref="ProvenRoot"/> ops.</summary>
+    static virtual Vector256<double> Root4(Vector256<double> s) => s;
+
+    /// <summary>Roundings the root (and a term's own rounding) add to the lane's chain in the proof.</summary>
+    static virtual long RootUlps => 0;
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
@@ -164,7 +175,10 @@ internal static unsafe class AcrossOutputsWide
             }
         var ev = FpEvents.None;
         long os = plan.OuterOutStrides[0];
-        for (int j = 0; j < w; j++)
+        int j0 = 0;
+        if (TOp.ProvenRoot && ot == DType.Float32 && Avx.IsSupported)
+            ev |= ProvenFloats<TOp>(plan, x, t, o, p, k0, w, (double*)st, n, out j0);
+        for (int j = j0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
             if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
@@ -175,6 +189,57 @@ internal static unsafe class AcrossOutputsWide
             if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
                 ev |= Alone(plan, x, t, o, ot, p, k0 + j);
         }
+        return ev;
+    }
+
+    /// <summary>The float32 results of a band's first ⌊w/4⌋·4 lanes (<paramref name="done"/>), for a
+    /// <see cref="IColumnOp.ProvenRoot"/> op: every four lanes' r = <see cref="IColumnOp.Root4"/>, the float nearest to
+    /// each stored, and a bit per lane for the rounding test of <see cref="FloatPowFast.TryStore"/> (r within
+    /// 2.5η + 8u of the norm, η ≥ γ_d for d = the chain plus the op's root roundings, holds no float32 midpoint; the
+    /// float is normal and below the largest) — the same float and the same test per lane as the op's
+    /// <see cref="IColumnOp.Finish"/>, without a branch; then each lane that failed is finished by Finish (the same
+    /// value where it can prove it) or alone. A stored float is the correctly rounded norm, so the bits do not depend
+    /// on which of the two proved it.</summary>
+    private static FpEvents ProvenFloats<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, double p, long k0, int w, double* st, long n, out int done)
+        where TOp : struct, IColumnOp
+    {
+        const double u = 1.0 / (1L << 53);
+        long chain = Chain(n);
+        double du = (chain + TOp.RootUlps) * u;
+        done = 0;
+        if (!(du < 1.0 / (1 << 20))) return FpEvents.None;
+        double eta = du * (1 + 2 * du);
+        var fac = Vector256.Create(2.5 * eta + 8 * u);
+        var half = Vector256.Create(0.5);
+        var least = Vector256.Create(1.1754943508222875e-38); // 2⁻¹²⁶
+        var top = Vector256.Create((double)float.MaxValue);
+        long os = plan.OuterOutStrides[0];
+        byte* dst = o + k0 * os;
+        int w4 = w & ~3;
+        byte* masks = stackalloc byte[(w4 >> 2) + 1];
+        for (int q = 0; q < w4; q += 4)
+        {
+            var r = TOp.Root4(Vector256.Load(st + q));
+            var f = Avx.ConvertToVector128Single(r);
+            var fb = f.AsInt32();
+            var fd = Avx.ConvertToVector256Double(f);
+            var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+            var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+            var delta = r * fac;
+            var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                     & Vector256.GreaterThanOrEqual(fd, least) & Vector256.LessThan(fd, top);
+            ExactFinish.StoreFour(f, dst + q * os, os);
+            masks[q >> 2] = (byte)Vector256.ExtractMostSignificantBits(ok);
+        }
+        var ev = FpEvents.None;
+        for (int q = 0; q < w4; q += 4)
+            for (uint bad = ~(uint)masks[q >> 2] & 0xF; bad != 0; bad &= bad - 1)
+            {
+                int j = q + System.Numerics.BitOperations.TrailingZeroCount(bad);
+                if (!TOp.Finish((byte*)st + 64 * (j >> 3), j & 7, n, chain, dst + j * os, DType.Float32))
+                    ev |= Alone(plan, x, t, o, DType.Float32, p, k0 + j);
+            }
+        done = w4;
         return ev;
     }
 
@@ -252,6 +317,10 @@ internal readonly unsafe struct F32Squares : IColumnOp
         => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => C64Squares.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain, dst, os);
+    // the band finish proves √Ŝ with FloatPowFast.TryStore's wider interval (2.5η + 8u ⊇ γ + 8u): where it fails
+    // FloatFastPath.TryStore still may store the same float
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => Vector256.Sqrt(s);
 }
 
 /// <summary>Σ|x| of float32 in double (terms exact).</summary>
@@ -268,8 +337,8 @@ internal readonly unsafe struct F32Abs : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), chain + 1, dst);
-    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
-        => F32Store.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain + 1, dst, os);
+    public static bool ProvenRoot => true;
+    public static long RootUlps => 1;
 }
 
 /// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
@@ -290,12 +359,10 @@ internal readonly unsafe struct F32Cubes : IColumnOp
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(FloatPowFast.Cbrt(s), chain + 2 + FloatPowFast.CbrtUlps, dst);
     }
-    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
-    {
-        double* s = (double*)st + 4 * half;
-        var r = Vector256.Create(FloatPowFast.Cbrt(s[0]), FloatPowFast.Cbrt(s[1]), FloatPowFast.Cbrt(s[2]), FloatPowFast.Cbrt(s[3]));
-        return F32Store.TryStoreFour(r, chain + 2 + FloatPowFast.CbrtUlps, dst, os);
-    }
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s)
+        => Vector256.Create(FloatPowFast.Cbrt(s[0]), FloatPowFast.Cbrt(s[1]), FloatPowFast.Cbrt(s[2]), FloatPowFast.Cbrt(s[3]));
+    public static long RootUlps => 2 + FloatPowFast.CbrtUlps;
 }
 
 /// <summary>Σ|x|⁴ of float32 in double: x² exact, its square added by one FMA (one rounding per addition, as a plain
@@ -318,36 +385,9 @@ internal readonly unsafe struct F32Quartics : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatPowFast.TryStore(Math.Sqrt(Math.Sqrt(AcrossOutputsWide.Lane(st, lane))), chain + 3, dst);
-    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
-        => F32Store.TryStoreFour(Vector256.Sqrt(Vector256.Sqrt(Vector256.Load((double*)st + 4 * half))), chain + 3, dst, os);
-}
-
-/// <summary><see cref="FloatPowFast.TryStore"/> on four lanes at once: the same float (float)r per lane and the same
-/// proof (r within 2.5η + 8u of the norm, η ≥ γ_d, holds no float32 rounding midpoint) that it is the correctly rounded
-/// norm; all four stored, or none (false: the caller finishes them one by one, with the same bits where they are
-/// stored).</summary>
-internal static unsafe class F32Store
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryStoreFour(Vector256<double> r, long d1, byte* dst, long os)
-    {
-        const double u = 1.0 / (1L << 53);
-        double du = d1 * u;
-        if (!(du < 1.0 / (1 << 20)) || !Avx.IsSupported) return false;
-        double eta = du * (1 + 2 * du);
-        var f = Avx.ConvertToVector128Single(r);
-        var fb = f.AsInt32();
-        var fd = Avx.ConvertToVector256Double(f);
-        var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
-        var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
-        var delta = r * Vector256.Create(2.5 * eta + 8 * u);
-        var half = Vector256.Create(0.5);
-        // fd normal and below the largest float (so r > 0 finite, and the neighbours are the patterns ∓ 1)
-        var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
-                 & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */))
-                 & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue));
-        return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
-    }
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => Vector256.Sqrt(Vector256.Sqrt(s));
+    public static long RootUlps => 3;
 }
 
 /// <summary>Σ√|x| of float32 in double, the result Ŝ². A term is not a double √ (vsqrtpd is the bottleneck) but the
@@ -380,11 +420,9 @@ internal readonly unsafe struct F32Roots : IColumnOp
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
     }
-    public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
-    {
-        var s = Vector256.Load((double*)st + 4 * half);
-        return F32Store.TryStoreFour(s * s, chain + 2 + (1 << 19), dst, os);
-    }
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => s * s;
+    public static long RootUlps => 2 + (1 << 19);
 
     /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
     private static readonly float TinyRoot = MathF.ScaleB(1f, -100);
