@@ -214,3 +214,35 @@ def test_float32_columns_other_orders_equal_the_columns_alone(p):
         alone = np.array([_norm(np.array(c), p) for c in a.T])
         assert got.tobytes() == alone.tobytes(), (p, n, kind)
         assert _norm(np.asfortranarray(a.T), p, axis=1).tobytes() == got.tobytes()
+
+
+@pytest.mark.parametrize("p", [np.inf, -np.inf, 0])
+def test_float16_columns_extrema_and_counts_match_numpy_and_the_columns_alone(p):
+    """float16 columns for ±inf and 0 (integer max/min of the sign-cleared half bits, zero counts in lanes): NumPy's
+    values exactly (both exact), NaN/inf/-0/subnormal columns, band and group edges, F rows, reversed, 2 threads."""
+    rng = np.random.default_rng(zlib.crc32(f"f16 cols {p}".encode()))
+    for n, cols in ((2, 8), (4, 3001), (5, 13), (33, 1030), (3, 17)):
+        a = (rng.standard_normal((n, cols)) * np.exp2(rng.integers(-20, 14, (n, cols)))).astype(np.float16)
+        a[rng.random((n, cols)) < 0.1] = 0
+        a[rng.random((n, cols)) < 0.02] = -0.0
+        a[0, ::7] = np.nan
+        a[-1, 3::11] = -np.inf
+        a[n // 2, 5::13] = np.float16(6e-8)  # subnormal
+        a[:, 1] = 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = np.linalg.norm(a, p, axis=0)
+        got = _norm(a, p, axis=0)
+        assert got.dtype == np.float16
+        np.testing.assert_array_equal(got, want)  # NaN where NumPy has NaN (its payload may differ), else the value
+        assert _norm(np.asfortranarray(a.T), p, axis=1).tobytes() == got.tobytes()
+        assert _norm(a[::-1], p, axis=0).tobytes() == got.tobytes()
+        idx = rng.choice(cols, min(cols, 20), replace=False)
+        for j in idx:
+            assert got[j].tobytes() == _norm(np.ascontiguousarray(a[:, j]), p).tobytes()
+        for threads in (2,):
+            old = normnative.set_num_threads(threads)
+            try:
+                assert _norm(a, p, axis=0).tobytes() == got.tobytes()
+            finally:
+                normnative.set_num_threads(old)

@@ -69,6 +69,8 @@ internal static unsafe class AcrossOutputsWide
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
             return p is 2 or 1 or 3 or 4 or 0.5 or 0 || double.IsInfinity(p);
+        if (t == DType.Float16 && ot == DType.Float16) // integer extrema / zero counts of the half bits (were the block driver, a line at a time)
+            return (p == 0 ? plan.InnerCount <= 65504 : double.IsInfinity(p)) && Avx2.IsSupported; // counts: no overflow event to drop
         if (t == DType.Complex64 && ot == DType.Float32)
             return (double.IsInfinity(p) || p == 0) && Avx.IsSupported;
         if (t == DType.Complex128 && ot == DType.Float64)
@@ -82,6 +84,8 @@ internal static unsafe class AcrossOutputsWide
             return p == 0 ? Bands<C64Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<C64Max>(plan, x, t, o, ot, p) : Bands<C64Min>(plan, x, t, o, ot, p);
         if (t == DType.Complex128)
             return Bands<C128Count>(plan, x, t, o, ot, p);
+        if (t == DType.Float16)
+            return p == 0 ? Bands<F16Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<F16Max>(plan, x, t, o, ot, p) : Bands<F16Min>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
             return p switch
             {
@@ -529,6 +533,70 @@ internal readonly unsafe struct F32Count : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
+}
+
+/// <summary>The sign-cleared bits of eight float16 values as int32 lanes (NaN patterns lie above ∞'s 0x7C00).</summary>
+internal static unsafe class HalfBits
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Load(byte* p) => Avx2.ConvertToVector256Int32((ushort*)p) & Vector256.Create(0x7FFF);
+
+    /// <summary>Stores the half whose sign-cleared bits are <paramref name="b"/> (not NaN) exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Store(int b, byte* dst, DType ot)
+        => ExactFinish.Store((double)BitConverter.UInt16BitsToHalf((ushort)b), dst, ot);
+}
+
+/// <summary>max |x| of float16: integer max of the sign-cleared bits (8 × int32 in a0).</summary>
+internal readonly unsafe struct F16Max : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = Vector256.Max(a0.AsInt32(), HalfBits.Load(p)).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        int b = ((int*)st)[lane];
+        return b <= 0x7C00 && HalfBits.Store(b, dst, ot);
+    }
+}
+
+/// <summary>min |x| of float16 (a0: integer min of the sign-cleared bits; a1: their max, for the NaN test).</summary>
+internal readonly unsafe struct F16Min : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(int.MaxValue).AsDouble(); a1 = default;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var b = HalfBits.Load(p);
+        a0 = Vector256.Min(a0.AsInt32(), b).AsDouble();
+        a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ((int*)st)[8 + lane] <= 0x7C00 && HalfBits.Store(((int*)st)[lane], dst, ot);
+}
+
+/// <summary>Number of nonzero float16 elements: a0 counts the zeros per lane (int32; NaN is nonzero).</summary>
+internal readonly unsafe struct F16Count : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = (a0.AsInt32() - Vector256.Equals(HalfBits.Load(p), Vector256<int>.Zero)).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
