@@ -4,14 +4,14 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary><c>axis=0</c> of C-order, <c>axis=1</c> of Fortran-order and row-reversed float32 / float64 matrices for the
-/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 4, 0.5, 0, ±∞; float64: ±∞, 0): every
+/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 4, −1, 0.5, 0, ±∞; float64: ±∞, 0): every
 /// output must have the bits and events of the same column copied out and reduced alone (a different, contiguous
 /// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3, 4 must equal the exact (BigInteger) correctly
 /// rounded norm. Columns cover every exponent, subnormals, all-zero and ±0, NaN/±∞, near-overflow values, small
 /// integers (exact ties), and the lane/band boundaries of 8 and 1024 outputs.</summary>
 public unsafe class AcrossOutputsWideTests
 {
-    private static readonly double[] Ords32 = { 2, 1, 3, 4, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
+    private static readonly double[] Ords32 = { 2, 1, 3, 4, -1, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
     private static readonly double[] Ords64 = { 0, double.PositiveInfinity, double.NegativeInfinity };
 
     private static double Value(Random rng, int kind, int m)

@@ -199,7 +199,7 @@ def test_float64_and_int_many_columns_threads_and_lines_alone(p):
             assert outs[0][j] == _cr(x[:, j].astype(np.float64), p, np.float64)
 
 
-@pytest.mark.parametrize("p", [1, 2, 3, 4, 0.5, 1.5, 2.5, -2.5, 1.7])
+@pytest.mark.parametrize("p", [1, 2, 3, 4, -1, 0.5, 1.5, 2.5, -2.5, 1.7])
 def test_float32_columns_other_orders_equal_the_columns_alone(p):
     """The four-lane finish (ord 1, 2, 3, 0.5) and the lanes loaded side by side (general p): the bits of each column
     reduced alone (a different path, correctly rounded too), including columns near a midpoint for ord 1."""
