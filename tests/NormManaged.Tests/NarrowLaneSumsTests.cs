@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 /// tested at the rounding midpoints; accuracy against mpmath is in tests/python/test_narrow_short_rows.py.</summary>
 public unsafe class NarrowLaneSumsTests
 {
-    private static readonly double[] Orders = { 1.7, 2.5, -2.5, 0.3, -0.7, 3, 4, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };
+    private static readonly double[] Orders = { 1.7, 1.5, 2.5, -2.5, 0.3, -0.7, 3, 4, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };
 
     /// <summary>float16 also takes whole orders and ±½ (all but 1).</summary>
     private static readonly double[] HalfOrders = { 2, -1, 0.5, -2, 4, 6.5, 40.5, -0.5 };

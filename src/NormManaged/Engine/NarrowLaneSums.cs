@@ -80,6 +80,7 @@ internal static unsafe class NarrowLaneSums
         bool half = t == DType.Float16;
         if (p == 3) return Range<Cubes>(plan, x, t, p, o, first, count);
         if (p == 4) return Range<Quartics>(plan, x, t, p, o, first, count);
+        if (p == 1.5) return Range<Roots15>(plan, x, t, p, o, first, count);
         if (p == 2.5) return Range<Roots25>(plan, x, t, p, o, first, count);
         return Math.Abs(p) * (half ? MaxLnHalf : MaxLnSingle) > 700 ? Range<Clamped>(plan, x, t, p, o, first, count)
             : Range<InRange>(plan, x, t, p, o, first, count);
@@ -198,6 +199,9 @@ internal static unsafe class NarrowLaneSums
         /// a float32 fourth power lies in [2⁻⁵⁹⁶, 2⁵¹²], so no underflow or overflow and every sum of ≤ 64 of them
         /// inside [<see cref="SumMin"/>, <see cref="SumMax"/>] unless it is 0.</summary>
         static virtual bool Quartic => false;
+        /// <summary>|x|^1.5 = a·√a (p = 1.5): the correctly rounded root and one product, ≤ 2⁻⁵² relative, in
+        /// [2⁻²²⁴, 2¹⁹²] for float32 (float16: narrower); no ln or exp per element.</summary>
+        static virtual bool Root15 => false;
     }
 
     internal struct Clamped : ITerms
@@ -219,6 +223,14 @@ internal static unsafe class NarrowLaneSums
         public static bool Root25 => true;
         public static bool Clamp => false;
         public static bool Cube => false;
+    }
+
+    private struct Roots15 : ITerms
+    {
+        public static bool Root25 => false;
+        public static bool Clamp => false;
+        public static bool Cube => false;
+        public static bool Root15 => true;
     }
 
     private struct Quartics : ITerms
@@ -270,7 +282,7 @@ internal static unsafe class NarrowLaneSums
     /// <summary>|x|^p for a = |x| (NaN where a is ∞ or NaN, <paramref name="zeroTerm"/> where a = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
-        => R.Cube ? a * a * a + (a - a) : R.Quartic ? (a * a) * (a * a) + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
+        => R.Cube ? a * a * a + (a - a) : R.Quartic ? (a * a) * (a * a) + (a - a) : R.Root15 ? a * L.Sqrt(a) + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
 
     /// <summary>S^(1/p) for S in [SumMin, SumMax], NaN otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
