@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
@@ -31,7 +32,12 @@ namespace NormManaged.Engine;
 /// neighbours v∓ of v (distances exact; the comparisons against those representable bounds are monotone). v is then
 /// the correctly rounded norm — unique, so the bits of the 1-D path (correctly rounded for whole and half-integer
 /// orders, <see cref="IntPowOp.FinishExact"/>, <see cref="RealPowOp.StoreDecided"/>) at any width, band or thread
-/// count. Every other output goes alone.</para></summary>
+/// count. Every other output goes alone.</para>
+///
+/// <para>p = ±2.5: terms y^2.5 = y²·√y as double-doubles (≤ 6u²; p = −2.5 their double-double reciprocal, ≤ 4u²
+/// more, and the lane also needs min |x| ≥ 2⁻²⁰⁰ so no term exceeds 2⁵⁰⁰); the root (a + al)·2ᵏ by
+/// <see cref="DDLanes.RootLite{L}"/>, within its <see cref="DDLanes.RootLiteBound"/> ε_R (≈ 2⁻⁶⁵): the test then allows
+/// the sum's part plus 2ε_R, and the proved a-pair's rounding is scaled by 2ᵏ exactly (the result is normal).</para></summary>
 internal static unsafe class DDColumns
 {
     private const int Band = 1024;
@@ -40,7 +46,7 @@ internal static unsafe class DDColumns
     internal const long MaxRows = 4096;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => p is 4 or 3 or 1.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
+        => p is 4 or 3 or 1.5 or 2.5 or -2.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= 8
            && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported;
 
@@ -56,7 +62,9 @@ internal static unsafe class DDColumns
         {
             4 => Run<Quartic>(plan, x, o, p),
             3 => Run<Cubic>(plan, x, o, p),
-            _ => Run<ThreeHalves>(plan, x, o, p),
+            1.5 => Run<ThreeHalves>(plan, x, o, p),
+            2.5 => Run<FiveHalves>(plan, x, o, p),
+            _ => Run<NegFiveHalves>(plan, x, o, p),
         };
 
     private static FpEvents Run<T>(ReductionPlan plan, byte* x, byte* o, double p) where T : struct, IDDPower
@@ -83,8 +91,9 @@ internal static unsafe class DDColumns
     {
         long s = plan.InnerStrides[0], n = plan.InnerCount;
         int w4 = w & ~3;
-        double* hs = stackalloc double[w], ls = stackalloc double[w], ms = stackalloc double[w];
+        double* hs = stackalloc double[w], ls = stackalloc double[w], ms = stackalloc double[w], ns = stackalloc double[w];
         new Span<double>(hs, w).Clear(); new Span<double>(ls, w).Clear(); new Span<double>(ms, w).Clear();
+        new Span<double>(ns, w).Fill(double.PositiveInfinity);
         byte* row = x + plan.InnerBaseOffset + k0 * 8;
         for (long r = 0; r < n; r++, row += s)
         {
@@ -95,6 +104,7 @@ internal static unsafe class DDColumns
                 var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
                 var y = Vector256.Abs(Vector256.Load(q + j));
                 Vector256.Max(Vector256.Load(ms + j), y).Store(ms + j);
+                if (T.Negative) Vector256.Min(Vector256.Load(ns + j), y).Store(ns + j);
                 Add<T>(ref h, ref l, y);
                 h.Store(hs + j); l.Store(ls + j);
             }
@@ -102,6 +112,7 @@ internal static unsafe class DDColumns
             {
                 double y = Math.Abs(q[j]);
                 ms[j] = Math.Max(ms[j], y);
+                ns[j] = Math.Min(ns[j], y);
                 var h = Vector256.CreateScalar(hs[j]); var l = Vector256.CreateScalar(ls[j]);
                 Add<T>(ref h, ref l, Vector256.CreateScalar(y));
                 hs[j] = h.ToScalar(); ls[j] = l.ToScalar();
@@ -110,19 +121,19 @@ internal static unsafe class DDColumns
         double eps = Allowance(n);
         long os = plan.OuterOutStrides[0];
         var ev = FpEvents.None;
-        double* th = stackalloc double[4], tl = stackalloc double[4], tm = stackalloc double[4];
+        double* th = stackalloc double[4], tl = stackalloc double[4], tm = stackalloc double[4], tn = stackalloc double[4];
         for (int j = 0; j < w; j += 4)
         {
             int m = Math.Min(4, w - j);
-            Vector256<double> h, l, mx;
-            if (m == 4) { h = Vector256.Load(hs + j); l = Vector256.Load(ls + j); mx = Vector256.Load(ms + j); }
+            Vector256<double> h, l, mx, mn;
+            if (m == 4) { h = Vector256.Load(hs + j); l = Vector256.Load(ls + j); mx = Vector256.Load(ms + j); mn = Vector256.Load(ns + j); }
             else
             {
                 // the last lanes: padded with a valid sum (never stored)
-                for (int i = 0; i < 4; i++) { th[i] = i < m ? hs[j + i] : 1; tl[i] = i < m ? ls[j + i] : 0; tm[i] = i < m ? ms[j + i] : 1; }
-                h = Vector256.Load(th); l = Vector256.Load(tl); mx = Vector256.Load(tm);
+                for (int i = 0; i < 4; i++) { th[i] = i < m ? hs[j + i] : 1; tl[i] = i < m ? ls[j + i] : 0; tm[i] = i < m ? ms[j + i] : 1; tn[i] = i < m ? ns[j + i] : 1; }
+                h = Vector256.Load(th); l = Vector256.Load(tl); mx = Vector256.Load(tm); mn = Vector256.Load(tn);
             }
-            uint ok = Finish<T>(h, l, mx, eps, out var v);
+            uint ok = Finish<T>(h, l, mx, mn, eps, out var v);
             for (int i = 0; i < m; i++)
             {
                 byte* dst = o + (k0 + j + i) * os;
@@ -137,7 +148,12 @@ internal static unsafe class DDColumns
     private interface IDDPower
     {
         static abstract void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl);
-        static abstract void Root(ref Vector256<double> a, ref Vector256<double> al);
+        /// <summary>A negative order: the lane also needs min |x| ≥ 2⁻²⁰⁰ (a zero goes alone).</summary>
+        static virtual bool Negative => false;
+        /// <summary>The root (a + al)·2ᵏ of a lane, with its own relative error bound added to the allowance:
+        /// <see cref="DDLanes.RootLite{L}"/> (k ≠ 0); the others leave k = 0 and add nothing.</summary>
+        static abstract Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al);
+        static virtual double RootBound => 0;
     }
 
     private readonly struct Quartic : IDDPower
@@ -151,10 +167,11 @@ internal static unsafe class DDColumns
             tl = Vector256.FusedMultiplyAdd(y2 + y2, y2l, Vector256.FusedMultiplyAdd(y2, y2, -th));
         }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Root(ref Vector256<double> a, ref Vector256<double> al)
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
         {
             Sqrt(ref a, ref al);
             Sqrt(ref a, ref al);
+            return Vector256<double>.Zero;
         }
     }
 
@@ -169,7 +186,11 @@ internal static unsafe class DDColumns
             tl = Vector256.FusedMultiplyAdd(y2l, y, Vector256.FusedMultiplyAdd(y2, y, -th));
         }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Root(ref Vector256<double> a, ref Vector256<double> al) => Cbrt(ref a, ref al);
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            Cbrt(ref a, ref al);
+            return Vector256<double>.Zero;
+        }
     }
 
     private readonly struct ThreeHalves : IDDPower
@@ -184,14 +205,65 @@ internal static unsafe class DDColumns
             tl = Vector256.FusedMultiplyAdd(y, ql, Vector256.FusedMultiplyAdd(y, q, -th));
         }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Root(ref Vector256<double> a, ref Vector256<double> al)
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
         {
             Cbrt(ref a, ref al);
             var h = a * a;
             var l = Vector256.FusedMultiplyAdd(a + a, al, Vector256.FusedMultiplyAdd(a, a, -h));
             a = h + l;
             al = l - (a - h);
+            return Vector256<double>.Zero;
         }
+    }
+
+    /// <summary>y^2.5 = (y2 + y2l)·(q + ql) (y² exact, √y as a double-double): th = fl(y2·q), tl = the FMA residual
+    /// plus y2·ql + y2l·q (≤ 6u² relative in all); the root S^(1/2.5) by <see cref="DDLanes.RootLite{L}"/> (its bound
+    /// <see cref="DDLanes.RootLiteBound"/> added to the allowance).</summary>
+    private readonly struct FiveHalves : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => Pow25(y, out th, out tl);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 2.5);
+        public static double RootBound => DDLanes.RootLiteBound(2.5);
+    }
+
+    /// <summary>y^−2.5 = 1/(th + tl) of <see cref="FiveHalves"/>'s term as a double-double: r = fl(1/th), the residual
+    /// 1 − th·r exact (FMA), minus tl·r, times r (≤ 4u² more); min |x| ≥ 2⁻²⁰⁰ keeps every term ≤ 2⁵⁰⁰.</summary>
+    private readonly struct NegFiveHalves : IDDPower
+    {
+        public static bool Negative => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            Pow25(y, out var ph, out var pl);
+            th = Vector256<double>.One / ph;
+            tl = (Vector256.FusedMultiplyAdd(-ph, th, Vector256<double>.One) - pl * th) * th;
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, -2.5);
+        public static double RootBound => DDLanes.RootLiteBound(-2.5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pow25(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+    {
+        var y2 = y * y;
+        var y2l = Vector256.FusedMultiplyAdd(y, y, -y2);
+        var q = Vector256.Sqrt(y);
+        var ql = Vector256.FusedMultiplyAdd(-q, q, y) / (q + q);
+        ql = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, ql);
+        th = y2 * q;
+        tl = Vector256.FusedMultiplyAdd(y2, q, -th) + Vector256.FusedMultiplyAdd(y2, ql, y2l * q);
+    }
+
+    /// <summary>S^(1/p) = (a + al)·2ᵏ by <see cref="DDLanes.RootLite{L}"/> (a ∈ [0.97, 1.96]); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Lite(ref Vector256<double> a, ref Vector256<double> al, double p)
+    {
+        var h = DDLanes.RootLite(new Lanes256(a), new Lanes256(al), default(Lanes256), p, out Lanes256 l, out Lanes256 k);
+        a = h.V; al = l.V;
+        return k.V;
     }
 
     /// <summary>Adds a term to the lanes' double-double (h, l): TwoSum on the high parts, the error and tl to l.</summary>
@@ -209,27 +281,32 @@ internal static unsafe class DDColumns
     private static readonly Vector256<double> s_sumMin = Vector256.Create(Math.ScaleB(1.0, -600));
     private static readonly Vector256<double> s_sumMax = Vector256.Create(Math.ScaleB(1.0, 900));
     private static readonly Vector256<double> s_xMax = Vector256.Create(Math.ScaleB(1.0, 200));
+    private static readonly Vector256<double> s_xMin = Vector256.Create(Math.ScaleB(1.0, -200));
 
     /// <summary>v = the double nearest each lane's root; a bit per lane that is proved (see the type's summary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Finish<T>(Vector256<double> h, Vector256<double> l, Vector256<double> mx, double eps, out Vector256<double> v)
+    private static uint Finish<T>(Vector256<double> h, Vector256<double> l, Vector256<double> mx, Vector256<double> mn, double eps, out Vector256<double> v)
         where T : struct, IDDPower
     {
         var ok = Vector256.GreaterThanOrEqual(h, s_sumMin) & Vector256.LessThanOrEqual(h, s_sumMax)
                  & Vector256.LessThanOrEqual(mx, s_xMax) & Vector256.LessThan(Vector256.Abs(l), h);
+        if (T.Negative) ok &= Vector256.GreaterThanOrEqual(mn, s_xMin);
         h = Vector256.ConditionalSelect(ok, h, Vector256<double>.One);
         l = Vector256.ConditionalSelect(ok, l, Vector256<double>.Zero);
         var a = h + l;
         var al = l - (a - h);
-        T.Root(ref a, ref al);
+        var k = T.ScaledRoot(ref a, ref al);
         v = a + al;
         var d = al - (v - a);                                    // a + al = v + d exactly (|al| ≤ |a|)
         var bits = v.AsInt64();
         var below = v - (bits - Vector256<long>.One).AsDouble(); // exact distances to the neighbours
         var above = (bits + Vector256<long>.One).AsDouble() - v;
-        var e = v * Vector256.Create(eps);
+        var e = v * Vector256.Create(eps + 2 * T.RootBound);
         var half = Vector256.Create(0.5);
         ok &= Vector256.GreaterThan(d - e, -(below * half)) & Vector256.LessThan(d + e, above * half);
+        // times 2ᵏ (|k| ≤ 600 here: the result stays normal, so the scaling is exact and commutes with the rounding)
+        var kk = Vector256.ConditionalSelect(ok, k, Vector256<double>.Zero) + Vector256.Create(1023.0 + 4503599627370496.0);
+        v *= (kk.AsInt64() << 52).AsDouble();
         return Vector256.ExtractMostSignificantBits(ok);
     }
 
