@@ -282,6 +282,17 @@ internal static unsafe class AcrossOutputs
                 }
             }
         }
-        for (int j = 0; j < w; j++) { partial[2 * j] = hs[j]; partial[2 * j + 1] = ls[j]; }
+        int jj = 0;
+        if (Avx.IsSupported)
+            for (; jj + 4 <= w; jj += 4)
+            {
+                // (h, l) pairs interleaved four at a time (the scalar loop below was ~15% of (4,3000) ord 1)
+                var h = Vector256.Load(hs + jj); var l = Vector256.Load(ls + jj);
+                var lo = Avx.UnpackLow(h, l);   // h0 l0 h2 l2
+                var hi = Avx.UnpackHigh(h, l);  // h1 l1 h3 l3
+                Avx.Permute2x128(lo, hi, 0x20).Store(partial + 2 * jj);
+                Avx.Permute2x128(lo, hi, 0x31).Store(partial + 2 * jj + 4);
+            }
+        for (; jj < w; jj++) { partial[2 * jj] = hs[jj]; partial[2 * jj + 1] = ls[jj]; }
     }
 }
