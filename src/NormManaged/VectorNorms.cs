@@ -56,7 +56,7 @@ public static unsafe class VectorNorms
             return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
-        if (DDColumns.Applies(plan, t, ot, p)) // float64 ord 4, 3, ±2.5, 1.5 of adjacent outputs: double-double lanes, proven roots
+        if (DDColumns.Applies(plan, t, ot, p)) // float64 ord 4, 3, ±2.5, 1.5, −1, 0.5 of adjacent outputs: double-double lanes, proven roots
             return DDColumns.Run(plan, xd, od, p);
         if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
             return ComplexShortRows.Run(plan, xd, t, p, od);

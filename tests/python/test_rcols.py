@@ -107,7 +107,7 @@ def _scaled(rng, shape, kind, dtype):
 KINDS = ("normal", "huge", "tiny", "subnormal", "top", "mixed")
 
 
-@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5, -2.5])
+@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5, -2.5, -1, 0.5])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_columns_and_rows_correctly_rounded_every_layout(dtype, p):
     rng = np.random.default_rng(zlib.crc32(f"ord{p} lines {dtype}".encode()))
@@ -130,7 +130,7 @@ def test_columns_and_rows_correctly_rounded_every_layout(dtype, p):
         assert np.array_equal(got, np.array([_norm(np.array(c), p) for c in a.T]))
 
 
-@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5])
+@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5, 0.5])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_columns_near_rounding_midpoints(dtype, p):
     """Columns [a, b, 0, ...] with b chosen so that N = (a^p + b^p)^(1/p) lies within ~2^-100 (float64) or ~2^-50
@@ -182,7 +182,7 @@ def test_ord4_special_columns_match_numpy(dtype):
             assert g == _cr(line.astype(np.float64), 4, got.dtype)
 
 
-@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5, -2.5])
+@pytest.mark.parametrize("p", [4, 3, 1.5, 2.5, -2.5, -1, 0.5])
 def test_float64_and_int_many_columns_threads_and_lines_alone(p):
     rng = np.random.default_rng(11)
     for x in (rng.standard_normal((4, 3001)), rng.standard_normal((300, 1030)),

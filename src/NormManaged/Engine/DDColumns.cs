@@ -37,7 +37,10 @@ namespace NormManaged.Engine;
 /// <para>p = ±2.5: terms y^2.5 = y²·√y as double-doubles (≤ 6u²; p = −2.5 their double-double reciprocal, ≤ 4u²
 /// more, and the lane also needs min |x| ≥ 2⁻²⁰⁰ so no term exceeds 2⁵⁰⁰); the root (a + al)·2ᵏ by
 /// <see cref="DDLanes.RootLite{L}"/>, within its <see cref="DDLanes.RootLiteBound"/> ε_R (≈ 2⁻⁶⁵): the test then allows
-/// the sum's part plus 2ε_R, and the proved a-pair's rounding is scaled by 2ᵏ exactly (the result is normal).</para></summary>
+/// the sum's part plus 2ε_R, and the proved a-pair's rounding is scaled by 2ᵏ exactly (the result is normal).</para>
+///
+/// <para>p = −1 and 0.5: see <see cref="Reciprocal"/> and <see cref="SquareRoot"/> (their term and root errors are a
+/// few u², inside the same allowance; 0.5 doubles the sum's error, −1 keeps it).</para></summary>
 internal static unsafe class DDColumns
 {
     private const int Band = 1024;
@@ -46,9 +49,12 @@ internal static unsafe class DDColumns
     internal const long MaxRows = 4096;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => p is 4 or 3 or 1.5 or 2.5 or -2.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
+        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= 8
-           && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported;
+           && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported
+           // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
+           // 64 on ((64, 1000): 19 vs 40 µs); these lanes are faster on short ones ((4, 3000) 0.60× → 0.86× NumPy)
+           && (p is not (-1 or 0.5) || plan.InnerCount <= 16 || !LaneAcross.Applies(plan, t, p));
 
     /// <summary>The relative distance allowed between the double-double root and the norm (see the type's summary).</summary>
     internal static double Allowance(long n)
@@ -64,6 +70,8 @@ internal static unsafe class DDColumns
             3 => Run<Cubic>(plan, x, o, p),
             1.5 => Run<ThreeHalves>(plan, x, o, p),
             2.5 => Run<FiveHalves>(plan, x, o, p),
+            -1 => Run<Reciprocal>(plan, x, o, p),
+            0.5 => Run<SquareRoot>(plan, x, o, p),
             _ => Run<NegFiveHalves>(plan, x, o, p),
         };
 
@@ -154,6 +162,54 @@ internal static unsafe class DDColumns
         /// <see cref="DDLanes.RootLite{L}"/> (k ≠ 0); the others leave k = 0 and add nothing.</summary>
         static abstract Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al);
         static virtual double RootBound => 0;
+        /// <summary>The least high sum finished here (p = 0.5 squares it: 2⁻⁴⁸⁰ keeps N and its low part normal).</summary>
+        static virtual double SumFloor => 2.409919865102884e-181; // 2⁻⁶⁰⁰
+    }
+
+    /// <summary>1/y = th + tl: th = fl(1/y), 1 − y·th exact (FMA), tl = fl(that·th) (≤ 2u² relative); the root
+    /// 1/(s + sl) = rh + rl with rh = fl(1/s), rl = fl(fl(1 − s·rh − sl·rh)·rh) (≤ 7u²). min |x| ≥ 2⁻²⁰⁰ (a zero goes
+    /// alone). These columns went through LaneAcross's exact lanes: float64 (4, 3000) at 0.66× NumPy.</summary>
+    private readonly struct Reciprocal : IDDPower
+    {
+        public static bool Negative => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            th = Vector256<double>.One / y;
+            tl = Vector256.FusedMultiplyAdd(-y, th, Vector256<double>.One) * th;
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            var r = Vector256<double>.One / a;
+            var rl = Vector256.FusedMultiplyAdd(-al, r, Vector256.FusedMultiplyAdd(-a, r, Vector256<double>.One)) * r;
+            a = r + rl;
+            al = rl - (a - r);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    /// <summary>√y = q + ql (q = fl(√y), ql = fl(fl(y − q²)/(2q)), the residual exact: ≤ 3u²); the root (s + sl)²
+    /// = s² + 2s·sl as a double-double (≤ 2u², and it doubles the sum's error). The sum must be ≥ 2⁻⁴⁸⁰.</summary>
+    private readonly struct SquareRoot : IDDPower
+    {
+        public static double SumFloor => 3.2033329522929615e-145; // 2⁻⁴⁸⁰
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            th = Vector256.Sqrt(y);
+            tl = Vector256.FusedMultiplyAdd(-th, th, y) / (th + th);
+            tl = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, tl);
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            var h = a * a;
+            var l = Vector256.FusedMultiplyAdd(a + a, al, Vector256.FusedMultiplyAdd(a, a, -h));
+            a = h + l;
+            al = l - (a - h);
+            return Vector256<double>.Zero;
+        }
     }
 
     private readonly struct Quartic : IDDPower
@@ -278,7 +334,6 @@ internal static unsafe class DDColumns
         h = sum;
     }
 
-    private static readonly Vector256<double> s_sumMin = Vector256.Create(Math.ScaleB(1.0, -600));
     private static readonly Vector256<double> s_sumMax = Vector256.Create(Math.ScaleB(1.0, 900));
     private static readonly Vector256<double> s_xMax = Vector256.Create(Math.ScaleB(1.0, 200));
     private static readonly Vector256<double> s_xMin = Vector256.Create(Math.ScaleB(1.0, -200));
@@ -288,7 +343,7 @@ internal static unsafe class DDColumns
     private static uint Finish<T>(Vector256<double> h, Vector256<double> l, Vector256<double> mx, Vector256<double> mn, double eps, out Vector256<double> v)
         where T : struct, IDDPower
     {
-        var ok = Vector256.GreaterThanOrEqual(h, s_sumMin) & Vector256.LessThanOrEqual(h, s_sumMax)
+        var ok = Vector256.GreaterThanOrEqual(h, Vector256.Create(T.SumFloor)) & Vector256.LessThanOrEqual(h, s_sumMax)
                  & Vector256.LessThanOrEqual(mx, s_xMax) & Vector256.LessThan(Vector256.Abs(l), h);
         if (T.Negative) ok &= Vector256.GreaterThanOrEqual(mn, s_xMin);
         h = Vector256.ConditionalSelect(ok, h, Vector256<double>.One);
