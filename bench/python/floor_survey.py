@@ -121,6 +121,13 @@ def cases(quick: bool):
             c = _data(crng, shape, dt)
             for o in (None, 1, np.inf, -np.inf) + (() if quick else (0.5, -1, 2.5)):
                 out.append(("complex columns", f"{dt} {shape} axis={ax} ord={o}", c, o, ax))
+    # float32 ord 4 over many lines, real / integer columns (adjacent outputs)
+    f4 = _data(rng, (3000, 16), "float32")
+    out.append(("real columns", "float32 (3000,16) axis=1 ord=4", f4, 4, 1))
+    for dt, ords in (("float32", (4, 1, -1, 1.5)), ("float64", (4, 3, 1.5, 1)), ("int16", (4, 3)), ("float16", (np.inf, 0))):
+        c = _data(rng, (4, 3000), dt)
+        for o in ords:
+            out.append(("real columns", f"{dt} (4,3000) axis=0 ord={o}", c, o, 0))
     return out
 
 

@@ -108,7 +108,7 @@ public static unsafe class VectorNorms
     /// <see cref="Choose"/> at its place in the order and a case in <see cref="Run"/>.</summary>
     internal enum FastKernel : byte
     {
-        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, Complex128Columns,
+        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, DDColumns, Complex128Columns,
         LaneAcross, Complex64Columns, ComplexShortRows, HalfRows, NarrowLaneSums, RunsAcross, SmallRows, SmallRowsAbs, RowsWide, FloatMinMax,
     }
 
@@ -123,6 +123,7 @@ public static unsafe class VectorNorms
         if (IntColumns.Applies(plan, t, p)) return FastKernel.IntColumns; // integer columns: widened by bands, float64 across-outputs kernel
         if (AcrossOutputsWide.Applies(plan, t, ot, p)) return FastKernel.AcrossOutputsWide;
         if (AcrossOutputs.Applies(plan, t, p)) return FastKernel.AcrossOutputs;
+        if (DDColumns.Applies(plan, t, ot, p)) return FastKernel.DDColumns; // float64 ord 4, 3, ±2.5, 1.5, −1, 0.5 of adjacent outputs: double-double lanes, proven roots
         if (Complex128Columns.Applies(plan, t, ot, p)) return FastKernel.Complex128Columns; // complex128 2-norm columns: AcrossOutputs' lanes on the float64 parts
         if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
         if (Complex64Columns.Applies(plan, t, ot, p)) return FastKernel.Complex64Columns; // the same lanes for adjacent complex64 columns, rows loaded whole
@@ -147,6 +148,7 @@ public static unsafe class VectorNorms
             FastKernel.IntColumns => IntColumns.Run(plan, xd, t, od, p),
             FastKernel.AcrossOutputsWide => AcrossOutputsWide.Run(plan, xd, t, od, ot, p),
             FastKernel.AcrossOutputs => AcrossOutputs.Run(plan, xd, ot, od, p),
+            FastKernel.DDColumns => DDColumns.Run(plan, xd, od, p),
             FastKernel.Complex128Columns => Complex128Columns.Run(plan, xd, od),
             FastKernel.LaneAcross => LaneAcross.Run(plan, xd, t, od, ot, p),
             FastKernel.Complex64Columns => Complex64Columns.Run(plan, xd, p, od),

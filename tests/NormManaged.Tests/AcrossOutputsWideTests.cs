@@ -4,14 +4,14 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary><c>axis=0</c> of C-order, <c>axis=1</c> of Fortran-order and row-reversed float32 / float64 matrices for the
-/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 0.5, 0, ±∞; float64: ±∞, 0): every
+/// ords of the <see cref="Engine.AcrossOutputsWide"/> kernel (float32: 2, 1, 3, 4, −1, 0.5, 0, ±∞; float64: ±∞, 0): every
 /// output must have the bits and events of the same column copied out and reduced alone (a different, contiguous
-/// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3 must equal the exact (BigInteger) correctly
+/// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3, 4 must equal the exact (BigInteger) correctly
 /// rounded norm. Columns cover every exponent, subnormals, all-zero and ±0, NaN/±∞, near-overflow values, small
 /// integers (exact ties), and the lane/band boundaries of 8 and 1024 outputs.</summary>
 public unsafe class AcrossOutputsWideTests
 {
-    private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
+    private static readonly double[] Ords32 = { 2, 1, 3, 4, -1, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };
     private static readonly double[] Ords64 = { 0, double.PositiveInfinity, double.NegativeInfinity };
 
     private static double Value(Random rng, int kind, int m)
@@ -80,7 +80,7 @@ public unsafe class AcrossOutputsWideTests
         return (b[0], ev);
     }
 
-    /// <summary>The correctly rounded float32 p-norm (p = 1, 2, 3) of finite values.</summary>
+    /// <summary>The correctly rounded float32 p-norm (p = 1, 2, 3, 4) of finite values.</summary>
     private static float Exact32(double[] col, int p)
     {
         var (s, e) = PNormReference.PowSum(col.Select(TestArray.Dyadic), p);
@@ -118,7 +118,7 @@ public unsafe class AcrossOutputsWideTests
                 for (int i = 0; i < m; i++) col[i] = a[i * n + j];
                 (want[j], var ev) = Alone(col, f32, p);
                 wantEv |= ev;
-                if (f32 && p is 1 or 2 or 3 && Array.TrueForAll(col, double.IsFinite))
+                if (f32 && p is 1 or 2 or 3 or 4 && Array.TrueForAll(col, double.IsFinite))
                 {
                     float exact = Exact32(col, (int)p);
                     Assert.True(BitConverter.SingleToInt32Bits(exact) == want[j], $"p={p} column {j}: exact {exact}, alone {BitConverter.Int32BitsToSingle((int)want[j])}");

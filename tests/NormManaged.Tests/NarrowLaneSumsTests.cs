@@ -12,7 +12,7 @@ namespace NormManaged.Tests;
 /// tested at the rounding midpoints; accuracy against mpmath is in tests/python/test_narrow_short_rows.py.</summary>
 public unsafe class NarrowLaneSumsTests
 {
-    private static readonly double[] Orders = { 1.7, 2.5, -2.5, 0.3, -0.7, 3, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };
+    private static readonly double[] Orders = { 1.7, 1.5, 2.5, -2.5, 0.3, -0.7, 3, 4, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };
 
     /// <summary>float16 also takes whole orders and ±½ (all but 1).</summary>
     private static readonly double[] HalfOrders = { 2, -1, 0.5, -2, 4, 6.5, 40.5, -0.5 };
@@ -75,6 +75,7 @@ public unsafe class NarrowLaneSumsTests
     [InlineData(DType.Float32, 1.7)]
     [InlineData(DType.Float32, -2.5)]
     [InlineData(DType.Float32, 3)]
+    [InlineData(DType.Float32, 4)]
     [InlineData(DType.Float32, 2.5)]
     [InlineData(DType.Float16, 2.5)]
     [InlineData(DType.Float16, -1)]
@@ -178,7 +179,8 @@ public unsafe class NarrowLaneSumsTests
         Assert.True(Taken(DType.Float32, 100, 64, 64, 1, -999.9));
         Assert.True(Taken(DType.Float32, 100, 16, 16, 1, 3)); // cubes: two multiplications
         Assert.False(Taken(DType.Float32, 100, 33, 33, 1, 3));
-        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 4)); // other whole orders and ±½: kernels of their own
+        Assert.True(Taken(DType.Float32, 100, 64, 64, 1, 4)); // fourth powers: (x²)², up to 64
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 5)); // other whole orders and ±½: kernels of their own
         Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.5));
         Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.1)); // below 1/8
         Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 1001));

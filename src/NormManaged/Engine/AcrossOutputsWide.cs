@@ -31,6 +31,17 @@ internal unsafe interface IColumnOp
     /// apart, with the bits <see cref="Finish"/> gives each; false, with nothing stored, when any of the four needs
     /// the lane-by-lane finish.</summary>
     static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
+
+    /// <summary>True for the float32 sums whose result is a root r of the lane (<see cref="Root4"/>) proved by the
+    /// rounding test of <see cref="FloatPowFast.TryStore"/>: the band is then finished four lanes at a time by
+    /// <see cref="AcrossOutputsWide"/> (one branch-free pass, the failures afterwards by <see cref="Finish"/>).</summary>
+    static virtual bool ProvenRoot => false;
+
+    /// <summary>The result r of four lanes, for <see cref="ProvenRoot"/> ops.</summary>
+    static virtual Vector256<double> Root4(Vector256<double> s) => s;
+
+    /// <summary>Roundings the root (and a term's own rounding) add to the lane's chain in the proof.</summary>
+    static virtual long RootUlps => 0;
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
@@ -57,7 +68,9 @@ internal static unsafe class AcrossOutputsWide
         long size = DTypes.ItemSize(t);
         if (plan.OuterInStrides[0] != size || plan.InnerStrides[0] == size) return false;
         if (t == DType.Float32 && ot == DType.Float32)
-            return p is 2 or 1 or 3 or 0.5 or 0 || double.IsInfinity(p);
+            return p is 2 or 1 or 3 or 4 or 0.5 or 0 or -1 || double.IsInfinity(p);
+        if (t == DType.Float16 && ot == DType.Float16) // integer extrema / zero counts of the half bits (were the block driver, a line at a time)
+            return (p == 0 ? plan.InnerCount <= 65504 : double.IsInfinity(p)) && Avx2.IsSupported; // counts: no overflow event to drop
         if (t == DType.Complex64 && ot == DType.Float32)
             return (double.IsInfinity(p) || p == 0) && Avx.IsSupported || p is 2 or 1 && Avx2.IsSupported;
         if (t == DType.Complex128 && ot == DType.Float64)
@@ -78,12 +91,16 @@ internal static unsafe class AcrossOutputsWide
             };
         if (t == DType.Complex128)
             return Bands<C128Count>(plan, x, t, o, ot, p);
+        if (t == DType.Float16)
+            return p == 0 ? Bands<F16Count>(plan, x, t, o, ot, p) : p > 0 ? Bands<F16Max>(plan, x, t, o, ot, p) : Bands<F16Min>(plan, x, t, o, ot, p);
         if (t == DType.Float32)
             return p switch
             {
                 2 => Bands<F32Squares>(plan, x, t, o, ot, p),
                 1 => Bands<F32Abs>(plan, x, t, o, ot, p),
                 3 => Bands<F32Cubes>(plan, x, t, o, ot, p),
+                4 => Bands<F32Quartics>(plan, x, t, o, ot, p),
+                -1 => Bands<F32Recips>(plan, x, t, o, ot, p),
                 0.5 => Bands<F32Roots>(plan, x, t, o, ot, p),
                 0 => Bands<F32Count>(plan, x, t, o, ot, p),
                 double.PositiveInfinity => Bands<F32Max>(plan, x, t, o, ot, p),
@@ -170,7 +187,10 @@ internal static unsafe class AcrossOutputsWide
             }
         var ev = FpEvents.None;
         long os = plan.OuterOutStrides[0];
-        for (int j = 0; j < w; j++)
+        int j0 = 0;
+        if (TOp.ProvenRoot && ot == DType.Float32 && Avx.IsSupported)
+            ev |= ProvenFloats<TOp>(plan, x, t, o, p, k0, w, (double*)st, n, out j0);
+        for (int j = j0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
             if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
@@ -181,6 +201,57 @@ internal static unsafe class AcrossOutputsWide
             if (!TOp.Finish((byte*)(st + 2 * (j >> 3)), j & 7, n, Chain(n), dst, ot))
                 ev |= Alone(plan, x, t, o, ot, p, k0 + j);
         }
+        return ev;
+    }
+
+    /// <summary>The float32 results of a band's first ⌊w/4⌋·4 lanes (<paramref name="done"/>), for a
+    /// <see cref="IColumnOp.ProvenRoot"/> op: every four lanes' r = <see cref="IColumnOp.Root4"/>, the float nearest to
+    /// each stored, and a bit per lane for the rounding test of <see cref="FloatPowFast.TryStore"/> (r within
+    /// 2.5η + 8u of the norm, η ≥ γ_d for d = the chain plus the op's root roundings, holds no float32 midpoint; the
+    /// float is normal and below the largest) — the same float and the same test per lane as the op's
+    /// <see cref="IColumnOp.Finish"/>, without a branch; then each lane that failed is finished by Finish (the same
+    /// value where it can prove it) or alone. A stored float is the correctly rounded norm, so the bits do not depend
+    /// on which of the two proved it.</summary>
+    private static FpEvents ProvenFloats<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, double p, long k0, int w, double* st, long n, out int done)
+        where TOp : struct, IColumnOp
+    {
+        const double u = 1.0 / (1L << 53);
+        long chain = Chain(n);
+        double du = (chain + TOp.RootUlps) * u;
+        done = 0;
+        if (!(du < 1.0 / (1 << 20))) return FpEvents.None;
+        double eta = du * (1 + 2 * du);
+        var fac = Vector256.Create(2.5 * eta + 8 * u);
+        var half = Vector256.Create(0.5);
+        var least = Vector256.Create(1.1754943508222875e-38); // 2⁻¹²⁶
+        var top = Vector256.Create((double)float.MaxValue);
+        long os = plan.OuterOutStrides[0];
+        byte* dst = o + k0 * os;
+        int w4 = w & ~3;
+        byte* masks = stackalloc byte[(w4 >> 2) + 1];
+        for (int q = 0; q < w4; q += 4)
+        {
+            var r = TOp.Root4(Vector256.Load(st + q));
+            var f = Avx.ConvertToVector128Single(r);
+            var fb = f.AsInt32();
+            var fd = Avx.ConvertToVector256Double(f);
+            var below = Avx.ConvertToVector256Double((fb - Vector128<int>.One).AsSingle());
+            var above = Avx.ConvertToVector256Double((fb + Vector128<int>.One).AsSingle());
+            var delta = r * fac;
+            var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
+                     & Vector256.GreaterThanOrEqual(fd, least) & Vector256.LessThan(fd, top);
+            ExactFinish.StoreFour(f, dst + q * os, os);
+            masks[q >> 2] = (byte)Vector256.ExtractMostSignificantBits(ok);
+        }
+        var ev = FpEvents.None;
+        for (int q = 0; q < w4; q += 4)
+            for (uint bad = ~(uint)masks[q >> 2] & 0xF; bad != 0; bad &= bad - 1)
+            {
+                int j = q + System.Numerics.BitOperations.TrailingZeroCount(bad);
+                if (!TOp.Finish((byte*)st + 64 * (j >> 3), j & 7, n, chain, dst + j * os, DType.Float32))
+                    ev |= Alone(plan, x, t, o, DType.Float32, p, k0 + j);
+            }
+        done = w4;
         return ev;
     }
 
@@ -258,6 +329,10 @@ internal readonly unsafe struct F32Squares : IColumnOp
         => FloatFastPath.TryStore(AcrossOutputsWide.Lane(st, lane), chain, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => C64Squares.TryStoreFour(Vector256.Load((double*)st + 4 * half), chain, dst, os);
+    // the band finish proves √Ŝ with FloatPowFast.TryStore's wider interval (2.5η + 8u ⊇ γ + 8u): where it fails
+    // FloatFastPath.TryStore still may store the same float
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => Vector256.Sqrt(s);
 }
 
 /// <summary>Σ|x| of float32 in double (terms exact).</summary>
@@ -274,6 +349,8 @@ internal readonly unsafe struct F32Abs : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
         => FloatPowFast.TryStore(AcrossOutputsWide.Lane(st, lane), chain + 1, dst);
+    public static bool ProvenRoot => true;
+    public static long RootUlps => 1;
 }
 
 /// <summary>Σ|x|³ of float32 in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴], so no
@@ -294,6 +371,58 @@ internal readonly unsafe struct F32Cubes : IColumnOp
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(FloatPowFast.Cbrt(s), chain + 2 + FloatPowFast.CbrtUlps, dst);
     }
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s)
+        => Vector256.Create(FloatPowFast.Cbrt(s[0]), FloatPowFast.Cbrt(s[1]), FloatPowFast.Cbrt(s[2]), FloatPowFast.Cbrt(s[3]));
+    public static long RootUlps => 2 + FloatPowFast.CbrtUlps;
+}
+
+/// <summary>Σ|x|⁴ of float32 in double: x² exact, its square added by one FMA (one rounding per addition, as a plain
+/// sum of the exact terms would have after their own rounding: the chain counts one more); a float32 fourth power lies
+/// in [2⁻⁵⁹⁶, 2⁵¹²], so no underflow or overflow below 2³⁰ rows. The result ⁴√Ŝ = √√Ŝ (two correctly rounded roots,
+/// each adding ≤ u, and dividing Ŝ's relative error by 4); proved/rounded by <see cref="FloatPowFast.TryStore"/>,
+/// else (near a midpoint, zero, subnormal or non-finite) the column goes alone.</summary>
+internal readonly unsafe struct F32Quartics : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Load((float*)p));
+        w0 *= w0; w1 *= w1; // exact
+        a0 = Vector256.FusedMultiplyAdd(w0, w0, a0);
+        a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(Math.Sqrt(Math.Sqrt(AcrossOutputsWide.Lane(st, lane))), chain + 3, dst);
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => Vector256.Sqrt(Vector256.Sqrt(s));
+    public static long RootUlps => 3;
+}
+
+/// <summary>Σ1/|x| of float32 in double (each term one division, ≤ u; every float's reciprocal is a normal double), the
+/// result 1/Ŝ (one more rounding); proved by <see cref="FloatPowFast.TryStore"/>. A zero element makes the sum ∞ and
+/// the result 0, an all-∞ column the sum 0 and the result ∞, NaN stays NaN: none of them passes the test (a
+/// normal float result), so those columns go alone (their values and divide-by-zero events). These columns went
+/// through LaneAcross's exact double-double lanes: (4, 3000) at 0.3× NumPy.</summary>
+internal readonly unsafe struct F32Recips : IColumnOp
+{
+    public static int Size => 4;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var (w0, w1) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)p)));
+        a0 += Vector256<double>.One / w0; a1 += Vector256<double>.One / w1;
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => FloatPowFast.TryStore(1.0 / AcrossOutputsWide.Lane(st, lane), chain + 2, dst);
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => Vector256<double>.One / s;
+    public static long RootUlps => 2;
 }
 
 /// <summary>Σ√|x| of float32 in double, the result Ŝ². A term is not a double √ (vsqrtpd is the bottleneck) but the
@@ -326,6 +455,9 @@ internal readonly unsafe struct F32Roots : IColumnOp
         double s = AcrossOutputsWide.Lane(st, lane);
         return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
     }
+    public static bool ProvenRoot => true;
+    public static Vector256<double> Root4(Vector256<double> s) => s * s;
+    public static long RootUlps => 2 + (1 << 19);
 
     /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
     private static readonly float TinyRoot = MathF.ScaleB(1f, -100);
@@ -432,6 +564,70 @@ internal readonly unsafe struct F32Count : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
         => a0 = (a0.AsInt32() - Vector256.Equals(Vector256.Load((float*)p), Vector256<float>.Zero).AsInt32()).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ExactFinish.Count(((int*)st)[lane], n, dst, ot);
+}
+
+/// <summary>The sign-cleared bits of eight float16 values as int32 lanes (NaN patterns lie above ∞'s 0x7C00).</summary>
+internal static unsafe class HalfBits
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Load(byte* p) => Avx2.ConvertToVector256Int32((ushort*)p) & Vector256.Create(0x7FFF);
+
+    /// <summary>Stores the half whose sign-cleared bits are <paramref name="b"/> (not NaN) exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Store(int b, byte* dst, DType ot)
+        => ExactFinish.Store((double)BitConverter.UInt16BitsToHalf((ushort)b), dst, ot);
+}
+
+/// <summary>max |x| of float16: integer max of the sign-cleared bits (8 × int32 in a0).</summary>
+internal readonly unsafe struct F16Max : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = Vector256.Max(a0.AsInt32(), HalfBits.Load(p)).AsDouble();
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+    {
+        int b = ((int*)st)[lane];
+        return b <= 0x7C00 && HalfBits.Store(b, dst, ot);
+    }
+}
+
+/// <summary>min |x| of float16 (a0: integer min of the sign-cleared bits; a1: their max, for the NaN test).</summary>
+internal readonly unsafe struct F16Min : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1)
+    {
+        a0 = Vector256.Create(int.MaxValue).AsDouble(); a1 = default;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+    {
+        var b = HalfBits.Load(p);
+        a0 = Vector256.Min(a0.AsInt32(), b).AsDouble();
+        a1 = Vector256.Max(a1.AsInt32(), b).AsDouble();
+    }
+    public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, true, false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
+        => ((int*)st)[8 + lane] <= 0x7C00 && HalfBits.Store(((int*)st)[lane], dst, ot);
+}
+
+/// <summary>Number of nonzero float16 elements: a0 counts the zeros per lane (int32; NaN is nonzero).</summary>
+internal readonly unsafe struct F16Count : IColumnOp
+{
+    public static int Size => 2;
+    public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
+        => a0 = (a0.AsInt32() - Vector256.Equals(HalfBits.Load(p), Vector256<int>.Zero)).AsDouble();
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt32(ref a0, ref a1, false, true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)

@@ -46,7 +46,8 @@ internal static unsafe class NarrowLaneSums
     /// <summary>Longest float32 line of order 3 taken: rows of 64 measured 62 µs before (NarrowPowFast), 84 µs here.</summary>
     internal const long MaxCubeInner = 32;
 
-    /// <summary>|p| ∈ [1/8, 1000] (the error bound above); float32: 3, the negative whole orders −2 … (their float32
+    /// <summary>|p| ∈ [1/8, 1000] (the error bound above); float32: 3, 4 (its lines went through the block driver one at
+    /// a time, double-double terms: 3000 rows of 4 at 0.03× NumPy), the negative whole orders −2 … (their float32
     /// results are correctly rounded on every path, so the stored ones are theirs; 3000 rows of 4 went one line at a
     /// time, 0.02× NumPy), or not a whole order or ±½ (their own kernels); float16: not 1 (<see cref="HalfRows"/>,
     /// exact sums).</summary>
@@ -54,7 +55,7 @@ internal static unsafe class NarrowLaneSums
     {
         double a = Math.Abs(p);
         if (!(a >= GeneralPowFast.MinAbsP && a <= GeneralPowFast.MaxAbsP)) return false;
-        return t == DType.Float16 ? p != 1 : p == 3 || p <= -2 && a == Math.Floor(a) || (a != Math.Floor(a) && a != 0.5);
+        return t == DType.Float16 ? p != 1 : p == 3 || p == 4 || p <= -2 && a == Math.Floor(a) || (a != Math.Floor(a) && a != 0.5);
     }
 
     /// <summary>Computes every output of the plan.</summary>
@@ -78,6 +79,8 @@ internal static unsafe class NarrowLaneSums
     {
         bool half = t == DType.Float16;
         if (p == 3) return Range<Cubes>(plan, x, t, p, o, first, count);
+        if (p == 4) return Range<Quartics>(plan, x, t, p, o, first, count);
+        if (p == 1.5) return Range<Roots15>(plan, x, t, p, o, first, count);
         if (p == 2.5) return Range<Roots25>(plan, x, t, p, o, first, count);
         return Math.Abs(p) * (half ? MaxLnHalf : MaxLnSingle) > 700 ? Range<Clamped>(plan, x, t, p, o, first, count)
             : Range<InRange>(plan, x, t, p, o, first, count);
@@ -99,6 +102,9 @@ internal static unsafe class NarrowLaneSums
         long xStep = flat ? plan.OuterInStrides[0] : 0, oStep = flat ? plan.OuterOutStrides[0] : 0;
         // float32 C rows (the eight lines one run of 8n floats): terms straight from the floats, no copy
         bool block = flat && !half && s == 4 && xStep == 4L * n;
+        // float32 lines side by side (C columns, F rows: element i of the eight lines is eight adjacent floats): the
+        // lanes load them straight from the rows, no copy (the same operations per lane as the copied lines)
+        bool adjacent = flat && !half && xStep == 4 && n > 1;
         var it = new OuterIterator(plan, x, o, first, count);
         for (long k = 0; k < count; k += Lines)
         {
@@ -113,6 +119,19 @@ internal static unsafe class NarrowLaneSums
                     byte* op = o + (first + k + r) * oStep;
                     if (!TryStoreSingle(roots[r], ulps, op))
                         ev |= AcrossOutputsWide.Alone((byte*)(f + r * n), t, n, s, op, t, p);
+                }
+                continue;
+            }
+            if (adjacent && m == Lines)
+            {
+                byte* f = x + (first + k) * 4 + plan.InnerBaseOffset;
+                if (wide) ColumnRoots<Lanes512, R>(f, s, n, p, roots);
+                else ColumnRoots<Lanes256, R>(f, s, n, p, roots);
+                for (int r = 0; r < Lines; r++)
+                {
+                    byte* op = o + (first + k + r) * oStep;
+                    if (!TryStoreSingle(roots[r], ulps, op))
+                        ev |= AcrossOutputsWide.Alone(f + 4 * r, t, n, s, op, t, p);
                 }
                 continue;
             }
@@ -176,6 +195,13 @@ internal static unsafe class NarrowLaneSums
         static abstract bool Clamp { get; }
         static abstract bool Cube { get; }
         static abstract bool Root25 { get; }
+        /// <summary>|x|⁴ = (a²)² (p = 4): a² exact for a float32 or float16 a, the square rounded once (2⁻⁵³ relative);
+        /// a float32 fourth power lies in [2⁻⁵⁹⁶, 2⁵¹²], so no underflow or overflow and every sum of ≤ 64 of them
+        /// inside [<see cref="SumMin"/>, <see cref="SumMax"/>] unless it is 0.</summary>
+        static virtual bool Quartic => false;
+        /// <summary>|x|^1.5 = a·√a (p = 1.5): the correctly rounded root and one product, ≤ 2⁻⁵² relative, in
+        /// [2⁻²²⁴, 2¹⁹²] for float32 (float16: narrower); no ln or exp per element.</summary>
+        static virtual bool Root15 => false;
     }
 
     internal struct Clamped : ITerms
@@ -197,6 +223,22 @@ internal static unsafe class NarrowLaneSums
         public static bool Root25 => true;
         public static bool Clamp => false;
         public static bool Cube => false;
+    }
+
+    private struct Roots15 : ITerms
+    {
+        public static bool Root25 => false;
+        public static bool Clamp => false;
+        public static bool Cube => false;
+        public static bool Root15 => true;
+    }
+
+    private struct Quartics : ITerms
+    {
+        public static bool Root25 => false;
+        public static bool Clamp => false;
+        public static bool Cube => false;
+        public static bool Quartic => true;
     }
 
     private struct Cubes : ITerms
@@ -240,7 +282,7 @@ internal static unsafe class NarrowLaneSums
     /// <summary>|x|^p for a = |x| (NaN where a is ∞ or NaN, <paramref name="zeroTerm"/> where a = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static L Term<L, R>(L a, L pp, L zeroTerm, double* tab) where L : struct, ILanes<L> where R : struct, ITerms
-        => R.Cube ? a * a * a + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
+        => R.Cube ? a * a * a + (a - a) : R.Quartic ? (a * a) * (a * a) + (a - a) : R.Root15 ? a * L.Sqrt(a) + (a - a) : R.Root25 ? a * a * L.Sqrt(a) + (a - a) : L.Select(L.Equal(a, L.Zero), zeroTerm, Exp<L, R>(pp * Ln(a, tab), tab)) + (a - a);
 
     /// <summary>S^(1/p) for S in [SumMin, SumMax], NaN otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -249,6 +291,22 @@ internal static unsafe class NarrowLaneSums
         var ok = L.GreaterThanOrEqual(sum, L.Create(SumMin)) & L.LessThanOrEqual(sum, L.Create(SumMax));
         var lnS = Ln(L.Select(ok, sum, L.Create(1.0)), tab);
         return L.Select(ok, Exp<L, Clamped>(lnS * L.Create(1 / p), tab), L.Create(double.NaN));
+    }
+
+    /// <summary><see cref="Roots{L, R}"/> for eight float32 lines side by side: element i of line r at
+    /// <paramref name="f"/> + i·<paramref name="s"/> + 4r, widened (exact) straight into the lanes.</summary>
+    private static void ColumnRoots<L, R>(byte* f, long s, int n, double p, double* roots) where L : struct, ILanes<L> where R : struct, ITerms
+    {
+        double* tab = VecLogExp.Tables;
+        var pp = L.Create(p);
+        var zeroTerm = L.Create(p > 0 ? 0 : double.NaN);
+        for (int h = 0; h < Lines; h += L.Count)
+        {
+            L acc = L.Zero;
+            byte* q = f + 4 * h;
+            for (int i = 0; i < n; i++, q += s) acc += Term<L, R>(L.Abs(LoadFloats<L>((float*)q)), pp, zeroTerm, tab);
+            Root(acc, p, tab).Store(roots + h);
+        }
     }
 
     /// <summary><see cref="Roots{L, R}"/> for eight float32 lines that are one run <paramref name="x"/> of 8n floats:

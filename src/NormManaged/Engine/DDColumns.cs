@@ -1,0 +1,396 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Float64 norms of orders 4, 3 and 1.5 over many adjacent outputs along a non-contiguous axis (C-order
+/// axis 0, Fortran-order axis 1 — and the integer columns, which <see cref="IntColumns"/> widens into such float64
+/// bands): a Vector256 lane per output, each row read contiguously, a double-double sum per lane and a double-double
+/// root; stored only when provably the correctly rounded norm, else the column goes alone. Those lines went through
+/// <see cref="LaneIntSums"/> (the 1-D block kernel's exact replica, line by line in lanes): (4, 3000) at 0.5× NumPy.
+///
+/// <para>Terms (u = 2⁻⁵³, y = |x|). y² = h + l exactly (FMA). p = 4: y⁴ = h² + 2hl + l² as th = fl(h²),
+/// tl = fl(2h·l + (h² − th)) (the residual exact): the dropped l² and tl's rounding leave ≤ 4u² relative. p = 3:
+/// th = fl(h·y), tl = fl(l·y + (h·y − th)): ≤ 2u². p = 1.5: √y = q + ql (q = fl(√y), ql = fl(fl(y − q²)/(2q)), the
+/// residual exact: ≤ 3u²), th = fl(y·q), tl = fl(y·ql + (y·q − th)): ≤ 5u². A lane adds th to its high part by
+/// TwoSum (exact) and the error plus tl to its low part (two roundings a row); with all terms positive each low
+/// partial is ≤ (k + 3)u·S, so after n rows the double-double is within u²(n²/2 + 5n + 10)·S of S = Σ terms.</para>
+///
+/// <para>Roots, each from a normalised (s, sl). p = 4: two double-double square roots (q = fl(√s), the residual
+/// s − q² exact, plus sl, over 2q: ≤ 3u² each, each halving the error before it). p = 3: c = <see
+/// cref="FloatPowFast.Cbrt"/>(s) (≤ 8u), one Newton step c + (S − c³)/(3c²) with c³ as a double-double (≤ 2u²): the
+/// step leaves ≤ (8u)²·1.01 and its roundings (c³ ≤ 2u²·c³, the residual u·25u·S, the division 3u·|δ| ≤ 24u²·c) ≤ 35u², and it divides the sum's error by 3. p = 1.5: that cube root
+/// squared as a double-double (doubling its error, + 2u²). So N is within ε ≤ u²(n²/2 + 5n + 10) + 202u² of the
+/// norm; the test allows <see cref="Allowance"/> = u²(n² + 10n + 400), ≤ 2⁻⁸² for n ≤ <see cref="MaxRows"/>.</para>
+///
+/// <para>Range: a lane is finished here only when max |x| ≤ 2²⁰⁰ (no term or sum overflows) and its high sum is in
+/// [2⁻⁶⁰⁰, 2⁹⁰⁰] (the absolute errors of underflowing tiny terms, ≤ 2⁻¹⁰⁷⁰ each, stay below 2⁻⁴⁶⁰ of it; every root
+/// is a normal double); NaN and ∞ fail these tests too. The stored v = fl(rh + rl) has the exact remainder
+/// d = (rh + rl) − v (Fast2Sum); N rounds to v when d ± εv lies strictly inside (−(v − v⁻)/2, (v⁺ − v)/2) for the
+/// neighbours v∓ of v (distances exact; the comparisons against those representable bounds are monotone). v is then
+/// the correctly rounded norm — unique, so the bits of the 1-D path (correctly rounded for whole and half-integer
+/// orders, <see cref="IntPowOp.FinishExact"/>, <see cref="RealPowOp.StoreDecided"/>) at any width, band or thread
+/// count. Every other output goes alone.</para>
+///
+/// <para>p = ±2.5: terms y^2.5 = y²·√y as double-doubles (≤ 6u²; p = −2.5 their double-double reciprocal, ≤ 4u²
+/// more, and the lane also needs min |x| ≥ 2⁻²⁰⁰ so no term exceeds 2⁵⁰⁰); the root (a + al)·2ᵏ by
+/// <see cref="DDLanes.RootLite{L}"/>, within its <see cref="DDLanes.RootLiteBound"/> ε_R (≈ 2⁻⁶⁵): the test then allows
+/// the sum's part plus 2ε_R, and the proved a-pair's rounding is scaled by 2ᵏ exactly (the result is normal).</para>
+///
+/// <para>p = −1 and 0.5: see <see cref="Reciprocal"/> and <see cref="SquareRoot"/> (their term and root errors are a
+/// few u², inside the same allowance; 0.5 doubles the sum's error, −1 keeps it).</para></summary>
+internal static unsafe class DDColumns
+{
+    private const int Band = 1024;
+
+    /// <summary>Longest column taken (the error bound grows as n²).</summary>
+    internal const long MaxRows = 4096;
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
+           && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= 8
+           && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported
+           // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
+           // 64 on ((64, 1000): 19 vs 40 µs); these lanes are faster on short ones ((4, 3000) 0.60× → 0.86× NumPy)
+           && (p is not (-1 or 0.5) || plan.InnerCount <= 16 || !LaneAcross.Applies(plan, t, p));
+
+    /// <summary>The relative distance allowed between the double-double root and the norm (see the type's summary).</summary>
+    internal static double Allowance(long n)
+    {
+        const double u = 1.0 / (1L << 53);
+        return u * u * ((double)n * n + 10.0 * n + 400);
+    }
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, byte* o, double p)
+        => p switch
+        {
+            4 => Run<Quartic>(plan, x, o, p),
+            3 => Run<Cubic>(plan, x, o, p),
+            1.5 => Run<ThreeHalves>(plan, x, o, p),
+            2.5 => Run<FiveHalves>(plan, x, o, p),
+            -1 => Run<Reciprocal>(plan, x, o, p),
+            0.5 => Run<SquareRoot>(plan, x, o, p),
+            _ => Run<NegFiveHalves>(plan, x, o, p),
+        };
+
+    private static FpEvents Run<T>(ReductionPlan plan, byte* x, byte* o, double p) where T : struct, IDDPower
+    {
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        int threads = Parallelism.MaxThreads;
+        // a fixed band split (shape only); each output's value does not depend on it anyway (proved or alone)
+        int bands = (int)((outs + Band - 1) / Band);
+        if (threads > 1 && bands > 1 && outs * n >= BlockDriver.ParallelThreshold / 4)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForParts(bands, threads, b =>
+            {
+                long k0 = (long)b * Band;
+                return BandOf<T>(plan, (byte*)xb, (byte*)ob, p, k0, (int)Math.Min(Band, outs - k0));
+            });
+        }
+        var ev = FpEvents.None;
+        for (long k0 = 0; k0 < outs; k0 += Band) ev |= BandOf<T>(plan, x, o, p, k0, (int)Math.Min(Band, outs - k0));
+        return ev;
+    }
+
+    private static FpEvents BandOf<T>(ReductionPlan plan, byte* x, byte* o, double p, long k0, int w) where T : struct, IDDPower
+    {
+        long s = plan.InnerStrides[0], n = plan.InnerCount;
+        int w4 = w & ~3;
+        double* hs = stackalloc double[w], ls = stackalloc double[w], ms = stackalloc double[w], ns = stackalloc double[w];
+        new Span<double>(hs, w).Clear(); new Span<double>(ls, w).Clear(); new Span<double>(ms, w).Clear();
+        new Span<double>(ns, w).Fill(double.PositiveInfinity);
+        byte* row = x + plan.InnerBaseOffset + k0 * 8;
+        for (long r = 0; r < n; r++, row += s)
+        {
+            double* q = (double*)row;
+            int j = 0;
+            for (; j < w4; j += 4)
+            {
+                var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
+                var y = Vector256.Abs(Vector256.Load(q + j));
+                Vector256.Max(Vector256.Load(ms + j), y).Store(ms + j);
+                if (T.Negative) Vector256.Min(Vector256.Load(ns + j), y).Store(ns + j);
+                Add<T>(ref h, ref l, y);
+                h.Store(hs + j); l.Store(ls + j);
+            }
+            for (; j < w; j++)
+            {
+                double y = Math.Abs(q[j]);
+                ms[j] = Math.Max(ms[j], y);
+                ns[j] = Math.Min(ns[j], y);
+                var h = Vector256.CreateScalar(hs[j]); var l = Vector256.CreateScalar(ls[j]);
+                Add<T>(ref h, ref l, Vector256.CreateScalar(y));
+                hs[j] = h.ToScalar(); ls[j] = l.ToScalar();
+            }
+        }
+        double eps = Allowance(n);
+        long os = plan.OuterOutStrides[0];
+        var ev = FpEvents.None;
+        double* th = stackalloc double[4], tl = stackalloc double[4], tm = stackalloc double[4], tn = stackalloc double[4];
+        for (int j = 0; j < w; j += 4)
+        {
+            int m = Math.Min(4, w - j);
+            Vector256<double> h, l, mx, mn;
+            if (m == 4) { h = Vector256.Load(hs + j); l = Vector256.Load(ls + j); mx = Vector256.Load(ms + j); mn = Vector256.Load(ns + j); }
+            else
+            {
+                // the last lanes: padded with a valid sum (never stored)
+                for (int i = 0; i < 4; i++) { th[i] = i < m ? hs[j + i] : 1; tl[i] = i < m ? ls[j + i] : 0; tm[i] = i < m ? ms[j + i] : 1; tn[i] = i < m ? ns[j + i] : 1; }
+                h = Vector256.Load(th); l = Vector256.Load(tl); mx = Vector256.Load(tm); mn = Vector256.Load(tn);
+            }
+            uint ok = Finish<T>(h, l, mx, mn, eps, out var v);
+            for (int i = 0; i < m; i++)
+            {
+                byte* dst = o + (k0 + j + i) * os;
+                if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
+                else ev |= AcrossOutputsWide.Alone(x + plan.InnerBaseOffset + (k0 + j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
+            }
+        }
+        return ev;
+    }
+
+    /// <summary>The order's term y^p as th + tl, and its root of a normalised double-double sum.</summary>
+    private interface IDDPower
+    {
+        static abstract void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl);
+        /// <summary>A negative order: the lane also needs min |x| ≥ 2⁻²⁰⁰ (a zero goes alone).</summary>
+        static virtual bool Negative => false;
+        /// <summary>The root (a + al)·2ᵏ of a lane, with its own relative error bound added to the allowance:
+        /// <see cref="DDLanes.RootLite{L}"/> (k ≠ 0); the others leave k = 0 and add nothing.</summary>
+        static abstract Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al);
+        static virtual double RootBound => 0;
+        /// <summary>The least high sum finished here (p = 0.5 squares it: 2⁻⁴⁸⁰ keeps N and its low part normal).</summary>
+        static virtual double SumFloor => 2.409919865102884e-181; // 2⁻⁶⁰⁰
+    }
+
+    /// <summary>1/y = th + tl: th = fl(1/y), 1 − y·th exact (FMA), tl = fl(that·th) (≤ 2u² relative); the root
+    /// 1/(s + sl) = rh + rl with rh = fl(1/s), rl = fl(fl(1 − s·rh − sl·rh)·rh) (≤ 7u²). min |x| ≥ 2⁻²⁰⁰ (a zero goes
+    /// alone). These columns went through LaneAcross's exact lanes: float64 (4, 3000) at 0.66× NumPy.</summary>
+    private readonly struct Reciprocal : IDDPower
+    {
+        public static bool Negative => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            th = Vector256<double>.One / y;
+            tl = Vector256.FusedMultiplyAdd(-y, th, Vector256<double>.One) * th;
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            var r = Vector256<double>.One / a;
+            var rl = Vector256.FusedMultiplyAdd(-al, r, Vector256.FusedMultiplyAdd(-a, r, Vector256<double>.One)) * r;
+            a = r + rl;
+            al = rl - (a - r);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    /// <summary>√y = q + ql (q = fl(√y), ql = fl(fl(y − q²)/(2q)), the residual exact: ≤ 3u²); the root (s + sl)²
+    /// = s² + 2s·sl as a double-double (≤ 2u², and it doubles the sum's error). The sum must be ≥ 2⁻⁴⁸⁰.</summary>
+    private readonly struct SquareRoot : IDDPower
+    {
+        public static double SumFloor => 3.2033329522929615e-145; // 2⁻⁴⁸⁰
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            th = Vector256.Sqrt(y);
+            tl = Vector256.FusedMultiplyAdd(-th, th, y) / (th + th);
+            tl = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, tl);
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            var h = a * a;
+            var l = Vector256.FusedMultiplyAdd(a + a, al, Vector256.FusedMultiplyAdd(a, a, -h));
+            a = h + l;
+            al = l - (a - h);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    private readonly struct Quartic : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            var y2 = y * y;
+            var y2l = Vector256.FusedMultiplyAdd(y, y, -y2); // y² = y2 + y2l exactly
+            th = y2 * y2;
+            tl = Vector256.FusedMultiplyAdd(y2 + y2, y2l, Vector256.FusedMultiplyAdd(y2, y2, -th));
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            Sqrt(ref a, ref al);
+            Sqrt(ref a, ref al);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    private readonly struct Cubic : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            var y2 = y * y;
+            var y2l = Vector256.FusedMultiplyAdd(y, y, -y2);
+            th = y2 * y;
+            tl = Vector256.FusedMultiplyAdd(y2l, y, Vector256.FusedMultiplyAdd(y2, y, -th));
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            Cbrt(ref a, ref al);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    private readonly struct ThreeHalves : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            var q = Vector256.Sqrt(y);
+            var ql = Vector256.FusedMultiplyAdd(-q, q, y) / (q + q); // y − q² exact; 0/0 for y = 0 is made 0 below
+            ql = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, ql);
+            th = y * q;
+            tl = Vector256.FusedMultiplyAdd(y, ql, Vector256.FusedMultiplyAdd(y, q, -th));
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            Cbrt(ref a, ref al);
+            var h = a * a;
+            var l = Vector256.FusedMultiplyAdd(a + a, al, Vector256.FusedMultiplyAdd(a, a, -h));
+            a = h + l;
+            al = l - (a - h);
+            return Vector256<double>.Zero;
+        }
+    }
+
+    /// <summary>y^2.5 = (y2 + y2l)·(q + ql) (y² exact, √y as a double-double): th = fl(y2·q), tl = the FMA residual
+    /// plus y2·ql + y2l·q (≤ 6u² relative in all); the root S^(1/2.5) by <see cref="DDLanes.RootLite{L}"/> (its bound
+    /// <see cref="DDLanes.RootLiteBound"/> added to the allowance).</summary>
+    private readonly struct FiveHalves : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => Pow25(y, out th, out tl);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 2.5);
+        public static double RootBound => DDLanes.RootLiteBound(2.5);
+    }
+
+    /// <summary>y^−2.5 = 1/(th + tl) of <see cref="FiveHalves"/>'s term as a double-double: r = fl(1/th), the residual
+    /// 1 − th·r exact (FMA), minus tl·r, times r (≤ 4u² more); min |x| ≥ 2⁻²⁰⁰ keeps every term ≤ 2⁵⁰⁰.</summary>
+    private readonly struct NegFiveHalves : IDDPower
+    {
+        public static bool Negative => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            Pow25(y, out var ph, out var pl);
+            th = Vector256<double>.One / ph;
+            tl = (Vector256.FusedMultiplyAdd(-ph, th, Vector256<double>.One) - pl * th) * th;
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, -2.5);
+        public static double RootBound => DDLanes.RootLiteBound(-2.5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pow25(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+    {
+        var y2 = y * y;
+        var y2l = Vector256.FusedMultiplyAdd(y, y, -y2);
+        var q = Vector256.Sqrt(y);
+        var ql = Vector256.FusedMultiplyAdd(-q, q, y) / (q + q);
+        ql = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256<double>.Zero, ql);
+        th = y2 * q;
+        tl = Vector256.FusedMultiplyAdd(y2, q, -th) + Vector256.FusedMultiplyAdd(y2, ql, y2l * q);
+    }
+
+    /// <summary>S^(1/p) = (a + al)·2ᵏ by <see cref="DDLanes.RootLite{L}"/> (a ∈ [0.97, 1.96]); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Lite(ref Vector256<double> a, ref Vector256<double> al, double p)
+    {
+        var h = DDLanes.RootLite(new Lanes256(a), new Lanes256(al), default(Lanes256), p, out Lanes256 l, out Lanes256 k);
+        a = h.V; al = l.V;
+        return k.V;
+    }
+
+    /// <summary>Adds a term to the lanes' double-double (h, l): TwoSum on the high parts, the error and tl to l.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<T>(ref Vector256<double> h, ref Vector256<double> l, Vector256<double> y) where T : struct, IDDPower
+    {
+        T.Term(y, out var th, out var tl);
+        var sum = h + th;
+        var bb = sum - h;
+        var err = (h - (sum - bb)) + (th - bb);
+        l += err + tl;
+        h = sum;
+    }
+
+    private static readonly Vector256<double> s_sumMax = Vector256.Create(Math.ScaleB(1.0, 900));
+    private static readonly Vector256<double> s_xMax = Vector256.Create(Math.ScaleB(1.0, 200));
+    private static readonly Vector256<double> s_xMin = Vector256.Create(Math.ScaleB(1.0, -200));
+
+    /// <summary>v = the double nearest each lane's root; a bit per lane that is proved (see the type's summary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Finish<T>(Vector256<double> h, Vector256<double> l, Vector256<double> mx, Vector256<double> mn, double eps, out Vector256<double> v)
+        where T : struct, IDDPower
+    {
+        var ok = Vector256.GreaterThanOrEqual(h, Vector256.Create(T.SumFloor)) & Vector256.LessThanOrEqual(h, s_sumMax)
+                 & Vector256.LessThanOrEqual(mx, s_xMax) & Vector256.LessThan(Vector256.Abs(l), h);
+        if (T.Negative) ok &= Vector256.GreaterThanOrEqual(mn, s_xMin);
+        h = Vector256.ConditionalSelect(ok, h, Vector256<double>.One);
+        l = Vector256.ConditionalSelect(ok, l, Vector256<double>.Zero);
+        var a = h + l;
+        var al = l - (a - h);
+        var k = T.ScaledRoot(ref a, ref al);
+        v = a + al;
+        var d = al - (v - a);                                    // a + al = v + d exactly (|al| ≤ |a|)
+        var bits = v.AsInt64();
+        var below = v - (bits - Vector256<long>.One).AsDouble(); // exact distances to the neighbours
+        var above = (bits + Vector256<long>.One).AsDouble() - v;
+        var e = v * Vector256.Create(eps + 2 * T.RootBound);
+        var half = Vector256.Create(0.5);
+        ok &= Vector256.GreaterThan(d - e, -(below * half)) & Vector256.LessThan(d + e, above * half);
+        // times 2ᵏ (|k| ≤ 600 here: the result stays normal, so the scaling is exact and commutes with the rounding)
+        var kk = Vector256.ConditionalSelect(ok, k, Vector256<double>.Zero) + Vector256.Create(1023.0 + 4503599627370496.0);
+        v *= (kk.AsInt64() << 52).AsDouble();
+        return Vector256.ExtractMostSignificantBits(ok);
+    }
+
+    /// <summary>(a, al) ← √(a + al) as a normalised double-double (a &gt; 0, |al| ≤ ulp(a)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sqrt(ref Vector256<double> a, ref Vector256<double> al)
+    {
+        var q = Vector256.Sqrt(a);
+        var r = Vector256.FusedMultiplyAdd(-q, q, a) + al; // a − q² exact
+        var ql = r / (q + q);
+        a = q + ql;
+        al = ql - (a - q);
+    }
+
+    /// <summary>(a, al) ← ∛(a + al) as a normalised double-double, a ∈ [2⁻⁶⁰¹, 2⁹⁰¹]: c = <see cref="FloatPowFast.Cbrt"/>
+    /// per lane (≤ 8u), then c + δ with δ = (S − c³)/(3c²), c³ = c3 + c3l (c² = c2 + c2l exactly, c2·c by FMA), the
+    /// residual's high parts subtracted exactly (Sterbenz: c³ is within 25u of S).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Cbrt(ref Vector256<double> a, ref Vector256<double> al)
+    {
+        var c = Vector256.Create(FloatPowFast.Cbrt(a.GetElement(0)), FloatPowFast.Cbrt(a.GetElement(1)),
+                                 FloatPowFast.Cbrt(a.GetElement(2)), FloatPowFast.Cbrt(a.GetElement(3)));
+        var c2 = c * c;
+        var c2l = Vector256.FusedMultiplyAdd(c, c, -c2);
+        var c3 = c2 * c;
+        var c3l = Vector256.FusedMultiplyAdd(c2l, c, Vector256.FusedMultiplyAdd(c2, c, -c3));
+        var r = (a - c3) + (al - c3l);
+        var delta = r / (Vector256.Create(3.0) * c2);
+        a = c + delta;
+        al = delta - (a - c);
+    }
+}
