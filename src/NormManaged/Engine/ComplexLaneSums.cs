@@ -551,22 +551,60 @@ internal static unsafe class ComplexLaneSums
                 hi = Avx512F.BlendVariable(hi, Vector512.Create(double.NaN), bad); // Scale refuses NaN
                 hi.Store(mx + r0); lo.Store(mn + r0);
             }
-            for (int r = 0; r < Group; r++)
+            for (int b = 0; b < Group / 8; b++)
             {
-                live[r] = r < g && Scale(mx[r], out eb[r], out f1[r], out f2[r]) && (p > 0 || (mn[r] > 0 && Scale(mn[r], out eb[r], out f1[r], out f2[r])));
-                if (!live[r])
+                // Scale's exponent and factors lane-wise where the scaling value is a normal double (bits: exact);
+                // other lanes (idle, NaN/∞/zeros, a zero under p < 0, a subnormal scaling value) are settled below
+                int r0 = 8 * b;
+                var m = Vector512.Load(mx + r0);
+                var sv = p > 0 ? m : Vector512.Load(mn + r0);
+                var ok = Avx512F.CompareGreaterThanOrEqual(sv, Vector512.Create(VecLogExp.MinNormal))
+                         & Avx512F.CompareLessThanOrEqual(m, top)
+                         & Avx512F.CompareLessThan(Vector512.Create(0.0, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((double)(g - r0)));
+                var e = Vector512.ShiftRightLogical(sv.AsInt64(), 52) - Vector512.Create(1022L); // ilogb + 1
+                var a = -Vector512.ShiftRightArithmetic(e + Vector512.ShiftRightLogical(e, 63), 1); // −eb / 2, truncated as C#'s
+                Vector512.ShiftLeft(a + Vector512.Create(1023L), 52).AsDouble().Store(f1 + r0);
+                Vector512.ShiftLeft(Vector512.Create(1023L) - e - a, 52).AsDouble().Store(f2 + r0);
+                Avx512F.ConvertToVector256Int32(e).Store(eb + r0);
+                uint okBits = (uint)ok.ExtractMostSignificantBits();
+                for (int i = 0; i < 8; i++)
                 {
-                    if (r < g) ev |= GeneralNorm.Reduce(plan, xs[r] - plan.InnerBaseOffset, t, p, ot, dst[r]); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
-                    f1[r] = f2[r] = 1; eb[r] = 0; // the lane computes the value 1
-                    for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
+                    int r = r0 + i;
+                    live[r] = (okBits >> i & 1) != 0
+                              || (r < g && Scale(mx[r], out eb[r], out f1[r], out f2[r]) && (p > 0 || (mn[r] > 0 && Scale(mn[r], out eb[r], out f1[r], out f2[r]))));
+                    if (!live[r])
+                    {
+                        if (r < g) ev |= GeneralNorm.Reduce(plan, xs[r] - plan.InnerBaseOffset, t, p, ot, dst[r]); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
+                        f1[r] = f2[r] = 1; eb[r] = 0; // the lane computes the value 1
+                        for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
+                    }
                 }
             }
             Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
             for (int i = 0; i < Group; i++) se[i] = 0;
             LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
-            for (int i = 0; i < g; i++)
-                if (live[i] && (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], dst[i])))
-                    ev |= ResultWriter.Store(ot, dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            bool packed = flat && outStep == 8 && ot == DType.Float64;
+            for (int r0 = 0; r0 < g; r0 += 8)
+            {
+                uint done = 0;
+                if (ot == DType.Float64)
+                {
+                    // LanePow.TryStoreNormal lane-wise: the same operations, eight stores at once into adjacent outputs
+                    var e = Avx512F.ConvertToVector512Int64(Vector256.Load(rk + r0)) + Avx512F.ConvertToVector512Int64(Vector256.Load(eb + r0));
+                    var inRange = Vector512.GreaterThanOrEqual(e, Vector512.Create(-1022L)) & Vector512.LessThanOrEqual(e, Vector512.Create(1023L));
+                    var v = (Vector512.Load(rh + r0) + Vector512.Load(rl + r0)) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
+                    var fine = inRange.AsDouble() & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal))
+                               & Avx512F.CompareLessThanOrEqual(v, top);
+                    done = (uint)fine.ExtractMostSignificantBits();
+                    for (int i = 0; i < 8; i++) if (!live[r0 + i]) done &= ~(1u << i);
+                    if (packed && done == 0xFF && r0 + 8 <= g) { v.Store((double*)dst[r0]); continue; }
+                    for (int i = 0; i < 8 && r0 + i < g; i++)
+                        if ((done >> i & 1) != 0) *(double*)dst[r0 + i] = v.GetElement(i);
+                }
+                for (int i = r0; i < r0 + 8 && i < g; i++)
+                    if (live[i] && (done >> (i - r0) & 1) == 0)
+                        ev |= ResultWriter.Store(ot, dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            }
         }
         return ev;
     }
