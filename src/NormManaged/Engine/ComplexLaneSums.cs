@@ -40,10 +40,10 @@ internal static unsafe class ComplexLaneSums
 
     /// <summary>Longest line taken for a general order. Rows of 25–40 cost half the block path's time with
     /// <see cref="GeneralTerm{L}"/> (measured side by side, one thread, (3000,32) ord 1.7: 1240 → 620 µs; (1000,64)
-    /// 1.7 / −2.5 / 0.3 also 10–25 % faster), but a lone line adds its terms in one serial TwoSum chain, and a lone
-    /// 1-D vector of 64 values took 5–10 % longer than on the block path's sixteen accumulators (2.06 → 2.19 µs at 1.7,
-    /// 2.05 → 2.26 µs at −2.5); at 40 it is as fast (2.05 → 2.00 µs).</summary>
-    public const int MaxGeneralLength = 40;
+    /// 1.7 / −2.5 / 0.3 also 10–25 % faster). Up to 40 a lone line adds its terms in one serial TwoSum chain; a lone
+    /// 1-D vector of 64 values took 5–10 % longer that way than on the block path's sixteen accumulators (2.06 → 2.19 µs
+    /// at 1.7), so lines of 41–64 add in four chains (<see cref="OneChain"/>), on both routes.</summary>
+    public const int MaxGeneralLength = 64;
 
     /// <summary>Longest line taken for p = 2.5, whose longer lines keep <see cref="ComplexPowNorm"/>'s sums
     /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
@@ -121,12 +121,45 @@ internal static unsafe class ComplexLaneSums
     private static L Sum<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
+        if (n > OneChain && TakesGeneral(DType.Complex128, p))
+        {
+            // four chains, value k into chain k mod 4: the chain added to is always (s, l), then the chains rotate
+            L s1 = L.Zero, l1 = L.Zero, s2 = L.Zero, l2 = L.Zero, s3 = L.Zero, l3 = L.Zero;
+            for (int k = 0; k < n + ((4 - (n & 3)) & 3); k++)
+            {
+                if (k < n)
+                {
+                    L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
+                    Add(ref s, ref l, th, tl);
+                }
+                (s, l, s1, l1, s2, l2, s3, l3) = (s1, l1, s2, l2, s3, l3, s, l);
+            }
+            return MergeChains(s, l, s1, l1, s2, l2, s3, l3, out sl);
+        }
         for (int k = 0; k < n; k++)
         {
             L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
             Add(ref s, ref l, th, tl);
         }
         return Finish(s, l, out sl);
+    }
+
+    /// <summary>Longest general-order line summed in one chain. Longer ones (to <see cref="MaxGeneralLength"/>) add
+    /// value k into chain k mod 4 (each in index order by <see cref="Add{L}"/>), then the chains as
+    /// ((0 + 1) + (2 + 3)) by the same TwoSum step and <see cref="Finish{L}"/>: a lone line's serial TwoSum chain of
+    /// 41–64 additions made it 5–10 % slower than the block path, and four chains cut that latency fourfold. The
+    /// bound is unchanged in substance: every addition of positive terms or partial sums is a TwoSum whose error is
+    /// kept in a low-order accumulator (the chains' lows add ≤ 2 more roundings of quantities ≤ 2⁻⁵² of the sum),
+    /// so the sum stays within ~n·2⁻¹⁰⁴ of the terms' exact sum, far below the terms' own error.</summary>
+    private const int OneChain = 40;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L MergeChains<L>(L s0, L l0, L s1, L l1, L s2, L l2, L s3, L l3, out L sl) where L : struct, ILanes<L>
+    {
+        Add(ref s0, ref l0, s1, l1);
+        Add(ref s2, ref l2, s3, l3);
+        Add(ref s0, ref l0, s2, l2);
+        return Finish(s0, l0, out sl);
     }
 
     /// <summary>Adds the term th + tl to the running sum s (TwoSum) and its low-order accumulator l.</summary>
@@ -358,6 +391,25 @@ internal static unsafe class ComplexLaneSums
             lo.Store(tl + k);
         }
         Lane1 s = Lane1.Zero, l = Lane1.Zero;
+        if (n > OneChain)
+        {
+            // Sum's four chains (value k into chain k mod 4), merged as there
+            Lane1 s1 = Lane1.Zero, l1 = Lane1.Zero, s2 = Lane1.Zero, l2 = Lane1.Zero, s3 = Lane1.Zero, l3 = Lane1.Zero;
+            for (int k = 0; k < n; k++)
+            {
+                Lane1 h0 = new(th[k]), h1 = new(tl[k]);
+                switch (k & 3)
+                {
+                    case 0: Add(ref s, ref l, h0, h1); break;
+                    case 1: Add(ref s1, ref l1, h0, h1); break;
+                    case 2: Add(ref s2, ref l2, h0, h1); break;
+                    default: Add(ref s3, ref l3, h0, h1); break;
+                }
+            }
+            double m = MergeChains(s, l, s1, l1, s2, l2, s3, l3, out Lane1 ml).V;
+            sl = ml.V;
+            return m;
+        }
         for (int k = 0; k < n; k++) Add(ref s, ref l, new Lane1(th[k]), new Lane1(tl[k]));
         double h = Finish(s, l, out Lane1 lo1).V;
         sl = lo1.V;
