@@ -121,27 +121,33 @@ internal static unsafe class ComplexLaneSums
     private static L Sum<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
-        if (n > OneChain && TakesGeneral(DType.Complex128, p))
-        {
-            // four chains, value k into chain k mod 4: the chain added to is always (s, l), then the chains rotate
-            L s1 = L.Zero, l1 = L.Zero, s2 = L.Zero, l2 = L.Zero, s3 = L.Zero, l3 = L.Zero;
-            for (int k = 0; k < n + ((4 - (n & 3)) & 3); k++)
-            {
-                if (k < n)
-                {
-                    L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
-                    Add(ref s, ref l, th, tl);
-                }
-                (s, l, s1, l1, s2, l2, s3, l3) = (s1, l1, s2, l2, s3, l3, s, l);
-            }
-            return MergeChains(s, l, s1, l1, s2, l2, s3, l3, out sl);
-        }
+        if (n > OneChain && TakesGeneral(DType.Complex128, p)) return SumChains(re, im, step, n, p, g, f1, f2, out sl);
         for (int k = 0; k < n; k++)
         {
             L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
             Add(ref s, ref l, th, tl);
         }
         return Finish(s, l, out sl);
+    }
+
+    /// <summary><see cref="Sum{L}"/> of a general order's line longer than <see cref="OneChain"/>: four chains. Kept out
+    /// of line: inlined beside Sum's loop it cost rows of 4 half their speed (register pressure in the shared body).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static L SumChains<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    {
+        L s = L.Zero, l = L.Zero;
+        // four chains, value k into chain k mod 4: the chain added to is always (s, l), then the chains rotate
+        L s1 = L.Zero, l1 = L.Zero, s2 = L.Zero, l2 = L.Zero, s3 = L.Zero, l3 = L.Zero;
+        for (int k = 0; k < n + ((4 - (n & 3)) & 3); k++)
+        {
+            if (k < n)
+            {
+                L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
+                Add(ref s, ref l, th, tl);
+            }
+            (s, l, s1, l1, s2, l2, s3, l3) = (s1, l1, s2, l2, s3, l3, s, l);
+        }
+        return MergeChains(s, l, s1, l1, s2, l2, s3, l3, out sl);
     }
 
     /// <summary>Longest general-order line summed in one chain. Longer ones (to <see cref="MaxGeneralLength"/>) add
