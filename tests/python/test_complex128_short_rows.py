@@ -1,8 +1,8 @@
-"""complex128 general orders (1/4 ≤ |p| ≤ 32, no kernel of their own; 2.5 included) over lines of ≤ 40 values (2.5: 24): ComplexLaneSums'
+"""complex128 general orders (1/4 ≤ |p| ≤ 32, no kernel of their own; 2.5 included) over lines of ≤ 64 values (41–64 in four chains) (2.5: 24): ComplexLaneSums'
 general terms, one definition for a lone line and for a SIMD lane per line. Checks: 100-digit mpmath references
 (within 0.5 ulp plus the table-reduced terms' error over |p|, _bound) over magnitudes near 1e±300, subnormals, huge and tiny in one
 line and one component zero; every path that reduces such a line (C rows, F-order columns, strided, reversed, 1-D contiguous, strided and negative-stride vectors) against the same line alone, bit for bit, at lengths
-around the limits (24/25, 40/41); special values and warnings as NumPy's (NaN, ∞, zeros with negative orders → 0 and
+around the limits (24/25, 40/41, 64/65); special values and warnings as NumPy's (NaN, ∞, zeros with negative orders → 0 and
 divide-by-zero, all-zero lines). 3-D reductions over two axes and both SIMD widths: ComplexLaneSumsTests (xunit)."""
 import warnings
 
@@ -14,7 +14,7 @@ import normnative
 from test_lane_complex_rows import _restore_threads, _rows  # noqa: F401 (the autouse fixture restores the thread count)
 
 ORDERS = (1.7, -2.5, 2.5, 0.3, -0.75, 7.5, 31.9, -3.0, -31.5, 1.5, 0.25, -0.25, 32.0)
-LIMIT = 40  # ComplexLaneSums.MaxGeneralLength (2.5: 24, MaxLength25)
+LIMIT = 64  # ComplexLaneSums.MaxGeneralLength (2.5: 24, MaxLength25)
 
 
 _KINDS = (None, "wide", "tiny", "huge", "axis")  # plain, huge and tiny in one line, subnormal, huge, one component zero
@@ -64,7 +64,7 @@ def test_accuracy_against_mpmath(p):
 @pytest.mark.parametrize("p", (1.7, -2.5, 2.5, 0.3, -31.5))
 def test_every_path_gives_the_lone_line_bits(p):
     rng = np.random.default_rng(int(abs(p) * 10))
-    for n in (1, 2, 3, 4, 7, 8, 9, 16, 23, 24, 25, 32, 39, 40, 41):
+    for n in (1, 2, 3, 4, 7, 8, 9, 16, 23, 24, 25, 32, 39, 40, 41, 44, 45, 63, 64, 65):
         a = _line(40 * n, int(rng.integers(0, 5)), rng).reshape(40, n)
         alone = np.array([normnative.norm(a[i], p) for i in range(40)])
         assert alone.view(np.int64).tolist() == normnative.norm(a, p, axis=1).view(np.int64).tolist()

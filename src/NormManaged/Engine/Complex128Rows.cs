@@ -80,9 +80,13 @@ internal static unsafe class Complex128Rows
     /// <summary>The parts of the eight contiguous lines side by side (part j of line r to buf[8j + r]): four values
     /// (one 64-byte load) a line at a time, an 8 × 8 transpose by three rounds of two-source permutes; the last n mod 4
     /// values one by one.</summary>
-    internal static void ContiguousParts(byte** xs, int n, double* buf)
+    internal static void ContiguousParts(byte** xs, int n, double* buf) => ContiguousParts(xs, n, buf, buf + 8, 16);
+
+    /// <summary>The parts of eight contiguous lines side by side: value i of line r to re[i·step + r] and
+    /// im[i·step + r] (<see cref="ContiguousParts(byte**, int, double*)"/>'s transpose, the lane order of
+    /// <see cref="ComplexLaneSums"/> with step its group).</summary>
+    internal static void ContiguousParts(byte** xs, int n, double* re, double* im, int step)
     {
-        const int lines = 8;
         var e1 = Vector512.Create(0L, 8, 2, 10, 4, 12, 6, 14); var o1 = Vector512.Create(1L, 9, 3, 11, 5, 13, 7, 15);
         var e2 = Vector512.Create(0L, 1, 8, 9, 4, 5, 12, 13); var o2 = Vector512.Create(2L, 3, 10, 11, 6, 7, 14, 15);
         var lo = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11); var hi = Vector512.Create(4L, 5, 6, 7, 12, 13, 14, 15);
@@ -104,17 +108,18 @@ internal static unsafe class Complex128Rows
             var u2 = Avx512F.PermuteVar8x64x2(t0o, e2, t1o); var u3 = Avx512F.PermuteVar8x64x2(t0o, o2, t1o);
             var w0 = Avx512F.PermuteVar8x64x2(t2e, e2, t3e); var w1 = Avx512F.PermuteVar8x64x2(t2e, o2, t3e);
             var w2 = Avx512F.PermuteVar8x64x2(t2o, e2, t3o); var w3 = Avx512F.PermuteVar8x64x2(t2o, o2, t3o);
-            double* d = buf + off * lines;
-            Avx512F.PermuteVar8x64x2(u0, lo, w0).Store(d); Avx512F.PermuteVar8x64x2(u0, hi, w0).Store(d + 4 * lines);
-            Avx512F.PermuteVar8x64x2(u1, lo, w1).Store(d + 2 * lines); Avx512F.PermuteVar8x64x2(u1, hi, w1).Store(d + 6 * lines);
-            Avx512F.PermuteVar8x64x2(u2, lo, w2).Store(d + lines); Avx512F.PermuteVar8x64x2(u2, hi, w2).Store(d + 5 * lines);
-            Avx512F.PermuteVar8x64x2(u3, lo, w3).Store(d + 3 * lines); Avx512F.PermuteVar8x64x2(u3, hi, w3).Store(d + 7 * lines);
+            // part q of the four values (re, im of value i, then of i + 1, …) goes to value i + q/2's row
+            double* dr = re + i * step, di = im + i * step;
+            Avx512F.PermuteVar8x64x2(u0, lo, w0).Store(dr); Avx512F.PermuteVar8x64x2(u0, hi, w0).Store(dr + 2 * step);
+            Avx512F.PermuteVar8x64x2(u1, lo, w1).Store(dr + step); Avx512F.PermuteVar8x64x2(u1, hi, w1).Store(dr + 3 * step);
+            Avx512F.PermuteVar8x64x2(u2, lo, w2).Store(di); Avx512F.PermuteVar8x64x2(u2, hi, w2).Store(di + 2 * step);
+            Avx512F.PermuteVar8x64x2(u3, lo, w3).Store(di + step); Avx512F.PermuteVar8x64x2(u3, hi, w3).Store(di + 3 * step);
         }
         for (; i < n; i++)
-            for (int r = 0; r < lines; r++)
+            for (int r = 0; r < 8; r++)
             {
-                buf[2 * i * lines + r] = ((double*)xs[r])[2 * i];
-                buf[(2 * i + 1) * lines + r] = ((double*)xs[r])[2 * i + 1];
+                re[i * step + r] = ((double*)xs[r])[2 * i];
+                im[i * step + r] = ((double*)xs[r])[2 * i + 1];
             }
     }
 }

@@ -40,10 +40,10 @@ internal static unsafe class ComplexLaneSums
 
     /// <summary>Longest line taken for a general order. Rows of 25–40 cost half the block path's time with
     /// <see cref="GeneralTerm{L}"/> (measured side by side, one thread, (3000,32) ord 1.7: 1240 → 620 µs; (1000,64)
-    /// 1.7 / −2.5 / 0.3 also 10–25 % faster), but a lone line adds its terms in one serial TwoSum chain, and a lone
-    /// 1-D vector of 64 values took 5–10 % longer than on the block path's sixteen accumulators (2.06 → 2.19 µs at 1.7,
-    /// 2.05 → 2.26 µs at −2.5); at 40 it is as fast (2.05 → 2.00 µs).</summary>
-    public const int MaxGeneralLength = 40;
+    /// 1.7 / −2.5 / 0.3 also 10–25 % faster). Up to 40 a lone line adds its terms in one serial TwoSum chain; a lone
+    /// 1-D vector of 64 values took 5–10 % longer that way than on the block path's sixteen accumulators (2.06 → 2.19 µs
+    /// at 1.7), so lines of 41–64 add in four chains (<see cref="OneChain"/>), on both routes.</summary>
+    public const int MaxGeneralLength = 64;
 
     /// <summary>Longest line taken for p = 2.5, whose longer lines keep <see cref="ComplexPowNorm"/>'s sums
     /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
@@ -121,12 +121,51 @@ internal static unsafe class ComplexLaneSums
     private static L Sum<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
+        if (n > OneChain && TakesGeneral(DType.Complex128, p)) return SumChains(re, im, step, n, p, g, f1, f2, out sl);
         for (int k = 0; k < n; k++)
         {
             L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
             Add(ref s, ref l, th, tl);
         }
         return Finish(s, l, out sl);
+    }
+
+    /// <summary><see cref="Sum{L}"/> of a general order's line longer than <see cref="OneChain"/>: four chains. Kept out
+    /// of line: inlined beside Sum's loop it cost rows of 4 half their speed (register pressure in the shared body).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static L SumChains<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
+    {
+        L s = L.Zero, l = L.Zero;
+        // four chains, value k into chain k mod 4: the chain added to is always (s, l), then the chains rotate
+        L s1 = L.Zero, l1 = L.Zero, s2 = L.Zero, l2 = L.Zero, s3 = L.Zero, l3 = L.Zero;
+        for (int k = 0; k < n + ((4 - (n & 3)) & 3); k++)
+        {
+            if (k < n)
+            {
+                L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
+                Add(ref s, ref l, th, tl);
+            }
+            (s, l, s1, l1, s2, l2, s3, l3) = (s1, l1, s2, l2, s3, l3, s, l);
+        }
+        return MergeChains(s, l, s1, l1, s2, l2, s3, l3, out sl);
+    }
+
+    /// <summary>Longest general-order line summed in one chain. Longer ones (to <see cref="MaxGeneralLength"/>) add
+    /// value k into chain k mod 4 (each in index order by <see cref="Add{L}"/>), then the chains as
+    /// ((0 + 1) + (2 + 3)) by the same TwoSum step and <see cref="Finish{L}"/>: a lone line's serial TwoSum chain of
+    /// 41–64 additions made it 5–10 % slower than the block path, and four chains cut that latency fourfold. The
+    /// bound is unchanged in substance: every addition of positive terms or partial sums is a TwoSum whose error is
+    /// kept in a low-order accumulator (the chains' lows add ≤ 2 more roundings of quantities ≤ 2⁻⁵² of the sum),
+    /// so the sum stays within ~n·2⁻¹⁰⁴ of the terms' exact sum, far below the terms' own error.</summary>
+    private const int OneChain = 40;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L MergeChains<L>(L s0, L l0, L s1, L l1, L s2, L l2, L s3, L l3, out L sl) where L : struct, ILanes<L>
+    {
+        Add(ref s0, ref l0, s1, l1);
+        Add(ref s2, ref l2, s3, l3);
+        Add(ref s0, ref l0, s2, l2);
+        return Finish(s0, l0, out sl);
     }
 
     /// <summary>Adds the term th + tl to the running sum s (TwoSum) and its low-order accumulator l.</summary>
@@ -358,6 +397,25 @@ internal static unsafe class ComplexLaneSums
             lo.Store(tl + k);
         }
         Lane1 s = Lane1.Zero, l = Lane1.Zero;
+        if (n > OneChain)
+        {
+            // Sum's four chains (value k into chain k mod 4), merged as there
+            Lane1 s1 = Lane1.Zero, l1 = Lane1.Zero, s2 = Lane1.Zero, l2 = Lane1.Zero, s3 = Lane1.Zero, l3 = Lane1.Zero;
+            for (int k = 0; k < n; k++)
+            {
+                Lane1 h0 = new(th[k]), h1 = new(tl[k]);
+                switch (k & 3)
+                {
+                    case 0: Add(ref s, ref l, h0, h1); break;
+                    case 1: Add(ref s1, ref l1, h0, h1); break;
+                    case 2: Add(ref s2, ref l2, h0, h1); break;
+                    default: Add(ref s3, ref l3, h0, h1); break;
+                }
+            }
+            double m = MergeChains(s, l, s1, l1, s2, l2, s3, l3, out Lane1 ml).V;
+            sl = ml.V;
+            return m;
+        }
         for (int k = 0; k < n; k++) Add(ref s, ref l, new Lane1(th[k]), new Lane1(tl[k]));
         double h = Finish(s, l, out Lane1 lo1).V;
         sl = lo1.V;
@@ -409,6 +467,8 @@ internal static unsafe class ComplexLaneSums
     /// transposed into lane order (value k of line i at [k·Group + i]) with its scale, then the sums and roots in lanes.</summary>
     private static FpEvents Lines(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
     {
+        if (t == DType.Complex128 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 16 && RealKernels.Wide && Avx512F.IsSupported)
+            return LinesContiguous(plan, x, t, p, o, ot, first, count);
         int n = (int)plan.InnerCount;
         double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
         double* f1 = stackalloc double[Group], f2 = stackalloc double[Group];
@@ -486,6 +546,123 @@ internal static unsafe class ComplexLaneSums
                     ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
             }
             g = 0;
+        }
+        return ev;
+    }
+
+    /// <summary><see cref="Lines"/> for complex128 lines of contiguous values (stride 16) on 512-bit lanes: the lines'
+    /// addresses straight from a single kept axis, eight lines at a time moved into lane order by one 8 × 8 transpose per
+    /// four values (<see cref="Complex128Rows.ContiguousParts(byte**, int, double*, double*, int)"/>), their largest
+    /// |component| (and for p &lt; 0 smallest max(|re|, |im|)) and NaN/∞ flags lane-wise, then each line's
+    /// <see cref="Scale"/> from those — the values and scales <see cref="Lines"/> gives every lane, so the same sums,
+    /// roots and bits. Before, reading a row of 4 element by element into lane order with its maximum, and the
+    /// general iterator, were ~40 % of such a row's time.</summary>
+    private static FpEvents LinesContiguous(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
+    {
+        int n = (int)plan.InnerCount;
+        double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
+        double* f1 = stackalloc double[Group], f2 = stackalloc double[Group], mx = stackalloc double[Group], mn = stackalloc double[Group];
+        double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
+        int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
+        byte** xs = stackalloc byte*[Group];
+        byte** dst = stackalloc byte*[Group];
+        bool* live = stackalloc bool[Group];
+        double* tab = stackalloc double[TablePowSum.TableLength];
+        var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
+        var ev = FpEvents.None;
+        var it = new OuterIterator(plan, x, o, first, count);
+        bool flat = plan.OuterShape.Length == 1;
+        long inStep = plan.OuterInStrides[0], outStep = plan.OuterOutStrides[0];
+        var mag = Vector512.Create(0x7FFF_FFFF_FFFF_FFFFUL).AsDouble();
+        var top = Vector512.Create(double.MaxValue);
+        for (long k0 = 0; k0 < count; k0 += Group)
+        {
+            int g = (int)Math.Min(Group, count - k0);
+            for (int r = 0; r < g; r++)
+            {
+                if (flat)
+                {
+                    xs[r] = x + (first + k0 + r) * inStep + plan.InnerBaseOffset;
+                    dst[r] = o + (first + k0 + r) * outStep;
+                }
+                else
+                {
+                    it.Next(out byte* xp, out dst[r]);
+                    xs[r] = xp + plan.InnerBaseOffset;
+                }
+            }
+            int blocks = (g + 7) >> 3;
+            for (int b = 0; b < blocks; b++)
+            {
+                int r0 = 8 * b;
+                for (int r = g; r < r0 + 8; r++) xs[r] = xs[r0]; // idle lanes repeat a line (made the value 1 below)
+                Complex128Rows.ContiguousParts(xs + r0, n, re + r0, im + r0, Group);
+                Vector512<double> hi = Vector512<double>.Zero, lo = Vector512.Create(double.MaxValue), bad = Vector512<double>.Zero;
+                for (int k = 0; k < n; k++)
+                {
+                    Vector512<double> a = Vector512.Load(re + k * Group + r0) & mag, c = Vector512.Load(im + k * Group + r0) & mag;
+                    var big = Avx512F.Max(a, c); // NaN: flagged below, its lane's maximum not used
+                    hi = Avx512F.Max(hi, big);
+                    lo = Avx512F.Min(lo, big);
+                    bad |= Avx512F.CompareNotLessThanOrEqual(a, top) | Avx512F.CompareNotLessThanOrEqual(c, top);
+                }
+                hi = Avx512F.BlendVariable(hi, Vector512.Create(double.NaN), bad); // Scale refuses NaN
+                hi.Store(mx + r0); lo.Store(mn + r0);
+            }
+            for (int b = 0; b < Group / 8; b++)
+            {
+                // Scale's exponent and factors lane-wise where the scaling value is a normal double (bits: exact);
+                // other lanes (idle, NaN/∞/zeros, a zero under p < 0, a subnormal scaling value) are settled below
+                int r0 = 8 * b;
+                var m = Vector512.Load(mx + r0);
+                var sv = p > 0 ? m : Vector512.Load(mn + r0);
+                var ok = Avx512F.CompareGreaterThanOrEqual(sv, Vector512.Create(VecLogExp.MinNormal))
+                         & Avx512F.CompareLessThanOrEqual(m, top)
+                         & Avx512F.CompareLessThan(Vector512.Create(0.0, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((double)(g - r0)));
+                var e = Vector512.ShiftRightLogical(sv.AsInt64(), 52) - Vector512.Create(1022L); // ilogb + 1
+                var a = -Vector512.ShiftRightArithmetic(e + Vector512.ShiftRightLogical(e, 63), 1); // −eb / 2, truncated as C#'s
+                Vector512.ShiftLeft(a + Vector512.Create(1023L), 52).AsDouble().Store(f1 + r0);
+                Vector512.ShiftLeft(Vector512.Create(1023L) - e - a, 52).AsDouble().Store(f2 + r0);
+                Avx512F.ConvertToVector256Int32(e).Store(eb + r0);
+                uint okBits = (uint)ok.ExtractMostSignificantBits();
+                for (int i = 0; i < 8; i++)
+                {
+                    int r = r0 + i;
+                    live[r] = (okBits >> i & 1) != 0
+                              || (r < g && Scale(mx[r], out eb[r], out f1[r], out f2[r]) && (p > 0 || (mn[r] > 0 && Scale(mn[r], out eb[r], out f1[r], out f2[r]))));
+                    if (!live[r])
+                    {
+                        if (r < g) ev |= GeneralNorm.Reduce(plan, xs[r] - plan.InnerBaseOffset, t, p, ot, dst[r]); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
+                        f1[r] = f2[r] = 1; eb[r] = 0; // the lane computes the value 1
+                        for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
+                    }
+                }
+            }
+            Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
+            for (int i = 0; i < Group; i++) se[i] = 0;
+            LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
+            bool packed = flat && outStep == 8 && ot == DType.Float64;
+            for (int r0 = 0; r0 < g; r0 += 8)
+            {
+                uint done = 0;
+                if (ot == DType.Float64)
+                {
+                    // LanePow.TryStoreNormal lane-wise: the same operations, eight stores at once into adjacent outputs
+                    var e = Avx512F.ConvertToVector512Int64(Vector256.Load(rk + r0)) + Avx512F.ConvertToVector512Int64(Vector256.Load(eb + r0));
+                    var inRange = Vector512.GreaterThanOrEqual(e, Vector512.Create(-1022L)) & Vector512.LessThanOrEqual(e, Vector512.Create(1023L));
+                    var v = (Vector512.Load(rh + r0) + Vector512.Load(rl + r0)) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
+                    var fine = inRange.AsDouble() & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal))
+                               & Avx512F.CompareLessThanOrEqual(v, top);
+                    done = (uint)fine.ExtractMostSignificantBits();
+                    for (int i = 0; i < 8; i++) if (!live[r0 + i]) done &= ~(1u << i);
+                    if (packed && done == 0xFF && r0 + 8 <= g) { v.Store((double*)dst[r0]); continue; }
+                    for (int i = 0; i < 8 && r0 + i < g; i++)
+                        if ((done >> i & 1) != 0) *(double*)dst[r0 + i] = v.GetElement(i);
+                }
+                for (int i = r0; i < r0 + 8 && i < g; i++)
+                    if (live[i] && (done >> (i - r0) & 1) == 0)
+                        ev |= ResultWriter.Store(ot, dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+            }
         }
         return ev;
     }
