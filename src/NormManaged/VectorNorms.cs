@@ -106,6 +106,8 @@ public static unsafe class VectorNorms
             return ComplexLaneSums.Run(plan, xd, t, p, od, ot);
         if (LanePow.AppliesComplex(plan, t, p)) // complex 3, 4, 2.5 over many short lines: ComplexPowNorm's sums, lane roots
             return LanePow.RunComplex(plan, xd, t, p, od, ot);
+        if (LanePow.AppliesComplexNeg(plan, t, p)) // complex −2 over many short lines: ComplexNegative's sums, lane roots
+            return LanePow.RunComplexNeg(plan, xd, t, p, od, ot);
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation
