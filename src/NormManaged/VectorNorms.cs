@@ -106,6 +106,8 @@ public static unsafe class VectorNorms
             return ComplexLaneSums.Run(plan, xd, t, p, od, ot);
         if (LanePow.AppliesComplex(plan, t, p)) // complex 3, 4, 2.5 over many short lines: ComplexPowNorm's sums, lane roots
             return LanePow.RunComplex(plan, xd, t, p, od, ot);
+        if (ComplexNegLanes.Applies(plan, t, ot, p)) // complex128 −2 over many lines ≤ 128: sums and roots a lane per line
+            return ComplexNegLanes.Run(plan, xd, od);
         if (LanePow.AppliesComplexNeg(plan, t, p)) // complex −2 over many short lines: ComplexNegative's sums, lane roots
             return LanePow.RunComplexNeg(plan, xd, t, p, od, ot);
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
