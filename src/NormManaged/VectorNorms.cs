@@ -56,6 +56,8 @@ public static unsafe class VectorNorms
             return AcrossOutputsWide.Run(plan, xd, t, od, ot, p);
         if (AcrossOutputs.Applies(plan, t, p))
             return AcrossOutputs.Run(plan, xd, ot, od, p);
+        if (NarrowNegCols.Applies(plan, t, ot, p)) // float32 −2/−3, complex64 −2 columns: a lane per output, proven float32 roundings
+            return NarrowNegCols.Run(plan, xd, t, od, p);
         if (ComplexShortRows.Applies(plan, t, ot, p)) // many short complex64 (and complex128 ord 1) lines: lanes, proven results or the line alone
             return ComplexShortRows.Run(plan, xd, t, p, od);
         if (LaneAcross.Applies(plan, t, p)) // complex128 ord 1 / ∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output

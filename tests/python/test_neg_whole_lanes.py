@@ -134,3 +134,77 @@ def test_thread_counts_give_the_same_bytes():
             normnative.set_num_threads(t)
             out.append(normnative.norm(a, p, axis=ax).tobytes())
         assert out[0] == out[1] == out[2], (p, ax)
+
+
+@pytest.mark.parametrize("p", (-2, -3))
+@pytest.mark.parametrize("kind", ("normal", "wide", "tiny", "special"))
+def test_float32_columns_match_each_column_alone_and_exact(p, kind):
+    """NarrowNegCols: float32 columns, a lane per output, stored only when proven correctly rounded."""
+    rng = np.random.default_rng(-p * 13 + len(kind))
+    for n, cols in ((4, 40), (2, 9), (16, 33), (64, 17), (300, 8), (5, 3001)):
+        a = rng.standard_normal((n, cols))
+        if kind == "wide":
+            a *= 10.0 ** rng.integers(-40, 38, size=a.shape)
+        elif kind == "tiny":
+            a *= 1e-42
+        elif kind == "special":
+            a[rng.integers(0, n, 5), rng.integers(0, cols, 5)] = [0.0, 1e-45, np.inf, np.nan, 0.0]
+            a[:, 1] = np.inf
+        a = a.astype(np.float32)
+        want = _quiet(lambda: _cols_alone(a, p))
+        got = _quiet(lambda: normnative.norm(a, p, axis=0))
+        assert got.dtype == np.float32
+        assert got.tobytes() == want.tobytes(), (p, kind, n, cols)
+        assert _quiet(lambda: normnative.norm(a[:, ::-1], p, axis=0)).tobytes() == want[::-1].tobytes()
+        b = np.stack([a, a]).transpose(1, 0, 2)  # 3-D, axis 0 over two kept axes
+        assert _quiet(lambda: normnative.norm(b, p, axis=0))[1].tobytes() == want.tobytes()
+        if kind != "special":
+            for j in range(0, cols, max(1, cols // 10)):
+                assert float(got[j]) == rounded_root(a[:, j], p, np.float32), (p, kind, n, j)
+
+
+@pytest.mark.parametrize("p", (-2, -3))
+def test_float32_columns_near_midpoints(p):
+    """float32 columns whose exact norm lies next to a float32 midpoint (a solved last element and its float32
+    neighbours): the correctly rounded value, the bits of the column alone."""
+    rng = np.random.default_rng(-p + 90)
+    lines = []
+    while len(lines) < 60:
+        x = rng.uniform(0.5, 2, 5).astype(np.float32)
+        f = np.float32(rounded_root(x, p, np.float32))
+        mid = (mpmath.mpf(float(f)) + mpmath.mpf(float(np.nextafter(f, np.float32(np.inf))))) / 2
+        target = mid ** p - mpmath.fsum(mpmath.mpf(float(v)) ** p for v in x[:-1])
+        if target <= 0:
+            continue
+        last = np.float32(float(target ** (1 / mpmath.mpf(p))))
+        for d in (last, np.nextafter(last, np.float32(0)), np.nextafter(last, np.float32(np.inf))):
+            y = x.copy()
+            y[-1] = d
+            lines.append(y)
+    a = np.array(lines, dtype=np.float32).T.copy()
+    want = [rounded_root(a[:, j], p, np.float32) for j in range(a.shape[1])]
+    for threads in (1, 3):
+        normnative.set_num_threads(threads)
+        got = normnative.norm(a, p, axis=0)
+        assert [float(v) for v in got] == want
+        assert got.tobytes() == _cols_alone(a, p).tobytes()
+
+
+def test_complex64_columns_match_each_column_alone_and_numpy():
+    rng = np.random.default_rng(31)
+    for n, cols in ((4, 40), (3, 8), (16, 33), (300, 9)):
+        a = (rng.standard_normal((n, cols)) + 1j * rng.standard_normal((n, cols))).astype(np.complex64)
+        a[1, 2] = 0
+        a[0, 3] = complex(np.inf, 1)
+        a[2, 4] = complex(np.nan, 0)
+        a[:, 6] *= np.float32(1e-30)
+        got, w1 = recorded(lambda: normnative.norm(a, -2, axis=0))
+        assert got.dtype == np.float32
+        assert got.tobytes() == _quiet(lambda: _cols_alone(a, -2)).tobytes(), (n, cols)
+        want, w2 = recorded(lambda: np.linalg.norm(a, -2, axis=0))
+        ok = np.isfinite(want) & (want > 0) & (np.abs(want) < 1e30)  # NumPy's own float32 powers under/overflow
+        np.testing.assert_allclose(got[ok], want[ok], rtol=1e-6)
+        assert {str(m.message) for m in w1} <= {str(m.message) for m in w2}
+        for j in (0, 5, 6):
+            s = mpmath.fsum(1 / (mpmath.mpf(float(v.real)) ** 2 + mpmath.mpf(float(v.imag)) ** 2) for v in a[:, j])
+            assert float(got[j]) == float(np.float32(float(1 / mpmath.sqrt(s))))
