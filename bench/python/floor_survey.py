@@ -108,6 +108,12 @@ def cases(quick: bool):
     a = _data(rng, (400, 400), "float64")[::2, ::2]
     for o in (None, 1, np.inf, 2, "nuc"):
         out.append(("strided matrices", f"float64 (400,400)[::2,::2] ord={o}", a, o, None))
+    # negative whole orders over many short lines (session 12: sums a SIMD lane per line / per output)
+    for dt in ("float64", "complex128", "float32", "int16"):
+        for shape, ax in (((3000, 4), 1), ((4, 3000), 0)):
+            x = _data(rng, shape, dt)
+            for o in ((-2,) if dt.startswith("complex") else (-2, -3)):
+                out.append(("negative whole orders", f"{dt} {shape} axis={ax} ord={o}", x, o, ax))
     return out
 
 
