@@ -102,6 +102,8 @@ public static unsafe class VectorNorms
             return LanePow.RunInt(plan, xd, p, od);
         if (LanePow.AppliesHalf(plan, t, ot, p)) // real half-integer orders over many short float64 lines: the same
             return LanePow.RunHalf(plan, xd, p, od);
+        if (Float64NegCols.Applies(plan, t, ot, p)) // float64 −2 columns: a lane per output, proven roundings, else alone
+            return Float64NegCols.Run(plan, xd, od);
         if (LanePow.AppliesNegWhole(plan, t, ot, p)) // float64 orders −2 … −64 over many short lines: the 1-D sums, lane roots
             return LanePow.RunNegWhole(plan, xd, p, od);
         if (ComplexLaneSums.Applies(plan, t, p)) // complex whole orders 3…64, lines of ≤ 64 (32), complex128 general p, ≤ 24: one body, a lane per line

@@ -30,7 +30,7 @@ def _cols_alone(a, p):
 @pytest.mark.parametrize("kind", ("normal", "wide", "tiny", "huge", "special"))
 def test_float64_columns_match_each_column_alone_and_exact(p, kind):
     rng = np.random.default_rng(-p * 11 + len(kind))
-    for n, cols in ((4, 40), (3, 95), (16, 33), (64, 40), (128, 33), (1, 40)):
+    for n, cols in ((4, 40), (3, 95), (16, 33), (64, 40), (128, 33), (1, 40), (4096, 9), (4097, 8)):
         a = _rows((cols, n), kind, rng).T.copy()  # C order, columns of n
         want = _quiet(lambda: _cols_alone(a, p))
         assert _quiet(lambda: normnative.norm(a, p, axis=0)).tobytes() == want.tobytes(), (p, kind, n)
@@ -38,7 +38,7 @@ def test_float64_columns_match_each_column_alone_and_exact(p, kind):
         b = np.stack([a, a * 2.0])  # 3-D, axis 1: two kept axes
         got = _quiet(lambda: normnative.norm(b, p, axis=1))
         assert got[0].tobytes() == want.tobytes()
-        if kind != "special":
+        if kind != "special" and n <= 128:  # (long columns: the exact sums of 1/|x|^7 get slow)
             for j in range(0, cols, 6):
                 assert want[j] == rounded_root(a[:, j], p), (p, kind, n, j)
 
