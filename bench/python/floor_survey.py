@@ -128,6 +128,12 @@ def cases(quick: bool):
         c = _data(rng, (4, 3000), dt)
         for o in ords:
             out.append(("real columns", f"{dt} (4,3000) axis=0 ord={o}", c, o, 0))
+    # negative whole orders over many short lines (session 12: sums a SIMD lane per line / per output)
+    for dt in ("float64", "complex128", "float32", "int16"):
+        for shape, ax in (((3000, 4), 1), ((4, 3000), 0)):
+            x = _data(rng, shape, dt)
+            for o in ((-2,) if dt.startswith("complex") else (-2, -3)):
+                out.append(("negative whole orders", f"{dt} {shape} axis={ax} ord={o}", x, o, ax))
     return out
 
 

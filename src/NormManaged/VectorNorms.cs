@@ -75,12 +75,18 @@ public static unsafe class VectorNorms
             return LanePow.RunInt(plan, xd, p, od);
         if (LanePow.AppliesHalf(plan, t, ot, p)) // real half-integer orders over many short float64 lines: the same
             return LanePow.RunHalf(plan, xd, p, od);
+        if (Float64NegCols.Applies(plan, t, ot, p)) // float64 −2 columns: a lane per output, proven roundings, else alone
+            return Float64NegCols.Run(plan, xd, od);
         if (LanePow.AppliesNegWhole(plan, t, ot, p)) // float64 orders −2 … −64 over many short lines: the 1-D sums, lane roots
             return LanePow.RunNegWhole(plan, xd, p, od);
         if (ComplexLaneSums.Applies(plan, t, p)) // complex whole orders 3…64, lines of ≤ 64 (32), complex128 general p, ≤ 24: one body, a lane per line
             return ComplexLaneSums.Run(plan, xd, t, p, od, ot);
         if (LanePow.AppliesComplex(plan, t, p)) // complex 3, 4, 2.5 over many short lines: ComplexPowNorm's sums, lane roots
             return LanePow.RunComplex(plan, xd, t, p, od, ot);
+        if (ComplexNegLanes.Applies(plan, t, ot, p)) // complex128 −2 over many lines ≤ 128: sums and roots a lane per line
+            return ComplexNegLanes.Run(plan, xd, od);
+        if (LanePow.AppliesComplexNeg(plan, t, p)) // complex −2 over many short lines: ComplexNegative's sums, lane roots
+            return LanePow.RunComplexNeg(plan, xd, t, p, od, ot);
         if (realDouble && (p == 1 || (p >= 3 && p <= 64 && p == Math.Floor(p))))
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation
@@ -108,7 +114,7 @@ public static unsafe class VectorNorms
     /// <see cref="Choose"/> at its place in the order and a case in <see cref="Run"/>.</summary>
     internal enum FastKernel : byte
     {
-        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, DDColumns, Complex128Columns,
+        None, CountRows, ComplexExtremaRows, IntRows, IntColumns, AcrossOutputsWide, AcrossOutputs, NarrowNegCols, DDColumns, Complex128Columns,
         LaneAcross, Complex64Columns, ComplexShortRows, HalfRows, NarrowLaneSums, RunsAcross, SmallRows, SmallRowsAbs, RowsWide, FloatMinMax,
     }
 
@@ -123,6 +129,7 @@ public static unsafe class VectorNorms
         if (IntColumns.Applies(plan, t, p)) return FastKernel.IntColumns; // integer columns: widened by bands, float64 across-outputs kernel
         if (AcrossOutputsWide.Applies(plan, t, ot, p)) return FastKernel.AcrossOutputsWide;
         if (AcrossOutputs.Applies(plan, t, p)) return FastKernel.AcrossOutputs;
+        if (NarrowNegCols.Applies(plan, t, ot, p)) return FastKernel.NarrowNegCols; // float32 −2/−3, complex64 −2 columns: a lane per output, proven float32 roundings
         if (DDColumns.Applies(plan, t, ot, p)) return FastKernel.DDColumns; // float64 ord 4, 3, ±2.5, 1.5, −1, 0.5 of adjacent outputs: double-double lanes, proven roots
         if (Complex128Columns.Applies(plan, t, ot, p)) return FastKernel.Complex128Columns; // complex128 2-norm columns: AcrossOutputs' lanes on the float64 parts
         if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
@@ -148,6 +155,7 @@ public static unsafe class VectorNorms
             FastKernel.IntColumns => IntColumns.Run(plan, xd, t, od, p),
             FastKernel.AcrossOutputsWide => AcrossOutputsWide.Run(plan, xd, t, od, ot, p),
             FastKernel.AcrossOutputs => AcrossOutputs.Run(plan, xd, ot, od, p),
+            FastKernel.NarrowNegCols => NarrowNegCols.Run(plan, xd, t, od, p),
             FastKernel.DDColumns => DDColumns.Run(plan, xd, od, p),
             FastKernel.Complex128Columns => Complex128Columns.Run(plan, xd, od),
             FastKernel.LaneAcross => LaneAcross.Run(plan, xd, t, od, ot, p),

@@ -49,10 +49,26 @@ internal static unsafe class ComplexNegative
         public double SMin; // an upper-bound-safe screen value for Min²
     }
 
-    private static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
+    /// <summary>The one-pass sum of <see cref="Reduce"/> for order −1 or −2 (its first branch): true with the line's
+    /// Σ|z|^p = h + l (h &gt; 0) when every element is in the fast range, the norm then being
+    /// <c>GeneralNorm.Root(h, l, 0, p, 1)</c> stored once — what <see cref="Reduce"/> stores for the line alone.</summary>
+    internal static bool TryCleanSum(ReductionPlan plan, byte* xp, DType t, double p, out double h, out double l)
+    {
+        l = 0; h = 0;
+        if (plan.InnerCount == 0 || !(p == -1 || plan.InnerCount <= 1 << 20)) return false;
+        h = SumTerms(plan, xp, t, (int)-p, 0, true, out l, out bool clean);
+        return clean;
+    }
+
+    /// <summary>The norm of one line (order 0, −∞, −1 or −2) as this class computes it alone; <paramref name="tried"/>:
+    /// the caller found <see cref="TryCleanSum"/> false for it (the same decision, so it is not tried again).</summary>
+    internal static FpEvents ReduceLine(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op, bool tried)
+        => Reduce(plan, xp, t, p, ot, op, tried);
+
+    private static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op, bool tried = false)
     {
         if (p == 0) return ResultWriter.Store(ot, op, CountNonZero(plan, xp, t), 0, 0);
-        if (!double.IsNegativeInfinity(p) && plan.InnerCount > 0 && (p == -1 || plan.InnerCount <= 1 << 20))
+        if (!tried && !double.IsNegativeInfinity(p) && plan.InnerCount > 0 && (p == -1 || plan.InnerCount <= 1 << 20))
         {
             // One pass when every s = re² + im² lies in [2^-1000, 2^1000] (no NaN, inf, zero or extreme part):
             // then every term is in [2^-1000, 2^1000] unscaled (1/|z| in [2^-500, 2^500]) and the sum of at most

@@ -45,6 +45,13 @@ internal static unsafe class LaneIntSums
         => p > 0 ? Run<HalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p))
                  : Run<NegHalfTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p));
 
+    /// <summary>Negative whole order p (<see cref="LanePow.AppliesNegWhole"/>) over every output of the plan: the 1-D
+    /// kernel sums these as the half-integer orders with no √ factor (<see cref="RealKernels.AddRealPowSum"/>'s
+    /// k = |p|, frac false), so the same lanes with <see cref="NegWholeTerm"/> and <see cref="LanePow.HalfLines"/>'
+    /// finish give each line the bits of that line reduced alone (rows of 4: 0.11× NumPy through the 1-D block code).</summary>
+    public static FpEvents RunNegWhole(ReductionPlan plan, byte* x, double p, byte* o)
+        => Run<NegWholeTerm, LanePow.HalfLines>(plan, x, p, o, new LanePow.HalfLines(plan, p));
+
     /// <summary>A row's root (double-double ln, division, exp) and store cost about as much as this many of its terms:
     /// the work counted against <see cref="RealPowOp.ParallelElements"/> (whose terms cost about what these do) when
     /// the outputs are spread over threads — 3000 rows of 4 take ~0.3 ms on one core.</summary>
@@ -111,6 +118,27 @@ internal static unsafe class LaneIntSums
         }
         public static int RefExponent(double max, double min) => ILogB(min);
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
+    }
+
+    /// <summary>1/y^k (p = −k, whole): RealKernels' PowV then its reciprocal RecipV, reference at the smallest magnitude.</summary>
+    private readonly struct NegWholeTerm : ITerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Recip(Pow(y, k, out var l), l, out lo);
+        public static int RefExponent(double max, double min) => ILogB(min);
+        public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
+    }
+
+    /// <summary>RealKernels' RecipV: 1/(h + l) as a double-double, an overflowed power (∞ or NaN) giving the term 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L Recip<L>(L h, L l, out L lo) where L : struct, ILanes<L>
+    {
+        var bad = ~L.Equal(h - h, L.Zero);
+        var one = L.Create(1.0);
+        var q = one / h;
+        var e = L.Fma(-q, h, one) - q * l;
+        lo = L.Select(bad | L.Equal(q, L.Zero), L.Zero, e * q);
+        return L.Select(bad, L.Zero, q);
     }
 
     /// <summary><see cref="Math.ILogB"/> of a positive finite v, without the call for a normal v.</summary>

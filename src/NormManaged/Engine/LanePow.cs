@@ -93,7 +93,44 @@ internal static unsafe class LanePow
     /// midpoint finished by its own exact finish), the roots <see cref="Group"/> at a time. These norms are correctly
     /// rounded on every path (README "Accuracy"), so every output has the bits of the same line reduced alone.</summary>
     public static FpEvents RunNegWhole(ReductionPlan plan, byte* x, double p, byte* o)
-        => Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
+        => LaneIntSums.Applies(plan, p) ? LaneIntSums.RunNegWhole(plan, x, p, o) // lines ≤ 128: the sums in lanes too
+         : Run(plan, x, o, p, new HalfLines(plan, p), RealPowOp.ParallelElements);
+
+    /// <summary>True for complex ord −2 over many short complex128/complex64 lines: <see cref="RunComplexNeg"/>.</summary>
+    public static bool AppliesComplexNeg(ReductionPlan plan, DType t, double p)
+        => t is DType.Complex128 or DType.Complex64 && p == -2 && Applies(plan) && plan.OuterCount >= Group;
+
+    /// <summary>Computes every output of the plan for <see cref="AppliesComplexNeg"/>: each line summed as
+    /// <see cref="ComplexNegative"/> sums it alone (its one-pass double-double Σ1/|z|², <see cref="ComplexNegative.TryCleanSum"/>),
+    /// lines with an element outside that pass's range (zeros, NaN, ∞, extreme scales) reduced alone by that class,
+    /// and the roots <see cref="Group"/> at a time — the scalar root per line was most of the 0.06× NumPy of rows of 4.
+    /// Each output gets the bits of its line alone (the roots are <see cref="GeneralNorm.Root"/>'s, or proven to round alike).</summary>
+    public static FpEvents RunComplexNeg(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
+        => Run(plan, x, o, p, new ComplexNegLines(plan, t, p, ot), ComplexNegParallel);
+
+    /// <summary>Total elements from which <see cref="RunComplexNeg"/> splits the outputs over threads (a term is a few
+    /// ns, a root tens).</summary>
+    private const long ComplexNegParallel = 1L << 14;
+
+    /// <summary>Complex ord −2: <see cref="ComplexNegative"/>'s one-pass sum, else that class alone.</summary>
+    private readonly struct ComplexNegLines : ILineSum
+    {
+        private readonly ReductionPlan _plan;
+        private readonly DType _t, _ot;
+        private readonly double _p;
+
+        public ComplexNegLines(ReductionPlan plan, DType t, double p, DType ot) { _plan = plan; _t = t; _p = p; _ot = ot; }
+
+        public bool Sum(byte* xp, byte* dst, double* buf, out double sh, out double sl, out int se, out Ext scale, ref FpEvents ev)
+        {
+            se = 0; scale = new Ext(1, 0, 0);
+            if (ComplexNegative.TryCleanSum(_plan, xp, _t, _p, out sh, out sl)) return true;
+            ev |= ComplexNegative.ReduceLine(_plan, xp, _t, _p, _ot, dst, tried: true);
+            return false;
+        }
+
+        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(_ot, dst, r);
+    }
 
     /// <summary>One kind of line for the batching loop (<see cref="Lines{S}"/>): sums a line exactly as the path that
     /// would reduce it alone does, finishing the lines whose norm needs no root (special values, empty sums) with

@@ -21,7 +21,7 @@ internal static unsafe class Slabs
     /// that takes the whole N-D plan (those walk each line alone, e.g. <see cref="CountRows"/> on Fortran-order
     /// columns or <see cref="IntRows"/> on strided columns).</summary>
     private static bool SingleAxis(K k) => k is K.AcrossOutputsWide or K.AcrossOutputs or K.IntColumns or K.LaneAcross or K.RunsAcross
-                                              or K.Complex128Columns or K.Complex64Columns or K.DDColumns;
+                                              or K.Complex128Columns or K.Complex64Columns or K.DDColumns or K.NarrowNegCols;
 
     /// <summary>Whether slab kernel <paramref name="k"/> is taken over kernel <paramref name="whole"/>, which takes the
     /// whole plan: the single-axis kernels, except integer columns of the costly orders, where <see cref="IntRows"/>
@@ -90,6 +90,7 @@ internal static unsafe class Slabs
         K.Complex64Columns => Complex64Columns.ParallelElements,
         K.Complex128Columns => BlockDriver.ParallelThreshold / 2,
         K.DDColumns => BlockDriver.ParallelThreshold / 4,
+        K.NarrowNegCols => NarrowNegCols.ParallelElements,
         K.NarrowLaneSums => GeneralPowOp.ParallelElements,
         _ => BlockDriver.ParallelThreshold,
     };

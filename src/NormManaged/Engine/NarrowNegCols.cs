@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>float32 ord −2 and −3 and complex64 ord −2 over an axis whose outputs are adjacent in memory but whose reduced
+/// axis is not (C-order axis 0 and the like): a SIMD lane per output, a group of 8 (complex64: 4) adjacent outputs walked
+/// down the reduced axis with plain double accumulators; the last group overlaps the previous one (a lane recomputes
+/// the same value). A float32 result is stored only when it is provably the correctly rounded norm
+/// (<see cref="LaneAcross.TryStoreSingle"/>), the unique value every path stores (these results are correctly rounded on
+/// the 1-D path); every other output — zeros (a term 1/0), NaN, only infinities, results outside the float32 normal
+/// range, or a value too near a float32 rounding midpoint — is the 1-D reduction of its column alone
+/// (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>), with that path's value and events.
+///
+/// Error bound (u = 2⁻⁵³, n ≤ <see cref="MaxInner"/>). Each value is exact in double, and so is x² (≤ 48 bits); |z|² = fl(re² + im²)
+/// is one rounding. Terms: 1/x² one rounding, 1/|z|² two, 1/|x|³ = fl(1/fl(x²·|x|)) two; all in the double normal range
+/// (|x| ∈ [2⁻¹⁴⁹, 2¹²⁸]), an ∞ element giving the exact term 0 (its true term). The plain sum of n positive terms
+/// then has S̃ = S(1 + θ), |θ| ≤ γ_(n+2). Ord −2: v = fl(1/fl(√S̃)) is within |θ|/2 + 2u(1 + u) of S^(−1/2). Ord −3: r from
+/// e^(−ln S̃/3) and two Newton steps, accepted only when the residual d = fma(−S̃, fl(fl(r·r)·r), 1) has |d| ≤ 2⁻⁴⁸: then
+/// S̃·r³ = (1 − d/(1 + ρ))/(1 + η) with |ρ| ≤ u, |η| ≤ 2.01u, so r is within (|d|(1 + u) + 2.01u)/3·1.01 of S̃^(−1/3), and
+/// within that plus |θ|/3 of the norm. In double ulps of the result (relative ε → fewer than ε·2⁵³ ulps) both stay below
+/// <see cref="Ulps"/>, a factor of two of slack; TryStoreSingle stores (float)v only when v is farther than that from
+/// every float32 midpoint.</summary>
+internal static unsafe class NarrowNegCols
+{
+    /// <summary>Longest column taken (the bound in ulps stays far below the 2²⁷ that TryStoreSingle's test allows).</summary>
+    internal const long MaxInner = 1L << 20;
+
+    /// <summary>Total elements from which groups are split over threads.</summary>
+    internal const long ParallelElements = 1L << 15;
+
+    public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
+    {
+        if (!(Avx2.IsSupported && Fma.IsSupported) || ot != DType.Float32 || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
+            || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
+        if (!(t == DType.Float32 && p is -2 or -3) && !(t == DType.Complex64 && p == -2)) return false;
+        long es = DTypes.ItemSize(t);
+        return plan.OuterInStrides[0] == es && plan.InnerStrides[0] != es && plan.OuterCount >= Width(t);
+    }
+
+    private static int Width(DType t) => t == DType.Float32 ? 8 : 4;
+
+    /// <summary>Double ulps of a result allowed between it and a float32 midpoint (see the class summary).</summary>
+    private static long Ulps(long n, double p) => p == -2 ? n + 16 : 2 * ((34 + n + 2) / 3 + 1) + 16;
+
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
+    {
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        int w = Width(t);
+        long groups = (outs + w - 1) / w;
+        int threads = Parallelism.MaxThreads;
+        if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
+        {
+            nint xb = (nint)x, ob = (nint)o;
+            return Parallelism.ForOutputRanges(groups, threads, (g0, count) => Groups(plan, (byte*)xb, t, (byte*)ob, p, g0, count));
+        }
+        return Groups(plan, x, t, o, p, 0, groups);
+    }
+
+    private static FpEvents Groups(ReductionPlan plan, byte* x, DType t, byte* o, double p, long g0, long count)
+    {
+        long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
+        int w = Width(t), es = DTypes.ItemSize(t);
+        long ulps = Ulps(n, p);
+        byte* start = x + plan.InnerBaseOffset;
+        double* v = stackalloc double[8];
+        var ev = FpEvents.None;
+        for (long g = g0; g < g0 + count; g++)
+        {
+            long k = Math.Min(g * w, outs - w); // the last group overlaps the previous one
+            byte* c = start + k * es;
+            Vector256<double> a0 = default, a1 = default;
+            if (t == DType.Complex64)
+            {
+                for (long r = 0; r < n; r++)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
+                    // [|z₀|², |z₂|², |z₁|², |z₃|²]: each fl(re² + im²) of exact squares, one rounding
+                    var m = Avx.HorizontalAdd(lo * lo, hi * hi);
+                    a0 += Vector256<double>.One / m;
+                }
+                Roots(a0, p).Store(v);
+                (v[1], v[2]) = (v[2], v[1]); // back to column order
+            }
+            else
+            {
+                for (long r = 0; r < n; r++)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.Abs(Vector256.Load((float*)(c + r * s))));
+                    if (p == -2)
+                    {
+                        a0 += Vector256<double>.One / (lo * lo);
+                        a1 += Vector256<double>.One / (hi * hi);
+                    }
+                    else
+                    {
+                        a0 += Vector256<double>.One / (lo * lo * lo);
+                        a1 += Vector256<double>.One / (hi * hi * hi);
+                    }
+                }
+                Roots(a0, p).Store(v);
+                Roots(a1, p).Store(v + 4);
+            }
+            for (int j = 0; j < w; j++)
+            {
+                byte* dst = o + (k + j) * os;
+                if (!LaneAcross.TryStoreSingle(v[j], ulps, dst))
+                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, dst, DType.Float32, p);
+            }
+        }
+        return ev;
+    }
+
+    /// <summary>The lanes' roots S^(1/p), or 0 (rejected by the store test, so the column goes alone) for an ord −3 lane
+    /// whose residual is not below 2⁻⁴⁸.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Roots(Vector256<double> sum, double p)
+    {
+        var one = Vector256<double>.One;
+        if (p == -2) return one / Vector256.Sqrt(sum);
+        var r = Vector256.Exp(Vector256.Log(sum) * Vector256.Create(-1.0 / 3));
+        var third = Vector256.Create(1.0 / 3);
+        for (int it = 0; it < 2; it++)
+        {
+            var d0 = Vector256.FusedMultiplyAdd(-sum, r * r * r, one);
+            r = Vector256.FusedMultiplyAdd(r * d0, third, r);
+        }
+        var d = Vector256.FusedMultiplyAdd(-sum, r * r * r, one);
+        var ok = Vector256.LessThanOrEqual(Vector256.Abs(d), Vector256.Create(Math.ScaleB(1.0, -48)));
+        return Vector256.ConditionalSelect(ok, r, Vector256<double>.Zero);
+    }
+}
