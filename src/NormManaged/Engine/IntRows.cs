@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
@@ -89,6 +90,8 @@ internal static unsafe class IntRows
         // bool ord 0.5 and −1 from the count of ones: c² (exact, c ≤ 2¹¹) and 1/n (one rounding) are the correctly
         // rounded norms, which the 1-D path gives for these orders (README "Accuracy"): the same bits
         bool counts = t == DType.Bool && p is 0.5 or -1;
+        // ords 3 and 4 of integers of ≤ 32 bits, one kept axis: exact plain sums, the roots in lanes (PowerRows)
+        bool powers = p is 3 or 4 && flat && IntSquaresOp.Handles(t) && t != DType.Bool;
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         double* res = stackalloc double[band];
@@ -111,6 +114,7 @@ internal static unsafe class IntRows
                     Gather.Run(t, start + lines.In, step, n, buf + (long)i * n);
                     outAt[i] = lines.Out;
                 }
+            if (powers && PowerRows(buf, n, k, (int)p, res, o + r * outStride, outStride, ref ev)) continue;
             if ((plain || counts) && PlainRows(buf, n, k, p == 2, res))
             {
                 for (int i = 0; i < k; i++)
@@ -211,6 +215,75 @@ internal static unsafe class IntRows
             res[r] = squares ? Math.Sqrt(s) : s;
         }
         return true;
+    }
+
+    /// <summary>Ord <paramref name="p"/> = 3 or 4 of the <paramref name="k"/> widened integer lines of <paramref name="n"/>
+    /// doubles at <paramref name="buf"/>, stored at <paramref name="o"/> (<paramref name="outStride"/> bytes apart); false
+    /// (nothing stored) when some line's plain double Σ|x|^p reaches 2⁵³ — the band then goes through the float64 kernels.
+    ///
+    /// Below 2⁵³ each sum S is exact: the terms x·x(·x, ·x²) are integers and non-negative, every partial product and
+    /// partial sum is at most the final sum, rounding is monotone, and an integer operation whose rounded result is
+    /// below 2⁵³ was exact (<see cref="PlainRows"/>' argument). The norm is then R = S^(1/p) of an exact integer S. The
+    /// roots are <see cref="LanePow.Roots(double*, double*, int*, double, int*, double*, double*, int*)"/> of (S, 0) with
+    /// the scale 2⁰, stored as <see cref="LaneIntSums"/>' flush stores them: fl(rh + rl)·2^rk where that pair lies
+    /// farther than <see cref="RealPowOp.TieMargin"/> (2⁻⁶⁸) from every float64 rounding midpoint
+    /// (<see cref="Midpoint.MaybeNear64"/>) — Roots' pair is the double-double root D or one proven to round as D does,
+    /// and |D − R| ≲ 2⁻⁸⁵·R, so that store is the correctly rounded R. README "Accuracy": float64 whole orders 3…64 are
+    /// correctly rounded on every path, so this is the bit pattern of the float64 1-D path of the converted line (which is
+    /// that of the integer line). A root within the margin, or one that is not a normal double (none is: 1 ≤ R &lt; 2¹⁸),
+    /// goes to the float64 dispatch for its line alone; S = 0 (a line of zeros) gives +0, as every path, no event.
+    /// The sums beat the float64 row kernels' double-double terms and per-line bookkeeping: the roots are most of the
+    /// cost left.</summary>
+    private static bool PowerRows(double* buf, int n, int k, int p, double* res, byte* o, long outStride, ref FpEvents ev)
+    {
+        const double limit = 9007199254740992.0; // 2^53
+        for (int r = 0; r < k; r++)
+        {
+            double* line = buf + (long)r * n;
+            var a0 = Vector256<double>.Zero; var a1 = Vector256<double>.Zero;
+            int i = 0;
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<double> u = Vector256.Load(line + i), v = Vector256.Load(line + i + 4);
+                Vector256<double> u2 = u * u, v2 = v * v;
+                a0 += p == 3 ? u2 * Vector256.Abs(u) : u2 * u2;
+                a1 += p == 3 ? v2 * Vector256.Abs(v) : v2 * v2;
+            }
+            if (i <= n - 4) { var u = Vector256.Load(line + i); var u2 = u * u; a0 += p == 3 ? u2 * Vector256.Abs(u) : u2 * u2; i += 4; }
+            double s = Vector256.Sum(a0 + a1);
+            for (; i < n; i++) { double x2 = line[i] * line[i]; s += p == 3 ? x2 * Math.Abs(line[i]) : x2 * x2; }
+            if (!(s < limit)) return false;
+            res[r] = s;
+        }
+        const int g = LanePow.Group;
+        double* sh = stackalloc double[g], sl = stackalloc double[g], rh = stackalloc double[g], rl = stackalloc double[g];
+        int* se = stackalloc int[g], eb = stackalloc int[g], rk = stackalloc int[g];
+        for (int i = 0; i < g; i++) { sl[i] = 0; se[i] = 0; eb[i] = 0; }
+        for (int r0 = 0; r0 < k; r0 += g)
+        {
+            int m = Math.Min(g, k - r0);
+            for (int i = 0; i < g; i++) sh[i] = i < m && res[r0 + i] > 0 ? res[r0 + i] : 1; // idle lanes, zero sums: any valid sum
+            LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
+            for (int i = 0; i < m; i++)
+            {
+                int r = r0 + i;
+                byte* dst = o + r * outStride;
+                if (res[r] == 0) { Unsafe.WriteUnaligned(dst, 0.0); continue; }
+                if (!Midpoint.MaybeNear64(rh[i], rl[i], RealPowOp.TieMargin) && LanePow.TryStoreNormal(rh[i], rl[i], rk[i], dst)) continue;
+                ev |= LineAlone(buf + (long)r * n, n, p, dst);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>One widened line (n doubles) reduced alone by the float64 dispatch into the double at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FpEvents LineAlone(double* line, int n, double p, byte* dst)
+    {
+        Span<long> shape = stackalloc long[1], strides = stackalloc long[1];
+        shape[0] = n; strides[0] = 8;
+        return VectorNorms.Compute(new NdView(line, DType.Float64, shape, strides), 1, Ord.Of(p),
+            new NdView((double*)dst, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
     }
 
     /// <summary>Negative finite orders: moves the <paramref name="k"/> lines of <paramref name="n"/> doubles at
