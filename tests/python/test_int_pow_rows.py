@@ -1,5 +1,5 @@
-"""Integer rows (≤ 32 bits) at ord 3 and 4 over one kept axis: IntRows sums each widened row exactly in plain doubles
-(while every sum stays below 2⁵³) and takes the roots in lanes. Every output must be the correctly rounded float64 norm
+"""Integer rows (≤ 32 bits) at ord 3, 4, 1.5 and 2.5 over one kept axis: IntRows sums each widened row exactly in plain
+doubles (ord 3/4, while every sum stays below 2⁵³) or in double-double (1.5/2.5, |x| < 2²⁶) and takes the roots in lanes. Every output must be the correctly rounded float64 norm
 of the row (float64 whole orders are correctly rounded on every path, README "Accuracy"), from an mpmath reference at
 700 bits — never the library — and the bits of the same row reduced alone (1-D path), for 1 and 2 threads; NumPy parity
 for values, dtype and shape. Rows hold the dtype's extremes (−128, INT32_MIN, the maxima), rows of zeros, and int32
@@ -37,7 +37,7 @@ def _reference(row, p):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("p", [3, 4])
+@pytest.mark.parametrize("p", [3, 4, 1.5, 2.5])
 def test_rows_correctly_rounded(dtype, p):
     rng = np.random.default_rng(abs(hash((dtype, p))) % 2**32)
     for n in (1, 3, 4, 7, 16, 33, 128):
@@ -60,7 +60,7 @@ def test_threads_and_layouts(dtype):
     a[::17] = 0
     old = normnative.get_num_threads()
     try:
-        for p in (3, 4):
+        for p in (3, 4, 1.5, 2.5):
             res = []
             for t in (1, 2):
                 normnative.set_num_threads(t)

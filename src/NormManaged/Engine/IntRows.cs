@@ -92,6 +92,8 @@ internal static unsafe class IntRows
         bool counts = t == DType.Bool && p is 0.5 or -1;
         // ords 3 and 4 of integers of ≤ 32 bits, one kept axis: exact plain sums, the roots in lanes (PowerRows)
         bool powers = p is 3 or 4 && flat && IntSquaresOp.Handles(t) && t != DType.Bool;
+        // ords 1.5 and 2.5 of the same: double-double sums of |x|^k·√|x| (HalfRows), the same lane roots
+        bool halves = p is 1.5 or 2.5 && flat && IntSquaresOp.Handles(t) && t != DType.Bool;
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         double* res = stackalloc double[band];
@@ -115,6 +117,7 @@ internal static unsafe class IntRows
                     outAt[i] = lines.Out;
                 }
             if (powers && PowerRows(buf, n, k, (int)p, res, o + r * outStride, outStride, ref ev)) continue;
+            if (halves && HalfRows(buf, n, k, p, res, o + r * outStride, outStride, ref ev)) continue;
             if ((plain || counts) && PlainRows(buf, n, k, p == 2, res))
             {
                 for (int i = 0; i < k; i++)
@@ -255,6 +258,16 @@ internal static unsafe class IntRows
             if (!(s < limit)) return false;
             res[r] = s;
         }
+        StoreRoots(buf, n, k, p, res, null, o, outStride, ref ev);
+        return true;
+    }
+
+    /// <summary>The roots S^(1/p) of the <paramref name="k"/> sums (sh, sl) = (res[r], lo[r]) (lo null: 0), each within
+    /// 2⁻⁹⁰ (relative) of the line's exact Σ|x|^p, stored correctly rounded (see <see cref="PowerRows"/>; the double-double
+    /// root D of the given sum lies within 2⁻⁸⁵ of its exact root, which lies within 2⁻⁹⁰/|p| of the line's norm R, so a
+    /// pair 2⁻⁶⁸ clear of every midpoint rounds as R); a zero sum gives +0.</summary>
+    private static void StoreRoots(double* buf, int n, int k, double p, double* res, double* lo, byte* o, long outStride, ref FpEvents ev)
+    {
         const int g = LanePow.Group;
         double* sh = stackalloc double[g], sl = stackalloc double[g], rh = stackalloc double[g], rl = stackalloc double[g];
         int* se = stackalloc int[g], eb = stackalloc int[g], rk = stackalloc int[g];
@@ -262,7 +275,12 @@ internal static unsafe class IntRows
         for (int r0 = 0; r0 < k; r0 += g)
         {
             int m = Math.Min(g, k - r0);
-            for (int i = 0; i < g; i++) sh[i] = i < m && res[r0 + i] > 0 ? res[r0 + i] : 1; // idle lanes, zero sums: any valid sum
+            for (int i = 0; i < g; i++)
+            {
+                bool use = i < m && res[r0 + i] > 0;
+                sh[i] = use ? res[r0 + i] : 1; // idle lanes, zero sums: any valid sum
+                sl[i] = use && lo != null ? lo[r0 + i] : 0;
+            }
             LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
             for (int i = 0; i < m; i++)
             {
@@ -273,7 +291,76 @@ internal static unsafe class IntRows
                 ev |= LineAlone(buf + (long)r * n, n, p, dst);
             }
         }
+    }
+
+    /// <summary>Ord <paramref name="p"/> = 1.5 or 2.5 of the <paramref name="k"/> widened integer lines (as
+    /// <see cref="PowerRows"/>); false (nothing stored) when a line holds |x| ≥ 2²⁶ (then x² is not exact).
+    ///
+    /// Each term a^j·√a (a = |x| &lt; 2²⁶, j = ⌊p⌋) as a double-double: s = fl(√a) = √a(1 + δ), |δ| ≤ 2⁻⁵³; e = a − s²
+    /// exactly (one FMA: s² lies within 2⁻⁵² of a); c = fl(e/(2s)). √a = s·√(1 + τ), τ = e/s², |τ| ≤ 2⁻⁵¹·⁹, and
+    /// s(1 + τ/2) drops ≤ s·τ²/8 ≤ s·2⁻¹⁰⁶, c's rounding ≤ |e/(2s)|·2⁻⁵³ ≤ s·2⁻¹⁰⁶: s + c = √a(1 + ε₁), |ε₁| ≤ 2⁻¹⁰⁴.
+    /// q = a^j is exact (an integer below 2⁵²); th = fl(q·s) and FMA(q, s, −th) exactly, plus fl(q·c) (≤ 2⁻⁵¹·th, one
+    /// rounding, ≤ 2⁻¹⁰⁴·th), summed once more (≤ 2⁻¹⁰⁴·th): the term is th + tl within 2⁻¹⁰²·term. The terms are added to
+    /// 4-lane TwoSum accumulators (the high parts exactly; the low parts, each ≤ 2⁻⁵¹ of a partial sum, in plain
+    /// doubles: ≤ n·2⁻¹⁰⁴·S), the lanes joined by TwoSum: the sum is within (n + 8)·2⁻¹⁰²·S ≤ 2⁻⁹⁴·S for n ≤ 128 of
+    /// Σ|x|^p. All values are finite and normal or zero (a^p &lt; 2⁶⁵, a = 0 gives the term 0 exactly, c = 0).
+    /// <see cref="StoreRoots"/> then stores the correctly rounded norm — the value of every path: half-integer
+    /// orders are correctly rounded without exception (README "Accuracy"), so these are the float64 1-D path's bits for
+    /// the converted line, i.e. the integer line's.</summary>
+    private static bool HalfRows(double* buf, int n, int k, double p, double* res, byte* o, long outStride, ref FpEvents ev)
+    {
+        const double big = 67108864.0; // 2^26
+        bool cube = p == 2.5; // j = 2
+        double* lo = stackalloc double[k];
+        for (int r = 0; r < k; r++)
+        {
+            double* line = buf + (long)r * n;
+            Vector256<double> hi = Vector256<double>.Zero, lw = Vector256<double>.Zero, mx = Vector256<double>.Zero;
+            int i = 0;
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Vector256.Abs(Vector256.Load(line + i));
+                mx = Vector256.Max(mx, a);
+                var sq = Vector256.Sqrt(a);
+                var e = Vector256.FusedMultiplyAdd(-sq, sq, a);
+                var hs = Vector256.Max(sq, Vector256<double>.One); // a ≥ 1 or a = 0 (then e = 0)
+                var c = e / (hs + hs);
+                var q = cube ? a * a : a;
+                var th = q * sq;
+                var tl = Vector256.FusedMultiplyAdd(q, sq, -th) + q * c;
+                var t = hi + th;
+                var bb = t - hi;
+                lw += ((hi - (t - bb)) + (th - bb)) + tl;
+                hi = t;
+            }
+            double sh = 0, sl = 0;
+            for (int j = 0; j < 4; j++) { TwoSumInto(ref sh, ref sl, hi.GetElement(j)); sl += lw.GetElement(j); }
+            double m = Math.Max(Math.Max(mx.GetElement(0), mx.GetElement(1)), Math.Max(mx.GetElement(2), mx.GetElement(3)));
+            for (; i < n; i++)
+            {
+                double a = Math.Abs(line[i]);
+                m = Math.Max(m, a);
+                double sq = Math.Sqrt(a), e = Math.FusedMultiplyAdd(-sq, sq, a), hs = Math.Max(sq, 1.0);
+                double c = e / (hs + hs), q = cube ? a * a : a, th = q * sq;
+                double tl = Math.FusedMultiplyAdd(q, sq, -th) + q * c;
+                TwoSumInto(ref sh, ref sl, th);
+                sl += tl;
+            }
+            if (!(m < big)) return false;
+            double f = sh + sl; // Fast2Sum: |sl| is far below sh (or both 0)
+            res[r] = f; lo[r] = sl - (f - sh);
+        }
+        StoreRoots(buf, n, k, p, res, lo, o, outStride, ref ev);
         return true;
+    }
+
+    /// <summary>(s, c) += x: TwoSum of s and x into s, its error added to c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoSumInto(ref double s, ref double c, double x)
+    {
+        double t = s + x, bb = t - s;
+        c += (s - (t - bb)) + (x - bb);
+        s = t;
     }
 
     /// <summary>One widened line (n doubles) reduced alone by the float64 dispatch into the double at <paramref name="dst"/>.</summary>
