@@ -302,7 +302,7 @@ internal static unsafe class IntRows
     /// q = a^j is exact (an integer below 2⁵²); th = fl(q·s) and FMA(q, s, −th) exactly, plus fl(q·c) (≤ 2⁻⁵¹·th, one
     /// rounding, ≤ 2⁻¹⁰⁴·th), summed once more (≤ 2⁻¹⁰⁴·th): the term is th + tl within 2⁻¹⁰²·term. The terms are added to
     /// 4-lane TwoSum accumulators (the high parts exactly; the low parts, each ≤ 2⁻⁵¹ of a partial sum, in plain
-    /// doubles: ≤ n·2⁻¹⁰⁴·S), the lanes joined by TwoSum: the sum is within (n + 8)·2⁻¹⁰²·S ≤ 2⁻⁹⁴·S for n ≤ 128 of
+    /// doubles: ≤ n·2⁻¹⁰⁴·S), the lanes joined pairwise by TwoSum (their errors and low parts added plainly): the sum is within (n + 8)·2⁻¹⁰²·S ≤ 2⁻⁹⁴·S for n ≤ 128 of
     /// Σ|x|^p. All values are finite and normal or zero (a^p &lt; 2⁶⁵, a = 0 gives the term 0 exactly, c = 0).
     /// <see cref="StoreRoots"/> then stores the correctly rounded norm — the value of every path: half-integer
     /// orders are correctly rounded without exception (README "Accuracy"), so these are the float64 1-D path's bits for
@@ -333,9 +333,13 @@ internal static unsafe class IntRows
                 lw += ((hi - (t - bb)) + (th - bb)) + tl;
                 hi = t;
             }
-            double sh = 0, sl = 0;
-            for (int j = 0; j < 4; j++) { TwoSumInto(ref sh, ref sl, hi.GetElement(j)); sl += lw.GetElement(j); }
-            double m = Math.Max(Math.Max(mx.GetElement(0), mx.GetElement(1)), Math.Max(mx.GetElement(2), mx.GetElement(3)));
+            // the lanes joined pairwise by TwoSum (halves, then the two left): two short chains, no stores
+            Vector128<double> a0 = hi.GetLower(), a1 = hi.GetUpper(), t2 = a0 + a1, b2 = t2 - a0;
+            var l2 = (lw.GetLower() + lw.GetUpper()) + ((a0 - (t2 - b2)) + (a1 - b2));
+            double x0 = t2.ToScalar(), x1 = t2.GetElement(1), sh = x0 + x1, b1 = sh - x0;
+            double sl = (l2.ToScalar() + l2.GetElement(1)) + ((x0 - (sh - b1)) + (x1 - b1));
+            var m2 = Vector128.Max(mx.GetLower(), mx.GetUpper());
+            double m = Math.Max(m2.ToScalar(), m2.GetElement(1));
             for (; i < n; i++)
             {
                 double a = Math.Abs(line[i]);
