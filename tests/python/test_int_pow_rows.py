@@ -1,8 +1,8 @@
-"""Integer rows (≤ 32 bits) at ord 3, 4, 1.5 and 2.5 over one kept axis: IntRows sums each widened row exactly in plain
+"""Integer rows at ord 3, 4, 1.5 and 2.5 over one kept axis: IntRows sums each widened row exactly in plain
 doubles (ord 3/4, while every sum stays below 2⁵³) or in double-double (1.5/2.5, |x| < 2²⁶) and takes the roots in lanes. Every output must be the correctly rounded float64 norm
 of the row (float64 whole orders are correctly rounded on every path, README "Accuracy"), from an mpmath reference at
 700 bits — never the library — and the bits of the same row reduced alone (1-D path), for 1 and 2 threads; NumPy parity
-for values, dtype and shape. Rows hold the dtype's extremes (−128, INT32_MIN, the maxima), rows of zeros, and int32
+for values, dtype and shape. Rows hold the dtype's extremes (−128, INT32_MIN, INT64_MIN, the maxima), rows of zeros, and int32
 rows whose sums pass 2⁵³ (the band goes back to the float64 row kernels)."""
 import warnings
 
@@ -12,14 +12,14 @@ import pytest
 import normnative
 from _midpoints import correctly_rounded
 
-DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32")
+DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
 
 
 def _rows(dtype, n, rng):
     info = np.iinfo(dtype)
     small = (rng.standard_normal((40, n)) * 40).round()
     a = np.clip(small, info.min, info.max).astype(dtype)
-    full = rng.integers(info.min, info.max, (8, n), endpoint=True, dtype=np.int64).astype(dtype)
+    full = rng.integers(info.min, info.max, (8, n), endpoint=True, dtype=dtype)
     a = np.concatenate([a, full])
     a[0] = info.min
     a[1] = 0
@@ -53,7 +53,7 @@ def test_rows_correctly_rounded(dtype, p):
         assert got.tobytes() == alone.tobytes()
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int16", "int32"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
 def test_threads_and_layouts(dtype):
     rng = np.random.default_rng(3)
     a = (rng.standard_normal((5000, 4)) * 60).astype(dtype)

@@ -90,10 +90,11 @@ internal static unsafe class IntRows
         // bool ord 0.5 and −1 from the count of ones: c² (exact, c ≤ 2¹¹) and 1/n (one rounding) are the correctly
         // rounded norms, which the 1-D path gives for these orders (README "Accuracy"): the same bits
         bool counts = t == DType.Bool && p is 0.5 or -1;
-        // ords 3 and 4 of integers of ≤ 32 bits, one kept axis: exact plain sums, the roots in lanes (PowerRows)
-        bool powers = p is 3 or 4 && flat && IntSquaresOp.Handles(t) && t != DType.Bool;
+        // ords 3 and 4 of integers (int64/uint64 as widened: integer-valued doubles), one kept axis: exact plain sums,
+        // the roots in lanes (PowerRows)
+        bool powers = p is 3 or 4 && flat && t != DType.Bool;
         // ords 1.5 and 2.5 of the same: double-double sums of |x|^k·√|x| (HalfRows), the same lane roots
-        bool halves = p is 1.5 or 2.5 && flat && IntSquaresOp.Handles(t) && t != DType.Bool;
+        bool halves = p is 1.5 or 2.5 && flat && t != DType.Bool;
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         double* res = stackalloc double[band];
