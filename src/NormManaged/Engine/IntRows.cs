@@ -10,7 +10,9 @@ namespace NormManaged.Engine;
 /// band, a C-order float64 array, is reduced along its rows by the float64 dispatch (<see cref="SmallRows"/>,
 /// <see cref="LaneSums"/>, <see cref="LanePow"/>, <see cref="LaneAcross"/>, <see cref="FloatMinMax"/>, …) instead
 /// of one block-driver pass per line. Ord 2 (and ord 1 of lines from 16 elements) of bool and integers of ≤ 32 bits skip
-/// the float64 kernels: plain exact sums along each widened line (<see cref="PlainRows"/>).
+/// the float64 kernels: plain exact sums along each widened line (<see cref="PlainRows"/>); so do ords 3 and 4
+/// (<see cref="PowerRows"/>: exact plain sums below 2⁵³) and 1.5 and 2.5 (<see cref="HalfRows"/>: double-double sums
+/// within 2⁻⁹⁴) of one kept axis, whose roots are taken in lanes and stored only where provably correctly rounded.
 ///
 /// The values are the same: NumPy reduces an integer line as the same line converted to float64, and so do we — the
 /// integer 1-D paths give, bit for bit, the float64 1-D result of the converted line for every order (every integer
