@@ -9,7 +9,7 @@ namespace NormManaged.Tests;
 /// elements takes the exact path) for every SIMD width and thread count, on special values too.</summary>
 public unsafe class FloatOrdFastTests
 {
-    private static readonly double[] Ords = { double.PositiveInfinity, double.NegativeInfinity, -1, -2, 0.5, 1 };
+    private static readonly double[] Ords = { double.PositiveInfinity, double.NegativeInfinity, -1, -2, 0.5, 1, -1.5, -2.5 };
 
     private static (float R, FpEvents Ev) Norm32(float* p, long n, long strideBytes, double ord)
     {

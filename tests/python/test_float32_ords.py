@@ -1,4 +1,4 @@
-"""float32 vector ords -1, -2, 0.5 (double-sum fast path with a rounding test, else the exact path) and +-inf (the
+"""float32 vector ords -1, -2, 0.5, -1.5, -2.5 (double-sum fast path with a rounding test, else the exact path) and +-inf (the
 integer min/max path): the float32 result must be the float nearest the exact norm, with numpy's special-value
 results, the same for every thread count and for the strided (exact-path) view of the same data."""
 import math
@@ -49,7 +49,7 @@ def data(kind, n, rng):
 
 @pytest.mark.parametrize("kind", ["normal", "wide", "ints", "subnormal", "huge"])
 @pytest.mark.parametrize("n", [1, 17, 33, 1000, 5000])
-@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, math.inf, -math.inf])
+@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, -1.5, -2.5, math.inf, -math.inf])
 def test_correctly_rounded(kind, n, ord):
     rng = np.random.default_rng(hash((kind, n, str(ord))) % 2**32)
     x = data(kind, n, rng)
@@ -63,7 +63,7 @@ def test_correctly_rounded(kind, n, ord):
     assert normnative.norm(spread[::2], ord).view(np.int32) == got.view(np.int32)
 
 
-@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, math.inf, -math.inf])
+@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, -1.5, -2.5, math.inf, -math.inf])
 @pytest.mark.parametrize("special", [0.0, -0.0, math.nan, math.inf, -math.inf])
 def test_special_values_match_numpy(ord, special):
     rng = np.random.default_rng(5)
@@ -81,7 +81,7 @@ def test_special_values_match_numpy(ord, special):
     assert (math.isnan(want) and math.isnan(got)) or got.view(np.int32) == exact.view(np.int32)
 
 
-@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, math.inf, -math.inf])
+@pytest.mark.parametrize("ord", [1, -1, -2, 0.5, -1.5, -2.5, math.inf, -math.inf])
 def test_large_vector_every_thread_count(ord):
     rng = np.random.default_rng(6)
     x = (rng.standard_normal(600_001) * 3).astype(np.float32)

@@ -59,7 +59,48 @@ internal readonly struct RootTerm : IFloatTerm
     public static double Result(double s) => s * s;
 }
 
-/// <summary>Float32 p-norms for p = 1, −1, −2, 0.5 that return a result only when it is provably the correctly rounded
+/// <summary>|x|^(−k−½) for k = 1, 2 (p = −1.5, −2.5): 1/(wᵏ·√w). wᵏ is exact in double (w has 24 bits, w² 48), √w
+/// rounds once, the product once, the reciprocal once (division: u; <see cref="FloatPowFast.Recip"/>: ≤ 1.3u), so the
+/// term is within (1 + u)²(1 + 1.3u) − 1 &lt; 3.4u of the true one: <see cref="WideTermUlps"/> = 4 bounds every overload.
+/// No overflow or underflow: float magnitudes lie in [2⁻¹⁴⁹, 2¹²⁸), so wᵏ·√w in [2⁻³⁷³, 2³²⁰] and its reciprocal are
+/// normal doubles; a zero gives ∞ or NaN, ∞ gives NaN (the sum is then not finite: the exact path).
+/// The result S^(1/p) is the double-double root of <see cref="GeneralNorm.Root"/> (within ~2⁻⁸⁵ relative, see
+/// <see cref="LanePow.Roots(double*, double*, int*, double, int*, double*, double*, int*)"/>) rounded once to double:
+/// g(S) = S^(1/p) with |1/p| ≤ ⅔ turns a relative error η of S into ≤ ⅔η(1 + η) ≤ 2.5η, and the root adds ≤ u + 2⁻⁸⁵
+/// &lt; 4u, within <see cref="FloatPowFast"/>'s E ≤ 2.5η + 4u.</summary>
+internal readonly struct NegHalfTerm<K> : IFloatTerm where K : struct, IHalfOrder
+{
+    public static Vector512<double> Term(Vector512<double> w)
+    {
+        var a = Vector512.Abs(w);
+        var q = K.K == 1 ? a : a * a; // exact
+        return FloatPowFast.Recip(q * Vector512.Sqrt(a));
+    }
+    public static Vector256<double> Term(Vector256<double> w)
+    {
+        var a = Vector256.Abs(w);
+        var q = K.K == 1 ? a : a * a;
+        return Vector256<double>.One / (q * Vector256.Sqrt(a));
+    }
+    public static double Term(double w)
+    {
+        double a = Math.Abs(w), q = K.K == 1 ? a : a * a;
+        return 1.0 / (q * Math.Sqrt(a));
+    }
+    public static double Result(double s)
+    {
+        var r = GeneralNorm.Root(s, 0, 0, -(K.K + 0.5), new Ext(1, 0, 0));
+        return Rounding.ToDouble(r.H, r.L, r.E);
+    }
+    public static int WideTermUlps => 4;
+}
+
+/// <summary>The whole part k of a half-integer order k + ½ (a type, so each order's loop is compiled alone).</summary>
+internal interface IHalfOrder { static abstract int K { get; } }
+internal readonly struct HalfOrder1 : IHalfOrder { public static int K => 1; }
+internal readonly struct HalfOrder2 : IHalfOrder { public static int K => 2; }
+
+/// <summary>Float32 p-norms for p = 1, −1, −2, 0.5, −1.5, −2.5 that return a result only when it is provably the correctly rounded
 /// float32 value of the true norm (the argument of <see cref="FloatFastPath"/>, for other terms).
 ///
 /// Each term t̂ = t(1 + δ), |δ| ≤ u, and a plain double sum of n non-negative terms in which every term passes
@@ -77,7 +118,7 @@ internal static unsafe class FloatPowFast
     private static readonly double TinyRoot = Math.ScaleB(1.0, -100); // below √ of the least float (2^-74.5)
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => (p == -1 || p == -2 || p == 0.5 || p == 1) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
+        => (p == -1 || p == -2 || p == 0.5 || p == 1 || p == -1.5 || p == -2.5) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
            && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 4 && plan.InnerCount > 0;
 
     /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
@@ -90,6 +131,8 @@ internal static unsafe class FloatPowFast
             -1 => TryRun<RecipTerm>(f, n, o),
             -2 => TryRun<RecipSquareTerm>(f, n, o),
             1 => TryRun<AbsTerm>(f, n, o),
+            -1.5 => TryRun<NegHalfTerm<HalfOrder1>>(f, n, o),
+            -2.5 => TryRun<NegHalfTerm<HalfOrder2>>(f, n, o),
             _ => TryRun<RootTerm>(f, n, o),
         };
     }

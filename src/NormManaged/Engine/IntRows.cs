@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
@@ -9,7 +10,9 @@ namespace NormManaged.Engine;
 /// band, a C-order float64 array, is reduced along its rows by the float64 dispatch (<see cref="SmallRows"/>,
 /// <see cref="LaneSums"/>, <see cref="LanePow"/>, <see cref="LaneAcross"/>, <see cref="FloatMinMax"/>, …) instead
 /// of one block-driver pass per line. Ord 2 (and ord 1 of lines from 16 elements) of bool and integers of ≤ 32 bits skip
-/// the float64 kernels: plain exact sums along each widened line (<see cref="PlainRows"/>).
+/// the float64 kernels: plain exact sums along each widened line (<see cref="PlainRows"/>); so do ords 3 and 4
+/// (<see cref="PowerRows"/>: exact plain sums below 2⁵³) and 1.5 and 2.5 (<see cref="HalfRows"/>: double-double sums
+/// within 2⁻⁹⁴) of one kept axis, whose roots are taken in lanes and stored only where provably correctly rounded.
 ///
 /// The values are the same: NumPy reduces an integer line as the same line converted to float64, and so do we — the
 /// integer 1-D paths give, bit for bit, the float64 1-D result of the converted line for every order (every integer
@@ -89,6 +92,11 @@ internal static unsafe class IntRows
         // bool ord 0.5 and −1 from the count of ones: c² (exact, c ≤ 2¹¹) and 1/n (one rounding) are the correctly
         // rounded norms, which the 1-D path gives for these orders (README "Accuracy"): the same bits
         bool counts = t == DType.Bool && p is 0.5 or -1;
+        // ords 3 and 4 of integers (int64/uint64 as widened: integer-valued doubles), one kept axis: exact plain sums,
+        // the roots in lanes (PowerRows)
+        bool powers = p is 3 or 4 && flat && t != DType.Bool;
+        // ords 1.5 and 2.5 of the same: double-double sums of |x|^k·√|x| (HalfRows), the same lane roots
+        bool halves = p is 1.5 or 2.5 && flat && t != DType.Bool;
         int band = BandElements / n;
         double* buf = stackalloc double[band * n];
         double* res = stackalloc double[band];
@@ -111,6 +119,8 @@ internal static unsafe class IntRows
                     Gather.Run(t, start + lines.In, step, n, buf + (long)i * n);
                     outAt[i] = lines.Out;
                 }
+            if (powers && PowerRows(buf, n, k, (int)p, res, o + r * outStride, outStride, ref ev)) continue;
+            if (halves && HalfRows(buf, n, k, p, res, o + r * outStride, outStride, ref ev)) continue;
             if ((plain || counts) && PlainRows(buf, n, k, p == 2, res))
             {
                 for (int i = 0; i < k; i++)
@@ -211,6 +221,163 @@ internal static unsafe class IntRows
             res[r] = squares ? Math.Sqrt(s) : s;
         }
         return true;
+    }
+
+    /// <summary>Ord <paramref name="p"/> = 3 or 4 of the <paramref name="k"/> widened integer lines of <paramref name="n"/>
+    /// doubles at <paramref name="buf"/>, stored at <paramref name="o"/> (<paramref name="outStride"/> bytes apart); false
+    /// (nothing stored) when some line's plain double Σ|x|^p reaches 2⁵³ — the band then goes through the float64 kernels.
+    ///
+    /// Below 2⁵³ each sum S is exact: the terms x·x(·x, ·x²) are integers and non-negative, every partial product and
+    /// partial sum is at most the final sum, rounding is monotone, and an integer operation whose rounded result is
+    /// below 2⁵³ was exact (<see cref="PlainRows"/>' argument). The norm is then R = S^(1/p) of an exact integer S. The
+    /// roots are <see cref="LanePow.Roots(double*, double*, int*, double, int*, double*, double*, int*)"/> of (S, 0) with
+    /// the scale 2⁰, stored as <see cref="LaneIntSums"/>' flush stores them: fl(rh + rl)·2^rk where that pair lies
+    /// farther than <see cref="RealPowOp.TieMargin"/> (2⁻⁶⁸) from every float64 rounding midpoint
+    /// (<see cref="Midpoint.MaybeNear64"/>) — Roots' pair is the double-double root D or one proven to round as D does,
+    /// and |D − R| ≲ 2⁻⁸⁵·R, so that store is the correctly rounded R. README "Accuracy": float64 whole orders 3…64 are
+    /// correctly rounded on every path, so this is the bit pattern of the float64 1-D path of the converted line (which is
+    /// that of the integer line). A root within the margin, or one that is not a normal double (none is: 1 ≤ R &lt; 2¹⁸),
+    /// goes to the float64 dispatch for its line alone; S = 0 (a line of zeros) gives +0, as every path, no event.
+    /// The sums beat the float64 row kernels' double-double terms and per-line bookkeeping: the roots are most of the
+    /// cost left.</summary>
+    private static bool PowerRows(double* buf, int n, int k, int p, double* res, byte* o, long outStride, ref FpEvents ev)
+    {
+        const double limit = 9007199254740992.0; // 2^53
+        for (int r = 0; r < k; r++)
+        {
+            double* line = buf + (long)r * n;
+            var a0 = Vector256<double>.Zero; var a1 = Vector256<double>.Zero;
+            int i = 0;
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<double> u = Vector256.Load(line + i), v = Vector256.Load(line + i + 4);
+                Vector256<double> u2 = u * u, v2 = v * v;
+                a0 += p == 3 ? u2 * Vector256.Abs(u) : u2 * u2;
+                a1 += p == 3 ? v2 * Vector256.Abs(v) : v2 * v2;
+            }
+            if (i <= n - 4) { var u = Vector256.Load(line + i); var u2 = u * u; a0 += p == 3 ? u2 * Vector256.Abs(u) : u2 * u2; i += 4; }
+            double s = Vector256.Sum(a0 + a1);
+            for (; i < n; i++) { double x2 = line[i] * line[i]; s += p == 3 ? x2 * Math.Abs(line[i]) : x2 * x2; }
+            if (!(s < limit)) return false;
+            res[r] = s;
+        }
+        StoreRoots(buf, n, k, p, res, null, o, outStride, ref ev);
+        return true;
+    }
+
+    /// <summary>The roots S^(1/p) of the <paramref name="k"/> sums (sh, sl) = (res[r], lo[r]) (lo null: 0), each within
+    /// 2⁻⁹⁰ (relative) of the line's exact Σ|x|^p, stored correctly rounded (see <see cref="PowerRows"/>; the double-double
+    /// root D of the given sum lies within 2⁻⁸⁵ of its exact root, which lies within 2⁻⁹⁰/|p| of the line's norm R, so a
+    /// pair 2⁻⁶⁸ clear of every midpoint rounds as R); a zero sum gives +0.</summary>
+    private static void StoreRoots(double* buf, int n, int k, double p, double* res, double* lo, byte* o, long outStride, ref FpEvents ev)
+    {
+        const int g = LanePow.Group;
+        double* sh = stackalloc double[g], sl = stackalloc double[g], rh = stackalloc double[g], rl = stackalloc double[g];
+        int* se = stackalloc int[g], eb = stackalloc int[g], rk = stackalloc int[g];
+        for (int i = 0; i < g; i++) { sl[i] = 0; se[i] = 0; eb[i] = 0; }
+        for (int r0 = 0; r0 < k; r0 += g)
+        {
+            int m = Math.Min(g, k - r0);
+            for (int i = 0; i < g; i++)
+            {
+                bool use = i < m && res[r0 + i] > 0;
+                sh[i] = use ? res[r0 + i] : 1; // idle lanes, zero sums: any valid sum
+                sl[i] = use && lo != null ? lo[r0 + i] : 0;
+            }
+            LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
+            for (int i = 0; i < m; i++)
+            {
+                int r = r0 + i;
+                byte* dst = o + r * outStride;
+                if (res[r] == 0) { Unsafe.WriteUnaligned(dst, 0.0); continue; }
+                if (!Midpoint.MaybeNear64(rh[i], rl[i], RealPowOp.TieMargin) && LanePow.TryStoreNormal(rh[i], rl[i], rk[i], dst)) continue;
+                ev |= LineAlone(buf + (long)r * n, n, p, dst);
+            }
+        }
+    }
+
+    /// <summary>Ord <paramref name="p"/> = 1.5 or 2.5 of the <paramref name="k"/> widened integer lines (as
+    /// <see cref="PowerRows"/>); false (nothing stored) when a line holds |x| ≥ 2²⁶ (then x² is not exact).
+    ///
+    /// Each term a^j·√a (a = |x| &lt; 2²⁶, j = ⌊p⌋) as a double-double: s = fl(√a) = √a(1 + δ), |δ| ≤ 2⁻⁵³; e = a − s²
+    /// exactly (one FMA: s² lies within 2⁻⁵² of a); c = fl(e/(2s)). √a = s·√(1 + τ), τ = e/s², |τ| ≤ 2⁻⁵¹·⁹, and
+    /// s(1 + τ/2) drops ≤ s·τ²/8 ≤ s·2⁻¹⁰⁶, c's rounding ≤ |e/(2s)|·2⁻⁵³ ≤ s·2⁻¹⁰⁶: s + c = √a(1 + ε₁), |ε₁| ≤ 2⁻¹⁰⁴.
+    /// q = a^j is exact (an integer below 2⁵²); th = fl(q·s) and FMA(q, s, −th) exactly, plus fl(q·c) (≤ 2⁻⁵¹·th, one
+    /// rounding, ≤ 2⁻¹⁰⁴·th), summed once more (≤ 2⁻¹⁰⁴·th): the term is th + tl within 2⁻¹⁰²·term. The terms are added to
+    /// 4-lane TwoSum accumulators (the high parts exactly; the low parts, each ≤ 2⁻⁵¹ of a partial sum, in plain
+    /// doubles: ≤ n·2⁻¹⁰⁴·S), the lanes joined pairwise by TwoSum (their errors and low parts added plainly): the sum is within (n + 8)·2⁻¹⁰²·S ≤ 2⁻⁹⁴·S for n ≤ 128 of
+    /// Σ|x|^p. All values are finite and normal or zero (a^p &lt; 2⁶⁵, a = 0 gives the term 0 exactly, c = 0).
+    /// <see cref="StoreRoots"/> then stores the correctly rounded norm — the value of every path: half-integer
+    /// orders are correctly rounded without exception (README "Accuracy"), so these are the float64 1-D path's bits for
+    /// the converted line, i.e. the integer line's.</summary>
+    private static bool HalfRows(double* buf, int n, int k, double p, double* res, byte* o, long outStride, ref FpEvents ev)
+    {
+        const double big = 67108864.0; // 2^26
+        bool cube = p == 2.5; // j = 2
+        double* lo = stackalloc double[k];
+        for (int r = 0; r < k; r++)
+        {
+            double* line = buf + (long)r * n;
+            Vector256<double> hi = Vector256<double>.Zero, lw = Vector256<double>.Zero, mx = Vector256<double>.Zero;
+            int i = 0;
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Vector256.Abs(Vector256.Load(line + i));
+                mx = Vector256.Max(mx, a);
+                var sq = Vector256.Sqrt(a);
+                var e = Vector256.FusedMultiplyAdd(-sq, sq, a);
+                var hs = Vector256.Max(sq, Vector256<double>.One); // a ≥ 1 or a = 0 (then e = 0)
+                var c = e / (hs + hs);
+                var q = cube ? a * a : a;
+                var th = q * sq;
+                var tl = Vector256.FusedMultiplyAdd(q, sq, -th) + q * c;
+                var t = hi + th;
+                var bb = t - hi;
+                lw += ((hi - (t - bb)) + (th - bb)) + tl;
+                hi = t;
+            }
+            // the lanes joined pairwise by TwoSum (halves, then the two left): two short chains, no stores
+            Vector128<double> a0 = hi.GetLower(), a1 = hi.GetUpper(), t2 = a0 + a1, b2 = t2 - a0;
+            var l2 = (lw.GetLower() + lw.GetUpper()) + ((a0 - (t2 - b2)) + (a1 - b2));
+            double x0 = t2.ToScalar(), x1 = t2.GetElement(1), sh = x0 + x1, b1 = sh - x0;
+            double sl = (l2.ToScalar() + l2.GetElement(1)) + ((x0 - (sh - b1)) + (x1 - b1));
+            var m2 = Vector128.Max(mx.GetLower(), mx.GetUpper());
+            double m = Math.Max(m2.ToScalar(), m2.GetElement(1));
+            for (; i < n; i++)
+            {
+                double a = Math.Abs(line[i]);
+                m = Math.Max(m, a);
+                double sq = Math.Sqrt(a), e = Math.FusedMultiplyAdd(-sq, sq, a), hs = Math.Max(sq, 1.0);
+                double c = e / (hs + hs), q = cube ? a * a : a, th = q * sq;
+                double tl = Math.FusedMultiplyAdd(q, sq, -th) + q * c;
+                TwoSumInto(ref sh, ref sl, th);
+                sl += tl;
+            }
+            if (!(m < big)) return false;
+            double f = sh + sl; // Fast2Sum: |sl| is far below sh (or both 0)
+            res[r] = f; lo[r] = sl - (f - sh);
+        }
+        StoreRoots(buf, n, k, p, res, lo, o, outStride, ref ev);
+        return true;
+    }
+
+    /// <summary>(s, c) += x: TwoSum of s and x into s, its error added to c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoSumInto(ref double s, ref double c, double x)
+    {
+        double t = s + x, bb = t - s;
+        c += (s - (t - bb)) + (x - bb);
+        s = t;
+    }
+
+    /// <summary>One widened line (n doubles) reduced alone by the float64 dispatch into the double at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FpEvents LineAlone(double* line, int n, double p, byte* dst)
+    {
+        Span<long> shape = stackalloc long[1], strides = stackalloc long[1];
+        shape[0] = n; strides[0] = 8;
+        return VectorNorms.Compute(new NdView(line, DType.Float64, shape, strides), 1, Ord.Of(p),
+            new NdView((double*)dst, DType.Float64, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
     }
 
     /// <summary>Negative finite orders: moves the <paramref name="k"/> lines of <paramref name="n"/> doubles at
