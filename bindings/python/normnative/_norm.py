@@ -430,7 +430,8 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                     if 0.0 < r < _INF:
                         return _float64(r)
                     if r == r and x.shape[0]:
-                        _report_lean(_lean_status(), ord, True)
+                        if ord != 2:  # numpy's fast path (dot) for ord 2 on a vector never warns
+                            _report_lean(_lean_status(), ord, True)
                         return _float64(r)
                 else:
                     code = _NARROW_GET(dt)
@@ -439,7 +440,8 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
                         if 0.0 < r < _INF:
                             return _NARROW_SCALAR[code](r)
                         if r == r and x.shape[0]:
-                            _report_lean(_lean_status(), ord, True)
+                            if ord != 2:  # numpy's fast path (dot) for ord 2 on a vector never warns
+                                _report_lean(_lean_status(), ord, True)
                             return _NARROW_SCALAR[code](r)
             # Lean path 4: a matrix ord (1, -1, 2, -2, inf, -inf) on a 2-D array. The library's only
             # event (overflow) comes with inf; 0 covers numpy's errors for empty matrices.
@@ -481,9 +483,32 @@ def norm(x: Any, ord: OrdType = None, axis: AxisType = None, keepdims: bool = Fa
     # path, which redoes the call with numpy's full argument handling, warnings and exceptions.
     elif type(axis) is int and keepdims is False and type(x) is _ndarray and LEAN_PATH and (
             ord is None or type(ord) is float or (type(ord) is int and -_BIG_ORD < ord < _BIG_ORD)):
+        shape = x.shape
+        if len(shape) == 1 and (axis == 0 or axis == -1) and shape[0]:
+            # a lone vector: the one-result call of lean path 3 (no result array, a double back), with the
+            # events of numpy's vector path (axis given: abs/power/multiply warn, unlike norm(x) / ord 2)
+            p = 2.0 if ord is None else ord
+            dt = x.dtype
+            code = _F64_GET(dt)
+            if code is not None:
+                r = _lean(id(x), code, 0, p)
+                if 0.0 < r < _INF:
+                    return _float64(r)
+                if r == r:
+                    _report_lean(_lean_status(), p, True)
+                    return _float64(r)
+            else:
+                code = _NARROW_GET(dt)
+                if code is not None:
+                    r = _lean(id(x), code, 0, p)
+                    if 0.0 < r < _INF:
+                        return _NARROW_SCALAR[code](r)
+                    if r == r:
+                        _report_lean(_lean_status(), p, True)
+                        return _NARROW_SCALAR[code](r)
+            return _norm(x, ord, axis, keepdims)
         lean = _LEAN_AXIS_GET(x.dtype)
         if lean is not None:
-            shape = x.shape
             nd = len(shape)
             a = axis + nd if axis < 0 else axis
             if 0 <= a < nd:
