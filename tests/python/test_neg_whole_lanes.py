@@ -13,7 +13,7 @@ import pytest
 import normnative
 from _reference import recorded
 from test_lane_roots_rows import _alone, _restore_threads, _rows, _views  # noqa: F401 (an autouse fixture)
-from test_neg_whole_rows import rounded_root
+from test_neg_whole_rows import float32_midpoint_lines, rounded_root
 
 
 def _quiet(f):
@@ -167,21 +167,7 @@ def test_float32_columns_match_each_column_alone_and_exact(p, kind):
 def test_float32_columns_near_midpoints(p):
     """float32 columns whose exact norm lies next to a float32 midpoint (a solved last element and its float32
     neighbours): the correctly rounded value, the bits of the column alone."""
-    rng = np.random.default_rng(-p + 90)
-    lines = []
-    while len(lines) < 60:
-        x = rng.uniform(0.5, 2, 5).astype(np.float32)
-        f = np.float32(rounded_root(x, p, np.float32))
-        mid = (mpmath.mpf(float(f)) + mpmath.mpf(float(np.nextafter(f, np.float32(np.inf))))) / 2
-        target = mid ** p - mpmath.fsum(mpmath.mpf(float(v)) ** p for v in x[:-1])
-        if target <= 0:
-            continue
-        last = np.float32(float(target ** (1 / mpmath.mpf(p))))
-        for d in (last, np.nextafter(last, np.float32(0)), np.nextafter(last, np.float32(np.inf))):
-            y = x.copy()
-            y[-1] = d
-            lines.append(y)
-    a = np.array(lines, dtype=np.float32).T.copy()
+    a = np.array(float32_midpoint_lines(p, -p + 90), dtype=np.float32).T.copy()
     want = [rounded_root(a[:, j], p, np.float32) for j in range(a.shape[1])]
     for threads in (1, 3):
         normnative.set_num_threads(threads)

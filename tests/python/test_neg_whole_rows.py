@@ -168,13 +168,12 @@ def test_float32_rows_match_each_row_alone_and_exact(p, kind):
                 assert got[i] == rounded_root(a[i], p, np.float32), (p, kind, rows, n, i)
 
 
-@pytest.mark.parametrize("p", (-2, -3))
-def test_float32_rows_near_midpoints(p):
-    """float32 rows whose exact norm lies next to a float32 midpoint (solved last element, then its float32
-    neighbours): the correctly rounded value, as the line alone."""
-    rng = np.random.default_rng(-p + 40)
-    rows = []
-    while len(rows) < 60:
+def float32_midpoint_lines(p, seed, count=60):
+    """At least ``count`` float32 lines of 5 values whose exact norm of negative order p lies next to a float32
+    midpoint: a random line, its last element solved for the midpoint, then that element's float32 neighbours."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    while len(lines) < count:
         x = rng.uniform(0.5, 2, 5).astype(np.float32)
         f = np.float32(rounded_root(x, p, np.float32))
         mid = (mpmath.mpf(float(f)) + mpmath.mpf(float(np.nextafter(f, np.float32(np.inf))))) / 2
@@ -185,8 +184,15 @@ def test_float32_rows_near_midpoints(p):
         for d in (last, np.nextafter(last, np.float32(0)), np.nextafter(last, np.float32(np.inf))):
             y = x.copy()
             y[-1] = d
-            rows.append(y)
-    a = np.array(rows, dtype=np.float32)
+            lines.append(y)
+    return lines
+
+
+@pytest.mark.parametrize("p", (-2, -3))
+def test_float32_rows_near_midpoints(p):
+    """float32 rows whose exact norm lies next to a float32 midpoint (solved last element, then its float32
+    neighbours): the correctly rounded value, as the line alone."""
+    a = np.array(float32_midpoint_lines(p, -p + 40), dtype=np.float32)
     want = [rounded_root(r, p, np.float32) for r in a]
     for threads in (1, 3):
         normnative.set_num_threads(threads)
