@@ -105,17 +105,7 @@ internal static unsafe class LaneIntSums
     private readonly struct NegHalfTerm : ITerm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L>
-        {
-            var h = HalfPow(y, k, out var l);
-            // RealKernels' reciprocal: an overflowed power (∞ or NaN) gives the term 0
-            var bad = ~L.Equal(h - h, L.Zero);
-            var one = L.Create(1.0);
-            var q = one / h;
-            var e = L.Fma(-q, h, one) - q * l;
-            lo = L.Select(bad | L.Equal(q, L.Zero), L.Zero, e * q);
-            return L.Select(bad, L.Zero, q);
-        }
+        public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Recip(HalfPow(y, k, out var l), l, out lo);
         public static int RefExponent(double max, double min) => ILogB(min);
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
     }
