@@ -7,8 +7,8 @@ mpmath); the reference is that exact norm rounded to the dtype, never the librar
 (the fallback's plain-double pow terms) rounds 264 of these 2226 lines the wrong way, on every path (orders 1 ≤ |p| ≤
 1000 that are not half-integers: float32 1.7, 3.3, 1.2, −1.7, −3.3; float16 1.7, 3.3, −1.7, −3.3); half-integer orders
 are decided exactly (Kernels/PowerTie.cs) and |p| < 1 had double-double terms already, so those lines guard the other
-kernels. Lines nearer than 2⁻⁹² are not kept: the double-double terms and root are good to about 2⁻¹⁰⁰ and lines within
-~2⁻¹⁰² of a midpoint are still misrounded (reported, not tested here)."""
+kernels. Lines nearer than 2⁻⁹² are not kept here: the double-double terms and root are good to about 2⁻¹⁰⁰, and lines
+that close are decided by the big-integer second stage (Kernels/GeneralTie.cs), tested in test_general_ties.py."""
 import warnings
 import zlib
 

@@ -211,7 +211,7 @@ internal readonly unsafe struct ComplexAbsOp : IBlockOp<ComplexAcc>
 /// <see cref="GeneralNorm"/>): each output's blocks go through <see cref="ComplexOffsetSum"/> in index order; a block
 /// that refuses it (a guess that did not fit, tiny or huge values) is summed per element from an accurate hypot and
 /// double-double powers (exp/log for half-integers) into the same exponent-carrying sum; the total is rooted and
-/// rounded once. An output holding NaN or ∞ is computed by <see cref="GeneralNorm.Reduce"/> (numpy's special-value
+/// rounded once (a complex64 result next to a float32 midpoint decided from the line: <see cref="GeneralNorm.StoreDecided"/>). An output holding NaN or ∞ is computed by <see cref="GeneralNorm.Reduce"/> (numpy's special-value
 /// rules). Every choice depends only on the output's data, and blocks merge in the block driver's fixed chunks
 /// (threads over chunks for one large output), so the result does not depend on threads.</summary>
 internal static unsafe class ComplexPowNorm
@@ -243,7 +243,7 @@ internal static unsafe class ComplexPowNorm
             ScaledSum total = default;
             bool all = true;
             for (int c = 0; c < chunks; c++) { all &= ok[c]; total.Add(parts[c]); }
-            return all ? ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)))
+            return all ? GeneralNorm.StoreDecided(plan, x, t, p, ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)))
                        : GeneralNorm.Reduce(plan, x, t, p, ot, o);
         }
         if (threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && n >= MinParallelElements)
@@ -254,7 +254,7 @@ internal static unsafe class ComplexPowNorm
         while (it.Next(out byte* xp, out byte* op))
         {
             if (n >= ComplexOffsetSum.MinLength && TrySum(plan, xp, t, p, buf, out ScaledSum acc))
-                ev |= ResultWriter.Store(ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
+                ev |= GeneralNorm.StoreDecided(plan, xp, t, p, ot, op, GeneralNorm.Root(acc.Hi, acc.Lo, acc.Exp, p, new Ext(1, 0, 0)));
             else
                 ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op);
         }
@@ -283,7 +283,7 @@ internal static unsafe class ComplexPowNorm
                 return GeneralNorm.Reduce(plan, x, t, p, ot, o);
             if ((k + 1) % BlockDriver.BlocksPerChunk == 0 || k == sums.Length - 1) { total.Add(part); part = default; }
         }
-        return ResultWriter.Store(ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)));
+        return GeneralNorm.StoreDecided(plan, x, t, p, ot, o, GeneralNorm.Root(total.Hi, total.Lo, total.Exp, p, new Ext(1, 0, 0)));
     }
 
     internal static bool TrySum(ReductionPlan plan, byte* xp, DType t, double p, double* buf, out ScaledSum acc)

@@ -89,8 +89,46 @@ internal static unsafe class GeneralNorm
             if (st.Zero) return ev | ResultWriter.Store(ot, op, 0, 0, 0);
             if (!st.HaveFinite) return ResultWriter.Store(ot, op, double.PositiveInfinity, 0, 0) | FpEvents.ScalarPower;
         }
-        Ext r = Sum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite);
-        return ev | ResultWriter.Store(ot, op, r);
+        return ev | StoreDecided(plan, xp, t, p, ot, op, Sum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite));
+    }
+
+    /// <summary>Stores r, the line's finite p-norm within ~2⁻⁹⁸/min(1, |p|) of the exact one (a double-double value:
+    /// this class's sums and root, or <see cref="ComplexPowNorm"/>'s), rounded once — except that a float32/float16 r
+    /// within <see cref="NarrowTieMargin"/> of a rounding midpoint m has its side of m decided from the line
+    /// (<see cref="TryDecide"/>), so every such result is the correctly rounded norm.</summary>
+    internal static FpEvents StoreDecided(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op, in Ext r)
+    {
+        if (ot is DType.Float32 or DType.Float16 && Midpoint.Near(r, ot, NarrowTieMargin / Math.Min(1.0, Math.Abs(p)), out Midpoint m)
+            && TryDecide(plan, xp, t, p, m, out int side))
+            return ResultWriter.Store(ot, op, m.Neighbour(side), 0, m.Exp + 1);
+        return ResultWriter.Store(ot, op, r);
+    }
+
+    /// <summary>Relative distance (times min(1, |p|)) from a float32/float16 rounding midpoint within which the
+    /// double-double value of <see cref="Sum"/> does not decide the rounding. Its terms and sums are within ~2⁻¹⁰⁰ and
+    /// its root divides the sum's error by |p| (within ~2⁻⁹⁸/min(1, |p|) in all); 2⁻⁸⁰ keeps a factor 2¹⁸ over that. A
+    /// random narrow result comes this close with probability ~2⁻⁵⁵.</summary>
+    private const double NarrowTieMargin = 1.0 / (1L << 40) / (1L << 40); // 2⁻⁸⁰
+
+    /// <summary>The side of midpoint <paramref name="m"/> on which the line's exact norm lies (0: exactly at m), by
+    /// <see cref="PowerTie"/> (real elements, whole and half-integer p) or <see cref="GeneralTie"/> (any other p, and
+    /// complex elements); false for the orders neither decides.</summary>
+    private static bool TryDecide(ReductionPlan plan, byte* xp, DType t, double p, in Midpoint m, out int side)
+    {
+        side = 0;
+        var line = new BlockLine(plan, xp, t);
+        bool complex = DTypes.IsComplex(t);
+        if (!complex && p == 1) { side = line.SumSide(m); return true; }
+        if (!complex && PowerTie.Handles(p)) { side = new PowerTie(p, m).Compare(line.Walk); return true; }
+        if (!GeneralTie.Handles(p)) return false;
+        side = GeneralTie.Compare(p, m, element =>
+        {
+            if (!complex) { line.Walk(v => element(v, 0)); return; }
+            double re = 0;
+            bool odd = false;
+            line.Walk(v => { if (odd) element(re, v); else re = v; odd = !odd; });
+        });
+        return true;
     }
 
     /// <summary>Whether magnitude <paramref name="a"/> rounds to 1 in the result dtype <paramref name="ot"/> (numpy's
