@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
@@ -124,6 +125,7 @@ internal static unsafe class FloatFastPath
             Vector512<double> a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i <= m - 64; i += 64)
             {
+                Prefetch.Ahead256(p + i);
                 var (w0, w1) = Vector512.Widen(Vector512.Load(p + i));
                 var (w2, w3) = Vector512.Widen(Vector512.Load(p + i + 16));
                 var (w4, w5) = Vector512.Widen(Vector512.Load(p + i + 32));
@@ -141,6 +143,7 @@ internal static unsafe class FloatFastPath
             Vector256<double> a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i <= m - 32; i += 32)
             {
+                Prefetch.Ahead128(p + i);
                 var (w0, w1) = Vector256.Widen(Vector256.Load(p + i));
                 var (w2, w3) = Vector256.Widen(Vector256.Load(p + i + 8));
                 var (w4, w5) = Vector256.Widen(Vector256.Load(p + i + 16));

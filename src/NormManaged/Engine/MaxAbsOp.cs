@@ -23,6 +23,7 @@ internal readonly unsafe struct MaxAbsOp : IBlockOp<MaxAbsAcc>
     public void Block(ReadOnlySpan<double> b, ref MaxAbsAcc acc)
     {
         ref ulong r = ref Unsafe.As<double, ulong>(ref MemoryMarshal.GetReference(b));
+        ulong* pb = (ulong*)Unsafe.AsPointer(ref r); // prefetch hints only
         int n = b.Length, i = 0;
         ulong m = acc.Bits;
         if (RealKernels.Wide && n >= 32)
@@ -31,6 +32,7 @@ internal readonly unsafe struct MaxAbsOp : IBlockOp<MaxAbsAcc>
             Vector512<ulong> m0 = Vector512<ulong>.Zero, m1 = m0, m2 = m0, m3 = m0;
             for (; i <= n - 32; i += 32)
             {
+                Prefetch.Ahead256(pb + i);
                 m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref r, (nuint)i) & mask);
                 m1 = Vector512.Max(m1, Vector512.LoadUnsafe(ref r, (nuint)i + 8) & mask);
                 m2 = Vector512.Max(m2, Vector512.LoadUnsafe(ref r, (nuint)i + 16) & mask);
@@ -45,6 +47,7 @@ internal readonly unsafe struct MaxAbsOp : IBlockOp<MaxAbsAcc>
             Vector256<ulong> m0 = Vector256<ulong>.Zero, m1 = m0, m2 = m0, m3 = m0;
             for (; i <= n - 16; i += 16)
             {
+                Prefetch.Ahead128(pb + i);
                 m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref r, (nuint)i) & mask);
                 m1 = Vector256.Max(m1, Vector256.LoadUnsafe(ref r, (nuint)i + 4) & mask);
                 m2 = Vector256.Max(m2, Vector256.LoadUnsafe(ref r, (nuint)i + 8) & mask);

@@ -409,8 +409,10 @@ internal static class OffsetPowSum
     {
         var vs = Vector512.Create(sigma);
         Vector512<double> a0 = vs, a1 = vs, l0 = default, l1 = default;
+        double* pb = (double*)Unsafe.AsPointer(ref r); // prefetch hints only
         for (int i = 0; i < m; i += 16)
         {
+            Prefetch.Ahead128(pb + i);
             T.Step(ref a0, ref l0, Vector512.LoadUnsafe(ref r, (nuint)i));
             T.Step(ref a1, ref l1, Vector512.LoadUnsafe(ref r, (nuint)i + 8));
         }
@@ -424,8 +426,10 @@ internal static class OffsetPowSum
     {
         var vs = Vector256.Create(sigma);
         Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
+        double* pb = (double*)Unsafe.AsPointer(ref r); // prefetch hints only
         for (int i = 0; i < m; i += 16)
         {
+            Prefetch.Ahead128(pb + i);
             T.Step(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i));
             T.Step(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 4));
             T.Step(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 8));

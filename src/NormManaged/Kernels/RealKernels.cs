@@ -133,6 +133,7 @@ internal static class RealKernels
                 Vector512<double> s0 = default, s1 = default, c0 = default, c1 = default;
                 for (; i <= n - 16; i += 16)
                 {
+                    Prefetch.Ahead128(p + i);
                     TwoSumStep(ref s0, ref c0, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i)) * f);
                     TwoSumStep(ref s1, ref c1, Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i + 8)) * f);
                 }
@@ -145,6 +146,7 @@ internal static class RealKernels
                 Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
                 for (; i <= n - 16; i += 16)
                 {
+                    Prefetch.Ahead128(p + i);
                     TwoSumStep(ref s0, ref c0, Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)i)) * f);
                     TwoSumStep(ref s1, ref c1, Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)i + 4)) * f);
                     TwoSumStep(ref s2, ref c2, Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)i + 8)) * f);

@@ -105,9 +105,10 @@ internal static class SumSquares
     /// <summary>Σ (x·s1·s2)² as hi + lo, with every lane offset by <paramref name="sigma"/>
     /// (σ ≥ every scaled square, a power of two).</summary>
     /// <returns>False when some lane's sum exceeded σ (or was not finite): then some x² may have exceeded σ.</returns>
-    private static bool Accumulate(ReadOnlySpan<double> x, double s1, double s2, double sigma, out double hi, out double lo)
+    private static unsafe bool Accumulate(ReadOnlySpan<double> x, double s1, double s2, double sigma, out double hi, out double lo)
     {
         ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        double* pb = (double*)Unsafe.AsPointer(ref r); // for prefetch hints only (harmless if stale or past the end)
         int n = x.Length, i = 0;
         bool scaled = s1 != 1.0 || s2 != 1.0;
         bool ok = true;
@@ -135,6 +136,7 @@ internal static class SumSquares
             {
                 for (; i <= n - 16; i += 16)
                 {
+                    Prefetch.Ahead128(pb + i);
                     var x0 = Vector512.LoadUnsafe(ref r, (nuint)i);
                     var x1 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
                     Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
@@ -156,6 +158,7 @@ internal static class SumSquares
             var f1 = Vector256.Create(s1); var f2 = Vector256.Create(s2);
             for (; i <= n - 16; i += 16)
             {
+                Prefetch.Ahead128(pb + i);
                 var x0 = Vector256.LoadUnsafe(ref r, (nuint)i);
                 var x1 = Vector256.LoadUnsafe(ref r, (nuint)i + 4);
                 var x2 = Vector256.LoadUnsafe(ref r, (nuint)i + 8);
