@@ -27,6 +27,13 @@ internal static unsafe class Prefetch
         }
     }
 
+    /// <summary>Prefetches the cache line holding <paramref name="p"/> itself (a caller that knows where it reads next).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Line(void* p)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(p);
+    }
+
     /// <summary><see cref="Ahead128"/> for a step that reads 256 bytes from p (four lines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ahead256(void* p)
