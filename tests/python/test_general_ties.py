@@ -101,3 +101,22 @@ def test_equal_terms_summing_to_a_midpoint_exactly():
         x = np.array([z / 16, z / 16], np.complex64)
         a, b = float(x[0].real) * 16, float(x[0].imag) * 16
         assert nn.norm(x, 0.25) == np.float32(math.sqrt(a * a + b * b))
+
+
+@pytest.mark.parametrize("p, length", [(3, 2), (4, 2), (5, 2), (8, 2), (5, 40), (8, 40), (3, 70), (4, 70), (2.5, 70),
+                                       (2.5, 130)])
+def test_complex64_whole_orders_a_hair_beside_a_pythagorean_midpoint(p, length):
+    # complex64 orders 3, 4, 5, 8 (and 2.5): short lines take ComplexLaneSums' double-double sums (a lane per line for
+    # a few rows), longer ones ComplexPowNorm's, many rows of those LanePow's lane roots (possibly the cheap root);
+    # each must hand a result this close to a midpoint to the second stage (before it, 8–15 of 12 lines of 2 or 40
+    # values, and every one of 40 rows of 70 or 130 values at 2.5/3/4, rounded down instead of up)
+    for z in pythagorean_midpoints(4):
+        for sh in (110, 150):
+            w = abs(z) * 2.0 ** (-sh / p)
+            x = np.zeros(length, np.complex64)
+            x[0], x[length // 2] = z, w
+            assert x[length // 2] != 0
+            want = _complex_rounded(x, p)
+            assert nn.norm(x, p) == want, (z, sh)
+            for rows in (3, 9, 40):
+                assert (nn.norm(np.stack([x, x[::-1]] * rows), p, axis=1) == want).all(), (z, sh, rows)

@@ -445,7 +445,7 @@ internal static unsafe class ComplexLaneSums
         var it = new OuterIterator(plan, x, o);
         it.Next(out byte* xp, out byte* op);
         fixed (double* z = new DoubleBlocks(plan, xp, t, buf).Next())
-            if (TryLine(z, (int)plan.InnerCount, p, out Ext r)) return ResultWriter.Store(ot, op, r);
+            if (TryLine(z, (int)plan.InnerCount, p, out Ext r)) return GeneralNorm.StoreDecided(plan, xp, t, p, ot, op, r);
         return GeneralNorm.Reduce(plan, xp, t, p, ot, op);
     }
 
@@ -474,7 +474,7 @@ internal static unsafe class ComplexLaneSums
         double* f1 = stackalloc double[Group], f2 = stackalloc double[Group];
         double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
-        nint* dst = stackalloc nint[Group];
+        nint* dst = stackalloc nint[Group], src = stackalloc nint[Group];
         double* tab = stackalloc double[TablePowSum.TableLength];
         var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
         double* wide = stackalloc double[2 * MaxLength + 8];
@@ -524,6 +524,7 @@ internal static unsafe class ComplexLaneSums
                     continue; // its lane is taken by the next line
                 }
                 dst[g] = (nint)op;
+                src[g] = (nint)xp;
                 if (++g < Group) continue;
             }
             if (g == 0) break;
@@ -542,8 +543,11 @@ internal static unsafe class ComplexLaneSums
                 // GeneralNorm.Root's last step, as TryLine takes it, then the store. rh + rl is a normalised
                 // double-double (DD.Exp's) near 1 and both steps only scale it by powers of two: a float64 result
                 // that is normal is fl(rh + rl)·2^(rk + eb), the one rounding of the same value (LanePow.TryStoreNormal)
+                // (a float32 result of complex64 near a rounding midpoint — closer than the lane root's bound, which
+                // may be the cheap root's, plus 2⁻⁸⁰ — is decided from the line: GeneralNorm.StoreDecided)
                 if (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], (byte*)dst[i]))
-                    ev |= ResultWriter.Store(ot, (byte*)dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+                    ev |= GeneralNorm.StoreDecided(plan, (byte*)src[i], t, p, ot, (byte*)dst[i],
+                                                   Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])), 4 * DDLanes.RootLiteBound(p));
             }
             g = 0;
         }

@@ -92,13 +92,15 @@ internal static unsafe class GeneralNorm
         return ev | StoreDecided(plan, xp, t, p, ot, op, Sum(plan, xp, t, p, p > 0 ? st.MaxFinite : st.MinFinite));
     }
 
-    /// <summary>Stores r, the line's finite p-norm within ~2⁻⁹⁸/min(1, |p|) of the exact one (a double-double value:
-    /// this class's sums and root, or <see cref="ComplexPowNorm"/>'s), rounded once — except that a float32/float16 r
-    /// within <see cref="NarrowTieMargin"/> of a rounding midpoint m has its side of m decided from the line
+    /// <summary>Stores r, the line's finite p-norm within ~2⁻⁹⁸/min(1, |p|) + <paramref name="rootError"/> of the exact
+    /// one (a double-double value: this class's sums and root, or <see cref="ComplexPowNorm"/>'s; a lane kernel's
+    /// cheaper root adds its own relative bound), rounded once — except that a float32/float16 r within that bound
+    /// plus <see cref="NarrowTieMargin"/> of a rounding midpoint m has its side of m decided from the line
     /// (<see cref="TryDecide"/>), so every such result is the correctly rounded norm.</summary>
-    internal static FpEvents StoreDecided(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op, in Ext r)
+    internal static FpEvents StoreDecided(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op, in Ext r, double rootError = 0)
     {
-        if (ot is DType.Float32 or DType.Float16 && Midpoint.Near(r, ot, NarrowTieMargin / Math.Min(1.0, Math.Abs(p)), out Midpoint m)
+        if (ot is DType.Float32 or DType.Float16
+            && Midpoint.Near(r, ot, NarrowTieMargin / Math.Min(1.0, Math.Abs(p)) + 2 * rootError, out Midpoint m)
             && TryDecide(plan, xp, t, p, m, out int side))
             return ResultWriter.Store(ot, op, m.Neighbour(side), 0, m.Exp + 1);
         return ResultWriter.Store(ot, op, r);

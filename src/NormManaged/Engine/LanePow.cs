@@ -326,7 +326,11 @@ internal static unsafe class LanePow
             return false;
         }
 
-        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(_ot, dst, r);
+        /// <summary>complex64's float32 result next to a rounding midpoint (within the lane root's bound, which may be
+        /// the cheap root's, plus 2⁻⁸⁰) is decided from the line (<see cref="GeneralNorm.StoreDecided"/>).</summary>
+        public FpEvents Store(in Ext r, byte* xp, byte* dst)
+            => _ot == DType.Float64 ? ResultWriter.Store(_ot, dst, r)
+             : GeneralNorm.StoreDecided(_plan, xp, _t, _p, _ot, dst, r, 4 * DDLanes.RootLiteBound(_p));
     }
 
     /// <summary>Real half-integer orders of float64 lines: <see cref="RealPowOp"/>'s block and merge, and its exact
