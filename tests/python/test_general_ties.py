@@ -120,3 +120,19 @@ def test_complex64_whole_orders_a_hair_beside_a_pythagorean_midpoint(p, length):
             assert nn.norm(x, p) == want, (z, sh)
             for rows in (3, 9, 40):
                 assert (nn.norm(np.stack([x, x[::-1]] * rows), p, axis=1) == want).all(), (z, sh, rows)
+
+
+@pytest.mark.parametrize("p", [-1, -2, -1.5, -3])
+@pytest.mark.parametrize("length", [2, 70])
+def test_complex64_negative_orders_a_hair_below_a_pythagorean_midpoint(p, length):
+    # p < 0: w adds 2^-sh·|z|^p, the other values (2^20·z) almost nothing, so the norm lies just below |z|; −1 and −2 take
+    # ComplexNegative's double-double sums (before the second stage, every −2 line of 2 values rounded up to even)
+    for z in pythagorean_midpoints(4):
+        for sh in (110, int(120 * abs(p))):  # |w| = |z|·2^(sh/|p|) ≤ |z|·2^120: finite in complex64
+            x = np.full(length, z * 2 ** 20, np.complex64)
+            x[0], x[length // 2] = z, abs(z) * 2.0 ** (-sh / p)
+            want = _complex_rounded(x, p)
+            assert want < abs(complex(x[0]))
+            assert nn.norm(x, p) == want, (z, sh)
+            for rows in (2, 9, 40):
+                assert (nn.norm(np.stack([x] * rows), p, axis=1) == want).all(), (z, sh, rows)

@@ -17,7 +17,8 @@ namespace NormManaged.Engine;
 /// exact minimum GeneralNorm finds, and the stored value the same bits.
 /// Orders −1, −2: when every element is in the fast range, one pass with no scaling; otherwise the minimum m from the −∞ scan fixes the scale 2^k, k = |p|·exponent(m), so every term
 /// |z|^p·2^-k ≤ 1; the terms are double-double (1/|z|² from the exact squares, 1/|z| through a double-double
-/// square root), summed in double-double, and the result is one double-double root, rounded once.
+/// square root), summed in double-double, and the result is one double-double root, rounded once (a complex64 result
+/// next to a float32 midpoint decided from the line: <see cref="GeneralNorm.StoreDecided"/>).
 /// Serial per kept position: the bits do not depend on threads, alignment or SIMD width.</summary>
 internal static unsafe class ComplexNegative
 {
@@ -74,7 +75,7 @@ internal static unsafe class ComplexNegative
             // then every term is in [2^-1000, 2^1000] unscaled (1/|z| in [2^-500, 2^500]) and the sum of at most
             // 2^20 of them (any number for p = −1) cannot overflow, so k = 0. Otherwise the two passes below.
             double h = SumTerms(plan, xp, t, (int)-p, 0, true, out double l, out bool clean);
-            if (clean) return ResultWriter.Store(ot, op, GeneralNorm.Root(h, l, 0, p, new Ext(1, 0, 0)));
+            if (clean) return GeneralNorm.StoreDecided(plan, xp, t, p, ot, op, GeneralNorm.Root(h, l, 0, p, new Ext(1, 0, 0)));
         }
         var st = ScanMin(plan, xp, t);
         if (double.IsNegativeInfinity(p))
@@ -91,7 +92,7 @@ internal static unsafe class ComplexNegative
         int ip = (int)-p;
         int k = -ip * st.Min.E; // largest term·2^-k ∈ (2^-ip, 1]
         double sh = SumTerms(plan, xp, t, ip, k, false, out double sl, out _);
-        return ResultWriter.Store(ot, op, GeneralNorm.Root(sh, sl, k, p, new Ext(1, 0, 0)));
+        return GeneralNorm.StoreDecided(plan, xp, t, p, ot, op, GeneralNorm.Root(sh, sl, k, p, new Ext(1, 0, 0)));
     }
 
     private static long CountNonZero(ReductionPlan plan, byte* xp, DType t)
