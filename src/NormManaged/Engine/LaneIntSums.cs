@@ -337,13 +337,17 @@ internal static unsafe class LaneIntSums
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Se[i] = 0; } // idle lanes: any valid sum
         LanePow.ScaleExponents(st.Sc, st.Pending, st.Eb);
         LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Eb, st.Rh, st.Rl, st.Rk);
+        double* v = stackalloc double[g];
+        uint normal = LanePow.NormalLanes(st.Rh, st.Rl, st.Rk, st.Eb, v); // Eb: sc.E for a scale 2^E, else NoProof (never set)
         for (int i = 0; i < st.Pending; i++)
         {
             double h = st.Rh[i], l = st.Rl[i];
             ref Ext sc = ref st.Sc[i];
-            long e = (long)st.Rk[i] + sc.E;
-            if (sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin)
-                && LanePow.TryStoreNormal(h, l, e, (byte*)st.Dst[i])) continue;
+            if ((normal & (1u << i)) != 0 && sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin))
+            {
+                Unsafe.WriteUnaligned((byte*)st.Dst[i], v[i]); // LanePow.TryStoreNormal's store
+                continue;
+            }
             st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
         }
         st.Pending = 0;

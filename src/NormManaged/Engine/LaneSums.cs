@@ -310,12 +310,14 @@ internal static unsafe class LaneSums
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
+        double* v = stackalloc double[g];
+        uint normal = LanePow.NormalLanes(rh, rl, rk, st.Eb, v);
         for (int i = 0; i < st.Pending; i++)
         {
             // LanePow's finish (Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble) by one
-            // multiplication where the result is normal, else (overflow, subnormal) that code itself
+            // multiplication where the result is normal (LanePow.TryStoreNormal), else (overflow, subnormal) that code itself
             byte* d = (byte*)st.Dst[i];
-            if (LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + st.Eb[i], d)) continue;
+            if ((normal & (1u << i)) != 0) { Unsafe.WriteUnaligned(d, v[i]); continue; }
             st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
         }
         st.Pending = 0;
