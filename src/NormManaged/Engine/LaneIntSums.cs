@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -76,9 +77,6 @@ internal static unsafe class LaneIntSums
     {
         static abstract L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L>;
 
-        /// <summary>The reference exponent eb of a line from its largest and smallest nonzero magnitudes.</summary>
-        static abstract int RefExponent(double max, double min);
-
         /// <summary>The pending root of a one-block total (hi, lo) of reference exponent eb, as the kind's ILineSum gives it.</summary>
         static abstract void Pending(int eb, int p, out int se, out Ext scale);
     }
@@ -88,7 +86,6 @@ internal static unsafe class LaneIntSums
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Pow(y, k, out lo);
-        public static int RefExponent(double max, double min) => ILogB(max) + 1;
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = eb * p; scale = new Ext(1, 0, 0); }
     }
 
@@ -97,7 +94,6 @@ internal static unsafe class LaneIntSums
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => HalfPow(y, k, out lo);
-        public static int RefExponent(double max, double min) => ILogB(max) + 1;
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
     }
 
@@ -106,7 +102,6 @@ internal static unsafe class LaneIntSums
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Recip(HalfPow(y, k, out var l), l, out lo);
-        public static int RefExponent(double max, double min) => ILogB(min);
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
     }
 
@@ -115,7 +110,6 @@ internal static unsafe class LaneIntSums
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static L Term<L>(L y, int k, out L lo) where L : struct, ILanes<L> => Recip(Pow(y, k, out var l), l, out lo);
-        public static int RefExponent(double max, double min) => ILogB(min);
         public static void Pending(int eb, int p, out int se, out Ext scale) { se = 0; scale = new Ext(1, 0, eb); }
     }
 
@@ -130,14 +124,6 @@ internal static unsafe class LaneIntSums
         lo = L.Select(bad | L.Equal(q, L.Zero), L.Zero, e * q);
         return L.Select(bad, L.Zero, q);
     }
-
-    /// <summary><see cref="Math.ILogB"/> of a positive finite v, without the call for a normal v.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ILogB(double v) => v >= VecLogExp.MinNormal ? (int)(BitConverter.DoubleToInt64Bits(v) >> 52) - 1023 : Math.ILogB(v);
-
-    /// <summary>2^e for a normal power (−1022 ≤ e ≤ 1023): <see cref="Math.ScaleB"/>(1, e) without the call.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Pow2(int e) => BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
 
     /// <summary>y^k as a double-double by binary powering: RealKernels' PowV/PowScalar (its MulV is <see cref="DDLanes.Mul{L}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -256,23 +242,25 @@ internal static unsafe class LaneIntSums
         LaneSums.Columns(xs, plan.InnerBaseOffset, n, s, buf);
         if (RealKernels.Wide) LaneSums.Statistics<Lanes512>(buf, n, p < 0, stats); // rows RowMax, RowMin, RowAlone
         else LaneSums.Statistics<Lanes256>(buf, n, p < 0, stats);
-        // the block kernel's scale 2⁻ᵉᵇ as its two factors 2^a·2^b (each normal: |eb| ≤ 1075)
-        for (int r = 0; r < Lines; r++)
-        {
-            double f1 = 0, f2 = 0;
-            int eb = 0;
-            if (stats[RowAlone * Lines + r] == 0)
-            {
-                eb = T.RefExponent(stats[RowMax * Lines + r], stats[RowMin * Lines + r]);
-                int a = -eb / 2, b = -eb - a; // |a|, |b| ≤ 538: normal powers
-                f1 = Pow2(a); f2 = Pow2(b);
-            }
-            stats[RowF1 * Lines + r] = f1; stats[RowF2 * Lines + r] = f2; stats[RowEb * Lines + r] = eb;
-        }
+        Scales(stats, p < 0);
         int k = (int)Math.Floor(Math.Abs(p));
         if (RealKernels.Wide) Sums<Lanes512, T>(ref st, n, k);
         else Sums<Lanes256, T>(ref st, n, k);
         int n16 = n & ~(Acc - 1);
+        if (n16 == 0 && m == Lines && st.Pending + Lines <= LanePow.Group && AllSummed(stats))
+        {
+            // the usual group of short lines: every lane has its one-accumulator sum, queued as the loop below would
+            int i0 = st.Pending;
+            Vector256.Load(stats + RowHi * Lines).Store(st.Sh + i0); Vector256.Load(stats + RowHi * Lines + 4).Store(st.Sh + i0 + 4);
+            Vector256.Load(stats + RowLo * Lines).Store(st.Sl + i0); Vector256.Load(stats + RowLo * Lines + 4).Store(st.Sl + i0 + 4);
+            for (int r = 0; r < Lines; r++)
+            {
+                T.Pending((int)stats[RowEb * Lines + r], k, out st.Se[i0 + r], out st.Sc[i0 + r]);
+                st.Src[i0 + r] = (nint)xs[r]; st.Dst[i0 + r] = (nint)os[r];
+            }
+            if ((st.Pending += Lines) == LanePow.Group) Flush(ref st, ref lines, p);
+            return;
+        }
         for (int r = 0; r < m; r++)
         {
             double hi = stats[RowHi * Lines + r], lo = stats[RowLo * Lines + r];
@@ -299,6 +287,43 @@ internal static unsafe class LaneIntSums
         }
     }
 
+    /// <summary>The block kernel's scale 2⁻ᵉᵇ of every lane as its two factors 2^a·2^b (RowF1, RowF2; each normal: |eb| ≤
+    /// 1075) and eb (RowEb), four lanes at a time in integer lanes: eb = ILogB(max) + 1 (p &gt; 0) or ILogB(min) (p &lt; 0),
+    /// a subnormal reference scaled by 2⁵⁴ first (exact), a = −eb/2 truncated toward zero as C#'s division, b = −eb − a;
+    /// lanes the 1-D code finishes get 0, 0 and eb 0. (The scalar loop this replaces was a fifth of rows of 4's
+    /// bookkeeping.)</summary>
+    private static void Scales(double* stats, bool atMin)
+    {
+        var one = Vector256.Create(1.0);
+        var plus = Vector256.Create(atMin ? 0L : 1L);
+        var bias = Vector256.Create(1023L);
+        for (int h = 0; h < Lines; h += 4)
+        {
+            var sums = Vector256.Equals(Vector256.Load(stats + RowAlone * Lines + h), Vector256<double>.Zero);
+            var v = Vector256.ConditionalSelect(sums, Vector256.Load(stats + (atMin ? RowMin : RowMax) * Lines + h), one);
+            var sub = Vector256.LessThan(v, Vector256.Create(VecLogExp.MinNormal));
+            v *= Vector256.ConditionalSelect(sub, Vector256.Create(VecLogExp.TwoP54), one); // exact
+            var e = ((v.AsInt64() >>> 52) & Vector256.Create(0x7FFL)) - bias - (sub.AsInt64() & Vector256.Create(54L)) + plus;
+            var eb = e & sums.AsInt64();
+            var ne = Vector256<long>.Zero - eb;
+            var a = (ne - (ne >> 63)) >> 1; // toward zero
+            var b = ne - a;
+            (((a + bias) << 52) & sums.AsInt64()).AsDouble().Store(stats + RowF1 * Lines + h);
+            (((b + bias) << 52) & sums.AsInt64()).AsDouble().Store(stats + RowF2 * Lines + h);
+            Vector256.ConvertToDouble(eb).Store(stats + RowEb * Lines + h);
+        }
+    }
+
+    /// <summary>True when every lane has a sum of its own (none finished by the 1-D code) and it is positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllSummed(double* stats)
+    {
+        var z = Vector256<double>.Zero;
+        var ok = Vector256.Equals(Vector256.Load(stats + RowAlone * Lines), z) & Vector256.Equals(Vector256.Load(stats + RowAlone * Lines + 4), z)
+                 & Vector256.GreaterThan(Vector256.Load(stats + RowHi * Lines), z) & Vector256.GreaterThan(Vector256.Load(stats + RowHi * Lines + 4), z);
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF;
+    }
+
     /// <summary>Roots and stores the pending outputs: <see cref="LanePow.Roots"/>, then the kind's own store
     /// (<see cref="LanePow.ILineSum.Store"/> of Ext.Mul(Ext.Normalize(rh, rl, rk), scale), as LanePow's flush does) —
     /// except where that store is plainly fl(rh + rl)·2^(rk + E) for the scale 2^E: a result that is normal (scalings of
@@ -312,13 +337,17 @@ internal static unsafe class LaneIntSums
         for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Se[i] = 0; } // idle lanes: any valid sum
         LanePow.ScaleExponents(st.Sc, st.Pending, st.Eb);
         LanePow.Roots(st.Sh, st.Sl, st.Se, p, st.Eb, st.Rh, st.Rl, st.Rk);
+        double* v = stackalloc double[g];
+        uint normal = LanePow.NormalLanes(st.Rh, st.Rl, st.Rk, st.Eb, v); // Eb: sc.E for a scale 2^E, else NoProof (never set)
         for (int i = 0; i < st.Pending; i++)
         {
             double h = st.Rh[i], l = st.Rl[i];
             ref Ext sc = ref st.Sc[i];
-            long e = (long)st.Rk[i] + sc.E;
-            if (sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin)
-                && LanePow.TryStoreNormal(h, l, e, (byte*)st.Dst[i])) continue;
+            if ((normal & (1u << i)) != 0 && sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin))
+            {
+                Unsafe.WriteUnaligned((byte*)st.Dst[i], v[i]); // LanePow.TryStoreNormal's store
+                continue;
+            }
             st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
         }
         st.Pending = 0;

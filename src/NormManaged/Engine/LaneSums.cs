@@ -131,6 +131,18 @@ internal static unsafe class LaneSums
         else Sums<Lanes256>(ref st, n, sAcc, cAcc, stats);
         // stats: [0] max, [8] min nonzero, [16] NaN/∞/zero flags, [24] hi, [32] lo, [40] 2ᴷ,
         // [48] eb (per lane)
+        if (m == Lines && st.Pending + Lines <= LanePow.Group && AllQueued(stats))
+        {
+            // the usual group: every lane has a positive finite sum, queued as the loop below would, by vector copies
+            int i0 = st.Pending;
+            Vector256.Load(stats + 3 * Lines).Store(st.Sh + i0); Vector256.Load(stats + 3 * Lines + 4).Store(st.Sh + i0 + 4);
+            Vector256.Load(stats + 4 * Lines).Store(st.Sl + i0); Vector256.Load(stats + 4 * Lines + 4).Store(st.Sl + i0 + 4);
+            Sse2.Store(st.Eb + i0, Avx.ConvertToVector128Int32WithTruncation(Vector256.Load(stats + 6 * Lines)));
+            Sse2.Store(st.Eb + i0 + 4, Avx.ConvertToVector128Int32WithTruncation(Vector256.Load(stats + 6 * Lines + 4)));
+            for (int r = 0; r < Lines; r++) st.Dst[i0 + r] = (nint)os[r];
+            if ((st.Pending += Lines) == LanePow.Group) Flush(ref st);
+            return;
+        }
         for (int r = 0; r < m; r++)
         {
             byte* d = os[r];
@@ -150,6 +162,22 @@ internal static unsafe class LaneSums
             st.Dst[i0] = (nint)d;
             if (++st.Pending == LanePow.Group) Flush(ref st);
         }
+    }
+
+    /// <summary>True when no lane of the group is finished alone and every sum is positive and finite (the loop's tests);
+    /// eb (an exponent, |eb| ≤ 1075) converts exactly by truncation. Needs AVX (<see cref="Columns"/>' transposes
+    /// need more).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllQueued(double* stats)
+    {
+        if (!Avx.IsSupported) return false;
+        var z = Vector256<double>.Zero;
+        var max = Vector256.Create(double.MaxValue);
+        Vector256<double> a0 = Vector256.Load(stats + 2 * Lines), a1 = Vector256.Load(stats + 2 * Lines + 4);
+        Vector256<double> h0 = Vector256.Load(stats + 3 * Lines), h1 = Vector256.Load(stats + 3 * Lines + 4);
+        var ok = Vector256.Equals(a0, z) & Vector256.Equals(a1, z) & Vector256.GreaterThan(h0, z) & Vector256.GreaterThan(h1, z)
+                 & Vector256.LessThanOrEqual(h0, max) & Vector256.LessThanOrEqual(h1, max);
+        return Vector256.ExtractMostSignificantBits(ok) == 0xF;
     }
 
     /// <summary>Copies element i of float64 line r (r &lt; <see cref="Lines"/>, <paramref name="s"/> bytes between elements)
@@ -310,12 +338,14 @@ internal static unsafe class LaneSums
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
+        double* v = stackalloc double[g];
+        uint normal = LanePow.NormalLanes(rh, rl, rk, st.Eb, v);
         for (int i = 0; i < st.Pending; i++)
         {
             // LanePow's finish (Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble) by one
-            // multiplication where the result is normal, else (overflow, subnormal) that code itself
+            // multiplication where the result is normal (LanePow.TryStoreNormal), else (overflow, subnormal) that code itself
             byte* d = (byte*)st.Dst[i];
-            if (LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + st.Eb[i], d)) continue;
+            if ((normal & (1u << i)) != 0) { Unsafe.WriteUnaligned(d, v[i]); continue; }
             st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
         }
         st.Pending = 0;

@@ -37,6 +37,8 @@ internal static unsafe partial class LineSumNorms
             return ExtendedLineSums.Run(b, lines, len, lineStride, elemStride, wantMax);
         if (AcrossApplies(b, lines, len, lineStride, elemStride))
             return AcrossMatrices(b, lines, len, lineStride, elemStride, wantMax, columnSums);
+        if (IntAcrossApplies(b, lines, len)) // small integers, matrices side by side: exact integer sums in lanes
+            return IntAcross(b, lines, len, lineStride, elemStride, wantMax);
         if (ScreenAcrossApplies(b, lines, len, lineStride, elemStride)) // long streamed lines, matrices side by side
             return ScreenAcross(b, lines, len, lineStride, elemStride, wantMax);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
