@@ -68,7 +68,7 @@ internal static unsafe class ComplexLaneSums
     private const int Group = LanePow.Group;
 
     /// <summary>Total elements from which the lines are split over threads (rows are independent).</summary>
-    private const long ParallelElements = 1L << 14;
+    private const long ParallelElements = 1L << 12;
 
     /// <summary>The orders whose short lines this class defines.</summary>
     public static bool Takes(DType t, double p)
