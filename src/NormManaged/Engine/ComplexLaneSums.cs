@@ -589,6 +589,8 @@ internal static unsafe class ComplexLaneSums
         long inStep = plan.OuterInStrides[0], outStep = plan.OuterOutStrides[0];
         var mag = Vector512.Create(0x7FFF_FFFF_FFFF_FFFFUL).AsDouble();
         var top = Vector512.Create(double.MaxValue);
+        double ih = ComplexLaneRoot.InvHi(p), il = ComplexLaneRoot.InvLo(p);
+        var rel = new Lanes512(Vector512.Create(4 * DDLanes.RootLiteBound(p)));
         for (long k0 = 0; k0 < count; k0 += Group)
         {
             int g = (int)Math.Min(Group, count - k0);
@@ -661,20 +663,21 @@ internal static unsafe class ComplexLaneSums
                 }
             }
             Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
-            for (int i = 0; i < Group; i++) se[i] = 0;
-            LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
             bool packed = flat && outStep == 8 && ot == DType.Float64;
+            uint slow = 0; // live lanes (bit r) left to LanePow.Roots and the full store
             for (int r0 = 0; r0 < g; r0 += 8)
             {
                 uint done = 0;
                 if (ot == DType.Float64)
                 {
-                    // LanePow.TryStoreNormal lane-wise: the same operations, eight stores at once into adjacent outputs
-                    var e = Avx512F.ConvertToVector512Int64(Vector256.Load(rk + r0)) + Avx512F.ConvertToVector512Int64(Vector256.Load(eb + r0));
-                    var inRange = Vector512.GreaterThanOrEqual(e, Vector512.Create(-1022L)) & Vector512.LessThanOrEqual(e, Vector512.Create(1023L));
-                    var v = (Vector512.Load(rh + r0) + Vector512.Load(rl + r0)) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
-                    var fine = inRange.AsDouble() & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal))
-                               & Avx512F.CompareLessThanOrEqual(v, top);
+                    // ComplexLaneRoot's cheap root and LanePow.Roots' proof, fused with LanePow.TryStoreNormal's
+                    // store lane-wise: decided lanes store fl(h + l)·2^(k + eb), the double-double root's bits
+                    var h = ComplexLaneRoot.Root(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), p, ih, il, out Lanes512 l, out Lanes512 k);
+                    var ek = k.V + Avx512F.ConvertToVector512Double(Vector256.Load(eb + r0));
+                    var ok = DDLanes.Decided(h, l, rel).V & Vector512.LessThan(Vector512.Abs(ek), Vector512.Create(ProofRange));
+                    var e = Avx512DQ.ConvertToVector512Int64(ek);
+                    var v = (h.V + l.V) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
+                    var fine = ok & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal)) & Avx512F.CompareLessThanOrEqual(v, top);
                     done = (uint)fine.ExtractMostSignificantBits();
                     for (int i = 0; i < 8; i++) if (!live[r0 + i]) done &= ~(1u << i);
                     if (packed && done == 0xFF && r0 + 8 <= g) { v.Store((double*)dst[r0]); continue; }
@@ -682,7 +685,14 @@ internal static unsafe class ComplexLaneSums
                         if ((done >> i & 1) != 0) *(double*)dst[r0 + i] = v.GetElement(i);
                 }
                 for (int i = r0; i < r0 + 8 && i < g; i++)
-                    if (live[i] && (done >> (i - r0) & 1) == 0)
+                    if (live[i] && (done >> (i - r0) & 1) == 0) slow |= 1u << i;
+            }
+            if (slow != 0)
+            {
+                for (int i = 0; i < Group; i++) se[i] = 0;
+                LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
+                for (int i = 0; i < g; i++)
+                    if ((slow >> i & 1) != 0 && (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], dst[i])))
                         ev |= ResultWriter.Store(ot, dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
             }
         }
@@ -704,6 +714,9 @@ internal static unsafe class ComplexLaneSums
             Avx512F.PermuteVar8x64x2(a, od, b).Store(im + k * Group);
         }
     }
+
+    /// <summary>Scaled results 2^(k + eb) with |k + eb| below this are normal doubles with room to spare.</summary>
+    private const double ProofRange = 1000;
 
     private static void Sums<L>(double* re, double* im, int n, double p, in Powers g, double* f1, double* f2, double* sh, double* sl) where L : struct, ILanes<L>
     {
