@@ -144,3 +144,12 @@ def test_no_spurious_overflow_or_underflow_in_columns():
             s = sum(mpmath.mpf(abs(complex(z))) ** p for z in cols[:, j] if z != 0)
             want = float(s ** (mpmath.mpf(1) / p))
             assert got[j] == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize("p", (1.7, 3, -2.5, 2.5))
+def test_reversed_strided_and_sliced_columns(p):
+    # a negative or doubled reduced stride, a slice of the columns, a kept axis pair that does not coalesce
+    rng = np.random.default_rng(11)
+    a = _values((9, 77), "wide", rng)
+    for v in (a[::-1], a[::-2], a[:, 3:70], np.stack([a, a])[:, :, 5:60].transpose(1, 0, 2)):
+        _check_columns(v, p)
