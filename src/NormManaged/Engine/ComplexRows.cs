@@ -13,7 +13,7 @@ namespace NormManaged.Engine;
 internal static unsafe class ComplexRows
 {
     /// <summary>Total elements from which rows are split over threads.</summary>
-    private const long ParallelElements = 1L << 16;
+    private const long ParallelElements = 1L << 14;
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => t == DType.Complex128 && (p is 1 or 0.5 || double.IsPositiveInfinity(p)) && plan.InnerShape.Length == 1
