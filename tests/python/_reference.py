@@ -120,3 +120,18 @@ def recorded(f):
         warnings.simplefilter("always")
         value = f()
     return value, caught
+
+
+def scaled_values(shape, kind, rng, complex_=False):
+    """Random values of ``shape`` (complex when ``complex_``) at one of the scales the lane kernels must survive:
+    "plain" N(0, 1), "wide" (each value times 10^k, k in [-300, 300)), "tiny" (1e-310: subnormal), "huge" (1e300)."""
+    a = rng.standard_normal(shape)
+    if complex_:
+        a = a + 1j * rng.standard_normal(shape)
+    if kind == "wide":
+        a *= 10.0 ** rng.integers(-300, 300, size=shape)
+    elif kind == "tiny":
+        a *= 1e-310
+    elif kind == "huge":
+        a *= 1e300
+    return a

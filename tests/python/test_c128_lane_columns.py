@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import normnative
-from _reference import recorded
+from _reference import recorded, scaled_values
 
 ORDERS = (0.3, 1.7, -2.5, 2.5, 3, 4, 5, 8, -3, 33.3)
 
@@ -21,14 +21,7 @@ def _restore_threads():
 
 
 def _values(shape, kind, rng):
-    a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
-    if kind == "wide":
-        a *= 10.0 ** rng.integers(-300, 300, size=shape)
-    elif kind == "tiny":
-        a *= 1e-310
-    elif kind == "huge":
-        a *= 1e300
-    return a
+    return scaled_values(shape, kind, rng, complex_=True)
 
 
 def _check_columns(a, p):

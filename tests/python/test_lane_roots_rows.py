@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import normnative
-from _reference import recorded
+from _reference import recorded, scaled_values
 from test_ties import _pnorm_mp, _round_fraction, _round_mp, _sum_nudged_down, _tie
 
 HALF = (1.5, 2.5, -1.5, 3.5, -2.5, 10.5, 64.5, -64.5)
@@ -28,16 +28,8 @@ def _restore_threads():
 
 
 def _rows(shape, kind, rng, complex_=False):
-    a = rng.standard_normal(shape)
-    if complex_:
-        a = a + 1j * rng.standard_normal(shape)
-    if kind == "wide":
-        a *= 10.0 ** rng.integers(-300, 300, size=shape)
-    elif kind == "tiny":
-        a *= 1e-310
-    elif kind == "huge":
-        a *= 1e300
-    elif kind == "special":
+    a = scaled_values(shape, kind, rng, complex_)
+    if kind == "special":
         rows, n = shape
         a[rng.integers(0, rows, 6), rng.integers(0, n, 6)] = [0.0, 5e-324, np.inf, -np.inf, np.nan, 0.0]
         a[rng.integers(0, rows)] = 0.0

@@ -69,8 +69,38 @@ internal static unsafe partial class LineSumNorms
         return Range(0, passes);
     }
 
-    private interface INarrowLoad { static abstract Vector256<int> Load(byte* p); }
-    private interface IWideLoad { static abstract Vector256<long> Load(byte* p); }
+    private interface ILineLoad<T> where T : struct { static abstract Vector256<T> Load(byte* p); }
+    private interface INarrowLoad : ILineLoad<int> { }
+    private interface IWideLoad : ILineLoad<long> { }
+
+    /// <summary>One line of up to four vectors of adjacent matrices: s_k = Σ over the line's <paramref name="len"/>
+    /// elements (<paramref name="es"/> bytes apart) of the lanes loaded at p + k·<paramref name="step"/>, k &lt;
+    /// <paramref name="vecs"/> (the other sums stay 0). Exact: the callers' lanes are wide enough for every sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LineSums<T, TL>(byte* p, long len, long es, int step, int vecs,
+                                        out Vector256<T> s0, out Vector256<T> s1, out Vector256<T> s2, out Vector256<T> s3)
+        where T : struct where TL : struct, ILineLoad<T>
+    {
+        s0 = default; s1 = default; s2 = default; s3 = default;
+        switch (vecs)
+        {
+            case 4:
+                for (long i = 0; i < len; i++, p += es)
+                {
+                    s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); s3 += TL.Load(p + 3 * step);
+                }
+                break;
+            case 3:
+                for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); }
+                break;
+            case 2:
+                for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); }
+                break;
+            default:
+                for (long i = 0; i < len; i++, p += es) s0 += TL.Load(p);
+                break;
+        }
+    }
 
     private struct I8 : INarrowLoad
     {
@@ -118,25 +148,7 @@ internal static unsafe partial class LineSumNorms
         for (long l = 0; l < lines; l++)
         {
             byte* p = x0 + l * ls;
-            Vector256<int> s0 = default, s1 = default, s2 = default, s3 = default;
-            switch (vecs)
-            {
-                case 4:
-                    for (long i = 0; i < len; i++, p += es)
-                    {
-                        s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); s3 += TL.Load(p + 3 * step);
-                    }
-                    break;
-                case 3:
-                    for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); }
-                    break;
-                case 2:
-                    for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); }
-                    break;
-                default:
-                    for (long i = 0; i < len; i++, p += es) s0 += TL.Load(p);
-                    break;
-            }
+            LineSums<int, TL>(p, len, es, step, vecs, out var s0, out var s1, out var s2, out var s3);
             if (wantMax)
             {
                 b0 = Avx2.Max(b0, s0); b1 = Avx2.Max(b1, s1); b2 = Avx2.Max(b2, s2); b3 = Avx2.Max(b3, s3);
@@ -162,25 +174,7 @@ internal static unsafe partial class LineSumNorms
         for (long l = 0; l < lines; l++)
         {
             byte* p = x0 + l * ls;
-            Vector256<long> s0 = default, s1 = default, s2 = default, s3 = default;
-            switch (vecs)
-            {
-                case 4:
-                    for (long i = 0; i < len; i++, p += es)
-                    {
-                        s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); s3 += TL.Load(p + 3 * step);
-                    }
-                    break;
-                case 3:
-                    for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); s2 += TL.Load(p + 2 * step); }
-                    break;
-                case 2:
-                    for (long i = 0; i < len; i++, p += es) { s0 += TL.Load(p); s1 += TL.Load(p + step); }
-                    break;
-                default:
-                    for (long i = 0; i < len; i++, p += es) s0 += TL.Load(p);
-                    break;
-            }
+            LineSums<long, TL>(p, len, es, step, vecs, out var s0, out var s1, out var s2, out var s3);
             // sums are ≥ 0 and < 2⁵³: a signed compare is right
             var g0 = Avx2.CompareGreaterThan(s0, b0); var g1 = Avx2.CompareGreaterThan(s1, b1);
             var g2 = Avx2.CompareGreaterThan(s2, b2); var g3 = Avx2.CompareGreaterThan(s3, b3);
