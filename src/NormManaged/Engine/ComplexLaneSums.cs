@@ -557,12 +557,10 @@ internal static unsafe class ComplexLaneSums
             {
                 // GeneralNorm.Root's last step, as TryLine takes it, then the store. rh + rl is a normalised
                 // double-double (DD.Exp's) near 1 and both steps only scale it by powers of two: a float64 result
-                // that is normal is fl(rh + rl)·2^(rk + eb), the one rounding of the same value (LanePow.TryStoreNormal)
-                // (a float32 result of complex64 near a rounding midpoint — closer than the lane root's bound, which
-                // may be the cheap root's, plus 2⁻⁸⁰ — is decided from the line: GeneralNorm.StoreDecided)
+                // that is normal is fl(rh + rl)·2^(rk + eb), the one rounding of the same value (LanePow.TryStoreNormal);
+                // others, and complex64's float32 results, by LanePow.StoreComplex (midpoints decided from the line)
                 if (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], (byte*)dst[i]))
-                    ev |= GeneralNorm.StoreDecided(plan, (byte*)src[i], t, p, ot, (byte*)dst[i],
-                                                   Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])), 4 * DDLanes.RootLiteBound(p));
+                    ev |= LanePow.StoreComplex(Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])), plan, (byte*)src[i], t, p, ot, (byte*)dst[i]);
             }
             g = 0;
         }

@@ -131,8 +131,15 @@ internal static unsafe class LanePow
             return false;
         }
 
-        public FpEvents Store(in Ext r, byte* xp, byte* dst) => ResultWriter.Store(_ot, dst, r);
+        public FpEvents Store(in Ext r, byte* xp, byte* dst) => StoreComplex(r, _plan, xp, _t, _p, _ot, dst);
     }
+
+    /// <summary>The store of a complex line's lane root: complex128's float64 result rounded once; complex64's float32
+    /// result next to a rounding midpoint (within the lane root's bound, which may be the cheap root's, plus 2⁻⁸⁰)
+    /// decided from the line (<see cref="GeneralNorm.StoreDecided"/>).</summary>
+    internal static FpEvents StoreComplex(in Ext r, ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* dst)
+        => ot == DType.Float64 ? ResultWriter.Store(ot, dst, r)
+         : GeneralNorm.StoreDecided(plan, xp, t, p, ot, dst, r, 4 * DDLanes.RootLiteBound(p));
 
     /// <summary>One kind of line for the batching loop (<see cref="Lines{S}"/>): sums a line exactly as the path that
     /// would reduce it alone does, finishing the lines whose norm needs no root (special values, empty sums) with
@@ -328,11 +335,7 @@ internal static unsafe class LanePow
             return false;
         }
 
-        /// <summary>complex64's float32 result next to a rounding midpoint (within the lane root's bound, which may be
-        /// the cheap root's, plus 2⁻⁸⁰) is decided from the line (<see cref="GeneralNorm.StoreDecided"/>).</summary>
-        public FpEvents Store(in Ext r, byte* xp, byte* dst)
-            => _ot == DType.Float64 ? ResultWriter.Store(_ot, dst, r)
-             : GeneralNorm.StoreDecided(_plan, xp, _t, _p, _ot, dst, r, 4 * DDLanes.RootLiteBound(_p));
+        public FpEvents Store(in Ext r, byte* xp, byte* dst) => StoreComplex(r, _plan, xp, _t, _p, _ot, dst);
     }
 
     /// <summary>Real half-integer orders of float64 lines: <see cref="RealPowOp"/>'s block and merge, and its exact
