@@ -89,3 +89,46 @@ def test_sigma_min_keeps_relative_accuracy_across_a_wide_range(name, a):
     assert got > 0
     assert abs(got - float(ref)) <= 1e-12 * float(ref), (name, got, ref)
     assert nn.norm(np.stack([a, a]), -2, axis=(1, 2)).tolist() == [got, got]
+
+
+def _two_by_two_beyond_scaling():
+    """2x2 matrices whose entries lie more than 2^1274 apart: scaled as a whole (largest entry to 2^200), the small
+    ones vanished and sigma_min came out 0 (NumPy: 1e-200 for diag(1e200, 1e-200)); the closed form now takes
+    |ad - bc| from the unscaled entries."""
+    yield "diag 1e200 1e-200", np.diag([1e200, 1e-200])
+    yield "diag 1e300 1e-300", np.diag([1e300, 1e-300])
+    yield "diag 1e-300 1e300", np.diag([1e-300, 1e300])
+    yield "upper 1e200 1e100 1e-200", np.array([[1e200, 1e100], [0.0, 1e-200]])
+    yield "lower subnormal", np.array([[1e300, 0.0], [-3e-200, 5e-320]])
+    yield "full near-singular", np.array([[1e300, 2e150], [3e150, 6.000000000000001e0]])
+    yield "anti-diagonal", np.array([[0.0, -1e250], [2.5e-250, 0.0]])
+    yield "complex diag", np.diag([1e200 + 1e199j, 1e-200j])
+    yield "complex upper", np.array([[3e300 - 4e300j, 1e150j], [0.0, 1e-300 + 1e-301j]])
+    yield "complex full", np.array([[1e200, 1e-100 + 1e-100j], [2e-100, 1e-250 - 3e-250j]])
+
+
+_TWO = list(_two_by_two_beyond_scaling())
+
+
+@pytest.mark.parametrize("name,a", _TWO, ids=[n for n, _ in _TWO])
+def test_two_by_two_sigma_min_beyond_the_scaling_range(name, a):
+    ref = float(_sigma_min_mp_complex(a))
+    got = nn.norm(a, -2)
+    assert type(got) is type(np.linalg.norm(a, -2))
+    assert abs(got - ref) <= 2 * math.ulp(ref), (name, got, ref)
+    # a stack takes the batched closed forms; 1x1 blocks of other shapes in the same call do not interfere
+    st = np.stack([a, a.T, a])
+    assert nn.norm(st, -2, axis=(1, 2)).tolist() == [got, nn.norm(a.T, -2), got]
+    # sigma_max is unaffected: the largest entry's scale
+    assert nn.norm(a, 2) == pytest.approx(float(sigma_max(a)), rel=4e-16)
+
+
+def _sigma_min_mp_complex(a):
+    """Smallest singular value of a real or complex 2x2 from |det| / sigma_max at 3000 bits."""
+    import mpmath
+    with mpmath.workprec(3000):
+        (p, q), (r, s) = [[mpmath.mpc(complex(v).real, complex(v).imag) for v in row] for row in np.asarray(a)]
+        det = abs(p * s - q * r)
+        fro2 = abs(p) ** 2 + abs(q) ** 2 + abs(r) ** 2 + abs(s) ** 2
+        smax = mpmath.sqrt((fro2 + mpmath.sqrt(fro2 ** 2 - 4 * det ** 2)) / 2)
+        return det / smax if smax else mpmath.mpf(0)

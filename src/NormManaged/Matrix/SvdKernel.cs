@@ -70,6 +70,29 @@ internal static unsafe class SvdKernel
         smin = smax == 0 ? 0 : Math.Abs(det) / smax;
     }
 
+    /// <summary>ad − bc of [[a, b], [c, d]] for finite entries of any range, returned as <c>det·2^-E</c> with
+    /// <paramref name="e"/> = E: each product's factors are brought by exact powers of two to a common scale
+    /// (a to [1, 2), d so that a·d is ad·2^-E; likewise b and c, E the larger product exponent), then Kahan's FMA
+    /// determinant. Where nothing underflows this is the determinant of the matrix scaled by any power of two, bit for
+    /// bit up to the power; a term that does underflow is below 2⁻¹⁰²⁰ of the other and cannot change the rounding of
+    /// a difference it is that far beneath. Scaling the whole matrix first (what <see cref="TwoByTwo"/>'s callers do
+    /// against overflow) loses entries more than 2¹⁰⁷⁴ below the largest: σ_min of diag(1e200, 1e-200) came out 0.</summary>
+    public static double Det2(double a, double b, double c, double d, out int e)
+    {
+        bool ad = a != 0 && d != 0, bc = b != 0 && c != 0;
+        e = 0;
+        if (!ad && !bc) return 0;
+        int ea = ad ? Math.ILogB(a) : 0, eb = bc ? Math.ILogB(b) : 0;
+        int pad = ad ? ea + Math.ILogB(d) : int.MinValue, pbc = bc ? eb + Math.ILogB(c) : int.MinValue;
+        e = Math.Max(pad, pbc);
+        double a1 = ad ? Math.ScaleB(a, -ea) : 0, d1 = ad ? Math.ScaleB(d, ea - e) : 0;
+        double b1 = bc ? Math.ScaleB(b, -eb) : 0, c1 = bc ? Math.ScaleB(c, eb - e) : 0;
+        double w = b1 * c1;
+        double err = Math.FusedMultiplyAdd(-b1, c1, w);
+        double f = Math.FusedMultiplyAdd(a1, d1, -w);
+        return f + err;
+    }
+
     /// <summary>σ₁ + σ₂ of [[a, b], [c, d]]: hypot(a + d, c − b)² = ‖A‖²_F + 2·det and
     /// hypot(a − d, b + c)² = ‖A‖²_F − 2·det, so the larger of the two is σ₁ + σ₂.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

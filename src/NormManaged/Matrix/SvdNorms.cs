@@ -99,7 +99,7 @@ internal static unsafe class SvdNorms
     /// and lost those below 2⁻¹⁰⁷⁴. Products of two squared column norms stay below m²·2⁸⁰⁴, inside the Jacobi
     /// kernel's squared orthogonality test (&lt; 1e280), so matrices of ordinary range take the same operations on
     /// values scaled by an exact power of two: the same bits as with the scale of 1. Entries more than 2¹²²² below the
-    /// largest become subnormal and those beyond 2¹²⁷⁴ vanish: diag(2¹⁰⁰⁰, 2⁻³⁰⁰) gives 0 (NumPy: 2⁻³⁰⁰). σ_max and the nuclear norm do not depend on entries that
+    /// largest become subnormal and those beyond 2¹²⁷⁴ vanish: diag(2¹⁰⁰⁰, 2⁻³⁰⁰, 1) gives 0 (NumPy: 2⁻³⁰⁰; 2×2 matrices, real and complex, take |det| from the unscaled entries and keep them). σ_max and the nuclear norm do not depend on entries that
     /// small and keep the scale of 1.</summary>
     private const int MinShift = 200;
 
@@ -113,6 +113,7 @@ internal static unsafe class SvdNorms
         {
             byte* xp = (byte*)xpn;
             double a = RealReader.Read(t, xp), bb = RealReader.Read(t, xp + cs), c = RealReader.Read(t, xp + rs), d = RealReader.Read(t, xp + rs + cs);
+            double a0 = a, b0 = bb, c0 = c, d0 = d;
             double mx = Math.Max(Math.Max(Math.Abs(a), Math.Abs(bb)), Math.Max(Math.Abs(c), Math.Abs(d)));
             double r;
             int k = 0;
@@ -132,8 +133,21 @@ internal static unsafe class SvdNorms
                 if (ord == SvdOrd.Sum) r = SvdKernel.TwoByTwoNuclear(a, bb, c, d);
                 else
                 {
-                    SvdKernel.TwoByTwo(a, bb, c, d, out double smax, out double smin);
-                    r = ord == SvdOrd.Max ? smax : smin;
+                    SvdKernel.TwoByTwo(a, bb, c, d, out double smax, out double scaledMin);
+                    r = smax;
+                    if (ord == SvdOrd.Min)
+                    {
+                        // |ad − bc| / σ_max from the unscaled entries (SvdKernel.Det2): entries 2¹⁰⁷⁴ below
+                        // the largest vanish from the scaled ones
+                        double det = Math.Abs(SvdKernel.Det2(a0, b0, c0, d0, out int ed));
+                        if (det == 0 || smax == 0) { r = 0; k = 0; }
+                        else
+                        {
+                            int j = Math.ILogB(det);
+                            r = Math.ScaleB(det, -j) / smax;
+                            k = ed + j - e;
+                        }
+                    }
                 }
             }
             ev |= (int)ResultWriter.Store(b.OT, (byte*)op, r, 0, k);
@@ -221,6 +235,9 @@ internal static unsafe class SvdNorms
                 {
                     int e = Math.ILogB(mx) - shift;
                     k = e;
+                    // the determinant from the unscaled entries (ComplexDet2: none vanishes), as |det|·2^-detE
+                    int detE = 0;
+                    double det = det2 ? ComplexDet2(pa, out detE) : 0;
                     ScaleBy(pa, interleaved ? 2L * rows * cols : (long)ld * ec, e);
                     if (cols == 1)
                     {
@@ -256,12 +273,18 @@ internal static unsafe class SvdNorms
                     }
                     else if (det2)
                     {
-                        double det = ComplexDet2(pa);
                         Buffer.MemoryCopy(pa, prf, 8 * 8, 8 * 8);
                         ComplexBidiagonal.Reduce(pa, rows, cols, pw);
                         double smax = BidiagonalMax.LargestOf(pw, pw + cols, cols, pw + 2 * cols);
                         smax = SigmaMaxRefine.Complex(prf, 2, 2, smax, prf + 8, out double slo);
-                        r = smax == 0 ? 0 : DD.Div(det, 0, smax, slo, out lo);
+                        if (smax == 0 || det == 0) { r = 0; k = 0; }
+                        else
+                        {
+                            // σ_min = |det|·2^detE / (smax·2^e), the quotient formed on |det| in [1, 2)
+                            int j = Math.ILogB(det);
+                            r = DD.Div(Math.ScaleB(det, -j), 0, smax, slo, out lo);
+                            k = detE + j - e;
+                        }
                     }
                     else if (refineCBd)
                     {
@@ -491,18 +514,40 @@ internal static unsafe class SvdNorms
         return BidiagonalMax.LargestOf(work, work + n, n, work + 2 * n);
     }
 
-    /// <summary>|ad − bc| of the interleaved column-major complex 2×2 [a b; c d] (entries scaled to
-    /// at most 2): every real product exact (FMA), each part summed in double-double, so the
-    /// determinant is accurate relative to itself unless products underflow.</summary>
-    private static double ComplexDet2(double* p)
+    /// <summary>|ad − bc| of the interleaved column-major complex 2×2 [a b; c d] (finite entries of any range) as
+    /// <c>|det|·2^-E</c>, <paramref name="e"/> = E: a and b are brought to magnitudes in [1, 2), d and c by the powers of
+    /// two that put both products at the scale 2^-E (E the larger product exponent; <see cref="SvdKernel.Det2"/>'s
+    /// argument: the same bits as on any power-of-two scaling of the matrix wherever nothing underflows, and an
+    /// underflowing product is 2⁻¹⁰²⁰ below the other). Every real product is then exact (FMA) and each part summed in
+    /// double-double, so the determinant is accurate relative to itself.</summary>
+    private static double ComplexDet2(double* p, out int e)
     {
-        double ar = p[0], ai = p[1], cr = p[2], ci = p[3], br = p[4], bi = p[5], dr = p[6], di = p[7];
+        int ea = MagnitudeExponent(p[0], p[1]), ec = MagnitudeExponent(p[2], p[3]);
+        int eb = MagnitudeExponent(p[4], p[5]), ed = MagnitudeExponent(p[6], p[7]);
+        bool ad = ea != int.MinValue && ed != int.MinValue, bc = eb != int.MinValue && ec != int.MinValue;
+        e = 0;
+        if (!ad && !bc) return 0;
+        int pad = ad ? ea + ed : int.MinValue, pbc = bc ? eb + ec : int.MinValue;
+        e = Math.Max(pad, pbc);
+        // a, b to [1, 2); d, c so that each product carries 2^-e (a product that is zero stays zero)
+        int sa = ad ? -ea : 0, sd = ad ? ea - e : 0, sb = bc ? -eb : 0, sc = bc ? eb - e : 0;
+        double ar = Math.ScaleB(p[0], sa), ai = Math.ScaleB(p[1], sa), cr = Math.ScaleB(p[2], sc), ci = Math.ScaleB(p[3], sc);
+        double br = Math.ScaleB(p[4], sb), bi = Math.ScaleB(p[5], sb), dr = Math.ScaleB(p[6], sd), di = Math.ScaleB(p[7], sd);
+        if (!ad) { ar = ai = 0; }
+        if (!bc) { br = bi = 0; }
         double re = 0, rl = 0, im = 0, il = 0;
         AddProd(ref re, ref rl, ar, dr); AddProd(ref re, ref rl, -ai, di);
         AddProd(ref re, ref rl, -br, cr); AddProd(ref re, ref rl, bi, ci);
         AddProd(ref im, ref il, ar, di); AddProd(ref im, ref il, ai, dr);
         AddProd(ref im, ref il, -br, ci); AddProd(ref im, ref il, -bi, cr);
         return SvdKernel.HypotAny(re + rl, im + il);
+    }
+
+    /// <summary>ILogB of max(|re|, |im|); int.MinValue for zero.</summary>
+    private static int MagnitudeExponent(double re, double im)
+    {
+        double m = Math.Max(Math.Abs(re), Math.Abs(im));
+        return m == 0 ? int.MinValue : Math.ILogB(m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
