@@ -132,3 +132,43 @@ def _sigma_min_mp_complex(a):
         fro2 = abs(p) ** 2 + abs(q) ** 2 + abs(r) ** 2 + abs(s) ** 2
         smax = mpmath.sqrt((fro2 + mpmath.sqrt(fro2 ** 2 - 4 * det ** 2)) / 2)
         return det / smax if smax else mpmath.mpf(0)
+
+
+def _sigma_min_mp_any(a):
+    import mpmath
+    a = np.asarray(a)
+    with mpmath.workprec(3000):
+        if np.iscomplexobj(a):
+            A = mpmath.matrix([[mpmath.mpc(v.real, v.imag) for v in row] for row in a])
+            return min(mpmath.svd_c(A, compute_uv=False))
+        A = mpmath.matrix([[mpmath.mpf(float(v)) for v in row] for row in a])
+        return min(mpmath.svd_r(A, compute_uv=False))
+
+
+def _wide_cases():
+    """n x n (n >= 3) matrices whose entries span 2^1300 - 2^1460 (the graded ones: 1e+-(1.5 hi)): with the largest entry scaled to 2^200 the small
+    ones vanished and sigma_min came out 0 (NumPy: the value); they now take the Jacobi kernel at 2^WideShift."""
+    yield "diag 1e200 1 1e-200", np.diag([1e200, 1.0, 1e-200])
+    yield "diag5 1e+-220", np.diag([1e220, 1e100, 1.0, 1e-100, 1e-220])
+    yield "graded 6x6 1e+-210", _graded(6, -140, 140, 11)
+    yield "graded 9x9 1e+-215 transposed", _graded(9, -143, 143, 12).T
+    yield "graded 14x10 1e+-205", _graded(14, -137, 137, 13)[:, :10]
+    yield "graded 10x14 1e+-205", _graded(14, -137, 137, 13)[:10, :]
+    yield "complex diag 1e200 1 1e-200", np.diag([1e200j, 1.0 + 1j, 1e-200 - 2e-200j])
+    g = _graded(7, -135, 135, 14)
+    yield "complex graded 7x7 1e+-200", g + 0.5j * g[::-1, ::-1]
+    rng = np.random.default_rng(15)
+    c = rng.standard_normal((12, 12)) + 1j * rng.standard_normal((12, 12)) + 4 * np.eye(12)
+    yield "complex graded 12x12 1e+-200", 10.0 ** np.linspace(135, -135, 12)[:, None] * c * 10.0 ** np.linspace(-67, 67, 12)
+
+
+_WIDE = list(_wide_cases())
+
+
+@pytest.mark.parametrize("name,a", _WIDE, ids=[n for n, _ in _WIDE])
+def test_sigma_min_beyond_the_min_shift_range(name, a):
+    ref = float(_sigma_min_mp_any(a))
+    got = nn.norm(a, -2)
+    assert got > 0
+    assert abs(got - ref) <= 1e-12 * ref, (name, got, ref)
+    assert nn.norm(np.stack([a, 2.0 * a]), -2, axis=(1, 2)).tolist() == [got, 2.0 * got]

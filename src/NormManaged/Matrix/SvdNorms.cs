@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -102,6 +103,28 @@ internal static unsafe class SvdNorms
     /// largest become subnormal and those beyond 2¹²⁷⁴ vanish: diag(2¹⁰⁰⁰, 2⁻³⁰⁰, 1) gives 0 (NumPy: 2⁻³⁰⁰; 2×2 matrices, real and complex, take |det| from the unscaled entries and keep them). σ_max and the nuclear norm do not depend on entries that
     /// small and keep the scale of 1.</summary>
     private const int MinShift = 200;
+
+    /// <summary>The scale of σ_min's largest entry, 2^WideShift, for a matrix with nonzero entries more than 2¹²²² below
+    /// its largest (<see cref="SpansBeyondMinShift"/>), which <see cref="MinShift"/> would make subnormal or drop: as high
+    /// as the Jacobi kernel's squared norms allow (a column of X = Rᵀ is at most ‖A‖_F ≤ √(er·ec)·2^(WideShift+1), its
+    /// square below 2¹⁰⁰²), so entries down to 2⁻¹⁵⁰⁰ or so of the largest stay normal. The kernel's squared
+    /// orthogonality test then takes its square-root form and tiny pairs are measured scaled (<see cref="SvdKernel"/>);
+    /// diag(1e200, 1, 1e-200) gave 0 at MinShift (NumPy 1e-200).</summary>
+    private static int WideShift(int er, int ec) => 500 - (BitOperations.Log2((ulong)er * (ulong)ec) + 2) / 2;
+
+    /// <summary>Whether some nonzero of the <paramref name="total"/> doubles at <paramref name="pa"/> lies more than
+    /// 2¹²²² below <paramref name="mx"/> (the largest): scaled by <see cref="MinShift"/> it would be subnormal.</summary>
+    private static bool SpansBeyondMinShift(double* pa, long total, double mx)
+    {
+        double lim = Math.ScaleB(mx, -(1022 + MinShift));
+        if (lim == 0) return false;
+        for (long i = 0; i < total; i++)
+        {
+            double v = Math.Abs(pa[i]);
+            if (v < lim && v != 0) return true;
+        }
+        return false;
+    }
 
     private static void TwoByTwoRange(MatrixBatch b, SvdOrd ord, long start, long end, ref int evOut, ref bool nanOut)
     {
@@ -233,16 +256,33 @@ internal static unsafe class SvdNorms
                 else if (mx == 0) r = 0;
                 else
                 {
-                    int e = Math.ILogB(mx) - shift;
+                    long total = interleaved ? 2L * rows * cols : (long)ld * ec;
+                    // σ_min of a matrix whose entries span more than MinShift's scaling keeps: the Jacobi kernel at
+                    // WideShift (the certified route's scale of 1 would lose them too)
+                    bool wide = ord == SvdOrd.Min && !det2 && cols > 1 && SpansBeyondMinShift(pa, total, mx);
+                    int e = Math.ILogB(mx) - (wide ? WideShift(er, ec) : shift);
                     k = e;
                     // the determinant from the unscaled entries (ComplexDet2: none vanishes), as |det|·2^-detE
                     int detE = 0;
                     double det = det2 ? ComplexDet2(pa, out detE) : 0;
-                    ScaleBy(pa, interleaved ? 2L * rows * cols : (long)ld * ec, e);
+                    if (wide && interleaved)
+                    {
+                        // the Jacobi kernel takes the real embedding
+                        GatherInto(t, xp, ors, ocs, rows, cols, 2, pa, er, pc, out bool nanWide);
+                        total = (long)er * ec;
+                    }
+                    ScaleBy(pa, total, e);
                     if (cols == 1)
                     {
                         // one singular value: the vector 2-norm (of the complex column when complex)
                         r = SvdKernel.Norm(pa, complex ? 2 * rows : rows);
+                    }
+                    else if (wide)
+                    {
+                        if (fastMin && !complex && ld != er)
+                            for (int j = 1; j < ec; j++) Buffer.MemoryCopy(pa + (long)j * ld, pa + (long)j * er, 8L * er, 8L * er);
+                        SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                        r = Reduce(ps, ec, ord, complex, out lo);
                     }
                     else if (fastMin)
                     {
