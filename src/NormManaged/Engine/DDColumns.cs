@@ -49,7 +49,7 @@ internal static unsafe class DDColumns
     internal const long MaxRows = 4096;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
+        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 or -3 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= 8
            && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported
            // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
@@ -72,6 +72,7 @@ internal static unsafe class DDColumns
             2.5 => Run<FiveHalves>(plan, x, o, p),
             -1 => Run<Reciprocal>(plan, x, o, p),
             0.5 => Run<SquareRoot>(plan, x, o, p),
+            -3 => Run<NegCubic>(plan, x, o, p),
             _ => Run<NegFiveHalves>(plan, x, o, p),
         };
 
@@ -299,6 +300,30 @@ internal static unsafe class DDColumns
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, -2.5);
         public static double RootBound => DDLanes.RootLiteBound(-2.5);
+    }
+
+    /// <summary>y^−3 = 1/(th + tl) of <see cref="Cubic"/>'s term (≤ 2u²) as a double-double: r = fl(1/th), the residual
+    /// 1 − th·r exact (FMA), minus tl·r, times r (≤ 4u² more); min |x| ≥ 2⁻²⁰⁰ and max |x| ≤ 2²⁰⁰ keep every term in
+    /// [2⁻⁶⁰⁰, 2⁶⁰⁰]. The root 1/∛(s + sl): <see cref="Cbrt"/> (the p = 3 root, dividing the sum's error by 3, ≤ 35u² +
+    /// (8u)²·1.01 of its own) then <see cref="Reciprocal"/>'s double-double reciprocal (≤ 7u²): inside the allowance's
+    /// 400u² constant. These columns went through LaneIntSums' replica of the 1-D block sums and LanePow's roots
+    /// (float64 (4, 3000) at 0.54× NumPy); the 1-D path is correctly rounded for ord −3, so a proved lane has its bits.</summary>
+    private readonly struct NegCubic : IDDPower
+    {
+        public static bool Negative => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        {
+            Cubic.Term(y, out var ph, out var pl);
+            th = Vector256<double>.One / ph;
+            tl = (Vector256.FusedMultiplyAdd(-ph, th, Vector256<double>.One) - pl * th) * th;
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al)
+        {
+            Cbrt(ref a, ref al);
+            return Reciprocal.ScaledRoot(ref a, ref al);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
