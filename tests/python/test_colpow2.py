@@ -111,11 +111,11 @@ def test_float64_neg3_special_columns_match_numpy_values_and_warnings():
             assert g == float(ref)
 
 
-@pytest.mark.parametrize("p", [-3, 1.7, 0.3, -2.7])
+@pytest.mark.parametrize("p", [-3, 2.5, -2.5, 1.5, 3, 4, -1, 0.5, 1.7, 0.3, -2.7])
 def test_float64_adjacent_columns_equal_the_columns_alone(p):
     """Adjacent outputs: the lanes' rows loaded whole must give each column the bits of the column reduced alone
-    (LaneSums' 1-D recipe, LaneIntSums for whole negative orders), at odd widths, reversed/strided kept axes, F rows,
-    3-D slabs, 1 vs 2 threads."""
+    (DDColumns' proved lanes, eight or four outputs a step and a padded tail; LaneSums' 1-D recipe for general p), at
+    odd widths, reversed/strided kept axes, F rows, 3-D slabs, 1 vs 2 threads."""
     rng = np.random.default_rng(zlib.crc32(f"colpow2 alone {p}".encode()))
     for n, width, kind in ((4, 3001, "normal"), (3, 17, "mixed"), (5, 9, "tiny"), (64, 41, "huge"), (2, 7, "normal"),
                            (7, 25, "subnormal")):
