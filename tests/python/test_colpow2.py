@@ -60,13 +60,13 @@ def test_float64_neg3_columns_correctly_rounded_every_layout():
             assert _norm(b, -3, axis=0).tobytes() == np.tile(got, (3, 1)).tobytes()
 
 
-def test_float64_neg3_columns_near_rounding_midpoints():
-    """Columns [a, b, c, e] whose norm N = (a^-3 + b^-3 + c^-3 + e^-3)^(-1/3) lies within ~2^-100 of the midpoint
+@pytest.mark.parametrize("p", [-3, -2.5])
+def test_float64_negative_order_columns_near_rounding_midpoints(p):
+    """Columns [a, b, c, e] whose norm N = (a^p + b^p + c^p + e^p)^(1/p) lies within ~2^-100 of the midpoint
     between a and its predecessor, on either side (b ~ 2^17 a fills most of the gap, a much larger c most of what b's
-    granularity leaves, e = 2^150 is negligible but keeps every element inside the lanes' range). Fails with the
-    lanes' proof margin removed (checked), i.e. a lane must hand these outputs to the exact path."""
+    granularity leaves, e = 2^150 is negligible but keeps every element inside the lanes' range). Fails for both
+    orders with the lanes' proof margin removed (checked), i.e. a lane must hand these outputs to the exact path."""
     rng = np.random.default_rng(61)
-    p = -3
     cols, lines = 64, []
     for j in range(cols):
         a = rng.uniform(1, 2) * 2.0 ** int(rng.integers(-30, 30))
