@@ -118,10 +118,13 @@ def test_float64_adjacent_columns_equal_the_columns_alone(p):
     odd widths, reversed/strided kept axes, F rows, 3-D slabs, 1 vs 2 threads."""
     rng = np.random.default_rng(zlib.crc32(f"colpow2 alone {p}".encode()))
     for n, width, kind in ((4, 3001, "normal"), (3, 17, "mixed"), (5, 9, "tiny"), (64, 41, "huge"), (2, 7, "normal"),
-                           (7, 25, "subnormal")):
-        a = _scaled(rng, (n, width), kind, "float64")
+                           (7, 25, "subnormal"), (6, 1003, "mixed"), (3, 801, "huge"), (4, 2001, "spread"), (9, 803, "spread")):
+        if kind == "spread":  # every exponent the lanes take (|x| in [2^-200, 2^200]): their sums span 2^±500
+            a = rng.standard_normal((n, width)) * np.exp2(rng.integers(-190, 190, (n, 1)) + rng.integers(-8, 8, (n, width)))
+        else:
+            a = _scaled(rng, (n, width), kind, "float64")
         got = _threads(lambda: _norm(a, p, axis=0))
-        cols = range(width) if width < 100 else rng.choice(width, 60, replace=False)
+        cols = range(width) if width < 100 or p in (2.5, -2.5) else rng.choice(width, 60, replace=False)
         for j in cols:
             assert got[j].tobytes() == _norm(np.ascontiguousarray(a[:, j]), p).tobytes(), (p, n, width, kind, j)
         assert _norm(np.asfortranarray(a.T), p, axis=1).tobytes() == got.tobytes()

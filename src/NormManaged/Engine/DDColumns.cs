@@ -249,6 +249,9 @@ internal static unsafe class DDColumns
         static virtual bool HasRoot512 => false;
         /// <summary><see cref="ScaledRoot"/> of eight lanes (only where <see cref="HasRoot512"/>).</summary>
         static virtual Vector512<double> ScaledRoot512(ref Vector512<double> a, ref Vector512<double> al) => default;
+        /// <summary>The relative error bound of <see cref="ScaledRoot512"/>'s root (as <see cref="RootBound"/> is
+        /// <see cref="ScaledRoot"/>'s).</summary>
+        static virtual double RootBound512 => 0;
         /// <summary>The least high sum finished here (p = 0.5 squares it: 2⁻⁴⁸⁰ keeps N and its low part normal).</summary>
         static virtual double SumFloor => 2.409919865102884e-181; // 2⁻⁶⁰⁰
     }
@@ -389,7 +392,8 @@ internal static unsafe class DDColumns
         public static double RootBound { get; } = DDLanes.RootLiteBound(2.5);
         public static bool HasRoot512 => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<double> ScaledRoot512(ref Vector512<double> a, ref Vector512<double> al) => Lite512(ref a, ref al, 2.5);
+        public static Vector512<double> ScaledRoot512(ref Vector512<double> a, ref Vector512<double> al) => TwoFifths(ref a, ref al, false);
+        public static double RootBound512 => TwoFifthsBound;
     }
 
     /// <summary>y^−2.5 = 1/(th + tl) of <see cref="FiveHalves"/>'s term as a double-double: r = fl(1/th), the residual
@@ -409,7 +413,8 @@ internal static unsafe class DDColumns
         public static double RootBound { get; } = DDLanes.RootLiteBound(-2.5);
         public static bool HasRoot512 => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<double> ScaledRoot512(ref Vector512<double> a, ref Vector512<double> al) => Lite512(ref a, ref al, -2.5);
+        public static Vector512<double> ScaledRoot512(ref Vector512<double> a, ref Vector512<double> al) => TwoFifths(ref a, ref al, true);
+        public static double RootBound512 => TwoFifthsBound;
     }
 
     /// <summary>y^−3 = 1/(th + tl) of <see cref="Cubic"/>'s term (≤ 2u²) as a double-double: r = fl(1/th), the residual
@@ -468,13 +473,72 @@ internal static unsafe class DDColumns
         return k.V;
     }
 
-    /// <summary><see cref="Lite"/> of eight lanes.</summary>
+    /// <summary>Relative error bound of <see cref="TwoFifths"/>' root: 2⁻⁹³ (the analysis there gives ≤ 2400u² ≈ 2⁻⁹⁴·⁸
+    /// for p = 2.5, 7u² more for −2.5).</summary>
+    internal const double TwoFifthsBound = 1.0 / (1L << 62) / (1L << 31);
+
+    /// <summary>S^(±2/5) of eight lanes as (a + al)·2ᵏ, for S = a + al (a normalised pair, a ∈ [2⁻⁶⁰⁰, 2⁹⁰⁰], or 1), within
+    /// <see cref="TwoFifthsBound"/> — or NaN in a lane whose Newton correction is too large to bound (it goes alone).
+    /// Replaces <see cref="DDLanes.RootLite{L}"/> (a ln and an exp, long Horner chains: two thirds of (4, 3000) ord ±2.5).
+    /// <list type="bullet">
+    /// <item>S = m·2^(5κ) with κ = ⌊e/5⌋ or one less (e = a's exponent; m ∈ [1, 2¹⁰), the scaling exact), so S^(2/5) =
+    /// m^(2/5)·2^(2κ).</item>
+    /// <item>r ≈ m^(−1/5): a start from the bits (their fifth, as a double) and three third-order steps r ← r + r·e·(−1/5 +
+    /// 3e/25 − 11e²/125), e = m·r⁵ − 1; c = m·r³ ≈ m^(2/5). Its accuracy is not assumed: the next step measures it.</item>
+    /// <item>One Newton step on c⁵ = T, T = m² + 2m·ml (≤ 4u² from (m + ml)²), c⁵ = c5 + c5l (c² exact, c⁴ and c⁵ by
+    /// FMA residuals, ≤ 5u²): δ = (T − c⁵)/(5c⁴), the high difference exact (Sterbenz), c' = c + δ as a Fast2Sum pair.
+    /// With c = N(1 + ε), c' = N(1 + 2ε² + O(ε³)) and ε = −(δ/c)(1 + O(ε)): the lane is kept only when |δ| ≤ 2⁻⁴⁸c, so the
+    /// step leaves ≤ 2.2·2⁻⁹⁶ = 2253u²; T's and c⁵'s errors (≤ 9u²·T) move c' by ≤ 1.8u², the division and the product
+    /// 5c⁴ by ≤ 2u·|δ/c| ≤ 64u².</item>
+    /// <item>p = −2.5: the reciprocal of that pair as <see cref="Reciprocal"/>'s root (≤ 7u² more); k = −2κ.</item>
+    /// </list></summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Lite512(ref Vector512<double> a, ref Vector512<double> al, double p)
+    private static Vector512<double> TwoFifths(ref Vector512<double> a, ref Vector512<double> al, bool negative)
     {
-        var h = DDLanes.RootLite(new Lanes512(a), new Lanes512(al), default(Lanes512), p, out Lanes512 l, out Lanes512 k);
-        a = h.V; al = l.V;
-        return k.V;
+        var one = Vector512<double>.One;
+        // S = m·2^(5κ): κ from a's exponent (a normal), 2^(−5κ) built in the exponent field
+        var e = Vector512.ConvertToDouble((a.AsInt64() >>> 52) - Vector512.Create(1023L));
+        var kappa = Vector512.Floor(e * Vector512.Create(0.2));
+        var scale = ((Vector512.Create(1023.0 + 4503599627370496.0) - Vector512.Create(5.0) * kappa).AsInt64() << 52).AsDouble();
+        var m = a * scale;
+        var ml = al * scale;
+        // r ≈ m^(−1/5)
+        var r = (Vector512.Create(0x4CB9999999999800L)
+                 - Vector512.ConvertToInt64(Vector512.ConvertToDouble(m.AsInt64()) * Vector512.Create(0.2))).AsDouble();
+        for (int i = 0; i < 3; i++)
+        {
+            var r2 = r * r;
+            var d = Vector512.FusedMultiplyAdd(m, r2 * r2 * r, -one);
+            var poly = Vector512.FusedMultiplyAdd(d, Vector512.FusedMultiplyAdd(d, Vector512.Create(-11.0 / 125), Vector512.Create(3.0 / 25)),
+                                                  Vector512.Create(-1.0 / 5));
+            r = Vector512.FusedMultiplyAdd(r, d * poly, r);
+        }
+        var c = m * (r * r * r);
+        // one double-double Newton step on c⁵ = T = (m + ml)²
+        var t = m * m;
+        var tl = Vector512.FusedMultiplyAdd(m, m, -t) + (m + m) * ml;
+        var c2 = c * c;
+        var c2l = Vector512.FusedMultiplyAdd(c, c, -c2);
+        var c4 = c2 * c2;
+        var c4l = Vector512.FusedMultiplyAdd(c2, c2, -c4) + (c2 + c2) * c2l;
+        var c5 = c4 * c;
+        var c5l = Vector512.FusedMultiplyAdd(c4, c, -c5) + c4l * c;
+        var res = (t - c5) + (tl - c5l);
+        var delta = res / (Vector512.Create(5.0) * c4);
+        var hi = c + delta;
+        var lo = delta - (hi - c);
+        var big = Vector512.GreaterThan(Vector512.Abs(delta), c * Vector512.Create(3.552713678800501e-15)); // 2⁻⁴⁸
+        hi = Vector512.ConditionalSelect(big, Vector512.Create(double.NaN), hi);
+        if (negative)
+        {
+            var q = one / hi;
+            var ql = Vector512.FusedMultiplyAdd(-lo, q, Vector512.FusedMultiplyAdd(-hi, q, one)) * q;
+            hi = q + ql;
+            lo = ql - (hi - q);
+            kappa = -kappa;
+        }
+        a = hi; al = lo;
+        return kappa + kappa;
     }
 
     /// <summary>Adds a term to the lanes' double-double (h, l): TwoSum on the high parts, the error and tl to l.</summary>
@@ -500,7 +564,7 @@ internal static unsafe class DDColumns
     {
         var ok = Prepare<T>(h, l, mx, mn, out var a, out var al);
         var k = T.ScaledRoot(ref a, ref al);
-        return Decide<T>(ok, a, al, k, eps, out v);
+        return Decide<T>(ok, a, al, k, eps, T.RootBound, out v);
     }
 
     /// <summary><see cref="Finish{T}"/> of eight lanes (two halves): the roots of orders with a 512-bit root
@@ -515,8 +579,10 @@ internal static unsafe class DDColumns
         var ok0 = Prepare<T>(h0, l0, mx0, mn0, out var a0, out var al0);
         var ok1 = Prepare<T>(h1, l1, mx1, mn1, out var a1, out var al1);
         Vector256<double> k0, k1;
+        double bound = T.RootBound;
         if (T.HasRoot512 && Vector512.IsHardwareAccelerated)
         {
+            bound = T.RootBound512;
             var a = Vector512.Create(a0, a1); var al = Vector512.Create(al0, al1);
             var k = T.ScaledRoot512(ref a, ref al);
             a0 = a.GetLower(); a1 = a.GetUpper(); al0 = al.GetLower(); al1 = al.GetUpper();
@@ -527,7 +593,7 @@ internal static unsafe class DDColumns
             k0 = T.ScaledRoot(ref a0, ref al0);
             k1 = T.ScaledRoot(ref a1, ref al1);
         }
-        return Decide<T>(ok0, a0, al0, k0, eps, out v0) | Decide<T>(ok1, a1, al1, k1, eps, out v1) << 4;
+        return Decide<T>(ok0, a0, al0, k0, eps, bound, out v0) | Decide<T>(ok1, a1, al1, k1, eps, bound, out v1) << 4;
     }
 
     /// <summary>The lanes finished here (range tests) and their normalised sums (the others: 1).</summary>
@@ -548,14 +614,14 @@ internal static unsafe class DDColumns
     /// <summary>The proof of each lane's rounding of its root (a + al)·2ᵏ (see the type's summary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Decide<T>(Vector256<double> ok, Vector256<double> a, Vector256<double> al, Vector256<double> k, double eps,
-        out Vector256<double> v) where T : struct, IDDPower
+        double rootBound, out Vector256<double> v) where T : struct, IDDPower
     {
         v = a + al;
         var d = al - (v - a);                                    // a + al = v + d exactly (|al| ≤ |a|)
         var bits = v.AsInt64();
         var below = v - (bits - Vector256<long>.One).AsDouble(); // exact distances to the neighbours
         var above = (bits + Vector256<long>.One).AsDouble() - v;
-        var e = v * Vector256.Create(eps + 2 * T.RootBound);
+        var e = v * Vector256.Create(eps + 2 * rootBound);
         var half = Vector256.Create(0.5);
         ok &= Vector256.GreaterThan(d - e, -(below * half)) & Vector256.LessThan(d + e, above * half);
         // times 2ᵏ (|k| ≤ 600 here: the result stays normal, so the scaling is exact and commutes with the rounding)
