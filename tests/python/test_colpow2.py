@@ -60,31 +60,36 @@ def test_float64_neg3_columns_correctly_rounded_every_layout():
             assert _norm(b, -3, axis=0).tobytes() == np.tile(got, (3, 1)).tobytes()
 
 
-@pytest.mark.parametrize("p", [-3, -2.5])
-def test_float64_negative_order_columns_near_rounding_midpoints(p):
-    """Columns [a, b, c, e] whose norm N = (a^p + b^p + c^p + e^p)^(1/p) lies within ~2^-100 of the midpoint
-    between a and its predecessor, on either side (b ~ 2^17 a fills most of the gap, a much larger c most of what b's
-    granularity leaves, e = 2^150 is negligible but keeps every element inside the lanes' range). Fails for both
-    orders with the lanes' proof margin removed (checked), i.e. a lane must hand these outputs to the exact path."""
-    rng = np.random.default_rng(61)
+@pytest.mark.parametrize("p", [-3, -2.5, 2.5, 1.5, 3, 4])
+def test_float64_columns_and_short_rows_near_rounding_midpoints(p):
+    """Lines [a, b, c, e] whose norm N = (a^p + b^p + c^p + e^p)^(1/p) lies within ~2^-100 of the rounding midpoint
+    next to a, on either side (b fills most of the gap, c most of what b's granularity leaves; e = 0, or 2^150 for
+    p < 0: negligible but inside the lanes' range), as columns (C axis 0) and as short rows (C axis 1, eight lines
+    loaded element by element). Fails for the negative orders (columns and rows) and for every order's rows with the
+    lanes' proof margin removed (checked), i.e. a lane must hand these outputs to the exact path."""
+    rng = np.random.default_rng(61 + int(4 * p))
     cols, lines = 64, []
     for j in range(cols):
         a = rng.uniform(1, 2) * 2.0 ** int(rng.integers(-30, 30))
-        prv = np.nextafter(a, 0.0)
-        m = (Fraction(a) + Fraction(float(prv))) / 2
+        other = np.nextafter(a, 0.0 if p < 0 else np.inf)
+        m = (Fraction(a) + Fraction(float(other))) / 2
         with mpmath.workdps(90):
             mm = mpmath.mpf(m.numerator) / m.denominator
             b = float((mm ** p - mpmath.mpf(a) ** p) ** (1 / mpmath.mpf(p)))
         b = [b, np.nextafter(b, 0.0), np.nextafter(b, np.inf)][j % 3]
         with mpmath.workdps(90):
             rest = mm ** p - mpmath.mpf(a) ** p - mpmath.mpf(b) ** p
-            c = float(rest ** (1 / mpmath.mpf(p))) if rest > 0 and j % 4 else 2.0 ** 160
-        e = 2.0 ** 150
+            far = 2.0 ** 160 if p < 0 else 0.0
+            c = float(rest ** (1 / mpmath.mpf(p))) if rest > 0 and j % 4 else far
+        e = 2.0 ** 150 if p < 0 else 0.0
         lines.append([a, -b, c, e] if j % 2 else [e, a, b, -c])
     x = np.array(lines).T.copy()
     got = _threads(lambda: _norm(x, p, axis=0))
     _check_exact(got, x.T, p, np.float64)
     assert got.tobytes() == _alone(x, p).tobytes()
+    rows = np.ascontiguousarray(x.T)
+    assert _threads(lambda: _norm(rows, p, axis=1)).tobytes() == got.tobytes()
+    assert _norm(rows[::-1], p, axis=1).tobytes() == got[::-1].tobytes()
 
 
 def test_float64_neg3_special_columns_match_numpy_values_and_warnings():
@@ -134,3 +139,34 @@ def test_float64_adjacent_columns_equal_the_columns_alone(p):
         assert _norm(wide[:, ::2], p, axis=0).tobytes() == got.tobytes()
         b = np.ascontiguousarray(np.broadcast_to(a[None], (2, n, width)))
         assert _norm(b, p, axis=1).tobytes() == np.tile(got, (2, 1)).tobytes()
+
+
+@pytest.mark.parametrize("p", [2.5, -2.5, 1.5, 3, -3, 4])
+def test_float64_and_int_short_rows_equal_the_rows_alone(p):
+    """Short rows (outputs not adjacent: eight lines loaded element by element into the columns' lanes): each output
+    the bits of its row reduced alone, exact references, rows of 2 to 8 and of 9 (the line path), odd output counts,
+    strided and reversed rows, 3-D slabs, integer rows (widened), 1 vs 2 threads."""
+    rng = np.random.default_rng(zlib.crc32(f"colpow2 rows {p}".encode()))
+    for n, rows_, kind in ((4, 3001, "normal"), (2, 9, "normal"), (3, 17, "mixed"), (5, 8, "tiny"), (8, 41, "huge"),
+                           (7, 25, "subnormal"), (9, 19, "normal"), (4, 301, "spread"), (6, 33, "spread")):
+        if kind == "spread":
+            a = rng.standard_normal((rows_, n)) * np.exp2(rng.integers(-190, 190, (rows_, 1)) + rng.integers(-8, 8, (rows_, n)))
+        else:
+            a = _scaled(rng, (rows_, n), kind, "float64")
+        got = _threads(lambda: _norm(a, p, axis=1))
+        idx = range(rows_) if rows_ < 400 else rng.choice(rows_, 80, replace=False)
+        for i in idx:
+            assert got[i].tobytes() == _norm(np.ascontiguousarray(a[i]), p).tobytes(), (p, n, rows_, kind, i)
+        if rows_ < 400:
+            _check_exact(got, a, p, np.float64)
+        assert _norm(a[::-1], p, axis=1).tobytes() == got[::-1].tobytes()
+        assert _norm(a[:, ::-1], p, axis=1).tobytes() == got.tobytes()  # correctly rounded: the order cannot matter
+        wide = np.zeros((rows_, 2 * n))
+        wide[:, ::2] = a
+        assert _norm(wide[:, ::2], p, axis=1).tobytes() == got.tobytes()
+        b = np.ascontiguousarray(np.broadcast_to(a[None], (2, rows_, n)))
+        assert _norm(b, p, axis=2).tobytes() == np.tile(got, (2, 1)).tobytes()
+    ints = rng.integers(-100, 100, (301, 4)).astype(np.int16)
+    got = _threads(lambda: _norm(ints, p, axis=1))
+    assert got.tobytes() == _norm(ints.astype(np.float64), p, axis=1).tobytes()
+    _check_exact(got, ints.astype(np.float64), p, np.float64)

@@ -50,11 +50,23 @@ internal static unsafe class DDColumns
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 or -3 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
-           && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.OuterCount >= 8
-           && plan.InnerCount >= 2 && plan.InnerCount <= MaxRows && Fma.IsSupported && Avx2.IsSupported
-           // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
-           // 64 on ((64, 1000): 19 vs 40 µs); these lanes are faster on short ones ((4, 3000) 0.60× → 0.86× NumPy)
-           && (p is not (-1 or 0.5) || plan.InnerCount <= 16 || !LaneAcross.Applies(plan, t, p));
+           && plan.OuterCount >= 8 && plan.InnerCount >= 2 && Fma.IsSupported && Avx2.IsSupported
+           && (plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.InnerCount <= MaxRows
+               // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
+               // 64 on ((64, 1000): 19 vs 40 µs); these lanes are faster on short ones ((4, 3000) 0.60× → 0.86× NumPy)
+               && (p is not (-1 or 0.5) || plan.InnerCount <= 16 || !LaneAcross.Applies(plan, t, p))
+               || AppliesRows(plan, p));
+
+    /// <summary>Longest line taken when the outputs' lines are not adjacent (rows of a C-order matrix, strided views).</summary>
+    internal const long ShortLines = 8;
+
+    /// <summary>Short lines whose outputs are not adjacent (e.g. rows (3000, 4)), for the orders whose 8-lane roots are
+    /// cheap (±2.5, 1.5, 3, −3, 4): <see cref="ShortBand{T}"/> loads each element index of eight lines by eight scalar
+    /// loads instead of one vector; everything else is the columns' (so the same proved roundings). Those rows went
+    /// through LanePow's 1-D block replicas: float64 (3000, 4) ±2.5 0.90×, −3 0.93×, 1.5 0.93× NumPy.</summary>
+    private static bool AppliesRows(ReductionPlan plan, double p)
+        => p is 2.5 or -2.5 or 1.5 or 3 or -3 or 4 && plan.InnerCount <= ShortLines && plan.OuterInStrides[0] != 8
+           && Vector512.IsHardwareAccelerated;
 
     /// <summary>The relative distance allowed between the double-double root and the norm (see the type's summary).</summary>
     internal static double Allowance(long n)
@@ -165,9 +177,10 @@ internal static unsafe class DDColumns
     /// every row: float64 (4, 3000) ord −3 at 0.70× NumPy, ±2.5 at 0.44×.</summary>
     private static FpEvents ShortBand<T>(ReductionPlan plan, byte* x, byte* o, double p, long k0, int w) where T : struct, IDDPower
     {
-        long s = plan.InnerStrides[0], n = plan.InnerCount, os = plan.OuterOutStrides[0];
+        long s = plan.InnerStrides[0], n = plan.InnerCount, os = plan.OuterOutStrides[0], si = plan.OuterInStrides[0];
         double eps = Allowance(n);
-        byte* col = x + plan.InnerBaseOffset + k0 * 8;
+        byte* col = x + plan.InnerBaseOffset + k0 * si;
+        bool adjacent = si == 8;
         double* pad = stackalloc double[4];
         var ev = FpEvents.None;
         int j = 0;
@@ -177,11 +190,11 @@ internal static unsafe class DDColumns
             Vector256<double> h0 = Vector256<double>.Zero, l0 = Vector256<double>.Zero, mx0 = Vector256<double>.Zero;
             Vector256<double> h1 = Vector256<double>.Zero, l1 = Vector256<double>.Zero, mx1 = Vector256<double>.Zero;
             Vector256<double> mn0 = Vector256.Create(double.PositiveInfinity), mn1 = mn0;
-            byte* q = col + j * 8;
+            byte* q = col + j * si;
             for (long r = 0; r < n; r++, q += s)
             {
-                var y0 = Vector256.Abs(Vector256.Load((double*)q));
-                var y1 = Vector256.Abs(Vector256.Load((double*)q + 4));
+                var y0 = Vector256.Abs(adjacent ? Vector256.Load((double*)q) : Lines4(q, si));
+                var y1 = Vector256.Abs(adjacent ? Vector256.Load((double*)q + 4) : Lines4(q + 4 * si, si));
                 mx0 = Vector256.Max(mx0, y0); mx1 = Vector256.Max(mx1, y1);
                 if (T.Negative) { mn0 = Vector256.Min(mn0, y0); mn1 = Vector256.Min(mn1, y1); }
                 Add<T>(ref h0, ref l0, y0);
@@ -197,7 +210,7 @@ internal static unsafe class DDColumns
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, i < 4 ? v0.GetElement(i) : v1.GetElement(i - 4));
-                else ev |= AcrossOutputsWide.Alone(col + (j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
+                else ev |= AcrossOutputsWide.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         for (; j < w; j += 4)
@@ -205,11 +218,11 @@ internal static unsafe class DDColumns
             int m = Math.Min(4, w - j);
             Vector256<double> h = Vector256<double>.Zero, l = Vector256<double>.Zero, mx = Vector256<double>.Zero;
             Vector256<double> mn = Vector256.Create(double.PositiveInfinity);
-            byte* q = col + j * 8;
+            byte* q = col + j * si;
             if (m == 4)
                 for (long r = 0; r < n; r++, q += s)
                 {
-                    var y = Vector256.Abs(Vector256.Load((double*)q));
+                    var y = Vector256.Abs(adjacent ? Vector256.Load((double*)q) : Lines4(q, si));
                     mx = Vector256.Max(mx, y);
                     if (T.Negative) mn = Vector256.Min(mn, y);
                     Add<T>(ref h, ref l, y);
@@ -218,7 +231,7 @@ internal static unsafe class DDColumns
                 for (long r = 0; r < n; r++, q += s)
                 {
                     // the last outputs: padded with ones (a valid sum, never stored)
-                    for (int i = 0; i < 4; i++) pad[i] = i < m ? ((double*)q)[i] : 1.0;
+                    for (int i = 0; i < 4; i++) pad[i] = i < m ? *(double*)(q + i * si) : 1.0;
                     var y = Vector256.Abs(Vector256.Load(pad));
                     mx = Vector256.Max(mx, y);
                     if (T.Negative) mn = Vector256.Min(mn, y);
@@ -229,11 +242,16 @@ internal static unsafe class DDColumns
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
-                else ev |= AcrossOutputsWide.Alone(col + (j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
+                else ev |= AcrossOutputsWide.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         return ev;
     }
+
+    /// <summary>Element r of four lines <paramref name="si"/> bytes apart (q points at the first one's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Lines4(byte* q, long si)
+        => Vector256.Create(*(double*)q, *(double*)(q + si), *(double*)(q + 2 * si), *(double*)(q + 3 * si));
 
     /// <summary>The order's term y^p as th + tl, and its root of a normalised double-double sum.</summary>
     private interface IDDPower
