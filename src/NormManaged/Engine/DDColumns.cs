@@ -40,7 +40,13 @@ namespace NormManaged.Engine;
 /// the sum's part plus 2ε_R, and the proved a-pair's rounding is scaled by 2ᵏ exactly (the result is normal).</para>
 ///
 /// <para>p = −1 and 0.5: see <see cref="Reciprocal"/> and <see cref="SquareRoot"/> (their term and root errors are a
-/// few u², inside the same allowance; 0.5 doubles the sum's error, −1 keeps it).</para></summary>
+/// few u², inside the same allowance; 0.5 doubles the sum's error, −1 keeps it). p = −3: see <see cref="NegCubic"/>.</para>
+///
+/// <para>Layouts: columns of at most <see cref="RegisterRows"/> rows are summed in registers eight outputs at a time
+/// (<see cref="ShortBand{T}"/>), and those eight roots are computed in one 512-bit stream where the order has one
+/// (<see cref="TwoFifths"/> for ±2.5, <see cref="CbrtLanes"/> for 3, 1.5, −3, each with its own bound); longer columns
+/// go through the band loop. Short rows (lines of at most <see cref="ShortLines"/> whose outputs are not adjacent) take
+/// the same register lanes with each element index loaded line by line (<see cref="AppliesRows"/>).</para></summary>
 internal static unsafe class DDColumns
 {
     private const int Band = 1024;
