@@ -188,6 +188,23 @@ internal static unsafe class LaneSums
     internal static void Columns(byte** xs, long offset, int n, long s, double* buf)
     {
         long d = xs[1] - xs[0];
+        bool adjacent = d == 8 && xs[Lines - 1] - xs[0] == 8 * (Lines - 1);
+        for (int r = 2; r < Lines - 1 && adjacent; r++) adjacent = xs[r] - xs[r - 1] == 8;
+        if (adjacent)
+        {
+            // adjacent lines (columns of a C-order matrix, rows of a Fortran one): element i of the eight lines is one
+            // contiguous run of eight doubles — a vector copy per element index instead of 8·n scalar ones (the same values)
+            byte* q = xs[0] + offset;
+            if (Vector512.IsHardwareAccelerated)
+                for (int j = 0; j < n; j++, q += s) Vector512.Load((double*)q).Store(buf + j * Lines);
+            else
+                for (int j = 0; j < n; j++, q += s)
+                {
+                    Vector256.Load((double*)q).Store(buf + j * Lines);
+                    Vector256.Load((double*)q + 4).Store(buf + j * Lines + 4);
+                }
+            return;
+        }
         bool even = s == 8 && n >= 4 && Avx512F.IsSupported;
         for (int r = 2; r < Lines && even; r++) even = xs[r] - xs[r - 1] == d;
         int i = 0;
