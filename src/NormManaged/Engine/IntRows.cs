@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NormManaged.Kernels;
@@ -430,12 +431,28 @@ internal static unsafe class IntColumns
         if (!IntRows.IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 16) return false;
         long m = plan.InnerCount, size = DTypes.ItemSize(t);
-        return m >= 2 && m <= IntRows.MostElements(t, p, MaxRows) && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
+        return m >= 2 && (m <= IntRows.MostElements(t, p, MaxRows) || LongPlain(t, p, m))
+               && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
     }
+
+    /// <summary>Columns longer than the bands take (more than <see cref="MaxRows"/> rows) at ord 1 and 2 of bool and
+    /// integers of ≤ 32 bits: <see cref="PlainSums"/> over the whole column, rows split over threads (the sums are
+    /// exact, so any split gives the same bits). Before, such columns went to <see cref="IntRows"/>, which gathers each
+    /// strided column alone: int16 (2000, 60) `axis=0` 212 µs against float64's 63 µs.</summary>
+    private static bool LongPlain(DType t, double p, long m) => p is 1 or 2 && IntSquaresOp.Handles(t) && m > MaxRows && m <= int.MaxValue;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
     {
         long cols = plan.OuterCount, m = plan.InnerCount;
+        if (m > IntRows.MostElements(t, p, MaxRows))
+        {
+            // LongPlain's columns; a sum of 2⁵³ or more (|x| near 2²⁶ and beyond) goes to the block driver, the
+            // exact path these orders took before the bands (the same bits as every integer path: the converted line's)
+            if (PlainLong(plan, x + plan.InnerBaseOffset, t, o, p == 2)) return FpEvents.None;
+            return p == 2
+                ? BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntSquaresOp(t))
+                : BlockDriver.Run<IntPowOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntPowOp(1));
+        }
         int band = (int)Math.Min(cols, BandElements / m);
         long bands = (cols + band - 1) / band;
         byte* start = x + plan.InnerBaseOffset;
@@ -534,6 +551,57 @@ internal static unsafe class IntColumns
                 Unsafe.WriteUnaligned(o + (c0 + j) * outStride, squares ? Math.Sqrt(acc[j]) : acc[j]);
         }
         return true;
+    }
+
+    /// <summary>Rows per part of <see cref="PlainLong"/> (fixed by the shape; exact sums make the split invisible).</summary>
+    private const int LongRowsPerPart = 1024;
+
+    /// <summary><see cref="Plain"/> for columns of any length: chunks of <see cref="PlainWidth"/> adjacent columns, each
+    /// summed over row ranges of <see cref="LongRowsPerPart"/> (in parallel when large) whose exact partial sums add
+    /// exactly; false (outputs to be rewritten) when some column's sum reaches 2⁵³.</summary>
+    private static bool PlainLong(ReductionPlan plan, byte* start, DType t, byte* o, bool squares)
+    {
+        long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
+        int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
+        bool simd = IntWiden.Handles(t, size);
+        int parts = (m + LongRowsPerPart - 1) / LongRowsPerPart;
+        int threads = cols * m >= BlockDriver.ParallelThreshold ? Math.Min(parts, Parallelism.MaxThreads) : 1;
+        int width = (int)Math.Min(PlainWidth, cols);
+        double[] partial = ArrayPool<double>.Shared.Rent(parts * width);
+        try
+        {
+            for (long c0 = 0; c0 < cols; c0 += PlainWidth)
+            {
+                int k = (int)Math.Min(PlainWidth, cols - c0);
+                bool ok = true;
+                fixed (double* pp = partial)
+                {
+                    nint ps = (nint)pp, src = (nint)(start + c0 * size);
+                    Parallelism.ForParts(parts, threads, r =>
+                    {
+                        int r0 = r * LongRowsPerPart, rn = Math.Min(LongRowsPerPart, m - r0);
+                        double* row = stackalloc double[k];
+                        if (!PlainSums((byte*)src + r0 * rowStride, t, rn, k, rowStride, squares, simd, row, (double*)ps + (long)r * k))
+                            Volatile.Write(ref ok, false);
+                        return FpEvents.None;
+                    });
+                    if (!ok) return false;
+                    double* acc = pp;
+                    for (int r = 1; r < parts; r++)
+                    {
+                        double* q = pp + (long)r * k;
+                        for (int j = 0; j < k; j++) acc[j] += q[j];
+                    }
+                    for (int j = 0; j < k; j++)
+                    {
+                        if (!(acc[j] < 9007199254740992.0)) return false;
+                        Unsafe.WriteUnaligned(o + (c0 + j) * outStride, squares ? Math.Sqrt(acc[j]) : acc[j]);
+                    }
+                }
+            }
+            return true;
+        }
+        finally { ArrayPool<double>.Shared.Return(partial); }
     }
 
     /// <summary>acc[j] = plain double Σx² (or Σ|x|) of columns j &lt; k, rows widened one segment at a time into
