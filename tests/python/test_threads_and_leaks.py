@@ -170,3 +170,41 @@ def test_thread_count_does_not_change_results():
                 assert a == b, (i, calls[i][1:], calls[i][0].shape, calls[i][0].dtype)
     finally:
         normnative.set_num_threads(saved)
+
+
+def test_forked_child_completes_split_calls():
+    """A child forked after the library's workers started (multiprocessing's default on Linux) has none of them:
+    its calls that split work must still finish, with the parent's bits. (Parallel.For hung there.)"""
+    import time
+    m = RNG.standard_normal((700, 600))
+    x = RNG.standard_normal(600_000)
+    saved = normnative.get_num_threads()
+    normnative.set_num_threads(2)
+    try:
+        want = [normnative.norm(m, None, 0).tobytes(), normnative.norm(m, 1).tobytes(), normnative.norm(x, 1).tobytes()]
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                for _ in range(20):
+                    got = [normnative.norm(m, None, 0).tobytes(), normnative.norm(m, 1).tobytes(),
+                           normnative.norm(x, 1).tobytes()]
+                    if got != want:
+                        break
+                else:
+                    code = 0
+            finally:
+                os._exit(code)
+        deadline = time.monotonic() + 30
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                raise AssertionError("forked child hung in a split call")
+            time.sleep(0.01)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        normnative.set_num_threads(saved)

@@ -19,7 +19,10 @@ namespace NormManaged.Engine;
 /// <para>One call owns the pool at a time. A call that finds it busy — another user thread (Python threads,
 /// C pthreads) or a part that itself splits work (nesting) — runs its parts inline on its own thread, so nothing
 /// can deadlock. An exception in a part is captured, the remaining parts are skipped, and the first exception is
-/// rethrown on the caller as itself (not wrapped), so the C exports map it to the same status as a serial run.</para></summary>
+/// rethrown on the caller as itself (not wrapped), so the C exports map it to the same status as a serial run.</para>
+///
+/// <para>Since the caller never waits for a worker to start, a child process forked from a process that had
+/// workers (Python multiprocessing) still completes its calls on its one thread; Parallel.For hung there.</para></summary>
 internal static class Workers
 {
     /// <summary>One call's parts. Never reused: a worker holding a stale reference can only find it fully claimed.</summary>
@@ -78,10 +81,7 @@ internal static class Workers
             var j = new Job { Act = act, Fn = fn, Parts = parts, Helpers = helpers, Remaining = parts };
             Interlocked.Exchange(ref s_job, j);     // full fence: a worker going to sleep after this sees the job
             for (int i = 0; i < helpers; i++)
-            {
-                Slot s = slots[i];
-                if (Volatile.Read(ref s.Sleeping) != 0) lock (s) Monitor.Pulse(s);
-            }
+                if (Volatile.Read(ref slots[i].Sleeping) != 0) Wake(slots[i]);
             Work(j);
             WaitDone(j);
             Volatile.Write(ref s_job, null);
@@ -89,6 +89,22 @@ internal static class Workers
             return (FpEvents)j.Events;
         }
         finally { Volatile.Write(ref s_busy, 0); }
+    }
+
+    /// <summary>Pulses a sleeping worker. The caller never blocks on a worker's monitor: a worker holds it only
+    /// for a moment (or forever in a child process forked while it did, where the worker does not exist). If the
+    /// monitor stays taken the worker may miss this call — the caller then runs every part itself.</summary>
+    private static void Wake(Slot s)
+    {
+        for (int k = 0; k < 64; k++)
+        {
+            if (Monitor.TryEnter(s))
+            {
+                try { Monitor.Pulse(s); } finally { Monitor.Exit(s); }
+                return;
+            }
+            Thread.SpinWait(1);
+        }
     }
 
     private static FpEvents Inline(int parts, Action<int>? act, Func<int, FpEvents>? fn)
