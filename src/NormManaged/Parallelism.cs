@@ -1,7 +1,11 @@
+using NormManaged.Engine;
+
 namespace NormManaged;
 
-/// <summary>The library-wide limit on worker threads for large reductions. Results never depend
-/// on it: work is split on a fixed block grid and partials combine in index order.</summary>
+/// <summary>The library-wide limit on worker threads for large reductions, and the only way kernels run work on
+/// several threads (<see cref="For"/>, <see cref="ForParts"/>, <see cref="ForOutputRanges"/>; the threads are the
+/// library's own, see <see cref="Workers"/>). Results never depend on the limit: work is split on a fixed grid
+/// chosen by the caller and partials combine in index order.</summary>
 public static class Parallelism
 {
     private static int s_max = Environment.ProcessorCount;
@@ -12,17 +16,15 @@ public static class Parallelism
     /// <summary>Sets the limit; n ≤ 0 restores the default (processor count). Returns the previous limit.</summary>
     public static int SetMaxThreads(int n) => Interlocked.Exchange(ref s_max, n <= 0 ? Environment.ProcessorCount : n);
 
-    /// <summary>Runs <paramref name="body"/>(0 … parts−1) on up to <paramref name="threads"/> workers
-    /// and ORs the floating-point events. Parts write disjoint outputs, so the result does not depend
-    /// on scheduling.</summary>
-    internal static FpEvents ForParts(int parts, int threads, Func<int, FpEvents> body)
-    {
-        var evs = new FpEvents[parts];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, r => evs[r] = body(r));
-        var all = FpEvents.None;
-        foreach (var e in evs) all |= e;
-        return all;
-    }
+    /// <summary>Runs <paramref name="body"/>(0 … parts−1) on the calling thread and up to
+    /// <paramref name="threads"/>−1 workers, and returns when every part has finished. Parts must write disjoint
+    /// outputs. A call made while the workers are busy (another caller, or from inside a part) runs inline. An
+    /// exception in a part is rethrown here as itself.</summary>
+    internal static void For(int parts, int threads, Action<int> body) => Workers.Run(parts, threads, body, null);
+
+    /// <summary><see cref="For"/> whose parts report floating-point events; returns their OR. Parts write
+    /// disjoint outputs, so the result does not depend on scheduling.</summary>
+    internal static FpEvents ForParts(int parts, int threads, Func<int, FpEvents> body) => Workers.Run(parts, threads, null, body);
 
     /// <summary><see cref="ForParts"/> over outputs [0, outer) cut into min(outer, 4·threads) equal
     /// ranges; <paramref name="body"/> gets (first output, count).</summary>

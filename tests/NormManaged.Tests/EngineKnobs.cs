@@ -6,11 +6,12 @@ namespace NormManaged.Tests;
 /// (Vector512 when AVX-512 is there) and the thread count.</summary>
 internal static class EngineKnobs
 {
-    /// <summary>Every (wide, threads) configuration to compare.</summary>
+    /// <summary>Every (wide, threads) configuration to compare: 1, 2, 3 and 8 threads (more workers than this
+    /// machine may have cores, and more than a kernel's grid may have parts).</summary>
     public static IEnumerable<(bool Wide, int Threads)> Configurations()
     {
         foreach (bool wide in new[] { true, false })
-            foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int threads in wide ? new[] { 1, 2, 3 } : new[] { 1, 2, 8 })
                 yield return (wide, threads);
     }
 

@@ -1,5 +1,5 @@
-/* Concurrency stress: many pthreads make mixed calls (dtypes, strides, axes, orders, errors, one
- * large input that uses the library's own worker threads) while the main thread keeps changing
+/* Concurrency stress: many pthreads make mixed calls (dtypes, strides, axes, orders, errors,
+ * large and mid-size inputs that use the library's own worker threads) while the main thread keeps changing
  * normnative_set_num_threads; every result, status, FP event set and error message must be
  * bit-identical to the same call made serially on one thread. */
 #include <math.h>
@@ -132,6 +132,15 @@ int main(int argc, char** argv) {
     add_case(0, NORMNATIVE_FLOAT64, 1, big, 1, NORMNATIVE_ALL_AXES, NORMNATIVE_ORD_P, 2.0);  /* large: internal threads */
     int64_t bigf[1] = {(int64_t)(pool_size / 4 - 32)};
     add_case(0, NORMNATIVE_FLOAT32, 1, bigf, 1, NORMNATIVE_ALL_AXES, NORMNATIVE_ORD_P, 2.0);
+    /* mid-size calls that split their work over the library's workers (one caller owns them, the others run
+     * their parts inline): rows of a (500, 1000) array, its matrix 1/inf norms, a 3-D array over its last two axes, 1e6 ord 1 */
+    int64_t rows[2] = {500, 1000}, slab[3] = {20, 100, 160}, mid[1] = {1000000};
+    for (int k = 0; k < 3; k++) add_case(0, NORMNATIVE_FLOAT64, 2, rows, 1, 1, NORMNATIVE_ORD_P, ps[k]);
+    add_case(0, NORMNATIVE_FLOAT32, 2, rows, 1, 1, NORMNATIVE_ORD_P, 3.0);
+    add_case(1, NORMNATIVE_FLOAT64, 2, rows, 1, 0, NORMNATIVE_ORD_P, 1.0);
+    add_case(1, NORMNATIVE_FLOAT64, 2, rows, -1, 0, NORMNATIVE_ORD_P, INFINITY);
+    add_case(0, NORMNATIVE_FLOAT64, 3, slab, 1, 2, NORMNATIVE_ORD_P, 2.0);
+    add_case(0, NORMNATIVE_FLOAT64, 1, mid, 1, NORMNATIVE_ALL_AXES, NORMNATIVE_ORD_P, 1.0);
     /* failures: out of range axis, bad ord kind, wrong output rank */
     add_case(0, NORMNATIVE_FLOAT64, 2, s2, 1, 1, NORMNATIVE_ORD_P, 2.0); cases[ncases - 1].axes[0] = 9;
     add_case(0, NORMNATIVE_FLOAT64, 2, s2, 1, 1, 9, 2.0);

@@ -232,7 +232,7 @@ internal static unsafe class ComplexPowNorm
             var parts = new ScaledSum[chunks];
             var ok = new bool[chunks];
             nint basePtr = (nint)start;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+            Parallelism.For(chunks, threads, c =>
             {
                 double* cb = stackalloc double[2 * DoubleBlocks.BlockElements];
                 long first = c * BlockDriver.ChunkElements;
@@ -419,7 +419,7 @@ internal static unsafe class BlockDriver
         int chunks = (int)((n + ChunkElements - 1) / ChunkElements);
         var parts = new TAcc[chunks];
         nint basePtr = (nint)start;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        Parallelism.For(chunks, threads, c =>
         {
             double* buf = stackalloc double[2 * DoubleBlocks.BlockElements];
             long first = c * ChunkElements;

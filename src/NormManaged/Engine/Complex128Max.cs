@@ -44,7 +44,7 @@ internal static unsafe class Complex128Max
             var bests = new Ext[parts];
             var oks = new bool[parts];
             nint b = (nint)d;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            Parallelism.For(parts, threads, k =>
             {
                 long first = n * k / parts, last = n * (k + 1) / parts;
                 oks[k] = Scan((double*)b + 2 * first, last - first, out bests[k]);

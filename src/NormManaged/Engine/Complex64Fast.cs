@@ -248,7 +248,7 @@ internal static unsafe class Complex64Fast
             var his = new ulong[parts];
             var los = new ulong[parts];
             nint b = (nint)p;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            Parallelism.For(parts, threads, k =>
             {
                 long first = n * k / parts, last = n * (k + 1) / parts;
                 ps[k] = Sum<T>((float*)b + 2 * first, last - first, out his[k], out los[k]);

@@ -48,7 +48,7 @@ internal unsafe struct DoubleBlocks
         long n = plan.InnerCount, stride = plan.InnerStrides[0];
         var results = new T[(int)((n + BlockElements - 1) / BlockElements)];
         nint start = (nint)(x + plan.InnerBaseOffset);
-        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        Parallelism.For(results.Length, threads, k =>
         {
             double* buf = stackalloc double[2 * BlockElements];
             results[k] = f(Block((byte*)start, n, stride, t, k, buf));

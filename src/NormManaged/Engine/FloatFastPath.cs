@@ -39,7 +39,7 @@ internal static unsafe class FloatFastPath
         {
             var ps = new double[parts];
             nint b = (nint)p;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            Parallelism.For(parts, threads, k =>
             {
                 long lo = m * k / parts, hi = m * (k + 1) / parts;
                 ps[k] = SumSquares((float*)b + lo, hi - lo);

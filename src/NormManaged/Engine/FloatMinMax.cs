@@ -36,7 +36,7 @@ internal static unsafe class FloatMinMax
                 int parts = (int)Math.Min(threads, n / SplitElements);
                 var los = new long[parts]; var his = new long[parts];
                 nint b = (nint)start;
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+                Parallelism.For(parts, threads, k =>
                 {
                     long a = n * k / parts, e = n * (k + 1) / parts;
                     Scan((byte*)b + a * size, e - a, size, out los[k], out his[k]);

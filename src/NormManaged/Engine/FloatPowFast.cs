@@ -147,7 +147,7 @@ internal static unsafe class FloatPowFast
         {
             var ps = new double[parts];
             nint b = (nint)p;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            Parallelism.For(parts, threads, k =>
             {
                 long lo = n * k / parts, hi = n * (k + 1) / parts;
                 ps[k] = Sum<T>((float*)b + lo, hi - lo);

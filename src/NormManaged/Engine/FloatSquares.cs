@@ -69,7 +69,7 @@ internal static unsafe class FloatSquares
         int chunks = (int)((n + ce - 1) / ce);
         var parts = new ScaledSum[chunks];
         nint basePtr = (nint)start;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        Parallelism.For(chunks, threads, c =>
         {
             long first = c * ce, end = Math.Min(n, first + ce);
             ScaledSum part = default;

@@ -80,7 +80,7 @@ internal static unsafe class NarrowPowFast
             var los = new double[parts];
             nint b = (nint)f;
             int w = complex ? 2 : 1;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, q =>
+            Parallelism.For(parts, threads, q =>
             {
                 long a = n * q / parts, e = n * (q + 1) / parts;
                 Sum((float*)b + a * w, e - a, complex, pp, koff, k, exact, out his[q], out los[q]);

@@ -57,7 +57,7 @@ internal static unsafe partial class LineSumNorms
                     // plain sums over fixed line ranges in parallel, then the few candidates exactly
                     var ps = new double[lines];
                     bool single = ComplexLineScreen.Single(b.T, len);
-                    Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+                    Parallelism.For(parts, threads, part =>
                     {
                         long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
                         fixed (double* pp = ps) PlainSums((byte*)xp, b.T, l0, l1, len, lineStride, elemStride, streamLines, single, pp);
@@ -69,7 +69,7 @@ internal static unsafe partial class LineSumNorms
                     }
                 }
                 var ph = new double[parts]; var pl = new double[parts]; var pn = new bool[parts];
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+                Parallelism.For(parts, threads, part =>
                 {
                     long l0 = lines * part / parts, l1 = lines * (part + 1) / parts;
                     pn[part] = Part((byte*)xp + l0 * lineStride, b.T, l1 - l0, len, lineStride, elemStride, wantMax, streamLines, out ph[part], out pl[part]);

@@ -74,7 +74,7 @@ internal sealed unsafe class MatrixBatch
             return;
         }
         long chunks = Math.Min(Count, threads * 4L);
-        Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        Parallelism.For((int)chunks, threads, c =>
         {
             long s = Count * c / chunks, e = Count * (c + 1) / chunks;
             range(s, e);
