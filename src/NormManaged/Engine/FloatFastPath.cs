@@ -32,7 +32,7 @@ internal static unsafe class FloatFastPath
     public static bool TryRun(float* p, long m, byte* dst, int threads)
     {
         int parts = 1;
-        if (threads > 1 && m >= BlockDriver.ParallelThreshold) parts = (int)Math.Min(threads, m / SplitFloats);
+        if (threads > 1 && m >= BlockDriver.ParallelThreshold) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
         double s;
         if (parts == 1) s = SumSquares(p, m);
         else

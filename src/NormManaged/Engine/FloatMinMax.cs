@@ -33,7 +33,7 @@ internal static unsafe class FloatMinMax
             long lo = 0, hi = 0;
             if (threads > 1 && n >= BlockDriver.ParallelThreshold)
             {
-                int parts = (int)Math.Min(threads, n / SplitElements);
+                int parts = (int)Math.Max(1, Math.Min(threads, n / SplitElements));
                 var los = new long[parts]; var his = new long[parts];
                 nint b = (nint)start;
                 Parallelism.For(parts, threads, k =>

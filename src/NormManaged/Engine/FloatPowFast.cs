@@ -140,7 +140,7 @@ internal static unsafe class FloatPowFast
     private static bool TryRun<T>(float* p, long n, byte* dst) where T : struct, IFloatTerm
     {
         int threads = Parallelism.MaxThreads, parts = 1;
-        if (threads > 1 && n >= BlockDriver.ParallelThreshold) parts = (int)Math.Min(threads, n / SplitFloats);
+        if (threads > 1 && n >= BlockDriver.ParallelThreshold) parts = (int)Math.Max(1, Math.Min(threads, n / SplitFloats));
         double s;
         if (parts == 1) s = Sum<T>(p, n);
         else
