@@ -205,3 +205,24 @@ def test_complex64_half_orders_rows_parity_and_alone(p, shape):
             assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), j
         else:
             assert ulp_error(got[j], exact, np.float32) <= 0.5, (j, got[j], exact)
+
+
+@pytest.mark.parametrize("p", [1.7, -2.5, 0.3])
+@pytest.mark.parametrize("shape", [(4, 16), (4, 37), (5, 203), (64, 23)])
+def test_float32_general_columns_pairs_of_groups(p, shape):
+    # NarrowLaneSums' adjacent columns, sixteen at a time where the width allows and eight (or the lone lines) after:
+    # every output the bits of its column alone and ≤ 0.5 ulp of the exact norm, whatever group it falls in
+    rng = np.random.default_rng(zlib.crc32(f"f32 general columns {p} {shape}".encode()))
+    a = _columns(*shape, np.float32, rng)
+    for name, x in (("C", a), ("reversed", a[::-1, ::-1])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = normnative.norm(x, p, axis=0)
+            alone = np.array([normnative.norm(np.ascontiguousarray(x[:, j]), p) for j in range(shape[1])], np.float32)
+        assert got.dtype == np.float32 and got.tobytes() == alone.tobytes(), (name, np.flatnonzero(got != alone))
+        for j in range(shape[1]):
+            exact = vector_ref(list(x[:, j]), p)
+            if math.isnan(exact) or math.isinf(exact) or exact == 0:
+                assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), (name, j)
+            else:
+                assert ulp_error(got[j], exact, np.float32) <= 0.5, (name, j, got[j], exact)
