@@ -165,11 +165,12 @@ def test_neg3_columns_threads(dtype, p):
         assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
 
 
-@pytest.mark.parametrize("p", [1.5, 2.5, -2.5, -3])
+@pytest.mark.parametrize("p", [1.5, 2.5, -2.5, -3, 1.7, 0.5, -1, 4])
 def test_complex64_half_orders_near_midpoints(p):
-    # ComplexShortRows' algebraic terms (rows of ≤ 64 values, and Complex64Columns' adjacent columns): every line
-    # here is within 2⁻⁴⁰ of a midpoint, inside the lanes' store margin, so each must reach the exact path
-    for n, count in ((4, 11), (9, 9)):
+    # ComplexShortRows' lanes (rows of ≤ 64 values) and Complex64Columns' adjacent columns, sixteen at a time
+    # (ComplexPairs) where the width allows: every line here is within 2⁻⁴⁰ of a midpoint, inside the lanes' store
+    # margin, so each must reach the exact path
+    for n, count in ((4, 17), (9, 16)):
         lines = _near_lines(p, n, count, 1)
         rows = _as_complex(np.array([line for line, _ in lines], np.float32))  # (count, n): row j is line j
         want = np.array([ref for _, ref in lines], np.float32)
