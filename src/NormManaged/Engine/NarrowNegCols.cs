@@ -6,7 +6,7 @@ using NormManaged.Kernels;
 namespace NormManaged.Engine;
 
 /// <summary>float32 and complex64 ord −2 and −3 over an axis whose outputs are adjacent in memory but whose reduced
-/// axis is not (C-order axis 0 and the like): a SIMD lane per output, a group of 8 (complex64: 4) adjacent outputs walked
+/// axis is not (C-order axis 0 and the like): a SIMD lane per output, a group of 8 (complex64: 4, 8 with AVX-512) adjacent outputs walked
 /// down the reduced axis with plain double accumulators; the last group overlaps the previous one (a lane recomputes
 /// the same value). A float32 result is stored only when it is provably the correctly rounded norm
 /// (<see cref="LaneAcross.TryStoreSingle"/>), the unique value every path stores (these results are correctly rounded on
@@ -18,7 +18,8 @@ namespace NormManaged.Engine;
 /// is one rounding. Terms: 1/x² one rounding, 1/|z|² two, 1/|x|³ = fl(1/fl(x²·|x|)) two, 1/|z|³ = fl(1/fl(m·fl(√m)))
 /// with m = fl(|z|²) within (1 + u)^(3/2)(1 + u)²/(1 − u) − 1 ≤ γ₅; all in the double normal range (|x| ∈ [2⁻¹⁴⁹, 2¹²⁸],
 /// |z|³ ∈ [2⁻⁴⁴⁷, 2³⁸⁶]), an ∞ element giving the exact term 0 (its true term). The plain sum of n positive terms
-/// then has S̃ = S(1 + θ), |θ| ≤ γ_(n+k) (k = 5 for complex ord −3, else 2). Ord −2: v = fl(1/fl(√S̃)) is within |θ|/2 + 2u(1 + u) of S^(−1/2). Ord −3: r from
+/// then has S̃ = S(1 + θ), |θ| ≤ γ_(n+k) (k = 2; complex ord −3: 5, or with AVX-512 y³ for y = 1/√m by vrsqrt14pd and two
+/// Newton steps, ≤ 3·3.5u + 2u, so k = 16 for both). Ord −2: v = fl(1/fl(√S̃)) is within |θ|/2 + 2u(1 + u) of S^(−1/2). Ord −3: r from
 /// an estimate (<see cref="InvCbrtEstimate"/>) and three Newton steps, accepted only when the residual d = fma(−S̃, fl(fl(r·r)·r), 1) has |d| ≤ 2⁻⁴⁸: then
 /// S̃·r³ = (1 − d/(1 + ρ))/(1 + η) with |ρ| ≤ u, |η| ≤ 2.01u, so r is within (|d|(1 + u) + 2.01u)/3·1.01 of S̃^(−1/3), and
 /// within that plus |θ|/3 of the norm. In double ulps of the result (relative ε → fewer than ε·2⁵³ ulps) both stay below
@@ -43,13 +44,17 @@ internal static unsafe class NarrowNegCols
 
     private static int Width(DType t) => t == DType.Float32 ? 8 : 4;
 
+    /// <summary>Outputs per group: <see cref="Width"/>, or 8 for complex64 with AVX-512 and at least 8 outputs (two
+    /// 4-lane accumulators, stored lane-wise). Depends on the shape only.</summary>
+    private static int GroupWidth(DType t, long outs) => t == DType.Complex64 && outs >= 8 && Avx512F.IsSupported ? 8 : Width(t);
+
     /// <summary>Double ulps of a result allowed between it and a float32 midpoint (see the class summary).</summary>
-    private static long Ulps(long n, double p, DType t) => p == -2 ? n + 16 : 2 * ((34 + n + (t == DType.Complex64 ? 5 : 2)) / 3 + 1) + 16;
+    private static long Ulps(long n, double p, DType t) => p == -2 ? n + 16 : 2 * ((34 + n + (t == DType.Complex64 ? 16 : 2)) / 3 + 1) + 16;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount;
-        int w = Width(t);
+        int w = GroupWidth(t, outs);
         long groups = (outs + w - 1) / w;
         int threads = Parallelism.MaxThreads;
         if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
@@ -63,7 +68,7 @@ internal static unsafe class NarrowNegCols
     private static FpEvents Groups(ReductionPlan plan, byte* x, DType t, byte* o, double p, long g0, long count)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
-        int w = Width(t), es = DTypes.ItemSize(t);
+        int w = GroupWidth(t, outs), es = DTypes.ItemSize(t);
         long ulps = Ulps(n, p, t);
         byte* start = x + plan.InnerBaseOffset;
         double* v = stackalloc double[8];
@@ -73,7 +78,27 @@ internal static unsafe class NarrowNegCols
             long k = Math.Min(g * w, outs - w); // the last group overlaps the previous one
             byte* c = start + k * es;
             Vector256<double> a0 = default, a1 = default;
-            if (t == DType.Complex64)
+            if (t == DType.Complex64 && w == 8 && p == -3)
+            {
+                // eight outputs on 512-bit lanes, the term y³ from y = 1/√s by vrsqrt14pd and two Newton steps
+                // (C64Recip: ≤ 3.5u, s's rounding included; the cube two more roundings: ≤ 3·3.5u + 2u < 16u), FMAs
+                // only (the hardware root and division were the bound); a zero or ∞ element gives NaN: alone
+                Vector512<double> acc = default;
+                for (long r = 0; r < n; r++)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
+                    var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
+                    // [|z₀|², |z₂|², |z₁|², |z₃|² | |z₄|², |z₆|², |z₅|², |z₇|²]: each fl(re² + im²), one rounding
+                    var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
+                    var y = C64Recip.Term(m);
+                    acc += y * y * y;
+                }
+                Roots(acc.GetLower(), p).Store(v);
+                Roots(acc.GetUpper(), p).Store(v + 4);
+                (v[1], v[2]) = (v[2], v[1]); // back to column order
+                (v[5], v[6]) = (v[6], v[5]);
+            }
+            else if (t == DType.Complex64)
             {
                 for (long r = 0; r < n; r++)
                 {
@@ -81,9 +106,20 @@ internal static unsafe class NarrowNegCols
                     // [|z₀|², |z₂|², |z₁|², |z₃|²]: each fl(re² + im²) of exact squares, one rounding
                     var m = Avx.HorizontalAdd(lo * lo, hi * hi);
                     a0 += Vector256<double>.One / (p == -2 ? m : m * Vector256.Sqrt(m));
+                    if (w == 8)
+                    {
+                        (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8)); // outputs 4–7
+                        m = Avx.HorizontalAdd(lo * lo, hi * hi);
+                        a1 += Vector256<double>.One / (p == -2 ? m : m * Vector256.Sqrt(m));
+                    }
                 }
                 Roots(a0, p).Store(v);
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
+                if (w == 8)
+                {
+                    Roots(a1, p).Store(v + 4);
+                    (v[5], v[6]) = (v[6], v[5]);
+                }
             }
             else
             {
