@@ -165,7 +165,7 @@ def test_neg3_columns_threads(dtype, p):
         assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
 
 
-@pytest.mark.parametrize("p", [1.5, 2.5, -2.5, -3, 1.7, 0.5, -1, 4])
+@pytest.mark.parametrize("p", [1.5, 2.5, -2.5, -3, 3, 1.7, 0.5, -1, 4])
 def test_complex64_half_orders_near_midpoints(p):
     # ComplexShortRows' lanes (rows of ≤ 64 values) and Complex64Columns' adjacent columns, sixteen at a time
     # (ComplexPairs) where the width allows: every line here is within 2⁻⁴⁰ of a midpoint, inside the lanes' store

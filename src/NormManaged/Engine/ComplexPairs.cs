@@ -21,10 +21,10 @@ internal static unsafe class ComplexPairs
     private const double MaxLnSquare = 206.7;
 
     /// <summary>The orders of Complex64Columns (not 2, 1: AcrossOutputsWide's; not the whole orders ≤ −2:
-    /// NarrowNegCols') taken in pairs: 0.5, 4, −1 and the general orders. Not 3, 1.5, 2.5, −2.5, whose root is
-    /// ComplexShortRows.LiteRoot: two of them in one call left its exp out of line (measured no gain, ord 3 slower).</summary>
+    /// NarrowNegCols') taken in pairs: 0.5, 4, −1, the general orders, and 3, 1.5, 2.5, −2.5 with NarrowLaneSums' root
+    /// in place of ComplexShortRows.LiteRoot (two LiteRoots in one call left their exp out of line: no gain).</summary>
     public static bool Takes(double p)
-        => p is 0.5 or 4 or -1 || IsGeneral(p);
+        => p is 0.5 or 4 or -1 or 3 or 1.5 or 2.5 or -2.5 || IsGeneral(p);
 
     /// <summary>ComplexShortRows' General kind: 1/4 ≤ |p| ≤ 64 and none of its own orders.</summary>
     private static bool IsGeneral(double p)
@@ -39,13 +39,20 @@ internal static unsafe class ComplexPairs
             case 0.5: return Pair<C64RowRoot>(n, b0, b1, res);
             case 4: return Pair<C64RowFourth>(n, b0, b1, res);
             case -1: return Pair<C64RowRecip>(n, b0, b1, res);
+            // ComplexShortRows.LiteRoot's orders: NarrowLaneSums.Root instead (S ∈ [2⁻⁹⁶⁰, 2⁹⁶⁰], else NaN: alone; within
+            // 2⁻⁴²·²/|p| + 2u·|q| + 2⁻⁴²·⁵ ≤ 2⁻⁴¹ relative for |p| ≥ 1.5 and a root in the float32 range, inside the
+            // 2⁻³⁶ (LiteRootUlps) the bound allows), which stays inline: two LiteRoots in one call left their exp out of line
+            case 3: return Pair<C64RowCube>(n, b0, b1, res, p);
+            case 1.5: return Pair<C64RowOneHalf>(n, b0, b1, res, p);
+            case 2.5: return Pair<C64RowTwoHalf>(n, b0, b1, res, p);
+            case -2.5: return Pair<C64RowNegTwoHalf>(n, b0, b1, res, p);
         }
         if (Math.Abs(0.5 * p) * MaxLnSquare > 700) General<NarrowLaneSums.Clamped>(n, p, b0, b1, res);
         else General<NarrowLaneSums.InRange>(n, p, b0, b1, res);
         return NarrowLaneSums.Ulps(p);
     }
 
-    private static long Pair<T>(int n, double* b0, double* b1, double* res) where T : struct, IC64RowOrder
+    private static long Pair<T>(int n, double* b0, double* b1, double* res, double rootP = 0) where T : struct, IC64RowOrder
     {
         // Vector512 operations directly (intrinsics: nothing left to the inliner's budget), as Roots<Lanes512, T> does them
         var inf = Vector512.Create(double.PositiveInfinity);
@@ -68,8 +75,19 @@ internal static unsafe class ComplexPairs
         bad1 |= ~Vector512.GreaterThan(acc1, Vector512<double>.Zero);
         var one = Vector512.Create(1.0);
         var nan = Vector512.Create(double.NaN);
-        var r0 = RootOne<T>(Vector512.ConditionalSelect(bad0, one, acc0), res + 2 * Lines);
-        var r1 = RootOne<T>(Vector512.ConditionalSelect(bad1, one, acc1), res + 4 * Lines);
+        Vector512<double> r0, r1;
+        if (rootP != 0)
+        {
+            GeneralRoots(Unsafe.BitCast<Vector512<double>, Lanes512>(Vector512.ConditionalSelect(bad0, one, acc0)),
+                Unsafe.BitCast<Vector512<double>, Lanes512>(Vector512.ConditionalSelect(bad1, one, acc1)), rootP, VecLogExp.Tables, res);
+            r0 = Vector512.Load(res);
+            r1 = Vector512.Load(res + Lines);
+        }
+        else
+        {
+            r0 = RootOne<T>(Vector512.ConditionalSelect(bad0, one, acc0), res + 2 * Lines);
+            r1 = RootOne<T>(Vector512.ConditionalSelect(bad1, one, acc1), res + 4 * Lines);
+        }
         Vector512.ConditionalSelect(bad0, nan, r0).Store(res);
         Vector512.ConditionalSelect(bad1, nan, r1).Store(res + Lines);
         // ComplexShortRows.Roots<Lanes512, T>'s bound (the same lane operations)
