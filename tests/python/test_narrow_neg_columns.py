@@ -208,7 +208,7 @@ def test_complex64_half_orders_rows_parity_and_alone(p, shape):
             assert ulp_error(got[j], exact, np.float32) <= 0.5, (j, got[j], exact)
 
 
-@pytest.mark.parametrize("p", [1.7, -2.5, 0.3])
+@pytest.mark.parametrize("p", [1.7, -2.5, 0.3, 0.5])  # 0.5: AcrossOutputsWide F32Roots
 @pytest.mark.parametrize("shape", [(4, 16), (4, 37), (5, 203), (64, 23)])
 def test_float32_general_columns_pairs_of_groups(p, shape):
     # NarrowLaneSums' adjacent columns, sixteen at a time where the width allows and eight (or the lone lines) after:
