@@ -227,3 +227,23 @@ def test_float32_general_columns_pairs_of_groups(p, shape):
                 assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), (name, j)
             else:
                 assert ulp_error(got[j], exact, np.float32) <= 0.5, (name, j, got[j], exact)
+
+
+@pytest.mark.parametrize("dtype, p", [(np.complex64, 1.7), (np.complex64, 2.5), (np.complex64, 0.5), (np.float32, 1.7)])
+def test_lane_columns_threads(dtype, p):
+    # ComplexPairs / NarrowLaneSums' sixteen-column groups under a split over threads: the same bits as one thread
+    rng = np.random.default_rng(11)
+    a = _columns(60, 1211, dtype, rng)
+    before = normnative.get_num_threads()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            normnative.set_num_threads(1)
+            one = normnative.norm(a, p, axis=0)
+            normnative.set_num_threads(2)
+            two = normnative.norm(a, p, axis=0)
+    finally:
+        normnative.set_num_threads(before)
+    assert one.tobytes() == two.tobytes()
+    for j in range(9, 1211, 89):
+        assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
