@@ -536,10 +536,11 @@ internal readonly unsafe struct F32Recips : IColumnOp
 
 /// <summary>Σ√|x| of float32 in double, the result Ŝ². A term is not a double √ (vsqrtpd is the bottleneck) but the
 /// float √ s = √x(1 + δ), |δ| ≤ 2⁻²⁴, widened, and one Newton step t = s + (e/2)·h with e = x − s² (exact: one FMA,
-/// s² has 48 bits) and h = 1/s(1 + ρ) from the float reciprocal estimate (|ρ| ≤ 1.5·2⁻¹²). Exact Newton gives
-/// √x(1 + δ²/(2(1 + δ))), the estimate adds √x·δρ, the two roundings ≤ 2u: |t/√x − 1| ≤ 2⁻⁴⁹ + 1.5·2⁻³⁶ + 2u
-/// &lt; 2⁻³⁵ = 2¹⁸u, passed on to the rounding test as 2¹⁹ more roundings (the test then fails for ~0.3% of outputs,
-/// which go alone). A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
+/// s² has 48 bits) and h = 1/s(1 + ρ) from the float division (correctly rounded: |ρ| ≤ 2⁻²⁴). Exact Newton gives
+/// √x(1 + δ²/(2(1 + δ))), h adds √x·δρ, the two roundings ≤ 2u: |t/√x − 1| ≤ 2⁻⁴⁹ + 2⁻⁴⁸ + 2u &lt; 2⁻⁴⁷ = 64u,
+/// passed on to the rounding test (the root Ŝ² doubles it) as 2⁷ more roundings. With the float reciprocal estimate
+/// (|ρ| ≤ 1.5·2⁻¹², 2¹⁹ roundings) the test failed for ~0.3% of outputs, each then alone: most of the float32
+/// (4, 3000) axis-0 call. A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
 internal readonly unsafe struct F32Roots : IColumnOp
 {
     public static int Size => 4;
@@ -550,7 +551,7 @@ internal readonly unsafe struct F32Roots : IColumnOp
         var x = Vector256.Abs(Vector256.Load((float*)p));
         var s = Vector256.Sqrt(x);
         var hs = Vector256.Max(s, Vector256.Create(TinyRoot));
-        var h = Avx.IsSupported ? Avx.Reciprocal(hs) : Vector256<float>.One / hs;
+        var h = Vector256<float>.One / hs;
         var (x0, x1) = Vector256.Widen(x);
         var (s0, s1) = Vector256.Widen(s);
         var (h0, h1) = Vector256.Widen(h);
@@ -562,11 +563,11 @@ internal readonly unsafe struct F32Roots : IColumnOp
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot)
     {
         double s = AcrossOutputsWide.Lane(st, lane);
-        return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 19), dst);
+        return FloatPowFast.TryStore(s * s, chain + 2 + (1 << 7), dst);
     }
     public static bool ProvenRoot => true;
     public static Vector256<double> Root4(Vector256<double> s) => s * s;
-    public static long RootUlps => 2 + (1 << 19);
+    public static long RootUlps => 2 + (1 << 7);
 
     /// <summary>2⁻¹⁰⁰: below √ of the least float (2⁻⁷⁴·⁵), so only a zero is raised to it.</summary>
     private static readonly float TinyRoot = MathF.ScaleB(1f, -100);

@@ -121,7 +121,7 @@ internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
 /// through the whole dispatch alone (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>),
 /// with its values and FP events.
 /// <list type="bullet">
-/// <item>p = 2, 1, 0.5, 3, 4, −1, −2 (<see cref="IC64RowOrder"/>): a plain double sum of terms with relative error ≤
+/// <item>p = 2, 1, 0.5, 3, 4, −1, −2, 1.5, 2.5, −2.5, −3 (<see cref="IC64RowOrder"/>, Complex64HalfOrders.cs): a plain double sum of terms with relative error ≤
 /// k·u, each through ≤ n additions, so within γ_{n+k}; the root and <see cref="FloatPowFast.TryStore"/>'s test, the
 /// argument of <see cref="Complex64Fast"/>.</item>
 /// <item>other p with 1/4 ≤ |p| ≤ 64: <see cref="NarrowLaneSums"/>' float32 term and root on s — |z|^p = s^(p/2) =
@@ -149,7 +149,8 @@ internal static unsafe class ComplexShortRows
     /// <summary>Values from which the outputs are split over threads.</summary>
     private const long ParallelElements = 1L << 15;
 
-    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9;
+    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9,
+        OneHalf = 10, TwoHalf = 11, NegTwoHalf = 12, NegCube = 13;
 
     /// <summary>True for complex64 → float32 over one axis of 1 … <see cref="MaxInner"/> values, at least
     /// <see cref="Lines"/> outputs, of an order this kernel computes.</summary>
@@ -168,6 +169,7 @@ internal static unsafe class ComplexShortRows
         4 => Fourth,
         -1 => Recip,
         -2 => RecipSquare,
+        1.5 => OneHalf, 2.5 => TwoHalf, -2.5 => NegTwoHalf, -3 => NegCube, // algebraic terms (Complex64HalfOrders.cs)
         _ => Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64 ? General : Simple,
     };
 
@@ -275,6 +277,10 @@ internal static unsafe class ComplexShortRows
             case Fourth: return wide ? Roots<Lanes512, C64RowFourth>(n, buf, res) : Roots<Lanes256, C64RowFourth>(n, buf, res);
             case Recip: return wide ? Roots<Lanes512, C64RowRecip>(n, buf, res) : Roots<Lanes256, C64RowRecip>(n, buf, res);
             case RecipSquare: return wide ? Roots<Lanes512, C64RowRecipSquare>(n, buf, res) : Roots<Lanes256, C64RowRecipSquare>(n, buf, res);
+            case OneHalf: return wide ? Roots<Lanes512, C64RowOneHalf>(n, buf, res) : Roots<Lanes256, C64RowOneHalf>(n, buf, res);
+            case TwoHalf: return wide ? Roots<Lanes512, C64RowTwoHalf>(n, buf, res) : Roots<Lanes256, C64RowTwoHalf>(n, buf, res);
+            case NegTwoHalf: return wide ? Roots<Lanes512, C64RowNegTwoHalf>(n, buf, res) : Roots<Lanes256, C64RowNegTwoHalf>(n, buf, res);
+            case NegCube: return wide ? Roots<Lanes512, C64RowNegCube>(n, buf, res) : Roots<Lanes256, C64RowNegCube>(n, buf, res);
         }
         if (Math.Abs(0.5 * p) * MaxLnSquare > 700)
         {

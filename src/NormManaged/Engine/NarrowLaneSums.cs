@@ -93,7 +93,7 @@ internal static unsafe class NarrowLaneSums
         long ulps = Ulps(p);
         bool half = t == DType.Float16, wide = RealKernels.Wide;
         double* buf = stackalloc double[n * Lines + Lines];
-        double* roots = stackalloc double[Lines];
+        double* roots = stackalloc double[2 * Lines];
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
         var ev = FpEvents.None;
@@ -120,6 +120,21 @@ internal static unsafe class NarrowLaneSums
                     if (!TryStoreSingle(roots[r], ulps, op))
                         ev |= AcrossOutputsWide.Alone((byte*)(f + r * n), t, n, s, op, t, p);
                 }
+                continue;
+            }
+            if (adjacent && wide && Avx512F.IsSupported && k + 2 * Lines <= count)
+            {
+                // two groups at once: their terms interleaved and both roots in flight (one group's ln/exp chain
+                // left the core idle), the store test lane-wise — the same values and tests as below
+                byte* f = x + (first + k) * 4 + plan.InnerBaseOffset;
+                ColumnRoots2<Lanes512, R>(f, s, n, p, roots);
+                for (int h = 0; h < 2 * Lines; h += Lines)
+                    for (uint bad = LaneAcross.TryStoreSingles(roots + h, ulps, o + (first + k + h) * oStep, oStep, 0); bad != 0; bad &= bad - 1)
+                    {
+                        int r = h + System.Numerics.BitOperations.TrailingZeroCount(bad);
+                        ev |= AcrossOutputsWide.Alone(f + 4 * r, t, n, s, o + (first + k + r) * oStep, t, p);
+                    }
+                k += Lines;
                 continue;
             }
             if (adjacent && m == Lines)
@@ -307,6 +322,33 @@ internal static unsafe class NarrowLaneSums
             for (int i = 0; i < n; i++, q += s) acc += Term<L, R>(L.Abs(LoadFloats<L>((float*)q)), pp, zeroTerm, tab);
             Root(acc, p, tab).Store(roots + h);
         }
+    }
+
+    /// <summary><see cref="ColumnRoots{L, R}"/> for sixteen adjacent lines on 512-bit lanes, the two vectors' terms
+    /// interleaved row by row (per lane the same operations in the same order).</summary>
+    private static void ColumnRoots2<L, R>(byte* f, long s, int n, double p, double* roots) where L : struct, ILanes<L> where R : struct, ITerms
+    {
+        double* tab = VecLogExp.Tables;
+        var pp = L.Create(p);
+        var zeroTerm = L.Create(p > 0 ? 0 : double.NaN);
+        L acc0 = L.Zero, acc1 = L.Zero;
+        byte* q = f;
+        for (int i = 0; i < n; i++, q += s)
+        {
+            acc0 += Term<L, R>(L.Abs(LoadFloats<L>((float*)q)), pp, zeroTerm, tab);
+            acc1 += Term<L, R>(L.Abs(LoadFloats<L>((float*)q + L.Count)), pp, zeroTerm, tab);
+        }
+        Roots2(acc0, acc1, p, tab, roots);
+    }
+
+    /// <summary>Both vectors' roots (a call of its own: the inliner's budget then still takes every lane operation).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Roots2<L>(L acc0, L acc1, double p, double* tab, double* roots) where L : struct, ILanes<L>
+    {
+        var r0 = Root(acc0, p, tab);
+        var r1 = Root(acc1, p, tab);
+        r0.Store(roots);
+        r1.Store(roots + L.Count);
     }
 
     /// <summary><see cref="Roots{L, R}"/> for eight float32 lines that are one run <paramref name="x"/> of 8n floats:

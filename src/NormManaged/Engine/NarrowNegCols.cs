@@ -5,8 +5,8 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>float32 ord −2 and −3 and complex64 ord −2 over an axis whose outputs are adjacent in memory but whose reduced
-/// axis is not (C-order axis 0 and the like): a SIMD lane per output, a group of 8 (complex64: 4) adjacent outputs walked
+/// <summary>float32 and complex64 ord −2 and −3 over an axis whose outputs are adjacent in memory but whose reduced
+/// axis is not (C-order axis 0 and the like): a SIMD lane per output, a group of 8 (complex64: 4, 8 with AVX-512) adjacent outputs walked
 /// down the reduced axis with plain double accumulators; the last group overlaps the previous one (a lane recomputes
 /// the same value). A float32 result is stored only when it is provably the correctly rounded norm
 /// (<see cref="LaneAcross.TryStoreSingle"/>), the unique value every path stores (these results are correctly rounded on
@@ -15,10 +15,12 @@ namespace NormManaged.Engine;
 /// (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>), with that path's value and events.
 ///
 /// Error bound (u = 2⁻⁵³, n ≤ <see cref="MaxInner"/>). Each value is exact in double, and so is x² (≤ 48 bits); |z|² = fl(re² + im²)
-/// is one rounding. Terms: 1/x² one rounding, 1/|z|² two, 1/|x|³ = fl(1/fl(x²·|x|)) two; all in the double normal range
-/// (|x| ∈ [2⁻¹⁴⁹, 2¹²⁸]), an ∞ element giving the exact term 0 (its true term). The plain sum of n positive terms
-/// then has S̃ = S(1 + θ), |θ| ≤ γ_(n+2). Ord −2: v = fl(1/fl(√S̃)) is within |θ|/2 + 2u(1 + u) of S^(−1/2). Ord −3: r from
-/// e^(−ln S̃/3) and two Newton steps, accepted only when the residual d = fma(−S̃, fl(fl(r·r)·r), 1) has |d| ≤ 2⁻⁴⁸: then
+/// is one rounding. Terms: 1/x² one rounding, 1/|z|² two, 1/|x|³ = fl(1/fl(x²·|x|)) two, 1/|z|³ = fl(1/fl(m·fl(√m)))
+/// with m = fl(|z|²) within (1 + u)^(3/2)(1 + u)²/(1 − u) − 1 ≤ γ₅; all in the double normal range (|x| ∈ [2⁻¹⁴⁹, 2¹²⁸],
+/// |z|³ ∈ [2⁻⁴⁴⁷, 2³⁸⁶]), an ∞ element giving the exact term 0 (its true term). The plain sum of n positive terms
+/// then has S̃ = S(1 + θ), |θ| ≤ γ_(n+k) (k = 2; complex ord −3: 5, or with AVX-512 y³ for y = 1/√m by vrsqrt14pd and two
+/// Newton steps, ≤ 3·3.5u + 2u, so k = 16 for both). Ord −2: v = fl(1/fl(√S̃)) is within |θ|/2 + 2u(1 + u) of S^(−1/2). Ord −3: r from
+/// an estimate (<see cref="InvCbrtEstimate"/>) and three Newton steps, accepted only when the residual d = fma(−S̃, fl(fl(r·r)·r), 1) has |d| ≤ 2⁻⁴⁸: then
 /// S̃·r³ = (1 − d/(1 + ρ))/(1 + η) with |ρ| ≤ u, |η| ≤ 2.01u, so r is within (|d|(1 + u) + 2.01u)/3·1.01 of S̃^(−1/3), and
 /// within that plus |θ|/3 of the norm. In double ulps of the result (relative ε → fewer than ε·2⁵³ ulps) both stay below
 /// <see cref="Ulps"/>, a factor of two of slack; TryStoreSingle stores (float)v only when v is farther than that from
@@ -35,20 +37,24 @@ internal static unsafe class NarrowNegCols
     {
         if (!(Avx2.IsSupported && Fma.IsSupported) || ot != DType.Float32 || plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1
             || plan.InnerCount < 2 || plan.InnerCount > MaxInner) return false;
-        if (!(t == DType.Float32 && p is -2 or -3) && !(t == DType.Complex64 && p == -2)) return false;
+        if (!(t is DType.Float32 or DType.Complex64) || p is not (-2 or -3)) return false;
         long es = DTypes.ItemSize(t);
         return plan.OuterInStrides[0] == es && plan.InnerStrides[0] != es && plan.OuterCount >= Width(t);
     }
 
     private static int Width(DType t) => t == DType.Float32 ? 8 : 4;
 
+    /// <summary>Outputs per group: <see cref="Width"/>, or 8 for complex64 with AVX-512 and at least 8 outputs (two
+    /// 4-lane accumulators, stored lane-wise). Depends on the shape only.</summary>
+    private static int GroupWidth(DType t, long outs) => t == DType.Complex64 && outs >= 8 && Avx512F.IsSupported ? 8 : Width(t);
+
     /// <summary>Double ulps of a result allowed between it and a float32 midpoint (see the class summary).</summary>
-    private static long Ulps(long n, double p) => p == -2 ? n + 16 : 2 * ((34 + n + 2) / 3 + 1) + 16;
+    private static long Ulps(long n, double p, DType t) => p == -2 ? n + 16 : 2 * ((34 + n + (t == DType.Complex64 ? 16 : 2)) / 3 + 1) + 16;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
     {
         long outs = plan.OuterCount, n = plan.InnerCount;
-        int w = Width(t);
+        int w = GroupWidth(t, outs);
         long groups = (outs + w - 1) / w;
         int threads = Parallelism.MaxThreads;
         if (threads > 1 && groups > 1 && outs * n >= ParallelElements)
@@ -62,8 +68,8 @@ internal static unsafe class NarrowNegCols
     private static FpEvents Groups(ReductionPlan plan, byte* x, DType t, byte* o, double p, long g0, long count)
     {
         long outs = plan.OuterCount, n = plan.InnerCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
-        int w = Width(t), es = DTypes.ItemSize(t);
-        long ulps = Ulps(n, p);
+        int w = GroupWidth(t, outs), es = DTypes.ItemSize(t);
+        long ulps = Ulps(n, p, t);
         byte* start = x + plan.InnerBaseOffset;
         double* v = stackalloc double[8];
         var ev = FpEvents.None;
@@ -72,17 +78,48 @@ internal static unsafe class NarrowNegCols
             long k = Math.Min(g * w, outs - w); // the last group overlaps the previous one
             byte* c = start + k * es;
             Vector256<double> a0 = default, a1 = default;
-            if (t == DType.Complex64)
+            if (t == DType.Complex64 && w == 8 && p == -3)
+            {
+                // eight outputs on 512-bit lanes, the term y³ from y = 1/√s by vrsqrt14pd and two Newton steps
+                // (C64Recip: ≤ 3.5u, s's rounding included; the cube two more roundings: ≤ 3·3.5u + 2u < 16u), FMAs
+                // only (the hardware root and division were the bound); a zero or ∞ element gives NaN: alone
+                Vector512<double> acc = default;
+                for (long r = 0; r < n; r++)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
+                    var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
+                    // [|z₀|², |z₂|², |z₁|², |z₃|² | |z₄|², |z₆|², |z₅|², |z₇|²]: each fl(re² + im²), one rounding
+                    var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
+                    var y = C64Recip.Term(m);
+                    acc += y * y * y;
+                }
+                Roots(acc.GetLower(), p).Store(v);
+                Roots(acc.GetUpper(), p).Store(v + 4);
+                (v[1], v[2]) = (v[2], v[1]); // back to column order
+                (v[5], v[6]) = (v[6], v[5]);
+            }
+            else if (t == DType.Complex64)
             {
                 for (long r = 0; r < n; r++)
                 {
                     var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
                     // [|z₀|², |z₂|², |z₁|², |z₃|²]: each fl(re² + im²) of exact squares, one rounding
                     var m = Avx.HorizontalAdd(lo * lo, hi * hi);
-                    a0 += Vector256<double>.One / m;
+                    a0 += Vector256<double>.One / (p == -2 ? m : m * Vector256.Sqrt(m));
+                    if (w == 8)
+                    {
+                        (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8)); // outputs 4–7
+                        m = Avx.HorizontalAdd(lo * lo, hi * hi);
+                        a1 += Vector256<double>.One / (p == -2 ? m : m * Vector256.Sqrt(m));
+                    }
                 }
                 Roots(a0, p).Store(v);
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
+                if (w == 8)
+                {
+                    Roots(a1, p).Store(v + 4);
+                    (v[5], v[6]) = (v[6], v[5]);
+                }
             }
             else
             {
@@ -103,6 +140,16 @@ internal static unsafe class NarrowNegCols
                 Roots(a0, p).Store(v);
                 Roots(a1, p).Store(v + 4);
             }
+            if (w == 8 && Avx512F.IsSupported)
+            {
+                // the same test lane-wise (the scalar test's branches per output were ~20 % of the float32 call)
+                for (uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0); bad != 0; bad &= bad - 1)
+                {
+                    int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
+                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, o + (k + j) * os, DType.Float32, p);
+                }
+                continue;
+            }
             for (int j = 0; j < w; j++)
             {
                 byte* dst = o + (k + j) * os;
@@ -120,9 +167,9 @@ internal static unsafe class NarrowNegCols
     {
         var one = Vector256<double>.One;
         if (p == -2) return one / Vector256.Sqrt(sum);
-        var r = Vector256.Exp(Vector256.Log(sum) * Vector256.Create(-1.0 / 3));
+        var r = InvCbrtEstimate(sum);
         var third = Vector256.Create(1.0 / 3);
-        for (int it = 0; it < 2; it++)
+        for (int it = 0; it < 3; it++)
         {
             var d0 = Vector256.FusedMultiplyAdd(-sum, r * r * r, one);
             r = Vector256.FusedMultiplyAdd(r * d0, third, r);
@@ -130,5 +177,27 @@ internal static unsafe class NarrowNegCols
         var d = Vector256.FusedMultiplyAdd(-sum, r * r * r, one);
         var ok = Vector256.LessThanOrEqual(Vector256.Abs(d), Vector256.Create(Math.ScaleB(1.0, -48)));
         return Vector256.ConditionalSelect(ok, r, Vector256<double>.Zero);
+    }
+
+    /// <summary>S^(−1/3) within 0.3 % for a positive normal S (anything for 0, subnormals, ∞ or NaN: the residual test
+    /// of <see cref="Roots"/> rejects those lanes): S = 2^e·m, m ∈ [1, 2), e = 3q + j (j ∈ {0, 1, 2}), the estimate
+    /// 2^(−q)·2^(−j/3)·P(m) with P a quadratic fit of m^(−1/3) (relative error ≤ 2.94·10⁻³). Three Newton steps
+    /// r ← r + r(1 − S·r³)/3 (error e → ≈ −2e²) bring it to ≈ 10⁻¹⁸, far inside the 2⁻⁴⁸ residual the proof asks; the
+    /// estimate only decides how fast r converges, never the bound (the accepted residual does). Integer and FMA
+    /// operations only: Vector256.Exp(Log) was ~30 % of the float32 (4, 3000) ord −3 call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> InvCbrtEstimate(Vector256<double> sum)
+    {
+        var bits = sum.AsInt64();
+        var m = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFL)) | Vector256.Create(0x3FF0_0000_0000_0000L)).AsDouble();
+        var two52 = Vector256.Create(4503599627370496.0); // 2⁵²: bits 0x4330… + k is the double 2⁵² + k
+        var e = ((bits >>> 52) | two52.AsInt64()).AsDouble() - two52 - Vector256.Create(1023.0);
+        var q = Vector256.Floor((e + Vector256.Create(0.5)) * Vector256.Create(1.0 / 3)); // exact: (3q + j + ½)/3 ∈ [q + ⅙, q + ⅚]
+        var j = e - q * Vector256.Create(3.0);
+        var c = Vector256.ConditionalSelect(Vector256.Equals(j, Vector256<double>.Zero), Vector256<double>.One,
+            Vector256.ConditionalSelect(Vector256.Equals(j, Vector256<double>.One), Vector256.Create(0.79370052598409979), Vector256.Create(0.62996052494743658)));
+        var poly = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(m, Vector256.Create(0.09201838), Vector256.Create(-0.47730914)), m, Vector256.Create(1.38235576));
+        var scale = (((Vector256.Create(1023.0) - q) + two52).AsInt64() << 52).AsDouble(); // 2^(−q), q ∈ [−342, 341]
+        return poly * c * scale;
     }
 }

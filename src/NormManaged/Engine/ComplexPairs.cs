@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NormManaged.Kernels;
+
+namespace NormManaged.Engine;
+
+/// <summary>Two groups of eight complex64 lines at once for <see cref="Complex64Columns"/> (AVX-512): the lanes of
+/// <see cref="ComplexShortRows.Roots"/> — per lane the same terms from s = fl(re² + im²), the same plain sum, the same
+/// root and so the same bound — with the two groups' terms interleaved value by value and both roots computed
+/// together. One group alone left the core waiting on its root's latency chain (√√S, or ln and exp; ~40 ns a group
+/// of eight on complex64 (4, 3000) axis 0 whatever the order). A result is still only stored through the float32
+/// midpoint test with the returned bound (<see cref="LaneAcross.TryStoreSingles"/>), else the column goes alone.</summary>
+internal static unsafe class ComplexPairs
+{
+    private const int Lines = 8;
+
+    /// <summary>Doubles of result and scratch space <see cref="Roots"/> needs (16 results, 2 × 16 for the roots).</summary>
+    internal const int Scratch = 6 * Lines;
+
+    /// <summary>|ln s| bound of <see cref="ComplexShortRows"/>' general terms (s ∈ [2⁻²⁹⁸, 2²⁵⁷]).</summary>
+    private const double MaxLnSquare = 206.7;
+
+    /// <summary>The orders of Complex64Columns (not 2, 1: AcrossOutputsWide's; not the whole orders ≤ −2:
+    /// NarrowNegCols') taken in pairs: 0.5, 4, −1, the general orders, and 3, 1.5, 2.5, −2.5 with NarrowLaneSums' root
+    /// in place of ComplexShortRows.LiteRoot (two LiteRoots in one call left their exp out of line: no gain).</summary>
+    public static bool Takes(double p)
+        => p is 0.5 or 4 or -1 or 3 or 1.5 or 2.5 or -2.5 || IsGeneral(p);
+
+    /// <summary>ComplexShortRows' General kind: 1/4 ≤ |p| ≤ 64 and none of its own orders.</summary>
+    private static bool IsGeneral(double p)
+        => !(p is 2 or 1 or 0.5 or 3 or 4 or -1 or -2 or 1.5 or 2.5 or -2.5 or -3) && Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64;
+
+    /// <summary>The roots of the lines of <paramref name="b0"/> into res[0..8) and of <paramref name="b1"/> into
+    /// res[8..16) (NaN for a line to finish alone); the bound in double ulps (ComplexShortRows.Roots').</summary>
+    public static long Roots(int n, double p, double* b0, double* b1, double* res)
+    {
+        switch (p)
+        {
+            case 0.5: return Pair<C64RowRoot>(n, b0, b1, res);
+            case 4: return Pair<C64RowFourth>(n, b0, b1, res);
+            case -1: return Pair<C64RowRecip>(n, b0, b1, res);
+            // ComplexShortRows.LiteRoot's orders: NarrowLaneSums.Root instead (S ∈ [2⁻⁹⁶⁰, 2⁹⁶⁰], else NaN: alone; within
+            // 2⁻⁴²·²/|p| + 2u·|q| + 2⁻⁴²·⁵ ≤ 2⁻⁴¹ relative for |p| ≥ 1.5 and a root in the float32 range, inside the
+            // 2⁻³⁶ (LiteRootUlps) the bound allows), which stays inline: two LiteRoots in one call left their exp out of line
+            case 3: return Pair<C64RowCube>(n, b0, b1, res, p);
+            case 1.5: return Pair<C64RowOneHalf>(n, b0, b1, res, p);
+            case 2.5: return Pair<C64RowTwoHalf>(n, b0, b1, res, p);
+            case -2.5: return Pair<C64RowNegTwoHalf>(n, b0, b1, res, p);
+        }
+        if (Math.Abs(0.5 * p) * MaxLnSquare > 700) General<NarrowLaneSums.Clamped>(n, p, b0, b1, res);
+        else General<NarrowLaneSums.InRange>(n, p, b0, b1, res);
+        return NarrowLaneSums.Ulps(p);
+    }
+
+    private static long Pair<T>(int n, double* b0, double* b1, double* res, double rootP = 0) where T : struct, IC64RowOrder
+    {
+        // Vector512 operations directly (intrinsics: nothing left to the inliner's budget), as Roots<Lanes512, T> does them
+        var inf = Vector512.Create(double.PositiveInfinity);
+        Vector512<double> acc0 = default, acc1 = default, bad0 = default, bad1 = default;
+        for (int i = 0; i < n; i++)
+        {
+            var s0 = Vector512.Load(b0 + i * Lines);
+            var s1 = Vector512.Load(b1 + i * Lines);
+            bad0 |= ~Vector512.LessThan(s0, inf); // NaN or ∞
+            bad1 |= ~Vector512.LessThan(s1, inf);
+            if (T.Negative)
+            {
+                bad0 |= Vector512.Equals(s0, Vector512<double>.Zero);
+                bad1 |= Vector512.Equals(s1, Vector512<double>.Zero);
+            }
+            acc0 += T.WideTerm(s0);
+            acc1 += T.WideTerm(s1);
+        }
+        bad0 |= ~Vector512.GreaterThan(acc0, Vector512<double>.Zero); // no nonzero value (p > 0)
+        bad1 |= ~Vector512.GreaterThan(acc1, Vector512<double>.Zero);
+        var one = Vector512.Create(1.0);
+        var nan = Vector512.Create(double.NaN);
+        Vector512<double> r0, r1;
+        if (rootP != 0)
+        {
+            GeneralRoots(Unsafe.BitCast<Vector512<double>, Lanes512>(Vector512.ConditionalSelect(bad0, one, acc0)),
+                Unsafe.BitCast<Vector512<double>, Lanes512>(Vector512.ConditionalSelect(bad1, one, acc1)), rootP, VecLogExp.Tables, res);
+            r0 = Vector512.Load(res);
+            r1 = Vector512.Load(res + Lines);
+        }
+        else
+        {
+            r0 = RootOne<T>(Vector512.ConditionalSelect(bad0, one, acc0), res + 2 * Lines);
+            r1 = RootOne<T>(Vector512.ConditionalSelect(bad1, one, acc1), res + 4 * Lines);
+        }
+        Vector512.ConditionalSelect(bad0, nan, r0).Store(res);
+        Vector512.ConditionalSelect(bad1, nan, r1).Store(res + Lines);
+        // ComplexShortRows.Roots<Lanes512, T>'s bound (the same lane operations)
+        return 3L * (n + T.WideUlps) + 2 * T.RootUlps + 4;
+    }
+
+    /// <summary>T's root of eight lanes (a call of its own: the root's operations stay inline within it; the two
+    /// groups' calls are independent, so the second starts while the first's chain is in flight).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<double> RootOne<T>(Vector512<double> sum, double* tmp) where T : struct, IC64RowOrder
+        => Unsafe.BitCast<Lanes512, Vector512<double>>(T.Root(Unsafe.BitCast<Vector512<double>, Lanes512>(sum), tmp));
+
+    private static void General<R>(int n, double p, double* b0, double* b1, double* res) where R : struct, NarrowLaneSums.ITerms
+    {
+        double* tab = VecLogExp.Tables;
+        var halfP = Lanes512.Create(0.5 * p);
+        var zeroTerm = Lanes512.Create(p > 0 ? 0 : double.NaN);
+        Lanes512 acc0 = Lanes512.Zero, acc1 = Lanes512.Zero;
+        for (int i = 0; i < n; i++)
+        {
+            acc0 += NarrowLaneSums.Term<Lanes512, R>(Lanes512.Load(b0 + i * Lines), halfP, zeroTerm, tab);
+            acc1 += NarrowLaneSums.Term<Lanes512, R>(Lanes512.Load(b1 + i * Lines), halfP, zeroTerm, tab);
+        }
+        GeneralRoots(acc0, acc1, p, tab, res);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GeneralRoots(Lanes512 acc0, Lanes512 acc1, double p, double* tab, double* res)
+    {
+        var r0 = NarrowLaneSums.Root(acc0, p, tab);
+        var r1 = NarrowLaneSums.Root(acc1, p, tab);
+        r0.Store(res);
+        r1.Store(res + Lines);
+    }
+}
