@@ -688,9 +688,11 @@ internal static unsafe class ComplexLaneSums
                 {
                     // ComplexLaneRoot's cheap root and LanePow.Roots' proof, fused with LanePow.TryStoreNormal's
                     // store lane-wise: decided lanes store fl(h + l)·2^(k + eb), the double-double root's bits
-                    var h = ComplexLaneRoot.Root(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), p, ih, il, out Lanes512 l, out Lanes512 k);
+                    Lanes512 h, l, k;
+                    if (p == 4) { h = FourthRoot(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), out l); k = Lanes512.Zero; }
+                    else h = ComplexLaneRoot.Root(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), p, ih, il, out l, out k);
                     var ek = k.V + Avx512F.ConvertToVector512Double(Vector256.Load(eb + r0));
-                    var ok = DDLanes.Decided(h, l, rel).V & Vector512.LessThan(Vector512.Abs(ek), Vector512.Create(ProofRange));
+                    var ok = DDLanes.Decided(h, l, p == 4 ? Lanes512.Create(FourthTie) : rel).V & Vector512.LessThan(Vector512.Abs(ek), Vector512.Create(ProofRange));
                     var e = Avx512DQ.ConvertToVector512Int64(ek);
                     var v = (h.V + l.V) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
                     var fine = ok & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal)) & Avx512F.CompareLessThanOrEqual(v, top);
@@ -713,6 +715,32 @@ internal static unsafe class ComplexLaneSums
             }
         }
         return ev;
+    }
+
+    /// <summary>2⁻⁸⁰: <see cref="FourthRoot"/>'s distance to a rounding midpoint (relative) beyond which it decides.</summary>
+    private const double FourthTie = 1.0 / (1L << 40) / (1L << 40);
+
+    /// <summary>S^(1/4) of p = 4's scaled sum S = h + l (S ∈ [1/16, 256]: the largest term ≥ 2⁻⁴, each ≤ 4, ≤ 64 of them)
+    /// by two double-double square roots, no ln and exp: y = fl(√h), c = (fma(−y, y, h) + l)/(2y) (the residual exact;
+    /// two roundings of a correction ≤ 2⁻⁵²·y and the dropped δ²/8: ≲ 2⁻¹⁰³ relative), renormalised; twice, the second
+    /// halving the first's error: within ε₁ ≲ 2⁻¹⁰² of S^(1/4). The double-double root of the lone line
+    /// (<see cref="GeneralNorm.Root"/>: DD.Log within 2⁻¹⁰⁰·max(1, |ln S|) ≤ 2⁻⁹⁷·⁵ absolute here, divided by 4, DD.Div's
+    /// 2⁻¹⁰³ and DD.Exp's 2⁻¹⁰⁴ relative) lies within ε₂ ≲ 2⁻⁹⁹ of it; a lane farther than <see cref="FourthTie"/>
+    /// (≫ ε₁ + ε₂) from every float64 midpoint rounds like that root — the bits the lane stores; the others take
+    /// GeneralNorm.Root alone. Measured: ComplexLaneRoot's ln and exp were a quarter of p = 4's time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512 FourthRoot(Lanes512 h, Lanes512 l, out Lanes512 lo)
+    {
+        h = SqrtPair(h, l, out l);
+        return SqrtPair(h, l, out lo);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512 SqrtPair(Lanes512 h, Lanes512 l, out Lanes512 lo)
+    {
+        var y = Lanes512.Sqrt(h);
+        var c = (Lanes512.Fma(-y, y, h) + l) / (y + y);
+        return DDLanes.FastTwoSum(y, c, out lo);
     }
 
     /// <summary>The parts of eight adjacent complex128 values per step: value k of lines 0…7 (at
