@@ -580,17 +580,22 @@ internal static unsafe class ComplexLaneSums
     /// lines is two contiguous 512-bit loads, split into real and imaginary parts by two permutes straight into lane
     /// order — the values <see cref="Lines"/> puts there one by one, so the same sums, roots and bits. Before,
     /// complex128 (4,3000) axis=0 read its values element by element through the general iterator: ord 4 cost
-    /// 92 µs against 67 µs for rows (3000,4), and 2.3–3.3× NumPy's time at every general or whole order.</summary>
+    /// 92 µs against 67 µs for rows (3000,4), and 2.3–3.3× NumPy's time at every general or whole order.
+    ///
+    /// The lanes' bookkeeping is bit masks (live lanes, decided stores); the few undecided lanes (~1 in 1000, near a
+    /// midpoint, or out of the normal range) take <see cref="GeneralNorm.Root"/> one by one, as <see cref="TryLine"/>
+    /// does — the double-double root's bits, which <see cref="LanePow.Roots"/>' lanes gave for the whole group of 32.
+    /// Measured (thread CPU time, one thread, complex128 (4,3000) axis 0): the per-lane loops and that group root
+    /// were ~10–15 % of the orders' time (ord 4 61 → 51 µs, 1.7 86 → 75 µs).</summary>
     private static FpEvents LinesContiguous(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count, bool columns)
     {
         int n = (int)plan.InnerCount;
         double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
         double* f1 = stackalloc double[Group], f2 = stackalloc double[Group], mx = stackalloc double[Group], mn = stackalloc double[Group];
-        double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
-        int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
+        double* sh = stackalloc double[Group], sl = stackalloc double[Group];
+        int* eb = stackalloc int[Group];
         byte** xs = stackalloc byte*[Group];
         byte** dst = stackalloc byte*[Group];
-        bool* live = stackalloc bool[Group];
         double* tab = stackalloc double[TablePowSum.TableLength];
         var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
         var ev = FpEvents.None;
@@ -604,19 +609,17 @@ internal static unsafe class ComplexLaneSums
         for (long k0 = 0; k0 < count; k0 += Group)
         {
             int g = (int)Math.Min(Group, count - k0);
-            for (int r = 0; r < g; r++)
+            if (flat)
             {
-                if (flat)
-                {
-                    xs[r] = x + (first + k0 + r) * inStep + plan.InnerBaseOffset;
-                    dst[r] = o + (first + k0 + r) * outStep;
-                }
-                else
+                byte* x0 = x + (first + k0) * inStep + plan.InnerBaseOffset, d0 = o + (first + k0) * outStep;
+                for (int r = 0; r < g; r++) { xs[r] = x0 + r * inStep; dst[r] = d0 + r * outStep; }
+            }
+            else
+                for (int r = 0; r < g; r++)
                 {
                     it.Next(out byte* xp, out dst[r]);
                     xs[r] = xp + plan.InnerBaseOffset;
                 }
-            }
             int blocks = (g + 7) >> 3;
             for (int b = 0; b < blocks; b++)
             {
@@ -643,10 +646,12 @@ internal static unsafe class ComplexLaneSums
                 hi = Avx512F.BlendVariable(hi, Vector512.Create(double.NaN), bad); // Scale refuses NaN
                 hi.Store(mx + r0); lo.Store(mn + r0);
             }
+            // live lanes (bit r): a line with a scale, whose sum and root the lanes compute
+            uint live = 0;
             for (int b = 0; b < Group / 8; b++)
             {
                 // Scale's exponent and factors lane-wise where the scaling value is a normal double (bits: exact);
-                // other lanes (idle, NaN/∞/zeros, a zero under p < 0, a subnormal scaling value) are settled below
+                // other lanes (idle, NaN/∞/zeros, a zero under p < 0, a subnormal scaling value) are settled one by one
                 int r0 = 8 * b;
                 var m = Vector512.Load(mx + r0);
                 var sv = p > 0 ? m : Vector512.Load(mn + r0);
@@ -659,54 +664,83 @@ internal static unsafe class ComplexLaneSums
                 Vector512.ShiftLeft(Vector512.Create(1023L) - e - a, 52).AsDouble().Store(f2 + r0);
                 Avx512F.ConvertToVector256Int32(e).Store(eb + r0);
                 uint okBits = (uint)ok.ExtractMostSignificantBits();
-                for (int i = 0; i < 8; i++)
+                live |= okBits << r0;
+                for (uint rest = ~okBits & 0xFF; rest != 0; rest &= rest - 1)
                 {
-                    int r = r0 + i;
-                    live[r] = (okBits >> i & 1) != 0
-                              || (r < g && Scale(mx[r], out eb[r], out f1[r], out f2[r]) && (p > 0 || (mn[r] > 0 && Scale(mn[r], out eb[r], out f1[r], out f2[r]))));
-                    if (!live[r])
+                    int r = r0 + System.Numerics.BitOperations.TrailingZeroCount(rest);
+                    if (r < g && Scale(mx[r], out eb[r], out f1[r], out f2[r]) && (p > 0 || (mn[r] > 0 && Scale(mn[r], out eb[r], out f1[r], out f2[r]))))
                     {
-                        if (r < g) ev |= GeneralNorm.Reduce(plan, xs[r] - plan.InnerBaseOffset, t, p, ot, dst[r]); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
-                        f1[r] = f2[r] = 1; eb[r] = 0; // the lane computes the value 1
-                        for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
+                        live |= 1u << r;
+                        continue;
                     }
+                    if (r < g) ev |= GeneralNorm.Reduce(plan, xs[r] - plan.InnerBaseOffset, t, p, ot, dst[r]); // NaN, ∞, only zeros (p < 0: a zero): numpy's rules
+                    f1[r] = f2[r] = 1; eb[r] = 0; // the lane computes the value 1
+                    for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
                 }
             }
             Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
             bool packed = flat && outStep == 8 && ot == DType.Float64;
-            uint slow = 0; // live lanes (bit r) left to LanePow.Roots and the full store
+            uint slow = 0; // live lanes (bit r) left to the double-double root
             for (int r0 = 0; r0 < g; r0 += 8)
             {
-                uint done = 0;
+                uint lv = (live >> r0) & 0xFF, done = 0;
                 if (ot == DType.Float64)
                 {
                     // ComplexLaneRoot's cheap root and LanePow.Roots' proof, fused with LanePow.TryStoreNormal's
                     // store lane-wise: decided lanes store fl(h + l)·2^(k + eb), the double-double root's bits
-                    var h = ComplexLaneRoot.Root(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), p, ih, il, out Lanes512 l, out Lanes512 k);
+                    Lanes512 h, l, k;
+                    if (p == 4) { h = FourthRoot(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), out l); k = Lanes512.Zero; }
+                    else h = ComplexLaneRoot.Root(new Lanes512(Vector512.Load(sh + r0)), new Lanes512(Vector512.Load(sl + r0)), p, ih, il, out l, out k);
                     var ek = k.V + Avx512F.ConvertToVector512Double(Vector256.Load(eb + r0));
-                    var ok = DDLanes.Decided(h, l, rel).V & Vector512.LessThan(Vector512.Abs(ek), Vector512.Create(ProofRange));
+                    var ok = DDLanes.Decided(h, l, p == 4 ? Lanes512.Create(FourthTie) : rel).V & Vector512.LessThan(Vector512.Abs(ek), Vector512.Create(ProofRange));
                     var e = Avx512DQ.ConvertToVector512Int64(ek);
                     var v = (h.V + l.V) * Vector512.ShiftLeft(e + Vector512.Create(1023L), 52).AsDouble();
                     var fine = ok & Avx512F.CompareGreaterThan(v, Vector512.Create(VecLogExp.MinNormal)) & Avx512F.CompareLessThanOrEqual(v, top);
-                    done = (uint)fine.ExtractMostSignificantBits();
-                    for (int i = 0; i < 8; i++) if (!live[r0 + i]) done &= ~(1u << i);
-                    if (packed && done == 0xFF && r0 + 8 <= g) { v.Store((double*)dst[r0]); continue; }
-                    for (int i = 0; i < 8 && r0 + i < g; i++)
-                        if ((done >> i & 1) != 0) *(double*)dst[r0 + i] = v.GetElement(i);
+                    done = (uint)fine.ExtractMostSignificantBits() & lv;
+                    if (packed && done == 0xFF) { v.Store((double*)dst[r0]); continue; }
+                    for (uint d = done; d != 0; d &= d - 1)
+                    {
+                        int i = System.Numerics.BitOperations.TrailingZeroCount(d);
+                        *(double*)dst[r0 + i] = v.GetElement(i);
+                    }
                 }
-                for (int i = r0; i < r0 + 8 && i < g; i++)
-                    if (live[i] && (done >> (i - r0) & 1) == 0) slow |= 1u << i;
+                slow |= (lv & ~done) << r0;
             }
-            if (slow != 0)
+            // the rest (~1 lane in 1000 near a midpoint, results out of the normal range): each its line's own root,
+            // GeneralNorm.Root as TryLine takes it (the double-double root LanePow.Roots' lanes would give, bit for bit)
+            for (; slow != 0; slow &= slow - 1)
             {
-                for (int i = 0; i < Group; i++) se[i] = 0;
-                LanePow.Roots(sh, sl, se, p, eb, rh, rl, rk);
-                for (int i = 0; i < g; i++)
-                    if ((slow >> i & 1) != 0 && (ot != DType.Float64 || !LanePow.TryStoreNormal(rh[i], rl[i], (long)rk[i] + eb[i], dst[i])))
-                        ev |= ResultWriter.Store(ot, dst[i], Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, eb[i])));
+                int i = System.Numerics.BitOperations.TrailingZeroCount(slow);
+                ev |= ResultWriter.Store(ot, dst[i], GeneralNorm.Root(sh[i], sl[i], 0, p, new Ext(1, 0, eb[i])));
             }
         }
         return ev;
+    }
+
+    /// <summary>2⁻⁸⁰: <see cref="FourthRoot"/>'s distance to a rounding midpoint (relative) beyond which it decides.</summary>
+    private const double FourthTie = 1.0 / (1L << 40) / (1L << 40);
+
+    /// <summary>S^(1/4) of p = 4's scaled sum S = h + l (S ∈ [1/16, 256]: the largest term ≥ 2⁻⁴, each ≤ 4, ≤ 64 of them)
+    /// by two double-double square roots, no ln and exp: y = fl(√h), c = (fma(−y, y, h) + l)/(2y) (the residual exact;
+    /// two roundings of a correction ≤ 2⁻⁵²·y and the dropped δ²/8: ≲ 2⁻¹⁰³ relative), renormalised; twice, the second
+    /// halving the first's error: within ε₁ ≲ 2⁻¹⁰² of S^(1/4). The double-double root of the lone line
+    /// (<see cref="GeneralNorm.Root"/>: DD.Log within 2⁻¹⁰⁰·max(1, |ln S|) ≤ 2⁻⁹⁷·⁵ absolute here, divided by 4, DD.Div's
+    /// 2⁻¹⁰³ and DD.Exp's 2⁻¹⁰⁴ relative) lies within ε₂ ≲ 2⁻⁹⁹ of it; a lane farther than <see cref="FourthTie"/>
+    /// (≫ ε₁ + ε₂) from every float64 midpoint rounds like that root — the bits the lane stores; the others take
+    /// GeneralNorm.Root alone. Measured: ComplexLaneRoot's ln and exp were a quarter of p = 4's time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512 FourthRoot(Lanes512 h, Lanes512 l, out Lanes512 lo)
+    {
+        h = SqrtPair(h, l, out l);
+        return SqrtPair(h, l, out lo);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512 SqrtPair(Lanes512 h, Lanes512 l, out Lanes512 lo)
+    {
+        var y = Lanes512.Sqrt(h);
+        var c = (Lanes512.Fma(-y, y, h) + l) / (y + y);
+        return DDLanes.FastTwoSum(y, c, out lo);
     }
 
     /// <summary>The parts of eight adjacent complex128 values per step: value k of lines 0…7 (at

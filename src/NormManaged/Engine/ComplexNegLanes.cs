@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -112,8 +114,10 @@ internal static unsafe class ComplexNegLanes
         }
         if (RealKernels.Wide) Sums<Lanes512>(re, im, n, res);
         else Sums<Lanes256>(re, im, n, res);
+        uint rooted = RealKernels.Wide && Avx512F.IsSupported ? RecipRoots(res, os, m) : 0;
         for (int r = 0; r < m; r++)
         {
+            if ((rooted >> r & 1) != 0) continue; // stored by RecipRoots
             if (res[2 * Lines + r] != 0)
             {
                 // a value outside the one-pass range: the line alone, by the 1-D code (it scans and scales)
@@ -125,6 +129,46 @@ internal static unsafe class ComplexNegLanes
             st.Dst[i0] = (nint)os[r];
             if (++st.Pending == LanePow.Group) Flush(ref st);
         }
+    }
+
+    /// <summary>2⁻⁸⁰: <see cref="RecipRoots"/>' distance to a rounding midpoint (relative) beyond which its root decides.</summary>
+    private const double RecipTie = 1.0 / (1L << 40) / (1L << 40);
+
+    /// <summary>The norm S^(−1/2) of each lane's clean sum S = h + l (res[r], res[8 + r]; S ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁷] as every
+    /// term lies in [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] and a line holds ≤ 128) without ln and exp: y = fl(1/fl(√h)), within
+    /// δ ≤ 1.5·2⁻⁵² of 1/√S (h is S within 2⁻⁵³; two roundings), then one Newton step in double-double,
+    /// r = y + (y/2)·d with d = 1 − S·y² (y² = y2 + y2e exactly by FMA, d = fma(−h, y2, 1) − h·y2e − l·y2): the step
+    /// leaves 1.5δ² + O(δ³) ≤ 2⁻¹⁰¹·⁸ and d's roundings (|d| ≤ 2⁻⁵⁰·⁴: ≤ 3 roundings of 2⁻¹⁰³·⁴, with l·y2's ≤ 2⁻¹⁰⁶) add
+    /// ≤ 2⁻¹⁰²; r normalised by Fast2Sum: r within ε₁ ≤ 2⁻¹⁰⁰ of S^(−1/2). The double-double root the 1-D path
+    /// stores (<see cref="GeneralNorm.Root"/>: DD.Log within 2⁻¹⁰⁰·|ln S| ≤ 2⁻⁹⁰·⁵ absolute, halved by the division,
+    /// DD.Div's 2⁻¹⁰³ relative on |x| ≤ 350, DD.Exp's 2⁻¹⁰⁴) lies within ε₂ ≤ 2⁻⁹⁰ relative of it. Where
+    /// <see cref="DDLanes.Decided{L}"/> finds r farther than <see cref="RecipTie"/> (≫ ε₁ + ε₂) from every float64
+    /// midpoint, fl(r) is the correctly rounded norm and the rounding of the 1-D root alike: stored here. Every result
+    /// is a normal double (S^(−1/2) ∈ [2⁻⁵⁰⁴, 2⁵⁰⁰]). Returns the lanes stored (bit r); lines with a value outside the
+    /// range and undecided lanes (~2⁻²⁶ of them) go on to <see cref="LanePow.Roots"/> as before. Measured: the roots
+    /// by ln and exp (LanePow.Roots' cheap root, its double-double fallback and bookkeeping) were half of complex128
+    /// (4, 3000) axis=0's time at −2.</summary>
+    private static uint RecipRoots(double* res, byte** os, int m)
+    {
+        var h = new Lanes512(Vector512.Load(res));
+        var l = new Lanes512(Vector512.Load(res + Lines));
+        var one = Lanes512.Create(1.0);
+        var y = one / Lanes512.Sqrt(h);
+        var y2 = y * y;
+        var y2e = Lanes512.Fma(y, y, -y2);
+        var d = Lanes512.Fma(-h, y2, one) - h * y2e - l * y2;
+        var c = Lanes512.Create(0.5) * y * d;
+        var rh = DDLanes.FastTwoSum(y, c, out var rl);
+        var ok = DDLanes.Decided(rh, rl, Lanes512.Create(RecipTie)).V
+                 & Vector512.Equals(Vector512.Load(res + 2 * Lines), Vector512<double>.Zero)
+                 & Vector512.GreaterThanOrEqual(h.V, Vector512.Create(Lo)) & Vector512.LessThan(h.V, Vector512.Create(double.MaxValue));
+        uint bits = (uint)ok.ExtractMostSignificantBits() & ((1u << m) - 1);
+        for (uint b = bits; b != 0; b &= b - 1)
+        {
+            int r = System.Numerics.BitOperations.TrailingZeroCount(b);
+            *(double*)os[r] = rh.V.GetElement(r);
+        }
+        return bits;
     }
 
     /// <summary>Each lane's one-pass sum (see the class summary): res[r] = hi, res[8 + r] = lo, res[16 + r] = 1 when

@@ -139,8 +139,11 @@ internal static unsafe class ComplexShortRows
     /// <summary>Longest line taken for p = 2 (the block driver's squares measured faster from 16: rows of 64 2.3× NumPy there).</summary>
     internal const long MaxSquares = 8;
 
-    /// <summary>Longest complex128 line taken (ord 1; rows of 64 measured 0.85× NumPy on the 1-D offset sums, 0.53× here).</summary>
-    internal const long MaxAbs128 = 16;
+    /// <summary>Longest complex128 line taken (ord 1). Until session 14 16: rows of 64 had measured 0.85× NumPy on the
+    /// 1-D offset sums and 0.53× here; with the contiguous transposes here, measured side by side (best wall time, a
+    /// loaded machine): one thread (3000,32) 235 → 131 µs, (1000,64) 100 → 80 µs, (40,50,60) axis 2 227 → 156 µs
+    /// (NumPy 114 / 70 / 139 µs); two threads (3000,20) 290 → 105 µs (NumPy 75 µs).</summary>
+    internal const long MaxAbs128 = 64;
 
     /// <summary>Longest line taken for general p (NarrowLaneSums' plain-double terms): side by side with the 1-D path
     /// rows of 25 measured 2.9–6.5× faster here, of 32–48 2.0–3.9×, of 64 1.6–2.5×.</summary>

@@ -138,7 +138,7 @@ internal readonly struct CTwoHalfTerm : IComplexTerm
 /// <see cref="OffsetPowSum"/> (same guess, same lane check and exact fold, same error bound): the fast path of
 /// <see cref="ComplexKernels.AddBlock"/> (p = 1) and of complex p = 0.5, 2.5, 3, 4, which otherwise take the
 /// per-element extended path. 16 lanes (four Vector256 or two Vector512, de-interleaved by unpacking two loads into a
-/// fixed element order that both widths share, see <see cref="Narrow{T}"/>), then one scalar tail lane.
+/// fixed element order that both widths share, see <see cref="Narrow{T}"/>), the last n mod 16 values as one more zero-padded group.
 /// The guess reads the first 8 complex values; |z| ≤ √2·max(|re|, |im|) &lt; 2^(e0 + 1.5). Components at least
 /// 2⁻⁴⁵⁰ keep the squares exact; above 2⁵⁰⁰ the block is refused. Without AVX the caller's exact path runs.</summary>
 internal static class ComplexOffsetSum
@@ -157,10 +157,12 @@ internal static class ComplexOffsetSum
 
     private static bool Fail(out double hi, out double lo) { hi = 0; lo = 0; return false; }
 
-    /// <summary>Fewest complex values the fast path takes: the guess reads the first 8. Shorter than 16, every value
-    /// goes to the scalar tail lane (up to 63 there when n &lt; 64, ≤ 15 otherwise); the lane check still proves every
-    /// term ≤ σ, and the tail lane's error sum (≤ 63 errors of at most u·2σ each) stays ~2⁻⁹³σ, far inside the
-    /// 2⁻⁷² bound against a sum ≥ 2⁻¹²σ. Below 64 values the per-element extended path cost 5–10× NumPy's time.</summary>
+    /// <summary>Fewest complex values the fast path takes: the guess reads the first 8. The last n mod 16 values (all of a
+    /// line shorter than 16) go through the 16 lanes too, as one more group of 16 whose missing values are zeros (a zero
+    /// adds exactly nothing to a lane: its term is 0 and a + 0 = a); a lane then holds at most ⌈n/16⌉ ≤ n/16 + 1
+    /// terms, the count the guess allows for. Until session 14 those values went one by one through a scalar tail lane,
+    /// which cost more than the vector lanes on rows of 60 (complex128 (40,50,60) axis 2 ord 1). Below 64 values the
+    /// per-element extended path cost 5–10× NumPy's time.</summary>
     public const int MinLength = 8;
 
     public static unsafe bool TryAdd<T>(ReadOnlySpan<double> b, out double hi, out double lo) where T : struct, IComplexTerm
@@ -173,31 +175,35 @@ internal static class ComplexOffsetSum
         double sigma = BitConverter.Int64BitsToDouble((long)(s + 1023) << 52);
         double* av = stackalloc double[16];
         int i = n & ~15;
-        double lsum = RealKernels.Wide ? Wide<T>(ref r, i, sigma, av) : Narrow<T>(ref r, i, sigma, av);
-        var at = new Lane1(sigma);
+        double* pad = null;
         if (i < n)
         {
-            var l = Lane1.Zero;
-            for (; i < n; i++) T.Step(ref at, ref l, new Lane1(Unsafe.Add(ref r, 2 * i)), new Lane1(Unsafe.Add(ref r, 2 * i + 1)));
-            lsum += l.V;
+            // the last values, zero-padded to a whole group of 16
+            double* tail = stackalloc double[32];
+            Vector512<double>.Zero.Store(tail); Vector512<double>.Zero.Store(tail + 8);
+            Vector512<double>.Zero.Store(tail + 16); Vector512<double>.Zero.Store(tail + 24);
+            for (int k = 2 * i; k < 2 * n; k++) tail[k - 2 * i] = Unsafe.Add(ref r, k);
+            pad = tail;
         }
-        return OffsetPowSum.Fold(av, at.V, lsum, s, out hi, out lo);
+        double lsum = RealKernels.Wide ? Wide<T>(ref r, i, sigma, av, pad) : Narrow<T>(ref r, i, sigma, av, pad);
+        return OffsetPowSum.Fold(av, sigma, lsum, s, out hi, out lo); // the tail lane is empty: σ
     }
 
     /// <summary>16 lanes over the first <paramref name="m"/> complex values (a multiple of 16) as four Vector256: a
     /// group of 8 complex values fills two of them, unpacked from the loads at doubles 0/8 and 4/12 of the group, so
     /// the lanes hold the elements (0, 4, 1, 5) and (2, 6, 3, 7) — the order one Vector512 unpack gives.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Narrow<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
+    private static unsafe double Narrow<T>(ref double r, int m, double sigma, double* av, double* pad) where T : struct, IComplexTerm
     {
         var vs = Lanes256.Create(sigma);
         Lanes256 a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = default, l1 = default, l2 = default, l3 = default;
-        for (int i = 0; i < 2 * m; i += 32)
+        for (int i = 0; i < 2 * m + (pad != null ? 32 : 0); i += 32)
         {
-            Step<T>(ref a0, ref l0, Vector256.LoadUnsafe(ref r, (nuint)i), Vector256.LoadUnsafe(ref r, (nuint)i + 8));
-            Step<T>(ref a1, ref l1, Vector256.LoadUnsafe(ref r, (nuint)i + 4), Vector256.LoadUnsafe(ref r, (nuint)i + 12));
-            Step<T>(ref a2, ref l2, Vector256.LoadUnsafe(ref r, (nuint)i + 16), Vector256.LoadUnsafe(ref r, (nuint)i + 24));
-            Step<T>(ref a3, ref l3, Vector256.LoadUnsafe(ref r, (nuint)i + 20), Vector256.LoadUnsafe(ref r, (nuint)i + 28));
+            ref double q = ref i < 2 * m ? ref Unsafe.Add(ref r, i) : ref *pad; // the padded last group after the whole ones
+            Step<T>(ref a0, ref l0, Vector256.LoadUnsafe(ref q, 0), Vector256.LoadUnsafe(ref q, 8));
+            Step<T>(ref a1, ref l1, Vector256.LoadUnsafe(ref q, 4), Vector256.LoadUnsafe(ref q, 12));
+            Step<T>(ref a2, ref l2, Vector256.LoadUnsafe(ref q, 16), Vector256.LoadUnsafe(ref q, 24));
+            Step<T>(ref a3, ref l3, Vector256.LoadUnsafe(ref q, 20), Vector256.LoadUnsafe(ref q, 28));
         }
         a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
         return Vector256.Sum(((l0 + l1) + (l2 + l3)).V);
@@ -206,15 +212,16 @@ internal static class ComplexOffsetSum
     /// <summary>The same 16 lanes as two Vector512 (vunpcklpd/vunpckhpd work per 128-bit lane, giving the elements
     /// 0, 4, 1, 5, 2, 6, 3, 7 of each group of 8), with the same operations and the same fold.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe double Wide<T>(ref double r, int m, double sigma, double* av) where T : struct, IComplexTerm
+    private static unsafe double Wide<T>(ref double r, int m, double sigma, double* av, double* pad) where T : struct, IComplexTerm
     {
         var vs = Lanes512.Create(sigma);
         Lanes512 a0 = vs, a1 = vs, l0 = default, l1 = default;
-        for (int i = 0; i < 2 * m; i += 32)
+        for (int i = 0; i < 2 * m + (pad != null ? 32 : 0); i += 32)
         {
-            var u0 = Vector512.LoadUnsafe(ref r, (nuint)i); var v0 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
+            ref double q = ref i < 2 * m ? ref Unsafe.Add(ref r, i) : ref *pad; // the padded last group after the whole ones
+            var u0 = Vector512.LoadUnsafe(ref q, 0); var v0 = Vector512.LoadUnsafe(ref q, 8);
             T.Step(ref a0, ref l0, new Lanes512(Avx512F.UnpackLow(u0, v0)), new Lanes512(Avx512F.UnpackHigh(u0, v0)));
-            var u1 = Vector512.LoadUnsafe(ref r, (nuint)i + 16); var v1 = Vector512.LoadUnsafe(ref r, (nuint)i + 24);
+            var u1 = Vector512.LoadUnsafe(ref q, 16); var v1 = Vector512.LoadUnsafe(ref q, 24);
             T.Step(ref a1, ref l1, new Lanes512(Avx512F.UnpackLow(u1, v1)), new Lanes512(Avx512F.UnpackHigh(u1, v1)));
         }
         a0.Store(av); a1.Store(av + 8);
