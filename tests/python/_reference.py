@@ -114,6 +114,14 @@ def correctly_rounded_sqrt_fraction(q: Fraction, bits: int = 53) -> float:
     return math.ldexp(mant, extra - shift // 2)
 
 
+def assert_float32_correctly_rounded(got, exact, *context):
+    """got equals exact where that is 0, ±inf or NaN, else is within 0.5 float32 ulp of it (correctly rounded)."""
+    if math.isnan(exact) or math.isinf(exact) or exact == 0:
+        assert got == exact or (math.isnan(exact) and math.isnan(got)), context
+    else:
+        assert ulp_error(got, exact, np.float32) <= 0.5, (*context, got, exact)
+
+
 def recorded(f):
     """f() and the warnings it raised (every one, "always"), for comparing ours with NumPy's."""
     with warnings.catch_warnings(record=True) as caught:

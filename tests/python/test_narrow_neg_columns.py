@@ -19,7 +19,7 @@ import pytest
 
 import normnative
 from _midpoints import correctly_rounded, log2_abs, real_lines_near_midpoint, relative_distance
-from _reference import ulp_error, vector_ref
+from _reference import assert_float32_correctly_rounded, ulp_error, vector_ref
 
 
 def _near_lines(p, n, count, seed):
@@ -140,29 +140,7 @@ def test_neg_columns_parity_and_alone(dtype, p, shape):
         assert got.tobytes() == alone.tobytes(), (name, np.flatnonzero(got != alone))
         for j in range(lines.shape[0]):
             exact = vector_ref(list(lines[j]), p)
-            if math.isnan(exact) or math.isinf(exact) or exact == 0:
-                assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), (name, j)
-            else:
-                assert ulp_error(got[j], exact, np.float32) <= 0.5, (name, j, got[j], exact)
-
-
-@pytest.mark.parametrize("dtype, p", [(np.float32, -3), (np.complex64, -3)])
-def test_neg3_columns_threads(dtype, p):
-    rng = np.random.default_rng(5)
-    a = _columns(300, 1203, dtype, rng)
-    before = normnative.get_num_threads()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            normnative.set_num_threads(1)
-            one = normnative.norm(a, p, axis=0)
-            normnative.set_num_threads(2)
-            two = normnative.norm(a, p, axis=0)
-    finally:
-        normnative.set_num_threads(before)
-    assert one.tobytes() == two.tobytes()
-    for j in range(9, 1203, 97):
-        assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
+            assert_float32_correctly_rounded(got[j], exact, name, j)
 
 
 @pytest.mark.parametrize("p", [1.5, 2.5, -2.5, -3, 3, 1.7, 0.5, -1, 4])
@@ -202,10 +180,7 @@ def test_complex64_half_orders_rows_parity_and_alone(p, shape):
     assert got.tobytes() == alone.tobytes(), np.flatnonzero(got != alone)
     for j in range(a.shape[0]):
         exact = vector_ref(list(a[j]), p)
-        if math.isnan(exact) or math.isinf(exact) or exact == 0:
-            assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), j
-        else:
-            assert ulp_error(got[j], exact, np.float32) <= 0.5, (j, got[j], exact)
+        assert_float32_correctly_rounded(got[j], exact, j)
 
 
 @pytest.mark.parametrize("p", [1.7, -2.5, 0.3, 0.5])  # 0.5: AcrossOutputsWide F32Roots
@@ -223,17 +198,18 @@ def test_float32_general_columns_pairs_of_groups(p, shape):
         assert got.dtype == np.float32 and got.tobytes() == alone.tobytes(), (name, np.flatnonzero(got != alone))
         for j in range(shape[1]):
             exact = vector_ref(list(x[:, j]), p)
-            if math.isnan(exact) or math.isinf(exact) or exact == 0:
-                assert got[j] == exact or (math.isnan(exact) and math.isnan(got[j])), (name, j)
-            else:
-                assert ulp_error(got[j], exact, np.float32) <= 0.5, (name, j, got[j], exact)
+            assert_float32_correctly_rounded(got[j], exact, name, j)
 
 
-@pytest.mark.parametrize("dtype, p", [(np.complex64, 1.7), (np.complex64, 2.5), (np.complex64, 0.5), (np.float32, 1.7)])
-def test_lane_columns_threads(dtype, p):
-    # ComplexPairs / NarrowLaneSums' sixteen-column groups under a split over threads: the same bits as one thread
-    rng = np.random.default_rng(11)
-    a = _columns(60, 1211, dtype, rng)
+@pytest.mark.parametrize("rows, cols, dtype, p, seed", [
+    (300, 1203, np.float32, -3, 5), (300, 1203, np.complex64, -3, 5),  # NarrowNegCols' split
+    # ComplexPairs / NarrowLaneSums' sixteen-column groups
+    (60, 1211, np.complex64, 1.7, 11), (60, 1211, np.complex64, 2.5, 11), (60, 1211, np.complex64, 0.5, 11),
+    (60, 1211, np.float32, 1.7, 11)])
+def test_lane_columns_threads(rows, cols, dtype, p, seed):
+    """Column lanes under a split over threads: the same bits as one thread, correctly rounded."""
+    rng = np.random.default_rng(seed)
+    a = _columns(rows, cols, dtype, rng)
     before = normnative.get_num_threads()
     try:
         with warnings.catch_warnings():
@@ -245,5 +221,5 @@ def test_lane_columns_threads(dtype, p):
     finally:
         normnative.set_num_threads(before)
     assert one.tobytes() == two.tobytes()
-    for j in range(9, 1211, 89):
+    for j in range(9, cols, 89):
         assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
