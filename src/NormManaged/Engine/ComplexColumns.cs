@@ -23,6 +23,9 @@ namespace NormManaged.Engine;
 /// Before this kernel these columns took the block driver one line at a time: (4, 3000) axis 0 ran 0.07× NumPy.</summary>
 internal static unsafe class Complex128Columns
 {
+    /// <summary>Total complex elements from which the columns are split over threads (2¹⁷: two float64 terms each).</summary>
+    internal const long ParallelElements = 1L << 17;
+
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => t == DType.Complex128 && ot == DType.Float64 && p == 2 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterInStrides[0] == 16 && plan.InnerStrides[0] != 16 && plan.OuterCount >= 4 && plan.InnerCount >= 2
@@ -35,7 +38,7 @@ internal static unsafe class Complex128Columns
         long w = Math.Min(cols, AcrossOutputs.Band); // even: whole outputs per band
         int bands = (int)((cols + w - 1) / w);
         int threads = Parallelism.MaxThreads;
-        bool par = threads > 1 && outs * n >= BlockDriver.ParallelThreshold / 2; // a complex element is two float64 terms
+        bool par = threads > 1 && outs * n >= ParallelElements; // a complex element is two float64 terms
         nint xb = (nint)x, ob = (nint)o;
         if (parts == 1)
         {

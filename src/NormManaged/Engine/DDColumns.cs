@@ -49,6 +49,10 @@ namespace NormManaged.Engine;
 /// the same register lanes with each element index loaded line by line (<see cref="AppliesRows"/>).</para></summary>
 internal static unsafe class DDColumns
 {
+    /// <summary>Total elements from which the bands are split over threads (2¹⁶: double-double terms cost ~4× a
+    /// plain term; (64,1000) columns measured slower on two threads below it).</summary>
+    internal const long ParallelElements = 1L << 16;
+
     private const int Band = 1024;
 
     /// <summary>Longest column taken (the error bound grows as n²).</summary>
@@ -100,7 +104,7 @@ internal static unsafe class DDColumns
         int threads = Parallelism.MaxThreads;
         // a fixed band split (shape only); each output's value does not depend on it anyway (proved or alone)
         int bands = (int)((outs + Band - 1) / Band);
-        if (threads > 1 && bands > 1 && outs * n >= BlockDriver.ParallelThreshold / 4)
+        if (threads > 1 && bands > 1 && outs * n >= ParallelElements)
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForParts(bands, threads, b =>
