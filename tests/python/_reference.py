@@ -114,6 +114,23 @@ def correctly_rounded_sqrt_fraction(q: Fraction, bits: int = 53) -> float:
     return math.ldexp(mant, extra - shift // 2)
 
 
+def norm_at_threads(counts, *args, **kwargs):
+    """normnative.norm(*args, **kwargs) with the thread limit set to each of `counts` in turn (RuntimeWarnings silenced);
+    the limit is restored afterwards."""
+    import normnative
+    before = normnative.get_num_threads()
+    try:
+        out = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for t in counts:
+                normnative.set_num_threads(t)
+                out.append(normnative.norm(*args, **kwargs))
+        return out
+    finally:
+        normnative.set_num_threads(before)
+
+
 def assert_float32_correctly_rounded(got, exact, *context):
     """got equals exact where that is 0, ±inf or NaN, else is within 0.5 float32 ulp of it (correctly rounded)."""
     if math.isnan(exact) or math.isinf(exact) or exact == 0:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import normnative
-from _reference import assert_float32_correctly_rounded, correctly_rounded_sqrt_fraction, ulp_error, vector_ref
+from _reference import assert_float32_correctly_rounded, correctly_rounded_sqrt_fraction, norm_at_threads, ulp_error, vector_ref
 
 RNG = np.random.default_rng(20261128)
 TINY_NORMAL = 2.0 ** -1022
@@ -160,14 +160,7 @@ def test_complex64_columns_correctly_rounded_and_alone(ord, shape):
 @pytest.mark.parametrize("ord", [2, 1, 3, 1.5])
 def test_complex64_columns_threads(ord):
     a = _columns(400, 1500, np.complex64)
-    before = normnative.get_num_threads()
-    try:
-        normnative.set_num_threads(1)
-        one = normnative.norm(a, ord, axis=0)
-        normnative.set_num_threads(2)
-        two = normnative.norm(a, ord, axis=0)
-    finally:
-        normnative.set_num_threads(before)
+    one, two = norm_at_threads((1, 2), a, ord, axis=0)
     assert _same(one, two)
     for j in range(11, 1500, 97):
         assert ulp_error(one[j], vector_ref(list(a[:, j]), ord), np.float32) <= 0.5

@@ -19,7 +19,7 @@ import pytest
 
 import normnative
 from _midpoints import correctly_rounded, log2_abs, real_lines_near_midpoint, relative_distance
-from _reference import assert_float32_correctly_rounded, ulp_error, vector_ref
+from _reference import assert_float32_correctly_rounded, norm_at_threads, ulp_error, vector_ref
 
 
 def _near_lines(p, n, count, seed):
@@ -210,16 +210,7 @@ def test_lane_columns_threads(rows, cols, dtype, p, seed):
     """Column lanes under a split over threads: the same bits as one thread, correctly rounded."""
     rng = np.random.default_rng(seed)
     a = _columns(rows, cols, dtype, rng)
-    before = normnative.get_num_threads()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            normnative.set_num_threads(1)
-            one = normnative.norm(a, p, axis=0)
-            normnative.set_num_threads(2)
-            two = normnative.norm(a, p, axis=0)
-    finally:
-        normnative.set_num_threads(before)
+    one, two = norm_at_threads((1, 2), a, p, axis=0)
     assert one.tobytes() == two.tobytes()
     for j in range(9, cols, 89):
         assert ulp_error(one[j], vector_ref(list(a[:, j]), p), np.float32) <= 0.5
