@@ -1,5 +1,5 @@
 """Integer columns longer than IntColumns' bands (more than 512 rows) at ord 1 and 2: exact plain double sums over
-row ranges (PlainLong; before, IntRows gathered each strided column alone). Each output must be the exact 1-norm /
+row ranges (IntColumns.Plain; before, IntRows gathered each strided column alone). Each output must be the exact 1-norm /
 the correctly rounded root of the exact integer sum of squares — the value every integer path gives, i.e. the
 converted float64 column's — for bool and every integer dtype of at most 32 bits, column counts around the lane
 widths, N-D axes that coalesce into one long column, reversed/strided views, 1/2/3 threads, and sums at and beyond

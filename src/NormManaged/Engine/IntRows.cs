@@ -448,7 +448,7 @@ internal static unsafe class IntColumns
         {
             // LongPlain's columns; a sum of 2⁵³ or more (|x| near 2²⁶ and beyond) goes to the block driver, the
             // exact path these orders took before the bands (the same bits as every integer path: the converted line's)
-            if (PlainLong(plan, x + plan.InnerBaseOffset, t, o, p == 2)) return FpEvents.None;
+            if (Plain(plan, x + plan.InnerBaseOffset, t, o, p == 2)) return FpEvents.None;
             return p == 2
                 ? BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntSquaresOp(t))
                 : BlockDriver.Run<IntPowOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntPowOp(1));
@@ -534,32 +534,14 @@ internal static unsafe class IntColumns
     /// <summary>Columns this many at a time in <see cref="Plain"/> (two stack buffers of as many doubles).</summary>
     private const int PlainWidth = 1024;
 
-    /// <summary>Every output from <see cref="PlainSums"/>, chunk by chunk of adjacent columns; false (outputs partly
-    /// written, all to be rewritten by the exact path) as soon as a chunk has a sum of 2⁵³ or more.</summary>
-    private static bool Plain(ReductionPlan plan, byte* start, DType t, byte* o, bool squares)
-    {
-        long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
-        int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
-        bool simd = IntWiden.Handles(t, size);
-        double* row = stackalloc double[PlainWidth];
-        double* acc = stackalloc double[PlainWidth];
-        for (long c0 = 0; c0 < cols; c0 += PlainWidth)
-        {
-            int k = (int)Math.Min(PlainWidth, cols - c0);
-            if (!PlainSums(start + c0 * size, t, m, k, rowStride, squares, simd, row, acc)) return false;
-            for (int j = 0; j < k; j++)
-                Unsafe.WriteUnaligned(o + (c0 + j) * outStride, squares ? Math.Sqrt(acc[j]) : acc[j]);
-        }
-        return true;
-    }
-
-    /// <summary>Rows per part of <see cref="PlainLong"/> (fixed by the shape; exact sums make the split invisible).</summary>
+    /// <summary>Rows per part of <see cref="Plain"/> (fixed by the shape; exact sums make the split invisible).</summary>
     private const int LongRowsPerPart = 1024;
 
-    /// <summary><see cref="Plain"/> for columns of any length: chunks of <see cref="PlainWidth"/> adjacent columns, each
+    /// <summary>Every output from <see cref="PlainSums"/>: chunks of <see cref="PlainWidth"/> adjacent columns, each
     /// summed over row ranges of <see cref="LongRowsPerPart"/> (in parallel when large) whose exact partial sums add
-    /// exactly; false (outputs to be rewritten) when some column's sum reaches 2⁵³.</summary>
-    private static bool PlainLong(ReductionPlan plan, byte* start, DType t, byte* o, bool squares)
+    /// exactly; false (outputs partly written, all to be rewritten by an exact path) as soon as some column's sum
+    /// reaches 2⁵³. Columns of at most <see cref="LongRowsPerPart"/> rows (one range) take a stack buffer.</summary>
+    private static bool Plain(ReductionPlan plan, byte* start, DType t, byte* o, bool squares)
     {
         long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
         int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
@@ -567,31 +549,22 @@ internal static unsafe class IntColumns
         int parts = (m + LongRowsPerPart - 1) / LongRowsPerPart;
         int threads = cols * m >= BlockDriver.ParallelThreshold ? Math.Min(parts, Parallelism.MaxThreads) : 1;
         int width = (int)Math.Min(PlainWidth, cols);
-        double[] partial = ArrayPool<double>.Shared.Rent(parts * width);
+        double[]? rented = parts > 1 ? ArrayPool<double>.Shared.Rent(parts * width) : null;
+        double* one = stackalloc double[parts > 1 ? 0 : width];
+        double* row = stackalloc double[parts > 1 ? 0 : width];
         try
         {
             for (long c0 = 0; c0 < cols; c0 += PlainWidth)
             {
                 int k = (int)Math.Min(PlainWidth, cols - c0);
-                bool ok = true;
-                fixed (double* pp = partial)
+                fixed (double* pr = rented)
                 {
-                    nint ps = (nint)pp, src = (nint)(start + c0 * size);
-                    Parallelism.ForParts(parts, threads, r =>
-                    {
-                        int r0 = r * LongRowsPerPart, rn = Math.Min(LongRowsPerPart, m - r0);
-                        double* row = stackalloc double[k];
-                        if (!PlainSums((byte*)src + r0 * rowStride, t, rn, k, rowStride, squares, simd, row, (double*)ps + (long)r * k))
-                            Volatile.Write(ref ok, false);
-                        return FpEvents.None;
-                    });
-                    if (!ok) return false;
-                    double* acc = pp;
-                    for (int r = 1; r < parts; r++)
-                    {
-                        double* q = pp + (long)r * k;
-                        for (int j = 0; j < k; j++) acc[j] += q[j];
-                    }
+                    double* acc = parts > 1 ? pr : one;
+                    byte* src = start + c0 * size;
+                    // one range (every short column): no closure, no pool call on the small-call path
+                    if (parts == 1 ? !PlainSums(src, t, m, k, rowStride, squares, simd, row, acc)
+                                   : !PlainRanges(src, t, m, k, rowStride, squares, simd, parts, threads, acc))
+                        return false;
                     for (int j = 0; j < k; j++)
                     {
                         if (!(acc[j] < 9007199254740992.0)) return false;
@@ -601,7 +574,30 @@ internal static unsafe class IntColumns
             }
             return true;
         }
-        finally { ArrayPool<double>.Shared.Return(partial); }
+        finally { if (rented != null) ArrayPool<double>.Shared.Return(rented); }
+    }
+
+    /// <summary>acc[j] = the exact Σ of <see cref="PlainSums"/> over all m rows as <paramref name="parts"/> ranges of
+    /// <see cref="LongRowsPerPart"/> rows (on up to <paramref name="threads"/> threads; acc holds parts·k doubles, the
+    /// ranges' partials added in order after); false when some range's sum reaches 2⁵³.</summary>
+    private static bool PlainRanges(byte* start, DType t, int m, int k, long rowStride, bool squares, bool simd, int parts, int threads, double* acc)
+    {
+        bool ok = true;
+        nint ps = (nint)acc, src = (nint)start;
+        Parallelism.For(parts, threads, r =>
+        {
+            int r0 = r * LongRowsPerPart, rn = Math.Min(LongRowsPerPart, m - r0);
+            double* row = stackalloc double[k];
+            if (!PlainSums((byte*)src + r0 * rowStride, t, rn, k, rowStride, squares, simd, row, (double*)ps + (long)r * k))
+                Volatile.Write(ref ok, false);
+        });
+        if (!ok) return false;
+        for (int r = 1; r < parts; r++)
+        {
+            double* q = acc + (long)r * k;
+            for (int j = 0; j < k; j++) acc[j] += q[j];
+        }
+        return true;
     }
 
     /// <summary>acc[j] = plain double Σx² (or Σ|x|) of columns j &lt; k, rows widened one segment at a time into

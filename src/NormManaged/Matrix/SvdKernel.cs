@@ -60,9 +60,7 @@ internal static unsafe class SvdKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TwoByTwo(double a, double b, double c, double d, out double smax, out double smin)
     {
-        double h1 = Hypot(a + d, c - b);
-        double h2 = Hypot(a - d, b + c);
-        smax = 0.5 * (h1 + h2);
+        smax = TwoByTwoMax(a, b, c, d);
         double w = b * c;
         double e = Math.FusedMultiplyAdd(-b, c, w);
         double f = Math.FusedMultiplyAdd(a, d, -w);
@@ -92,6 +90,12 @@ internal static unsafe class SvdKernel
         double f = Math.FusedMultiplyAdd(a1, d1, -w);
         return f + err;
     }
+
+    /// <summary>σ_max of [[a, b], [c, d]] (entries of moderate size): the mean of hypot(a + d, c − b) and
+    /// hypot(a − d, b + c), which are σ₁ + σ₂ and σ₁ − σ₂ in some order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double TwoByTwoMax(double a, double b, double c, double d)
+        => 0.5 * (Hypot(a + d, c - b) + Hypot(a - d, b + c));
 
     /// <summary>σ₁ + σ₂ of [[a, b], [c, d]]: hypot(a + d, c − b)² = ‖A‖²_F + 2·det and
     /// hypot(a − d, b + c)² = ‖A‖²_F − 2·det, so the larger of the two is σ₁ + σ₂.</summary>

@@ -156,7 +156,7 @@ internal static unsafe class SvdNorms
                 if (ord == SvdOrd.Sum) r = SvdKernel.TwoByTwoNuclear(a, bb, c, d);
                 else
                 {
-                    SvdKernel.TwoByTwo(a, bb, c, d, out double smax, out double scaledMin);
+                    double smax = SvdKernel.TwoByTwoMax(a, bb, c, d);
                     r = smax;
                     if (ord == SvdOrd.Min)
                     {
