@@ -45,12 +45,31 @@ LAYOUTS = (
 )
 
 
-def cells(dtypes=DTYPES, text: str = ""):
+DATA = ("random", "ones", "ints", "repeats")
+
+
+def _structured(rng, shape, dtype, data: str):
+    """Inputs whose values repeat: equal sums, ties and exact midpoints are where correctly rounded kernels hand
+    lines to their slow exact routes, so random data alone would hide a kernel that falls off on ``np.ones``."""
+    if data == "random":
+        return _data(rng, shape, dtype)
+    if data == "ones":
+        a = np.ones(shape)
+    elif data == "ints":
+        a = rng.integers(-9, 10, shape).astype(float)
+    else:  # "repeats": a few fixed non-integer values
+        a = rng.choice(np.array([1.3, -0.7, 2.5, 0.1]), shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * a[::-1] if a.ndim == 1 else a + 1j * np.flip(a, 0)
+    return np.abs(a).astype(dtype) if np.dtype(dtype).kind in "ub" else a.astype(dtype)
+
+
+def cells(dtypes=DTYPES, text: str = "", data: str = "random"):
     """(dtype, layout, ord, x, axis) for every swept cell matching ``text``."""
     rng = np.random.default_rng(7)
     for dt in dtypes:
         for lname, shape, order, ax in LAYOUTS:
-            x = _data(rng, shape, dt)
+            x = _structured(rng, shape, dt, data)
             if order == "F":
                 x = np.asfortranarray(x)
             for o in BOOL_ORDS if dt == "bool" else ORDS:
@@ -59,14 +78,14 @@ def cells(dtypes=DTYPES, text: str = ""):
                 yield dt, lname, o, x, ax
 
 
-def sweep(dtypes=DTYPES, text: str = "", budget: float = 0.01):
+def sweep(dtypes=DTYPES, text: str = "", budget: float = 0.01, data: str = "random"):
     """[(dtype, layout, ord, NormNative seconds, NumPy seconds)]."""
     from bench_norm import timeit_best  # the table's timer (bench_norm imports floor_survey, not this module)
 
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # ord < 0 over zeros: both libraries warn, by design
-        for dt, lname, o, x, ax in cells(dtypes, text):
+        for dt, lname, o, x, ax in cells(dtypes, text, data):
             t_nn = timeit_best(lambda: normnative.norm(x, o, axis=ax), budget)
             t_np = timeit_best(lambda: np.linalg.norm(x, o, axis=ax), budget)
             out.append((dt, lname, o, t_nn, t_np))
@@ -97,10 +116,12 @@ def main(argv=None) -> int:
     ap.add_argument("--filter", default="", help="only the cells whose 'dtype layout ord=O' contains this text")
     ap.add_argument("--below", type=float, default=1.0, help="list the cells whose ratio is below this")
     ap.add_argument("--budget", type=float, default=0.01, help="seconds per timing (five batches)")
+    ap.add_argument("--data", default="random", choices=DATA,
+                    help="random normals (default), ones, small integers, or a few repeated values")
     ap.add_argument("--out", help="also write the Markdown here")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    rows = sweep(tuple(args.dtypes.split(",")), args.filter, args.budget)
+    rows = sweep(tuple(args.dtypes.split(",")), args.filter, args.budget, args.data)
     lines = sweep_lines(rows, args.below)
     print("\n".join(lines))
     print(f"({time.perf_counter() - t0:.0f} s)")
