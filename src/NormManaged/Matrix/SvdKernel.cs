@@ -21,6 +21,10 @@ internal static unsafe class SvdKernel
     private const double Eps = 1.1102230246251565e-16; // 2^-53
     private const int MaxSweeps = 40;
 
+    /// <summary>Sweeps the calling thread's last <see cref="Jacobi"/> ran (the last one rotated nothing unless it was
+    /// the MaxSweeps-th): lets tests check convergence, which a wrong stopping rule turns into MaxSweeps sweeps.</summary>
+    [ThreadStatic] internal static int LastSweeps;
+
     /// <summary>Doubles of scratch <see cref="SingularValues"/> needs beyond the matrix itself.</summary>
     public static long WorkSize(int m, int n) => (long)n * n + 2L * m + 3L * n;
 
@@ -51,7 +55,7 @@ internal static unsafe class SvdKernel
             for (int i = 0; i < j; i++) xj[i] = 0;
             for (int i = j; i < n; i++) xj[i] = a[j + (long)i * m];
         }
-        Jacobi(x, n, n, cn, tmp); // tmp, key: 2m ≥ 2n free doubles
+        Jacobi(x, n, n, cn, tmp); // cn: 3n doubles, 2n used; tmp, key: 2m ≥ 2n free doubles
         for (int j = 0; j < n; j++) s[j] = Norm(x + (long)j * n, n);
     }
 
@@ -281,7 +285,7 @@ internal static unsafe class SvdKernel
     /// <summary>One-sided Jacobi: rotates column pairs of the m×n column-major <paramref name="x"/>
     /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order. A pair whose squared norms lie
     /// below <see cref="TinySquare"/> is measured on copies scaled by a power of two (<see cref="ScaledPair"/>,
-    /// 2m doubles of <paramref name="scratch"/>).</summary>
+    /// 2m doubles of <paramref name="scratch"/>). <paramref name="sq"/> holds 2n doubles.</summary>
     private static void Jacobi(double* x, int m, int n, double* sq, double* scratch)
     {
         double tol = Math.Max(m, 2) * Eps, tol2 = tol * tol;
@@ -290,6 +294,8 @@ internal static unsafe class SvdKernel
             // squared column norms, fresh each sweep and updated by the rotation formulas inside
             // it (recomputed when an update cancels, as in LAPACK dgesvj)
             for (int j = 0; j < n; j++) { double* xj = x + (long)j * m; sq[j] = Blas1.Dot(xj, xj, m); }
+            // tiny columns' largest |entry|, to skip all-subnormal ones once per sweep (see ScaledPair)
+            for (int j = 0; j < n; j++) sq[n + j] = sq[j] < TinySquare ? MaxAbs(x + (long)j * m, m) : double.PositiveInfinity;
             bool rotated = false;
             for (int p = 0; p < n - 1; p++)
             {
@@ -301,6 +307,7 @@ internal static unsafe class SvdKernel
                     bool scaled = alpha < TinySquare || beta < TinySquare;
                     if (scaled)
                     {
+                        if (!(sq[n + p] >= MinNormal && sq[n + q] >= MinNormal)) continue; // a zero or all-subnormal column
                         // the smaller of α, β may still underflow after the common scaling (columns 2⁵¹¹ apart), so
                         // the test takes the norms; (β − α) below then only loses a term far below the other's ulp
                         if (!ScaledPair(xp, xq, m, scratch, out alpha, out beta, out gamma, out double np, out double nq)
@@ -322,7 +329,6 @@ internal static unsafe class SvdKernel
                     // a scaled pair 2⁵¹¹+ apart can pass the test with ζ = ±∞: t = 0 changes nothing, and counting it
                     // as a rotation would repeat identity sweeps up to MaxSweeps
                     if (t == 0) continue;
-                    rotated = true;
                     // c = 1/r, s = t/r and 1 − c = t²/(r(r + 1)), kept separately so that the
                     // rotation stays orthogonal to O(u·|t|): rounding c to 1 when t² < u would
                     // scale both columns up by (1 + t²/2) each time, a bias that accumulates.
@@ -330,15 +336,22 @@ internal static unsafe class SvdKernel
                     double ir = 1.0 / r;
                     double sn = t * ir;
                     double omc = t * t * ir / (r + 1);
-                    Rotate(xp, xq, m, omc, sn);
+                    // A pair of normal columns that passes the test moves by ~tol relative, which is representable. A
+                    // scaled (tiny) pair's rotation, applied to the unscaled columns, can round to no change at all —
+                    // columns of subnormal noise (the trailing part of R for an exactly singular matrix such as ones(100,100)):
+                    // counting it would repeat the same sweep up to MaxSweeps (40 sweeps of scaled pairs, seconds).
+                    // A sweep in which no column changed is a fixed point, so it ends the iteration.
+                    if (scaled) { if (RotateChanged(xp, xq, m, omc, sn)) rotated = true; }
+                    else { Rotate(xp, xq, m, omc, sn); rotated = true; }
                     double na = alpha - t * gamma, nb = beta + t * gamma;
                     // (a scaled pair's α, β carry the scale: its squared norms again, unscaled)
                     sq[p] = !scaled && na >= 0.25 * alpha ? na : Blas1.Dot(xp, xp, m);
                     sq[q] = !scaled && nb >= 0.25 * beta ? nb : Blas1.Dot(xq, xq, m);
                 }
             }
-            if (!rotated) return;
+            if (!rotated) { LastSweeps = sweep + 1; return; }
         }
+        LastSweeps = MaxSweeps;
     }
 
     /// <summary>Squared column norms below this (2⁻⁹⁰⁰) make <see cref="Jacobi"/> measure the pair scaled: unscaled,
@@ -347,26 +360,88 @@ internal static unsafe class SvdKernel
     /// the largest entry to 2²⁰⁰. Above it nothing in the pair's sums comes near underflow.</summary>
     private const double TinySquare = 1.1830521861667747e-271; // 2⁻⁹⁰⁰
 
+    /// <summary>The smallest normal double, 2⁻¹⁰²².</summary>
+    private const double MinNormal = 2.2250738585072014e-308;
+
     /// <summary>α = ‖xp‖², β = ‖xq‖², γ = xp·xq and the norms of the two columns copied into
     /// <paramref name="scratch"/> and scaled by the power of two that brings their largest |entry| to [1, 2) — exact,
     /// and every sum is then 2^(2k) times the unscaled one wherever that one did not underflow, so the rotation (which
-    /// depends on ratios only) is the same. False when a column is zero.</summary>
+    /// depends on ratios only) is the same. False when a column is zero or all its entries are subnormal: such a
+    /// column is left as it is. Inputs reach the kernel scaled so that their entries are normal (σ_min: entries up to
+    /// 2¹²²² below the largest at MinShift, WideShift beyond), so an all-subnormal column is the noise of an elimination
+    /// (ones(n, n): every Householder step leaves identical trailing columns about u times smaller, down to subnormals),
+    /// where a rotation only rounds: at n = 200 such pairs kept changing bits for all 40 sweeps (seconds per call). Its
+    /// norm still bounds σ_min from above (σ_min ≤ ‖X·eⱼ‖), so a σ_min that small is returned within 2⁻¹⁰¹⁷ of the
+    /// scaled matrix's largest entry (2²⁰⁰ or more) — absolutely, where it cannot be relatively.</summary>
     private static bool ScaledPair(double* xp, double* xq, int m, double* scratch, out double alpha, out double beta, out double gamma,
                                    out double np, out double nq)
     {
-        double mp = 0, mq = 0;
-        for (int i = 0; i < m; i++) { mp = Math.Max(mp, Math.Abs(xp[i])); mq = Math.Max(mq, Math.Abs(xq[i])); }
+        double mp = MaxAbs(xp, m), mq = MaxAbs(xq, m);
         alpha = beta = gamma = np = nq = 0;
-        if (mp == 0 || mq == 0) return false;
+        if (!(mp >= MinNormal && mq >= MinNormal)) return false; // a zero or all-subnormal column (below)
+        // k ≥ 0 here (the pair is tiny), so the scaling goes up and is exact, subnormal inputs included; a factor
+        // beyond 2¹⁰²³ is applied as two exact multiplications
         int k = -Math.ILogB(Math.Max(mp, mq));
+        int k1 = Math.Min(k, 1023);
+        double f1 = Math.ScaleB(1.0, k1), f2 = Math.ScaleB(1.0, k - k1);
         double* sp = scratch, sv = scratch + m;
-        for (int i = 0; i < m; i++) { sp[i] = Math.ScaleB(xp[i], k); sv[i] = Math.ScaleB(xq[i], k); }
+        int i = 0;
+        var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
+        for (; i <= m - 4; i += 4)
+        {
+            (Vector256.Load(xp + i) * v1 * v2).Store(sp + i);
+            (Vector256.Load(xq + i) * v1 * v2).Store(sv + i);
+        }
+        for (; i < m; i++) { sp[i] = xp[i] * f1 * f2; sv[i] = xq[i] * f1 * f2; }
         alpha = Blas1.Dot(sp, sp, m);
         beta = Blas1.Dot(sv, sv, m);
         gamma = Blas1.Dot(sp, sv, m);
-        np = Norm(sp, m);
-        nq = Norm(sv, m);
+        // the larger column now has its largest entry in [1, 2): its squared norm is far from underflow and √α is its
+        // norm to a few ulps, like Norm's; the smaller one may still be tiny (columns 2⁵¹¹ apart), then Norm
+        np = alpha >= TinySquare ? Math.Sqrt(alpha) : Norm(sp, m);
+        nq = beta >= TinySquare ? Math.Sqrt(beta) : Norm(sv, m);
         return true;
+    }
+
+    /// <summary>max |vᵢ| over n doubles (0 for n = 0).</summary>
+    private static double MaxAbs(double* v, int n)
+    {
+        int i = 0;
+        double mx = 0;
+        if (n >= 4)
+        {
+            var a = Vector256<double>.Zero;
+            for (; i <= n - 4; i += 4) a = Vector256.Max(a, Vector256.Abs(Vector256.Load(v + i)));
+            mx = Math.Max(Math.Max(a[0], a[1]), Math.Max(a[2], a[3]));
+        }
+        for (; i < n; i++) mx = Math.Max(mx, Math.Abs(v[i]));
+        return mx;
+    }
+
+    /// <summary><see cref="Rotate"/>, and whether any element changed (bitwise).</summary>
+    private static bool RotateChanged(double* x, double* y, int n, double omc, double s)
+    {
+        int i = 0;
+        var vo = Vector256.Create(omc); var vs = Vector256.Create(s);
+        var diff = Vector256<double>.Zero;
+        for (; i <= n - 4; i += 4)
+        {
+            var u = Vector256.Load(x + i); var w = Vector256.Load(y + i);
+            var nu = u - Vector256.FusedMultiplyAdd(vo, u, vs * w);
+            var nw = w - Vector256.FusedMultiplyAdd(vo, w, -(vs * u));
+            diff |= (nu.AsUInt64() ^ u.AsUInt64()).AsDouble() | (nw.AsUInt64() ^ w.AsUInt64()).AsDouble();
+            nu.Store(x + i); nw.Store(y + i);
+        }
+        bool changed = diff.AsUInt64() != Vector256<ulong>.Zero;
+        for (; i < n; i++)
+        {
+            double u = x[i], w = y[i];
+            double nu = u - Math.FusedMultiplyAdd(omc, u, s * w), nw = w - Math.FusedMultiplyAdd(omc, w, -(s * u));
+            changed |= BitConverter.DoubleToInt64Bits(nu) != BitConverter.DoubleToInt64Bits(u)
+                    || BitConverter.DoubleToInt64Bits(nw) != BitConverter.DoubleToInt64Bits(w);
+            x[i] = nu; y[i] = nw;
+        }
+        return changed;
     }
 
     /// <summary>[x, y] ← [c·x − s·y, s·x + c·y] with c = 1 − <paramref name="omc"/>, evaluated as
