@@ -301,10 +301,15 @@ cmd_bench_python() {
     gcc -O3 -march=native -std=c11 -pthread bench/bandwidth.c -o "$out/bandwidth"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
         "$PY" bench/python/bench_norm.py --bandwidth "$out/bandwidth" ${BENCH_QUICK:+--quick}
-    # the systematic ord x dtype x layout sweep (~75 s) in full runs: bench/results/sweep.md lists every cell below 1.0
+    # the systematic ord x dtype x layout sweep (~75 s per data kind) in full runs: bench/results/sweep.md lists every
+    # cell below 1.0 over random normals, sweep_{ones,ints,repeats}.md over structured inputs (ties, exact sums, zeros)
     if [ -z "${BENCH_QUICK:-}" ]; then
-        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
-            "$PY" bench/python/floor_sweep.py --out bench/results/sweep.md
+        local data
+        for data in random ones ints repeats; do
+            env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+                "$PY" bench/python/floor_sweep.py --data "$data" \
+                --out "bench/results/sweep$([ "$data" = random ] || echo "_$data").md"
+        done
     fi
 }
 

@@ -92,12 +92,12 @@ def sweep(dtypes=DTYPES, text: str = "", budget: float = 0.01, data: str = "rand
     return out
 
 
-def sweep_lines(rows, below: float = 1.0) -> list:
+def sweep_lines(rows, below: float = 1.0, data: str = "random") -> list:
     """Markdown: a count of cells below ``below`` per dtype × layout, then those cells, slowest first."""
     low = sorted((r for r in rows if r[4] / r[3] < below), key=lambda r: r[4] / r[3])
     layouts = [name for name, *_ in LAYOUTS]
     dts = list(dict.fromkeys(r[0] for r in rows))
-    lines = [f"### Systematic sweep: {len(low)} of {len(rows)} cells below {below:g}", "",
+    lines = [f"### Systematic sweep ({data} data): {len(low)} of {len(rows)} cells below {below:g}", "",
              f"Cells below {below:g} per dtype (rows) and layout (columns), over every order of `ORDS` (bool: `BOOL_ORDS`).", "",
              "| dtype | " + " | ".join(layouts) + " |", "|---|" + "---:|" * len(layouts)]
     for dt in dts:
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     rows = sweep(tuple(args.dtypes.split(",")), args.filter, args.budget, args.data)
-    lines = sweep_lines(rows, args.below)
+    lines = sweep_lines(rows, args.below, args.data)
     print("\n".join(lines))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.out:
