@@ -55,7 +55,7 @@ internal static unsafe class SvdKernel
             for (int i = 0; i < j; i++) xj[i] = 0;
             for (int i = j; i < n; i++) xj[i] = a[j + (long)i * m];
         }
-        Jacobi(x, n, n, cn, tmp); // cn: 3n doubles, 2n used; tmp, key: 2m ≥ 2n free doubles
+        Jacobi(x, n, n, cn); // cn: 3n doubles, 2n used
         for (int j = 0; j < n; j++) s[j] = Norm(x + (long)j * n, n);
     }
 
@@ -279,14 +279,42 @@ internal static unsafe class SvdKernel
     private static double ColumnNorm(double* v, int n)
     {
         double d = Blas1.Dot(v, v, n);
-        return d > 1e-290 && d < 1e290 ? Math.Sqrt(d) : Norm(v, n);
+        return d > 1e-290 && d < 1e290 ? Math.Sqrt(d) : ScaledNorm(v, n);
+    }
+
+    /// <summary>‖v‖₂ to a few ulps at any scale: the squares of v·2⁻ᵉ (largest |entry| in [1, 2), an exact scaling
+    /// — two factors for a subnormal largest entry) summed as <see cref="Blas1.Dot"/> does, times 2ᵉ. For pivots and
+    /// rotation tests, where <see cref="Norm"/>'s double-double sum of scalars cost most of the time on matrices whose
+    /// QR leaves tiny columns (σ_min of ones(50, 50) complex: 30 % of the samples).</summary>
+    private static double ScaledNorm(double* v, int n)
+    {
+        double mx = MaxAbs(v, n);
+        if (mx == 0 || !double.IsFinite(mx)) return mx;
+        int e = Math.ILogB(mx);
+        int k1 = Math.Clamp(-e, -1023, 1023);
+        double f1 = Math.ScaleB(1.0, k1), f2 = Math.ScaleB(1.0, -e - k1);
+        int i = 0;
+        double s = 0;
+        if (n >= 4)
+        {
+            var acc = Vector256<double>.Zero;
+            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
+            for (; i <= n - 4; i += 4)
+            {
+                var t = Vector256.Load(v + i) * v1 * v2;
+                acc = Vector256.FusedMultiplyAdd(t, t, acc);
+            }
+            s = Vector256.Sum(acc);
+        }
+        for (; i < n; i++) { double t = v[i] * f1 * f2; s = Math.FusedMultiplyAdd(t, t, s); }
+        return Math.ScaleB(Math.Sqrt(s), e);
     }
 
     /// <summary>One-sided Jacobi: rotates column pairs of the m×n column-major <paramref name="x"/>
     /// until all are mutually orthogonal to m·2⁻⁵³ (relative), row-cyclic order. A pair whose squared norms lie
-    /// below <see cref="TinySquare"/> is measured on copies scaled by a power of two (<see cref="ScaledPair"/>,
-    /// 2m doubles of <paramref name="scratch"/>). <paramref name="sq"/> holds 2n doubles.</summary>
-    private static void Jacobi(double* x, int m, int n, double* sq, double* scratch)
+    /// below <see cref="TinySquare"/> is measured scaled by a power of two (<see cref="ScaledPair"/>).
+    /// <paramref name="sq"/> holds 2n doubles: the squared column norms, then tiny columns' largest |entries|.</summary>
+    private static void Jacobi(double* x, int m, int n, double* sq)
     {
         double tol = Math.Max(m, 2) * Eps, tol2 = tol * tol;
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
@@ -307,10 +335,13 @@ internal static unsafe class SvdKernel
                     bool scaled = alpha < TinySquare || beta < TinySquare;
                     if (scaled)
                     {
-                        if (!(sq[n + p] >= MinNormal && sq[n + q] >= MinNormal)) continue; // a zero or all-subnormal column
+                        // the columns' largest |entries|: kept for tiny columns (exact: updated after each rotation), found
+                        // now for a column that became tiny inside this sweep
+                        if (double.IsPositiveInfinity(sq[n + p])) sq[n + p] = MaxAbs(xp, m);
+                        if (double.IsPositiveInfinity(sq[n + q])) sq[n + q] = MaxAbs(xq, m);
                         // the smaller of α, β may still underflow after the common scaling (columns 2⁵¹¹ apart), so
                         // the test takes the norms; (β − α) below then only loses a term far below the other's ulp
-                        if (!ScaledPair(xp, xq, m, scratch, out alpha, out beta, out gamma, out double np, out double nq)
+                        if (!ScaledPair(xp, xq, m, sq[n + p], sq[n + q], out alpha, out beta, out gamma, out double np, out double nq)
                             || !(Math.Abs(gamma) > tol * np * nq)) continue; // a zero column, or orthogonal
                     }
                     else
@@ -341,8 +372,17 @@ internal static unsafe class SvdKernel
                     // columns of subnormal noise (the trailing part of R for an exactly singular matrix such as ones(100,100)):
                     // counting it would repeat the same sweep up to MaxSweeps (40 sweeps of scaled pairs, seconds).
                     // A sweep in which no column changed is a fixed point, so it ends the iteration.
-                    if (scaled) { if (RotateChanged(xp, xq, m, omc, sn)) rotated = true; }
-                    else { Rotate(xp, xq, m, omc, sn); rotated = true; }
+                    if (scaled)
+                    {
+                        if (RotateChanged(xp, xq, m, omc, sn, out double mxp, out double mxq)) rotated = true;
+                        sq[n + p] = mxp; sq[n + q] = mxq;
+                    }
+                    else
+                    {
+                        Rotate(xp, xq, m, omc, sn);
+                        rotated = true;
+                        sq[n + p] = sq[n + q] = double.PositiveInfinity; // largest entries unknown again
+                    }
                     double na = alpha - t * gamma, nb = beta + t * gamma;
                     // (a scaled pair's α, β carry the scale: its squared norms again, unscaled)
                     sq[p] = !scaled && na >= 0.25 * alpha ? na : Blas1.Dot(xp, xp, m);
@@ -363,8 +403,8 @@ internal static unsafe class SvdKernel
     /// <summary>The smallest normal double, 2⁻¹⁰²².</summary>
     private const double MinNormal = 2.2250738585072014e-308;
 
-    /// <summary>α = ‖xp‖², β = ‖xq‖², γ = xp·xq and the norms of the two columns copied into
-    /// <paramref name="scratch"/> and scaled by the power of two that brings their largest |entry| to [1, 2) — exact,
+    /// <summary>α = ‖xp‖², β = ‖xq‖², γ = xp·xq and the norms of the two columns (largest |entries|
+    /// <paramref name="mp"/>, <paramref name="mq"/>) scaled by the power of two that brings the larger to [1, 2) — exact,
     /// and every sum is then 2^(2k) times the unscaled one wherever that one did not underflow, so the rotation (which
     /// depends on ratios only) is the same. False when a column is zero or all its entries are subnormal: such a
     /// column is left as it is. Inputs reach the kernel scaled so that their entries are normal (σ_min: entries up to
@@ -373,33 +413,43 @@ internal static unsafe class SvdKernel
     /// where a rotation only rounds: at n = 200 such pairs kept changing bits for all 40 sweeps (seconds per call). Its
     /// norm still bounds σ_min from above (σ_min ≤ ‖X·eⱼ‖), so a σ_min that small is returned within 2⁻¹⁰¹⁷ of the
     /// scaled matrix's largest entry (2²⁰⁰ or more) — absolutely, where it cannot be relatively.</summary>
-    private static bool ScaledPair(double* xp, double* xq, int m, double* scratch, out double alpha, out double beta, out double gamma,
+    private static bool ScaledPair(double* xp, double* xq, int m, double mp, double mq, out double alpha, out double beta, out double gamma,
                                    out double np, out double nq)
     {
-        double mp = MaxAbs(xp, m), mq = MaxAbs(xq, m);
         alpha = beta = gamma = np = nq = 0;
         if (!(mp >= MinNormal && mq >= MinNormal)) return false; // a zero or all-subnormal column (below)
         // k ≥ 0 here (the pair is tiny), so the scaling goes up and is exact, subnormal inputs included; a factor
-        // beyond 2¹⁰²³ is applied as two exact multiplications
+        // beyond 2¹⁰²³ is applied as two exact multiplications. The sums take the scaled entries as they are loaded
+        // (Blas1.Dot's two-lane order), so nothing is copied.
         int k = -Math.ILogB(Math.Max(mp, mq));
         int k1 = Math.Min(k, 1023);
         double f1 = Math.ScaleB(1.0, k1), f2 = Math.ScaleB(1.0, k - k1);
-        double* sp = scratch, sv = scratch + m;
         int i = 0;
-        var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
-        for (; i <= m - 4; i += 4)
+        if (m >= 8)
         {
-            (Vector256.Load(xp + i) * v1 * v2).Store(sp + i);
-            (Vector256.Load(xq + i) * v1 * v2).Store(sv + i);
+            var v1 = Vector256.Create(f1); var v2 = Vector256.Create(f2);
+            var a0 = Vector256<double>.Zero; var a1 = a0; var b0 = a0; var b1 = a0; var g0 = a0; var g1 = a0;
+            for (; i <= m - 8; i += 8)
+            {
+                var u0 = Vector256.Load(xp + i) * v1 * v2; var u1 = Vector256.Load(xp + i + 4) * v1 * v2;
+                var w0 = Vector256.Load(xq + i) * v1 * v2; var w1 = Vector256.Load(xq + i + 4) * v1 * v2;
+                a0 = Vector256.FusedMultiplyAdd(u0, u0, a0); a1 = Vector256.FusedMultiplyAdd(u1, u1, a1);
+                b0 = Vector256.FusedMultiplyAdd(w0, w0, b0); b1 = Vector256.FusedMultiplyAdd(w1, w1, b1);
+                g0 = Vector256.FusedMultiplyAdd(u0, w0, g0); g1 = Vector256.FusedMultiplyAdd(u1, w1, g1);
+            }
+            alpha = Vector256.Sum(a0 + a1); beta = Vector256.Sum(b0 + b1); gamma = Vector256.Sum(g0 + g1);
         }
-        for (; i < m; i++) { sp[i] = xp[i] * f1 * f2; sv[i] = xq[i] * f1 * f2; }
-        alpha = Blas1.Dot(sp, sp, m);
-        beta = Blas1.Dot(sv, sv, m);
-        gamma = Blas1.Dot(sp, sv, m);
+        for (; i < m; i++)
+        {
+            double u = xp[i] * f1 * f2, w = xq[i] * f1 * f2;
+            alpha = Math.FusedMultiplyAdd(u, u, alpha); beta = Math.FusedMultiplyAdd(w, w, beta);
+            gamma = Math.FusedMultiplyAdd(u, w, gamma);
+        }
         // the larger column now has its largest entry in [1, 2): its squared norm is far from underflow and √α is its
-        // norm to a few ulps, like Norm's; the smaller one may still be tiny (columns 2⁵¹¹ apart), then Norm
-        np = alpha >= TinySquare ? Math.Sqrt(alpha) : Norm(sp, m);
-        nq = beta >= TinySquare ? Math.Sqrt(beta) : Norm(sv, m);
+        // norm to a few ulps; the smaller one may still be tiny (columns 2⁵¹¹ apart), then ScaledNorm (exact ×2ᵏ: the
+        // column's norm is at least its largest entry, a normal number)
+        np = alpha >= TinySquare ? Math.Sqrt(alpha) : ScaledNorm(xp, m) * f1 * f2;
+        nq = beta >= TinySquare ? Math.Sqrt(beta) : ScaledNorm(xq, m) * f1 * f2;
         return true;
     }
 
@@ -418,21 +468,24 @@ internal static unsafe class SvdKernel
         return mx;
     }
 
-    /// <summary><see cref="Rotate"/>, and whether any element changed (bitwise).</summary>
-    private static bool RotateChanged(double* x, double* y, int n, double omc, double s)
+    /// <summary><see cref="Rotate"/>, whether any element changed (bitwise), and the columns' new largest |entries|.</summary>
+    private static bool RotateChanged(double* x, double* y, int n, double omc, double s, out double mx, out double my)
     {
         int i = 0;
         var vo = Vector256.Create(omc); var vs = Vector256.Create(s);
-        var diff = Vector256<double>.Zero;
+        var diff = Vector256<double>.Zero; var ax = diff; var ay = diff;
         for (; i <= n - 4; i += 4)
         {
             var u = Vector256.Load(x + i); var w = Vector256.Load(y + i);
             var nu = u - Vector256.FusedMultiplyAdd(vo, u, vs * w);
             var nw = w - Vector256.FusedMultiplyAdd(vo, w, -(vs * u));
             diff |= (nu.AsUInt64() ^ u.AsUInt64()).AsDouble() | (nw.AsUInt64() ^ w.AsUInt64()).AsDouble();
+            ax = Vector256.Max(ax, Vector256.Abs(nu)); ay = Vector256.Max(ay, Vector256.Abs(nw));
             nu.Store(x + i); nw.Store(y + i);
         }
         bool changed = diff.AsUInt64() != Vector256<ulong>.Zero;
+        mx = Math.Max(Math.Max(ax[0], ax[1]), Math.Max(ax[2], ax[3]));
+        my = Math.Max(Math.Max(ay[0], ay[1]), Math.Max(ay[2], ay[3]));
         for (; i < n; i++)
         {
             double u = x[i], w = y[i];
@@ -440,6 +493,7 @@ internal static unsafe class SvdKernel
             changed |= BitConverter.DoubleToInt64Bits(nu) != BitConverter.DoubleToInt64Bits(u)
                     || BitConverter.DoubleToInt64Bits(nw) != BitConverter.DoubleToInt64Bits(w);
             x[i] = nu; y[i] = nw;
+            mx = Math.Max(mx, Math.Abs(nu)); my = Math.Max(my, Math.Abs(nw));
         }
         return changed;
     }
