@@ -63,6 +63,7 @@ internal static unsafe class Complex128Max
     /// <summary>The exact max |z| of m values (m ≥ 1); false on NaN/∞ or a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰].</summary>
     internal static bool Scan(double* d, long m, out Ext best)
     {
+        var pick = new ExtExtreme { Best = Ext.Zero };
         best = Ext.Zero;
         double top = 0;
         for (long first = 0; first < m; first += Block)
@@ -73,8 +74,9 @@ internal static unsafe class Complex128Max
             if (!(bt <= Hi)) return false; // NaN (any sign) or ∞ or huge
             if (bt == 0 || bt < top * Slack) continue; // no candidate here (zeros never are: an all-zero vector fails below)
             top = Math.Max(top, bt);
-            Candidates(p, len, top * Slack, ref best);
+            Candidates(p, len, top * Slack, ref pick);
         }
+        best = pick.Best;
         return top >= Lo;
     }
 
@@ -105,25 +107,40 @@ internal static unsafe class Complex128Max
         return Vector512.FusedMultiplyAdd(im, im, re * re);
     }
 
-    private static void Candidates(double* p, int len, double thr, ref Ext best)
+    /// <summary>Hands the block's candidates (s ≥ thr) to <paramref name="pick"/>, the ones whose parts' magnitudes are
+    /// the winner's pair (or its swap) masked off eight at a time first (they cannot change it: <see cref="ComplexTies"/>).</summary>
+    private static void Candidates(double* p, int len, double thr, ref ExtExtreme pick)
     {
         var vt = Vector512.Create(thr);
+        var sign = Vector512.Create(-0.0);
         int i = 0;
         for (; i <= len - 8; i += 8)
         {
-            ulong hit = Vector512.GreaterThanOrEqual(Squares(p + 2 * i), vt).ExtractMostSignificantBits();
+            var u = Vector512.Load(p + 2 * i);
+            var v = Vector512.Load(p + 2 * i + 8);
+            var re = Avx512F.UnpackLow(u, v);
+            var im = Avx512F.UnpackHigh(u, v);
+            var hits = Vector512.GreaterThanOrEqual(Vector512.FusedMultiplyAdd(im, im, re * re), vt);
+            if (pick.Has && hits != Vector512<double>.Zero)
+            {
+                Vector512<double> ar = Vector512.AndNot(re, sign), ai = Vector512.AndNot(im, sign);
+                Vector512<double> pa = Vector512.Create(pick.A), pb = Vector512.Create(pick.B);
+                var same = (Vector512.Equals(ar, pa) & Vector512.Equals(ai, pb)) | (Vector512.Equals(ar, pb) & Vector512.Equals(ai, pa));
+                hits = Vector512.AndNot(hits, same);
+            }
+            ulong hit = hits.ExtractMostSignificantBits();
             while (hit != 0)
             {
                 int lane = System.Numerics.BitOperations.TrailingZeroCount(hit);
                 hit &= hit - 1;
                 int j = i + (lane >> 1) + ((lane & 1) << 2); // lane order 0, 4, 1, 5, 2, 6, 3, 7
-                Consider(p[2 * j], p[2 * j + 1], ref best);
+                pick.Take(p[2 * j], p[2 * j + 1], false);
             }
         }
         for (; i < len; i++)
         {
             double re = p[2 * i], im = p[2 * i + 1];
-            if (Math.FusedMultiplyAdd(im, im, re * re) >= thr) Consider(re, im, ref best);
+            if (Math.FusedMultiplyAdd(im, im, re * re) >= thr) pick.Take(re, im, false);
         }
     }
 

@@ -267,10 +267,20 @@ internal static unsafe class LaneAcross
                 if (!sum)
                 {
                     all = w == 8
-                        ? low ? Extreme<Lanes512, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                              : Extreme<Lanes512, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                        : low ? Extreme<Lanes256, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                              : Extreme<Lanes256, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
+                        ? low ? Extreme<Lanes512, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes512, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                        : low ? Extreme<Lanes256, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes256, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
+                    if (!all && Flagged(d, from, w))
+                    {
+                        // ties (repeated values): the walk again, a value tying with the top's own pair of part
+                        // magnitudes not flagged (see Extreme)
+                        all = w == 8
+                            ? low ? Extreme<Lanes512, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                                  : Extreme<Lanes512, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                            : low ? Extreme<Lanes256, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                                  : Extreme<Lanes256, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
+                    }
                 }
                 if (all) continue;
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
@@ -309,7 +319,7 @@ internal static unsafe class LaneAcross
     private static FpEvents Finish(double* d, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
     {
         double a = d[0], b = d[1], flag = d[2];
-        if (p != double.PositiveInfinity)
+        if (!double.IsInfinity(p))
         {
             if (flag != 0 && p == 0.5 && a > SquareMax && a <= double.MaxValue)
             {
@@ -319,37 +329,34 @@ internal static unsafe class LaneAcross
             return Alone(c, s, n, dst, t, ot, p);
         }
         if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
-        Ext best = Ext.Zero;
         bool low = p < 0;
         if (flag == 0)
         {
+            Ext best = Ext.Zero;
             double* z = (double*)(c + (long)b * s);
             Complex128Max.Consider(z[0], z[1], ref best);
+            return ResultWriter.Store(ot, dst, best);
         }
-        else if (!low)
+        // the candidates (max: every s within the slack below the top; min: within the slack above the bottom B, where
+        // the true minimum's s is: see Lowest), compared exactly, first strict winner kept as before; a candidate with
+        // the winner's pair of part magnitudes is skipped (ComplexTies: the same bits)
+        var pick = new ExtExtreme();
+        double thr = low ? a / Complex128Max.Slack : a * Complex128Max.Slack;
+        for (long i = 0; i < n; i++)
         {
-            double thr = a * Complex128Max.Slack;
-            for (long i = 0; i < n; i++)
-            {
-                double* z = (double*)(c + i * s);
-                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
-            }
+            double* z = (double*)(c + i * s);
+            double v = Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]);
+            if (low ? v <= thr : v >= thr) pick.Take(z[0], z[1], low);
         }
-        else
-        {
-            // every s within the slack above the bottom B (the true minimum's s is: see Lowest), compared exactly
-            double thr = a / Complex128Max.Slack;
-            for (long i = 0; i < n; i++)
-            {
-                double* z = (double*)(c + i * s);
-                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) <= thr)
-                {
-                    Ext e = Ext.Hypot(Ext.FromDouble(z[0]), Ext.FromDouble(z[1]));
-                    if (best.IsZero || Ext.Compare(e, best) < 0) best = e;
-                }
-            }
-        }
-        return ResultWriter.Store(ot, dst, best);
+        return ResultWriter.Store(ot, dst, pick.Best);
+    }
+
+    /// <summary>True when a lane from <paramref name="from"/> on has the candidates flag (2).</summary>
+    private static bool Flagged(double* d, int from, int w)
+    {
+        for (int j = from; j < w; j++)
+            if (d[3 * j + 2] == 2) return true;
+        return false;
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
@@ -651,7 +658,7 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>Which extreme <see cref="Extreme{L, TDir}"/> screens for.</summary>
+    /// <summary>Which extreme <see cref="Extreme{L, TDir, TPair}"/> screens for.</summary>
     private interface IDirection
     {
         /// <summary>The lane's start: 0 for the top, +∞ for the bottom.</summary>
@@ -692,8 +699,8 @@ internal static unsafe class LaneAcross
     /// 2 candidates, else 0) for <see cref="Finish"/>, and the mask of the lanes whose root in <paramref name="roots"/> may
     /// be stored. The squares of s ≥ 2⁻⁹⁰⁰ keep their low parts exact or negligible (an underflowed FMA residual is
     /// off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
-    private static bool Extreme<L, TDir>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
-        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection
+    private static bool Extreme<L, TDir, TPair>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
+        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection where TPair : struct, IPairRule
     {
         L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero, zr = L.Zero, zi = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
@@ -705,7 +712,14 @@ internal static unsafe class LaneAcross
             L re = L.Evens(u, v), im = L.Odds(u, v);
             var sv = L.Fma(im, im, re * re);
             nan |= ~L.Equal(sv, sv);
-            near |= L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
+            var tie = L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
+            if (TPair.Excluded)
+            {
+                var mag = L.CreateBits(0x7FFF_FFFF_FFFF_FFFFUL);
+                L ar = re & mag, ai = im & mag, tr = zr & mag, ti = zi & mag;
+                tie &= ~((L.Equal(ar, tr) & L.Equal(ai, ti)) | (L.Equal(ar, ti) & L.Equal(ai, tr)));
+            }
+            near |= tie;
             var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
@@ -736,7 +750,27 @@ internal static unsafe class LaneAcross
         return false;
     }
 
-    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir}"/>).</summary>
+    /// <summary>Whether <see cref="Extreme{L, TDir, TPair}"/> leaves unflagged a value whose part magnitudes are the running
+    /// top's pair (or its swap).</summary>
+    private interface IPairRule
+    {
+        static abstract bool Excluded { get; }
+    }
+
+    /// <summary>Every value within the slack of the top flags the lane (the first walk: no extra work a row).</summary>
+    private readonly struct AnyPair : IPairRule
+    {
+        public static bool Excluded => false;
+    }
+
+    /// <summary>Only a value within the slack whose pair of part magnitudes differs from the running top's flags the
+    /// lane (the second walk, after a flag).</summary>
+    private readonly struct OtherPair : IPairRule
+    {
+        public static bool Excluded => true;
+    }
+
+    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir, TPair}"/>).</summary>
     private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
