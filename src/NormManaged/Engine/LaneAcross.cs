@@ -40,8 +40,17 @@ namespace NormManaged.Engine;
 /// (s ≥ T·(1 − 2⁻⁴⁸) and T ≥ s·(1 − 2⁻⁴⁸)). Unflagged, the top's element is the only candidate Complex128Max would
 /// evaluate (its argument: the true maximum's s is within the slack of the final top), so max |z| is its exact
 /// magnitude (<see cref="Ext.Hypot"/>) rounded once — the bits Complex128Max stores for the same line held
-/// contiguously; flagged, the column's candidates are evaluated as Complex128Max does. NaN, a top outside
-/// [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] or zero: the output is recomputed alone by the block driver.</summary>
+/// contiguously; flagged, the column's candidates are evaluated as Complex128Max does (a candidate with the winner's pair
+/// of part magnitudes skipped: <see cref="ComplexTies"/>). Ord −∞ is the mirror (bottom, <see cref="Lowest"/>).
+/// Repeated values (np.ones, small integers) tie in every column and flagged every lane, each tie then getting its own
+/// extended magnitude (0.02× NumPy): a group with a flag walks again with the rule that a value whose (|re|, |im|) is
+/// the running top's pair or its swap does not flag (<see cref="OtherPair"/>). Why that keeps the bits: the relation
+/// "within the slack" is symmetric, and every candidate (s within the slack of the final top T) meets, when walked, a
+/// running top also within the slack of T (tops move monotonically towards T), so an unflagged lane proves every
+/// candidate has the pair of the top it met, and each top change between candidates has the pair of the top it replaced
+/// (else flagged): all candidates share the final top element's pair up to swap, hence its exact |z| and its
+/// Ext.Hypot bits, and the lane's root (or Finish's single evaluation) is what evaluating them all gives. NaN, a top
+/// outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] or zero: the output is recomputed alone by the block driver.</summary>
 internal static unsafe class LaneAcross
 {
     /// <summary>Longest reduction taken (keeps the summed error bounds above far below 2⁻⁸⁰).</summary>
@@ -267,19 +276,19 @@ internal static unsafe class LaneAcross
                 if (!sum)
                 {
                     all = w == 8
-                        ? low ? Extreme<Lanes512, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                              : Extreme<Lanes512, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                        : low ? Extreme<Lanes256, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                              : Extreme<Lanes256, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
-                    if (!all && Flagged(d, from, w))
+                        ? low ? Extreme<Lanes512, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out bool retry)
+                              : Extreme<Lanes512, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry)
+                        : low ? Extreme<Lanes256, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry)
+                              : Extreme<Lanes256, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry);
+                    if (retry)
                     {
                         // ties (repeated values): the walk again, a value tying with the top's own pair of part
                         // magnitudes not flagged (see Extreme)
                         all = w == 8
-                            ? low ? Extreme<Lanes512, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                                  : Extreme<Lanes512, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                            : low ? Extreme<Lanes256, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
-                                  : Extreme<Lanes256, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
+                            ? low ? Extreme<Lanes512, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
+                                  : Extreme<Lanes512, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
+                            : low ? Extreme<Lanes256, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
+                                  : Extreme<Lanes256, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _);
                     }
                 }
                 if (all) continue;
@@ -328,8 +337,11 @@ internal static unsafe class LaneAcross
             }
             return Alone(c, s, n, dst, t, ot, p);
         }
-        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
         bool low = p < 0;
+        // −∞ over a column holding an exact 0 (no NaN: flag 1) is 0, what ComplexNegative stores for it (a zero bottom s
+        // may also be an underflowed square: those columns still go alone)
+        if (low && flag != 1 && a == 0 && HasZero(c, s, n)) return ResultWriter.Store(ot, dst, 0, 0, 0);
+        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
         if (flag == 0)
         {
             Ext best = Ext.Zero;
@@ -351,11 +363,11 @@ internal static unsafe class LaneAcross
         return ResultWriter.Store(ot, dst, pick.Best);
     }
 
-    /// <summary>True when a lane from <paramref name="from"/> on has the candidates flag (2).</summary>
-    private static bool Flagged(double* d, int from, int w)
+    /// <summary>True when some complex128 element of the column is exactly 0 (both parts ±0).</summary>
+    private static bool HasZero(byte* c, long s, long n)
     {
-        for (int j = from; j < w; j++)
-            if (d[3 * j + 2] == 2) return true;
+        for (long i = 0; i < n; i++, c += s)
+            if (((double*)c)[0] == 0 && ((double*)c)[1] == 0) return true;
         return false;
     }
 
@@ -700,7 +712,7 @@ internal static unsafe class LaneAcross
     /// be stored. The squares of s ≥ 2⁻⁹⁰⁰ keep their low parts exact or negligible (an underflowed FMA residual is
     /// off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
     private static bool Extreme<L, TDir, TPair>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
-        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection where TPair : struct, IPairRule
+        out uint rounded, out Vector512<double> roots, out bool retry) where L : struct, ILanes<L> where TDir : struct, IDirection where TPair : struct, IPairRule
     {
         L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero, zr = L.Zero, zi = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
@@ -726,6 +738,9 @@ internal static unsafe class LaneAcross
             zr = L.Select(gt, re, zr);
             zi = L.Select(gt, im, zi);
         }
+        rounded = 0; roots = default;
+        retry = !TPair.Excluded && !L.AllZero(near & ~nan);
+        if (retry) return false; // ties: the caller walks again, same-pair ties unflagged
         var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
         var hh = ComplexMag.Square(zr, zi, out var hl);
         var rt = L.Sqrt(hh);
@@ -736,14 +751,16 @@ internal static unsafe class LaneAcross
         {
             if (os == 8 && from == 0) val.Store((double*)dst);
             else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, val[j]);
-            rounded = 0; roots = default;
             return true;
         }
-        rounded = 0;
+        // the lanes read back from memory once (element by element from registers spilled each vector per lane)
+        double* lanes = stackalloc double[5 * 8];
+        top.Store(lanes); row.Store(lanes + 8); nan.Store(lanes + 16); near.Store(lanes + 24); ok.Store(lanes + 32);
+        ulong* bits = (ulong*)lanes;
         for (int j = 0; j < L.Count; j++)
         {
-            Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
-            if (ot == DType.Float64 && BitConverter.DoubleToUInt64Bits(ok[j]) != 0) rounded |= 1u << j;
+            Put(d, j, lanes[j], lanes[8 + j], bits[16 + j] != 0 ? 1 : bits[24 + j] != 0 ? 2 : 0);
+            if (ot == DType.Float64 && bits[32 + j] != 0) rounded |= 1u << j;
         }
         roots = typeof(L) == typeof(Lanes512) ? Unsafe.BitCast<L, Vector512<double>>(val)
               : Vector512.Create(Unsafe.BitCast<L, Vector256<double>>(val), default);
