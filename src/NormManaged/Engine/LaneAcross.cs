@@ -732,15 +732,20 @@ internal static unsafe class LaneAcross
                 tie &= ~((L.Equal(ar, tr) & L.Equal(ai, ti)) | (L.Equal(ar, ti) & L.Equal(ai, tr)));
             }
             near |= tie;
+            if (!TPair.Excluded && !L.AllZero(tie))
+            {
+                // a tie: the caller walks again with the pair rule (np.ones ties at the second row; random data
+                // almost never, and then only this test a row is spent)
+                rounded = 0; roots = default; retry = true;
+                return false;
+            }
             var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
             zr = L.Select(gt, re, zr);
             zi = L.Select(gt, im, zi);
         }
-        rounded = 0; roots = default;
-        retry = !TPair.Excluded && !L.AllZero(near & ~nan);
-        if (retry) return false; // ties: the caller walks again, same-pair ties unflagged
+        rounded = 0; roots = default; retry = false;
         var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
         var hh = ComplexMag.Square(zr, zi, out var hl);
         var rt = L.Sqrt(hh);
