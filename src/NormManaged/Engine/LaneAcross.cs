@@ -43,8 +43,8 @@ namespace NormManaged.Engine;
 /// contiguously; flagged, the column's candidates are evaluated as Complex128Max does (a candidate with the winner's pair
 /// of part magnitudes skipped: <see cref="ComplexTies"/>). Ord −∞ is the mirror (bottom, <see cref="Lowest"/>).
 /// Repeated values (np.ones, small integers) tie in every column and flagged every lane, each tie then getting its own
-/// extended magnitude (0.02× NumPy): a group with a flag walks again with the rule that a value whose (|re|, |im|) is
-/// the running top's pair or its swap does not flag (<see cref="OtherPair"/>). Why that keeps the bits: the relation
+/// extended magnitude (0.02× NumPy): now a value whose (|re|, |im|) is the running top's pair or its swap does not
+/// flag (tested only on rows where some lane ties). Why that keeps the bits: the relation
 /// "within the slack" is symmetric, and every candidate (s within the slack of the final top T) meets, when walked, a
 /// running top also within the slack of T (tops move monotonically towards T), so an unflagged lane proves every
 /// candidate has the pair of the top it met, and each top change between candidates has the pair of the top it replaced
@@ -276,20 +276,10 @@ internal static unsafe class LaneAcross
                 if (!sum)
                 {
                     all = w == 8
-                        ? low ? Extreme<Lanes512, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out bool retry)
-                              : Extreme<Lanes512, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry)
-                        : low ? Extreme<Lanes256, Lowest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry)
-                              : Extreme<Lanes256, Highest, AnyPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out retry);
-                    if (retry)
-                    {
-                        // ties (repeated values): the walk again, a value tying with the top's own pair of part
-                        // magnitudes not flagged (see Extreme)
-                        all = w == 8
-                            ? low ? Extreme<Lanes512, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
-                                  : Extreme<Lanes512, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
-                            : low ? Extreme<Lanes256, Lowest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _)
-                                  : Extreme<Lanes256, Highest, OtherPair>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots, out _);
-                    }
+                        ? low ? Extreme<Lanes512, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes512, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                        : low ? Extreme<Lanes256, Lowest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots)
+                              : Extreme<Lanes256, Highest>(c, cs, n, d, ot, dst0, os, from, out rounded, out roots);
                 }
                 if (all) continue;
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
@@ -670,7 +660,7 @@ internal static unsafe class LaneAcross
         }
     }
 
-    /// <summary>Which extreme <see cref="Extreme{L, TDir, TPair}"/> screens for.</summary>
+    /// <summary>Which extreme <see cref="Extreme{L, TDir}"/> screens for.</summary>
     private interface IDirection
     {
         /// <summary>The lane's start: 0 for the top, +∞ for the bottom.</summary>
@@ -711,8 +701,8 @@ internal static unsafe class LaneAcross
     /// 2 candidates, else 0) for <see cref="Finish"/>, and the mask of the lanes whose root in <paramref name="roots"/> may
     /// be stored. The squares of s ≥ 2⁻⁹⁰⁰ keep their low parts exact or negligible (an underflowed FMA residual is
     /// off by ≤ 2⁻¹⁰⁷⁵, 2⁻¹⁷⁵ of the sum).</summary>
-    private static bool Extreme<L, TDir, TPair>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
-        out uint rounded, out Vector512<double> roots, out bool retry) where L : struct, ILanes<L> where TDir : struct, IDirection where TPair : struct, IPairRule
+    private static bool Extreme<L, TDir>(byte* c, long s, long n, double* d, DType ot, byte* dst, long os, int from,
+        out uint rounded, out Vector512<double> roots) where L : struct, ILanes<L> where TDir : struct, IDirection
     {
         L top = L.Create(TDir.Start), row = L.Zero, nan = L.Zero, near = L.Zero, rv = L.Zero, zr = L.Zero, zi = L.Zero;
         L slack = L.Create(Complex128Max.Slack), one = L.Create(1.0);
@@ -725,27 +715,23 @@ internal static unsafe class LaneAcross
             var sv = L.Fma(im, im, re * re);
             nan |= ~L.Equal(sv, sv);
             var tie = L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
-            if (TPair.Excluded)
+            if (!L.AllZero(tie))
             {
+                // a value within the slack of the running top whose (|re|, |im|) is the top's pair or its swap has the
+                // top's |z| and Ext bits and does not flag (repeated values: np.ones ties on every row; random data
+                // almost never gets here, so a row costs it only this test)
                 var mag = L.CreateBits(0x7FFF_FFFF_FFFF_FFFFUL);
                 L ar = re & mag, ai = im & mag, tr = zr & mag, ti = zi & mag;
                 tie &= ~((L.Equal(ar, tr) & L.Equal(ai, ti)) | (L.Equal(ar, ti) & L.Equal(ai, tr)));
             }
             near |= tie;
-            if (!TPair.Excluded && !L.AllZero(tie))
-            {
-                // a tie: the caller walks again with the pair rule (np.ones ties at the second row; random data
-                // almost never, and then only this test a row is spent)
-                rounded = 0; roots = default; retry = true;
-                return false;
-            }
             var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
             zr = L.Select(gt, re, zr);
             zi = L.Select(gt, im, zi);
         }
-        rounded = 0; roots = default; retry = false;
+        rounded = 0; roots = default;
         var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
         var hh = ComplexMag.Square(zr, zi, out var hl);
         var rt = L.Sqrt(hh);
@@ -772,27 +758,7 @@ internal static unsafe class LaneAcross
         return false;
     }
 
-    /// <summary>Whether <see cref="Extreme{L, TDir, TPair}"/> leaves unflagged a value whose part magnitudes are the running
-    /// top's pair (or its swap).</summary>
-    private interface IPairRule
-    {
-        static abstract bool Excluded { get; }
-    }
-
-    /// <summary>Every value within the slack of the top flags the lane (the first walk: no extra work a row).</summary>
-    private readonly struct AnyPair : IPairRule
-    {
-        public static bool Excluded => false;
-    }
-
-    /// <summary>Only a value within the slack whose pair of part magnitudes differs from the running top's flags the
-    /// lane (the second walk, after a flag).</summary>
-    private readonly struct OtherPair : IPairRule
-    {
-        public static bool Excluded => true;
-    }
-
-    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir, TPair}"/>).</summary>
+    /// <summary>Smallest extreme s whose |z| the lanes round (see <see cref="Extreme{L, TDir}"/>).</summary>
     private static readonly double RootTopMin = Math.ScaleB(1.0, -900);
 
     /// <summary>Rows prefetched ahead of the walk down the reduced axis: its stride is usually beyond the hardware's
