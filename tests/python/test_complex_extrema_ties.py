@@ -187,3 +187,14 @@ def test_tie_with_a_larger_value_late_in_the_line():
         cols[-1, 5] = complex(1 - e / 2, 1)
         got = normnative.norm(cols, -np.inf, axis=0)
         assert _same_bits(got, _reference(cols, -np.inf, 0))
+
+
+@pytest.mark.parametrize("p", [np.inf, -np.inf])
+def test_long_vector_split_over_threads(p):
+    """Vectors long enough to be split over threads (≥ 2¹⁸ values): ties, distinct equal-|z| pairs and a zero."""
+    rng = np.random.default_rng(11)
+    for kind in ("ones", "ints", "pythagorean", "perm"):
+        x = _data(kind, (270_000,), rng)
+        want = _reference(x, p, None)
+        one, two = norm_at_threads([1, 2], x, p)
+        assert _same_bits(one, want) and _same_bits(two, want), (kind, p)

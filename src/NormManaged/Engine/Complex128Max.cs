@@ -4,7 +4,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>max |z| (ord = +∞) of one contiguous complex128 vector in one streaming pass per cached block, with the
+/// <summary>max |z| (ord = +∞; min |z| for −∞) of one contiguous complex128 vector in one streaming pass per cached block, with the
 /// exact magnitude evaluated only for candidates.
 ///
 /// s = fl(fl(re²) + im²) (an FMA) is within 2.01u of |z|² when no square overflows, and an underflowed square loses
@@ -16,7 +16,12 @@ namespace NormManaged.Engine;
 /// every threshold used (thresholds only grow). The result is the exact maximum rounded once, so it does not depend
 /// on the block grid, the lane order or the split over threads. NaN or ∞ anywhere, a top outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰]
 /// (huge parts whose squares may overflow, or tiny data) return false: the block driver's path
-/// (<see cref="ComplexAbsOp"/>) then runs with numpy's special-value rules.</summary>
+/// (<see cref="ComplexAbsOp"/>) then runs with numpy's special-value rules.
+/// Ties (np.ones, repeated values: every element a candidate, each once given its own Ext.Hypot, 0.02× NumPy): a
+/// candidate whose (|re|, |im|) is the current winner's pair or its swap is masked off eight at a time before any
+/// extended arithmetic — its Ext.Hypot is the winner's, bit for bit, and only a strictly larger one replaces the
+/// winner (<see cref="ComplexTies"/>), so the stored value is unchanged. Ord −∞ is the mirror (<see cref="ScanMin"/>),
+/// the path of complex128 vectors that <see cref="ComplexNegative"/> took before.</summary>
 internal static unsafe class Complex128Max
 {
     private const int Block = 2048;

@@ -14,7 +14,12 @@ namespace NormManaged.Engine;
 /// every element (numpy's rules: |z| = ∞ when a part is infinite, else NaN when a part is NaN; NaN wins the line).
 /// The stored value is the exact extreme rounded once, the value of the 1-D paths (<see cref="ComplexAbsOp"/>,
 /// <see cref="Complex128Max"/>, <see cref="ComplexNegative"/>) for the line alone, whatever the thread count.
-/// (Those paths, one line at a time through the block driver, ran at 0.14–0.45× NumPy on 3000 rows of 4 or 16.)</summary>
+/// (Those paths, one line at a time through the block driver, ran at 0.14–0.45× NumPy on 3000 rows of 4 or 16.)
+/// Ties (np.ones, small integers, repeated values: every element of a line a candidate, 0.12–0.2× NumPy): a candidate
+/// whose (|re|, |im|) is the winner's pair or its swap is skipped — four at a time when all four are — before its root
+/// or Ext.Hypot (both symmetric functions of that pair; only a strictly better value replaces the winner, so the result
+/// and the midpoint stop are unchanged: <see cref="ComplexTies"/>). A finite line whose minimum s is 0 and that holds an
+/// exact 0 stores 0 at once, what the every-element route stores for it.</summary>
 internal static unsafe class ComplexExtremaRows
 {
     /// <summary>Longest line taken.</summary>
