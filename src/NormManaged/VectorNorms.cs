@@ -91,8 +91,8 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<IntPowOp, ScaledSum>(plan, xd, t, od, ot, new IntPowOp((int)p));
         if (ComplexRows.Applies(plan, t, p)) // complex128 ord 1 / ∞ of short contiguous rows: each row's 1-D computation
             return ComplexRows.Run(plan, xd, od, ot, p);
-        if (Complex128Max.Applies(plan, t, p) && Complex128Max.TryRun(plan, xd, od, ot))
-            return FpEvents.None; // the exact maximum, rounded once
+        if (Complex128Max.Applies(plan, t, p) && Complex128Max.TryRun(plan, xd, od, ot, p))
+            return FpEvents.None; // the exact maximum (minimum for −∞), rounded once
         if (!extended && DTypes.IsComplex(t) && (p == 1 || double.IsPositiveInfinity(p)))
             return BlockDriver.Run<ComplexAbsOp, ComplexAcc>(plan, xd, t, od, ot, new ComplexAbsOp(p == 1));
         if (ComplexNegative.Applies(t, p))

@@ -14,7 +14,12 @@ namespace NormManaged.Engine;
 /// every element (numpy's rules: |z| = ∞ when a part is infinite, else NaN when a part is NaN; NaN wins the line).
 /// The stored value is the exact extreme rounded once, the value of the 1-D paths (<see cref="ComplexAbsOp"/>,
 /// <see cref="Complex128Max"/>, <see cref="ComplexNegative"/>) for the line alone, whatever the thread count.
-/// (Those paths, one line at a time through the block driver, ran at 0.14–0.45× NumPy on 3000 rows of 4 or 16.)</summary>
+/// (Those paths, one line at a time through the block driver, ran at 0.14–0.45× NumPy on 3000 rows of 4 or 16.)
+/// Ties (np.ones, small integers, repeated values: every element of a line a candidate, 0.12–0.2× NumPy): a candidate
+/// whose (|re|, |im|) is the winner's pair or its swap is skipped — four at a time when all four are — before its root
+/// or Ext.Hypot (both symmetric functions of that pair; only a strictly better value replaces the winner, so the result
+/// and the midpoint stop are unchanged: <see cref="ComplexTies"/>). A finite line whose minimum s is 0 and that holds an
+/// exact 0 stores 0 at once, what the every-element route stores for it.</summary>
 internal static unsafe class ComplexExtremaRows
 {
     /// <summary>Longest line taken.</summary>
@@ -130,6 +135,8 @@ internal static unsafe class ComplexExtremaRows
             finite &= double.IsFinite(v);
             top = min ? (v < top ? v : top) : (v > top ? v : top); // NaN: caught by the flag
         }
+        if (finite && min && top == 0 && HasZero(p, n, s, c64))
+            return ResultWriter.Store(ot, dst, Ext.Zero); // what Every stores for a finite line holding 0 (its |z| is the minimum)
         if (!finite || (!c64 && (top < Complex128Max.Lo || top > Complex128Max.Hi)))
             return Every(p, n, s, c64, min, dst, ot);
         if (c64 && top >= F32Tiny && ot == DType.Float32)
@@ -150,7 +157,7 @@ internal static unsafe class ComplexExtremaRows
         double thr = min ? top * (1 + Math.ScaleB(1.0, -48)) : top * Complex128Max.Slack;
         if (!c64 && top >= RootLo && ot == DType.Float64)
         {
-            var roots = new RootPick { Best = min ? double.PositiveInfinity : 0 };
+            var roots = new RootPick();
             if (Candidates<P, RootPick>(p, n, s, size, thr, min, ref roots))
             {
                 *(double*)dst = roots.Best;
@@ -159,38 +166,57 @@ internal static unsafe class ComplexExtremaRows
         }
         var exact = new ExtPick();
         Candidates<P, ExtPick>(p, n, s, size, thr, min, ref exact);
-        return ResultWriter.Store(ot, dst, exact.Best);
+        return ResultWriter.Store(ot, dst, exact.X.Best);
     }
 
     /// <summary>What is done with a candidate: false stops the pass (its result is not decided).</summary>
     private interface IPick
     {
         bool Take(double re, double im, bool min);
+        /// <summary>Whether a winner is held, and its part magnitudes: candidates with that pair (or its swap) cannot
+        /// change the result.</summary>
+        bool Has { get; }
+        double A { get; }
+        double B { get; }
     }
 
-    /// <summary>The exact extreme of Ext.Hypot magnitudes.</summary>
+    /// <summary>The exact extreme of Ext.Hypot magnitudes (a candidate with the winner's pair of part magnitudes
+    /// skipped: <see cref="ComplexTies"/>).</summary>
     private struct ExtPick : IPick
     {
-        public Ext Best;
-        public bool Has;
+        public ExtExtreme X;
+
+        public bool Has => X.Has;
+        public double A => X.A;
+        public double B => X.B;
 
         public bool Take(double re, double im, bool min)
         {
-            Keep(Ext.Hypot(Ext.FromDouble(re), Ext.FromDouble(im)), min, ref Best, ref Has);
+            X.Take(re, im, min);
             return true;
         }
     }
 
     /// <summary>complex128: the extreme of <see cref="TryRoot"/>'s correctly rounded roots, which is the correctly
-    /// rounded extreme (rounding is monotone); stops at a root too close to a midpoint.</summary>
+    /// rounded extreme (rounding is monotone); stops at a root too close to a midpoint. A candidate whose part
+    /// magnitudes are the winner's pair (or its swap) has the winner's root bit for bit and is skipped
+    /// (<see cref="ComplexTies"/>).</summary>
     private struct RootPick : IPick
     {
         public double Best;
+        public double PA, PB;
+        public bool Any;
+
+        public bool Has => Any;
+        public double A => PA;
+        public double B => PB;
 
         public bool Take(double re, double im, bool min)
         {
-            if (!TryRoot(re, im, out double r)) return false;
-            Best = min ? (r < Best ? r : Best) : (r > Best ? r : Best);
+            double a = Math.Abs(re), b = Math.Abs(im);
+            if (Any && ComplexTies.Same(a, b, PA, PB)) return true;
+            if (!TryRoot(a, b, out double r)) return false;
+            if (!Any || (min ? r < Best : r > Best)) { Best = r; PA = a; PB = b; Any = true; }
             return true;
         }
     }
@@ -201,6 +227,7 @@ internal static unsafe class ComplexExtremaRows
     private static bool Candidates<P, K>(byte* p, long n, long s, long size, double thr, bool min, ref K pick)
         where P : struct, IParts where K : struct, IPick
     {
+        bool c64 = size == 8;
         byte* q = p;
         long i = 0;
         if (Avx.IsSupported && s == size && n >= 4)
@@ -209,7 +236,7 @@ internal static unsafe class ComplexExtremaRows
             for (; i <= n - 4; i += 4, q += 4 * size)
             {
                 var v = P.Squares4(q);
-                if (min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th))
+                if ((min ? Vector256.LessThanOrEqualAny(v, th) : Vector256.GreaterThanOrEqualAny(v, th)) && !(!c64 && pick.Has && SameFour(q, pick.A, pick.B)))
                     for (int j = 0; j < 4; j++)
                         if (!Consider<P, K>(q + j * size, thr, min, ref pick)) return false;
             }
@@ -217,6 +244,20 @@ internal static unsafe class ComplexExtremaRows
         for (; i < n; i++, q += s)
             if (!Consider<P, K>(q, thr, min, ref pick)) return false;
         return true;
+    }
+
+    /// <summary>True when each of the 4 contiguous complex128 values at q has part magnitudes (a, b) or (b, a): none of
+    /// them can change the winner whose pair that is (<see cref="ComplexTies"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool SameFour(byte* q, double a, double b)
+    {
+        var sign = Vector256.Create(-0.0);
+        Vector256<double> u = Vector256.AndNot(Vector256.Load((double*)q), sign), w = Vector256.AndNot(Vector256.Load((double*)q + 4), sign);
+        Vector256<double> ab = Vector256.Create(a, b, a, b), ba = Vector256.Create(b, a, b, a);
+        // bits 2k, 2k + 1 of each mask: the parts of value k (u: values 0, 1; w: values 2, 3)
+        uint m = Vector256.Equals(u, ab).ExtractMostSignificantBits() | Vector256.Equals(w, ab).ExtractMostSignificantBits() << 4;
+        uint r = Vector256.Equals(u, ba).ExtractMostSignificantBits() | Vector256.Equals(w, ba).ExtractMostSignificantBits() << 4;
+        return ((m & m >> 1 | r & r >> 1) & 0x55) == 0x55;
     }
 
     private static bool Consider<P, K>(byte* q, double thr, bool min, ref K pick) where P : struct, IParts where K : struct, IPick
@@ -252,6 +293,14 @@ internal static unsafe class ComplexExtremaRows
     {
         int c = has ? Ext.Compare(z, best) : 0;
         if (!has || (min ? c < 0 : c > 0)) { best = z; has = true; }
+    }
+
+    /// <summary>True when some element is exactly 0 (both parts ±0): a zero s may also be an underflowed square.</summary>
+    private static bool HasZero(byte* p, long n, long s, bool c64)
+    {
+        for (long i = 0; i < n; i++, p += s)
+            if (c64 ? C64.Re(p) == 0 && C64.Im(p) == 0 : C128.Re(p) == 0 && C128.Im(p) == 0) return true;
+        return false;
     }
 
     /// <summary>Ext.Hypot of every element, with numpy's special values.</summary>

@@ -40,8 +40,17 @@ namespace NormManaged.Engine;
 /// (s ≥ T·(1 − 2⁻⁴⁸) and T ≥ s·(1 − 2⁻⁴⁸)). Unflagged, the top's element is the only candidate Complex128Max would
 /// evaluate (its argument: the true maximum's s is within the slack of the final top), so max |z| is its exact
 /// magnitude (<see cref="Ext.Hypot"/>) rounded once — the bits Complex128Max stores for the same line held
-/// contiguously; flagged, the column's candidates are evaluated as Complex128Max does. NaN, a top outside
-/// [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] or zero: the output is recomputed alone by the block driver.</summary>
+/// contiguously; flagged, the column's candidates are evaluated as Complex128Max does (a candidate with the winner's pair
+/// of part magnitudes skipped: <see cref="ComplexTies"/>). Ord −∞ is the mirror (bottom, <see cref="Lowest"/>).
+/// Repeated values (np.ones, small integers) tie in every column and flagged every lane, each tie then getting its own
+/// extended magnitude (0.02× NumPy): now a value whose (|re|, |im|) is the running top's pair or its swap does not
+/// flag (tested only on rows where some lane ties). Why that keeps the bits: the relation
+/// "within the slack" is symmetric, and every candidate (s within the slack of the final top T) meets, when walked, a
+/// running top also within the slack of T (tops move monotonically towards T), so an unflagged lane proves every
+/// candidate has the pair of the top it met, and each top change between candidates has the pair of the top it replaced
+/// (else flagged): all candidates share the final top element's pair up to swap, hence its exact |z| and its
+/// Ext.Hypot bits, and the lane's root (or Finish's single evaluation) is what evaluating them all gives. NaN, a top
+/// outside [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] or zero: the output is recomputed alone by the block driver.</summary>
 internal static unsafe class LaneAcross
 {
     /// <summary>Longest reduction taken (keeps the summed error bounds above far below 2⁻⁸⁰).</summary>
@@ -309,7 +318,7 @@ internal static unsafe class LaneAcross
     private static FpEvents Finish(double* d, byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
     {
         double a = d[0], b = d[1], flag = d[2];
-        if (p != double.PositiveInfinity)
+        if (!double.IsInfinity(p))
         {
             if (flag != 0 && p == 0.5 && a > SquareMax && a <= double.MaxValue)
             {
@@ -318,38 +327,38 @@ internal static unsafe class LaneAcross
             }
             return Alone(c, s, n, dst, t, ot, p);
         }
-        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
-        Ext best = Ext.Zero;
         bool low = p < 0;
+        // −∞ over a column holding an exact 0 (no NaN: flag 1) is 0, what ComplexNegative stores for it (a zero bottom s
+        // may also be an underflowed square: those columns still go alone)
+        if (low && flag != 1 && a == 0 && HasZero(c, s, n)) return ResultWriter.Store(ot, dst, 0, 0, 0);
+        if (flag == 1 || !(a >= Complex128Max.Lo && a <= Complex128Max.Hi)) return Alone(c, s, n, dst, t, ot, p);
         if (flag == 0)
         {
+            Ext best = Ext.Zero;
             double* z = (double*)(c + (long)b * s);
             Complex128Max.Consider(z[0], z[1], ref best);
+            return ResultWriter.Store(ot, dst, best);
         }
-        else if (!low)
+        // the candidates (max: every s within the slack below the top; min: within the slack above the bottom B, where
+        // the true minimum's s is: see Lowest), compared exactly, first strict winner kept as before; a candidate with
+        // the winner's pair of part magnitudes is skipped (ComplexTies: the same bits)
+        var pick = new ExtExtreme();
+        double thr = low ? a / Complex128Max.Slack : a * Complex128Max.Slack;
+        for (long i = 0; i < n; i++)
         {
-            double thr = a * Complex128Max.Slack;
-            for (long i = 0; i < n; i++)
-            {
-                double* z = (double*)(c + i * s);
-                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) >= thr) Complex128Max.Consider(z[0], z[1], ref best);
-            }
+            double* z = (double*)(c + i * s);
+            double v = Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]);
+            if (low ? v <= thr : v >= thr) pick.Take(z[0], z[1], low);
         }
-        else
-        {
-            // every s within the slack above the bottom B (the true minimum's s is: see Lowest), compared exactly
-            double thr = a / Complex128Max.Slack;
-            for (long i = 0; i < n; i++)
-            {
-                double* z = (double*)(c + i * s);
-                if (Math.FusedMultiplyAdd(z[1], z[1], z[0] * z[0]) <= thr)
-                {
-                    Ext e = Ext.Hypot(Ext.FromDouble(z[0]), Ext.FromDouble(z[1]));
-                    if (best.IsZero || Ext.Compare(e, best) < 0) best = e;
-                }
-            }
-        }
-        return ResultWriter.Store(ot, dst, best);
+        return ResultWriter.Store(ot, dst, pick.Best);
+    }
+
+    /// <summary>True when some complex128 element of the column is exactly 0 (both parts ±0).</summary>
+    private static bool HasZero(byte* c, long s, long n)
+    {
+        for (long i = 0; i < n; i++, c += s)
+            if (((double*)c)[0] == 0 && ((double*)c)[1] == 0) return true;
+        return false;
     }
 
     /// <summary>Copies the n elements of w lines (line i at c + i·ls, element r at + r·s) side by side into buf: element r
@@ -705,13 +714,24 @@ internal static unsafe class LaneAcross
             L re = L.Evens(u, v), im = L.Odds(u, v);
             var sv = L.Fma(im, im, re * re);
             nan |= ~L.Equal(sv, sv);
-            near |= L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
+            var tie = L.GreaterThanOrEqual(sv, top * slack) & L.GreaterThanOrEqual(top, sv * slack) & L.GreaterThan(sv, L.Zero);
+            if (!L.AllZero(tie))
+            {
+                // a value within the slack of the running top whose (|re|, |im|) is the top's pair or its swap has the
+                // top's |z| and Ext bits and does not flag (repeated values: np.ones ties on every row; random data
+                // almost never gets here, so a row costs it only this test)
+                var mag = L.CreateBits(0x7FFF_FFFF_FFFF_FFFFUL);
+                L ar = re & mag, ai = im & mag, tr = zr & mag, ti = zi & mag;
+                tie &= ~((L.Equal(ar, tr) & L.Equal(ai, ti)) | (L.Equal(ar, ti) & L.Equal(ai, tr)));
+            }
+            near |= tie;
             var gt = TDir.Beats(sv, top);
             top = L.Select(gt, sv, top);
             row = L.Select(gt, rv, row);
             zr = L.Select(gt, re, zr);
             zi = L.Select(gt, im, zi);
         }
+        rounded = 0; roots = default;
         var ok = ~nan & ~near & L.GreaterThanOrEqual(top, L.Create(RootTopMin)) & L.LessThanOrEqual(top, L.Create(Complex128Max.Hi));
         var hh = ComplexMag.Square(zr, zi, out var hl);
         var rt = L.Sqrt(hh);
@@ -722,14 +742,16 @@ internal static unsafe class LaneAcross
         {
             if (os == 8 && from == 0) val.Store((double*)dst);
             else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, val[j]);
-            rounded = 0; roots = default;
             return true;
         }
-        rounded = 0;
+        // the lanes read back from memory once (element by element from registers spilled each vector per lane)
+        double* lanes = stackalloc double[5 * 8];
+        top.Store(lanes); row.Store(lanes + 8); nan.Store(lanes + 16); near.Store(lanes + 24); ok.Store(lanes + 32);
+        ulong* bits = (ulong*)lanes;
         for (int j = 0; j < L.Count; j++)
         {
-            Put(d, j, top[j], row[j], BitConverter.DoubleToUInt64Bits(nan[j]) != 0 ? 1 : BitConverter.DoubleToUInt64Bits(near[j]) != 0 ? 2 : 0);
-            if (ot == DType.Float64 && BitConverter.DoubleToUInt64Bits(ok[j]) != 0) rounded |= 1u << j;
+            Put(d, j, lanes[j], lanes[8 + j], bits[16 + j] != 0 ? 1 : bits[24 + j] != 0 ? 2 : 0);
+            if (ot == DType.Float64 && bits[32 + j] != 0) rounded |= 1u << j;
         }
         roots = typeof(L) == typeof(Lanes512) ? Unsafe.BitCast<L, Vector512<double>>(val)
               : Vector512.Create(Unsafe.BitCast<L, Vector256<double>>(val), default);
