@@ -59,6 +59,16 @@ def test_stacks_of_singular_matrices_match_one_at_a_time():
     assert s[2] == 1.0
 
 
+def _sqrt_rounded(q: Fraction) -> float:
+    """The double nearest to √q (q ≥ 0 exact), by integer square roots at 2⁻¹²⁰⁰ resolution."""
+    import math
+    if q == 0:
+        return 0.0
+    scale = 1 << 1200
+    r = math.isqrt(q.numerator * scale * scale // q.denominator)  # ⌊√q · 2¹²⁰⁰⌋
+    return float(Fraction(r, scale))
+
+
 def _diagonals():
     rng = np.random.default_rng(3)
     yield "eye 50", np.eye(50)
@@ -71,17 +81,30 @@ def _diagonals():
     yield "wide 4x9", (np.eye(9, 4) * np.arange(1, 5)).T
     yield "diag float32", np.diag(rng.standard_normal(30).astype(np.float32))
     yield "diag int64", np.diag(rng.integers(-1000, 1000, 20))
+    yield "complex eye 50", np.eye(50, dtype=complex)
+    yield "complex diag 3-4-5", np.diag([3 + 4j, -5j, 0.6 - 0.8j, 1e-300 + 1e-300j, 12 + 5j])
+    yield "complex diag random", np.diag(rng.standard_normal(40) + 1j * rng.standard_normal(40))
+    yield "complex64 diag", np.diag((rng.standard_normal(12) + 1j * rng.standard_normal(12)).astype(np.complex64))
+    yield "complex tall 9x4", np.eye(9, 4) * np.array([1j, 2, 3 - 4j, 0])
 
 
 @pytest.mark.parametrize("name,a", list(_diagonals()), ids=[n for n, _ in _diagonals()])
 def test_diagonal_matrices_are_exact(name, a):
-    d = np.abs(np.diagonal(a).astype(np.float64))
-    out = np.float32 if a.dtype == np.float32 else np.float64
+    if a.dtype.kind == "c":
+        # |z| correctly rounded from the exact re² + im² (the fixtures avoid 2⁻¹⁰⁰ near-ties)
+        z = np.diagonal(a).astype(np.complex128)
+        d = np.array([_sqrt_rounded(Fraction(float(v.real)) ** 2 + Fraction(float(v.imag)) ** 2) for v in z])
+    else:
+        d = np.abs(np.diagonal(a).astype(np.float64))
+    out = np.float32 if a.dtype in (np.float32, np.complex64) else np.float64
     s2, smin, nuc = nn.norm(a, 2), nn.norm(a, -2), nn.norm(a, "nuc")
     assert type(s2) is type(np.linalg.norm(a, 2)) and type(nuc) is type(np.linalg.norm(a, "nuc"))
     assert s2 == out(d.max()) and smin == out(d.min())
     exact = sum(Fraction(float(v)) for v in d)
-    if exact > Fraction(np.finfo(np.float64).max):
+    if a.dtype.kind == "c":
+        # each magnitude rounded once before the sum: within a few ulps of the exact sum of |dⱼ|
+        assert np.isclose(nuc, float(exact), rtol=4 * np.finfo(out).eps, atol=0)
+    elif exact > Fraction(np.finfo(np.float64).max):
         assert nuc == np.inf
     elif out is np.float64:
         assert nuc == float(exact)  # Fraction -> float rounds correctly

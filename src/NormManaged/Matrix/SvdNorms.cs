@@ -254,7 +254,8 @@ internal static unsafe class SvdNorms
                 if (hasNaN) { nan = true; r = double.NaN; }
                 else if (double.IsInfinity(mx)) r = double.NaN;
                 else if (mx == 0) r = 0;
-                else if (!complex && cols > 1 && IsDiagonal(pa, er, ec, ld)) r = DiagonalNorm(pa, ec, ld, ord, mx, out k, out lo);
+                else if (cols > 1 && (!complex || mx < DiagonalMax) && Diagonal(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, pc))
+                    r = DiagonalNorm(pc, cols, ord, out k, out lo);
                 else
                 {
                     long total = interleaved ? 2L * rows * cols : (long)ld * ec;
@@ -600,39 +601,56 @@ internal static unsafe class SvdNorms
 
     /// <summary>max, min or double-double sum of the singular values (halved for the complex
     /// embedding, whose values come in pairs).</summary>
-    /// <summary>Whether the column-major er×ec real matrix (leading dimension ld) has no nonzero entry off its
-    /// diagonal. Stops at the first one (a general matrix at its second entry).</summary>
-    private static bool IsDiagonal(double* a, int er, int ec, int ld)
+    /// <summary>Largest |component| of a complex matrix for <see cref="Diagonal"/>: below it no magnitude overflows.</summary>
+    private const double DiagonalMax = 8.98846567431158e307; // 2¹⁰²³
+
+    /// <summary>Whether the gathered rows×cols matrix (rows ≥ cols; <paramref name="layout"/> 0: real column-major with
+    /// leading dimension <paramref name="ld"/>; 1: interleaved complex, columns 2·rows doubles apart; 2: the real
+    /// embedding [[Re, −Im], [Im, Re]], leading dimension ld) has no nonzero entry off its diagonal; if so d[j] = |aⱼⱼ|
+    /// (complex: <see cref="LineMagnitudes"/>, correctly rounded but for ~2⁻¹⁰⁰ near-ties). Stops at the first
+    /// off-diagonal nonzero (a general matrix at its second entry). <paramref name="d"/> holds 2·cols doubles.</summary>
+    private static bool Diagonal(double* a, int rows, int cols, int layout, int ld, double* d)
     {
-        for (int j = 0; j < ec; j++)
+        for (int j = 0; j < cols; j++)
         {
-            double* c = a + (long)j * ld;
-            for (int i = 0; i < er; i++)
-                if (c[i] != 0 && i != j) return false;
+            if (layout == 0)
+            {
+                double* c = a + (long)j * ld;
+                for (int i = 0; i < rows; i++)
+                    if (c[i] != 0 && i != j) return false;
+                d[j] = Math.Abs(c[j]);
+            }
+            else
+            {
+                // (re, im) of element i at c[i·sr], c[i·sr + si]
+                double* c = layout == 1 ? a + 2L * j * rows : a + (long)j * ld;
+                int sr = layout == 1 ? 2 : 1, si = layout == 1 ? 1 : rows;
+                for (int i = 0; i < rows; i++)
+                    if ((c[i * sr] != 0 || c[i * sr + si] != 0) && i != j) return false;
+                d[2 * j] = c[j * sr]; d[2 * j + 1] = c[j * sr + si];
+            }
         }
+        if (layout != 0) LineMagnitudes.Run(d, cols, d);
         return true;
     }
 
-    /// <summary>2, −2 or nuclear norm of a diagonal real matrix (<see cref="IsDiagonal"/>, unscaled, largest |entry|
-    /// <paramref name="mx"/>): its singular values are exactly the |dⱼ|, so σ_max and σ_min are exact (k = 0) and the
-    /// nuclear norm is their double-double sum of the entries scaled by 2^−k (exact: the largest lands in [1, 2), the
-    /// bits a tiny one loses lie far below the sum's last), rounded once. np.eye(50) at ord 2 ran the bisection on a
-    /// 50-fold cluster (Laguerre converges only linearly there) and σ_min the certificate's failure and then Jacobi:
-    /// 0.3× NumPy's time.</summary>
-    private static double DiagonalNorm(double* a, int ec, int ld, SvdOrd ord, double mx, out int k, out double lo)
+    /// <summary>2, −2 or nuclear norm of a diagonal matrix from its singular values d[0..n) = |dⱼ| (<see cref="Diagonal"/>,
+    /// unscaled): σ_max and σ_min are those values (k = 0), the nuclear norm their double-double sum, scaled by 2^−k so
+    /// that the largest lands in [1, 2) (exact; the bits a tiny one loses lie far below the sum's last), rounded once.
+    /// np.eye(50) at ord 2 ran a bisection on a 50-fold cluster (Laguerre converges only linearly there) and σ_min the
+    /// certificate's failure and then Jacobi: 0.3× NumPy's time, complex 0.16×.</summary>
+    private static double DiagonalNorm(double* d, int n, SvdOrd ord, out int k, out double lo)
     {
         lo = 0;
         k = 0;
-        if (ord == SvdOrd.Max) return mx; // the largest |entry| is on the diagonal
-        if (ord == SvdOrd.Min)
-        {
-            double r = double.PositiveInfinity;
-            for (int j = 0; j < ec; j++) r = Math.Min(r, Math.Abs(a[j + (long)j * ld]));
-            return r;
-        }
+        double mx = 0, mn = double.PositiveInfinity;
+        for (int j = 0; j < n; j++) { mx = Math.Max(mx, d[j]); mn = Math.Min(mn, d[j]); }
+        if (ord == SvdOrd.Max) return mx;
+        if (ord == SvdOrd.Min) return mn;
+        if (mx == 0) return 0;
         k = Math.ILogB(mx);
         double hi = 0;
-        for (int j = 0; j < ec; j++) DD.Add(ref hi, ref lo, Math.ScaleB(Math.Abs(a[j + (long)j * ld]), -k), 0);
+        for (int j = 0; j < n; j++) DD.Add(ref hi, ref lo, Math.ScaleB(d[j], -k), 0);
         return hi;
     }
 
