@@ -512,27 +512,42 @@ internal static unsafe class IntColumns
     /// written over whatever the ones gave; the other columns are untouched, so their bits do not change.</summary>
     private static bool MarkAllZeroColumns(double* buf, int m, int k, double* zero)
     {
-        // zero[j] = OR over rows of |x| as bits (0 exactly when every value is ±0), then flipped to a flag
-        var any = false;
-        var sign = Vector256.Create(long.MaxValue).AsDouble();
-        int j = 0;
-        for (; j <= k - 4; j += 4)
+        // zero[j] = OR over rows of the magnitude bits (0 exactly when every value is ±0), row by row (contiguous),
+        // then flipped to a flag (all ones) per all-zero column
+        const ulong magnitude = 0x7FFF_FFFF_FFFF_FFFFUL;
+        var mask = Vector256.Create(magnitude).AsDouble();
+        int k4 = k & ~3;
+        for (int i = 0; i < m; i++)
         {
-            var acc = Vector256<double>.Zero;
-            for (int i = 0; i < m; i++) acc |= Vector256.Load(buf + (long)i * k + j) & sign;
-            var z = Vector256.Equals(acc.AsInt64(), Vector256<long>.Zero).AsDouble();
-            Vector256.Store(z, zero + j);
-            any |= z != Vector256<double>.Zero;
+            double* row = buf + (long)i * k;
+            if (i == 0)
+            {
+                for (int j = 0; j < k4; j += 4) Vector256.Store(Vector256.Load(row + j) & mask, zero + j);
+                for (int j = k4; j < k; j++) zero[j] = BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(row[j]) & magnitude);
+            }
+            else
+            {
+                for (int j = 0; j < k4; j += 4) Vector256.Store(Vector256.Load(zero + j) | (Vector256.Load(row + j) & mask), zero + j);
+                for (int j = k4; j < k; j++)
+                    zero[j] = BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(zero[j]) | (BitConverter.DoubleToUInt64Bits(row[j]) & magnitude));
+            }
         }
-        for (; j < k; j++)
+        var any = Vector256<long>.Zero;
+        for (int j = 0; j < k4; j += 4)
         {
-            ulong acc = 0;
-            for (int i = 0; i < m; i++) acc |= BitConverter.DoubleToUInt64Bits(buf[(long)i * k + j]) & 0x7FFF_FFFF_FFFF_FFFFUL;
-            zero[j] = acc == 0 ? 1 : 0;
-            any |= acc == 0;
+            var z = Vector256.Equals(Vector256.Load(zero + j).AsInt64(), Vector256<long>.Zero);
+            any |= z;
+            Vector256.Store(z.AsDouble(), zero + j);
         }
-        if (!any) return false;
-        for (j = 0; j < k; j++)
+        bool found = any != Vector256<long>.Zero;
+        for (int j = k4; j < k; j++)
+        {
+            bool z = BitConverter.DoubleToUInt64Bits(zero[j]) == 0;
+            zero[j] = z ? 1 : 0;
+            found |= z;
+        }
+        if (!found) return false;
+        for (int j = 0; j < k; j++)
             if (zero[j] != 0)
                 for (int i = 0; i < m; i++) buf[(long)i * k + j] = 1;
         return true;
