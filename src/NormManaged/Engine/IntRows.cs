@@ -517,6 +517,14 @@ internal static unsafe class IntColumns
         const ulong magnitude = 0x7FFF_FFFF_FFFF_FFFFUL;
         var mask = Vector256.Create(magnitude).AsDouble();
         int k4 = k & ~3;
+        {
+            // no zero in the first row (typical data): no all-zero column, one compare pass
+            var z0 = Vector256<double>.Zero;
+            for (int j = 0; j < k4; j += 4) z0 |= Vector256.Equals(Vector256.Load(buf + j), Vector256<double>.Zero);
+            bool any0 = z0 != Vector256<double>.Zero;
+            for (int j = k4; j < k; j++) any0 |= buf[j] == 0;
+            if (!any0) return false;
+        }
         for (int i = 0; i < m; i++)
         {
             double* row = buf + (long)i * k;
@@ -547,9 +555,15 @@ internal static unsafe class IntColumns
             found |= z;
         }
         if (!found) return false;
-        for (int j = 0; j < k; j++)
-            if (zero[j] != 0)
-                for (int i = 0; i < m; i++) buf[(long)i * k + j] = 1;
+        var one = Vector256<double>.One;
+        for (int i = 0; i < m; i++)
+        {
+            double* row = buf + (long)i * k;
+            for (int j = 0; j < k4; j += 4)
+                Vector256.Store(Vector256.ConditionalSelect(Vector256.Load(zero + j), one, Vector256.Load(row + j)), row + j);
+            for (int j = k4; j < k; j++)
+                if (zero[j] != 0) row[j] = 1;
+        }
         return true;
     }
 
