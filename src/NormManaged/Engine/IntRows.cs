@@ -512,59 +512,31 @@ internal static unsafe class IntColumns
     /// written over whatever the ones gave; the other columns are untouched, so their bits do not change.</summary>
     private static bool MarkAllZeroColumns(double* buf, int m, int k, double* zero)
     {
-        // zero[j] = OR over rows of the magnitude bits (0 exactly when every value is ±0), row by row (contiguous),
-        // then flipped to a flag (all ones) per all-zero column
-        const ulong magnitude = 0x7FFF_FFFF_FFFF_FFFFUL;
-        var mask = Vector256.Create(magnitude).AsDouble();
-        int k4 = k & ~3;
+        // candidates: the zeros of the first row (a vector compare and a bit mask per four columns; typical data has
+        // few), each checked down its column; zero[] is cleared and written only once a column qualifies
+        bool found = false;
+        int j0 = 0;
+        for (; j0 < k; j0 += 4)
         {
-            // no zero in the first row (typical data): no all-zero column, one compare pass
-            var z0 = Vector256<double>.Zero;
-            for (int j = 0; j < k4; j += 4) z0 |= Vector256.Equals(Vector256.Load(buf + j), Vector256<double>.Zero);
-            bool any0 = z0 != Vector256<double>.Zero;
-            for (int j = k4; j < k; j++) any0 |= buf[j] == 0;
-            if (!any0) return false;
-        }
-        for (int i = 0; i < m; i++)
-        {
-            double* row = buf + (long)i * k;
-            if (i == 0)
-            {
-                for (int j = 0; j < k4; j += 4) Vector256.Store(Vector256.Load(row + j) & mask, zero + j);
-                for (int j = k4; j < k; j++) zero[j] = BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(row[j]) & magnitude);
-            }
+            uint mask;
+            if (j0 + 4 <= k) mask = Vector256.Equals(Vector256.Load(buf + j0), Vector256<double>.Zero).ExtractMostSignificantBits();
             else
             {
-                for (int j = 0; j < k4; j += 4) Vector256.Store(Vector256.Load(zero + j) | (Vector256.Load(row + j) & mask), zero + j);
-                for (int j = k4; j < k; j++)
-                    zero[j] = BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(zero[j]) | (BitConverter.DoubleToUInt64Bits(row[j]) & magnitude));
+                mask = 0;
+                for (int j = j0; j < k; j++) if (buf[j] == 0) mask |= 1u << (j - j0);
+            }
+            for (; mask != 0; mask &= mask - 1)
+            {
+                int j = j0 + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                int i = 1;
+                while (i < m && buf[(long)i * k + j] == 0) i++;
+                if (i < m) continue;
+                if (!found) { new Span<double>(zero, k).Clear(); found = true; }
+                zero[j] = 1;
+                for (i = 0; i < m; i++) buf[(long)i * k + j] = 1;
             }
         }
-        var any = Vector256<long>.Zero;
-        for (int j = 0; j < k4; j += 4)
-        {
-            var z = Vector256.Equals(Vector256.Load(zero + j).AsInt64(), Vector256<long>.Zero);
-            any |= z;
-            Vector256.Store(z.AsDouble(), zero + j);
-        }
-        bool found = any != Vector256<long>.Zero;
-        for (int j = k4; j < k; j++)
-        {
-            bool z = BitConverter.DoubleToUInt64Bits(zero[j]) == 0;
-            zero[j] = z ? 1 : 0;
-            found |= z;
-        }
-        if (!found) return false;
-        var one = Vector256<double>.One;
-        for (int i = 0; i < m; i++)
-        {
-            double* row = buf + (long)i * k;
-            for (int j = 0; j < k4; j += 4)
-                Vector256.Store(Vector256.ConditionalSelect(Vector256.Load(zero + j), one, Vector256.Load(row + j)), row + j);
-            for (int j = k4; j < k; j++)
-                if (zero[j] != 0) row[j] = 1;
-        }
-        return true;
+        return found;
     }
 
     /// <summary>Negative finite orders: <paramref name="zero"/>[j] ≠ 0 for each of the <paramref name="k"/> columns
