@@ -210,3 +210,18 @@ def test_float64_rows_near_midpoint_with_repeated_fillers(p, n):
     for j, i in enumerate(pick):
         if i < 2 * len(near):
             assert r1[j] == correctly_rounded(pool[i], p, np.float64), (p, n, j)
+
+
+@pytest.mark.parametrize("dtype", ["int16", "int64"])
+def test_int_columns_rare_zero_column(dtype):
+    """One all-zero column among 3000 nonzero ones (the sampled scan may leave it to the 1-D path) and one zero column
+    per sixteen: +0 and the per-line 1-D bits either way."""
+    rng = np.random.default_rng(29)
+    x = rng.integers(1, 50, (4, 3000)).astype(dtype) * rng.choice(np.array([-1, 1]), (4, 3000)).astype(dtype)
+    x[:, 1777] = 0
+    y = x.copy()
+    y[:, ::16] = 0
+    for a in (x, y):
+        for ord_ in (None, 0.5):
+            r = _check_columns_int(a, ord_)
+            assert r[1777] == 0 and not math.copysign(1, r[1777]) < 0
