@@ -198,6 +198,7 @@ internal static unsafe class Complex64Columns
         byte* c0 = x + plan.InnerBaseOffset;
         var ev = FpEvents.None;
         bool pairs = Avx512F.IsSupported && RealKernels.Wide && ComplexPairs.Takes(p);
+        LineMemo.Init(out var memo); // repeated columns that fail the store test: the 1-D path once (LineMemo)
         for (int g = g0; g < g1; g++)
         {
             long k = Math.Min((long)g * Lines, outs - Lines);
@@ -212,7 +213,7 @@ internal static unsafe class Complex64Columns
                     for (uint bad = LaneAcross.TryStoreSingles(res + h, pulps, o + (k + h) * os, os, 0); bad != 0; bad &= bad - 1)
                     {
                         int j = h + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                        ev |= AcrossOutputsWide.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
+                        ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
                     }
                 g++;
                 continue;
@@ -226,7 +227,7 @@ internal static unsafe class Complex64Columns
                 for (uint bad = LaneAcross.TryStoreSingles(res, ulps, o + k * os, os, from); bad != 0; bad &= bad - 1)
                 {
                     int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    ev |= AcrossOutputsWide.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
+                    ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
                 }
                 continue;
             }
@@ -234,7 +235,7 @@ internal static unsafe class Complex64Columns
             {
                 byte* dst = o + (k + j) * os;
                 if (!LaneAcross.TryStoreSingle(res[j], ulps, dst))
-                    ev |= AcrossOutputsWide.Alone(c + 8 * j, DType.Complex64, n, s, dst, DType.Float32, p);
+                    ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, dst, DType.Float32, p);
             }
         }
         return ev;

@@ -198,6 +198,7 @@ internal static unsafe class ComplexShortRows
         byte** os = stackalloc byte*[Lines];
         var ev = FpEvents.None;
         var it = new OuterIterator(plan, x, o, first, count);
+        LineMemo.Init(out var memo); // repeated lines that fail the store test: the 1-D path once (LineMemo)
         bool flat = plan.OuterShape.Length == 1; // one kept axis: the lines' addresses directly
         long inStep = plan.OuterInStrides[0], outStep = plan.OuterOutStrides[0];
         for (long k = 0; k < count; k += Lines)
@@ -217,13 +218,13 @@ internal static unsafe class ComplexShortRows
                 }
             }
             for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
-            ev |= Group8(plan, kind, p, xs, os, m, buf, res);
+            ev |= Group8(plan, kind, p, xs, os, m, buf, res, ref memo);
         }
         return ev;
     }
 
     /// <summary>The outputs of eight lines (the first <paramref name="m"/> real).</summary>
-    private static FpEvents Group8(ReductionPlan plan, int kind, double p, byte** xs, byte** os, int m, double* buf, double* res)
+    private static FpEvents Group8(ReductionPlan plan, int kind, double p, byte** xs, byte** os, int m, double* buf, double* res, ref LineMemo memo)
     {
         int n = (int)plan.InnerCount;
         long stride = plan.InnerStrides[0];
@@ -239,7 +240,7 @@ internal static unsafe class ComplexShortRows
         var ev = FpEvents.None;
         for (int r = 0; r < m; r++)
             if (!LaneAcross.TryStoreSingle(res[r], ulps, os[r])) // NaN (a line to finish alone) fails too
-                ev |= Alone(xs[r], n, stride, os[r], p);
+                ev |= memo.Alone(xs[r], DType.Complex64, n, stride, os[r], DType.Float32, p);
         return ev;
     }
 

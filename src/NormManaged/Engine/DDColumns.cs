@@ -124,6 +124,7 @@ internal static unsafe class DDColumns
 
     private static FpEvents BandOf<T>(ReductionPlan plan, byte* x, byte* o, double p, long k0, int w) where T : struct, IDDPower
     {
+        LineMemo.Init(out var memo); // repeated columns that fail the proof: the 1-D path once (LineMemo)
         long s = plan.InnerStrides[0], n = plan.InnerCount;
         if (n <= RegisterRows) return ShortBand<T>(plan, x, o, p, k0, w);
         int w4 = w & ~3;
@@ -174,7 +175,7 @@ internal static unsafe class DDColumns
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
-                else ev |= AcrossOutputsWide.Alone(x + plan.InnerBaseOffset + (k0 + j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
+                else ev |= memo.Alone(x + plan.InnerBaseOffset + (k0 + j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         return ev;
@@ -187,6 +188,7 @@ internal static unsafe class DDColumns
     /// every row: float64 (4, 3000) ord −3 at 0.70× NumPy, ±2.5 at 0.44×.</summary>
     private static FpEvents ShortBand<T>(ReductionPlan plan, byte* x, byte* o, double p, long k0, int w) where T : struct, IDDPower
     {
+        LineMemo.Init(out var memo); // repeated columns that fail the proof: the 1-D path once (LineMemo)
         long s = plan.InnerStrides[0], n = plan.InnerCount, os = plan.OuterOutStrides[0], si = plan.OuterInStrides[0];
         double eps = Allowance(n);
         byte* col = x + plan.InnerBaseOffset + k0 * si;
@@ -220,7 +222,7 @@ internal static unsafe class DDColumns
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, i < 4 ? v0.GetElement(i) : v1.GetElement(i - 4));
-                else ev |= AcrossOutputsWide.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
+                else ev |= memo.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         for (; j < w; j += 4)
@@ -252,7 +254,7 @@ internal static unsafe class DDColumns
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
-                else ev |= AcrossOutputsWide.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
+                else ev |= memo.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         return ev;

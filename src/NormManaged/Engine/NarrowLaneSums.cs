@@ -106,6 +106,7 @@ internal static unsafe class NarrowLaneSums
         // lanes load them straight from the rows, no copy (the same operations per lane as the copied lines)
         bool adjacent = flat && !half && xStep == 4 && n > 1;
         var it = new OuterIterator(plan, x, o, first, count);
+        LineMemo.Init(out var memo); // repeated lines that fail the store test: the 1-D path once (LineMemo)
         for (long k = 0; k < count; k += Lines)
         {
             int m = (int)Math.Min(Lines, count - k);
@@ -118,7 +119,7 @@ internal static unsafe class NarrowLaneSums
                 {
                     byte* op = o + (first + k + r) * oStep;
                     if (!TryStoreSingle(roots[r], ulps, op))
-                        ev |= AcrossOutputsWide.Alone((byte*)(f + r * n), t, n, s, op, t, p);
+                        ev |= memo.Alone((byte*)(f + r * n), t, n, s, op, t, p);
                 }
                 continue;
             }
@@ -132,7 +133,7 @@ internal static unsafe class NarrowLaneSums
                     for (uint bad = LaneAcross.TryStoreSingles(roots + h, ulps, o + (first + k + h) * oStep, oStep, 0); bad != 0; bad &= bad - 1)
                     {
                         int r = h + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                        ev |= AcrossOutputsWide.Alone(f + 4 * r, t, n, s, o + (first + k + r) * oStep, t, p);
+                        ev |= memo.Alone(f + 4 * r, t, n, s, o + (first + k + r) * oStep, t, p);
                     }
                 k += Lines;
                 continue;
@@ -146,7 +147,7 @@ internal static unsafe class NarrowLaneSums
                 {
                     byte* op = o + (first + k + r) * oStep;
                     if (!TryStoreSingle(roots[r], ulps, op))
-                        ev |= AcrossOutputsWide.Alone(f + 4 * r, t, n, s, op, t, p);
+                        ev |= memo.Alone(f + 4 * r, t, n, s, op, t, p);
                 }
                 continue;
             }
@@ -163,7 +164,7 @@ internal static unsafe class NarrowLaneSums
             else Roots<Lanes256, R>(buf, n, p, half, roots);
             for (int r = 0; r < m; r++)
                 if (!(half ? TryStoreHalf(roots[r], ulps, os[r]) : TryStoreSingle(roots[r], ulps, os[r])))
-                    ev |= AcrossOutputsWide.Alone(xs[r], t, n, s, os[r], t, p);
+                    ev |= memo.Alone(xs[r], t, n, s, os[r], t, p);
         }
         return ev;
     }

@@ -186,21 +186,22 @@ internal sealed class PowerTie
         double log2M = Math.Log2(_m);
         bool half = (_n & 1) != 0;
         int j = half ? _n : _n / 2, aj = Math.Abs(j);
+        // a line of repeated values (np.ones, small integers, a few distinct values) pays each distinct |x| once per
+        // round: equal elements have equal floors, so Σ⌊tᵢ2^W⌋ is the same integer (float64 (1000, 64) ord 1.5 rows
+        // of four repeated values spent ~30 % of their time here, 64 big-integer roots a near-midpoint line)
+        var seen = new Dictionary<long, BigInteger>();
         for (int round = 0; round < maxRounds; round++)
         {
             BigInteger lo = BigInteger.Zero;
+            seen.Clear();
             walk(x =>
             {
                 if (x == 0) return;
-                Split(x, out long o, out int e);
-                // log2 tᵢ ≈ (n/2)·(log2 o + e − E − log2 M); far below 2^−W the floor is 0
-                double l2 = _n * 0.5 * (Math.Log2(o) + (e - _e) - log2M);
-                if (l2 < -w - 4) return;
-                // half-integers: Rᵢ·4^W = (o/M)^n · 2^(n(e−E) + 2W), then the root; whole p: tᵢ·2^W directly
-                long sh = (long)j * (e - _e) + (half ? 2L : 1L) * w;
-                BigInteger rn = BigInteger.Pow(j > 0 ? o : _m, aj), rd = BigInteger.Pow(j > 0 ? _m : o, aj);
-                if (sh >= 0) rn <<= (int)sh; else rd <<= (int)-sh;
-                lo += half ? ISqrt(rn / rd) : rn / rd;
+                long key = BitConverter.DoubleToInt64Bits(x) & long.MaxValue;
+                if (seen.TryGetValue(key, out BigInteger known)) { lo += known; return; }
+                BigInteger term = Term(x);
+                seen[key] = term;
+                lo += term;
             });
             BigInteger one = BigInteger.One << w;
             if (lo > one) return 1;
@@ -208,6 +209,20 @@ internal sealed class PowerTie
             w *= 2;
         }
         return null;
+
+        // ⌊tᵢ·2^W⌋ of one element (⌊√(Rᵢ·4^W)⌋ for half-integers), 0 far below 2^−W
+        BigInteger Term(double x)
+        {
+                Split(x, out long o, out int e);
+                // log2 tᵢ ≈ (n/2)·(log2 o + e − E − log2 M); far below 2^−W the floor is 0
+                double l2 = _n * 0.5 * (Math.Log2(o) + (e - _e) - log2M);
+                if (l2 < -w - 4) return BigInteger.Zero;
+                // half-integers: Rᵢ·4^W = (o/M)^n · 2^(n(e−E) + 2W), then the root; whole p: tᵢ·2^W directly
+                long sh = (long)j * (e - _e) + (half ? 2L : 1L) * w;
+                BigInteger rn = BigInteger.Pow(j > 0 ? o : _m, aj), rd = BigInteger.Pow(j > 0 ? _m : o, aj);
+                if (sh >= 0) rn <<= (int)sh; else rd <<= (int)-sh;
+                return half ? ISqrt(rn / rd) : rn / rd;
+        }
     }
 
     /// <summary>x = o·2^e with o odd (x finite, nonzero; sign ignored).</summary>
@@ -237,7 +252,13 @@ internal sealed class PowerTie
     {
         if (x.Sign <= 0) return BigInteger.Zero;
         long bits = (long)x.GetBitLength();
-        BigInteger r = BigInteger.One << (int)((bits + 1) / 2); // ≥ √x
+        // start at r ≥ √x from the top ≤ 100 bits: x = t·2^s + rest (s even) < (t + 1)·2^s, so
+        // √x < √(t + 1)·2^(s/2) ≤ (⌊d·(1 + 2⁻⁴⁰)⌋ + 2)·2^(s/2) for d = fl(√fl(t)) (two roundings, ≤ 2⁻⁵² relative, and
+        // √(t + 1) − √t < 1). The iteration from above then returns ⌊√x⌋ from any r ≥ √x (bits unchanged; it only
+        // starts closer: 2–3 divisions instead of ~log₂ bits from the power of two above)
+        int s = (int)Math.Max(0, bits - 100) & ~1;
+        double d = Math.Sqrt((double)(x >> s));
+        BigInteger r = (new BigInteger(Math.Floor(d * (1 + Math.ScaleB(1.0, -40)))) + 2) << (s / 2);
         while (true)
         {
             BigInteger y = (r + x / r) >> 1;
