@@ -374,9 +374,12 @@ internal static unsafe class AcrossOutputsWide
     /// <summary>The 1-D reduction of the <paramref name="n"/> elements <paramref name="stride"/> bytes apart at
     /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it) — or,
     /// for a float32 ord-1 line whose double sum is exact, that sum rounded once (the same correctly rounded bits,
-    /// without the dispatch: see <see cref="FloatPowFast.TryStoreExactAbsSum"/>).</summary>
+    /// without the dispatch: see <see cref="FloatPowFast.TryStoreExactAbsSum"/>).
+    /// A line with a zero at a negative order is finished from one scan (<see cref="NegativeZeros"/>: 0 or NaN,
+    /// the 1-D path's value and events).</summary>
     internal static FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
         => t == DType.Float32 && p == 1 && FloatPowFast.TryStoreExactAbsSum(v, n, stride, dst) ? FpEvents.None
+        : p < 0 && NegativeZeros.TryStore(v, t, n, stride, dst, ot, p, out var zev) ? zev
         : VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
             new NdView(dst, ot, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
 

@@ -395,7 +395,8 @@ internal static unsafe class LaneAcross
 
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
+        => p < 0 && NegativeZeros.TryStore(c, t, n, s, dst, ot, p, out var zev) ? zev // a zero at ord −1: 0 (or NaN), from one scan
+         : t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
          : p == -1 || double.IsNegativeInfinity(p) ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
