@@ -72,6 +72,7 @@ internal static unsafe class NarrowNegCols
         long ulps = Ulps(n, p, t);
         byte* start = x + plan.InnerBaseOffset;
         double* v = stackalloc double[8];
+        double* sums = stackalloc double[8]; // the lanes' sums in column order: +∞ marks a zero element
         var ev = FpEvents.None;
         for (long g = g0; g < g0 + count; g++)
         {
@@ -90,13 +91,18 @@ internal static unsafe class NarrowNegCols
                     var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
                     // [|z₀|², |z₂|², |z₁|², |z₃|² | |z₄|², |z₆|², |z₅|², |z₇|²]: each fl(re² + im²), one rounding
                     var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
-                    var y = C64Recip.Term(m);
+                    // a zero element's term is NaN (∞·0 in the Newton steps): made +∞ (1/0, as the other bodies), so
+                    // the sum is +∞ exactly when the column holds a zero and no NaN or ∞ (those stay NaN: alone)
+                    var y = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512<double>.Zero), Vector512.Create(double.PositiveInfinity), C64Recip.Term(m));
                     acc += y * y * y;
                 }
                 Roots(acc.GetLower(), p).Store(v);
                 Roots(acc.GetUpper(), p).Store(v + 4);
+                acc.Store(sums);
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
                 (v[5], v[6]) = (v[6], v[5]);
+                (sums[1], sums[2]) = (sums[2], sums[1]);
+                (sums[5], sums[6]) = (sums[6], sums[5]);
             }
             else if (t == DType.Complex64)
             {
@@ -114,11 +120,15 @@ internal static unsafe class NarrowNegCols
                     }
                 }
                 Roots(a0, p).Store(v);
+                a0.Store(sums);
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
+                (sums[1], sums[2]) = (sums[2], sums[1]);
                 if (w == 8)
                 {
                     Roots(a1, p).Store(v + 4);
+                    a1.Store(sums + 4);
                     (v[5], v[6]) = (v[6], v[5]);
+                    (sums[5], sums[6]) = (sums[6], sums[5]);
                 }
             }
             else
@@ -139,6 +149,7 @@ internal static unsafe class NarrowNegCols
                 }
                 Roots(a0, p).Store(v);
                 Roots(a1, p).Store(v + 4);
+                a0.Store(sums); a1.Store(sums + 4);
             }
             if (w == 8 && Avx512F.IsSupported)
             {
@@ -146,7 +157,7 @@ internal static unsafe class NarrowNegCols
                 for (uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0); bad != 0; bad &= bad - 1)
                 {
                     int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, o + (k + j) * os, DType.Float32, p);
+                    ev |= Rejected(c + j * es, t, n, s, o + (k + j) * os, p, sums[j]);
                 }
                 continue;
             }
@@ -154,10 +165,24 @@ internal static unsafe class NarrowNegCols
             {
                 byte* dst = o + (k + j) * os;
                 if (!LaneAcross.TryStoreSingle(v[j], ulps, dst))
-                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, dst, DType.Float32, p);
+                    ev |= Rejected(c + j * es, t, n, s, dst, p, sums[j]);
             }
         }
         return ev;
+    }
+
+    /// <summary>An output the store test rejected: a sum of +∞ comes only from a zero element (a term 1/0; a NaN makes
+    /// the sum NaN, an ∞ element adds 0, and the terms of finite elements stay below 2⁴⁴⁷), whose norm is 0 with
+    /// numpy's divide-by-zero event — the 1-D path's value and events — stored at once; any other goes alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FpEvents Rejected(byte* c, DType t, long n, long s, byte* dst, double p, double sum)
+    {
+        if (sum == double.PositiveInfinity)
+        {
+            Unsafe.WriteUnaligned(dst, 0f);
+            return FpEvents.DivideByZero;
+        }
+        return AcrossOutputsWide.Alone(c, t, n, s, dst, DType.Float32, p);
     }
 
     /// <summary>The lanes' roots S^(1/p), or 0 (rejected by the store test, so the column goes alone) for an ord −3 lane
