@@ -38,7 +38,16 @@ internal static unsafe class NegativeZeros
     /// <summary>Stores the norm of a line with a zero: 0, or NaN for <see cref="ZeroAndNaN"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static FpEvents Store(DType ot, byte* dst, int found)
-        => ResultWriter.Store(ot, dst, found == ZeroAndNaN ? double.NaN : 0.0, 0, 0);
+    {
+        double v = found == ZeroAndNaN ? double.NaN : 0.0;
+        switch (ot)
+        {
+            case DType.Float64: Unsafe.WriteUnaligned(dst, v); return FpEvents.None;
+            case DType.Float32: Unsafe.WriteUnaligned(dst, (float)v); return FpEvents.None;
+            case DType.Float16: Unsafe.WriteUnaligned(dst, (Half)v); return FpEvents.None;
+            default: return ResultWriter.Store(ot, dst, v, 0, 0);
+        }
+    }
 
     /// <summary><see cref="None"/> when no element is zero, else <see cref="Zero"/> or <see cref="ZeroAndNaN"/> (some
     /// element's magnitude is NaN). Reads every element once (stops early once both are seen).</summary>
