@@ -49,6 +49,15 @@ internal static unsafe class NegativeZeros
         }
     }
 
+    /// <summary>For a lane-statistics code (<see cref="LaneSums.Statistics{L}"/> at a negative order: 2 = the line holds
+    /// a zero, 3 = a zero and a NaN): stores 0 or NaN and returns the events (divide-by-zero); null for any other code
+    /// or order (the caller's lone-line route then decides).</summary>
+    internal static FpEvents? Flagged(double code, double p, DType ot, byte* dst)
+    {
+        if (!(code >= 2) || !(p < 0 && p > double.NegativeInfinity)) return null;
+        return FpEvents.DivideByZero | Store(ot, dst, code == 3 ? ZeroAndNaN : Zero);
+    }
+
     /// <summary><see cref="None"/> when no element is zero, else <see cref="Zero"/> or <see cref="ZeroAndNaN"/> (some
     /// element's magnitude is NaN). Reads every element once (stops early once both are seen).</summary>
     internal static int Scan(byte* v, DType t, long n, long stride)
