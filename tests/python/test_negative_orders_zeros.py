@@ -157,3 +157,34 @@ def test_zero_lanes_are_thread_count_invariant(dtype):
             r = norm_at_threads((1, 2, 4), x, o, axis=ax)
             assert _same_bits(r[0], r[1]) and _same_bits(r[0], r[2]), (shape, ax, o)
             assert (np.asarray(r[0]) == 0).mean() > 0.1, (shape, ax, o)  # zeros were there (mostly)
+
+
+@pytest.mark.parametrize("dtype", ("complex64", "complex128"))
+def test_complex_zero_lines_with_nan_and_inf_parts(dtype):
+    """|z| is inf when a part is inf, even with a NaN other part; NaN only when a part is NaN and neither is inf: a
+    line with a zero is then 0 or NaN accordingly (contiguous vectors and rows: the vectorised scans)."""
+    nan, inf = np.nan, np.inf
+    cases = [
+        ([complex(inf, nan)], 0.0), ([complex(nan, inf)], 0.0), ([complex(nan, 1)], nan), ([complex(1, nan)], nan),
+        ([complex(nan, 1), complex(-inf, 2)], nan), ([complex(inf, nan), complex(3, nan)], nan),
+        ([complex(-inf, 0)], 0.0), ([complex(0, -0.0), complex(-0.0, 0)], 0.0)
+    ]
+    rng = np.random.default_rng(3)
+    for specials, expect in cases:
+        for n in (9, 64, 1001):
+            for at in (0, n // 2, n - 2):
+                x = (rng.integers(1, 10, n) + 1j * rng.integers(1, 10, n)).astype(dtype)
+                x[(at + 1) % n] = 0  # the zero
+                for k, z in enumerate(specials):
+                    x[(at + 2 + 3 * k) % n] = z
+                for o in ORDS:
+                    got, w_got = _warnings_of(lambda: normnative.norm(x, o))
+                    want, w_want = _warnings_of(lambda: np.linalg.norm(x, o))
+                    assert w_got == w_want, (specials, n, at, o)
+                    if np.isnan(want):
+                        assert np.isnan(got), (specials, n, at, o)
+                    else:
+                        assert want == 0 and got == 0, (specials, n, at, o, got, want)
+                    rows = np.stack([x, x[::-1], np.roll(x, 5), x]).astype(dtype)
+                    r, _ = _warnings_of(lambda: normnative.norm(rows, o, axis=1))
+                    assert np.array_equal(np.isnan(r), np.isnan(np.full(4, want))) and np.all((r == 0) | np.isnan(r))

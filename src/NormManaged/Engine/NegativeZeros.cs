@@ -110,6 +110,23 @@ internal static unsafe class NegativeZeros
                 }
                 break;
             case DType.Complex64:
+                if (stride == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    // four elements a vector: zero when both parts are ±0 (the 64-bit element without its two sign
+                    // bits is 0); a NaN part counts only without an ∞ part, so a NaN with any ∞ in the line is left
+                    // to the scalar walk below (from the start)
+                    var z = Vector256<ulong>.Zero; var u = Vector256<uint>.Zero; var f = Vector256<uint>.Zero;
+                    var mag = Vector256.Create(0x7FFF_FFFF_7FFF_FFFFUL);
+                    for (; i + 4 <= n; i += 4)
+                    {
+                        var b = Vector256.Load((ulong*)v + i) & mag;
+                        z |= Vector256.Equals(b, Vector256<ulong>.Zero);
+                        u |= Vector256.GreaterThan(b.AsUInt32(), Vector256.Create(0x7F80_0000u));
+                        f |= Vector256.Equals(b.AsUInt32(), Vector256.Create(0x7F80_0000u));
+                    }
+                    zero = z != Vector256<ulong>.Zero; nan = u != Vector256<uint>.Zero;
+                    if (nan && f != Vector256<uint>.Zero) { i = 0; zero = nan = false; }
+                }
                 for (; i < n && !(zero && nan); i++)
                 {
                     uint re = *(uint*)(v + i * stride) & 0x7FFF_FFFFu, im = *(uint*)(v + i * stride + 4) & 0x7FFF_FFFFu;
@@ -118,6 +135,22 @@ internal static unsafe class NegativeZeros
                 }
                 break;
             case DType.Complex128:
+                if (stride == 16 && Vector256.IsHardwareAccelerated)
+                {
+                    // two elements a vector, as for complex64: a part's magnitude bits, OR-ed with its partner's
+                    var z = Vector256<ulong>.Zero; var u = Vector256<ulong>.Zero; var f = Vector256<ulong>.Zero;
+                    var mag = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFUL);
+                    var inf = Vector256.Create(0x7FF0_0000_0000_0000UL);
+                    for (; i + 2 <= n; i += 2)
+                    {
+                        var b = Vector256.Load((ulong*)v + 2 * i) & mag;
+                        z |= Vector256.Equals(b | Vector256.Shuffle(b, Vector256.Create(1UL, 0, 3, 2)), Vector256<ulong>.Zero);
+                        u |= Vector256.GreaterThan(b, inf);
+                        f |= Vector256.Equals(b, inf);
+                    }
+                    zero = z != Vector256<ulong>.Zero; nan = u != Vector256<ulong>.Zero;
+                    if (nan && f != Vector256<ulong>.Zero) { i = 0; zero = nan = false; }
+                }
                 for (; i < n && !(zero && nan); i++)
                 {
                     ulong re = *(ulong*)(v + i * stride) & 0x7FFF_FFFF_FFFF_FFFFUL, im = *(ulong*)(v + i * stride + 8) & 0x7FFF_FFFF_FFFF_FFFFUL;
