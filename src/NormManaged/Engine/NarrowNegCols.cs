@@ -79,6 +79,7 @@ internal static unsafe class NarrowNegCols
             long k = Math.Min(g * w, outs - w); // the last group overlaps the previous one
             byte* c = start + k * es;
             Vector256<double> a0 = default, a1 = default;
+            Vector256<double> s0, s1 = default; // the lanes' sums, complex64 in lane order [0, 2, 1, 3]: +∞ marks a zero
             if (t == DType.Complex64 && w == 8 && p == -3)
             {
                 // eight outputs on 512-bit lanes, the term y³ from y = 1/√s by vrsqrt14pd and two Newton steps
@@ -91,18 +92,30 @@ internal static unsafe class NarrowNegCols
                     var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
                     // [|z₀|², |z₂|², |z₁|², |z₃|² | |z₄|², |z₆|², |z₅|², |z₇|²]: each fl(re² + im²), one rounding
                     var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
-                    // a zero element's term is NaN (∞·0 in the Newton steps): made +∞ (1/0, as the other bodies), so
-                    // the sum is +∞ exactly when the column holds a zero and no NaN or ∞ (those stay NaN: alone)
-                    var y = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512<double>.Zero), Vector512.Create(double.PositiveInfinity), C64Recip.Term(m));
+                    var y = C64Recip.Term(m);
                     acc += y * y * y;
+                }
+                if (!Vector512.EqualsAll(acc, acc))
+                {
+                    // a zero element's term is NaN (∞·0 in the Newton steps), as a NaN's or an ∞'s: the group's rows
+                    // again (in cache; a blend in the loop above cost random data ~8 %) for the lanes with a zero |z|²
+                    // and no NaN or ∞ one, whose sum is made +∞ (1/0, as the other bodies): stored as 0 below
+                    var zm = Vector512<double>.Zero; var sp = Vector512<double>.Zero;
+                    for (long r = 0; r < n; r++)
+                    {
+                        var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
+                        var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
+                        var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
+                        zm |= Vector512.Equals(m, Vector512<double>.Zero);
+                        sp |= ~Vector512.LessThan(m, Vector512.Create(double.PositiveInfinity));
+                    }
+                    acc = Vector512.ConditionalSelect(zm & ~sp, Vector512.Create(double.PositiveInfinity), acc);
                 }
                 Roots(acc.GetLower(), p).Store(v);
                 Roots(acc.GetUpper(), p).Store(v + 4);
-                acc.Store(sums);
+                s0 = acc.GetLower(); s1 = acc.GetUpper();
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
                 (v[5], v[6]) = (v[6], v[5]);
-                (sums[1], sums[2]) = (sums[2], sums[1]);
-                (sums[5], sums[6]) = (sums[6], sums[5]);
             }
             else if (t == DType.Complex64)
             {
@@ -120,15 +133,12 @@ internal static unsafe class NarrowNegCols
                     }
                 }
                 Roots(a0, p).Store(v);
-                a0.Store(sums);
+                s0 = a0; s1 = a1;
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
-                (sums[1], sums[2]) = (sums[2], sums[1]);
                 if (w == 8)
                 {
                     Roots(a1, p).Store(v + 4);
-                    a1.Store(sums + 4);
                     (v[5], v[6]) = (v[6], v[5]);
-                    (sums[5], sums[6]) = (sums[6], sums[5]);
                 }
             }
             else
@@ -149,18 +159,21 @@ internal static unsafe class NarrowNegCols
                 }
                 Roots(a0, p).Store(v);
                 Roots(a1, p).Store(v + 4);
-                a0.Store(sums); a1.Store(sums + 4);
+                s0 = a0; s1 = a1;
             }
             if (w == 8 && Avx512F.IsSupported)
             {
                 // the same test lane-wise (the scalar test's branches per output were ~20 % of the float32 call)
-                for (uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0); bad != 0; bad &= bad - 1)
+                uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0);
+                if (bad != 0) Sums(s0, s1, t, sums);
+                for (; bad != 0; bad &= bad - 1)
                 {
                     int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
                     ev |= Rejected(c + j * es, t, n, s, o + (k + j) * os, p, sums[j]);
                 }
                 continue;
             }
+            Sums(s0, s1, t, sums);
             for (int j = 0; j < w; j++)
             {
                 byte* dst = o + (k + j) * os;
@@ -169,6 +182,15 @@ internal static unsafe class NarrowNegCols
             }
         }
         return ev;
+    }
+
+    /// <summary>The lanes' sums into <paramref name="sums"/> in column order (complex64 lanes hold [0, 2, 1, 3]).</summary>
+    private static void Sums(Vector256<double> s0, Vector256<double> s1, DType t, double* sums)
+    {
+        s0.Store(sums); s1.Store(sums + 4);
+        if (t != DType.Complex64) return;
+        (sums[1], sums[2]) = (sums[2], sums[1]);
+        (sums[5], sums[6]) = (sums[6], sums[5]);
     }
 
     /// <summary>An output the store test rejected: a sum of +∞ comes only from a zero element (a term 1/0; a NaN makes
