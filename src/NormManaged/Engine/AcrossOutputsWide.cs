@@ -231,6 +231,7 @@ internal static unsafe class AcrossOutputsWide
         byte* dst = o + k0 * os;
         int w4 = w & ~3;
         byte* masks = stackalloc byte[(w4 >> 2) + 1];
+        var zeros = Vector256<double>.Zero;
         for (int q = 0; q < w4; q += 4)
         {
             var r = TOp.Root4(Vector256.Load(st + q));
@@ -242,10 +243,18 @@ internal static unsafe class AcrossOutputsWide
             var delta = r * fac;
             var ok = Vector256.GreaterThan(r - delta, (fd + below) * half) & Vector256.LessThan(r + delta, (fd + above) * half)
                      & Vector256.GreaterThanOrEqual(fd, least) & Vector256.LessThan(fd, top);
+            if (typeof(TOp) == typeof(F32Recips))
+            {
+                // ord −1: a sum of +∞ comes from a zero element (a term 1/0; a NaN makes it NaN, the terms of finite
+                // elements stay below 2¹⁵⁰): the norm is 0 — f already holds 1/∞ = 0 — with numpy's divide-by-zero
+                var zero = Vector256.Equals(Vector256.Load(st + q), Vector256.Create(double.PositiveInfinity));
+                zeros |= zero;
+                ok |= zero;
+            }
             ExactFinish.StoreFour(f, dst + q * os, os);
             masks[q >> 2] = (byte)Vector256.ExtractMostSignificantBits(ok);
         }
-        var ev = FpEvents.None;
+        var ev = zeros == Vector256<double>.Zero ? FpEvents.None : FpEvents.DivideByZero;
         for (int q = 0; q < w4; q += 4)
             for (uint bad = ~(uint)masks[q >> 2] & 0xF; bad != 0; bad &= bad - 1)
             {
@@ -374,9 +383,12 @@ internal static unsafe class AcrossOutputsWide
     /// <summary>The 1-D reduction of the <paramref name="n"/> elements <paramref name="stride"/> bytes apart at
     /// <paramref name="v"/>, through the whole dispatch (a single output: no across-output kernel takes it) — or,
     /// for a float32 ord-1 line whose double sum is exact, that sum rounded once (the same correctly rounded bits,
-    /// without the dispatch: see <see cref="FloatPowFast.TryStoreExactAbsSum"/>).</summary>
+    /// without the dispatch: see <see cref="FloatPowFast.TryStoreExactAbsSum"/>).
+    /// A line with a zero at a negative order is finished from one scan (<see cref="NegativeZeros"/>: 0 or NaN,
+    /// the 1-D path's value and events).</summary>
     internal static FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
         => t == DType.Float32 && p == 1 && FloatPowFast.TryStoreExactAbsSum(v, n, stride, dst) ? FpEvents.None
+        : p < 0 && NegativeZeros.TryStore(v, t, n, stride, dst, ot, p, out var zev) ? zev
         : VectorNorms.Compute(new NdView(v, t, new[] { n }, new[] { stride }), 1, Ord.Of(p),
             new NdView(dst, ot, ReadOnlySpan<long>.Empty, ReadOnlySpan<long>.Empty));
 

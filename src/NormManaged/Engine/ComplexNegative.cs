@@ -77,6 +77,11 @@ internal static unsafe class ComplexNegative
             double h = SumTerms(plan, xp, t, (int)-p, 0, true, out double l, out bool clean);
             if (clean) return GeneralNorm.StoreDecided(plan, xp, t, p, ot, op, GeneralNorm.Root(h, l, 0, p, new Ext(1, 0, 0)));
         }
+        // not clean: a zero makes the norm 0 (NaN with a NaN magnitude) with divide-by-zero, as below, from one scan
+        // instead of the exact minimum scan (Ext magnitudes)
+        if (p < 0 && !double.IsNegativeInfinity(p) && plan.InnerShape.Length == 1
+            && NegativeZeros.TryStore(xp + plan.InnerBaseOffset, t, plan.InnerCount, plan.InnerStrides[0], op, ot, p, out var zev))
+            return zev;
         var st = ScanMin(plan, xp, t);
         if (double.IsNegativeInfinity(p))
         {

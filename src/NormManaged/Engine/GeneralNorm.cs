@@ -52,6 +52,10 @@ internal static unsafe class GeneralNorm
     /// stores it at <paramref name="op"/>. Empty reductions with p = −∞ must have been rejected by the caller.</summary>
     public static FpEvents Reduce(ReductionPlan plan, byte* xp, DType t, double p, DType ot, byte* op)
     {
+        // a zero at a negative order: 0 (NaN with a NaN magnitude) and divide-by-zero, as below, from one cheap scan
+        if (p < 0 && plan.InnerShape.Length == 1
+            && NegativeZeros.TryStore(xp + plan.InnerBaseOffset, t, plan.InnerCount, plan.InnerStrides[0], op, ot, p, out var zev))
+            return zev;
         var st = Scan(plan, xp, t, out bool anyPartNaN);
         if (double.IsNaN(p))
         {

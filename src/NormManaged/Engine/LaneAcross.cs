@@ -213,7 +213,7 @@ internal static unsafe class LaneAcross
         {
             double* buf = stackalloc double[gathered ? (int)n * w * es / 8 + 1 : 0];
             // per lane: (hi, lo, flag) of the sum, (1/S, 0, flag) of ord −1, or (top, row, flag) of the maximum;
-            // flag: 1 = alone, 2 = candidates
+            // flag: 1 = alone, 2 = candidates, 3 = a float64 ord −1 line with a zero (its value stored with divide-by-zero)
             double* d = stackalloc double[3 * 16];
             var ev = FpEvents.None;
             for (int g = g0; g < g1; g++)
@@ -290,6 +290,12 @@ internal static unsafe class LaneAcross
                     // 1/S, stored when provably the correctly rounded float32
                     byte* dst = (byte*)ob + os * (k + j);
                     double* dj = d + 3 * j;
+                    if (dj[2] == 3)
+                    {
+                        StoreDouble(dst, dj[0]); // a zero lane (float64 ord −1): 0 or NaN
+                        ev |= FpEvents.DivideByZero;
+                        continue;
+                    }
                     if (sum && dj[2] == 0 && (ot == DType.Float64 ? StoreDouble(dst, dj[0]) : TryStoreSingle(dj[0], SingleRecipUlps(n), dst))) continue;
                     if ((rounded >> (int)j & 1) != 0 && StoreDouble(dst, roots.GetElement((int)j))) continue;
                     ev |= Finish(dj, (byte*)cb + ois * (k + j), s, n, dst, t, ot, p);
@@ -404,7 +410,8 @@ internal static unsafe class LaneAcross
 
     /// <summary>One output's line through the 1-D path (its bits and numpy's special-value rules).</summary>
     private static FpEvents Alone(byte* c, long s, long n, byte* dst, DType t, DType ot, double p)
-        => t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
+        => p < 0 && NegativeZeros.TryStore(c, t, n, s, dst, ot, p, out var zev) ? zev // a zero at ord −1: 0 (or NaN), from one scan
+         : t is DType.Float64 or DType.Float32 ? BlockDriver.Run<RealPowOp, RealKernels.PowAcc>(ReductionPlan.Run(n, s), c, t, dst, ot, new RealPowOp(p))
          : p == 0.5 ? ComplexPowNorm.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
          : p == -1 || double.IsNegativeInfinity(p) ? ComplexNegative.Run(ReductionPlan.Run(n, s), c, DType.Complex128, p, dst, ot)
                     : BlockDriver.Run<ComplexAbsOp, ComplexAcc>(ReductionPlan.Run(n, s), c, DType.Complex128, dst, ot, new ComplexAbsOp(p == 1));
@@ -632,6 +639,25 @@ internal static unsafe class LaneAcross
             return true;
         }
         PutRoots(d, v, h, l, T.Min, T.Max, alone);
+        // float64 lines with a zero have a NaN sum (1/0 = ∞ with a NaN low part), as have lines with NaN or ∞: when
+        // a lane's sum is NaN, the group's rows are walked once more (in cache, a compare per row: the hot loop stays
+        // as it was — masks there cost random data ~1.5×) for the lanes that met a zero and those that met a NaN; a
+        // zero lane's norm is 0, or NaN with a NaN in the line — the 1-D path's value — flagged 3 for the store with
+        // numpy's divide-by-zero event (a per-lane scan of the strided column was 3× the lanes' cost)
+        if (typeof(T) == typeof(RecipTerm) && !L.AllSet(L.Equal(h, h)))
+        {
+            L zm = L.Zero, nm = L.Zero;
+            for (long r = 0; r < n; r++)
+            {
+                var xv = L.Load((double*)(c + r * s));
+                zm |= L.Equal(xv, L.Zero);
+                nm |= ~L.Equal(xv, xv);
+            }
+            if (!L.AllZero(zm))
+                for (int j = 0; j < L.Count; j++)
+                    if (BitConverter.DoubleToUInt64Bits(zm[j]) != 0)
+                        Put(d, j, BitConverter.DoubleToUInt64Bits(nm[j]) != 0 ? double.NaN : 0.0, 0, 3);
+        }
         return false;
     }
 

@@ -274,6 +274,7 @@ internal static unsafe class LaneIntSums
             int i0 = st.Pending;
             if (stats[RowAlone * Lines + r] != 0 || !(hi > 0))
             {
+                if (NegativeZeros.Flagged(stats[RowAlone * Lines + r], p, DType.Float64, os[r]) is { } zev) { st.Ev |= zev; continue; } // a zero
                 // special values, or a sum that is not positive: the 1-D code sums the line (and finishes it if special)
                 if (!lines.Sum(xs[r], os[r], lineBuf, out st.Sh[i0], out st.Sl[i0], out st.Se[i0], out st.Sc[i0], ref st.Ev)) continue;
             }

@@ -148,7 +148,7 @@ internal static unsafe class LaneSums
             byte* d = os[r];
             if (stats[2 * Lines + r] != 0)
             {
-                st.Ev |= Alone(plan, xs[r], st.T, st.P, st.Ot, d);
+                st.Ev |= NegativeZeros.Flagged(stats[2 * Lines + r], st.P, st.Ot, d) ?? Alone(plan, xs[r], st.T, st.P, st.Ot, d);
                 continue;
             }
             double hi = stats[3 * Lines + r], lo = stats[4 * Lines + r];
@@ -323,7 +323,10 @@ internal static unsafe class LaneSums
                 mn = L.Min(mn, L.Select(fin & ~z, a, inf));
             }
             var alone = neg ? nan | zero | L.Equal(mn, inf) : nan | isInf | L.Equal(mx, L.Zero);
-            mx.Store(stats + h); mn.Store(stats + Lines + h); (alone & L.Create(1.0)).Store(stats + 2 * Lines + h);
+            var one = L.Create(1.0);
+            // p < 0: 2 for a line with a zero, 3 with a zero and a NaN (NegativeZeros.Flagged), else 1 when alone
+            var code = neg ? (alone & one) + (zero & one) + (zero & nan & one) : alone & one;
+            mx.Store(stats + h); mn.Store(stats + Lines + h); code.Store(stats + 2 * Lines + h);
         }
     }
 

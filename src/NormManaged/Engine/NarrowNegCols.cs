@@ -72,12 +72,14 @@ internal static unsafe class NarrowNegCols
         long ulps = Ulps(n, p, t);
         byte* start = x + plan.InnerBaseOffset;
         double* v = stackalloc double[8];
+        double* sums = stackalloc double[8]; // the lanes' sums in column order: +∞ marks a zero element
         var ev = FpEvents.None;
         for (long g = g0; g < g0 + count; g++)
         {
             long k = Math.Min(g * w, outs - w); // the last group overlaps the previous one
             byte* c = start + k * es;
             Vector256<double> a0 = default, a1 = default;
+            Vector256<double> s0, s1 = default; // the lanes' sums, complex64 in lane order [0, 2, 1, 3]: +∞ marks a zero
             if (t == DType.Complex64 && w == 8 && p == -3)
             {
                 // eight outputs on 512-bit lanes, the term y³ from y = 1/√s by vrsqrt14pd and two Newton steps
@@ -93,8 +95,25 @@ internal static unsafe class NarrowNegCols
                     var y = C64Recip.Term(m);
                     acc += y * y * y;
                 }
+                if (!Vector512.EqualsAll(acc, acc))
+                {
+                    // a zero element's term is NaN (∞·0 in the Newton steps), as a NaN's or an ∞'s: the group's rows
+                    // again (in cache; a blend in the loop above cost random data ~8 %) for the lanes with a zero |z|²
+                    // and no NaN or ∞ one, whose sum is made +∞ (1/0, as the other bodies): stored as 0 below
+                    var zm = Vector512<double>.Zero; var sp = Vector512<double>.Zero;
+                    for (long r = 0; r < n; r++)
+                    {
+                        var (lo, hi) = Vector256.Widen(Vector256.Load((float*)(c + r * s)));
+                        var (lo2, hi2) = Vector256.Widen(Vector256.Load((float*)(c + r * s) + 8));
+                        var m = Vector512.Create(Avx.HorizontalAdd(lo * lo, hi * hi), Avx.HorizontalAdd(lo2 * lo2, hi2 * hi2));
+                        zm |= Vector512.Equals(m, Vector512<double>.Zero);
+                        sp |= ~Vector512.LessThan(m, Vector512.Create(double.PositiveInfinity));
+                    }
+                    acc = Vector512.ConditionalSelect(zm & ~sp, Vector512.Create(double.PositiveInfinity), acc);
+                }
                 Roots(acc.GetLower(), p).Store(v);
                 Roots(acc.GetUpper(), p).Store(v + 4);
+                s0 = acc.GetLower(); s1 = acc.GetUpper();
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
                 (v[5], v[6]) = (v[6], v[5]);
             }
@@ -114,6 +133,7 @@ internal static unsafe class NarrowNegCols
                     }
                 }
                 Roots(a0, p).Store(v);
+                s0 = a0; s1 = a1;
                 (v[1], v[2]) = (v[2], v[1]); // back to column order
                 if (w == 8)
                 {
@@ -139,25 +159,52 @@ internal static unsafe class NarrowNegCols
                 }
                 Roots(a0, p).Store(v);
                 Roots(a1, p).Store(v + 4);
+                s0 = a0; s1 = a1;
             }
             if (w == 8 && Avx512F.IsSupported)
             {
                 // the same test lane-wise (the scalar test's branches per output were ~20 % of the float32 call)
-                for (uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0); bad != 0; bad &= bad - 1)
+                uint bad = LaneAcross.TryStoreSingles(v, ulps, o + k * os, os, 0);
+                if (bad != 0) Sums(s0, s1, t, sums);
+                for (; bad != 0; bad &= bad - 1)
                 {
                     int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, o + (k + j) * os, DType.Float32, p);
+                    ev |= Rejected(c + j * es, t, n, s, o + (k + j) * os, p, sums[j]);
                 }
                 continue;
             }
+            Sums(s0, s1, t, sums);
             for (int j = 0; j < w; j++)
             {
                 byte* dst = o + (k + j) * os;
                 if (!LaneAcross.TryStoreSingle(v[j], ulps, dst))
-                    ev |= AcrossOutputsWide.Alone(c + j * es, t, n, s, dst, DType.Float32, p);
+                    ev |= Rejected(c + j * es, t, n, s, dst, p, sums[j]);
             }
         }
         return ev;
+    }
+
+    /// <summary>The lanes' sums into <paramref name="sums"/> in column order (complex64 lanes hold [0, 2, 1, 3]).</summary>
+    private static void Sums(Vector256<double> s0, Vector256<double> s1, DType t, double* sums)
+    {
+        s0.Store(sums); s1.Store(sums + 4);
+        if (t != DType.Complex64) return;
+        (sums[1], sums[2]) = (sums[2], sums[1]);
+        (sums[5], sums[6]) = (sums[6], sums[5]);
+    }
+
+    /// <summary>An output the store test rejected: a sum of +∞ comes only from a zero element (a term 1/0; a NaN makes
+    /// the sum NaN, an ∞ element adds 0, and the terms of finite elements stay below 2⁴⁴⁷), whose norm is 0 with
+    /// numpy's divide-by-zero event — the 1-D path's value and events — stored at once; any other goes alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FpEvents Rejected(byte* c, DType t, long n, long s, byte* dst, double p, double sum)
+    {
+        if (sum == double.PositiveInfinity)
+        {
+            Unsafe.WriteUnaligned(dst, 0f);
+            return FpEvents.DivideByZero;
+        }
+        return AcrossOutputsWide.Alone(c, t, n, s, dst, DType.Float32, p);
     }
 
     /// <summary>The lanes' roots S^(1/p), or 0 (rejected by the store test, so the column goes alone) for an ord −3 lane

@@ -238,6 +238,16 @@ internal static unsafe class RowsWide
                 Unsafe.WriteUnaligned(op + 2 * so, f.GetElement(2)); Unsafe.WriteUnaligned(op + 3 * so, f.GetElement(3));
                 continue;
             }
+            if (typeof(TQ) == typeof(QuadRecips))
+            {
+                // ord −1: each row finished from its own sum (the one-row path's test on the same kind of sum, so a
+                // stored value is the same correctly rounded float) — a failing row (a zero: most rows of small
+                // integers) no longer sends its three neighbours through the one-row path again
+                for (int j = 0; j < 4; j++)
+                    if (!LaneAcross.TryStoreSingleRecip(sums.GetElement(j), chain, op + j * so))
+                        ev |= AcrossOutputsWide.Alone(xp + j * si, t, n, 4, op + j * so, ot, p);
+                continue;
+            }
             ev |= TQ.Rows(plan, x, t, o, ot, p, start + k, 4);
         }
         if (k < count) ev |= TQ.Rows(plan, x, t, o, ot, p, start + k, count - k);
