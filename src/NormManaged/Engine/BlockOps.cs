@@ -374,10 +374,12 @@ internal static unsafe class BlockDriver
     public const long ParallelThreshold = 3L << 15;
 
     /// <summary>One vector of an op whose blocks stand alone (<see cref="IBlockOp{TAcc}.BlocksStandAlone"/>) is split
-    /// over threads from this many elements (eight blocks), by blocks (<see cref="Balanced"/>): the chunk split started
+    /// over threads from this many elements (16 blocks), by blocks (<see cref="Balanced"/>): the chunk split started
     /// above one chunk (2¹⁸) and gave 3e5 elements a 7:1 split, so a float64 2-norm of 1e5 ran on one thread
-    /// (0.82× NumPy, whose ddot uses both cores) and 3e5 on about one (0.59×).</summary>
-    public const long VectorSplitElements = 8L * DoubleBlocks.BlockElements;
+    /// (0.82× NumPy, whose ddot uses both cores) and 3e5 on about one (0.59×). Not lower: a 5e4 2-norm takes ~7 µs
+    /// on one thread, and on the loaded machine 8 blocks measured 7.1 → 8.1 µs at 2 threads (a worker that claims a
+    /// range and loses its core makes the caller wait).</summary>
+    public const long VectorSplitElements = 16L * DoubleBlocks.BlockElements;
 
     public static FpEvents Run<TOp, TAcc>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, TOp op)
         where TOp : struct, IBlockOp<TAcc> where TAcc : struct
