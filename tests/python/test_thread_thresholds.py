@@ -78,7 +78,7 @@ def _vector(n, dtype, seed):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("dtype,ord_", [("float64", None), ("float64", 1), ("float64", 3), ("float64", np.inf),
+@pytest.mark.parametrize("dtype,ord_", [("float64", None), ("float64", 1), ("float64", 3), ("float64", 5), ("float64", np.inf),
                                         ("complex128", None)])
 def test_vector_bits_do_not_depend_on_threads(n, dtype, ord_):
     x = _vector(n, dtype, n)
