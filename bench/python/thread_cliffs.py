@@ -17,8 +17,9 @@ show up as a cliff. About a minute for the defaults; narrow with --dtypes/--ords
 On a loaded machine (other processes on both cores) every 2-thread time is inflated — the worker waits for a core —
 so the time flags mean little there; ``--faults-only`` flags the cells whose 2-thread call page-faults more than the
 1-thread call (a per-call buffer: the session-15 cliff showed 116 faults per call), which does not depend on load.
-Session 15, load average 14–21 on 2 cores: 0 of 5040 cells (9 dtypes × 10 orders × 3 totals × 3 k × 10 layouts,
-totals 1.2e5, 4e5, 2e6) flagged by faults after the AcrossOutputs fix; before it, (k,N) float64 ord 1/2 columns.
+Session 15, load average 14–21 on 2 cores: 0 of 5040 cells (9 dtypes × 10 orders, totals 1.2e5 and 4e5, k = 2, 4,
+8, every layout) flagged by faults after the AcrossOutputs fix, nor with totals of 2e6; before it, (k,N) float64 ord
+1/2 columns (116 faults per call).
 """
 from __future__ import annotations
 
