@@ -39,12 +39,13 @@ internal static unsafe class AcrossOutputs
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p) => Run(plan, x, ot, o, p, null);
 
-    /// <summary>Doubles of partial sums <see cref="Run(ReductionPlan, byte*, DType, byte*, double, double[])"/> uses for this plan.</summary>
-    public static long ScratchLength(ReductionPlan plan) => (plan.InnerCount >= 64L * RowParts ? RowParts : 1) * plan.OuterCount * 2;
+    /// <summary>Doubles of partial sums <see cref="Run(ReductionPlan, byte*, DType, byte*, double, double[])"/> uses for this
+    /// plan; zero for short columns (one part), which stream each band into a stack buffer.</summary>
+    public static long ScratchLength(ReductionPlan plan) => plan.InnerCount >= 64L * RowParts ? RowParts * plan.OuterCount * 2 : 0;
 
     /// <summary><see cref="Run(ReductionPlan, byte*, DType, byte*, double)"/> with the partial sums in
     /// <paramref name="scratch"/> when it holds <see cref="ScratchLength"/> doubles (a caller running many slabs
-    /// reuses one buffer), else in a fresh array. The partials are overwritten before they are read, so the bits do
+    /// reuses one buffer), else in the kept <see cref="Scratch"/> buffer. The partials are overwritten before they are read, so the bits do
     /// not depend on the buffer.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double[]? scratch)
     {
@@ -56,39 +57,52 @@ internal static unsafe class AcrossOutputs
         int threads = Parallelism.MaxThreads;
         int items = bands * parts;
         bool par = threads > 1 && items > 1 && outs * n >= BlockDriver.ParallelThreshold;
-        if (parts == 1 && !par)
+        if (parts == 1)
         {
-            // one part, one thread (short columns, small calls): each band is streamed into a stack buffer and finished
-            // at once — the same sums and the same finish per output as below, without an O(outputs) array (its
-            // allocation and zeroing were a fifth of (4,3000) ord 2)
-            double* band = stackalloc double[2 * (int)w];
-            var ev = FpEvents.None;
-            for (long k0 = 0; k0 < outs; k0 += w)
+            // one part (short columns): each band is streamed into a stack buffer and finished at once — the same
+            // sums and the same finish per output as below, without an O(outputs) array. Threads take whole bands.
+            // The array cost more than its zeroing: a fresh (large-object) array per call page-faulted on every
+            // write, and with a second thread in the process every page the GC gave back cost a TLB shoot-down —
+            // (4,30000) ord 1 took ~920 µs at 2 threads against ~58 µs at 1.
+            nint xb1 = (nint)x, ob1 = (nint)o;
+            FpEvents BandRun(int b)
             {
+                long k0 = b * w;
                 int wb = (int)Math.Min(w, outs - k0);
-                Stream(plan, x, k0, wb, 0, n, band, sq);
-                ev |= Finish(plan, x + k0 * plan.OuterInStrides[0], ot, o + k0 * plan.OuterOutStrides[0], p, band, 1, wb);
+                double* band = stackalloc double[2 * wb];
+                Stream(plan, (byte*)xb1, k0, wb, 0, n, band, sq);
+                return Finish(plan, (byte*)xb1 + k0 * plan.OuterInStrides[0], ot, (byte*)ob1 + k0 * plan.OuterOutStrides[0], p, band, 1, wb);
             }
+            if (par) return Parallelism.ForParts(bands, threads, BandRun);
+            var ev = FpEvents.None;
+            for (int b = 0; b < bands; b++) ev |= BandRun(b);
             return ev;
         }
-        // partial sums (hi, lo) per part and output: O(outputs), part-major, every one written by Stream
-        double[] partial = scratch is not null && scratch.Length >= parts * outs * 2 ? scratch : GC.AllocateUninitializedArray<double>((int)(parts * outs * 2));
+        // partial sums (hi, lo) per part and output: O(outputs), part-major, every one written by Stream; the buffer
+        // is the caller's or one kept between calls (see above: a fresh large array per call page-faults)
+        long need = parts * outs * 2;
+        double[]? rented = scratch is not null && scratch.Length >= need ? null : Scratch.Rent(need);
+        double[] partial = rented ?? scratch!;
         nint xb = (nint)x;
-        fixed (double* pp = partial)
+        try
         {
-            nint pb = (nint)pp;
-            void Item(int it)
+            fixed (double* pp = partial)
             {
-                int b = it / parts, q = it % parts;
-                long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
-                Stream(plan, (byte*)xb, k0, (int)Math.Min(w, outs - k0), r0, r1, (double*)pb + (q * outs + k0) * 2, sq);
+                nint pb = (nint)pp;
+                void Item(int it)
+                {
+                    int b = it / parts, q = it % parts;
+                    long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
+                    Stream(plan, (byte*)xb, k0, (int)Math.Min(w, outs - k0), r0, r1, (double*)pb + (q * outs + k0) * 2, sq);
+                }
+                if (par)
+                    Parallelism.ForParts(items, threads, it => { Item(it); return FpEvents.None; });
+                else
+                    for (int it = 0; it < items; it++) Item(it);
+                return Finish(plan, x, ot, o, p, pp, parts, outs);
             }
-            if (par)
-                Parallelism.ForParts(items, threads, it => { Item(it); return FpEvents.None; });
-            else
-                for (int it = 0; it < items; it++) Item(it);
-            return Finish(plan, x, ot, o, p, pp, parts, outs);
         }
+        finally { if (rented is not null) Scratch.Return(rented); }
     }
 
     /// <summary>Adds the parts of every output in part order, then rounds once (or recomputes an unsafe output alone).</summary>

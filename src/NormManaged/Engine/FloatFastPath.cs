@@ -20,10 +20,11 @@ namespace NormManaged.Engine;
 /// vector width: its accepted results cannot depend on either.</summary>
 internal static unsafe class FloatFastPath
 {
-    /// <summary>Floats per part of a split fast sum. Splitting starts where the exact path's driver starts threads
-    /// (<see cref="BlockDriver.ParallelThreshold"/>): on the shared 2-core test machine a second thread did not pay
-    /// below that.</summary>
-    public const long SplitFloats = 1L << 17;
+    /// <summary>Fewest floats per part of a split fast sum; a sum is split from two parts' worth. The accepted
+    /// result is the correctly rounded one whatever the split, so the split is free to follow the thread count: it
+    /// started at 96 Ki floats with parts of 2¹⁷ (one thread below 2.6e5 floats) until session 15; a 1e5 float32
+    /// 2-norm takes ~5 µs on one thread, too little to pay for a hand-off, so splits start at 2¹⁷ floats.</summary>
+    public const long SplitFloats = 1L << 16;
 
     /// <summary>Lanes each term is spread over at least when vectorised (the bound's chain length is n/lanes).</summary>
     private const int MinLanes = 16;
@@ -32,7 +33,7 @@ internal static unsafe class FloatFastPath
     public static bool TryRun(float* p, long m, byte* dst, int threads)
     {
         int parts = 1;
-        if (threads > 1 && m >= BlockDriver.ParallelThreshold) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
+        if (threads > 1 && m >= 2 * SplitFloats) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
         double s;
         if (parts == 1) s = SumSquares(p, m);
         else

@@ -20,6 +20,9 @@ internal readonly unsafe struct MaxAbsOp : IBlockOp<MaxAbsAcc>
 {
     private const ulong AbsMask = 0x7FFF_FFFF_FFFF_FFFFUL, InfBits = 0x7FF0_0000_0000_0000UL;
 
+    /// <summary>An exact maximum: any split gives the same bits.</summary>
+    public static bool BlocksStandAlone => true;
+
     public void Block(ReadOnlySpan<double> b, ref MaxAbsAcc acc)
     {
         ref ulong r = ref Unsafe.As<double, ulong>(ref MemoryMarshal.GetReference(b));

@@ -109,9 +109,11 @@ internal static unsafe class Slabs
         if (k == K.AcrossOutputs)
         {
             // one buffer of partial sums for every slab of this range, not one per slab
-            var scratch = new double[AcrossOutputs.ScratchLength(slab)];
+            long len = AcrossOutputs.ScratchLength(slab);
+            double[]? scratch = len > 0 ? Scratch.Rent(len) : null;
             while (it.Next(out byte* xs, out byte* os))
                 ev |= AcrossOutputs.Run(slab, xs, ot, os, p, scratch);
+            if (scratch is not null) Scratch.Return(scratch);
             return ev;
         }
         while (it.Next(out byte* xs, out byte* os))
