@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
 import normnative
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from floor_survey import _data  # noqa: E402  (the survey's data: normals, ×40 for integers)
 
 DTYPES = ("float64", "float32", "complex128", "complex64", "float16", "int32")
 ORDS = (None, 1, np.inf, -np.inf, 0, -1, 3, 0.5)
@@ -54,15 +59,6 @@ def layouts(k: int, total: int):
         (f"3-D ({k},{m},{k}) ax2", (k, m, k), "C", 2),
         (f"vector {k * n}", (k * n,), "C", None),
     )
-
-
-def _data(rng, shape, dtype):
-    a = rng.standard_normal(shape)
-    if np.dtype(dtype).kind == "c":
-        a = a + 1j * rng.standard_normal(shape)
-    if np.dtype(dtype).kind in "iu":
-        a = a * 40
-    return a.astype(dtype)
 
 
 def _ord(text: str):
