@@ -138,6 +138,12 @@ internal static unsafe partial class LineSumNorms
             fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, false, pp);
             r = ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, false, ps, out hi, out lo);
         }
+        if (r == -2)
+        {
+            // tiny or zero complex sums: no screen, but lines of zeros or one element still need no exact sum
+            double* buf = stackalloc double[2 * Cap(1, len)];
+            r = TiedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, double.NaN, buf, out hi, out lo) ? 1 : 0;
+        }
         return r > 0;
     }
 
@@ -150,8 +156,8 @@ internal static unsafe partial class LineSumNorms
     /// stored bits are the full pass's. False (nothing decided) when some plain sum is not finite or too many
     /// lines are candidates; the caller then runs the full exact pass. Complex sums use the wider bound of
     /// <see cref="ComplexLineScreen.Bound"/> (approximate magnitudes) in place of γ.</summary>
-    /// <returns>1 when decided; 0 when too many lines are candidates; −1 when a plain sum is not finite or the
-    /// bound's absolute part is not small next to the sums (a wider screen may still decide).</returns>
+    /// <returns>1 when decided; 0 when too many lines need an exact sum (<see cref="TiedBest"/>); −1 when a plain sum
+    /// is not finite, −2 when the bound's absolute part is not small next to the sums (a wider screen may still decide).</returns>
     private static int ScreenedBest(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, bool single, double[] ps, out double bh, out double bl)
     {
@@ -165,12 +171,13 @@ internal static unsafe partial class LineSumNorms
         var (f, slack) = DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single)
             : single ? (1 - 2 * (len + 8) * Math.ScaleB(1.0, -23) - Math.ScaleB(1.0, -50), 0.0)
             : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
-        if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -1;
+        if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -2;
         double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         long count;
         fixed (double* pp = ps) count = Beyond(pp, lines, wantMax, cut);
-        if (count > Math.Max(4, lines / 16)) return 0;
         double* buf = stackalloc double[2 * Cap(1, len)];
+        if (count > Math.Max(4, lines / 16))
+            return TiedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, cut, buf, out bh, out bl) ? 1 : 0;
         bool first = true;
         for (long l = 0; l < lines; l++)
         {
