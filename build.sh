@@ -310,6 +310,9 @@ cmd_bench_python() {
                 "$PY" bench/python/floor_sweep.py --data "$data" \
                 --out "bench/results/sweep$([ "$data" = random ] || echo "_$data").md"
         done
+        # matrix orders over structured matrices (eye, diag, ones, ints, rank 2, zeros; ~3 min)
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+            "$PY" bench/python/matrix_sweep.py --out bench/results/matrix_sweep.md
     fi
 }
 
