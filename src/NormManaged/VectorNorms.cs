@@ -61,8 +61,6 @@ public static unsafe class VectorNorms
             return BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, xd, t, od, ot, new IntSquaresOp(t));
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))
             return BlockDriver.Run<NarrowSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
-        if (StridedChunks.Applies(plan, t, p))
-            return StridedChunks.Run(plan, xd, od, ot);
         if (p == 2.0 && !extended)
             return BlockDriver.Run<SumSquaresOp, ScaledSum>(plan, xd, t, od, ot, default);
         if (realDouble && double.IsPositiveInfinity(p))

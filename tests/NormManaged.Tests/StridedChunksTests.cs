@@ -2,7 +2,7 @@ using Xunit;
 
 namespace NormManaged.Tests;
 
-/// <summary>Long strided float64 vectors split over threads by blocks (StridedChunks): the bits must be those of one
+/// <summary>Long strided float64 vectors split over threads by blocks (BlockDriver.Balanced): the bits must be those of one
 /// thread (the block driver's sequential walk) for any thread count, and the exact reference for finite data.</summary>
 public unsafe class StridedChunksTests
 {
