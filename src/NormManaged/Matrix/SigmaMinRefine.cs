@@ -58,6 +58,13 @@ internal static unsafe class SigmaMinRefine
 
     internal static void CountFallback() => t_fallback++;
 
+    [ThreadStatic] private static long t_split;
+
+    /// <summary>Fallbacks finished through <see cref="SvdKernel.SplitForMin"/>'s split, on the current thread (for tests).</summary>
+    internal static long SplitCount => t_split;
+
+    internal static void CountSplit() => t_split++;
+
     /// <summary>Doubles of scratch for <see cref="Run"/>: x, t, r (n values each), Ax in
     /// double-double (2m values), for complex also Ax rotated by −i (4m) and B's vector (n), and
     /// the bidiagonal inverse iteration's.</summary>
@@ -69,25 +76,29 @@ internal static unsafe class SigmaMinRefine
     /// its bidiagonal (d, e) (complex: the real |B|) and <paramref name="right"/>: the right
     /// reflectors kept by <see cref="Bidiagonalize"/> (real) or the phases and reflectors kept by
     /// <see cref="ComplexBidiagonal"/> (complex). False if no certificate was obtained.
-    /// <paramref name="single"/>: the result is rounded to float32 after scaling by 2^<paramref name="k"/>.</summary>
+    /// <paramref name="single"/>: the result is rounded to float32 after scaling by 2^<paramref name="k"/>.
+    /// <paramref name="extraRel"/>: a relative uncertainty the caller adds (a split's, <see cref="SvdKernel.SplitForMin"/>).</summary>
     public static bool Run(double* a, int m, int n, bool complex, double* d, double* e, double* right, double* work,
-        bool single, int k, out double hi, out double lo)
+        bool single, int k, out double hi, out double lo, double extraRel = 0)
     {
         hi = 0; lo = 0;
         int c = complex ? 2 : 1;
         if (!Brackets(d, e, n, out double sn, out double l2)) return false;
+        // ‖A‖²_F in two FMA lanes of four (a serial sum was ~10 µs of a 1000×8 matrix's ~70); an upper bound
+        // after the factor: any order of summing m·n nonnegative terms errs by less than m·n·u < 1.2e−7 relative
+        double f2 = Blas1.Dot(a, a, c * m * n) * 1.001;
+        // Certify's β needs σₙ₋₁'s lower bound above the reduction's backward error: when it is not, no vector can be
+        // certified (numerically singular or rank-deficient matrices), so the vector and the rounds are skipped
+        if (!(Gap(l2, f2, c * m, c * n) > 0)) return false;
         double* x = work, t = x + c * n, r = t + c * n, acc = r + c * n, rot = acc + 2 * c * m;
         double* vw = rot + (complex ? 4 * m : 0), y = vw + SigmaMaxBidiagonal.WorkSize(n);
         if (complex ? !(SigmaMaxBidiagonal.BidiagonalVector(d, e, n, sn, vw, y) && SigmaMaxBidiagonal.MapBackComplex(right, n, y, x))
                     : !SigmaMaxBidiagonal.TopVector(right, d, e, n, sn, vw, x)) return false;
-        // ‖A‖²_F in two FMA lanes of four (a serial sum was ~10 µs of a 1000×8 matrix's ~70); an upper bound
-        // after the factor: any order of summing m·n nonnegative terms errs by less than m·n·u < 1.2e−7 relative
-        double f2 = Blas1.Dot(a, a, c * m * n) * 1.001;
         for (int round = 0; ; round++)
         {
             Evaluate(a, m, n, complex, x, acc, rot, r, out double sh, out double sl, out double rr);
             // error constants in real operations: a complex entry is two real terms
-            if (Certify(sh, sl, rr, f2, l2, c * m, c * n, single, k))
+            if (Certify(sh, sl, rr, f2, l2, c * m, c * n, single, k, extraRel))
             {
                 t_fast++;
                 hi = sh; lo = sl;
@@ -275,9 +286,15 @@ internal static unsafe class SigmaMinRefine
         return DD.TwoSum(hi, e, out lo);
     }
 
+    /// <summary>ℓ·(1 − 16nu) − δ, δ = 16(m + n)·n·u·‖A‖_F: the lower bound of σₙ₋₁(A) that <see cref="Certify"/>'s β is
+    /// the square of (m, n in real operations).</summary>
+    private static double Gap(double l2, double f2, int m, int n)
+        => l2 * (1 - 16 * n * U) - 16 * (double)(m + n) * n * U * Math.Sqrt(f2);
+
     /// <summary>The Kato–Temple certificate (see the class summary) for σ̂ = sh + sl with
     /// ‖r‖²/‖x‖² = <paramref name="rr"/> computed, ‖A‖²_F ≤ <paramref name="f2"/>, σₙ₋₁(B) ≥ <paramref name="l2"/>.</summary>
-    internal static bool Certify(double sh, double sl, double rr, double f2, double l2, int m, int n, bool single, int k)
+    internal static bool Certify(double sh, double sl, double rr, double f2, double l2, int m, int n, bool single, int k,
+        double extraRel = 0)
     {
         if (!(sh > 0) || !double.IsFinite(sh) || !double.IsFinite(rr)) return false;
         double f = Math.Sqrt(f2), mn = m + n;
@@ -287,14 +304,15 @@ internal static unsafe class SigmaMinRefine
         // ‖computed Kx − Kx‖ per unit x: Ax's error through Aᵀ, Aᵀ(Ax)'s own Dot2 error, ρ̂x's rounding
         double ek = 2.2 * mn * mn * U * U * f2 + 4 * U * U * sh * sh + 2.409919865102884e-181;
         double rn = Math.Sqrt(rr) * (1 + 1e-13) + ek;
-        double b = l2 * (1 - 16 * n * U) - 16 * mn * n * U * f;
+        double b = Gap(l2, f2, m, n);
         if (!(b > 0)) return false;
         double beta = b * b * (1 - 4 * U), rhoUp = sh * sh * (1 + 1e-14);
         if (!(beta > rhoUp)) return false;
         double kt = rn * rn / (beta - rhoUp) * (1 + 1e-13);
         // σₙ ≥ σ̂·√((1 − relE)² − kt/σ̂²) ≥ σ̂·(1 − relE − kt/σ̂²)
-        double relLow = relE + 1.001 * kt / (sh * sh);
-        if (!(relLow <= 6.938893903907228e-18)) return false;
+        double relLow = relE + 1.001 * kt / (sh * sh) + extraRel;
+        // (a caller's extraRel: at most 2⁻⁶² for a float64 result, any for float32, which the midpoints decide)
+        if (!(relLow - extraRel <= 6.938893903907228e-18) || (!single && extraRel > 2.168404344971009e-19)) return false;
         if (!single) return true;
         // float32 result: the whole interval between the two rounding midpoints around fl₃₂(σ̂)
         double v = Math.ScaleB(sh, k);

@@ -256,6 +256,8 @@ internal static unsafe class SvdNorms
                 else if (mx == 0) r = 0;
                 else if (cols > 1 && (!complex || mx < DiagonalMax) && Diagonal(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, pc))
                     r = DiagonalNorm(pc, cols, ord, out k, out lo);
+                else if (ord == SvdOrd.Min && cols > 1 && ExactlySingular(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, pc))
+                    r = 0;
                 else
                 {
                     long total = interleaved ? 2L * rows * cols : (long)ld * ec;
@@ -309,8 +311,24 @@ internal static unsafe class SvdNorms
                             mx = GatherInto(t, xp, ors, ocs, rows, cols, complex ? 2 : 0, pa, er, pc, out bool nanAgain);
                             k = Math.ILogB(mx) - MinShift;
                             ScaleBy(pa, (long)er * ec, k);
-                            SvdKernel.SingularValues(pa, er, ec, ps, pw);
-                            r = Reduce(ps, ec, ord, complex, out lo);
+                            bool single = b.OT == DType.Float32;
+                            double sw = 0;
+                            int split = complex ? -2 : SvdKernel.SplitForMin(pa, er, ec, ps, pw, single, out sw);
+                            if (split > 0 && SplitMin(pa, er, ec, split, sw, ref k, out r, out lo, single, pw, wLen, prf, inner))
+                                SigmaMinRefine.CountSplit();
+                            else if (split == 0) r = Reduce(ps, ec, ord, false, out lo);
+                            else
+                            {
+                                if (split == -1 || split > 0)
+                                {
+                                    // the split was rejected (or its L₂₂ could not be finished): the whole matrix again
+                                    GatherInto(t, xp, ors, ocs, rows, cols, 0, pa, er, pc, out bool nanThird);
+                                    k = Math.ILogB(mx) - MinShift;
+                                    ScaleBy(pa, (long)er * ec, k);
+                                }
+                                SvdKernel.SingularValues(pa, er, ec, ps, pw);
+                                r = Reduce(ps, ec, ord, complex, out lo);
+                            }
                         }
                     }
                     else if (det2)
@@ -426,6 +444,87 @@ internal static unsafe class SvdNorms
         ArrayPool<double>.Shared.Return(block);
         evOut |= ev;
         nanOut |= nan;
+    }
+
+    /// <summary>σ_min of a real matrix split by <see cref="SvdKernel.SplitForMin"/> (σ_min(A) = σ_min(L₂₂) to a relative
+    /// <paramref name="w"/>, the split's bound: 2⁻⁶³ at most, 2⁻⁴⁰ for a float32 result; levels add theirs; <paramref name="a"/> holds the blocks, leading dimension m, at the Jacobi kernel's scale, 2^-<paramref name="k"/>).
+    /// The first L₂₂ is scaled to a largest entry in [1, 2) and tried on the certified bidiagonal route (w added to the
+    /// certificate's interval): for a rank-k matrix L₂₂ is the rounding noise of the elimination, a matrix
+    /// like any other. Otherwise L₂₂ is rescaled to the Jacobi kernel's scale (2^<see cref="MinShift"/>: each level is
+    /// 2⁴⁰ or more below the last, and a graded 6×6 over 10^±110 sank below the 2×2 closed form's range) and goes to
+    /// <see cref="SvdKernel.SplitForMin"/> itself, until a QR runs to its end (the Jacobi kernel then finishes that
+    /// block) or a split is rejected (the Jacobi kernel on the whole block). Each level removes a column, so at most n
+    /// levels, O(m·n) each when they split early. Exactly singular matrices whose elimination leaves the same noise
+    /// level after level are mostly caught before (<see cref="ExactlySingular"/>).
+    /// False when the first L₂₂ needs more scratch than the call has: the caller starts over. On success
+    /// <paramref name="k"/> is the result's scale.</summary>
+    private static bool SplitMin(double* a, int m, int n, int split, double w, ref int k, out double r, out double lo, bool single,
+        double* pw, long wLen, double* prf, int inner)
+    {
+        bool tried = false;
+        while (true)
+        {
+            int r2 = m - split, c2 = n - split;
+            double* l22 = a + split + (long)split * m;
+            double lm = 0;
+            for (int j = 0; j < c2; j++)
+                for (int i = 0; i < r2; i++) lm = Math.Max(lm, Math.Abs(l22[i + (long)j * m]));
+            lo = 0;
+            if (lm == 0) { r = 0; return true; }
+            if (c2 == 1) { r = SvdKernel.Norm(l22, r2); return true; }
+            int e = Math.ILogB(lm);
+            if (!tried && c2 >= Math.Max(3, SigmaMinRefine.FastFromFor(false))
+                && Bidiagonalize.WorkSize(r2, c2) <= wLen && (long)Bidiagonalize.LeadingDimension(r2) * c2 <= (long)m * n)
+            {
+                // the dense copy of L₂₂ scaled to [1, 2) for the certificate, and a padded one for the reduction
+                tried = true;
+                int ld2 = Bidiagonalize.LeadingDimension(r2);
+                for (int j = 0; j < c2; j++)
+                    for (int i = 0; i < r2; i++) prf[i + (long)j * r2] = Math.ScaleB(l22[i + (long)j * m], -e);
+                long dense = (long)r2 * c2;
+                for (int j = 0; j < c2; j++)
+                {
+                    Buffer.MemoryCopy(prf + (long)j * r2, a + (long)j * ld2, 8L * r2, 8L * r2);
+                    for (int i = r2; i < ld2; i++) a[i + (long)j * ld2] = 0;
+                }
+                double* right = prf + dense, fw = right + RightSize(c2, false);
+                Bidiagonalize.Reduce(a, r2, c2, pw, right, inner);
+                if (SigmaMinRefine.Run(prf, r2, c2, false, pw, pw + c2, right, fw, single, k + e, out r, out lo, w))
+                {
+                    k += e;
+                    return true;
+                }
+                // at the Jacobi kernel's scale: largest entry in [2²⁰⁰, 2²⁰¹)
+                for (int j = 0; j < c2; j++)
+                    for (int i = 0; i < r2; i++) a[i + (long)j * r2] = Math.ScaleB(prf[i + (long)j * r2], MinShift);
+            }
+            else
+            {
+                // L₂₂ densely (leading dimension r2 < m: every entry moves to a lower address, already read or outside
+                // L₂₂), rescaled to the Jacobi kernel's scale: a level's entries are 2⁴⁰ or more below the last's
+                double f = Math.ScaleB(1.0, MinShift - e);
+                bool exact = Math.Abs(MinShift - e) < 1000;
+                for (int j = 0; j < c2; j++)
+                    for (int i = 0; i < r2; i++)
+                    {
+                        double v = l22[i + (long)j * m];
+                        a[i + (long)j * r2] = exact ? v * f : Math.ScaleB(v, MinShift - e);
+                    }
+            }
+            k += e - MinShift;
+            // kept for a rejected split
+            Buffer.MemoryCopy(a, prf, 8L * r2 * c2, 8L * r2 * c2);
+            double* s = pw + SvdKernel.WorkSize(r2, c2);
+            int next = SvdKernel.SplitForMin(a, r2, c2, s, pw, single, out double w2);
+            if (next > 0) { m = r2; n = c2; split = next; w += w2; continue; }
+            if (next < 0)
+            {
+                Buffer.MemoryCopy(prf, a, 8L * r2 * c2, 8L * r2 * c2);
+                SvdKernel.SingularValues(a, r2, c2, s, pw);
+            }
+            r = Reduce(s, c2, SvdOrd.Min, false, out lo);
+            return true;
+        }
     }
 
     /// <summary>Doubles kept by the reduction to map the bidiagonal's vectors back: the right
@@ -603,6 +702,89 @@ internal static unsafe class SvdNorms
     /// embedding, whose values come in pairs).</summary>
     /// <summary>Largest |component| of a complex matrix for <see cref="Diagonal"/>: below it no magnitude overflows.</summary>
     private const double DiagonalMax = 8.98846567431158e307; // 2¹⁰²³
+
+    /// <summary>Whether the gathered rows×cols matrix (<paramref name="layout"/> and <paramref name="ld"/> as for
+    /// <see cref="Diagonal"/>) has a zero column or two equal columns, or, square, two equal rows: then A·(eᵢ − eⱼ) = 0
+    /// (or yᵀA = 0) exactly and σ_min is exactly 0. ones(n, n), repeated columns and zero columns were numerically
+    /// singular inputs for the Jacobi kernel, whose elimination leaves rounding noise it then reduced (σ_min of
+    /// ones(200, 200) took 9 ms, NumPy 3.4 and its value 1e-247). One pass over the matrix (a multiplicative hash per
+    /// line, position-dependent), a sort of the hashes, exact comparison of lines with equal hashes.
+    /// <paramref name="scratch"/>: 2·rows doubles.</summary>
+    private static bool ExactlySingular(double* a, int rows, int cols, int layout, int ld, double* scratch)
+    {
+        ulong* h = (ulong*)scratch, sorted = h + rows;
+        int len = layout == 0 ? rows : 2 * rows;
+        long cs = layout == 1 ? 2L * rows : ld;
+        for (int j = 0; j < cols; j++)
+        {
+            h[j] = LineHash(a + j * cs, 1, null, len, out bool zero);
+            if (zero) return true;
+        }
+        if (AnyEqual(h, sorted, cols, (p, q) => LinesEqual(a + p * cs, a + q * cs, 1, len))) return true;
+        if (rows != cols) return false;
+        // rows: the real part's entries ld (or 2·rows interleaved) apart, the imaginary part beside them
+        long rs = layout == 1 ? 2L * rows : ld;
+        for (int i = 0; i < rows; i++)
+        {
+            double* re = layout == 1 ? a + 2 * i : a + i;
+            double* im = layout == 0 ? null : layout == 1 ? re + 1 : re + rows;
+            h[i] = LineHash(re, rs, im, cols, out bool zero);
+            if (zero) return true;
+        }
+        return AnyEqual(h, sorted, rows, (p, q) =>
+        {
+            double* rp = layout == 1 ? a + 2 * p : a + p, rq = layout == 1 ? a + 2 * q : a + q;
+            long off = layout == 1 ? 1 : rows;
+            return LinesEqual(rp, rq, rs, cols) && (layout == 0 || LinesEqual(rp + off, rq + off, rs, cols));
+        });
+    }
+
+    /// <summary>Σ bits(vᵢ + 0)·cᵢ (and the imaginary parts' with other constants) mod 2⁶⁴, cᵢ odd and distinct per
+    /// position; −0 hashes as +0 (equal values, equal hashes). <paramref name="zero"/>: every value is 0.</summary>
+    private static ulong LineHash(double* v, long stride, double* im, int len, out bool zero)
+    {
+        ulong h = 0, c = 0x9E3779B97F4A7C15UL, any = 0;
+        for (int i = 0; i < len; i++, c += 0xD6E8FEB86659FD94UL)
+        {
+            ulong b = (ulong)BitConverter.DoubleToInt64Bits(v[i * stride] + 0.0);
+            any |= b;
+            h += b * c;
+            if (im != null)
+            {
+                ulong bi = (ulong)BitConverter.DoubleToInt64Bits(im[i * stride] + 0.0);
+                any |= bi;
+                h += bi * (c ^ 0x5851F42D4C957F2DUL);
+            }
+        }
+        zero = any == 0;
+        return h;
+    }
+
+    private static bool LinesEqual(double* p, double* q, long stride, int len)
+    {
+        for (int i = 0; i < len; i++) if (p[i * stride] != q[i * stride]) return false;
+        return true;
+    }
+
+    /// <summary>Whether two of the n lines with hashes <paramref name="h"/> are equal (<paramref name="equal"/> decides
+    /// each pair whose hashes agree). <paramref name="sorted"/>: n slots.</summary>
+    private static bool AnyEqual(ulong* h, ulong* sorted, int n, Func<int, int, bool> equal)
+    {
+        var span = new Span<ulong>(sorted, n);
+        new Span<ulong>(h, n).CopyTo(span);
+        span.Sort();
+        for (int t = 1; t < n; t++)
+        {
+            if (span[t] != span[t - 1]) continue;
+            ulong v = span[t];
+            for (int p = 0; p < n; p++)
+                if (h[p] == v)
+                    for (int q = p + 1; q < n; q++)
+                        if (h[q] == v && equal(p, q)) return true;
+            while (t + 1 < n && span[t + 1] == v) t++;
+        }
+        return false;
+    }
 
     /// <summary>Whether the gathered rows×cols matrix (rows ≥ cols; <paramref name="layout"/> 0: real column-major with
     /// leading dimension <paramref name="ld"/>; 1: interleaved complex, columns 2·rows doubles apart; 2: the real
