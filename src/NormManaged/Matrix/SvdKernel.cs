@@ -77,8 +77,8 @@ internal static unsafe class SvdKernel
     /// L₂₂ᵀ(I − L₂₁(L₁₁ᵀL₁₁ + L₂₁ᵀL₂₁ − λ)⁻¹L₂₁ᵀ)L₂₂ − λ, whose middle factor lies between (1 − w)·I and I (Ostrowski),
     /// and the k largest singular values of M are at least σ_k(L₁₁) (interlacing). So σ_min(A) is σ_min(L₂₂) to a
     /// relative w/2 or less; <see cref="SplitBound"/> bounds w from above, and the split is accepted when the bound
-    /// (<paramref name="w"/>, returned) is at most 2⁻⁶³ — or 2⁻⁴⁰ for a float32 result (<paramref name="single"/>,
-    /// whose certificate then checks its rounding with the bound added).</para>
+    /// (<paramref name="w"/>, returned) is at most 2⁻⁶³ — or 2⁻⁴⁰ for a float32 result (<paramref name="single"/>),
+    /// where it is far below the elimination's own error.</para>
     /// <para>The rounding is that of the kernel's own path: the QR is the one the Jacobi kernel starts from (stopped
     /// earlier: the steps left out are orthogonal transforms of A₂₂), and each reflector of the LQ changes each row of
     /// M by a backward error relative to that row (row-wise backward stable), the same kind the Jacobi sweeps on Rᵀ

@@ -314,7 +314,7 @@ internal static unsafe class SvdNorms
                             bool single = b.OT == DType.Float32;
                             double sw = 0;
                             int split = complex ? -2 : SvdKernel.SplitForMin(pa, er, ec, ps, pw, single, out sw);
-                            if (split > 0 && SplitMin(pa, er, ec, split, sw, ref k, out r, out lo, single, pw, wLen, prf, inner))
+                            if (split > 0 && SplitMin(pa, er, ec, split, sw, ref k, out r, out lo, single, aLen, pw, wLen, prf, inner))
                                 SigmaMinRefine.CountSplit();
                             else if (split == 0) r = Reduce(ps, ec, ord, false, out lo);
                             else
@@ -449,17 +449,17 @@ internal static unsafe class SvdNorms
     /// <summary>σ_min of a real matrix split by <see cref="SvdKernel.SplitForMin"/> (σ_min(A) = σ_min(L₂₂) to a relative
     /// <paramref name="w"/>, the split's bound: 2⁻⁶³ at most, 2⁻⁴⁰ for a float32 result; levels add theirs; <paramref name="a"/> holds the blocks, leading dimension m, at the Jacobi kernel's scale, 2^-<paramref name="k"/>).
     /// The first L₂₂ is scaled to a largest entry in [1, 2) and tried on the certified bidiagonal route (w added to the
-    /// certificate's interval): for a rank-k matrix L₂₂ is the rounding noise of the elimination, a matrix
+    /// certificate's interval for a float64 result): for a rank-k matrix L₂₂ is the rounding noise of the elimination, a matrix
     /// like any other. Otherwise L₂₂ is rescaled to the Jacobi kernel's scale (2^<see cref="MinShift"/>: each level is
     /// 2⁴⁰ or more below the last, and a graded 6×6 over 10^±110 sank below the 2×2 closed form's range) and goes to
     /// <see cref="SvdKernel.SplitForMin"/> itself, until a QR runs to its end (the Jacobi kernel then finishes that
     /// block) or a split is rejected (the Jacobi kernel on the whole block). Each level removes a column, so at most n
     /// levels, O(m·n) each when they split early. Exactly singular matrices whose elimination leaves the same noise
     /// level after level are mostly caught before (<see cref="ExactlySingular"/>).
-    /// False when the first L₂₂ needs more scratch than the call has: the caller starts over. On success
+    /// <paramref name="aLen"/>: the doubles at <paramref name="a"/>. On success
     /// <paramref name="k"/> is the result's scale.</summary>
     private static bool SplitMin(double* a, int m, int n, int split, double w, ref int k, out double r, out double lo, bool single,
-        double* pw, long wLen, double* prf, int inner)
+        long aLen, double* pw, long wLen, double* prf, int inner)
     {
         bool tried = false;
         while (true)
@@ -474,7 +474,7 @@ internal static unsafe class SvdNorms
             if (c2 == 1) { r = SvdKernel.Norm(l22, r2); return true; }
             int e = Math.ILogB(lm);
             if (!tried && c2 >= Math.Max(3, SigmaMinRefine.FastFromFor(false))
-                && Bidiagonalize.WorkSize(r2, c2) <= wLen && (long)Bidiagonalize.LeadingDimension(r2) * c2 <= (long)m * n)
+                && Bidiagonalize.WorkSize(r2, c2) <= wLen && (long)Bidiagonalize.LeadingDimension(r2) * c2 <= aLen)
             {
                 // the dense copy of L₂₂ scaled to [1, 2) for the certificate, and a padded one for the reduction
                 tried = true;
@@ -489,7 +489,10 @@ internal static unsafe class SvdNorms
                 }
                 double* right = prf + dense, fw = right + RightSize(c2, false);
                 Bidiagonalize.Reduce(a, r2, c2, pw, right, inner);
-                if (SigmaMinRefine.Run(prf, r2, c2, false, pw, pw + c2, right, fw, single, k + e, out r, out lo, w))
+                // certified: σ_min of the computed L₂₂, whose own error is the elimination's (row-wise, as the Jacobi
+                // kernel's R), so no claim of correct rounding for a float32 result (single: false), and its bound w
+                // (up to 2⁻⁴⁰ there) far below that error
+                if (SigmaMinRefine.Run(prf, r2, c2, false, pw, pw + c2, right, fw, false, k + e, out r, out lo, single ? 0 : w))
                 {
                     k += e;
                     return true;
