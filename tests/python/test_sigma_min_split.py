@@ -120,13 +120,21 @@ def _graded_blocks():
     yield "three levels", g[:, None] * m
 
 
-@pytest.mark.parametrize("name,a", list(_graded_blocks()), ids=[n for n, _ in _graded_blocks()])
+def _complex_graded():
+    rng = np.random.default_rng(10)
+    for name, a in _graded_blocks():
+        p = np.exp(1j * rng.uniform(0, 2 * np.pi, a.shape))
+        yield "complex " + name, a * p
+
+
+@pytest.mark.parametrize("name,a", list(_graded_blocks()) + list(_complex_graded()),
+                         ids=[n for n, _ in _graded_blocks()] + [n for n, _ in _complex_graded()])
 def test_steeply_graded_matrices_relative_to_themselves(name, a):
     ref = float(_smin_mp(a))
     got = nn.norm(a, -2)
     assert abs(got - ref) <= 1e-12 * ref, (name, got, ref)
     # NumPy's LAPACK loses it entirely below u*||A||; ours is exact under power-of-two scaling
-    assert nn.norm(np.ldexp(a, 70), -2) == np.ldexp(got, 70)
+    assert nn.norm(a * 2.0 ** 70, -2) == got * 2.0 ** 70
     got_t = nn.norm(a.T, -2)
     assert abs(got_t - ref) <= 1e-12 * ref, (name, got_t, ref)
 
@@ -145,15 +153,18 @@ def test_float32_low_rank_relative_to_itself(n, rank, seed):
     assert abs(float(got) - ref) <= 2.0 ** -20 * ref, (got, ref)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128", "complex64"])
 @pytest.mark.parametrize("n", [60, 200])
 def test_low_rank_noise_bounded_and_thread_invariant(n, dtype):
     rng = np.random.default_rng(n)
     a = (rng.standard_normal((n, 2)) @ rng.standard_normal((2, n)) + rng.standard_normal((n, 3)) @ rng.standard_normal((3, n)))
+    if dtype.startswith("complex"):
+        a = a + 1j * (rng.standard_normal((n, 2)) @ rng.standard_normal((2, n)))
     a = a.astype(dtype)
     eps = np.finfo(dtype).eps
     got = nn.norm(a, -2)
-    fro = float(np.sqrt(np.sum(a.astype(np.float64) ** 2)))
+    assert type(got) is type(np.linalg.norm(a, -2))
+    fro = float(np.sqrt(np.sum(np.abs(a.astype(np.complex128)) ** 2)))
     assert 0 <= got <= 4 * n * eps * fro
     vals = norm_at_threads((1, 2), a, -2)
     assert vals[0] == vals[1] == got

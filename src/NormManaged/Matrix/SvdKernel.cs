@@ -406,7 +406,7 @@ internal static unsafe class SvdKernel
     }
 
     /// <summary>2-norm for pivoting: a SIMD dot when it neither underflows nor overflows, else <see cref="Norm"/>.</summary>
-    private static double ColumnNorm(double* v, int n)
+    internal static double ColumnNorm(double* v, int n)
     {
         double d = Blas1.Dot(v, v, n);
         return d > 1e-290 && d < 1e290 ? Math.Sqrt(d) : ScaledNorm(v, n);

@@ -313,13 +313,33 @@ internal static unsafe class SvdNorms
                             ScaleBy(pa, (long)er * ec, k);
                             bool single = b.OT == DType.Float32;
                             double sw = 0;
-                            int split = complex ? -2 : SvdKernel.SplitForMin(pa, er, ec, ps, pw, single, out sw);
-                            if (split > 0 && SplitMin(pa, er, ec, split, sw, ref k, out r, out lo, single, aLen, pw, wLen, prf, inner))
+                            int split;
+                            if (complex)
+                            {
+                                // the split in complex arithmetic (ComplexSplit), on the interleaved matrix
+                                mx = GatherInto(t, xp, ors, ocs, rows, cols, 1, pa, rows, pc, out bool nanC);
+                                k = Math.ILogB(mx) - MinShift;
+                                ScaleBy(pa, 2L * rows * cols, k);
+                                split = ComplexSplit.Run(pa, rows, cols, pw, single, out sw);
+                                if (split > 0 && ComplexSplitMin(pa, rows, cols, split, sw, ref k, out r, out lo, single, pw, prf, inner))
+                                    SigmaMinRefine.CountSplit();
+                                else
+                                {
+                                    split = -1;
+                                    mx = GatherInto(t, xp, ors, ocs, rows, cols, 2, pa, er, pc, out bool nanE);
+                                    k = Math.ILogB(mx) - MinShift;
+                                    ScaleBy(pa, (long)er * ec, k);
+                                    r = lo = 0;
+                                }
+                            }
+                            else split = SvdKernel.SplitForMin(pa, er, ec, ps, pw, single, out sw);
+                            if (complex && split > 0) { }
+                            else if (split > 0 && SplitMin(pa, er, ec, split, sw, ref k, out r, out lo, single, aLen, pw, wLen, prf, inner))
                                 SigmaMinRefine.CountSplit();
                             else if (split == 0) r = Reduce(ps, ec, ord, false, out lo);
                             else
                             {
-                                if (split == -1 || split > 0)
+                                if (!complex && (split == -1 || split > 0))
                                 {
                                     // the split was rejected (or its L₂₂ could not be finished): the whole matrix again
                                     GatherInto(t, xp, ors, ocs, rows, cols, 0, pa, er, pc, out bool nanThird);
@@ -528,6 +548,60 @@ internal static unsafe class SvdNorms
             r = Reduce(s, c2, SvdOrd.Min, false, out lo);
             return true;
         }
+    }
+
+    /// <summary><see cref="SplitMin"/> for a complex matrix split by <see cref="ComplexSplit"/> (interleaved, leading
+    /// dimension m, at the Jacobi kernel's scale 2^-<paramref name="k"/>): L₂₂ scaled to [1, 2) on the certified complex
+    /// route, or, without a certificate, the Jacobi kernel on L₂₂'s real embedding at <see cref="MinShift"/>'s scale
+    /// (one level: exactly singular complex inputs are mostly caught before, <see cref="ExactlySingular"/>). False when
+    /// L₂₂ has a single column or more columns than the route takes: the caller starts over.</summary>
+    private static bool ComplexSplitMin(double* a, int m, int n, int split, double w, ref int k, out double r, out double lo,
+        bool single, double* pw, double* prf, int inner)
+    {
+        int r2 = m - split, c2 = n - split;
+        double* l22 = a + 2 * (split + (long)split * m);
+        double lm = 0;
+        for (int j = 0; j < c2; j++)
+            for (int i = 0; i < 2 * r2; i++) lm = Math.Max(lm, Math.Abs(l22[i + 2L * j * m]));
+        r = lo = 0;
+        if (lm == 0) return true;
+        int e = Math.ILogB(lm);
+        long dense = 2L * r2 * c2;
+        for (int j = 0; j < c2; j++)
+            for (int i = 0; i < 2 * r2; i++) prf[i + 2L * j * r2] = Math.ScaleB(l22[i + 2L * j * m], -e);
+        if (c2 == 1)
+        {
+            r = SvdKernel.Norm(prf, 2 * r2);
+            k += e;
+            return true;
+        }
+        if (c2 >= Math.Max(3, SigmaMinRefine.FastFromFor(true)))
+        {
+            Buffer.MemoryCopy(prf, a, 8 * dense, 8 * dense);
+            double* right = prf + dense, fw = right + RightSize(c2, true);
+            ComplexBidiagonal.Reduce(a, r2, c2, pw, right, inner);
+            if (SigmaMinRefine.Run(prf, r2, c2, true, pw, pw + c2, right, fw, false, k + e, out r, out lo, single ? 0 : w))
+            {
+                k += e;
+                return true;
+            }
+        }
+        // the real embedding [[Re, −Im], [Im, Re]] of L₂₂ (2r2 × 2c2) at the Jacobi kernel's scale
+        int er2 = 2 * r2, ec2 = 2 * c2;
+        for (int j = 0; j < c2; j++)
+            for (int i = 0; i < r2; i++)
+            {
+                double re = Math.ScaleB(prf[2 * (i + (long)j * r2)], MinShift), im = Math.ScaleB(prf[2 * (i + (long)j * r2) + 1], MinShift);
+                a[i + (long)j * er2] = re;
+                a[r2 + i + (long)j * er2] = im;
+                a[i + (long)(c2 + j) * er2] = -im;
+                a[r2 + i + (long)(c2 + j) * er2] = re;
+            }
+        double* s = pw + SvdKernel.WorkSize(er2, ec2);
+        SvdKernel.SingularValues(a, er2, ec2, s, pw);
+        r = Reduce(s, ec2, SvdOrd.Min, true, out lo);
+        k += e - MinShift;
+        return true;
     }
 
     /// <summary>Doubles kept by the reduction to map the bidiagonal's vectors back: the right
