@@ -78,13 +78,46 @@ public class SvdEdgeTests
                 a[i * n + j] = t;
             }
         long fb0 = SigmaMinRefine.FallbackCount, split0 = SigmaMinRefine.SplitCount, fast0 = SigmaMinRefine.FastCount;
+        long probed0 = SigmaMinRefine.ProbedCount;
         double smin = Norm(a, n, n, Ord.Of(-2));
-        Assert.Equal((fb0 + 1, split0 + 1), (SigmaMinRefine.FallbackCount, SigmaMinRefine.SplitCount));
+        // the low-rank probe sends it to the split at once: no certificate attempt on A, no fallback
+        Assert.Equal((fb0, split0 + 1, probed0 + 1), (SigmaMinRefine.FallbackCount, SigmaMinRefine.SplitCount, SigmaMinRefine.ProbedCount));
         Assert.Equal(fast0 + 1, SigmaMinRefine.FastCount); // L₂₂ certified
         double fro = Math.Sqrt(a.Sum(v => v * v));
         Assert.InRange(smin, 0.0, 4 * n * 2.220446049250313e-16 * fro);
         // the Jacobi kernel's value is noise of the same level
         Assert.InRange(SingularValues.Of(a, n, n).Min(), 0.0, 4 * n * 2.220446049250313e-16 * fro);
+    }
+
+    [Theory]
+    [InlineData(40, 9)]
+    [InlineData(64, 12)]
+    public void ProbeLeavesFullRankAndHigherRankMatricesToTheCertifiedRoute(int n, int rank)
+    {
+        // random (full rank) and rank above the probe's 8 vectors: certified (random) or the fallback's split (rank 9,
+        // 12), never the probe's route; the same values as with the probe's threshold out of reach
+        var rng = new Random(n);
+        var a = new double[n * n];
+        for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
+        long probed0 = SigmaMinRefine.ProbedCount, fast0 = SigmaMinRefine.FastCount;
+        Norm(a, n, n, Ord.Of(-2));
+        Assert.Equal((probed0, fast0 + 1), (SigmaMinRefine.ProbedCount, SigmaMinRefine.FastCount));
+        var x = new double[n * rank];
+        var y = new double[rank * n];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < y.Length; i++) y[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double t = 0;
+                for (int l = 0; l < rank; l++) t += x[i * rank + l] * y[l * n + j];
+                a[i * n + j] = t;
+            }
+        long fb0 = SigmaMinRefine.FallbackCount, split0 = SigmaMinRefine.SplitCount;
+        probed0 = SigmaMinRefine.ProbedCount;
+        double smin = Norm(a, n, n, Ord.Of(-2));
+        Assert.Equal((probed0, fb0 + 1, split0 + 1), (SigmaMinRefine.ProbedCount, SigmaMinRefine.FallbackCount, SigmaMinRefine.SplitCount));
+        Assert.InRange(smin, 0.0, 4 * n * 2.220446049250313e-16 * Math.Sqrt(a.Sum(v => v * v)));
     }
 
     [Fact]

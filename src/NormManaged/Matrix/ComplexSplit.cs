@@ -8,19 +8,21 @@ namespace NormManaged.Matrix;
 /// θ = arg x₀) stopped at the split's trigger, an LQ of the k finished rows (reflectors from the right, applied to
 /// every row below), and the same bound w on ‖L₂₁‖ against σ_k(L₁₁) (the Schur-complement argument holds for
 /// Hermitian MᴴM unchanged). Returns k ≥ 1 (L₂₂ at a + 2(k + k·m), leading dimension m), 0 when the QR ran to its
-/// end without a trigger, −1 when the split was rejected; the matrix is destroyed in every case.</summary>
+/// end without a trigger, −1 when the split was rejected, −2 when no step up to maxK triggered; the matrix is destroyed
+/// in every case.</summary>
 internal static unsafe class ComplexSplit
 {
     /// <summary>Doubles of scratch: a row permutation's copy and keys (3m), column norms (2n), w (2m), L₁₁⁻¹'s column (2n).</summary>
     public static long WorkSize(int m, int n) => 5L * m + 4L * n;
 
-    public static int Run(double* a, int m, int n, double* work, bool single, out double w)
+    public static int Run(double* a, int m, int n, double* work, bool single, out double w, int maxK = int.MaxValue)
     {
         w = 0;
         double* tmp = work, key = tmp + 2 * m, cn = key + m, wv = cn + 2 * n, xv = wv + 2 * m;
         SortRows(a, m, n, tmp, key);
         double trigger = single ? 9.5367431640625e-07 : 9.094947017729282e-13; // 2⁻²⁰, 2⁻⁴⁰ (SvdKernel's)
-        int k = Qr(a, m, n, cn, trigger);
+        int k = Qr(a, m, n, cn, trigger, maxK);
+        if (k < 0) return -2;
         if (k == n) return 0;
         for (int j = 0; j < k; j++)
             for (int i = j + 1; i < m; i++) { a[2 * (i + (long)j * m)] = 0; a[2 * (i + (long)j * m) + 1] = 0; }
@@ -62,8 +64,8 @@ internal static unsafe class ComplexSplit
 
     /// <summary>Householder QR with column pivoting, stopped at the first step whose remaining columns (norms
     /// downdated as <see cref="SvdKernel"/>'s QR does) are all <paramref name="trigger"/>·|R(k−1, k−1)| or below
-    /// (√(n−k) of them); returns that k, or n.</summary>
-    private static int Qr(double* a, int m, int n, double* cn, double trigger)
+    /// (√(n−k) of them); returns that k, or n, or −1 when step <paramref name="maxK"/> is reached first.</summary>
+    private static int Qr(double* a, int m, int n, double* cn, double trigger, int maxK)
     {
         double* cn0 = cn + n;
         for (int j = 0; j < n; j++) cn[j] = cn0[j] = Norm(a + 2L * j * m, m);
@@ -77,6 +79,7 @@ internal static unsafe class ComplexSplit
                 long d = 2 * (k - 1 + (long)(k - 1) * m);
                 if (cn[piv] * Math.Sqrt(n - k) <= trigger * Abs(a[d], a[d + 1])) return k;
             }
+            if (k == maxK) return -1;
             if (piv != k)
             {
                 double* c1 = a + 2L * k * m, c2 = a + 2L * piv * m;

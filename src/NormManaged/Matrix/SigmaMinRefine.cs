@@ -65,6 +65,13 @@ internal static unsafe class SigmaMinRefine
 
     internal static void CountSplit() => t_split++;
 
+    [ThreadStatic] private static long t_probed;
+
+    /// <summary>Matrices sent to the split by the low-rank probe without a certificate attempt, on the current thread (for tests).</summary>
+    internal static long ProbedCount => t_probed;
+
+    internal static void CountProbed() => t_probed++;
+
     /// <summary>Doubles of scratch for <see cref="Run"/>: x, t, r (n values each), Ax in
     /// double-double (2m values), for complex also Ax rotated by −i (4m) and B's vector (n), and
     /// the bidiagonal inverse iteration's.</summary>

@@ -87,9 +87,10 @@ internal static unsafe class SvdKernel
     /// singular value can go to the certified bidiagonal route (<see cref="SigmaMinRefine"/>).</para>
     /// Returns k ≥ 1 with L₁₁, L₂₁ and L₂₂ in <paramref name="a"/> (leading dimension m; L₂₂ at a + k + k·m); 0 when
     /// no step triggered: the QR ran to the end and <paramref name="s"/> holds the singular values, the bits of
-    /// <see cref="SingularValues"/>; −1 when the split was not accepted (<paramref name="a"/> destroyed).
+    /// <see cref="SingularValues"/>; −1 when the split was not accepted, −2 when no step up to
+    /// <paramref name="maxK"/> triggered (<paramref name="a"/> destroyed in both).
     /// <paramref name="a"/>, <paramref name="work"/> as for <see cref="SingularValues"/> (n ≥ 3).</summary>
-    public static int SplitForMin(double* a, int m, int n, double* s, double* work, bool single, out double w)
+    public static int SplitForMin(double* a, int m, int n, double* s, double* work, bool single, out double w, int maxK = int.MaxValue)
     {
         w = 0;
         double* x = work;                 // n×n
@@ -97,7 +98,8 @@ internal static unsafe class SvdKernel
         double* key = tmp + m;            // m
         double* cn = key + m;             // 3n
         SortRows(a, m, n, tmp, key);
-        int k = QrColumnPivoted(a, m, n, cn, single ? SplitTriggerSingle : SplitTrigger);
+        int k = QrColumnPivoted(a, m, n, cn, single ? SplitTriggerSingle : SplitTrigger, maxK);
+        if (k < 0) return -2;
         if (k == n)
         {
             for (int j = 0; j < n; j++)
@@ -343,7 +345,7 @@ internal static unsafe class SvdKernel
 
     /// <summary>In-place Householder QR with column pivoting (largest remaining column norm
     /// first). On return the upper triangle of the leading n×n block holds R.</summary>
-    private static int QrColumnPivoted(double* a, int m, int n, double* cn, double split = 0)
+    private static int QrColumnPivoted(double* a, int m, int n, double* cn, double split = 0, int maxK = int.MaxValue)
     {
         // cn[j]: current norm of the trailing part of column j; cn[n + j]: its value when last
         // computed from scratch (LAPACK dlaqp2's downdating with a cancellation guard).
@@ -358,6 +360,7 @@ internal static unsafe class SvdKernel
             // is 2⁴⁰ below the last pivot; the split is checked exactly afterwards, so this is a trigger only
             if (k >= 1 && cn[piv] * Math.Sqrt(n - k) <= split * Math.Abs(a[k - 1 + (long)(k - 1) * m]))
                 return k;
+            if (k == maxK) return -1; // no split within maxK steps: abandoned
             if (piv != k)
             {
                 double* c1 = a + (long)k * m, c2 = a + (long)piv * m;
