@@ -90,6 +90,37 @@ public class SvdEdgeTests
     }
 
     [Theory]
+    [InlineData(4, 8, 60)]
+    [InlineData(3, 12, 200)]
+    public void SteepBlockGradingSplitsAndKeepsRelativeAccuracy(int k, int r, int e)
+    {
+        // blkdiag(B, 2^-e·C) with rows and columns permuted: no certificate (σ_min far below the reduction's
+        // backward error), the split at k, σ_min = 2^-e·σ_min(C) to the Jacobi kernel's accuracy on C alone
+        var rng = new Random(k * 100 + r);
+        int n = k + r;
+        var full = new double[n * n];
+        var c = new double[r * r];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++) full[i * n + j] = rng.Next(-9, 10) + (i == j ? 10 : 0);
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < r; j++)
+            {
+                c[i * r + j] = rng.Next(-9, 10) + (i == j ? 3 : 0);
+                full[(k + i) * n + k + j] = Math.ScaleB(c[i * r + j], -e);
+            }
+        var p = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        var q = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) a[i * n + j] = full[p[i] * n + q[j]];
+        double want = Math.ScaleB(SingularValues.Of(c, r, r).Min(), -e);
+        long split0 = SigmaMinRefine.SplitCount;
+        double got = Norm(a, n, n, Ord.Of(-2));
+        Assert.Equal(split0 + 1, SigmaMinRefine.SplitCount);
+        Assert.True(Math.Abs(got - want) <= 1e-12 * want, $"{got:R} vs {want:R}");
+    }
+
+    [Theory]
     [InlineData(40, 9)]
     [InlineData(64, 12)]
     public void ProbeLeavesFullRankAndHigherRankMatricesToTheCertifiedRoute(int n, int rank)
