@@ -168,3 +168,27 @@ def test_low_rank_noise_bounded_and_thread_invariant(n, dtype):
     assert 0 <= got <= 4 * n * eps * fro
     vals = norm_at_threads((1, 2), a, -2)
     assert vals[0] == vals[1] == got
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128", "float32"])
+def test_stacks_mixing_the_routes_match_one_at_a_time(dtype):
+    """Certified, probed-and-split, split-after-the-certificate, exactly singular and graded matrices in one stack
+    (their scratch is shared matrix after matrix): the bits of each matrix alone, at one and two threads."""
+    rng = np.random.default_rng(11)
+    n = 40
+    mats = [
+        rng.standard_normal((n, n)),
+        rng.standard_normal((n, 2)) @ rng.standard_normal((2, n)),
+        rng.standard_normal((n, 12)) @ rng.standard_normal((12, n)),
+        np.ones((n, n)),
+        next(a for name, a in _graded_blocks() if name == "three levels").repeat(4, axis=0).repeat(4, axis=1)[:n, :n]
+        + np.diag(np.ldexp(1.0, -300 + np.arange(n))),
+        rng.standard_normal((n, n)),
+    ]
+    st = np.stack(mats)
+    if dtype == "complex128":
+        st = st * np.exp(1j * rng.uniform(0, 6.3, st.shape))
+    st = st.astype(dtype)
+    one = [nn.norm(st[i], -2) for i in range(len(mats))]
+    for got in norm_at_threads((1, 2), st, -2, axis=(1, 2)):
+        assert got.tolist() == one
