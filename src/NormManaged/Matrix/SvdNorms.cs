@@ -256,7 +256,7 @@ internal static unsafe class SvdNorms
                 else if (mx == 0) r = 0;
                 else if (cols > 1 && (!complex || mx < DiagonalMax) && Diagonal(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, pc))
                     r = DiagonalNorm(pc, cols, ord, out k, out lo);
-                else if (ord == SvdOrd.Min && cols > 1 && ExactlySingular(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, pc))
+                else if (ord == SvdOrd.Min && cols > 1 && ExactlySingular(pa, rows, cols, interleaved ? 1 : complex ? 2 : 0, ld, mx, pw))
                     r = 0;
                 else
                 {
@@ -547,8 +547,8 @@ internal static unsafe class SvdNorms
     internal static int ProbeColumns(bool complex) => 8;
 
     /// <summary>Whether the scaled, gathered matrix (real: leading dimension <paramref name="ld"/>; complex: interleaved)
-    /// looks numerically rank-deficient: Y = A·Ω for p = 8 fixed ±1 probe vectors (a hash of the position decides each
-    /// sign, so the decision depends on the matrix only), then modified Gram–Schmidt with pivoting on Y's columns (in
+    /// looks numerically rank-deficient: Y = A·Ω for p = 8 probe columns (a hash of the column index places each column
+    /// of A in two of them with a sign, so the decision depends on the matrix only), then modified Gram–Schmidt with pivoting on Y's columns (in
     /// complex arithmetic for a complex matrix); a residual below 2⁻³⁰ (float32 results: 2⁻¹⁴) of the first pivot
     /// before p steps means rank &lt; p. A heuristic that only picks the route: a wrong guess costs p steps of the
     /// split's QR, then the certified route as before (the split is proven where it is accepted). The certified
@@ -562,15 +562,17 @@ internal static unsafe class SvdNorms
         long cs = complex ? 2L * rows : ld;
         double* y = work, nrm = y + (long)p * len;
         new Span<double>(y, p * len).Clear();
+        // a sparse sign sketch: column j goes into two of the p probe columns with signs (Y = A·Ω, Ω with two ±1 per
+        // row), a quarter of a dense Ω's cost; Y's columns lie in A's column space whatever Ω is, so a rank below p is
+        // never missed, and a full-rank A gives a full-rank Y unless Ω is unlucky (then only time is lost)
         for (int j = 0; j < cols; j++)
         {
             ulong h = (ulong)(j + 1) * 0x9E3779B97F4A7C15UL;
+            h ^= h >> 29; h *= 0xBF58476D1CE4E5B9UL; h ^= h >> 32;
+            int c1 = (int)(h % (ulong)p), c2 = (c1 + 1 + (int)((h >> 8) % (ulong)(p - 1))) % p;
             double* aj = a + j * cs;
-            for (int c = 0; c < p; c++)
-            {
-                h ^= h >> 29; h *= 0xBF58476D1CE4E5B9UL; h ^= h >> 32;
-                Blas1.Axpy((h & 1) == 0 ? 1.0 : -1.0, aj, y + (long)c * len, len);
-            }
+            Blas1.Axpy((h & 0x10000) == 0 ? 1.0 : -1.0, aj, y + (long)c1 * len, len);
+            Blas1.Axpy((h & 0x20000) == 0 ? 1.0 : -1.0, aj, y + (long)c2 * len, len);
         }
         double tau = single ? 6.103515625e-05 : 9.313225746154785e-10; // 2⁻¹⁴, 2⁻³⁰
         double first = 0;
@@ -891,60 +893,75 @@ internal static unsafe class SvdNorms
     private const double DiagonalMax = 8.98846567431158e307; // 2¹⁰²³
 
     /// <summary>Whether the gathered rows×cols matrix (<paramref name="layout"/> and <paramref name="ld"/> as for
-    /// <see cref="Diagonal"/>) has a zero column or two equal columns, or, square, two equal rows: then A·(eᵢ − eⱼ) = 0
-    /// (or yᵀA = 0) exactly and σ_min is exactly 0. ones(n, n), repeated columns and zero columns were numerically
-    /// singular inputs for the Jacobi kernel, whose elimination leaves rounding noise it then reduced (σ_min of
-    /// ones(200, 200) took 9 ms, NumPy 3.4 and its value 1e-247). One pass over the matrix (a multiplicative hash per
-    /// line, position-dependent), a sort of the hashes, exact comparison of lines with equal hashes.
-    /// <paramref name="scratch"/>: 2·rows doubles.</summary>
-    private static bool ExactlySingular(double* a, int rows, int cols, int layout, int ld, double* scratch)
+    /// <see cref="Diagonal"/>; largest |part| <paramref name="mx"/>) has a zero column or two equal columns, or, square,
+    /// a zero row or two equal rows: then A·(eᵢ − eⱼ) = 0 (or yᵀA = 0) exactly and σ_min is exactly 0. ones(n, n),
+    /// repeated columns and zero columns were numerically singular inputs for the Jacobi kernel, whose elimination
+    /// leaves rounding noise it then reduced (σ_min of ones(200, 200) took 9 ms, NumPy 3.4 and its value 1e-247).
+    /// One pass: each column's dot product with fixed pseudo-random position weights (equal columns give equal bits:
+    /// the same operations in the same order) and each row's weighted sum over the columns (an axpy per column), a sort
+    /// of these keys, exact comparison of the lines whose keys agree. <paramref name="scratch"/>: 6·rows + cols doubles,
+    /// cleared again.</summary>
+    private static bool ExactlySingular(double* a, int rows, int cols, int layout, int ld, double mx, double* scratch)
     {
-        ulong* h = (ulong*)scratch, sorted = h + rows;
+        bool square = rows == cols;
         int len = layout == 0 ? rows : 2 * rows;
         long cs = layout == 1 ? 2L * rows : ld;
-        for (int j = 0; j < cols; j++)
+        double* w = scratch, rh = w + len;
+        ulong* ch = (ulong*)(rh + len), rkey = ch + cols, sorted = rkey + rows;
+        long used = 2L * len + cols + 2L * rows;
+        // position weights in [1, 2), scaled so that no weighted sum of the column (or row) can overflow
+        double scale = Math.ScaleB(1.0, -(Math.ILogB(mx) + BitOperations.Log2((uint)Math.Max(len, cols)) + 3));
+        ulong g = 0x9E3779B97F4A7C15UL;
+        for (int p = 0; p < len; p++) w[p] = Weight(ref g) * scale;
+        if (square) new Span<double>(rh, len).Clear();
+        bool found = false;
+        for (int j = 0; j < cols && !found; j++)
         {
-            h[j] = LineHash(a + j * cs, 1, null, len, out bool zero);
-            if (zero) return true;
+            double* col = a + j * cs;
+            int p = 0;
+            while (p < len && col[p] == 0) p++;
+            if (p == len) { found = true; break; } // a zero column
+            ch[j] = (ulong)BitConverter.DoubleToInt64Bits(Blas1.Dot(col, w, len) + 0.0);
+            if (square) Blas1.Axpy(Weight(ref g) * scale, col, rh, len);
         }
-        if (AnyEqual(h, sorted, cols, (p, q) => LinesEqual(a + p * cs, a + q * cs, 1, len))) return true;
-        if (rows != cols) return false;
-        // rows: the real part's entries ld (or 2·rows interleaved) apart, the imaginary part beside them
-        long rs = layout == 1 ? 2L * rows : ld;
-        for (int i = 0; i < rows; i++)
+        found = found || AnyEqual(ch, sorted, cols, (p, q) => LinesEqual(a + p * cs, a + q * cs, 1, len));
+        if (!found && square)
         {
-            double* re = layout == 1 ? a + 2 * i : a + i;
-            double* im = layout == 0 ? null : layout == 1 ? re + 1 : re + rows;
-            h[i] = LineHash(re, rs, im, cols, out bool zero);
-            if (zero) return true;
-        }
-        return AnyEqual(h, sorted, rows, (p, q) =>
-        {
-            double* rp = layout == 1 ? a + 2 * p : a + p, rq = layout == 1 ? a + 2 * q : a + q;
+            // a row's key: its weighted sums (real and imaginary parts), exact zero rows first
+            long rs = layout == 1 ? 2L * rows : ld;
             long off = layout == 1 ? 1 : rows;
-            return LinesEqual(rp, rq, rs, cols) && (layout == 0 || LinesEqual(rp + off, rq + off, rs, cols));
-        });
+            for (int i = 0; i < rows && !found; i++)
+            {
+                double re = layout == 1 ? rh[2 * i] : rh[i], im = layout == 0 ? 0 : layout == 1 ? rh[2 * i + 1] : rh[rows + i];
+                rkey[i] = (ulong)BitConverter.DoubleToInt64Bits(re + 0.0) * 0xD6E8FEB86659FD93UL
+                    + (ulong)BitConverter.DoubleToInt64Bits(im + 0.0) * 0x5851F42D4C957F2DUL;
+                if (re == 0 && im == 0)
+                {
+                    double* ri = layout == 1 ? a + 2 * i : a + i;
+                    bool zero = true;
+                    for (int j = 0; j < cols && zero; j++) zero = ri[j * rs] == 0 && (layout == 0 || ri[j * rs + off] == 0);
+                    found = zero;
+                }
+            }
+            found = found || AnyEqual(rkey, sorted, rows, (p, q) =>
+            {
+                double* rp = layout == 1 ? a + 2 * p : a + p, rq = layout == 1 ? a + 2 * q : a + q;
+                return LinesEqual(rp, rq, rs, cols) && (layout == 0 || LinesEqual(rp + off, rq + off, rs, cols));
+            });
+        }
+        // the caller's kernel scratch: left as the kernels found it
+        new Span<double>(scratch, (int)used).Clear();
+        return found;
     }
 
-    /// <summary>Σ bits(vᵢ + 0)·cᵢ (and the imaginary parts' with other constants) mod 2⁶⁴, cᵢ odd and distinct per
-    /// position; −0 hashes as +0 (equal values, equal hashes). <paramref name="zero"/>: every value is 0.</summary>
-    private static ulong LineHash(double* v, long stride, double* im, int len, out bool zero)
+    /// <summary>The next pseudo-random weight in [1, 2) (splitmix64 on <paramref name="g"/>): a fixed sequence.</summary>
+    private static double Weight(ref ulong g)
     {
-        ulong h = 0, c = 0x9E3779B97F4A7C15UL, any = 0;
-        for (int i = 0; i < len; i++, c += 0xD6E8FEB86659FD94UL)
-        {
-            ulong b = (ulong)BitConverter.DoubleToInt64Bits(v[i * stride] + 0.0);
-            any |= b;
-            h += b * c;
-            if (im != null)
-            {
-                ulong bi = (ulong)BitConverter.DoubleToInt64Bits(im[i * stride] + 0.0);
-                any |= bi;
-                h += bi * (c ^ 0x5851F42D4C957F2DUL);
-            }
-        }
-        zero = any == 0;
-        return h;
+        ulong z = g += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return BitConverter.Int64BitsToDouble((long)(0x3FF0000000000000UL | (z >> 12)));
     }
 
     private static bool LinesEqual(double* p, double* q, long stride, int len)
