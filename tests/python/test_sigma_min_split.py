@@ -38,6 +38,9 @@ def _exactly_singular():
     c = rng.standard_normal((25, 25))
     c[11] = c[3]
     yield "equal rows, square", c
+    c2 = rng.standard_normal((25, 25))
+    c2[13] = 0
+    yield "zero row, square", c2
     d = rng.standard_normal((30, 30))
     d[:, 2] = np.where(d[:, 2] > 0, d[:, 2], 0.0)
     d[:, 9] = d[:, 2]
@@ -77,6 +80,9 @@ def _not_singular():
     t = rng.standard_normal((35, 20))
     t[5] = t[17]
     yield "tall, equal rows", t
+    t2 = rng.standard_normal((35, 20))
+    t2[9] = 0
+    yield "tall, zero row", t2
     a = rng.standard_normal((16, 16))
     a[:, 9] = a[:, 2]
     a[4, 9] += 2.0 ** -20
