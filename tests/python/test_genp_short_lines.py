@@ -10,7 +10,7 @@ import pytest
 
 from _reference import norm_at_threads, ulp_error, vector_ref
 
-ORDS = (1.7, -2.0, 0.5, -2.5, 3.3)
+ORDS = (1.7, -2.0, 0.5, -2.5, 3.3, 3.0, 4.0, -3.0, 1.5, 2.5)  # LaneSums; LaneIntSums (whole, half, negative whole)
 ROWS = 1500
 
 

@@ -83,8 +83,7 @@ internal static unsafe class LaneSums
         public nint* PLine;
     }
 
-    // no zeroing of the stack (the memo is 24 KiB): every scratch below is written before it is read (eb's idle lanes
-    // by Flush)
+    // no zeroing of the memo (24 KiB): the other scratch is cleared below as before
     [SkipLocalsInit]
     private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
     {
@@ -102,6 +101,10 @@ internal static unsafe class LaneSums
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
+        // the zeroed scratch this kernel had before [SkipLocalsInit] (only the memo is left unwritten)
+        new Span<double>(buf, n * Lines).Clear(); // (the table is written whole by MakeTable above)
+        new Span<double>(sh, g).Clear(); new Span<double>(sl, g).Clear(); new Span<int>(eb, g).Clear(); new Span<nint>(dst, g).Clear();
+        new Span<double>(tmp, 2 * Group * Lines + 17 * Lines).Clear();
         int m = 0;
         // one outer axis (the rows of a matrix): a line's addresses by one multiplication each, not the iterator's
         // walk (7 % of rows of 4)
