@@ -30,10 +30,10 @@ internal unsafe struct LaneMemo
     internal const int MaxInner = 8;
 
     /// <summary>Fewest lines of a range that use the memo.</summary>
-    internal const long MinLines = 256;
+    internal const long MinLines = 128;
 
     /// <summary>Lookups before the memo decides whether to stay on (at least 1/16 of them hits).</summary>
-    internal const long Trial = 256;
+    internal const long Trial = 128;
 
     private fixed ulong _valid[Slots / 64];
     private fixed ulong _hash[Slots];
