@@ -52,7 +52,7 @@ def _alone(a, p):
 
 
 @pytest.mark.parametrize("kind", ["repeats", "ones", "ints", "random", "random_then_repeats", "repeats_then_random", "specials"])
-@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 9, 16])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 9, 16, 40])
 def test_repeated_lines_match_the_line_alone(kind, n):
     rng = np.random.default_rng(1000 + n)
     a = _data(kind, n, rng)

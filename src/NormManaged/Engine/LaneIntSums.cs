@@ -237,7 +237,7 @@ internal static unsafe class LaneIntSums
         ulong* ghash = stackalloc ulong[Lines], phash = stackalloc ulong[g];
         st.GSlot = gslot; st.PSlot = pslot; st.GHash = ghash; st.PHash = phash;
         long ins = plan.InnerStrides[0], off = plan.InnerBaseOffset;
-        if (n <= LaneMemo.MaxInner && count >= LaneMemo.MinLines)
+        if (LaneMemo.Worth(n, count))
         {
             LaneMemo.Init(out memo);
             st.Memo = &memo; st.Off = off;

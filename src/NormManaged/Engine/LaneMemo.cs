@@ -19,18 +19,20 @@ namespace NormManaged.Engine;
 /// work, never a result.</para>
 ///
 /// <para>Cost: O(1) stack (1024 slots in pairs, 24 KiB, a validity mask cleared once a range); a hash of the ≤ <see cref="MaxInner"/>
-/// elements per line while on. After <see cref="Trial"/> lookups with fewer than 1/16 hits (random or wide-ranged
+/// elements per line while on (<see cref="Worth"/>). After <see cref="Trial"/> lookups with fewer than 1/16 hits (random or wide-ranged
 /// data) the memo is switched off for the rest of the range: the lines it looked up cost a hash each.</para></summary>
 internal unsafe struct LaneMemo
 {
     private const int Slots = 1024;
 
-    /// <summary>Longest line looked up: beyond it lines over a few values rarely repeat (4⁸ = 65536 rows of 8 over four
-    /// values) and the hash grows with the line.</summary>
-    internal const int MaxInner = 8;
+    /// <summary>Longest line looked up (np.ones, constant or one-hot rows repeat at any length; lines over a few values
+    /// rarely repeat beyond 8 elements, 4⁸ = 65536 rows of 8 over four values).</summary>
+    internal const int MaxInner = 64;
 
-    /// <summary>Fewest lines of a range that use the memo.</summary>
-    internal const long MinLines = 128;
+    /// <summary>Fewest lines of a range that use the memo: lines longer than 8 elements only in ranges of at least
+    /// 8·<see cref="Trial"/> lines, so that a trial without hits hashes at most an eighth of the lines (a hash costs
+    /// about a cycle an element, a term of the lanes several).</summary>
+    internal static bool Worth(int n, long count) => n <= MaxInner && count >= (n <= 8 ? Trial : 8 * Trial);
 
     /// <summary>Lookups before the memo decides whether to stay on (at least 1/16 of them hits).</summary>
     internal const long Trial = 128;

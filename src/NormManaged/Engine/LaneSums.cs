@@ -120,7 +120,7 @@ internal static unsafe class LaneSums
         nint* pline = stackalloc nint[g];
         long s = plan.InnerStrides[0], off = plan.InnerBaseOffset;
         long lookups = 0, hits = 0;
-        if (n <= LaneMemo.MaxInner && count >= LaneMemo.MinLines)
+        if (LaneMemo.Worth(n, count))
         {
             LaneMemo.Init(out memo);
             st.Memo = &memo; st.PSlot = pslot; st.PHash = phash; st.PLine = pline;
