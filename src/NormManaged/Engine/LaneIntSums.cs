@@ -177,8 +177,35 @@ internal static unsafe class LaneIntSums
         public int* Rk, Eb;
         public int Pending;
         public FpEvents Ev;
+        // the line memo (null when off, see LaneMemo): each pending output's slot (−1: none) and hash; the group's
+        public LaneMemo* Memo;
+        public int* PSlot, GSlot;
+        public ulong* PHash, GHash;
+        public long Lookups, Hits, Off;
     }
 
+    /// <summary>True when the memo had the line at <paramref name="xp"/> (its result is stored at
+    /// <paramref name="op"/>); else its slot and hash are noted as lane <paramref name="m"/> of the group, and the memo
+    /// is switched off after a trial with few hits (<see cref="LaneMemo"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Remembered(ref State st, byte* xp, byte* op, int n, long s, long off, int m)
+    {
+        byte* v = xp + off;
+        ulong h = LaneMemo.Hash(v, n, s);
+        int slot = LaneMemo.SlotOf(h);
+        st.Lookups++;
+        if (st.Memo->TryCopy(slot, h, v, n, s, op)) { st.Hits++; return true; }
+        st.GSlot[m] = slot; st.GHash[m] = h;
+        if (st.Lookups == LaneMemo.Trial && st.Hits < LaneMemo.Trial / 16)
+        {
+            // few repeats: no memo for the rest of the range (Group8 and Flush look at it no more)
+            st.Memo = null;
+        }
+        return false;
+    }
+
+    // no zeroing of the stack (the memo is 24 KiB): every scratch below is written before it is read
+    [SkipLocalsInit]
     private static FpEvents Range<T, S>(ReductionPlan plan, byte* x, double p, byte* o, S lines, long first, long count)
         where T : struct, ITerm where S : struct, LanePow.ILineSum
     {
@@ -199,6 +226,23 @@ internal static unsafe class LaneIntSums
         double* lineBuf = stackalloc double[n * 2 + 8]; // one block for the lines finished by the 1-D code
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
+        // the zeroed scratch these kernels had before [SkipLocalsInit] (only the memo is left unwritten)
+        new Span<double>(buf, n * Lines).Clear(); new Span<double>(stats, StatsLength * Lines).Clear();
+        new Span<double>(cAcc, Acc * Lines).Clear(); new Span<double>(lineBuf, n * 2 + 8).Clear();
+        new Span<double>(sh, g).Clear(); new Span<double>(sl, g).Clear(); new Span<double>(rh, g).Clear(); new Span<double>(rl, g).Clear();
+        new Span<int>(se, g).Clear(); new Span<int>(rk, g).Clear(); new Span<int>(eb, g).Clear();
+        new Span<Ext>(sc, g).Clear(); new Span<nint>(src, g).Clear(); new Span<nint>(dst, g).Clear();
+        LaneMemo memo;
+        int* gslot = stackalloc int[Lines], pslot = stackalloc int[g];
+        ulong* ghash = stackalloc ulong[Lines], phash = stackalloc ulong[g];
+        st.GSlot = gslot; st.PSlot = pslot; st.GHash = ghash; st.PHash = phash;
+        long ins = plan.InnerStrides[0], off = plan.InnerBaseOffset;
+        if (LaneMemo.Worth(n, count))
+        {
+            LaneMemo.Init(out memo);
+            st.Memo = &memo; st.Off = off;
+        }
+        else Unsafe.SkipInit(out memo);
         int m = 0;
         if (plan.OuterShape.Length == 1)
         {
@@ -207,6 +251,7 @@ internal static unsafe class LaneIntSums
             for (long k = first; k < first + count; k++)
             {
                 xs[m] = x + k * ois; os[m] = o + k * oos;
+                if (st.Memo != null && Remembered(ref st, xs[m], os[m], n, ins, off, m)) continue;
                 if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
             }
         }
@@ -216,6 +261,7 @@ internal static unsafe class LaneIntSums
             while (it.Next(out byte* xp, out byte* op))
             {
                 xs[m] = xp; os[m] = op;
+                if (st.Memo != null && Remembered(ref st, xp, op, n, ins, off, m)) continue;
                 if (++m == Lines) { Group8<T, S>(plan, ref st, p, ref lines, xs, os, m, lineBuf); m = 0; }
             }
         }
@@ -257,6 +303,7 @@ internal static unsafe class LaneIntSums
             {
                 T.Pending((int)stats[RowEb * Lines + r], k, out st.Se[i0 + r], out st.Sc[i0 + r]);
                 st.Src[i0 + r] = (nint)xs[r]; st.Dst[i0 + r] = (nint)os[r];
+                st.PSlot[i0 + r] = st.Memo != null ? st.GSlot[r] : -1; st.PHash[i0 + r] = st.GHash[r];
             }
             if ((st.Pending += Lines) == LanePow.Group) Flush(ref st, ref lines, p);
             return;
@@ -284,6 +331,7 @@ internal static unsafe class LaneIntSums
                 T.Pending((int)stats[RowEb * Lines + r], k, out st.Se[i0], out st.Sc[i0]);
             }
             st.Src[i0] = (nint)xs[r]; st.Dst[i0] = (nint)os[r];
+            st.PSlot[i0] = st.Memo != null ? st.GSlot[r] : -1; st.PHash[i0] = st.GHash[r];
             if (++st.Pending == LanePow.Group) Flush(ref st, ref lines, p);
         }
     }
@@ -347,6 +395,7 @@ internal static unsafe class LaneIntSums
             if ((normal & (1u << i)) != 0 && sc.H == 1 && sc.L == 0 && !Midpoint.MaybeNear64(h, l, RealPowOp.TieMargin))
             {
                 Unsafe.WriteUnaligned((byte*)st.Dst[i], v[i]); // LanePow.TryStoreNormal's store
+                if (st.Memo != null && st.PSlot[i] >= 0) st.Memo->Enter(st.PSlot[i], st.PHash[i], (byte*)st.Src[i] + st.Off, v[i]);
                 continue;
             }
             st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);

@@ -76,8 +76,15 @@ internal static unsafe class LaneSums
         public nint* Dst;
         public int Pending;
         public FpEvents Ev;
+        // the line memo (null when off): each pending output's slot (−1: none), hash and element address
+        public LaneMemo* Memo;
+        public int* PSlot;
+        public ulong* PHash;
+        public nint* PLine;
     }
 
+    // no zeroing of the memo (24 KiB): the other scratch is cleared below as before
+    [SkipLocalsInit]
     private static FpEvents Range(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
     {
         int n = (int)plan.InnerCount;
@@ -94,22 +101,56 @@ internal static unsafe class LaneSums
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
         byte** os = stackalloc byte*[Lines];
+        // the zeroed scratch this kernel had before [SkipLocalsInit] (only the memo is left unwritten)
+        new Span<double>(buf, n * Lines).Clear(); // (the table is written whole by MakeTable above)
+        new Span<double>(sh, g).Clear(); new Span<double>(sl, g).Clear(); new Span<int>(eb, g).Clear(); new Span<nint>(dst, g).Clear();
+        new Span<double>(tmp, 2 * Group * Lines + 17 * Lines).Clear();
         int m = 0;
         // one outer axis (the rows of a matrix): a line's addresses by one multiplication each, not the iterator's
         // walk (7 % of rows of 4)
         bool flat = plan.OuterShape.Length == 1;
         long si = flat ? plan.OuterInStrides[0] : 0, so = flat ? plan.OuterOutStrides[0] : 0;
         var it = new OuterIterator(plan, x, o, first, flat ? 0 : count);
+        // short lines of a long call: the line memo (see LaneMemo), switched off after a trial without repeats
+        LaneMemo memo;
+        int* gslot = stackalloc int[Lines];
+        ulong* ghash = stackalloc ulong[Lines];
+        int* pslot = stackalloc int[g];
+        ulong* phash = stackalloc ulong[g];
+        nint* pline = stackalloc nint[g];
+        long s = plan.InnerStrides[0], off = plan.InnerBaseOffset;
+        long lookups = 0, hits = 0;
+        if (LaneMemo.Worth(n, count))
+        {
+            LaneMemo.Init(out memo);
+            st.Memo = &memo; st.PSlot = pslot; st.PHash = phash; st.PLine = pline;
+        }
+        else Unsafe.SkipInit(out memo);
         for (long k = first; k < first + count; k++)
         {
             if (flat) { xs[m] = x + k * si; os[m] = o + k * so; }
             else it.Next(out xs[m], out os[m]);
-            if (++m == Lines) { Group8(plan, ref st, xs, os, m); m = 0; }
+            if (st.Memo != null)
+            {
+                byte* v = xs[m] + off;
+                ulong h = LaneMemo.Hash(v, n, s);
+                int slot = LaneMemo.SlotOf(h);
+                if (memo.TryCopy(slot, h, v, n, s, os[m])) { hits++; lookups++; continue; }
+                gslot[m] = slot; ghash[m] = h;
+                if (++lookups == LaneMemo.Trial && hits < LaneMemo.Trial / 16)
+                {
+                    // few repeats: no memo for the rest of the range (the pending lines' slots are forgotten)
+                    for (int i = 0; i < st.Pending; i++) pslot[i] = -1;
+                    st.Memo = null;
+                    for (int r = 0; r <= m; r++) gslot[r] = -1;
+                }
+            }
+            if (++m == Lines) { Group8(plan, ref st, xs, os, m, gslot, ghash); m = 0; }
         }
         if (m > 0)
         {
             for (int r = m; r < Lines; r++) xs[r] = xs[0]; // idle lanes repeat a line; nothing of theirs is stored
-            Group8(plan, ref st, xs, os, m);
+            Group8(plan, ref st, xs, os, m, gslot, ghash);
         }
         if (st.Pending > 0) Flush(ref st);
         return st.Ev;
@@ -119,7 +160,7 @@ internal static unsafe class LaneSums
     private const int Group = VecLogExp.Group;
 
     /// <summary>The sums of eight lines (the first <paramref name="m"/> real) queued for their roots, or finished alone.</summary>
-    private static void Group8(ReductionPlan plan, ref State st, byte** xs, byte** os, int m)
+    private static void Group8(ReductionPlan plan, ref State st, byte** xs, byte** os, int m, int* gslot, ulong* ghash)
     {
         int n = (int)plan.InnerCount;
         long s = plan.InnerStrides[0];
@@ -140,6 +181,7 @@ internal static unsafe class LaneSums
             Sse2.Store(st.Eb + i0, Avx.ConvertToVector128Int32WithTruncation(Vector256.Load(stats + 6 * Lines)));
             Sse2.Store(st.Eb + i0 + 4, Avx.ConvertToVector128Int32WithTruncation(Vector256.Load(stats + 6 * Lines + 4)));
             for (int r = 0; r < Lines; r++) st.Dst[i0 + r] = (nint)os[r];
+            if (st.Memo != null) Remember(ref st, i0, xs, plan.InnerBaseOffset, gslot, ghash, Lines);
             if ((st.Pending += Lines) == LanePow.Group) Flush(ref st);
             return;
         }
@@ -160,7 +202,21 @@ internal static unsafe class LaneSums
             int i0 = st.Pending;
             st.Sh[i0] = hi; st.Sl[i0] = lo; st.Eb[i0] = (int)stats[6 * Lines + r];
             st.Dst[i0] = (nint)d;
+            if (st.Memo != null) Remember(ref st, i0, xs + r, plan.InnerBaseOffset, gslot + r, ghash + r, 1);
             if (++st.Pending == LanePow.Group) Flush(ref st);
+        }
+    }
+
+    /// <summary>Notes the memo slot, hash and element address of <paramref name="c"/> lines queued at pending index
+    /// <paramref name="i0"/> on: <see cref="Flush"/> enters their results.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Remember(ref State st, int i0, byte** xs, long offset, int* gslot, ulong* ghash, int c)
+    {
+        for (int r = 0; r < c; r++)
+        {
+            st.PSlot[i0 + r] = gslot[r];
+            st.PHash[i0 + r] = ghash[r];
+            st.PLine[i0 + r] = (nint)(xs[r] + offset);
         }
     }
 
@@ -354,7 +410,7 @@ internal static unsafe class LaneSums
     private static void Flush(ref State st)
     {
         const int g = LanePow.Group;
-        for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; } // idle lanes: any valid sum
+        for (int i = st.Pending; i < g; i++) { st.Sh[i] = 1; st.Sl[i] = 0; st.Eb[i] = 0; } // idle lanes: any valid sum, scale 1
         double* rh = stackalloc double[g], rl = stackalloc double[g];
         int* rk = stackalloc int[g];
         LanePow.Roots(st.Sh, st.Sl, st.Se, st.P, st.Eb, rh, rl, rk); // stored as fl(rh + rl)·2^(rk + eb)
@@ -365,7 +421,12 @@ internal static unsafe class LaneSums
             // LanePow's finish (Ext.Mul(Ext.Normalize(rh, rl, rk), 2^eb) stored by Rounding.ToDouble) by one
             // multiplication where the result is normal (LanePow.TryStoreNormal), else (overflow, subnormal) that code itself
             byte* d = (byte*)st.Dst[i];
-            if ((normal & (1u << i)) != 0) { Unsafe.WriteUnaligned(d, v[i]); continue; }
+            if ((normal & (1u << i)) != 0)
+            {
+                Unsafe.WriteUnaligned(d, v[i]);
+                if (st.Memo != null && st.PSlot[i] >= 0) st.Memo->Enter(st.PSlot[i], st.PHash[i], (byte*)st.PLine[i], v[i]);
+                continue;
+            }
             st.Ev |= ResultWriter.Store(DType.Float64, d, Ext.Mul(Ext.Normalize(rh[i], rl[i], rk[i]), new Ext(1, 0, st.Eb[i])));
         }
         st.Pending = 0;
