@@ -123,18 +123,24 @@ internal static unsafe class AcrossOutputsWide
         // with threads, at least one band per thread (whole groups of 8)
         if (par) band = Math.Clamp(((outs + threads - 1) / threads + 7) & ~7L, 8, Band);
         int bands = (int)((outs + band - 1) / band);
-        if (par && bands > 1)
-        {
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForParts(bands, threads, b =>
-            {
-                long k0 = b * band;
-                return BandOf<TOp>(plan, (byte*)xb, t, (byte*)ob, ot, p, k0, (int)Math.Min(band, outs - k0));
-            });
-        }
+        // the lambda lives in its own method: captured here, its closure was allocated at entry on every call,
+        // the one-thread short-column calls too
+        if (par && bands > 1) return ParBands<TOp>(plan, x, t, o, ot, p, band, bands, threads);
         var ev = FpEvents.None;
         for (long k0 = 0; k0 < outs; k0 += band) ev |= BandOf<TOp>(plan, x, t, o, ot, p, k0, (int)Math.Min(band, outs - k0));
         return ev;
+    }
+
+    private static FpEvents ParBands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long band, int bands, int threads)
+        where TOp : struct, IColumnOp
+    {
+        nint xb = (nint)x, ob = (nint)o;
+        long outs = plan.OuterCount;
+        return Parallelism.ForParts(bands, threads, b =>
+        {
+            long k0 = b * band;
+            return BandOf<TOp>(plan, (byte*)xb, t, (byte*)ob, ot, p, k0, (int)Math.Min(band, outs - k0));
+        });
     }
 
     /// <summary>Outputs k0 … k0 + w − 1: rows streamed into one 64-byte state per group of 8 outputs; a last partial
