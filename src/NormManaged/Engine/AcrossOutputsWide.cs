@@ -884,11 +884,33 @@ internal static unsafe class C64Squares
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Load(byte* p, out Vector256<double> s0, out Vector256<double> s1)
     {
+        if (Avx512F.IsSupported)
+        {
+            var s = Load512(p);
+            s0 = s.GetLower(); s1 = s.GetUpper();
+            return;
+        }
         var (u0, u1) = Vector256.Widen(Vector256.Load((float*)p));
         var (v0, v1) = Vector256.Widen(Vector256.Load((float*)p + 8));
         var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
         s0 = Avx.HorizontalAdd(u0 * u0, u1 * u1) & m;
         s1 = Avx.HorizontalAdd(v0 * v0, v1 * v1) & m;
+    }
+
+    /// <summary><see cref="Load"/>'s two vectors as one (outputs 0, 2, 1, 3, 4, 6, 5, 7), the same bits: the 16 floats
+    /// widened by two vcvtps2pd, the real and imaginary parts gathered in that output order by two vpermt2pd, then
+    /// fma(re, re, im·im) — im² and re² are exact in double (24-bit significands), so the FMA rounds re² + im² once,
+    /// as the AVX2 route's horizontal add of the two exact squares does (the same value; the addition commutes) — and
+    /// the sign bit cleared as there. Half the instructions of the AVX2 route (whose 256-bit hadds cost three µops
+    /// each): the loads bounded complex64 column loops (4, 3000) ord 1 / ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Load512(byte* p)
+    {
+        var w0 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)p));     // re0 im0 … re3 im3
+        var w1 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)p + 8)); // re4 im4 … re7 im7
+        var re = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(0L, 4, 2, 6, 8, 12, 10, 14), w1);
+        var im = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(1L, 5, 3, 7, 9, 13, 11, 15), w1);
+        return Vector512.FusedMultiplyAdd(re, re, im * im) & Vector512.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
     }
 
     /// <summary>The double lane of output <paramref name="lane"/> (0…7) in the order <see cref="Load"/> leaves.</summary>
@@ -990,13 +1012,14 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
     {
-        C64Squares.Load(p, out var s0, out var s1);
         if (Avx512F.IsSupported)
         {
-            var r = Complex64Fast.Sqrt(Vector512.Create(s0, s1));
+            var r = Complex64Fast.Sqrt(C64Squares.Load512(p));
             a0 += r.GetLower(); a1 += r.GetUpper();
+            return;
         }
-        else { a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1); }
+        C64Squares.Load(p, out var s0, out var s1);
+        a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1);
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
