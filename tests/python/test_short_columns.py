@@ -55,6 +55,16 @@ def _specials(a, dtype):
         elif extra:
             continue
         cols.append(col)
+    # 2-norms on a float32 midpoint: 16254975² + 4153408² = (2²⁴ + 1)², a tie (to even) between two floats, and with
+    # a third element 1 a hair above it (≈ 2⁻⁴⁹ relative: inside any fast bound, so the exact hand-off decides)
+    for third in (0.0, 1.0):
+        col = np.zeros(n)
+        col[0], col[1 % n] = 16254975.0, 4153408.0
+        if n >= 3:
+            col[2] = third
+        elif third:
+            continue
+        cols.append(col)
     col = np.zeros(n)  # 3 + 2⁻²² (midpoint of two floats in [2, 4)) over several terms
     col[: min(n, 3)] = [1.0, 2.0, 2.0 ** -22][: min(n, 3)]
     cols.append(col)
