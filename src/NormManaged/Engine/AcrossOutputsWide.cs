@@ -32,6 +32,10 @@ internal unsafe interface IColumnOp
     /// the lane-by-lane finish.</summary>
     static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
 
+    /// <summary>Stores the eight outputs of a group at once when it can prove all of them (the same floats as
+    /// <see cref="Finish"/>); false, with nothing stored, otherwise (the caller then tries four, then one at a time).</summary>
+    static virtual bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot) => false;
+
     /// <summary>True for the float32 sums whose result is a root r of the lane (<see cref="Root4"/>) proved by the
     /// rounding test of <see cref="FloatPowFast.TryStore"/>: the band is then finished four lanes at a time by
     /// <see cref="AcrossOutputsWide"/> (one branch-free pass, the failures afterwards by <see cref="Finish"/>).</summary>
@@ -201,6 +205,11 @@ internal static unsafe class AcrossOutputsWide
         for (int j = j0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
+            if ((j & 7) == 0 && j + 8 <= w && TOp.FinishEight((byte*)(st + 2 * (j >> 3)), Chain(n), dst, os, ot))
+            {
+                j += 7;
+                continue;
+            }
             if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
             {
                 j += 3;
@@ -952,6 +961,30 @@ internal static unsafe class C64Squares
         return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
     }
 
+    /// <summary><see cref="TryStoreSumFour"/> on eight lanes (outputs in order) into eight adjacent floats: the same
+    /// float and the same test per lane, all eight stored or none (false). One branch per group instead of two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreSumEight(Vector512<double> r, long d1, float* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double eta = du * (1 + 2 * du);
+        var f = Avx512F.ConvertToVector256Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx512F.ConvertToVector512Double(f);
+        var below = Avx512F.ConvertToVector512Double((fb - Vector256<int>.One).AsSingle());
+        var above = Avx512F.ConvertToVector512Double((fb + Vector256<int>.One).AsSingle());
+        var delta = r * Vector512.Create(2.5 * eta + 8 * u);
+        var half = Vector512.Create(0.5);
+        var ok = Vector512.GreaterThan(r - delta, (fd + below) * half) & Vector512.LessThan(r + delta, (fd + above) * half)
+                 & Vector512.GreaterThanOrEqual(fd, Vector512.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector512.LessThan(fd, Vector512.Create((double)float.MaxValue))
+                 & Vector512.LessThan(r, Vector512.Create(double.PositiveInfinity));
+        if (Vector512.ExtractMostSignificantBits(ok) != 0xFF) return false;
+        f.Store(dst);
+        return true;
+    }
+
     /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
     /// proof that it is the correctly rounded norm, for positive finite s with a normal result below float.MaxValue;
     /// all four stored, or none (false).</summary>
@@ -1027,6 +1060,9 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
         => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + C64Abs.Ulps + 1, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + C64Abs.Ulps + 1, dst, os);
+    public static bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot)
+        => Avx512F.IsSupported && os == 4
+           && C64Squares.TryStoreSumEight(Avx512F.PermuteVar8x64(Vector512.Load((double*)st), Vector512.Create(0L, 2, 1, 3, 4, 6, 5, 7)), chain + C64Abs.Ulps + 1, (float*)dst);
 }
 
 /// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its
