@@ -53,7 +53,6 @@ internal static unsafe class AcrossOutputs
         int parts = n >= 64L * RowParts ? RowParts : 1;
         long w = Math.Min(outs, Band);
         int bands = (int)((outs + w - 1) / w);
-        bool sq = p == 2;
         int threads = Parallelism.MaxThreads;
         int items = bands * parts;
         bool par = threads > 1 && items > 1 && outs * n >= BlockDriver.ParallelThreshold;
@@ -64,20 +63,38 @@ internal static unsafe class AcrossOutputs
             // The array cost more than its zeroing: a fresh (large-object) array per call page-faulted on every
             // write, and with a second thread in the process every page the GC gave back cost a TLB shoot-down —
             // (4,30000) ord 1 took ~920 µs at 2 threads against ~58 µs at 1.
-            nint xb1 = (nint)x, ob1 = (nint)o;
-            FpEvents BandRun(int b)
-            {
-                long k0 = b * w;
-                int wb = (int)Math.Min(w, outs - k0);
-                double* band = stackalloc double[2 * wb];
-                Stream(plan, (byte*)xb1, k0, wb, 0, n, band, sq);
-                return Finish(plan, (byte*)xb1 + k0 * plan.OuterInStrides[0], ot, (byte*)ob1 + k0 * plan.OuterOutStrides[0], p, band, 1, wb);
-            }
-            if (par) return Parallelism.ForParts(bands, threads, BandRun);
+            // The band routine is static and the delegate is made only in the threaded branch: a local function
+            // capturing the parameters made the compiler allocate its closure at method entry, on every call.
+            if (par) return ParBands(plan, x, ot, o, p, w, bands, threads);
             var ev = FpEvents.None;
-            for (int b = 0; b < bands; b++) ev |= BandRun(b);
+            for (int b = 0; b < bands; b++) ev |= BandRun(plan, x, ot, o, p, w, b);
             return ev;
         }
+        return RunParts(plan, x, ot, o, p, scratch, parts, w, bands, par ? threads : 1);
+    }
+
+    /// <summary>One band of a one-part (short-column) plan: streamed into a stack buffer and finished at once.</summary>
+    private static FpEvents BandRun(ReductionPlan plan, byte* x, DType ot, byte* o, double p, long w, int b)
+    {
+        long k0 = b * w, outs = plan.OuterCount;
+        int wb = (int)Math.Min(w, outs - k0);
+        double* band = stackalloc double[2 * wb];
+        Stream(plan, x, k0, wb, 0, plan.InnerCount, band, p == 2);
+        return Finish(plan, x + k0 * plan.OuterInStrides[0], ot, o + k0 * plan.OuterOutStrides[0], p, band, 1, wb);
+    }
+
+    private static FpEvents ParBands(ReductionPlan plan, byte* x, DType ot, byte* o, double p, long w, int bands, int threads)
+    {
+        nint xb = (nint)x, ob = (nint)o;
+        return Parallelism.ForParts(bands, threads, b => BandRun(plan, (byte*)xb, ot, (byte*)ob, p, w, b));
+    }
+
+    /// <summary>Four fixed row parts per band (see <see cref="RowParts"/>); <paramref name="threads"/> 1 runs them inline.</summary>
+    private static FpEvents RunParts(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double[]? scratch, int parts, long w, int bands, int threads)
+    {
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        bool sq = p == 2;
+        int items = bands * parts;
         // partial sums (hi, lo) per part and output: O(outputs), part-major, every one written by Stream; the buffer
         // is the caller's or one kept between calls (see above: a fresh large array per call page-faults)
         long need = parts * outs * 2;
@@ -89,21 +106,26 @@ internal static unsafe class AcrossOutputs
             fixed (double* pp = partial)
             {
                 nint pb = (nint)pp;
-                void Item(int it)
-                {
-                    int b = it / parts, q = it % parts;
-                    long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
-                    Stream(plan, (byte*)xb, k0, (int)Math.Min(w, outs - k0), r0, r1, (double*)pb + (q * outs + k0) * 2, sq);
-                }
-                if (par)
-                    Parallelism.ForParts(items, threads, it => { Item(it); return FpEvents.None; });
+                if (threads > 1)
+                    ParItems(plan, xb, pb, parts, w, items, threads, sq);
                 else
-                    for (int it = 0; it < items; it++) Item(it);
+                    for (int it = 0; it < items; it++) Item(plan, (byte*)xb, (double*)pb, parts, w, it, sq);
                 return Finish(plan, x, ot, o, p, pp, parts, outs);
             }
         }
         finally { if (rented is not null) Scratch.Return(rented); }
     }
+
+    private static void Item(ReductionPlan plan, byte* x, double* partial, int parts, long w, int it, bool sq)
+    {
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        int b = it / parts, q = it % parts;
+        long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
+        Stream(plan, x, k0, (int)Math.Min(w, outs - k0), r0, r1, partial + (q * outs + k0) * 2, sq);
+    }
+
+    private static void ParItems(ReductionPlan plan, nint xb, nint pb, int parts, long w, int items, int threads, bool sq)
+        => Parallelism.ForParts(items, threads, it => { Item(plan, (byte*)xb, (double*)pb, parts, w, it, sq); return FpEvents.None; });
 
     /// <summary>Adds the parts of every output in part order, then rounds once (or recomputes an unsafe output alone).</summary>
     private static FpEvents Finish(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double* partial, int parts, long outs)

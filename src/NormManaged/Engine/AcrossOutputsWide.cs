@@ -32,6 +32,10 @@ internal unsafe interface IColumnOp
     /// the lane-by-lane finish.</summary>
     static virtual bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => false;
 
+    /// <summary>Stores the eight outputs of a group at once when it can prove all of them (the same floats as
+    /// <see cref="Finish"/>); false, with nothing stored, otherwise (the caller then tries four, then one at a time).</summary>
+    static virtual bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot) => false;
+
     /// <summary>True for the float32 sums whose result is a root r of the lane (<see cref="Root4"/>) proved by the
     /// rounding test of <see cref="FloatPowFast.TryStore"/>: the band is then finished four lanes at a time by
     /// <see cref="AcrossOutputsWide"/> (one branch-free pass, the failures afterwards by <see cref="Finish"/>).</summary>
@@ -123,18 +127,24 @@ internal static unsafe class AcrossOutputsWide
         // with threads, at least one band per thread (whole groups of 8)
         if (par) band = Math.Clamp(((outs + threads - 1) / threads + 7) & ~7L, 8, Band);
         int bands = (int)((outs + band - 1) / band);
-        if (par && bands > 1)
-        {
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForParts(bands, threads, b =>
-            {
-                long k0 = b * band;
-                return BandOf<TOp>(plan, (byte*)xb, t, (byte*)ob, ot, p, k0, (int)Math.Min(band, outs - k0));
-            });
-        }
+        // the lambda lives in its own method: captured here, its closure was allocated at entry on every call,
+        // the one-thread short-column calls too
+        if (par && bands > 1) return ParBands<TOp>(plan, x, t, o, ot, p, band, bands, threads);
         var ev = FpEvents.None;
         for (long k0 = 0; k0 < outs; k0 += band) ev |= BandOf<TOp>(plan, x, t, o, ot, p, k0, (int)Math.Min(band, outs - k0));
         return ev;
+    }
+
+    private static FpEvents ParBands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, long band, int bands, int threads)
+        where TOp : struct, IColumnOp
+    {
+        nint xb = (nint)x, ob = (nint)o;
+        long outs = plan.OuterCount;
+        return Parallelism.ForParts(bands, threads, b =>
+        {
+            long k0 = b * band;
+            return BandOf<TOp>(plan, (byte*)xb, t, (byte*)ob, ot, p, k0, (int)Math.Min(band, outs - k0));
+        });
     }
 
     /// <summary>Outputs k0 … k0 + w − 1: rows streamed into one 64-byte state per group of 8 outputs; a last partial
@@ -195,6 +205,11 @@ internal static unsafe class AcrossOutputsWide
         for (int j = j0; j < w; j++)
         {
             byte* dst = o + (k0 + j) * os;
+            if ((j & 7) == 0 && j + 8 <= w && TOp.FinishEight((byte*)(st + 2 * (j >> 3)), Chain(n), dst, os, ot))
+            {
+                j += 7;
+                continue;
+            }
             if ((j & 3) == 0 && j + 4 <= w && TOp.FinishFour((byte*)(st + 2 * (j >> 3)), (j >> 2) & 1, Chain(n), dst, os, ot))
             {
                 j += 3;
@@ -837,6 +852,7 @@ internal readonly unsafe struct C64Max : IColumnOp
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldInt64(ref a0, ref a1, false);
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
+    public static bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot) => C64Squares.StoreEight(st, 2, dst, os);
 }
 
 /// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
@@ -866,6 +882,7 @@ internal readonly unsafe struct C64Min : IColumnOp
     }
     public static bool Finish(byte* st, int lane, long n, long chain, byte* dst, DType ot) => C64Squares.Store(st, lane, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot) => C64Squares.StoreFour(st, half, dst, os);
+    public static bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot) => C64Squares.StoreEight(st, 2, dst, os);
 }
 
 /// <summary>s = fl(re² + im²) of eight complex64 values (squares exact in double, one rounding), and the store of
@@ -878,11 +895,33 @@ internal static unsafe class C64Squares
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Load(byte* p, out Vector256<double> s0, out Vector256<double> s1)
     {
+        if (Avx512F.IsSupported)
+        {
+            var s = Load512(p);
+            s0 = s.GetLower(); s1 = s.GetUpper();
+            return;
+        }
         var (u0, u1) = Vector256.Widen(Vector256.Load((float*)p));
         var (v0, v1) = Vector256.Widen(Vector256.Load((float*)p + 8));
         var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
         s0 = Avx.HorizontalAdd(u0 * u0, u1 * u1) & m;
         s1 = Avx.HorizontalAdd(v0 * v0, v1 * v1) & m;
+    }
+
+    /// <summary><see cref="Load"/>'s two vectors as one (outputs 0, 2, 1, 3, 4, 6, 5, 7), the same bits: the 16 floats
+    /// widened by two vcvtps2pd, the real and imaginary parts gathered in that output order by two vpermt2pd, then
+    /// fma(re, re, im·im) — im² and re² are exact in double (24-bit significands), so the FMA rounds re² + im² once,
+    /// as the AVX2 route's horizontal add of the two exact squares does (the same value; the addition commutes) — and
+    /// the sign bit cleared as there. Half the instructions of the AVX2 route (whose 256-bit hadds cost three µops
+    /// each): the loads bounded complex64 column loops (4, 3000) ord 1 / ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Load512(byte* p)
+    {
+        var w0 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)p));     // re0 im0 … re3 im3
+        var w1 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)p + 8)); // re4 im4 … re7 im7
+        var re = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(0L, 4, 2, 6, 8, 12, 10, 14), w1);
+        var im = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(1L, 5, 3, 7, 9, 13, 11, 15), w1);
+        return Vector512.FusedMultiplyAdd(re, re, im * im) & Vector512.Create(0x7FFF_FFFF_FFFF_FFFFL).AsDouble(); // a NaN may carry a sign
     }
 
     /// <summary>The double lane of output <paramref name="lane"/> (0…7) in the order <see cref="Load"/> leaves.</summary>
@@ -922,6 +961,61 @@ internal static unsafe class C64Squares
                  & Vector256.GreaterThanOrEqual(fd, Vector256.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector256.LessThan(fd, Vector256.Create((double)float.MaxValue))
                  & Vector256.LessThan(r, Vector256.Create(double.PositiveInfinity));
         return Vector256.ExtractMostSignificantBits(ok) == 0xF && ExactFinish.StoreFour(f, dst, os);
+    }
+
+    /// <summary><see cref="TryStoreSumFour"/> on eight lanes (outputs in order) into eight adjacent floats: the same
+    /// float and the same test per lane, all eight stored or none (false). One branch per group instead of two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreSumEight(Vector512<double> r, long d1, float* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d1 * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        double eta = du * (1 + 2 * du);
+        var f = Avx512F.ConvertToVector256Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx512F.ConvertToVector512Double(f);
+        var below = Avx512F.ConvertToVector512Double((fb - Vector256<int>.One).AsSingle());
+        var above = Avx512F.ConvertToVector512Double((fb + Vector256<int>.One).AsSingle());
+        var delta = r * Vector512.Create(2.5 * eta + 8 * u);
+        var half = Vector512.Create(0.5);
+        var ok = Vector512.GreaterThan(r - delta, (fd + below) * half) & Vector512.LessThan(r + delta, (fd + above) * half)
+                 & Vector512.GreaterThanOrEqual(fd, Vector512.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector512.LessThan(fd, Vector512.Create((double)float.MaxValue))
+                 & Vector512.LessThan(r, Vector512.Create(double.PositiveInfinity));
+        if (Vector512.ExtractMostSignificantBits(ok) != 0xFF) return false;
+        f.Store(dst);
+        return true;
+    }
+
+    /// <summary>The eight outputs of a group at <paramref name="st"/> (lanes 0, 2, 1, 3, 4, 6, 5, 7) by
+    /// <see cref="TryStoreEight"/> with bound <paramref name="d"/> into eight adjacent floats (AVX-512, os = 4), else false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreEight(byte* st, long d, byte* dst, long os)
+        => Avx512F.IsSupported && os == 4
+           && TryStoreEight(Avx512F.PermuteVar8x64(Vector512.Load((double*)st), Vector512.Create(0L, 2, 1, 3, 4, 6, 5, 7)), d, (float*)dst);
+
+    /// <summary><see cref="TryStoreFour"/> on eight lanes (outputs in order) into eight adjacent floats: the same float
+    /// (float)√s and the same test per lane, all eight stored or none (false). One branch per group instead of two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryStoreEight(Vector512<double> s, long d, float* dst)
+    {
+        const double u = 1.0 / (1L << 53);
+        double du = d * u;
+        if (!(du < 1.0 / (1 << 20))) return false;
+        var r = Vector512.Sqrt(s);
+        var f = Avx512F.ConvertToVector256Single(r);
+        var fb = f.AsInt32();
+        var fd = Avx512F.ConvertToVector512Double(f);
+        var below = Avx512F.ConvertToVector512Double((fb - Vector256<int>.One).AsSingle());
+        var above = Avx512F.ConvertToVector512Double((fb + Vector256<int>.One).AsSingle());
+        var delta = r * Vector512.Create(du / (1 - du) + 8 * u);
+        var half = Vector512.Create(0.5);
+        var ok = Vector512.GreaterThan(r - delta, (fd + below) * half) & Vector512.LessThan(r + delta, (fd + above) * half)
+                 & Vector512.GreaterThanOrEqual(fd, Vector512.Create(1.1754943508222875e-38 /* 2⁻¹²⁶ */)) & Vector512.LessThan(fd, Vector512.Create((double)float.MaxValue))
+                 & Vector512.LessThan(s, Vector512.Create(double.PositiveInfinity));
+        if (Vector512.ExtractMostSignificantBits(ok) != 0xFF) return false;
+        f.Store(dst);
+        return true;
     }
 
     /// <summary><see cref="FloatFastPath.TryStore"/> on four lanes: the same float (float)√s per lane and the same
@@ -969,6 +1063,7 @@ internal readonly unsafe struct C64SquareSum : IColumnOp
         => FloatFastPath.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + 1, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => C64Squares.TryStoreFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + 1, dst, os);
+    public static bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot) => C64Squares.StoreEight(st, chain + 1, dst, os);
 }
 
 /// <summary>Σ|z| of complex64 in double (complex64 1-norm columns): each term √s of s = fl(re² + im²), by
@@ -984,13 +1079,14 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ref Vector256<double> a0, ref Vector256<double> a1, byte* p)
     {
-        C64Squares.Load(p, out var s0, out var s1);
         if (Avx512F.IsSupported)
         {
-            var r = Complex64Fast.Sqrt(Vector512.Create(s0, s1));
+            var r = Complex64Fast.Sqrt(C64Squares.Load512(p));
             a0 += r.GetLower(); a1 += r.GetUpper();
+            return;
         }
-        else { a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1); }
+        C64Squares.Load(p, out var s0, out var s1);
+        a0 += Vector256.Sqrt(s0); a1 += Vector256.Sqrt(s1);
     }
     public static void Fold(ref Vector256<double> a0, ref Vector256<double> a1) => AcrossOutputsWide.FoldSum(ref a0, ref a1);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -998,6 +1094,9 @@ internal readonly unsafe struct C64AbsSum : IColumnOp
         => FloatPowFast.TryStore(((double*)st)[C64Squares.LaneOf(lane)], chain + C64Abs.Ulps + 1, dst);
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => C64Squares.TryStoreSumFour(Avx2.Permute4x64(Vector256.Load((double*)st + 4 * half), 0b11_01_10_00), chain + C64Abs.Ulps + 1, dst, os);
+    public static bool FinishEight(byte* st, long chain, byte* dst, long os, DType ot)
+        => Avx512F.IsSupported && os == 4
+           && C64Squares.TryStoreSumEight(Avx512F.PermuteVar8x64(Vector512.Load((double*)st), Vector512.Create(0L, 2, 1, 3, 4, 6, 5, 7)), chain + C64Abs.Ulps + 1, (float*)dst);
 }
 
 /// <summary>Number of nonzero complex64 elements: a value is zero when both its float parts compare equal to 0 (its
