@@ -117,3 +117,37 @@ def test_tiny_complex_lines_are_not_taken_for_zeros():
         for v in (a, np.asfortranarray(a)):
             for ordv in ORDS:
                 assert normnative.norm(v, ordv) == _exact(v, ordv), (dt, ordv)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_crossed_complex_ties(dt, order):
+    """Crossed layout (C-order ±1, F-order ±inf: lines side by side in each row) over tied complex lines (the sweep's
+    a + 1j·aᵀ kinds, lines equal to the previous one, one nonzero per line, zeros, near-ties one ulp apart, nan/inf)
+    and all-zero matrices of any layout: LineSumNorms.TiedCrossed / AllZero equal the exact reference and NumPy."""
+    rng = np.random.default_rng(16)
+    n = 37
+    for name, a in _kinds(n, rng).items():
+        z = (a + 1j * a.T).astype(dt)
+        m = np.ascontiguousarray(z) if order == "C" else np.asfortranarray(z)
+        for o in ORDS:
+            got = normnative.norm(m, o)
+            assert got == _exact(m, o), (name, o)
+            assert got.dtype == np.linalg.norm(m, o).dtype
+    z = np.zeros((n, n), dt)
+    z[3, 5] = np.nan
+    m = np.ascontiguousarray(z) if order == "C" else np.asfortranarray(z)
+    for o in ORDS:
+        assert np.isnan(normnative.norm(m, o)) and np.isnan(np.linalg.norm(m, o))
+    z = np.ones((n, n), dt) * (1 + 1j)
+    z[:, 7] = np.inf
+    m = np.ascontiguousarray(z) if order == "C" else np.asfortranarray(z)
+    for o in ORDS:  # (NumPy's own float32 sums of |1+1j| are not correctly rounded: the exact reference decides)
+        assert normnative.norm(m, o) == _exact(m, o)
+    s = np.zeros((3, n, n), dt)
+    s[1] = np.eye(n) * (2 - 1j)
+    s = s if order == "C" else np.asfortranarray(s)
+    for o in ORDS:
+        got = normnative.norm(s, o, axis=(1, 2))
+        assert [float(g) for g in got] == [float(_exact(s[i], o)) for i in range(3)]
+        assert np.array_equal(normnative.norm(s.transpose(0, 2, 1), o, axis=(1, 2)), np.linalg.norm(s.transpose(0, 2, 1), o, axis=(1, 2)))

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
@@ -49,6 +50,10 @@ internal static unsafe partial class LineSumNorms
         // crossed real lines: a strided scan costs about what the full pass's exact sums do, so only the ps = 0 lines
         // are skipped; give up at once when more than the limit of the others are candidates
         bool scan = streamLines || !real;
+        // complex crossed lines side by side: one pass over the rows in place of a strided scan per line (real ones
+        // keep the ps = 0 skip below: measured, the pass cost more than the full exact pass for float32 200×200)
+        if (!streamLines && !real && lineStride == item && lines >= 2 && Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+            return TiedCrossed(x, t, lines, len, lineStride, elemStride, wantMax, ps, cut, buf, limit, out bh, out bl);
         if (!scan)
         {
             long rest = 0;
@@ -180,5 +185,191 @@ internal static unsafe partial class LineSumNorms
         for (long i = 0; i < len; i++, a += es, b += es)
             if (!new ReadOnlySpan<byte>(a, item).SequenceEqual(new ReadOnlySpan<byte>(b, item))) return false;
         return true;
+    }
+
+    /// <summary>True when every element of the matrix is ±0 (every part, bits but the sign bit(s) clear: a NaN or ±∞
+    /// is nonzero). Walks memory along the smaller stride and stops at the first nonzero element, so a matrix that
+    /// starts with a nonzero element costs one read. An all-zero matrix's best line sum is (+0, +0): every line's exact
+    /// sum is (see <see cref="TiedBest"/>), and Pick over equal (+0, +0) keeps it.</summary>
+    private static bool AllZero(byte* x, DType t, long lines, long len, long lineStride, long elemStride)
+    {
+        if (lines == 0 || len == 0) return true;
+        bool inner = Math.Abs(elemStride) <= Math.Abs(lineStride);
+        long n = inner ? len : lines, outer = inner ? lines : len, s = inner ? elemStride : lineStride, os = inner ? lineStride : elemStride;
+        for (long o = 0; o < outer; o++)
+            if (NonZeros(x + o * os, t, n, s, out _) != 0) return false;
+        return true;
+    }
+
+    /// <summary><see cref="TiedBest"/> for crossed lines whose elements sit side by side in each row (lineStride = the
+    /// item size, the summed axis strided: C-order ±1, F-order ±∞). One pass over the rows (<see cref="CrossedKeys"/>)
+    /// records per line how many nonzero elements it has (0, 1, ≥ 2), the row of the first one, and whether it holds
+    /// bitwise the same elements as the line before it. Each candidate line then takes, in index order:
+    /// <list type="bullet">
+    /// <item>the previous line's (hi, lo) when it is bitwise equal to it and that line's value is known: the exact
+    /// route's sum is a function of the element bits alone (<see cref="ExactLine"/> reads nothing else), and the
+    /// previous value is that route's value however it was obtained (below);</item>
+    /// <item>(+0, +0) without nonzero elements, (v, +0) for one finite nonzero element (the reasons in
+    /// <see cref="TiedBest"/>'s remarks);</item>
+    /// <item>else the exact route itself (<see cref="ExactLine"/>, sequential: the bits of <see cref="Crossed"/>).</item>
+    /// </list>
+    /// Candidates and their order are <see cref="TiedBest"/>'s, so the result is bit for bit the same; false (the
+    /// caller runs the full pass) when more than <paramref name="limit"/> lines need the exact route, decided from the
+    /// recorded counts before any exact sum.</summary>
+    private static bool TiedCrossed(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        double[] ps, double cut, double* buf, long limit, out double bh, out double bl)
+    {
+        bh = bl = 0;
+        bool all = double.IsNaN(cut);
+        long[]? heap = lines > 1024 ? new long[3 * lines] : null;
+        Span<long> span = heap ?? stackalloc long[(int)(3 * lines)];
+        fixed (long* st = span)
+        {
+            long* cnt = st, first = st + lines, same = st + 2 * lines;
+            CrossedKeys(x, t, lines, len, lineStride, elemStride, cnt, first, same);
+            bool Cand(long l) => all || (wantMax ? ps[l] >= cut : ps[l] <= cut);
+            long need = 0;
+            for (long l = 0; l < lines; l++)
+                if (Cand(l) && cnt[l] >= 2 && !(same[l] != 0 && l > 0 && Cand(l - 1)) && ++need > limit) return false;
+            bool first1 = true, known = false;
+            double ph = 0, pl = 0;
+            long hard = 0;
+            for (long l = 0; l < lines; l++)
+            {
+                if (!Cand(l)) { known = false; continue; }
+                byte* p = x + l * lineStride;
+                double h, lo;
+                if (known && same[l] != 0) { h = ph; lo = pl; }
+                else if (cnt[l] == 0) { h = 0; lo = 0; }
+                else if (cnt[l] == 1 && Single(p + first[l] * elemStride, t, out double v)) { h = v; lo = 0; }
+                else
+                {
+                    if (++hard > limit) return false;
+                    ExactLine(p, t, len, elemStride, true, buf, out h, out lo);
+                }
+                ph = h; pl = lo; known = true;
+                Pick(ref first1, wantMax, h, lo, ref bh, ref bl);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>For lines [0, lines) of a crossed matrix (line l's element k at x + l·item + k·elemStride): cnt[l] = how
+    /// many nonzero elements (exact count), first[l] = the row of the first one (−1 if none), same[l] ≠ 0 when line l
+    /// holds bitwise the same elements as line l − 1 (same[0] = 0). Four lines per vector down all rows (state in
+    /// registers, each row's lines read side by side); line 0 and the tail lines one at a time.</summary>
+    private static void CrossedKeys(byte* x, DType t, long lines, long len, long lineStride, long elemStride, long* cnt, long* first, long* same)
+    {
+        long l = 1;
+        if (len > 0)
+            l += t switch
+            {
+                DType.Float64 => Blocks<Word64>(x, lines, len, lineStride, elemStride, cnt, first, same),
+                DType.Complex64 => Blocks<Pair32>(x, lines, len, lineStride, elemStride, cnt, first, same),
+                DType.Complex128 => Blocks<Pair64>(x, lines, len, lineStride, elemStride, cnt, first, same),
+                _ => Blocks<Word32>(x, lines, len, lineStride, elemStride, cnt, first, same),
+            };
+        int item = DTypes.ItemSize(t);
+        for (long j = 0; j < lines; j = j == 0 ? l : j + 1)
+        {
+            byte* p = x + j * lineStride;
+            long c = 0, f = -1;
+            bool eq = j > 0;
+            for (long k = 0; k < len; k++, p += elemStride)
+            {
+                if (Nonzero(p, t)) { if (c++ == 0) f = k; }
+                if (eq && !new ReadOnlySpan<byte>(p, item).SequenceEqual(new ReadOnlySpan<byte>(p - lineStride, item))) eq = false;
+            }
+            cnt[j] = c; first[j] = f; same[j] = eq ? 1 : 0;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Nonzero(byte* p, DType t) => t switch
+    {
+        DType.Float64 => (Unsafe.ReadUnaligned<ulong>(p) & Mask64) != 0,
+        DType.Complex128 => ((Unsafe.ReadUnaligned<ulong>(p) | Unsafe.ReadUnaligned<ulong>(p + 8)) & Mask64) != 0,
+        DType.Complex64 => ((Unsafe.ReadUnaligned<uint>(p) | Unsafe.ReadUnaligned<uint>(p + 4)) & Mask32) != 0,
+        _ => (Unsafe.ReadUnaligned<uint>(p) & Mask32) != 0,
+    };
+
+    /// <summary>Lines [1, 1 + 4m) of <see cref="CrossedKeys"/> by vectors; returns 4m.</summary>
+    private static long Blocks<K>(byte* x, long lines, long len, long ls, long es, long* cnt, long* first, long* same) where K : struct, IKeys
+    {
+        long blocks = (lines - 1) / 4;
+        var none = Vector256.Create(-1L);
+        for (long bi = 0; bi < blocks; bi++)
+        {
+            long l = 1 + 4 * bi;
+            byte* p = x + l * ls;
+            var c = Vector256<long>.Zero; var f = none; var eq = none;
+            for (long k = 0; k < len; k++, p += es)
+            {
+                K.Keys(p, ls, out var nz, out var e);
+                c -= nz;
+                f = Vector256.ConditionalSelect(Vector256.Equals(f, none) & nz, Vector256.Create(k), f);
+                eq &= e;
+            }
+            c.Store(cnt + l); f.Store(first + l); (eq & Vector256.Create(1L)).Store(same + l);
+        }
+        return 4 * blocks;
+    }
+
+    /// <summary>Four side-by-side elements at p (item size apart): nz lane = −1 when the element is nonzero, e lane = −1
+    /// when its bits equal the element before it (p − item, the previous line's).</summary>
+    private interface IKeys
+    {
+        static abstract void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e);
+    }
+
+    private struct Word64 : IKeys
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
+        {
+            var v = Vector256.Load((ulong*)p);
+            nz = ~Vector256.Equals(v & Vector256.Create(Mask64), Vector256<ulong>.Zero).AsInt64();
+            e = Vector256.Equals(v, Vector256.Load((ulong*)(p - 8))).AsInt64();
+        }
+    }
+
+    private struct Pair32 : IKeys
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
+        {
+            var v = Vector256.Load((ulong*)p);
+            nz = ~Vector256.Equals(v & Vector256.Create(0x7FFF_FFFF_7FFF_FFFFUL), Vector256<ulong>.Zero).AsInt64();
+            e = Vector256.Equals(v, Vector256.Load((ulong*)(p - 8))).AsInt64();
+        }
+    }
+
+    private struct Word32 : IKeys
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
+        {
+            var v = Avx2.ConvertToVector256Int64(Vector128.Load((uint*)p));
+            var pv = Avx2.ConvertToVector256Int64(Vector128.Load((uint*)(p - 4)));
+            nz = ~Vector256.Equals(v & Vector256.Create((long)Mask32), Vector256<long>.Zero);
+            e = Vector256.Equals(v, pv);
+        }
+    }
+
+    private struct Pair64 : IKeys
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
+        {
+            var a = Vector256.Load((ulong*)p); var b = Vector256.Load((ulong*)p + 4);
+            var pa = Vector256.Load((ulong*)(p - 16)); var pb = Vector256.Load((ulong*)(p + 16));
+            // lanes in the order 0, 2, 1, 3; the permute puts them back
+            var re = Avx2.UnpackLow(a, b); var im = Avx2.UnpackHigh(a, b);
+            var pre = Avx2.UnpackLow(pa, pb); var pim = Avx2.UnpackHigh(pa, pb);
+            var z = ~Vector256.Equals((re | im) & Vector256.Create(Mask64), Vector256<ulong>.Zero);
+            var q = Vector256.Equals(re, pre) & Vector256.Equals(im, pim);
+            nz = Avx2.Permute4x64(z.AsInt64(), 0b11_01_10_00);
+            e = Avx2.Permute4x64(q.AsInt64(), 0b11_01_10_00);
+        }
     }
 }

@@ -130,6 +130,12 @@ internal static unsafe partial class LineSumNorms
     private static bool ScreenedPlain(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, double[] ps, out double hi, out double lo)
     {
+        if (AllZero(x, t, lines, len, lineStride, elemStride))
+        {
+            // every line's exact sum is (+0, +0) (TiedBest's remarks), and so is Pick's best over them
+            hi = lo = 0;
+            return true;
+        }
         bool single = ComplexLineScreen.Single(t, len);
         fixed (double* pp = ps) PlainSums(x, t, 0, lines, len, lineStride, elemStride, streamLines, single, pp);
         int r = ScreenedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, single, ps, out hi, out lo);
