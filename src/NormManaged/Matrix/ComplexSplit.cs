@@ -20,7 +20,7 @@ internal static unsafe class ComplexSplit
         w = 0;
         double* tmp = work, key = tmp + 2 * m, cn = key + m, wv = cn + 2 * n, xv = wv + 2 * m;
         SortRows(a, m, n, tmp, key);
-        double trigger = single ? 9.5367431640625e-07 : 9.094947017729282e-13; // 2⁻²⁰, 2⁻⁴⁰ (SvdKernel's)
+        double trigger = single ? SvdKernel.SplitTriggerSingle : SvdKernel.SplitTrigger;
         int k = Qr(a, m, n, cn, trigger, maxK);
         if (k < 0) return -2;
         if (k == n) return 0;
@@ -28,7 +28,7 @@ internal static unsafe class ComplexSplit
             for (int i = j + 1; i < m; i++) { a[2 * (i + (long)j * m)] = 0; a[2 * (i + (long)j * m) + 1] = 0; }
         Lq(a, m, n, k, wv);
         w = Bound(a, m, n, k, xv);
-        return w <= (single ? 9.094947017729282e-13 : 1.0842021724855044e-19) ? k : -1;
+        return w <= SvdKernel.SplitAccept(single) ? k : -1;
     }
 
     private static double Abs(double re, double im) => SvdKernel.HypotAny(re, im);
@@ -42,15 +42,8 @@ internal static unsafe class ComplexSplit
             double* aj = a + 2L * j * m;
             for (int i = 0; i < m; i++) key[i] = Math.Max(key[i], Math.Max(Math.Abs(aj[2 * i]), Math.Abs(aj[2 * i + 1])));
         }
-        bool sorted = true;
-        for (int i = 1; i < m && sorted; i++) sorted = key[i - 1] >= key[i];
-        if (sorted) return;
         var perm = new int[m];
-        for (int i = 0; i < m; i++) perm[i] = i;
-        var keys = new double[m];
-        for (int i = 0; i < m; i++) keys[i] = key[i];
-        // stable: by key descending, then index
-        Array.Sort(perm, (p, q) => keys[p] != keys[q] ? keys[q].CompareTo(keys[p]) : p.CompareTo(q));
+        if (!SvdKernel.RowOrder(key, m, perm)) return;
         for (int j = 0; j < n; j++)
         {
             double* aj = a + 2L * j * m;
@@ -233,13 +226,9 @@ internal static unsafe class ComplexSplit
                 inv2 += x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1];
             }
         }
-        if (!(inv2 > 0) || double.IsInfinity(inv2)) return double.PositiveInfinity;
-        double s = 0.5 / Math.Sqrt(inv2);
         double l21 = 0, l22 = 0;
         for (int j = 0; j < k; j++) l21 = SvdKernel.HypotAny(l21, Norm(a + 2 * (k + (long)j * m), m - k));
         for (int j = k; j < n; j++) l22 = SvdKernel.HypotAny(l22, Norm(a + 2 * (k + (long)j * m), m - k));
-        if (!(l22 <= s)) return double.PositiveInfinity;
-        double q = l21 / s;
-        return 2 * q * q / (4 - (l22 / s) * (l22 / s));
+        return SvdKernel.SplitBoundOf(inv2, l21, l22);
     }
 }

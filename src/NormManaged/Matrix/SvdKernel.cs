@@ -60,11 +60,25 @@ internal static unsafe class SvdKernel
     }
 
     /// <summary>The split's trigger in <see cref="QrColumnPivoted"/>: remaining columns this far below the last pivot.</summary>
-    private const double SplitTrigger = 9.094947017729282e-13; // 2⁻⁴⁰
+    internal const double SplitTrigger = 9.094947017729282e-13; // 2⁻⁴⁰
 
     /// <summary>The trigger for a float32 result (whose split may leave a relative 2⁻⁴⁰): 2⁻²⁰. A float32 matrix of
     /// rank k in exact arithmetic is full rank after its rounding, with n − k singular values near 2⁻²⁴ of the top.</summary>
-    private const double SplitTriggerSingle = 9.5367431640625e-07;
+    internal const double SplitTriggerSingle = 9.5367431640625e-07;
+
+    /// <summary>The largest split bound accepted: 2⁻⁶³, or 2⁻⁴⁰ for a float32 result.</summary>
+    internal static double SplitAccept(bool single) => single ? 9.094947017729282e-13 : 1.0842021724855044e-19;
+
+    /// <summary>The split bound 2‖L₂₁‖²_F/(4s² − ‖L₂₂‖²_F) from ‖L₁₁⁻¹‖²_F = <paramref name="inv2"/> (s = 1/(2‖L₁₁⁻¹‖_F))
+    /// and the two blocks' Frobenius norms; +∞ when the inverse is not finite or ‖L₂₂‖_F &gt; s (real and complex splits).</summary>
+    internal static double SplitBoundOf(double inv2, double l21, double l22)
+    {
+        if (!(inv2 > 0) || double.IsInfinity(inv2)) return double.PositiveInfinity;
+        double s = 0.5 / Math.Sqrt(inv2);
+        if (!(l22 <= s)) return double.PositiveInfinity;
+        double q = l21 / s;
+        return 2 * q * q / (4 - (l22 / s) * (l22 / s));
+    }
 
     /// <summary>σ_min's deflation of numerically rank-deficient (and steeply graded) matrices.
     /// <para>The rows are sorted and the pivoted QR runs as in <see cref="SingularValues"/> (graded), but stops at the
@@ -117,7 +131,7 @@ internal static unsafe class SvdKernel
             for (int i = j + 1; i < m; i++) a[i + (long)j * m] = 0;
         LqRows(a, m, n, k, tmp);
         w = SplitBound(a, m, n, k, x);
-        return w <= (single ? 9.094947017729282e-13 : 1.0842021724855044e-19) ? k : -1; // 2⁻⁴⁰, 2⁻⁶³
+        return w <= SplitAccept(single) ? k : -1;
     }
 
     /// <summary>LQ of the first k rows of the column-major m×n <paramref name="a"/> by Householder reflectors from the
@@ -176,14 +190,10 @@ internal static unsafe class SvdKernel
                 inv2 += x[i] * x[i];
             }
         }
-        if (!(inv2 > 0) || double.IsInfinity(inv2)) return double.PositiveInfinity;
-        double s = 0.5 / Math.Sqrt(inv2);
         double l21 = 0, l22 = 0;
         for (int j = 0; j < k; j++) l21 = HypotAny(l21, ColumnNorm(a + k + (long)j * m, m - k));
         for (int j = k; j < n; j++) l22 = HypotAny(l22, ColumnNorm(a + k + (long)j * m, m - k));
-        if (!(l22 <= s)) return double.PositiveInfinity;
-        double q = l21 / s;
-        return 2 * q * q / (4 - (l22 / s) * (l22 / s));
+        return SplitBoundOf(inv2, l21, l22);
     }
 
     /// <summary>σ_max and σ_min of [[a, b], [c, d]] (entries of moderate size): {σ₁ + σ₂, σ₁ − σ₂}
@@ -303,11 +313,24 @@ internal static unsafe class SvdKernel
             double* aj = a + (long)j * m;
             for (int i = 0; i < m; i++) key[i] = Math.Max(key[i], Math.Abs(aj[i]));
         }
-        bool sorted = true;
-        for (int i = 1; i < m && sorted; i++) sorted = key[i - 1] >= key[i];
-        if (sorted) return;
         int[]? heap = m > 256 ? new int[m] : null;
         Span<int> perm = heap ?? stackalloc int[m];
+        if (!RowOrder(key, m, perm)) return;
+        for (int j = 0; j < n; j++)
+        {
+            double* aj = a + (long)j * m;
+            for (int i = 0; i < m; i++) tmp[i] = aj[perm[i]];
+            for (int i = 0; i < m; i++) aj[i] = tmp[i];
+        }
+    }
+
+    /// <summary>The stable order of the m rows by decreasing <paramref name="key"/> into <paramref name="perm"/>; false
+    /// (perm untouched) when the keys are already in that order. Shared with <see cref="ComplexSplit"/>'s row sort.</summary>
+    internal static bool RowOrder(double* key, int m, Span<int> perm)
+    {
+        bool sorted = true;
+        for (int i = 1; i < m && sorted; i++) sorted = key[i - 1] >= key[i];
+        if (sorted) return false;
         for (int i = 0; i < m; i++) perm[i] = i;
         if (m <= 64)
         {
@@ -335,12 +358,7 @@ internal static unsafe class SvdKernel
             }
             idx.CopyTo(perm);
         }
-        for (int j = 0; j < n; j++)
-        {
-            double* aj = a + (long)j * m;
-            for (int i = 0; i < m; i++) tmp[i] = aj[perm[i]];
-            for (int i = 0; i < m; i++) aj[i] = tmp[i];
-        }
+        return true;
     }
 
     /// <summary>In-place Householder QR with column pivoting (largest remaining column norm

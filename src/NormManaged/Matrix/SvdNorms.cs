@@ -297,7 +297,7 @@ internal static unsafe class SvdNorms
                         if (cols >= ProbeFrom && LowRankProbe(pa, rows, cols, complex, ld, pw, single))
                         {
                             done = SplitRoute(t, xp, ors, ocs, rows, cols, complex, er, ec, pa, ps, pw, pc, prf, aLen, wLen,
-                                single, inner, ProbeColumns(complex), out k, out r, out lo);
+                                single, inner, ProbeColumns, out k, out r, out lo);
                             if (done) SigmaMinRefine.CountProbed();
                             else
                             {
@@ -544,7 +544,7 @@ internal static unsafe class SvdNorms
     internal const int ProbeFrom = 32;
 
     /// <summary>Probe vectors (real or complex): rank ≤ 7 is found.</summary>
-    internal static int ProbeColumns(bool complex) => 8;
+    internal const int ProbeColumns = 8;
 
     /// <summary>Whether the scaled, gathered matrix (real: leading dimension <paramref name="ld"/>; complex: interleaved)
     /// looks numerically rank-deficient: Y = A·Ω for p = 8 probe columns (a hash of the column index places each column
@@ -557,7 +557,7 @@ internal static unsafe class SvdNorms
     /// columns on (A/B, side by side). <paramref name="work"/>: p·2m + p doubles.</summary>
     private static bool LowRankProbe(double* a, int rows, int cols, bool complex, int ld, double* work, bool single)
     {
-        int p = ProbeColumns(complex);
+        const int p = ProbeColumns;
         int len = complex ? 2 * rows : rows;
         long cs = complex ? 2L * rows : ld;
         double* y = work, nrm = y + (long)p * len;
