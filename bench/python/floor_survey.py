@@ -14,6 +14,7 @@ import argparse
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -166,6 +167,15 @@ def survey_lines(rows) -> list:
     return lines
 
 
+def emit(lines, t0: float, out=None) -> int:
+    """Print a sweep's Markdown lines and its wall time since ``t0``; also write them to ``out`` when given."""
+    print("\n".join(lines))
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    if out:
+        Path(out).write_text("\n".join(lines) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer axis ords and a smaller time budget")
@@ -173,9 +183,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     rows = survey(args.quick, 0.02 if args.quick else 0.05, args.filter)
-    print("\n".join(survey_lines(rows)))
-    print(f"({time.perf_counter() - t0:.0f} s)")
-    return 0
+    return emit(survey_lines(rows), t0)
 
 
 if __name__ == "__main__":

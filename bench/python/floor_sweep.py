@@ -24,7 +24,7 @@ import numpy as np
 import normnative
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from floor_survey import _data  # noqa: E402
+from floor_survey import _data, emit  # noqa: E402
 
 DTYPES = ("float64", "float32", "float16", "complex128", "complex64", "int8", "int16", "int32", "int64", "uint8", "bool")
 ORDS = (None, np.inf, -np.inf, 0, 1, -1, 2, -2, 3, -3, 0.5, 1.5, 1.7, 2.5, -2.5, 4)
@@ -123,11 +123,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     rows = sweep(tuple(args.dtypes.split(",")), args.filter, args.budget, args.data)
     lines = sweep_lines(rows, args.below, args.data)
-    print("\n".join(lines))
-    print(f"({time.perf_counter() - t0:.0f} s)")
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
-    return 0
+    return emit(lines, t0, args.out)
 
 
 if __name__ == "__main__":

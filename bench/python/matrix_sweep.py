@@ -23,6 +23,7 @@ import normnative
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_norm import timeit_best  # noqa: E402
+from floor_survey import emit  # noqa: E402
 
 ORDS = ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)
 DTYPES = ("float64", "float32", "complex128", "complex64")
@@ -88,11 +89,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     lines = lines_for(sweep(args.filter, args.budget), args.below)
-    print("\n".join(lines))
-    print(f"({time.perf_counter() - t0:.0f} s)")
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
-    return 0
+    return emit(lines, t0, args.out)
 
 
 if __name__ == "__main__":
