@@ -216,6 +216,50 @@ public unsafe class SigmaMinCertifiedTests
     }
 
     [Fact]
+    public void NearlyRankDeficientMatricesSkipTheRounds()
+    {
+        // σₙ₋₁ = 3 and σₙ = 1 under fourteen values near 2³⁵: σₙ₋₁ ≈ 2⁻³⁷·‖A‖_F, far below 8·√u·‖A‖_F, where the vector's
+        // error along σₙ₋₁'s direction is ≫ 1 and no round can bring the certificate in reach. One Sturm count sends it
+        // to the fallback without rounds (before: three improvement steps, then the same fallback).
+        var rng = new Random(17);
+        var s = new long[16];
+        for (int i = 0; i < 16; i++) s[i] = (1L << 35) + rng.Next(1 << 20);
+        s[3] = 3; s[11] = -1;
+        var a = Exact(2, 2, s, rng, out int m, out int n);
+        long f0 = SigmaMinRefine.FastCount, fb0 = SigmaMinRefine.FallbackCount, st0 = SigmaMinRefine.StepCount;
+        double got = Norm(a, m, n, MinusTwo);
+        Assert.Equal((f0, fb0 + 1, st0), (SigmaMinRefine.FastCount, SigmaMinRefine.FallbackCount, SigmaMinRefine.StepCount));
+        // the fallback's error, ~κ·u = 2³⁷·2⁻⁵³ (NumPy's LAPACK errs by about u·σ₁ too)
+        Assert.True(Math.Abs(got - 1) <= 1e-4, $"{got:R}");
+        double jac = Jacobi(() => Norm(a, m, n, MinusTwo));
+        Assert.True(Math.Abs(jac - 1) <= 1e-4, $"{jac:R}");
+    }
+
+    [Fact]
+    public void Float32ResultsOfIllConditionedMatricesAreCertified()
+    {
+        // σₙ = 1, σₙ₋₁ = 2 under values near 2¹⁴ (exact in float32): too ill-conditioned for the 2⁻⁵⁷ a float64 result
+        // needs from the vector the reduction gives, but well inside a float32 rounding interval (2⁻³⁰ is enough
+        // there): certified, exactly 1, where it used to fall back after its rounds
+        var rng = new Random(29);
+        int certified = 0;
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var s = new long[16];
+            for (int i = 0; i < 16; i++) s[i] = (1L << 14) - rng.Next(1 << 10);
+            s[rng.Next(16)] = 2; s[(trial * 5 + 1) % 16] = 1;
+            var a = Exact(2, 2, s, rng, out int m, out int n);
+            foreach (bool fortran in new[] { false, true })
+            {
+                long f0 = SigmaMinRefine.FastCount, st0 = SigmaMinRefine.StepCount;
+                Assert.Equal(1.0, Float32(a, m, n, fortran));
+                if (SigmaMinRefine.FastCount == f0 + 1 && SigmaMinRefine.StepCount == st0) certified++;
+            }
+        }
+        Assert.True(certified >= 6, $"{certified} of 8 certified from the first vector");
+    }
+
+    [Fact]
     public void GradedMatricesStayRelativelyAccurate()
     {
         // D₁·A·D₂ with A exact and D powers of two: σ_min is not known exactly, but the Jacobi
@@ -289,6 +333,10 @@ public class SigmaMinCertificateTests
         // one double ulp beside the midpoint (far more than the proven width): accepted; the low
         // part counts (σ̂ = mid + lo with lo on either side of it)
         Assert.True(SigmaMinRefine.Certify(Math.BitIncrement(mid), 0, 1e-30, 1, 2, 10, 10, true, 0));
+        // ‖r‖ = 1e−6: ~3e−13 relative, far above float64's 2⁻⁵⁷ but inside float32's 2⁻³⁰ (midpoints then decide)
+        Assert.False(SigmaMinRefine.Certify(1.25, 0, 1e-12, 1, 2, 10, 10, false, 0));
+        Assert.True(SigmaMinRefine.Certify(1.25, 0, 1e-12, 1, 2, 10, 10, true, 0));
+        Assert.False(SigmaMinRefine.Certify(1.25, 0, 1e-4, 1, 2, 10, 10, true, 0));
         Assert.False(SigmaMinRefine.Certify(Math.BitIncrement(mid), -Math.ScaleB(1, -52), 1e-30, 1, 2, 10, 10, true, 0));
     }
 }

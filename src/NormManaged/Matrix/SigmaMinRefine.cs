@@ -19,8 +19,8 @@ namespace NormManaged.Matrix;
 /// double-double evaluation is bounded by Dot2's error bound γₙ²·|A||x| (Ogita, Rump &amp; Oishi
 /// 2005) and added to ‖r‖ and to σ̂'s uncertainty. σ̂ (hi + lo) is returned only if the proven
 /// interval for σₙ is within 2⁻⁵⁷ of it (relative; the caller's single rounding then leaves
-/// ≤ ⅝ ulp for float64) and, for a float32 result, lies between the same two rounding midpoints
-/// (so the rounded result is the correctly rounded σₙ).</para>
+/// ≤ ⅝ ulp for float64) or, for a float32 result, within 2⁻³⁰ and between the same two rounding
+/// midpoints (so the rounded result is the correctly rounded σₙ).</para>
 /// <para>If the certificate fails, the vector is improved by x ← x − M⁻¹r with M⁻¹ = P(BᵀB)⁻¹Pᵀ
 /// (O(n²)): with M = K this is exactly one inverse-iteration step ρ·K⁻¹x, and M's error
 /// (‖K − M‖ ≲ 2σ₁δ) only adds components along the bottom vector (harmless) and ≲ δσ₁/σⱼ²
@@ -90,10 +90,21 @@ internal static unsafe class SigmaMinRefine
     {
         hi = 0; lo = 0;
         int c = complex ? 2 : 1;
-        if (!Brackets(d, e, n, out double sn, out double l2)) return false;
         // ‖A‖²_F in two FMA lanes of four (a serial sum was ~10 µs of a 1000×8 matrix's ~70); an upper bound
         // after the factor: any order of summing m·n nonnegative terms errs by less than m·n·u < 1.2e−7 relative
         double f2 = Blas1.Dot(a, a, c * m * n) * 1.001;
+        // Matrices too close to rank deficiency for a certificate, by one Sturm count: with two singular values below
+        // δ/2 (δ: the backward error bound Gap subtracts), Brackets' lower bound of σₙ₋₁ (a point with fewer than two
+        // below it; computed counts are monotone in the shift, Kahan 1966) lies below δ/2, Gap is negative and no
+        // certificate possible: the same false, without Brackets' two bisections (~40 % of σ_min of a rank-2 20×20).
+        // Below 8·√(u)·‖A‖_F the count only picks the route: the vector's error along σₙ₋₁'s direction is then of order
+        // u·σ₁²/σₙ₋₁² ≳ 1/64, and the improvement rounds contract by about that much, so Kato–Temple's
+        // ‖r‖²/(σₙ₋₁² − σₙ²) stays far above the 2⁻⁵⁷ (float32 results 2⁻³⁰) it needs. Measured over graded matrices
+        // (8 ≤ n ≤ 100, real and complex, σₙ₋₁ from 10⁻⁴ to 10⁻¹⁰ of σ₁): none was certified below 84·√(u)·‖A‖_F
+        // (float32 results; float64 ≳ 4000), every one below 9 fell back after all its rounds.
+        double floorN1 = Math.Max(8 * (double)(c * m + c * n) * (c * n) * U, 8 * Math.Sqrt(U)) * Math.Sqrt(f2);
+        if (floorN1 > 0 && BidiagonalMax.SingularValuesBelow(d, e, n, floorN1) >= 2) return false;
+        if (!Brackets(d, e, n, out double sn, out double l2)) return false;
         // Certify's β needs σₙ₋₁'s lower bound above the reduction's backward error: when it is not, no vector can be
         // certified (numerically singular or rank-deficient matrices), so the vector and the rounds are skipped
         if (!(Gap(l2, f2, c * m, c * n) > 0)) return false;
@@ -319,8 +330,12 @@ internal static unsafe class SigmaMinRefine
         // σₙ ≥ σ̂·√((1 − relE)² − kt/σ̂²) ≥ σ̂·(1 − relE − kt/σ̂²)
         double relLow = relE + 1.001 * kt / (sh * sh) + extraRel;
         // (a caller's extraRel: at most 2⁻⁶² for a float64 result, any for float32, which the midpoints decide)
-        if (!(relLow - extraRel <= 6.938893903907228e-18) || (!single && extraRel > 2.168404344971009e-19)) return false;
-        if (!single) return true;
+        if (!single) return relLow - extraRel <= 6.938893903907228e-18 && extraRel <= 2.168404344971009e-19;
+        // a float32 result needs only the interval between the two rounding midpoints (below), so 2⁻³⁰ rather than
+        // 2⁻⁵⁷ (the bound above is first order in relE and kt/σ̂², both then below 2⁻³⁰): an ill-conditioned matrix
+        // (κ ~ 10¹⁰: inverse iteration with the reduced matrix's M stalls at O(uκ²)) is certified from its first
+        // vector instead of falling back after every round
+        if (!(relLow - extraRel <= 9.313225746154785e-10)) return false;
         // float32 result: the whole interval between the two rounding midpoints around fl₃₂(σ̂)
         double v = Math.ScaleB(sh, k);
         float fv = (float)v;
