@@ -230,7 +230,7 @@ internal static unsafe class ComplexBidiagonal
 
     /// <summary>y += (ar + i·ai)·x over n complex elements (interleaved).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(double ar, double ai, double* x, double* y, int n)
+    internal static void Axpy(double ar, double ai, double* x, double* y, int n)
     {
         int i = 0, len = 2 * n;
         var va = Vector256.Create(ar);

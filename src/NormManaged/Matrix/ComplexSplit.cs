@@ -26,7 +26,7 @@ internal static unsafe class ComplexSplit
         if (k == n) return 0;
         for (int j = 0; j < k; j++)
             for (int i = j + 1; i < m; i++) { a[2 * (i + (long)j * m)] = 0; a[2 * (i + (long)j * m) + 1] = 0; }
-        Lq(a, m, n, k, wv);
+        Lq(a, m, n, k, wv, cn);   // the QR's column norms are done with: their 2n doubles hold u
         w = Bound(a, m, n, k, xv);
         return w <= SvdKernel.SplitAccept(single) ? k : -1;
     }
@@ -115,25 +115,15 @@ internal static unsafe class ComplexSplit
         for (int j = k + 1; j < n; j++)
         {
             double* c = a + 2 * (k + (long)j * m);
-            // s = uᴴc
-            double sr = u0r * c[0] + u0i * c[1], si = u0r * c[1] - u0i * c[0];
-            for (int i = 1; i < len; i++)
-            {
-                double ur = col[2 * i], ui = col[2 * i + 1], cr = c[2 * i], ci = c[2 * i + 1];
-                sr += ur * cr + ui * ci;
-                si += ur * ci - ui * cr;
-            }
+            // s = uᴴc, c −= u·s (vector lanes past u₀: ComplexBidiagonal's)
+            ComplexBidiagonal.DotH(col + 2, c + 2, len - 1, out double sr, out double si);
+            sr += u0r * c[0] + u0i * c[1];
+            si += u0r * c[1] - u0i * c[0];
             if (sr == 0 && si == 0) continue;
             sr *= coef; si *= coef;
-            // c −= u·s
             c[0] -= u0r * sr - u0i * si;
             c[1] -= u0r * si + u0i * sr;
-            for (int i = 1; i < len; i++)
-            {
-                double ur = col[2 * i], ui = col[2 * i + 1];
-                c[2 * i] -= ur * sr - ui * si;
-                c[2 * i + 1] -= ur * si + ui * sr;
-            }
+            ComplexBidiagonal.Axpy(-sr, -si, col + 2, c + 2, len - 1);
         }
         col[0] = -pr * xn; col[1] = -pi * xn;
         for (int i = 1; i < len; i++) { col[2 * i] = 0; col[2 * i + 1] = 0; }
@@ -141,64 +131,50 @@ internal static unsafe class ComplexSplit
 
     /// <summary>LQ of the first k rows by reflectors from the right: row ρ (entries j … n − 1) becomes ρ·H = (γ, 0, …)
     /// with H = I − 2uuᴴ/‖u‖², u = x + e^{iθ}‖x‖e₁ for x = ρᴴ; every row below is multiplied by the same H
-    /// (σ ↦ σ − (2/‖u‖²)(σ·u)uᴴ). <paramref name="w"/>: 2m doubles.</summary>
-    private static void Lq(double* a, int m, int n, int k, double* w)
+    /// (σ ↦ σ − (2/‖u‖²)(σ·u)uᴴ). <paramref name="w"/>: 2m doubles; <paramref name="u"/>: 2n.</summary>
+    private static void Lq(double* a, int m, int n, int k, double* w, double* u)
     {
         int rowsMax = m;
-        double[] uArr = new double[2 * n];
-        fixed (double* u = uArr)
-            for (int j = 0; j < k; j++)
+        for (int j = 0; j < k; j++)
+        {
+            int len = n - j;
+            // x = conj(row j), from its diagonal on
+            double mx = 0;
+            for (int c = 0; c < len; c++)
             {
-                int len = n - j;
-                // x = conj(row j), from its diagonal on
-                double mx = 0;
-                for (int c = 0; c < len; c++)
-                {
-                    long e = 2 * (j + (long)(j + c) * m);
-                    u[2 * c] = a[e]; u[2 * c + 1] = -a[e + 1];
-                    if (c > 0) mx = Math.Max(mx, Math.Max(Math.Abs(a[e]), Math.Abs(a[e + 1])));
-                }
-                if (mx == 0) continue;
-                double xn = Norm(u, len), ax0 = Abs(u[0], u[1]);
-                double pr = ax0 == 0 ? 1 : u[0] / ax0, pi = ax0 == 0 ? 0 : u[1] / ax0;
-                u[0] = pr * (ax0 + xn); u[1] = pi * (ax0 + xn);
-                double coef = 1 / (xn * (xn + ax0));
-                if (!double.IsFinite(coef)) coef = 1 / xn / (xn + ax0);
-                // row j becomes (H·x)ᴴ = (−e^{iθ}‖x‖)* e₁ᵀ
-                a[2 * (j + (long)j * m)] = -pr * xn;
-                a[2 * (j + (long)j * m) + 1] = pi * xn;
-                for (int c = 1; c < len; c++) { long e = 2 * (j + (long)(j + c) * m); a[e] = 0; a[e + 1] = 0; }
-                int rows = rowsMax - j - 1;
-                if (rows == 0) continue;
-                // w = (rows below)·u, then rows −= coef·w·uᴴ
-                new Span<double>(w, 2 * rows).Clear();
-                for (int c = 0; c < len; c++)
-                {
-                    double ur = u[2 * c], ui = u[2 * c + 1];
-                    if (ur == 0 && ui == 0) continue;
-                    double* col = a + 2 * (j + 1 + (long)(j + c) * m);
-                    for (int i = 0; i < rows; i++)
-                    {
-                        double cr = col[2 * i], ci = col[2 * i + 1];
-                        w[2 * i] += cr * ur - ci * ui;
-                        w[2 * i + 1] += cr * ui + ci * ur;
-                    }
-                }
-                for (int i = 0; i < rows; i++) { w[2 * i] *= coef; w[2 * i + 1] *= coef; }
-                for (int c = 0; c < len; c++)
-                {
-                    // conj(u_c)
-                    double ur = u[2 * c], ui = -u[2 * c + 1];
-                    if (ur == 0 && ui == 0) continue;
-                    double* col = a + 2 * (j + 1 + (long)(j + c) * m);
-                    for (int i = 0; i < rows; i++)
-                    {
-                        double wr = w[2 * i], wi = w[2 * i + 1];
-                        col[2 * i] -= wr * ur - wi * ui;
-                        col[2 * i + 1] -= wr * ui + wi * ur;
-                    }
-                }
+                long e = 2 * (j + (long)(j + c) * m);
+                u[2 * c] = a[e]; u[2 * c + 1] = -a[e + 1];
+                if (c > 0) mx = Math.Max(mx, Math.Max(Math.Abs(a[e]), Math.Abs(a[e + 1])));
             }
+            if (mx == 0) continue;
+            double xn = Norm(u, len), ax0 = Abs(u[0], u[1]);
+            double pr = ax0 == 0 ? 1 : u[0] / ax0, pi = ax0 == 0 ? 0 : u[1] / ax0;
+            u[0] = pr * (ax0 + xn); u[1] = pi * (ax0 + xn);
+            double coef = 1 / (xn * (xn + ax0));
+            if (!double.IsFinite(coef)) coef = 1 / xn / (xn + ax0);
+            // row j becomes (H·x)ᴴ = (−e^{iθ}‖x‖)* e₁ᵀ
+            a[2 * (j + (long)j * m)] = -pr * xn;
+            a[2 * (j + (long)j * m) + 1] = pi * xn;
+            for (int c = 1; c < len; c++) { long e = 2 * (j + (long)(j + c) * m); a[e] = 0; a[e + 1] = 0; }
+            int rows = rowsMax - j - 1;
+            if (rows == 0) continue;
+            // w = (rows below)·u, then rows −= coef·w·uᴴ
+            new Span<double>(w, 2 * rows).Clear();
+            for (int c = 0; c < len; c++)
+            {
+                double ur = u[2 * c], ui = u[2 * c + 1];
+                if (ur == 0 && ui == 0) continue;
+                ComplexBidiagonal.Axpy(ur, ui, a + 2 * (j + 1 + (long)(j + c) * m), w, rows);
+            }
+            for (int i = 0; i < rows; i++) { w[2 * i] *= coef; w[2 * i + 1] *= coef; }
+            for (int c = 0; c < len; c++)
+            {
+                // col −= w·conj(u_c)
+                double ur = u[2 * c], ui = u[2 * c + 1];
+                if (ur == 0 && ui == 0) continue;
+                ComplexBidiagonal.Axpy(-ur, ui, w, a + 2 * (j + 1 + (long)(j + c) * m), rows);
+            }
+        }
     }
 
     /// <summary><see cref="SvdKernel"/>'s split bound for the complex blocks: 2‖L₂₁‖²_F/(4s² − ‖L₂₂‖²_F),

@@ -488,8 +488,7 @@ internal static unsafe class SvdNorms
                 // the dense copy of L₂₂ scaled to [1, 2) for the certificate, and a padded one for the reduction
                 tried = true;
                 int ld2 = Bidiagonalize.LeadingDimension(r2);
-                for (int j = 0; j < c2; j++)
-                    for (int i = 0; i < r2; i++) prf[i + (long)j * r2] = Math.ScaleB(l22[i + (long)j * m], -e);
+                CopyScaled(l22, m, prf, r2, r2, c2, e);
                 long dense = (long)r2 * c2;
                 for (int j = 0; j < c2; j++)
                 {
@@ -507,8 +506,7 @@ internal static unsafe class SvdNorms
                     return true;
                 }
                 // at the Jacobi kernel's scale: largest entry in [2²⁰⁰, 2²⁰¹)
-                for (int j = 0; j < c2; j++)
-                    for (int i = 0; i < r2; i++) a[i + (long)j * r2] = Math.ScaleB(prf[i + (long)j * r2], MinShift);
+                CopyScaled(prf, r2, a, r2, r2, c2, -MinShift);
             }
             else
             {
@@ -679,8 +677,7 @@ internal static unsafe class SvdNorms
         if (lm == 0) return true;
         int e = Math.ILogB(lm);
         long dense = 2L * r2 * c2;
-        for (int j = 0; j < c2; j++)
-            for (int i = 0; i < 2 * r2; i++) prf[i + 2L * j * r2] = Math.ScaleB(l22[i + 2L * j * m], -e);
+        CopyScaled(l22, 2L * m, prf, 2L * r2, 2 * r2, c2, e);
         if (c2 == 1)
         {
             r = SvdKernel.Norm(prf, 2 * r2);
@@ -821,6 +818,24 @@ internal static unsafe class SvdNorms
             double* r = (double*)(xp + i * ors);
             for (int j = 0; j < cols; j++) pa[(long)j * ld + i] = r[j];
         }
+    }
+
+    /// <summary>dst[i + j·dstLd] = src[i + j·srcLd]·2^-e for i &lt; len, j &lt; cols: one multiplication by the power of
+    /// two where it is a normal double (a single rounding, so Math.ScaleB's bits), else Math.ScaleB (as <see cref="ScaleBy"/>).</summary>
+    private static void CopyScaled(double* src, long srcLd, double* dst, long dstLd, int len, int cols, int e)
+    {
+        if (e > -1000 && e < 1000)
+        {
+            double f = BitConverter.Int64BitsToDouble((long)(1023 - e) << 52);
+            for (int j = 0; j < cols; j++)
+            {
+                double* sj = src + j * srcLd, dj = dst + j * dstLd;
+                for (int i = 0; i < len; i++) dj[i] = sj[i] * f;
+            }
+        }
+        else
+            for (int j = 0; j < cols; j++)
+                for (int i = 0; i < len; i++) dst[i + j * dstLd] = Math.ScaleB(src[i + j * srcLd], -e);
     }
 
     /// <summary>Multiplies the first <paramref name="total"/> doubles of <paramref name="pa"/> by 2⁻ᵉ (exact
