@@ -233,6 +233,16 @@ public unsafe class SigmaMinCertifiedTests
         Assert.True(Math.Abs(got - 1) <= 1e-4, $"{got:R}");
         double jac = Jacobi(() => Norm(a, m, n, MinusTwo));
         Assert.True(Math.Abs(jac - 1) <= 1e-4, $"{jac:R}");
+
+        // exactly singular of rank n − 1 (σₙ = 0 under values up to 2¹⁴, no equal lines): B's σₙ is rounding noise, far
+        // below 2²²·u·‖A‖_F, so neither the vector nor a round is tried (before: three steps, then the same fallback)
+        var s0 = Values(16, 1, rng);
+        s0[rng.Next(16)] = 0;
+        var sing = Exact(2, 2, s0, rng, out _, out _);
+        f0 = SigmaMinRefine.FastCount; fb0 = SigmaMinRefine.FallbackCount; st0 = SigmaMinRefine.StepCount;
+        double z = Norm(sing, m, n, MinusTwo);
+        Assert.Equal((f0, fb0 + 1, st0), (SigmaMinRefine.FastCount, SigmaMinRefine.FallbackCount, SigmaMinRefine.StepCount));
+        Assert.True(z <= 1e-11, $"{z:R}");
     }
 
     [Fact]

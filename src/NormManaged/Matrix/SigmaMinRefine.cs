@@ -105,6 +105,12 @@ internal static unsafe class SigmaMinRefine
         double floorN1 = Math.Max(8 * (double)(c * m + c * n) * (c * n) * U, 8 * Math.Sqrt(U)) * Math.Sqrt(f2);
         if (floorN1 > 0 && BidiagonalMax.SingularValuesBelow(d, e, n, floorN1) >= 2) return false;
         if (!Brackets(d, e, n, out double sn, out double l2)) return false;
+        // σₙ within 2²² (float32 results 2¹⁰) of u·‖A‖_F: B's vector errs by about u·‖A‖/σₙ relative to σₙ's scale, so
+        // Kato–Temple's term is about (u·‖A‖/σₙ)², far above the 2⁻⁵⁷ (2⁻³⁰) it needs, and the rounds diverge (uκ² ≫ 1).
+        // Measured over matrices with one small σₙ (10 ≤ n ≤ 200, real and complex): float64 results certified down to
+        // σₙ ≈ 1.4·10⁸·u·‖A‖_F, none below 6·10⁷; float32 results down to 3·10⁵. The same false without the vector and
+        // the rounds (exactly singular matrices of rank n − 1 spent ~11 % of their σ_min there).
+        if (sn < (single ? 1024.0 : 4194304.0) * U * Math.Sqrt(f2)) return false;
         // Certify's β needs σₙ₋₁'s lower bound above the reduction's backward error: when it is not, no vector can be
         // certified (numerically singular or rank-deficient matrices), so the vector and the rounds are skipped
         if (!(Gap(l2, f2, c * m, c * n) > 0)) return false;
