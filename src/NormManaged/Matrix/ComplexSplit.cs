@@ -184,22 +184,17 @@ internal static unsafe class ComplexSplit
         double inv2 = 0;
         for (int c = 0; c < k; c++)
         {
-            for (int i = c; i < k; i++)
+            // column c of L₁₁⁻¹ in column order, as SvdKernel's bound: x[j] = t_j / L[j, j], then t −= L[j+1.., j]·x[j]
+            new Span<double>(x + 2 * c, 2 * (k - c)).Clear();
+            x[2 * c] = 1;
+            for (int j = c; j < k; j++)
             {
-                double tr = i == c ? 1 : 0, ti = 0;
-                for (int j = c; j < i; j++)
-                {
-                    long e = 2 * (i + (long)j * m);
-                    double lr = a[e], li = a[e + 1], xr = x[2 * j], xi = x[2 * j + 1];
-                    tr -= lr * xr - li * xi;
-                    ti -= lr * xi + li * xr;
-                }
-                long d = 2 * (i + (long)i * m);
-                double dr = a[d], di = a[d + 1], dd = dr * dr + di * di;
-                // t / d
-                x[2 * i] = (tr * dr + ti * di) / dd;
-                x[2 * i + 1] = (ti * dr - tr * di) / dd;
-                inv2 += x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1];
+                long d = 2 * (j + (long)j * m);
+                double dr = a[d], di = a[d + 1], dd = dr * dr + di * di, tr = x[2 * j], ti = x[2 * j + 1];
+                double xr = (tr * dr + ti * di) / dd, xi = (ti * dr - tr * di) / dd;
+                x[2 * j] = xr; x[2 * j + 1] = xi;
+                inv2 += xr * xr + xi * xi;
+                if ((xr != 0 || xi != 0) && j + 1 < k) ComplexBidiagonal.Axpy(-xr, -xi, a + d + 2, x + 2 * (j + 1), k - j - 1);
             }
         }
         double l21 = 0, l22 = 0;

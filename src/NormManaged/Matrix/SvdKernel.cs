@@ -181,13 +181,18 @@ internal static unsafe class SvdKernel
         double inv2 = 0;
         for (int c = 0; c < k; c++)
         {
-            // column c of L₁₁⁻¹: x[c..k)
-            for (int i = c; i < k; i++)
+            // column c of L₁₁⁻¹, x[c..k), by forward substitution in column order: each finished x[j] leaves L's column j
+            // below the diagonal (contiguous, vector lanes) times x[j] in the rest (the row-order form read L along its
+            // rows, m apart, one scalar at a time: 11 % of σ_min of an exactly singular 200×200; the same error bound,
+            // Higham, Accuracy and Stability, §8.1)
+            new Span<double>(x + c, k - c).Clear();
+            x[c] = 1;
+            for (int j = c; j < k; j++)
             {
-                double t = i == c ? 1 : 0;
-                for (int j = c; j < i; j++) t -= a[i + (long)j * m] * x[j];
-                x[i] = t / a[i + (long)i * m];
-                inv2 += x[i] * x[i];
+                double xj = x[j] / a[j + (long)j * m];
+                x[j] = xj;
+                inv2 += xj * xj;
+                if (xj != 0 && j + 1 < k) Blas1.Axpy(-xj, a + j + 1 + (long)j * m, x + j + 1, k - j - 1);
             }
         }
         double l21 = 0, l22 = 0;
