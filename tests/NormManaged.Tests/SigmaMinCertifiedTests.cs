@@ -270,6 +270,38 @@ public unsafe class SigmaMinCertifiedTests
     }
 
     [Fact]
+    public void Float32LowRankProductsSplitAtTheirRank()
+    {
+        // B·C of rank 10 / 20 rounded to float32: full rank, with n − k singular values at the float32 rounding's
+        // noise, ~2⁻²⁴·‖A‖·√n — more than 2⁻²⁰ of the last pivot once the QR's √(n−k) is counted, so the float32
+        // trigger 2⁻²⁰ never fired and the Jacobi kernel ran on all 160 columns (0.17× NumPy at 200×200). The split
+        // now triggers at 2⁻¹² and accepts w ≤ 2⁻³⁰ (its relative error w/2 is 2⁻⁷ of a float32 ulp); the result is
+        // the Jacobi kernel's within a float32 ulp.
+        var rng = new Random(41);
+        const int n = 160;
+        foreach (int rank in new[] { 10, 20 })
+        {
+            var b = new double[n * rank];
+            var c = new double[rank * n];
+            for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() * 2 - 1;
+            for (int i = 0; i < c.Length; i++) c[i] = rng.NextDouble() * 2 - 1;
+            var a = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double v = 0;
+                    for (int t = 0; t < rank; t++) v += b[i * rank + t] * c[t * n + j];
+                    a[i * n + j] = (float)v;
+                }
+            long split0 = SigmaMinRefine.SplitCount;
+            double got = Float32(a, n, n, false);
+            Assert.Equal(split0 + 1, SigmaMinRefine.SplitCount);
+            double jac = Jacobi(() => Float32(a, n, n, false));
+            Assert.True(Math.Abs(got - jac) <= MathF.BitIncrement((float)jac) - (float)jac, $"rank {rank}: {got:R} vs {jac:R}");
+        }
+    }
+
+    [Fact]
     public void GradedMatricesStayRelativelyAccurate()
     {
         // D₁·A·D₂ with A exact and D powers of two: σ_min is not known exactly, but the Jacobi

@@ -62,12 +62,16 @@ internal static unsafe class SvdKernel
     /// <summary>The split's trigger in <see cref="QrColumnPivoted"/>: remaining columns this far below the last pivot.</summary>
     internal const double SplitTrigger = 9.094947017729282e-13; // 2⁻⁴⁰
 
-    /// <summary>The trigger for a float32 result (whose split may leave a relative 2⁻⁴⁰): 2⁻²⁰. A float32 matrix of
-    /// rank k in exact arithmetic is full rank after its rounding, with n − k singular values near 2⁻²⁴ of the top.</summary>
-    internal const double SplitTriggerSingle = 9.5367431640625e-07;
+    /// <summary>The trigger for a float32 result (whose split may leave a relative 2⁻³¹): 2⁻¹². A float32 matrix of
+    /// rank k in exact arithmetic is full rank after its rounding, with n − k singular values near 2⁻²⁴·√n of the top:
+    /// with the trigger's √(n − k) that was above 2⁻²⁰ of the k-th pivot at 200×200 (ranks 10–50), and the QR ran to
+    /// its end and the Jacobi kernel over all columns (0.17× NumPy). At 2⁻¹² the same matrices split at their rank with
+    /// bounds w of 2⁻³⁶…2⁻⁴⁵.</summary>
+    internal const double SplitTriggerSingle = 0.000244140625;
 
-    /// <summary>The largest split bound accepted: 2⁻⁶³, or 2⁻⁴⁰ for a float32 result.</summary>
-    internal static double SplitAccept(bool single) => single ? 9.094947017729282e-13 : 1.0842021724855044e-19;
+    /// <summary>The largest split bound accepted: 2⁻⁶³, or 2⁻³⁰ for a float32 result (a relative 2⁻³¹, 2⁻⁷ of a float32
+    /// ulp; the elimination's own error on σ_min of a rounded low-rank product is larger).</summary>
+    internal static double SplitAccept(bool single) => single ? 9.313225746154785e-10 : 1.0842021724855044e-19;
 
     /// <summary>The split bound 2‖L₂₁‖²_F/(4s² − ‖L₂₂‖²_F) from ‖L₁₁⁻¹‖²_F = <paramref name="inv2"/> (s = 1/(2‖L₁₁⁻¹‖_F))
     /// and the two blocks' Frobenius norms; +∞ when the inverse is not finite or ‖L₂₂‖_F &gt; s (real and complex splits).</summary>
@@ -91,7 +95,7 @@ internal static unsafe class SvdKernel
     /// L₂₂ᵀ(I − L₂₁(L₁₁ᵀL₁₁ + L₂₁ᵀL₂₁ − λ)⁻¹L₂₁ᵀ)L₂₂ − λ, whose middle factor lies between (1 − w)·I and I (Ostrowski),
     /// and the k largest singular values of M are at least σ_k(L₁₁) (interlacing). So σ_min(A) is σ_min(L₂₂) to a
     /// relative w/2 or less; <see cref="SplitBound"/> bounds w from above, and the split is accepted when the bound
-    /// (<paramref name="w"/>, returned) is at most 2⁻⁶³ — or 2⁻⁴⁰ for a float32 result (<paramref name="single"/>),
+    /// (<paramref name="w"/>, returned) is at most 2⁻⁶³ — or 2⁻³⁰ for a float32 result (<paramref name="single"/>),
     /// where it is far below the elimination's own error.</para>
     /// <para>The rounding is that of the kernel's own path: the QR is the one the Jacobi kernel starts from (stopped
     /// earlier: the steps left out are orthogonal transforms of A₂₂), and each reflector of the LQ changes each row of

@@ -456,7 +456,7 @@ internal static unsafe class SvdNorms
     }
 
     /// <summary>σ_min of a real matrix split by <see cref="SvdKernel.SplitForMin"/> (σ_min(A) = σ_min(L₂₂) to a relative
-    /// <paramref name="w"/>, the split's bound: 2⁻⁶³ at most, 2⁻⁴⁰ for a float32 result; levels add theirs; <paramref name="a"/> holds the blocks, leading dimension m, at the Jacobi kernel's scale, 2^-<paramref name="k"/>).
+    /// <paramref name="w"/>, the split's bound: 2⁻⁶³ at most, 2⁻³⁰ for a float32 result; levels add theirs; <paramref name="a"/> holds the blocks, leading dimension m, at the Jacobi kernel's scale, 2^-<paramref name="k"/>).
     /// The first L₂₂ is scaled to a largest entry in [1, 2) and tried on the certified bidiagonal route (w added to the
     /// certificate's interval for a float64 result): for a rank-k matrix L₂₂ is the rounding noise of the elimination, a matrix
     /// like any other. Otherwise L₂₂ is rescaled to the Jacobi kernel's scale (2^<see cref="MinShift"/>: each level is
@@ -499,7 +499,7 @@ internal static unsafe class SvdNorms
                 Bidiagonalize.Reduce(a, r2, c2, pw, right, inner);
                 // certified: σ_min of the computed L₂₂, whose own error is the elimination's (row-wise, as the Jacobi
                 // kernel's R), so no claim of correct rounding for a float32 result (single: false), and its bound w
-                // (up to 2⁻⁴⁰ there) far below that error
+                // (up to 2⁻³⁰ there) below that error
                 if (SigmaMinRefine.Run(prf, r2, c2, false, pw, pw + c2, right, fw, false, k + e, out r, out lo, single ? 0 : w))
                 {
                     k += e;
