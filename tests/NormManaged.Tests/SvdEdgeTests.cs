@@ -59,6 +59,7 @@ public class SvdEdgeTests
     [Theory]
     [InlineData(60, 2)]
     [InlineData(120, 5)]
+    [InlineData(200, 20)]   // n/8 = 25 probe vectors from 200 columns (8 until session 17: rank 20 ran A's reduction first)
     public void LowRankMatricesSplitInsteadOfRotatingNoise(int n, int rank)
     {
         // rank-k products: no certificate on A (its bottom n − k values are rounding noise), so the fallback's QR

@@ -294,10 +294,11 @@ internal static unsafe class SvdNorms
                         bool done = false;
                         r = 0;
                         // numerically low-rank matrices go straight to the split: no certificate can exist for them
-                        if (cols >= ProbeFrom && LowRankProbe(pa, rows, cols, complex, ld, pw, single))
+                        int probe = ProbeColumns(cols, complex ? 2 * rows : rows, wLen);
+                        if (cols >= ProbeFrom && LowRankProbe(pa, rows, cols, complex, ld, pw, probe, single))
                         {
                             done = SplitRoute(t, xp, ors, ocs, rows, cols, complex, er, ec, pa, ps, pw, pc, prf, aLen, wLen,
-                                single, inner, ProbeColumns, out k, out r, out lo);
+                                single, inner, probe, out k, out r, out lo);
                             if (done) SigmaMinRefine.CountProbed();
                             else
                             {
@@ -541,11 +542,20 @@ internal static unsafe class SvdNorms
     /// the certified route they would save: +8 % at 24 columns).</summary>
     internal const int ProbeFrom = 32;
 
-    /// <summary>Probe vectors (real or complex): rank ≤ 7 is found.</summary>
-    internal const int ProbeColumns = 8;
+    /// <summary>Probe vectors (real or complex) for a matrix of <paramref name="cols"/> columns: n/8, from 8 to 32 (rank
+    /// below that is found), as many as <paramref name="workLen"/> doubles hold for columns of <paramref name="len"/>
+    /// doubles; 0 when not even 8 fit. The Gram–Schmidt pass costs about p²·m against the bidiagonalisation's n²·m, so
+    /// n/8 keeps it near 1/64 of that; with 8 at most, complex rank-10 200×200 matrices ran the certified route's
+    /// reduction of A before the split (0.75–0.8× NumPy, against 1.1× at rank 5).</summary>
+    internal static int ProbeColumns(int cols, int len, long workLen)
+    {
+        int p = Math.Clamp(cols / 8, 8, 32);
+        while (p >= 8 && (long)p * len + p > workLen) p -= 8;
+        return p >= 8 ? p : 0;
+    }
 
     /// <summary>Whether the scaled, gathered matrix (real: leading dimension <paramref name="ld"/>; complex: interleaved)
-    /// looks numerically rank-deficient: Y = A·Ω for p = 8 probe columns (a hash of the column index places each column
+    /// looks numerically rank-deficient: Y = A·Ω for p probe columns (<see cref="ProbeColumns"/>; a hash of the column index places each column
     /// of A in two of them with a sign, so the decision depends on the matrix only), then modified Gram–Schmidt with pivoting on Y's columns (in
     /// complex arithmetic for a complex matrix); a residual below 2⁻³⁰ (float32 results: 2⁻¹⁴) of the first pivot
     /// before p steps means rank &lt; p. A heuristic that only picks the route: a wrong guess costs p steps of the
@@ -553,9 +563,9 @@ internal static unsafe class SvdNorms
     /// route's bidiagonalisation of a low-rank matrix was half the time of σ_min of rank-2 200×200 after the split
     /// (real 2.8 ms, complex 9 ms; NumPy 3.1 and 6.7). The probe costs 1–4 % of a random matrix's σ_min from 32
     /// columns on (A/B, side by side). <paramref name="work"/>: p·2m + p doubles.</summary>
-    private static bool LowRankProbe(double* a, int rows, int cols, bool complex, int ld, double* work, bool single)
+    private static bool LowRankProbe(double* a, int rows, int cols, bool complex, int ld, double* work, int p, bool single)
     {
-        const int p = ProbeColumns;
+        if (p < 8) return false;
         int len = complex ? 2 * rows : rows;
         long cs = complex ? 2L * rows : ld;
         double* y = work, nrm = y + (long)p * len;
