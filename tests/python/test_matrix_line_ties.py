@@ -121,12 +121,12 @@ def test_tiny_complex_lines_are_not_taken_for_zeros():
 
 @pytest.mark.parametrize("dt", ["complex64", "complex128"])
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_crossed_complex_ties(dt, order):
+@pytest.mark.parametrize("n", [37, 58])  # 1 + 16·k + 4·j + tail lines: the sixteen-line, four-line and single-line walks
+def test_crossed_complex_ties(dt, order, n):
     """Crossed layout (C-order ±1, F-order ±inf: lines side by side in each row) over tied complex lines (the sweep's
     a + 1j·aᵀ kinds, lines equal to the previous one, one nonzero per line, zeros, near-ties one ulp apart, nan/inf)
     and all-zero matrices of any layout: LineSumNorms.TiedCrossed / AllZero equal the exact reference and NumPy."""
     rng = np.random.default_rng(16)
-    n = 37
     for name, a in _kinds(n, rng).items():
         z = (a + 1j * a.T).astype(dt)
         m = np.ascontiguousarray(z) if order == "C" else np.asfortranarray(z)
