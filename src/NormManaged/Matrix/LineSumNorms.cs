@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Engine;
 using NormManaged.Kernels;
 
@@ -539,6 +540,9 @@ internal static unsafe partial class LineSumNorms
     {
         Array.Clear(accHi); Array.Clear(accLo);
         bool raw = t == DType.Float64 && lineStride == sizeof(double);
+        // float32 lines side by side: widened straight from the rows into the same double-double additions, in the same
+        // order (row by row per line), instead of through a gathered copy (17 % of float32 ones 200×200 ord 1)
+        bool f32 = t == DType.Float32 && lineStride == sizeof(float) && RealKernels.Wide && Avx512F.IsSupported;
         int cap = Cap(lines, len);
         double** v = stackalloc double*[Group];
         fixed (double* pb = buf, ph = accHi, pl = accLo)
@@ -549,6 +553,11 @@ internal static unsafe partial class LineSumNorms
                 for (long l = 0; l < lines; l += Chunk)
                 {
                     int n = (int)Math.Min(Chunk, lines - l);
+                    if (f32)
+                    {
+                        AddAbsFloats(x + k * elemStride + l * lineStride, elemStride, g, n, ph + l, pl + l);
+                        continue;
+                    }
                     for (int r = 0; r < g; r++)
                     {
                         byte* q = x + (k + r) * elemStride + l * lineStride;
@@ -659,6 +668,34 @@ internal static unsafe partial class LineSumNorms
         }
         if (!double.IsFinite(h)) l = 0;
         Add(ref hi, ref lo, h, l);
+    }
+
+    /// <summary><see cref="AddAbs"/> for g rows of n adjacent float32 values, <paramref name="es"/> bytes apart, widened in
+    /// the registers: the same values (float32 → double is exact) through the same additions in the same order.</summary>
+    private static void AddAbsFloats(byte* b, long es, int g, int n, double* hi, double* lo)
+    {
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var s = Vector512.Load(hi + i); var e = Vector512.Load(lo + i);
+            byte* q = b + 4L * i;
+            for (int r = 0; r < g; r++, q += es)
+                TwoSum(ref s, ref e, Vector512.Abs(Avx512F.ConvertToVector512Double(Vector256.Load((float*)q))));
+            s.Store(hi + i); e.Store(lo + i);
+        }
+        for (; i < n; i++)
+        {
+            double h = hi[i], l = lo[i];
+            byte* q = b + 4L * i;
+            for (int r = 0; r < g; r++, q += es)
+            {
+                double x = Math.Abs((double)Unsafe.ReadUnaligned<float>(q));
+                double s = h + x, bb = s - h;
+                l += (h - (s - bb)) + (x - bb);
+                h = s;
+            }
+            hi[i] = h; lo[i] = l;
+        }
     }
 
     /// <summary>acc[i] += |v₀[i]|, then |v₁[i]|, … (g rows) for n lines, each a double-double (hi, lo).</summary>
