@@ -176,9 +176,15 @@ internal static unsafe class ComplexLineScreen
                 {
                     if (wide)
                     {
+                        Vector512<long> even = Even, odd = Odd;
+                        var floor = Vector512.Create(Floor);
                         var a0 = Vector512<double>.Zero; var a1 = a0;
-                        for (; k <= len - 16; k += 16) { a0 += Mag8<T>(p + k * item); a1 += Mag8<T>(p + (k + 8) * item); }
-                        for (; k <= len - 8; k += 8) a0 += Mag8<T>(p + k * item);
+                        for (; k <= len - 16; k += 16)
+                        {
+                            a0 += Mag8<T>(p + k * item, even, odd, floor);
+                            a1 += Mag8<T>(p + (k + 8) * item, even, odd, floor);
+                        }
+                        for (; k <= len - 8; k += 8) a0 += Mag8<T>(p + k * item, even, odd, floor);
                         s = Vector512.Sum(a0 + a1);
                     }
                     else
@@ -198,6 +204,9 @@ internal static unsafe class ComplexLineScreen
         double* acc = ps + l0;
         new Span<double>(acc, n).Clear();
         byte* b = x + l0 * lineStride;
+        // the permutations and the floor in registers (see SumsSingle)
+        Vector512<long> ev = Even, od = Odd;
+        var fl = Vector512.Create(Floor);
         for (long k = 0; k < len; k++)
         {
             byte* r = b + k * elemStride;
@@ -206,7 +215,16 @@ internal static unsafe class ComplexLineScreen
             {
                 // vector lanes in line order (the permutes put magnitudes back in index order)
                 if (wide)
-                    for (; i <= n - 8; i += 8) Vector512.Store(Vector512.Load(acc + i) + Mag8<T>(r + i * item), acc + i);
+                {
+                    for (; i <= n - 16; i += 16)
+                    {
+                        var m0 = Mag8<T>(r + i * item, ev, od, fl);
+                        var m1 = Mag8<T>(r + (i + 8) * item, ev, od, fl);
+                        Vector512.Store(Vector512.Load(acc + i) + m0, acc + i);
+                        Vector512.Store(Vector512.Load(acc + i + 8) + m1, acc + i + 8);
+                    }
+                    for (; i <= n - 8; i += 8) Vector512.Store(Vector512.Load(acc + i) + Mag8<T>(r + i * item, ev, od, fl), acc + i);
+                }
                 for (; i <= n - 4; i += 4) Vector256.Store(Vector256.Load(acc + i) + Mag4<T>(r + i * item, ordered: true), acc + i);
             }
             for (; i < n; i++) acc[i] += Mag<T>(r + i * lineStride);
@@ -240,7 +258,7 @@ internal static unsafe class ComplexLineScreen
     /// <summary>Approximate magnitudes of eight consecutive complex values in index order (AVX-512:
     /// s·rsqrt14(max(s, 2⁻¹⁰⁰⁰))).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Mag8<T>(byte* p) where T : unmanaged
+    private static Vector512<double> Mag8<T>(byte* p, Vector512<long> even, Vector512<long> odd, Vector512<double> floor) where T : unmanaged
     {
         Vector512<double> a, b;
         if (typeof(T) == typeof(float))
@@ -249,10 +267,10 @@ internal static unsafe class ComplexLineScreen
             b = Avx512F.ConvertToVector512Double(Vector256.Load((float*)p + 8));
         }
         else { a = Vector512.Load((double*)p); b = Vector512.Load((double*)p + 8); }
-        var re = Avx512F.PermuteVar8x64x2(a, Even, b);
-        var im = Avx512F.PermuteVar8x64x2(a, Odd, b);
+        var re = Avx512F.PermuteVar8x64x2(a, even, b);
+        var im = Avx512F.PermuteVar8x64x2(a, odd, b);
         var s = Vector512.FusedMultiplyAdd(re, re, im * im);
-        return s * Avx512F.ReciprocalSqrt14(Avx512F.Max(s, Vector512.Create(Floor)));
+        return s * Avx512F.ReciprocalSqrt14(Avx512F.Max(s, floor));
     }
 
     private static readonly Vector512<long> Even = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);

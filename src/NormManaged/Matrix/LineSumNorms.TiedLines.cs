@@ -263,16 +263,13 @@ internal static unsafe partial class LineSumNorms
         long l = 1;
         if (len > 0)
         {
-            // sixteen lines a step on AVX-512 (two vectors of eight 64-bit lanes: each 64-byte row segment read once and
+            // sixteen complex lines a step on AVX-512 (two vectors of eight lanes: each row segment read once and
             // whole), then four, then one at a time (complex64 ones 200×200 ±∞ C: 47 % of the call in the four-line
             // blocks, which read each cache line twice and carried three dependency chains per four lines)
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && t is DType.Complex64 or DType.Float64 or DType.Float32)
-                l += t switch
-                {
-                    DType.Float32 => Blocks16<Word32x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                    DType.Float64 => Blocks16<Word64x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                    _ => Blocks16<Pair32x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                };
+            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+                l += t == DType.Complex128
+                    ? Blocks16<Pair64x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same)
+                    : t == DType.Complex64 ? Blocks16<Pair32x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same) : 0;
             l += t switch
             {
                 DType.Float64 => Blocks<Word64>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
@@ -305,8 +302,8 @@ internal static unsafe partial class LineSumNorms
         _ => new ReadOnlySpan<byte>(a, item).SequenceEqual(new ReadOnlySpan<byte>(b, item)),
     };
 
-    /// <summary>Lines [l0, l0 + 16m) of <see cref="CrossedKeys"/> by two 512-bit vectors of eight lines (64-bit lanes:
-    /// complex64 and float64 items as they are, float32 widened); returns 16m. The same counts, first rows and
+    /// <summary>Lines [l0, l0 + 16m) of <see cref="CrossedKeys"/> by two 512-bit vectors of eight lines (complex64: a
+    /// 64-bit lane per item; complex128: two loads unpacked, <see cref="Pair64x8"/>); returns 16m. The same counts, first rows and
     /// equalities as <see cref="Blocks{K}"/> lane for lane.</summary>
     private static long Blocks16<K>(byte* x, long l0, long lines, long len, long ls, long es, long* cnt, long* first, long* same)
         where K : struct, IKeys8
@@ -329,9 +326,9 @@ internal static unsafe partial class LineSumNorms
                 f1 = Vector512.ConditionalSelect(Vector512.Equals(f1, none) & nz1, kk, f1);
                 q0 &= e0; q1 &= e1;
             }
-            c0.Store(cnt + l); c1.Store(cnt + l + 8);
-            f0.Store(first + l); f1.Store(first + l + 8);
-            (q0 & one).Store(same + l); (q1 & one).Store(same + l + 8);
+            K.Order(c0).Store(cnt + l); K.Order(c1).Store(cnt + l + 8);
+            K.Order(f0).Store(first + l); K.Order(f1).Store(first + l + 8);
+            K.Order(q0 & one).Store(same + l); K.Order(q1 & one).Store(same + l + 8);
         }
         return 16 * blocks;
     }
@@ -340,18 +337,26 @@ internal static unsafe partial class LineSumNorms
     private interface IKeys8
     {
         static abstract void Keys(byte* p, out Vector512<long> nz, out Vector512<long> e);
+        /// <summary>The lanes of a state in line order (Keys may give them permuted; the state then is too).</summary>
+        static virtual Vector512<long> Order(Vector512<long> v) => v;
     }
 
-    /// <summary>float64 items (nonzero: any bit but the sign).</summary>
-    private struct Word64x8 : IKeys8
+    /// <summary>complex128 items, eight lines from two vectors of four: lanes in the line order 0, 4, 1, 5, 2, 6, 3, 7
+    /// (the unpacks of the two loads), put back by <see cref="Order"/> when the state is stored.</summary>
+    private struct Pair64x8 : IKeys8
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Keys(byte* p, out Vector512<long> nz, out Vector512<long> e)
         {
-            var v = Vector512.Load((ulong*)p);
-            nz = ~Vector512.Equals(v & Vector512.Create(Mask64), Vector512<ulong>.Zero).AsInt64();
-            e = Vector512.Equals(v, Vector512.Load((ulong*)(p - 8))).AsInt64();
+            var a = Vector512.Load((ulong*)p); var b = Vector512.Load((ulong*)p + 8);
+            var pa = Vector512.Load((ulong*)(p - 16)); var pb = Vector512.Load((ulong*)(p + 48));
+            var re = Avx512F.UnpackLow(a, b); var im = Avx512F.UnpackHigh(a, b);
+            var pre = Avx512F.UnpackLow(pa, pb); var pim = Avx512F.UnpackHigh(pa, pb);
+            nz = ~Vector512.Equals((re | im) & Vector512.Create(Mask64), Vector512<ulong>.Zero).AsInt64();
+            e = (Vector512.Equals(re, pre) & Vector512.Equals(im, pim)).AsInt64();
         }
+
+        public static Vector512<long> Order(Vector512<long> v) => Avx512F.PermuteVar8x64(v, Vector512.Create(0L, 2, 4, 6, 1, 3, 5, 7));
     }
 
     /// <summary>complex64 items (nonzero: any bit but the two parts' signs).</summary>
@@ -366,17 +371,6 @@ internal static unsafe partial class LineSumNorms
         }
     }
 
-    private struct Word32x8 : IKeys8
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Keys(byte* p, out Vector512<long> nz, out Vector512<long> e)
-        {
-            var v = Avx512F.ConvertToVector512Int64(Vector256.Load((uint*)p));
-            var pv = Avx512F.ConvertToVector512Int64(Vector256.Load((uint*)(p - 4)));
-            nz = ~Vector512.Equals(v & Vector512.Create((long)Mask32), Vector512<long>.Zero);
-            e = Vector512.Equals(v, pv);
-        }
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Nonzero(byte* p, DType t) => t switch
