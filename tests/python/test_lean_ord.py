@@ -136,6 +136,20 @@ def test_norm_not_1d_numeric_ord_is_numpy(ord, shape):
     _check(lambda: normnative.norm(x, ord), lambda: np.linalg.norm(x, ord), 1e-12)
 
 
+@pytest.mark.parametrize("dt", [np.float64, np.float32, np.complex128, np.complex64, np.float16, np.int32])
+@pytest.mark.parametrize("ord", [1, -1, 2, -2, INF, -INF])
+@pytest.mark.parametrize("shape", [(3, 4), (1, 1), (0, 3), (3, 0)])
+def test_matrix_ord_zero_results(dt, ord, shape):
+    """Zero matrices (a 0 result is returned by the lean matrix path at once since session 17; it used to redo the call
+    through the general path) and empty ones (numpy's errors): the descriptor path's bits, numpy's types and
+    exceptions, no warnings; a zero matrix with one negative zero too."""
+    x = np.zeros(shape, dt)
+    if x.size:
+        x.reshape(-1)[0] = -0.0
+    f_numpy = None if np.dtype(dt) == np.float16 and ord in (2, -2) else (lambda: np.linalg.norm(x, ord))
+    _check(lambda: normnative.norm(x, ord), f_numpy)
+
+
 @pytest.mark.parametrize("ord", [True, np.float64(3), np.int64(-1), "fro", "nuc", 1 + 0j, "x"])
 def test_other_ord_types_take_the_general_path(ord):
     x = _array(np.float64, (5,))
