@@ -219,3 +219,25 @@ def test_sigma_min_accuracy(dtype, bound):
         ours, theirs = ulps(normnative.norm(a, -2), exact, res), ulps(NP_NORM(a, -2), exact, res)
         _record((np.dtype(dtype).name, "matrix -2 (sigma_min)"), ours, theirs, bound)
         assert ours <= bound, (shape, kappa, ours)
+
+
+def test_float64_two_norm_of_vectors_with_zero_runs():
+    """Blocks that start with zeros (identity matrices, sparse vectors: the first 16 elements of a block zero, nonzeros
+    further on) guess their scale from a longer prefix since session 17: within 1 ulp of the exact value (fractions,
+    then mpmath's square root) and the same bits at one and two threads."""
+    from _reference import norm_at_threads
+
+    rng = np.random.default_rng(1717)
+    cases = [np.eye(200), np.eye(300, 257), np.diag(rng.standard_normal(250) * 10.0 ** rng.integers(-150, 150, 250))]
+    for run in (20, 100, 255, 300, 5000):
+        v = np.zeros(70000)
+        idx = np.arange(run, v.size, run + 1)
+        v[idx] = rng.standard_normal(idx.size) * 10.0 ** rng.integers(-100, 100, idx.size)
+        cases.append(v)
+    for a in cases:
+        q = sum(Fraction(float(t)) ** 2 for t in a.ravel() if t != 0)
+        with mpmath.workdps(MP_DPS):
+            exact = mpmath.sqrt(mpmath.mpf(q.numerator) / q.denominator)
+        one, two = norm_at_threads((1, 2), a, "fro" if a.ndim == 2 else None)
+        assert float(one) == float(two)
+        assert ulp_error(float(one), exact, np.float64) <= 1.0

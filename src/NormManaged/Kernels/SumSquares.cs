@@ -24,12 +24,16 @@ internal static class SumSquares
     public static void AddBlock(ReadOnlySpan<double> x, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
-        // Fast path (no max pass): guess σ from the first 16 elements with 2^20 headroom, and accept
+        // Fast path (no max pass): guess σ from the first 16 elements (256 if those are zeros) with 2^20 headroom, and accept
         // the block only if every lane's sum of squares stayed ≤ σ (then every x² ≤ σ, which is what
         // the error-free update needs). Elements far below the guess are negligible against it.
         if (x.Length >= 64)
         {
+            // a block that starts with zeros (identity and other sparse matrices: the ones of eye(200) lie 201 apart)
+            // guesses from its first 256 elements before the max pass over all of it (eye(200) 'fro' ran both passes
+            // on 19 blocks of 20: 0.74× NumPy)
             double m0 = MaxAbs(x[..16]);
+            if (m0 == 0) m0 = MaxAbs(x[..Math.Min(256, x.Length)]);
             if (m0 > 0 && double.IsFinite(m0))
             {
                 int e0 = Math.ILogB(m0);
