@@ -371,7 +371,6 @@ internal static unsafe partial class LineSumNorms
         }
     }
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Nonzero(byte* p, DType t) => t switch
     {
