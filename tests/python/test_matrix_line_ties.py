@@ -151,3 +151,30 @@ def test_crossed_complex_ties(dt, order, n):
         got = normnative.norm(s, o, axis=(1, 2))
         assert [float(g) for g in got] == [float(_exact(s[i], o)) for i in range(3)]
         assert np.array_equal(normnative.norm(s.transpose(0, 2, 1), o, axis=(1, 2)), np.linalg.norm(s.transpose(0, 2, 1), o, axis=(1, 2)))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_float32_tied_lines_plain_sums_only_when_exact(order):
+    """Tied float32 lines (every column the same) are summed in plain double arithmetic when the exponent range makes
+    every addition exact (LineSumNorms.PlainFloatsExact), else by the double-double pass: a column 1, 2⁻²⁴ lies on a
+    float32 midpoint (rounds to even: 1.0); with 2⁻⁶⁰ added it lies above it (1 + 2⁻²³), which a plain double sum
+    loses (the range is then too wide for the plain pass). The result must be the exact reference either way (the
+    midpoint decision of LineSumNorms.Ties recomputes near-midpoint sums exactly, so this checks the whole route, not
+    the plain pass's range test alone)."""
+    n = 40
+    for tail in ([], [2.0 ** -60], [2.0 ** -20]):
+        col = np.zeros(n)
+        col[0], col[1] = 1.0, 2.0 ** -24
+        col[2:2 + len(tail)] = tail
+        a = np.repeat(col[:, None], n, axis=1).astype(np.float32)
+        m = np.ascontiguousarray(a) if order == "C" else np.asfortranarray(a)
+        for v, o in ((m, 1), (m, -1), (m.T, np.inf), (m.T, -np.inf)):
+            got = normnative.norm(v, o)
+            assert got == _exact(v, o), (tail, o, got)
+    want = {(): np.float32(1.0), (2.0 ** -60,): np.float32(1 + 2.0 ** -23)}
+    for tail, w in want.items():
+        col = np.zeros(n)
+        col[0], col[1] = 1.0, 2.0 ** -24
+        col[2:2 + len(tail)] = tail
+        a = np.repeat(col[:, None], n, axis=1).astype(np.float32)
+        assert normnative.norm(a if order == "C" else np.asfortranarray(a), 1) == w

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -547,7 +548,11 @@ internal static unsafe partial class LineSumNorms
         double** v = stackalloc double*[Group];
         fixed (double* pb = buf, ph = accHi, pl = accLo)
         {
-            for (long k = 0; k < len; k += Group)
+            // float32: plain double sums first, exact (the double-double pass's (S, +0) per line) when the exponents
+            // allow it; else cleared and summed as below
+            bool done = f32 && PlainFloatsExact(x, lines, len, elemStride, ph);
+            if (f32 && !done) Array.Clear(accHi);
+            for (long k = 0; !done && k < len; k += Group)
             {
                 int g = (int)Math.Min(Group, len - k);
                 for (long l = 0; l < lines; l += Chunk)
@@ -668,6 +673,53 @@ internal static unsafe partial class LineSumNorms
         }
         if (!double.IsFinite(h)) l = 0;
         Add(ref hi, ref lo, h, l);
+    }
+
+    /// <summary>hi[l] = Σ_k |x[k, l]| in plain double arithmetic for float32 lines side by side (rows
+    /// <paramref name="es"/> bytes apart), true when every one of those additions was exact: each |x| is a multiple of
+    /// 2^(e_min − 149) for e_min the least exponent field (1 for subnormals) of a nonzero element, every partial sum is
+    /// below len·2^(e_max − 126), so when (e_max − e_min) + ⌈log₂ len⌉ ≤ 29 every partial sum is an integer multiple of
+    /// that unit below 2⁵³ of it — a double, so each addition is exact, in any order. Then the double-double pass
+    /// (<see cref="AddAbsFloats"/>: TwoSum per addition) would give (S, +0) per line with S the same exact sum: the same
+    /// pair, at one plain addition per element instead of a TwoSum (float32 ones / eye / diagonal 200×200, whose tied
+    /// lines all take this pass). NaN or ∞ (exponent field 255) or a wider range: false (hi holds partial sums).</summary>
+    private static bool PlainFloatsExact(byte* x, long lines, long len, long es, double* hi)
+    {
+        var emax = Vector512<int>.Zero;
+        var emin = Vector512.Create(255);
+        var absMask = Vector512.Create(0x7FFF_FFFF);
+        var one = Vector512.Create(1);
+        int smax = 0, smin = 255;
+        for (long k = 0; k < len; k++)
+        {
+            float* row = (float*)(x + k * es);
+            long i = 0;
+            for (; i <= lines - 16; i += 16)
+            {
+                var v = Vector512.Load(row + i);
+                var b = v.AsInt32() & absMask;
+                var ef = Vector512.ShiftRightLogical(b, 23);
+                emax = Vector512.Max(emax, ef);
+                emin = Vector512.Min(emin, Vector512.ConditionalSelect(Vector512.Equals(b, Vector512<int>.Zero), Vector512.Create(255), Vector512.Max(ef, one)));
+                var lo = Avx512F.ConvertToVector512Double(v.GetLower()); var up = Avx512F.ConvertToVector512Double(v.GetUpper());
+                Vector512.Store(Vector512.Load(hi + i) + Vector512.Abs(lo), hi + i);
+                Vector512.Store(Vector512.Load(hi + i + 8) + Vector512.Abs(up), hi + i + 8);
+            }
+            for (; i < lines; i++)
+            {
+                float f = row[i];
+                int b = BitConverter.SingleToInt32Bits(f) & 0x7FFF_FFFF, ef = b >> 23;
+                smax = Math.Max(smax, ef);
+                if (b != 0) smin = Math.Min(smin, Math.Max(ef, 1));
+                hi[i] += Math.Abs((double)f);
+            }
+        }
+        var mx = Vector256.Max(emax.GetLower(), emax.GetUpper());
+        var mn = Vector256.Min(emin.GetLower(), emin.GetUpper());
+        for (int j = 0; j < 8; j++) { smax = Math.Max(smax, mx[j]); smin = Math.Min(smin, mn[j]); }
+        if (smax >= 255) return false;
+        if (smin > smax) return true; // all zero: every sum is +0
+        return smax - smin + BitOperations.Log2((ulong)Math.Max(1, len - 1)) + 1 <= 29;
     }
 
     /// <summary><see cref="AddAbs"/> for g rows of n adjacent float32 values, <paramref name="es"/> bytes apart, widened in
