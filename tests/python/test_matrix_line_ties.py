@@ -17,7 +17,6 @@ def _exact(m, ordv):
     """max/min over lines of the abs-sums, rounded once to the result dtype. complex128 sums the magnitudes correctly
     rounded to float64 (the documented contract: |z| rounded once, then an exact sum); complex64 and reals the exact
     magnitudes (float64 magnitudes of complex64 are far inside the float32 result's rounding)."""
-    mpmath.mp.prec = 200
     m = np.asarray(m)
     lines = m.T if ordv in (1, -1) else m  # columns for ±1
 
@@ -30,12 +29,15 @@ def _exact(m, ordv):
                 r = +r  # correctly rounded to 53 bits (no value here is near the float64 range ends)
         return r
 
-    sums = [mpmath.fsum(mag(z) for z in line) for line in lines]
-    best = max(sums) if ordv > 0 else min(sums)
+    # local precisions only: setting mpmath.mp.prec here (24 bits last, for float32 results) leaked into later
+    # modules' comparisons made outside their own workprec (test_sigma_min_certified's graded test, run after this one)
+    with mpmath.workprec(200):
+        sums = [mpmath.fsum(mag(z) for z in line) for line in lines]
+        best = max(sums) if ordv > 0 else min(sums)
     out = np.float32 if m.dtype in (np.float32, np.complex64) else np.float64
     if out is np.float32:  # round once to 24 bits
-        mpmath.mp.prec = 24
-        return np.float32(float(+best))
+        with mpmath.workprec(24):
+            return np.float32(float(+best))
     return float(best)
 
 
