@@ -641,9 +641,25 @@ internal static unsafe class ExactFinish
     /// (4,3000) float32 ord 0 spent most of its time in the per-output stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool CountEight(byte* st, long n, byte* dst, long os, DType ot)
+        => n <= 1 << 24 && Avx.IsSupported && StoreCounts(Vector256.Load((int*)st), n, dst, os, ot);
+
+    /// <summary><see cref="CountEight(byte*, long, byte*, long, DType)"/> from eight int64 zero counts (outputs 0–3, then 4–7).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool CountEight64(byte* st, long n, byte* dst, long os, DType ot)
     {
-        if (n > 1 << 24 || !Avx.IsSupported) return false;
-        var c = Vector256.Create((int)n) - Vector256.Load((int*)st);
+        if (n > 1 << 24 || !Avx2.IsSupported) return false;
+        // counts below 2²⁴: the low int32 of each int64 lane holds it
+        var idx = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        var lo = Avx2.PermuteVar8x32(Vector256.Load((int*)st), idx);
+        var hi = Avx2.PermuteVar8x32(Vector256.Load((int*)st + 8), idx);
+        return StoreCounts(Vector256.Create(lo.GetLower(), hi.GetLower()), n, dst, os, ot);
+    }
+
+    /// <summary>Stores n − zeros for eight outputs (n ≤ 2²⁴), float32 or float64; false for other result dtypes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StoreCounts(Vector256<int> zeros, long n, byte* dst, long os, DType ot)
+    {
+        var c = Vector256.Create((int)n) - zeros;
         if (ot == DType.Float32)
         {
             var f = Avx.ConvertToVector256Single(c);
@@ -657,21 +673,7 @@ internal static unsafe class ExactFinish
         return true;
     }
 
-    /// <summary><see cref="CountEight(byte*, long, byte*, long, DType)"/> from eight int64 zero counts (outputs 0–3, then 4–7).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool CountEight64(byte* st, long n, byte* dst, long os, DType ot)
-    {
-        if (n > 1 << 24 || !Avx2.IsSupported) return false;
-        // counts below 2²⁴: the low int32 of each int64 lane holds it
-        var lo = Vector256.Load((int*)st); var hi = Vector256.Load((int*)st + 8);
-        var idx = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
-        var z = Vector256.Create(Avx2.PermuteVar8x32(lo, idx).GetLower(), Avx2.PermuteVar8x32(hi, idx).GetLower());
-        int* tmp = stackalloc int[8];
-        z.Store(tmp);
-        return CountEight((byte*)tmp, n, dst, os, ot);
-    }
-
-        /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
+    /// <summary>The number of nonzero elements (NaN counts) from a count of zeros; never an FP event.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Count(long zeros, long n, byte* dst, DType ot)
     {
