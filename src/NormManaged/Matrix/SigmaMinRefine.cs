@@ -92,7 +92,7 @@ internal static unsafe class SigmaMinRefine
         int c = complex ? 2 : 1;
         // ‖A‖²_F in two FMA lanes of four (a serial sum was ~10 µs of a 1000×8 matrix's ~70); an upper bound
         // after the factor: any order of summing m·n nonnegative terms errs by less than m·n·u < 1.2e−7 relative
-        double f2 = Blas1.Dot(a, a, c * m * n) * 1.001;
+        double f2 = Blas1.Dot(a, a, c * m * n) * 1.001, fn = Math.Sqrt(f2);
         // Matrices too close to rank deficiency for a certificate, by one Sturm count: with two singular values below
         // δ/2 (δ: the backward error bound Gap subtracts), Brackets' lower bound of σₙ₋₁ (a point with fewer than two
         // below it; computed counts are monotone in the shift, Kahan 1966) lies below δ/2, Gap is negative and no
@@ -102,7 +102,7 @@ internal static unsafe class SigmaMinRefine
         // ‖r‖²/(σₙ₋₁² − σₙ²) stays far above the 2⁻⁵⁷ (float32 results 2⁻³⁰) it needs. Measured over graded matrices
         // (8 ≤ n ≤ 100, real and complex, σₙ₋₁ from 10⁻⁴ to 10⁻¹⁰ of σ₁): none was certified below 84·√(u)·‖A‖_F
         // (float32 results; float64 ≳ 4000), every one below 9 fell back after all its rounds.
-        double floorN1 = Math.Max(8 * (double)(c * m + c * n) * (c * n) * U, 8 * Math.Sqrt(U)) * Math.Sqrt(f2);
+        double floorN1 = Math.Max(8 * (double)(c * m + c * n) * (c * n) * U, 8 * Math.Sqrt(U)) * fn;
         if (floorN1 > 0 && BidiagonalMax.SingularValuesBelow(d, e, n, floorN1) >= 2) return false;
         if (!Brackets(d, e, n, out double sn, out double l2)) return false;
         // σₙ within 2²² (float32 results 2¹⁰) of u·‖A‖_F: B's vector errs by about u·‖A‖/σₙ relative to σₙ's scale, so
@@ -110,7 +110,7 @@ internal static unsafe class SigmaMinRefine
         // Measured over matrices with one small σₙ (10 ≤ n ≤ 200, real and complex): float64 results certified down to
         // σₙ ≈ 1.4·10⁸·u·‖A‖_F, none below 6·10⁷; float32 results down to 3·10⁵. The same false without the vector and
         // the rounds (exactly singular matrices of rank n − 1 spent ~11 % of their σ_min there).
-        if (sn < (single ? 1024.0 : 4194304.0) * U * Math.Sqrt(f2)) return false;
+        if (sn < (single ? 1024.0 : 4194304.0) * U * fn) return false;
         // Certify's β needs σₙ₋₁'s lower bound above the reduction's backward error: when it is not, no vector can be
         // certified (numerically singular or rank-deficient matrices), so the vector and the rounds are skipped
         if (!(Gap(l2, f2, c * m, c * n) > 0)) return false;
