@@ -511,16 +511,10 @@ internal static unsafe class SvdNorms
             }
             else
             {
-                // L₂₂ densely (leading dimension r2 < m: every entry moves to a lower address, already read or outside
-                // L₂₂), rescaled to the Jacobi kernel's scale: a level's entries are 2⁴⁰ or more below the last's
-                double f = Math.ScaleB(1.0, MinShift - e);
-                bool exact = Math.Abs(MinShift - e) < 1000;
-                for (int j = 0; j < c2; j++)
-                    for (int i = 0; i < r2; i++)
-                    {
-                        double v = l22[i + (long)j * m];
-                        a[i + (long)j * r2] = exact ? v * f : Math.ScaleB(v, MinShift - e);
-                    }
+                // L₂₂ densely (leading dimension r2 < m, copied column by column in index order: every entry moves to
+                // a lower address, already read or outside L₂₂), rescaled to the Jacobi kernel's scale: a level's
+                // entries are 2⁴⁰ or more below the last's
+                CopyScaled(l22, m, a, r2, r2, c2, e - MinShift);
             }
             k += e - MinShift;
             // kept for a rejected split
