@@ -42,8 +42,10 @@ internal static unsafe class ComplexSplit
             double* aj = a + 2L * j * m;
             for (int i = 0; i < m; i++) key[i] = Math.Max(key[i], Math.Max(Math.Abs(aj[2 * i]), Math.Abs(aj[2 * i + 1])));
         }
-        var perm = new int[m];
-        if (!SvdKernel.RowOrder(key, m, perm)) return;
+        if (SvdKernel.Sorted(key, m)) return;
+        int[]? heap = m > 256 ? new int[m] : null;
+        Span<int> perm = heap ?? stackalloc int[m];
+        SvdKernel.RowOrder(key, m, perm);
         for (int j = 0; j < n; j++)
         {
             double* aj = a + 2L * j * m;

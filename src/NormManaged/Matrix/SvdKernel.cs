@@ -322,9 +322,10 @@ internal static unsafe class SvdKernel
             double* aj = a + (long)j * m;
             for (int i = 0; i < m; i++) key[i] = Math.Max(key[i], Math.Abs(aj[i]));
         }
+        if (Sorted(key, m)) return;
         int[]? heap = m > 256 ? new int[m] : null;
         Span<int> perm = heap ?? stackalloc int[m];
-        if (!RowOrder(key, m, perm)) return;
+        RowOrder(key, m, perm);
         for (int j = 0; j < n; j++)
         {
             double* aj = a + (long)j * m;
@@ -333,13 +334,18 @@ internal static unsafe class SvdKernel
         }
     }
 
-    /// <summary>The stable order of the m rows by decreasing <paramref name="key"/> into <paramref name="perm"/>; false
-    /// (perm untouched) when the keys are already in that order. Shared with <see cref="ComplexSplit"/>'s row sort.</summary>
-    internal static bool RowOrder(double* key, int m, Span<int> perm)
+    /// <summary>Whether the m keys are already in decreasing order (then no row moves; checked before any permutation
+    /// is allocated).</summary>
+    internal static bool Sorted(double* key, int m)
     {
-        bool sorted = true;
-        for (int i = 1; i < m && sorted; i++) sorted = key[i - 1] >= key[i];
-        if (sorted) return false;
+        for (int i = 1; i < m; i++) if (!(key[i - 1] >= key[i])) return false;
+        return true;
+    }
+
+    /// <summary>The stable order of the m rows by decreasing <paramref name="key"/> into <paramref name="perm"/>.
+    /// Shared with <see cref="ComplexSplit"/>'s row sort.</summary>
+    internal static void RowOrder(double* key, int m, Span<int> perm)
+    {
         for (int i = 0; i < m; i++) perm[i] = i;
         if (m <= 64)
         {
@@ -367,7 +373,6 @@ internal static unsafe class SvdKernel
             }
             idx.CopyTo(perm);
         }
-        return true;
     }
 
     /// <summary>In-place Householder QR with column pivoting (largest remaining column norm
