@@ -254,10 +254,11 @@ internal static unsafe partial class LineSumNorms
         return true;
     }
 
-    /// <summary>For lines [0, lines) of a crossed matrix (line l's element k at x + l·item + k·elemStride): cnt[l] = how
-    /// many nonzero elements (exact count), first[l] = the row of the first one (−1 if none), same[l] ≠ 0 when line l
-    /// holds bitwise the same elements as line l − 1 (same[0] = 0). Four lines per vector down all rows (state in
-    /// registers, each row's lines read side by side); line 0 and the tail lines one at a time.</summary>
+    /// <summary>For lines [0, lines) of a crossed complex matrix (line l's element k at x + l·item + k·elemStride; real
+    /// lines never come here, see <see cref="TiedBest"/>): cnt[l] = how many nonzero elements (exact count), first[l] =
+    /// the row of the first one (−1 if none), same[l] ≠ 0 when line l holds bitwise the same elements as line l − 1
+    /// (same[0] = 0). Sixteen lines (AVX-512) or four per step down all rows (state in registers, each row's lines read
+    /// side by side); line 0 and the tail lines one at a time.</summary>
     private static void CrossedKeys(byte* x, DType t, long lines, long len, long lineStride, long elemStride, long* cnt, long* first, long* same)
     {
         long l = 1;
@@ -269,14 +270,10 @@ internal static unsafe partial class LineSumNorms
             if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
                 l += t == DType.Complex128
                     ? Blocks16<Pair64x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same)
-                    : t == DType.Complex64 ? Blocks16<Pair32x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same) : 0;
-            l += t switch
-            {
-                DType.Float64 => Blocks<Word64>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                DType.Complex64 => Blocks<Pair32>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                DType.Complex128 => Blocks<Pair64>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-                _ => Blocks<Word32>(x, l, lines, len, lineStride, elemStride, cnt, first, same),
-            };
+                    : Blocks16<Pair32x8>(x, l, lines, len, lineStride, elemStride, cnt, first, same);
+            l += t == DType.Complex128
+                ? Blocks<Pair64>(x, l, lines, len, lineStride, elemStride, cnt, first, same)
+                : Blocks<Pair32>(x, l, lines, len, lineStride, elemStride, cnt, first, same);
         }
         int item = DTypes.ItemSize(t);
         for (long j = 0; j < lines; j = j == 0 ? l : j + 1)
@@ -294,13 +291,9 @@ internal static unsafe partial class LineSumNorms
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SameBits(byte* a, byte* b, int item) => item switch
-    {
-        4 => Unsafe.ReadUnaligned<uint>(a) == Unsafe.ReadUnaligned<uint>(b),
-        8 => Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(b),
-        16 => Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(b) && Unsafe.ReadUnaligned<ulong>(a + 8) == Unsafe.ReadUnaligned<ulong>(b + 8),
-        _ => new ReadOnlySpan<byte>(a, item).SequenceEqual(new ReadOnlySpan<byte>(b, item)),
-    };
+    private static bool SameBits(byte* a, byte* b, int item)
+        => Unsafe.ReadUnaligned<ulong>(a) == Unsafe.ReadUnaligned<ulong>(b)
+           && (item == 8 || Unsafe.ReadUnaligned<ulong>(a + 8) == Unsafe.ReadUnaligned<ulong>(b + 8));
 
     /// <summary>Lines [l0, l0 + 16m) of <see cref="CrossedKeys"/> by two 512-bit vectors of eight lines (complex64: a
     /// 64-bit lane per item; complex128: two loads unpacked, <see cref="Pair64x8"/>); returns 16m. The same counts, first rows and
@@ -372,13 +365,9 @@ internal static unsafe partial class LineSumNorms
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Nonzero(byte* p, DType t) => t switch
-    {
-        DType.Float64 => (Unsafe.ReadUnaligned<ulong>(p) & Mask64) != 0,
-        DType.Complex128 => ((Unsafe.ReadUnaligned<ulong>(p) | Unsafe.ReadUnaligned<ulong>(p + 8)) & Mask64) != 0,
-        DType.Complex64 => ((Unsafe.ReadUnaligned<uint>(p) | Unsafe.ReadUnaligned<uint>(p + 4)) & Mask32) != 0,
-        _ => (Unsafe.ReadUnaligned<uint>(p) & Mask32) != 0,
-    };
+    private static bool Nonzero(byte* p, DType t) => t == DType.Complex128
+        ? ((Unsafe.ReadUnaligned<ulong>(p) | Unsafe.ReadUnaligned<ulong>(p + 8)) & Mask64) != 0
+        : ((Unsafe.ReadUnaligned<uint>(p) | Unsafe.ReadUnaligned<uint>(p + 4)) & Mask32) != 0;
 
     /// <summary>Lines [l0, l0 + 4m) of <see cref="CrossedKeys"/> by vectors; returns 4m.</summary>
     private static long Blocks<K>(byte* x, long l0, long lines, long len, long ls, long es, long* cnt, long* first, long* same) where K : struct, IKeys
@@ -409,17 +398,6 @@ internal static unsafe partial class LineSumNorms
         static abstract void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e);
     }
 
-    private struct Word64 : IKeys
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
-        {
-            var v = Vector256.Load((ulong*)p);
-            nz = ~Vector256.Equals(v & Vector256.Create(Mask64), Vector256<ulong>.Zero).AsInt64();
-            e = Vector256.Equals(v, Vector256.Load((ulong*)(p - 8))).AsInt64();
-        }
-    }
-
     private struct Pair32 : IKeys
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -428,18 +406,6 @@ internal static unsafe partial class LineSumNorms
             var v = Vector256.Load((ulong*)p);
             nz = ~Vector256.Equals(v & Vector256.Create(0x7FFF_FFFF_7FFF_FFFFUL), Vector256<ulong>.Zero).AsInt64();
             e = Vector256.Equals(v, Vector256.Load((ulong*)(p - 8))).AsInt64();
-        }
-    }
-
-    private struct Word32 : IKeys
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Keys(byte* p, long item, out Vector256<long> nz, out Vector256<long> e)
-        {
-            var v = Avx2.ConvertToVector256Int64(Vector128.Load((uint*)p));
-            var pv = Avx2.ConvertToVector256Int64(Vector128.Load((uint*)(p - 4)));
-            nz = ~Vector256.Equals(v & Vector256.Create((long)Mask32), Vector256<long>.Zero);
-            e = Vector256.Equals(v, pv);
         }
     }
 
