@@ -140,9 +140,9 @@ internal static unsafe class DDColumns
             {
                 var h = Vector256.Load(hs + j); var l = Vector256.Load(ls + j);
                 var y = Vector256.Abs(Vector256.Load(q + j));
-                Vector256.Max(Vector256.Load(ms + j), y).Store(ms + j);
-                if (T.Negative) Vector256.Min(Vector256.Load(ns + j), y).Store(ns + j);
-                Add<T>(ref h, ref l, y);
+                Vector256.MaxNative(Vector256.Load(ms + j), y).Store(ms + j);
+                if (T.Negative) Vector256.MinNative(Vector256.Load(ns + j), y).Store(ns + j);
+                (h, l) = Add<T>(h, l, y);
                 h.Store(hs + j); l.Store(ls + j);
             }
             for (; j < w; j++)
@@ -151,7 +151,7 @@ internal static unsafe class DDColumns
                 ms[j] = Math.Max(ms[j], y);
                 ns[j] = Math.Min(ns[j], y);
                 var h = Vector256.CreateScalar(hs[j]); var l = Vector256.CreateScalar(ls[j]);
-                Add<T>(ref h, ref l, Vector256.CreateScalar(y));
+                (h, l) = Add<T>(h, l, Vector256.CreateScalar(y));
                 hs[j] = h.ToScalar(); ls[j] = l.ToScalar();
             }
         }
@@ -171,10 +171,12 @@ internal static unsafe class DDColumns
                 h = Vector256.Load(th); l = Vector256.Load(tl); mx = Vector256.Load(tm); mn = Vector256.Load(tn);
             }
             uint ok = Finish<T>(h, l, mx, mn, eps, out var v);
+            uint zero = T.Negative ? Vector256.ExtractMostSignificantBits(ZeroLanes(h, mn)) : 0;
             for (int i = 0; i < m; i++)
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
+                else if ((zero >> i & 1) != 0) { Unsafe.WriteUnaligned(dst, 0.0); ev |= FpEvents.DivideByZero; }
                 else ev |= memo.Alone(x + plan.InnerBaseOffset + (k0 + j + i) * 8, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
@@ -185,7 +187,11 @@ internal static unsafe class DDColumns
     /// with its double-double sums, maximum and minimum in registers (one 256-bit load per row), then is finished at
     /// once. The same operations per lane in the same row order as the band loop (so the same sums), and every stored
     /// value is proved correctly rounded either way. The band loop kept eight arrays of 1024 outputs and re-read them
-    /// every row: float64 (4, 3000) ord −3 at 0.70× NumPy, ±2.5 at 0.44×.</summary>
+    /// every row: float64 (4, 3000) ord −3 at 0.70× NumPy, ±2.5 at 0.44×.
+    /// <para>The maximum and minimum are the native ones (one vmaxpd/vminpd; the IEEE <c>Vector256.Max</c> is a
+    /// vrangepd and two vfixupimmpd): exact for the y ≥ +0 seen here, and where they drop a NaN the lane's h is NaN
+    /// (every order's term is arithmetic on y), which <see cref="Prepare{T}"/> rejects. The sums are returned by value
+    /// (<see cref="Add{T}"/>): by ref the JIT kept all eight accumulators in memory, a store and reload per row.</para></summary>
     private static FpEvents ShortBand<T>(ReductionPlan plan, byte* x, byte* o, double p, long k0, int w) where T : struct, IDDPower
     {
         LineMemo.Init(out var memo); // repeated columns that fail the proof: the 1-D path once (LineMemo)
@@ -207,17 +213,22 @@ internal static unsafe class DDColumns
             {
                 var y0 = Vector256.Abs(adjacent ? Vector256.Load((double*)q) : Lines4(q, si));
                 var y1 = Vector256.Abs(adjacent ? Vector256.Load((double*)q + 4) : Lines4(q + 4 * si, si));
-                mx0 = Vector256.Max(mx0, y0); mx1 = Vector256.Max(mx1, y1);
-                if (T.Negative) { mn0 = Vector256.Min(mn0, y0); mn1 = Vector256.Min(mn1, y1); }
-                Add<T>(ref h0, ref l0, y0);
-                Add<T>(ref h1, ref l1, y1);
+                mx0 = Vector256.MaxNative(mx0, y0); mx1 = Vector256.MaxNative(mx1, y1);
+                if (T.Negative) { mn0 = Vector256.MinNative(mn0, y0); mn1 = Vector256.MinNative(mn1, y1); }
+                (h0, l0) = Add<T>(h0, l0, y0);
+                (h1, l1) = Add<T>(h1, l1, y1);
             }
             uint ok = Finish8<T>(h0, l0, mx0, mn0, h1, l1, mx1, mn1, eps, out var v0, out var v1);
-            if (ok == 0xFF)
+            uint zero = 0;
+            if (T.Negative && ok != 0xFF)
             {
-                // every output proved: (with a unit output stride) one store of eight
-                if (os == 8) { v0.Store((double*)(o + (k0 + j) * 8)); v1.Store((double*)(o + (k0 + j) * 8) + 4); continue; }
+                // lanes holding a zero (never proved: their h is +∞) store +0
+                var z0 = ZeroLanes(h0, mn0); var z1 = ZeroLanes(h1, mn1);
+                zero = Vector256.ExtractMostSignificantBits(z0) | Vector256.ExtractMostSignificantBits(z1) << 4;
+                if (zero != 0) { ev |= FpEvents.DivideByZero; ok |= zero; v0 = Vector256.AndNot(v0, z0); v1 = Vector256.AndNot(v1, z1); }
             }
+            // every output proved or zero: (with a unit output stride) one store of eight
+            if (ok == 0xFF && os == 8) { v0.Store((double*)(o + (k0 + j) * 8)); v1.Store((double*)(o + (k0 + j) * 8) + 4); continue; }
             for (int i = 0; i < 8; i++)
             {
                 byte* dst = o + (k0 + j + i) * os;
@@ -235,9 +246,9 @@ internal static unsafe class DDColumns
                 for (long r = 0; r < n; r++, q += s)
                 {
                     var y = Vector256.Abs(adjacent ? Vector256.Load((double*)q) : Lines4(q, si));
-                    mx = Vector256.Max(mx, y);
-                    if (T.Negative) mn = Vector256.Min(mn, y);
-                    Add<T>(ref h, ref l, y);
+                    mx = Vector256.MaxNative(mx, y);
+                    if (T.Negative) mn = Vector256.MinNative(mn, y);
+                    (h, l) = Add<T>(h, l, y);
                 }
             else
                 for (long r = 0; r < n; r++, q += s)
@@ -245,20 +256,34 @@ internal static unsafe class DDColumns
                     // the last outputs: padded with ones (a valid sum, never stored)
                     for (int i = 0; i < 4; i++) pad[i] = i < m ? *(double*)(q + i * si) : 1.0;
                     var y = Vector256.Abs(Vector256.Load(pad));
-                    mx = Vector256.Max(mx, y);
-                    if (T.Negative) mn = Vector256.Min(mn, y);
-                    Add<T>(ref h, ref l, y);
+                    mx = Vector256.MaxNative(mx, y);
+                    if (T.Negative) mn = Vector256.MinNative(mn, y);
+                    (h, l) = Add<T>(h, l, y);
                 }
             uint ok = Finish<T>(h, l, mx, mn, eps, out var v);
+            uint zero = T.Negative ? Vector256.ExtractMostSignificantBits(ZeroLanes(h, mn)) : 0;
             for (int i = 0; i < m; i++)
             {
                 byte* dst = o + (k0 + j + i) * os;
                 if ((ok >> i & 1) != 0) Unsafe.WriteUnaligned(dst, v.GetElement(i));
+                else if ((zero >> i & 1) != 0) { Unsafe.WriteUnaligned(dst, 0.0); ev |= FpEvents.DivideByZero; }
                 else ev |= memo.Alone(col + (j + i) * si, DType.Float64, n, s, dst, DType.Float64, p);
             }
         }
         return ev;
     }
+
+    /// <summary>At a negative order, the lanes whose line holds a zero and no NaN: their norm is exactly +0 with a
+    /// divide-by-zero (<see cref="NegativeZeros"/>: the 1-D path's value and events), stored here instead of through
+    /// the lone-line route — on small-integer data a fifth of (4, n) columns hold a zero, and that route (hash, scan,
+    /// dispatch) cost as much as all the other columns: float64 (4, 3000) ord −1 over integers 0.48× NumPy.
+    /// mn = 0 holds only if some |x| was 0 (mn starts at +∞ and takes only |x| values); h, the plain sum of the high
+    /// terms (each ≥ 0, +∞ for a zero, NaN exactly for a NaN element: every order's term is arithmetic on y), is NaN
+    /// exactly when the line holds a NaN (+∞ + +∞ stays +∞). Such a lane is never proved (h = +∞ fails the range
+    /// test).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ZeroLanes(Vector256<double> h, Vector256<double> mn)
+        => Vector256.Equals(mn, Vector256<double>.Zero) & Vector256.Equals(h, h);
 
     /// <summary>Element r of four lines <paramref name="si"/> bytes apart (q points at the first one's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -573,14 +598,14 @@ internal static unsafe class DDColumns
 
     /// <summary>Adds a term to the lanes' double-double (h, l): TwoSum on the high parts, the error and tl to l.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<T>(ref Vector256<double> h, ref Vector256<double> l, Vector256<double> y) where T : struct, IDDPower
+    private static (Vector256<double> H, Vector256<double> L) Add<T>(Vector256<double> h, Vector256<double> l, Vector256<double> y)
+        where T : struct, IDDPower
     {
         T.Term(y, out var th, out var tl);
         var sum = h + th;
         var bb = sum - h;
         var err = (h - (sum - bb)) + (th - bb);
-        l += err + tl;
-        h = sum;
+        return (sum, l + (err + tl));
     }
 
     private static readonly Vector256<double> s_sumMax = Vector256.Create(Math.ScaleB(1.0, 900));
