@@ -110,7 +110,7 @@ test_c() {
     local out="$ART/tests/c"; mkdir -p "$out"
     cc_test tests/c/test_c.c "$out/test_c" && "$out/test_c" || return 1
     cc_test tests/c/test_first_call.c "$out/test_first_call" || return 1
-    local f; for f in vector matrix vector_dlpack matrix_dlpack; do "$out/test_first_call" $f || return 1; done
+    local f; for f in vector matrix vector_dlpack matrix_dlpack threaded; do "$out/test_first_call" $f || return 1; done
 }
 
 test_cpp() {

@@ -172,6 +172,7 @@ internal static class Workers
             var grown = new Slot[helpers];
             Array.Copy(slots, grown, slots.Length);
             int n = slots.Length;
+            if (n == 0) WarmRuntime();
             try
             {
                 for (; n < helpers; n++)
@@ -190,6 +191,20 @@ internal static class Workers
             Volatile.Write(ref s_slots, grown);
             return grown;
         }
+    }
+
+    /// <summary>Runs, on the calling thread and before any worker exists, the runtime's UTF-8 string marshalling (the
+    /// UTF8Encoding class constructor) and its environment lookup. Why: a new worker names itself through that
+    /// marshalling, and the NativeAOT runtime (.NET 10) re-enters it when that first class constructor meets a
+    /// contended constructor lock — the caller was running the kernels' own class constructors at the same moment —
+    /// because the lock's first contention reads its spin setting from the environment through the very
+    /// UTF8Encoding being constructed: a null dereference inside the runtime and an abort of the whole process. It hit
+    /// ~1 in 10 processes whose first threaded call was a general-p column reduction (test_first_call threaded).
+    /// With those class constructors already run, the lock's first contention finds them done.</summary>
+    private static void WarmRuntime()
+    {
+        _ = System.Text.Encoding.UTF8.GetByteCount("NormNative worker");
+        _ = Environment.GetEnvironmentVariable("DOTNET_Lock_SpinCount");
     }
 
     private static void Loop(object? state)
