@@ -135,3 +135,22 @@ def test_short_columns_threaded_bands(dtype):
         assert _same(one, two)
         for j in (0, 1, 5, 6, 7, 8, 1023, 1024, 30009, 30010):
             assert one[j] == normnative.norm(np.ascontiguousarray(a[:, j]), ord) or (np.isnan(one[j]) and j == 1)
+
+
+@pytest.mark.parametrize("n", list(range(2, 18)))
+def test_float64_register_columns_every_row_count(n):
+    """float64 ord 1 / 2 columns of up to 16 rows are summed eight outputs at a time in registers (session 18): every
+    row count up to the limit and one past it, a ragged tail, and groups where some lanes leave the fast finish
+    (squares that underflow or overflow, ∞, NaN, all-zero columns) — every output the bits of its line alone."""
+    rng = np.random.default_rng(1000 + n)
+    a = rng.standard_normal((n, 8 * 9 + 3))
+    a[:, 3] = 0.0
+    a[:, 9] *= 1e-300       # squares below the finish's range: the scaled 1-D path
+    a[:, 17] *= 1e300       # squares that overflow
+    a[0, 26] = np.inf
+    a[n - 1, 34] = np.nan
+    a[:, 40] = 5e-324
+    a[:, 48:56] *= 1e-160   # a whole group near the lower edge
+    a[:, 56:64] = np.round(a[:, 56:64] * 8)
+    for ord in (1, 2, None):
+        _check(a, ord)
