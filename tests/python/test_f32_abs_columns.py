@@ -57,7 +57,7 @@ def _check(a, got):
     assert bad.size == 0, (bad[:5], a[:, bad[:3]].T, got[bad[:3]], want[bad[:3]])
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 5, 7])
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 7, 8, 16, 17])
 @pytest.mark.parametrize("w", [8, 13, 37, 1030, 3001])
 def test_columns_every_output_exact(n, w):
     a = _columns(n, w, 1000 * n + w)
@@ -101,3 +101,59 @@ def test_threads_give_the_same_bits():
         normnative.set_num_threads(saved)
     assert np.array_equal(outs[0], outs[1]) and np.array_equal(outs[0], outs[2])
     _check(a[:, :2000], outs[0][:2000].view(np.float32))
+
+
+@pytest.mark.parametrize("n", [2, 4, 5, 16])
+def test_exact_sum_window_boundary(n):
+    """Session 18's register lanes (columns of at most 16 rows) store fl32 of the double sum without a midpoint test
+    when the exponent window e+ - e- + ceil(log2 n) <= 29 proves the sum exact. Columns 2^24 + 1 + 2^-k (a float32
+    midpoint plus a term 24 + k binades below) cross that boundary at k = 5 - ceil(log2 n), then stay exact in double
+    up to k ~ 28 (decided by the midpoint test and the exact re-walk) and are inexact beyond (the double sum is the
+    tie itself): every output against the exact reference."""
+    ks = np.arange(0, 44)
+    a = np.zeros((n, 8 * len(ks)), np.float32)
+    for i, k in enumerate(ks):
+        for lane in range(8):
+            j = 8 * i + lane
+            a[0, j] = 2.0 ** 24 * 2.0 ** (lane - 4)
+            a[1, j] = 1.0 * 2.0 ** (lane - 4)
+            if n > 2:
+                a[2, j] = 2.0 ** -int(k) * 2.0 ** (lane - 4)
+    got = normnative.norm(a, 1, axis=0)
+    _check(a, got)
+
+
+def _pythagorean_columns(n, w, seed):
+    """Columns whose exact 2-norm is a float32 midpoint (the legs of u^2 - v^2, 2uv, u^2 + v^2 with u = 2^12: the
+    hypotenuse 2^24 + 1 lies between the floats 2^24 and 2^24 + 2), that plus a tiny third element (the norm just above
+    the midpoint), scaled by powers of 4, and random columns at many scales."""
+    rng = np.random.default_rng(seed)
+    a = (rng.standard_normal((n, w)) * np.exp2(rng.integers(-40, 40, size=(1, w)))).astype(np.float32)
+    for j in range(w):
+        kind = j % 4
+        if kind == 3:
+            continue
+        c = np.zeros(n, np.float64)
+        v = int(rng.integers(1, 40)) if kind == 2 else 1
+        u = 2 ** 12 if kind != 2 else 2 ** 12 + int(rng.integers(0, 50))
+        c[0], c[1 % n] = (u * u - v * v), 2 * u * v
+        if kind == 1 and n >= 3:
+            c[2] = 2.0 ** -int(rng.integers(0, 30))
+        scale = 4.0 ** int(rng.integers(-20, 20))
+        a[:, j] = (c * scale * np.where(rng.random(n) < 0.5, -1, 1)).astype(np.float32)
+    return a
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 8, 16])
+def test_float32_two_norm_columns_every_output_exact(n):
+    """float32 ord 2 over short columns (the register lanes' Newton root and squared-midpoint proof, their fallback):
+    every output equal to sqrt of the exact sum of squares rounded once to float32 (math.isqrt), ties to even."""
+    from _reference import correctly_rounded_sqrt_fraction
+    a = _pythagorean_columns(n, 8 * 41 + 5, 77 + n)
+    got = normnative.norm(a, 2, axis=0)
+    assert got.dtype == np.float32
+    for j in range(a.shape[1]):
+        q = sum((Fraction(float(v)) ** 2 for v in a[:, j]), Fraction(0))
+        want = np.float32(correctly_rounded_sqrt_fraction(q, 24)) if q else np.float32(0)
+        assert got[j].view(np.uint32) == want.view(np.uint32), (j, a[:, j], got[j], want)
+    assert np.array_equal(normnative.norm(np.asfortranarray(a.T), 2, axis=1).view(np.uint32), got.view(np.uint32))
