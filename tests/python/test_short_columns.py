@@ -154,3 +154,28 @@ def test_float64_register_columns_every_row_count(n):
     a[:, 56:64] = np.round(a[:, 56:64] * 8)
     for ord in (1, 2, None):
         _check(a, ord)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_int_columns_with_sums_beyond_two_to_53(dtype):
+    """Integer ord 1 / 2 columns finish eight adjacent plain double sums at a time (session 18); a group holding a sum
+    of 2^53 or more (inexact in double) must send the call to the exact path — every output the correctly rounded
+    norm (integer arithmetic: isqrt), wherever that column sits (in a group of eight, in the tail)."""
+    from fractions import Fraction
+    from _reference import correctly_rounded_sqrt_fraction
+    rng = np.random.default_rng(53)
+    for big in (0, 5, 8, 16, 34):
+        a = rng.integers(-1000, 1000, (4, 35)).astype(dtype)
+        if big:
+            a[:, big] = np.array([2 ** 30 + 1, 2 ** 30 - 3, 2 ** 29 + 7, 12345], dtype=dtype) if dtype == np.int64 \
+                else np.array([2 ** 30 + 1, -(2 ** 30 - 3), 2 ** 29 + 7, 12345], dtype=dtype)
+        for ord in (1, 2):
+            got = normnative.norm(a, ord, axis=0)
+            for j in range(a.shape[1]):
+                col = [int(v) for v in a[:, j]]
+                if ord == 1:
+                    want = float(sum(abs(v) for v in col))  # exact: below 2^53
+                else:
+                    q = sum(v * v for v in col)
+                    want = correctly_rounded_sqrt_fraction(Fraction(q)) if q else 0.0
+                assert got[j] == want, (big, ord, j, col, got[j], want)
