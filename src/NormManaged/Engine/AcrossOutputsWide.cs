@@ -261,7 +261,6 @@ internal static unsafe class AcrossOutputsWide
         long chain = Chain(n);
         var fac = Vector512.Create(4 * (chain + 1) * u + 8 * u);
         var half = Vector512.Create(0.5);
-        var top = Vector512.Create((double)float.MaxValue);
         var magnitude = Vector256.Create(0x7FFF_FFFFu);
         // exponent window of exact sums: e₊ − e₋ ≤ 29 − ⌈log₂n⌉
         var window = Vector256.Create(29 - (64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(n - 1))));
@@ -293,15 +292,17 @@ internal static unsafe class AcrossOutputsWide
                     sum = Vector512.FusedMultiplyAdd(y, y, sum); // y² exact: one rounding, as TOp.Add's
                 }
             Vector256<float> f;
-            Vector512<double> ok;
+            uint good;
             if (abs)
             {
                 f = Avx512F.ConvertToVector256Single(sum);
                 var ehi = (hi >> 23).AsInt32();
                 var elo = Vector256.Max(((lo + Vector256<uint>.One) >> 23).AsInt32(), Vector256<int>.One);
-                ok = Avx512F.ConvertToVector512Int64(Vector256.LessThanOrEqual(ehi - elo, window)).AsDouble();
-                // exact sums (the usual case) need no midpoint test
-                if (Vector512.ExtractMostSignificantBits(ok) != 0xFF) ok |= Proved(sum, f, fac, false);
+                good = Vector256.ExtractMostSignificantBits(Vector256.LessThanOrEqual(ehi - elo, window));
+                // exact sums (the usual case) need no midpoint test, only a finite float (f ≥ +0: its bits below the
+                // largest float's)
+                if (good != 0xFF) good |= Proved(sum, f, fac, false);
+                good &= Vector256.ExtractMostSignificantBits(Vector256.LessThan(f.AsUInt32(), Vector256.Create(0x7F7F_FFFFu)));
             }
             else
             {
@@ -317,10 +318,8 @@ internal static unsafe class AcrossOutputsWide
                 e = Vector512.FusedMultiplyAdd(-g, h, half);
                 g = Vector512.FusedMultiplyAdd(g, e, g);
                 f = Avx512F.ConvertToVector256Single(g);
-                ok = Proved(sum, f, fac, true);
+                good = Proved(sum, f, fac, true);
             }
-            ok &= Vector512.LessThan(Avx512F.ConvertToVector512Double(f), top);
-            uint good = (uint)Vector512.ExtractMostSignificantBits(ok);
             byte* dj = dst + j * os;
             if (good == 0xFF && os == 4) { f.Store((float*)dj); continue; }
             sum.Store(lanes);
@@ -337,21 +336,30 @@ internal static unsafe class AcrossOutputsWide
         return ev;
     }
 
-    /// <summary><see cref="ShortFloats{TOp}"/>' proof for eight lanes: f's float midpoints m∓ (their squares when
-    /// <paramref name="squares"/>) enclose fl(Ŝ ∓ Ŝ·F), and f is a normal float.</summary>
+    /// <summary><see cref="ShortFloats{TOp}"/>' proof for eight lanes, a bit per lane: f's float midpoints m∓ (their
+    /// squares when <paramref name="squares"/>) enclose fl(Ŝ ∓ Ŝ·F), and f is a normal float below the largest. Compared
+    /// at twice (four times) the scale: 2m∓ = f + f∓ and 4m∓² = (f + f∓)² are exact, and so is the scaling of Ŝ and of
+    /// fl(Ŝ·F), fl(Ŝ ∓ d) by a power of two — the same decisions as at scale 1 with two multiplications fewer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Proved(Vector512<double> sum, Vector256<float> f, Vector512<double> fac, bool squares)
+    private static uint Proved(Vector512<double> sum, Vector256<float> f, Vector512<double> fac, bool squares)
     {
         var fb = f.AsInt32();
         var fd = Avx512F.ConvertToVector512Double(f);
-        var half = Vector512.Create(0.5);
-        var mlo = (fd + Avx512F.ConvertToVector512Double((fb - Vector256<int>.One).AsSingle())) * half;
-        var mhi = (fd + Avx512F.ConvertToVector512Double((fb + Vector256<int>.One).AsSingle())) * half;
-        if (squares) { mlo *= mlo; mhi *= mhi; }
-        var d = sum * fac;
-        return Vector512.GreaterThan(sum - d, mlo) & Vector512.LessThan(sum + d, mhi)
-               & Vector512.GreaterThanOrEqual(fd, Vector512.Create(1.1754943508222875e-38)); // 2⁻¹²⁶
+        var tlo = fd + Avx512F.ConvertToVector512Double((fb - Vector256<int>.One).AsSingle());
+        var thi = fd + Avx512F.ConvertToVector512Double((fb + Vector256<int>.One).AsSingle());
+        if (squares) { tlo *= tlo; thi *= thi; }
+        var sc = sum * Vector512.Create(squares ? 4.0 : 2.0);
+        var d = sc * fac;
+        var ok = Vector512.GreaterThan(sc - d, tlo) & Vector512.LessThan(sc + d, thi);
+        return (uint)Vector512.ExtractMostSignificantBits(ok) & NormalBelowMax(fb);
     }
+
+    /// <summary>A bit per lane whose float bits (of a value ≥ +0 or NaN) are a normal float below the largest: one
+    /// unsigned compare of bits − 2²³ against the span (subnormals and zero wrap above it, ∞ and NaN lie above it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint NormalBelowMax(Vector256<int> fb)
+        => Vector256.ExtractMostSignificantBits(Vector256.LessThan((fb - Vector256.Create(0x0080_0000)).AsUInt32(),
+                                                                   Vector256.Create(0x7F7F_FFFFu - 0x0080_0000u)));
 
     /// <summary>The float32 results of a band's first ⌊w/4⌋·4 lanes (<paramref name="done"/>), for a
     /// <see cref="IColumnOp.ProvenRoot"/> op: every four lanes' r = <see cref="IColumnOp.Root4"/>, the float nearest to
