@@ -258,82 +258,182 @@ internal static unsafe class AcrossOutputsWide
         const double u = 1.0 / (1L << 53);
         bool abs = typeof(TOp) == typeof(F32Abs);
         long s = plan.InnerStrides[0], n = plan.InnerCount, os = plan.OuterOutStrides[0];
-        long chain = Chain(n);
-        var fac = Vector512.Create(4 * (chain + 1) * u + 8 * u);
-        var half = Vector512.Create(0.5);
-        var magnitude = Vector256.Create(0x7FFF_FFFFu);
+        var fac = Vector512.Create(4 * (Chain(n) + 1) * u + 8 * u);
         // exponent window of exact sums: e₊ − e₋ ≤ 29 − ⌈log₂n⌉
         var window = Vector256.Create(29 - (64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(n - 1))));
         byte* col = x + plan.InnerBaseOffset + k0 * 4;
         byte* dst = o + k0 * os;
-        double* lanes = stackalloc double[8];
         var ev = FpEvents.None;
         int j = 0;
-        for (; j + 8 <= w; j += 8)
-        {
-            // the sums in one 512-bit register (each float widened by one vcvtps2pd: the same double per lane as
-            // TOp.Add's two halves, added in the same order)
-            var sum = Vector512<double>.Zero;
-            var hi = Vector256<uint>.Zero;
-            var lo = Vector256<uint>.AllBitsSet;
-            byte* q = col + j * 4;
-            if (abs)
-                for (long r = 0; r < n; r++, q += s)
-                {
-                    var b = Vector256.Load((uint*)q) & magnitude;
-                    sum += Avx512F.ConvertToVector512Double(b.AsSingle());
-                    hi = Vector256.Max(hi, b);
-                    lo = Vector256.Min(lo, b - Vector256<uint>.One);
-                }
-            else
-                for (long r = 0; r < n; r++, q += s)
-                {
-                    var y = Avx512F.ConvertToVector512Double(Vector256.Load((float*)q));
-                    sum = Vector512.FusedMultiplyAdd(y, y, sum); // y² exact: one rounding, as TOp.Add's
-                }
-            Vector256<float> f;
-            uint good;
-            if (abs)
-            {
-                f = Avx512F.ConvertToVector256Single(sum);
-                var ehi = (hi >> 23).AsInt32();
-                var elo = Vector256.Max(((lo + Vector256<uint>.One) >> 23).AsInt32(), Vector256<int>.One);
-                good = Vector256.ExtractMostSignificantBits(Vector256.LessThanOrEqual(ehi - elo, window));
-                // exact sums (the usual case) need no midpoint test, only a finite float (f ≥ +0: its bits below the
-                // largest float's)
-                if (good != 0xFF) good |= Proved(sum, f, fac, false);
-                good &= Vector256.ExtractMostSignificantBits(Vector256.LessThan(f.AsUInt32(), Vector256.Create(0x7F7F_FFFFu)));
-            }
-            else
-            {
-                // √Ŝ to ~2⁻⁵⁰ without a square-root instruction: a 14-bit reciprocal square root r, g = Ŝ·r, h = r/2
-                // and two coupled Newton steps (14 → 28 → 56 bits); f its float — the correctly rounded one unless √Ŝ
-                // lies within ~2⁻²⁰ ulp of a float midpoint, which the proof then rejects (only the proof decides
-                // what is stored)
-                var r = Avx512F.ReciprocalSqrt14(sum);
-                var g = sum * r;
-                var h = r * half;
-                var e = Vector512.FusedMultiplyAdd(-g, h, half);
-                g = Vector512.FusedMultiplyAdd(g, e, g); h = Vector512.FusedMultiplyAdd(h, e, h);
-                e = Vector512.FusedMultiplyAdd(-g, h, half);
-                g = Vector512.FusedMultiplyAdd(g, e, g);
-                f = Avx512F.ConvertToVector256Single(g);
-                good = Proved(sum, f, fac, true);
-            }
-            byte* dj = dst + j * os;
-            if (good == 0xFF && os == 4) { f.Store((float*)dj); continue; }
-            sum.Store(lanes);
-            for (int i = 0; i < 8; i++)
-            {
-                byte* di = dj + i * os;
-                if ((good >> i & 1) != 0) Unsafe.WriteUnaligned(di, f.GetElement(i));
-                else if (!(abs && ExactAbsSum(col + (j + i) * 4, n, s, di))
-                         && !TOp.Finish((byte*)lanes, i, n, chain, di, DType.Float32))
-                    ev |= Alone(plan, x, t, o, DType.Float32, p, k0 + j + i);
-            }
-        }
+        // sixteen outputs a step where they are adjacent, the two groups' chains interleaved: the finish is one long
+        // dependency chain, and with one group a step the schedulers fill with its waiting operations (ord 2 per
+        // column 1.05 → 0.89 ns); a step with a lane to finish otherwise goes again as two groups
+        if (os == 4)
+            for (; j + 16 <= w; j += 16)
+                if (!(abs ? Abs16(col + j * 4, n, s, window, fac, (float*)(dst + j * 4))
+                          : Squares16(col + j * 4, n, s, fac, (float*)(dst + j * 4))))
+                    ev |= ShortGroup<TOp>(plan, x, t, o, p, k0, j, fac, window) | ShortGroup<TOp>(plan, x, t, o, p, k0, j + 8, fac, window);
+        for (; j + 8 <= w; j += 8) ev |= ShortGroup<TOp>(plan, x, t, o, p, k0, j, fac, window);
         if (j < w) ev |= BandOf<TOp>(plan, x, t, o, DType.Float32, p, k0 + j, w - j);
         return ev;
+    }
+
+    /// <summary><see cref="ShortFloats{TOp}"/>' group of eight outputs k0 + j …: its sums, proof and stores, and the
+    /// finish of the lanes that fail.</summary>
+    private static FpEvents ShortGroup<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, double p, long k0, int j,
+        Vector512<double> fac, Vector256<int> window) where TOp : struct, IColumnOp
+    {
+        bool abs = typeof(TOp) == typeof(F32Abs);
+        long s = plan.InnerStrides[0], n = plan.InnerCount, os = plan.OuterOutStrides[0];
+        byte* col = x + plan.InnerBaseOffset + (k0 + j) * 4;
+        // the sums in one 512-bit register (each float widened by one vcvtps2pd: the same double per lane as
+        // TOp.Add's two halves, added in the same order)
+        var sum = Vector512<double>.Zero;
+        var hi = Vector256<uint>.Zero;
+        var lo = Vector256<uint>.AllBitsSet;
+        byte* q = col;
+        if (abs)
+            for (long r = 0; r < n; r++, q += s) AddAbs(q, ref sum, ref hi, ref lo);
+        else
+            for (long r = 0; r < n; r++, q += s)
+            {
+                var y = Avx512F.ConvertToVector512Double(Vector256.Load((float*)q));
+                sum = Vector512.FusedMultiplyAdd(y, y, sum); // y² exact: one rounding, as TOp.Add's
+            }
+        Vector256<float> f;
+        uint good;
+        if (abs)
+        {
+            f = Avx512F.ConvertToVector256Single(sum);
+            good = ExactLanes(hi, lo, window);
+            // exact sums (the usual case) need no midpoint test, only a finite float
+            if (good != 0xFF) good |= Proved(sum, f, fac, false);
+            good &= Finite(f);
+        }
+        else
+        {
+            f = RootCandidate(sum);
+            good = Proved(sum, f, fac, true);
+        }
+        byte* dj = o + (k0 + j) * os;
+        if (good == 0xFF && os == 4) { f.Store((float*)dj); return FpEvents.None; }
+        double* lanes = stackalloc double[8];
+        sum.Store(lanes);
+        var ev = FpEvents.None;
+        long chain = Chain(n);
+        for (int i = 0; i < 8; i++)
+        {
+            byte* di = dj + i * os;
+            if ((good >> i & 1) != 0) Unsafe.WriteUnaligned(di, f.GetElement(i));
+            else if (!(abs && ExactAbsSum(col + i * 4, n, s, di))
+                     && !TOp.Finish((byte*)lanes, i, n, chain, di, DType.Float32))
+                ev |= Alone(plan, x, t, o, DType.Float32, p, k0 + j + i);
+        }
+        return ev;
+    }
+
+    /// <summary>Two groups of ord 1 (sixteen adjacent outputs into <paramref name="d"/>), interleaved: stored and true
+    /// when every lane is proved (as <see cref="ShortGroup{TOp}"/> proves it), else false with nothing stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Abs16(byte* q, long n, long s, Vector256<int> window, Vector512<double> fac, float* d)
+    {
+        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+        Vector256<uint> hi0 = Vector256<uint>.Zero, hi1 = Vector256<uint>.Zero;
+        Vector256<uint> lo0 = Vector256<uint>.AllBitsSet, lo1 = Vector256<uint>.AllBitsSet;
+        for (long r = 0; r < n; r++, q += s)
+        {
+            AddAbs(q, ref s0, ref hi0, ref lo0);
+            AddAbs(q + 32, ref s1, ref hi1, ref lo1);
+        }
+        var f0 = Avx512F.ConvertToVector256Single(s0); var f1 = Avx512F.ConvertToVector256Single(s1);
+        uint g0 = ExactLanes(hi0, lo0, window), g1 = ExactLanes(hi1, lo1, window);
+        if ((g0 & g1) != 0xFF)
+        {
+            g0 |= Proved(s0, f0, fac, false);
+            g1 |= Proved(s1, f1, fac, false);
+        }
+        if ((g0 & Finite(f0) & g1 & Finite(f1)) != 0xFF) return false;
+        f0.Store(d); f1.Store(d + 8);
+        return true;
+    }
+
+    /// <summary>Two groups of ord 2 (sixteen adjacent outputs into <paramref name="d"/>), their chains interleaved
+    /// operation by operation: stored and true when every lane is proved, else false with nothing stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Squares16(byte* q, long n, long s, Vector512<double> fac, float* d)
+    {
+        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+        for (long r = 0; r < n; r++, q += s)
+        {
+            var y0 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)q));
+            var y1 = Avx512F.ConvertToVector512Double(Vector256.Load((float*)q + 8));
+            s0 = Vector512.FusedMultiplyAdd(y0, y0, s0);
+            s1 = Vector512.FusedMultiplyAdd(y1, y1, s1);
+        }
+        RootCandidates(s0, s1, out var f0, out var f1);
+        if ((Proved(s0, f0, fac, true) & Proved(s1, f1, fac, true)) != 0xFF) return false;
+        f0.Store(d); f1.Store(d + 8);
+        return true;
+    }
+
+    /// <summary>ord 1's step for one row of a group: |x| added in double, the largest magnitude bits and the least of
+    /// bits − 1 (a zero wraps to the top) tracked for <see cref="ExactLanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddAbs(byte* q, ref Vector512<double> sum, ref Vector256<uint> hi, ref Vector256<uint> lo)
+    {
+        var b = Vector256.Load((uint*)q) & Vector256.Create(0x7FFF_FFFFu);
+        sum += Avx512F.ConvertToVector512Double(b.AsSingle());
+        hi = Vector256.Max(hi, b);
+        lo = Vector256.Min(lo, b - Vector256<uint>.One);
+    }
+
+    /// <summary>The lanes whose sum the exponent window proves exact (see <see cref="ShortFloats{TOp}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint ExactLanes(Vector256<uint> hi, Vector256<uint> lo, Vector256<int> window)
+    {
+        var ehi = (hi >> 23).AsInt32();
+        var elo = Vector256.Max(((lo + Vector256<uint>.One) >> 23).AsInt32(), Vector256<int>.One);
+        return Vector256.ExtractMostSignificantBits(Vector256.LessThanOrEqual(ehi - elo, window));
+    }
+
+    /// <summary>The lanes of f (≥ +0 or NaN) below the largest float: finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Finite(Vector256<float> f)
+        => Vector256.ExtractMostSignificantBits(Vector256.LessThan(f.AsUInt32(), Vector256.Create(0x7F7F_FFFFu)));
+
+    /// <summary>ord 2's candidate float: √Ŝ to ~2⁻⁵⁰ without a square-root instruction (vsqrtpd's throughput bounded
+    /// the band finish) — a 14-bit reciprocal square root r, g = Ŝ·r, h = r/2 and two coupled Newton steps (14 → 28
+    /// → 56 bits) — rounded to float: the correctly rounded one unless √Ŝ lies within ~2⁻²⁰ ulp of a float midpoint,
+    /// which the proof then rejects (only the proof decides what is stored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RootCandidate(Vector512<double> sum)
+    {
+        var half = Vector512.Create(0.5);
+        var r = Avx512F.ReciprocalSqrt14(sum);
+        var g = sum * r;
+        var h = r * half;
+        var e = Vector512.FusedMultiplyAdd(-g, h, half);
+        g = Vector512.FusedMultiplyAdd(g, e, g); h = Vector512.FusedMultiplyAdd(h, e, h);
+        e = Vector512.FusedMultiplyAdd(-g, h, half);
+        g = Vector512.FusedMultiplyAdd(g, e, g);
+        return Avx512F.ConvertToVector256Single(g);
+    }
+
+    /// <summary><see cref="RootCandidate"/> of two groups, operation by operation interleaved (the same operations per
+    /// lane, so the same floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RootCandidates(Vector512<double> s0, Vector512<double> s1, out Vector256<float> f0, out Vector256<float> f1)
+    {
+        var half = Vector512.Create(0.5);
+        var r0 = Avx512F.ReciprocalSqrt14(s0); var r1 = Avx512F.ReciprocalSqrt14(s1);
+        var g0 = s0 * r0; var g1 = s1 * r1;
+        var h0 = r0 * half; var h1 = r1 * half;
+        var e0 = Vector512.FusedMultiplyAdd(-g0, h0, half); var e1 = Vector512.FusedMultiplyAdd(-g1, h1, half);
+        g0 = Vector512.FusedMultiplyAdd(g0, e0, g0); g1 = Vector512.FusedMultiplyAdd(g1, e1, g1);
+        h0 = Vector512.FusedMultiplyAdd(h0, e0, h0); h1 = Vector512.FusedMultiplyAdd(h1, e1, h1);
+        e0 = Vector512.FusedMultiplyAdd(-g0, h0, half); e1 = Vector512.FusedMultiplyAdd(-g1, h1, half);
+        g0 = Vector512.FusedMultiplyAdd(g0, e0, g0); g1 = Vector512.FusedMultiplyAdd(g1, e1, g1);
+        f0 = Avx512F.ConvertToVector256Single(g0); f1 = Avx512F.ConvertToVector256Single(g1);
     }
 
     /// <summary><see cref="ShortFloats{TOp}"/>' proof for eight lanes, a bit per lane: f's float midpoints m∓ (their
