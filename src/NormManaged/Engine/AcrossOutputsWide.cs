@@ -46,6 +46,10 @@ internal unsafe interface IColumnOp
 
     /// <summary>Roundings the root (and a term's own rounding) add to the lane's chain in the proof.</summary>
     static virtual long RootUlps => 0;
+    /// <summary>Elements from which the bands go to threads: <see cref="BlockDriver.ParallelThreshold"/>, or
+    /// <see cref="AcrossOutputsWide.CostlyParallelElements"/> for ops whose element costs a division, a square root or
+    /// a complex magnitude.</summary>
+    static virtual long ParallelElements => BlockDriver.ParallelThreshold;
 }
 
 /// <summary>Axis reductions whose outputs are adjacent in memory but whose reduced axis is not (C-order axis=0,
@@ -118,12 +122,17 @@ internal static unsafe class AcrossOutputsWide
         };
     }
 
+    /// <summary><see cref="IColumnOp.ParallelElements"/> of the ops whose element costs ~0.7–1.5 ns (a division, a
+    /// square root or a complex magnitude per element; cube roots per output): from 2¹³ elements two threads pay for
+    /// the hand-off — at <see cref="BlockDriver.ParallelThreshold"/> (4, 3000) ran on one thread.</summary>
+    internal const long CostlyParallelElements = 1L << 13;
+
     private static FpEvents Bands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p) where TOp : struct, IColumnOp
     {
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
         long band = Band;
-        bool par = threads > 1 && outs * plan.InnerCount >= BlockDriver.ParallelThreshold;
+        bool par = threads > 1 && outs * plan.InnerCount >= TOp.ParallelElements;
         // with threads, at least one band per thread (whole groups of 8)
         if (par) band = Math.Clamp(((outs + threads - 1) / threads + 7) & ~7L, 8, Band);
         int bands = (int)((outs + band - 1) / band);
@@ -733,6 +742,7 @@ internal readonly unsafe struct F32Abs : IColumnOp
 /// underflow or overflow), the result ∛Ŝ by <see cref="FloatPowFast.Cbrt"/>, whose bound the rounding test adds.</summary>
 internal readonly unsafe struct F32Cubes : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -789,6 +799,7 @@ internal readonly unsafe struct F32Quartics : IColumnOp
 /// through LaneAcross's exact double-double lanes: (4, 3000) at 0.3× NumPy.</summary>
 internal readonly unsafe struct F32Recips : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -814,6 +825,7 @@ internal readonly unsafe struct F32Recips : IColumnOp
 /// (4, 3000) axis-0 call. A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
 internal readonly unsafe struct F32Roots : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1123,6 +1135,7 @@ internal readonly unsafe struct F64Min : IColumnOp
 /// pattern lies above ∞'s and goes alone).</summary>
 internal readonly unsafe struct C64Max : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1141,6 +1154,7 @@ internal readonly unsafe struct C64Max : IColumnOp
 /// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
 internal readonly unsafe struct C64Min : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1)
     {
@@ -1357,6 +1371,7 @@ internal readonly unsafe struct C64SquareSum : IColumnOp
 /// rounded Σ|z| — the 1-D path's bits; other outputs (NaN, ∞, zero, near-midpoints) go alone.</summary>
 internal readonly unsafe struct C64AbsSum : IColumnOp
 {
+    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
