@@ -454,12 +454,17 @@ internal static unsafe class IntColumns
                 : BlockDriver.Run<IntPowOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntPowOp(1));
         }
         int band = (int)Math.Min(cols, BandElements / m);
-        long bands = (cols + band - 1) / band;
         byte* start = x + plan.InnerBaseOffset;
         int threads = Parallelism.MaxThreads;
         if ((p == 2 || p == 1) && IntSquaresOp.Handles(t) && cols * m < BlockDriver.ParallelThreshold && Plain(plan, start, t, o, p == 2))
             return FpEvents.None;
-        if (bands > 1 && IntRows.Parallel(cols, m, p))
+        bool par = IntRows.Parallel(cols, m, p);
+        // with threads, at least four bands a thread (multiples of 16 columns): (4, 3000) made two bands of 2048 and
+        // 952 columns, one thread waited for the other, and each band's float64 kernel sought threads of its own
+        // (int32 ord −1 26 µs on one thread, 24 on two). Every output is its line's value whatever the band.
+        if (par) band = (int)Math.Min(band, Math.Max(64, ((cols + 4 * threads - 1) / (4 * threads) + 15) & ~15L));
+        long bands = (cols + band - 1) / band;
+        if (bands > 1 && par)
         {
             nint xs = (nint)start, os = (nint)o;
             return Parallelism.ForOutputRanges(bands, threads, (lo, count) => Range(plan, (byte*)xs, t, (byte*)os, p, band, lo, count));
