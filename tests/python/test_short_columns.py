@@ -179,3 +179,30 @@ def test_int_columns_with_sums_beyond_two_to_53(dtype):
                     q = sum(v * v for v in col)
                     want = correctly_rounded_sqrt_fraction(Fraction(q)) if q else 0.0
                 assert got[j] == want, (big, ord, j, col, got[j], want)
+
+
+@pytest.mark.parametrize("ord", [np.inf, -np.inf])
+@pytest.mark.parametrize("n", [1, 3, 4, 9])
+def test_float16_columns_extrema_store_the_element_bits(ord, n):
+    """float16 ±inf over adjacent columns stores the extreme magnitude's bits directly, eight outputs at a time where no
+    lane holds a NaN (session 18; two software conversions per output before): every output equal to NumPy's exact
+    max / min of |x| and to the column alone — subnormals, zeros, ±0, infinities, NaNs, a ragged tail, strided and
+    reversed kept axes."""
+    rng = np.random.default_rng(16 + n)
+    with np.errstate(over="ignore"):  # a few draws beyond 65504 become inf: kept, as data
+        a = (rng.standard_normal((n, 8 * 5 + 3)) * np.exp2(rng.integers(-26, 16, (n, 8 * 5 + 3)))).astype(np.float16)
+    a[:, 8] = np.float16(6e-8)     # the least subnormal
+    a[:, 9] = -0.0
+    a[0, 10] = np.inf
+    a[n - 1, 17] = np.nan          # a NaN group: the lane-by-lane finish
+    a[:, 24:32] = np.float16(65504)
+    for x, axis, lines in ((a, 0, a.T), (a[:, ::-1], 0, a[:, ::-1].T), (np.asfortranarray(a.T), 1, a.T)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = normnative.norm(x, ord, axis=axis)
+            want = np.linalg.norm(x, ord, axis=axis)
+        assert got.dtype == np.float16
+        assert got.view(np.uint16).tolist() == np.where(np.isnan(want), got, want).astype(np.float16).view(np.uint16).tolist()
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        alone = np.array([normnative.norm(np.ascontiguousarray(c), ord) for c in lines], np.float16)
+        assert got.view(np.uint16).tolist() == alone.view(np.uint16).tolist()
