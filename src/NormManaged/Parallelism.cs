@@ -10,6 +10,14 @@ public static class Parallelism
 {
     private static int s_max = Environment.ProcessorCount;
 
+    /// <summary>Elements from which kernels whose element costs 1–5 ns split work over threads: a division, a square
+    /// root, a complex magnitude or a double-double term per element, with a root per output of short lines. From 2¹³
+    /// two threads pay for the hand-off (~1–2 µs); the general thresholds (2¹⁴–3·2¹⁵) kept (4, 3000) of such orders on
+    /// one thread — float64 ord −2.5 47 µs against 28 on two, complex64 ord 1.7 39 against 22. The kernels that take
+    /// it: DDColumns' short columns, Complex64Columns, AcrossOutputsWide's costly column ops, ComplexShortRows' costly
+    /// orders, LaneAcross' complex128 lines.</summary>
+    internal const long CostlyElements = 1L << 13;
+
     /// <summary>Current limit (≥ 1).</summary>
     public static int MaxThreads => Volatile.Read(ref s_max);
 

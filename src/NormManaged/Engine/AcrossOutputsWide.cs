@@ -47,8 +47,8 @@ internal unsafe interface IColumnOp
     /// <summary>Roundings the root (and a term's own rounding) add to the lane's chain in the proof.</summary>
     static virtual long RootUlps => 0;
     /// <summary>Elements from which the bands go to threads: <see cref="BlockDriver.ParallelThreshold"/>, or
-    /// <see cref="AcrossOutputsWide.CostlyParallelElements"/> for ops whose element costs a division, a square root or
-    /// a complex magnitude.</summary>
+    /// <see cref="Parallelism.CostlyElements"/> for ops whose element costs a division, a square root or a complex
+    /// magnitude (and F32Cubes, a cube root per output).</summary>
     static virtual long ParallelElements => BlockDriver.ParallelThreshold;
 }
 
@@ -121,11 +121,6 @@ internal static unsafe class AcrossOutputsWide
             _ => Bands<F64Min>(plan, x, t, o, ot, p),
         };
     }
-
-    /// <summary><see cref="IColumnOp.ParallelElements"/> of the ops whose element costs ~0.7–1.5 ns (a division, a
-    /// square root or a complex magnitude per element; cube roots per output): from 2¹³ elements two threads pay for
-    /// the hand-off — at <see cref="BlockDriver.ParallelThreshold"/> (4, 3000) ran on one thread.</summary>
-    internal const long CostlyParallelElements = 1L << 13;
 
     private static FpEvents Bands<TOp>(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p) where TOp : struct, IColumnOp
     {
@@ -742,7 +737,7 @@ internal readonly unsafe struct F32Abs : IColumnOp
 /// underflow or overflow), the result ∛Ŝ by <see cref="FloatPowFast.Cbrt"/>, whose bound the rounding test adds.</summary>
 internal readonly unsafe struct F32Cubes : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -799,7 +794,7 @@ internal readonly unsafe struct F32Quartics : IColumnOp
 /// through LaneAcross's exact double-double lanes: (4, 3000) at 0.3× NumPy.</summary>
 internal readonly unsafe struct F32Recips : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -825,7 +820,7 @@ internal readonly unsafe struct F32Recips : IColumnOp
 /// (4, 3000) axis-0 call. A zero gives 0 (h from max(s, 2⁻¹⁰⁰)), ∞ and NaN give NaN (alone).</summary>
 internal readonly unsafe struct F32Roots : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 4;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1158,7 +1153,7 @@ internal readonly unsafe struct F64Min : IColumnOp
 /// pattern lies above ∞'s and goes alone).</summary>
 internal readonly unsafe struct C64Max : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1177,7 +1172,7 @@ internal readonly unsafe struct C64Max : IColumnOp
 /// <summary>min |z| of complex64: integer min of the bits of s, a NaN's replaced by −1 (the lane then goes alone).</summary>
 internal readonly unsafe struct C64Min : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1)
     {
@@ -1394,7 +1389,7 @@ internal readonly unsafe struct C64SquareSum : IColumnOp
 /// rounded Σ|z| — the 1-D path's bits; other outputs (NaN, ∞, zero, near-midpoints) go alone.</summary>
 internal readonly unsafe struct C64AbsSum : IColumnOp
 {
-    public static long ParallelElements => AcrossOutputsWide.CostlyParallelElements;
+    public static long ParallelElements => Parallelism.CostlyElements;
     public static int Size => 8;
     public static void Init(out Vector256<double> a0, out Vector256<double> a1) { a0 = default; a1 = default; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

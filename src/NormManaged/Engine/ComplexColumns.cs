@@ -167,9 +167,8 @@ internal static unsafe class Complex128Columns
 internal static unsafe class Complex64Columns
 {
     private const int Lines = 8;
-    /// <summary>Complex elements from which the groups go to threads: 2¹³ (each costs 1–3 ns here, a root per output
-    /// on top; at 2¹⁵ (4, 3000) ran on one thread: ord 1.7 31 µs against NumPy's 21).</summary>
-    internal const long ParallelElements = 1L << 13;
+    /// <summary>Complex elements from which the groups go to threads (each costs 1–3 ns here, a root per output on top).</summary>
+    internal const long ParallelElements = Parallelism.CostlyElements;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => t == DType.Complex64 && ot == DType.Float32 && System.Runtime.Intrinsics.X86.Avx2.IsSupported

@@ -149,10 +149,10 @@ internal static unsafe class ComplexShortRows
     /// rows of 25 measured 2.9–6.5× faster here, of 32–48 2.0–3.9×, of 64 1.6–2.5×.</summary>
     internal const long MaxGeneral = 64;
 
-    /// <summary>Values from which the outputs are split over threads: 2¹⁵ for complex64 squares and magnitudes, 2¹³ for
-    /// the orders with roots or powers per value and complex128 magnitudes (1–5 ns each: complex64 rows (3000, 4) ord
-    /// 1.7 ran on one thread, 65 µs against NumPy's 45; complex128 ord 1 39 µs against 37).</summary>
-    private const long ParallelElements = 1L << 15, CostlyParallelElements = 1L << 13;
+    /// <summary>Values from which complex64 squares and magnitudes are split over threads; the orders with roots or
+    /// powers per value and complex128 magnitudes take <see cref="Parallelism.CostlyElements"/> (complex64 rows
+    /// (3000, 4) ord 1.7 ran on one thread at 2¹⁵, 65 µs against NumPy's 45).</summary>
+    private const long ParallelElements = 1L << 15;
 
     private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9,
         OneHalf = 10, TwoHalf = 11, NegTwoHalf = 12, NegCube = 13;
@@ -184,7 +184,7 @@ internal static unsafe class ComplexShortRows
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
         int kind = t == DType.Complex128 ? Abs128 : KindOf(p);
-        if (threads > 1 && outs * plan.InnerCount >= (kind is Squares or Abs ? ParallelElements : CostlyParallelElements))
+        if (threads > 1 && outs * plan.InnerCount >= (kind is Squares or Abs ? ParallelElements : Parallelism.CostlyElements))
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, k0, count));

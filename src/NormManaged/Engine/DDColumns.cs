@@ -55,9 +55,6 @@ internal static unsafe class DDColumns
 
     private const int Band = 1024;
 
-    /// <summary>Elements from which short columns (<see cref="RegisterRows"/> rows at most) go to threads.</summary>
-    internal const long ShortParallelElements = 1L << 13;
-
     /// <summary>Fewest outputs in a threaded band of short columns.</summary>
     private const int ShortThreadBand = 256;
 
@@ -109,29 +106,25 @@ internal static unsafe class DDColumns
         long outs = plan.OuterCount, n = plan.InnerCount;
         int threads = Parallelism.MaxThreads;
         // a fixed band split (shape only); each output's value does not depend on it anyway (proved or alone)
-        int bands = (int)((outs + Band - 1) / Band);
-        if (threads > 1 && n <= RegisterRows && outs >= 2 * ShortThreadBand && outs * n >= (p == -1 ? 2 : 1) * ShortParallelElements)
+        int band = Band;
+        bool par = threads > 1 && outs * n >= ParallelElements;
+        if (threads > 1 && n <= RegisterRows && outs >= 2 * ShortThreadBand && outs * n >= (p == -1 ? 2 : 1) * Parallelism.CostlyElements)
         {
-            // short columns cost 1–4 ns an element here (double-double terms, a root per output): from 8192 elements
-            // (ord −1, the cheapest, 16384: (16, 512) measured 6.8 µs on one thread, 7.3 on two) two threads pay for
-            // the hand-off — (4, 3000) ord −2.5 47 → 28 µs, 2.5 40 → 24 µs, (4, 2048) ord 4 13.9 → 12.1 µs; bands of 256 outputs or more, at least four per thread, so that the
-            // split stays even (three bands of 1024 put two thirds of (4, 3000) on one thread)
-            int band = (int)Math.Max(ShortThreadBand, (outs / (4 * threads) + 7) & ~7L);
-            int parts = (int)((outs + band - 1) / band);
-            nint xb = (nint)x, ob = (nint)o;
-            return Parallelism.ForParts(parts, threads, b =>
-            {
-                long k0 = (long)b * band;
-                return BandOf<T>(plan, (byte*)xb, (byte*)ob, p, k0, (int)Math.Min(band, outs - k0));
-            });
+            // short columns cost 1–4 ns an element here (double-double terms, a root per output): threads from
+            // Parallelism.CostlyElements (ord −1, the cheapest, from twice that: (16, 512) measured 6.8 µs on one
+            // thread, 7.3 on two); bands of 256 outputs or more, at least four per thread, so that the split stays
+            // even (three bands of 1024 put two thirds of (4, 3000) on one thread)
+            band = (int)Math.Max(ShortThreadBand, (outs / (4 * threads) + 7) & ~7L);
+            par = true;
         }
-        if (threads > 1 && bands > 1 && outs * n >= ParallelElements)
+        int bands = (int)((outs + band - 1) / band);
+        if (par && bands > 1)
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForParts(bands, threads, b =>
             {
-                long k0 = (long)b * Band;
-                return BandOf<T>(plan, (byte*)xb, (byte*)ob, p, k0, (int)Math.Min(Band, outs - k0));
+                long k0 = (long)b * band;
+                return BandOf<T>(plan, (byte*)xb, (byte*)ob, p, k0, (int)Math.Min(band, outs - k0));
             });
         }
         var ev = FpEvents.None;

@@ -62,10 +62,6 @@ internal static unsafe class LaneAcross
     /// <summary>Total elements from which groups are split over threads (a term costs ~10 vector operations).</summary>
     private const long ParallelElements = 1L << 14; // 1–3 ns a term: ≥ 16 µs of work per call
 
-    /// <summary>Elements from which complex128 lines go to threads (a magnitude per element: at 2¹⁴ (4, 3000) ord 1 and ±∞
-    /// ran on one thread, 17.5 / 15 µs against NumPy's 13; float64 ord −1 (64, 128) measured slower on two at 2¹³).</summary>
-    private const long ComplexParallelElements = 1L << 13;
-
     private static readonly double SquareMax = Math.ScaleB(1.0, 500);
     private static readonly double SumMin = Math.ScaleB(1.0, -300), RootSumMin = Math.ScaleB(1.0, -100);
 
@@ -308,7 +304,9 @@ internal static unsafe class LaneAcross
             return ev;
         }
         int threads = Parallelism.MaxThreads;
-        if (threads > 1 && groups > 1 && outs * n >= (t == DType.Complex128 ? ComplexParallelElements : ParallelElements))
+        // complex128 lines (a magnitude per element) from Parallelism.CostlyElements: at 2¹⁴ (4, 3000) ord 1 and ±∞ ran
+        // on one thread; float64 ord −1 (64, 128) measured slower on two at 2¹³
+        if (threads > 1 && groups > 1 && outs * n >= (t == DType.Complex128 ? Parallelism.CostlyElements : ParallelElements))
         {
             int parts = Math.Min(groups, 4 * threads);
             return Parallelism.ForParts(parts, threads, q => Groups(groups * q / parts, groups * (q + 1) / parts));
@@ -638,8 +636,7 @@ internal static unsafe class LaneAcross
         var done = L.GreaterThanOrEqual(h, L.Create(T.Min)) & L.LessThanOrEqual(h, L.Create(T.Max)) & ~alone;
         if (L.AllSet(done))
         {
-            if (os == 8 && from == 0) v.Store((double*)dst);
-            else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, v[j]);
+            StoreGroup(v, dst, os, from);
             return true;
         }
         PutRoots(d, v, h, l, T.Min, T.Max, alone);
@@ -663,9 +660,7 @@ internal static unsafe class LaneAcross
                 // +0 (finished lanes hold no zero: their sums are not NaN) — the group is stored at once as above, with
                 // the divide-by-zero; lane by lane through d and the caller's loop this cost float64 (3000, 4) ord −1
                 // over integers twice the time of random data
-                v &= ~zm;
-                if (os == 8 && from == 0) v.Store((double*)dst);
-                else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, v[j]);
+                StoreGroup(v & ~zm, dst, os, from);
                 ev |= FpEvents.DivideByZero;
                 return true;
             }
@@ -675,6 +670,14 @@ internal static unsafe class LaneAcross
                         Put(d, j, BitConverter.DoubleToUInt64Bits(nm[j]) != 0 ? double.NaN : 0.0, 0, 3);
         }
         return false;
+    }
+
+    /// <summary>Stores lanes <paramref name="from"/> … of a group's float64 results, <paramref name="os"/> bytes apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGroup<L>(L v, byte* dst, long os, int from) where L : struct, ILanes<L>
+    {
+        if (os == 8 && from == 0) v.Store((double*)dst);
+        else for (int j = from; j < L.Count; j++) Unsafe.WriteUnaligned(dst + j * os, v[j]);
     }
 
     /// <summary><see cref="Midpoint.MaybeNear64"/> lane by lane for v + r (r: v's exact rounding residual): the mask of
