@@ -34,6 +34,29 @@ public static unsafe class VectorNorms
             OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
             return SmallFloat64(x.Data, n, stride, ord.P, output.Data);
         }
+        // The same calls over a few contiguous blocks (2-norm): the driver would run them on this thread as one chunk,
+        // block by block, after building a plan (GC allocations; 4097 elements cost ~0.8 µs more than 4096 that way).
+        if (x.DType == DType.Float64 && output.DType == DType.Float64 && ord.P == 2
+            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
+            && OneRun(x, out n, out stride) && (stride == 8 || stride == -8) && n < BlockDriver.VectorSplitElements
+            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
+        {
+            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+            return Float64Blocks((double*)(stride < 0 ? x.Data + (n - 1) * stride : x.Data), (int)n, output.Data);
+        }
+        // float32 / complex64 → float32 2-norm of one contiguous run: the fast sum whose result is stored only when it
+        // is provably the correctly rounded one (so the bits of every other path); else the general path below.
+        if (x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32 && ord.P == 2
+            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
+            && OneRun(x, out n, out stride, x.DType == DType.Float32 ? 4 : 8) && n > 0
+            && Math.Abs(stride) == (x.DType == DType.Float32 ? 4 : 8)
+            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
+        {
+            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+            float* first = (float*)(stride < 0 ? x.Data + (n - 1) * stride : x.Data);
+            if (FloatFastPath.TryRun(first, x.DType == DType.Float32 ? n : 2 * n, output.Data, Parallelism.MaxThreads))
+                return FpEvents.None;
+        }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
@@ -172,16 +195,16 @@ public static unsafe class VectorNorms
     /// <summary>Whether the elements of <paramref name="x"/> are <paramref name="n"/> values <paramref name="stride"/>
     /// bytes apart from <c>x.Data</c>: a 1-D view (any stride), or a C- or Fortran-contiguous array (axes of length 1
     /// ignored). Anything else, or more than 2³¹ elements, gives false.</summary>
-    private static bool OneRun(in NdView x, out long n, out long stride)
+    private static bool OneRun(in NdView x, out long n, out long stride, long itemSize = 8)
     {
         if (x.Rank == 1)
         {
             n = x.Shape[0]; stride = x.Strides[0];
             return true;
         }
-        n = 1; stride = 8;
+        n = 1; stride = itemSize;
         bool c = true, f = true;
-        long cs = 8, fs = 8;
+        long cs = itemSize, fs = itemSize;
         for (int i = 0; i < x.Rank; i++)
         {
             long len = x.Shape[i];
@@ -229,6 +252,17 @@ public static unsafe class VectorNorms
         }
         RealKernels.AddAbsSum(span, ref acc);
         return new IntPowOp(1).Finish(acc, DType.Float64, dst);
+    }
+
+    /// <summary>The 2-norm of n contiguous doubles (fewer than <see cref="BlockDriver.VectorSplitElements"/>, so one
+    /// chunk on the calling thread): <see cref="BlockDriver"/>'s blocks, merge and finish, so its bits.</summary>
+    private static FpEvents Float64Blocks(double* v, int n, byte* dst)
+    {
+        ScaledSum part = default, total = default;
+        for (int s = 0; s < n; s += DoubleBlocks.BlockElements)
+            SumSquares.AddBlock(new ReadOnlySpan<double>(v + s, Math.Min(DoubleBlocks.BlockElements, n - s)), ref part);
+        total.Add(part);
+        return default(SumSquaresOp).Finish(total, DType.Float64, dst);
     }
 
     private static FpEvents General(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)

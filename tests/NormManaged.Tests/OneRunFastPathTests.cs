@@ -81,4 +81,84 @@ public unsafe class OneRunFastPathTests
         // not every axis reduced: the general driver, one output per row
         Assert.Throws<NormException>(() => Reduce(v, 0, new long[] { 3, 4 }, new long[] { 32, 8 }, 2, 2, Array.Empty<long>()));
     }
+
+    public static IEnumerable<object[]> BlockShapes()
+    {
+        // 2 … 15 blocks of 4096 on the calling thread: the multi-block small-call path (2-norm)
+        foreach (var s in new[] { new long[] { 4097 }, new long[] { 70, 60 }, new long[] { 3, 7, 500 }, new long[] { 255, 257 } })
+            yield return new object[] { s };
+    }
+
+    /// <summary>A contiguous float64 array of several blocks (below the threads' split) reduced over every axis: C, F,
+    /// and reversed 1-D layouts give the bits of the general driver (the same elements padded, hence gathered) and
+    /// the correctly rounded norm, also when a block's first 16 elements guess its scale wrong.</summary>
+    [Theory]
+    [MemberData(nameof(BlockShapes))]
+    public void SeveralBlocksGiveTheDriversBits(long[] shape)
+    {
+        var rng = new Random((int)shape[^1]);
+        long n = 1;
+        foreach (long s in shape) n *= s;
+        int rank = shape.Length;
+        ulong all = (1UL << rank) - 1;
+        for (int t = 0; t < 4; t++)
+        {
+            var v = new double[n + 2];
+            int scale = t == 0 ? 0 : rng.Next(-1000, 1000);
+            for (int i = 0; i < v.Length; i++) v[i] = Math.ScaleB(rng.NextDouble() - 0.5, scale);
+            if (t == 3) for (int i = 1; i < 17; i++) v[i] *= 1e-9; // the first block's guess fails: max pass, exact fold
+            double want = ExactReference.Norm2(v.Skip(1).Take((int)n));
+            long[] c = new long[rank], f = new long[rank];
+            long cs = 8, fs = 8;
+            for (int i = rank - 1; i >= 0; i--) { c[i] = cs; cs *= shape[i]; }
+            for (int i = 0; i < rank; i++) { f[i] = fs; fs *= shape[i]; }
+            var w = new double[2 * n];
+            for (long k = 0; k < n; k++) w[2 * k] = v[1 + k];
+            double general = Reduce(w, 0, new[] { n }, new[] { 16L }, 1, 2, Array.Empty<long>());
+            Assert.Equal(want, general);
+            foreach (var strides in new[] { c, f })
+                Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(Reduce(v, 1, shape, strides, all, 2, Array.Empty<long>())));
+            // reversed: the same elements from the other end, read from the lowest address like the driver's plan
+            var r = new double[n];
+            for (long k = 0; k < n; k++) r[k] = v[n - k];
+            Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(Reduce(r, (int)n - 1, new[] { n }, new[] { -8L }, 1, 2, Array.Empty<long>())));
+        }
+    }
+
+    /// <summary>float32 and complex64 arrays forming one contiguous run (any rank, C or F, reversed) take the proved
+    /// fast sum before any plan is built: the correctly rounded float, as through the driver.</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Complex64)]
+    public void FloatRunsGiveTheCorrectlyRoundedNorm(DType t)
+    {
+        var rng = new Random((int)t);
+        int width = t == DType.Complex64 ? 2 : 1;
+        foreach (var shape in new[] { new long[] { 1 }, new long[] { 10 }, new long[] { 5, 7 }, new long[] { 3, 1, 40 }, new long[] { 300, 301 } })
+        {
+            long n = 1;
+            foreach (long s in shape) n *= s;
+            int rank = shape.Length;
+            var v = new float[width * n];
+            int scale = rng.Next(-60, 60);
+            for (int i = 0; i < v.Length; i++) v[i] = (float)Math.ScaleB(rng.NextDouble() - 0.5, scale);
+            float want = FloatFastPathTests.ExactNorm(v);
+            long item = 4 * width;
+            long[] c = new long[rank], f = new long[rank];
+            long cs = item, fs = item;
+            for (int i = rank - 1; i >= 0; i--) { c[i] = cs; cs *= shape[i]; }
+            for (int i = 0; i < rank; i++) { f[i] = fs; fs *= shape[i]; }
+            float r = float.NaN;
+            fixed (float* b = v)
+            {
+                foreach (var strides in new[] { c, f })
+                {
+                    VectorNorms.Compute(new NdView(b, t, shape, strides), (1UL << rank) - 1, Ord.Of(2), new NdView(&r, DType.Float32, Array.Empty<long>(), Array.Empty<long>()));
+                    Assert.Equal(want, r);
+                }
+                VectorNorms.Compute(new NdView(b + width * (n - 1), t, new[] { n }, new[] { -item }), 1, Ord.Of(2), new NdView(&r, DType.Float32, Array.Empty<long>(), Array.Empty<long>()));
+                Assert.Equal(want, r);
+            }
+        }
+    }
 }

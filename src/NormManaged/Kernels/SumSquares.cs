@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using NormManaged.Engine;
 
 namespace NormManaged.Kernels;
 
@@ -13,7 +14,7 @@ namespace NormManaged.Kernels;
 /// This is an error-free-transformation sum (cf. Ogita–Rump–Oishi Sum2) at four flops per
 /// element. Blocks combine as <see cref="ScaledSum"/>s in index order, so the result depends on
 /// the values and the block grid only — not on thread count, alignment, or SIMD width (the lane
-/// structure is fixed at 16 doubles whatever vector width the machine has).</summary>
+/// structure is fixed at <see cref="Lanes"/> doubles whatever vector width the machine has).</summary>
 internal static class SumSquares
 {
     /// <summary>Elements per scaling block.</summary>
@@ -106,105 +107,164 @@ internal static class SumSquares
         return m;
     }
 
+    /// <summary>Logical lanes of the accumulation: lane j sees elements j, j + 32, j + 64, … of a block (then a scalar
+    /// tail lane). Four independent chains of Vector512 (eight of Vector256) hide the FMA latency: with 16 lanes, two
+    /// chains of a' = fma(x, x, a) bounded a block of 4096 to ~8 cycles per 16 elements.</summary>
+    public const int Lanes = 32;
+
     /// <summary>Σ (x·s1·s2)² as hi + lo, with every lane offset by <paramref name="sigma"/>
     /// (σ ≥ every scaled square, a power of two).</summary>
-    /// <returns>False when some lane's sum exceeded σ (or was not finite): then some x² may have exceeded σ.</returns>
+    /// <returns>False when some lane's sum exceeded 2σ (or was not finite): then some x² may have exceeded σ, and
+    /// hi + lo is the exact fold of the lanes (for a σ known to bound every square, still the sum).</returns>
     private static unsafe bool Accumulate(ReadOnlySpan<double> x, double s1, double s2, double sigma, out double hi, out double lo)
     {
-        ref double r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        double* pb = (double*)Unsafe.AsPointer(ref r); // for prefetch hints only (harmless if stale or past the end)
-        int n = x.Length, i = 0;
-        bool scaled = s1 != 1.0 || s2 != 1.0;
-        bool ok = true;
-        hi = 0; lo = 0;
-        int lanes = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            // The same 16 logical lanes as the Vector256 loop below, two lanes-of-8 per register: lane j still sees
-            // elements i + j, with the same operations in the same order, and the fold below re-forms the Vector256
-            // loop's l0..l3 sums exactly — so the bits do not depend on the vector width.
-            var vs = Vector512.Create(sigma);
-            Vector512<double> a0 = vs, a1 = vs;
-            Vector512<double> l0 = Vector512<double>.Zero, l1 = l0;
-            var f1 = Vector512.Create(s1); var f2 = Vector512.Create(s2);
-            if (scaled)
-            {
-                for (; i <= n - 16; i += 16)
-                {
-                    var x0 = Vector512.LoadUnsafe(ref r, (nuint)i) * f1 * f2;
-                    var x1 = Vector512.LoadUnsafe(ref r, (nuint)i + 8) * f1 * f2;
-                    Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
-                }
-            }
-            else
-            {
-                for (; i <= n - 16; i += 16)
-                {
-                    Prefetch.Ahead128(pb + i);
-                    var x0 = Vector512.LoadUnsafe(ref r, (nuint)i);
-                    var x1 = Vector512.LoadUnsafe(ref r, (nuint)i + 8);
-                    Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
-                }
-            }
-            lanes = 16;
-            Span<double> av = stackalloc double[16];
-            a0.StoreUnsafe(ref av[0]); a1.StoreUnsafe(ref av[8]);
-            // Vector256 loop: Sum((l0 + l1) + (l2 + l3)) with l0|l1 = this l0 and l2|l3 = this l1
-            double lsum = Vector256.Sum((l0.GetLower() + l0.GetUpper()) + (l1.GetLower() + l1.GetUpper()));
-            foreach (double v in av) { ok &= v <= 2 * sigma; DD.Add(ref hi, ref lo, v, 0); }
-            DD.Add(ref hi, ref lo, -lanes * sigma, lsum);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 16)
-        {
-            var vs = Vector256.Create(sigma);
-            Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs;
-            Vector256<double> l0 = Vector256<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
-            var f1 = Vector256.Create(s1); var f2 = Vector256.Create(s2);
-            for (; i <= n - 16; i += 16)
-            {
-                Prefetch.Ahead128(pb + i);
-                var x0 = Vector256.LoadUnsafe(ref r, (nuint)i);
-                var x1 = Vector256.LoadUnsafe(ref r, (nuint)i + 4);
-                var x2 = Vector256.LoadUnsafe(ref r, (nuint)i + 8);
-                var x3 = Vector256.LoadUnsafe(ref r, (nuint)i + 12);
-                if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; x2 = x2 * f1 * f2; x3 = x3 * f1 * f2; }
-                Step(x0, ref a0, ref l0); Step(x1, ref a1, ref l1);
-                Step(x2, ref a2, ref l2); Step(x3, ref a3, ref l3);
-            }
-            lanes = 16;
-            // Fold: Σ (a - σ) + Σ l, as an exact double-double sum of the lane values.
-            Span<double> av = stackalloc double[16];
-            a0.StoreUnsafe(ref av[0]); a1.StoreUnsafe(ref av[4]); a2.StoreUnsafe(ref av[8]); a3.StoreUnsafe(ref av[12]);
-            double lsum = 0;
-            lsum += Vector256.Sum((l0 + l1) + (l2 + l3));
-            foreach (double v in av) { ok &= v <= 2 * sigma; DD.Add(ref hi, ref lo, v, 0); }
-            DD.Add(ref hi, ref lo, -lanes * sigma, lsum);
-        }
-        // Tail (and everything when not vectorised): one scalar lane, also offset by σ.
-        if (i < n)
-        {
-            double a = sigma, l = 0;
-            for (; i < n; i++)
-            {
-                double v = Unsafe.Add(ref r, i);
-                if (scaled) v = v * s1 * s2;
-                double nw = Math.FusedMultiplyAdd(v, v, a);
-                l += Math.FusedMultiplyAdd(v, v, a - nw);
-                a = nw;
-            }
-            ok &= a <= 2 * sigma;
-            DD.Add(ref hi, ref lo, a, l);
-            DD.Add(ref hi, ref lo, -sigma, 0);
-        }
-        return ok;
+        fixed (double* p = x)
+            return Accumulate(p, x.Length, s1, s2, sigma, out hi, out lo);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector512<double> x, ref Vector512<double> a, ref Vector512<double> l)
+    /// <inheritdoc cref="Accumulate(ReadOnlySpan{double}, double, double, double, out double, out double)"/>
+    internal static unsafe bool Accumulate(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
+        => s1 != 1.0 || s2 != 1.0 ? Accumulate<Scaled>(x, n, s1, s2, sigma, out hi, out lo)
+                                  : Accumulate<Unscaled>(x, n, 1.0, 1.0, sigma, out hi, out lo);
+
+    private struct Scaled;
+    private struct Unscaled;
+
+    /// <summary>The accumulation with the scaling decided at compile time (a run-time flag tested in the loop cost
+    /// two branches per step).</summary>
+    private static unsafe bool Accumulate<TScaled>(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
+        where TScaled : struct
     {
-        var nw = Vector512.FusedMultiplyAdd(x, x, a);
-        l += Vector512.FusedMultiplyAdd(x, x, a - nw);
-        a = nw;
+        bool scaled = typeof(TScaled) == typeof(Scaled);
+        double* av = stackalloc double[Lanes + 1];
+        double* lv = stackalloc double[Lanes / 2];
+        int i = 0;
+        // The error terms of lanes j and j + 16 share an accumulator (e_j + e_{j+16} first, then one add), so the
+        // Vector256 form keeps 12 accumulators in its 16 registers; the order of operations per lane is the same in
+        // both widths, and both store their lanes in logical order below, so the bits do not depend on the width.
+        if (RealKernels.Wide)
+        {
+            var vs = Vector512.Create(sigma);
+            Vector512<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, l0 = Vector512<double>.Zero, l1 = l0;
+            var f1 = Vector512.Create(s1); var f2 = Vector512.Create(s2);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                if (!scaled) Prefetch.Ahead256(x + i);
+                var x0 = Vector512.Load(x + i); var x1 = Vector512.Load(x + i + 8);
+                var x2 = Vector512.Load(x + i + 16); var x3 = Vector512.Load(x + i + 24);
+                if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; x2 = x2 * f1 * f2; x3 = x3 * f1 * f2; }
+                var n0 = Vector512.FusedMultiplyAdd(x0, x0, a0); var e0 = Vector512.FusedMultiplyAdd(x0, x0, a0 - n0);
+                var n1 = Vector512.FusedMultiplyAdd(x1, x1, a1); var e1 = Vector512.FusedMultiplyAdd(x1, x1, a1 - n1);
+                var n2 = Vector512.FusedMultiplyAdd(x2, x2, a2); var e2 = Vector512.FusedMultiplyAdd(x2, x2, a2 - n2);
+                var n3 = Vector512.FusedMultiplyAdd(x3, x3, a3); var e3 = Vector512.FusedMultiplyAdd(x3, x3, a3 - n3);
+                a0 = n0; a1 = n1; a2 = n2; a3 = n3;
+                l0 += e0 + e2; l1 += e1 + e3;
+            }
+            for (; i <= n - 8; i += 8) // groups of eight into lanes 0 … 7
+            {
+                var x0 = Vector512.Load(x + i);
+                if (scaled) x0 = x0 * f1 * f2;
+                var n0 = Vector512.FusedMultiplyAdd(x0, x0, a0);
+                l0 += Vector512.FusedMultiplyAdd(x0, x0, a0 - n0);
+                a0 = n0;
+            }
+            a0.Store(av); a1.Store(av + 8); a2.Store(av + 16); a3.Store(av + 24);
+            l0.Store(lv); l1.Store(lv + 8);
+        }
+        else
+        {
+            var vs = Vector256.Create(sigma);
+            Vector256<double> a0 = vs, a1 = vs, a2 = vs, a3 = vs, a4 = vs, a5 = vs, a6 = vs, a7 = vs;
+            Vector256<double> l0 = Vector256<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
+            var f1 = Vector256.Create(s1); var f2 = Vector256.Create(s2);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                if (!scaled) Prefetch.Ahead256(x + i);
+                var x0 = Vector256.Load(x + i); var x1 = Vector256.Load(x + i + 4);
+                var x4 = Vector256.Load(x + i + 16); var x5 = Vector256.Load(x + i + 20);
+                if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; x4 = x4 * f1 * f2; x5 = x5 * f1 * f2; }
+                var n0 = Vector256.FusedMultiplyAdd(x0, x0, a0); var e0 = Vector256.FusedMultiplyAdd(x0, x0, a0 - n0);
+                var n1 = Vector256.FusedMultiplyAdd(x1, x1, a1); var e1 = Vector256.FusedMultiplyAdd(x1, x1, a1 - n1);
+                var n4 = Vector256.FusedMultiplyAdd(x4, x4, a4); var e4 = Vector256.FusedMultiplyAdd(x4, x4, a4 - n4);
+                var n5 = Vector256.FusedMultiplyAdd(x5, x5, a5); var e5 = Vector256.FusedMultiplyAdd(x5, x5, a5 - n5);
+                a0 = n0; a1 = n1; a4 = n4; a5 = n5;
+                l0 += e0 + e4; l1 += e1 + e5;
+                var x2 = Vector256.Load(x + i + 8); var x3 = Vector256.Load(x + i + 12);
+                var x6 = Vector256.Load(x + i + 24); var x7 = Vector256.Load(x + i + 28);
+                if (scaled) { x2 = x2 * f1 * f2; x3 = x3 * f1 * f2; x6 = x6 * f1 * f2; x7 = x7 * f1 * f2; }
+                var n2 = Vector256.FusedMultiplyAdd(x2, x2, a2); var e2 = Vector256.FusedMultiplyAdd(x2, x2, a2 - n2);
+                var n3 = Vector256.FusedMultiplyAdd(x3, x3, a3); var e3 = Vector256.FusedMultiplyAdd(x3, x3, a3 - n3);
+                var n6 = Vector256.FusedMultiplyAdd(x6, x6, a6); var e6 = Vector256.FusedMultiplyAdd(x6, x6, a6 - n6);
+                var n7 = Vector256.FusedMultiplyAdd(x7, x7, a7); var e7 = Vector256.FusedMultiplyAdd(x7, x7, a7 - n7);
+                a2 = n2; a3 = n3; a6 = n6; a7 = n7;
+                l2 += e2 + e6; l3 += e3 + e7;
+            }
+            for (; i <= n - 8; i += 8)
+            {
+                var x0 = Vector256.Load(x + i); var x1 = Vector256.Load(x + i + 4);
+                if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; }
+                var n0 = Vector256.FusedMultiplyAdd(x0, x0, a0); var n1 = Vector256.FusedMultiplyAdd(x1, x1, a1);
+                l0 += Vector256.FusedMultiplyAdd(x0, x0, a0 - n0);
+                l1 += Vector256.FusedMultiplyAdd(x1, x1, a1 - n1);
+                a0 = n0; a1 = n1;
+            }
+            a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
+            a4.Store(av + 16); a5.Store(av + 20); a6.Store(av + 24); a7.Store(av + 28);
+            l0.Store(lv); l1.Store(lv + 4); l2.Store(lv + 8); l3.Store(lv + 12);
+        }
+        // Tail: one scalar lane, also offset by σ.
+        double ta = sigma, tl = 0;
+        for (; i < n; i++)
+        {
+            double v = x[i];
+            if (scaled) v = v * s1 * s2;
+            double nw = Math.FusedMultiplyAdd(v, v, ta);
+            tl += Math.FusedMultiplyAdd(v, v, ta - nw);
+            ta = nw;
+        }
+        av[Lanes] = ta;
+        return Fold(av, lv, tl, sigma, out hi, out lo);
+    }
+
+    /// <summary>The lanes' total Σ(a − σ) + Σ l + tl as a normalised double-double. When every lane is in [σ, 2σ] (the
+    /// guess held) the differences a − σ are exact (Sterbenz) and a TwoSum tree adds them (the errors summed plainly:
+    /// ~2⁻¹⁰⁰ relative), instead of 33 dependent double-double additions (a ~1000-cycle chain per block). Otherwise
+    /// (a σ that bounds every square but not the lane sums) the lanes, multiples of ulp(σ) below 2⁶⁵·ulp(σ), are added
+    /// exactly in sequence.</summary>
+    private static unsafe bool Fold(double* av, double* lv, double tl, double sigma, out double hi, out double lo)
+    {
+        var lq = (Vector256.Load(lv) + Vector256.Load(lv + 4)) + (Vector256.Load(lv + 8) + Vector256.Load(lv + 12));
+        double lsum = Vector256.Sum(lq) + tl;
+        var two = Vector256.Create(2 * sigma);
+        var top = Vector256.Max(Vector256.Max(Vector256.Max(Vector256.Load(av), Vector256.Load(av + 4)),
+                                              Vector256.Max(Vector256.Load(av + 8), Vector256.Load(av + 12))),
+                                Vector256.Max(Vector256.Max(Vector256.Load(av + 16), Vector256.Load(av + 20)),
+                                              Vector256.Max(Vector256.Load(av + 24), Vector256.Load(av + 28))));
+        bool ok = Vector256.LessThanOrEqualAll(top, two) && av[Lanes] <= 2 * sigma;
+        if (ok)
+        {
+            var vs = Vector256.Create(sigma);
+            var s01 = LaneStep.TwoSum(Vector256.Load(av) - vs, Vector256.Load(av + 4) - vs, out var e01);
+            var s23 = LaneStep.TwoSum(Vector256.Load(av + 8) - vs, Vector256.Load(av + 12) - vs, out var e23);
+            var s45 = LaneStep.TwoSum(Vector256.Load(av + 16) - vs, Vector256.Load(av + 20) - vs, out var e45);
+            var s67 = LaneStep.TwoSum(Vector256.Load(av + 24) - vs, Vector256.Load(av + 28) - vs, out var e67);
+            var s03 = LaneStep.TwoSum(s01, s23, out var e03);
+            var s47 = LaneStep.TwoSum(s45, s67, out var e47);
+            var s4 = LaneStep.TwoSum(s03, s47, out var e4);
+            var err4 = ((e01 + e23) + (e45 + e67)) + ((e03 + e47) + e4);
+            var s2 = LaneStep.TwoSum(s4.GetLower(), s4.GetUpper(), out var e2);
+            double h = DD.TwoSum(s2.GetElement(0), s2.GetElement(1), out double e1);
+            h = DD.TwoSum(h, av[Lanes] - sigma, out double et);
+            double l = Vector256.Sum(err4) + (e2.GetElement(0) + e2.GetElement(1)) + e1 + et + lsum;
+            hi = DD.TwoSum(h, l, out lo);
+        }
+        else
+        {
+            hi = 0; lo = 0;
+            for (int j = 0; j <= Lanes; j++) DD.Add(ref hi, ref lo, av[j], 0);
+            DD.Add(ref hi, ref lo, -(Lanes + 1) * sigma, lsum);
+        }
+        return ok;
     }
 
     /// <summary>One offset-lane update a' = fl(a + x²) with its error added to l, lane-wise (also the short-row lanes').</summary>
