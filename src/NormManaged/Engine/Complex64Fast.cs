@@ -102,8 +102,8 @@ internal readonly struct C64RecipSquare : IC64Term
 internal static unsafe class Complex64Fast
 {
     /// <summary>Fewest complex values per part of a split sum (so from 2·SplitMin = 65536 values two threads share a
-    /// sum): a part is then ≥ ~30 µs of work single-threaded, above what the float32 paths' 2¹⁸-float threshold
-    /// gives them (<see cref="FloatFastPath.SplitFloats"/>).</summary>
+    /// sum): a part is then ≥ ~30 µs of work single-threaded, more than the float32 2-norm's parts
+    /// (<see cref="FloatFastPath.SplitFrom"/>).</summary>
     private const long SplitMin = 1L << 15;
     private const double TinyValue = 2.409919865102884e-181; // 2⁻⁶⁰⁰ (a constant: a static field's init check in the loop made the JIT spill every accumulator)
     private const ulong InfBits = 0x7FF0_0000_0000_0000UL;

@@ -21,11 +21,15 @@ namespace NormManaged.Engine;
 /// vector width: its accepted results cannot depend on either.</summary>
 internal static unsafe class FloatFastPath
 {
-    /// <summary>Fewest floats per part of a split fast sum; a sum is split from two parts' worth. The accepted
-    /// result is the correctly rounded one whatever the split, so the split is free to follow the thread count: it
-    /// started at 96 Ki floats with parts of 2¹⁷ (one thread below 2.6e5 floats) until session 15; a 1e5 float32
-    /// 2-norm takes ~5 µs on one thread, too little to pay for a hand-off, so splits start at 2¹⁷ floats.</summary>
-    public const long SplitFloats = 1L << 16;
+    /// <summary>Fewest floats per part of a split fast sum; a sum is split from three parts' worth (<see
+    /// cref="SplitFrom"/>). The accepted result is the correctly rounded one whatever the split, so the split is free
+    /// to follow the thread count. One thread sums ~3·10⁴ floats a microsecond and a hand-off costs 1–2 µs, so two
+    /// threads pay from ~9·10⁴ floats: A/B (alternating processes) against splitting from 2¹⁷, 10⁵ floats 4.6–5.8 →
+    /// 3.9 µs and 1.3·10⁵ 5.5–6.6 → 4.4 µs, 7·10⁴ (unsplit in both) unchanged; splitting from 2¹⁶ made 7·10⁴ slower.</summary>
+    public const long SplitFloats = 1L << 15;
+
+    /// <summary>Floats from which a fast sum is split over threads.</summary>
+    public const long SplitFrom = 3 * SplitFloats;
 
     /// <summary>Lanes each term is spread over at least when vectorised (the bound's chain length is n/lanes).</summary>
     private const int MinLanes = 16;
@@ -34,7 +38,7 @@ internal static unsafe class FloatFastPath
     public static bool TryRun(float* p, long m, byte* dst, int threads)
     {
         int parts = 1;
-        if (threads > 1 && m >= 2 * SplitFloats) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
+        if (threads > 1 && m >= SplitFrom) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
         double s;
         if (parts == 1) s = SumSquares(p, m);
         else
