@@ -154,6 +154,42 @@ public unsafe class ComplexNegativeTests
                 }
     }
 
+    /// <summary>Lines of several 4096-value segments (summed in order, split over threads from two segments): the same
+    /// bits for 1, 2 and 3 threads and within an ulp of the extended path, for the one-pass sum, the scaled two-pass
+    /// sum (values beyond the fast range) and the zero short-cut, at every stride sign.</summary>
+    [Fact]
+    public void LongLinesGiveTheSameBitsForEveryThreadCount()
+    {
+        var rng = new Random(19);
+        foreach (DType t in new[] { DType.Complex128, DType.Complex64 })
+            foreach (int n in new[] { 8191, 8192, 8193, 12289, 20000 })
+                for (int kind = 0; kind < 3; kind++)
+                {
+                    var a = new double[2 * n];
+                    for (int i = 0; i < a.Length; i++) a[i] = Part(rng, 0) * Math.Pow(2, rng.Next(-20, 20));
+                    if (kind == 1) a[2 * rng.Next(n)] = Math.Pow(2, 600); // out of the fast range: the two-pass sum
+                    if (kind == 2) { int z = rng.Next(n); a[2 * z] = 0; a[2 * z + 1] = 0; }
+                    foreach (double p in new[] { -1.0, -2.0 })
+                        foreach (int step in new[] { 1, -1, 2 })
+                        {
+                            var one = WithThreads(1, () => Both(a, n, step, t, p));
+                            foreach (int threads in new[] { 2, 3 })
+                            {
+                                var r = WithThreads(threads, () => Both(a, n, step, t, p));
+                                Assert.True(BitConverter.DoubleToInt64Bits(one.Got) == BitConverter.DoubleToInt64Bits(r.Got) && one.GotEv == r.GotEv,
+                                    $"{t} n={n} kind={kind} p={p} step={step} threads={threads}: {one.Got:R} vs {r.Got:R}");
+                            }
+                        }
+                    Check(a, n, 1, t, $"long n={n} kind={kind}");
+                }
+    }
+
+    private static T WithThreads<T>(int threads, Func<T> f)
+    {
+        int old = Parallelism.SetMaxThreads(threads);
+        try { return f(); } finally { Parallelism.SetMaxThreads(old); }
+    }
+
     [Fact]
     public void LargestTermsJustPastTheOnePassCount()
     {

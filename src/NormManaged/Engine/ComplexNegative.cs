@@ -174,22 +174,72 @@ internal static unsafe class ComplexNegative
         return Avx.MoveMask(ok) == 0xF;
     }
 
-    /// <summary>Σ |z|^-ip · 2^-k over the finite nonzero elements, as a double-double. Four lane accumulators:
+    /// <summary>Values per segment of a line's sum: a longer line's sum is the double-double sum, in order, of its
+    /// segments' sums (each from fresh lanes), so segments can go to different threads with the bits of one thread.</summary>
+    private const int Segment = 16 * Block;
+
+    /// <summary>Values from which a one-axis line's segments are split over threads: a value costs ~1.5 ns (a square
+    /// root and a division, or a division), so two segments are ~12 µs of work against a 1–2 µs hand-off.</summary>
+    private const long ParallelValues = 2 * Segment;
+
+    /// <summary>Σ |z|^-ip · 2^-k over the finite nonzero elements, as a double-double: the segments' sums
+    /// (<see cref="SegmentSum"/>) added in order, on up to <see cref="Parallelism.MaxThreads"/> threads for a long
+    /// one-axis line; a line of one segment is that segment's sum. <paramref name="clean"/>: false when
+    /// <paramref name="onlyFast"/> and some element is out of the fast range (the sum is then meaningless).</summary>
+    private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, bool onlyFast, out double lo, out bool clean)
+    {
+        long total = plan.InnerCount;
+        int threads = Parallelism.MaxThreads;
+        double h, l;
+        if (threads > 1 && plan.InnerShape.Length == 1 && total >= ParallelValues)
+        {
+            int segs = (int)((total + Segment - 1) / Segment);
+            var parts = new double[2 * segs];
+            int unclean = 0;
+            nint start = (nint)(xp + plan.InnerBaseOffset);
+            long stride = plan.InnerStrides[0];
+            Parallelism.For(segs, threads, q =>
+            {
+                long first = (long)q * Segment;
+                var w1 = new InnerWalker(ReductionPlan.Run(Math.Min(Segment, total - first), stride), (byte*)start + first * stride);
+                parts[2 * q] = SegmentSum(ref w1, t, ip, k, onlyFast, out parts[2 * q + 1], out bool ok, out _);
+                if (!ok) Volatile.Write(ref unclean, 1);
+            });
+            clean = unclean == 0;
+            if (!clean) { lo = 0; return 0; }
+            h = parts[0]; l = parts[1];
+            for (int q = 1; q < segs; q++) DD.Add(ref h, ref l, parts[2 * q], parts[2 * q + 1]);
+            return DD.FastTwoSum(h, l, out lo);
+        }
+        var w = new InnerWalker(plan, xp);
+        h = SegmentSum(ref w, t, ip, k, onlyFast, out l, out clean, out long used);
+        while (clean && used == Segment)
+        {
+            double sh = SegmentSum(ref w, t, ip, k, onlyFast, out double sl, out clean, out used);
+            if (used > 0) DD.Add(ref h, ref l, sh, sl);
+        }
+        if (!clean) { lo = 0; return 0; }
+        return DD.FastTwoSum(h, l, out lo);
+    }
+
+    /// <summary>The sum over the next (at most) <see cref="Segment"/> values of <paramref name="w"/>, as a
+    /// double-double h + lo (not renormalised). Four lane accumulators:
     /// element j of each aligned group of four within a run goes to lane <see cref="LaneOf"/>(j), the vector body
     /// (AVX2 + FMA) and the scalar body do the same operations in the same order per lane, and the lanes are
     /// combined in a fixed order, so the bits do not depend on which body ran.</summary>
-    private static double SumTerms(ReductionPlan plan, byte* xp, DType t, int ip, int k, bool onlyFast, out double lo, out bool clean)
+    private static double SegmentSum(ref InnerWalker w, DType t, int ip, int k, bool onlyFast, out double lo, out bool clean, out long used)
     {
+        used = 0;
         clean = true;
         double* buf = stackalloc double[2 * Block];
         double* acc = stackalloc double[8]; // lane hi at [0..3], lane lo at [4..7]
         for (int j = 0; j < 8; j++) acc[j] = 0;
-        var w = new InnerWalker(plan, xp);
         // 2^-k as two exact powers of two (|k| ≤ 2·1074); a term that underflows is below 2^-1022 of the largest
         double f1 = Math.ScaleB(1.0, -k / 2), f2 = Math.ScaleB(1.0, -k - (-k / 2));
         bool vec = UseVector && Avx2.IsSupported && Fma.IsSupported;
-        while (w.Next(Block, out byte* p, out int n, out long stride))
+        while (used < Segment && w.Next((int)Math.Min(Block, Segment - used), out byte* p, out int n, out long stride))
         {
+            used += n;
             // contiguous complex128 is read in place (the copy was ~7 % of a long line's time)
             double* src = t == DType.Complex128 && stride == 16 ? (double*)p : buf;
             if (src == buf) Gather.Run(t, p, stride, n, buf);
@@ -224,7 +274,8 @@ internal static unsafe class ComplexNegative
         }
         double h = acc[0], l = acc[4];
         for (int j = 1; j < 4; j++) DD.Add(ref h, ref l, acc[j], acc[4 + j]);
-        return DD.FastTwoSum(h, l, out lo);
+        lo = l;
+        return h;
     }
 
     /// <summary>Lane of element j (0..3) of a group: the vector body unpacks elements 0, 2, 1, 3 into lanes 0..3.</summary>
