@@ -8,7 +8,8 @@ namespace NormManaged.Engine;
 /// between them in memory, e.g. <c>axis=(0, 2)</c> of a C-order 3-D array: each output gathers many contiguous
 /// runs far apart. The general driver copies every run into a block buffer output by output (a page jump per
 /// run). Here the outputs of a band are advanced together, run index outermost, so memory is read in address
-/// order, and each output keeps 16 double-double lanes (lane = position in the run mod 16; TwoProd/TwoSum
+/// order, and each output keeps 16 double-double lanes (lane = position in the run mod 16, a run's last partial
+/// group added as its last 16 elements with the ones already added zeroed; TwoProd/TwoSum
 /// per element, as <see cref="AcrossOutputs"/>), accurate to ~n·2⁻¹⁰⁶.
 ///
 /// Bits: the lanes are folded into a double-double and rounded once (√ by <see cref="SumSquares.Sqrt"/>), which
@@ -154,7 +155,27 @@ internal static unsafe class RunsAcross
     private static void Runs<TStep>(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, int offH, int offL, bool sq)
         where TStep : struct, IRowStep
     {
+        if (sq) Runs<TStep, Squares>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
+        else Runs<TStep, Magnitudes>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
+    }
+
+    private struct Squares;
+    private struct Magnitudes;
+
+    /// <summary><see cref="Runs{TStep}"/> with squares or magnitudes fixed at compile time (a flag tested by every
+    /// step was two branches per 16 elements).</summary>
+    private static void Runs<TStep, TKind>(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, int offH, int offL)
+        where TStep : struct, IRowStep where TKind : struct
+    {
+        bool sq = typeof(TKind) == typeof(Squares);
         bool wide = RealKernels.Wide;
+        // the run's last 16 elements with the ones already added zeroed (a zero leaves a lane as it is): a scalar
+        // tail reloading a lane just stored by the vector registers stalled every run
+        int full = len & ~(Lanes - 1);
+        var keep = Vector512.Create((long)(Lanes - (len - full)));
+        var index = Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 7); // a constant (a static field's init check spilled the lanes)
+        var m0 = Vector512.GreaterThanOrEqual(index, keep).AsDouble();
+        var m1 = Vector512.GreaterThanOrEqual(index + Vector512.Create(8L), keep).AsDouble();
         for (long r = r0; r < r1; r++)
         {
             byte* rb = b0 + r * rs;
@@ -172,6 +193,12 @@ internal static unsafe class RunsAcross
                         TStep.Add(ref h0, ref l0, Vector512.Load(v + k), sq);
                         TStep.Add(ref h1, ref l1, Vector512.Load(v + k + 8), sq);
                     }
+                    if (k < len)
+                    {
+                        TStep.Add(ref h0, ref l0, Vector512.Load(v + len - Lanes) & m0, sq);
+                        TStep.Add(ref h1, ref l1, Vector512.Load(v + len - 8) & m1, sq);
+                        k = len;
+                    }
                     h0.Store(hs); h1.Store(hs + 8); l0.Store(ls); l1.Store(ls + 8);
                 }
                 else
@@ -184,6 +211,15 @@ internal static unsafe class RunsAcross
                         TStep.Add(ref h1, ref l1, Vector256.Load(v + k + 4), sq);
                         TStep.Add(ref h2, ref l2, Vector256.Load(v + k + 8), sq);
                         TStep.Add(ref h3, ref l3, Vector256.Load(v + k + 12), sq);
+                    }
+                    if (k < len)
+                    {
+                        double* t = v + len - Lanes;
+                        TStep.Add(ref h0, ref l0, Vector256.Load(t) & m0.GetLower(), sq);
+                        TStep.Add(ref h1, ref l1, Vector256.Load(t + 4) & m0.GetUpper(), sq);
+                        TStep.Add(ref h2, ref l2, Vector256.Load(t + 8) & m1.GetLower(), sq);
+                        TStep.Add(ref h3, ref l3, Vector256.Load(t + 12) & m1.GetUpper(), sq);
+                        k = len;
                     }
                     h0.Store(hs); h1.Store(hs + 4); h2.Store(hs + 8); h3.Store(hs + 12);
                     l0.Store(ls); l1.Store(ls + 4); l2.Store(ls + 8); l3.Store(ls + 12);
