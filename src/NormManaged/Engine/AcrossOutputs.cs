@@ -257,9 +257,8 @@ internal static unsafe class AcrossOutputs
         return true;
     }
 
-    private static readonly Vector256<double> s_sigmaMin = Vector256.Create(Math.ScaleB(1.0, -900));
-    private static readonly Vector256<double> s_sigmaMax = Vector256.Create(Math.ScaleB(1.0, 1000));
-    private static readonly Vector256<double> s_floor = Vector256.Create(Math.ScaleB(1.0, -6));
+    // 2⁻⁹⁰⁰, 2¹⁰⁰⁰ and 2⁻⁶ as constants (static readonly vectors cost the fold a class-initialisation check and spills)
+    private const ulong SigmaMinBits = (ulong)(1023 - 900) << 52, SigmaMaxBits = (ulong)(1023 + 1000) << 52, FloorBits = (ulong)(1023 - 6) << 52;
 
     /// <summary>σ = 2·2^⌊log₂(4E)⌋ ≥ 4E for E = running total × ratio, per lane; the lane starts at σ with no error.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -277,9 +276,10 @@ internal static unsafe class AcrossOutputs
     {
         var a = Vector256.Load(sa); var l = Vector256.Load(sl); var sigma = Vector256.Load(sg);
         var d = a - sigma;
-        var ok = Vector256.GreaterThanOrEqual(sigma, s_sigmaMin) & Vector256.LessThanOrEqual(sigma, s_sigmaMax)
+        var ok = Vector256.GreaterThanOrEqual(sigma, Vector256.Create(SigmaMinBits).AsDouble())
+               & Vector256.LessThanOrEqual(sigma, Vector256.Create(SigmaMaxBits).AsDouble())
                & Vector256.LessThanOrEqual(a, sigma + sigma)
-               & (Vector256.GreaterThanOrEqual(d + l, sigma * s_floor)
+               & (Vector256.GreaterThanOrEqual(d + l, sigma * Vector256.Create(FloorBits).AsDouble())
                   | (Vector256.Equals(d, Vector256<double>.Zero) & Vector256.Equals(l, Vector256<double>.Zero)));
         var h = Vector256.Load(hs); var lo = Vector256.Load(ls);
         var t = h + d;
@@ -305,6 +305,15 @@ internal static unsafe class AcrossOutputs
     private static void Rows<TStep, TAhead>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
         where TStep : struct, IRowStep where TAhead : struct, IAhead
     {
+        if (sq) Rows<TStep, TAhead, SquareTerms>(row, s, count, sa, sl, w);
+        else Rows<TStep, TAhead, MagnitudeTerms>(row, s, count, sa, sl, w);
+    }
+
+    /// <summary><see cref="Rows{TStep, TAhead}"/> with squares or magnitudes fixed at compile time.</summary>
+    private static void Rows<TStep, TAhead, TKind>(byte* row, long s, long count, double* sa, double* sl, int w)
+        where TStep : struct, IRowStep where TAhead : struct, IAhead where TKind : struct
+    {
+        bool sq = typeof(TKind) == typeof(SquareTerms);
         bool wide = Kernels.RealKernels.Wide;
         long i = 0;
         if (wide)
@@ -370,17 +379,17 @@ internal static unsafe class AcrossOutputs
 
     /// <summary>Rows of the first chunk, summed with TwoSum lanes: they give every output the scale the offset chunks need.</summary>
     private const int FirstRows = 16;
-    /// <summary>Rows per offset chunk.</summary>
+    /// <summary>Rows of the first offset chunk (later chunks take as many rows as are already summed, up to twice this).</summary>
     private const int ChunkRows = 64;
 
     /// <summary>Outputs k0 … k0 + w − 1 over rows [r0, r1) (one fixed part), into partial[2j], partial[2j + 1]: the rows
     /// are streamed (contiguous runs of w elements) into per-output accumulators. The part's first 16 rows go into a double-double (TwoSum) per output.
-    /// Every later chunk of 64 rows uses an
+    /// Every later chunk of 64 … 128 rows uses an
     /// offset accumulator per output (see <see cref="SumSquares"/>): the lane starts at σ, a power of two ≥ 4× the
-    /// chunk's expected sum (the output's running total × 64 / rows so far), so while every term is ≤ σ each update
+    /// chunk's expected sum (the output's running total × chunk rows / rows so far), so while every term is ≤ σ each update
     /// a' = a + t lies in [a, 2a] and its error is exactly t − (a' − a) (x²: fma(x, x, a − a')) — four flops instead of
     /// TwoSum's eight. After the chunk an output's lane is accepted when a ≤ 2σ (every term was ≤ σ) and the chunk sum
-    /// is ≥ σ·2⁻⁶ (its error bound, ~64²·2⁻¹⁰⁵σ, stays ≤ 2⁻⁸⁸ of the sum) or exactly zero; the exact a − σ and the error
+    /// is ≥ σ·2⁻⁶ (its error bound, ~m²·2⁻¹⁰⁶σ for m ≤ 128 rows, stays ≤ 2⁻⁸⁶ of the sum) or exactly zero; the exact a − σ and the error
     /// sum are then added to the output's double-double. A rejected output's chunk is summed again with TwoSum.
     /// Every decision and operation is per output, on its own column in row order, the same in a Vector512,
     /// Vector256 or scalar lane, so results do not depend on width, band or thread; the total is accurate to ~2⁻⁸⁶
@@ -400,9 +409,10 @@ internal static unsafe class AcrossOutputs
         bool pf = plan.InnerCount * plan.OuterCount >= PrefetchElements;
         if (pf) Rows<LaneStep, Ahead>(row0, s, first, hs, ls, w, sq);
         else Rows<LaneStep>(row0, s, first, hs, ls, w, sq);
-        for (long r = first; r < n; r += ChunkRows)
+        for (long r = first, e; r < n; r = e)
         {
-            long e = Math.Min(n, r + ChunkRows);
+            // chunks grow with the rows done, from 64 up to 128 rows (the error bound below grows as the square)
+            e = Math.Min(n, r + Math.Clamp(r, ChunkRows, 2 * ChunkRows));
             double ratio = (double)(e - r) / r;
             for (int j = 0; j < wp; j += 4) SetSigma(hs + j, sa + j, sl + j, sg + j, ratio);
             if (pf) Rows<OffsetStep, Ahead>(row0 + r * s, s, e - r, sa, sl, w, sq);

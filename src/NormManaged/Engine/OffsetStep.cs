@@ -63,3 +63,11 @@ internal readonly struct OffsetStep : IRowStep
         }
     }
 }
+
+/// <summary>Compile-time choice of the term of an <see cref="IRowStep"/> loop (x² or |x|): a kernel generic over it
+/// passes <c>typeof(TKind) == typeof(SquareTerms)</c> as the step's flag, a constant in each instantiation (a run-time
+/// flag was tested by every step).</summary>
+internal struct SquareTerms;
+
+/// <inheritdoc cref="SquareTerms"/>
+internal struct MagnitudeTerms;

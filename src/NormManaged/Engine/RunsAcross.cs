@@ -155,19 +155,15 @@ internal static unsafe class RunsAcross
     private static void Runs<TStep>(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, int offH, int offL, bool sq)
         where TStep : struct, IRowStep
     {
-        if (sq) Runs<TStep, Squares>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
-        else Runs<TStep, Magnitudes>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
+        if (sq) Runs<TStep, SquareTerms>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
+        else Runs<TStep, MagnitudeTerms>(b0, rs, os, r0, r1, len, st, jf, count, offH, offL);
     }
 
-    private struct Squares;
-    private struct Magnitudes;
-
-    /// <summary><see cref="Runs{TStep}"/> with squares or magnitudes fixed at compile time (a flag tested by every
-    /// step was two branches per 16 elements).</summary>
+    /// <summary><see cref="Runs{TStep}"/> with squares or magnitudes fixed at compile time.</summary>
     private static void Runs<TStep, TKind>(byte* b0, long rs, long os, long r0, long r1, int len, double* st, int jf, int count, int offH, int offL)
         where TStep : struct, IRowStep where TKind : struct
     {
-        bool sq = typeof(TKind) == typeof(Squares);
+        bool sq = typeof(TKind) == typeof(SquareTerms);
         bool wide = RealKernels.Wide;
         // the run's last 16 elements with the ones already added zeroed (a zero leaves a lane as it is): a scalar
         // tail reloading a lane just stored by the vector registers stalled every run
