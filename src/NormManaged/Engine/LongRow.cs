@@ -8,7 +8,7 @@ namespace NormManaged.Engine;
 /// the accumulation itself.
 ///
 /// This is <see cref="SumSquares.AddBlock"/>'s guess path: σ = 2^(2e₀+22) from the largest of the first 16
-/// magnitudes and the same lanes and fold (<see cref="SumSquares.Accumulate(double*, int, double, double, double, out double, out double)"/>),
+/// magnitudes and the same lanes and fold (<see cref="SumSquares.AccumulateCached"/>),
 /// then √ and the correction as in <see cref="SumSquares.Sqrt"/> (<see cref="FastFinish"/>), so the bits are those of
 /// the block driver (tested against exact references and against the 1-D norm of each row, both widths, 1–3 threads).
 /// Rows outside the fast case (guess failed, NaN/∞, exponents beyond ±438) return false and take the driver's block
@@ -35,7 +35,7 @@ internal static unsafe class LongRow
         if (e0 < -438 || e0 > 438) return false;
         double sigma = BitConverter.UInt64BitsToDouble((ulong)(2 * e0 + 22 + 1023) << 52);
         // the guess holds when every lane's sum of squares stayed ≤ σ (so every x² ≤ σ); NaN fails the comparison
-        if (!SumSquares.Accumulate(x, n, 1.0, 1.0, sigma, out double h, out double lo) || !double.IsFinite(lo)) return false;
+        if (!SumSquares.AccumulateCached(x, n, sigma, out double h, out double lo) || !double.IsFinite(lo)) return false;
         return FastFinish.TrySqrt(h, lo, out result);
     }
 }

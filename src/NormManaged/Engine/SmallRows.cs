@@ -409,11 +409,11 @@ internal static unsafe class SmallRows
 
     /// <summary>The 2-norm of n &lt; <see cref="ShortMax"/> doubles when max |x| = 2^e·m with −450 ≤ e ≤ 450 (and no
     /// NaN/∞), from one offset lane σ = 2^(2e+2) (σ &gt; every x², so each fma update is error-free recoverable,
-    /// a − σ is exact as a double-double) and the √ correction of <see cref="SumSquares.Sqrt"/>. For n &lt; 16 these
+    /// a − σ is exact as a double-double) and the √ correction of <see cref="SumSquares.Sqrt"/>. For n &lt; 8 these
     /// are the operations, in order, of <see cref="SumSquares.AddBlock"/> (short-block path, scalar lane) followed by
     /// <see cref="SumSquares.Sqrt"/> and <see cref="Rounding.ToDouble"/> with exponent 0: the block kernel's bits.
-    /// For 16 ≤ n &lt; 64 the block kernel instead scans for the maximum and folds sixteen lanes in sequence (~200 ns
-    /// a row); the one lane's total is within n²·2⁻¹⁰⁴ ≤ 2⁻⁹² of the exact sum (the plainly summed fma errors are
+    /// For 8 ≤ n &lt; 64 the block kernel instead scans for the maximum and adds groups of eight to its vector lanes;
+    /// the one lane's total is within n²·2⁻¹⁰⁴ ≤ 2⁻⁹² of the exact sum (the plainly summed fma errors are
     /// the only rounding), so the rounded root is the same correctly rounded value. The 1-D path
     /// (<see cref="VectorNorms"/>) takes this function for the same n, so a row and the same vector alone agree.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -124,20 +124,24 @@ internal static class SumSquares
 
     /// <inheritdoc cref="Accumulate(ReadOnlySpan{double}, double, double, double, out double, out double)"/>
     internal static unsafe bool Accumulate(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
-        => s1 != 1.0 || s2 != 1.0 ? Accumulate<Scaled>(x, n, s1, s2, sigma, out hi, out lo)
-                                  : Accumulate<Unscaled>(x, n, 1.0, 1.0, sigma, out hi, out lo);
+        => s1 != 1.0 || s2 != 1.0 ? Accumulate<Scaled, NoAhead>(x, n, s1, s2, sigma, out hi, out lo)
+                                  : Accumulate<Unscaled, Ahead>(x, n, 1.0, 1.0, sigma, out hi, out lo);
+
+    /// <summary>The unscaled accumulation without prefetch hints, for a row already in cache (<see cref="LongRow"/>:
+    /// the hints cost rows of 64 … 100 elements ~10 %); the same operations, so the same bits.</summary>
+    internal static unsafe bool AccumulateCached(double* x, int n, double sigma, out double hi, out double lo)
+        => Accumulate<Unscaled, NoAhead>(x, n, 1.0, 1.0, sigma, out hi, out lo);
 
     private struct Scaled;
     private struct Unscaled;
 
     /// <summary>The accumulation with the scaling decided at compile time (a run-time flag tested in the loop cost
     /// two branches per step).</summary>
-    private static unsafe bool Accumulate<TScaled>(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
-        where TScaled : struct
+    private static unsafe bool Accumulate<TScaled, TAhead>(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
+        where TScaled : struct where TAhead : struct, IAhead
     {
         bool scaled = typeof(TScaled) == typeof(Scaled);
-        double* av = stackalloc double[Lanes + 1];
-        double* lv = stackalloc double[Lanes / 2];
+        Vector256<double> q0, q1, q2, q3, q4, q5, q6, q7, k0, k1, k2, k3; // the lanes in logical order, four at a time
         int i = 0;
         // The error terms of lanes j and j + 16 share an accumulator (e_j + e_{j+16} first, then one add), so the
         // Vector256 form keeps 12 accumulators in its 16 registers; the order of operations per lane is the same in
@@ -149,7 +153,7 @@ internal static class SumSquares
             var f1 = Vector512.Create(s1); var f2 = Vector512.Create(s2);
             for (; i <= n - Lanes; i += Lanes)
             {
-                if (!scaled) Prefetch.Ahead256(x + i);
+                if (TAhead.On) Prefetch.Ahead256(x + i);
                 var x0 = Vector512.Load(x + i); var x1 = Vector512.Load(x + i + 8);
                 var x2 = Vector512.Load(x + i + 16); var x3 = Vector512.Load(x + i + 24);
                 if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; x2 = x2 * f1 * f2; x3 = x3 * f1 * f2; }
@@ -168,8 +172,20 @@ internal static class SumSquares
                 l0 += Vector512.FusedMultiplyAdd(x0, x0, a0 - n0);
                 a0 = n0;
             }
-            a0.Store(av); a1.Store(av + 8); a2.Store(av + 16); a3.Store(av + 24);
-            l0.Store(lv); l1.Store(lv + 8);
+            if (i < n && n >= 8)
+            {
+                // the last eight elements into lanes 0 … 7, those already added zeroed (a zero leaves a lane as it
+                // is): no scalar lane with its latency chain after a short row
+                var x0 = Vector512.Load(x + n - 8) & TailMask(n - i).AsDouble();
+                if (scaled) x0 = x0 * f1 * f2;
+                var n0 = Vector512.FusedMultiplyAdd(x0, x0, a0);
+                l0 += Vector512.FusedMultiplyAdd(x0, x0, a0 - n0);
+                a0 = n0;
+                i = n;
+            }
+            q0 = a0.GetLower(); q1 = a0.GetUpper(); q2 = a1.GetLower(); q3 = a1.GetUpper();
+            q4 = a2.GetLower(); q5 = a2.GetUpper(); q6 = a3.GetLower(); q7 = a3.GetUpper();
+            k0 = l0.GetLower(); k1 = l0.GetUpper(); k2 = l1.GetLower(); k3 = l1.GetUpper();
         }
         else
         {
@@ -179,7 +195,7 @@ internal static class SumSquares
             var f1 = Vector256.Create(s1); var f2 = Vector256.Create(s2);
             for (; i <= n - Lanes; i += Lanes)
             {
-                if (!scaled) Prefetch.Ahead256(x + i);
+                if (TAhead.On) Prefetch.Ahead256(x + i);
                 var x0 = Vector256.Load(x + i); var x1 = Vector256.Load(x + i + 4);
                 var x4 = Vector256.Load(x + i + 16); var x5 = Vector256.Load(x + i + 20);
                 if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; x4 = x4 * f1 * f2; x5 = x5 * f1 * f2; }
@@ -208,11 +224,21 @@ internal static class SumSquares
                 l1 += Vector256.FusedMultiplyAdd(x1, x1, a1 - n1);
                 a0 = n0; a1 = n1;
             }
-            a0.Store(av); a1.Store(av + 4); a2.Store(av + 8); a3.Store(av + 12);
-            a4.Store(av + 16); a5.Store(av + 20); a6.Store(av + 24); a7.Store(av + 28);
-            l0.Store(lv); l1.Store(lv + 4); l2.Store(lv + 8); l3.Store(lv + 12);
+            if (i < n && n >= 8)
+            {
+                var m = TailMask(n - i).AsDouble();
+                var x0 = Vector256.Load(x + n - 8) & m.GetLower(); var x1 = Vector256.Load(x + n - 4) & m.GetUpper();
+                if (scaled) { x0 = x0 * f1 * f2; x1 = x1 * f1 * f2; }
+                var n0 = Vector256.FusedMultiplyAdd(x0, x0, a0); var n1 = Vector256.FusedMultiplyAdd(x1, x1, a1);
+                l0 += Vector256.FusedMultiplyAdd(x0, x0, a0 - n0);
+                l1 += Vector256.FusedMultiplyAdd(x1, x1, a1 - n1);
+                a0 = n0; a1 = n1;
+                i = n;
+            }
+            q0 = a0; q1 = a1; q2 = a2; q3 = a3; q4 = a4; q5 = a5; q6 = a6; q7 = a7;
+            k0 = l0; k1 = l1; k2 = l2; k3 = l3;
         }
-        // Tail: one scalar lane, also offset by σ.
+        // Fewer than eight elements in all: one scalar lane, also offset by σ.
         double ta = sigma, tl = 0;
         for (; i < n; i++)
         {
@@ -222,49 +248,66 @@ internal static class SumSquares
             tl += Math.FusedMultiplyAdd(v, v, ta - nw);
             ta = nw;
         }
-        av[Lanes] = ta;
-        return Fold(av, lv, tl, sigma, out hi, out lo);
+        return Fold(q0, q1, q2, q3, q4, q5, q6, q7, k0, k1, k2, k3, ta, tl, sigma, out hi, out lo);
     }
+
+    /// <summary>All ones in the last <paramref name="r"/> (1 … 7) of eight 64-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> TailMask(int r)
+        => Vector512.GreaterThanOrEqual(Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((long)(8 - r)));
 
     /// <summary>The lanes' total Σ(a − σ) + Σ l + tl as a normalised double-double. When every lane is in [σ, 2σ] (the
     /// guess held) the differences a − σ are exact (Sterbenz) and a TwoSum tree adds them (the errors summed plainly:
     /// ~2⁻¹⁰⁰ relative), instead of 33 dependent double-double additions (a ~1000-cycle chain per block). Otherwise
     /// (a σ that bounds every square but not the lane sums) the lanes, multiples of ulp(σ) below 2⁶⁵·ulp(σ), are added
     /// exactly in sequence.</summary>
-    private static unsafe bool Fold(double* av, double* lv, double tl, double sigma, out double hi, out double lo)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Fold(Vector256<double> q0, Vector256<double> q1, Vector256<double> q2, Vector256<double> q3,
+                             Vector256<double> q4, Vector256<double> q5, Vector256<double> q6, Vector256<double> q7,
+                             Vector256<double> k0, Vector256<double> k1, Vector256<double> k2, Vector256<double> k3,
+                             double ta, double tl, double sigma, out double hi, out double lo)
     {
-        var lq = (Vector256.Load(lv) + Vector256.Load(lv + 4)) + (Vector256.Load(lv + 8) + Vector256.Load(lv + 12));
-        double lsum = Vector256.Sum(lq) + tl;
+        double lsum = Vector256.Sum((k0 + k1) + (k2 + k3)) + tl;
+        // every lane ≤ 2σ (NaN fails); comparisons and ands (IEEE max is three instructions a vector here)
         var two = Vector256.Create(2 * sigma);
-        var top = Vector256.Max(Vector256.Max(Vector256.Max(Vector256.Load(av), Vector256.Load(av + 4)),
-                                              Vector256.Max(Vector256.Load(av + 8), Vector256.Load(av + 12))),
-                                Vector256.Max(Vector256.Max(Vector256.Load(av + 16), Vector256.Load(av + 20)),
-                                              Vector256.Max(Vector256.Load(av + 24), Vector256.Load(av + 28))));
-        bool ok = Vector256.LessThanOrEqualAll(top, two) && av[Lanes] <= 2 * sigma;
+        var within = (Vector256.LessThanOrEqual(q0, two) & Vector256.LessThanOrEqual(q1, two))
+                   & (Vector256.LessThanOrEqual(q2, two) & Vector256.LessThanOrEqual(q3, two))
+                   & ((Vector256.LessThanOrEqual(q4, two) & Vector256.LessThanOrEqual(q5, two))
+                   & (Vector256.LessThanOrEqual(q6, two) & Vector256.LessThanOrEqual(q7, two)));
+        bool ok = Vector256.EqualsAll(within.AsUInt64(), Vector256<ulong>.AllBitsSet) && ta <= 2 * sigma;
         if (ok)
         {
+            // a − σ ∈ [0, σ] is a multiple of ulp(σ), so the sum of two of them (< 2σ, the same multiple) is exact too
             var vs = Vector256.Create(sigma);
-            var s01 = LaneStep.TwoSum(Vector256.Load(av) - vs, Vector256.Load(av + 4) - vs, out var e01);
-            var s23 = LaneStep.TwoSum(Vector256.Load(av + 8) - vs, Vector256.Load(av + 12) - vs, out var e23);
-            var s45 = LaneStep.TwoSum(Vector256.Load(av + 16) - vs, Vector256.Load(av + 20) - vs, out var e45);
-            var s67 = LaneStep.TwoSum(Vector256.Load(av + 24) - vs, Vector256.Load(av + 28) - vs, out var e67);
+            var s01 = (q0 - vs) + (q1 - vs);
+            var s23 = (q2 - vs) + (q3 - vs);
+            var s45 = (q4 - vs) + (q5 - vs);
+            var s67 = (q6 - vs) + (q7 - vs);
             var s03 = LaneStep.TwoSum(s01, s23, out var e03);
             var s47 = LaneStep.TwoSum(s45, s67, out var e47);
             var s4 = LaneStep.TwoSum(s03, s47, out var e4);
-            var err4 = ((e01 + e23) + (e45 + e67)) + ((e03 + e47) + e4);
+            var err4 = (e03 + e47) + e4;
             var s2 = LaneStep.TwoSum(s4.GetLower(), s4.GetUpper(), out var e2);
             double h = DD.TwoSum(s2.GetElement(0), s2.GetElement(1), out double e1);
-            h = DD.TwoSum(h, av[Lanes] - sigma, out double et);
+            h = DD.TwoSum(h, ta - sigma, out double et);
             double l = Vector256.Sum(err4) + (e2.GetElement(0) + e2.GetElement(1)) + e1 + et + lsum;
             hi = DD.TwoSum(h, l, out lo);
         }
         else
         {
             hi = 0; lo = 0;
-            for (int j = 0; j <= Lanes; j++) DD.Add(ref hi, ref lo, av[j], 0);
+            AddLanes(ref hi, ref lo, q0); AddLanes(ref hi, ref lo, q1); AddLanes(ref hi, ref lo, q2); AddLanes(ref hi, ref lo, q3);
+            AddLanes(ref hi, ref lo, q4); AddLanes(ref hi, ref lo, q5); AddLanes(ref hi, ref lo, q6); AddLanes(ref hi, ref lo, q7);
+            DD.Add(ref hi, ref lo, ta, 0);
             DD.Add(ref hi, ref lo, -(Lanes + 1) * sigma, lsum);
         }
         return ok;
+    }
+
+    /// <summary>The four lanes of <paramref name="q"/>, in order, into the double-double (hi, lo).</summary>
+    private static void AddLanes(ref double hi, ref double lo, Vector256<double> q)
+    {
+        for (int j = 0; j < 4; j++) DD.Add(ref hi, ref lo, q.GetElement(j), 0);
     }
 
     /// <summary>One offset-lane update a' = fl(a + x²) with its error added to l, lane-wise (also the short-row lanes').</summary>
