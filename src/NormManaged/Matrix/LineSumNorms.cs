@@ -689,8 +689,57 @@ internal static unsafe partial class LineSumNorms
         var emin = Vector512.Create(255);
         var absMask = Vector512.Create(0x7FFF_FFFF);
         var one = Vector512.Create(1);
+        var emax8 = Vector256<int>.Zero;
+        var emin8 = Vector256.Create(255);
         int smax = 0, smin = 255;
-        for (long k = 0; k < len; k++)
+        long k = 0;
+        for (; k + 4 <= len; k += 4)
+        {
+            // four rows a pass with the sums in registers (the same additions per sum, in row order): a load and a
+            // store of every sum per row made this pass ~40 % of a float32 200×200 ord-1 norm
+            float* row = (float*)(x + k * es);
+            long i = 0;
+            for (; i <= lines - 16; i += 16)
+            {
+                var s0 = Vector512.Load(hi + i); var s1 = Vector512.Load(hi + i + 8);
+                for (int r = 0; r < 4; r++)
+                {
+                    var v = Vector512.Load((float*)((byte*)row + r * es) + i);
+                    var b = v.AsInt32() & absMask;
+                    var ef = Vector512.ShiftRightLogical(b, 23);
+                    emax = Vector512.Max(emax, ef);
+                    emin = Vector512.Min(emin, Vector512.ConditionalSelect(Vector512.Equals(b, Vector512<int>.Zero), Vector512.Create(255), Vector512.Max(ef, one)));
+                    s0 += Vector512.Abs(Avx512F.ConvertToVector512Double(v.GetLower()));
+                    s1 += Vector512.Abs(Avx512F.ConvertToVector512Double(v.GetUpper()));
+                }
+                s0.Store(hi + i); s1.Store(hi + i + 8);
+            }
+            for (; i <= lines - 8; i += 8)
+            {
+                // a group of eight (a scalar tail chained each sum through memory, row by row)
+                var s0 = Vector512.Load(hi + i);
+                for (int r = 0; r < 4; r++)
+                {
+                    var v = Vector256.Load((float*)((byte*)row + r * es) + i);
+                    var b = v.AsInt32() & absMask.GetLower();
+                    var ef = Vector256.ShiftRightLogical(b, 23);
+                    emax8 = Vector256.Max(emax8, ef);
+                    emin8 = Vector256.Min(emin8, Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<int>.Zero), Vector256.Create(255), Vector256.Max(ef, one.GetLower())));
+                    s0 += Vector512.Abs(Avx512F.ConvertToVector512Double(v));
+                }
+                s0.Store(hi + i);
+            }
+            for (; i < lines; i++)
+                for (int r = 0; r < 4; r++)
+                {
+                    float f = ((float*)((byte*)row + r * es))[i];
+                    int b = BitConverter.SingleToInt32Bits(f) & 0x7FFF_FFFF, ef = b >> 23;
+                    smax = Math.Max(smax, ef);
+                    if (b != 0) smin = Math.Min(smin, Math.Max(ef, 1));
+                    hi[i] += Math.Abs((double)f);
+                }
+        }
+        for (; k < len; k++)
         {
             float* row = (float*)(x + k * es);
             long i = 0;
@@ -714,8 +763,8 @@ internal static unsafe partial class LineSumNorms
                 hi[i] += Math.Abs((double)f);
             }
         }
-        var mx = Vector256.Max(emax.GetLower(), emax.GetUpper());
-        var mn = Vector256.Min(emin.GetLower(), emin.GetUpper());
+        var mx = Vector256.Max(Vector256.Max(emax.GetLower(), emax.GetUpper()), emax8);
+        var mn = Vector256.Min(Vector256.Min(emin.GetLower(), emin.GetUpper()), emin8);
         for (int j = 0; j < 8; j++) { smax = Math.Max(smax, mx[j]); smin = Math.Min(smin, mn[j]); }
         if (smax >= 255) return false;
         if (smin > smax) return true; // all zero: every sum is +0
