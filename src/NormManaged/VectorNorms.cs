@@ -23,39 +23,37 @@ public static unsafe class VectorNorms
             throw new NormException(NormError.BadAxis, $"axes: an axis is out of bounds for array of dimension {x.Rank}");
         if (ord.Kind != OrdKind.P)
             throw new NormException(NormError.BadOrd, $"ord: {(ord.Kind == OrdKind.Frobenius ? "'fro'" : "'nuc'")} is not a vector norm order");
-        // Small-call fast path: float64 elements of one block that form a single evenly spaced run (a 1-D vector,
-        // or a contiguous C- or F-order array reduced over every axis), 2-norm or 1-norm, into one output. Same
-        // kernels and the same single-block partial as the general driver, so the same bits.
+        // Small-call fast paths: every axis reduced into one output, the elements one evenly spaced run (a 1-D vector,
+        // or a contiguous C- or F-order array), checked once.
         if (x.DType == DType.Float64 && output.DType == DType.Float64 && (ord.P == 2 || ord.P == 1)
-            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
-            && OneRun(x, out long n, out long stride) && n > 0 && n <= DoubleBlocks.BlockElements
-            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
+            && WholeRun(x, reduceMask, output, 8, out long n, out long stride))
         {
-            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
-            return SmallFloat64(x.Data, n, stride, ord.P, output.Data);
-        }
-        // The same calls over a few contiguous blocks (2-norm): the driver would run them on this thread as one chunk,
-        // block by block, after building a plan (GC allocations; 4097 elements cost ~0.8 µs more than 4096 that way).
-        if (x.DType == DType.Float64 && output.DType == DType.Float64 && ord.P == 2
-            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
-            && OneRun(x, out n, out stride) && (stride == 8 || stride == -8) && n < BlockDriver.VectorSplitElements
-            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
-        {
-            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
-            return Float64Blocks((double*)(stride < 0 ? x.Data + (n - 1) * stride : x.Data), (int)n, output.Data);
+            // one block, 2-norm or 1-norm: the driver's kernels and single-block partial, so the same bits
+            if (n > 0 && n <= DoubleBlocks.BlockElements)
+            {
+                OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+                return SmallFloat64(x.Data, n, stride, ord.P, output.Data);
+            }
+            // a few contiguous blocks (2-norm): the driver would run them on this thread as one chunk, block by block,
+            // after building a plan (GC allocations; 4097 elements cost ~0.8 µs more than 4096 that way)
+            if (ord.P == 2 && (stride == 8 || stride == -8) && n < BlockDriver.VectorSplitElements)
+            {
+                OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+                return Float64Blocks((double*)(stride < 0 ? x.Data + (n - 1) * stride : x.Data), (int)n, output.Data);
+            }
         }
         // float32 / complex64 → float32 2-norm of one contiguous run: the fast sum whose result is stored only when it
         // is provably the correctly rounded one (so the bits of every other path); else the general path below.
-        if (x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32 && ord.P == 2
-            && (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
-            && OneRun(x, out n, out stride, x.DType == DType.Float32 ? 4 : 8) && n > 0
-            && Math.Abs(stride) == (x.DType == DType.Float32 ? 4 : 8)
-            && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output))
+        if (x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32 && ord.P == 2)
         {
-            OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
-            float* first = (float*)(stride < 0 ? x.Data + (n - 1) * stride : x.Data);
-            if (FloatFastPath.TryRun(first, x.DType == DType.Float32 ? n : 2 * n, output.Data, Parallelism.MaxThreads))
-                return FpEvents.None;
+            long item = x.DType == DType.Float32 ? 4 : 8;
+            if (WholeRun(x, reduceMask, output, item, out long m, out long step) && m > 0 && Math.Abs(step) == item)
+            {
+                OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
+                float* first = (float*)(step < 0 ? x.Data + (m - 1) * step : x.Data);
+                if (FloatFastPath.TryRun(first, item == 4 ? m : 2 * m, output.Data, Parallelism.MaxThreads))
+                    return FpEvents.None;
+            }
         }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
@@ -192,10 +190,20 @@ public static unsafe class VectorNorms
             _ => throw new NormException(NormError.InvalidArgument, "internal: no fast kernel chosen"),
         };
 
+    /// <summary>Every axis of <paramref name="x"/> reduced into a one-element <paramref name="output"/> (rank 0 or the
+    /// input's), and the elements one evenly spaced run (<see cref="OneRun"/>).</summary>
+    private static bool WholeRun(in NdView x, ulong reduceMask, in NdView output, long itemSize, out long n, out long stride)
+    {
+        n = 0; stride = 0;
+        return (x.Rank == 1 ? reduceMask == 1 : x.Rank > 1 && x.Rank < 64 && reduceMask == (1UL << x.Rank) - 1)
+               && (output.Rank == 0 || output.Rank == x.Rank) && IsOneElement(output)
+               && OneRun(x, out n, out stride, itemSize);
+    }
+
     /// <summary>Whether the elements of <paramref name="x"/> are <paramref name="n"/> values <paramref name="stride"/>
     /// bytes apart from <c>x.Data</c>: a 1-D view (any stride), or a C- or Fortran-contiguous array (axes of length 1
     /// ignored). Anything else, or more than 2³¹ elements, gives false.</summary>
-    private static bool OneRun(in NdView x, out long n, out long stride, long itemSize = 8)
+    private static bool OneRun(in NdView x, out long n, out long stride, long itemSize)
     {
         if (x.Rank == 1)
         {
