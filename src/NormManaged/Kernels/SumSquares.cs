@@ -22,33 +22,16 @@ internal static class SumSquares
     private const int SafeExp = 450; // |x| in [2^-450, 2^451) squares and sums without harm
 
     /// <summary>Adds Σ x[i]² for one block (length ≤ <see cref="BlockSize"/>) to <paramref name="acc"/>.</summary>
-    public static void AddBlock(ReadOnlySpan<double> x, ref ScaledSum acc)
+    public static unsafe void AddBlock(ReadOnlySpan<double> x, ref ScaledSum acc)
     {
         if (x.IsEmpty) return;
-        // Fast path (no max pass): guess σ from the first 16 elements (256 if those are zeros) with 2^20 headroom, and accept
-        // the block only if every lane's sum of squares stayed ≤ σ (then every x² ≤ σ, which is what
-        // the error-free update needs). Elements far below the guess are negligible against it.
         if (x.Length >= 64)
-        {
-            // a block that starts with zeros (identity and other sparse matrices: the ones of eye(200) lie 201 apart)
-            // guesses from its first 256 elements before the max pass over all of it (eye(200) 'fro' ran both passes
-            // on 19 blocks of 20: 0.74× NumPy)
-            double m0 = MaxAbs(x[..16]);
-            if (m0 == 0) m0 = MaxAbs(x[..Math.Min(256, x.Length)]);
-            if (m0 > 0 && double.IsFinite(m0))
-            {
-                int e0 = Math.ILogB(m0);
-                if (e0 >= -SafeExp + 12 && e0 <= SafeExp - 12)
+            fixed (double* p = x)
+                if (TryGuessed(p, x.Length, false, out double h0, out double l0))
                 {
-                    double sigma0 = Math.ScaleB(1.0, 2 * e0 + 22);
-                    if (Accumulate(x, 1.0, 1.0, sigma0, out double h0, out double l0) && double.IsFinite(h0) && double.IsFinite(l0))
-                    {
-                        acc.Add(0, h0, l0);
-                        return;
-                    }
+                    acc.Add(0, h0, l0);
+                    return;
                 }
-            }
-        }
         double m = MaxAbs(x);
         if (!(m > 0))
         {
@@ -73,6 +56,42 @@ internal static class SumSquares
             if (!double.IsFinite(hi) || !double.IsFinite(lo)) { Classify(x, ref acc); return; }
             acc.Add(2 * e, hi, lo);
         }
+    }
+
+    /// <summary>The fast path of <see cref="AddBlock"/> (no max pass), also <see cref="Engine.LongRow"/>'s: σ = 2^(2e₀+22)
+    /// from the largest of the first 16 magnitudes (of the first 256 when those are zeros: identity and other sparse
+    /// matrices — the ones of eye(200) lie 201 apart — ran both passes on 19 blocks of 20, 0.74× NumPy), read as bit
+    /// patterns (NaN and ∞ give an out-of-range exponent, as zero and subnormal maxima do), e₀ in [−438, 438]: 2²⁰
+    /// headroom. The sum is accepted only if every lane stayed ≤ 2σ (then every x² ≤ σ, which the error-free update
+    /// needs) and is finite; elements far below the guess are negligible against it. <paramref name="cached"/>: no
+    /// prefetch hints (a row already in cache); the same operations, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe bool TryGuessed(double* x, int n, bool cached, out double hi, out double lo)
+    {
+        hi = lo = 0;
+        var mask = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFUL);
+        var mb = Vector256.Max(Vector256.Max(Vector256.Load(x).AsUInt64() & mask, Vector256.Load(x + 4).AsUInt64() & mask),
+                               Vector256.Max(Vector256.Load(x + 8).AsUInt64() & mask, Vector256.Load(x + 12).AsUInt64() & mask));
+        ulong m = Math.Max(Math.Max(mb.GetElement(0), mb.GetElement(1)), Math.Max(mb.GetElement(2), mb.GetElement(3)));
+        if (m == 0) m = MaxMagnitudeBits(x, Math.Min(256, n));
+        int e0 = (int)(m >> 52) - 1023;
+        if (e0 < -SafeExp + 12 || e0 > SafeExp - 12) return false;
+        double sigma = BitConverter.UInt64BitsToDouble((ulong)(2 * e0 + 22 + 1023) << 52);
+        bool ok = cached ? Accumulate<Unscaled, NoAhead>(x, n, 1.0, 1.0, sigma, out hi, out lo)
+                         : Accumulate<Unscaled, Ahead>(x, n, 1.0, 1.0, sigma, out hi, out lo);
+        return ok && double.IsFinite(hi) && double.IsFinite(lo);
+    }
+
+    /// <summary>The largest |x[i]| of the first <paramref name="count"/> as a bit pattern.</summary>
+    private static unsafe ulong MaxMagnitudeBits(double* x, int count)
+    {
+        var mask = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFUL);
+        var mb = Vector256<ulong>.Zero;
+        int i = 0;
+        for (; i <= count - 4; i += 4) mb = Vector256.Max(mb, Vector256.Load(x + i).AsUInt64() & mask);
+        ulong m = Math.Max(Math.Max(mb.GetElement(0), mb.GetElement(1)), Math.Max(mb.GetElement(2), mb.GetElement(3)));
+        for (; i < count; i++) m = Math.Max(m, BitConverter.DoubleToUInt64Bits(x[i]) & 0x7FFF_FFFF_FFFF_FFFFUL);
+        return m;
     }
 
     private static void Classify(ReadOnlySpan<double> x, ref ScaledSum acc)
@@ -126,11 +145,6 @@ internal static class SumSquares
     internal static unsafe bool Accumulate(double* x, int n, double s1, double s2, double sigma, out double hi, out double lo)
         => s1 != 1.0 || s2 != 1.0 ? Accumulate<Scaled, NoAhead>(x, n, s1, s2, sigma, out hi, out lo)
                                   : Accumulate<Unscaled, Ahead>(x, n, 1.0, 1.0, sigma, out hi, out lo);
-
-    /// <summary>The unscaled accumulation without prefetch hints, for a row already in cache (<see cref="LongRow"/>:
-    /// the hints cost rows of 64 … 100 elements ~10 %); the same operations, so the same bits.</summary>
-    internal static unsafe bool AccumulateCached(double* x, int n, double sigma, out double hi, out double lo)
-        => Accumulate<Unscaled, NoAhead>(x, n, 1.0, 1.0, sigma, out hi, out lo);
 
     private struct Scaled;
     private struct Unscaled;
