@@ -206,8 +206,7 @@ internal static unsafe class AcrossOutputs
         bool sq = p == 2;
         byte* col = x + plan.InnerBaseOffset;
         var ev = FpEvents.None;
-        var tiny = Vector512.Create(s_tiny);
-        var inf = Vector512.Create(double.PositiveInfinity);
+        double tiny = s_tiny;
         int j = 0;
         for (; j + 8 <= w; j += 8)
         {
@@ -216,22 +215,8 @@ internal static unsafe class AcrossOutputs
             // the order as a constant in each loop (a flag tested per row was reloaded from the stack every row)
             if (sq) for (long r = 0; r < n; r++, q += s) LaneStep.Add(ref h, ref l, Vector512.Load((double*)q), true);
             else for (long r = 0; r < n; r++, q += s) LaneStep.Add(ref h, ref l, Vector512.Load((double*)q), false);
-            var ok = Vector512.LessThan(Vector512.Abs(l), inf);
-            Vector512<double> v;
-            if (sq)
-            {
-                ok &= Vector512.GreaterThanOrEqual(h, tiny) & Vector512.LessThan(h, Vector512.Create(double.MaxValue));
-                var hh = h + l;
-                var ll = l - (hh - h);
-                var rt = Vector512.Sqrt(hh);
-                v = rt + (Vector512.FusedMultiplyAdd(-rt, rt, hh) + ll) / (rt + rt);
-            }
-            else
-            {
-                v = h + l;
-                ok &= (Vector512.GreaterThanOrEqual(h, tiny) | (Vector512.Equals(h, Vector512<double>.Zero) & Vector512.Equals(l, Vector512<double>.Zero)))
-                      & Vector512.LessThan(Vector512.Abs(v), inf);
-            }
+            var ok = FinishLanes(new Lanes512(h), new Lanes512(l), sq, tiny, out var vl).V;
+            var v = vl.V;
             ulong good = Vector512.ExtractMostSignificantBits(ok);
             if (good == 0xFF && os == 8) { v.Store((double*)(o + j * 8)); continue; }
             for (int i = 0; i < 8; i++)
@@ -250,6 +235,31 @@ internal static unsafe class AcrossOutputs
         return ev;
     }
 
+    /// <summary>Double-doubles (h, l) rounded once per lane into <paramref name="v"/> — <see cref="FastFinish.TrySqrt"/>
+    /// (<paramref name="sq"/>) or <see cref="FastFinish.TrySum"/>'s operations — and the mask of the lanes in their
+    /// range (<paramref name="tiny"/> = 2⁻⁹⁰⁰); the four-lane finish and the short columns' eight-lane one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static L FinishLanes<L>(L h, L l, bool sq, double tiny, out L v) where L : struct, ILanes<L>
+    {
+        var min = L.Create(tiny);
+        var inf = L.Create(double.PositiveInfinity);
+        var ok = L.LessThan(L.Abs(l), inf);
+        if (sq)
+        {
+            ok &= L.GreaterThanOrEqual(h, min) & L.LessThan(h, L.Create(double.MaxValue));
+            var hh = h + l;
+            var ll = l - (hh - h);
+            var r = L.Sqrt(hh);
+            v = r + (L.Fma(-r, r, hh) + ll) / (r + r);
+        }
+        else
+        {
+            v = h + l;
+            ok &= (L.GreaterThanOrEqual(h, min) | (L.Equal(h, L.Zero) & L.Equal(l, L.Zero))) & L.LessThan(L.Abs(v), inf);
+        }
+        return ok;
+    }
+
     /// <summary>Four outputs of one part into float64: <see cref="FastFinish.TrySqrt"/> / <see cref="FastFinish.TrySum"/>
     /// on four lanes (the same operations per lane, so the same bits as <see cref="FinishOne"/>); false, with nothing
     /// stored, unless all four are in those functions' range (the caller then finishes them one by one).</summary>
@@ -260,24 +270,8 @@ internal static unsafe class AcrossOutputs
         var b = Vector256.Load(partial + 4);
         var h = Avx.UnpackLow(a, b);  // outputs 0, 2, 1, 3
         var l = Avx.UnpackHigh(a, b);
-        var min = Vector256.Create(s_tiny);
-        var inf = Vector256.Create(double.PositiveInfinity);
-        var ok = Vector256.LessThan(Vector256.Abs(l), inf);
-        Vector256<double> v;
-        if (sq)
-        {
-            ok &= Vector256.GreaterThanOrEqual(h, min) & Vector256.LessThan(h, Vector256.Create(double.MaxValue));
-            var hh = h + l;
-            var ll = l - (hh - h);
-            var r = Vector256.Sqrt(hh);
-            v = r + (Vector256.FusedMultiplyAdd(-r, r, hh) + ll) / (r + r);
-        }
-        else
-        {
-            v = h + l;
-            ok &= (Vector256.GreaterThanOrEqual(h, min) | (Vector256.Equals(h, Vector256<double>.Zero) & Vector256.Equals(l, Vector256<double>.Zero)))
-                  & Vector256.LessThan(Vector256.Abs(v), inf);
-        }
+        var ok = FinishLanes(new Lanes256(h), new Lanes256(l), sq, s_tiny, out var vl).V;
+        var v = vl.V;
         if (Vector256.ExtractMostSignificantBits(ok) != 0xF) return false;
         v = Avx2.Permute4x64(v, 0b11_01_10_00);
         if (os == 8) v.Store((double*)dst);
