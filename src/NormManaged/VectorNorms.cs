@@ -43,7 +43,9 @@ public static unsafe class VectorNorms
             }
         }
         // float32 / complex64 → float32 2-norm of one contiguous run: the fast sum whose result is stored only when it
-        // is provably the correctly rounded one (so the bits of every other path); else the general path below.
+        // is provably the correctly rounded one (so the bits of every other path); else the general path below, which
+        // then does not try it again (a NaN, ∞ or a result near a midpoint would have cost a second pass).
+        bool floatFastTried = false;
         if (x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32 && ord.P == 2)
         {
             long item = x.DType == DType.Float32 ? 4 : 8;
@@ -53,6 +55,7 @@ public static unsafe class VectorNorms
                 float* first = (float*)(step < 0 ? x.Data + (m - 1) * step : x.Data);
                 if (FloatFastPath.TryRun(first, item == 4 ? m : 2 * m, output.Data, Parallelism.MaxThreads))
                     return FpEvents.None;
+                floatFastTried = true;
             }
         }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
@@ -77,7 +80,7 @@ public static unsafe class VectorNorms
         if (Complex64Fast.Applies(plan, t, ot, p) && Complex64Fast.TryRun(plan, xd, od, p))
             return FpEvents.None; // the same argument for complex64 vectors
         if (FloatSquares.Applies(plan, t, p))
-            return FloatSquares.Run(plan, xd, t, od, ot);
+            return FloatSquares.Run(plan, xd, t, od, ot, floatFastTried);
         if (p == 2.0 && IntSquaresOp.Handles(t)) // exact sums: the narrow op's bits, fewer operations
             return BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, xd, t, od, ot, new IntSquaresOp(t));
         if (p == 2.0 && t is not (DType.Float64 or DType.Complex128 or DType.LongDouble or DType.CLongDouble))

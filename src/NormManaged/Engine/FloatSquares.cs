@@ -15,13 +15,15 @@ internal static unsafe class FloatSquares
         => p == 2 && plan.InnerShape.Length == 1 && plan.InnerCount > 0
            && ((t == DType.Float32 && plan.InnerStrides[0] == 4) || (t == DType.Complex64 && plan.InnerStrides[0] == 8));
 
-    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot)
+    /// <summary>The 2-norms of the plan; <paramref name="fastTried"/>: the caller already tried
+    /// <see cref="FloatFastPath"/> on this one-output reduction (it is not tried again).</summary>
+    public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, bool fastTried)
     {
         long outer = plan.OuterCount, inner = plan.InnerCount;
         int width = t == DType.Complex64 ? 2 : 1;
         int threads = Parallelism.MaxThreads;
         if (outer == 0) return FpEvents.None;
-        if (outer == 1 && ot == DType.Float32
+        if (outer == 1 && ot == DType.Float32 && !fastTried
             && FloatFastPath.TryRun((float*)(x + plan.InnerBaseOffset), inner * width, o, threads))
             return FpEvents.None;
         if (threads > 1 && outer * inner >= BlockDriver.ParallelThreshold)
