@@ -112,6 +112,7 @@ KINDS = ("ones", "ints", "repeats", "perm", "pythagorean", "near", "zeros", "spe
 # (shape, order, axis): rows, columns (short and longer), Fortran rows, 3-D axes 0/1/2, vectors (one block, several)
 LAYOUTS = (
     ((200, 4), "C", 1),
+    ((37, 16), "C", 1),
     ((60, 64), "C", 1),
     ((4, 300), "C", 0),
     ((64, 40), "C", 0),
@@ -187,6 +188,11 @@ def test_tie_with_a_larger_value_late_in_the_line():
         cols[-1, 5] = complex(1 - e / 2, 1)
         got = normnative.norm(cols, -np.inf, axis=0)
         assert _same_bits(got, _reference(cols, -np.inf, 0))
+        rows = np.ascontiguousarray(cols.T)  # the same lines as rows (short ones eight to a vector group)
+        rows[5, -1] = complex(1 + e, 1)
+        assert _same_bits(normnative.norm(rows, np.inf, axis=1), _reference(rows, np.inf, 1)), n
+        rows[5, -1] = complex(1 - e / 2, 1)
+        assert _same_bits(normnative.norm(rows, -np.inf, axis=1), _reference(rows, -np.inf, 1)), n
 
 
 @pytest.mark.parametrize("p", [np.inf, -np.inf])
@@ -198,3 +204,18 @@ def test_long_vector_split_over_threads(p):
         want = _reference(x, p, None)
         one, two = norm_at_threads([1, 2], x, p)
         assert _same_bits(one, want) and _same_bits(two, want), (kind, p)
+
+
+@pytest.mark.parametrize("p", [np.inf, -np.inf])
+def test_short_rows_of_views(p):
+    """Short rows (≤ 16 values, eight lines a group) read through views: reversed, stepped and transposed lines, the
+    group's lines at unequal distances (a 3-D batch), and a last group of fewer than eight lines."""
+    rng = np.random.default_rng(17)
+    for kind in KINDS:
+        base = _data(kind, (45, 24), rng)
+        for x, axis in ((base[::-1, ::-3], 1), (base[::2, 5:21], 1), (base.T[:10, ::-1], 0),
+                        (base[:44].reshape(4, 11, 24)[:, ::-2, :7], 2)):
+            want = _reference(x, p, axis)
+            one, two = norm_at_threads([1, 2], x, p, axis=axis)
+            assert _same_bits(one, want), (kind, x.shape, x.strides, axis, p)
+            assert _same_bits(two, want), (kind, x.shape, x.strides, axis, p, "2 threads")
