@@ -346,6 +346,31 @@ internal static unsafe class AcrossOutputs
                 double* q0 = (double*)row, q1 = (double*)(row + s), q2 = (double*)(row + 2 * s), q3 = (double*)(row + 3 * s);
                 int j = 0;
                 byte* ahead = row + 4 * s; // the next four rows, the same outputs (hints only)
+                // sixteen outputs a step, the two vectors' chains interleaved op by op: each output's four-row chain
+                // (an FMA latency per row) is what bounds the step, and the scheduler overlaps two chains side by
+                // side better than two consecutive iterations (each output still takes its rows in order: same bits)
+                for (; j <= w - 16; j += 16)
+                {
+                    if (TAhead.On)
+                    {
+                        Prefetch.Line(ahead + 8 * j); Prefetch.Line(ahead + s + 8 * j);
+                        Prefetch.Line(ahead + 2 * s + 8 * j); Prefetch.Line(ahead + 3 * s + 8 * j);
+                        Prefetch.Line(ahead + 8 * j + 64); Prefetch.Line(ahead + s + 8 * j + 64);
+                        Prefetch.Line(ahead + 2 * s + 8 * j + 64); Prefetch.Line(ahead + 3 * s + 8 * j + 64);
+                    }
+                    var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
+                    var b = Vector512.Load(sa + j + 8); var m = Vector512.Load(sl + j + 8);
+                    TStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
+                    TStep.Add(ref b, ref m, Vector512.Load(q0 + j + 8), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
+                    TStep.Add(ref b, ref m, Vector512.Load(q1 + j + 8), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
+                    TStep.Add(ref b, ref m, Vector512.Load(q2 + j + 8), sq);
+                    TStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
+                    TStep.Add(ref b, ref m, Vector512.Load(q3 + j + 8), sq);
+                    Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
+                    Vector512.Store(b, sa + j + 8); Vector512.Store(m, sl + j + 8);
+                }
                 for (; j <= w - 8; j += 8)
                 {
                     if (TAhead.On)
