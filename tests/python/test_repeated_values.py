@@ -9,6 +9,7 @@ rounded square roots of exact integers)."""
 import math
 from fractions import Fraction
 
+import mpmath as mp
 import numpy as np
 import pytest
 
@@ -110,6 +111,42 @@ def test_complex64_exact_midpoint_columns_repeated(p):
     x = np.stack([pool[i] for i in pick], axis=1)
     ref = [np.float32(np.float64(abs(complex(pool[i][np.abs(pool[i]) != 0][0])))) for i in pick]
     _check_columns(x, p, ref)
+
+
+def _complex_rounded(line, p):
+    """The exact order-p norm of a complex line (moduli from exact re² + im², 700 bits) rounded to float32."""
+    with mp.workprec(700):
+        s = mp.fsum(mp.power(mp.mpf(float(v.real)) ** 2 + mp.mpf(float(v.imag)) ** 2, mp.mpf(p) / 2) for v in line if v != 0)
+        exact = mp.power(s, 1 / mp.mpf(p))
+        f = np.float32(float(exact))
+        cands = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
+        dist = sorted((abs(mp.mpf(float(c)) - exact), i) for i, c in enumerate(cands))
+        assert dist[0][0] != dist[1][0], "exact tie"
+        return cands[dist[0][1]]
+
+
+@pytest.mark.parametrize("p", [2.5, 3.0, 1.5, 0.5, 4.0, -1.0, -2.5])
+def test_complex64_columns_beside_a_midpoint_repeated(p):
+    """complex64 columns [z, w, …] whose norm is |z|·(1 + 2⁻ˢʰ)^(1/p) for a modulus |z| exactly on a float32 midpoint:
+    2⁻ˢʰ/p relative beside it, from 2⁻³⁰ (the fast lane root decides) through 2⁻⁴⁰ … 2⁻⁴⁶ (only the root recomputed
+    precisely from the lane sum can: ComplexPairs.TryPrecise) to 2⁻⁶⁰ (no double bound can: the 1-D path), in
+    random order over 1200 columns; every column is the correctly rounded norm (mpmath) and the 1-D call's bits."""
+    rng = np.random.default_rng(int(10 * p) + 100)
+    pool, refs = [], {}
+    for z in pythagorean_midpoints(3):
+        for sh in (30, 40, 43, 46, 60):
+            w = abs(z) * 2.0 ** (-sh / p)  # |w|^p = 2^-sh·|z|^p
+            line = np.array([z, complex(w, 0)] * 2 if p < 0 else [z, complex(w, 0), 0, 0], np.complex64)
+            if p < 0:
+                line[2:] *= 2.0 ** 20  # negative orders: large values add ~nothing, and no zero sends the line alone
+            if line[1] == 0 or not np.isfinite(line).all():
+                continue
+            pool.append(line)
+            refs[line.tobytes()] = _complex_rounded(line, p)
+    assert len(pool) >= 12
+    pick = rng.integers(0, len(pool), 1200)
+    x = np.stack([pool[i] for i in pick], axis=1)  # (4, 1200)
+    _check_columns(x, p, [refs[pool[i].tobytes()] for i in pick])
 
 
 def test_float32_lines_with_nan_and_zeros_repeated():

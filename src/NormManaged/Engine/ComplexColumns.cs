@@ -209,12 +209,13 @@ internal static unsafe class Complex64Columns
                 // two whole groups: both buffers, then both groups' lanes at once (ComplexPairs), lane-wise stores
                 Fill(c, s, n, buf);
                 Fill(c + 8 * Lines, s, n, buf + n * Lines);
-                long pulps = ComplexPairs.Roots(n, p, buf, buf + n * Lines, res);
+                long pulps = ComplexPairs.Roots(n, p, buf, buf + n * Lines, res, out long sumUlps);
                 for (int h = 0; h < 2 * Lines; h += Lines)
                     for (uint bad = LaneAcross.TryStoreSingles(res + h, pulps, o + (k + h) * os, os, 0); bad != 0; bad &= bad - 1)
                     {
                         int j = h + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                        ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
+                        ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p,
+                                         res[ComplexPairs.Sums + j], sumUlps); // the precise root first, then the 1-D path
                     }
                 g++;
                 continue;

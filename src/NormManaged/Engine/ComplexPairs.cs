@@ -14,8 +14,17 @@ internal static unsafe class ComplexPairs
 {
     private const int Lines = 8;
 
-    /// <summary>Doubles of result and scratch space <see cref="Roots"/> needs (16 results, 2 × 16 for the roots).</summary>
-    internal const int Scratch = 6 * Lines;
+    /// <summary>Doubles of result and scratch space <see cref="Roots"/> needs (16 results, 2 × 16 for the roots, 16 sums
+    /// at <see cref="Sums"/>).</summary>
+    internal const int Scratch = 8 * Lines;
+
+    /// <summary>Where <see cref="Roots"/> leaves each line's sum S for <see cref="TryPrecise"/> (NaN for a line that goes
+    /// alone), when it returns a nonzero sum bound.</summary>
+    internal const int Sums = 6 * Lines;
+
+    /// <summary>Relative error of <see cref="TryPrecise"/>'s root beyond its error from the sum's, in double ulps of the
+    /// result: DDLanes.RootLite's ≤ 2⁻⁶⁶·(1 + 1/|p|) (≤ 2⁻¹¹ ulp for |1/p| ≤ 2) and the rounding of its pair (½ ulp).</summary>
+    private const long PreciseRootUlps = 1;
 
     /// <summary>|ln s| bound of <see cref="ComplexShortRows"/>' general terms (s ∈ [2⁻²⁹⁸, 2²⁵⁷]).</summary>
     private const double MaxLnSquare = 206.7;
@@ -31,28 +40,45 @@ internal static unsafe class ComplexPairs
         => !(p is 2 or 1 or 0.5 or 3 or 4 or -1 or -2 or 1.5 or 2.5 or -2.5 or -3) && Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64;
 
     /// <summary>The roots of the lines of <paramref name="b0"/> into res[0..8) and of <paramref name="b1"/> into
-    /// res[8..16) (NaN for a line to finish alone); the bound in double ulps (ComplexShortRows.Roots').</summary>
-    public static long Roots(int n, double p, double* b0, double* b1, double* res)
+    /// res[8..16) (NaN for a line to finish alone); the bound in double ulps (ComplexShortRows.Roots'). For the orders
+    /// of <see cref="IC64RowOrder"/>, <paramref name="sumUlps"/> is the bound of a root computed precisely from the sums
+    /// left at <see cref="Sums"/> (<see cref="TryPrecise"/>), else 0.</summary>
+    public static long Roots(int n, double p, double* b0, double* b1, double* res, out long sumUlps)
     {
         switch (p)
         {
-            case 0.5: return Pair<C64RowRoot>(n, b0, b1, res);
-            case 4: return Pair<C64RowFourth>(n, b0, b1, res);
-            case -1: return Pair<C64RowRecip>(n, b0, b1, res);
+            case 0.5: return Pair<C64RowRoot>(n, b0, b1, res, out sumUlps);
+            case 4: return Pair<C64RowFourth>(n, b0, b1, res, out sumUlps);
+            case -1: return Pair<C64RowRecip>(n, b0, b1, res, out sumUlps);
             // ComplexShortRows.LiteRoot's orders: NarrowLaneSums.Root instead (S ∈ [2⁻⁹⁶⁰, 2⁹⁶⁰], else NaN: alone; within
             // 2⁻⁴²·²/|p| + 2u·|q| + 2⁻⁴²·⁵ ≤ 2⁻⁴¹ relative for |p| ≥ 1.5 and a root in the float32 range, inside the
             // 2⁻³⁶ (LiteRootUlps) the bound allows), which stays inline: two LiteRoots in one call left their exp out of line
-            case 3: return Pair<C64RowCube>(n, b0, b1, res, p);
-            case 1.5: return Pair<C64RowOneHalf>(n, b0, b1, res, p);
-            case 2.5: return Pair<C64RowTwoHalf>(n, b0, b1, res, p);
-            case -2.5: return Pair<C64RowNegTwoHalf>(n, b0, b1, res, p);
+            case 3: return Pair<C64RowCube>(n, b0, b1, res, out sumUlps, p);
+            case 1.5: return Pair<C64RowOneHalf>(n, b0, b1, res, out sumUlps, p);
+            case 2.5: return Pair<C64RowTwoHalf>(n, b0, b1, res, out sumUlps, p);
+            case -2.5: return Pair<C64RowNegTwoHalf>(n, b0, b1, res, out sumUlps, p);
         }
+        sumUlps = 0;
         if (Math.Abs(0.5 * p) * MaxLnSquare > 700) General<NarrowLaneSums.Clamped>(n, p, b0, b1, res);
         else General<NarrowLaneSums.InRange>(n, p, b0, b1, res);
         return NarrowLaneSums.Ulps(p);
     }
 
-    private static long Pair<T>(int n, double* b0, double* b1, double* res, double rootP = 0) where T : struct, IC64RowOrder
+    /// <summary>A line whose root failed the float32 store test by the bound of its fast root (LiteRootUlps, 2⁻³⁶,
+    /// dominates it): S^(1/p) from its sum <paramref name="s"/> (res[<see cref="Sums"/> + line]) by
+    /// <see cref="DDLanes.RootLite{L}"/>, stored when the float32 test passes with <paramref name="sumUlps"/> — the
+    /// sum's error and this root's. The stored float32 is then the correctly rounded norm, the 1-D path's value, as for
+    /// any stored lane. Lines within ~2⁻¹² float32 ulp of a midpoint failed the fast test (np.repeat-like data: complex64
+    /// (4, 3000) ord 2.5 over four values sent a sixth of its columns to the 1-D path, 0.55× NumPy); this decides all
+    /// but those within ~2⁻²⁴. False (nothing stored) otherwise: the 1-D path decides.</summary>
+    internal static bool TryPrecise(double s, double p, long sumUlps, byte* dst)
+    {
+        if (!(s > 0 && s <= double.MaxValue)) return false;
+        var h = DDLanes.RootLite(new Lane1(s), Lane1.Zero, Lane1.Zero, p, out var lo, out var k);
+        return LaneAcross.TryStoreSingle(Math.ScaleB(h.V + lo.V, (int)k.V), sumUlps, dst);
+    }
+
+    private static long Pair<T>(int n, double* b0, double* b1, double* res, out long sumUlps, double rootP = 0) where T : struct, IC64RowOrder
     {
         // Vector512 operations directly (intrinsics: nothing left to the inliner's budget), as Roots<Lanes512, T> does them
         var inf = Vector512.Create(double.PositiveInfinity);
@@ -90,7 +116,10 @@ internal static unsafe class ComplexPairs
         }
         Vector512.ConditionalSelect(bad0, nan, r0).Store(res);
         Vector512.ConditionalSelect(bad1, nan, r1).Store(res + Lines);
-        // ComplexShortRows.Roots<Lanes512, T>'s bound (the same lane operations)
+        Vector512.ConditionalSelect(bad0, nan, acc0).Store(res + Sums);
+        Vector512.ConditionalSelect(bad1, nan, acc1).Store(res + Sums + Lines);
+        // ComplexShortRows.Roots<Lanes512, T>'s bound (the same lane operations), and with the precise root
+        sumUlps = 3L * (n + T.WideUlps) + 2 * PreciseRootUlps + 4;
         return 3L * (n + T.WideUlps) + 2 * T.RootUlps + 4;
     }
 
