@@ -876,6 +876,18 @@ internal static unsafe class ExactFinish
         return true;
     }
 
+    /// <summary>Stores eight finite float32 results (the values <see cref="Store"/> writes), <paramref name="os"/> bytes
+    /// apart: one store for adjacent outputs. The float32 ±∞ columns finished four at a time spent most of a (4, 30000)
+    /// call in the per-group finish loop (22 µs, NumPy's time, against 15 µs for ord 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StoreEight(Vector256<float> v, byte* dst, long os)
+    {
+        if (os == 4) v.Store((float*)dst);
+        else
+            for (int i = 0; i < 8; i++) Unsafe.WriteUnaligned(dst + i * os, v.GetElement(i));
+        return true;
+    }
+
     /// <inheritdoc cref="StoreFour{T}(Vector128{T}, byte*, long)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool StoreFour(Vector256<double> v, byte* dst, long os)
@@ -956,6 +968,11 @@ internal readonly unsafe struct F32Max : IColumnOp
         var b = Vector128.Load((int*)st + 4 * half);
         return ot == DType.Float32 && Vector128.LessThanOrEqualAll(b, Vector128.Create(0x7F80_0000)) && ExactFinish.StoreFour(b.AsSingle(), dst, os);
     }
+    public static bool FinishEight(byte* st, long n, long chain, byte* dst, long os, DType ot)
+    {
+        var b = Vector256.Load((int*)st);
+        return ot == DType.Float32 && Vector256.LessThanOrEqualAll(b, Vector256.Create(0x7F80_0000)) && ExactFinish.StoreEight(b.AsSingle(), dst, os);
+    }
 }
 
 /// <summary>min |x| of float32 (a0: integer min of the sign-cleared bits; a1: their max, for the NaN test).</summary>
@@ -980,6 +997,9 @@ internal readonly unsafe struct F32Min : IColumnOp
     public static bool FinishFour(byte* st, int half, long chain, byte* dst, long os, DType ot)
         => ot == DType.Float32 && Vector128.LessThanOrEqualAll(Vector128.Load((int*)st + 8 + 4 * half), Vector128.Create(0x7F80_0000))
            && ExactFinish.StoreFour(Vector128.Load((float*)st + 4 * half), dst, os);
+    public static bool FinishEight(byte* st, long n, long chain, byte* dst, long os, DType ot)
+        => ot == DType.Float32 && Vector256.LessThanOrEqualAll(Vector256.Load((int*)st + 8), Vector256.Create(0x7F80_0000))
+           && ExactFinish.StoreEight(Vector256.Load((float*)st), dst, os);
 }
 
 /// <summary>Number of nonzero float32 elements: a0 counts the zeros per lane (int32; NaN ≠ 0 is nonzero).</summary>
@@ -1105,6 +1125,12 @@ internal readonly unsafe struct F64Max : IColumnOp
         var b = Vector256.Load((long*)st + 4 * half);
         return ot == DType.Float64 && Vector256.LessThanOrEqualAll(b, Vector256.Create(0x7FF0_0000_0000_0000L)) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
     }
+    public static bool FinishEight(byte* st, long n, long chain, byte* dst, long os, DType ot)
+    {
+        Vector256<long> b0 = Vector256.Load((long*)st), b1 = Vector256.Load((long*)st + 4), inf = Vector256.Create(0x7FF0_0000_0000_0000L);
+        return ot == DType.Float64 && Vector256.LessThanOrEqualAll(b0, inf) && Vector256.LessThanOrEqualAll(b1, inf)
+               && ExactFinish.StoreFour(b0.AsDouble(), dst, os) && ExactFinish.StoreFour(b1.AsDouble(), dst + 4 * os, os);
+    }
 }
 
 /// <summary>min |x| of float64: integer min of the sign-cleared bits, where a NaN's pattern (above ∞'s) is first
@@ -1146,6 +1172,12 @@ internal readonly unsafe struct F64Min : IColumnOp
     {
         var b = Vector256.Load((long*)st + 4 * half);
         return ot == DType.Float64 && Vector256.GreaterThanOrEqualAll(b, Vector256<long>.Zero) && ExactFinish.StoreFour(b.AsDouble(), dst, os);
+    }
+    public static bool FinishEight(byte* st, long n, long chain, byte* dst, long os, DType ot)
+    {
+        Vector256<long> b0 = Vector256.Load((long*)st), b1 = Vector256.Load((long*)st + 4);
+        return ot == DType.Float64 && Vector256.GreaterThanOrEqualAll(b0, Vector256<long>.Zero) && Vector256.GreaterThanOrEqualAll(b1, Vector256<long>.Zero)
+               && ExactFinish.StoreFour(b0.AsDouble(), dst, os) && ExactFinish.StoreFour(b1.AsDouble(), dst + 4 * os, os);
     }
 }
 
