@@ -14,7 +14,7 @@ namespace NormManaged.Tests;
 public unsafe class RootProofTests
 {
     private static readonly double[] Orders =
-        { 0.125, 0.3, -0.5, 1.5, 1.7, 2.5, 3, 4, 7, -3, -7.5, 33.3, 64, 64.5, -640.5, 1000, -999 };
+        { 0.125, 0.3, -0.5, 1.5, 1.7, -2, 2.5, 3, 4, 7, -3, -7.5, 33.3, 64, 64.5, -640.5, 1000, -999 };
 
     /// <summary>(h + l)·2^e − (H + L)·2^E relative to the latter (both normalised pairs).</summary>
     private static double RelDiff(double h, double l, int e, in Ext d)
@@ -75,6 +75,27 @@ public unsafe class RootProofTests
             Assert.True(worst <= DDLanes.RootLiteBound(p) / 4, $"p={p}: {worst:E3} vs bound {DDLanes.RootLiteBound(p):E3}");
             Assert.True(worst > 0, $"p={p}: no difference at all from the double-double root is implausible");
         }
+    }
+
+    /// <summary>The order −2's root without ln and exp (<see cref="DDLanes.RecipSqrtLite{L}"/>, which LanePow.Roots
+    /// uses in RootLite's place): within 2⁻¹⁰⁰ of S^(−1/2) by its analysis, so within ~2⁻⁹⁰ of the double-double root
+    /// (itself that close to S^(−1/2)) — far inside the cheap root's bound — over the same kinds of sums, exponents to
+    /// ±6000 and subnormal sums included.</summary>
+    [Fact]
+    public void ReciprocalSquareRootIsFarInsideTheCheapBound()
+    {
+        var rng = new Random(95);
+        double worst = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            MakeSum(rng, -2, out double sh, out double sl, out int se);
+            var h = DDLanes.RecipSqrtLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out var l, out var k);
+            Ext d = GeneralNorm.Root(sh, sl, se, -2, new Ext(1, 0, 0));
+            worst = Math.Max(worst, RelDiff(h.V, l.V, (int)k.V, d));
+        }
+        Assert.True(worst <= Math.ScaleB(1.0, -88), $"{worst:E3}");
+        Assert.True(worst <= DDLanes.RootLiteBound(-2) / (1L << 20));
+        Assert.True(worst > 0, "no difference at all from the double-double root is implausible");
     }
 
     [Theory]

@@ -135,11 +135,8 @@ internal static unsafe class ComplexNegLanes
     private const double RecipTie = 1.0 / (1L << 40) / (1L << 40);
 
     /// <summary>The norm S^(−1/2) of each lane's clean sum S = h + l (res[r], res[8 + r]; S ∈ [2⁻¹⁰⁰⁰, 2¹⁰⁰⁷] as every
-    /// term lies in [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] and a line holds ≤ 128) without ln and exp: y = fl(1/fl(√h)), within
-    /// δ ≤ 1.5·2⁻⁵² of 1/√S (h is S within 2⁻⁵³; two roundings), then one Newton step in double-double,
-    /// r = y + (y/2)·d with d = 1 − S·y² (y² = y2 + y2e exactly by FMA, d = fma(−h, y2, 1) − h·y2e − l·y2): the step
-    /// leaves 1.5δ² + O(δ³) ≤ 2⁻¹⁰¹·⁸ and d's roundings (|d| ≤ 2⁻⁵⁰·⁴: ≤ 3 roundings of 2⁻¹⁰³·⁴, with l·y2's ≤ 2⁻¹⁰⁶) add
-    /// ≤ 2⁻¹⁰²; r normalised by Fast2Sum: r within ε₁ ≤ 2⁻¹⁰⁰ of S^(−1/2). The double-double root the 1-D path
+    /// term lies in [2⁻¹⁰⁰⁰, 2¹⁰⁰⁰] and a line holds ≤ 128) without ln and exp (<see cref="DDLanes.RecipSqrtStep{L}"/>):
+    /// r within ε₁ ≤ 2⁻¹⁰⁰ of S^(−1/2). The double-double root the 1-D path
     /// stores (<see cref="GeneralNorm.Root"/>: DD.Log within 2⁻¹⁰⁰·|ln S| ≤ 2⁻⁹⁰·⁵ absolute, halved by the division,
     /// DD.Div's 2⁻¹⁰³ relative on |x| ≤ 350, DD.Exp's 2⁻¹⁰⁴) lies within ε₂ ≤ 2⁻⁹⁰ relative of it. Where
     /// <see cref="DDLanes.Decided{L}"/> finds r farther than <see cref="RecipTie"/> (≫ ε₁ + ε₂) from every float64
@@ -152,13 +149,7 @@ internal static unsafe class ComplexNegLanes
     {
         var h = new Lanes512(Vector512.Load(res));
         var l = new Lanes512(Vector512.Load(res + Lines));
-        var one = Lanes512.Create(1.0);
-        var y = one / Lanes512.Sqrt(h);
-        var y2 = y * y;
-        var y2e = Lanes512.Fma(y, y, -y2);
-        var d = Lanes512.Fma(-h, y2, one) - h * y2e - l * y2;
-        var c = Lanes512.Create(0.5) * y * d;
-        var rh = DDLanes.FastTwoSum(y, c, out var rl);
+        var rh = DDLanes.RecipSqrtStep(h, l, out var rl);
         var ok = DDLanes.Decided(rh, rl, Lanes512.Create(RecipTie)).V
                  & Vector512.Equals(Vector512.Load(res + 2 * Lines), Vector512<double>.Zero)
                  & Vector512.GreaterThanOrEqual(h.V, Vector512.Create(Lo)) & Vector512.LessThan(h.V, Vector512.Create(double.MaxValue));

@@ -254,6 +254,38 @@ internal static unsafe class DDLanes
         return FastTwoSum(h, l, out outLo);
     }
 
+    /// <summary>S^(−1/2) = (hi' + lo')·2^k per lane for S = (hi + lo)·2^e (hi &gt; 0 finite, |lo| ≤ ulp(hi)/2, e an
+    /// integer-valued double) without ln and exp, for the order −2: S = m·2^(2q) with m ∈ [√½/2, 2√2] (LogReduce, then
+    /// the odd exponent moved into m exactly), and <see cref="RecipSqrtStep{L}"/> of m: relative error ≤ 2⁻¹⁰⁰, far
+    /// inside <see cref="RootLiteBound"/>(−2), so it serves wherever <see cref="RootLite{L}"/> does for p = −2 (one
+    /// square root, one division and a few FMAs instead of the ln and exp chains).</summary>
+    public static L RecipSqrtLite<L>(L hi, L lo, L e, out L outLo, out L k) where L : struct, ILanes<L>
+    {
+        LogReduce(ref hi, ref lo, ref e);
+        var magic = L.Create(RoundMagic);
+        var q = (e * L.Create(0.5) + magic) - magic; // an integer near e/2
+        var m = Pow2(e - (q + q)); // 2^−1, 1 or 2: exact products
+        k = -q;
+        return RecipSqrtStep(hi * m, lo * m, out outLo);
+    }
+
+    /// <summary>(h + l)^(−1/2) as a normalised pair for h &gt; 0 normal and |l| ≤ ulp(h)/2, without ln and exp:
+    /// y = fl(1/fl(√h)), within δ ≤ 1.5·2⁻⁵² of the root (h is S within 2⁻⁵³; two roundings), then one Newton step in
+    /// double-double, r = y + (y/2)·d with d = 1 − S·y² (y² = y2 + y2e exactly by FMA, d = fma(−h, y2, 1) − h·y2e − l·y2):
+    /// the step leaves 1.5δ² + O(δ³) ≤ 2⁻¹⁰¹·⁸ and d's roundings (|d| ≤ 2⁻⁵⁰·⁴: ≤ 3 roundings of 2⁻¹⁰³·⁴, with l·y2's
+    /// ≤ 2⁻¹⁰⁶) add ≤ 2⁻¹⁰²; r normalised by Fast2Sum: relative error ≤ 2⁻¹⁰⁰.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static L RecipSqrtStep<L>(L h, L l, out L rl) where L : struct, ILanes<L>
+    {
+        var one = L.Create(1.0);
+        var y = one / L.Sqrt(h);
+        var y2 = y * y;
+        var y2e = L.Fma(y, y, -y2);
+        var d = L.Fma(-h, y2, one) - h * y2e - l * y2;
+        var c = L.Create(0.5) * y * d;
+        return FastTwoSum(y, c, out rl);
+    }
+
     /// <summary>True per lane where (yh + yl) (a normalised pair, yh in the normal range) lies farther than
     /// rel·yh from every rounding midpoint of float64 near it (yh ± ulp/2, or yh − ulp/4 below a power of two): the
     /// lane version of <see cref="Midpoint.MaybeNear64"/>'s test, negated.</summary>
