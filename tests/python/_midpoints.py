@@ -63,6 +63,19 @@ def correctly_rounded(values, p, dtype):
         return cands[dist[0][1]]
 
 
+def complex_rounded(values, p, prec=PREC):
+    """The exact order-p norm of complex ``values`` (moduli from exact re² + im²) rounded to float32 (no ties:
+    asserted)."""
+    with mp.workprec(prec):
+        s = mp.fsum(mp.power(mp.mpf(float(v.real)) ** 2 + mp.mpf(float(v.imag)) ** 2, mp.mpf(p) / 2) for v in values if v != 0)
+        exact = mp.power(s, 1 / mp.mpf(p))
+        f = np.float32(float(exact))
+        cands = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
+        dist = sorted((abs(mp.mpf(float(c)) - exact), i) for i, c in enumerate(cands))
+        assert dist[0][0] != dist[1][0], "exact tie"
+        return cands[dist[0][1]]
+
+
 def _to(v, dtype):
     """An mpf rounded (twice, harmlessly: only a starting point) to the dtype; beyond its range: inf."""
     with np.errstate(over="ignore"):

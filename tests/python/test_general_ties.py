@@ -5,12 +5,11 @@ Before it these lines rounded to whichever side the double-double value happened
 lines 2⁻¹⁴⁰ away from a midpoint were wrong)."""
 import math
 
-import mpmath as mp
 import numpy as np
 import pytest
 
 import normnative as nn
-from _midpoints import correctly_rounded, log2_abs, pythagorean_midpoints, real_lines_near_midpoint, relative_distance
+from _midpoints import complex_rounded, correctly_rounded, log2_abs, pythagorean_midpoints, real_lines_near_midpoint, relative_distance
 
 
 def test_the_reported_float32_line():
@@ -53,17 +52,6 @@ def test_lines_within_2_to_the_minus_100_of_a_midpoint(dtype, p, greedy, n, expo
     assert close >= 6  # the cases the double-double value cannot decide
 
 
-def _complex_rounded(x, p):
-    with mp.workprec(1200):
-        s = mp.fsum(mp.power(mp.mpf(float(v.real)) ** 2 + mp.mpf(float(v.imag)) ** 2, mp.mpf(p) / 2) for v in x if v != 0)
-        exact = mp.power(s, 1 / mp.mpf(p))
-        f = np.float32(float(exact))
-        cands = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
-        dist = sorted((abs(mp.mpf(float(c)) - exact), i) for i, c in enumerate(cands))
-        assert dist[0][0] != dist[1][0]
-        return cands[dist[0][1]]
-
-
 @pytest.mark.parametrize("p, length", [(1.7, 2), (-2.5, 2), (1.25, 2), (-1.3, 2), (2.7, 2), (1.7, 70), (1.25, 70),
                                        (2.7, 70)])
 def test_complex64_lines_a_hair_beside_a_pythagorean_midpoint(p, length):
@@ -78,7 +66,7 @@ def test_complex64_lines_a_hair_beside_a_pythagorean_midpoint(p, length):
             if x[length // 2] == 0:
                 continue
             tails += 1
-            want = _complex_rounded(x, p)
+            want = complex_rounded(x, p, prec=1200)
             assert nn.norm(x, p) == want, (z, sh)
             assert (nn.norm(x, p) > abs(complex(x[0]))) == (p > 0)
     assert tails >= 8
@@ -116,7 +104,7 @@ def test_complex64_whole_orders_a_hair_beside_a_pythagorean_midpoint(p, length):
             x = np.zeros(length, np.complex64)
             x[0], x[length // 2] = z, w
             assert x[length // 2] != 0
-            want = _complex_rounded(x, p)
+            want = complex_rounded(x, p, prec=1200)
             assert nn.norm(x, p) == want, (z, sh)
             for rows in (3, 9, 40):
                 assert (nn.norm(np.stack([x, x[::-1]] * rows), p, axis=1) == want).all(), (z, sh, rows)
@@ -131,7 +119,7 @@ def test_complex64_negative_orders_a_hair_below_a_pythagorean_midpoint(p, length
         for sh in (110, int(120 * abs(p))):  # |w| = |z|·2^(sh/|p|) ≤ |z|·2^120: finite in complex64
             x = np.full(length, z * 2 ** 20, np.complex64)
             x[0], x[length // 2] = z, abs(z) * 2.0 ** (-sh / p)
-            want = _complex_rounded(x, p)
+            want = complex_rounded(x, p, prec=1200)
             assert want < abs(complex(x[0]))
             assert nn.norm(x, p) == want, (z, sh)
             for rows in (2, 9, 40):

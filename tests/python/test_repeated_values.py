@@ -9,12 +9,11 @@ rounded square roots of exact integers)."""
 import math
 from fractions import Fraction
 
-import mpmath as mp
 import numpy as np
 import pytest
 
 import normnative
-from _midpoints import correctly_rounded, pythagorean_midpoints, real_lines_near_midpoint
+from _midpoints import complex_rounded, correctly_rounded, pythagorean_midpoints, real_lines_near_midpoint
 from _reference import correctly_rounded_sqrt_fraction, norm_at_threads, recorded, vector_ref
 
 
@@ -113,18 +112,6 @@ def test_complex64_exact_midpoint_columns_repeated(p):
     _check_columns(x, p, ref)
 
 
-def _complex_rounded(line, p):
-    """The exact order-p norm of a complex line (moduli from exact re² + im², 700 bits) rounded to float32."""
-    with mp.workprec(700):
-        s = mp.fsum(mp.power(mp.mpf(float(v.real)) ** 2 + mp.mpf(float(v.imag)) ** 2, mp.mpf(p) / 2) for v in line if v != 0)
-        exact = mp.power(s, 1 / mp.mpf(p))
-        f = np.float32(float(exact))
-        cands = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
-        dist = sorted((abs(mp.mpf(float(c)) - exact), i) for i, c in enumerate(cands))
-        assert dist[0][0] != dist[1][0], "exact tie"
-        return cands[dist[0][1]]
-
-
 @pytest.mark.parametrize("p", [2.5, 3.0, 1.5, 0.5, 4.0, -1.0, -2.5])
 def test_complex64_columns_beside_a_midpoint_repeated(p):
     """complex64 columns [z, w, …] whose norm is |z|·(1 + 2⁻ˢʰ)^(1/p) for a modulus |z| exactly on a float32 midpoint:
@@ -142,7 +129,7 @@ def test_complex64_columns_beside_a_midpoint_repeated(p):
             if line[1] == 0 or not np.isfinite(line).all():
                 continue
             pool.append(line)
-            refs[line.tobytes()] = _complex_rounded(line, p)
+            refs[line.tobytes()] = complex_rounded(line, p)
     assert len(pool) >= 12
     pick = rng.integers(0, len(pool), 1200)
     x = np.stack([pool[i] for i in pick], axis=1)  # (4, 1200)
