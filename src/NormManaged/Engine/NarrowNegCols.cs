@@ -214,6 +214,11 @@ internal static unsafe class NarrowNegCols
     {
         var one = Vector256<double>.One;
         if (p == -2) return one / Vector256.Sqrt(sum);
+        // lanes whose sum is not a normal double (+∞ from a zero element, NaN, 0 from only infinities) iterate on 1
+        // and are rejected: their estimates were subnormal, and subnormal operands in the Newton steps cost a
+        // microcode assist each (float32 (4, 3000) ord −3 with a zero in a fifth of the columns 17 → 40 µs)
+        var valid = Vector256.GreaterThanOrEqual(sum, Vector256.Create(VecLogExp.MinNormal)) & Vector256.LessThanOrEqual(sum, Vector256.Create(double.MaxValue));
+        sum = Vector256.ConditionalSelect(valid, sum, one);
         var r = InvCbrtEstimate(sum);
         var third = Vector256.Create(1.0 / 3);
         for (int it = 0; it < 3; it++)
@@ -222,7 +227,7 @@ internal static unsafe class NarrowNegCols
             r = Vector256.FusedMultiplyAdd(r * d0, third, r);
         }
         var d = Vector256.FusedMultiplyAdd(-sum, r * r * r, one);
-        var ok = Vector256.LessThanOrEqual(Vector256.Abs(d), Vector256.Create(Math.ScaleB(1.0, -48)));
+        var ok = valid & Vector256.LessThanOrEqual(Vector256.Abs(d), Vector256.Create(Math.ScaleB(1.0, -48)));
         return Vector256.ConditionalSelect(ok, r, Vector256<double>.Zero);
     }
 
