@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from floor_survey import _data, emit  # noqa: E402
 
 DTYPES = ("float64", "float32", "float16", "complex128", "complex64", "int8", "int16", "int32", "int64", "uint8", "bool")
-ORDS = (None, np.inf, -np.inf, 0, 1, -1, 2, -2, 3, -3, 0.5, 1.5, 1.7, 2.5, -2.5, 4)
+ORDS = (None, np.inf, -np.inf, 0, 1, -1, 2, -2, 3, -3, 0.5, -0.5, 1.5, 1.7, 2.5, -2.5, 4)
 BOOL_ORDS = (None, 1, -1, 0.5, 2, np.inf, 0)  # bool: every other order is one of these kernels' arithmetic on 0/1
 # (name, shape, order, axis)
 LAYOUTS = (

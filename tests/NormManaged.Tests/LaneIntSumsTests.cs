@@ -6,14 +6,14 @@ namespace NormManaged.Tests;
 
 /// <summary><see cref="LaneIntSums"/>: float64 whole and half-integer orders of many short lines with the sums made a
 /// lane per line. Every output against the same line reduced alone (the 1-D block path) bit for bit, with its events:
-/// orders 3, 4, 5, 8, 33, 64, ±1.5, 2.5, 3.5, −7.5, 64.5, lines of 1…70 and 100, 127…129 elements (every 16-accumulator
+/// orders 3, 4, 5, 8, 33, 64, ±1.5, −0.5, 2.5, 3.5, −7.5, 64.5, lines of 1…70 and 100, 127…129 elements (every 16-accumulator
 /// boundary, the offset kernel's 64 and the lane limit 128), row counts not a multiple of 8 or 32, C rows, strided, reversed and adjacent
 /// (F-order) lines, magnitudes near 1e±300, subnormals, rows mixing huge and tiny, zeros, ∞ and NaN, both SIMD widths
 /// and 1/2/3 threads (with row counts large enough to split). Exactness against big-integer / mpmath references is in
 /// tests/python/test_lane_int_rows.py.</summary>
 public unsafe class LaneIntSumsTests
 {
-    private static readonly double[] Orders = { 3, 4, 5, 8, 33, 64, 1.5, 2.5, -1.5, 3.5, -7.5, 64.5 };
+    private static readonly double[] Orders = { 3, 4, 5, 8, 33, 64, 1.5, 2.5, -1.5, -0.5, 3.5, -7.5, 64.5 };
 
     /// <summary>Row values of one magnitude kind (see the class summary).</summary>
     private static double[] Values(Random rng, int count, int kind)
@@ -81,6 +81,7 @@ public unsafe class LaneIntSumsTests
     [InlineData(1.5)]
     [InlineData(2.5)]
     [InlineData(-1.5)]
+    [InlineData(-0.5)]
     [InlineData(3.5)]
     [InlineData(-7.5)]
     [InlineData(64.5)]

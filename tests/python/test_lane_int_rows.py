@@ -13,7 +13,7 @@ from test_int_p_rows import _exact_root
 from test_ties import _pnorm_mp, _round_fraction, _round_mp, _tie
 from test_ties_whole import power_tie
 
-ORDERS = (3, 4, 5, 8, 33, 64, 1.5, 2.5, -1.5, 3.5, -7.5, 64.5)
+ORDERS = (3, 4, 5, 8, 33, 64, 1.5, 2.5, -1.5, -0.5, 3.5, -7.5, 64.5)
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ import normnative
 from _midpoints import correctly_rounded, log2_abs, real_lines_near_midpoint, relative_distance
 
 NEAREST, FARTHEST = -92, -40  # log2 of the relative distance to the midpoint kept
-F32_ORDS = (1.7, 3.3, 1.2, -1.7, -3.3, 0.5, 0.3, -0.7, 2.5, -2.5, -1.5)
+F32_ORDS = (1.7, 3.3, 1.2, -1.7, -3.3, 0.5, 0.3, -0.7, 2.5, -2.5, -1.5, -0.5)
 F16_ORDS = (1.7, 3.3, 1.2, 2.5, -1.7, -3.3, -2.5, 7.5)
 
 

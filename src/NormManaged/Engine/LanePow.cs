@@ -71,7 +71,7 @@ internal static unsafe class LanePow
     public static bool AppliesHalf(ReductionPlan plan, DType t, DType ot, double p)
     {
         double a = Math.Abs(p);
-        return t == DType.Float64 && ot == DType.Float64 && a >= 1.5 && a <= 64.5 && 2 * a == Math.Floor(2 * a) && a != Math.Floor(a)
+        return t == DType.Float64 && ot == DType.Float64 && (a >= 1.5 || p == -0.5) && a <= 64.5 && 2 * a == Math.Floor(2 * a) && a != Math.Floor(a)
                && Applies(plan) && plan.OuterCount >= Group;
     }
 

@@ -55,7 +55,7 @@ internal static unsafe class NarrowLaneSums
     {
         double a = Math.Abs(p);
         if (!(a >= GeneralPowFast.MinAbsP && a <= GeneralPowFast.MaxAbsP)) return false;
-        return t == DType.Float16 ? p != 1 : p == 3 || p == 4 || p <= -2 && a == Math.Floor(a) || (a != Math.Floor(a) && a != 0.5);
+        return t == DType.Float16 ? p != 1 : p == 3 || p == 4 || p == -0.5 || p <= -2 && a == Math.Floor(a) || (a != Math.Floor(a) && a != 0.5);
     }
 
     /// <summary>Computes every output of the plan.</summary>
