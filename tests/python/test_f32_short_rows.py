@@ -1,5 +1,5 @@
 """float32 costly orders over many short rows (ord 3: RowsWide's cube sums with FloatPowFast.Cbrt and its rounding
-proof; ord 1.7, 2.5, -1.5, 4: the lane sums and roots): EVERY output against a 100-digit mpmath reference (float32
+proof; ord 1.7, 2.5, -1.5, 4, 5, 10, 20, -0.5: the lane sums and roots): EVERY output against a 100-digit mpmath reference (float32
 results are correctly rounded, so exactly the nearest float) and bit for bit against the same row reduced alone, row
 lengths 1 ... 70, magnitudes near 1e+-38, subnormals, mixed rows, rows whose norm is exactly a float (3, 4, 5 -> 6 for
 ord 3), contiguous, strided, reversed and F-order views, and 1/2/3 threads."""
@@ -12,7 +12,7 @@ import pytest
 import normnative
 from _reference import ulp_error, vector_ref
 
-ORDS = (3.0, 1.7, 2.5, -1.5, 4.0)
+ORDS = (3.0, 1.7, 2.5, -1.5, 4.0, 5.0, 10.0, 20.0, -0.5)
 LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70)
 SCALES = {"normal": 1.0, "huge": 3e37, "tiny": 1e-36, "subnormal": 1e-43}
 
