@@ -96,9 +96,39 @@ internal static unsafe class GeneralPowFast
         public bool Contains(nint p) { lock (_set) return _set.Contains(p); }
     }
 
+    /// <summary>A float32/float16 norm beyond its format's range: +∞ (with the overflow event) when r(1 − 2·rel) is at
+    /// or past the overflow threshold (the midpoint between the largest finite value and the next power of two), +0
+    /// (no event) when r(1 + 2·rel) is below half the smallest subnormal — so that the exact norm, within rel of r,
+    /// rounds there; what <see cref="GeneralNorm.Reduce"/> then stores, with its events. False (nothing stored)
+    /// otherwise. Narrow norms far outside their format (float16 ord 0.3 / −0.3 of 30 000 values: ∞ / 0) went to that
+    /// exact per-element path: 7–9 ms against NumPy's 0.4–0.7.</summary>
+    internal static bool TryStoreOutside(in Ext r, double rel, DType ot, byte* dst, out FpEvents ev)
+    {
+        ev = FpEvents.None;
+        if (!r.IsFiniteNonZero || (ot != DType.Float32 && ot != DType.Float16)) return false;
+        bool single = ot == DType.Float32;
+        double v = r.E > 1100 ? double.PositiveInfinity : r.E < -1200 ? 0 : Math.ScaleB(r.H + r.L, r.E);
+        if (v * (1 - 2 * rel) >= (single ? 3.4028235677973366e38 : 65520))
+        {
+            if (single) Unsafe.WriteUnaligned(dst, float.PositiveInfinity);
+            else Unsafe.WriteUnaligned(dst, Half.PositiveInfinity);
+            ev = FpEvents.Overflow;
+            return true;
+        }
+        if (v * (1 + 2 * rel) < (single ? Math.ScaleB(1.0, -150) : Math.ScaleB(1.0, -25)))
+        {
+            if (single) Unsafe.WriteUnaligned(dst, 0f);
+            else Unsafe.WriteUnaligned(dst, (Half)0f);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Stores r as a float32/float16 if r(1 ± <paramref name="rel"/>) lies strictly between the two
     /// midpoints around the rounded value (then that value is the correctly rounded one); false otherwise, and for a
-    /// non-normal or largest-finite result.</summary>
+    /// zero, infinite or largest-finite result. Subnormal results are taken (their neighbours are the bit patterns ±1,
+    /// as for normal ones): float16 rows of 64 at ord −0.3, whose norms lie among float16's subnormals, went to the exact
+    /// per-element path line by line (9 ms against NumPy's 0.9).</summary>
     internal static bool TryStoreNarrow(in Ext r, double rel, DType ot, byte* dst)
     {
         if (!r.IsFiniteNonZero || r.E < -200 || r.E > 200) return false;
@@ -107,7 +137,7 @@ internal static unsafe class GeneralPowFast
         if (ot == DType.Float32)
         {
             float f = (float)v;
-            if (!float.IsNormal(f) || f == float.MaxValue) return false;
+            if (f == 0 || !float.IsFinite(f) || f == float.MaxValue) return false; // subnormals: the neighbours are still ±1 ulp
             lo = ((double)f + MathF.BitDecrement(f)) * 0.5; hi = ((double)f + MathF.BitIncrement(f)) * 0.5; // exact
             if (!(v - d > lo && v + d < hi)) return false;
             Unsafe.WriteUnaligned(dst, f);
@@ -116,7 +146,7 @@ internal static unsafe class GeneralPowFast
         if (ot == DType.Float16)
         {
             Half h = (Half)v;
-            if (!Half.IsNormal(h) || h == Half.MaxValue) return false;
+            if (h == Half.Zero || !Half.IsFinite(h) || h == Half.MaxValue) return false;
             short bits = BitConverter.HalfToInt16Bits(h);
             double below = (double)BitConverter.Int16BitsToHalf((short)(bits - 1)), above = (double)BitConverter.Int16BitsToHalf((short)(bits + 1));
             lo = ((double)h + below) * 0.5; hi = ((double)h + above) * 0.5;
@@ -220,7 +250,9 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
             return new RealPowOp(_p).Finish(acc, ot, dst); // float64, or an exact special value
         Ext r = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
         double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(_p));
-        if (!GeneralPowFast.TryStoreNarrow(r, rel, ot, dst)) _failed.Add((nint)dst);
+        if (GeneralPowFast.TryStoreNarrow(r, rel, ot, dst)) return FpEvents.None;
+        if (GeneralPowFast.TryStoreOutside(r, rel, ot, dst, out var ev)) return ev;
+        _failed.Add((nint)dst);
         return FpEvents.None;
     }
 }

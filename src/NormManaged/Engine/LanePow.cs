@@ -270,7 +270,8 @@ internal static unsafe class LanePow
         public FpEvents Store(in Ext r, byte* xp, byte* dst)
         {
             if (_ot == DType.Float64) return ResultWriter.Store(_ot, dst, r);
-            return GeneralPowFast.TryStoreNarrow(r, _rel, _ot, dst) ? FpEvents.None : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
+            if (GeneralPowFast.TryStoreNarrow(r, _rel, _ot, dst)) return FpEvents.None;
+            return GeneralPowFast.TryStoreOutside(r, _rel, _ot, dst, out var ev) ? ev : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
         }
     }
 
