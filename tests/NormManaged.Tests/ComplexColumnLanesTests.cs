@@ -3,7 +3,7 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary>complex128 ord 2 (<see cref="Engine.Complex128Columns"/>), ±∞ and 1 (<see cref="Engine.LaneAcross"/>'s column
-/// lanes) and complex64 ord 2 and 1 (<see cref="Engine.C64SquareSum"/>, <see cref="Engine.C64AbsSum"/>), 3, 0.5, −1 and
+/// lanes) and complex64 ord 2 and 1 (<see cref="Engine.C64SquareSum"/>, <see cref="Engine.C64AbsSum"/>), 3, 0.5, −1, −4, −10 and
 /// general p (<see cref="Engine.Complex64Columns"/>) over a
 /// non-contiguous axis with adjacent outputs (C-order axis 0, Fortran-order axis 1, rows reversed, strided outputs):
 /// every output must have the bits and events of its column copied out and reduced alone (the 1-D path) for both
@@ -120,7 +120,7 @@ public unsafe class ComplexColumnLanesTests
     public void EveryOutputIsItsColumnAloneAndExact(int m, int n, int seed, bool single)
     {
         var a = Matrix(m, n, seed, single);
-        var ords = single ? new[] { 2.0, 1, 3, 0.5, -1, 1.5, -2.5 } : new[] { 2.0, double.PositiveInfinity, double.NegativeInfinity, 1 };
+        var ords = single ? new[] { 2.0, 1, 3, 0.5, -1, 1.5, -2.5, -4, -10 } : new[] { 2.0, double.PositiveInfinity, double.NegativeInfinity, 1 };
         foreach (double p in ords)
         {
             var want = new long[n];

@@ -173,7 +173,8 @@ internal static unsafe class Complex64Columns
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => t == DType.Complex64 && ot == DType.Float32 && System.Runtime.Intrinsics.X86.Avx2.IsSupported
            && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 8
-           && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lines && !(p <= -2 && p == Math.Floor(p)) // whole p ≤ −2: negw2's
+           && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lines && p is not (-2 or -3) // NarrowNegCols' (the other whole
+           // p ≤ −4 were excluded with them and went to ComplexShortRows' value-by-value copy: (4, 3000) ord −4 0.59×, −10 0.51×)
            && ComplexShortRows.Applies(plan, t, ot, p);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, double p, byte* o)
