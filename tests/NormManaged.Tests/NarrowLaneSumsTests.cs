@@ -180,8 +180,13 @@ public unsafe class NarrowLaneSumsTests
         Assert.True(Taken(DType.Float32, 100, 16, 16, 1, 3)); // cubes: two multiplications
         Assert.False(Taken(DType.Float32, 100, 33, 33, 1, 3));
         Assert.True(Taken(DType.Float32, 100, 64, 64, 1, 4)); // fourth powers: (x²)², up to 64
-        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 5)); // other whole orders and ±½: kernels of their own
-        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.5));
+        Assert.True(Taken(DType.Float32, 100, 16, 16, 1, 5)); // whole orders ≥ 5 and −½: no kernel of their own
+        Assert.True(Taken(DType.Float32, 100, 64, 64, 1, 20));
+        Assert.True(Taken(DType.Float32, 100, 16, 16, 1, -0.5));
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.5)); // ½, 1, 2, −1: kernels of their own
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 1));
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 2));
+        Assert.False(Taken(DType.Float32, 100, 16, 16, 1, -1));
         Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 0.1)); // below 1/8
         Assert.False(Taken(DType.Float32, 100, 16, 16, 1, 1001));
         Assert.True(Taken(DType.Float16, 100, 16, 16, 1, 2));
