@@ -249,3 +249,27 @@ def test_int_columns_rare_zero_column(dtype):
         for ord_ in (None, 0.5):
             r = _check_columns_int(a, ord_)
             assert r[1777] == 0 and not math.copysign(1, r[1777]) < 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.bool_])
+def test_identical_lines_near_a_midpoint_at_a_whole_order(dtype):
+    """np.ones (40, 50, 60) at ord −20 along the last axis: every line's norm 60^(−1/20) lies 1.7·10⁻⁵ ulp from a
+    float64 midpoint, so each takes the exact decision; identical lines now copy the first one's result and events
+    (LaneIntSums' LineMemo). Every output is the correctly rounded value and the 1-D call's, lines that differ (a zero,
+    a 2) keep their own results, at 1 and 2 threads."""
+    import mpmath as mp
+    with mp.workprec(300):
+        want = float(mp.power(60, mp.mpf(-1) / 20))  # to nearest: no tie (asserted by the distance below)
+        assert abs(mp.mpf(want) - mp.power(60, mp.mpf(-1) / 20)) < mp.mpf(np.spacing(want)) / 2
+    x = np.ones((40, 50, 60), dtype)
+    x[3, 7, 11] = 0
+    if dtype is not np.bool_:
+        x[5, 5, 5] = 2
+    for got in norm_at_threads([1, 2], x, -20, axis=2):
+        assert got[0, 0] == want and (got == want).sum() == 2000 - 1 - (dtype is not np.bool_)
+        assert got[3, 7] == 0
+        if dtype is not np.bool_:
+            assert got[5, 5] == normnative.norm(np.ascontiguousarray(x[5, 5]), -20)
+    _, events = recorded(lambda: normnative.norm(x, -20, axis=2))
+    _, theirs = recorded(lambda: np.linalg.norm(x, -20, axis=2))
+    assert sorted(str(w.message) for w in events) == sorted(str(w.message) for w in theirs)

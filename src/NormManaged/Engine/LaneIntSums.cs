@@ -182,6 +182,9 @@ internal static unsafe class LaneIntSums
         public int* PSlot, GSlot;
         public ulong* PHash, GHash;
         public long Lookups, Hits, Off;
+        // the lines that took their own finish (exact decisions near a midpoint), remembered for identical lines
+        public LineMemo* Exact;
+        public long N, Ins, XOff;
     }
 
     /// <summary>True when the memo had the line at <paramref name="xp"/> (its result is stored at
@@ -243,6 +246,8 @@ internal static unsafe class LaneIntSums
             st.Memo = &memo; st.Off = off;
         }
         else Unsafe.SkipInit(out memo);
+        LineMemo.Init(out var exact);
+        st.Exact = &exact; st.N = n; st.Ins = ins; st.XOff = off;
         int m = 0;
         if (plan.OuterShape.Length == 1)
         {
@@ -398,7 +403,19 @@ internal static unsafe class LaneIntSums
                 if (st.Memo != null && st.PSlot[i] >= 0) st.Memo->Enter(st.PSlot[i], st.PHash[i], (byte*)st.Src[i] + st.Off, v[i]);
                 continue;
             }
-            st.Ev |= lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
+            // the line's own finish (its exact decision near a midpoint), or the result and events of an identical line
+            // that took it earlier in the range (LineMemo: the finish is a function of the line's element bytes):
+            // np.ones (40,50,60) ord −20 along axis 2 has every line's 60^(−1/20) 1.7·10⁻⁵ ulp from a midpoint, each
+            // decided in big integers (0.05× NumPy)
+            byte* line = (byte*)st.Src[i] + st.XOff;
+            if (st.Exact->TryCopy(line, DType.Float64, st.N, st.Ins, (byte*)st.Dst[i], DType.Float64, out ulong lh, out var copied))
+            {
+                st.Ev |= copied;
+                continue;
+            }
+            var e = lines.Store(Ext.Mul(Ext.Normalize(h, l, st.Rk[i]), sc), (byte*)st.Src[i], (byte*)st.Dst[i]);
+            st.Ev |= e;
+            st.Exact->Enter(lh, line, (byte*)st.Dst[i], e);
         }
         st.Pending = 0;
     }

@@ -53,29 +53,44 @@ internal unsafe struct LineMemo
     /// alike (a repeated line then costs a copy, not another precise root).</summary>
     public FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p, double sum, long sumUlps)
     {
-        int size = DTypes.ItemSize(t);
-        ulong h = Hash(v, n, stride, size);
-        int slot = (int)(h >> 59); // 32 slots
-        if ((_valid >> slot & 1) != 0 && _hash[slot] == h && Same((byte*)_line[slot], v, n, stride, size))
-        {
-            byte* src = (byte*)_dst[slot];
-            switch (DTypes.ItemSize(ot))
-            {
-                case 8: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ulong>(src)); break;
-                case 4: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<uint>(src)); break;
-                case 2: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ushort>(src)); break;
-                default: Buffer.MemoryCopy(src, dst, 16, DTypes.ItemSize(ot)); break;
-            }
-            return (FpEvents)_events[slot];
-        }
+        if (TryCopy(v, t, n, stride, dst, ot, out var h, out var remembered)) return remembered;
         var ev = sumUlps != 0 && ComplexPairs.TryPrecise(sum, p, sumUlps, dst) ? FpEvents.None
                  : AcrossOutputsWide.Alone(v, t, n, stride, dst, ot, p);
+        Enter(h, v, dst, ev);
+        return ev;
+    }
+
+    /// <summary>Copies the stored result of an earlier line with the same element bytes to <paramref name="dst"/> and
+    /// gives its events (true); else false, with the line's hash for <see cref="Enter"/>.</summary>
+    public bool TryCopy(byte* v, DType t, long n, long stride, byte* dst, DType ot, out ulong h, out FpEvents ev)
+    {
+        int size = DTypes.ItemSize(t);
+        h = Hash(v, n, stride, size);
+        int slot = (int)(h >> 59); // 32 slots
+        ev = FpEvents.None;
+        if ((_valid >> slot & 1) == 0 || _hash[slot] != h || !Same((byte*)_line[slot], v, n, stride, size)) return false;
+        byte* src = (byte*)_dst[slot];
+        switch (DTypes.ItemSize(ot))
+        {
+            case 8: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ulong>(src)); break;
+            case 4: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<uint>(src)); break;
+            case 2: Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<ushort>(src)); break;
+            default: Buffer.MemoryCopy(src, dst, 16, DTypes.ItemSize(ot)); break;
+        }
+        ev = (FpEvents)_events[slot];
+        return true;
+    }
+
+    /// <summary>Remembers the line at <paramref name="v"/> (hash <paramref name="h"/> from <see cref="TryCopy"/>), whose
+    /// result — the 1-D path's value — was stored at <paramref name="dst"/> with events <paramref name="ev"/>.</summary>
+    public void Enter(ulong h, byte* v, byte* dst, FpEvents ev)
+    {
+        int slot = (int)(h >> 59);
         _line[slot] = (long)v;
         _dst[slot] = (long)dst;
         _hash[slot] = h;
         _events[slot] = (int)ev;
         _valid |= 1u << slot;
-        return ev;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
