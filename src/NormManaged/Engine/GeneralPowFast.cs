@@ -96,6 +96,19 @@ internal static unsafe class GeneralPowFast
         public bool Contains(nint p) { lock (_set) return _set.Contains(p); }
     }
 
+    /// <summary>The relative bound of a narrow result computed from plain-double terms, the one every store test of
+    /// these paths uses: 2⁻³⁶/min(1, |p|) (2⁶ times the analysis' estimate; see the class summary).</summary>
+    internal static double NarrowRel(double p) => Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p));
+
+    /// <summary>A narrow result r (within <paramref name="rel"/> of the norm) stored when that decides it:
+    /// <see cref="TryStoreNarrow"/> (no event), else <see cref="TryStoreOutside"/> (+∞ with the overflow event, or +0).
+    /// False, with nothing stored, when neither does: the exact path decides.</summary>
+    internal static bool TryStoreProven(in Ext r, double rel, DType ot, byte* dst, out FpEvents ev)
+    {
+        ev = FpEvents.None;
+        return TryStoreNarrow(r, rel, ot, dst) || TryStoreOutside(r, rel, ot, dst, out ev);
+    }
+
     /// <summary>A float32/float16 norm beyond its format's range: +∞ (with the overflow event) when r(1 − 2·rel) is at
     /// or past the overflow threshold (the midpoint between the largest finite value and the next power of two), +0
     /// (no event) when r(1 + 2·rel) is below half the smallest subnormal — so that the exact norm, within rel of r,
@@ -249,9 +262,7 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         if (_failed is null || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any)
             return new RealPowOp(_p).Finish(acc, ot, dst); // float64, or an exact special value
         Ext r = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
-        double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(_p));
-        if (GeneralPowFast.TryStoreNarrow(r, rel, ot, dst)) return FpEvents.None;
-        if (GeneralPowFast.TryStoreOutside(r, rel, ot, dst, out var ev)) return ev;
+        if (GeneralPowFast.TryStoreProven(r, GeneralPowFast.NarrowRel(_p), ot, dst, out var ev)) return ev;
         _failed.Add((nint)dst);
         return FpEvents.None;
     }

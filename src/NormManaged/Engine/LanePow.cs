@@ -231,7 +231,7 @@ internal static unsafe class LanePow
             _op = new GeneralPowOp(p, _complex, ot == DType.Float64 ? null : new GeneralPowFast.Failures());
             // contiguous float32/complex64 lines into float32: NarrowPowFast's sums straight from the floats
             _floats = ot == DType.Float32 && t is (DType.Float32 or DType.Complex64) && plan.InnerStrides[0] == (_complex ? 8 : 4);
-            _rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)); // GeneralPowOp.Finish's bound for the narrow terms
+            _rel = GeneralPowFast.NarrowRel(p); // GeneralPowOp.Finish's bound for the narrow terms
             if (_floats)
                 fixed (double* tab = _tab) VecLogExp.NarrowTables(_complex ? 0.5 * p : p, tab); // Prepare's pp
         }
@@ -275,8 +275,7 @@ internal static unsafe class LanePow
         public FpEvents Store(in Ext r, byte* xp, byte* dst)
         {
             if (_ot == DType.Float64) return ResultWriter.Store(_ot, dst, r);
-            if (GeneralPowFast.TryStoreNarrow(r, _rel, _ot, dst)) return FpEvents.None;
-            return GeneralPowFast.TryStoreOutside(r, _rel, _ot, dst, out var ev) ? ev : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
+            return GeneralPowFast.TryStoreProven(r, _rel, _ot, dst, out var ev) ? ev : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
         }
     }
 

@@ -451,19 +451,16 @@ internal static unsafe class NarrowLaneSums
     }
 
     /// <summary>A line whose root failed the fast store test: where the root is a positive finite double, the same root
-    /// and bound (2⁻³⁶/min(1, |p|), <see cref="Ulps"/>) through <see cref="GeneralPowFast.TryStoreNarrow"/> (which also
-    /// takes subnormal results) and <see cref="GeneralPowFast.TryStoreOutside"/> (+∞ with the overflow event, or +0,
-    /// for a norm beyond the format) — the 1-D path's own tests on a root as accurate, so its value and events —
+    /// and bound (<see cref="GeneralPowFast.NarrowRel"/>, <see cref="Ulps"/>) through
+    /// <see cref="GeneralPowFast.TryStoreProven"/> (subnormal results taken; +∞ with the overflow event, or +0, for a norm
+    /// beyond the format) — the 1-D path's own tests on a root as accurate, so its value and events —
     /// else the 1-D path itself (through the memo). float16 rows of 64 at ord 0.3 (norms past 65504) and −0.3 (norms
     /// among the subnormals) each went line by line through the 1-D path: 0.9 ms against 0.09 at ord 0.75.</summary>
     private static FpEvents Failed(ref LineMemo memo, double root, byte* v, DType t, long n, long s, byte* dst, double p)
     {
         if (root > 0 && root <= double.MaxValue)
         {
-            var r = Ext.FromDouble(root);
-            double rel = Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p));
-            if (GeneralPowFast.TryStoreNarrow(r, rel, t, dst)) return FpEvents.None;
-            if (GeneralPowFast.TryStoreOutside(r, rel, t, dst, out var ev)) return ev;
+            if (GeneralPowFast.TryStoreProven(Ext.FromDouble(root), GeneralPowFast.NarrowRel(p), t, dst, out var ev)) return ev;
         }
         return memo.Alone(v, t, n, s, dst, t, p);
     }

@@ -90,7 +90,7 @@ internal static unsafe class NarrowPowFast
         }
         if (!double.IsFinite(hi) || hi <= 0) return false;
         Ext res = GeneralNorm.Root(hi, lo, (int)k, p, new Ext(1, 0, eb));
-        return GeneralPowFast.TryStoreNarrow(res, Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p)), DType.Float32, o);
+        return GeneralPowFast.TryStoreNarrow(res, GeneralPowFast.NarrowRel(p), DType.Float32, o);
     }
 
     /// <summary>The parameters of <see cref="Sum(float*, long, bool, double, double, double, bool, out double, out double)"/>
