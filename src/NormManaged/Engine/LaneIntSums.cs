@@ -184,7 +184,7 @@ internal static unsafe class LaneIntSums
         public long Lookups, Hits, Off;
         // the lines that took their own finish (exact decisions near a midpoint), remembered for identical lines
         public LineMemo* Exact;
-        public long N, Ins, XOff;
+        public long N, Ins;
     }
 
     /// <summary>True when the memo had the line at <paramref name="xp"/> (its result is stored at
@@ -240,14 +240,15 @@ internal static unsafe class LaneIntSums
         ulong* ghash = stackalloc ulong[Lines], phash = stackalloc ulong[g];
         st.GSlot = gslot; st.PSlot = pslot; st.GHash = ghash; st.PHash = phash;
         long ins = plan.InnerStrides[0], off = plan.InnerBaseOffset;
+        st.Off = off;
         if (LaneMemo.Worth(n, count))
         {
             LaneMemo.Init(out memo);
-            st.Memo = &memo; st.Off = off;
+            st.Memo = &memo;
         }
         else Unsafe.SkipInit(out memo);
         LineMemo.Init(out var exact);
-        st.Exact = &exact; st.N = n; st.Ins = ins; st.XOff = off;
+        st.Exact = &exact; st.N = n; st.Ins = ins;
         int m = 0;
         if (plan.OuterShape.Length == 1)
         {
@@ -407,7 +408,7 @@ internal static unsafe class LaneIntSums
             // that took it earlier in the range (LineMemo: the finish is a function of the line's element bytes):
             // np.ones (40,50,60) ord −20 along axis 2 has every line's 60^(−1/20) 1.7·10⁻⁵ ulp from a midpoint, each
             // decided in big integers (0.05× NumPy)
-            byte* line = (byte*)st.Src[i] + st.XOff;
+            byte* line = (byte*)st.Src[i] + st.Off;
             if (st.Exact->TryCopy(line, DType.Float64, st.N, st.Ins, (byte*)st.Dst[i], DType.Float64, out ulong lh, out var copied))
             {
                 st.Ev |= copied;
