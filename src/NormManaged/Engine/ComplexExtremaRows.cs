@@ -138,23 +138,12 @@ internal static unsafe class ComplexExtremaRows
             distinct |= Vector512.AndNot(cand, same);
         }
         ok = Vector512.AndNot(ok & has, distinct);
-        // TryRoot's operations, lane by lane
-        var p1 = a * a; var e1 = Vector512.FusedMultiplyAdd(a, a, -p1);
-        var p2 = b * b; var e2 = Vector512.FusedMultiplyAdd(b, b, -p2);
-        var sh = p1 + p2; var bb = sh - p1;
-        var sl = (p1 - (sh - bb)) + (p2 - bb) + (e1 + e2);
-        var h = sh + sl;
-        var l = sl - (h - sh);
-        var r = Vector512.Sqrt(h);
-        var rh = r * r; var rl = Vector512.FusedMultiplyAdd(r, r, -rh);
-        var d = ((h - rh) - rl + l) / (r + r);
-        var root = r + d * Vector512.Create(1.0000000000009095);
-        ok &= Vector512.Equals(root, r + d * Vector512.Create(0.9999999999990905));
-        ulong good = ok.ExtractMostSignificantBits();
+        var decided = RootLanes(new Lanes512(a), new Lanes512(b), out var root); // TryRoot's operations, lane by lane
+        ulong good = (ok & decided.V).ExtractMostSignificantBits();
         var ev = FpEvents.None;
         for (int k = 0; k < m; k++)
         {
-            if ((good >> k & 1) != 0) *(double*)os[k] = root.GetElement(k);
+            if ((good >> k & 1) != 0) *(double*)os[k] = root[k];
             else ev |= Line<C128>(xs[k], n, s, false, min, os[k], DType.Float64);
         }
         return ev;
@@ -375,19 +364,28 @@ internal static unsafe class ComplexExtremaRows
     /// else false (Ext.Hypot decides).</summary>
     private static bool TryRoot(double re, double im, out double root)
     {
-        double a = Math.Abs(re), b = Math.Abs(im);
-        double p1 = a * a, e1 = Math.FusedMultiplyAdd(a, a, -p1);
-        double p2 = b * b, e2 = Math.FusedMultiplyAdd(b, b, -p2);
-        double sh = p1 + p2, bb = sh - p1;
-        double sl = (p1 - (sh - bb)) + (p2 - bb) + (e1 + e2);
-        double h = sh + sl; // renormalised
-        double l = sl - (h - sh);
-        double r = Math.Sqrt(h);
-        double rh = r * r, rl = Math.FusedMultiplyAdd(r, r, -rh);
-        double d = ((h - rh) - rl + l) / (2 * r); // h − rh is exact (Sterbenz)
+        bool ok = Lane1.AllSet(RootLanes(new Lane1(Math.Abs(re)), new Lane1(Math.Abs(im)), out var r));
+        root = r.V;
+        return ok;
+    }
+
+    /// <summary><see cref="TryRoot"/>'s operations on lanes of magnitudes a, b ≥ 0 (one body for the line-by-line
+    /// root and <see cref="ShortRows"/>' eight lines, so the same bits): the root and the mask of the decided lanes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static L RootLanes<L>(L a, L b, out L root) where L : struct, ILanes<L>
+    {
+        L p1 = a * a, e1 = L.MulSub(a, a, p1);
+        L p2 = b * b, e2 = L.MulSub(b, b, p2);
+        L sh = p1 + p2, bb = sh - p1;
+        L sl = (p1 - (sh - bb)) + (p2 - bb) + (e1 + e2);
+        L h = sh + sl; // renormalised
+        L l = sl - (h - sh);
+        L r = L.Sqrt(h);
+        L rh = r * r, rl = L.MulSub(r, r, rh);
+        L d = ((h - rh) - rl + l) / (r + r); // h − rh is exact (Sterbenz)
         // 1 ± 2⁻⁴⁰ as constants: Math.ScaleB was two calls per root (2 % of a (3000, 4) ±∞ call)
-        root = r + d * 1.0000000000009095;
-        return root == r + d * 0.9999999999990905;
+        root = r + d * L.Create(1.0000000000009095);
+        return L.Equal(root, r + d * L.Create(0.9999999999990905));
     }
 
     private static void Keep(in Ext z, bool min, ref Ext best, ref bool has)
