@@ -215,8 +215,13 @@ internal static unsafe class Complex64Columns
                     for (uint bad = LaneAcross.TryStoreSingles(res + h, pulps, o + (k + h) * os, os, 0); bad != 0; bad &= bad - 1)
                     {
                         int j = h + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                        ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p,
-                                         res[ComplexPairs.Sums + j], sumUlps); // the precise root first, then the 1-D path
+                        byte* v = c + 8 * j, dst = o + (k + j) * os;
+                        if (memo.TryCopy(v, DType.Complex64, n, s, dst, DType.Float32, out ulong lh, out var e)) { ev |= e; continue; }
+                        // the precise root of the lane sum first, then the 1-D path; either result is remembered
+                        e = sumUlps != 0 && ComplexPairs.TryPrecise(res[ComplexPairs.Sums + j], p, sumUlps, dst) ? FpEvents.None
+                            : AcrossOutputsWide.Alone(v, DType.Complex64, n, s, dst, DType.Float32, p);
+                        memo.Enter(lh, v, dst, e);
+                        ev |= e;
                     }
                 g++;
                 continue;

@@ -45,17 +45,10 @@ internal unsafe struct LineMemo
     /// the stored result and events of an earlier line of this memo with the same element bytes. Every call on one
     /// memo must pass the same <paramref name="t"/>, <paramref name="n"/>, <paramref name="ot"/> and
     /// <paramref name="p"/> (one kernel call's lines).</summary>
-    public FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p) => Alone(v, t, n, stride, dst, ot, p, double.NaN, 0);
-
-    /// <summary><see cref="Alone(byte*, DType, long, long, byte*, DType, double)"/>, where a line not remembered first
-    /// tries <see cref="ComplexPairs.TryPrecise"/> on its kernel sum <paramref name="sum"/> (with bound
-    /// <paramref name="sumUlps"/>, 0: no such try); the result either way is the 1-D path's value, so it is remembered
-    /// alike (a repeated line then costs a copy, not another precise root).</summary>
-    public FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p, double sum, long sumUlps)
+    public FpEvents Alone(byte* v, DType t, long n, long stride, byte* dst, DType ot, double p)
     {
         if (TryCopy(v, t, n, stride, dst, ot, out var h, out var remembered)) return remembered;
-        var ev = sumUlps != 0 && ComplexPairs.TryPrecise(sum, p, sumUlps, dst) ? FpEvents.None
-                 : AcrossOutputsWide.Alone(v, t, n, stride, dst, ot, p);
+        var ev = AcrossOutputsWide.Alone(v, t, n, stride, dst, ot, p);
         Enter(h, v, dst, ev);
         return ev;
     }
