@@ -9,7 +9,7 @@ namespace NormManaged.Tests;
 /// not a multiple of its eight lanes, with zeros, NaN, ∞, subnormal parts and every exponent mixed in.</summary>
 public unsafe class ComplexShortRowsTests
 {
-    private static readonly double[] Ords = { 2, 1, 0.5, 3, 4, -1, -2, 1.7, 2.5, -2.5, 0.3, 7.5 };
+    private static readonly double[] Ords = { 2, 1, 0.5, 3, 4, -1, -2, 1.7, 2.5, -2.5, 0.3, 7.5, 100, -128 };
     private static readonly int[] Lengths = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 25, 63, 64, 65 };
 
     /// <summary>rows × n values at <paramref name="first"/>, element step <paramref name="step"/> (in values) and row

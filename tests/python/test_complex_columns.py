@@ -137,7 +137,7 @@ def test_complex128_columns_threads_and_numpy(ord, shape):
         assert one[j] == _exact_rounded(a[:, j], 2 if ord is None else ord), j
 
 
-@pytest.mark.parametrize("ord", [2, None, 1, np.inf, -np.inf, 0.5, 3, 4, -1, 1.5, -2.5])
+@pytest.mark.parametrize("ord", [2, None, 1, np.inf, -np.inf, 0.5, 3, 4, -1, 1.5, -2.5, 1.7, 100.0, -100.0])
 @pytest.mark.parametrize("shape", [(4, 37), (3, 12), (64, 29)])
 def test_complex64_columns_correctly_rounded_and_alone(ord, shape):
     n, k = shape

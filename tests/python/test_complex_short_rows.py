@@ -1,7 +1,7 @@
 """complex64 (and complex128 ord 1) over many short lines (Engine/ComplexShortRows: double lanes, a float32 stored only when provably correctly
 rounded, else the line alone): EVERY output against a 100-digit mpmath reference (complex64 results are correctly
 rounded, so exactly the nearest float32) and bit for bit — values and warnings — against the same line reduced alone,
-for the specialised orders (2, 1, 0.5, 3, 4, -1, -2) and general ones (1.7, 2.5, -2.5, 0.3, 7.5), line lengths
+for the specialised orders (2, 1, 0.5, 3, 4, -1, -2) and general ones (1.7, 2.5, -2.5, 0.3, 7.5, 65.5, -100, 128), line lengths
 around every limit (1 ... 9, 15 ... 17, 63 ... 65), row counts not a multiple of the eight lanes, magnitudes near
 1e+-38, subnormal parts, rows spanning the whole range, NaN, inf and zeros (negative orders: divide-by-zero), exact
 Pythagorean values whose norm is a float32 rounding midpoint, contiguous, strided, reversed, F-order, 3-D and
@@ -17,7 +17,7 @@ from _midpoints import pythagorean_midpoints
 from _reference import ulp_error, vector_ref
 
 SIMPLE = (2.0, 1.0, 0.5, 3.0, 4.0, -1.0, -2.0)
-GENERAL = (1.7, 2.5, -2.5, 0.3, 7.5)
+GENERAL = (1.7, 2.5, -2.5, 0.3, 7.5, 65.5, -100.0, 128.0)  # beyond 64 since session 21 (MaxGeneralOrder 128)
 LENGTHS = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 25, 63, 64, 65)
 KINDS = ("normal", "huge", "tiny", "subnormal", "mixed")
 

@@ -154,7 +154,7 @@ internal static unsafe class Complex128Columns
 }
 
 /// <summary>complex64 orders of <see cref="ComplexShortRows"/> that no column op of <see cref="AcrossOutputsWide"/> takes
-/// (0.5, 3, 4, −1, general p with 1/4 ≤ |p| ≤ 64; not the whole orders ≤ −2) over an axis whose outputs are adjacent and whose reduced axis is not
+/// (0.5, 3, 4, −1, general p with 1/4 ≤ |p| ≤ 128; not the whole orders ≤ −2) over an axis whose outputs are adjacent and whose reduced axis is not
 /// (C-order axis 0, Fortran rows, 3-D axis 0): ComplexShortRows reduces eight lines side by side from a buffer of their
 /// s = fl(re² + im²) (value i of line r at buf[8i + r]), filled element by element for strided lines; eight adjacent
 /// columns fill the same buffer a row at a time from one 64-byte load (the same single rounding of the exact squares,

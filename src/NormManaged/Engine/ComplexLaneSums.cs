@@ -49,20 +49,29 @@ internal static unsafe class ComplexLaneSums
     /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
     public const int MaxLength25 = 24;
 
-    /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| ≤ <see cref="MaxGeneral"/> and no kernel of their
-    /// own (not ±1, ±2, 0.5, nor a whole order of <see cref="MaxOrder"/> or below): the general terms of
-    /// <see cref="GeneralTerm{L}"/>. Before, rows of 4 cost 11× NumPy's time through the block driver's per-line
-    /// statistics, table and vectorised pass (<see cref="LanePow"/>), rows of 16 and 64 2–4×.</summary>
+    /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| (p ≤ <see cref="MaxGeneral"/>, p ≥
+    /// −<see cref="GeneralPowFast.MaxAbsP"/>) and no kernel of their own (not ±1, ±2, 0.5, nor a whole order of
+    /// <see cref="MaxOrder"/> or below): the general terms of <see cref="GeneralTerm{L}"/>. Before, rows of 4 cost 11×
+    /// NumPy's time through the block driver's per-line statistics, table and vectorised pass (<see cref="LanePow"/>),
+    /// rows of 16 and 64 2–4×; until session 21 the orders beyond ±32 (the block path's range for its complex table
+    /// terms, whose accumulators start at a C₀ set from the largest component) still went that way: (4,3000) ord ±100
+    /// 0.09× NumPy.</summary>
     public static bool TakesGeneral(DType t, double p)
-        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && Math.Abs(p) <= MaxGeneral && p is not (1 or -1 or 2 or -2 or 0.5)
-           && !(p >= 3 && p == Math.Floor(p));
+        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && p <= MaxGeneral && p >= -GeneralPowFast.MaxAbsP
+           && p is not (1 or -1 or 2 or -2 or 0.5) && !(p >= 3 && p <= MaxOrder && p == Math.Floor(p));
 
     /// <summary>Smallest |p| of <see cref="TakesGeneral"/>: a term dropped below 2⁻¹⁰⁰⁰ of |z|² (scaled) is then below
     /// 2⁻¹²⁵ of the largest term's size.</summary>
     public const double MinGeneral = 0.25;
 
-    /// <summary>Largest |p| of <see cref="TakesGeneral"/> (the block path's table terms' range for complex input).</summary>
-    public const double MaxGeneral = 32;
+    /// <summary>Largest p of <see cref="TakesGeneral"/>. The line's scale puts its largest |z| in [1/2, √2), so the
+    /// largest term lies in [2⁻ᵖ, 2^(p/2)], and <see cref="GeneralTerm{L}"/> drops terms below e⁻⁷⁰⁰ ≈ 2⁻¹⁰⁰⁹·⁹: at
+    /// most 64 of them, below 2^(p − 1003.9) of the sum, under 2⁻²⁰³ here (at p = 1000 a largest term near 2⁻¹⁰⁰⁰
+    /// would lose its neighbours). Negative orders scale by the smallest max(|re|, |im|): the largest term lies in
+    /// (2^(p/2), 2^−p] — at most 2¹⁰⁰⁰, a sum below 2¹⁰⁰⁶ — and a dropped one is below 2⁻⁵⁰⁴ of it at p = −1000, so they
+    /// go to <see cref="GeneralPowFast.MaxAbsP"/>. The term error (≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| relative, the small part's
+    /// roundings growing with |p|) reaches the norm divided by |p|.</summary>
+    public const double MaxGeneral = 800;
 
     /// <summary>Lines summed per batch (<see cref="LanePow.Group"/>, whose roots are taken at once).</summary>
     private const int Group = LanePow.Group;

@@ -35,9 +35,8 @@ internal static unsafe class ComplexPairs
     public static bool Takes(double p)
         => p is 0.5 or 4 or -1 or 3 or 1.5 or 2.5 or -2.5 || IsGeneral(p);
 
-    /// <summary>ComplexShortRows' General kind: 1/4 ≤ |p| ≤ 64 and none of its own orders.</summary>
-    private static bool IsGeneral(double p)
-        => !(p is 2 or 1 or 0.5 or 3 or 4 or -1 or -2 or 1.5 or 2.5 or -2.5 or -3) && Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64;
+    /// <summary>ComplexShortRows' General kind (none of its own orders).</summary>
+    private static bool IsGeneral(double p) => ComplexShortRows.IsGeneral(p);
 
     /// <summary>The roots of the lines of <paramref name="b0"/> into res[0..8) and of <paramref name="b1"/> into
     /// res[8..16) (NaN for a line to finish alone); the bound in double ulps (ComplexShortRows.Roots'). For the orders

@@ -124,7 +124,7 @@ internal readonly unsafe struct C64RowRecipSquare : IC64RowOrder
 /// <item>p = 2, 1, 0.5, 3, 4, −1, −2, 1.5, 2.5, −2.5, −3 (<see cref="IC64RowOrder"/>, Complex64HalfOrders.cs): a plain double sum of terms with relative error ≤
 /// k·u, each through ≤ n additions, so within γ_{n+k}; the root and <see cref="FloatPowFast.TryStore"/>'s test, the
 /// argument of <see cref="Complex64Fast"/>.</item>
-/// <item>other p with 1/4 ≤ |p| ≤ 64: <see cref="NarrowLaneSums"/>' float32 term and root on s — |z|^p = s^(p/2) =
+/// <item>other p with 1/4 ≤ |p| ≤ 128: <see cref="NarrowLaneSums"/>' float32 term and root on s — |z|^p = s^(p/2) =
 /// exp((p/2)·ln s) in plain double, unscaled, a plain sum, the root e^(ln S / p), stored when r(1 ± 2⁻³⁶/min(1, |p|))
 /// holds no float32 midpoint (the bound in <see cref="Roots"/>); a sum outside [2⁻⁹⁶⁰, 2⁹⁶⁰] sends the line alone.</item>
 /// </list></summary>
@@ -175,8 +175,19 @@ internal static unsafe class ComplexShortRows
         -1 => Recip,
         -2 => RecipSquare,
         1.5 => OneHalf, 2.5 => TwoHalf, -2.5 => NegTwoHalf, -3 => NegCube, // algebraic terms (Complex64HalfOrders.cs)
-        _ => Math.Abs(p) >= 0.25 && Math.Abs(p) <= 64 ? General : Simple,
+        _ => Math.Abs(p) >= 0.25 && Math.Abs(p) <= MaxGeneralOrder ? General : Simple,
     };
+
+    /// <summary>Largest |p| of the General kind. Its terms are unscaled, and a line whose sum leaves [2⁻⁹⁶⁰, 2⁹⁶⁰] goes
+    /// alone through the whole dispatch (~10× a lane's cost): for p &gt; 0 that is a line whose largest |z| lies outside
+    /// 2^(±960/p), here [2⁻⁷·⁵, 2⁷·⁵] (p &lt; 0: its smallest). Until session 21 the limit was 64: complex64 (4,3000) ord
+    /// ±100 went line by line through the block path, 0.47× NumPy, now 8×; at |p| = 800 random rows of 16 left the range
+    /// half the time (285 → 900 µs), hence not NarrowLaneSums' 1000.</summary>
+    internal const double MaxGeneralOrder = 128;
+
+    /// <summary>True for the orders of the General kind: 1/4 ≤ |p| ≤ <see cref="MaxGeneralOrder"/> and none of the
+    /// orders with terms of their own.</summary>
+    internal static bool IsGeneral(double p) => KindOf(p) == General;
 
     /// <summary>Computes every output of the plan.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, double p, byte* o)
