@@ -1,4 +1,4 @@
-"""complex128 general orders (1/4 ≤ |p|, p ≤ 800, p ≥ −1000, no kernel of their own; 2.5 included) over lines of ≤ 64 values (41–64 in four chains) (2.5: 24): ComplexLaneSums'
+"""complex128 general orders (1/4 ≤ |p| ≤ 1000, no kernel of their own; 2.5 included) over lines of ≤ 64 values (41–64 in four chains) (2.5: 24): ComplexLaneSums'
 general terms, one definition for a lone line and for a SIMD lane per line. Checks: 100-digit mpmath references
 (within 0.5 ulp plus the table-reduced terms' error over |p|, _bound) over magnitudes near 1e±300, subnormals, huge and tiny in one
 line and one component zero; every path that reduces such a line (C rows, F-order columns, strided, reversed, 1-D contiguous, strided and negative-stride vectors) against the same line alone, bit for bit, at lengths
@@ -14,8 +14,8 @@ import normnative
 from test_lane_complex_rows import _restore_threads, _rows  # noqa: F401 (the autouse fixture restores the thread count)
 
 ORDERS = (1.7, -2.5, 2.5, 0.3, -0.75, 7.5, 31.9, -3.0, -31.5, 1.5, 0.25, -0.25, 32.0,
-          # beyond ±32 (session 21): whole orders above MaxOrder 64, the largest p (800), negative orders to −1000
-          32.5, -40.0, 65.0, 100.0, -100.0, 333.3, -640.5, 800.0, -1000.0)
+          # beyond ±32 (session 21): whole orders above MaxOrder 64, the refined scale above 512, up to ±1000
+          32.5, -40.0, 65.0, 100.0, -100.0, 333.3, 512.0, 512.5, -640.5, 800.0, 1000.0, -1000.0)
 LIMIT = 64  # ComplexLaneSums.MaxGeneralLength (2.5: 24, MaxLength25)
 
 
@@ -63,7 +63,7 @@ def test_accuracy_against_mpmath(p):
     assert worst <= _bound(p), worst
 
 
-@pytest.mark.parametrize("p", (1.7, -2.5, 2.5, 0.3, -31.5, 100.0, -777.0))
+@pytest.mark.parametrize("p", (1.7, -2.5, 2.5, 0.3, -31.5, 100.0, -777.0, 999.5))
 def test_every_path_gives_the_lone_line_bits(p):
     rng = np.random.default_rng(int(abs(p) * 10))
     for n in (1, 2, 3, 4, 7, 8, 9, 16, 23, 24, 25, 32, 39, 40, 41, 44, 45, 63, 64, 65):
@@ -136,19 +136,23 @@ def test_special_values_and_warnings_as_numpy(p):
     assert normnative.norm(tiny, p) == float(mpmath.nint(want * mpmath.mpf(2) ** 1074)) * 2.0 ** -1074
 
 
-@pytest.mark.parametrize("p", (800.0, 640.0 + 0.5, -1000.0, -333.3))
+@pytest.mark.parametrize("p", (512.0, 800.0, 1000.0, 999.5, 640.0 + 0.5, -1000.0, -333.3))
 def test_extreme_orders_keep_every_term_that_counts(p):
-    """The largest orders' edges (ComplexLaneSums.MaxGeneral): at p = 800 a line whose largest |z| is half its largest
-    component's binade has a largest term near 2⁻⁸⁰⁰ after scaling, and neighbours a few percent smaller still add
-    ~e⁻¹⁶ of it each (dropping terms below e⁻⁷⁰⁰ must not touch them); at p = −1000 the smallest |z| ≈ ½ puts the
-    largest term near 2¹⁰⁰⁰ (no overflow in the sum of 64). Within the accuracy bound of the 100-digit reference, and
-    the same bits in rows."""
-    for scale in (1.0, 2.0 ** -900, 2.0 ** 900, 3.0 ** 300):
+    """The largest orders' edges (ComplexLaneSums.RefineAbove): a line whose largest |z| is half its largest
+    component's binade (its largest term near 2⁻ᵖ after the component scale, refined to 2^(−p/2) above 512) beside
+    values a few percent smaller that still add ~e⁻¹⁶ … e⁻²⁰ of it each (dropping terms below e⁻⁷⁰⁰ must not touch them),
+    or just above that half (no refinement); at p = −1000 the smallest |z| ≈ ½ puts the largest term near 2¹⁰⁰⁰ (no
+    overflow in the sum of 64). Within the accuracy bound of the 100-digit reference, and the same bits in rows."""
+    for scale in (1.0, 2.0 ** -900, 2.0 ** 900, 3.0 ** 300, 2.0 ** -1060):
         for n in (2, 5, 64):
-            k = np.arange(n)
-            line = (0.5 - 0.01 * k / n) * scale + 0j
-            line[-1] = complex(0, 0.5 * scale) if p > 0 else complex(0.35 * scale, 0.35 * scale)
-            want = _exact(line, p)
-            got = normnative.norm(line, p)
-            assert _ulps(got, want) <= _bound(p), (p, scale, n, got)
-            assert (normnative.norm(np.stack([line] * 9), p, axis=1) == got).all()
+            for top in (0.5, 0.7072, 0.99):
+                k = np.arange(n)
+                line = (top - 0.01 * k / n) * scale + 0j
+                line[-1] = complex(0, top * scale) if p > 0 else complex(0.35 * scale, 0.35 * scale)
+                want = _exact(line, p)
+                if not (mpmath.mpf(2) ** -1022 < want < mpmath.mpf(2) ** 1023):
+                    continue  # subnormal or overflowing results: the parity checks above
+                got = normnative.norm(line, p)
+                assert _ulps(got, want) <= _bound(p), (p, scale, n, top, got)
+                assert (normnative.norm(np.stack([line] * 9), p, axis=1) == got).all()
+                assert (normnative.norm(np.stack([line] * 9).T, p, axis=0) == got).all()

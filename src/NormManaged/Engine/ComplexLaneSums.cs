@@ -49,29 +49,23 @@ internal static unsafe class ComplexLaneSums
     /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
     public const int MaxLength25 = 24;
 
-    /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| (p ≤ <see cref="MaxGeneral"/>, p ≥
-    /// −<see cref="GeneralPowFast.MaxAbsP"/>) and no kernel of their own (not ±1, ±2, 0.5, nor a whole order of
+    /// <summary>Complex128 orders p with <see cref="MinGeneral"/> ≤ |p| ≤ <see cref="GeneralPowFast.MaxAbsP"/> and no kernel
+    /// of their own (not ±1, ±2, 0.5, nor a whole order of
     /// <see cref="MaxOrder"/> or below): the general terms of <see cref="GeneralTerm{L}"/>. Before, rows of 4 cost 11×
     /// NumPy's time through the block driver's per-line statistics, table and vectorised pass (<see cref="LanePow"/>),
     /// rows of 16 and 64 2–4×; until session 21 the orders beyond ±32 (the block path's range for its complex table
     /// terms, whose accumulators start at a C₀ set from the largest component) still went that way: (4,3000) ord ±100
-    /// 0.09× NumPy.</summary>
+    /// 0.09× NumPy. Bounds: positive orders, <see cref="RefineAbove"/>; negative ones scale by the smallest
+    /// max(|re|, |im|), so the largest term lies in (2^(p/2), 2^−p] — at most 2¹⁰⁰⁰, a sum below 2¹⁰⁰⁶ — and a dropped
+    /// one is below 2⁻⁵⁰⁴ of it at p = −1000. The term error (≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| relative, the small part's
+    /// roundings growing with |p|) reaches the norm divided by |p|.</summary>
     public static bool TakesGeneral(DType t, double p)
-        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && p <= MaxGeneral && p >= -GeneralPowFast.MaxAbsP
+        => t == DType.Complex128 && Math.Abs(p) >= MinGeneral && Math.Abs(p) <= GeneralPowFast.MaxAbsP
            && p is not (1 or -1 or 2 or -2 or 0.5) && !(p >= 3 && p <= MaxOrder && p == Math.Floor(p));
 
     /// <summary>Smallest |p| of <see cref="TakesGeneral"/>: a term dropped below 2⁻¹⁰⁰⁰ of |z|² (scaled) is then below
     /// 2⁻¹²⁵ of the largest term's size.</summary>
     public const double MinGeneral = 0.25;
-
-    /// <summary>Largest p of <see cref="TakesGeneral"/>. The line's scale puts its largest |z| in [1/2, √2), so the
-    /// largest term lies in [2⁻ᵖ, 2^(p/2)], and <see cref="GeneralTerm{L}"/> drops terms below e⁻⁷⁰⁰ ≈ 2⁻¹⁰⁰⁹·⁹: at
-    /// most 64 of them, below 2^(p − 1003.9) of the sum, under 2⁻²⁰³ here (at p = 1000 a largest term near 2⁻¹⁰⁰⁰
-    /// would lose its neighbours). Negative orders scale by the smallest max(|re|, |im|): the largest term lies in
-    /// (2^(p/2), 2^−p] — at most 2¹⁰⁰⁰, a sum below 2¹⁰⁰⁶ — and a dropped one is below 2⁻⁵⁰⁴ of it at p = −1000, so they
-    /// go to <see cref="GeneralPowFast.MaxAbsP"/>. The term error (≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| relative, the small part's
-    /// roundings growing with |p|) reaches the norm divided by |p|.</summary>
-    public const double MaxGeneral = 800;
 
     /// <summary>Lines summed per batch (<see cref="LanePow.Group"/>, whose roots are taken at once).</summary>
     private const int Group = LanePow.Group;
@@ -111,10 +105,46 @@ internal static unsafe class ComplexLaneSums
         if (!(m > 0 && m <= double.MaxValue)) return false; // NaN, ∞ or only zeros
         int be = (int)(BitConverter.DoubleToUInt64Bits(m) >> 52); // m > 0 finite: the biased exponent
         eb = (be == 0 ? Math.ILogB(m) : be - 1023) + 1;
-        int a = -eb / 2; // a and −eb − a lie in [−512, 537]: the factors are normal powers of two, built from bits
+        Factors(eb, out f1, out f2);
+        return true;
+    }
+
+    /// <summary>The factors 2^a·2^c = 2^−eb of a scale exponent eb ∈ [−1074, 1024]: a and −eb − a lie in [−512, 537], so
+    /// both are normal powers of two, built from bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Factors(int eb, out double f1, out double f2)
+    {
+        int a = -eb / 2;
         f1 = BitConverter.Int64BitsToDouble((long)(a + 1023) << 52);
         f2 = BitConverter.Int64BitsToDouble((long)(-eb - a + 1023) << 52);
-        return true;
+    }
+
+    /// <summary>Positive orders above which a line's scale is refined (<see cref="Refine"/>). The component scale puts the
+    /// largest |z|² in [1/4, 2), so the largest term lies in [2⁻ᵖ, 2^(p/2)], and <see cref="GeneralTerm{L}"/> drops terms
+    /// below e⁻⁷⁰⁰ ≈ 2⁻¹⁰⁰⁹·⁹ — at most 64 of them, below 2^(p − 1003.9) of the sum: under 2⁻⁴⁹¹ up to here, but at
+    /// p = 1000 a largest term near 2⁻¹⁰⁰⁰ would lose its neighbours.</summary>
+    private const double RefineAbove = 512;
+
+    /// <summary>For p &gt; <see cref="RefineAbove"/>: when the scaled line's largest fl(x² + y²) is below 1/2, the line is
+    /// scaled by 2 more (eb − 1, exact), so that the largest |z|² lies in [1/2·(1 − 2⁻⁵²), 2) and the largest term in
+    /// (2^(−p/2 − 1), 2^(p/2)]: 64 dropped terms are below 2⁻⁵⁰³ of the sum and 64 kept ones below 2⁵⁰⁶ at p = 1000. A
+    /// scalar pass over the values in index order, the same on every route (a lone line, lanes of lines), so a line's
+    /// scale is a function of its values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Refine(double* re, double* im, nint step, int n, double p, ref int eb, ref double f1, ref double f2)
+    {
+        if (!(p > RefineAbove)) return;
+        double h = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double x = re[k * step] * f1 * f2, y = im[k * step] * f1 * f2; // the terms' scaled parts, (v·f1)·f2
+            h = Math.Max(h, x * x + y * y);
+        }
+        if (h < 0.5)
+        {
+            eb -= 1;
+            Factors(eb, out f1, out f2);
+        }
     }
 
     /// <summary>The largest |v[i]| of <paramref name="count"/> doubles, NaN if any is NaN: a maximum of the magnitude bits
@@ -224,7 +254,7 @@ internal static unsafe class ComplexLaneSums
             th = hh * hh;
             tl = L.Fma(hh + hh, hl, L.MulSub(hh, hh, th));
         }
-        else if (p == Math.Floor(p) && p >= 5) th = Power(hh, hl, (int)p, out tl);
+        else if (p == Math.Floor(p) && p >= 5 && p <= MaxOrder) th = Power(hh, hl, (int)p, out tl); // whole p above: general terms
         else if (p == 2.5) th = Term25(hh, hl, out tl);
         else th = GeneralTerm(hh, hl, g, out tl);
         return th;
@@ -450,13 +480,42 @@ internal static unsafe class ComplexLaneSums
     private static bool LineScale(double* re, double* im, nint step, int n, double m, double p, out int eb, out double f1, out double f2)
     {
         if (!Scale(m, out eb, out f1, out f2)) return false;
-        if (p > 0) return true;
+        if (p > 0)
+        {
+            Refine(re, im, step, n, p, ref eb, ref f1, ref f2);
+            return true;
+        }
         // no NaN here: minsd/maxsd (MinNative/MaxNative) give Math.Min/Max's values without their NaN fix-ups, which
         // cost a quarter of a short row's setup (the scale is exact: any order of the same minimum gives its bits)
         var mn = Vector128.CreateScalarUnsafe(double.MaxValue);
         for (int k = 0; k < n; k++)
             mn = Vector128.MinNative(mn, Vector128.MaxNative(Vector128.CreateScalarUnsafe(Math.Abs(re[k * step])), Vector128.CreateScalarUnsafe(Math.Abs(im[k * step]))));
         return mn.ToScalar() > 0 && Scale(mn.ToScalar(), out eb, out f1, out f2);
+    }
+
+    /// <summary><see cref="Refine"/> of the <paramref name="live"/> lanes (bit r) of lane-ordered values (value k of lane r at
+    /// [k·Group + r]), eight lanes a vector: each lane makes the scalar pass's products, sums and maximum (exact, so its
+    /// order is immaterial), hence its scale.</summary>
+    private static void RefineLanes(double* re, double* im, int n, uint live, int* eb, double* f1, double* f2)
+    {
+        for (int r0 = 0; r0 < Group; r0 += 8)
+        {
+            uint lanes = (live >> r0) & 0xFF;
+            if (lanes == 0) continue;
+            Vector512<double> a = Vector512.Load(f1 + r0), b = Vector512.Load(f2 + r0), h = Vector512<double>.Zero;
+            for (int k = 0; k < n; k++)
+            {
+                var x = Vector512.Load(re + k * Group + r0) * a * b;
+                var y = Vector512.Load(im + k * Group + r0) * a * b;
+                h = Vector512.Max(h, x * x + y * y);
+            }
+            for (uint low = (uint)Vector512.LessThan(h, Vector512.Create(0.5)).ExtractMostSignificantBits() & lanes; low != 0; low &= low - 1)
+            {
+                int r = r0 + System.Numerics.BitOperations.TrailingZeroCount(low);
+                eb[r] -= 1;
+                Factors(eb[r], out f1[r], out f2[r]);
+            }
+        }
     }
 
     /// <summary>A lone line: <see cref="TryLine"/> on its widened values, else numpy's rules by <see cref="GeneralNorm.Reduce"/>.</summary>
@@ -687,6 +746,7 @@ internal static unsafe class ComplexLaneSums
                     for (int k = 0; k < n; k++) { re[k * Group + r] = 1; im[k * Group + r] = 0; }
                 }
             }
+            if (p > RefineAbove) RefineLanes(re, im, n, live, eb, f1, f2); // LineScale's refinement, live lines only
             Sums<Lanes512>(re, im, n, p, powers, f1, f2, sh, sl);
             bool packed = flat && outStep == 8 && ot == DType.Float64;
             uint slow = 0; // live lanes (bit r) left to the double-double root
