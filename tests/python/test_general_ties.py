@@ -29,6 +29,10 @@ def test_the_reported_float32_line():
     (np.float32, -2.7, 6, 8, (-60, 60)),
     (np.float32, 3.3, 6, 8, (-60, 60)),
     (np.float32, 7.25, 6, 9, (-30, 30)),
+    # half-integers: since session 21 a contiguous float32 vector tries NarrowPowFast's proven store first
+    (np.float32, 3.5, 6, 8, (-60, 60)),
+    (np.float32, -3.5, 6, 8, (-30, 30)),
+    (np.float32, 10.5, 6, 9, (-10, 10)),
     (np.float16, 7.7, 12, 14, (-3, 12)),
     (np.float16, 12.3, 12, 14, (-3, 12)),
 ])
@@ -124,3 +128,17 @@ def test_complex64_negative_orders_a_hair_below_a_pythagorean_midpoint(p, length
             assert nn.norm(x, p) == want, (z, sh)
             for rows in (2, 9, 40):
                 assert (nn.norm(np.stack([x] * rows), p, axis=1) == want).all(), (z, sh, rows)
+
+
+@pytest.mark.parametrize("p", [3.5, 4.5, 6.5, 10.5, 64.5, -0.5, -3.5, -64.5])
+def test_float32_half_integer_vectors_correctly_rounded(p):
+    """Contiguous float32 vectors at half-integer orders (NarrowPowFast's plain-double terms and proven store since
+    session 21, the double-double kernel where the proof fails): the correctly rounded norm, which the strided and
+    reversed views (other paths) must give too."""
+    rng = np.random.default_rng(int(abs(p) * 10) + 5)
+    for n in (1, 7, 100, 3000, 40000):
+        x = (rng.standard_normal(n) * np.exp2(rng.integers(-20, 20, n))).astype(np.float32)
+        want = correctly_rounded(x, p, np.float32)
+        got = nn.norm(x, p)
+        assert got.dtype == np.float32 and got == want, (n, got, want)
+        assert nn.norm(x[::-1], p) == want and nn.norm(np.repeat(x, 2)[::2], p) == want

@@ -58,10 +58,18 @@ internal static unsafe class NarrowPowFast
         => ot == DType.Float32 && (t is DType.Float32 or DType.Complex64) && plan.OuterCount == 1
            && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == (t == DType.Float32 ? 4 : 8) && plan.InnerCount > 0;
 
-    /// <summary>True for the whole orders on which this kernel beats the float32 integer-power kernels (measured 1.1–2.1×
-    /// at 10³–10⁵): 5 … 64 (3 and 4 have multiply-only kernels of their own) and −3 … −1000 (−1 and −2 too).</summary>
-    public static bool TakesIntegerOrder(double p)
-        => p == Math.Floor(p) && (p is >= 5 and <= 64 || p is <= -3 and >= -GeneralPowFast.MaxAbsP);
+    /// <summary>True for the whole and half-integer orders on which this kernel beats the float32 double-double kernels
+    /// (whole: measured 1.1–2.1× at 10³–10⁵): 5 … 64 (3 and 4 have multiply-only kernels of their own), −3 … −1000 (−1
+    /// and −2 too), and the half-integers 3.5 … 64.5, −0.5 and −3.5 … −64.5 (1.5 and 2.5 have one-pass offset lanes,
+    /// −1.5 and −2.5 <see cref="FloatPowFast"/>; until session 21 they took the double-double half-integer kernel:
+    /// 30 000 floats at 3.5 / 6.5 / 10.5 / −3.5 0.88 / 0.75 / 0.63 / 0.67× NumPy). The other paths' float32 results of
+    /// these orders are correctly rounded, so a proven store here has their bits.</summary>
+    public static bool TakesExactOrder(double p)
+    {
+        if (p == Math.Floor(p)) return p is >= 5 and <= 64 || p is <= -3 and >= -GeneralPowFast.MaxAbsP;
+        double a = Math.Abs(p);
+        return 2 * a == Math.Floor(2 * a) && a <= 64.5 && (a >= 3.5 || p == -0.5);
+    }
 
     /// <summary>True when the correctly rounded norm was stored (no FP events are possible then).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, DType t, double p, byte* o)
