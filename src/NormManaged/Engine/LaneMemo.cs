@@ -52,16 +52,7 @@ internal unsafe struct LaneMemo
 
     /// <summary>The hash of the line's <paramref name="n"/> float64 element bytes, <paramref name="s"/> bytes apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash(byte* v, int n, long s)
-    {
-        // independent products (no chain of multiplications through the line), position by a rotation each
-        ulong h = (ulong)n;
-        for (int i = 0; i < n; i++)
-            h += (System.Numerics.BitOperations.RotateLeft(Unsafe.ReadUnaligned<ulong>(v + i * s), 9 * i) ^ 0x9E37_79B9_7F4A_7C15)
-                 * (0xFF51_AFD7_ED55_8CCDul + 2ul * (ulong)i);
-        h ^= h >> 31;
-        return h * 0xC4CE_B9FE_1A85_EC53;
-    }
+    public static ulong Hash(byte* v, int n, long s) => LineMemo.Hash(v, n, s, 8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SlotOf(ulong h) => (int)(h >> 54); // 1024 slots, in pairs (slot, slot ^ 1)
