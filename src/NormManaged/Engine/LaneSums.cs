@@ -33,7 +33,7 @@ internal static unsafe class LaneSums
     internal const int Lines = 8;
 
     /// <summary>Longest line taken (one block of the 1-D path, so the lane sums reproduce its one block). With two
-    /// elements' terms interleaved per step (<see cref="TablePowSum.AddRealTerms2{L, TC}"/>) the lanes beat the
+    /// elements' terms interleaved per step (<see cref="TablePowSum.LogRealPair{L, TC}"/>, <see cref="TablePowSum.ExpAddPair{L, TC}"/>) the lanes beat the
     /// block body's two chains (<see cref="LanePow"/>) at every length to 64 and match them at 128: NumPy ÷ ours, one
     /// thread, side by side, (1000, 48) ord 1.7 0.50 → 0.85, (1000, 40) ord −2.7 0.36 → 0.77, (1000, 64) ord 1.7 / 0.3
     /// 0.54 / 0.53 → 0.80 / 0.78, (500, 96) 0.62 → 0.70, (500, 128) 0.67 → 0.68; integer lines, widened by
@@ -71,7 +71,7 @@ internal static unsafe class LaneSums
     {
         public double P, P1h, P1l;
         public DType T, Ot;
-        public double* Tab, Buf, Sh, Sl, Tmp;
+        public double* Tab, Buf, Sh, Sl, Tmp, Terms;
         public int* Se, Eb;
         public nint* Dst;
         public int Pending;
@@ -97,6 +97,8 @@ internal static unsafe class LaneSums
         int* se = stackalloc int[g], eb = stackalloc int[g];
         nint* dst = stackalloc nint[g];
         double* tmp = stackalloc double[2 * Group * Lines + 17 * Lines]; // accumulators, statistics, term scratch (6 vectors)
+        double* terms = stackalloc double[(n / 2 + 1) * 6 * Lines]; // each pair's logarithm parts (6 vectors a pair)
+        st.Terms = terms;
         st.Tab = tab; st.Buf = buf; st.Sh = sh; st.Sl = sl; st.Se = se; st.Eb = eb; st.Dst = dst; st.Tmp = tmp;
         for (int i = 0; i < g; i++) se[i] = 0;
         byte** xs = stackalloc byte*[Lines];
@@ -319,11 +321,16 @@ internal static unsafe class LaneSums
         {
             var lc = new LineConsts<L>(p, st.P1h, st.P1l, L.Load(ebh + h), L.Load(ebl + h), L.Load(nkb + h), L.Load(zmin + h));
             int i = 0;
-            for (; i + 1 < n; i += 2)
+            double* terms = st.Terms;
+            // every pair's logarithm first (independent of one another), then the exponentials added in index order:
+            // each accumulator still receives its elements in order (elements i and i + 1 go to distinct logical
+            // accumulators, i even), so the same bits, with more independent chains in flight
+            for (int k = 0; 2 * k + 1 < n; k++)
+                TablePowSum.LogRealPair<L, LineConsts<L>>(buf + 2 * k * Lines + h, buf + (2 * k + 1) * Lines + h, st.Tab, lc, terms + 6 * c * k);
+            for (int k = 0; 2 * k + 1 < n; k++, i += 2)
             {
-                // elements i and i + 1 go to distinct logical accumulators (i even): two chains interleaved
                 int j = i & (Group - 1);
-                TablePowSum.AddRealTerms2<L, LineConsts<L>>(buf + i * Lines + h, buf + (i + 1) * Lines + h, st.Tab, lc, tmp,
+                TablePowSum.ExpAddPair<L, LineConsts<L>>(terms + 6 * c * k, lc,
                     sAcc + j * Lines + h, cAcc + j * Lines + h, sAcc + (j + 1) * Lines + h, cAcc + (j + 1) * Lines + h);
             }
             if (i < n)

@@ -424,21 +424,15 @@ internal static unsafe class TablePowSum
         ExpAdd<L, Masked, TC>(tmp, cs, sAcc, cAcc);
     }
 
-    /// <summary><see cref="AddRealTerm{L, TC}"/> of the two vectors of elements at <paramref name="x0"/> and
-    /// <paramref name="x1"/> into their own accumulators, the phases of the two interleaved as the block body interleaves
-    /// them (two independent dependency chains in flight; each lane still makes its own operations in its order, so the
-    /// same bits). Two calls, as <see cref="GroupStep{L, TM}"/> makes them: one body holding both phases is past the
-    /// AOT's inlining budget (its lane operators became calls, 3× slower). <paramref name="tmp"/>: 6·L.Count doubles.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AddRealTerms2<L, TC>(double* x0, double* x1, double* tab, in TC cs, double* tmp, double* sAcc0, double* cAcc0,
-        double* sAcc1, double* cAcc1) where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
-    {
-        LogRealPair<L, TC>(x0, x1, tab, cs, tmp);
-        ExpAddPair<L, TC>(tmp, cs, sAcc0, cAcc0, sAcc1, cAcc1);
-    }
-
+    /// <summary>The first half of <see cref="AddRealTerm{L, TC}"/> for the two vectors of elements at
+    /// <paramref name="x0"/> and <paramref name="x1"/>: each lane's logarithm parts (zb, zs, validity) into
+    /// <paramref name="tmp"/> (6·L.Count doubles), for <see cref="ExpAddPair{L, TC}"/>. Two calls, as
+    /// <see cref="GroupStep{L, TM}"/> makes them: one body holding both phases of both vectors is past the AOT's
+    /// inlining budget (its lane operators became calls, 3× slower). <see cref="Engine.LaneSums"/> takes every pair's
+    /// logarithms before their exponentials (independent chains in flight; each lane makes its own operations in its
+    /// order, so the same bits).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LogRealPair<L, TC>(double* x0, double* x1, double* tab, in TC cs, double* tmp)
+    internal static void LogRealPair<L, TC>(double* x0, double* x1, double* tab, in TC cs, double* tmp)
         where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
     {
         int c = L.Count;
@@ -446,8 +440,10 @@ internal static unsafe class TablePowSum
         LogReal<L, Masked, TC>(L.Load(x1), tab, cs, tmp + 3 * c, tmp + 4 * c, tmp + 5 * c);
     }
 
+    /// <summary>The second half: the two vectors' terms from <see cref="LogRealPair{L, TC}"/>'s parts at
+    /// <paramref name="tmp"/>, each added to its own lanes' accumulators.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ExpAddPair<L, TC>(double* tmp, in TC cs, double* sAcc0, double* cAcc0, double* sAcc1, double* cAcc1)
+    internal static void ExpAddPair<L, TC>(double* tmp, in TC cs, double* sAcc0, double* cAcc0, double* sAcc1, double* cAcc1)
         where L : struct, ILanes<L> where TC : struct, ILaneConsts<L>
     {
         ExpAdd<L, Masked, TC>(tmp, cs, sAcc0, cAcc0);
