@@ -98,6 +98,26 @@ public unsafe class RootProofTests
         Assert.True(worst > 0, "no difference at all from the double-double root is implausible");
     }
 
+    /// <summary>The order −1/2's root without ln and exp (<see cref="DDLanes.RecipSquareLite{L}"/>, 1/S² by a division
+    /// and one Newton step, which LanePow.Roots uses in RootLite's place): within 2⁻¹⁰¹ of S^(−2) by its analysis, so
+    /// within ~2⁻⁹⁰ of the double-double root, over the same kinds of sums (exponents to ±6000, subnormal sums).</summary>
+    [Fact]
+    public void ReciprocalSquareIsFarInsideTheCheapBound()
+    {
+        var rng = new Random(96);
+        double worst = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            MakeSum(rng, -0.5, out double sh, out double sl, out int se);
+            var h = DDLanes.RecipSquareLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out var l, out var k);
+            Ext d = GeneralNorm.Root(sh, sl, se, -0.5, new Ext(1, 0, 0));
+            worst = Math.Max(worst, RelDiff(h.V, l.V, (int)k.V, d));
+        }
+        Assert.True(worst <= Math.ScaleB(1.0, -88), $"{worst:E3}");
+        Assert.True(worst <= DDLanes.RootLiteBound(-0.5) / (1L << 20));
+        Assert.True(worst > 0, "no difference at all from the double-double root is implausible");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

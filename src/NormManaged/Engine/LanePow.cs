@@ -404,7 +404,8 @@ internal static unsafe class LanePow
     /// gives it. Other lanes (≈0.3 % for |p| ≥ 1) take the double-double root, a vector at a time (each lane's bits
     /// are its own). Without <paramref name="eb"/> every lane is the double-double root, bit for bit. For p = −2 the cheap
     /// root is <see cref="DDLanes.RecipSqrtLite{L}"/> (within 2⁻¹⁰⁰, far inside ε; a square root and a Newton step instead
-    /// of the ln and exp chains: rows (3000, 4) ord −2 float64 59 → 50 µs, int16 69 → 60 µs); the test is the same.</summary>
+    /// of the ln and exp chains: rows (3000, 4) ord −2 float64 59 → 50 µs, int16 69 → 60 µs), for p = −1/2
+    /// <see cref="DDLanes.RecipSquareLite{L}"/> (1/S² by a division and a Newton step, within 2⁻¹⁰¹); the test is the same.</summary>
     internal static void Roots(double* sh, double* sl, int* se, double p, int* eb, double* rh, double* rl, int* rk)
     {
         if (RealKernels.Wide) Roots<Lanes512>(sh, sl, se, p, eb, rh, rl, rk);
@@ -491,7 +492,8 @@ internal static unsafe class LanePow
             {
                 L l, k;
                 L h = p == -2 ? DDLanes.RecipSqrtLite(L.Load(sh + j), L.Load(sl + j), L.Load(ek + j), out l, out k) // within 2⁻¹⁰⁰
-                              : DDLanes.RootLite(L.Load(sh + j), L.Load(sl + j), L.Load(ek + j), p, out l, out k);
+                      : p == -0.5 ? DDLanes.RecipSquareLite(L.Load(sh + j), L.Load(sl + j), L.Load(ek + j), out l, out k) // 2⁻¹⁰¹
+                      : DDLanes.RootLite(L.Load(sh + j), L.Load(sl + j), L.Load(ek + j), p, out l, out k);
                 var ok = DDLanes.Decided(h, l, rel) & L.LessThan(L.Abs(k + L.Load(ebd + j)), lim);
                 h.Store(rh + j); l.Store(rl + j); k.Store(kc + j);
                 if (L.AllSet(ok)) need &= ~(1u << (j / L.Count));

@@ -269,6 +269,25 @@ internal static unsafe class DDLanes
         return RecipSqrtStep(hi * m, lo * m, out outLo);
     }
 
+    /// <summary>S^(−2) = (hi' + lo')·2^k per lane for S = (hi + lo)·2^e (hi &gt; 0 finite, |lo| ≤ ulp(hi)/2, e an
+    /// integer-valued double) without ln and exp, for the order −1/2: S = m·2^e (<see cref="LogReduce{L}"/>, m ∈ [√½, √2]),
+    /// s = m² as sh = fl(hi²) and sl = fma(hi, hi, −sh) + 2·hi·lo (within ~2⁻¹⁰⁴ relative: lo² ≤ 2⁻¹⁰⁶ dropped, one
+    /// rounding of a part ≤ 2⁻⁵² of s), y = fl(1/sh), d = fma(−sh, y, 1) − sl·y (|d| ≤ 2⁻⁵¹·⁴, error ≲ 2⁻¹⁰⁴), and one
+    /// Newton step r = y + y·d: the dropped y·d² ≤ 2⁻¹⁰²·⁸ and the roundings (≲ 2⁻¹⁰⁴ each) leave ≤ 2⁻¹⁰¹ relative, far
+    /// inside <see cref="RootLiteBound"/>(−1/2), so it serves wherever <see cref="RootLite{L}"/> does for p = −1/2
+    /// (a division and a few FMAs instead of the ln and exp chains). r lies in [1/2, 2]; k = −2e.</summary>
+    public static L RecipSquareLite<L>(L hi, L lo, L e, out L outLo, out L k) where L : struct, ILanes<L>
+    {
+        LogReduce(ref hi, ref lo, ref e);
+        var one = L.Create(1.0);
+        var sh = hi * hi;
+        var sl = L.Fma(hi, hi, -sh) + (hi + hi) * lo;
+        var y = one / sh;
+        var d = L.Fma(-sh, y, one) - sl * y;
+        k = L.Zero - (e + e);
+        return FastTwoSum(y, y * d, out outLo);
+    }
+
     /// <summary>(h + l)^(−1/2) as a normalised pair for h &gt; 0 normal and |l| ≤ ulp(h)/2, without ln and exp:
     /// y = fl(1/fl(√h)), within δ ≤ 1.5·2⁻⁵² of the root (h is S within 2⁻⁵³; two roundings), then one Newton step in
     /// double-double, r = y + (y/2)·d with d = 1 − S·y² (y² = y2 + y2e exactly by FMA, d = fma(−h, y2, 1) − h·y2e − l·y2):
