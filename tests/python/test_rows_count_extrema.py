@@ -163,7 +163,7 @@ def test_complex_extrema_rows_exact(dt):
     (squares that overflow or underflow naively), and the line alone's bits."""
     fdt = np.float32 if dt == "complex64" else np.float64
     lo, hi = (-120, 127) if dt == "complex64" else (-1000, 1023)
-    for n in (1, 2, 3, 4, 5, 8, 9, 16, 17, 33, 64, 65):
+    for n in (1, 2, 3, 4, 5, 8, 9, 16, 17, 33, 64, 65, 191, 192, 300, 2049):  # from 192: the 1-D scan (complex128)
         rows = 13
         z = np.empty((rows, n), dtype=dt)
         for part in ("real", "imag"):
@@ -196,7 +196,7 @@ def test_complex_extrema_rows_exact(dt):
 @pytest.mark.parametrize("dt", ("complex64", "complex128"))
 def test_complex_extrema_rows_special(dt):
     """NaN / ±inf parts placed in lines: NumPy's values (|z| = inf when a part is infinite, NaN wins the line)."""
-    for n in (1, 2, 4, 9, 17, 64):
+    for n in (1, 2, 4, 9, 17, 64, 200):
         x = _data((41, n), dt, RNG)
         for p in (np.inf, -np.inf):
             with warnings.catch_warnings():
@@ -246,7 +246,7 @@ def test_complex128_extrema_rows_near_midpoints():
             vals.append(complex(float(3 * k + dre), float(4 * k + dim)))
     z = np.array(vals, dtype=np.complex128) * np.exp2(RNG.integers(-400, 400, size=len(vals))).astype(float)
     z = z.reshape(-1, 4)
-    for rows in (z, z.reshape(-1, 8), z.reshape(-1, 16), z.reshape(-1, 2)):
+    for rows in (z, z.reshape(-1, 8), z.reshape(-1, 16), z.reshape(-1, 2), z.reshape(-1, 240)):
         for p in (np.inf, -np.inf):
             got = normnative.norm(rows, p, axis=1)
             for i in range(rows.shape[0]):
