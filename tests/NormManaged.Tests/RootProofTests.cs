@@ -77,44 +77,29 @@ public unsafe class RootProofTests
         }
     }
 
-    /// <summary>The order −2's root without ln and exp (<see cref="DDLanes.RecipSqrtLite{L}"/>, which LanePow.Roots
-    /// uses in RootLite's place): within 2⁻¹⁰⁰ of S^(−1/2) by its analysis, so within ~2⁻⁹⁰ of the double-double root
-    /// (itself that close to S^(−1/2)) — far inside the cheap root's bound — over the same kinds of sums, exponents to
-    /// ±6000 and subnormal sums included.</summary>
-    [Fact]
-    public void ReciprocalSquareRootIsFarInsideTheCheapBound()
+    /// <summary>The roots without ln and exp that LanePow.Roots uses in RootLite's place: order −2's
+    /// (<see cref="DDLanes.RecipSqrtLite{L}"/>, within 2⁻¹⁰⁰ of S^(−1/2) by its analysis) and order −½'s
+    /// (<see cref="DDLanes.RecipSquareLite{L}"/>, 1/S² by a division and a Newton step, within 2⁻¹⁰¹), so within ~2⁻⁹⁰
+    /// of the double-double root (itself that close to the root) — far inside the cheap root's bound — over the same
+    /// kinds of sums, exponents to ±6000 and subnormal sums included.</summary>
+    [Theory]
+    [InlineData(-2.0, 95)]
+    [InlineData(-0.5, 96)]
+    public void AlgebraicRootsAreFarInsideTheCheapBound(double p, int seed)
     {
-        var rng = new Random(95);
+        var rng = new Random(seed);
         double worst = 0;
         for (int i = 0; i < 20000; i++)
         {
-            MakeSum(rng, -2, out double sh, out double sl, out int se);
-            var h = DDLanes.RecipSqrtLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out var l, out var k);
-            Ext d = GeneralNorm.Root(sh, sl, se, -2, new Ext(1, 0, 0));
+            MakeSum(rng, p, out double sh, out double sl, out int se);
+            Lane1 l, k;
+            var h = p == -2 ? DDLanes.RecipSqrtLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out l, out k)
+                            : DDLanes.RecipSquareLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out l, out k);
+            Ext d = GeneralNorm.Root(sh, sl, se, p, new Ext(1, 0, 0));
             worst = Math.Max(worst, RelDiff(h.V, l.V, (int)k.V, d));
         }
         Assert.True(worst <= Math.ScaleB(1.0, -88), $"{worst:E3}");
-        Assert.True(worst <= DDLanes.RootLiteBound(-2) / (1L << 20));
-        Assert.True(worst > 0, "no difference at all from the double-double root is implausible");
-    }
-
-    /// <summary>The order −1/2's root without ln and exp (<see cref="DDLanes.RecipSquareLite{L}"/>, 1/S² by a division
-    /// and one Newton step, which LanePow.Roots uses in RootLite's place): within 2⁻¹⁰¹ of S^(−2) by its analysis, so
-    /// within ~2⁻⁹⁰ of the double-double root, over the same kinds of sums (exponents to ±6000, subnormal sums).</summary>
-    [Fact]
-    public void ReciprocalSquareIsFarInsideTheCheapBound()
-    {
-        var rng = new Random(96);
-        double worst = 0;
-        for (int i = 0; i < 20000; i++)
-        {
-            MakeSum(rng, -0.5, out double sh, out double sl, out int se);
-            var h = DDLanes.RecipSquareLite(new Lane1(sh), new Lane1(sl), new Lane1(se), out var l, out var k);
-            Ext d = GeneralNorm.Root(sh, sl, se, -0.5, new Ext(1, 0, 0));
-            worst = Math.Max(worst, RelDiff(h.V, l.V, (int)k.V, d));
-        }
-        Assert.True(worst <= Math.ScaleB(1.0, -88), $"{worst:E3}");
-        Assert.True(worst <= DDLanes.RootLiteBound(-0.5) / (1L << 20));
+        Assert.True(worst <= DDLanes.RootLiteBound(p) / (1L << 20));
         Assert.True(worst > 0, "no difference at all from the double-double root is implausible");
     }
 
