@@ -45,7 +45,8 @@ def _values(dtype, shape, rng, big=False):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(513, 16), (2000, 60), (1500, 17), (4100, 33)])
+@pytest.mark.parametrize("shape", [(513, 16), (2000, 60), (1500, 17), (4100, 33),
+                                   (600, 64), (600, 65), (1030, 7), (700, 1), (2100, 8)])  # ≤ 64 columns: summed down
 def test_long_columns_exact(dtype, shape):
     rng = np.random.default_rng(shape[0] * 7 + shape[1])
     a = _values(dtype, shape, rng)

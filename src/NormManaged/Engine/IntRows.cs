@@ -673,6 +673,17 @@ internal static unsafe class IntColumns
     /// the unique values the exact paths give. Typical integer data (|x| well below 2²⁶) always passes.</summary>
     private static bool PlainSums(byte* start, DType t, int m, int k, long rowStride, bool squares, bool simd, double* row, double* acc)
     {
+        if (k <= NarrowColumns && m >= 2 * k && Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            switch (t)
+            {
+                case DType.Int8: return ColumnsDown<I8>(start, m, k, rowStride, squares, acc);
+                case DType.UInt8: return ColumnsDown<U8>(start, m, k, rowStride, squares, acc);
+                case DType.Int16: return ColumnsDown<I16>(start, m, k, rowStride, squares, acc);
+                case DType.UInt16: return ColumnsDown<U16>(start, m, k, rowStride, squares, acc);
+                case DType.Int32: return ColumnsDown<I32>(start, m, k, rowStride, squares, acc);
+            }
+        }
         int size = DTypes.ItemSize(t);
         new Span<double>(acc, k).Clear();
         for (int i = 0; i < m; i++)
@@ -693,6 +704,98 @@ internal static unsafe class IntColumns
         for (int j = 0; j < k; j++)
             if (!(acc[j] < limit)) return false;
         return true;
+    }
+
+    /// <summary>Columns from which <see cref="PlainSums"/> keeps the row-by-row order: narrower ones (many rows of a few
+    /// columns, e.g. (40,50,60) over axes (0, 1): 2000 rows of 60) go down each group of eight columns in one register
+    /// (<see cref="ColumnsDown{W}"/>). Row by row, each row paid a widening call, a gather of its tail and a load and
+    /// store of every accumulator: int16 (40,50,60) axis=(0, 1) 85 µs on one thread (107 on two) against NumPy's 70.</summary>
+    private const int NarrowColumns = 64;
+
+    /// <summary><see cref="PlainSums"/> for k ≤ <see cref="NarrowColumns"/> columns, the loops swapped: eight columns
+    /// widened exactly a row at a time and summed down all m rows in one register by FMA (x² or |x|), the last k mod 8
+    /// columns one by one. The same exact sums in another order: every term and partial sum is an integer, exact while
+    /// below 2⁵³ (an FMA of integers whose exact result is below 2⁵³ returns it), which the final test checks as
+    /// PlainSums' does.</summary>
+    private static bool ColumnsDown<W>(byte* start, int m, int k, long rowStride, bool squares, double* acc) where W : struct, IWiden8
+    {
+        int j = 0;
+        for (; j + 8 <= k; j += 8)
+        {
+            byte* p = start + j * W.Size;
+            Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero;
+            int i = 0;
+            for (; i + 1 < m; i += 2, p += 2 * rowStride)
+            {
+                var v0 = W.Load8(p);
+                var v1 = W.Load8(p + rowStride);
+                if (squares) { a0 = Vector512.FusedMultiplyAdd(v0, v0, a0); a1 = Vector512.FusedMultiplyAdd(v1, v1, a1); }
+                else { a0 += Vector512.Abs(v0); a1 += Vector512.Abs(v1); }
+            }
+            if (i < m)
+            {
+                var v0 = W.Load8(p);
+                a0 = squares ? Vector512.FusedMultiplyAdd(v0, v0, a0) : a0 + Vector512.Abs(v0);
+            }
+            (a0 + a1).Store(acc + j);
+        }
+        for (; j < k; j++)
+        {
+            double s = 0;
+            byte* p = start + j * W.Size;
+            for (int i = 0; i < m; i++, p += rowStride)
+            {
+                double v = W.Load1(p);
+                s = squares ? Math.FusedMultiplyAdd(v, v, s) : s + Math.Abs(v);
+            }
+            acc[j] = s;
+        }
+        for (j = 0; j < k; j++)
+            if (!(acc[j] < 9007199254740992.0)) return false; // 2⁵³
+        return true;
+    }
+
+    /// <summary>Eight integers widened exactly to doubles, and one.</summary>
+    private interface IWiden8
+    {
+        static abstract int Size { get; }
+        static abstract Vector512<double> Load8(byte* p);
+        static abstract double Load1(byte* p);
+    }
+
+    private readonly struct I8 : IWiden8
+    {
+        public static int Size => 1;
+        public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32((sbyte*)p));
+        public static double Load1(byte* p) => *(sbyte*)p;
+    }
+
+    private readonly struct U8 : IWiden8
+    {
+        public static int Size => 1;
+        public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32(p));
+        public static double Load1(byte* p) => *p;
+    }
+
+    private readonly struct I16 : IWiden8
+    {
+        public static int Size => 2;
+        public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32((short*)p));
+        public static double Load1(byte* p) => *(short*)p;
+    }
+
+    private readonly struct U16 : IWiden8
+    {
+        public static int Size => 2;
+        public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32((ushort*)p));
+        public static double Load1(byte* p) => *(ushort*)p;
+    }
+
+    private readonly struct I32 : IWiden8
+    {
+        public static int Size => 4;
+        public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(Vector256.Load((int*)p));
+        public static double Load1(byte* p) => *(int*)p;
     }
 }
 
