@@ -70,6 +70,20 @@ detect_isa() {
     if ((has)); then echo x86-64-v3; else echo x86-64-v2; fi
 }
 
+# dotnet publish of the NativeAOT library, retried up to twice: the SDK's ILC (10.0.12) now and then crashes in its
+# parallel code generation ("Code generation failed for method '[S.P.CoreLib]System.SpanHelpers.ClearWithoutReferences
+# (uint8&,native uint)'", a NullReferenceException in its lazy-generics graph; seen once in ~20 builds here, and
+# reported by others as transient: github.com/richlander/dotnet-inspect/issues/7787). A real compile error fails all
+# three attempts the same way.
+publish_native() {
+    local attempt
+    for attempt in 1 2 3; do
+        if dotnet publish src/NormNative/NormNative.csproj "$@"; then return 0; fi
+        [ "$attempt" -lt 3 ] && echo "dotnet publish failed (attempt $attempt of 3); retrying" >&2
+    done
+    return 1
+}
+
 cmd_build() {
     local isa; isa=$(detect_isa)
     banner "build ($CONFIG, ISA $isa) with $(dotnet --version) / $($PY --version 2>&1)"
@@ -79,7 +93,7 @@ cmd_build() {
         && [ -z "$(find src Directory.Build.props -type f -newer "$stamp" | head -1)" ]; then
         echo "libnormnative.so is up to date"
     else
-        dotnet publish src/NormNative/NormNative.csproj -c "$CONFIG" -r $RID -p:NORMNATIVE_ISA="$isa" -o "$NATIVE_DIR" -nologo -v:q
+        publish_native -c "$CONFIG" -r $RID -p:NORMNATIVE_ISA="$isa" -o "$NATIVE_DIR" -nologo -v:q
         echo "$isa $CONFIG" > "$stamp"
     fi
     mkdir -p "$ART/include" "$PYPKG/_lib"
@@ -143,8 +157,7 @@ test_c_valgrind() {
     if [ "$(detect_isa)" != x86-64-v4 ]; then
         cp -f "$LIB" "$vdir/libnormnative.so"
     elif [ ! -f "$vdir/libnormnative.so" ] || [ -n "$(find src Directory.Build.props -type f -newer "$vdir/libnormnative.so" | head -1)" ]; then
-        dotnet publish src/NormNative/NormNative.csproj -c "$CONFIG" -r $RID -p:NORMNATIVE_ISA=x86-64-v3 \
-            -o "$vdir/publish" -nologo -v:q >/dev/null
+        publish_native -c "$CONFIG" -r $RID -p:NORMNATIVE_ISA=x86-64-v3 -o "$vdir/publish" -nologo -v:q >/dev/null
         cp -f "$vdir/publish/libnormnative.so" "$vdir/libnormnative.so"
     fi
     local t rc=0
