@@ -33,10 +33,7 @@ internal static unsafe class ComplexPairs
     /// NarrowNegCols') taken in pairs: 0.5, 4, −1, the general orders, and 3, 1.5, 2.5, −2.5 with NarrowLaneSums' root
     /// in place of ComplexShortRows.LiteRoot (two LiteRoots in one call left their exp out of line: no gain).</summary>
     public static bool Takes(double p)
-        => p is 0.5 or 4 or -1 or 3 or 1.5 or 2.5 or -2.5 || IsGeneral(p);
-
-    /// <summary>ComplexShortRows' General kind (none of its own orders).</summary>
-    private static bool IsGeneral(double p) => ComplexShortRows.IsGeneral(p);
+        => p is 0.5 or 4 or -1 or 3 or 1.5 or 2.5 or -2.5 || ComplexShortRows.IsGeneral(p);
 
     /// <summary>The roots of the lines of <paramref name="b0"/> into res[0..8) and of <paramref name="b1"/> into
     /// res[8..16) (NaN for a line to finish alone); the bound in double ulps (ComplexShortRows.Roots'). For the orders

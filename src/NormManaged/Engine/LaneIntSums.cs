@@ -207,7 +207,7 @@ internal static unsafe class LaneIntSums
             st.Ev |= ev;
             return true;
         }
-        if (st.XLookups == LaneMemo.Trial && st.XHits < LaneMemo.Trial / 16) st.XState = -1;
+        if (LaneMemo.TrialFailed(st.XLookups, st.XHits)) st.XState = -1;
         return false;
     }
 
@@ -223,7 +223,7 @@ internal static unsafe class LaneIntSums
         st.Lookups++;
         if (st.Memo->TryCopy(slot, h, v, n, s, op)) { st.Hits++; return true; }
         st.GSlot[m] = slot; st.GHash[m] = h;
-        if (st.Lookups == LaneMemo.Trial && st.Hits < LaneMemo.Trial / 16)
+        if (LaneMemo.TrialFailed(st.Lookups, st.Hits))
         {
             // few repeats: no memo for the rest of the range (Group8 and Flush look at it no more)
             st.Memo = null;

@@ -37,6 +37,11 @@ internal unsafe struct LaneMemo
     /// <summary>Lookups before the memo decides whether to stay on (at least 1/16 of them hits).</summary>
     internal const long Trial = 128;
 
+    /// <summary>True when a memo whose <paramref name="lookups"/>-th lookup has just missed, with
+    /// <paramref name="hits"/> hits so far, ends its trial with too few hits (under 1/16 of <see cref="Trial"/>) and is
+    /// to be switched off: the one rule of every lane kernel's memos.</summary>
+    internal static bool TrialFailed(long lookups, long hits) => lookups == Trial && hits < Trial / 16;
+
     private fixed ulong _valid[Slots / 64];
     private fixed ulong _hash[Slots];
     private fixed long _line[Slots];

@@ -139,7 +139,7 @@ internal static unsafe class LaneSums
                 int slot = LaneMemo.SlotOf(h);
                 if (memo.TryCopy(slot, h, v, n, s, os[m])) { hits++; lookups++; continue; }
                 gslot[m] = slot; ghash[m] = h;
-                if (++lookups == LaneMemo.Trial && hits < LaneMemo.Trial / 16)
+                if (LaneMemo.TrialFailed(++lookups, hits))
                 {
                     // few repeats: no memo for the rest of the range (the pending lines' slots are forgotten)
                     for (int i = 0; i < st.Pending; i++) pslot[i] = -1;
