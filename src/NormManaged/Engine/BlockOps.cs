@@ -23,6 +23,19 @@ internal unsafe interface IBlockOp<TAcc> where TAcc : struct
     /// exact maximum). Then one vector's blocks may be computed on any thread and replayed in order
     /// (<see cref="BlockDriver"/>'s balanced split), so it is split by blocks instead of whole chunks.</summary>
     static virtual bool BlocksStandAlone => false;
+
+    /// <summary>True when <see cref="BlockStrided"/> reads float64 blocks every second or third double in place
+    /// (<see cref="DoubleBlocks.Feed{TOp, TAcc}"/> then hands it those blocks uncopied).</summary>
+    static virtual bool FusesStrided => false;
+
+    /// <summary>The block of <paramref name="n"/> doubles every <paramref name="step"/> doubles from
+    /// <paramref name="x"/>, with the bits of <see cref="Block"/> over them copied out; <paramref name="last"/>: no
+    /// element of the run follows (nothing may be read past the block's end); <paramref name="buf"/> holds n doubles.</summary>
+    void BlockStrided(double* x, int step, int n, bool last, double* buf, ref TAcc acc)
+    {
+        Gather.Run(DType.Float64, (byte*)x, 8L * step, n, buf);
+        Block(new ReadOnlySpan<double>(buf, n), ref acc);
+    }
 }
 
 /// <summary>Σ|x|², then √ (the 2-norm; complex parts are just more doubles).</summary>
@@ -31,6 +44,10 @@ internal readonly unsafe struct SumSquaresOp : IBlockOp<ScaledSum>
     /// <summary><see cref="SumSquares.AddBlock"/> adds one block sum (its own scale and offset) or sets flags.</summary>
     public static bool BlocksStandAlone => true;
     public void Block(ReadOnlySpan<double> b, ref ScaledSum acc) => SumSquares.AddBlock(b, ref acc);
+    /// <summary>x[::2] and x[::3] of float64 are summed in place (<see cref="SumSquares.AddStrided"/>).</summary>
+    public static bool FusesStrided => true;
+    public void BlockStrided(double* x, int step, int n, bool last, double* buf, ref ScaledSum acc)
+        => SumSquares.AddStrided(x, step, n, last, buf, ref acc);
     public void Merge(ref ScaledSum total, in ScaledSum part) => total.Add(part);
     public FpEvents Finish(in ScaledSum acc, DType ot, byte* dst)
     {
@@ -416,12 +433,8 @@ internal static unsafe class BlockDriver
         var blocks = new DoubleBlocks(plan, xp, t, buf);
         TAcc total = default, part = default;
         int nb = 0;
-        ReadOnlySpan<double> b;
-        while (!(b = blocks.Next()).IsEmpty)
-        {
-            op.Block(b, ref part);
+        while (blocks.Feed(op, ref part))
             if (++nb == BlocksPerChunk) { op.Merge(ref total, part); part = default; nb = 0; }
-        }
         if (nb > 0) op.Merge(ref total, part);
         return Finish(ref op, ref total, ot, dst, new BlockLine(plan, xp, t));
     }
@@ -452,8 +465,7 @@ internal static unsafe class BlockDriver
             var sub = ReductionPlan.Run(len, stride);
             var blocks = new DoubleBlocks(sub, (byte*)basePtr + first * stride, t, buf);
             TAcc part = default;
-            ReadOnlySpan<double> b;
-            while (!(b = blocks.Next()).IsEmpty) op.Block(b, ref part);
+            while (blocks.Feed(op, ref part)) { }
             parts[c] = part;
         });
         TAcc total = default;
@@ -490,18 +502,17 @@ internal static unsafe class BlockDriver
             long b0 = blocks * r / ranges, b1 = blocks * (r + 1) / ranges;
             long first = b0 * DoubleBlocks.BlockElements, len = Math.Min(n, b1 * DoubleBlocks.BlockElements) - first;
             var walk = new DoubleBlocks(ReductionPlan.Run(len, stride), (byte*)sp + first * stride, t, buf);
-            ReadOnlySpan<double> b;
-            for (long k = b0; !(b = walk.Next()).IsEmpty; k++)
+            for (long k = b0; k < b1; k++)
             {
                 long c = k / BlocksPerChunk;
                 var cut = perBlock[c];
                 if (cut != null)
                 {
                     TAcc one = default;
-                    op.Block(b, ref one);
+                    walk.Feed(op, ref one);
                     cut[k - c * BlocksPerChunk] = one;
                 }
-                else op.Block(b, ref parts[c]);
+                else walk.Feed(op, ref parts[c]);
             }
         });
         TAcc total = default;

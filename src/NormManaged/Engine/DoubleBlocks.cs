@@ -14,6 +14,9 @@ internal unsafe struct DoubleBlocks
     private readonly int _width;
     private readonly bool _inPlace;
     private readonly double* _buf;
+    // float64 every 2nd / 3rd double along one inner axis (0: no): the elements left, for Feed's in-place blocks
+    private readonly int _step;
+    private long _left;
 
     /// <summary>Blocks of the reduction at <paramref name="outerPtr"/>; <paramref name="buf"/> must hold 2·<see cref="BlockElements"/> doubles.</summary>
     public DoubleBlocks(ReductionPlan plan, byte* outerPtr, DType t, double* buf)
@@ -25,6 +28,28 @@ internal unsafe struct DoubleBlocks
         _inPlace = (t == DType.Float64 && plan.InnerStrides[0] == 8) || (t == DType.Complex128 && plan.InnerStrides[0] == 16);
         // in place only when a block never spans two rows: a single contiguous inner axis
         _inPlace &= plan.InnerShape.Length == 1;
+        long s = plan.InnerStrides[0];
+        _step = t == DType.Float64 && plan.InnerShape.Length == 1 && (s == 16 || s == 24) ? (int)(s / 8) : 0;
+        _left = plan.InnerCount;
+    }
+
+    /// <summary>The op's next block into <paramref name="acc"/>; false at the end. Ops that read strided float64
+    /// blocks in place (<see cref="IBlockOp{TAcc}.FusesStrided"/>) get them uncopied, the others as <see cref="Next"/>
+    /// gives them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Feed<TOp, TAcc>(in TOp op, ref TAcc acc) where TOp : struct, IBlockOp<TAcc> where TAcc : struct
+    {
+        if (TOp.FusesStrided && _step != 0)
+        {
+            if (!_walker.Next(BlockElements, out byte* p, out int n, out _)) return false;
+            _left -= n;
+            op.BlockStrided((double*)p, _step, n, _left == 0, _buf, ref acc);
+            return true;
+        }
+        var b = Next();
+        if (b.IsEmpty) return false;
+        op.Block(b, ref acc);
+        return true;
     }
 
     /// <summary>Block <paramref name="k"/> of the 1-D run of <paramref name="n"/> elements <paramref name="stride"/>
