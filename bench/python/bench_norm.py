@@ -109,6 +109,10 @@ def workloads(quick: bool):
     W.append(("strided", "x[::2], x: 1e6", (v1m[::2],), {}, True))
     W.append(("strided", "x[::3], x: 1e6", (v1m[::3],), {}, True))
     W.append(("strided", "x[::-1], x: 1e6", (v1m[::-1],), {}, True))
+    # float32 / complex64 views: NumPy copies them too; ours are read in place by the proven-rounding sums
+    W.append(("strided", "float32 x[::2], x: 1e6", (f32[::2],), {}, True))
+    W.append(("strided", "float32 x[::3], ord=1, x: 1e6", (f32[::3], 1), {}, True))
+    W.append(("strided", "complex64 x[::2], x: 1e6", (c128.astype(np.complex64)[::2],), {}, True))
     for o in (1, np.inf, 3, 4, 0.5, 2.5):
         W.append(("vector ord", f"ord={o}, n=1e6", (v1m, o), {}, True))
     for o in (1.7, 0.3, -3.3):

@@ -110,26 +110,31 @@ internal static unsafe class Complex64Fast
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => t == DType.Complex64 && ot == DType.Float32 && RealKernels.Wide && Avx512F.IsSupported
-           && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 8 && plan.InnerCount > 0
+           && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount > 0
+           && (plan.InnerStrides[0] == 8 || FloatRuns.TakesStride(plan.InnerStrides[0]))
            && (p is 1 or 0.5 or 2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
 
-    /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
+    /// <summary>True when the correctly rounded result was stored (no FP events are possible then). Strided vectors
+    /// are read in place (<see cref="FloatRuns"/>).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
     {
-        float* f = (float*)(x + plan.InnerBaseOffset);
-        long n = plan.InnerCount;
-        return p switch
+        byte* f = x + plan.InnerBaseOffset;
+        long n = plan.InnerCount, s = plan.InnerStrides[0];
+        return s == 8 ? TryRun(new ContiguousFloats((float*)f), n, o, p) : TryRun(new StridedPairs(f, s), n, o, p);
+    }
+
+    private static bool TryRun<R>(R f, long n, byte* o, double p) where R : struct, IFloatRun<R>
+        => p switch
         {
-            1 => TrySum<C64Abs>(f, n, o),
-            0.5 => TrySum<C64Root>(f, n, o),
-            2.5 => TrySum<C64TwoHalf>(f, n, o),
-            3 => TrySum<C64Cube>(f, n, o),
-            4 => TrySum<C64Fourth>(f, n, o),
-            -1 => TrySum<C64Recip>(f, n, o),
-            -2 => TrySum<C64RecipSquare>(f, n, o),
+            1 => TrySum<C64Abs, R>(f, n, o),
+            0.5 => TrySum<C64Root, R>(f, n, o),
+            2.5 => TrySum<C64TwoHalf, R>(f, n, o),
+            3 => TrySum<C64Cube, R>(f, n, o),
+            4 => TrySum<C64Fourth, R>(f, n, o),
+            -1 => TrySum<C64Recip, R>(f, n, o),
+            -2 => TrySum<C64RecipSquare, R>(f, n, o),
             _ => TryExtreme(f, n, o, p > 0),
         };
-    }
 
     /// <summary>√s within 2⁻⁴¹ relative for s ∈ {0} ∪ [2⁻⁶⁰⁰, 2⁶⁰⁰], FMAs only (the hardware square root's
     /// throughput was the bound): y₀ = vrsqrt14pd(s), |y₀√s − 1| = |ε₀| &lt; 2⁻¹⁴ (Intel's bound), h = y₀/2 (exact),
@@ -148,12 +153,13 @@ internal static unsafe class Complex64Fast
         return Vector512.FusedMultiplyAdd(Avx512F.FusedMultiplyAddNegated(a, a, s), h, a);
     }
 
-    /// <summary>s = re² + im² of 8 complex64 values (16 floats) in the lane order 0, 4, 1, 5, 2, 6, 3, 7.</summary>
+    /// <summary>s = re² + im² of 8 complex64 values (16 floats from float <paramref name="i"/>) in the lane order 0, 4,
+    /// 1, 5, 2, 6, 3, 7.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Squares(float* p)
+    private static Vector512<double> Squares<R>(R p, long i) where R : struct, IFloatRun<R>
     {
-        var w0 = Avx512F.ConvertToVector512Double(Vector256.Load(p));
-        var w1 = Avx512F.ConvertToVector512Double(Vector256.Load(p + 8));
+        var w0 = Avx512F.ConvertToVector512Double(p.Load8(i));
+        var w1 = Avx512F.ConvertToVector512Double(p.Load8(i + 8));
         var re = Avx512F.UnpackLow(w0, w1);
         var im = Avx512F.UnpackHigh(w0, w1);
         return Vector512.FusedMultiplyAdd(re, re, im * im);
@@ -161,30 +167,30 @@ internal static unsafe class Complex64Fast
 
     /// <summary>s of the last m &lt; 8 complex values (from a buffer padded with 1 + 0i, whose s = 1 is harmless to
     /// the range checks) and the mask of the lanes that hold real values.</summary>
-    private static Vector512<double> TailSquares(float* p, int m, out Vector512<double> mask)
+    private static Vector512<double> TailSquares<R>(R p, long i, int m, out Vector512<double> mask) where R : struct, IFloatRun<R>
     {
         float* buf = stackalloc float[16];
         for (int j = 0; j < 8; j++)
         {
-            buf[2 * j] = j < m ? p[2 * j] : 1f;
-            buf[2 * j + 1] = j < m ? p[2 * j + 1] : 0f;
+            buf[2 * j] = j < m ? p.At(i + 2 * j) : 1f;
+            buf[2 * j + 1] = j < m ? p.At(i + 2 * j + 1) : 0f;
         }
         mask = Vector512.LessThan(Vector512.Create(0.0, 4, 1, 5, 2, 6, 3, 7), Vector512.Create((double)m));
-        return Squares(buf);
+        return Squares(new ContiguousFloats(buf), 0);
     }
 
     /// <summary>Σ T(s) over m complex values; <paramref name="hi"/>/<paramref name="lo"/> get the largest/smallest s
     /// bit pattern (unsigned: NaN of either sign and ∞ are ≥ <see cref="InfBits"/>; zero is 0; <paramref name="lo"/>
     /// only for p &lt; 0).</summary>
-    internal static double Sum<T>(float* p, long m, out ulong hi, out ulong lo) where T : struct, IC64Term
+    internal static double Sum<T, R>(R p, long m, out ulong hi, out ulong lo) where T : struct, IC64Term where R : struct, IFloatRun<R>
     {
         Vector512<double> a0 = default, a1 = default;
         Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
         long full = m & ~15L;
         for (long i = 0; i < full; i += 16)
         {
-            var s0 = Squares(p + 2 * i);
-            var s1 = Squares(p + 2 * i + 16);
+            var s0 = Squares(p, 2 * i);
+            var s1 = Squares(p, 2 * i + 16);
             a0 += T.Term(s0); a1 += T.Term(s1);
             mx = Vector512.Max(mx, Vector512.Max(s0.AsUInt64(), s1.AsUInt64()));
             if (T.P < 0) mn = Vector512.Min(mn, Vector512.Min(s0.AsUInt64(), s1.AsUInt64())); // zeros matter only then
@@ -196,7 +202,7 @@ internal static unsafe class Complex64Fast
         double sum = Vector512.Sum(a0 + a1);
         if (full < m)
         {
-            sum += Tail<T>(p + 2 * full, (int)(m - full), out ulong th, out ulong tl);
+            sum += Tail<T, R>(p.From(2 * full), (int)(m - full), out ulong th, out ulong tl);
             hi = Math.Max(hi, th);
             lo = Math.Min(lo, tl);
         }
@@ -205,15 +211,15 @@ internal static unsafe class Complex64Fast
 
     /// <summary>Σ T(s) over the last r &lt; 16 values, eight at a time (the last group padded, its padding masked out).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double Tail<T>(float* p, int r, out ulong hi, out ulong lo) where T : struct, IC64Term
+    private static double Tail<T, R>(R p, int r, out ulong hi, out ulong lo) where T : struct, IC64Term where R : struct, IFloatRun<R>
     {
         Vector512<double> a = default;
         Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
         for (int i = 0; i < r; i += 8)
         {
             Vector512<double> s, mask = Vector512<double>.AllBitsSet;
-            if (r - i >= 8) s = Squares(p + 2 * i);
-            else s = TailSquares(p + 2 * i, r - i, out mask);
+            if (r - i >= 8) s = Squares(p, 2 * i);
+            else s = TailSquares(p, 2 * i, r - i, out mask);
             a += T.Term(s) & mask;
             mx = Vector512.Max(mx, s.AsUInt64() & mask.AsUInt64()); // the padding takes part in neither extreme
             mn = Vector512.Min(mn, s.AsUInt64() | ~mask.AsUInt64());
@@ -235,23 +241,22 @@ internal static unsafe class Complex64Fast
         return Math.Min(Math.Min(h[0], h[1]), Math.Min(h[2], h[3]));
     }
 
-    private static bool TrySum<T>(float* p, long n, byte* dst) where T : struct, IC64Term
+    private static bool TrySum<T, R>(R p, long n, byte* dst) where T : struct, IC64Term where R : struct, IFloatRun<R>
     {
         int threads = Parallelism.MaxThreads, parts = 1;
         if (threads > 1 && n >= 2 * SplitMin) parts = (int)Math.Min(threads, n / SplitMin);
         double s;
         ulong hi, lo;
-        if (parts == 1) s = Sum<T>(p, n, out hi, out lo);
+        if (parts == 1) s = Sum<T, R>(p, n, out hi, out lo);
         else
         {
             var ps = new double[parts];
             var his = new ulong[parts];
             var los = new ulong[parts];
-            nint b = (nint)p;
             Parallelism.For(parts, threads, k =>
             {
                 long first = n * k / parts, last = n * (k + 1) / parts;
-                ps[k] = Sum<T>((float*)b + 2 * first, last - first, out his[k], out los[k]);
+                ps[k] = Sum<T, R>(p.From(2 * first), last - first, out his[k], out los[k]);
             });
             s = 0; hi = 0; lo = ulong.MaxValue;
             for (int k = 0; k < parts; k++) { s += ps[k]; hi = Math.Max(hi, his[k]); lo = Math.Min(lo, los[k]); }
@@ -281,21 +286,21 @@ internal static unsafe class Complex64Fast
     }
 
     /// <summary>max |z| (<paramref name="max"/>) or min |z|: the extreme s, then one √.</summary>
-    private static bool TryExtreme(float* p, long n, byte* dst, bool max)
+    private static bool TryExtreme<R>(R p, long n, byte* dst, bool max) where R : struct, IFloatRun<R>
     {
         Vector512<ulong> mx = default, mn = Vector512<ulong>.AllBitsSet;
         long full = n & ~15L;
         for (long i = 0; i < full; i += 16)
         {
-            var s0 = Squares(p + 2 * i).AsUInt64();
-            var s1 = Squares(p + 2 * i + 16).AsUInt64();
+            var s0 = Squares(p, 2 * i).AsUInt64();
+            var s1 = Squares(p, 2 * i + 16).AsUInt64();
             mx = Vector512.Max(mx, Vector512.Max(s0, s1));
             mn = Vector512.Min(mn, Vector512.Min(s0, s1));
         }
         ulong hi = MaxOf(mx), lo = MinOf(mn); // folded before the call, as in Sum
         if (full < n)
         {
-            Tail<C64Fourth>(p + 2 * full, (int)(n - full), out ulong th, out ulong tl); // its sum is not needed
+            Tail<C64Fourth, R>(p.From(2 * full), (int)(n - full), out ulong th, out ulong tl); // its sum is not needed
             hi = Math.Max(hi, th);
             lo = Math.Min(lo, tl);
         }

@@ -35,20 +35,36 @@ internal static unsafe class FloatFastPath
     private const int MinLanes = 16;
 
     /// <summary>Tries the fast path on <paramref name="m"/> contiguous floats; true when the result was stored.</summary>
-    public static bool TryRun(float* p, long m, byte* dst, int threads)
+    public static bool TryRun(float* p, long m, byte* dst, int threads) => TryRun(new ContiguousFloats(p), m, dst, threads);
+
+    /// <summary>Tries the fast path on the 2-norm of <paramref name="n"/> float32 (<paramref name="complex"/>: complex64)
+    /// elements <paramref name="stride"/> bytes apart from <paramref name="first"/> (not adjacent: those take
+    /// <see cref="TryRun(float*, long, byte*, int)"/>), read in place (<see cref="FloatRuns"/>); false when nothing
+    /// was stored, also when the stride is not one the runs read.</summary>
+    public static bool TryRunStrided(byte* first, long n, long stride, bool complex, byte* dst, int threads)
+    {
+        if (!FloatRuns.TakesStride(stride)) return false;
+        byte* low = FloatRuns.Lowest(first, n, ref stride);
+        if (complex) return TryRun(new StridedPairs(low, stride), 2 * n, dst, threads);
+        if (Avx512F.IsSupported && stride == 8) return TryRun(new EveryFloat<Step2>((float*)low, n), n, dst, threads);
+        if (Avx512F.IsSupported && stride == 12) return TryRun(new EveryFloat<Step3>((float*)low, n), n, dst, threads);
+        return TryRun(new StridedFloats(low, stride), n, dst, threads);
+    }
+
+    private static bool TryRun<R>(R run, long m, byte* dst, int threads) where R : struct, IFloatRun<R>
     {
         int parts = 1;
         if (threads > 1 && m >= SplitFrom) parts = (int)Math.Max(1, Math.Min(threads, m / SplitFloats));
         double s;
-        if (parts == 1) s = SumSquares(p, m);
+        if (parts == 1) s = SumSquares(run, m);
         else
         {
             var ps = new double[parts];
-            nint b = (nint)p;
             Parallelism.For(parts, threads, k =>
             {
-                long lo = m * k / parts, hi = m * (k + 1) / parts;
-                ps[k] = SumSquares((float*)b + lo, hi - lo);
+                // parts start at even floats (a complex element is never split; any split bounds alike)
+                long lo = (m * k / parts) & ~1L, hi = k == parts - 1 ? m : (m * (k + 1) / parts) & ~1L;
+                ps[k] = SumSquares(run.From(lo), hi - lo);
             });
             s = 0;
             foreach (double v in ps) s += v;
@@ -121,7 +137,10 @@ internal static unsafe class FloatFastPath
     }
 
     /// <summary>Σ p[i]² in double (any order: only the bound above matters).</summary>
-    internal static double SumSquares(float* p, long m)
+    internal static double SumSquares(float* p, long m) => SumSquares(new ContiguousFloats(p), m);
+
+    /// <summary>Σ x² over the first <paramref name="m"/> floats of <paramref name="p"/>.</summary>
+    private static double SumSquares<R>(R p, long m) where R : struct, IFloatRun<R>
     {
         long i = 0;
         double s = 0;
@@ -131,17 +150,17 @@ internal static unsafe class FloatFastPath
             Vector512<double> a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i <= m - 64; i += 64)
             {
-                Prefetch.Ahead256(p + i);
+                p.Ahead(i);
                 // eight floats to eight doubles straight from memory (vcvtps2pd zmm, m256: one shuffle-port µop each);
                 // Vector512.Widen of a 512-bit load added an extract per sixteen floats on that port, its bottleneck
-                var w0 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i));
-                var w1 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 8));
-                var w2 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 16));
-                var w3 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 24));
-                var w4 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 32));
-                var w5 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 40));
-                var w6 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 48));
-                var w7 = Avx512F.ConvertToVector512Double(Vector256.Load(p + i + 56));
+                var w0 = Avx512F.ConvertToVector512Double(p.Load8(i));
+                var w1 = Avx512F.ConvertToVector512Double(p.Load8(i + 8));
+                var w2 = Avx512F.ConvertToVector512Double(p.Load8(i + 16));
+                var w3 = Avx512F.ConvertToVector512Double(p.Load8(i + 24));
+                var w4 = Avx512F.ConvertToVector512Double(p.Load8(i + 32));
+                var w5 = Avx512F.ConvertToVector512Double(p.Load8(i + 40));
+                var w6 = Avx512F.ConvertToVector512Double(p.Load8(i + 48));
+                var w7 = Avx512F.ConvertToVector512Double(p.Load8(i + 56));
                 a0 = Vector512.FusedMultiplyAdd(w0, w0, a0); a1 = Vector512.FusedMultiplyAdd(w1, w1, a1);
                 a2 = Vector512.FusedMultiplyAdd(w2, w2, a2); a3 = Vector512.FusedMultiplyAdd(w3, w3, a3);
                 a4 = Vector512.FusedMultiplyAdd(w4, w4, a4); a5 = Vector512.FusedMultiplyAdd(w5, w5, a5);
@@ -155,11 +174,11 @@ internal static unsafe class FloatFastPath
             Vector256<double> a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i <= m - 32; i += 32)
             {
-                Prefetch.Ahead128(p + i);
-                var (w0, w1) = Vector256.Widen(Vector256.Load(p + i));
-                var (w2, w3) = Vector256.Widen(Vector256.Load(p + i + 8));
-                var (w4, w5) = Vector256.Widen(Vector256.Load(p + i + 16));
-                var (w6, w7) = Vector256.Widen(Vector256.Load(p + i + 24));
+                p.Ahead32(i);
+                var (w0, w1) = Vector256.Widen(p.Load8(i));
+                var (w2, w3) = Vector256.Widen(p.Load8(i + 8));
+                var (w4, w5) = Vector256.Widen(p.Load8(i + 16));
+                var (w6, w7) = Vector256.Widen(p.Load8(i + 24));
                 a0 = Vector256.FusedMultiplyAdd(w0, w0, a0); a1 = Vector256.FusedMultiplyAdd(w1, w1, a1);
                 a2 = Vector256.FusedMultiplyAdd(w2, w2, a2); a3 = Vector256.FusedMultiplyAdd(w3, w3, a3);
                 a4 = Vector256.FusedMultiplyAdd(w4, w4, a4); a5 = Vector256.FusedMultiplyAdd(w5, w5, a5);
@@ -168,7 +187,7 @@ internal static unsafe class FloatFastPath
             s = Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
         }
         double t = 0;
-        for (; i < m; i++) { double v = p[i]; t = Math.FusedMultiplyAdd(v, v, t); }
+        for (; i < m; i++) { double v = p.At(i); t = Math.FusedMultiplyAdd(v, v, t); }
         return s + t;
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
@@ -16,9 +17,12 @@ internal static unsafe class FloatMinMax
     /// <summary>Elements per part when a single large row is split over threads.</summary>
     private const long SplitElements = 1L << 17;
 
+    /// <summary>Contiguous rows, or one strided vector (x[::k], a matrix column reduced alone: its elements read one by
+    /// one in place — the block path's widening copy made float32 x[::2] ord ±∞ 0.5–0.7× NumPy).</summary>
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => double.IsInfinity(p) && plan.InnerShape.Length == 1 && plan.InnerCount > 0
-           && t is DType.Float16 or DType.Float32 or DType.Float64 && plan.InnerStrides[0] == DTypes.ItemSize(t);
+           && t is DType.Float16 or DType.Float32 or DType.Float64
+           && (plan.InnerStrides[0] == DTypes.ItemSize(t) || plan.OuterCount == 1 && plan.InnerStrides[0] > 0);
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p)
     {
@@ -30,7 +34,12 @@ internal static unsafe class FloatMinMax
         if (outer == 1)
         {
             byte* start = x + plan.InnerBaseOffset;
-            long lo = 0, hi = 0;
+            long lo = 0, hi = 0, stride = plan.InnerStrides[0];
+            if (stride != size)
+            {
+                ScanStrided(start, n, stride, size, out lo, out hi);
+                return Store(lo, hi, size, min, o, ot);
+            }
             if (threads > 1 && n >= BlockDriver.ParallelThreshold)
             {
                 int parts = (int)Math.Max(1, Math.Min(threads, n / SplitElements));
@@ -120,6 +129,82 @@ internal static unsafe class FloatMinMax
         if (size == 2) { ScanBits((short*)p, n, (short)0x7FFF, out short l, out short h); lo = l; hi = h; }
         else if (size == 4) { Scan32((int*)p, n, out int l, out int h); lo = l; hi = h; }
         else Scan64((long*)p, n, out lo, out hi);
+    }
+
+    /// <summary><see cref="Scan"/> for elements <paramref name="stride"/> bytes apart: float32 through
+    /// <see cref="FloatRuns"/> (permutes for x[::2] and x[::3], else eight element loads a vector), float64 four
+    /// element loads a vector, float16 one at a time.</summary>
+    private static void ScanStrided(byte* p, long n, long stride, int size, out long lo, out long hi)
+    {
+        if (size == 4 && n >= 8 && Vector256.IsHardwareAccelerated && stride <= int.MaxValue / 8)
+        {
+            int l, h;
+            if (Avx512F.IsSupported && stride == 8) ScanFloats(new EveryFloat<Step2>((float*)p, n), n, out l, out h);
+            else if (Avx512F.IsSupported && stride == 12) ScanFloats(new EveryFloat<Step3>((float*)p, n), n, out l, out h);
+            else ScanFloats(new StridedFloats(p, stride), n, out l, out h);
+            lo = l; hi = h;
+            return;
+        }
+        if (size == 8 && n >= 4 && Vector256.IsHardwareAccelerated) { ScanDoubles(p, n, stride, out lo, out hi); return; }
+        lo = long.MaxValue; hi = 0;
+        long mask = size == 2 ? 0x7FFF : size == 4 ? 0x7FFF_FFFF : 0x7FFF_FFFF_FFFF_FFFFL;
+        for (long i = 0; i < n; i++, p += stride)
+        {
+            long v = (size == 2 ? Unsafe.ReadUnaligned<short>(p) : size == 4 ? Unsafe.ReadUnaligned<int>(p) : Unsafe.ReadUnaligned<long>(p)) & mask;
+            lo = Math.Min(lo, v); hi = Math.Max(hi, v);
+        }
+    }
+
+    private static void ScanFloats<R>(R r, long n, out int lo, out int hi) where R : struct, IFloatRun<R>
+    {
+        var m = Vector256.Create(0x7FFF_FFFF);
+        Vector256<int> a0 = m, a1 = m, b0 = Vector256<int>.Zero, b1 = b0;
+        long i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var v0 = r.Load8(i).AsInt32() & m; var v1 = r.Load8(i + 8).AsInt32() & m;
+            a0 = Vector256.Min(a0, v0); a1 = Vector256.Min(a1, v1);
+            b0 = Vector256.Max(b0, v0); b1 = Vector256.Max(b1, v1);
+        }
+        for (; i + 8 <= n; i += 8)
+        {
+            var v = r.Load8(i).AsInt32() & m;
+            a0 = Vector256.Min(a0, v); b0 = Vector256.Max(b0, v);
+        }
+        var a = Vector256.Min(a0, a1); var b = Vector256.Max(b0, b1);
+        int l = a[0], h = b[0];
+        for (int j = 1; j < 8; j++) { l = Math.Min(l, a[j]); h = Math.Max(h, b[j]); }
+        for (; i < n; i++)
+        {
+            int v = BitConverter.SingleToInt32Bits(r.At(i)) & 0x7FFF_FFFF;
+            l = Math.Min(l, v); h = Math.Max(h, v);
+        }
+        lo = l; hi = h;
+    }
+
+    private static void ScanDoubles(byte* p, long n, long s, out long lo, out long hi)
+    {
+        var m = Vector256.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        Vector256<long> a0 = m, a1 = m, b0 = Vector256<long>.Zero, b1 = b0;
+        long i = 0;
+        for (; i + 8 <= n; i += 8, p += 8 * s)
+        {
+            StridedFloats.Ahead8(p, s);
+            var v0 = Vector256.Create(Unsafe.ReadUnaligned<long>(p), Unsafe.ReadUnaligned<long>(p + s),
+                                      Unsafe.ReadUnaligned<long>(p + 2 * s), Unsafe.ReadUnaligned<long>(p + 3 * s)) & m;
+            var v1 = Vector256.Create(Unsafe.ReadUnaligned<long>(p + 4 * s), Unsafe.ReadUnaligned<long>(p + 5 * s),
+                                      Unsafe.ReadUnaligned<long>(p + 6 * s), Unsafe.ReadUnaligned<long>(p + 7 * s)) & m;
+            a0 = Vector256.Min(a0, v0); a1 = Vector256.Min(a1, v1);
+            b0 = Vector256.Max(b0, v0); b1 = Vector256.Max(b1, v1);
+        }
+        var a = Vector256.Min(a0, a1); var b = Vector256.Max(b0, b1);
+        long l = Math.Min(Math.Min(a[0], a[1]), Math.Min(a[2], a[3])), h = Math.Max(Math.Max(b[0], b[1]), Math.Max(b[2], b[3]));
+        for (; i < n; i++, p += s)
+        {
+            long v = Unsafe.ReadUnaligned<long>(p) & 0x7FFF_FFFF_FFFF_FFFFL;
+            l = Math.Min(l, v); h = Math.Max(h, v);
+        }
+        lo = l; hi = h;
     }
 
     private static void Scan32(int* p, long n, out int lo, out int hi) => ScanBits(p, n, 0x7FFF_FFFF, out lo, out hi);

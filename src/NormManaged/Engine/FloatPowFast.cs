@@ -119,38 +119,48 @@ internal static unsafe class FloatPowFast
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
         => (p == -1 || p == -2 || p == 0.5 || p == 1 || p == -1.5 || p == -2.5) && t == DType.Float32 && ot == DType.Float32 && plan.OuterCount == 1
-           && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 4 && plan.InnerCount > 0;
+           && plan.InnerShape.Length == 1 && (plan.InnerStrides[0] == 4 || FloatRuns.TakesStride(plan.InnerStrides[0]))
+           && plan.InnerCount > 0;
 
-    /// <summary>True when the correctly rounded result was stored (no FP events are possible then).</summary>
+    /// <summary>True when the correctly rounded result was stored (no FP events are possible then). Strided vectors
+    /// are read in place (<see cref="FloatRuns"/>).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
     {
-        float* f = (float*)(x + plan.InnerBaseOffset);
-        long n = plan.InnerCount;
-        return p switch
-        {
-            -1 => TryRun<RecipTerm>(f, n, o),
-            -2 => TryRun<RecipSquareTerm>(f, n, o),
-            1 => TryRun<AbsTerm>(f, n, o),
-            -1.5 => TryRun<NegHalfTerm<HalfOrder1>>(f, n, o),
-            -2.5 => TryRun<NegHalfTerm<HalfOrder2>>(f, n, o),
-            _ => TryRun<RootTerm>(f, n, o),
-        };
+        byte* f = x + plan.InnerBaseOffset;
+        long n = plan.InnerCount, s = plan.InnerStrides[0];
+        if (s == 4) return TryRun(new ContiguousFloats((float*)f), n, o, p);
+        if (Avx512F.IsSupported && s == 8) return TryRun(new EveryFloat<Step2>((float*)f, n), n, o, p);
+        if (Avx512F.IsSupported && s == 12) return TryRun(new EveryFloat<Step3>((float*)f, n), n, o, p);
+        return TryRun(new StridedFloats(f, s), n, o, p);
     }
 
-    private static bool TryRun<T>(float* p, long n, byte* dst) where T : struct, IFloatTerm
+    private static bool TryRun<R>(R f, long n, byte* o, double p) where R : struct, IFloatRun<R>
+        => p switch
+        {
+            -1 => TryRun<RecipTerm, R>(f, n, o),
+            -2 => TryRun<RecipSquareTerm, R>(f, n, o),
+            1 => TryRun<AbsTerm, R>(f, n, o),
+            -1.5 => TryRun<NegHalfTerm<HalfOrder1>, R>(f, n, o),
+            -2.5 => TryRun<NegHalfTerm<HalfOrder2>, R>(f, n, o),
+            _ => TryRun<RootTerm, R>(f, n, o),
+        };
+
+    private static bool TryRun<T, R>(R p, long n, byte* dst) where T : struct, IFloatTerm where R : struct, IFloatRun<R>
     {
         int threads = Parallelism.MaxThreads, parts = 1;
-        if (threads > 1 && n >= BlockDriver.ParallelThreshold) parts = (int)Math.Max(1, Math.Min(threads, n / SplitFloats));
+        // floats loaded one by one (a strided run) cost ~1 cycle each: split as early as the 2-norm's fast sum does
+        bool gathered = typeof(R) == typeof(StridedFloats); // (one by one)
+        long from = gathered ? FloatFastPath.SplitFrom : BlockDriver.ParallelThreshold, per = gathered ? FloatFastPath.SplitFloats : SplitFloats;
+        if (threads > 1 && n >= from) parts = (int)Math.Max(1, Math.Min(threads, n / per));
         double s;
-        if (parts == 1) s = Sum<T>(p, n);
+        if (parts == 1) s = Sum<T, R>(p, n);
         else
         {
             var ps = new double[parts];
-            nint b = (nint)p;
             Parallelism.For(parts, threads, k =>
             {
                 long lo = n * k / parts, hi = n * (k + 1) / parts;
-                ps[k] = Sum<T>((float*)b + lo, hi - lo);
+                ps[k] = Sum<T, R>(p.From(lo), hi - lo);
             });
             s = 0;
             foreach (double v in ps) s += v;
@@ -300,7 +310,10 @@ internal static unsafe class FloatPowFast
     }
 
     /// <summary>Σ T(p[i]) in double, 16 lanes (any order: only the bound matters).</summary>
-    internal static double Sum<T>(float* p, long m) where T : struct, IFloatTerm
+    internal static double Sum<T>(float* p, long m) where T : struct, IFloatTerm => Sum<T, ContiguousFloats>(new ContiguousFloats(p), m);
+
+    /// <summary>Σ T(x) over the first <paramref name="m"/> floats of <paramref name="p"/>.</summary>
+    private static double Sum<T, R>(R p, long m) where T : struct, IFloatTerm where R : struct, IFloatRun<R>
     {
         long i = 0;
         double s = 0;
@@ -310,13 +323,13 @@ internal static unsafe class FloatPowFast
             if (typeof(T) == typeof(RootTerm))
                 for (; i <= m - 16; i += 16)
                 {
-                    Root16(Vector512.Load(p + i), out var t0, out var t1);
+                    Root16(p.Load16(i), out var t0, out var t1);
                     a0 += t0; a1 += t1;
                 }
             else
                 for (; i <= m - 16; i += 16)
                 {
-                    var (w0, w1) = Vector512.Widen(Vector512.Load(p + i));
+                    var (w0, w1) = Vector512.Widen(p.Load16(i));
                     a0 += T.Term(w0); a1 += T.Term(w1);
                 }
             s = Vector512.Sum(a0 + a1);
@@ -326,14 +339,14 @@ internal static unsafe class FloatPowFast
             Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i <= m - 16; i += 16)
             {
-                var (w0, w1) = Vector256.Widen(Vector256.Load(p + i));
-                var (w2, w3) = Vector256.Widen(Vector256.Load(p + i + 8));
+                var (w0, w1) = Vector256.Widen(p.Load8(i));
+                var (w2, w3) = Vector256.Widen(p.Load8(i + 8));
                 a0 += T.Term(w0); a1 += T.Term(w1); a2 += T.Term(w2); a3 += T.Term(w3);
             }
             s = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
         double t = 0;
-        for (; i < m; i++) t += T.Term((double)Unsafe.ReadUnaligned<float>(p + i));
+        for (; i < m; i++) t += T.Term((double)p.At(i));
         return s + t;
     }
 }

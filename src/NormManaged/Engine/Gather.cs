@@ -23,6 +23,12 @@ internal static unsafe class Gather
             WidenFloats((float*)p, t == DType.Float32 ? n : 2 * n, dst);
             return;
         }
+        // strided float32 / complex64: eight floats a step (permutes for x[::2], x[::3]; else element loads)
+        if (n >= 8 && (t == DType.Float32 || t == DType.Complex64) && FloatRuns.TakesStride(stride))
+        {
+            FloatRuns.Widen(p, stride, n, t == DType.Complex64, dst);
+            return;
+        }
         if (t == DType.Float16 && stride == 2)
         {
             WidenHalves((Half*)p, n, dst);
