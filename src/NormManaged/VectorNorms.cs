@@ -81,6 +81,8 @@ public static unsafe class VectorNorms
             return slabEvents;
         if (fast != FastKernel.None)
             return Run(fast, plan, xd, t, od, ot, p);
+        if (NarrowLines.Applies(plan, t, ot, p)) // many float32/complex64 lines of 65 … 16383: each line's 1-D fast path
+            return NarrowLines.Run(plan, xd, t, p, od);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))
             return FpEvents.None; // provably the correctly rounded float, i.e. the bits of the exact paths below
         if (Complex64Fast.Applies(plan, t, ot, p) && Complex64Fast.TryRun(plan, xd, od, p))

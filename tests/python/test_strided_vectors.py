@@ -112,3 +112,40 @@ def test_broadcast_zero_stride():
         assert x.strides == (0,)
         for o in ORDS:
             _same(x, o)
+
+
+def _lines_match(v, axis, o):
+    got = normnative.norm(v, o, axis)
+    moved = np.moveaxis(v, axis, -1)
+    for idx in np.ndindex(moved.shape[:-1]):
+        line = np.ascontiguousarray(moved[idx])
+        want = normnative.norm(line, o)
+        assert got[idx].tobytes() == np.asarray(want).tobytes(), (v.dtype, v.strides, axis, o, idx, got[idx], want)
+
+
+VIEWS = {
+    "C": lambda a: a,
+    "[:, ::2]": lambda a: a[:, ::2],
+    "[::2, ::3]": lambda a: a[::2, ::3],
+    ".T": lambda a: a.T,
+    "[::-1, ::-2]": lambda a: a[::-1, ::-2],
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("shape", [(130, 140), (400, 260)])
+def test_many_long_lines_match_each_line_alone(dtype, view, shape, threads):
+    """Lines of 65 … 16383 float32/complex64 values, any layout (NarrowLines: each line's 1-D fast path, or the line
+    alone): every output has the bits of its line reduced alone, with NaN, ∞ and zeros in some lines."""
+    a = _values(dtype, shape[0] * shape[1], "random").reshape(shape)
+    a[3, 5] = np.nan
+    a[7, :] = 0
+    a[11, 13] = np.inf
+    a[:, 17] = 1  # exact sums: results on or next to midpoints
+    v = VIEWS[view](a)
+    for axis in (0, 1):
+        if v.shape[axis] < 65:
+            continue  # (400, 260)[::2, ::3] rows: short-line kernels, covered elsewhere
+        for o in ORDS:
+            _lines_match(v, axis, o)

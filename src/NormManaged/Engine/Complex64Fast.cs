@@ -109,17 +109,22 @@ internal static unsafe class Complex64Fast
     private const ulong InfBits = 0x7FF0_0000_0000_0000UL;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => t == DType.Complex64 && ot == DType.Float32 && RealKernels.Wide && Avx512F.IsSupported
-           && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount > 0
-           && (plan.InnerStrides[0] == 8 || FloatRuns.TakesStride(plan.InnerStrides[0]))
-           && (p is 1 or 0.5 or 2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
+        => t == DType.Complex64 && ot == DType.Float32 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount > 0
+           && (plan.InnerStrides[0] == 8 || FloatRuns.TakesStride(plan.InnerStrides[0])) && TakesOrder(p);
+
+    /// <summary>The orders this path sums (with AVX-512 and <see cref="RealKernels.Wide"/> on).</summary>
+    internal static bool TakesOrder(double p)
+        => RealKernels.Wide && Avx512F.IsSupported && (p is 1 or 0.5 or 2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
 
     /// <summary>True when the correctly rounded result was stored (no FP events are possible then). Strided vectors
     /// are read in place (<see cref="FloatRuns"/>).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
+        => TryLine(x + plan.InnerBaseOffset, plan.InnerCount, plan.InnerStrides[0], p, o);
+
+    /// <summary><see cref="TryRun(ReductionPlan, byte*, byte*, double)"/> for the <paramref name="n"/> values
+    /// <paramref name="s"/> bytes apart (positive) from <paramref name="f"/>.</summary>
+    internal static bool TryLine(byte* f, long n, long s, double p, byte* o)
     {
-        byte* f = x + plan.InnerBaseOffset;
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
         return s == 8 ? TryRun(new ContiguousFloats((float*)f), n, o, p) : TryRun(new StridedPairs(f, s), n, o, p);
     }
 

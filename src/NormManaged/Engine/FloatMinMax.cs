@@ -64,6 +64,16 @@ internal static unsafe class FloatMinMax
         return Rows(plan, x, o, 0, outer, size, min, ot);
     }
 
+    /// <summary>max |x| (<paramref name="min"/>: min |x|) of one float16/32/64 line of n ≥ 1 elements
+    /// <paramref name="stride"/> bytes apart (positive), stored as <see cref="Run"/> stores it.</summary>
+    internal static FpEvents Line(byte* p, long n, long stride, int size, bool min, byte* dst, DType ot)
+    {
+        long lo, hi;
+        if (stride == size) Scan(p, n, size, out lo, out hi);
+        else ScanStrided(p, n, stride, size, out lo, out hi);
+        return Store(lo, hi, size, min, dst, ot);
+    }
+
     /// <summary>Outputs [first, first + count): one scan per row (a plain pointer walk when there is one kept axis),
     /// in the element's own integer width.</summary>
     private static FpEvents Rows(ReductionPlan plan, byte* x, byte* o, long first, long count, int size, bool min, DType ot)

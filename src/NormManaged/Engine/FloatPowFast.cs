@@ -125,9 +125,12 @@ internal static unsafe class FloatPowFast
     /// <summary>True when the correctly rounded result was stored (no FP events are possible then). Strided vectors
     /// are read in place (<see cref="FloatRuns"/>).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, byte* o, double p)
+        => TryLine(x + plan.InnerBaseOffset, plan.InnerCount, plan.InnerStrides[0], p, o);
+
+    /// <summary><see cref="TryRun(ReductionPlan, byte*, byte*, double)"/> for the <paramref name="n"/> floats
+    /// <paramref name="s"/> bytes apart (positive) from <paramref name="f"/>.</summary>
+    internal static bool TryLine(byte* f, long n, long s, double p, byte* o)
     {
-        byte* f = x + plan.InnerBaseOffset;
-        long n = plan.InnerCount, s = plan.InnerStrides[0];
         if (s == 4) return TryRun(new ContiguousFloats((float*)f), n, o, p);
         if (Avx512F.IsSupported && s == 8) return TryRun(new EveryFloat<Step2>((float*)f, n), n, o, p);
         if (Avx512F.IsSupported && s == 12) return TryRun(new EveryFloat<Step3>((float*)f, n), n, o, p);

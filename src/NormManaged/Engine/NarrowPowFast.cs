@@ -74,11 +74,14 @@ internal static unsafe class NarrowPowFast
 
     /// <summary>True when the correctly rounded norm was stored (no FP events are possible then).</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, DType t, double p, byte* o)
+        => TryLine(x + plan.InnerBaseOffset, plan.InnerCount, plan.InnerStrides[0], t == DType.Complex64, p, o);
+
+    /// <summary><see cref="TryRun(ReductionPlan, byte*, DType, double, byte*)"/> for the <paramref name="n"/> elements
+    /// <paramref name="stride"/> bytes apart (positive) from <paramref name="x"/>.</summary>
+    internal static bool TryLine(byte* x, long n, long stride, bool complex, double p, byte* o)
     {
-        float* f = (float*)(x + plan.InnerBaseOffset);
-        long n = plan.InnerCount;
-        bool complex = t == DType.Complex64;
-        if (plan.InnerStrides[0] != (complex ? 8 : 4)) return TryRunStrided((byte*)f, n, plan.InnerStrides[0], complex, p, o);
+        float* f = (float*)x;
+        if (stride != (complex ? 8 : 4)) return TryRunStrided(x, n, stride, complex, p, o);
         if (!Prepare(f, n, complex, p, out int eb, out double pp, out double koff, out double k, out bool exact)) return false;
         int threads = Parallelism.MaxThreads, parts = 1;
         if (threads > 1 && n >= MinParallelElements) parts = (int)Math.Min(threads, n / (MinParallelElements / 2));
