@@ -149,3 +149,18 @@ def test_many_long_lines_match_each_line_alone(dtype, view, shape, threads):
             continue  # (400, 260)[::2, ::3] rows: short-line kernels, covered elsewhere
         for o in ORDS:
             _lines_match(v, axis, o)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+@pytest.mark.parametrize("view", list(VIEWS) + ["[::2, :]", "[1:, :-1]"])
+@pytest.mark.parametrize("shape", [(3, 5), (130, 140), (700, 300)])
+def test_whole_2d_views_match_contiguous(dtype, view, shape, threads):
+    """The float32 / complex64 2-norm (and 'fro') of a whole 2-D view that is not one run of memory, summed row by row
+    in place (FloatFastPath.TryRunRows): the bits of the contiguous copy's correctly rounded norm."""
+    views = dict(VIEWS, **{"[::2, :]": lambda a: a[::2, :], "[1:, :-1]": lambda a: a[1:, :-1]})
+    for kind in ("random", "ones", "nan", "inf"):
+        a = _values(dtype, shape[0] * shape[1], kind).reshape(shape)
+        v = views[view](a)
+        _same(v, None)
+        got = normnative.norm(v, "fro")
+        assert got.tobytes() == normnative.norm(np.ascontiguousarray(v), "fro").tobytes()

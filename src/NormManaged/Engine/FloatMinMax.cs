@@ -105,7 +105,7 @@ internal static unsafe class FloatMinMax
         => typeof(T) == typeof(short) ? T.CreateTruncating(0x7FFF) : typeof(T) == typeof(int) ? T.CreateTruncating(0x7FFF_FFFF)
             : T.CreateTruncating(0x7FFF_FFFF_FFFF_FFFFL);
 
-    private static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot) => size switch
+    internal static FpEvents Store(long lo, long hi, int size, bool min, byte* dst, DType ot) => size switch
     {
         2 => Store((short)lo, (short)hi, min, dst, ot),
         4 => Store((int)lo, (int)hi, min, dst, ot),

@@ -27,6 +27,8 @@ internal unsafe interface IFloatRun<R> where R : struct, IFloatRun<R>
     void Ahead32(long i);
     /// <summary>The stream from float i on.</summary>
     R From(long i);
+    /// <summary>The same kind of stream starting <paramref name="bytes"/> further on (the next row of a 2-D view).</summary>
+    R Moved(long bytes);
 }
 
 /// <summary>Contiguous floats.</summary>
@@ -40,6 +42,7 @@ internal readonly unsafe struct ContiguousFloats : IFloatRun<ContiguousFloats>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead(long i) => Prefetch.Ahead256(_p + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead32(long i) => Prefetch.Ahead128(_p + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public ContiguousFloats From(long i) => new(_p + i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public ContiguousFloats Moved(long bytes) => new((float*)((byte*)_p + bytes));
 }
 
 /// <summary>float32 elements <c>stride</c> bytes apart (positive, not 4), loaded one by one.</summary>
@@ -78,6 +81,7 @@ internal readonly unsafe struct StridedFloats : IFloatRun<StridedFloats>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead(long i) { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead32(long i) { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public StridedFloats From(long i) => new(_p + i * _s, _s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public StridedFloats Moved(long bytes) => new(_p + bytes, _s);
 }
 
 /// <summary>How <see cref="EveryFloat{K}"/> reads: every second or every third float.</summary>
@@ -135,6 +139,7 @@ internal readonly unsafe struct EveryFloat<TK> : IFloatRun<EveryFloat<TK>> where
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Ahead32(long i) { Prefetch.Ahead256(_p + TK.K * i); if (TK.K == 3) Prefetch.Ahead128(_p + 3 * i + 64); }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public EveryFloat<TK> From(long i) => new(_p + TK.K * i, _m - i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public EveryFloat<TK> Moved(long bytes) => new((float*)((byte*)_p + bytes), _m);
 }
 
 /// <summary>complex64 elements <c>stride</c> bytes apart (positive, not 8): float 2k is element k's real part, 2k + 1
@@ -162,6 +167,7 @@ internal readonly unsafe struct StridedPairs : IFloatRun<StridedPairs>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead(long i) { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Ahead32(long i) { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public StridedPairs From(long i) => new(_p + (i >> 1) * _s, _s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public StridedPairs Moved(long bytes) => new(_p + bytes, _s);
 }
 
 /// <summary>Picks the run for one evenly spaced vector of narrow elements.</summary>
