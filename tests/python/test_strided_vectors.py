@@ -132,12 +132,13 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64, np.float64])
 @pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("shape", [(130, 140), (400, 260)])
 def test_many_long_lines_match_each_line_alone(dtype, view, shape, threads):
     """Lines of 65 … 16383 float32/complex64 values, any layout (NarrowLines: each line's 1-D fast path, or the line
-    alone): every output has the bits of its line reduced alone, with NaN, ∞ and zeros in some lines."""
+    alone; strided columns eight at a time, float64 ±∞ too): every output has the bits of its line reduced alone, with
+    NaN, ∞ and zeros in some lines."""
     a = _values(dtype, shape[0] * shape[1], "random").reshape(shape)
     a[3, 5] = np.nan
     a[7, :] = 0

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Engine;
 
-/// <summary>float32 / complex64 norms into float32 over one axis of many lines too long for the short-line kernels
+/// <summary>float32 / complex64 norms into float32 (and float64 ±∞ over strided columns, <see cref="Grouped"/>) over one axis of many lines too long for the short-line kernels
 /// (<see cref="ComplexShortRows"/>, <see cref="Complex64Columns"/>, ≤ 64 values) and not taken by a column kernel
 /// (strided columns, whose outputs are not adjacent; complex64 columns and rows of any layout at orders those kernels
 /// lack): each line goes through the 1-D fast path its vector would take — the proven-rounding sums of
@@ -25,6 +25,8 @@ internal static unsafe class NarrowLines
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
     {
+        if (t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.InnerCount >= 1)
+            return Grouped(plan, t, p); // float64 ±∞ over strided columns: the grouped scan only
         if (t is not (DType.Float32 or DType.Complex64) || ot != DType.Float32 || plan.InnerShape.Length != 1
             || plan.OuterCount < 2 || plan.InnerCount < MinLine || plan.InnerCount > MaxLine) return false;
         bool complex = t == DType.Complex64;
@@ -44,12 +46,14 @@ internal static unsafe class NarrowLines
         if (Grouped(plan, t, p))
         {
             long groups = (plan.OuterCount + Lanes - 1) / Lanes;
+            bool wide = t == DType.Float64;
             if (threads > 1 && plan.OuterCount * plan.InnerCount >= Parallelism.CostlyElements)
             {
                 nint xb = (nint)x, ob = (nint)o;
-                return Parallelism.ForOutputRanges(groups, threads, (first, count) => Groups(plan, (byte*)xb, p, (byte*)ob, first, first + count));
+                return Parallelism.ForOutputRanges(groups, threads, (first, count) => wide ? Extremes64(plan, (byte*)xb, p < 0, (byte*)ob, first, first + count)
+                                                                                             : Groups(plan, (byte*)xb, p, (byte*)ob, first, first + count));
             }
-            return Groups(plan, x, p, o, 0, groups);
+            return wide ? Extremes64(plan, x, p < 0, o, 0, groups) : Groups(plan, x, p, o, 0, groups);
         }
         if (threads > 1 && plan.OuterCount * plan.InnerCount >= Parallelism.CostlyElements)
         {
@@ -67,7 +71,7 @@ internal static unsafe class NarrowLines
     /// 0.33–0.35× NumPy): eight outputs side by side, a row's eight values per step, for the orders of
     /// <see cref="FloatPowFast"/> and ±∞.</summary>
     private static bool Grouped(ReductionPlan plan, DType t, double p)
-        => t == DType.Float32 && Avx512F.IsSupported && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
+        => (t == DType.Float32 || (t == DType.Float64 && double.IsInfinity(p))) && Avx512F.IsSupported && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
            && plan.InnerStrides[0] > 64 && plan.OuterInStrides[0] != 0 && Math.Abs(plan.OuterInStrides[0]) <= 64
            && (double.IsInfinity(p) || p is 1 or -1 or -2 or 0.5 or -1.5 or -2.5);
 
@@ -139,6 +143,33 @@ internal static unsafe class NarrowLines
             l.Store(lo); h.Store(hi);
             for (int j = (int)(g * Lanes - k); j < Lanes; j++)
                 ev |= FloatMinMax.Store(lo[j], hi[j], 4, min, o + (k + j) * os, DType.Float32);
+        }
+        return ev;
+    }
+
+    /// <summary><see cref="Extremes"/> for float64 lines.</summary>
+    private static FpEvents Extremes64(ReductionPlan plan, byte* x, bool min, byte* o, long g0, long g1)
+    {
+        long n = plan.InnerCount, s = plan.InnerStrides[0], es = plan.OuterInStrides[0], os = plan.OuterOutStrides[0], outs = plan.OuterCount;
+        byte* b = x + plan.InnerBaseOffset;
+        var mask = Vector512.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        long* lo = stackalloc long[Lanes], hi = stackalloc long[Lanes];
+        var ev = FpEvents.None;
+        for (long g = g0; g < g1; g++)
+        {
+            long k = Math.Min(g * Lanes, outs - Lanes);
+            byte* c = b + k * es;
+            Vector512<long> l = mask, h = Vector512<long>.Zero;
+            for (long i = 0; i < n; i++, c += s)
+            {
+                var v = Vector512.Create(Unsafe.ReadUnaligned<long>(c), Unsafe.ReadUnaligned<long>(c + es), Unsafe.ReadUnaligned<long>(c + 2 * es),
+                                         Unsafe.ReadUnaligned<long>(c + 3 * es), Unsafe.ReadUnaligned<long>(c + 4 * es), Unsafe.ReadUnaligned<long>(c + 5 * es),
+                                         Unsafe.ReadUnaligned<long>(c + 6 * es), Unsafe.ReadUnaligned<long>(c + 7 * es)) & mask;
+                l = Vector512.Min(l, v); h = Vector512.Max(h, v);
+            }
+            l.Store(lo); h.Store(hi);
+            for (int j = (int)(g * Lanes - k); j < Lanes; j++)
+                ev |= FloatMinMax.Store(lo[j], hi[j], 8, min, o + (k + j) * os, DType.Float64);
         }
         return ev;
     }
