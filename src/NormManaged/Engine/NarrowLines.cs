@@ -68,16 +68,17 @@ internal static unsafe class NarrowLines
 
     /// <summary>float32 columns of a strided view (outputs a few bytes apart, each line's elements far apart: one line
     /// at a time read every element from another cache line, ~0.85 ns each — float32 [::-1, ::-2] axis 0 ord 1 / ±∞
-    /// 0.33–0.35× NumPy): eight outputs side by side, a row's eight values per step, for the orders of
-    /// <see cref="FloatPowFast"/> and ±∞.</summary>
+    /// 0.33–0.35× NumPy): eight outputs side by side, a row's eight values per step, for the 2-norm (its exact squares and
+    /// <see cref="FloatFastPath.TryStore"/>), the orders of <see cref="FloatPowFast"/> and ±∞ (float64 ±∞ too).</summary>
     private static bool Grouped(ReductionPlan plan, DType t, double p)
         => (t == DType.Float32 || (t == DType.Float64 && double.IsInfinity(p))) && Avx512F.IsSupported && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
            && plan.InnerStrides[0] > 64 && plan.OuterInStrides[0] != 0 && Math.Abs(plan.OuterInStrides[0]) <= 64
-           && (double.IsInfinity(p) || p is 1 or -1 or -2 or 0.5 or -1.5 or -2.5);
+           && (double.IsInfinity(p) || p is 2 or 1 or -1 or -2 or 0.5 or -1.5 or -2.5);
 
     private static FpEvents Groups(ReductionPlan plan, byte* x, double p, byte* o, long g0, long g1)
         => p switch
         {
+            2 => Groups<SquareTerm>(plan, x, p, o, g0, g1),
             1 => Groups<AbsTerm>(plan, x, p, o, g0, g1),
             -1 => Groups<RecipTerm>(plan, x, p, o, g0, g1),
             -2 => Groups<RecipSquareTerm>(plan, x, p, o, g0, g1),
@@ -114,7 +115,9 @@ internal static unsafe class NarrowLines
             for (int j = (int)(g * Lanes - k); j < Lanes; j++)
             {
                 byte* dst = o + (k + j) * os;
-                if (!FloatPowFast.TryStore(T.Result(sums[j]), d, dst))
+                bool stored = typeof(T) == typeof(SquareTerm) ? FloatFastPath.TryStore(sums[j], d, dst) // its root and test
+                                                              : FloatPowFast.TryStore(T.Result(sums[j]), d, dst);
+                if (!stored)
                     ev |= AcrossOutputsWide.Alone(b + (k + j) * es, DType.Float32, n, s, dst, DType.Float32, p);
             }
         }
@@ -172,6 +175,16 @@ internal static unsafe class NarrowLines
                 ev |= FloatMinMax.Store(lo[j], hi[j], 8, min, o + (k + j) * os, DType.Float64);
         }
         return ev;
+    }
+
+    /// <summary>x² of a float, exact in double (the 2-norm's term; <see cref="FloatFastPath.TryStore"/> takes the sum).</summary>
+    private readonly struct SquareTerm : IFloatTerm
+    {
+        public static Vector512<double> Term(Vector512<double> w) => w * w;
+        public static Vector256<double> Term(Vector256<double> w) => w * w;
+        public static double Term(double w) => w * w;
+        public static double Result(double s) => s;
+        public static int WideTermUlps => 0;
     }
 
     /// <summary>The eight floats <paramref name="es"/> bytes apart from <paramref name="c"/>.</summary>
