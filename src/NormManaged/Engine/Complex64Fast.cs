@@ -124,8 +124,11 @@ internal static unsafe class Complex64Fast
     /// <summary><see cref="TryRun(ReductionPlan, byte*, byte*, double)"/> for the <paramref name="n"/> values
     /// <paramref name="s"/> bytes apart (positive) from <paramref name="f"/>.</summary>
     internal static bool TryLine(byte* f, long n, long s, double p, byte* o)
+        => FloatRuns.With<Line, bool>(f, s, n, true, new Line(p, o));
+
+    private readonly struct Line(double p, byte* o) : IRunUser<bool>
     {
-        return s == 8 ? TryRun(new ContiguousFloats((float*)f), n, o, p) : TryRun(new StridedPairs(f, s), n, o, p);
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> => TryRun(run, m / 2, o, p); // m floats: m/2 values
     }
 
     private static bool TryRun<R>(R f, long n, byte* o, double p) where R : struct, IFloatRun<R>

@@ -45,10 +45,12 @@ internal static unsafe class FloatFastPath
     {
         if (!FloatRuns.TakesStride(stride)) return false;
         byte* low = FloatRuns.Lowest(first, n, ref stride);
-        if (complex) return TryRun(new StridedPairs(low, stride), 2 * n, dst, threads);
-        if (Avx512F.IsSupported && stride == 8) return TryRun(new EveryFloat<Step2>((float*)low, n), n, dst, threads);
-        if (Avx512F.IsSupported && stride == 12) return TryRun(new EveryFloat<Step3>((float*)low, n), n, dst, threads);
-        return TryRun(new StridedFloats(low, stride), n, dst, threads);
+        return FloatRuns.With<Whole, bool>(low, stride, n, complex, new Whole(dst, threads));
+    }
+
+    private readonly struct Whole(byte* dst, int threads) : IRunUser<bool>
+    {
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> => TryRun(run, m, dst, threads);
     }
 
     /// <summary>The fast path for the 2-norm of a whole 2-D view of float32 (<paramref name="complex"/>: complex64) —
@@ -61,12 +63,12 @@ internal static unsafe class FloatFastPath
     {
         long item = complex ? 8 : 4;
         if (n <= 0 || rows <= 0 || (stride != item && !FloatRuns.TakesStride(stride))) return false;
-        if (complex) return stride == item ? TryRows(new ContiguousFloats((float*)x), 2 * n, rows, rowStride, dst, threads)
-                                           : TryRows(new StridedPairs(x, stride), 2 * n, rows, rowStride, dst, threads);
-        if (stride == item) return TryRows(new ContiguousFloats((float*)x), n, rows, rowStride, dst, threads);
-        if (Avx512F.IsSupported && stride == 8) return TryRows(new EveryFloat<Step2>((float*)x, n), n, rows, rowStride, dst, threads);
-        if (Avx512F.IsSupported && stride == 12) return TryRows(new EveryFloat<Step3>((float*)x, n), n, rows, rowStride, dst, threads);
-        return TryRows(new StridedFloats(x, stride), n, rows, rowStride, dst, threads);
+        return FloatRuns.With<Rows, bool>(x, stride, n, complex, new Rows(rows, rowStride, dst, threads));
+    }
+
+    private readonly struct Rows(long rows, long rowStride, byte* dst, int threads) : IRunUser<bool>
+    {
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> => TryRows(run, m, rows, rowStride, dst, threads);
     }
 
     /// <summary><see cref="TryRunRows"/> over rows of <paramref name="m"/> floats read by <typeparamref name="R"/>.</summary>

@@ -130,11 +130,11 @@ internal static unsafe class FloatPowFast
     /// <summary><see cref="TryRun(ReductionPlan, byte*, byte*, double)"/> for the <paramref name="n"/> floats
     /// <paramref name="s"/> bytes apart (positive) from <paramref name="f"/>.</summary>
     internal static bool TryLine(byte* f, long n, long s, double p, byte* o)
+        => FloatRuns.With<Line, bool>(f, s, n, false, new Line(p, o));
+
+    private readonly struct Line(double p, byte* o) : IRunUser<bool>
     {
-        if (s == 4) return TryRun(new ContiguousFloats((float*)f), n, o, p);
-        if (Avx512F.IsSupported && s == 8) return TryRun(new EveryFloat<Step2>((float*)f, n), n, o, p);
-        if (Avx512F.IsSupported && s == 12) return TryRun(new EveryFloat<Step3>((float*)f, n), n, o, p);
-        return TryRun(new StridedFloats(f, s), n, o, p);
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> => TryRun(run, m, o, p);
     }
 
     private static bool TryRun<R>(R f, long n, byte* o, double p) where R : struct, IFloatRun<R>

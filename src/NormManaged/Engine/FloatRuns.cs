@@ -45,7 +45,7 @@ internal readonly unsafe struct ContiguousFloats : IFloatRun<ContiguousFloats>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public ContiguousFloats Moved(long bytes) => new((float*)((byte*)_p + bytes));
 }
 
-/// <summary>float32 elements <c>stride</c> bytes apart (positive, not 4), loaded one by one.</summary>
+/// <summary>float32 elements <c>stride</c> bytes apart (not 4; either sign: element i is at i·stride), loaded one by one.</summary>
 internal readonly unsafe struct StridedFloats : IFloatRun<StridedFloats>
 {
     private readonly byte* _p;
@@ -142,7 +142,7 @@ internal readonly unsafe struct EveryFloat<TK> : IFloatRun<EveryFloat<TK>> where
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public EveryFloat<TK> Moved(long bytes) => new((float*)((byte*)_p + bytes), _m);
 }
 
-/// <summary>complex64 elements <c>stride</c> bytes apart (positive, not 8): float 2k is element k's real part, 2k + 1
+/// <summary>complex64 elements <c>stride</c> bytes apart (not 8; either sign): float 2k is element k's real part, 2k + 1
 /// its imaginary part; eight floats are four elements loaded as 64-bit pairs. Streams start at even floats.</summary>
 internal readonly unsafe struct StridedPairs : IFloatRun<StridedPairs>
 {
@@ -170,9 +170,29 @@ internal readonly unsafe struct StridedPairs : IFloatRun<StridedPairs>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public StridedPairs Moved(long bytes) => new(_p + bytes, _s);
 }
 
+/// <summary>What is done with the run of one evenly spaced vector (<see cref="FloatRuns.With{U, T}"/>).</summary>
+internal interface IRunUser<T>
+{
+    /// <summary>Uses the <paramref name="m"/> floats of <paramref name="run"/>.</summary>
+    T Use<R>(R run, long m) where R : struct, IFloatRun<R>;
+}
+
 /// <summary>Picks the run for one evenly spaced vector of narrow elements.</summary>
 internal static unsafe class FloatRuns
 {
+    /// <summary>Hands <paramref name="user"/> the run of the <paramref name="n"/> float32 (<paramref name="complex"/>:
+    /// complex64) elements <paramref name="stride"/> bytes apart from <paramref name="p"/> (adjacent, or
+    /// <see cref="TakesStride"/>; strided runs keep the element order, any sign): the one place that picks it.</summary>
+    public static T With<U, T>(byte* p, long stride, long n, bool complex, U user) where U : struct, IRunUser<T>
+    {
+        if (complex)
+            return stride == 8 ? user.Use(new ContiguousFloats((float*)p), 2 * n) : user.Use(new StridedPairs(p, stride), 2 * n);
+        if (stride == 4) return user.Use(new ContiguousFloats((float*)p), n);
+        if (Avx512F.IsSupported && stride == 8) return user.Use(new EveryFloat<Step2>((float*)p, n), n);
+        if (Avx512F.IsSupported && stride == 12) return user.Use(new EveryFloat<Step3>((float*)p, n), n);
+        return user.Use(new StridedFloats(p, stride), n);
+    }
+
     /// <summary>True when <see cref="StridedFloats"/> / <see cref="StridedPairs"/> read elements
     /// <paramref name="stride"/> bytes apart (any sign: callers start at the lowest address; a zero stride, a broadcast
     /// element, is left to the exact paths).</summary>
@@ -195,14 +215,14 @@ internal static unsafe class FloatRuns
     }
 
     /// <summary>Copies <paramref name="n"/> float32 (<paramref name="complex"/>: complex64) elements
-    /// <paramref name="stride"/> bytes apart (any sign, not adjacent, <see cref="TakesStride"/>) from
-    /// <paramref name="p"/> as doubles into <paramref name="dst"/>, in order.</summary>
+    /// <paramref name="stride"/> bytes apart (any sign, <see cref="TakesStride"/>) from <paramref name="p"/> as doubles
+    /// into <paramref name="dst"/>, in order.</summary>
     public static void Widen(byte* p, long stride, int n, bool complex, double* dst)
+        => With<ToDoubles, bool>(p, stride, n, complex, new ToDoubles(dst));
+
+    private readonly struct ToDoubles(double* dst) : IRunUser<bool>
     {
-        if (complex) Widen(new StridedPairs(p, stride), 2L * n, dst);
-        else if (Avx512F.IsSupported && stride == 8) Widen(new EveryFloat<Step2>((float*)p, n), n, dst);
-        else if (Avx512F.IsSupported && stride == 12) Widen(new EveryFloat<Step3>((float*)p, n), n, dst);
-        else Widen(new StridedFloats(p, stride), n, dst);
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> { Widen(run, m, dst); return true; }
     }
 
     /// <summary>Copies the first <paramref name="m"/> floats of <paramref name="r"/> to <paramref name="dst"/>.</summary>
@@ -214,14 +234,14 @@ internal static unsafe class FloatRuns
     }
 
     /// <summary>Copies <paramref name="n"/> float32 (<paramref name="complex"/>: complex64) elements
-    /// <paramref name="stride"/> bytes apart (positive, not adjacent, <see cref="TakesStride"/>) from
-    /// <paramref name="p"/> into the contiguous floats at <paramref name="dst"/>.</summary>
+    /// <paramref name="stride"/> bytes apart (<see cref="TakesStride"/>) from <paramref name="p"/> into the contiguous
+    /// floats at <paramref name="dst"/>.</summary>
     public static void Copy(byte* p, long stride, int n, bool complex, float* dst)
+        => With<ToFloats, bool>(p, stride, n, complex, new ToFloats(dst));
+
+    private readonly struct ToFloats(float* dst) : IRunUser<bool>
     {
-        if (complex) Copy(new StridedPairs(p, stride), 2L * n, dst);
-        else if (Avx512F.IsSupported && stride == 8) Copy(new EveryFloat<Step2>((float*)p, n), n, dst);
-        else if (Avx512F.IsSupported && stride == 12) Copy(new EveryFloat<Step3>((float*)p, n), n, dst);
-        else Copy(new StridedFloats(p, stride), n, dst);
+        public bool Use<R>(R run, long m) where R : struct, IFloatRun<R> { Copy(run, m, dst); return true; }
     }
 
     /// <summary>The lowest address of <paramref name="n"/> elements <paramref name="stride"/> bytes apart from
