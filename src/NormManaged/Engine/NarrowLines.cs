@@ -25,8 +25,7 @@ internal static unsafe class NarrowLines
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
     {
-        if (t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.InnerCount >= 1)
-            return Grouped(plan, t, p); // float64 ±∞ over strided columns: the grouped scan only
+        if (ot == t && Grouped(plan, t, p)) return true; // strided columns, eight side by side (float64: ord 0 and ±∞ only)
         if (t is not (DType.Float32 or DType.Complex64) || ot != DType.Float32 || plan.InnerShape.Length != 1
             || plan.OuterCount < 2 || plan.InnerCount < MinLine || plan.InnerCount > MaxLine) return false;
         bool complex = t == DType.Complex64;
@@ -50,10 +49,10 @@ internal static unsafe class NarrowLines
             if (threads > 1 && plan.OuterCount * plan.InnerCount >= Parallelism.CostlyElements)
             {
                 nint xb = (nint)x, ob = (nint)o;
-                return Parallelism.ForOutputRanges(groups, threads, (first, count) => wide ? Extremes64(plan, (byte*)xb, p < 0, (byte*)ob, first, first + count)
+                return Parallelism.ForOutputRanges(groups, threads, (first, count) => wide ? Groups64(plan, (byte*)xb, p, (byte*)ob, first, first + count)
                                                                                              : Groups(plan, (byte*)xb, p, (byte*)ob, first, first + count));
             }
-            return wide ? Extremes64(plan, x, p < 0, o, 0, groups) : Groups(plan, x, p, o, 0, groups);
+            return wide ? Groups64(plan, x, p, o, 0, groups) : Groups(plan, x, p, o, 0, groups);
         }
         if (threads > 1 && plan.OuterCount * plan.InnerCount >= Parallelism.CostlyElements)
         {
@@ -63,6 +62,10 @@ internal static unsafe class NarrowLines
         return Range(plan, x, t, p, o, 0, plan.OuterCount);
     }
 
+    /// <summary>Longest line of the grouped kernels: counts stay exact in float32, sums' chains far inside the proofs'
+    /// limits.</summary>
+    private const long MaxGrouped = 1L << 24;
+
     /// <summary>Outputs summed side by side, a lane each.</summary>
     private const int Lanes = 8;
 
@@ -71,14 +74,17 @@ internal static unsafe class NarrowLines
     /// 0.33–0.35× NumPy): eight outputs side by side, a row's eight values per step, for the 2-norm (its exact squares and
     /// <see cref="FloatFastPath.TryStore"/>), the orders of <see cref="FloatPowFast"/> and ±∞ (float64 ±∞ too).</summary>
     private static bool Grouped(ReductionPlan plan, DType t, double p)
-        => (t == DType.Float32 || (t == DType.Float64 && double.IsInfinity(p))) && Avx512F.IsSupported && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
+        => (t == DType.Float32 || (t == DType.Float64 && (double.IsInfinity(p) || p == 0))) && Avx512F.IsSupported
+           && plan.InnerShape.Length == 1 && plan.InnerCount is >= 1 and < MaxGrouped && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
            && plan.InnerStrides[0] > 64 && plan.OuterInStrides[0] != 0 && Math.Abs(plan.OuterInStrides[0]) <= 64
-           && (double.IsInfinity(p) || p is 2 or 1 or -1 or -2 or 0.5 or -1.5 or -2.5);
+           && (double.IsInfinity(p) || p is 0 or 2 or 1 or 3 or -1 or -2 or 0.5 or -1.5 or -2.5);
 
     private static FpEvents Groups(ReductionPlan plan, byte* x, double p, byte* o, long g0, long g1)
         => p switch
         {
+            0 => Counts(plan, x, o, g0, g1, single: true),
             2 => Groups<SquareTerm>(plan, x, p, o, g0, g1),
+            3 => Groups<CubeTerm>(plan, x, p, o, g0, g1),
             1 => Groups<AbsTerm>(plan, x, p, o, g0, g1),
             -1 => Groups<RecipTerm>(plan, x, p, o, g0, g1),
             -2 => Groups<RecipSquareTerm>(plan, x, p, o, g0, g1),
@@ -150,6 +156,37 @@ internal static unsafe class NarrowLines
         return ev;
     }
 
+    /// <summary>float64 groups: ord 0 or ±∞.</summary>
+    private static FpEvents Groups64(ReductionPlan plan, byte* x, double p, byte* o, long g0, long g1)
+        => p == 0 ? Counts(plan, x, o, g0, g1, single: false) : Extremes64(plan, x, p < 0, o, g0, g1);
+
+    /// <summary>ord 0 of eight float32 (<paramref name="single"/>) or float64 lines side by side: each lane counts its
+    /// line's elements that compare unequal to zero (NaN included, as NumPy's <c>x != 0</c>), an exact count below 2²⁴,
+    /// stored as the line's own ord-0 path stores it.</summary>
+    private static FpEvents Counts(ReductionPlan plan, byte* x, byte* o, long g0, long g1, bool single)
+    {
+        long n = plan.InnerCount, s = plan.InnerStrides[0], es = plan.OuterInStrides[0], os = plan.OuterOutStrides[0], outs = plan.OuterCount;
+        byte* b = x + plan.InnerBaseOffset;
+        long* cnt = stackalloc long[Lanes];
+        var ev = FpEvents.None;
+        for (long g = g0; g < g1; g++)
+        {
+            long k = Math.Min(g * Lanes, outs - Lanes);
+            byte* c = b + k * es;
+            var zeros = Vector512<long>.Zero; // per lane: −(elements equal to zero)
+            if (single)
+                for (long i = 0; i < n; i++, c += s)
+                    zeros += Vector512.Equals(Avx512F.ConvertToVector512Double(Row(c, es)), Vector512<double>.Zero).AsInt64();
+            else
+                for (long i = 0; i < n; i++, c += s)
+                    zeros += Vector512.Equals(Row64(c, es).AsDouble(), Vector512<double>.Zero).AsInt64();
+            (Vector512.Create(n) + zeros).Store(cnt);
+            for (int j = (int)(g * Lanes - k); j < Lanes; j++)
+                ev |= ResultWriter.Store(single ? DType.Float32 : DType.Float64, o + (k + j) * os, cnt[j], 0, 0);
+        }
+        return ev;
+    }
+
     /// <summary><see cref="Extremes"/> for float64 lines.</summary>
     private static FpEvents Extremes64(ReductionPlan plan, byte* x, bool min, byte* o, long g0, long g1)
     {
@@ -165,9 +202,7 @@ internal static unsafe class NarrowLines
             Vector512<long> l = mask, h = Vector512<long>.Zero;
             for (long i = 0; i < n; i++, c += s)
             {
-                var v = Vector512.Create(Unsafe.ReadUnaligned<long>(c), Unsafe.ReadUnaligned<long>(c + es), Unsafe.ReadUnaligned<long>(c + 2 * es),
-                                         Unsafe.ReadUnaligned<long>(c + 3 * es), Unsafe.ReadUnaligned<long>(c + 4 * es), Unsafe.ReadUnaligned<long>(c + 5 * es),
-                                         Unsafe.ReadUnaligned<long>(c + 6 * es), Unsafe.ReadUnaligned<long>(c + 7 * es)) & mask;
+                var v = Row64(c, es) & mask;
                 l = Vector512.Min(l, v); h = Vector512.Max(h, v);
             }
             l.Store(lo); h.Store(hi);
@@ -175,6 +210,25 @@ internal static unsafe class NarrowLines
                 ev |= FloatMinMax.Store(lo[j], hi[j], 8, min, o + (k + j) * os, DType.Float64);
         }
         return ev;
+    }
+
+    /// <summary>The eight 64-bit patterns <paramref name="es"/> bytes apart from <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Row64(byte* c, long es)
+        => Vector512.Create(Unsafe.ReadUnaligned<long>(c), Unsafe.ReadUnaligned<long>(c + es), Unsafe.ReadUnaligned<long>(c + 2 * es),
+                            Unsafe.ReadUnaligned<long>(c + 3 * es), Unsafe.ReadUnaligned<long>(c + 4 * es), Unsafe.ReadUnaligned<long>(c + 5 * es),
+                            Unsafe.ReadUnaligned<long>(c + 6 * es), Unsafe.ReadUnaligned<long>(c + 7 * es));
+
+    /// <summary>|x|³ of a float in double (x² exact, one rounding for the third factor; within [2⁻⁴⁴⁷, 2³⁸⁴]: no
+    /// underflow or overflow), the result ∛S by <see cref="FloatPowFast.Cbrt"/>: its bound and that rounding counted
+    /// as <see cref="AcrossOutputsWide"/>'s float32 cube columns count them (2 + <see cref="FloatPowFast.CbrtUlps"/>).</summary>
+    private readonly struct CubeTerm : IFloatTerm
+    {
+        public static Vector512<double> Term(Vector512<double> w) { var a = Vector512.Abs(w); return a * a * a; }
+        public static Vector256<double> Term(Vector256<double> w) { var a = Vector256.Abs(w); return a * a * a; }
+        public static double Term(double w) { double a = Math.Abs(w); return a * a * a; }
+        public static double Result(double s) => FloatPowFast.Cbrt(s);
+        public static int WideTermUlps => 2 + FloatPowFast.CbrtUlps;
     }
 
     /// <summary>x² of a float, exact in double (the 2-norm's term; <see cref="FloatFastPath.TryStore"/> takes the sum).</summary>
