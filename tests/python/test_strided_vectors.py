@@ -132,7 +132,7 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.complex64, np.float64])
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64, np.float64, np.complex128])
 @pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("shape", [(130, 140), (400, 260)])
 def test_many_long_lines_match_each_line_alone(dtype, view, shape, threads):
