@@ -165,3 +165,21 @@ def test_whole_2d_views_match_contiguous(dtype, view, shape, threads):
         _same(v, None)
         got = normnative.norm(v, "fro")
         assert got.tobytes() == normnative.norm(np.ascontiguousarray(v), "fro").tobytes()
+
+
+@pytest.mark.parametrize("shape", [(65, 8), (300, 9), (300, 13), (1000, 100), (4096, 11), (4097, 9)])
+def test_long_float32_columns_match_each_line_alone(shape, threads):
+    """float32 C columns longer than 64 (NarrowLaneSums' lanes side by side up to 4096 values, the last group overlapping
+    the one before it, also inside a thread's range) at general orders: every output has its line's bits and warnings."""
+    a = _values(np.float32, shape[0] * shape[1], "random").reshape(shape)
+    a[:, 3] = 1          # exact sums: midpoints decided alone
+    a[5, 4] = 0          # negative orders: that column alone (divide-by-zero)
+    for o in (1.7, 0.3, -2.5, 5, -3, 3.5, 2.5, 1.5, -0.5):
+        _lines_match(a, 0, o)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            normnative.norm(a, o, 0)
+        with warnings.catch_warnings(record=True) as w1:
+            warnings.simplefilter("always")
+            normnative.norm(np.ascontiguousarray(a[:, 4]), o)
+        assert sorted(str(m.message) for m in w) == sorted(str(m.message) for m in w1)
