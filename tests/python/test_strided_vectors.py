@@ -167,11 +167,13 @@ def test_whole_2d_views_match_contiguous(dtype, view, shape, threads):
         assert got.tobytes() == normnative.norm(np.ascontiguousarray(v), "fro").tobytes()
 
 
-@pytest.mark.parametrize("shape", [(65, 8), (300, 9), (300, 13), (1000, 100), (4096, 11), (4097, 9)])
-def test_long_float32_columns_match_each_line_alone(shape, threads):
-    """float32 C columns longer than 64 (NarrowLaneSums' lanes side by side up to 4096 values, the last group overlapping
-    the one before it, also inside a thread's range) at general orders: every output has its line's bits and warnings."""
-    a = _values(np.float32, shape[0] * shape[1], "random").reshape(shape)
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+@pytest.mark.parametrize("shape", [(65, 8), (129, 10), (300, 9), (300, 13), (1000, 100), (4096, 11), (4097, 9)])
+def test_long_columns_match_each_line_alone(dtype, shape, threads):
+    """float32 / complex64 C columns longer than 64 (NarrowLaneSums' lanes side by side up to 4096 values, the last
+    group overlapping the one before it, also inside a thread's range; complex64 in chunks of 64 rows) at general
+    orders: every output has its line's bits and warnings."""
+    a = _values(dtype, shape[0] * shape[1], "random").reshape(shape)
     a[:, 3] = 1          # exact sums: midpoints decided alone
     a[5, 4] = 0          # negative orders: that column alone (divide-by-zero)
     for o in (1.7, 0.3, -2.5, 5, -3, 3.5, 2.5, 1.5, -0.5):

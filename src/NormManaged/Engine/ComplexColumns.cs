@@ -175,7 +175,16 @@ internal static unsafe class Complex64Columns
            && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 8
            && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lines && p is not (-2 or -3) // NarrowNegCols' (the other whole
            // p ≤ −4 were excluded with them and went to ComplexShortRows' value-by-value copy: (4, 3000) ord −4 0.59×, −10 0.51×)
-           && ComplexShortRows.Applies(plan, t, ot, p);
+           && (ComplexShortRows.Applies(plan, t, ot, p) || LongGeneral(plan, p));
+
+    /// <summary>Longest column of the general orders taken (<see cref="LongGroups(ReductionPlan, byte*, double, byte*, int, int)"/>).</summary>
+    internal const long MaxLongGeneral = NarrowLaneSums.MaxAdjacent;
+
+    /// <summary>General-p columns longer than ComplexShortRows takes (65 … <see cref="MaxLongGeneral"/> values): before,
+    /// line by line through the block paths — (600, 800) axis 0 ord 1.7 / 0.3 0.49–0.51× NumPy, (100, 3000) 0.34–0.36×.</summary>
+    private static bool LongGeneral(ReductionPlan plan, double p)
+        => plan.InnerCount > ComplexShortRows.MaxGeneral && plan.InnerCount <= MaxLongGeneral
+           && ComplexShortRows.KindOf(p) == ComplexShortRows.General;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, double p, byte* o)
     {
@@ -195,6 +204,7 @@ internal static unsafe class Complex64Columns
     {
         int n = (int)plan.InnerCount, kind = ComplexShortRows.KindOf(p);
         long outs = plan.OuterCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
+        if (n > ComplexShortRows.MaxGeneral) return LongGroups(plan, x, p, o, g0, g1);
         double* buf = stackalloc double[2 * n * Lines];
         double* res = stackalloc double[ComplexPairs.Scratch];
         byte* c0 = x + plan.InnerBaseOffset;
@@ -240,6 +250,61 @@ internal static unsafe class Complex64Columns
                 continue;
             }
             for (long j = from; j < Lines; j++)
+            {
+                byte* dst = o + (k + j) * os;
+                if (!LaneAcross.TryStoreSingle(res[j], ulps, dst))
+                    ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, dst, DType.Float32, p);
+            }
+        }
+        return ev;
+    }
+
+    /// <summary>Rows of s filled and summed at a time by <see cref="LongGroups"/>.</summary>
+    private const int Chunk = 64;
+
+    /// <summary>General-p columns of 65 … <see cref="MaxLongGeneral"/> values, eight at a time: the s values of
+    /// <see cref="Chunk"/> rows filled as for short columns, each lane's NarrowLaneSums term of them added to its plain
+    /// sum chunk after chunk (the same terms and root as ComplexShortRows' general kind; the bound there with ≤ 4095
+    /// additions, ≤ 2⁻⁴¹, instead of 63: the root within 2⁻³⁹·⁵/min(1, |p|), the store test's 2⁻³⁶/min(1, |p|) a factor
+    /// 11 away), then the root and the float32 proof, else the column alone.</summary>
+    private static FpEvents LongGroups(ReductionPlan plan, byte* x, double p, byte* o, int g0, int g1)
+        => RealKernels.Wide ? (Math.Abs(0.5 * p) * ComplexShortRows.MaxLnSquare > 700 ? LongGroups<Lanes512, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
+                                                                                     : LongGroups<Lanes512, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1))
+                            : (Math.Abs(0.5 * p) * ComplexShortRows.MaxLnSquare > 700 ? LongGroups<Lanes256, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
+                                                                                     : LongGroups<Lanes256, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1));
+
+    private static FpEvents LongGroups<L, R>(ReductionPlan plan, byte* x, double p, byte* o, int g0, int g1)
+        where L : struct, ILanes<L> where R : struct, NarrowLaneSums.ITerms
+    {
+        int n = (int)plan.InnerCount;
+        long outs = plan.OuterCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
+        double* buf = stackalloc double[Chunk * Lines];
+        double* res = stackalloc double[Lines];
+        double* tab = VecLogExp.Tables;
+        var halfP = L.Create(0.5 * p);
+        var zeroTerm = L.Create(p > 0 ? 0 : double.NaN);
+        long ulps = NarrowLaneSums.Ulps(p);
+        byte* c0 = x + plan.InnerBaseOffset;
+        var ev = FpEvents.None;
+        LineMemo.Init(out var memo);
+        for (int g = g0; g < g1; g++)
+        {
+            long k = Math.Min((long)g * Lines, outs - Lines);
+            byte* c = c0 + 8 * k;
+            L a0 = L.Zero, a1 = L.Zero; // lanes 0 … L.Count − 1 and (256-bit) L.Count … 7
+            for (int i0 = 0; i0 < n; i0 += Chunk)
+            {
+                int len = Math.Min(Chunk, n - i0);
+                Fill(c + i0 * s, s, len, buf);
+                for (int i = 0; i < len; i++)
+                {
+                    a0 += NarrowLaneSums.Term<L, R>(L.Load(buf + i * Lines), halfP, zeroTerm, tab);
+                    if (L.Count < Lines) a1 += NarrowLaneSums.Term<L, R>(L.Load(buf + i * Lines + L.Count), halfP, zeroTerm, tab);
+                }
+            }
+            NarrowLaneSums.Root(a0, p, tab).Store(res);
+            if (L.Count < Lines) NarrowLaneSums.Root(a1, p, tab).Store(res + L.Count);
+            for (int j = (int)((long)g * Lines - k); j < Lines; j++)
             {
                 byte* dst = o + (k + j) * os;
                 if (!LaneAcross.TryStoreSingle(res[j], ulps, dst))

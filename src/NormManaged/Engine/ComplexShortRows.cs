@@ -154,7 +154,7 @@ internal static unsafe class ComplexShortRows
     /// (3000, 4) ord 1.7 ran on one thread at 2¹⁵, 65 µs against NumPy's 45).</summary>
     private const long ParallelElements = 1L << 15;
 
-    private const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9,
+    internal const int Simple = 0, Squares = 1, Abs = 2, Root = 3, Cube = 4, Fourth = 5, Recip = 6, RecipSquare = 7, General = 8, Abs128 = 9,
         OneHalf = 10, TwoHalf = 11, NegTwoHalf = 12, NegCube = 13;
 
     /// <summary>True for complex64 → float32 over one axis of 1 … <see cref="MaxInner"/> values, at least
@@ -416,7 +416,7 @@ internal static unsafe class ComplexShortRows
         => AcrossOutputsWide.Alone(line, DType.Complex64, n, stride, dst, DType.Float32, p);
 
     /// <summary>|ln s| above which (p/2)·ln s can leave [−700, 700] for s ∈ [2⁻²⁹⁸, 2²⁵⁷] (ln 2⁻²⁹⁸ ≈ −206.6).</summary>
-    private const double MaxLnSquare = 206.7;
+    internal const double MaxLnSquare = 206.7;
 
     /// <summary>General p: each lane's root S^(1/p) into res[r] from <see cref="NarrowLaneSums"/>' plain-double terms
     /// s^(p/2) = exp((p/2)·ln s) (ln to r⁷/7, exp to r⁵/5!, no scaling) and root, NaN for a line to finish alone (a
