@@ -326,6 +326,9 @@ cmd_bench_python() {
         # matrix orders over structured matrices (eye, diag, ones, ints, rank 2, zeros; ~3 min)
         env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
             "$PY" bench/python/matrix_sweep.py --out bench/results/matrix_sweep.md
+        # strided and transposed 2-D views (the sweeps' layouts are contiguous; ~4 min)
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+            "$PY" bench/python/layout_scan.py --out bench/results/layout_scan.md
     fi
 }
 

@@ -1,0 +1,90 @@
+"""The NumPy floor over strided and transposed views (session 22): the sweeps time contiguous arrays, so views that
+reach kernels only through their strides — every second row or column, reversed axes, slices, transposes — are
+scanned here: six dtypes × six 2-D views of a (600, 800) array × axes None / 0 / 1 × ten vector orders, and the
+matrix orders on three of the views (861 cells, ~4 min).
+
+Each cell is timed side by side in one process (NormNative, then NumPy, best of five batches); ratio = NumPy time /
+NormNative time, below 1.0 = NumPy is faster.
+
+    PYTHONPATH=bindings/python /usr/bin/python3 bench/python/layout_scan.py [--below 1.0] [--out FILE.md]
+
+Prints the cells below ``--below`` (slowest first); ``--out`` also writes them as Markdown.
+"""
+from __future__ import annotations
+
+import argparse
+import timeit
+import warnings
+
+import numpy as np
+
+import normnative
+
+DTYPES = (np.float64, np.float32, np.complex128, np.complex64, np.int32, np.float16)
+VECTOR_ORDS = (None, 1, np.inf, -np.inf, 0, 2, 1.7, 3, 0.5, -1)
+MATRIX_ORDS = ("fro", 1, -1, np.inf, -np.inf, 2, "nuc")
+VIEWS = {
+    "[:, ::2]": lambda a: a[:, ::2],
+    "[::2, :]": lambda a: a[::2, :],
+    "[::2, ::3]": lambda a: a[::2, ::3],
+    ".T": lambda a: a.T,
+    "[::-1, ::-2]": lambda a: a[::-1, ::-2],
+    "[:300, 1:401]": lambda a: a[:300, 1:401],
+}
+MATRIX_VIEWS = ("[::2, ::3]", ".T", "[:300, 1:401]")
+
+
+def _best(f, number):
+    return min(timeit.repeat(f, number=number, repeat=5)) / number
+
+
+def _cell(v, o, axis, number):
+    try:
+        ours = _best(lambda: normnative.norm(v, o, axis), number)
+        theirs = _best(lambda: np.linalg.norm(v, o, axis), number)
+    except (ValueError, TypeError, np.linalg.LinAlgError):
+        return None
+    return ours, theirs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--below", type=float, default=1.0)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    rng = np.random.default_rng(5)
+    rows, total = [], 0
+    for dt in DTYPES:
+        base = rng.standard_normal((600, 800))
+        if np.dtype(dt).kind == "c":
+            base = base + 1j * rng.standard_normal((600, 800))
+        if np.dtype(dt).kind == "i":
+            base = base * 100
+        a = base.astype(dt)
+        for name, make in VIEWS.items():
+            v = make(a)
+            cells = [(axis, o, 20) for axis in (None, 0, 1) for o in VECTOR_ORDS if axis is not None or o is None]
+            if name in MATRIX_VIEWS and dt is not np.float16:
+                cells += [("matrix", o, 3 if o in (2, "nuc") else 20) for o in MATRIX_ORDS]
+            for axis, o, number in cells:
+                t = _cell(v, o, None if axis == "matrix" else axis, number)
+                if t is None:
+                    continue
+                total += 1
+                ratio = t[1] / t[0]
+                if ratio < args.below:
+                    rows.append((ratio, np.dtype(dt).name, name, axis, o, t[0], t[1]))
+        print(f"{np.dtype(dt).name}: {total} cells so far, {len(rows)} below {args.below}", flush=True)
+    rows.sort(key=lambda r: r[0])
+    lines = [f"# Layout scan: {len(rows)} of {total} cells below {args.below}", "",
+             "| ratio | dtype | view | axis | ord | normnative | numpy |", "|---:|---|---|---|---|---:|---:|"]
+    lines += [f"| {r[0]:.2f} | {r[1]} | `{r[2]}` | {r[3]} | {r[4]!r} | {r[5] * 1e6:.0f} µs | {r[6] * 1e6:.0f} µs |" for r in rows]
+    print("\n".join(lines))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
