@@ -49,27 +49,22 @@ public static unsafe class VectorNorms
         if (x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32 && ord.P == 2)
         {
             long item = x.DType == DType.Float32 ? 4 : 8;
-            if (WholeRun(x, reduceMask, output, item, out long m, out long step) && m > 0)
+            if (WholeRun(x, reduceMask, output, item, out long m, out long step) && m > 0 && Math.Abs(step) == item)
             {
                 OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
-                if (Math.Abs(step) == item)
-                {
-                    float* first = (float*)(step < 0 ? x.Data + (m - 1) * step : x.Data);
-                    if (FloatFastPath.TryRun(first, item == 4 ? m : 2 * m, output.Data, Parallelism.MaxThreads))
-                        return FpEvents.None;
-                    floatFastTried = true;
-                }
-                // a strided vector (x[::2], a column of a matrix): the same test, the elements read in place
-                else if (FloatFastPath.TryRunStrided(x.Data, m, step, item == 8, output.Data, Parallelism.MaxThreads))
+                float* first = (float*)(step < 0 ? x.Data + (m - 1) * step : x.Data);
+                if (FloatFastPath.TryRun(first, item == 4 ? m : 2 * m, output.Data, Parallelism.MaxThreads))
                     return FpEvents.None;
+                floatFastTried = true;
             }
         }
         long[] outStrides = OutputLayout.KeptStrides(x, reduceMask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         var plan = ReductionPlan.Create(x.Shape, x.Strides, reduceMask, outStrides);
         double p = ord.P;
-        // the float32 / complex64 2-norm of a whole N-D view that is not one contiguous run (x[::2, :], a slice of a
-        // matrix; x[:, ::2] of a matrix is one strided run once its axes merge): the same proven fast sum, in place
+        // the float32 / complex64 2-norm of a whole view that is not one contiguous run (x[::2], a column of a matrix,
+        // x[::2, :], a slice of a matrix; x[:, ::2] of a matrix is one strided run once its axes merge): the same
+        // proven fast sum, the elements read in place
         if (!floatFastTried && p == 2 && x.DType is DType.Float32 or DType.Complex64 && output.DType == DType.Float32
             && plan.OuterCount == 1 && plan.InnerShape.Length is 1 or 2 && plan.InnerCount > 0)
         {

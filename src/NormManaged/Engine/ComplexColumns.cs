@@ -268,10 +268,10 @@ internal static unsafe class Complex64Columns
     /// additions, ≤ 2⁻⁴¹, instead of 63: the root within 2⁻³⁹·⁵/min(1, |p|), the store test's 2⁻³⁶/min(1, |p|) a factor
     /// 11 away), then the root and the float32 proof, else the column alone.</summary>
     private static FpEvents LongGroups(ReductionPlan plan, byte* x, double p, byte* o, int g0, int g1)
-        => RealKernels.Wide ? (Math.Abs(0.5 * p) * ComplexShortRows.MaxLnSquare > 700 ? LongGroups<Lanes512, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
-                                                                                     : LongGroups<Lanes512, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1))
-                            : (Math.Abs(0.5 * p) * ComplexShortRows.MaxLnSquare > 700 ? LongGroups<Lanes256, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
-                                                                                     : LongGroups<Lanes256, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1));
+        => RealKernels.Wide ? (ComplexShortRows.ClampsTerms(p) ? LongGroups<Lanes512, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
+                                                               : LongGroups<Lanes512, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1))
+                            : (ComplexShortRows.ClampsTerms(p) ? LongGroups<Lanes256, NarrowLaneSums.Clamped>(plan, x, p, o, g0, g1)
+                                                               : LongGroups<Lanes256, NarrowLaneSums.InRange>(plan, x, p, o, g0, g1));
 
     private static FpEvents LongGroups<L, R>(ReductionPlan plan, byte* x, double p, byte* o, int g0, int g1)
         where L : struct, ILanes<L> where R : struct, NarrowLaneSums.ITerms

@@ -227,12 +227,7 @@ internal static unsafe class ComplexExtremaRows
                 bad += v - v;
                 t = min ? Avx.Min(t, v) : Avx.Max(t, v);
             }
-            finite = Vector256.EqualsAll(bad, Vector256<double>.Zero);
-            for (int j = 0; j < 4; j++)
-            {
-                double v = t.GetElement(j);
-                top = min ? (v < top ? v : top) : (v > top ? v : top);
-            }
+            top = Fold(t, bad, min, out finite);
         }
         else if (Avx.IsSupported && n >= 4)
         {
@@ -249,12 +244,7 @@ internal static unsafe class ComplexExtremaRows
                 bad += v - v;
                 t = min ? Avx.Min(t, v) : Avx.Max(t, v);
             }
-            finite = Vector256.EqualsAll(bad, Vector256<double>.Zero);
-            for (int j = 0; j < 4; j++)
-            {
-                double v = t.GetElement(j);
-                top = min ? (v < top ? v : top) : (v > top ? v : top);
-            }
+            top = Fold(t, bad, min, out finite);
         }
         for (; i < n; i++, q += s)
         {
@@ -294,6 +284,20 @@ internal static unsafe class ComplexExtremaRows
         var exact = new ExtPick();
         Candidates<P, ExtPick>(p, n, s, size, thr, min, ref exact);
         return ResultWriter.Store(ot, dst, exact.X.Best);
+    }
+
+    /// <summary>The extreme of a vector pass's four lanes (their start value included) and whether every s was finite
+    /// (a NaN or ∞ s left NaN in <paramref name="bad"/>).</summary>
+    private static double Fold(Vector256<double> t, Vector256<double> bad, bool min, out bool finite)
+    {
+        finite = Vector256.EqualsAll(bad, Vector256<double>.Zero);
+        double top = t.GetElement(0);
+        for (int j = 1; j < 4; j++)
+        {
+            double v = t.GetElement(j);
+            top = min ? (v < top ? v : top) : (v > top ? v : top);
+        }
+        return top;
     }
 
     /// <summary>What is done with a candidate: false stops the pass (its result is not decided).</summary>

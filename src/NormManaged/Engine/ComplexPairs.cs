@@ -26,8 +26,6 @@ internal static unsafe class ComplexPairs
     /// result: DDLanes.RootLite's ≤ 2⁻⁶⁶·(1 + 1/|p|) (≤ 2⁻¹¹ ulp for |1/p| ≤ 2) and the rounding of its pair (½ ulp).</summary>
     private const long PreciseRootUlps = 1;
 
-    /// <summary>|ln s| bound of <see cref="ComplexShortRows"/>' general terms (s ∈ [2⁻²⁹⁸, 2²⁵⁷]).</summary>
-    private const double MaxLnSquare = 206.7;
 
     /// <summary>The orders of Complex64Columns (not 2, 1: AcrossOutputsWide's; not the whole orders ≤ −2:
     /// NarrowNegCols') taken in pairs: 0.5, 4, −1, the general orders, and 3, 1.5, 2.5, −2.5 with NarrowLaneSums' root
@@ -55,7 +53,7 @@ internal static unsafe class ComplexPairs
             case -2.5: return Pair<C64RowNegTwoHalf>(n, b0, b1, res, out sumUlps, p);
         }
         sumUlps = 0;
-        if (Math.Abs(0.5 * p) * MaxLnSquare > 700) General<NarrowLaneSums.Clamped>(n, p, b0, b1, res);
+        if (ComplexShortRows.ClampsTerms(p)) General<NarrowLaneSums.Clamped>(n, p, b0, b1, res);
         else General<NarrowLaneSums.InRange>(n, p, b0, b1, res);
         return NarrowLaneSums.Ulps(p);
     }

@@ -300,7 +300,7 @@ internal static unsafe class ComplexShortRows
             case NegTwoHalf: return wide ? Roots<Lanes512, C64RowNegTwoHalf>(n, buf, res) : Roots<Lanes256, C64RowNegTwoHalf>(n, buf, res);
             case NegCube: return wide ? Roots<Lanes512, C64RowNegCube>(n, buf, res) : Roots<Lanes256, C64RowNegCube>(n, buf, res);
         }
-        if (Math.Abs(0.5 * p) * MaxLnSquare > 700)
+        if (ClampsTerms(p))
         {
             if (wide) GeneralRoots<Lanes512, NarrowLaneSums.Clamped>(n, buf, res, p); else GeneralRoots<Lanes256, NarrowLaneSums.Clamped>(n, buf, res, p);
         }
@@ -416,7 +416,11 @@ internal static unsafe class ComplexShortRows
         => AcrossOutputsWide.Alone(line, DType.Complex64, n, stride, dst, DType.Float32, p);
 
     /// <summary>|ln s| above which (p/2)·ln s can leave [−700, 700] for s ∈ [2⁻²⁹⁸, 2²⁵⁷] (ln 2⁻²⁹⁸ ≈ −206.6).</summary>
-    internal const double MaxLnSquare = 206.7;
+    private const double MaxLnSquare = 206.7;
+
+    /// <summary>Whether the general kind's terms s^(p/2) need <see cref="NarrowLaneSums.Clamped"/> exponents (else
+    /// <see cref="NarrowLaneSums.InRange"/>): the rule of every complex64 kernel on these terms.</summary>
+    internal static bool ClampsTerms(double p) => Math.Abs(0.5 * p) * MaxLnSquare > 700;
 
     /// <summary>General p: each lane's root S^(1/p) into res[r] from <see cref="NarrowLaneSums"/>' plain-double terms
     /// s^(p/2) = exp((p/2)·ln s) (ln to r⁷/7, exp to r⁵/5!, no scaling) and root, NaN for a line to finish alone (a
