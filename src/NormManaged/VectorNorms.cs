@@ -80,10 +80,17 @@ public static unsafe class VectorNorms
         }
         if (double.IsNegativeInfinity(p) && plan.InnerCount == 0 && plan.OuterCount > 0)
             throw new NormException(NormError.EmptyReduction, "zero-size array to reduction operation minimum which has no identity");
-        bool extended = x.DType is DType.LongDouble or DType.CLongDouble;
-        bool realDouble = !extended && !DTypes.IsComplex(x.DType);
-        byte* xd = x.Data, od = output.Data;
-        DType t = x.DType, ot = output.DType;
+        return Dispatch(plan, x.Data, x.DType, output.Data, output.DType, p, floatFastTried);
+    }
+
+    /// <summary>The kernel chain over a built plan: every output of <paramref name="plan"/> from <paramref name="xd"/>
+    /// into <paramref name="od"/>. Also entered by <see cref="ColumnBands"/> with the plan of one compacted band.
+    /// <paramref name="floatFastTried"/>: the float32 / complex64 2-norm's proven fast sum already declined this
+    /// reduction (it is not tried again).</summary>
+    internal static FpEvents Dispatch(ReductionPlan plan, byte* xd, DType t, byte* od, DType ot, double p, bool floatFastTried)
+    {
+        bool extended = t is DType.LongDouble or DType.CLongDouble;
+        bool realDouble = !extended && !DTypes.IsComplex(t);
         // The fast kernels, as one choice (see Choose), so that a plan with several kept axes can first ask whether
         // the kernels take one slab of it: Slabs then runs the slab's kernel once per slab.
         var fast = Choose(plan, t, ot, p);
@@ -91,6 +98,8 @@ public static unsafe class VectorNorms
             return slabEvents;
         if (fast != FastKernel.None)
             return Run(fast, plan, xd, t, od, ot, p);
+        if (ColumnBands.TryRun(plan, xd, t, od, ot, p, floatFastTried, out var bandEvents))
+            return bandEvents; // columns of strided views: bands compacted, then this chain over each
         if (NarrowLines.Applies(plan, t, ot, p)) // many float32/complex64 lines of 65 … 16383: each line's 1-D fast path
             return NarrowLines.Run(plan, xd, t, p, od);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))

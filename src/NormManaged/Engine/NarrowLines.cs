@@ -73,7 +73,7 @@ internal static unsafe class NarrowLines
     /// at a time read every element from another cache line, ~0.85 ns each — float32 [::-1, ::-2] axis 0 ord 1 / ±∞
     /// 0.33–0.35× NumPy): eight outputs side by side, a row's eight values per step, for the 2-norm (its exact squares and
     /// <see cref="FloatFastPath.TryStore"/>), the orders of <see cref="FloatPowFast"/> and ±∞ (float64 ±∞ too).</summary>
-    private static bool Grouped(ReductionPlan plan, DType t, double p)
+    internal static bool Grouped(ReductionPlan plan, DType t, double p)
         => (t == DType.Float32 || (t == DType.Float64 && (double.IsInfinity(p) || p == 0))) && Avx512F.IsSupported
            && plan.InnerShape.Length == 1 && plan.InnerCount is >= 1 and < MaxGrouped && plan.OuterShape.Length == 1 && plan.OuterCount >= Lanes
            && plan.InnerStrides[0] > 64 && plan.OuterInStrides[0] != 0 && Math.Abs(plan.OuterInStrides[0]) <= 64

@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormManaged.Engine;
+
+/// <summary>Columns of strided views — axis 0 of <c>a[:, ::2]</c>, <c>a[::2, ::3]</c>, <c>a[::-1, ::-2]</c> — whose
+/// outputs are two or three elements apart in the input, so no column kernel takes them (those need adjacent outputs)
+/// and each line went alone through the 1-D path, every element from another cache line (float64 axis 0 ord 1 of
+/// <c>a[::2, ::3]</c> of a (600, 800) array 0.49× NumPy, complex128 ±∞ 0.58×). Here a band of adjacent outputs is
+/// compacted — each row's band of values copied, de-interleaved by permutes, into a buffer that stays in L2 — and the
+/// kernel chain (<see cref="VectorNorms.Dispatch"/>) runs over the band as the columns of a C-order matrix, so a
+/// column kernel takes it.
+///
+/// <para>Bits: a compacted output reduces the same values in the same order as the original line, and every route of
+/// the chain gives a line the bits of its 1-D reduction (the contract the strided-view tests check), so results do
+/// not depend on the band, the split or the thread count. The band width depends on the column length only; the last
+/// band is shifted back to end at the last output (it recomputes a few outputs, with the same bits), so every band has
+/// one width and one kernel.</para>
+///
+/// <para>Memory: one band buffer per thread, at most <see cref="BandBytes"/>, whatever the input's size.</para></summary>
+internal static unsafe class ColumnBands
+{
+    /// <summary>Largest compacted band (256 KiB: it stays in L2 while its kernel reads it back).</summary>
+    internal const int BandBytes = 1 << 18;
+
+    /// <summary>Fewest outputs in a band (the column kernels' lanes).</summary>
+    private const int MinBand = 8;
+
+    /// <summary>Most outputs in a band (<see cref="AcrossOutputs"/>' own band).</summary>
+    private const int MaxBand = 1024;
+
+    [ThreadStatic] private static byte[]? t_band;
+
+    /// <summary>Every output of <paramref name="plan"/> band by band, when its lines are strided columns and the chain
+    /// gives a compacted band to a kernel that takes adjacent columns a lane per output (<see cref="Pays"/>); false,
+    /// with nothing written, otherwise.</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, bool floatFastTried, out FpEvents ev)
+    {
+        ev = FpEvents.None;
+        if (!Avx512F.IsSupported || plan.OuterShape.Length != 1 || plan.InnerShape.Length != 1 || plan.OuterCount < MinBand
+            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32)) return false;
+        long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
+        int es = DTypes.ItemSize(t);
+        if (Math.Abs(os) % es != 0 || Math.Abs(os) / es is not (2 or 3) || plan.InnerStrides[0] <= Math.Abs(os)
+            || n * es * MinBand > BandBytes || NarrowLines.Grouped(plan, t, p)) return false;
+        // at least four bands when there are 32 outputs (two threads then share them evenly: three bands of a (300, 267)
+        // complex64 view left one thread a third of the work)
+        long quarter = ((outs + 3) / 4 + MinBand - 1) & ~(long)(MinBand - 1);
+        int w = (int)Math.Min(outs, Math.Min(Math.Max(quarter, MinBand), Math.Min(MaxBand, BandBytes / (n * es) & ~(MinBand - 1))));
+        if (os < 0)
+        {
+            // walk a backwards axis forwards: the same (input, output) pairs
+            x += (outs - 1) * os; o += (outs - 1) * oos;
+            os = -os; oos = -oos;
+        }
+        var band = ReductionPlan.Columns(w, es, oos, n, (long)w * es);
+        if (!Pays(band, t, ot, p)) return false;
+        x += plan.InnerBaseOffset;
+        long bands = (outs + w - 1) / w;
+        var job = new Job(x, os, plan.InnerStrides[0], o, oos, outs, w, band, t, ot, p, floatFastTried);
+        int threads = Parallelism.MaxThreads;
+        // bands spread over the threads from the lowest threshold any band kernel threads at (a band's kernel then runs
+        // inline: the pool is busy); below it no kernel threads a band. Spreading from the cheap orders' 3·2¹⁵ instead
+        // left a (300, 267) complex64 ord 1 view to its kernel, which forked per band: 66 → 94 µs.
+        ev = threads > 1 && bands > 1 && outs * n >= Parallelism.CostlyElements
+            ? Parallelism.ForOutputRanges(bands, threads, (b0, count) => Bands(job, b0, b0 + count))
+            : Bands(job, 0, bands);
+        return true;
+    }
+
+    /// <summary>Whether the chain gives a compacted band to a kernel that takes adjacent columns a lane per output (the
+    /// copy then pays; (600, 800) views, A/B against the lines alone: float64 ord 1 / −1 / −2 / 3 1.3–2.1× faster,
+    /// complex128 ½ / −1 / ±∞ / 0, complex64 1.7 / −2 / −3 / −½ 1.4–3.4×). Not <see cref="DDColumns"/>' 1.5 and 2.5
+    /// (10–15 % slower than the lines alone).</summary>
+    private static bool Pays(ReductionPlan band, DType t, DType ot, double p)
+        => VectorNorms.Choose(band, t, ot, p) switch
+        {
+            VectorNorms.FastKernel.AcrossOutputs or VectorNorms.FastKernel.AcrossOutputsWide or VectorNorms.FastKernel.Complex128Columns
+                or VectorNorms.FastKernel.LaneAcross or VectorNorms.FastKernel.Complex64Columns or VectorNorms.FastKernel.NarrowLaneSums
+                or VectorNorms.FastKernel.NarrowNegCols or VectorNorms.FastKernel.ComplexExtremaRows or VectorNorms.FastKernel.CountRows => true,
+            VectorNorms.FastKernel.DDColumns => p is not (1.5 or 2.5),
+            VectorNorms.FastKernel.None => Float64NegCols.Applies(band, t, ot, p),
+            _ => false,
+        };
+
+    /// <summary>One call's bands: where they are read and written, and the chain's arguments.</summary>
+    private sealed class Job(byte* x, long os, long rs, byte* o, long oos, long outs, int w, ReductionPlan band, DType t, DType ot, double p, bool tried)
+    {
+        public readonly nint X = (nint)x, O = (nint)o;
+        public readonly long Os = os, Rs = rs, Oos = oos, Outs = outs;
+        public readonly int W = w;
+        public readonly ReductionPlan Band = band;
+        public readonly DType T = t, Ot = ot;
+        public readonly double P = p;
+        public readonly bool Tried = tried;
+    }
+
+    private static FpEvents Bands(Job j, long b0, long b1)
+    {
+        int es = DTypes.ItemSize(j.T);
+        long n = j.Band.InnerCount;
+        long len = n * j.W * es;
+        var buf = t_band ??= GC.AllocateUninitializedArray<byte>(BandBytes + 64, pinned: true);
+        // the buffer is pinned (allocated on the pinned heap): its address is stable; aligned to a cache line
+        byte* dst = (byte*)(((nint)Unsafe.AsPointer(ref buf[0]) + 63) & ~(nint)63);
+        var ev = FpEvents.None;
+        for (long b = b0; b < b1; b++)
+        {
+            long k0 = Math.Min(b * j.W, j.Outs - j.W);
+            Compact((byte*)j.X + k0 * j.Os, j.Os, j.Rs, j.W, n, es, dst);
+            ev |= VectorNorms.Dispatch(j.Band, dst, j.T, (byte*)j.O + k0 * j.Oos, j.Ot, j.P, j.Tried);
+        }
+        return ev;
+    }
+
+    /// <summary>Rows 0 … n − 1 (<paramref name="rs"/> bytes apart) of <paramref name="w"/> elements of
+    /// <paramref name="es"/> bytes, <paramref name="os"/> bytes apart (two or three elements), copied into
+    /// <paramref name="dst"/> as rows of w adjacent elements.</summary>
+    internal static void Compact(byte* src, long os, long rs, int w, long n, int es, byte* dst)
+    {
+        if (es == 4) Compact32(src, os, rs, w, n, dst);
+        else Compact64(src, os, rs, w, n, es, dst);
+    }
+
+    /// <summary>8-byte units (float64, complex64, and complex128 as two units): eight units a vector, gathered from
+    /// the three vectors a group's elements span by two two-source permutes.</summary>
+    private static void Compact64(byte* src, long os, long rs, int w, long n, int es, byte* dst)
+    {
+        int u = es / 8, m = (int)(os / 8);                   // units per element, units per output step
+        int per = 8 / u;                                     // elements a vector
+        Span<ulong> lo = stackalloc ulong[8], hi = stackalloc ulong[8];
+        int maxPos = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            int pos = i / u * m + i % u;
+            maxPos = Math.Max(maxPos, pos);
+            lo[i] = (ulong)(pos < 16 ? pos : 0);
+            hi[i] = (ulong)(pos < 16 ? i : 8 + pos - 16);
+        }
+        var ia = Vector512.Create((ReadOnlySpan<ulong>)lo);
+        var ib = Vector512.Create((ReadOnlySpan<ulong>)hi);
+        bool three = maxPos >= 16;
+        long span = three ? 192 : 128, extent = (w - 1) * os + es;
+        long rowBytes = (long)w * es;
+        for (long r = 0; r < n; r++, src += rs, dst += rowBytes)
+        {
+            if (r + Ahead < n) AheadRow(src + Ahead * rs, extent);
+            int j = 0;
+            byte* d = dst;
+            if (three)
+                for (; j * os + span <= extent; j += per, d += 64)
+                {
+                    byte* s = src + j * os;
+                    var a = Avx512F.PermuteVar8x64x2(Vector512.Load((ulong*)s), ia, Vector512.Load((ulong*)(s + 64)));
+                    Avx512F.PermuteVar8x64x2(a, ib, Vector512.Load((ulong*)(s + 128))).Store((ulong*)d);
+                }
+            else
+                for (; j * os + span <= extent; j += per, d += 64)
+                {
+                    byte* s = src + j * os;
+                    Avx512F.PermuteVar8x64x2(Vector512.Load((ulong*)s), ia, Vector512.Load((ulong*)(s + 64))).Store((ulong*)d);
+                }
+            for (; j < w; j++, d += es)
+            {
+                byte* s = src + j * os;
+                *(ulong*)d = *(ulong*)s;
+                if (u == 2) *(ulong*)(d + 8) = *(ulong*)(s + 8);
+            }
+        }
+    }
+
+    /// <summary>Rows ahead whose band is prefetched: a band's piece of a row is a few cache lines, the next row's piece a
+    /// whole row away, a pattern the hardware prefetchers do not follow.</summary>
+    private const int Ahead = 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AheadRow(byte* row, long extent)
+    {
+        for (long b = 0; b < extent; b += 64) Kernels.Prefetch.Line(row + b);
+        Kernels.Prefetch.Line(row + extent - 1);
+    }
+
+    /// <summary>4-byte units (float32): sixteen elements a vector, the same two permutes.</summary>
+    private static void Compact32(byte* src, long os, long rs, int w, long n, byte* dst)
+    {
+        int m = (int)(os / 4);
+        Span<uint> lo = stackalloc uint[16], hi = stackalloc uint[16];
+        for (int i = 0; i < 16; i++)
+        {
+            int pos = i * m;
+            lo[i] = (uint)(pos < 32 ? pos : 0);
+            hi[i] = (uint)(pos < 32 ? i : 16 + pos - 32);
+        }
+        var ia = Vector512.Create((ReadOnlySpan<uint>)lo);
+        var ib = Vector512.Create((ReadOnlySpan<uint>)hi);
+        bool three = 15 * m >= 32;
+        long span = three ? 192 : 128, extent = (w - 1) * os + 4;
+        for (long r = 0; r < n; r++, src += rs, dst += 4L * w)
+        {
+            if (r + Ahead < n) AheadRow(src + Ahead * rs, extent);
+            int j = 0;
+            byte* d = dst;
+            if (three)
+                for (; j * os + span <= extent; j += 16, d += 64)
+                {
+                    byte* s = src + j * os;
+                    var a = Avx512F.PermuteVar16x32x2(Vector512.Load((uint*)s), ia, Vector512.Load((uint*)(s + 64)));
+                    Avx512F.PermuteVar16x32x2(a, ib, Vector512.Load((uint*)(s + 128))).Store((uint*)d);
+                }
+            else
+                for (; j * os + span <= extent; j += 16, d += 64)
+                {
+                    byte* s = src + j * os;
+                    Avx512F.PermuteVar16x32x2(Vector512.Load((uint*)s), ia, Vector512.Load((uint*)(s + 64))).Store((uint*)d);
+                }
+            for (; j < w; j++, d += 4) *(uint*)d = *(uint*)(src + j * os);
+        }
+    }
+}

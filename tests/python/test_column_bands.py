@@ -1,0 +1,98 @@
+"""Columns of strided 2-D views (axis 0 of a[:, ::2], a[::2, ::3], a[::-1, ::-2], a[:, ::-3]): outputs two or three
+elements apart, which ColumnBands compacts band by band into adjacent columns for the column kernels (float64 ord 1 /
+2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32 orders of the lane kernels). Every
+output must have the bits of its line reduced alone and the call the warnings of the contiguous copy, whatever the band
+width (the last band overlaps the one before it), the thread count, and with NaN, ∞, zeros, huge and tiny values in
+some columns (their kernels' fall-backs read the band)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import normnative
+
+RNG = np.random.default_rng(20261129)
+
+ORDS = [None, 1, -1, 2, -2, 0.5, -0.5, 3, 4, -3, 1.5, 2.5, -2.5, 1.7, np.inf, -np.inf, 0]
+
+VIEWS = {
+    "[:, ::2]": lambda a: a[:, ::2],
+    "[::2, ::3]": lambda a: a[::2, ::3],
+    "[::-1, ::-2]": lambda a: a[::-1, ::-2],
+    "[:, ::-3]": lambda a: a[:, ::-3],
+    "[1:, 1::2]": lambda a: a[1:, 1::2],
+}
+
+
+@pytest.fixture(params=[1, 2])
+def threads(request):
+    old = normnative.set_num_threads(request.param)
+    yield request.param
+    normnative.set_num_threads(old)
+
+
+def _values(dtype, shape, scale=1.0):
+    v = RNG.standard_normal(shape) * scale
+    if np.dtype(dtype).kind == "c":
+        v = v + 1j * RNG.standard_normal(shape) * scale
+    return v.astype(dtype)
+
+
+def _call(x, o, axis):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        r = normnative.norm(x, o, axis)
+    return r, sorted(str(m.message) for m in w)
+
+
+def _check(v, o):
+    got, gw = _call(v, o, 0)
+    want, ww = _call(np.ascontiguousarray(v), o, 0)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tobytes() == want.tobytes(), (v.dtype, v.shape, v.strides, o)
+    assert gw == ww, (v.dtype, v.strides, o, gw, ww)
+    for j in range(v.shape[1]):
+        line = normnative.norm(np.ascontiguousarray(v[:, j]), o)
+        assert got[j].tobytes() == np.asarray(line).tobytes(), (v.dtype, v.shape, v.strides, o, j, got[j], line)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32])
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("shape", [(40, 50), (300, 331), (1100, 70)])
+def test_strided_columns_match_each_line_alone(dtype, view, shape, threads):
+    a = _values(dtype, shape)
+    v = VIEWS[view](a)
+    for o in ORDS:
+        _check(v, o)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32])
+@pytest.mark.parametrize("view", ["[:, ::2]", "[::-1, ::-2]", "[::2, ::3]"])
+def test_special_values_in_some_columns(dtype, view, threads):
+    """NaN, ∞, zeros (negative orders: divide-by-zero), values near overflow and underflow, exact sums (midpoints):
+    each column's fall-back inside the band kernels reads the compacted band."""
+    a = _values(dtype, (260, 400))
+    big = np.finfo(np.dtype(dtype).char.lower() if np.dtype(dtype).kind == "f" else
+                   (np.float32 if dtype == np.complex64 else np.float64)).max
+    v = VIEWS[view](a)
+    v[3, 0] = np.nan
+    v[5, 1] = np.inf
+    v[:, 2] = 0
+    v[7, 3] = 0
+    v[:, 4] = big / 4
+    v[:, 5] = np.finfo(big.dtype).tiny * 3
+    v[:, 6] = 1
+    v[:, -1] = -2
+    for o in ORDS:
+        _check(v, o)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64])
+def test_band_limit_and_beyond(dtype):
+    """Columns at and past the longest a band takes (eight columns of 2¹⁸ bytes), and few outputs (one band)."""
+    es = np.dtype(dtype).itemsize
+    for rows in ((1 << 18) // (8 * es), (1 << 18) // (8 * es) + 1):
+        a = _values(dtype, (rows, 34))
+        for o in (1, 2, -1, np.inf):
+            _check(a[:, ::2], o)
+            _check(a[:, ::3], o)
