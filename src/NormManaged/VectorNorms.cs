@@ -96,10 +96,12 @@ public static unsafe class VectorNorms
         var fast = Choose(plan, t, ot, p);
         if (plan.OuterShape.Length >= 2 && Slabs.TryRun(plan, fast, xd, t, od, ot, p, out var slabEvents))
             return slabEvents;
+        // columns of strided views: bands compacted, then this chain over each (integer columns: before IntRows,
+        // which takes any layout line by line)
+        if (fast is FastKernel.None or FastKernel.IntRows && ColumnBands.TryRun(plan, xd, t, od, ot, p, floatFastTried, out var bandEvents))
+            return bandEvents;
         if (fast != FastKernel.None)
             return Run(fast, plan, xd, t, od, ot, p);
-        if (ColumnBands.TryRun(plan, xd, t, od, ot, p, floatFastTried, out var bandEvents))
-            return bandEvents; // columns of strided views: bands compacted, then this chain over each
         if (NarrowLines.Applies(plan, t, ot, p)) // many float32/complex64 lines of 65 … 16383: each line's 1-D fast path
             return NarrowLines.Run(plan, xd, t, p, od);
         if (FloatPowFast.Applies(plan, t, ot, p) && FloatPowFast.TryRun(plan, xd, od, p))

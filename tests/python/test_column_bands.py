@@ -1,6 +1,7 @@
 """Columns of strided 2-D views (axis 0 of a[:, ::2], a[::2, ::3], a[::-1, ::-2], a[:, ::-3]): outputs two or three
 elements apart, which ColumnBands compacts band by band into adjacent columns for the column kernels (float64 ord 1 /
-2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32 orders of the lane kernels). Every
+2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32 orders of the lane kernels, integer
+columns). Every
 output must have the bits of its line reduced alone and the call the warnings of the contiguous copy, whatever the band
 width (the last band overlaps the one before it), the thread count, and with NaN, ∞, zeros, huge and tiny values in
 some columns (their kernels' fall-backs read the band)."""
@@ -32,6 +33,10 @@ def threads(request):
 
 
 def _values(dtype, shape, scale=1.0):
+    if np.dtype(dtype).kind in "iu":  # integer columns: IntColumns over the compacted band
+        v = RNG.integers(0 if np.dtype(dtype).kind == "u" else -1000, 1000, size=shape)
+        v[0, ::5] = np.iinfo(dtype).max  # sums beyond 2⁵³: exact integer paths
+        return v.astype(dtype)
     v = RNG.standard_normal(shape) * scale
     if np.dtype(dtype).kind == "c":
         v = v + 1j * RNG.standard_normal(shape) * scale
@@ -56,7 +61,7 @@ def _check(v, o):
         assert got[j].tobytes() == np.asarray(line).tobytes(), (v.dtype, v.shape, v.strides, o, j, got[j], line)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32, np.int32, np.int64, np.uint32])
 @pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("shape", [(40, 50), (300, 331), (1100, 70)])
 def test_strided_columns_match_each_line_alone(dtype, view, shape, threads):

@@ -39,7 +39,7 @@ internal static unsafe class ColumnBands
     {
         ev = FpEvents.None;
         if (!Avx512F.IsSupported || plan.OuterShape.Length != 1 || plan.InnerShape.Length != 1 || plan.OuterCount < MinBand
-            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32)) return false;
+            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32 or DType.Int32 or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
         long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
         int es = DTypes.ItemSize(t);
         if (Math.Abs(os) % es != 0 || Math.Abs(os) / es is not (2 or 3) || plan.InnerStrides[0] <= Math.Abs(os)
@@ -78,7 +78,8 @@ internal static unsafe class ColumnBands
         {
             VectorNorms.FastKernel.AcrossOutputs or VectorNorms.FastKernel.AcrossOutputsWide or VectorNorms.FastKernel.Complex128Columns
                 or VectorNorms.FastKernel.LaneAcross or VectorNorms.FastKernel.Complex64Columns or VectorNorms.FastKernel.NarrowLaneSums
-                or VectorNorms.FastKernel.NarrowNegCols or VectorNorms.FastKernel.ComplexExtremaRows or VectorNorms.FastKernel.CountRows => true,
+                or VectorNorms.FastKernel.NarrowNegCols or VectorNorms.FastKernel.ComplexExtremaRows or VectorNorms.FastKernel.CountRows
+                or VectorNorms.FastKernel.IntColumns => true,
             VectorNorms.FastKernel.DDColumns => p is not (1.5 or 2.5),
             VectorNorms.FastKernel.None => Float64NegCols.Applies(band, t, ot, p),
             _ => false,
