@@ -1,7 +1,7 @@
-"""Columns of strided 2-D views (axis 0 of a[:, ::2], a[::2, ::3], a[::-1, ::-2], a[:, ::-3]): outputs two or three
-elements apart, which ColumnBands compacts band by band into adjacent columns for the column kernels (float64 ord 1 /
-2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32 orders of the lane kernels, integer
-columns). Every
+"""Columns and rows of strided 2-D views (axis 0 and 1 of a[:, ::2], a[::2, ::3], a[::-1, ::-2], a[:, ::-3]): outputs,
+or each row's elements, two or three elements apart, which ColumnBands compacts band by band into adjacent columns for
+the column kernels (float64 ord 1 / 2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32
+orders of the lane kernels, integer columns) or into contiguous rows for the row kernels. Every
 output must have the bits of its line reduced alone and the call the warnings of the contiguous copy, whatever the band
 width (the last band overlaps the one before it), the thread count, and with NaN, ∞, zeros, huge and tiny values in
 some columns (their kernels' fall-backs read the band)."""
@@ -50,15 +50,15 @@ def _call(x, o, axis):
     return r, sorted(str(m.message) for m in w)
 
 
-def _check(v, o):
-    got, gw = _call(v, o, 0)
-    want, ww = _call(np.ascontiguousarray(v), o, 0)
+def _check(v, o, axis=0):
+    got, gw = _call(v, o, axis)
+    want, ww = _call(np.ascontiguousarray(v), o, axis)
     assert got.dtype == want.dtype and got.shape == want.shape
-    assert got.tobytes() == want.tobytes(), (v.dtype, v.shape, v.strides, o)
-    assert gw == ww, (v.dtype, v.strides, o, gw, ww)
-    for j in range(v.shape[1]):
-        line = normnative.norm(np.ascontiguousarray(v[:, j]), o)
-        assert got[j].tobytes() == np.asarray(line).tobytes(), (v.dtype, v.shape, v.strides, o, j, got[j], line)
+    assert got.tobytes() == want.tobytes(), (v.dtype, v.shape, v.strides, o, axis)
+    assert gw == ww, (v.dtype, v.strides, o, axis, gw, ww)
+    for j in range(v.shape[1 - axis]):
+        line = normnative.norm(np.ascontiguousarray(v[:, j] if axis == 0 else v[j]), o)
+        assert got[j].tobytes() == np.asarray(line).tobytes(), (v.dtype, v.shape, v.strides, o, axis, j, got[j], line)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32, np.int32, np.int64, np.uint32])
@@ -69,6 +69,16 @@ def test_strided_columns_match_each_line_alone(dtype, view, shape, threads):
     v = VIEWS[view](a)
     for o in ORDS:
         _check(v, o)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32, np.int32, np.int64])
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("shape", [(50, 40), (331, 300), (70, 1100)])
+def test_strided_rows_match_each_line_alone(dtype, view, shape, threads):
+    a = _values(dtype, shape)
+    v = VIEWS[view](a)
+    for o in ORDS + [2.2, -1.7]:
+        _check(v, o, axis=1)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32])
@@ -88,16 +98,21 @@ def test_special_values_in_some_columns(dtype, view, threads):
     v[:, 5] = np.finfo(big.dtype).tiny * 3
     v[:, 6] = 1
     v[:, -1] = -2
-    for o in ORDS:
+    for o in ORDS + [2.2, -1.7]:
         _check(v, o)
+        _check(v, o, axis=1)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.complex64])
 def test_band_limit_and_beyond(dtype):
-    """Columns at and past the longest a band takes (eight columns of 2¹⁸ bytes), and few outputs (one band)."""
+    """Columns and rows at and past the longest a band takes (eight lines of 2¹⁸ bytes), and few outputs (one band)."""
     es = np.dtype(dtype).itemsize
     for rows in ((1 << 18) // (8 * es), (1 << 18) // (8 * es) + 1):
         a = _values(dtype, (rows, 34))
         for o in (1, 2, -1, np.inf):
             _check(a[:, ::2], o)
             _check(a[:, ::3], o)
+        for k in (2, 3):  # rows of that length, elements k apart
+            b = _values(dtype, (20, k * rows))
+            for o in (1, 2, np.inf):
+                _check(b[:, ::k], o, axis=1)

@@ -10,7 +10,8 @@ namespace NormManaged.Engine;
 /// <c>a[::2, ::3]</c> of a (600, 800) array 0.49× NumPy, complex128 ±∞ 0.58×). Here a band of adjacent outputs is
 /// compacted — each row's band of values copied, de-interleaved by permutes, into a buffer that stays in L2 — and the
 /// kernel chain (<see cref="VectorNorms.Dispatch"/>) runs over the band as the columns of a C-order matrix, so a
-/// column kernel takes it.
+/// column kernel takes it. Rows whose elements are two or three apart (axis 1 of the same views) are compacted the same
+/// way into contiguous rows, for the row kernels (float32 general p over a[::2, ::3]'s rows 0.67× NumPy before).
 ///
 /// <para>Bits: a compacted output reduces the same values in the same order as the original line, and every route of
 /// the chain gives a line the bits of its 1-D reduction (the contract the strided-view tests check), so results do
@@ -33,17 +34,23 @@ internal static unsafe class ColumnBands
     [ThreadStatic] private static byte[]? t_band;
 
     /// <summary>Every output of <paramref name="plan"/> band by band, when its lines are strided columns and the chain
-    /// gives a compacted band to a kernel that takes adjacent columns a lane per output (<see cref="Pays"/>); false,
-    /// with nothing written, otherwise.</summary>
+    /// gives a compacted band to a kernel that takes adjacent columns a lane per output (<see cref="Pays"/>), or strided
+    /// rows of a dtype and order whose compacted rows measured faster (<see cref="RowsPay"/>); false, with nothing
+    /// written, otherwise.</summary>
     public static bool TryRun(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, bool floatFastTried, out FpEvents ev)
     {
         ev = FpEvents.None;
-        if (!Avx512F.IsSupported || plan.OuterShape.Length != 1 || plan.InnerShape.Length != 1 || plan.OuterCount < MinBand
-            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32 or DType.Int32 or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
-        long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
+        if (!Avx512F.IsSupported || plan.OuterShape.Length != 1 || plan.InnerShape.Length != 1 || plan.OuterCount < 2
+            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32 or DType.Int32
+                                                 or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
+        long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0], s = plan.InnerStrides[0];
         int es = DTypes.ItemSize(t);
-        if (Math.Abs(os) % es != 0 || Math.Abs(os) / es is not (2 or 3) || plan.InnerStrides[0] <= Math.Abs(os)
-            || n * es * MinBand > BandBytes || NarrowLines.Grouped(plan, t, p)) return false;
+        // columns: outputs two or three elements apart, lines further; rows: each line's elements two or three apart,
+        // the lines further apart than a line spans
+        bool columns = Spaced(os, es) && s > Math.Abs(os);
+        bool rows = !columns && Spaced(s, es) && Math.Abs(os) >= n * s;
+        if (!(columns || rows) || n * es * MinBand > BandBytes || (columns && (outs < MinBand || NarrowLines.Grouped(plan, t, p))))
+            return false;
         // at least four bands when there are 32 outputs (two threads then share them evenly: three bands of a (300, 267)
         // complex64 view left one thread a third of the work)
         long quarter = ((outs + 3) / 4 + MinBand - 1) & ~(long)(MinBand - 1);
@@ -54,11 +61,13 @@ internal static unsafe class ColumnBands
             x += (outs - 1) * os; o += (outs - 1) * oos;
             os = -os; oos = -oos;
         }
-        var band = ReductionPlan.Columns(w, es, oos, n, (long)w * es);
-        if (!Pays(band, t, ot, p)) return false;
+        // the band as the chain sees it: w adjacent columns of n rows, or w contiguous rows of n
+        var band = columns ? ReductionPlan.Lines(w, es, oos, n, (long)w * es) : ReductionPlan.Lines(w, n * es, oos, n, es);
+        if (!(columns ? Pays(band, t, ot, p) : RowsPay(t, p, s / es))) return false;
         x += plan.InnerBaseOffset;
         long bands = (outs + w - 1) / w;
-        var job = new Job(x, os, plan.InnerStrides[0], o, oos, outs, w, band, t, ot, p, floatFastTried);
+        var job = columns ? new Job(x, os, o, oos, outs, w, os, s, w, n, band, t, ot, p, floatFastTried)
+                          : new Job(x, os, o, oos, outs, w, s, os, (int)n, w, band, t, ot, p, floatFastTried);
         int threads = Parallelism.MaxThreads;
         // bands spread over the threads from the lowest threshold any band kernel threads at (a band's kernel then runs
         // inline: the pool is busy); below it no kernel threads a band. Spreading from the cheap orders' 3·2¹⁵ instead
@@ -68,6 +77,9 @@ internal static unsafe class ColumnBands
             : Bands(job, 0, bands);
         return true;
     }
+
+    /// <summary>Whether <paramref name="stride"/> is two or three elements of <paramref name="es"/> bytes, either way.</summary>
+    private static bool Spaced(long stride, int es) => stride % es == 0 && Math.Abs(stride) / es is 2 or 3;
 
     /// <summary>Whether the chain gives a compacted band to a kernel that takes adjacent columns a lane per output (the
     /// copy then pays; (600, 800) views, A/B against the lines alone: float64 ord 1 / −1 / −2 / 3 1.3–2.1× faster,
@@ -85,12 +97,30 @@ internal static unsafe class ColumnBands
             _ => false,
         };
 
-    /// <summary>One call's bands: where they are read and written, and the chain's arguments.</summary>
-    private sealed class Job(byte* x, long os, long rs, byte* o, long oos, long outs, int w, ReductionPlan band, DType t, DType ot, double p, bool tried)
+    /// <summary>Whether compacted rows pay for their copy (rows two or three elements apart: <paramref name="spacing"/>),
+    /// by dtype and order as measured, A/B against the lines read in place, over (600, 800) views' axis 1 (rows of 267
+    /// and 400): float32 2, 1, 3, ±∞ and the general orders (1.7: 345 → 196 µs), float64 ±∞ and, three apart, 2 and 1
+    /// (80 → 34 µs; two apart the block paths' in-place loaders were as fast), complex64 2 and the general orders,
+    /// complex128 2, 1, ½, −1, integers 1, 2, 3, ½, ±∞ — 1.2–3.6× faster. Not the others, which measured slower or
+    /// alike (float64 3 / ½ / −2 / 1.7 10–25 % slower).</summary>
+    private static bool RowsPay(DType t, double p, long spacing) => t switch
+    {
+        DType.Float32 => p is 2 or 1 or 3 || double.IsInfinity(p) || GeneralPowFast.Applies(t, p),
+        DType.Float64 => double.IsInfinity(p) || (p is 1 or 2 && spacing == 3),
+        DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)),
+        DType.Complex128 => p is 2 or 1 or 0.5 or -1,
+        _ => p is 1 or 2 or 3 or 0.5 || double.IsInfinity(p),
+    };
+
+    /// <summary>One call's bands: band b's first output k0, at x + k0·<see cref="Os"/>, is compacted as
+    /// <see cref="Rows"/> pieces <see cref="RowStep"/> bytes apart of <see cref="PerRow"/> elements <see cref="Step"/>
+    /// bytes apart (columns: the band's outputs in each reduced row; rows: each line's elements).</summary>
+    private sealed class Job(byte* x, long os, byte* o, long oos, long outs, int w, long step, long rowStep, int perRow, long rows,
+                             ReductionPlan band, DType t, DType ot, double p, bool tried)
     {
         public readonly nint X = (nint)x, O = (nint)o;
-        public readonly long Os = os, Rs = rs, Oos = oos, Outs = outs;
-        public readonly int W = w;
+        public readonly long Os = os, Oos = oos, Outs = outs, Step = step, RowStep = rowStep, Rows = rows;
+        public readonly int W = w, PerRow = perRow;
         public readonly ReductionPlan Band = band;
         public readonly DType T = t, Ot = ot;
         public readonly double P = p;
@@ -100,8 +130,6 @@ internal static unsafe class ColumnBands
     private static FpEvents Bands(Job j, long b0, long b1)
     {
         int es = DTypes.ItemSize(j.T);
-        long n = j.Band.InnerCount;
-        long len = n * j.W * es;
         var buf = t_band ??= GC.AllocateUninitializedArray<byte>(BandBytes + 64, pinned: true);
         // the buffer is pinned (allocated on the pinned heap): its address is stable; aligned to a cache line
         byte* dst = (byte*)(((nint)Unsafe.AsPointer(ref buf[0]) + 63) & ~(nint)63);
@@ -109,7 +137,7 @@ internal static unsafe class ColumnBands
         for (long b = b0; b < b1; b++)
         {
             long k0 = Math.Min(b * j.W, j.Outs - j.W);
-            Compact((byte*)j.X + k0 * j.Os, j.Os, j.Rs, j.W, n, es, dst);
+            Compact((byte*)j.X + k0 * j.Os, j.Step, j.RowStep, j.PerRow, j.Rows, es, dst);
             ev |= VectorNorms.Dispatch(j.Band, dst, j.T, (byte*)j.O + k0 * j.Oos, j.Ot, j.P, j.Tried);
         }
         return ev;

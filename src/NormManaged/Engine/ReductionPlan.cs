@@ -44,11 +44,11 @@ internal sealed class ReductionPlan
     public static ReductionPlan Run(long n, long stride)
         => new(s_empty, s_empty, s_empty, new[] { n }, new[] { stride }, 0);
 
-    /// <summary>A plan of <paramref name="outs"/> adjacent outputs (<paramref name="item"/> bytes apart in the input,
+    /// <summary>A plan of <paramref name="outs"/> outputs (<paramref name="inStride"/> bytes apart in the input,
     /// <paramref name="outStride"/> in the output), each reducing <paramref name="n"/> elements
-    /// <paramref name="rowStride"/> bytes apart: the columns of a compacted band (<see cref="ColumnBands"/>).</summary>
-    public static ReductionPlan Columns(long outs, long item, long outStride, long n, long rowStride)
-        => new(new[] { outs }, new[] { item }, new[] { outStride }, new[] { n }, new[] { rowStride }, 0);
+    /// <paramref name="stride"/> bytes apart (≥ 0): the lines of a compacted band (<see cref="ColumnBands"/>).</summary>
+    public static ReductionPlan Lines(long outs, long inStride, long outStride, long n, long stride)
+        => new(new[] { outs }, new[] { inStride }, new[] { outStride }, new[] { n }, new[] { stride }, 0);
 
     /// <summary>Builds the plan for reducing the axes in <paramref name="reduceMask"/> (bit i = axis i)
     /// of an array with <paramref name="shape"/> and <paramref name="strides"/>; <paramref name="outStrides"/> are the output's byte strides for the kept
