@@ -116,3 +116,42 @@ def test_band_limit_and_beyond(dtype):
             b = _values(dtype, (20, k * rows))
             for o in (1, 2, np.inf):
                 _check(b[:, ::k], o, axis=1)
+
+
+MATRIX_VIEWS = dict(VIEWS, **{"[::3, ::2].T": lambda a: a[::3, ::2].T, "[::-2, ::-3]": lambda a: a[::-2, ::-3]})
+
+
+def _check_matrix(v, o):
+    got, gw = _call(v, o, None)
+    want, ww = _call(np.ascontiguousarray(v), o, None)
+    assert np.asarray(got).dtype == np.asarray(want).dtype
+    assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (v.dtype, v.shape, v.strides, o, got, want)
+    assert gw == ww, (v.dtype, v.strides, o, gw, ww)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.complex64, np.float32])
+@pytest.mark.parametrize("view", list(MATRIX_VIEWS))
+@pytest.mark.parametrize("shape", [(60, 50), (600, 800), (40, 3000)])
+def test_matrix_line_sums_of_strided_views(dtype, view, shape, threads):
+    """Matrix ord ±1 / ±∞ of a strided matrix (LineSumNorms' compacted bands of lines): the bits and warnings of the
+    contiguous copy, with random values, then (cumulatively) one line far above the rest, lines tied exactly, NaN and
+    −NaN, an ∞ line, zeros."""
+    a = _values(dtype, shape)
+    v = MATRIX_VIEWS[view](a)
+    for kind in ("random", "peak", "ties", "nan", "inf", "zeros"):
+        if kind == "peak":
+            v[:, v.shape[1] // 2] *= 1e3
+            v[v.shape[0] // 3, :] *= 1e3
+        elif kind == "ties":  # every column the same values, every row too: exact ties, results on midpoints
+            v[...] = 1
+            v[::2, ::2] = 3
+        elif kind == "nan":
+            v[1, 2] = np.nan
+            v[-1, -2] = -np.nan
+        elif kind == "inf":
+            v[:, 0] = np.inf
+        elif kind == "zeros":
+            v[...] = 0
+            v[0, 0] = 1
+        for o in (1, -1, np.inf, -np.inf):
+            _check_matrix(v, o)

@@ -127,12 +127,18 @@ internal static unsafe class ColumnBands
         public readonly bool Tried = tried;
     }
 
+    /// <summary>This thread's band buffer (<see cref="BandBytes"/>, cache-line aligned), kept for the thread's life: it
+    /// is allocated on the pinned heap, so its address is stable.</summary>
+    internal static byte* Buffer()
+    {
+        var buf = t_band ??= GC.AllocateUninitializedArray<byte>(BandBytes + 64, pinned: true);
+        return (byte*)(((nint)Unsafe.AsPointer(ref buf[0]) + 63) & ~(nint)63);
+    }
+
     private static FpEvents Bands(Job j, long b0, long b1)
     {
         int es = DTypes.ItemSize(j.T);
-        var buf = t_band ??= GC.AllocateUninitializedArray<byte>(BandBytes + 64, pinned: true);
-        // the buffer is pinned (allocated on the pinned heap): its address is stable; aligned to a cache line
-        byte* dst = (byte*)(((nint)Unsafe.AsPointer(ref buf[0]) + 63) & ~(nint)63);
+        byte* dst = Buffer();
         var ev = FpEvents.None;
         for (long b = b0; b < b1; b++)
         {

@@ -43,6 +43,8 @@ internal static unsafe partial class LineSumNorms
             return IntAcross(b, lines, len, lineStride, elemStride, wantMax);
         if (ScreenAcrossApplies(b, lines, len, lineStride, elemStride)) // long streamed lines, matrices side by side
             return ScreenAcross(b, lines, len, lineStride, elemStride, wantMax);
+        if (BandsApply(b, lines, len, lineStride, elemStride, out bool bandColumns)) // one strided matrix: compacted bands of lines
+            return Bands(b, lines, len, lineStride, elemStride, wantMax, bandColumns);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
         int evBits = 0;
         int threads = Parallelism.MaxThreads;
