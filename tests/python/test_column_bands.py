@@ -22,6 +22,7 @@ VIEWS = {
     "[::-1, ::-2]": lambda a: a[::-1, ::-2],
     "[:, ::-3]": lambda a: a[:, ::-3],
     "[1:, 1::2]": lambda a: a[1:, 1::2],
+    "[:, ::-1]": lambda a: a[:, ::-1],
 }
 
 
@@ -155,3 +156,16 @@ def test_matrix_line_sums_of_strided_views(dtype, view, shape, threads):
             v[0, 0] = 1
         for o in (1, -1, np.inf, -np.inf):
             _check_matrix(v, o)
+
+
+@pytest.mark.parametrize("step", [2, 3, -2])
+def test_large_strided_float64_columns(step):
+    """float64 ord 1 / 2 over the columns of a view of more than 2²² elements (AcrossOutputs' prefetching stream with
+    the outputs' elements gathered two or three apart, rows split in four parts over the threads)."""
+    a = _values(np.float64, (2049, 2048 * abs(step)))
+    v = a[:, ::step]
+    v[5, 7] = np.nan
+    v[:, 9] = 1e300
+    v[:, 11] = 1e-300
+    for o in (1, 2, None):
+        _check(v, o)

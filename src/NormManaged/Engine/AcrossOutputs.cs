@@ -25,8 +25,18 @@ internal static unsafe class AcrossOutputs
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => t == DType.Float64 && (p == 2 || p == 1) && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
-           && plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.InnerCount >= 2
-           && (plan.OuterCount >= Lanes || (plan.OuterCount >= 2 && plan.InnerCount <= FewOutputsMaxRows));
+           && (plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.InnerCount >= 2
+               && (plan.OuterCount >= Lanes || (plan.OuterCount >= 2 && plan.InnerCount <= FewOutputsMaxRows))
+               || Spaced(plan));
+
+    /// <summary>Columns of a strided view: outputs two or three elements apart, either way, or adjacent backwards
+    /// (<c>a[:, ::2]</c>, <c>a[::2, ::3]</c>, <c>a[::-1, ::-2]</c>, <c>a[:, ::-1]</c>), each column longer than the first
+    /// chunk's rows. Their rows are streamed as adjacent outputs' are, the outputs' elements gathered by permutes
+    /// (<see cref="Pairs"/>, <see cref="Triples"/>): (600, 800) [:, ::2] ord 1 went column by column (0.68× NumPy),
+    /// then by compacted bands (<see cref="ColumnBands"/>, ~1.1×).</summary>
+    private static bool Spaced(ReductionPlan plan)
+        => Avx512F.IsSupported && plan.OuterInStrides[0] is -8 or 16 or -16 or 24 or -24
+           && plan.InnerStrides[0] > Math.Abs(plan.OuterInStrides[0]) && plan.InnerCount > FirstRows && plan.OuterCount >= Lanes;
 
     /// <summary>Outputs per band: whole rows of up to 1024 outputs are streamed, so a band reads memory in one
     /// sequential sweep (C order: consecutive rows are adjacent); its hot accumulators (2 × 8 KB) stay in L1.</summary>
@@ -49,6 +59,13 @@ internal static unsafe class AcrossOutputs
     /// not depend on the buffer.</summary>
     public static FpEvents Run(ReductionPlan plan, byte* x, DType ot, byte* o, double p, double[]? scratch)
     {
+        if (plan.OuterInStrides[0] < 0)
+        {
+            // a backwards kept axis walked forwards: the same (input, output) pairs
+            long last = plan.OuterCount - 1, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0];
+            x += last * os + plan.InnerBaseOffset; o += last * oos;
+            plan = ReductionPlan.Lines(plan.OuterCount, -os, -oos, plan.InnerCount, plan.InnerStrides[0]);
+        }
         long outs = plan.OuterCount, n = plan.InnerCount;
         int parts = n >= 64L * RowParts ? RowParts : 1;
         long w = Math.Min(outs, Band);
@@ -81,7 +98,7 @@ internal static unsafe class AcrossOutputs
         if (plan.InnerCount <= FirstRows && ot == DType.Float64 && Vector512.IsHardwareAccelerated)
             return ShortColumns(plan, x + k0 * plan.OuterInStrides[0], o + k0 * plan.OuterOutStrides[0], p, wb);
         double* band = stackalloc double[2 * wb];
-        Stream(plan, x, k0, wb, 0, plan.InnerCount, band, p == 2);
+        StreamAny(plan, x, k0, wb, 0, plan.InnerCount, band, p == 2);
         return Finish(plan, x + k0 * plan.OuterInStrides[0], ot, o + k0 * plan.OuterOutStrides[0], p, band, 1, wb);
     }
 
@@ -123,7 +140,7 @@ internal static unsafe class AcrossOutputs
         long outs = plan.OuterCount, n = plan.InnerCount;
         int b = it / parts, q = it % parts;
         long k0 = b * w, r0 = n * q / parts, r1 = n * (q + 1) / parts;
-        Stream(plan, x, k0, (int)Math.Min(w, outs - k0), r0, r1, partial + (q * outs + k0) * 2, sq);
+        StreamAny(plan, x, k0, (int)Math.Min(w, outs - k0), r0, r1, partial + (q * outs + k0) * 2, sq);
     }
 
     private static void ParItems(ReductionPlan plan, nint xb, nint pb, int parts, long w, int items, int threads, bool sq)
@@ -321,21 +338,24 @@ internal static unsafe class AcrossOutputs
     /// offset lanes); row r of output j is at <paramref name="row"/> + r·s + 8j. Each output takes its rows in order
     /// whatever the width, so the bits do not depend on it.</summary>
     private static void Rows<TStep>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq) where TStep : struct, IRowStep
-        => Rows<TStep, NoAhead>(row, s, count, sa, sl, w, sq);
+        => Rows<TStep, NoAhead, Adjacent>(row, s, count, sa, sl, w, sq);
 
     /// <summary><see cref="Rows{TStep}"/>, with the next four rows prefetched when <typeparamref name="TAhead"/> says so
-    /// (a compile-time choice: the hint instructions cost ~8 % on rows that are in cache).</summary>
-    private static void Rows<TStep, TAhead>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
-        where TStep : struct, IRowStep where TAhead : struct, IAhead
+    /// (a compile-time choice: the hint instructions cost ~8 % on rows that are in cache), and output j's element at
+    /// <paramref name="row"/> + r·s + 8·j·<typeparamref name="TLoad"/>.Step (<see cref="IOutputLoad"/>).</summary>
+    private static void Rows<TStep, TAhead, TLoad>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
+        where TStep : struct, IRowStep where TAhead : struct, IAhead where TLoad : struct, IOutputLoad
     {
-        if (sq) Rows<TStep, TAhead, SquareTerms>(row, s, count, sa, sl, w);
-        else Rows<TStep, TAhead, MagnitudeTerms>(row, s, count, sa, sl, w);
+        if (sq) Rows<TStep, TAhead, SquareTerms, TLoad>(row, s, count, sa, sl, w);
+        else Rows<TStep, TAhead, MagnitudeTerms, TLoad>(row, s, count, sa, sl, w);
     }
 
-    /// <summary><see cref="Rows{TStep, TAhead}"/> with squares or magnitudes fixed at compile time.</summary>
-    private static void Rows<TStep, TAhead, TKind>(byte* row, long s, long count, double* sa, double* sl, int w)
-        where TStep : struct, IRowStep where TAhead : struct, IAhead where TKind : struct
+    /// <summary><see cref="Rows{TStep, TAhead, TLoad}"/> with squares or magnitudes fixed at compile time.</summary>
+    private static void Rows<TStep, TAhead, TKind, TLoad>(byte* row, long s, long count, double* sa, double* sl, int w)
+        where TStep : struct, IRowStep where TAhead : struct, IAhead where TKind : struct where TLoad : struct, IOutputLoad
     {
+        int slack = TLoad.Slack; // outputs past a vector's last one that its loads may touch (the gaps' elements)
+        int span = TLoad.Step * 8; // bytes from one output to the next
         bool sq = typeof(TKind) == typeof(SquareTerms);
         bool wide = Kernels.RealKernels.Wide;
         long i = 0;
@@ -349,48 +369,48 @@ internal static unsafe class AcrossOutputs
                 // sixteen outputs a step, the two vectors' chains interleaved op by op: each output's four-row chain
                 // (an FMA latency per row) is what bounds the step, and the scheduler overlaps two chains side by
                 // side better than two consecutive iterations (each output still takes its rows in order: same bits)
-                for (; j <= w - 16; j += 16)
+                for (; j <= w - 16 - slack; j += 16)
                 {
                     if (TAhead.On)
-                    {
-                        Prefetch.Line(ahead + 8 * j); Prefetch.Line(ahead + s + 8 * j);
-                        Prefetch.Line(ahead + 2 * s + 8 * j); Prefetch.Line(ahead + 3 * s + 8 * j);
-                        Prefetch.Line(ahead + 8 * j + 64); Prefetch.Line(ahead + s + 8 * j + 64);
-                        Prefetch.Line(ahead + 2 * s + 8 * j + 64); Prefetch.Line(ahead + 3 * s + 8 * j + 64);
-                    }
+                        for (int c = 0; c < 2 * TLoad.Step; c++)
+                        {
+                            byte* line = ahead + span * j + 64 * c;
+                            Prefetch.Line(line); Prefetch.Line(line + s); Prefetch.Line(line + 2 * s); Prefetch.Line(line + 3 * s);
+                        }
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
                     var b = Vector512.Load(sa + j + 8); var m = Vector512.Load(sl + j + 8);
-                    TStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
-                    TStep.Add(ref b, ref m, Vector512.Load(q0 + j + 8), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
-                    TStep.Add(ref b, ref m, Vector512.Load(q1 + j + 8), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
-                    TStep.Add(ref b, ref m, Vector512.Load(q2 + j + 8), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
-                    TStep.Add(ref b, ref m, Vector512.Load(q3 + j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q0, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.L8(q0, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q1, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.L8(q1, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q2, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.L8(q2, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q3, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.L8(q3, j + 8), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                     Vector512.Store(b, sa + j + 8); Vector512.Store(m, sl + j + 8);
                 }
-                for (; j <= w - 8; j += 8)
+                for (; j <= w - 8 - slack; j += 8)
                 {
                     if (TAhead.On)
-                    {
-                        Prefetch.Line(ahead + 8 * j); Prefetch.Line(ahead + s + 8 * j);
-                        Prefetch.Line(ahead + 2 * s + 8 * j); Prefetch.Line(ahead + 3 * s + 8 * j);
-                    }
+                        for (int c = 0; c < TLoad.Step; c++)
+                        {
+                            byte* line = ahead + span * j + 64 * c;
+                            Prefetch.Line(line); Prefetch.Line(line + s); Prefetch.Line(line + 2 * s); Prefetch.Line(line + 3 * s);
+                        }
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    TStep.Add(ref a, ref l, Vector512.Load(q0 + j), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q1 + j), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q2 + j), sq);
-                    TStep.Add(ref a, ref l, Vector512.Load(q3 + j), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q0, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q1, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q2, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q3, j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
                 for (; j < w; j++)
                 {
-                    TStep.Add(ref sa[j], ref sl[j], q0[j], sq);
-                    TStep.Add(ref sa[j], ref sl[j], q1[j], sq);
-                    TStep.Add(ref sa[j], ref sl[j], q2[j], sq);
-                    TStep.Add(ref sa[j], ref sl[j], q3[j], sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q0, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q1, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q2, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q3, j), sq);
                 }
             }
         }
@@ -399,20 +419,20 @@ internal static unsafe class AcrossOutputs
             double* q = (double*)row;
             int j = 0;
             if (wide)
-                for (; j <= w - 8; j += 8)
+                for (; j <= w - 8 - slack; j += 8)
                 {
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    TStep.Add(ref a, ref l, Vector512.Load(q + j), sq);
+                    TStep.Add(ref a, ref l, TLoad.L8(q, j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated && TLoad.Step == 1)
                 for (; j <= w - 4; j += 4)
                 {
                     var a = Vector256.Load(sa + j); var l = Vector256.Load(sl + j);
                     TStep.Add(ref a, ref l, Vector256.Load(q + j), sq);
                     Vector256.Store(a, sa + j); Vector256.Store(l, sl + j);
                 }
-            for (; j < w; j++) TStep.Add(ref sa[j], ref sl[j], q[j], sq);
+            for (; j < w; j++) TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q, j), sq);
         }
     }
 
@@ -442,36 +462,56 @@ internal static unsafe class AcrossOutputs
     /// Every decision and operation is per output, on its own column in row order, the same in a Vector512,
     /// Vector256 or scalar lane, so results do not depend on width, band or thread; the total is accurate to ~2⁻⁸⁶
     /// and rounded once, giving the correctly rounded norm, the unique value the 1-D kernels also produce.</summary>
+    /// <remarks>The outputs are adjacent float64s whatever the plan's outer stride (<see cref="Complex128Columns"/> passes
+    /// complex columns as twice as many float64 ones).</remarks>
     internal static void Stream(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
+        => Stream<Adjacent>(plan, x, k0, w, r0, r1, partial, sq);
+
+    /// <summary><see cref="Stream(ReductionPlan, byte*, long, int, long, long, double*, bool)"/> for this kernel's own
+    /// plans: outputs adjacent, or two or three elements apart (<see cref="Spaced"/>).</summary>
+    private static void StreamAny(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
+    {
+        switch (plan.OuterInStrides[0])
+        {
+            case 16: Stream<Pairs>(plan, x, k0, w, r0, r1, partial, sq); break;
+            case 24: Stream<Triples>(plan, x, k0, w, r0, r1, partial, sq); break;
+            default: Stream<Adjacent>(plan, x, k0, w, r0, r1, partial, sq); break;
+        }
+    }
+
+    /// <summary><see cref="Stream(ReductionPlan, byte*, long, int, long, long, double*, bool)"/> with the outputs' elements
+    /// loaded by <typeparamref name="TLoad"/> (adjacent, or two or three elements apart).</summary>
+    private static void Stream<TLoad>(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
+        where TLoad : struct, IOutputLoad
     {
         long s = plan.InnerStrides[0];
         int wp = (w + 7) & ~7;
         double* buf = stackalloc double[5 * wp];
         new Span<double>(buf, 2 * wp).Clear(); // the double-doubles; SetSigma sets the offset lanes before every use
         double* hs = buf, ls = buf + wp, sa = buf + 2 * wp, sl = buf + 3 * wp, sg = buf + 4 * wp;
-        byte* row0 = x + k0 * 8 + plan.InnerBaseOffset + r0 * s;
+        byte* row0 = x + k0 * 8 * TLoad.Step + plan.InnerBaseOffset + r0 * s;
         long n = r1 - r0;
         long first = Math.Min(n, FirstRows);
         // rows of a reduction too large for the caches are prefetched four rows ahead: on this machine that took a
         // (3000,3000) axis-0 2-norm from ~4.0 to ~2.7 ms, but cost (1000,1000) ~10 % in cache
         bool pf = plan.InnerCount * plan.OuterCount >= PrefetchElements;
-        if (pf) Rows<LaneStep, Ahead>(row0, s, first, hs, ls, w, sq);
-        else Rows<LaneStep>(row0, s, first, hs, ls, w, sq);
+        if (pf) Rows<LaneStep, Ahead, TLoad>(row0, s, first, hs, ls, w, sq);
+        else Rows<LaneStep, NoAhead, TLoad>(row0, s, first, hs, ls, w, sq);
         for (long r = first, e; r < n; r = e)
         {
             // chunks grow with the rows done, from 64 up to 128 rows (the error bound below grows as the square)
             e = Math.Min(n, r + Math.Clamp(r, ChunkRows, 2 * ChunkRows));
             double ratio = (double)(e - r) / r;
             for (int j = 0; j < wp; j += 4) SetSigma(hs + j, sa + j, sl + j, sg + j, ratio);
-            if (pf) Rows<OffsetStep, Ahead>(row0 + r * s, s, e - r, sa, sl, w, sq);
-            else Rows<OffsetStep>(row0 + r * s, s, e - r, sa, sl, w, sq);
+            if (pf) Rows<OffsetStep, Ahead, TLoad>(row0 + r * s, s, e - r, sa, sl, w, sq);
+            else Rows<OffsetStep, NoAhead, TLoad>(row0 + r * s, s, e - r, sa, sl, w, sq);
             for (int j = 0; j < wp; j += 4)
             {
                 uint bad = FoldChunk(hs + j, ls + j, sa + j, sl + j, sg + j);
                 for (; bad != 0; bad &= bad - 1)
                 {
                     int q = j + System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    if (q < w) Rows<LaneStep>(row0 + q * 8 + r * s, s, e - r, hs + q, ls + q, 1, sq);
+                    if (q < w) Rows<LaneStep>(row0 + q * 8 * TLoad.Step + r * s, s, e - r, hs + q, ls + q, 1, sq);
                 }
             }
         }
@@ -504,4 +544,61 @@ internal readonly struct Ahead : IAhead
 internal readonly struct NoAhead : IAhead
 {
     public static bool On => false;
+}
+
+/// <summary>How <see cref="AcrossOutputs"/> loads eight outputs' elements of one row: adjacent, or two or three
+/// elements apart (columns of <c>a[:, ::2]</c>, <c>a[::2, ::3]</c>), each output still one lane. A vector's loads touch
+/// the gaps' elements up to <see cref="Slack"/> outputs past its last one (never past the row's last output's element
+/// when the caller leaves that many outputs to narrower loops).</summary>
+internal unsafe interface IOutputLoad
+{
+    /// <summary>Elements from one output to the next.</summary>
+    static abstract int Step { get; }
+    /// <summary>Outputs past a vector's last one whose span its loads may reach.</summary>
+    static abstract int Slack { get; }
+    /// <summary>Outputs j … j + 7 of the row at <paramref name="q"/>.</summary>
+    static abstract Vector512<double> L8(double* q, int j);
+    /// <summary>Output j of the row at <paramref name="q"/>.</summary>
+    static abstract double L1(double* q, int j);
+}
+
+internal readonly unsafe struct Adjacent : IOutputLoad
+{
+    public static int Step => 1;
+    public static int Slack => 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> L8(double* q, int j) => Vector512.Load(q + j);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double L1(double* q, int j) => q[j];
+}
+
+/// <summary>Outputs two elements apart: the even elements of two vectors, one two-source permute.</summary>
+internal readonly unsafe struct Pairs : IOutputLoad
+{
+    public static int Step => 2;
+    public static int Slack => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> L8(double* q, int j)
+    {
+        double* p = q + 2 * j;
+        return Avx512F.PermuteVar8x64x2(Vector512.Load(p), Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), Vector512.Load(p + 8));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double L1(double* q, int j) => q[2 * j];
+}
+
+/// <summary>Outputs three elements apart: elements 0, 3, … 21 of three vectors, two two-source permutes.</summary>
+internal readonly unsafe struct Triples : IOutputLoad
+{
+    public static int Step => 3;
+    public static int Slack => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> L8(double* q, int j)
+    {
+        double* p = q + 3 * j;
+        var a = Avx512F.PermuteVar8x64x2(Vector512.Load(p), Vector512.Create(0L, 3, 6, 9, 12, 15, 0, 0), Vector512.Load(p + 8));
+        return Avx512F.PermuteVar8x64x2(a, Vector512.Create(0L, 1, 2, 3, 4, 5, 10, 13), Vector512.Load(p + 16));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double L1(double* q, int j) => q[3 * j];
 }

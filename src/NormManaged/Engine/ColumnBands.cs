@@ -5,9 +5,10 @@ using System.Runtime.Intrinsics.X86;
 namespace NormManaged.Engine;
 
 /// <summary>Columns of strided views — axis 0 of <c>a[:, ::2]</c>, <c>a[::2, ::3]</c>, <c>a[::-1, ::-2]</c> — whose
-/// outputs are two or three elements apart in the input, so no column kernel takes them (those need adjacent outputs)
-/// and each line went alone through the 1-D path, every element from another cache line (float64 axis 0 ord 1 of
-/// <c>a[::2, ::3]</c> of a (600, 800) array 0.49× NumPy, complex128 ±∞ 0.58×). Here a band of adjacent outputs is
+/// outputs are two or three elements apart in the input, so no column kernel takes them (those need adjacent outputs;
+/// only <see cref="AcrossOutputs"/>, float64 ord 1 / 2, loads such outputs itself) and each line went alone through the
+/// 1-D path, every element from another cache line (complex128 axis 0 ±∞ of <c>a[::2, ::3]</c> of a (600, 800) array
+/// 0.58× NumPy, float64 ord 1 0.49× before AcrossOutputs read them). Here a band of adjacent outputs is
 /// compacted — each row's band of values copied, de-interleaved by permutes, into a buffer that stays in L2 — and the
 /// kernel chain (<see cref="VectorNorms.Dispatch"/>) runs over the band as the columns of a C-order matrix, so a
 /// column kernel takes it. Rows whose elements are two or three apart (axis 1 of the same views) are compacted the same
