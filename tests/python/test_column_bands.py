@@ -1,5 +1,5 @@
 """Columns and rows of strided 2-D views (axis 0 and 1 of a[:, ::2], a[::2, ::3], a[::-1, ::-2], a[:, ::-3]): outputs,
-or each row's elements, two or three elements apart, which ColumnBands compacts band by band into adjacent columns for
+or each row's elements, 2 … 16 elements apart, which ColumnBands compacts band by band into adjacent columns for
 the column kernels (float64 ord 1 / 2 / −1 / −2 / 3 / 4 / ½, complex128 ord 1 / 2 / ½ / ±∞ / 0, complex64 and float32
 orders of the lane kernels, integer columns) or into contiguous rows for the row kernels. Every
 output must have the bits of its line reduced alone and the call the warnings of the contiguous copy, whatever the band
@@ -23,6 +23,9 @@ VIEWS = {
     "[:, ::-3]": lambda a: a[:, ::-3],
     "[1:, 1::2]": lambda a: a[1:, 1::2],
     "[:, ::-1]": lambda a: a[:, ::-1],
+    "[::4, ::5]": lambda a: a[::4, ::5],
+    "[:, ::-8]": lambda a: a[:, ::-8],
+    "[::2, ::16]": lambda a: a[::2, ::16],
 }
 
 

@@ -5,13 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace NormManaged.Engine;
 
 /// <summary>Columns of strided views — axis 0 of <c>a[:, ::2]</c>, <c>a[::2, ::3]</c>, <c>a[::-1, ::-2]</c> — whose
-/// outputs are two or three elements apart in the input, so no column kernel takes them (those need adjacent outputs;
+/// outputs are 2 … 16 elements apart in the input (<see cref="MaxSpacing"/>), so no column kernel takes them (those need adjacent outputs;
 /// only <see cref="AcrossOutputs"/>, float64 ord 1 / 2, loads such outputs itself) and each line went alone through the
 /// 1-D path, every element from another cache line (complex128 axis 0 ±∞ of <c>a[::2, ::3]</c> of a (600, 800) array
 /// 0.58× NumPy, float64 ord 1 0.49× before AcrossOutputs read them). Here a band of adjacent outputs is
 /// compacted — each row's band of values copied, de-interleaved by permutes, into a buffer that stays in L2 — and the
 /// kernel chain (<see cref="VectorNorms.Dispatch"/>) runs over the band as the columns of a C-order matrix, so a
-/// column kernel takes it. Rows whose elements are two or three apart (axis 1 of the same views) are compacted the same
+/// column kernel takes it. Rows whose elements are 2 … 16 apart (axis 1 of the same views) are compacted the same
 /// way into contiguous rows, for the row kernels (float32 general p over a[::2, ::3]'s rows 0.67× NumPy before).
 ///
 /// <para>Bits: a compacted output reduces the same values in the same order as the original line, and every route of
@@ -46,10 +46,13 @@ internal static unsafe class ColumnBands
                                                  or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
         long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0], s = plan.InnerStrides[0];
         int es = DTypes.ItemSize(t);
-        // columns: outputs two or three elements apart, lines further; rows: each line's elements two or three apart,
+        // columns: outputs 2 … 16 elements apart, lines further; rows: each line's elements 2 … 16 apart,
         // the lines further apart than a line spans
         bool columns = Spaced(os, es) && s > Math.Abs(os);
-        bool rows = !columns && Spaced(s, es) && Math.Abs(os) >= n * s;
+        // rows more than three elements apart only when they are not back to back: a[:, ::4]'s rows read in place
+        // stream memory in order, which their compaction measured slower than (float64 2-norm 93 → 120 µs), while
+        // a[::4, ::5]'s do not (46 → 30 µs)
+        bool rows = !columns && Spaced(s, es) && Math.Abs(os) >= n * s && (s <= 3 * es || Math.Abs(os) > n * s);
         if (!(columns || rows) || n * es * MinBand > BandBytes || (columns && (outs < MinBand || NarrowLines.Grouped(plan, t, p))))
             return false;
         // at least four bands when there are 32 outputs (two threads then share them evenly: three bands of a (300, 267)
@@ -79,8 +82,13 @@ internal static unsafe class ColumnBands
         return true;
     }
 
-    /// <summary>Whether <paramref name="stride"/> is two or three elements of <paramref name="es"/> bytes, either way.</summary>
-    private static bool Spaced(long stride, int es) => stride % es == 0 && Math.Abs(stride) / es is 2 or 3;
+    /// <summary>Whether <paramref name="stride"/> is 2 … <see cref="MaxSpacing"/> elements of <paramref name="es"/> bytes,
+    /// either way.</summary>
+    internal static bool Spaced(long stride, int es) => stride % es == 0 && Math.Abs(stride) / es is >= 2 and <= MaxSpacing;
+
+    /// <summary>Most elements between consecutive values compacted: two and three apart are gathered by permutes, more
+    /// by element copies (a[::4, ::5] of a (600, 1600) complex128 array: axis 0 ord 1 0.32× NumPy line by line).</summary>
+    internal const int MaxSpacing = 16;
 
     /// <summary>Whether the chain gives a compacted band to a kernel that takes adjacent columns a lane per output (the
     /// copy then pays; (600, 800) views, A/B against the lines alone: float64 ord 1 / −1 / −2 / 3 1.3–2.1× faster,
@@ -98,7 +106,7 @@ internal static unsafe class ColumnBands
             _ => false,
         };
 
-    /// <summary>Whether compacted rows pay for their copy (rows two or three elements apart: <paramref name="spacing"/>),
+    /// <summary>Whether compacted rows pay for their copy (each row's elements <paramref name="spacing"/> apart),
     /// by dtype and order as measured, A/B against the lines read in place, over (600, 800) views' axis 1 (rows of 267
     /// and 400): float32 2, 1, 3, ±∞ and the general orders (1.7: 345 → 196 µs), float64 ±∞ and, three apart, 2 and 1
     /// (80 → 34 µs; two apart the block paths' in-place loaders were as fast), complex64 2 and the general orders,
@@ -107,7 +115,7 @@ internal static unsafe class ColumnBands
     private static bool RowsPay(DType t, double p, long spacing) => t switch
     {
         DType.Float32 => p is 2 or 1 or 3 || double.IsInfinity(p) || GeneralPowFast.Applies(t, p),
-        DType.Float64 => double.IsInfinity(p) || (p is 1 or 2 && spacing == 3),
+        DType.Float64 => double.IsInfinity(p) || (p is 1 or 2 && spacing >= 3),
         DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)),
         DType.Complex128 => p is 2 or 1 or 0.5 or -1,
         _ => p is 1 or 2 or 3 or 0.5 || double.IsInfinity(p),
@@ -151,7 +159,7 @@ internal static unsafe class ColumnBands
     }
 
     /// <summary>Rows 0 … n − 1 (<paramref name="rs"/> bytes apart) of <paramref name="w"/> elements of
-    /// <paramref name="es"/> bytes, <paramref name="os"/> bytes apart (two or three elements), copied into
+    /// <paramref name="es"/> bytes, <paramref name="os"/> bytes apart (2 … 16 elements), copied into
     /// <paramref name="dst"/> as rows of w adjacent elements.</summary>
     internal static void Compact(byte* src, long os, long rs, int w, long n, int es, byte* dst)
     {
@@ -163,6 +171,7 @@ internal static unsafe class ColumnBands
     /// the three vectors a group's elements span by two two-source permutes.</summary>
     private static void Compact64(byte* src, long os, long rs, int w, long n, int es, byte* dst)
     {
+        if (os > 3 * es) { CompactCopy(src, os, rs, w, n, es, dst); return; }
         int u = es / 8, m = (int)(os / 8);                   // units per element, units per output step
         int per = 8 / u;                                     // elements a vector
         Span<ulong> lo = stackalloc ulong[8], hi = stackalloc ulong[8];
@@ -217,9 +226,33 @@ internal static unsafe class ColumnBands
         Kernels.Prefetch.Line(row + extent - 1);
     }
 
+    /// <summary>Elements four or more apart: one copy each (8-byte units; 4-byte elements one at a time), the next rows'
+    /// pieces prefetched as the permutes' are.</summary>
+    private static void CompactCopy(byte* src, long os, long rs, int w, long n, int es, byte* dst)
+    {
+        long extent = (w - 1) * os + es;
+        long rowBytes = (long)w * es;
+        for (long r = 0; r < n; r++, src += rs, dst += rowBytes)
+        {
+            if (r + Ahead < n)
+            {
+                if (os < 64) AheadRow(src + Ahead * rs, extent);
+                else for (int j = 0; j < w; j++) Kernels.Prefetch.Line(src + Ahead * rs + j * os); // a line per element
+            }
+            byte* s = src, d = dst;
+            if (es == 4)
+                for (int j = 0; j < w; j++, s += os, d += 4) *(uint*)d = *(uint*)s;
+            else if (es == 8)
+                for (int j = 0; j < w; j++, s += os, d += 8) *(ulong*)d = *(ulong*)s;
+            else
+                for (int j = 0; j < w; j++, s += os, d += 16) { *(ulong*)d = *(ulong*)s; *(ulong*)(d + 8) = *(ulong*)(s + 8); }
+        }
+    }
+
     /// <summary>4-byte units (float32): sixteen elements a vector, the same two permutes.</summary>
     private static void Compact32(byte* src, long os, long rs, int w, long n, byte* dst)
     {
+        if (os > 12) { CompactCopy(src, os, rs, w, n, 4, dst); return; }
         int m = (int)(os / 4);
         Span<uint> lo = stackalloc uint[16], hi = stackalloc uint[16];
         for (int i = 0; i < 16; i++)

@@ -4,7 +4,7 @@ using NormManaged.Engine;
 namespace NormManaged.Matrix;
 
 /// <summary>Matrix norms ±1 / ±∞ of one strided matrix whose lines (the columns summed for ±1, the rows for ±∞) are
-/// two or three elements apart — ord 1 of <c>a[::2, ::3]</c> — or whose lines' elements are: the line sums walked
+/// 2 … 16 elements apart — ord 1 of <c>a[::2, ::3]</c> — or whose lines' elements are: the line sums walked
 /// such a matrix element by element from scattered cache lines (complex128 (300, 267) ord ±1 0.67–0.71× NumPy, five
 /// times the contiguous copy's time). Bands of lines are compacted as <see cref="ColumnBands"/> compacts a reduction's
 /// band (its <see cref="ColumnBands.Compact"/>), and each band's best exact line sum is found as for a whole matrix
@@ -18,7 +18,7 @@ internal static unsafe partial class LineSumNorms
     private const int BandMinLines = 16;
 
     /// <summary>Whether one matrix's lines are taken band by band: one matrix, a dtype the compaction takes, lines or
-    /// their elements two or three elements apart (forwards), the other stride further, lines not so short that
+    /// their elements 2 … 16 elements apart (forwards), the other stride further, lines not so short that
     /// float64 keeps its plain store (<see cref="SmallLen"/>), and a band of eight lines within the buffer.</summary>
     private static bool BandsApply(MatrixBatch b, long lines, long len, long lineStride, long elemStride, out bool columns)
     {
@@ -32,8 +32,8 @@ internal static unsafe partial class LineSumNorms
         return (columns || rows) && len * es * 8 <= ColumnBands.BandBytes;
     }
 
-    /// <summary>A forward stride of two or three elements of <paramref name="es"/> bytes.</summary>
-    private static bool Spaced(long stride, int es) => stride > 0 && stride % es == 0 && stride / es is 2 or 3;
+    /// <summary>A forward stride of 2 … <see cref="ColumnBands.MaxSpacing"/> elements of <paramref name="es"/> bytes.</summary>
+    private static bool Spaced(long stride, int es) => stride > 0 && ColumnBands.Spaced(stride, es);
 
     /// <summary>The matrix's best line sum band by band (see the class remarks), stored once.</summary>
     private static FpEvents Bands(MatrixBatch b, long lines, long len, long lineStride, long elemStride, bool wantMax, bool columns)
