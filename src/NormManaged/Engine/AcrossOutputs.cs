@@ -32,7 +32,7 @@ internal static unsafe class AcrossOutputs
     /// <summary>Columns of a strided view: outputs two or three elements apart, either way, or adjacent backwards
     /// (<c>a[:, ::2]</c>, <c>a[::2, ::3]</c>, <c>a[::-1, ::-2]</c>, <c>a[:, ::-1]</c>), each column longer than the first
     /// chunk's rows. Their rows are streamed as adjacent outputs' are, the outputs' elements gathered by permutes
-    /// (<see cref="Pairs"/>, <see cref="Triples"/>): (600, 800) [:, ::2] ord 1 went column by column (0.68× NumPy),
+    /// (<see cref="SumSquares.Run2"/>, <see cref="SumSquares.Run3"/>): (600, 800) [:, ::2] ord 1 went column by column (0.68× NumPy),
     /// then by compacted bands (<see cref="ColumnBands"/>, ~1.1×).</summary>
     private static bool Spaced(ReductionPlan plan)
         => Avx512F.IsSupported && plan.OuterInStrides[0] is -8 or 16 or -16 or 24 or -24
@@ -338,13 +338,13 @@ internal static unsafe class AcrossOutputs
     /// offset lanes); row r of output j is at <paramref name="row"/> + r·s + 8j. Each output takes its rows in order
     /// whatever the width, so the bits do not depend on it.</summary>
     private static void Rows<TStep>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq) where TStep : struct, IRowStep
-        => Rows<TStep, NoAhead, Adjacent>(row, s, count, sa, sl, w, sq);
+        => Rows<TStep, NoAhead, SumSquares.Run1>(row, s, count, sa, sl, w, sq);
 
     /// <summary><see cref="Rows{TStep}"/>, with the next four rows prefetched when <typeparamref name="TAhead"/> says so
     /// (a compile-time choice: the hint instructions cost ~8 % on rows that are in cache), and output j's element at
-    /// <paramref name="row"/> + r·s + 8·j·<typeparamref name="TLoad"/>.Step (<see cref="IOutputLoad"/>).</summary>
+    /// <paramref name="row"/> + r·s + 8·j·<typeparamref name="TLoad"/>.Step (<see cref="SumSquares.IRunLoad"/>).</summary>
     private static void Rows<TStep, TAhead, TLoad>(byte* row, long s, long count, double* sa, double* sl, int w, bool sq)
-        where TStep : struct, IRowStep where TAhead : struct, IAhead where TLoad : struct, IOutputLoad
+        where TStep : struct, IRowStep where TAhead : struct, IAhead where TLoad : struct, SumSquares.IRunLoad
     {
         if (sq) Rows<TStep, TAhead, SquareTerms, TLoad>(row, s, count, sa, sl, w);
         else Rows<TStep, TAhead, MagnitudeTerms, TLoad>(row, s, count, sa, sl, w);
@@ -352,9 +352,9 @@ internal static unsafe class AcrossOutputs
 
     /// <summary><see cref="Rows{TStep, TAhead, TLoad}"/> with squares or magnitudes fixed at compile time.</summary>
     private static void Rows<TStep, TAhead, TKind, TLoad>(byte* row, long s, long count, double* sa, double* sl, int w)
-        where TStep : struct, IRowStep where TAhead : struct, IAhead where TKind : struct where TLoad : struct, IOutputLoad
+        where TStep : struct, IRowStep where TAhead : struct, IAhead where TKind : struct where TLoad : struct, SumSquares.IRunLoad
     {
-        int slack = TLoad.Slack; // outputs past a vector's last one that its loads may touch (the gaps' elements)
+        int slack = TLoad.Step > 1 ? 1 : 0; // outputs past a vector's last one whose gaps its loads may touch
         int span = TLoad.Step * 8; // bytes from one output to the next
         bool sq = typeof(TKind) == typeof(SquareTerms);
         bool wide = Kernels.RealKernels.Wide;
@@ -379,14 +379,14 @@ internal static unsafe class AcrossOutputs
                         }
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
                     var b = Vector512.Load(sa + j + 8); var m = Vector512.Load(sl + j + 8);
-                    TStep.Add(ref a, ref l, TLoad.L8(q0, j), sq);
-                    TStep.Add(ref b, ref m, TLoad.L8(q0, j + 8), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q1, j), sq);
-                    TStep.Add(ref b, ref m, TLoad.L8(q1, j + 8), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q2, j), sq);
-                    TStep.Add(ref b, ref m, TLoad.L8(q2, j + 8), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q3, j), sq);
-                    TStep.Add(ref b, ref m, TLoad.L8(q3, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q0, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.Load(q0, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q1, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.Load(q1, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q2, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.Load(q2, j + 8), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q3, j), sq);
+                    TStep.Add(ref b, ref m, TLoad.Load(q3, j + 8), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                     Vector512.Store(b, sa + j + 8); Vector512.Store(m, sl + j + 8);
                 }
@@ -399,18 +399,18 @@ internal static unsafe class AcrossOutputs
                             Prefetch.Line(line); Prefetch.Line(line + s); Prefetch.Line(line + 2 * s); Prefetch.Line(line + 3 * s);
                         }
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    TStep.Add(ref a, ref l, TLoad.L8(q0, j), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q1, j), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q2, j), sq);
-                    TStep.Add(ref a, ref l, TLoad.L8(q3, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q0, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q1, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q2, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q3, j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
                 for (; j < w; j++)
                 {
-                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q0, j), sq);
-                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q1, j), sq);
-                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q2, j), sq);
-                    TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q3, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.At(q0, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.At(q1, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.At(q2, j), sq);
+                    TStep.Add(ref sa[j], ref sl[j], TLoad.At(q3, j), sq);
                 }
             }
         }
@@ -422,7 +422,7 @@ internal static unsafe class AcrossOutputs
                 for (; j <= w - 8 - slack; j += 8)
                 {
                     var a = Vector512.Load(sa + j); var l = Vector512.Load(sl + j);
-                    TStep.Add(ref a, ref l, TLoad.L8(q, j), sq);
+                    TStep.Add(ref a, ref l, TLoad.Load(q, j), sq);
                     Vector512.Store(a, sa + j); Vector512.Store(l, sl + j);
                 }
             if (Vector256.IsHardwareAccelerated && TLoad.Step == 1)
@@ -432,7 +432,7 @@ internal static unsafe class AcrossOutputs
                     TStep.Add(ref a, ref l, Vector256.Load(q + j), sq);
                     Vector256.Store(a, sa + j); Vector256.Store(l, sl + j);
                 }
-            for (; j < w; j++) TStep.Add(ref sa[j], ref sl[j], TLoad.L1(q, j), sq);
+            for (; j < w; j++) TStep.Add(ref sa[j], ref sl[j], TLoad.At(q, j), sq);
         }
     }
 
@@ -465,7 +465,7 @@ internal static unsafe class AcrossOutputs
     /// <remarks>The outputs are adjacent float64s whatever the plan's outer stride (<see cref="Complex128Columns"/> passes
     /// complex columns as twice as many float64 ones).</remarks>
     internal static void Stream(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
-        => Stream<Adjacent>(plan, x, k0, w, r0, r1, partial, sq);
+        => Stream<SumSquares.Run1>(plan, x, k0, w, r0, r1, partial, sq);
 
     /// <summary><see cref="Stream(ReductionPlan, byte*, long, int, long, long, double*, bool)"/> for this kernel's own
     /// plans: outputs adjacent, or two or three elements apart (<see cref="Spaced"/>).</summary>
@@ -473,16 +473,16 @@ internal static unsafe class AcrossOutputs
     {
         switch (plan.OuterInStrides[0])
         {
-            case 16: Stream<Pairs>(plan, x, k0, w, r0, r1, partial, sq); break;
-            case 24: Stream<Triples>(plan, x, k0, w, r0, r1, partial, sq); break;
-            default: Stream<Adjacent>(plan, x, k0, w, r0, r1, partial, sq); break;
+            case 16: Stream<SumSquares.Run2>(plan, x, k0, w, r0, r1, partial, sq); break;
+            case 24: Stream<SumSquares.Run3>(plan, x, k0, w, r0, r1, partial, sq); break;
+            default: Stream<SumSquares.Run1>(plan, x, k0, w, r0, r1, partial, sq); break;
         }
     }
 
     /// <summary><see cref="Stream(ReductionPlan, byte*, long, int, long, long, double*, bool)"/> with the outputs' elements
     /// loaded by <typeparamref name="TLoad"/> (adjacent, or two or three elements apart).</summary>
     private static void Stream<TLoad>(ReductionPlan plan, byte* x, long k0, int w, long r0, long r1, double* partial, bool sq)
-        where TLoad : struct, IOutputLoad
+        where TLoad : struct, SumSquares.IRunLoad
     {
         long s = plan.InnerStrides[0];
         int wp = (w + 7) & ~7;
@@ -544,61 +544,4 @@ internal readonly struct Ahead : IAhead
 internal readonly struct NoAhead : IAhead
 {
     public static bool On => false;
-}
-
-/// <summary>How <see cref="AcrossOutputs"/> loads eight outputs' elements of one row: adjacent, or two or three
-/// elements apart (columns of <c>a[:, ::2]</c>, <c>a[::2, ::3]</c>), each output still one lane. A vector's loads touch
-/// the gaps' elements up to <see cref="Slack"/> outputs past its last one (never past the row's last output's element
-/// when the caller leaves that many outputs to narrower loops).</summary>
-internal unsafe interface IOutputLoad
-{
-    /// <summary>Elements from one output to the next.</summary>
-    static abstract int Step { get; }
-    /// <summary>Outputs past a vector's last one whose span its loads may reach.</summary>
-    static abstract int Slack { get; }
-    /// <summary>Outputs j … j + 7 of the row at <paramref name="q"/>.</summary>
-    static abstract Vector512<double> L8(double* q, int j);
-    /// <summary>Output j of the row at <paramref name="q"/>.</summary>
-    static abstract double L1(double* q, int j);
-}
-
-internal readonly unsafe struct Adjacent : IOutputLoad
-{
-    public static int Step => 1;
-    public static int Slack => 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> L8(double* q, int j) => Vector512.Load(q + j);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double L1(double* q, int j) => q[j];
-}
-
-/// <summary>Outputs two elements apart: the even elements of two vectors, one two-source permute.</summary>
-internal readonly unsafe struct Pairs : IOutputLoad
-{
-    public static int Step => 2;
-    public static int Slack => 1;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> L8(double* q, int j)
-    {
-        double* p = q + 2 * j;
-        return Avx512F.PermuteVar8x64x2(Vector512.Load(p), Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), Vector512.Load(p + 8));
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double L1(double* q, int j) => q[2 * j];
-}
-
-/// <summary>Outputs three elements apart: elements 0, 3, … 21 of three vectors, two two-source permutes.</summary>
-internal readonly unsafe struct Triples : IOutputLoad
-{
-    public static int Step => 3;
-    public static int Slack => 1;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> L8(double* q, int j)
-    {
-        double* p = q + 3 * j;
-        var a = Avx512F.PermuteVar8x64x2(Vector512.Load(p), Vector512.Create(0L, 3, 6, 9, 12, 15, 0, 0), Vector512.Load(p + 8));
-        return Avx512F.PermuteVar8x64x2(a, Vector512.Create(0L, 1, 2, 3, 4, 5, 10, 13), Vector512.Load(p + 16));
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double L1(double* q, int j) => q[3 * j];
 }

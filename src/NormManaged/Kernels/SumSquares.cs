@@ -123,9 +123,12 @@ internal static unsafe class SumSquares
     }
 
     /// <summary>Reads eight consecutive elements of a run of doubles as one vector (the strided ones by whole-line
-    /// loads and permutes), one element alone, and hints the lines a 32-element step will read next.</summary>
+    /// loads and permutes), one element alone, and hints the lines a 32-element step will read next. Also the loads
+    /// of <see cref="Engine.AcrossOutputs"/>' outputs two or three elements apart.</summary>
     internal interface IRunLoad
     {
+        /// <summary>Doubles from one element to the next.</summary>
+        static abstract int Step { get; }
         /// <summary>Elements j … j + 7.</summary>
         static abstract Vector512<double> Load(double* x, int j);
         /// <summary>Element i.</summary>
@@ -135,8 +138,9 @@ internal static unsafe class SumSquares
     }
 
     /// <summary>Contiguous doubles.</summary>
-    private struct Run1 : IRunLoad
+    internal struct Run1 : IRunLoad
     {
+        public static int Step => 1;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Load(double* x, int j) => Vector512.Load(x + j);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,8 +150,9 @@ internal static unsafe class SumSquares
     }
 
     /// <summary>Every second double: two loads (reading one double past element j + 7) and a two-source permute.</summary>
-    private struct Run2 : IRunLoad
+    internal struct Run2 : IRunLoad
     {
+        public static int Step => 2;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Load(double* x, int j)
         {
@@ -161,8 +166,9 @@ internal static unsafe class SumSquares
     }
 
     /// <summary>Every third double: three loads (reading two doubles past element j + 7) and two permutes.</summary>
-    private struct Run3 : IRunLoad
+    internal struct Run3 : IRunLoad
     {
+        public static int Step => 3;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Load(double* x, int j)
         {
