@@ -172,3 +172,19 @@ def test_large_strided_float64_columns(step):
     v[:, 11] = 1e-300
     for o in (1, 2, None):
         _check(v, o)
+
+
+@pytest.mark.parametrize("view", ["C", "[:, ::2]", "[::-1, ::-2]", "[::2, ::3]"])
+@pytest.mark.parametrize("rows", [127, 128, 600])
+def test_int32_columns_side_by_side(view, rows, threads):
+    """int32 ord 0 / ±∞ over columns of 128 rows or more (NarrowLines' grouped counts and extremes, eight lines side by
+    side, the last group overlapping): each output exact, the bits of its line alone — with −2³¹ (whose magnitude
+    needs 64 bits), 2³¹ − 1, zeros and a column of zeros."""
+    a = _values(np.int32, (rows, 203))
+    a[3, 1] = np.iinfo(np.int32).min
+    a[4, 2] = np.iinfo(np.int32).max
+    a[:, 5] = 0
+    a[::7, 6] = 0
+    v = a if view == "C" else VIEWS[view](a)
+    for o in (0, np.inf, -np.inf):
+        _check(v, o)
