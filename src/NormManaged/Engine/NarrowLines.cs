@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Engine;
 
-/// <summary>float32 / complex64 norms into float32 (and float64 ±∞ over strided columns, <see cref="Grouped"/>) over one axis of many lines too long for the short-line kernels
+/// <summary>float32 / complex64 norms into float32 (and float64 ±∞ / 0 over strided columns, int32 ±∞ / 0 over columns of
+/// 128 rows or more, <see cref="Grouped"/>) over one axis of many lines too long for the short-line kernels
 /// (<see cref="ComplexShortRows"/>, <see cref="Complex64Columns"/>, ≤ 64 values) and not taken by a column kernel
 /// (strided columns, whose outputs are not adjacent; complex64 columns and rows of any layout at orders those kernels
 /// lack): each line goes through the 1-D fast path its vector would take — the proven-rounding sums of
