@@ -188,3 +188,17 @@ def test_int32_columns_side_by_side(view, rows, threads):
     v = a if view == "C" else VIEWS[view](a)
     for o in (0, np.inf, -np.inf):
         _check(v, o)
+
+
+@pytest.mark.parametrize("view", ["C", "[::2, :]", "[:, ::2]", "[::-1, ::-2]", "[:300, 1:401]"])
+def test_complex64_columns_transposed(view, threads):
+    """complex64 ord −1 / ½ over long columns (each column's 1-D fast path, over a band transposed into contiguous
+    lines): the bits of each line alone, with zeros (divide-by-zero), NaN, ∞ and exact sums in some columns."""
+    a = _values(np.complex64, (600, 800))
+    a[:, 3] = 1
+    a[7, 4] = 0
+    a[9, 5] = np.nan
+    a[11, 6] = np.inf
+    v = a if view == "C" else a[:300, 1:401] if view == "[:300, 1:401]" else VIEWS.get(view, lambda b: b[::2, :])(a)
+    for o in (-1, 0.5):
+        _check(v, o)
