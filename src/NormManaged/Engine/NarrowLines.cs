@@ -88,8 +88,8 @@ internal static unsafe class NarrowLines
     private static FpEvents Groups(ReductionPlan plan, byte* x, DType t, double p, byte* o, long g0, long g1)
         => t switch
         {
-            DType.Float64 => p == 0 ? Counts(plan, x, o, g0, g1, t) : Extremes64(plan, x, p < 0, o, g0, g1),
-            DType.Int32 => p == 0 ? Counts(plan, x, o, g0, g1, t) : ExtremesInt(plan, x, p < 0, o, g0, g1),
+            DType.Float64 => p == 0 ? Counts(plan, x, o, g0, g1, t) : Extremes64<Float64Bits>(plan, x, p < 0, o, g0, g1),
+            DType.Int32 => p == 0 ? Counts(plan, x, o, g0, g1, t) : Extremes64<Int32Magnitudes>(plan, x, p < 0, o, g0, g1),
             _ => Groups(plan, x, p, o, g0, g1),
         };
 
@@ -201,13 +201,14 @@ internal static unsafe class NarrowLines
         return ev;
     }
 
-    /// <summary>max |x| (<paramref name="min"/>: min) of eight int32 lines side by side: the magnitudes widened to 64
-    /// bits (|−2³¹| fits), exact, stored as float64 (exact too) as the integer paths store a line's.</summary>
-    private static FpEvents ExtremesInt(ReductionPlan plan, byte* x, bool min, byte* o, long g0, long g1)
+    /// <summary>max |x| (<paramref name="min"/>: min) of eight float64 or int32 lines side by side, as 64-bit integer
+    /// extremes of <typeparamref name="TMag"/>'s magnitudes (float64: the sign-cleared bits; int32: the values widened,
+    /// |−2³¹| fits), stored as the lines' own paths store theirs.</summary>
+    private static FpEvents Extremes64<TMag>(ReductionPlan plan, byte* x, bool min, byte* o, long g0, long g1) where TMag : struct, IMagnitudes64
     {
         long n = plan.InnerCount, s = plan.InnerStrides[0], es = plan.OuterInStrides[0], os = plan.OuterOutStrides[0], outs = plan.OuterCount;
         byte* b = x + plan.InnerBaseOffset;
-        long* best = stackalloc long[Lanes];
+        long* lo = stackalloc long[Lanes], hi = stackalloc long[Lanes];
         var ev = FpEvents.None;
         for (long g = g0; g < g1; g++)
         {
@@ -216,39 +217,35 @@ internal static unsafe class NarrowLines
             Vector512<long> l = Vector512.Create(long.MaxValue), h = Vector512<long>.Zero;
             for (long i = 0; i < n; i++, c += s)
             {
-                var v = Vector512.Abs(Avx512F.ConvertToVector512Int64(Row(c, es).AsInt32()));
-                l = Vector512.Min(l, v); h = Vector512.Max(h, v);
-            }
-            (min ? l : h).Store(best);
-            for (int j = (int)(g * Lanes - k); j < Lanes; j++)
-                ev |= ResultWriter.Store(DType.Float64, o + (k + j) * os, best[j], 0, 0);
-        }
-        return ev;
-    }
-
-    /// <summary><see cref="Extremes"/> for float64 lines.</summary>
-    private static FpEvents Extremes64(ReductionPlan plan, byte* x, bool min, byte* o, long g0, long g1)
-    {
-        long n = plan.InnerCount, s = plan.InnerStrides[0], es = plan.OuterInStrides[0], os = plan.OuterOutStrides[0], outs = plan.OuterCount;
-        byte* b = x + plan.InnerBaseOffset;
-        var mask = Vector512.Create(0x7FFF_FFFF_FFFF_FFFFL);
-        long* lo = stackalloc long[Lanes], hi = stackalloc long[Lanes];
-        var ev = FpEvents.None;
-        for (long g = g0; g < g1; g++)
-        {
-            long k = Math.Min(g * Lanes, outs - Lanes);
-            byte* c = b + k * es;
-            Vector512<long> l = mask, h = Vector512<long>.Zero;
-            for (long i = 0; i < n; i++, c += s)
-            {
-                var v = Row64(c, es) & mask;
+                var v = TMag.Load(c, es);
                 l = Vector512.Min(l, v); h = Vector512.Max(h, v);
             }
             l.Store(lo); h.Store(hi);
             for (int j = (int)(g * Lanes - k); j < Lanes; j++)
-                ev |= FloatMinMax.Store(lo[j], hi[j], 8, min, o + (k + j) * os, DType.Float64);
+                ev |= TMag.Store(lo[j], hi[j], min, o + (k + j) * os);
         }
         return ev;
+    }
+
+    /// <summary>Eight lines' magnitudes as ordered 64-bit integers, and a line's extreme stored.</summary>
+    private interface IMagnitudes64
+    {
+        static abstract Vector512<long> Load(byte* c, long es);
+        static abstract FpEvents Store(long lo, long hi, bool min, byte* dst);
+    }
+
+    /// <summary>float64: the sign-cleared bits (ordered as the magnitudes), stored as <see cref="FloatMinMax"/> stores.</summary>
+    private readonly struct Float64Bits : IMagnitudes64
+    {
+        public static Vector512<long> Load(byte* c, long es) => Row64(c, es) & Vector512.Create(0x7FFF_FFFF_FFFF_FFFFL);
+        public static FpEvents Store(long lo, long hi, bool min, byte* dst) => FloatMinMax.Store(lo, hi, 8, min, dst, DType.Float64);
+    }
+
+    /// <summary>int32: |x| widened to 64 bits, stored exactly as float64.</summary>
+    private readonly struct Int32Magnitudes : IMagnitudes64
+    {
+        public static Vector512<long> Load(byte* c, long es) => Vector512.Abs(Avx512F.ConvertToVector512Int64(Row(c, es).AsInt32()));
+        public static FpEvents Store(long lo, long hi, bool min, byte* dst) => ResultWriter.Store(DType.Float64, dst, min ? lo : hi, 0, 0);
     }
 
     /// <summary>The eight 64-bit patterns <paramref name="es"/> bytes apart from <paramref name="c"/>.</summary>
