@@ -56,10 +56,7 @@ internal static unsafe class ColumnBands
         bool rows = !columns && Spaced(s, es) && Math.Abs(os) >= n * s && (s <= 3 * es || Math.Abs(os) > n * s);
         if (!(columns || rows) || n * es * MinBand > BandBytes || (columns && (outs < MinBand || NarrowLines.Grouped(plan, t, p))))
             return false;
-        // at least four bands when there are 32 outputs (two threads then share them evenly: three bands of a (300, 267)
-        // complex64 view left one thread a third of the work)
-        long quarter = ((outs + 3) / 4 + MinBand - 1) & ~(long)(MinBand - 1);
-        int w = (int)Math.Min(outs, Math.Min(Math.Max(quarter, MinBand), Math.Min(MaxBand, BandBytes / (n * es) & ~(MinBand - 1))));
+        int w = Width(outs, n * es);
         if (os < 0)
         {
             // walk a backwards axis forwards: the same (input, output) pairs
@@ -68,14 +65,11 @@ internal static unsafe class ColumnBands
         }
         // the band as the chain sees it: w adjacent columns of n rows, or w contiguous rows of n
         var band = columns ? ReductionPlan.Lines(w, es, oos, n, (long)w * es) : ReductionPlan.Lines(w, n * es, oos, n, es);
-        bool transpose = false;
-        if (columns && !Pays(band, t, ot, p) && TransposePays(t, p))
-        {
-            // columns whose kernels are the lines' own 1-D paths: the band transposed, each column a contiguous line
-            band = ReductionPlan.Lines(w, n * es, oos, n, es);
-            transpose = true;
-        }
-        else if (!(columns ? Pays(band, t, ot, p) : RowsPay(t, p, s / es))) return false;
+        bool pays = columns ? Pays(band, t, ot, p) : RowsPay(t, p, s / es);
+        bool transpose = columns && !pays && TransposePays(t, p);
+        // columns whose kernels are the lines' own 1-D paths: the band transposed, each column a contiguous line
+        if (transpose) band = ReductionPlan.Lines(w, n * es, oos, n, es);
+        else if (!pays) return false;
         x += plan.InnerBaseOffset;
         long bands = (outs + w - 1) / w;
         var job = columns ? new Job(x, os, o, oos, outs, w, os, s, w, n, band, t, ot, p, floatFastTried, transpose)
@@ -88,6 +82,16 @@ internal static unsafe class ColumnBands
             ? Parallelism.ForOutputRanges(bands, threads, (b0, count) => Bands(job, b0, b0 + count))
             : Bands(job, 0, bands);
         return true;
+    }
+
+    /// <summary>Lines in a band of <paramref name="lines"/> lines of <paramref name="lineBytes"/> each (≤ 1/8 of
+    /// <see cref="BandBytes"/>): as many as the buffer holds, in multiples of eight, at most <see cref="MaxBand"/>, and
+    /// at least four bands when there are 32 lines (two threads then share them evenly: three bands of a (300, 267)
+    /// complex64 view left one thread a third of the work). Depends on the shape only.</summary>
+    internal static int Width(long lines, long lineBytes)
+    {
+        long quarter = ((lines + 3) / 4 + MinBand - 1) & ~(long)(MinBand - 1);
+        return (int)Math.Min(lines, Math.Min(Math.Max(quarter, MinBand), Math.Min(MaxBand, BandBytes / lineBytes & ~(MinBand - 1))));
     }
 
     /// <summary>Whether <paramref name="stride"/> is 2 … <see cref="MaxSpacing"/> elements of <paramref name="es"/> bytes,

@@ -39,10 +39,7 @@ internal static unsafe partial class LineSumNorms
     private static FpEvents Bands(MatrixBatch b, long lines, long len, long lineStride, long elemStride, bool wantMax, bool columns)
     {
         int es = DTypes.ItemSize(b.T);
-        // lines per band: as many as the buffer holds (at most 1024), at least four bands from 32 lines (two threads
-        // share them evenly)
-        long quarter = ((lines + 3) / 4 + 7) & ~7L;
-        int w = (int)Math.Min(lines, Math.Min(Math.Max(quarter, 8), Math.Min(1024, ColumnBands.BandBytes / (len * es) & ~7L)));
+        int w = ColumnBands.Width(lines, len * es);
         int bands = (int)((lines + w - 1) / w);
         var hi = new double[bands]; var lo = new double[bands];
         byte* x = b.X;
