@@ -37,10 +37,18 @@ def threads(request):
 
 
 def _values(dtype, shape, scale=1.0):
-    if np.dtype(dtype).kind in "iu":  # integer columns: IntColumns over the compacted band
-        v = RNG.integers(0 if np.dtype(dtype).kind == "u" else -1000, 1000, size=shape)
-        v[0, ::5] = np.iinfo(dtype).max  # sums beyond 2⁵³: exact integer paths
+    if np.dtype(dtype).kind == "b":
+        return RNG.random(shape) > 0.3
+    if np.dtype(dtype).itemsize <= 2:  # the dtype's whole range, its extremes included
+        info = np.iinfo(dtype)
+        v = RNG.integers(info.min, int(info.max) + 1, size=shape)
+        v[0, ::5] = info.max
+        v[1, ::7] = info.min
         return v.astype(dtype)
+    if np.dtype(dtype).kind in "iu":  # integer columns: IntColumns over the compacted band
+        v = RNG.integers(0 if np.dtype(dtype).kind == "u" else -1000, 1000, size=shape).astype(dtype)
+        v[0, ::5] = np.iinfo(dtype).max  # sums beyond 2⁵³: exact integer paths
+        return v
     v = RNG.standard_normal(shape) * scale
     if np.dtype(dtype).kind == "c":
         v = v + 1j * RNG.standard_normal(shape) * scale
@@ -188,6 +196,41 @@ def test_int32_columns_side_by_side(view, rows, threads):
     v = a if view == "C" else VIEWS[view](a)
     for o in (0, np.inf, -np.inf):
         _check(v, o)
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.uint8, np.int16, np.uint16])
+@pytest.mark.parametrize("view", ["[:, ::2]", "[::2, ::3]", "[::-1, ::-2]", "[:, ::-3]", "[::4, ::5]", "[::2, ::16]"])
+@pytest.mark.parametrize("shape", [(40, 50), (300, 331), (1100, 70)])
+def test_narrow_integer_strided_lines(dtype, view, shape, threads):
+    """bool and 8 / 16-bit integers over strided views (ColumnBands' element copies of 1- and 2-byte units, then the
+    integer kernels over the compacted band): columns and rows with the bits of each line alone, with zeros in some
+    columns and a column of zeros (negative orders' early zero)."""
+    a = _values(dtype, shape)
+    v = VIEWS[view](a)
+    v[:, 1] = 0
+    v[::3, 2] = 0
+    for o in ORDS:
+        _check(v, o)
+        _check(v, o, axis=1)
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.int16, np.int32, np.uint32, np.int64, np.uint64])
+@pytest.mark.parametrize("rows", [512, 513, 1024, 1025, 2048, 2049])
+def test_long_integer_columns_in_wide_bands(dtype, rows, threads):
+    """Integer columns of more than 512 rows (IntColumns' per-thread buffer: bands of whole columns, a multiple of 16
+    wide, beyond the stack buffer; negative orders only up to 1024 rows; more than 2048 rows go elsewhere), C order and
+    transposed (Fortran rows), every order: the bits of each line alone, with int64 values that round when converted,
+    zeros in some columns (the band's zero marks), an all-zero column and a column of ones."""
+    a = _values(dtype, (rows, 70))
+    if np.dtype(dtype).itemsize == 8:
+        a[2, 3] = np.iinfo(dtype).max - 1  # rounds up to 2⁶³ / 2⁶⁴
+        a[5, 4] = (1 << 53) + 1 if dtype == np.int64 else np.iinfo(dtype).max // 3
+    a[:, 6] = 0
+    a[::9, 7] = 0
+    a[:, 8] = 1
+    for o in ORDS + [5, -1.5]:
+        _check(a, o)
+        _check(np.asfortranarray(a).T, o, axis=1)
 
 
 @pytest.mark.parametrize("view", ["C", "[::2, :]", "[:, ::2]", "[::-1, ::-2]", "[:300, 1:401]"])

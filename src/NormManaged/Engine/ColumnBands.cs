@@ -43,8 +43,7 @@ internal static unsafe class ColumnBands
     {
         ev = FpEvents.None;
         if (!Avx512F.IsSupported || plan.OuterShape.Length != 1 || plan.InnerShape.Length != 1 || plan.OuterCount < 2
-            || plan.InnerCount < 2 || t is not (DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32 or DType.Int32
-                                                 or DType.UInt32 or DType.Int64 or DType.UInt64)) return false;
+            || plan.InnerCount < 2 || !(t is DType.Float64 or DType.Complex128 or DType.Complex64 or DType.Float32 || IntRows.IsInteger(t))) return false;
         long outs = plan.OuterCount, n = plan.InnerCount, os = plan.OuterInStrides[0], oos = plan.OuterOutStrides[0], s = plan.InnerStrides[0];
         int es = DTypes.ItemSize(t);
         // columns: outputs 2 … 16 elements apart, lines further; rows: each line's elements 2 … 16 apart,
@@ -151,9 +150,13 @@ internal static unsafe class ColumnBands
 
     /// <summary>This thread's band buffer (<see cref="BandBytes"/>, cache-line aligned), kept for the thread's life: it
     /// is allocated on the pinned heap, so its address is stable.</summary>
-    internal static byte* Buffer()
+    internal static byte* Buffer() => Pinned(ref t_band, BandBytes);
+
+    /// <summary>The cache-line aligned start of <paramref name="slot"/>'s <paramref name="bytes"/>, allocated on the
+    /// pinned heap at first use (a thread-static slot: kept for the thread's life, its address stable).</summary>
+    internal static byte* Pinned(ref byte[]? slot, int bytes)
     {
-        var buf = t_band ??= GC.AllocateUninitializedArray<byte>(BandBytes + 64, pinned: true);
+        var buf = slot ??= GC.AllocateUninitializedArray<byte>(bytes + 64, pinned: true);
         return (byte*)(((nint)Unsafe.AsPointer(ref buf[0]) + 63) & ~(nint)63);
     }
 
@@ -202,7 +205,8 @@ internal static unsafe class ColumnBands
     internal static void Compact(byte* src, long os, long rs, int w, long n, int es, byte* dst)
     {
         if (es == 4) Compact32(src, os, rs, w, n, dst);
-        else Compact64(src, os, rs, w, n, es, dst);
+        else if (es >= 8) Compact64(src, os, rs, w, n, es, dst);
+        else CompactCopy(src, os, rs, w, n, es, dst);
     }
 
     /// <summary>8-byte units (float64, complex64, and complex128 as two units): eight units a vector, gathered from
@@ -255,16 +259,16 @@ internal static unsafe class ColumnBands
 
     /// <summary>Rows ahead whose band is prefetched: a band's piece of a row is a few cache lines, the next row's piece a
     /// whole row away, a pattern the hardware prefetchers do not follow.</summary>
-    private const int Ahead = 4;
+    internal const int Ahead = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AheadRow(byte* row, long extent)
+    internal static void AheadRow(byte* row, long extent)
     {
         for (long b = 0; b < extent; b += 64) Kernels.Prefetch.Line(row + b);
         Kernels.Prefetch.Line(row + extent - 1);
     }
 
-    /// <summary>Elements four or more apart: one copy each (8-byte units; 4-byte elements one at a time), the next rows'
+    /// <summary>Elements four or more apart, and 1- and 2-byte elements at any spacing: one copy each (8-byte units; 4-, 2- and 1-byte elements one at a time), the next rows'
     /// pieces prefetched as the permutes' are.</summary>
     private static void CompactCopy(byte* src, long os, long rs, int w, long n, int es, byte* dst)
     {
@@ -282,6 +286,10 @@ internal static unsafe class ColumnBands
                 for (int j = 0; j < w; j++, s += os, d += 4) *(uint*)d = *(uint*)s;
             else if (es == 8)
                 for (int j = 0; j < w; j++, s += os, d += 8) *(ulong*)d = *(ulong*)s;
+            else if (es == 2)
+                for (int j = 0; j < w; j++, s += os, d += 2) *(ushort*)d = *(ushort*)s;
+            else if (es == 1)
+                for (int j = 0; j < w; j++, s += os, d++) *d = *s;
             else
                 for (int j = 0; j < w; j++, s += os, d += 16) { *(ulong*)d = *(ulong*)s; *(ulong*)(d + 8) = *(ulong*)(s + 8); }
         }

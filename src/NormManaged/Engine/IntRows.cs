@@ -421,30 +421,62 @@ internal static unsafe class IntRows
 /// Columns are independent, so the band split and threads cannot change any bit.</summary>
 internal static unsafe class IntColumns
 {
-    /// <summary>Doubles per band (the buffer, 64 KB).</summary>
+    /// <summary>Doubles per band of columns up to <see cref="StackRows"/> rows (a stack buffer, 64 KB).</summary>
     public const int BandElements = 8192;
-    /// <summary>Most rows (reduced length) handled: a band still holds 16 columns (one across-outputs vector set).</summary>
-    public const int MaxRows = BandElements / 16;
+
+    /// <summary>Doubles per band of longer columns (a pinned buffer per thread, 256 KiB, <see cref="WideBuffer"/>).</summary>
+    private const int WideElements = 1 << 15;
+
+    /// <summary>Most rows widened into the stack buffer.</summary>
+    private const int StackRows = BandElements / 16;
+
+    /// <summary>Most rows (reduced length) handled: a band still holds 16 columns (one across-outputs vector set). Columns
+    /// of 513 … 2048 rows went each alone through IntRows' line widening (every element from another cache line):
+    /// (600, 800) C columns, bool ±∞ / 0 0.34–0.39× NumPy, int64 / int16 ±∞ 270–290 µs against float64's 52.</summary>
+    public const int MaxRows = WideElements / 16;
+
+    /// <summary>Columns per band for columns of <paramref name="m"/> rows: as many as the band's buffer holds (long
+    /// columns: a multiple of 16, so rows widen without a scalar tail — 54 columns of 600 int64 rows left Gather 9 % of
+    /// the call).</summary>
+    internal static int BandColumns(long cols, long m) => (int)Math.Min(cols, m <= StackRows ? BandElements / m : WideElements / m & ~15L);
+
+    [ThreadStatic] private static byte[]? t_wide;
+
+    /// <summary>This thread's buffer for bands of long columns (<see cref="WideElements"/> doubles, kept for the thread's
+    /// life; not <see cref="ColumnBands"/>' buffer, which holds the compacted band a widened band may be cut from).</summary>
+    private static double* WideBuffer() => (double*)ColumnBands.Pinned(ref t_wide, WideElements * sizeof(double));
+
+    /// <summary>Most rows for order <paramref name="p"/>: the cheap orders' <see cref="MaxRows"/> for ord 0 (its float64
+    /// column path is a compare per element) and for the orders whose float64 column kernels take long columns
+    /// (<see cref="DDColumns"/>, <see cref="LaneAcross"/>, <see cref="Float64NegCols"/>); the others' limits
+    /// (<see cref="IntRows.MostElements"/>) beyond <see cref="StackRows"/>. A/B against their lines alone, int32
+    /// (600, 800) / (2000, 300) / (1000, 100) columns: ½, 1.5, 2.5, 3, 4 1.03–2.4× faster; −1, −2, −2.5, −3 1.2–2.8×
+    /// without zeros but down to 0.56× with zeros in every column (the lines alone stop early) over the 16-column bands of
+    /// (2000, 300), so those from 32-column bands only (≤ 1024 rows); −½, −1.5, 1.7, 5 0.25–0.9× (not taken).</summary>
+    private static long MostRows(DType t, double p)
+        => p is 0 or 0.5 or 1.5 or 2.5 or 3 or 4 ? MaxRows
+         : p is -1 or -2 or -2.5 or -3 ? WideElements / 32
+         : IntRows.MostElements(t, p, MaxRows);
 
     public static bool Applies(ReductionPlan plan, DType t, double p)
     {
         if (!IntRows.IsInteger(t) || double.IsNaN(p)) return false;
         if (plan.InnerShape.Length != 1 || plan.OuterShape.Length != 1 || plan.OuterCount < 16) return false;
         long m = plan.InnerCount, size = DTypes.ItemSize(t);
-        return m >= 2 && (m <= IntRows.MostElements(t, p, MaxRows) || LongPlain(t, p, m))
+        return m >= 2 && (m <= MostRows(t, p) || LongPlain(t, p, m))
                && plan.OuterInStrides[0] == size && plan.InnerStrides[0] >= plan.OuterCount * size;
     }
 
-    /// <summary>Columns longer than the bands take (more than <see cref="MaxRows"/> rows) at ord 1 and 2 of bool and
+    /// <summary>Columns longer than the stack bands take (more than <see cref="StackRows"/> rows) at ord 1 and 2 of bool and
     /// integers of ≤ 32 bits: <see cref="PlainSums"/> over the whole column, rows split over threads (the sums are
     /// exact, so any split gives the same bits). Before, such columns went to <see cref="IntRows"/>, which gathers each
     /// strided column alone: int16 (2000, 60) `axis=0` 212 µs against float64's 63 µs.</summary>
-    private static bool LongPlain(DType t, double p, long m) => p is 1 or 2 && IntSquaresOp.Handles(t) && m > MaxRows && m <= int.MaxValue;
+    private static bool LongPlain(DType t, double p, long m) => p is 1 or 2 && IntSquaresOp.Handles(t) && m > StackRows && m <= int.MaxValue;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, DType t, byte* o, double p)
     {
         long cols = plan.OuterCount, m = plan.InnerCount;
-        if (m > IntRows.MostElements(t, p, MaxRows))
+        if (LongPlain(t, p, m))
         {
             // LongPlain's columns; a sum of 2⁵³ or more (|x| near 2²⁶ and beyond) goes to the block driver, the
             // exact path these orders took before the bands (the same bits as every integer path: the converted line's)
@@ -453,7 +485,7 @@ internal static unsafe class IntColumns
                 ? BlockDriver.Run<IntSquaresOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntSquaresOp(t))
                 : BlockDriver.Run<IntPowOp, ScaledSum>(plan, x, t, o, DType.Float64, new IntPowOp(1));
         }
-        int band = (int)Math.Min(cols, BandElements / m);
+        int band = BandColumns(cols, m);
         byte* start = x + plan.InnerBaseOffset;
         int threads = Parallelism.MaxThreads;
         if ((p == 2 || p == 1) && IntSquaresOp.Handles(t) && cols * m < BlockDriver.ParallelThreshold && Plain(plan, start, t, o, p == 2))
@@ -476,7 +508,8 @@ internal static unsafe class IntColumns
     {
         long cols = plan.OuterCount, rowStride = plan.InnerStrides[0], outStride = plan.OuterOutStrides[0];
         int m = (int)plan.InnerCount, size = DTypes.ItemSize(t);
-        double* buf = stackalloc double[m * band];
+        double* buf = stackalloc double[m <= StackRows ? m * band : 0];
+        if (m > StackRows) buf = WideBuffer();
         Span<long> shape = stackalloc long[2], strides = stackalloc long[2], oshape = stackalloc long[1], ostrides = stackalloc long[1];
         shape[0] = m; strides[1] = 8; ostrides[0] = outStride;
         bool simd = IntWiden.Handles(t, size), zeroesOut = p < 0 && !double.IsNegativeInfinity(p);
@@ -485,6 +518,7 @@ internal static unsafe class IntColumns
         // int64 (4, 3000) ord 2 with a zero column in 16 ran 0.41× NumPy, int16 ord 0.5 0.41×. Integer squares and
         // roots of nonzero values are ≥ 1, so only all-zero columns fail those tests; marked the same way
         bool zeroesPositive = p is 2 or 0.5;
+        bool ahead = m * rowStride > Kernels.Prefetch.CacheBytes; // the input beyond L2
         double* zero = stackalloc double[zeroesOut || zeroesPositive ? band : 0];
         var ev = FpEvents.None;
         for (long b = firstBand; b < firstBand + count; b++)
@@ -496,6 +530,9 @@ internal static unsafe class IntColumns
                 // short segments: the vector widening directly, Gather (with its dispatch) only for the tail
                 byte* src = start + i * rowStride + c0 * size;
                 double* dst = buf + (long)i * k;
+                // a band's piece of a row is a few cache lines, the next row's a whole row away: the hardware
+                // prefetchers do not follow (int64 (600, 800) columns ord 1: IntWiden 30 % of the call)
+                if (ahead && i + ColumnBands.Ahead < m) ColumnBands.AheadRow(src + ColumnBands.Ahead * rowStride, (long)k * size);
                 int done = simd ? IntWiden.Run(t, src, k, dst) : 0;
                 if (done < k) Gather.Run(t, src + done * size, size, k - done, dst + done);
             }

@@ -99,7 +99,7 @@ internal static unsafe class Slabs
     /// too would nest the workers).</summary>
     private static bool ThreadsItself(K k, ReductionPlan slab, DType t, double p, long threshold)
         => k == K.IntRows ? IntRows.Parallel(slab.OuterCount, slab.InnerCount, p)
-         : k == K.IntColumns ? slab.OuterCount > IntColumns.BandElements / slab.InnerCount && IntRows.Parallel(slab.OuterCount, slab.InnerCount, p)
+         : k == K.IntColumns ? slab.OuterCount > IntColumns.BandColumns(slab.OuterCount, slab.InnerCount) && IntRows.Parallel(slab.OuterCount, slab.InnerCount, p)
             : slab.OuterCount * slab.InnerCount >= threshold;
 
     private static FpEvents Range(ReductionPlan lead, ReductionPlan slab, K k, byte* x, DType t, byte* o, DType ot, double p, long start, long count)
