@@ -169,6 +169,40 @@ def test_matrix_line_sums_of_strided_views(dtype, view, shape, threads):
             _check_matrix(v, o)
 
 
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32])
+@pytest.mark.parametrize("view", ["C", ".T", "[:300, 1:401]"] + list(MATRIX_VIEWS))
+def test_integer_matrix_line_sums(dtype, view, threads):
+    """Matrix ord ±1 / ±∞ of one bool / integer matrix of any layout (the vector ord-1 kernels' line sums, exact
+    integers, then the best): the exact best line sum (Python integers), converted once, with the dtype's extremes,
+    a zero line and tied lines."""
+    a = _values(dtype, (600, 800))
+    v = a if view == "C" else a.T if view == ".T" else a[:300, 1:401] if view == "[:300, 1:401]" else MATRIX_VIEWS[view](a)
+    v[:, 3] = 0
+    v[4, :] = 0
+    v[:, 5] = v[:, 6]
+    wide = v.astype(np.int64)
+    for o in (1, -1, np.inf, -np.inf):
+        sums = [int(s) for s in np.abs(wide).sum(axis=0 if o in (1, -1) else 1)]
+        want = float(max(sums) if o > 0 else min(sums))
+        got, gw = _call(v, o, None)
+        assert np.asarray(got).dtype == np.float64 and float(got) == want, (dtype, view, o, got, want)
+        assert gw == []
+
+
+@pytest.mark.parametrize("n", [1 << 21, (1 << 21) + 1])
+def test_uint32_matrix_rows_at_the_exact_limit(n):
+    """uint32 rows of 2²¹ elements at 2³² − 1 (sums just below 2⁵³, exact in float64: the vector kernels' line sums)
+    and one more (sums past 2⁵³: the double-double path): the exact best row sum, correctly rounded."""
+    a = np.full((3, n), np.iinfo(np.uint32).max, dtype=np.uint32)
+    a[1, ::3] = 7
+    a[2, 5] = 0
+    for o in (np.inf, -np.inf):
+        sums = [int(s) for s in a.astype(np.uint64).sum(axis=1, dtype=np.uint64)]
+        want = float(max(sums) if o > 0 else min(sums))
+        assert float(normnative.norm(a, o)) == want
+        assert float(normnative.norm(a[:, ::-1], o)) == want
+
+
 @pytest.mark.parametrize("step", [2, 3, -2])
 def test_large_strided_float64_columns(step):
     """float64 ord 1 / 2 over the columns of a view of more than 2²² elements (AcrossOutputs' prefetching stream with
