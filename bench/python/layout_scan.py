@@ -6,9 +6,12 @@ matrix orders on three of the views (861 cells, ~4 min).
 Each cell is timed side by side in one process (NormNative, then NumPy, best of five batches); ratio = NumPy time /
 NormNative time, below 1.0 = NumPy is faster.
 
-    PYTHONPATH=bindings/python /usr/bin/python3 bench/python/layout_scan.py [--below 1.0] [--out FILE.md]
+    PYTHONPATH=bindings/python /usr/bin/python3 bench/python/layout_scan.py [--below 1.0] [--out FILE.md] [--nd]
 
-Prints the cells below ``--below`` (slowest first); ``--out`` also writes them as Markdown.
+Prints the cells below ``--below`` (slowest first); ``--out`` also writes them as Markdown. ``--nd`` (session 24)
+scans N-D views instead: ten dtypes (the integers and bool too) × six views of a (60, 80, 100) array — strided on two
+axes, transposed, reversed, Fortran order — × every single axis and pair of axes (vector orders on one axis, Frobenius
+and the matrix ±1 / ±∞ on two), ~1800 cells, ~6 min.
 """
 from __future__ import annotations
 
@@ -47,12 +50,52 @@ def _cell(v, o, axis, number):
     return ours, theirs
 
 
+ND_DTYPES = DTYPES[:5] + (np.float16, np.int64, np.int16, np.uint8, np.bool_)
+ND_VIEWS = {
+    "[::2, :, ::3]": lambda a: a[::2, :, ::3],
+    "transpose(2, 0, 1)": lambda a: a.transpose(2, 0, 1),
+    "[:, ::-2, 1:]": lambda a: a[:, ::-2, 1:],
+    "[..., ::2].T": lambda a: a[..., ::2].T,
+    "C": lambda a: a,
+    "F": np.asfortranarray,
+}
+ND_AXES = (0, 1, 2, (0, 1), (1, 2), (0, 2))
+ND_ORDS = (None, 1, np.inf, 0, 2, 3, -1)
+
+
+def _nd_cells(args):
+    rng = np.random.default_rng(5)
+    rows, total = [], 0
+    for dt in ND_DTYPES:
+        base = rng.standard_normal((60, 80, 100))
+        if np.dtype(dt).kind == "c":
+            base = base + 1j * rng.standard_normal(base.shape)
+        a = base > 0.5 if dt is np.bool_ else (base * 50 if np.dtype(dt).kind in "iu" else base).astype(dt)
+        for name, make in ND_VIEWS.items():
+            v = make(a)
+            for axis in ND_AXES:
+                for o in ND_ORDS if isinstance(axis, int) else (None, 1, np.inf):
+                    t = _cell(v, o, axis, 10)
+                    if t is None:
+                        continue
+                    total += 1
+                    if t[1] / t[0] < args.below:
+                        rows.append((t[1] / t[0], np.dtype(dt).name, name, axis, o, t[0], t[1]))
+        print(f"{np.dtype(dt).name}: {total} cells so far, {len(rows)} below {args.below}", flush=True)
+    return rows, total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--below", type=float, default=1.0)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--nd", action="store_true", help="N-D views of a (60, 80, 100) array instead")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
+    if args.nd:
+        rows, total = _nd_cells(args)
+        _report(rows, total, args, "N-D layout scan")
+        return
     rng = np.random.default_rng(5)
     rows, total = [], 0
     for dt in DTYPES:
@@ -76,8 +119,12 @@ def main() -> None:
                 if ratio < args.below:
                     rows.append((ratio, np.dtype(dt).name, name, axis, o, t[0], t[1]))
         print(f"{np.dtype(dt).name}: {total} cells so far, {len(rows)} below {args.below}", flush=True)
+    _report(rows, total, args, "Layout scan")
+
+
+def _report(rows, total, args, title):
     rows.sort(key=lambda r: r[0])
-    lines = [f"# Layout scan: {len(rows)} of {total} cells below {args.below}", "",
+    lines = [f"# {title}: {len(rows)} of {total} cells below {args.below}", "",
              "| ratio | dtype | view | axis | ord | normnative | numpy |", "|---:|---|---|---|---|---:|---:|"]
     lines += [f"| {r[0]:.2f} | {r[1]} | `{r[2]}` | {r[3]} | {r[4]!r} | {r[5] * 1e6:.0f} µs | {r[6] * 1e6:.0f} µs |" for r in rows]
     print("\n".join(lines))

@@ -105,6 +105,9 @@ public static unsafe class VectorNorms
         // which takes any layout line by line)
         if (fast is FastKernel.None or FastKernel.IntRows && ColumnBands.TryRun(plan, xd, t, od, ot, p, floatFastTried, out var bandEvents))
             return bandEvents;
+        // N-D views no slab kernel takes: blocks of lines copied into a matrix, then this chain over each
+        if (fast is FastKernel.None or FastKernel.IntRows && Repack.TryRun(plan, xd, t, od, ot, p, floatFastTried, out var packEvents))
+            return packEvents;
         if (fast != FastKernel.None)
             return Run(fast, plan, xd, t, od, ot, p);
         if (NarrowLines.Applies(plan, t, ot, p)) // many float32/complex64 lines of 65 … 16383: each line's 1-D fast path

@@ -179,7 +179,7 @@ internal static unsafe class ColumnBands
     /// strided ones: complex64 ord −1 / ½ (<see cref="Complex64Fast"/>, each line alone through <see cref="NarrowLines"/>),
     /// adjacent or spaced outputs, a band transposed into contiguous lines first — (600, 800) views A/B: C columns
     /// 362–403 → 298–309 µs, [::2, :] 234–262 → 146–179 µs, [::2, ::3] 87–94 → 65–80 µs.</summary>
-    private static bool TransposePays(DType t, double p) => t == DType.Complex64 && p is -1 or 0.5;
+    internal static bool TransposePays(DType t, double p) => t == DType.Complex64 && p is -1 or 0.5;
 
     /// <summary>Rows 0 … n − 1 (<paramref name="rs"/> bytes apart) of <paramref name="w"/> elements
     /// <paramref name="os"/> bytes apart, written transposed: element (r, j) at <paramref name="dst"/> + (j·n + r)·es.</summary>

@@ -448,8 +448,8 @@ internal static unsafe class IntColumns
 
     /// <summary>Most rows for order <paramref name="p"/>: the cheap orders' <see cref="MaxRows"/> for ord 0 (its float64
     /// column path is a compare per element) and for the orders whose float64 column kernels take long columns
-    /// (<see cref="DDColumns"/>, <see cref="LaneAcross"/>, <see cref="Float64NegCols"/>); the others' limits
-    /// (<see cref="IntRows.MostElements"/>) beyond <see cref="StackRows"/>. A/B against their lines alone, int32
+    /// (<see cref="DDColumns"/>, <see cref="LaneAcross"/>, <see cref="Float64NegCols"/>); the other orders keep
+    /// <see cref="IntRows.MostElements"/>' limits. A/B against their lines alone, int32
     /// (600, 800) / (2000, 300) / (1000, 100) columns: ½, 1.5, 2.5, 3, 4 1.03–2.4× faster; −1, −2, −2.5, −3 1.2–2.8×
     /// without zeros but down to 0.56× with zeros in every column (the lines alone stop early) over the 16-column bands of
     /// (2000, 300), so those from 32-column bands only (≤ 1024 rows); −½, −1.5, 1.7, 5 0.25–0.9× (not taken).</summary>

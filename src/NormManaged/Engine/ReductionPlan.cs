@@ -127,6 +127,28 @@ internal sealed class ReductionPlan
         slab = new ReductionPlan(new[] { n }, new[] { si }, new[] { so }, InnerShape, InnerStrides, InnerBaseOffset);
     }
 
+    /// <summary>This plan with its kept axes reordered by decreasing |input stride| (stable), so a C-order walk of the
+    /// outputs (<see cref="OuterIterator"/>) steps along the smallest input stride innermost; the reduced axes and
+    /// every (input, output) pair are unchanged. This plan itself when already in that order.</summary>
+    public ReductionPlan OuterByStride()
+    {
+        int d = OuterShape.Length;
+        Span<int> ord = stackalloc int[d];
+        bool sorted = true;
+        for (int i = 0; i < d; i++)
+        {
+            int j = i;
+            long s = Math.Abs(OuterInStrides[i]);
+            while (j > 0 && Math.Abs(OuterInStrides[ord[j - 1]]) < s) { ord[j] = ord[j - 1]; j--; }
+            ord[j] = i;
+            sorted &= j == i;
+        }
+        if (sorted) return this;
+        long[] os = new long[d], ois = new long[d], oos = new long[d];
+        for (int i = 0; i < d; i++) { os[i] = OuterShape[ord[i]]; ois[i] = OuterInStrides[ord[i]]; oos[i] = OuterOutStrides[ord[i]]; }
+        return new ReductionPlan(os, ois, oos, InnerShape, InnerStrides, InnerBaseOffset);
+    }
+
     /// <summary>Merges adjacent kept axes whose input and output strides both continue one progression (a kept
     /// axis i followed by i + 1 with stride[i] = stride[i + 1]·n[i + 1] on both sides), so e.g. the (60, 70)
     /// outputs of a C-order (50, 60, 70) array reduced over axis 0 are one run of 4200: the kernels that vectorise

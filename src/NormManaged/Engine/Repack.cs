@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+
+namespace NormManaged.Engine;
+
+/// <summary>Reductions of N-D views whose kept axes do not merge and whose slabs no kernel takes — axis 0 of
+/// <c>a[::2, :, ::3]</c>, axes (0, 1) of <c>a[:, ::-2, 1:]</c>, axis 2 of <c>a[..., ::2].T</c> — which went line by line,
+/// every element from another cache line (float32 ord 1 over axis 0 of a (60, 80, 100) array's <c>[::2, :, ::3]</c>
+/// 0.06× NumPy, complex64 ±∞ 0.06×, float64 ±∞ 0.18–0.27×). Blocks of up to <see cref="MaxBand"/> outputs, taken in
+/// a walk whose innermost kept axis has the smallest stride, have their lines copied into one buffer that stays in L2,
+/// as the rows of a C-order matrix (when a line's elements lie closer together than the lines do) or as its columns
+/// (otherwise: each reduced position of the block read across the nearby outputs), and the kernel chain
+/// (<see cref="VectorNorms.Dispatch"/>) reduces the block as that matrix into a small result buffer, which is then
+/// stored to the outputs.
+///
+/// <para>Bits: a copied line holds its elements in the plan's reduced order, the order its walk in place reads
+/// them, and every route of the chain gives a line the bits of its 1-D reduction, so results do not depend on the
+/// blocks, the walk or the thread count (the tests compare each output with its line alone and the contiguous
+/// copy).</para>
+///
+/// <para>Memory: one buffer of <see cref="ColumnBands.BandBytes"/> per thread, whatever the input's size (not the
+/// band buffer of <see cref="ColumnBands"/>, which the chain may use for a block).</para></summary>
+internal static unsafe class Repack
+{
+    /// <summary>Most outputs in a block (the result and pointer buffers are on the stack).</summary>
+    private const int MaxBand = 1024;
+
+    /// <summary>Fewest outputs (a block narrower than the lane kernels' eight lanes gains nothing).</summary>
+    private const int MinOutputs = 8;
+
+    [ThreadStatic] private static byte[]? t_block;
+
+    /// <summary>Every output of <paramref name="plan"/> block by block when it has several kept or several reduced
+    /// axes (after merging), at least <see cref="MinOutputs"/> outputs and lines short enough that eight fit the buffer;
+    /// false, with nothing written, otherwise.</summary>
+    public static bool TryRun(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, double p, bool floatFastTried, out FpEvents ev)
+    {
+        ev = FpEvents.None;
+        if (plan.OuterShape.Length < 2 && plan.InnerShape.Length < 2) return false;
+        if (t is DType.LongDouble or DType.CLongDouble || ot is DType.LongDouble or DType.CLongDouble) return false;
+        long outs = plan.OuterCount, n = plan.InnerCount;
+        int es = DTypes.ItemSize(t), oes = DTypes.ItemSize(ot);
+        if (outs < MinOutputs || n < 2 || n * es * MinOutputs > ColumnBands.BandBytes) return false;
+        // lines read in runs (the innermost reduced axis contiguous) are read well in place: the copy only added to
+        // them ([:, ::-2, 1:] axis 2, C-order axes (0, 2), int16 / int32 / bool / complex64 42–85 → 96–180 µs)
+        if (plan.InnerStrides[0] == es) return false;
+        // orders whose lines the chain reads faster in place (A/B over (60, 80, 100) views): complex64 −1 / ½ (each
+        // line's 1-D path; 307 → 367–463 µs), complex ord 3 (the lane kernels' columns, 25–35 % slower), integer
+        // negative orders but bool's (lines with a zero stop early in place: 47 → 110 µs)
+        if (ColumnBands.TransposePays(t, p) || (DTypes.IsComplex(t) && p == 3)
+            || (IntRows.IsInteger(t) && t != DType.Bool && p < 0 && !double.IsNegativeInfinity(p))) return false;
+        var walk = plan.OuterShape.Length > 1 ? plan.OuterByStride() : plan;
+        // integer lines of adjacent outputs at the cheap orders: IntRows widens them in place (Fortran bool axes
+        // (1, 2) 218 → 325 µs); the costly ones gain (int32 C-order axis 1 ord 3 636 → 310 µs, bool −1 900 → 315)
+        if (IntRows.IsInteger(t) && Math.Abs(walk.OuterInStrides[^1]) == es && (p is 0 or 1 or 2 || double.IsInfinity(p))) return false;
+        // rows when a line's elements lie closer together than neighbouring outputs' lines
+        bool rows = plan.InnerStrides[0] <= Math.Abs(walk.OuterInStrides[^1]);
+        int w = (int)Math.Min(outs, Math.Min(MaxBand, ColumnBands.BandBytes / (n * es)));
+        if (w < outs) w &= ~7;
+        long blocks = (outs + w - 1) / w;
+        var job = new Job(walk, x, o, t, ot, p, floatFastTried, rows, w, es, oes);
+        int threads = Parallelism.MaxThreads;
+        ev = threads > 1 && blocks > 1 && outs * n >= Parallelism.CostlyElements
+            ? Parallelism.ForOutputRanges(blocks, threads, (b0, count) => Blocks(job, b0, b0 + count))
+            : Blocks(job, 0, blocks);
+        return true;
+    }
+
+    private sealed class Job(ReductionPlan walk, byte* x, byte* o, DType t, DType ot, double p, bool tried, bool rows, int w, int es, int oes)
+    {
+        public readonly ReductionPlan Walk = walk;
+        public readonly nint X = (nint)x, O = (nint)o;
+        public readonly DType T = t, Ot = ot;
+        public readonly double P = p;
+        public readonly bool Tried = tried, Rows = rows;
+        public readonly int W = w, Es = es, Oes = oes;
+    }
+
+    /// <summary>Blocks b0 … b1 − 1 (outputs b·W … of the walk).</summary>
+    private static FpEvents Blocks(Job j, long b0, long b1)
+    {
+        var walk = j.Walk;
+        long outs = walk.OuterCount, n = walk.InnerCount;
+        int w = j.W, es = j.Es, oes = j.Oes;
+        byte* buf = ColumnBands.Pinned(ref t_block, ColumnBands.BandBytes);
+        byte** src = stackalloc byte*[w];
+        byte** dst = stackalloc byte*[w];
+        byte* res = stackalloc byte[w * oes];
+        long first = b0 * w, count = Math.Min(outs, b1 * w) - first;
+        var it = new OuterIterator(walk, (byte*)j.X, (byte*)j.O, first, count);
+        var ev = FpEvents.None;
+        ReductionPlan? full = null;
+        while (count > 0)
+        {
+            int k = (int)Math.Min(w, count);
+            for (int i = 0; i < k; i++)
+            {
+                it.Next(out byte* xp, out byte* d);
+                src[i] = xp + walk.InnerBaseOffset; dst[i] = d;
+            }
+            count -= k;
+            switch (es)
+            {
+                case 1: Copy<byte>(walk, src, k, j.Rows, buf); break;
+                case 2: Copy<ushort>(walk, src, k, j.Rows, buf); break;
+                case 4: Copy<uint>(walk, src, k, j.Rows, buf); break;
+                case 8: Copy<ulong>(walk, src, k, j.Rows, buf); break;
+                default: Copy<Int128>(walk, src, k, j.Rows, buf); break;
+            }
+            var band = k == w ? full ??= Band(j.Rows, k, n, es, oes) : Band(j.Rows, k, n, es, oes);
+            ev |= VectorNorms.Dispatch(band, buf, j.T, res, j.Ot, j.P, j.Tried);
+            for (int i = 0; i < k; i++) Unsafe.CopyBlockUnaligned(dst[i], res + i * oes, (uint)oes);
+        }
+        return ev;
+    }
+
+    /// <summary>The block as the chain sees it: k contiguous rows of n, or k adjacent columns of n rows.</summary>
+    private static ReductionPlan Band(bool rows, int k, long n, int es, int oes)
+        => rows ? ReductionPlan.Lines(k, n * es, oes, n, es) : ReductionPlan.Lines(k, es, oes, n, (long)k * es);
+
+    /// <summary>The k lines starting at <paramref name="src"/>[i], each walked in the plan's reduced order (innermost
+    /// reduced axis fastest), into <paramref name="buf"/>: line i as row i (rows) or as column i of a k-wide matrix.</summary>
+    private static void Copy<T>(ReductionPlan walk, byte** src, int k, bool rows, byte* buf) where T : unmanaged
+    {
+        var shape = walk.InnerShape;
+        var strides = walk.InnerStrides;
+        int d = shape.Length;
+        long n0 = shape[0], s0 = strides[0];
+        Span<long> idx = stackalloc long[d];
+        idx.Clear(); // the module skips locals init
+        T* b = (T*)buf;
+        long off = 0, r = 0; // offset of the current run of the innermost reduced axis; its first position in the line
+        while (true)
+        {
+            if (rows)
+                for (int i = 0; i < k; i++)
+                {
+                    byte* s = src[i] + off;
+                    T* t = b + i * walk.InnerCount + r;
+                    for (long q = 0; q < n0; q++, s += s0) t[q] = Unsafe.ReadUnaligned<T>(s);
+                }
+            else
+                for (long q = 0; q < n0; q++)
+                {
+                    long at = off + q * s0;
+                    T* t = b + (r + q) * k;
+                    for (int i = 0; i < k; i++) t[i] = Unsafe.ReadUnaligned<T>(src[i] + at);
+                }
+            r += n0;
+            // next run: the odometer over the outer reduced axes
+            int a = 1;
+            for (; a < d; a++)
+            {
+                off += strides[a];
+                if (++idx[a] < shape[a]) break;
+                off -= strides[a] * shape[a];
+                idx[a] = 0;
+            }
+            if (a == d) return;
+        }
+    }
+}
