@@ -6,7 +6,7 @@ import pytest
 
 import normnative
 
-INTS = ["int8", "uint8", "int16", "uint16", "int32", "uint32"]
+INTS = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32"]
 ORDS = [1, -1, np.inf, -np.inf]
 PAIRS = [(0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1), (-3, -2)]
 
@@ -21,6 +21,8 @@ def _exact(a, ordv, axis):
 
 
 def _random(dt, shape, seed):
+    if dt == "bool":
+        return np.random.default_rng(seed).random(shape) > 0.5
     info = np.iinfo(dt)
     return np.random.default_rng(seed).integers(info.min, info.max, size=shape, endpoint=True).astype(dt)
 
@@ -63,6 +65,19 @@ def test_extreme_values_at_accumulator_bounds(dt, length):
         for axis in [(0, 1), (1, 0)]:
             want = _exact(a, ordv, axis)
             assert np.array_equal(normnative.norm(a, ordv, axis), want), (ordv, axis)
+
+
+def test_bool_bytes_other_than_one():
+    """bool stacks viewed from bytes 0 … 255: every non-zero byte counts as one, as NumPy's conversion to float64."""
+    u = (np.arange(7 * 5 * 40, dtype=np.int64).reshape(7, 5, 40) * 37 % 256).astype(np.uint8)
+    u[:, 2, 5] = 0
+    b = u.view(np.bool_)
+    for axis in PAIRS:
+        for ordv in ORDS:
+            want = _exact(b.astype(np.uint8) != 0, ordv, axis)
+            got = normnative.norm(b, ordv, axis)
+            assert np.array_equal(got, want), (axis, ordv)
+            assert np.array_equal(got, np.linalg.norm(b, ordv, axis))
 
 
 def test_zeros_and_single_lines():
