@@ -1,6 +1,8 @@
 """Matrix norms ord ±1 / ±inf of integer stacks (LineSumNorms.IntAcross: matrices side by side, exact integer line
 sums in lanes): every axis pair of 3-D arrays against the exact value (Python integers, converted once) and NumPy,
 extreme values at the accumulator bounds, stack counts not a multiple of the lane count, 1 vs 2 threads."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -104,3 +106,49 @@ def test_bits_do_not_depend_on_threads(dt):
     for o, r1, r2 in zip(ORDS, *res):
         assert np.array_equal(r1, r2)
         assert np.array_equal(r1, _exact(a, o, (0, 1)))
+
+
+@pytest.mark.parametrize("view", ["C", "F", "[:, ::-2, 1:]", "[..., ::2].T", "[::2, :, ::3]"])
+@pytest.mark.parametrize("dt", ["float32", "int16", "uint8", "int32"])
+def test_stacks_by_vector_line_sums(view, dt):
+    """Stacks of float32 (and integer) matrices along one kept axis, any layout (LineSumNorms.VectorLines: the vector
+    ord-1 line sums, correctly rounded, then each matrix's best): every output has the bits of its matrix alone (the
+    double-double path), with NaN lines (first NaN), ∞, overflowing float32 sums (events: the whole batch falls back),
+    zeros and tied lines, and the warnings of the contiguous copy."""
+    rng = np.random.default_rng(42)
+    if dt == "float32":
+        a = rng.standard_normal((30, 40, 50)).astype(np.float32)
+    else:
+        a = _random(dt, (30, 40, 50), 5)
+    make = {"C": lambda x: x, "F": np.asfortranarray, "[:, ::-2, 1:]": lambda x: x[:, ::-2, 1:],
+            "[..., ::2].T": lambda x: x[..., ::2].T, "[::2, :, ::3]": lambda x: x[::2, :, ::3]}[view]
+    kinds = ["random", "ties", "special", "overflow"] if dt == "float32" else ["random", "ties"]
+    for kind in kinds:
+        w = make(a.copy())
+        if kind == "ties":
+            w[...] = 1
+            w[::2, ::3, :] = 3
+        elif kind == "special":
+            w[1, 2, 3] = np.nan
+            w[4, 5, 6] = -np.nan
+            w[:, 7, 8] = np.inf
+            w[0, :, 9] = 0
+        elif kind == "overflow":
+            w[:, 0, 10] = np.finfo(np.float32).max / 3  # one overflowing line per orientation: the best may not be
+            w[0, :, 11] = np.finfo(np.float32).max / 3
+        for axis in [(0, 1), (1, 0), (1, 2), (0, 2), (2, 0)]:
+            for ordv in ORDS:
+                with warnings.catch_warnings(record=True) as got_w:
+                    warnings.simplefilter("always")
+                    got = normnative.norm(w, ordv, axis)
+                with warnings.catch_warnings(record=True) as want_w:
+                    warnings.simplefilter("always")
+                    want = normnative.norm(np.ascontiguousarray(w), ordv, axis)
+                assert got.tobytes() == want.tobytes(), (kind, axis, ordv)
+                assert sorted(map(str, (m.message for m in got_w))) == sorted(map(str, (m.message for m in want_w)))
+                kept = [k for k in range(3) if k not in [ax % 3 for ax in axis]][0]
+                for i in range(0, w.shape[kept], 7):
+                    m = np.ascontiguousarray(np.take(w, i, axis=kept))
+                    r, c = [ax % 3 - (ax % 3 > kept) for ax in axis]
+                    alone = normnative.norm(m, ordv, (r, c))
+                    assert got[i].tobytes() == np.asarray(alone).tobytes(), (kind, axis, ordv, i)

@@ -41,8 +41,9 @@ internal static unsafe partial class LineSumNorms
             return AcrossMatrices(b, lines, len, lineStride, elemStride, wantMax, columnSums);
         if (IntAcrossApplies(b, lines, len)) // small integers, matrices side by side: exact integer sums in lanes
             return IntAcross(b, lines, len, lineStride, elemStride, wantMax);
-        if (IntLinesApply(b, lines, len, lineStride)) // one integer matrix: the vector kernels' exact line sums, then the best
-            return IntLines(b, lines, len, lineStride, elemStride, wantMax);
+        // one integer matrix, stacks of integer or float32 ones: the vector kernels' correctly rounded line sums, the best
+        if (VectorLinesApply(b, lines, len, lineStride) && VectorLines(b, lines, len, lineStride, elemStride, wantMax))
+            return FpEvents.None;
         if (ScreenAcrossApplies(b, lines, len, lineStride, elemStride)) // long streamed lines, matrices side by side
             return ScreenAcross(b, lines, len, lineStride, elemStride, wantMax);
         if (BandsApply(b, lines, len, lineStride, elemStride, out bool bandColumns)) // one strided matrix: compacted bands of lines
