@@ -329,6 +329,9 @@ cmd_bench_python() {
         # strided and transposed 2-D views (the sweeps' layouts are contiguous; ~4 min)
         env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
             "$PY" bench/python/layout_scan.py --out bench/results/layout_scan.md
+        # N-D views: ten dtypes, strided / transposed / Fortran views of a (60, 80, 100) array, every axis and pair (~2 min)
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+            "$PY" bench/python/layout_scan.py --nd --out bench/results/layout_scan_nd.md
     fi
 }
 

@@ -11,7 +11,7 @@ NormNative time, below 1.0 = NumPy is faster.
 Prints the cells below ``--below`` (slowest first); ``--out`` also writes them as Markdown. ``--nd`` (session 24)
 scans N-D views instead: ten dtypes (the integers and bool too) × six views of a (60, 80, 100) array — strided on two
 axes, transposed, reversed, Fortran order — × every single axis and pair of axes (vector orders on one axis, Frobenius
-and the matrix ±1 / ±∞ on two), ~1800 cells, ~6 min.
+and the matrix ±1 / ±∞ on two), 1800 cells, ~2 min.
 """
 from __future__ import annotations
 
