@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,3 +28,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_configure(config):
     # NumPy's own test modules (run by test_numpy_suite.py) use this marker
     config.addinivalue_line("markers", "slow: NumPy's marker for long tests")
+
+
+@pytest.fixture(params=[1, 2])
+def threads(request):
+    """Runs a test with one and with two worker threads (results must not depend on the count)."""
+    import normnative
+    old = normnative.set_num_threads(request.param)
+    yield request.param
+    normnative.set_num_threads(old)

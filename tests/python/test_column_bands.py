@@ -5,12 +5,11 @@ orders of the lane kernels, integer columns) or into contiguous rows for the row
 output must have the bits of its line reduced alone and the call the warnings of the contiguous copy, whatever the band
 width (the last band overlaps the one before it), the thread count, and with NaN, ∞, zeros, huge and tiny values in
 some columns (their kernels' fall-backs read the band)."""
-import warnings
-
 import numpy as np
 import pytest
 
 import normnative
+from _calls import norm_with_warnings as _call
 
 RNG = np.random.default_rng(20261129)
 
@@ -27,13 +26,6 @@ VIEWS = {
     "[:, ::-8]": lambda a: a[:, ::-8],
     "[::2, ::16]": lambda a: a[::2, ::16],
 }
-
-
-@pytest.fixture(params=[1, 2])
-def threads(request):
-    old = normnative.set_num_threads(request.param)
-    yield request.param
-    normnative.set_num_threads(old)
 
 
 def _values(dtype, shape, scale=1.0):
@@ -53,13 +45,6 @@ def _values(dtype, shape, scale=1.0):
     if np.dtype(dtype).kind == "c":
         v = v + 1j * RNG.standard_normal(shape) * scale
     return v.astype(dtype)
-
-
-def _call(x, o, axis):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        r = normnative.norm(x, o, axis)
-    return r, sorted(str(m.message) for m in w)
 
 
 def _check(v, o, axis=0):

@@ -17,13 +17,6 @@ def _exact(values, bits):
     return 0.0 if s == 0 else correctly_rounded_sqrt_fraction(s, bits)
 
 
-@pytest.fixture(params=[1, 2])
-def threads(request):
-    old = normnative.set_num_threads(request.param)
-    yield request.param
-    normnative.set_num_threads(old)
-
-
 @pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 1000, 4097, 70_000, 270_001])
 def test_float32_correctly_rounded(n, threads):
     scale = 2.0 ** int(RNG.integers(-60, 60))

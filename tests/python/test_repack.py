@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import normnative
+from _calls import norm_with_warnings as _call
 
 RNG = np.random.default_rng(20261129)
 
@@ -28,13 +29,6 @@ AXES = [0, 1, 2, (0, 1), (1, 2), (0, 2), (2, 0)]
 VECTOR_ORDS = [None, 1, 2, np.inf, -np.inf, 0, 0.5, -1, 3, 1.7, -2]
 
 
-@pytest.fixture(params=[1, 2])
-def threads(request):
-    old = normnative.set_num_threads(request.param)
-    yield request.param
-    normnative.set_num_threads(old)
-
-
 def _values(dtype, shape):
     if np.dtype(dtype) == np.bool_:
         return RNG.random(shape) > 0.4
@@ -44,13 +38,6 @@ def _values(dtype, shape):
     if np.dtype(dtype).kind in "iu":
         v = v * 60
     return v.astype(dtype)
-
-
-def _call(x, o, axis):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        r = normnative.norm(x, o, axis)
-    return r, sorted(str(m.message) for m in w)
 
 
 def _check(v, o, axis):

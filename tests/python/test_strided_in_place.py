@@ -13,13 +13,6 @@ RNG = np.random.default_rng(20261129)
 BLOCK = 4096
 
 
-@pytest.fixture(params=[1, 2])
-def threads(request):
-    old = normnative.set_num_threads(request.param)
-    yield request.param
-    normnative.set_num_threads(old)
-
-
 def _check(parent, step, start, n):
     x = parent[start::step][:n] if step > 0 else parent[start::step][:n]
     assert x.size == n

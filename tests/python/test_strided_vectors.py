@@ -17,13 +17,6 @@ ORDS = [None, 1, -1, 2, -2, 0.5, -1.5, -2.5, 3, 4, 2.5, 1.7, 5, -3, 3.5, -0.5, n
 LENGTHS = [7, 8, 9, 16, 17, 100, 2049, 5000, 70_001]
 
 
-@pytest.fixture(params=[1, 2])
-def threads(request):
-    old = normnative.set_num_threads(request.param)
-    yield request.param
-    normnative.set_num_threads(old)
-
-
 def _call(x, o):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
