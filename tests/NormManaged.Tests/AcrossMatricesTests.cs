@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// order. Every count around the 4-lane / 16-matrix pass boundaries, short and long lines, both axis orders, NaN/±∞,
 /// zeros, subnormals, overflow and near-ties: each result is the exact (big-integer) line sums' max/min rounded once,
 /// for both vector widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class AcrossMatricesTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };

@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// chunk): every output must be the correctly rounded norm (exact reference) and the bits of the same column reduced
 /// alone, for both widths and 1–3 threads. Columns include scale jumps mid-column and a big element late in the
 /// column (rejected chunks), zero starts, tiny chunks after large ones, NaN/∞, 1e±300 and subnormal scales.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class AcrossOutputsTests
 {
     private static double[] Matrix(int m, int n, int seed)

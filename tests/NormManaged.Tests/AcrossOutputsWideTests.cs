@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// path), for both widths and 1–3 threads, and float32 p = 1, 2, 3, 4 must equal the exact (BigInteger) correctly
 /// rounded norm. Columns cover every exponent, subnormals, all-zero and ±0, NaN/±∞, near-overflow values, small
 /// integers (exact ties), and the lane/band boundaries of 8 and 1024 outputs.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class AcrossOutputsWideTests
 {
     private static readonly double[] Ords32 = { 2, 1, 3, 4, -1, 0.5, 0, double.PositiveInfinity, double.NegativeInfinity };

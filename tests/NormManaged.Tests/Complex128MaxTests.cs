@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// (big-integer square roots), which is the correctly rounded maximum — for every width and thread count, reversed
 /// and misaligned views, near ties, components whose squares underflow, block boundaries; and special values and
 /// extreme scales (where it declines) against the strided view, which takes the block driver's path.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class Complex128MaxTests
 {
     private static double MaxAbs(double* first, long n, long step)

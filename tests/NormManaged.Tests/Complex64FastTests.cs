@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// every SIMD width (the narrow one skips the fast path) and thread count, every length 0…300 and the block and lane
 /// boundaries, misaligned starts, reversed views and special values; and on inputs whose exact norm is a float32
 /// rounding midpoint (or within a hair of one) it must decline and leave the tie-breaking to the exact path.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class Complex64FastTests
 {
     private static readonly double[] Ords = { 1, 0.5, 2.5, 3, 4, -1, -2, double.PositiveInfinity, double.NegativeInfinity };

@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// over the whole double range, subnormals, near-overflow parts, small integers (Pythagorean and tied magnitudes),
 /// zeros, and a NaN or ∞ in some; row counts below, at and above the four-part split (256) and output counts around
 /// the 4/8-lane groups and the 1024-column bands.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexColumnLanesTests
 {
     private static double Part(Random rng, int kind)

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// |z| (from the exact |z|² of the float parts). Columns cover NaN in either part (either sign), ±∞, zeros of both
 /// signs, subnormals, near-overflow parts, equal magnitudes, values one float32 ulp apart, and output counts around
 /// the 8-lane groups and 1024-output bands; ord 0 must equal the direct count of values with a nonzero part.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexColumnsTests
 {
     private static float Part(Random rng, int kind)

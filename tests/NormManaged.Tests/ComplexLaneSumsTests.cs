@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// over the whole range, subnormals, one component zero, ∞ and NaN), the bits against every width and thread count,
 /// and even orders against an exact big-integer reference (correctly rounded). Odd orders' accuracy (mpmath) is in
 /// tests/python/test_lane_complex_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexLaneSumsTests
 {
     private static double Value(Random rng, int kind, bool narrow)

@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// matrices and a strided stack (so the batched, the screened and the gathered paths all run); finite complex128
 /// matrices must equal the exact reference (each |aᵢⱼ| correctly rounded, their line sums rounded once). Values:
 /// every exponent (1e±300 included), subnormals, Pythagorean ties, zeros, NaN/±∞.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexLineStacksTests
 {
     private static readonly double[] Ords = { 1, -1, double.PositiveInfinity, double.NegativeInfinity };

@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// for longer lines and complex64): every output and the events against each line reduced alone (the 1-D path), bit for
 /// bit, at both SIMD widths and 1/2/3 threads, for C, strided, reversed and F layouts, with zeros, ∞, NaN, subnormal and
 /// 1e±300 values (the lines the lanes hand to the 1-D code). Values against mpmath: tests/python/test_neg_whole_lanes.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexNegLanesTests
 {
     private static byte[] Values(Random rng, int count, int kind, DType t)

@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// <summary>Complex orders 0, −∞, −1, −2 (<see cref="ComplexNegative"/>) against the element-by-element extended
 /// path (<see cref="GeneralNorm"/>): the same bits and events for 0 and −∞ (exact count, exact minimum), the same
 /// special-value results and events and at most one ulp apart for −1 and −2; plus exact small cases.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexNegativeTests
 {
     private static readonly double[] Ords = { 0, double.NegativeInfinity, -1, -2 };

@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// rounded once (float32 for complex64), for near-tied lines whose approximate sums cannot separate them, random
 /// and Pythagorean data, huge/tiny/subnormal/zero/NaN/∞ entries, every layout (C, Fortran, reversed, strided), line
 /// lengths and counts around the 4/8-lane boundaries, both vector widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class ComplexScreenTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };

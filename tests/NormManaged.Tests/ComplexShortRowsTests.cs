@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// of its line reduced alone (the 1-D path), for both SIMD widths (the wide one has its own loads and FMA-only roots)
 /// and 1/2/3 threads, contiguous, strided and reversed layouts, line lengths around the kernel's limits and row counts
 /// not a multiple of its eight lanes, with zeros, NaN, ∞, subnormal parts and every exponent mixed in.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ComplexShortRowsTests
 {
     private static readonly double[] Ords = { 2, 1, 0.5, 3, 4, -1, -2, 1.7, 2.5, -2.5, 0.3, 7.5, 100, -128 };

@@ -1,4 +1,5 @@
 using NormManaged.Kernels;
+using Xunit;
 
 namespace NormManaged.Tests;
 
@@ -25,3 +26,10 @@ internal static class EngineKnobs
         finally { Parallelism.SetMaxThreads(old); RealKernels.Wide = saved; }
     }
 }
+
+/// <summary>The test classes that flip the engine's global knobs (<see cref="RealKernels.Wide"/>, IntWiden.Enabled,
+/// ComplexNegative.UseVector, the SVD thresholds): xunit runs them one at a time after the parallel classes, so no other
+/// test sees a knob flipped in the middle of its calls (OneRunFastPathTests once failed in a clean clone's full run
+/// while another class had the width switched off).</summary>
+[CollectionDefinition(nameof(EngineKnobsCollection), DisableParallelization = true)]
+public sealed class EngineKnobsCollection { }

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// rows are normal floats (~8 % of rows of four sum exactly to a float32 midpoint), integers summing past 2²⁴ at random
 /// binades (midpoints about half the time), zeros, subnormals, NaN/±∞ and near-overflow values, at lengths around the
 /// 8-lane and 24-element limits.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class F32ExactSumTests
 {
     private static double[] Rows(int m, int n, int seed)

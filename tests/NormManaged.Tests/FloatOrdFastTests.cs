@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// <summary>The contiguous float32/float64 ±∞ path (<see cref="FloatMinMax"/>) and the float32 p = −1, −2, 0.5 fast path
 /// (<see cref="FloatPowFast"/>) must give the exact path's bits and events (the same data read with a stride of two
 /// elements takes the exact path) for every SIMD width and thread count, on special values too.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class FloatOrdFastTests
 {
     private static readonly double[] Ords = { double.PositiveInfinity, double.NegativeInfinity, -1, -2, 0.5, 1, -1.5, -2.5 };

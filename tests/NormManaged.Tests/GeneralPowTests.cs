@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// <summary>The general-order vector path (<see cref="GeneralPowFast"/>, <see cref="VecLogExp"/>): per-term accuracy
 /// against double-double exp/log, whole norms against the per-element exact path (<see cref="GeneralNorm"/>), special
 /// values against it bit for bit, and bit-identity over vector widths, thread counts, offsets and lengths.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class GeneralPowTests
 {
     private static readonly double[] Orders = { 0.125, 0.3, 0.7, 1.7, 7.3, 33.3, 100.1, 1000, -0.13, -0.7, -3.3, -7.7, -600, -999 };

@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// <summary>Integer columns whose plain double Σx² stays below 2⁵³ are rooted directly (the sum is exact); at 2⁵³ and
 /// above they take the exact path. Sums just below, at and above the limit (int32 ±2²⁶ and neighbours, uint32 up to
 /// 2³²−1) must give the correctly rounded √ of the exact integer sum, and the bits of the column reduced alone.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class IntColumnsPlainTests
 {
     [Fact]

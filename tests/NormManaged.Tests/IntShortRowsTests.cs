@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// each output must have the bits of the same line converted to float64 and reduced alone, under both SIMD widths,
 /// 1/2/3 threads and with the vector widening on or off, for C rows, reversed rows (negative strides), every other
 /// element, and columns; row counts that are not a multiple of the lane counts, lengths around the limits.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class IntShortRowsTests
 {
     private static readonly double[] Ords = { 2, 1, double.PositiveInfinity, double.NegativeInfinity, 0, -1, 0.5, 1.7, 2.5, 3, 5, -2.5, 3.5, 0.3 };

@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// <summary>Bool and integer vectors: the SIMD widening reads (<see cref="IntWiden"/>) give exactly the doubles of an
 /// independent per-element conversion, for raw bytes covering every bit pattern (INT_MIN, all-ones, bool bytes other
 /// than 0/1), every length 0…300 and around the 8-element groups, and every misalignment.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class IntVectorTests
 {
     public static readonly DType[] IntTypes =

@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// not order the magnitudes), parts whose squares underflow alone or among normal terms, zeros, NaN, ±∞, 1e300 parts
 /// (squares overflow), parts of 2⁵⁰⁵, a zero column; shapes around the group width, the 64-row chunk and the thread
 /// threshold. The contiguous axis (rows, <see cref="Engine.ComplexRows"/>) is checked against its rows the same way.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LaneAcrossTests
 {
     private static readonly double[] Ords = { 1, double.PositiveInfinity, 0.5, -1 };

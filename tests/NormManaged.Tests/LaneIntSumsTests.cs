@@ -11,6 +11,7 @@ namespace NormManaged.Tests;
 /// (F-order) lines, magnitudes near 1e±300, subnormals, rows mixing huge and tiny, zeros, ∞ and NaN, both SIMD widths
 /// and 1/2/3 threads (with row counts large enough to split). Exactness against big-integer / mpmath references is in
 /// tests/python/test_lane_int_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LaneIntSumsTests
 {
     private static readonly double[] Orders = { 3, 4, 5, 8, 33, 64, 1.5, 2.5, -1.5, -0.5, 3.5, -7.5, 64.5 };

@@ -10,6 +10,7 @@ namespace NormManaged.Tests;
 /// float32, complex64, float16 and int32 lines of 1…70 elements and longer, row counts around the group of 8, C rows,
 /// strided, reversed and adjacent (F-order) lines, extreme magnitudes, subnormals, zeros, ∞ and NaN, every width and
 /// thread count. Accuracy against 300-bit references is in tests/python/test_general_p_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LanePowTests
 {
     private static readonly double[] Orders = { 0.3, 1.7, 7, 33.3, 1000, -0.5, -3, -7.5, 0.125, -999 };

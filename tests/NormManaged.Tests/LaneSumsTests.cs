@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// ends of the range (the largest double among the special values), subnormals, rows mixing huge and tiny values, zeros,
 /// ±∞ and NaN (<see cref="TestData.Draw"/>); and the special rows' values.
 /// Accuracy against mpmath references is in tests/python/test_lane_sums_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LaneSumsTests
 {
     /// <summary>The brief's orders (whole and half-integer ones keep kernels of their own: compared, not taken) and

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// <summary>The vectorised |z| of the matrix ±1/±∞ line sums: correctly rounded against an exact big-integer
 /// test, the vector and scalar code bit-identical at every position, special values, and matrix results the same
 /// for both widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class LineMagnitudeTests
 {
     /// <summary>True when z is a correctly rounded √(re² + im²): (z − ½ulp)² ≤ re² + im² ≤ (z + ½ulp)², exactly.</summary>

@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// Fortran-order one) take the one-lane short kernel (16 … 63, four rows per vector) or the long-row kernel (64 on): every output must be the exact reference (finite rows) and the
 /// bits of the same row reduced alone, for both vector widths and 1–3 threads, including rows whose σ guess
 /// fails (a big element late in the row, a zero start), NaN/∞, and extreme exponents.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LongRowTests
 {
     private static double[] Rows(int count, int n, int seed)

@@ -11,6 +11,7 @@ namespace NormManaged.Tests;
 /// offset / 16-lane sums) bit for bit, and the exactly rounded Σ|x| wherever the line alone is correctly rounded.
 /// Rows on and next to midpoints (ties, ±δ·ulp for δ from 2⁻⁴ down to 2⁻⁴⁰, below a power of two) exercise both the
 /// stored and the declined side of the check.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class LongerRowsAbsTests
 {
     public static IEnumerable<object[]> Lengths()

@@ -6,6 +6,7 @@ using static NormManaged.Tests.MatrixTestUtil;
 namespace NormManaged.Tests;
 
 /// <summary>Matrix norms of order ±1, ±∞ and Frobenius against exact big-integer references.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class MatrixLineNormTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };

@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// 128 + 2⁻⁶⁰ to 128) next to a line 2⁶⁰ + 128 (the midpoint itself, rounding to the even 2⁶⁰), on lines longer than
 /// the short-line kernels take. The max must round up, the min to even, whatever the layout, width or thread count;
 /// random wide-range matrices are compared with BigInteger sums.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class MatrixLineTiesTests
 {
     private static readonly double Tiny = Math.ScaleB(1.0, -60), Big = Math.ScaleB(1.0, 60);

@@ -10,6 +10,7 @@ namespace NormManaged.Tests;
 /// C rows, strided, reversed and adjacent (F-order) lines, magnitudes at the ends of each format, subnormals, rows
 /// mixing huge and tiny values, zeros, ±∞ and NaN (special rows: their values and events). The store proof itself is
 /// tested at the rounding midpoints; accuracy against mpmath is in tests/python/test_narrow_short_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class NarrowLaneSumsTests
 {
     private static readonly double[] Orders = { 1.7, 1.5, 2.5, -2.5, 0.3, -0.7, 3, 4, 3.3, 0.13, 7.25, -13.9, 33.3, -64.7, 999.9 };

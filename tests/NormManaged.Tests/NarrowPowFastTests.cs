@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// orders, magnitudes across the float range (subnormals, mixed huge and tiny), zeros, lengths around every lane and
 /// run boundary, both vector widths and several thread counts; it must also take the common cases (not decline
 /// everything), and decline NaN, ∞, zeros with p &lt; 0 and all-zero vectors.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class NarrowPowFastTests
 {
     private static readonly double[] Orders = { 0.125, 0.3, 0.7, 1.7, 7.3, 33.3, 100.1, 1000, -0.13, -0.5, -3, -3.3, -7.5, -600, -999 };

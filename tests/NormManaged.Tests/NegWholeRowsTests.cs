@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// threads, for lengths 1 … 70, row counts around the 32-line group, C, strided, reversed and F layouts, and
 /// magnitudes from subnormal to 1e308 with zeros, ∞ and NaN. The correctly rounded values themselves are checked
 /// against exact references in tests/python/test_neg_whole_rows.py.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class NegWholeRowsTests
 {
     private static readonly double[] Orders = { -2, -3, -4, -5, -8, -17, -33, -64 };

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// ordinary data and its partial is within its bound of the exact sum; every way the guess can fail (a big element late
 /// in a block, a block at the scale limits, NaN/∞ anywhere, a sum far below σ) falls back to the exact path; norms are
 /// correctly rounded either way, and identical for both SIMD widths and every thread count.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class OffsetPowSumTests
 {
     public static readonly TheoryData<int> Orders = new() { 1, 3, 4 };

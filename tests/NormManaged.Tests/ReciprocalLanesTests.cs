@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// third element 2^k, k = 20…70, that moves the result from 2⁻²⁹ to 2⁻⁷⁹ off the midpoint (either side of the test's
 /// bound); zeros, ±∞, NaN, subnormal and huge elements; lengths around the 4/8 lanes, 16 (rows ≥ 16 go along the row),
 /// the 64-row chunk and 512.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ReciprocalLanesTests
 {
     /// <summary>The correctly rounded value (ties to even) of num/den &gt; 0 with <paramref name="bits"/> significant bits

@@ -11,6 +11,7 @@ namespace NormManaged.Tests;
 /// float64 midpoint hand-off — the bits the double-double root (<see cref="GeneralNorm.Root"/>) gives, both widths,
 /// over random sums, sums whose root is (within 2⁻¹⁰⁰) a float64 midpoint or exactly a double, near-midpoints at
 /// 2⁻⁶⁰…2⁻⁷⁰, exponents up to ±6000, subnormal sums, |p| from 1/8 to 1000, scales at the normal range's ends.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class RootProofTests
 {
     private static readonly double[] Orders =

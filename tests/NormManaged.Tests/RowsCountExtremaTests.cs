@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// <summary>ord 0 and ±∞ over many short lines (CountRows, FloatMinMax's float16 rows, ComplexExtremaRows): every
 /// output the same bits under both vector widths and 1–3 threads, and the bits of the line reduced alone; rows of
 /// 1…130 values holding zeros of both signs, NaN, ±∞, subnormals and extreme magnitudes.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class RowsCountExtremaTests
 {
     private static readonly double[] Pool =

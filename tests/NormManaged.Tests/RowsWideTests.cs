@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// matrices reduced over two axes; float32 p = 1, 2, 3 and the complex 2-norm must equal exact (BigInteger)
 /// references. Lengths cross the 8-lane chunks, the 16/64 boundaries of the float64 row kernels (complex rows of
 /// 2n doubles) and the 2¹⁸-element thread threshold; values cover every exponent, subnormals, zeros, NaN/±∞.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class RowsWideTests
 {
     private static readonly double[] Ords32 = { 2, 1, 3, 0.5, 0, -1 };

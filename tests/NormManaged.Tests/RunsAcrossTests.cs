@@ -6,6 +6,7 @@ namespace NormManaged.Tests;
 /// <summary><c>axis=(0, 2)</c> of C-order 3-D float64 arrays (the RunsAcross kernel): every output must be the
 /// correctly rounded norm (exact big-integer reference) and have the bits of the same reduction done alone, for
 /// every thread count and vector width.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class RunsAcrossTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// scale with subnormals, lines of equal sums (the screen cannot decide: the full pass), rounding midpoints a
 /// double-double cannot resolve, NaN/∞/overflow, zeros — for counts around the group of eight, both vector widths
 /// and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class ScreenAcrossTests
 {
     private static readonly double Tiny = Math.ScaleB(1.0, -60), Big = Math.ScaleB(1.0, 60);

@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// exactly: the float32 result must still be the exact line sum rounded once, for near-tied lines (plain sums equal,
 /// exact sums on either side of a float32 rounding boundary), NaN/∞, huge and tiny values, both layouts, both vector
 /// widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class ScreenedSingleTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };

@@ -10,6 +10,7 @@ namespace NormManaged.Tests;
 /// (rows 4 or 8 at a time, row by row, strided and reversed vectors, N-D axes, columns, F order), at both vector widths
 /// and 1/2/3 threads; and the line alone must be the exactly rounded Σ|x| (big integers) on data that hits rounding
 /// midpoints, spans the exponent range, or holds subnormals.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class ShortLineAbsSumTests
 {
     internal static double Alone(double[] line, long stride = 1)

@@ -12,6 +12,7 @@ namespace NormManaged.Tests;
 /// times unit phases ±1, ±i) and integer s, so every entry of A is exact in float64 (and float32)
 /// and σ_min is the integer min|sᵢ|. A certified result is within 2⁻⁵⁷ of it before its one
 /// rounding, so it must come out exactly.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class SigmaMinCertifiedTests
 {
     private static readonly Ord MinusTwo = Ord.Of(-2);
@@ -354,6 +355,7 @@ public unsafe class SigmaMinCertifiedTests
 /// <summary>The certificate's decisions on synthetic inputs (σ̂ = 1, ‖A‖_F = 1, σₙ₋₁(B) ≥ 2, 10×10):
 /// the Kato–Temple term ‖r‖²/(β − ρ) must stay below 2⁻⁵⁷, the gap must exceed the backward-error
 /// bound, and a float32 result must not straddle a rounding midpoint.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class SigmaMinCertificateTests
 {
     [Fact]

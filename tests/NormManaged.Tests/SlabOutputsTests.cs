@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// order family: each output must have the bits of the same slab reduced as a 2-D view (slab axis = the kept axis with
 /// the smallest input stride) into a contiguous output, the kernel's own per-slab result, for both vector widths and
 /// 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class SlabOutputsTests
 {
     private static readonly double[] Ords = { 2, 1, double.PositiveInfinity, double.NegativeInfinity, 0, -1, 0.5, 3, 4, -2, 1.5 };

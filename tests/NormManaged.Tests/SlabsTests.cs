@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// the bits of the same elements reduced alone as a 1-D vector (which is correctly rounded for p = 2 and 1, so also
 /// the exact reference), for both vector widths and 1–3 threads, for C order, Fortran order, negative strides and a
 /// transposed view, including rows of extreme exponent, NaN, ∞ and zeros.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class SlabsTests
 {
     private static double[] Data(int n, int seed)

@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// group (up to 16 lines per pass, the last groups overlapping). Stacks of every small shape, C / Fortran / reversed and
 /// spaced layouts, with NaN, ±∞, zeros, subnormals, overflowing lines and near-tied lines: each matrix's result is the
 /// exact (big-integer) line sums' max/min rounded once, for both vector widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class SmallLineLanesTests
 {
     private static readonly Ord[] LineOrds = { Ord.Of(1), Ord.Of(-1), Inf, NegInf };

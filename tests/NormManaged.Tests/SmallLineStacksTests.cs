@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// widths, 1–3 threads, the stack axis first, in the middle or reversed, and the row/column axes swapped; finite
 /// matrices must equal the exact (BigInteger) correctly rounded norm. Values: every exponent, subnormals, small
 /// integers (exact sums on float midpoints), zeros, NaN/±∞, and line sums that overflow float32.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class SmallLineStacksTests
 {
     private static readonly double[] Ords = { 1, -1, double.PositiveInfinity, double.NegativeInfinity };

@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// reduced alone, for row lengths around the 4-element transpose and the 64-element long-row switch, counts around
 /// the groups of four and eight, rows outside the fast exponent range (huge, tiny, subnormal), zero rows, NaN and ±∞,
 /// both vector widths and 1–3 threads.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class StackRowsTests
 {
     /// <summary>Even groups of eight rows hold only rows in the fast range (the eight-row loop computes them), odd ones

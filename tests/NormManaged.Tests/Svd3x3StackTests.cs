@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// four per Vector256): known singular values of graded matrices in every lane, agreement with the
 /// general scalar kernel on mixed stacks (with lanes that must fall back), and results independent
 /// of lane mates, vector width and thread count.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class Svd3x3StackTests
 {
     private static double[] Stack(IList<double[]> mats) => mats.SelectMany(a => a).ToArray();

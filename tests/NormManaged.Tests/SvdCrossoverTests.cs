@@ -10,6 +10,7 @@ namespace NormManaged.Tests;
 /// give for every matrix the bits of the single-matrix call, in C order, F order and with negative
 /// strides, for every thread count and vector width; and Hadamard-column matrices whose singular
 /// values are exact.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class SvdCrossoverTests
 {
     private static double[] Spectrum(int kind, int k, Random rng) => kind switch

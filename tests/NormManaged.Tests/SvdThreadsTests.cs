@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// (d, e, the kept right reflectors) is bit-identical for both thread counts and has the
 /// singular values of the input, and the norms built on it are bit-identical for every thread
 /// count and vector width.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class SvdThreadsTests
 {
     private static double[] Padded(double[] rowMajor, int m, int n)

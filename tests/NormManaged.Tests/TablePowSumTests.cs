@@ -9,6 +9,7 @@ namespace NormManaged.Tests;
 /// body giving the unmasked one's bits where both apply, bits independent of the width on blocks with zeros,
 /// infinities, subnormals and wide ranges at every length around the 16-lane groups, and whole norms with those blocks
 /// against the exact per-element path.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class TablePowSumTests
 {
     private static readonly double[] Orders = { 0.25, 0.3, 0.7, 1.7, 2.2, 7.3, 31.9, 33.3, 100.1, 1000, -0.25, -0.5, -3.3, -7.7, -31.5, -600, -999 };

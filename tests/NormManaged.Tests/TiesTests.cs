@@ -7,6 +7,7 @@ namespace NormManaged.Tests;
 /// <summary>Norms exactly at (or a hair from) a rounding midpoint of the result: the half-integer orders (exact ties
 /// built from rational square roots, <see cref="PowerTie"/>). Expected values are exact by construction; every SIMD
 /// width and thread count, the 1-D kernels and the lane kernels must store them.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class TiesTests
 {
     /// <summary>(d, k): elements kᵢ·o·2^e whose p-norm is exactly d·o·2^e (Σ (√kᵢ/√d)^(2p) = 1), for p = 0.5

@@ -10,6 +10,7 @@ namespace NormManaged.Tests;
 /// u = |d|: σ_min up to tens of percent off); n×n gradings over 2⁰ … 2⁻¹⁰⁰⁰ run the general kernel
 /// (Matrix/SvdKernel.cs) with the largest entry at 2²⁰⁰, where the small columns' squared norms and dot products
 /// underflow (pairs skipped or misrotated: up to 150 % off).</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public class UnderflowingPairsTests
 {
     /// <summary>D·Q (even c) or Q·D (odd c) for <paramref name="count"/> draws of D, all σ_min checked in one stack.</summary>

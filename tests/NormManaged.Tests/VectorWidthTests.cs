@@ -5,6 +5,7 @@ namespace NormManaged.Tests;
 
 /// <summary>The 512-bit and 256-bit forms of the real sum/power loops must give the same bits (the library promises
 /// results independent of SIMD width). Runs both on this machine by flipping <see cref="RealKernels.Wide"/>.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class VectorWidthTests
 {
     private static double Norm(double[] x, int offset, int n, long stride, double p)

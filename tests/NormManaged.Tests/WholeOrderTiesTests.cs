@@ -8,6 +8,7 @@ namespace NormManaged.Tests;
 /// (<see cref="PowerTie"/>'s rational and expansion decisions) through the 1-D paths of every dtype, SIMD width and
 /// thread count. Expected values are exact by construction (the midpoint m = M·2^e rounds to its even neighbour) or
 /// by big-integer comparison.</summary>
+[Collection(nameof(EngineKnobsCollection))]
 public unsafe class WholeOrderTiesTests
 {
     /// <summary>(d, k): elements kᵢ·o·2^e whose p-norm is exactly d·o·2^e: p = 1 (1 + 2 = 3), 3 (1³ + 6³ + 8³ = 9³),
