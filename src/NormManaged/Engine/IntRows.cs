@@ -51,12 +51,16 @@ internal static unsafe class IntRows
     internal static long MostElements(DType t, double p, long cheap)
         => p is 1 or 2 || double.IsInfinity(p) ? cheap : GeneralPowFast.Applies(t, p) ? LaneSums.MaxInner : MaxCostlyLine;
 
+    /// <summary>The cheap orders 0, 1, 2 and ±∞ (a compare, an add or a square per element, no root), which the
+    /// integer routes treat apart from the costly ones.</summary>
+    internal static bool CheapOrder(double p) => p is 0 or 1 or 2 || double.IsInfinity(p);
+
     /// <summary>Whether <paramref name="lines"/> lines of <paramref name="n"/> elements are split over threads: from
     /// the block driver's threshold for the cheap orders 0, 1, 2 and ±∞; for the others from the general-p kernels'
     /// (a few ns a term), a line's root counted as <see cref="RootElements"/> terms, as the float64 lane kernels count
     /// it (3000 int8 rows of 4, ord 3: 0.79× NumPy on one thread, 1.06× on two).</summary>
     internal static bool Parallel(long lines, long n, double p)
-        => Parallelism.MaxThreads > 1 && (p is 0 or 1 or 2 || double.IsInfinity(p)
+        => Parallelism.MaxThreads > 1 && (CheapOrder(p)
             ? lines * n >= BlockDriver.ParallelThreshold : lines * (n + RootElements) >= GeneralPowOp.ParallelElements);
 
     /// <summary>Longest line taken for the orders other than 1, 2, ±∞ and general p.</summary>

@@ -51,7 +51,7 @@ internal static unsafe class Repack
         var walk = plan.OuterShape.Length > 1 ? plan.OuterByStride() : plan;
         // integer lines of adjacent outputs at the cheap orders: IntRows widens them in place (Fortran bool axes
         // (1, 2) 218 → 325 µs); the costly ones gain (int32 C-order axis 1 ord 3 636 → 310 µs, bool −1 900 → 315)
-        if (IntRows.IsInteger(t) && Math.Abs(walk.OuterInStrides[^1]) == es && (p is 0 or 1 or 2 || double.IsInfinity(p))) return false;
+        if (IntRows.IsInteger(t) && Math.Abs(walk.OuterInStrides[^1]) == es && IntRows.CheapOrder(p)) return false;
         // rows when a line's elements lie closer together than neighbouring outputs' lines
         bool rows = plan.InnerStrides[0] <= Math.Abs(walk.OuterInStrides[^1]);
         int w = (int)Math.Min(outs, Math.Min(MaxBand, ColumnBands.BandBytes / (n * es)));

@@ -28,7 +28,7 @@ internal static unsafe class Slabs
     /// over the whole plan measured faster ((40, 50, 60) int32 axis 1, A/B: ord −3 557 → 1000 µs, −1 68 → 113 µs
     /// by slabs; ord 2 / 1 / 0 / ∞ gain: int16 2 297 → 125 µs, bool 1 168 → 52 µs).</summary>
     private static bool Preempts(K k, K whole, double p)
-        => SingleAxis(k) && !(k == K.IntColumns && whole == K.IntRows && !(p is 0 or 1 or 2 || double.IsInfinity(p)));
+        => SingleAxis(k) && !(k == K.IntColumns && whole == K.IntRows && !IntRows.CheapOrder(p));
 
     /// <summary>Shortest slab run by a kernel that also takes the whole plan. That kernel is run per slab only when the
     /// slab axis is not the last kept axis, i.e. when the whole plan's walk would step along a larger stride innermost:
