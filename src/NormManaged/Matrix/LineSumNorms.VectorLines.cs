@@ -22,22 +22,81 @@ internal static unsafe partial class LineSumNorms
         return (ints || (b.T == DType.Float32 && b.OT == DType.Float32)) && b.OneKeptAxis(out _, out _);
     }
 
-    /// <summary>Every matrix's best line sum from the vector ord-1 reduction of its lines (the column and row kernels,
-    /// strided views compacted or repacked, threads as they take them), chunk by chunk of matrices. Each line's ord-1
-    /// result is its sum correctly rounded (integers: exact, below 2⁵³; float32: correctly rounded without exception),
-    /// and rounding is monotone, so the best of them is the best exact line sum rounded once: the bits of the
-    /// double-double path. A chunk with a NaN line (whose first NaN that path returns) or a floating-point event (an
-    /// overflowing line the best may not be) returns false — outputs partly written, all to be rewritten by that path;
-    /// a precaution: the tests' NaN lines and overflowing float32 lines gave the same bits and warnings without it.
-    /// Scratch: at most <see cref="VectorLinesScratch"/> line results.</summary>
-    private static bool VectorLines(MatrixBatch b, long lines, long len, long ls, long es, bool wantMax)
+    /// <summary>Whether <see cref="VectorLines"/> screens the batch (<c>screen</c>): a stack of float64 (lines longer than
+    /// <see cref="SmallLen"/>: the short ones keep their plain store) or complex matrices that interleave — the kept
+    /// axis steps less than a cache line or less than a matrix spans along its axis of smaller stride (axes (0, 1) of a
+    /// C-order array, strided or reversed views of it, a transposed or Fortran-order one kept on its first axis,
+    /// <c>[::2, :, ::3]</c> over axes (0, 2)) — so that walking one matrix at a time, as the per-matrix passes do, reads
+    /// the same cache lines again for every matrix ((60, 80, 100) complex64 <c>[:, ::-2, 1:]</c> axes (0, 1) ord 1 0.40×
+    /// NumPy, complex128 0.62×, float64 <c>[..., ::2].T</c> axes (1, 2) ord ∞ 0.68×, int64 0.64×). Stacks that do not
+    /// interleave stay on the per-matrix passes, which measured faster there (int64 axes (1, 2) of a C-order array
+    /// 125 µs against 175 screened). The result dtype must be the vector ord-1 one (float32 for complex64, else
+    /// float64).</summary>
+    private static bool StackScreenApplies(MatrixBatch b, long lines, long len, long ls, long es)
     {
+        if (b.Count < 2 || lines < 2 || len < 1 || len >= 1L << 30 || !b.OneKeptAxis(out long ks, out _)) return false;
+        // the span of a matrix along its axis of smaller stride: a kept step inside it interleaves the matrices; a
+        // matrix with no contiguous axis is read in pieces by the per-matrix passes too
+        long inner = Math.Abs(ls) <= Math.Abs(es) ? Math.Abs(ls) * lines : Math.Abs(es) * len;
+        bool interleaved = Math.Abs(ks) < Math.Max(64, inner);
+        bool pieces = interleaved || Math.Min(Math.Abs(ls), Math.Abs(es)) > DTypes.ItemSize(b.T);
+        return b.T switch
+        {
+            DType.Float64 => Math.Abs(ks) < 64 && len > SmallLen && b.OT == DType.Float64,
+            DType.Complex128 or DType.Int64 or DType.UInt64 => pieces && b.OT == DType.Float64,
+            DType.Complex64 => pieces && b.OT == DType.Float32,
+            _ => false,
+        };
+    }
+
+    /// <summary>The screen's bound (<see cref="ScreenedWithin"/>)
+    /// for the vector ord-1 results r of lines of <paramref name="len"/> elements against the exact sums S of the
+    /// per-matrix passes (complex magnitudes rounded to float64 once; 64-bit integers converted to float64, as the
+    /// vector kernels and NumPy convert them too): float64 results are within an ulp of their exact sum (complex: of
+    /// Σ|z|), |r − S| ≤ 2⁻⁵¹S with the magnitudes' ≤ len·2⁻⁵³S, so r = (len + 8)·2⁻⁵² relatively — a plain float64 sum
+    /// in any order would meet it too; complex128 adds an absolute (len + 1)·2⁻¹⁰⁷⁰ for magnitudes rounded in the
+    /// subnormal range. complex64's float32 results are correctly rounded: 2⁻²⁴ relatively or 2⁻¹⁵⁰ absolutely; taken
+    /// as 2⁻²¹ and (len + 1)·2⁻¹⁴⁰. f = 1 − 2r − 2⁻⁵⁰ ≤ (1 − r)/(1 + r), as in <see cref="ComplexLineScreen.Bound"/>.
+    /// The margin is a safety: results this accurate are monotone in S up to ties, and the tests' near ties (three
+    /// permuted lines, one nudged by an ulp of one element) gave the same bits with f = 1.</summary>
+    private static (double F, double Slack) StackScreenBound(DType t, long len)
+    {
+        double r = t == DType.Complex64 ? Math.ScaleB(1.0, -21) : (len + 8) * Math.ScaleB(1.0, -52);
+        double slack = t switch
+        {
+            DType.Complex64 => (len + 1) * Math.ScaleB(1.0, -140),
+            DType.Complex128 => (len + 1) * Math.ScaleB(1.0, -1070),
+            _ => 0,
+        };
+        return (1 - 2 * r - Math.ScaleB(1.0, -50), slack);
+    }
+
+    /// <summary>Every matrix's best line sum from the vector ord-1 reduction of its lines (the column and row kernels,
+    /// strided views compacted or repacked, threads as they take them), chunk by chunk of matrices.
+    /// Without <paramref name="screen"/>, each line's ord-1 result is its sum correctly rounded (integers: exact, below
+    /// 2⁵³; float32: correctly rounded without exception), and rounding is monotone, so the best of them is the best
+    /// exact line sum rounded once: the bits of the double-double path. A chunk with a NaN line (whose first NaN that
+    /// path returns) or a floating-point event (an overflowing line the best may not be) returns false — outputs partly
+    /// written, all to be rewritten by that path; a precaution: the tests' NaN lines and overflowing float32 lines gave
+    /// the same bits and warnings without it.
+    /// With <paramref name="screen"/> (<see cref="StackScreenApplies"/>), the results only screen the lines
+    /// (<see cref="StackScreenBound"/>): the candidates of each matrix (usually its one best line) are summed by the
+    /// per-matrix passes' own exact code and stored by <see cref="StoreBest"/>, as <see cref="ScreenedPlain"/> does, so
+    /// the bits are theirs; a matrix the screen cannot decide (a non-finite or tiny result, too many tied lines) returns
+    /// false for the per-matrix passes to redo everything. Scratch: at most <see cref="VectorLinesScratch"/> line
+    /// results.</summary>
+    private static bool VectorLines(MatrixBatch b, long lines, long len, long ls, long es, bool wantMax, bool screen, out FpEvents events)
+    {
+        events = FpEvents.None;
         long count = b.Count, ks = 0, os = 0;
         if (count > 1) b.OneKeptAxis(out ks, out os);
         bool single = b.OT == DType.Float32;
         int oes = single ? sizeof(float) : sizeof(double);
         long chunk = Math.Max(1, Math.Min(count, VectorLinesScratch / lines));
         double[] sums = Scratch.Rent((chunk * lines * oes + 7) / 8);
+        double[]? ps = screen ? new double[lines] : null;
+        var bound = screen ? StackScreenBound(b.T, len) : default;
+        bool streamLines = Math.Abs(es) <= Math.Abs(ls), across = Math.Abs(ks) < Math.Abs(ls);
         try
         {
             fixed (double* s = sums)
@@ -45,26 +104,38 @@ internal static unsafe partial class LineSumNorms
                 for (long c0 = 0; c0 < count; c0 += chunk)
                 {
                     long cc = Math.Min(chunk, count - c0);
-                    Span<long> shape = [cc, lines, len], strides = [ks, ls, es], oshape = [cc, lines], ostrides = [lines * oes, oes];
+                    // the kept axes in decreasing input stride and the results laid out alike (the engine's kernels
+                    // take the axes in the order given: int64 [::2, :, ::3] axes (0, 1) 132 → 63 µs)
+                    long mstep = across ? 1 : lines, lstep = across ? cc : 1;
+                    Span<long> shape = across ? [lines, cc, len] : [cc, lines, len], strides = across ? [ls, ks, es] : [ks, ls, es];
+                    Span<long> oshape = [shape[0], shape[1]], ostrides = across ? [oes * lstep, oes * mstep] : [oes * mstep, oes * lstep];
                     var ev = VectorNorms.Compute(new NdView(b.X + c0 * ks, b.T, shape, strides), 4, Ord.Of(1),
                                                  new NdView(s, b.OT, oshape, ostrides));
                     if (ev != FpEvents.None) return false;
                     for (long i = 0; i < cc; i++)
                     {
                         byte* dst = b.O + (c0 + i) * os;
-                        if (single)
+                        if (ps != null)
                         {
-                            float* f = (float*)s + i * lines;
+                            for (long j = 0; j < lines; j++) ps[j] = single ? ((float*)s)[i * mstep + j * lstep] : s[i * mstep + j * lstep];
+                            byte* xm = b.X + (c0 + i) * ks;
+                            if (ScreenedWithin(xm, b.T, lines, len, ls, es, wantMax, streamLines, ps, bound, out double hi, out double lo) <= 0)
+                                return false;
+                            events |= StoreBest(b.OT, dst, hi, lo, xm, b.T, lines, len, ls, es, wantMax, b.T == DType.Float64 ? ps : null);
+                        }
+                        else if (single)
+                        {
+                            float* f = (float*)s + i * mstep;
                             float best = f[0];
-                            for (long j = 1; j < lines; j++) best = wantMax ? MathF.Max(best, f[j]) : MathF.Min(best, f[j]);
+                            for (long j = 1; j < lines; j++) best = wantMax ? MathF.Max(best, f[j * lstep]) : MathF.Min(best, f[j * lstep]);
                             if (float.IsNaN(best)) return false;
                             *(float*)dst = best;
                         }
                         else
                         {
-                            double* d = s + i * lines;
+                            double* d = s + i * mstep;
                             double best = d[0];
-                            for (long j = 1; j < lines; j++) best = wantMax ? Math.Max(best, d[j]) : Math.Min(best, d[j]);
+                            for (long j = 1; j < lines; j++) best = wantMax ? Math.Max(best, d[j * lstep]) : Math.Min(best, d[j * lstep]);
                             *(double*)dst = best;
                         }
                     }

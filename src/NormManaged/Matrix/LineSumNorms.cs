@@ -42,10 +42,13 @@ internal static unsafe partial class LineSumNorms
         if (IntAcrossApplies(b, lines, len)) // small integers, matrices side by side: exact integer sums in lanes
             return IntAcross(b, lines, len, lineStride, elemStride, wantMax);
         // one integer matrix, stacks of integer or float32 ones: the vector kernels' correctly rounded line sums, the best
-        if (VectorLinesApply(b, lines, len, lineStride) && VectorLines(b, lines, len, lineStride, elemStride, wantMax))
+        if (VectorLinesApply(b, lines, len, lineStride) && VectorLines(b, lines, len, lineStride, elemStride, wantMax, false, out _))
             return FpEvents.None;
         if (ScreenAcrossApplies(b, lines, len, lineStride, elemStride)) // long streamed lines, matrices side by side
             return ScreenAcross(b, lines, len, lineStride, elemStride, wantMax);
+        // other interleaved stacks: the vector line sums screen the lines, the candidates summed exactly
+        if (StackScreenApplies(b, lines, len, lineStride, elemStride) && VectorLines(b, lines, len, lineStride, elemStride, wantMax, true, out var screened))
+            return screened;
         if (BandsApply(b, lines, len, lineStride, elemStride, out bool bandColumns)) // one strided matrix: compacted bands of lines
             return Bands(b, lines, len, lineStride, elemStride, wantMax, bandColumns);
         bool streamLines = Math.Abs(elemStride) <= Math.Abs(lineStride) || lines == 1;
@@ -173,17 +176,24 @@ internal static unsafe partial class LineSumNorms
     /// is not finite, −2 when the bound's absolute part is not small next to the sums (a wider screen may still decide).</returns>
     private static int ScreenedBest(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
         bool streamLines, bool single, double[] ps, out double bh, out double bl)
+        // complex: approximate magnitudes (ComplexLineScreen's bound, with an absolute part for tiny values)
+        // float32 with single: float32 sums of exact |x|, relative error ≤ (len − 1)·2⁻²⁴ (no underflow: sums of
+        // floats are exact in the subnormal range), doubled for margin
+        => ScreenedWithin(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps,
+            DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single)
+            : single ? (1 - 2 * (len + 8) * Math.ScaleB(1.0, -23) - Math.ScaleB(1.0, -50), 0.0)
+            : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0), out bh, out bl);
+
+    /// <summary><see cref="ScreenedBest"/> with the screen's bound given: a line whose approximate sum p has p + slack &lt; (M − slack)·f (M the largest
+    /// p) cannot be the maximum, likewise for the minimum.</summary>
+    private static int ScreenedWithin(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        bool streamLines, double[] ps, (double F, double Slack) bound, out double bh, out double bl)
     {
         bh = bl = 0;
         double best;
         fixed (double* pp = ps)
             if (!FiniteExtreme(pp, lines, wantMax, out best)) return -1;
-        // complex: approximate magnitudes (ComplexLineScreen's bound, with an absolute part for tiny values)
-        // float32 with single: float32 sums of exact |x|, relative error ≤ (len − 1)·2⁻²⁴ (no underflow: sums of
-        // floats are exact in the subnormal range), doubled for margin
-        var (f, slack) = DTypes.IsComplex(t) ? ComplexLineScreen.Bound(len, single)
-            : single ? (1 - 2 * (len + 8) * Math.ScaleB(1.0, -23) - Math.ScaleB(1.0, -50), 0.0)
-            : (1 - 4.0 * (len + 2) * Math.ScaleB(1.0, -53), 0.0);
+        var (f, slack) = bound;
         if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -2;
         double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         long count;
