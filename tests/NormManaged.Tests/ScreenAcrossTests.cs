@@ -14,7 +14,7 @@ public class ScreenAcrossTests
 {
     private static readonly double Tiny = Math.ScaleB(1.0, -60), Big = Math.ScaleB(1.0, 60);
 
-    private static double Entry(Random rng, int k, int i, int j, int m, int n, int scale)
+    internal static double Entry(Random rng, int k, int i, int j, int m, int n, int scale)
     {
         double s = Math.ScaleB(1.0, scale / 2);
         switch (k % 6)
