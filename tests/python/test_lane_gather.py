@@ -1,0 +1,76 @@
+"""float32 ord -1 / 0.5 over lines two floats apart (LaneAcross' gather of every second float: each row's values from
+wide loads narrowed, e.g. axis 0 of a[:, ::2] or axis 2 of a[..., ::2].T). The views sit against pages that are not
+readable (mprotect'ed guard pages on both sides), so a load past the first or the last line's element would crash the
+test; every output must equal its line alone and NumPy's value."""
+import ctypes
+import mmap
+
+import numpy as np
+import pytest
+
+import normnative
+
+PAGE = mmap.PAGESIZE
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_libc.mprotect.restype = ctypes.c_int
+
+
+class Guarded:
+    """A readable, writable region of whole pages between two pages with no access."""
+
+    def __init__(self, nbytes):
+        self.pages = (nbytes + PAGE - 1) // PAGE
+        self.map = mmap.mmap(-1, (self.pages + 2) * PAGE)
+        self._anchor = (ctypes.c_char * len(self.map)).from_buffer(self.map)
+        self.addr = ctypes.addressof(self._anchor)
+        for at in (self.addr, self.addr + (self.pages + 1) * PAGE):
+            assert _libc.mprotect(at, PAGE, 0) == 0, ctypes.get_errno()
+        self.region = np.frombuffer(self.map, dtype=np.uint8, count=self.pages * PAGE, offset=PAGE)
+
+    def at_start(self, shape):
+        n = int(np.prod(shape)) * 4
+        return self.region[:n].view(np.float32).reshape(shape)
+
+    def at_end(self, shape):
+        n = int(np.prod(shape)) * 4
+        return self.region[self.region.size - n:].view(np.float32).reshape(shape)
+
+
+def _check(v, o, axis):
+    got = normnative.norm(v, o, axis)
+    lines = np.moveaxis(v, axis, -1)
+    alone = np.array([normnative.norm(np.ascontiguousarray(lines[idx]), o) for idx in np.ndindex(lines.shape[:-1])],
+                     dtype=np.float32).reshape(lines.shape[:-1])
+    assert got.dtype == np.float32 and got.shape == alone.shape
+    assert np.array_equal(got, alone), (o, axis, v.shape, v.strides)
+    np.testing.assert_allclose(got, np.linalg.norm(v, o, axis), rtol=2e-6)
+
+
+@pytest.mark.parametrize("o", [-1, 0.5])
+@pytest.mark.parametrize("rows,width", [(16, 64), (9, 24), (13, 34), (40, 100), (3, 200)])
+def test_every_second_float_against_guard_pages(o, rows, width, threads):
+    rng = np.random.default_rng(rows * 1000 + width)
+    g = Guarded(rows * width * 4)
+    first = g.at_start((rows, width))
+    first[...] = rng.standard_normal((rows, width))
+    _check(first[:, ::2], o, 0)          # the first line's element is the region's first float
+    last = g.at_end((rows, width))
+    last[...] = rng.standard_normal((rows, width))
+    _check(last[:, 1::2], o, 0)          # the last line's element is the region's last float
+    _check(last[::-1, 1::2], o, 0)
+
+
+@pytest.mark.parametrize("o", [-1, 0.5])
+def test_transposed_3d_views_against_guard_pages(o, threads):
+    rng = np.random.default_rng(7)
+    shape = (6, 20, 34)
+    g = Guarded(int(np.prod(shape)) * 4)
+    a = g.at_end(shape)
+    a[...] = rng.standard_normal(shape)
+    a[2, 3, 5] = 0  # a zero at ord -1: that line's own rule
+    v = a[..., 1::2].T
+    for axis in (1, 2):
+        _check(v, o, axis)
+    b = g.at_start(shape)
+    _check(b[..., ::2].T, o, 2)
