@@ -1,7 +1,8 @@
-"""float32 ord -1 / 0.5 over lines two floats apart (LaneAcross' gather of every second float: each row's values from
-wide loads narrowed, e.g. axis 0 of a[:, ::2] or axis 2 of a[..., ::2].T). The views sit against pages that are not
-readable (mprotect'ed guard pages on both sides), so a load past the first or the last line's element would crash the
-test; every output must equal its line alone and NumPy's value."""
+"""float32 (and int32) lines two floats apart: LaneAcross' gather of every second float (ord -1 / 0.5) and Repack's
+copy of N-D blocks (other orders) read each row's values by wide loads narrowed to their even words (axis 0 of
+a[:, ::2], axis 2 of a[..., ::2].T). The views sit against pages that are not readable (mprotect'ed guard pages on
+both sides), so a load past the first or the last line's element would crash the test; every output must equal its
+line alone and NumPy's value."""
 import ctypes
 import mmap
 
@@ -74,3 +75,23 @@ def test_transposed_3d_views_against_guard_pages(o, threads):
         _check(v, o, axis)
     b = g.at_start(shape)
     _check(b[..., ::2].T, o, 2)
+
+
+@pytest.mark.parametrize("o", [None, 1, np.inf, 0, 3])
+@pytest.mark.parametrize("shape", [(6, 20, 34), (60, 80, 100), (5, 33, 2)])
+def test_repacked_blocks_against_guard_pages(o, shape, threads):
+    """The same reads in Repack's copy of N-D blocks (groups of 16 lines two floats apart, other groups and the block's
+    tail element by element), float32 and int32 views ending at a guard page."""
+    rng = np.random.default_rng(sum(shape))
+    g = Guarded(int(np.prod(shape)) * 4)
+    a = g.at_end(shape)
+    a[...] = rng.standard_normal(shape)
+    _check(a[..., 1::2].T, o, 2)
+    _check(a[..., 1::2].T, o, 1)
+    i = a.view(np.int32)
+    i[...] = rng.integers(-1000, 1000, size=shape)
+    got = normnative.norm(i[..., 1::2].T, o, 2)
+    lines = i[..., 1::2].T
+    alone = np.array([[normnative.norm(np.ascontiguousarray(lines[p, q]), o) for q in range(lines.shape[1])]
+                      for p in range(lines.shape[0])])
+    assert np.array_equal(got, alone)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace NormManaged.Engine;
@@ -117,6 +118,22 @@ internal static unsafe class Repack
     private static ReductionPlan Band(bool rows, int k, long n, int es, int oes)
         => rows ? ReductionPlan.Lines(k, n * es, oes, n, es) : ReductionPlan.Lines(k, es, oes, n, (long)k * es);
 
+    /// <summary>Marks each group of 16 lines (<paramref name="even"/>[g] for lines 16g … 16g + 15) whose starts are 8
+    /// bytes apart (4-byte elements two apart: axis 2 of float32 <c>a[..., ::2].T</c>), so that <see cref="Copy{T}"/>
+    /// can read the group's elements by two 64-byte loads; false (none marked) without AVX-512 or such a group.</summary>
+    private static bool EvenWords(byte** src, int k, bool* even)
+    {
+        bool any = false;
+        for (int g = 0; g < k / 16; g++)
+        {
+            bool ok = Vector512.IsHardwareAccelerated;
+            for (int j = 16 * g + 1; ok && j < 16 * g + 16; j++) ok = src[j] - src[j - 1] == 8;
+            even[g] = ok;
+            any |= ok;
+        }
+        return any;
+    }
+
     /// <summary>The k lines starting at <paramref name="src"/>[i], each walked in the plan's reduced order (innermost
     /// reduced axis fastest), into <paramref name="buf"/>: line i as row i (rows) or as column i of a k-wide matrix.</summary>
     private static void Copy<T>(ReductionPlan walk, byte** src, int k, bool rows, byte* buf) where T : unmanaged
@@ -128,6 +145,8 @@ internal static unsafe class Repack
         Span<long> idx = stackalloc long[d];
         idx.Clear(); // the module skips locals init
         T* b = (T*)buf;
+        bool* even = stackalloc bool[k / 16 + 1];
+        bool pairs = !rows && typeof(T) == typeof(uint) && EvenWords(src, k, even);
         long off = 0, r = 0; // offset of the current run of the innermost reduced axis; its first position in the line
         while (true)
         {
@@ -137,6 +156,26 @@ internal static unsafe class Repack
                     byte* s = src[i] + off;
                     T* t = b + i * walk.InnerCount + r;
                     for (long q = 0; q < n0; q++, s += s0) t[q] = Unsafe.ReadUnaligned<T>(s);
+                }
+            else if (pairs)
+                for (long q = 0; q < n0; q++)
+                {
+                    long at = off + q * s0;
+                    uint* t = (uint*)b + (r + q) * k;
+                    int i = 0;
+                    for (; i + 16 <= k; i += 16)
+                    {
+                        if (!even[i / 16])
+                        {
+                            for (int j = i; j < i + 16; j++) t[j] = Unsafe.ReadUnaligned<uint>(src[j] + at);
+                            continue;
+                        }
+                        // 16 lines two words apart: two loads narrowed to their even words, the second 4 bytes early
+                        // so that it ends with the 16th line's element (nothing outside the view is read)
+                        byte* p = src[i] + at;
+                        Vector512.Narrow(Vector512.Load((ulong*)p), Vector512.ShiftRightLogical(Vector512.Load((ulong*)(p + 60)), 32)).Store(t + i);
+                    }
+                    for (; i < k; i++) t[i] = Unsafe.ReadUnaligned<uint>(src[i] + at);
                 }
             else
                 for (long q = 0; q < n0; q++)
