@@ -395,18 +395,14 @@ internal static unsafe class LaneAcross
                 }
         if (r0 == 0 && es == 4 && ls == 8 && w is 8 or 16 && Vector256.IsHardwareAccelerated)
         {
-            // float32 lines two floats apart (axis 2 of a[..., ::2].T): each row's w values from loads whose even words
-            // are the lines' elements, narrowed; every load stays between the first line's element and the last's (the
-            // second one starts 4 bytes early, its values in the odd words), so nothing past the view is read
+            // float32 lines two floats apart (axis 2 of a[..., ::2].T): each row's w values by EvenWords' loads
             for (long r = 0; r < n; r++)
             {
                 byte* q = c + r * s;
                 uint* dst = (uint*)buf + r * w;
-                if (w == 16 && Vector512.IsHardwareAccelerated)
-                    Vector512.Narrow(Vector512.Load((ulong*)q), Vector512.ShiftRightLogical(Vector512.Load((ulong*)(q + 60)), 32)).Store(dst);
+                if (w == 16 && Vector512.IsHardwareAccelerated) EvenWords.Load16(q, dst);
                 else
-                    for (int i = 0; i < w; i += 8)
-                        Vector256.Narrow(Vector256.Load((ulong*)(q + 8 * i)), Vector256.ShiftRightLogical(Vector256.Load((ulong*)(q + 8 * i + 28)), 32)).Store(dst + i);
+                    for (int i = 0; i < w; i += 8) EvenWords.Load8(q + 8 * i, dst + i);
             }
             return;
         }

@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NormManaged.Engine;
 
@@ -120,8 +120,9 @@ internal static unsafe class Repack
 
     /// <summary>Marks each group of 16 lines (<paramref name="even"/>[g] for lines 16g … 16g + 15) whose starts are 8
     /// bytes apart (4-byte elements two apart: axis 2 of float32 <c>a[..., ::2].T</c>), so that <see cref="Copy{T}"/>
-    /// can read the group's elements by two 64-byte loads; false (none marked) without AVX-512 or such a group.</summary>
-    private static bool EvenWords(byte** src, int k, bool* even)
+    /// can read the group's elements by <see cref="EvenWords.Load16"/>; false (none marked) without AVX-512 or such a
+    /// group.</summary>
+    private static bool MarkEvenGroups(byte** src, int k, bool* even)
     {
         bool any = false;
         for (int g = 0; g < k / 16; g++)
@@ -146,7 +147,7 @@ internal static unsafe class Repack
         idx.Clear(); // the module skips locals init
         T* b = (T*)buf;
         bool* even = stackalloc bool[k / 16 + 1];
-        bool pairs = !rows && typeof(T) == typeof(uint) && EvenWords(src, k, even);
+        bool pairs = !rows && typeof(T) == typeof(uint) && MarkEvenGroups(src, k, even);
         long off = 0, r = 0; // offset of the current run of the innermost reduced axis; its first position in the line
         while (true)
         {
@@ -170,10 +171,7 @@ internal static unsafe class Repack
                             for (int j = i; j < i + 16; j++) t[j] = Unsafe.ReadUnaligned<uint>(src[j] + at);
                             continue;
                         }
-                        // 16 lines two words apart: two loads narrowed to their even words, the second 4 bytes early
-                        // so that it ends with the 16th line's element (nothing outside the view is read)
-                        byte* p = src[i] + at;
-                        Vector512.Narrow(Vector512.Load((ulong*)p), Vector512.ShiftRightLogical(Vector512.Load((ulong*)(p + 60)), 32)).Store(t + i);
+                        EvenWords.Load16(src[i] + at, t + i); // 16 lines two words apart
                     }
                     for (; i < k; i++) t[i] = Unsafe.ReadUnaligned<uint>(src[i] + at);
                 }
