@@ -56,23 +56,32 @@ public class ScreenAcrossTests
                     for (int j = 0; j < n; j++)
                         data[(i * n + j) * count + k] = Entry(rng, k, i, j, m, n, scale);
             }
-            double At(int k, int i, int j) => data[(i * n + j) * count + k];
-            foreach (var (o, axes) in new[] { (Inf, (0, 1)), (NegInf, (0, 1)), (Ord.Of(1), (1, 0)), (Ord.Of(-1), (1, 0)) })
+            // axes (0, 1): rows along axis 0; (1, 0): rows along axis 1, so the columns are the streamed axis-1 lines
+            AssertExactStack((k, i, j) => data[(i * n + j) * count + k], m, n, count, null,
+                new[] { (Inf, (0, 1)), (NegInf, (0, 1)), (Ord.Of(1), (1, 0)), (Ord.Of(-1), (1, 0)) }, data);
+        }
+    }
+
+    /// <summary>Every matrix k of the (m, n, count) stack in <paramref name="data"/> (element strides
+    /// <paramref name="strides"/>, C order when null; element (i, j) of matrix k is at(k, i, j)) against its exact
+    /// reference, for each (ord, axes) case and every engine configuration.</summary>
+    internal static void AssertExactStack(Func<int, int, int, double> at, int m, int n, int count, long[]? strides,
+        (Ord, (int, int))[] cases, double[] data)
+    {
+        foreach (var (o, axes) in cases)
+        {
+            var want = new double[count];
+            for (int k = 0; k < count; k++)
             {
-                // axes (0, 1): rows along axis 0; (1, 0): rows along axis 1, so the columns are the streamed axis-1 lines
-                var want = new double[count];
+                int kk = k;
+                want[k] = axes.Item1 == 0 ? MatrixLineNormTests.NonFiniteReference((i, j) => at(kk, i, j), m, n, o)
+                    : MatrixLineNormTests.NonFiniteReference((i, j) => at(kk, j, i), n, m, o);
+            }
+            foreach (var cfg in EngineKnobs.Configurations())
+            {
+                var got = EngineKnobs.With(cfg, () => Batch(data, new long[] { m, n, count }, strides, 0, axes.Item1, axes.Item2, o));
                 for (int k = 0; k < count; k++)
-                {
-                    int kk = k;
-                    want[k] = axes.Item1 == 0 ? MatrixLineNormTests.NonFiniteReference((i, j) => At(kk, i, j), m, n, o)
-                        : MatrixLineNormTests.NonFiniteReference((i, j) => At(kk, j, i), n, m, o);
-                }
-                foreach (var cfg in EngineKnobs.Configurations())
-                {
-                    var got = EngineKnobs.With(cfg, () => Batch(data, new long[] { m, n, count }, null, 0, axes.Item1, axes.Item2, o));
-                    for (int k = 0; k < count; k++)
-                        Assert.True(want[k].Equals(got[k]), $"({m},{n},{count}) axes {axes} matrix {k} ord={o.P} {cfg}: {got[k]:R} vs exact {want[k]:R}");
-                }
+                    Assert.True(want[k].Equals(got[k]), $"({m},{n},{count}) axes {axes} matrix {k} ord={o.P} {cfg}: {got[k]:R} vs exact {want[k]:R}");
             }
         }
     }

@@ -36,24 +36,9 @@ public class StackScreenTests
                     for (int j = 0; j < n; j++)
                         data[(i * n + j) * width + 2 * k] = ScreenAcrossTests.Entry(rng, regime, i, j, m, n, scale);
             }
-            double At(int k, int i, int j) => data[(i * n + j) * width + 2 * k];
-            var strides = new long[] { (long)n * width, width, 2 };
-            foreach (var (o, axes) in new[] { (Inf, (0, 1)), (NegInf, (0, 1)), (Ord.Of(1), (0, 1)), (Ord.Of(-1), (1, 0)) })
-            {
-                var want = new double[count];
-                for (int k = 0; k < count; k++)
-                {
-                    int kk = k;
-                    want[k] = axes.Item1 == 0 ? MatrixLineNormTests.NonFiniteReference((i, j) => At(kk, i, j), m, n, o)
-                        : MatrixLineNormTests.NonFiniteReference((i, j) => At(kk, j, i), n, m, o);
-                }
-                foreach (var cfg in EngineKnobs.Configurations())
-                {
-                    var got = EngineKnobs.With(cfg, () => Batch(data, new long[] { m, n, count }, strides, 0, axes.Item1, axes.Item2, o));
-                    for (int k = 0; k < count; k++)
-                        Assert.True(want[k].Equals(got[k]), $"({m},{n},{count}) axes {axes} matrix {k} ord={o.P} {cfg}: {got[k]:R} vs exact {want[k]:R}");
-                }
-            }
+            ScreenAcrossTests.AssertExactStack((k, i, j) => data[(i * n + j) * width + 2 * k], m, n, count,
+                new long[] { (long)n * width, width, 2 },
+                new[] { (Inf, (0, 1)), (NegInf, (0, 1)), (Ord.Of(1), (0, 1)), (Ord.Of(-1), (1, 0)) }, data);
         }
     }
 
