@@ -8,11 +8,13 @@ import math
 import warnings
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 
 import normnative
 from _calls import norm_with_warnings
+from _reference import assert_float32_correctly_rounded
 
 ORDS = [1, -1, np.inf, -np.inf]
 DTYPES = [np.float64, np.complex128, np.complex64, np.int64, np.uint64]
@@ -91,21 +93,18 @@ def test_stack_equals_each_matrix_alone_and_numpy(dt, ordv):
 @pytest.mark.parametrize("dt", [np.float64, np.complex128, np.complex64, np.int64])
 def test_exact_reference_on_a_few_matrices(dt):
     a = _data(dt, (20, 17, 12), 11)
-    rdt = np.float32 if dt == np.complex64 else np.float64
     for ordv in ORDS:
         got = normnative.norm(a, ordv, (0, 1))
         for k in range(0, 12, 5):
-            exact = _exact_best(a[:, :, k], ordv)
-            assert got[k] == rdt(float(exact)) or _correctly_rounded_32(got[k], exact, rdt), (ordv, k)
+            _assert_rounded(got[k], _exact_best(a[:, :, k], ordv), dt, ordv, k)
 
 
-def _correctly_rounded_32(v, exact, rdt):
-    """float32: the nearest float32 to the exact Fraction (float() rounds to float64 first, which may double-round)."""
-    if rdt != np.float32:
-        return False
-    lo, hi = np.nextafter(v, np.float32(0)), np.nextafter(v, np.float32(np.inf))
-    d = abs(Fraction(float(v)) - exact)
-    return d <= abs(Fraction(float(lo)) - exact) and d <= abs(Fraction(float(hi)) - exact)
+def _assert_rounded(got, exact, dt, *context):
+    """got is the exact Fraction correctly rounded to the result dtype (float64: Fraction → float rounds once)."""
+    if dt == np.complex64:
+        assert_float32_correctly_rounded(float(got), mpmath.mpf(exact.numerator) / exact.denominator, *context)
+    else:
+        assert got == float(exact), (*context, got, exact)
 
 
 def _alone_equal(v, ordv, axis):
@@ -147,10 +146,8 @@ def test_near_ties_pick_the_exact_best(dt):
         for v, axis in ((a, (0, 1)), (a[:, ::-1, :], (0, 1)), (a.transpose(1, 0, 2), (1, 0)), (a[..., ::2], (0, 1))):
             got = _alone_equal(v, ordv, axis)
             if v is a:
-                rdt = np.float32 if dt == np.complex64 else np.float64
                 for k in range(count):
-                    exact = _exact_best(a[:, :, k], ordv)
-                    assert got[k] == rdt(float(exact)) or _correctly_rounded_32(got[k], exact, rdt), (ordv, k)
+                    _assert_rounded(got[k], _exact_best(a[:, :, k], ordv), dt, ordv, k)
 
 
 @pytest.mark.parametrize("dt", [np.float64, np.complex128, np.complex64])
