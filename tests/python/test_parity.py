@@ -343,6 +343,25 @@ def test_linalg_error_on_nan_svd():
 # floating-point events and np.errstate
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.complex64, np.complex128])
+@pytest.mark.parametrize("p, axis", [(0.5, 0), (0.5, 1), (0.5, None), (0.3, 0), (0.3, None)])
+def test_overflow_text_of_orders_below_one(dtype, p, axis):
+    # numpy's final ``**= 1/p`` overflows: on an array an exponent of 2 is np.square, else np.power; on the scalar
+    # of a whole vector "scalar power"
+    big = {np.float16: 6e4, np.float32: 3e38, np.complex64: 3e38}.get(dtype, 1e308)
+    x = np.full((70, 9), big, dtype)
+    if axis is None:
+        x = x[:20].ravel()  # float16: numpy's own sum of 180 terms |x|^p stays finite (README: its "reduce" otherwise)
+    texts = []
+    for f in (normnative.norm, np.linalg.norm):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = f(x, p, axis=axis)
+        assert np.all(np.isinf(r))
+        texts.append([str(m.message) for m in w if m.category is RuntimeWarning])
+    assert texts[0] == texts[1] and texts[0], texts
+
+
 @pytest.mark.parametrize("call,text", [
     (lambda: normnative.norm([0.0, 2.0], -1), "divide by zero encountered in reciprocal"),
     (lambda: normnative.norm([0.0, 2.0], -2), "divide by zero encountered in power"),

@@ -237,7 +237,8 @@ def _report_vector(events: int, p: float, scalar: bool) -> None:
         elif p in (0, 1):
             where = "reduce"
         elif 0 < p < 1:
-            where = "scalar power" if scalar else "power"
+            # numpy's ``ret **= 1/p`` on an array: an exponent of 2 takes its fast path, np.square
+            where = "scalar power" if scalar else ("square" if p == 0.5 else "power")
         else:
             where = "power"
         _fp_error("over", where)
