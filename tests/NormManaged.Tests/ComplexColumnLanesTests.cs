@@ -3,8 +3,8 @@ using Xunit;
 namespace NormManaged.Tests;
 
 /// <summary>complex128 ord 2 (<see cref="Engine.Complex128Columns"/>), ±∞ and 1 (<see cref="Engine.LaneAcross"/>'s column
-/// lanes) and complex64 ord 2 and 1 (<see cref="Engine.C64SquareSum"/>, <see cref="Engine.C64AbsSum"/>), 3, 0.5, −1, −4, −10 and
-/// general p (<see cref="Engine.Complex64Columns"/>) over a
+/// lanes) and complex64 ord 2 and 1 (<see cref="Engine.C64SquareSum"/>, <see cref="Engine.C64AbsSum"/>), 3, 0.5, −1, −4, −10, 4,
+/// 1.5, ±2.5 and general p (<see cref="Engine.Complex64Columns"/>, columns of ≤ 64 and longer ones) over a
 /// non-contiguous axis with adjacent outputs (C-order axis 0, Fortran-order axis 1, rows reversed, strided outputs):
 /// every output must have the bits and events of its column copied out and reduced alone (the 1-D path) for both
 /// vector widths and 1–3 threads, and a finite complex128 column's ord-2 / ±∞ result must be the correctly rounded
@@ -118,10 +118,13 @@ public unsafe class ComplexColumnLanesTests
     [InlineData(3, 9, 6, true)]
     [InlineData(4, 1031, 7, true)]
     [InlineData(64, 100, 8, true)]
+    [InlineData(65, 9, 9, true)]
+    [InlineData(257, 20, 10, true)]
+    [InlineData(1100, 12, 11, true)]
     public void EveryOutputIsItsColumnAloneAndExact(int m, int n, int seed, bool single)
     {
         var a = Matrix(m, n, seed, single);
-        var ords = single ? new[] { 2.0, 1, 3, 0.5, -1, 1.5, -2.5, -4, -10 } : new[] { 2.0, double.PositiveInfinity, double.NegativeInfinity, 1 };
+        var ords = single ? new[] { 2.0, 1, 3, 0.5, -1, 1.5, -2.5, -4, -10, 4, 2.5 } : new[] { 2.0, double.PositiveInfinity, double.NegativeInfinity, 1 };
         foreach (double p in ords)
         {
             var want = new long[n];

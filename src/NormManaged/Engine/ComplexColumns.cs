@@ -154,7 +154,7 @@ internal static unsafe class Complex128Columns
 }
 
 /// <summary>complex64 orders of <see cref="ComplexShortRows"/> that no column op of <see cref="AcrossOutputsWide"/> takes
-/// (0.5, 3, 4, −1, general p with 1/4 ≤ |p| ≤ 128; not the whole orders ≤ −2) over an axis whose outputs are adjacent and whose reduced axis is not
+/// (0.5, 3, 4, −1, 1.5, ±2.5, general p with 1/4 ≤ |p| ≤ 128; not the whole orders ≤ −2) over an axis whose outputs are adjacent and whose reduced axis is not
 /// (C-order axis 0, Fortran rows, 3-D axis 0): ComplexShortRows reduces eight lines side by side from a buffer of their
 /// s = fl(re² + im²) (value i of line r at buf[8i + r]), filled element by element for strided lines; eight adjacent
 /// columns fill the same buffer a row at a time from one 64-byte load (the same single rounding of the exact squares,
@@ -163,7 +163,9 @@ internal static unsafe class Complex128Columns
 /// goes alone (<see cref="AcrossOutputsWide.Alone(byte*, DType, long, long, byte*, DType, double)"/>). The last group
 /// overlaps the previous one (the same lines give the same bits) and stores only its new outputs; groups are split
 /// over threads by a shape-only count. Before: (64, 1000) ord 3 ran 63 µs against 26 µs for the same lines as rows.
-/// With AVX-512, two whole groups at a time for the orders of <see cref="ComplexPairs"/> (their roots in flight together).</summary>
+/// With AVX-512, two whole groups at a time for the orders of <see cref="ComplexPairs"/> (their roots in flight together).
+/// Columns longer than 64 values: general p by chunks of buffered rows (<see cref="LongGroups(ReductionPlan, byte*, double, byte*, int, int)"/>),
+/// the orders with terms of their own summed straight from the rows (<see cref="TermGroups"/>).</summary>
 internal static unsafe class Complex64Columns
 {
     private const int Lines = 8;
@@ -175,7 +177,7 @@ internal static unsafe class Complex64Columns
            && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 8
            && plan.InnerStrides[0] != 8 && plan.OuterCount >= Lines && p is not (-2 or -3) // NarrowNegCols' (the other whole
            // p ≤ −4 were excluded with them and went to ComplexShortRows' value-by-value copy: (4, 3000) ord −4 0.59×, −10 0.51×)
-           && (ComplexShortRows.Applies(plan, t, ot, p) || LongGeneral(plan, p));
+           && (ComplexShortRows.Applies(plan, t, ot, p) || LongGeneral(plan, p) || LongTerms(plan, p));
 
     /// <summary>Longest column of the general orders taken (<see cref="LongGroups(ReductionPlan, byte*, double, byte*, int, int)"/>).</summary>
     internal const long MaxLongGeneral = NarrowLaneSums.MaxAdjacent;
@@ -185,6 +187,20 @@ internal static unsafe class Complex64Columns
     private static bool LongGeneral(ReductionPlan plan, double p)
         => plan.InnerCount > ComplexShortRows.MaxGeneral && plan.InnerCount <= MaxLongGeneral
            && ComplexShortRows.KindOf(p) == ComplexShortRows.General;
+
+    /// <summary>Longest column of <see cref="LongTerms"/> (its bound, 3(n + 8192) + 2¹⁸ double ulps, stays far below
+    /// the 2²⁷ that <see cref="LaneAcross.TryStoreSingle"/> allows).</summary>
+    internal const long MaxLongTerms = 1L << 20;
+
+    /// <summary>Columns longer than ComplexShortRows takes (65 … <see cref="MaxLongTerms"/> values) of the orders with
+    /// terms of their own (½, 3, 4, −1, 1.5, 2.5, −2.5; <see cref="IC64RowOrder"/>). Before, line by line through
+    /// <see cref="Complex64Fast"/> (or transposed first): A/B, C (600, 800) axis 0 ord 4 492 → 71 µs (NumPy 572),
+    /// 1.5 1072 → 199, ½ 309 → 183, −1 289 → 124; Fortran (60, 80, 100) axis 2 ord 2.5 1746 → 230, −1 651 → 132 —
+    /// 0.1–0.6× NumPy before, 1.6–8× after.</summary>
+    internal static bool LongTerms(ReductionPlan plan, double p)
+        => plan.InnerCount > ComplexShortRows.MaxInner && plan.InnerCount <= MaxLongTerms
+           && ComplexShortRows.KindOf(p) is ComplexShortRows.Root or ComplexShortRows.Cube or ComplexShortRows.Fourth
+               or ComplexShortRows.Recip or ComplexShortRows.OneHalf or ComplexShortRows.TwoHalf or ComplexShortRows.NegTwoHalf;
 
     public static FpEvents Run(ReductionPlan plan, byte* x, double p, byte* o)
     {
@@ -204,6 +220,7 @@ internal static unsafe class Complex64Columns
     {
         int n = (int)plan.InnerCount, kind = ComplexShortRows.KindOf(p);
         long outs = plan.OuterCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
+        if (LongTerms(plan, p)) return TermGroups(plan, x, p, o, g0, g1);
         if (n > ComplexShortRows.MaxGeneral) return LongGroups(plan, x, p, o, g0, g1);
         double* buf = stackalloc double[2 * n * Lines];
         double* res = stackalloc double[ComplexPairs.Scratch];
@@ -312,6 +329,55 @@ internal static unsafe class Complex64Columns
             }
         }
         return ev;
+    }
+
+    /// <summary><see cref="LongTerms"/>' columns, eight at a time: each lane sums its column's terms straight from the
+    /// rows (<see cref="ColumnSquares"/>, no buffer: the same s as <see cref="Fill"/>) by
+    /// <see cref="ComplexShortRows.KindRoots"/> — the lane sums, roots and bound of short columns, with n additions — and
+    /// the proven float32 roundings are stored; the rest alone.</summary>
+    private static FpEvents TermGroups(ReductionPlan plan, byte* x, double p, byte* o, int g0, int g1)
+    {
+        long n = plan.InnerCount, outs = plan.OuterCount, s = plan.InnerStrides[0], os = plan.OuterOutStrides[0];
+        int kind = ComplexShortRows.KindOf(p);
+        double* res = stackalloc double[ComplexPairs.Scratch];
+        byte* c0 = x + plan.InnerBaseOffset;
+        var ev = FpEvents.None;
+        LineMemo.Init(out var memo);
+        for (int g = g0; g < g1; g++)
+        {
+            long k = Math.Min((long)g * Lines, outs - Lines);
+            byte* c = c0 + 8 * k;
+            long ulps = ComplexShortRows.KindRoots(kind, n, new ColumnSquares(c, s), res);
+            for (uint bad = LaneAcross.TryStoreSingles(res, ulps, o + k * os, os, (int)((long)g * Lines - k)); bad != 0; bad &= bad - 1)
+            {
+                int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
+                ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
+            }
+        }
+        return ev;
+    }
+
+    /// <summary>s = fl(re² + im²) of row i of the eight adjacent complex64 columns at <paramref name="c"/> (rows
+    /// <paramref name="s"/> bytes apart), in column order: both squares exact in double, one rounding (the value of
+    /// <see cref="Fill"/>).</summary>
+    private readonly struct ColumnSquares(byte* c, long s) : IC64Squares
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public L Load<L>(long i, int h) where L : struct, ILanes<L>
+        {
+            float* f = (float*)(c + i * s) + 2 * h;
+            if (typeof(L) == typeof(Lanes512))
+            {
+                var w0 = Avx512F.ConvertToVector512Double(Vector256.Load(f));     // re0 im0 … re3 im3
+                var w1 = Avx512F.ConvertToVector512Double(Vector256.Load(f + 8)); // re4 im4 … re7 im7
+                var re = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), w1);
+                var im = Avx512F.PermuteVar8x64x2(w0, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), w1);
+                return Unsafe.BitCast<Vector512<double>, L>(Vector512.FusedMultiplyAdd(re, re, im * im));
+            }
+            var (lo, hi) = Vector256.Widen(Vector256.Load(f)); // re0 im0 re1 im1 | re2 im2 re3 im3
+            var m = Avx.HorizontalAdd(lo * lo, hi * hi);            // s0 s2 s1 s3
+            return Unsafe.BitCast<Vector256<double>, L>(Avx2.Permute4x64(m, 0b11_01_10_00));
+        }
     }
 
     /// <summary>s of the eight adjacent columns at <paramref name="c"/>, value i of column r at buf[8i + r].</summary>

@@ -26,6 +26,20 @@ internal unsafe interface IC64RowOrder
     static abstract long RootUlps { get; }
 }
 
+/// <summary>Where <see cref="ComplexShortRows"/>' lane sums read s = fl(re² + im²) of value i of eight lines, lanes
+/// h … h + L.Count − 1 in line order.</summary>
+internal interface IC64Squares
+{
+    L Load<L>(long i, int h) where L : struct, ILanes<L>;
+}
+
+/// <summary>s from a buffer filled beforehand, value i of line r at buf[8i + r].</summary>
+internal readonly unsafe struct BufferedSquares(double* buf) : IC64Squares
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public L Load<L>(long i, int h) where L : struct, ILanes<L> => L.Load(buf + i * 8 + h);
+}
+
 /// <summary>p = 2: the term is s (one rounding), the root √S.</summary>
 internal readonly unsafe struct C64RowSquares : IC64RowOrder
 {
@@ -285,21 +299,9 @@ internal static unsafe class ComplexShortRows
     /// double ulps.</summary>
     internal static long Roots(int kind, int n, double p, double* buf, double* res)
     {
+        long ulps = KindRoots(kind, n, new BufferedSquares(buf), res);
+        if (ulps >= 0) return ulps;
         bool wide = RealKernels.Wide;
-        switch (kind)
-        {
-            case Squares: return wide ? Roots<Lanes512, C64RowSquares>(n, buf, res) : Roots<Lanes256, C64RowSquares>(n, buf, res);
-            case Abs: return wide ? Roots<Lanes512, C64RowAbs>(n, buf, res) : Roots<Lanes256, C64RowAbs>(n, buf, res);
-            case Root: return wide ? Roots<Lanes512, C64RowRoot>(n, buf, res) : Roots<Lanes256, C64RowRoot>(n, buf, res);
-            case Cube: return wide ? Roots<Lanes512, C64RowCube>(n, buf, res) : Roots<Lanes256, C64RowCube>(n, buf, res);
-            case Fourth: return wide ? Roots<Lanes512, C64RowFourth>(n, buf, res) : Roots<Lanes256, C64RowFourth>(n, buf, res);
-            case Recip: return wide ? Roots<Lanes512, C64RowRecip>(n, buf, res) : Roots<Lanes256, C64RowRecip>(n, buf, res);
-            case RecipSquare: return wide ? Roots<Lanes512, C64RowRecipSquare>(n, buf, res) : Roots<Lanes256, C64RowRecipSquare>(n, buf, res);
-            case OneHalf: return wide ? Roots<Lanes512, C64RowOneHalf>(n, buf, res) : Roots<Lanes256, C64RowOneHalf>(n, buf, res);
-            case TwoHalf: return wide ? Roots<Lanes512, C64RowTwoHalf>(n, buf, res) : Roots<Lanes256, C64RowTwoHalf>(n, buf, res);
-            case NegTwoHalf: return wide ? Roots<Lanes512, C64RowNegTwoHalf>(n, buf, res) : Roots<Lanes256, C64RowNegTwoHalf>(n, buf, res);
-            case NegCube: return wide ? Roots<Lanes512, C64RowNegCube>(n, buf, res) : Roots<Lanes256, C64RowNegCube>(n, buf, res);
-        }
         if (ClampsTerms(p))
         {
             if (wide) GeneralRoots<Lanes512, NarrowLaneSums.Clamped>(n, buf, res, p); else GeneralRoots<Lanes256, NarrowLaneSums.Clamped>(n, buf, res, p);
@@ -309,6 +311,29 @@ internal static unsafe class ComplexShortRows
         // within |p|·2⁻⁴³·⁶ + 2⁻⁴³·⁵; a term within |p|·2⁻⁴³·⁶ + 2⁻⁴¹·⁹ (its ε_S for float32 terms), ≤ 63 additions
         // ≤ 2⁻⁴⁷: the root within 2⁻⁴⁰/min(1, |p|), the store allowing 2⁻³⁶/min(1, |p|)
         return NarrowLaneSums.Ulps(p);
+    }
+
+    /// <summary>Each lane's norm for the orders with terms of their own (<see cref="IC64RowOrder"/>) from the s values
+    /// of <paramref name="src"/>, as <see cref="Roots(int, int, double, double*, double*)"/>; −1 for any other kind
+    /// (nothing written).</summary>
+    internal static long KindRoots<S>(int kind, long n, S src, double* res) where S : struct, IC64Squares
+    {
+        bool wide = RealKernels.Wide;
+        switch (kind)
+        {
+            case Squares: return wide ? Roots<Lanes512, C64RowSquares, S>(n, src, res) : Roots<Lanes256, C64RowSquares, S>(n, src, res);
+            case Abs: return wide ? Roots<Lanes512, C64RowAbs, S>(n, src, res) : Roots<Lanes256, C64RowAbs, S>(n, src, res);
+            case Root: return wide ? Roots<Lanes512, C64RowRoot, S>(n, src, res) : Roots<Lanes256, C64RowRoot, S>(n, src, res);
+            case Cube: return wide ? Roots<Lanes512, C64RowCube, S>(n, src, res) : Roots<Lanes256, C64RowCube, S>(n, src, res);
+            case Fourth: return wide ? Roots<Lanes512, C64RowFourth, S>(n, src, res) : Roots<Lanes256, C64RowFourth, S>(n, src, res);
+            case Recip: return wide ? Roots<Lanes512, C64RowRecip, S>(n, src, res) : Roots<Lanes256, C64RowRecip, S>(n, src, res);
+            case RecipSquare: return wide ? Roots<Lanes512, C64RowRecipSquare, S>(n, src, res) : Roots<Lanes256, C64RowRecipSquare, S>(n, src, res);
+            case OneHalf: return wide ? Roots<Lanes512, C64RowOneHalf, S>(n, src, res) : Roots<Lanes256, C64RowOneHalf, S>(n, src, res);
+            case TwoHalf: return wide ? Roots<Lanes512, C64RowTwoHalf, S>(n, src, res) : Roots<Lanes256, C64RowTwoHalf, S>(n, src, res);
+            case NegTwoHalf: return wide ? Roots<Lanes512, C64RowNegTwoHalf, S>(n, src, res) : Roots<Lanes256, C64RowNegTwoHalf, S>(n, src, res);
+            case NegCube: return wide ? Roots<Lanes512, C64RowNegCube, S>(n, src, res) : Roots<Lanes256, C64RowNegCube, S>(n, src, res);
+        }
+        return -1;
     }
 
     /// <summary>fl(re² + im²) of the complex64 value at <paramref name="q"/>: both squares are exact in double, so
@@ -372,7 +397,7 @@ internal static unsafe class ComplexShortRows
 
     /// <summary>The lanes' plain sums of <typeparamref name="T"/>'s terms and their roots into res (NaN for a line
     /// with NaN, ∞ or — p &lt; 0 — a zero); the result's bound in double ulps.</summary>
-    private static long Roots<L, T>(int n, double* buf, double* res) where L : struct, ILanes<L> where T : struct, IC64RowOrder
+    private static long Roots<L, T, S>(long n, S src, double* res) where L : struct, ILanes<L> where T : struct, IC64RowOrder where S : struct, IC64Squares
     {
         var inf = L.Create(double.PositiveInfinity);
         double* tmp = res + 3 * Lines;
@@ -380,9 +405,9 @@ internal static unsafe class ComplexShortRows
         for (int h = 0; h < Lines; h += L.Count)
         {
             L acc = L.Zero, bad = L.Zero;
-            for (int i = 0; i < n; i++)
+            for (long i = 0; i < n; i++)
             {
-                var s = L.Load(buf + i * Lines + h);
+                var s = src.Load<L>(i, h);
                 bad |= ~L.LessThan(s, inf); // NaN or ∞
                 if (T.Negative) bad |= L.Equal(s, L.Zero);
                 acc += wide ? Unsafe.BitCast<Vector512<double>, L>(T.WideTerm(Unsafe.BitCast<L, Vector512<double>>(s))) : T.Term(s);
