@@ -253,9 +253,9 @@ def test_long_integer_columns_in_wide_bands(dtype, rows, threads):
 
 
 @pytest.mark.parametrize("view", ["C", "[::2, :]", "[:, ::2]", "[::-1, ::-2]", "[:300, 1:401]"])
-def test_complex64_columns_transposed(view, threads):
-    """complex64 ord −1 / ½ over long columns (each column's 1-D fast path, over a band transposed into contiguous
-    lines): the bits of each line alone, with zeros (divide-by-zero), NaN, ∞ and exact sums in some columns."""
+def test_complex64_long_columns_views(view, threads):
+    """complex64 ord −1 / ½ over long columns (Complex64Columns' long-column lanes; spaced outputs compacted by bands
+    first): the bits of each line alone, with zeros (divide-by-zero), NaN, ∞ and exact sums in some columns."""
     a = _values(np.complex64, (600, 800))
     a[:, 3] = 1
     a[7, 4] = 0

@@ -12,8 +12,7 @@ namespace NormManaged.Engine;
 /// compacted — each row's band of values copied, de-interleaved by permutes, into a buffer that stays in L2 — and the
 /// kernel chain (<see cref="VectorNorms.Dispatch"/>) runs over the band as the columns of a C-order matrix, so a
 /// column kernel takes it. Rows whose elements are 2 … 16 apart (axis 1 of the same views) are compacted the same
-/// way into contiguous rows, for the row kernels (float32 general p over a[::2, ::3]'s rows 0.67× NumPy before); columns
-/// whose lines go alone through their 1-D paths may be transposed into contiguous lines instead (<see cref="TransposePays"/>).
+/// way into contiguous rows, for the row kernels (float32 general p over a[::2, ::3]'s rows 0.67× NumPy before).
 ///
 /// <para>Bits: a compacted output reduces the same values in the same order as the original line, and every route of
 /// the chain gives a line the bits of its 1-D reduction (the contract the strided-view tests check), so results do
@@ -48,7 +47,7 @@ internal static unsafe class ColumnBands
         int es = DTypes.ItemSize(t);
         // columns: outputs 2 … 16 elements apart, lines further; rows: each line's elements 2 … 16 apart,
         // the lines further apart than a line spans
-        bool columns = (Spaced(os, es) || (os == es && TransposePays(t, p))) && s > Math.Abs(os);
+        bool columns = Spaced(os, es) && s > Math.Abs(os);
         // rows more than three elements apart only when they are not back to back: a[:, ::4]'s rows read in place
         // stream memory in order, which their compaction measured slower than (float64 2-norm 93 → 120 µs), while
         // a[::4, ::5]'s do not (46 → 30 µs)
@@ -65,14 +64,11 @@ internal static unsafe class ColumnBands
         // the band as the chain sees it: w adjacent columns of n rows, or w contiguous rows of n
         var band = columns ? ReductionPlan.Lines(w, es, oos, n, (long)w * es) : ReductionPlan.Lines(w, n * es, oos, n, es);
         bool pays = columns ? Pays(band, t, ot, p) : RowsPay(t, p, s / es);
-        bool transpose = columns && !pays && TransposePays(t, p);
-        // columns whose kernels are the lines' own 1-D paths: the band transposed, each column a contiguous line
-        if (transpose) band = ReductionPlan.Lines(w, n * es, oos, n, es);
-        else if (!pays) return false;
+        if (!pays) return false;
         x += plan.InnerBaseOffset;
         long bands = (outs + w - 1) / w;
-        var job = columns ? new Job(x, os, o, oos, outs, w, os, s, w, n, band, t, ot, p, floatFastTried, transpose)
-                          : new Job(x, os, o, oos, outs, w, s, os, (int)n, w, band, t, ot, p, floatFastTried, false);
+        var job = columns ? new Job(x, os, o, oos, outs, w, os, s, w, n, band, t, ot, p, floatFastTried)
+                          : new Job(x, os, o, oos, outs, w, s, os, (int)n, w, band, t, ot, p, floatFastTried);
         int threads = Parallelism.MaxThreads;
         // bands spread over the threads from the lowest threshold any band kernel threads at (a band's kernel then runs
         // inline: the pool is busy); below it no kernel threads a band. Spreading from the cheap orders' 3·2¹⁵ instead
@@ -136,9 +132,8 @@ internal static unsafe class ColumnBands
     /// <see cref="Rows"/> pieces <see cref="RowStep"/> bytes apart of <see cref="PerRow"/> elements <see cref="Step"/>
     /// bytes apart (columns: the band's outputs in each reduced row; rows: each line's elements).</summary>
     private sealed class Job(byte* x, long os, byte* o, long oos, long outs, int w, long step, long rowStep, int perRow, long rows,
-                             ReductionPlan band, DType t, DType ot, double p, bool tried, bool transpose)
+                             ReductionPlan band, DType t, DType ot, double p, bool tried)
     {
-        public readonly bool Transpose = transpose;
         public readonly nint X = (nint)x, O = (nint)o;
         public readonly long Os = os, Oos = oos, Outs = outs, Step = step, RowStep = rowStep, Rows = rows;
         public readonly int W = w, PerRow = perRow;
@@ -168,35 +163,10 @@ internal static unsafe class ColumnBands
         for (long b = b0; b < b1; b++)
         {
             long k0 = Math.Min(b * j.W, j.Outs - j.W);
-            if (j.Transpose) Transposed((byte*)j.X + k0 * j.Os, j.Step, j.RowStep, j.PerRow, j.Rows, es, dst);
-            else Compact((byte*)j.X + k0 * j.Os, j.Step, j.RowStep, j.PerRow, j.Rows, es, dst);
+            Compact((byte*)j.X + k0 * j.Os, j.Step, j.RowStep, j.PerRow, j.Rows, es, dst);
             ev |= VectorNorms.Dispatch(j.Band, dst, j.T, (byte*)j.O + k0 * j.Oos, j.Ot, j.P, j.Tried);
         }
         return ev;
-    }
-
-    /// <summary>Columns that no lane kernel takes but whose lines' 1-D fast paths read contiguous lines much faster than
-    /// strided ones: complex64 ord −1 / ½ (<see cref="Complex64Fast"/>, each line alone through <see cref="NarrowLines"/>),
-    /// adjacent or spaced outputs, a band transposed into contiguous lines first — (600, 800) views A/B: C columns
-    /// 362–403 → 298–309 µs, [::2, :] 234–262 → 146–179 µs, [::2, ::3] 87–94 → 65–80 µs.</summary>
-    internal static bool TransposePays(DType t, double p) => t == DType.Complex64 && p is -1 or 0.5;
-
-    /// <summary>Rows 0 … n − 1 (<paramref name="rs"/> bytes apart) of <paramref name="w"/> elements
-    /// <paramref name="os"/> bytes apart, written transposed: element (r, j) at <paramref name="dst"/> + (j·n + r)·es.</summary>
-    internal static void Transposed(byte* src, long os, long rs, int w, long n, int es, byte* dst)
-    {
-        long line = n * es;
-        for (long r = 0; r < n; r++, src += rs)
-        {
-            if (r + Ahead < n) AheadRow(src + Ahead * rs, (w - 1) * os + es);
-            byte* s = src, d = dst + r * es;
-            if (es == 8)
-                for (int j = 0; j < w; j++, s += os, d += line) *(ulong*)d = *(ulong*)s;
-            else if (es == 4)
-                for (int j = 0; j < w; j++, s += os, d += line) *(uint*)d = *(uint*)s;
-            else
-                for (int j = 0; j < w; j++, s += os, d += line) { *(ulong*)d = *(ulong*)s; *(ulong*)(d + 8) = *(ulong*)(s + 8); }
-        }
     }
 
     /// <summary>Rows 0 … n − 1 (<paramref name="rs"/> bytes apart) of <paramref name="w"/> elements of

@@ -44,10 +44,11 @@ internal static unsafe class Repack
         // lines read in runs (the innermost reduced axis contiguous) are read well in place: the copy only added to
         // them ([:, ::-2, 1:] axis 2, C-order axes (0, 2), int16 / int32 / bool / complex64 42–85 → 96–180 µs)
         if (plan.InnerStrides[0] == es) return false;
-        // orders whose lines the chain reads faster in place (A/B over (60, 80, 100) views): complex64 −1 / ½ (each
-        // line's 1-D path; 307 → 367–463 µs), complex ord 3 (the lane kernels' columns, 25–35 % slower), integer
-        // negative orders but bool's (lines with a zero stop early in place: 47 → 110 µs)
-        if (ColumnBands.TransposePays(t, p) || (DTypes.IsComplex(t) && p == 3)
+        // orders whose lines the chain reads faster in place (A/B over (60, 80, 100) views): complex128 ord 3 (the lane
+        // kernels' columns, 25–35 % slower), integer negative orders but bool's (lines with a zero stop early in place:
+        // 47 → 110 µs). complex64 −1 / ½ / 3 were declined too until Complex64Columns took long columns of them
+        // (TermGroups); copied now, [::2, :, ::3] axis 1 ord 3 77 → 57 µs, [..., ::2].T axis 1 186 → 155, the rest alike
+        if ((t == DType.Complex128 && p == 3)
             || (IntRows.IsInteger(t) && t != DType.Bool && p < 0 && !double.IsNegativeInfinity(p))) return false;
         var walk = plan.OuterShape.Length > 1 ? plan.OuterByStride() : plan;
         // integer lines of adjacent outputs at the cheap orders: IntRows widens them in place (Fortran bool axes
