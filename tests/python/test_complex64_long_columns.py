@@ -77,3 +77,22 @@ def test_long_columns_parity_and_alone(p, shape, threads):
         assert flat.tobytes() == alone.tobytes(), (view.shape, np.flatnonzero(flat != alone))
     for j in range(shape[1]):
         assert_float32_correctly_rounded(got.reshape(-1)[j], vector_ref(list(lines[j]), p), p, shape, j)
+
+
+@pytest.mark.parametrize("p", [0.5, 1.5, 2.5, -2.5, 3, 4, -1, -2])
+def test_long_rows_and_vectors_near_midpoints(p):
+    # the same lines as rows (each row's 1-D fast path, Complex64Fast, whose roots for 1.5 / ±2.5 are within 2⁻³⁶ and
+    # for 4 two square roots) and as whole vectors: every line is inside the store margin, so each must reach the
+    # exact path
+    for n, count in ((65, 9), (300, 12)):
+        lines = _near_lines(p, n, count, 3)
+        rows = _as_complex(np.array([line for line, _ in lines], np.float32))  # (count, n): row j is line j
+        want = np.array([ref for _, ref in lines], np.float32)
+        spaced = np.repeat(rows, 2, axis=1)[:, ::2]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for view, ref in ((rows, want), (rows[::-1, ::-1], want[::-1]), (spaced, want)):
+                got = normnative.norm(view, p, axis=1)
+                assert got.dtype == np.float32 and got.tobytes() == ref.tobytes(), (p, n, np.flatnonzero(got != ref))
+            alone = np.array([normnative.norm(row, p) for row in rows], np.float32)
+        assert alone.tobytes() == want.tobytes(), (p, n, np.flatnonzero(alone != want))

@@ -11,7 +11,7 @@ import pytest
 
 import normnative
 
-ORDS = [1, 0.5, 2.5, 3, 4, -1, -2, np.inf, -np.inf]
+ORDS = [1, 0.5, 1.5, 2.5, -2.5, 3, 4, -1, -2, np.inf, -np.inf]
 RNG = np.random.default_rng(20261127)
 
 

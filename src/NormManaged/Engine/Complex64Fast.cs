@@ -83,13 +83,30 @@ internal readonly struct C64RecipSquare : IC64Term
     public static int Ulps => 4;
 }
 
-/// <summary>Complex64 vector norms of order 1, 0.5, 2.5, 3, 4, −1, −2 and ±∞ of one contiguous vector, in double
+/// <summary>|z|^1.5 (<see cref="C64RowOneHalf"/>'s FMA-only term, &lt; 8192u).</summary>
+internal readonly struct C64OneHalf : IC64Term
+{
+    public static double P => 1.5;
+    public static Vector512<double> Term(Vector512<double> s) => C64RowOneHalf.WideTerm(s);
+    public static int Ulps => C64RowOneHalf.WideUlps;
+}
+
+/// <summary>|z|^−2.5 (<see cref="C64RowNegTwoHalf"/>'s FMA-only term, &lt; 8192u).</summary>
+internal readonly struct C64NegTwoHalf : IC64Term
+{
+    public static double P => -2.5;
+    public static Vector512<double> Term(Vector512<double> s) => C64RowNegTwoHalf.WideTerm(s);
+    public static int Ulps => C64RowNegTwoHalf.WideUlps;
+}
+
+/// <summary>Complex64 vector norms of order 1, 0.5, 1.5, ±2.5, 3, 4, −1, −2 and ±∞ of one contiguous vector, in double
 /// from s = re² + im² (one rounding, see <see cref="IC64Term"/>), returning a result only when it is provably the
 /// correctly rounded float32 value of the true norm — the argument of <see cref="FloatPowFast"/>:
 ///
 /// Sums: every term has relative error ≤ k·u (<see cref="IC64Term.Ulps"/>), and a plain double sum of n non-negative
 /// terms in which every term passes through at most d additions is within γ_{d+k} of the exact sum whatever the
-/// order; the root (one or two roundings, or <see cref="GeneralNorm.Root"/> in double-double for p = 2.5, 3, 4) and
+/// order; the root (one or two roundings; p = 3 <see cref="FloatPowFast.Cbrt"/>, p = 1.5, ±2.5
+/// <see cref="ComplexShortRows.LiteRoot{L}"/>, each within its bound) and
 /// <see cref="FloatPowFast.TryStore"/>'s midpoint test then decide. ±∞: s rounds monotonically, so the largest
 /// (smallest) s is the rounded largest (smallest) |z|², and √ of it is within 1.5u of the true extreme |z|.
 ///
@@ -114,7 +131,7 @@ internal static unsafe class Complex64Fast
 
     /// <summary>The orders this path sums (with AVX-512 and <see cref="RealKernels.Wide"/> on).</summary>
     internal static bool TakesOrder(double p)
-        => RealKernels.Wide && Avx512F.IsSupported && (p is 1 or 0.5 or 2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
+        => RealKernels.Wide && Avx512F.IsSupported && (p is 1 or 0.5 or 1.5 or 2.5 or -2.5 or 3 or 4 or -1 or -2 || double.IsInfinity(p));
 
     /// <summary>True when the correctly rounded result was stored (no FP events are possible then). Strided vectors
     /// are read in place (<see cref="FloatRuns"/>).</summary>
@@ -136,7 +153,9 @@ internal static unsafe class Complex64Fast
         {
             1 => TrySum<C64Abs, R>(f, n, o),
             0.5 => TrySum<C64Root, R>(f, n, o),
+            1.5 => TrySum<C64OneHalf, R>(f, n, o),
             2.5 => TrySum<C64TwoHalf, R>(f, n, o),
+            -2.5 => TrySum<C64NegTwoHalf, R>(f, n, o),
             3 => TrySum<C64Cube, R>(f, n, o),
             4 => TrySum<C64Fourth, R>(f, n, o),
             -1 => TrySum<C64Recip, R>(f, n, o),
@@ -280,19 +299,22 @@ internal static unsafe class Complex64Fast
             -1 => 1 / s,
             -2 => 1 / Math.Sqrt(s),
             3 => FloatPowFast.Cbrt(s), // s ∈ [2⁻⁴⁴⁷, 2³⁸⁵]: inside Cbrt's range
-            _ => RootOf(s, T.P),
+            4 => Math.Sqrt(Math.Sqrt(s)),
+            _ => LiteRoot(s, 1 / T.P), // a normal double: these orders' terms lie in [2⁻³⁷³, 2³⁷³]
         };
-        // a term with relative error ≤ k·u enters the bound like k more roundings; +1 for RootOf's final rounding,
-        // Cbrt's bound for ord 3 (the double-double root per line was ~45 % of complex64 (60, 80, 100) axis 1 ord 3)
-        return FloatPowFast.TryStore(r, d + T.Ulps + (T.P == 3 ? FloatPowFast.CbrtUlps : 1), dst);
+        // a term with relative error ≤ k·u enters the bound like k more roundings; then the root's own error: one or
+        // two roundings, Cbrt's bound for ord 3, LiteRoot's 2⁻³⁶ for 1.5 and ±2.5 (the double-double root per line
+        // was ~45 % of complex64 (60, 80, 100) axis 1 ord 3, ~55 % of (3000, 100) axis 1 ord 2.5)
+        long root = T.P switch { 3 => FloatPowFast.CbrtUlps, 4 => 2, 1 or 0.5 or -1 or -2 => 1, _ => ComplexShortRows.LiteRootUlps };
+        return FloatPowFast.TryStore(r, d + T.Ulps + root, dst);
     }
 
-    /// <summary>s^(1/p) in double-double (<see cref="GeneralNorm.Root"/>), rounded once to double (s is a float
-    /// result's p-th power: far inside the double range).</summary>
-    private static double RootOf(double s, double p)
+    /// <summary>s^<paramref name="invP"/> by <see cref="ComplexShortRows.LiteRoot{L}"/> on one lane (s a positive
+    /// normal double, |invP| ≤ 2/3).</summary>
+    private static double LiteRoot(double s, double invP)
     {
-        Ext e = GeneralNorm.Root(s, 0, 0, p, new Ext(1, 0, 0));
-        return Math.ScaleB(e.H + e.L, e.E);
+        double* tmp = stackalloc double[2];
+        return Unsafe.BitCast<Lane1, double>(ComplexShortRows.LiteRoot(Unsafe.BitCast<double, Lane1>(s), invP, tmp));
     }
 
     /// <summary>max |z| (<paramref name="max"/>) or min |z|: the extreme s, then one √.</summary>
