@@ -57,7 +57,7 @@ public unsafe class NarrowLaneSumsTests
                 int rows = new[] { 8, 9, 15, 16, 17, 31, 33, 40 }[rng.Next(8)];
                 var (data, rs, cs, first, kind, layout) = TestData.Lines(rng, rows, n, t);
                 bool take = Taken(t, rows, n, rs, cs, p);
-                Assert.Equal(n <= NarrowLaneSums.MaxLine(t, p, adjacent: t == DType.Float32 && rs == 1 && n > 1), take);
+                Assert.Equal(n <= NarrowLaneSums.MaxLine(t, p, adjacent: t == DType.Float32 && rs == 1 && n > 1) || LongRows(t, rows, n, rs, cs, p), take);
                 if (take) taken++;
                 var r = LanePowTests.Run(data, t, rows, n, rs, cs, first, p, knobs[0]);
                 Assert.True(r.All.AsSpan().SequenceEqual(r.Alone), $"{t} p={p} rows={rows} n={n} kind={kind} layout={layout}");
@@ -70,6 +70,48 @@ public unsafe class NarrowLaneSumsTests
                 }
             }
         Assert.True(taken >= 100, $"{t}: NarrowLaneSums took {taken}");
+    }
+
+    private static bool LongRows(DType t, int rows, int n, long rs, long cs, double p)
+    {
+        long es = DTypes.ItemSize(t);
+        return NarrowLaneSums.LongRows(ReductionPlan.Create(new long[] { rows, n }, new[] { rs * es, cs * es }, 2, new[] { es }), t, p);
+    }
+
+    /// <summary>Contiguous float32 rows longer than 64 (<see cref="NarrowLaneSums.LongRows"/>: read in place, the last
+    /// vector of a line masked): C rows (eight one run), rows of a wider matrix, a first row past the start, lengths
+    /// around the vector widths, at every width and thread count, with the special values of <see cref="TestData.Draw"/>.</summary>
+    [Theory]
+    [InlineData(1.7)]
+    [InlineData(5)]
+    [InlineData(-0.5)]
+    [InlineData(2.5)]
+    [InlineData(-3)]
+    public void LongRowsHaveTheBitsOfThoseRowsAlone(double p)
+    {
+        var rng = new Random(31);
+        var knobs = EngineKnobs.Configurations().ToArray();
+        int taken = 0;
+        foreach (int n in new[] { 65, 67, 72, 100, 257, 512, 513, 1029, 2048, 3001 })
+            foreach (int extra in new[] { 0, 3 })
+            {
+                int rows = new[] { 8, 9, 17, 33 }[rng.Next(4)];
+                long rs = n + extra;
+                var v = new double[rows * rs + 1];
+                for (int i = 0; i < v.Length; i++) v[i] = TestData.Draw(rng, i % 97 == 0 ? rng.Next(1, 6) : 0, DType.Float32);
+                var data = TestData.Encode(v, DType.Float32);
+                if (LongRows(DType.Float32, rows, n, rs, 1, p)) taken++;
+                var r = LanePowTests.Run(data, DType.Float32, rows, n, rs, 1, extra == 0 ? 0 : 1, p, knobs[0]);
+                Assert.True(r.All.AsSpan().SequenceEqual(r.Alone), $"p={p} rows={rows} n={n} rs={rs}");
+                Assert.Equal(r.EvAlone, r.EvAll);
+                foreach (var c in knobs.Skip(1))
+                {
+                    var o = All(data, DType.Float32, rows, n, rs, 1, extra == 0 ? 0 : 1, p, c);
+                    Assert.True(r.All.AsSpan().SequenceEqual(o.All), $"p={p} rows={rows} n={n} rs={rs} {c}");
+                    Assert.Equal(r.EvAll, o.Ev);
+                }
+            }
+        Assert.True(taken >= 8, $"p={p}: long rows took {taken}");
     }
 
     [Theory]
@@ -194,7 +236,16 @@ public unsafe class NarrowLaneSumsTests
         Assert.True(Taken(DType.Float16, 100, 16, 16, 1, -1));
         Assert.False(Taken(DType.Float16, 100, 16, 16, 1, 1)); // HalfRows: exact sums
         Assert.False(Taken(DType.Float32, 7, 16, 16, 1, 1.7)); // fewer than a group of lines
-        Assert.False(Taken(DType.Float32, 100, 65, 65, 1, 1.7));
+        Assert.True(Taken(DType.Float32, 100, 65, 65, 1, 1.7)); // contiguous rows of 65 … 512: LongRows
+        Assert.True(Taken(DType.Float32, 100, 512, 513, 1, 1.7));
+        Assert.True(Taken(DType.Float32, 100, 600, 600, 1, 1.7)); // general p to 4096
+        Assert.False(Taken(DType.Float32, 100, 4097, 4097, 1, 1.7));
+        Assert.True(Taken(DType.Float32, 100, 600, 600, 1, 5)); // whole and half-integer orders to 2048
+        Assert.False(Taken(DType.Float32, 100, 2049, 2049, 1, 5));
+        Assert.False(Taken(DType.Float32, 100, 600, 600, 1, -1.5));
+        Assert.False(Taken(DType.Float32, 100, 100, 100, 1, -2)); // −2 and 3: their own 1-D fast paths
+        Assert.False(Taken(DType.Float32, 100, 100, 100, 1, 3));
+        Assert.False(Taken(DType.Float32, 100, 65, 130, 2, 1.7)); // strided rows: not here
         var plan = ReductionPlan.Create(new long[] { 100, 16 }, new long[] { 64, 4 }, 2, new long[] { 8 });
         Assert.False(NarrowLaneSums.Applies(plan, DType.Float32, DType.Float64, 1.7));
         Assert.False(NarrowLaneSums.Applies(plan, DType.Float64, DType.Float64, 1.7));
