@@ -123,7 +123,7 @@ internal static unsafe class ColumnBands
     {
         DType.Float32 => p is 2 or 1 or 3 || double.IsInfinity(p) || GeneralPowFast.Applies(t, p) || LongLanes(t, p, n),
         DType.Float64 => double.IsInfinity(p) || (p is 1 or 2 && spacing >= 3),
-        DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)),
+        DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)) || ComplexWholeRows(p, n),
         DType.Complex128 => p is 2 or 1 or 0.5 or -1,
         _ => p is 1 or 2 or 3 or 0.5 || double.IsInfinity(p),
     };
@@ -136,6 +136,12 @@ internal static unsafe class ColumnBands
     private static bool LongLanes(DType t, double p, long n)
         => n > NarrowLaneSums.MaxInner && n <= 512 && NarrowLaneSums.TakesOrder(t, p) && p is not (-2 or 3)
            && (n <= 256 || p is not (-1.5 or -2.5));
+
+    /// <summary>complex64 rows longer than 64 at the whole and half-integer orders without a fast path of their own
+    /// (5, 10, −0.5, −3, …): their contiguous rows' path is 2–3× faster than the strided one (A/B, (600, 800) views:
+    /// a[::2, ::3] ord 5 / −0.5 / 10 195 / 245 / 197 → 131 / 156 / 112 µs, a[:, ::2] 1.6–1.9×, a[::4, ::5] 1.8×).</summary>
+    private static bool ComplexWholeRows(double p, long n)
+        => n > ComplexShortRows.MaxInner && 2 * p == Math.Floor(2 * p) && Math.Abs(p) <= 64 && p != 0 && !Complex64Fast.TakesOrder(p);
 
     /// <summary>One call's bands: band b's first output k0, at x + k0·<see cref="Os"/>, is compacted as
     /// <see cref="Rows"/> pieces <see cref="RowStep"/> bytes apart of <see cref="PerRow"/> elements <see cref="Step"/>
