@@ -13,7 +13,7 @@ from _calls import norm_with_warnings as _call
 
 RNG = np.random.default_rng(20261129)
 
-ORDS = [None, 1, -1, 2, -2, 0.5, -0.5, 3, 4, -3, 1.5, 2.5, -2.5, 1.7, np.inf, -np.inf, 0]
+ORDS = [None, 1, -1, 2, -2, 0.5, -0.5, 3, 4, -3, 1.5, 2.5, -2.5, 1.7, 5, np.inf, -np.inf, 0]
 
 VIEWS = {
     "[:, ::2]": lambda a: a[:, ::2],
