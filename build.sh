@@ -332,6 +332,9 @@ cmd_bench_python() {
         # N-D views: ten dtypes, strided / transposed / Fortran views of a (60, 80, 100) array, every axis and pair (~2 min)
         env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
             "$PY" bench/python/layout_scan.py --nd --out bench/results/layout_scan_nd.md
+        # the orders those scans skip (1.5, 2.5, 4, 5, -0.5, -2.5, 0.3) over 2-D and N-D layouts (~4 min)
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$ROOT/bindings/python" NORMNATIVE_LIBRARY="$LIB" \
+            "$PY" bench/python/layout_scan.py --orders --out bench/results/layout_scan_orders.md
     fi
 }
 
