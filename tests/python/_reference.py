@@ -147,6 +147,26 @@ def recorded(f):
     return value, caught
 
 
+def assert_float32_lines_match(view, p, axis):
+    """normnative.norm(view, p, axis) against NumPy — its dtype (float32), shape and NaN positions; our warnings a
+    subset of NumPy's (its float32 powers overflow spuriously) with a zero's divide-by-zero alike — and each output the
+    bits of its line reduced alone (a contiguous copy). Returns the result and the lines, in the result's order."""
+    import normnative
+    got, w_ours = recorded(lambda: normnative.norm(view, p, axis=axis))
+    want, w_np = recorded(lambda: np.linalg.norm(view, p, axis=axis))
+    assert got.dtype == want.dtype == np.float32 and got.shape == want.shape, view.shape
+    ours, theirs = {str(w.message) for w in w_ours}, {str(w.message) for w in w_np}
+    assert ours <= theirs and any("divide" in m for m in ours) == any("divide" in m for m in theirs), (ours, theirs)
+    assert np.array_equal(np.isnan(got), np.isnan(want)), view.shape
+    lines = np.moveaxis(view, axis, -1).reshape(-1, view.shape[axis])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        alone = np.array([normnative.norm(np.ascontiguousarray(line), p) for line in lines], np.float32)
+    flat = got.reshape(-1)
+    assert flat.tobytes() == alone.tobytes(), (view.shape, view.strides, np.flatnonzero(flat != alone))
+    return got, lines
+
+
 def scaled_values(shape, kind, rng, complex_=False):
     """Random values of ``shape`` (complex when ``complex_``) at one of the scales the lane kernels must survive:
     "plain" N(0, 1), "wide" (each value times 10^k, k in [-300, 300)), "tiny" (1e-310: subnormal), "huge" (1e300)."""

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import normnative
-from _reference import assert_float32_correctly_rounded, vector_ref
+from _reference import assert_float32_correctly_rounded, assert_float32_lines_match, vector_ref
 from test_narrow_neg_columns import _as_complex, _columns, _near_lines
 
 LONG_ORDERS = [0.5, 3, 4, -1, 1.5, 2.5, -2.5]
@@ -58,23 +58,7 @@ def test_long_columns_parity_and_alone(p, shape, threads):
     rng = np.random.default_rng(zlib.crc32(f"long c64 columns {p} {shape}".encode()))
     a = _columns(*shape, np.complex64, rng)
     for view, axis, _ in _views(a, np.zeros(shape[1], np.float32)):
-        with warnings.catch_warnings(record=True) as w_ours:
-            warnings.simplefilter("always")
-            got = normnative.norm(view, p, axis=axis)
-        with warnings.catch_warnings(record=True) as w_np:
-            warnings.simplefilter("always")
-            want = np.linalg.norm(view, p, axis=axis)
-        assert got.dtype == want.dtype == np.float32 and got.shape == want.shape, view.shape
-        ours, theirs = {str(w.message) for w in w_ours}, {str(w.message) for w in w_np}
-        # NumPy's float32 powers overflow spuriously: ours warns only for a true event; a zero's divide-by-zero alike
-        assert ours <= theirs and any("divide" in m for m in ours) == any("divide" in m for m in theirs), (ours, theirs)
-        assert np.array_equal(np.isnan(got), np.isnan(want)), view.shape
-        lines = np.moveaxis(view, axis, -1).reshape(-1, shape[0])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            alone = np.array([normnative.norm(np.ascontiguousarray(line), p) for line in lines], np.float32)
-        flat = got.reshape(-1)
-        assert flat.tobytes() == alone.tobytes(), (view.shape, np.flatnonzero(flat != alone))
+        got, lines = assert_float32_lines_match(view, p, axis)
     for j in range(shape[1]):
         assert_float32_correctly_rounded(got.reshape(-1)[j], vector_ref(list(lines[j]), p), p, shape, j)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import normnative
-from _reference import assert_float32_correctly_rounded, vector_ref
+from _reference import assert_float32_correctly_rounded, assert_float32_lines_match, vector_ref
 from test_narrow_neg_columns import _columns, _near_lines
 
 ORDERS = [1.5, 2.5, 4, 5, -0.5, -3, 0.3, 1.7, -1.5, 10]
@@ -57,22 +57,7 @@ def test_long_rows_parity_and_alone(p, shape, threads):
     rng = np.random.default_rng(zlib.crc32(f"f32 long rows {p} {shape}".encode()))
     rows = _columns(n, count, np.float32, rng).T.copy()  # the special lines first
     for view, axis, _ in _views(rows, np.zeros(count, np.float32)):
-        with warnings.catch_warnings(record=True) as w_ours:
-            warnings.simplefilter("always")
-            got = normnative.norm(view, p, axis=axis)
-        with warnings.catch_warnings(record=True) as w_np:
-            warnings.simplefilter("always")
-            want = np.linalg.norm(view, p, axis=axis)
-        assert got.dtype == want.dtype == np.float32 and got.shape == want.shape, view.shape
-        ours, theirs = {str(w.message) for w in w_ours}, {str(w.message) for w in w_np}
-        # NumPy's float32 powers overflow spuriously: ours warns only for a true event; a zero's divide-by-zero alike
-        assert ours <= theirs and any("divide" in m for m in ours) == any("divide" in m for m in theirs), (ours, theirs)
-        assert np.array_equal(np.isnan(got), np.isnan(want)), view.shape
-        lines = np.moveaxis(view, axis, -1).reshape(-1, n)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            alone = np.array([normnative.norm(np.ascontiguousarray(line), p) for line in lines], np.float32)
-        assert got.reshape(-1).tobytes() == alone.tobytes(), (view.shape, np.flatnonzero(got.reshape(-1) != alone))
+        assert_float32_lines_match(view, p, axis)
     if n <= 300:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -258,12 +258,7 @@ internal static unsafe class Complex64Columns
             int from = (int)((long)g * Lines - k);
             if (Avx512F.IsSupported)
             {
-                // the same test lane-wise, the passing floats stored; the failing outputs alone
-                for (uint bad = LaneAcross.TryStoreSingles(res, ulps, o + k * os, os, from); bad != 0; bad &= bad - 1)
-                {
-                    int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
-                    ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
-                }
+                ev |= StoreGroup(res, ulps, c, n, s, o + k * os, os, from, p, ref memo); // the same test lane-wise
                 continue;
             }
             for (long j = from; j < Lines; j++)
@@ -348,11 +343,21 @@ internal static unsafe class Complex64Columns
             long k = Math.Min((long)g * Lines, outs - Lines);
             byte* c = c0 + 8 * k;
             long ulps = ComplexShortRows.KindRoots(kind, n, new ColumnSquares(c, s), res);
-            for (uint bad = LaneAcross.TryStoreSingles(res, ulps, o + k * os, os, (int)((long)g * Lines - k)); bad != 0; bad &= bad - 1)
-            {
-                int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
-                ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, o + (k + j) * os, DType.Float32, p);
-            }
+            ev |= StoreGroup(res, ulps, c, n, s, o + k * os, os, (int)((long)g * Lines - k), p, ref memo);
+        }
+        return ev;
+    }
+
+    /// <summary>A group's eight roots (<paramref name="res"/>, columns at <paramref name="c"/>) stored lane-wise from
+    /// output <paramref name="from"/> on where <see cref="LaneAcross.TryStoreSingles"/> proves them correctly rounded;
+    /// each other column alone (<see cref="LineMemo.Alone"/>).</summary>
+    private static FpEvents StoreGroup(double* res, long ulps, byte* c, long n, long s, byte* og, long os, int from, double p, ref LineMemo memo)
+    {
+        var ev = FpEvents.None;
+        for (uint bad = LaneAcross.TryStoreSingles(res, ulps, og, os, from); bad != 0; bad &= bad - 1)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(bad);
+            ev |= memo.Alone(c + 8 * j, DType.Complex64, n, s, og + j * os, DType.Float32, p);
         }
         return ev;
     }
