@@ -63,7 +63,7 @@ internal static unsafe class ColumnBands
         }
         // the band as the chain sees it: w adjacent columns of n rows, or w contiguous rows of n
         var band = columns ? ReductionPlan.Lines(w, es, oos, n, (long)w * es) : ReductionPlan.Lines(w, n * es, oos, n, es);
-        bool pays = columns ? Pays(band, t, ot, p) : RowsPay(t, p, s / es, n);
+        bool pays = columns ? Pays(band, t, ot, p) : RowsPay(band, t, p, s / es);
         if (!pays) return false;
         x += plan.InnerBaseOffset;
         long bands = (outs + w - 1) / w;
@@ -119,31 +119,30 @@ internal static unsafe class ColumnBands
     /// (80 → 34 µs; two apart the block paths' in-place loaders were as fast), complex64 2 and the general orders,
     /// complex128 2, 1, ½, −1, integers 1, 2, 3, ½, ±∞ (and whole orders 4 … 64 three or more apart) — 1.2–3.6× faster. Not the others, which measured slower or
     /// alike (float64 3 / ½ / −2 / 1.7 10–25 % slower).</summary>
-    private static bool RowsPay(DType t, double p, long spacing, long n) => t switch
+    private static bool RowsPay(ReductionPlan band, DType t, double p, long spacing) => t switch
     {
-        DType.Float32 => p is 2 or 1 or 3 || double.IsInfinity(p) || GeneralPowFast.Applies(t, p) || LongLanes(t, p, n),
+        DType.Float32 => p is 2 or 1 or 3 || double.IsInfinity(p) || GeneralPowFast.Applies(t, p) || LongLanes(band, p),
         DType.Float64 => double.IsInfinity(p) || (p is 1 or 2 && spacing >= 3),
-        DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)) || ComplexWholeRows(p, n),
+        DType.Complex64 => p == 2 || (GeneralPowFast.Applies(t, p) && 2 * p != Math.Floor(2 * p)) || ComplexWholeRows(p, band.InnerCount),
         DType.Complex128 => p is 2 or 1 or 0.5 or -1,
         // integers: whole orders 4 … 64 when the elements are three or more apart (a[::2, ::3], a[::4, ::5] of
         // (600, 800) int8 … int64: 1.5–2× faster copied; two apart, back to back, alike or 20 % slower)
         _ => p is 1 or 2 or 3 or 0.5 || double.IsInfinity(p) || (spacing >= 3 && p >= 4 && p <= 64 && p == Math.Floor(p)),
     };
 
-    /// <summary>float32 rows of 65 … 512 compacted for <see cref="NarrowLaneSums.LongRows"/> at its whole and half-integer
-    /// orders, which the rows read in place took through the exact per-line paths (A/B, (600, 800) views: a[::2, ::3]
-    /// ord 5 / −3 / 4 286 / 194 / 167 → 118 / 113 / 35 µs, a[::4, ::5] 3–4×); −1.5 / −2.5 only to 256 (rows of 267 / 400
-    /// were 25 % slower copied than on their strided 1-D path, of 67 / 160 1.5–3× faster); rows ≤ 64 and of 534 measured
-    /// alike or slower copied.</summary>
-    private static bool LongLanes(DType t, double p, long n)
-        => n > NarrowLaneSums.MaxInner && n <= 512 && NarrowLaneSums.TakesOrder(t, p) && p is not (-2 or 3)
-           && (n <= 256 || p is not (-1.5 or -2.5));
+    /// <summary>float32 rows of 65 … 512 compacted when <see cref="NarrowLaneSums.LongRows"/> takes the compacted
+    /// <paramref name="band"/> (here: its whole and half-integer orders, which the rows read in place took through the
+    /// exact per-line paths; A/B, (600, 800) views: a[::2, ::3] ord 5 / −3 / 4 286 / 194 / 167 → 118 / 113 / 35 µs,
+    /// a[::4, ::5] 3–4×); −1.5 / −2.5 only to 256 (rows of 267 / 400 were 25 % slower copied than on their strided 1-D
+    /// path, of 67 / 160 1.5–3× faster); rows of 534 measured alike or slower copied.</summary>
+    private static bool LongLanes(ReductionPlan band, double p)
+        => band.InnerCount <= 512 && (band.InnerCount <= 256 || p is not (-1.5 or -2.5)) && NarrowLaneSums.LongRows(band, DType.Float32, p);
 
     /// <summary>complex64 rows longer than 64 at the whole and half-integer orders without a fast path of their own
     /// (5, 10, −0.5, −3, …): their contiguous rows' path is 2–3× faster than the strided one (A/B, (600, 800) views:
     /// a[::2, ::3] ord 5 / −0.5 / 10 195 / 245 / 197 → 131 / 156 / 112 µs, a[:, ::2] 1.6–1.9×, a[::4, ::5] 1.8×).</summary>
     private static bool ComplexWholeRows(double p, long n)
-        => n > ComplexShortRows.MaxInner && 2 * p == Math.Floor(2 * p) && Math.Abs(p) <= 64 && p != 0 && !Complex64Fast.TakesOrder(p);
+        => n > ComplexShortRows.MaxInner && Kernels.PowerTie.Handles(p) && !Complex64Fast.TakesOrder(p);
 
     /// <summary>One call's bands: band b's first output k0, at x + k0·<see cref="Os"/>, is compacted as
     /// <see cref="Rows"/> pieces <see cref="RowStep"/> bytes apart of <see cref="PerRow"/> elements <see cref="Step"/>
