@@ -147,6 +147,18 @@ def recorded(f):
     return value, caught
 
 
+def assert_exact_views(views, p, *context):
+    """For each (view, axis, expected) triple: normnative.norm(view, p, axis) reports no floating-point event (finite
+    nonzero lines) and has exactly the bits, dtype and shape of ``expected``."""
+    import normnative
+    for view, axis, ref in views:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = normnative.norm(view, p, axis=axis)
+        assert got.dtype == ref.dtype and got.shape == ref.shape, (*context, view.shape)
+        assert got.tobytes() == ref.tobytes(), (*context, view.shape, view.strides, np.flatnonzero(got.ravel() != ref.ravel()))
+
+
 def assert_float32_lines_match(view, p, axis):
     """normnative.norm(view, p, axis) against NumPy — its dtype (float32), shape and NaN positions; our warnings a
     subset of NumPy's (its float32 powers overflow spuriously) with a zero's divide-by-zero alike — and each output the
