@@ -427,7 +427,9 @@ internal static unsafe class BlockDriver
         return ev;
     }
 
-    private static FpEvents One<TOp, TAcc>(ReductionPlan plan, byte* xp, DType t, byte* dst, DType ot, TOp op, double* buf)
+    /// <summary>One output's blocks (the line of <paramref name="plan"/> at <paramref name="xp"/>) on the calling thread;
+    /// <paramref name="buf"/> holds 2·min(inner, <see cref="DoubleBlocks.BlockElements"/>) + 8 doubles.</summary>
+    internal static FpEvents One<TOp, TAcc>(ReductionPlan plan, byte* xp, DType t, byte* dst, DType ot, TOp op, double* buf)
         where TOp : struct, IBlockOp<TAcc> where TAcc : struct
     {
         var blocks = new DoubleBlocks(plan, xp, t, buf);

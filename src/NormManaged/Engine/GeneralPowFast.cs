@@ -52,18 +52,46 @@ internal static unsafe class GeneralPowFast
         if (NarrowPowFast.Applies(plan, t, ot) && NarrowPowFast.TryRun(plan, x, t, p, o))
             return FpEvents.None; // provably the correctly rounded float32, i.e. the bits of the paths below
         var failed = ot == DType.Float64 ? null : new Failures();
-        var op = new GeneralPowOp(p, DTypes.IsComplex(t), failed);
-        int threads = Parallelism.MaxThreads;
-        var ev = threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount >= MinParallelElements
-            ? ParallelBlocks(plan, x, t, o, ot, op, threads)
-            : BlockDriver.Run<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op);
+        var ev = Blocks(plan, x, t, o, ot, new GeneralPowOp(p, DTypes.IsComplex(t), failed));
         if (failed is { Count: > 0 })
         {
             var it = new OuterIterator(plan, x, o);
             while (it.Next(out byte* xp, out byte* op2))
-                if (failed.Contains((nint)op2)) ev |= GeneralNorm.Reduce(plan, xp, t, p, ot, op2);
+                if (failed.Contains((nint)op2)) ev |= Decide(plan, xp, t, p, ot, op2);
         }
         return ev;
+    }
+
+    /// <summary>The blocks of one output (<paramref name="plan"/> with its one outer position at <paramref name="x"/>,
+    /// or any plan's line at its outer position) through <paramref name="op"/>: a long vector's blocks on the workers.</summary>
+    private static FpEvents Blocks(ReductionPlan plan, byte* x, DType t, byte* o, DType ot, GeneralPowOp op)
+    {
+        int threads = Parallelism.MaxThreads;
+        return threads > 1 && plan.OuterCount == 1 && plan.InnerShape.Length == 1 && plan.InnerCount >= MinParallelElements
+            ? ParallelBlocks(plan, x, t, o, ot, op, threads)
+            : BlockDriver.Run<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op);
+    }
+
+    /// <summary>A narrow output (float32, float16; complex64's float32) whose plain-double result lay within
+    /// <see cref="NarrowRel"/> of a rounding midpoint, decided in two tiers: first the float64 path's own terms
+    /// (<see cref="TablePowSum"/>, else <see cref="VecLogExp"/>'s double-double ones) and root, stored when
+    /// <see cref="PreciseRel"/> proves the result correctly rounded; only the lines that closer still to a midpoint
+    /// (~2⁻¹³ of those that reach here at |p| = 0.3) go on to <see cref="GeneralNorm.Reduce"/>, whose double-double terms
+    /// cost ~300 ns a value. Before, every such line went there: a float32 (600, 800) column at ord 0.3 meets the
+    /// plain test's interval ~1 time in 600, so a call over 400 columns spent ~180 µs on one column a call, on one
+    /// thread. Same bits either way: a stored narrow result is the correctly rounded norm, which is unique.</summary>
+    internal static FpEvents Decide(ReductionPlan plan, byte* x, DType t, double p, DType ot, byte* o)
+    {
+        var failed = new Failures();
+        var op = new GeneralPowOp(p, DTypes.IsComplex(t), failed, precise: true);
+        FpEvents ev;
+        if (plan.OuterCount == 1) ev = Blocks(plan, x, t, o, ot, op);
+        else
+        {
+            double* buf = stackalloc double[(int)Math.Min(plan.InnerCount, DoubleBlocks.BlockElements) * 2 + 8];
+            ev = BlockDriver.One<GeneralPowOp, RealKernels.PowAcc>(plan, x, t, o, ot, op, buf);
+        }
+        return failed.Count == 0 ? ev : GeneralNorm.Reduce(plan, x, t, p, ot, o);
     }
 
     /// <summary>One 1-D output from this many elements on spreads its blocks over the workers: a term costs
@@ -99,6 +127,13 @@ internal static unsafe class GeneralPowFast
     /// <summary>The relative bound of a narrow result computed from plain-double terms, the one every store test of
     /// these paths uses: 2⁻³⁶/min(1, |p|) (2⁶ times the analysis' estimate; see the class summary).</summary>
     internal static double NarrowRel(double p) => Math.ScaleB(1.0, -36) / Math.Min(1.0, Math.Abs(p));
+
+    /// <summary>The relative bound of a narrow result computed from the float64 path's terms (<see cref="Decide"/>):
+    /// 2⁻⁴⁹/min(1, |p|). A <see cref="TablePowSum"/> term is within ~2⁻⁵⁶·⁵ + |p|·2⁻⁵⁷·⁵, a <see cref="VecLogExp"/>
+    /// double-double one within ~2⁻⁵⁸ + |p|·2⁻⁶⁰, the sums are compensated and the root double-double (~2⁻⁹⁸), so the
+    /// result lies within ~2⁻⁵⁵·⁵/min(1, |p|) of the norm; the test keeps 2⁶·⁵ of slack over that, as
+    /// <see cref="NarrowRel"/> keeps 2⁶ over the plain terms' estimate.</summary>
+    internal static double PreciseRel(double p) => Math.ScaleB(1.0, -49) / Math.Min(1.0, Math.Abs(p));
 
     /// <summary>A narrow result r (within <paramref name="rel"/> of the norm) stored when that decides it:
     /// <see cref="TryStoreNarrow"/> (no event), else <see cref="TryStoreOutside"/> (+∞ with the overflow event, or +0).
@@ -181,10 +216,16 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
     private readonly double _p;
     private readonly bool _complex;
     private readonly GeneralPowFast.Failures? _failed;
+    private readonly bool _precise;
 
-    public GeneralPowOp(double p, bool complex, GeneralPowFast.Failures? failed)
+    /// <summary>Terms and store for the result dtype: float64 (<paramref name="failed"/> null) the float64 path's
+    /// terms, rounded once; narrow the plain-double terms and the <see cref="GeneralPowFast.NarrowRel"/> store test,
+    /// or with <paramref name="precise"/> the float64 path's terms and the <see cref="GeneralPowFast.PreciseRel"/> test
+    /// (<see cref="GeneralPowFast.Decide"/>); an output the test leaves undecided goes into
+    /// <paramref name="failed"/>.</summary>
+    public GeneralPowOp(double p, bool complex, GeneralPowFast.Failures? failed, bool precise = false)
     {
-        _p = p; _complex = complex; _failed = failed;
+        _p = p; _complex = complex; _failed = failed; _precise = precise;
     }
 
     /// <summary>What one block contributes: its special-value flags, or its power sum (h + l)·2^(eb·p) relative to the
@@ -234,13 +275,14 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
             if (mx == 0) return r;
             eb = Math.ILogB(mx) + 1;
         }
-        if (_failed is null && TablePowSum.Applies(_complex, _p))
+        bool lite = _failed is not null && !_precise;
+        if (!lite && TablePowSum.Applies(_complex, _p))
         {
             // zeros (p > 0), infinities (p < 0), real subnormals and terms that may fall below 2⁻¹⁰²² need the mask
             bool masked = zero || inf || !TablePowSum.InRange(_complex, _p, mn, mx);
             TablePowSum.Sum(b, _complex, _p, eb, neg ? mn : mx, masked, masked ? 0 : Math.ILogB(mx) - Math.ILogB(mn), out r.H, out r.L);
         }
-        else VecLogExp.PowSum(b, _complex, _p, eb, _failed is not null, out r.H, out r.L);
+        else VecLogExp.PowSum(b, _complex, _p, eb, lite, out r.H, out r.L);
         r.Eb = eb;
         r.HasSum = true;
         return r;
@@ -262,7 +304,8 @@ internal readonly unsafe struct GeneralPowOp : IBlockOp<RealKernels.PowAcc>
         if (_failed is null || acc.HasNaN || acc.HasZero || acc.HasInf || !acc.Any)
             return new RealPowOp(_p).Finish(acc, ot, dst); // float64, or an exact special value
         Ext r = GeneralNorm.Root(acc.Hi, acc.Lo, 0, _p, acc.Ref);
-        if (GeneralPowFast.TryStoreProven(r, GeneralPowFast.NarrowRel(_p), ot, dst, out var ev)) return ev;
+        double rel = _precise ? GeneralPowFast.PreciseRel(_p) : GeneralPowFast.NarrowRel(_p);
+        if (GeneralPowFast.TryStoreProven(r, rel, ot, dst, out var ev)) return ev;
         _failed.Add((nint)dst);
         return FpEvents.None;
     }

@@ -275,7 +275,7 @@ internal static unsafe class LanePow
         public FpEvents Store(in Ext r, byte* xp, byte* dst)
         {
             if (_ot == DType.Float64) return ResultWriter.Store(_ot, dst, r);
-            return GeneralPowFast.TryStoreProven(r, _rel, _ot, dst, out var ev) ? ev : GeneralNorm.Reduce(_plan, xp, _t, _p, _ot, dst);
+            return GeneralPowFast.TryStoreProven(r, _rel, _ot, dst, out var ev) ? ev : GeneralPowFast.Decide(_plan, xp, _t, _p, _ot, dst);
         }
     }
 
