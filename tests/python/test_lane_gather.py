@@ -95,3 +95,19 @@ def test_repacked_blocks_against_guard_pages(o, shape, threads):
     alone = np.array([[normnative.norm(np.ascontiguousarray(lines[p, q]), o) for q in range(lines.shape[1])]
                       for p in range(lines.shape[0])])
     assert np.array_equal(got, alone)
+
+
+@pytest.mark.parametrize("o", [0.3, 1.7, -0.5, 5, -2.5])
+@pytest.mark.parametrize("shape", [(6, 20, 34), (40, 20, 48)])
+def test_general_order_lanes_against_guard_pages(o, shape, threads):
+    """NarrowLaneSums' gather of eight float32 lines two floats apart (each reduced position one row of eight read by
+    two narrowed loads, EvenWords.Row8), first and last line against the guard pages, at the general, whole and
+    half-integer orders its lanes take."""
+    rng = np.random.default_rng(sum(shape) + 11)
+    g = Guarded(int(np.prod(shape)) * 4)
+    a = g.at_end(shape)
+    a[...] = rng.standard_normal(shape)
+    _check(a[..., 1::2].T, o, 2)
+    b = g.at_start(shape)
+    b[...] = rng.standard_normal(shape)
+    _check(b[..., ::2].T, o, 2)

@@ -16,6 +16,10 @@ internal static unsafe class EvenWords
 
     /// <summary>The 8 words at p, p + 8, …, p + 56 into dst[0 … 7] (AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Load8(byte* p, uint* dst)
-        => Vector256.Narrow(Vector256.Load((ulong*)p), Vector256.ShiftRightLogical(Vector256.Load((ulong*)(p + 28)), 32)).Store(dst);
+    public static void Load8(byte* p, uint* dst) => Row8(p).Store(dst);
+
+    /// <summary>The 8 words at p, p + 8, …, p + 56 as one vector (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Row8(byte* p)
+        => Vector256.Narrow(Vector256.Load((ulong*)p), Vector256.ShiftRightLogical(Vector256.Load((ulong*)(p + 28)), 32));
 }

@@ -227,14 +227,35 @@ internal static unsafe class NarrowLaneSums
         return ev;
     }
 
-    /// <summary>Line r's float32 elements, widened (exact), at buf[8i + r].</summary>
+    /// <summary>Line r's float32 elements, widened (exact), at buf[8i + r]. Lines two words apart (the outputs of
+    /// <c>a[..., ::2]</c> views) are read a row of eight at a time (<see cref="EvenWords.Row8"/>): element by element the
+    /// gather was as long as the terms and root (float32 <c>[..., ::2].T</c> axis 2 ord 0.3).</summary>
     private static void GatherSingles(byte** xs, int n, long s, double* buf)
     {
+        if (Avx.IsSupported && TwoWordsApart(xs))
+        {
+            byte* q = xs[0];
+            for (int i = 0; i < n; i++, q += s)
+            {
+                var f = EvenWords.Row8(q).AsSingle();
+                Avx.ConvertToVector256Double(f.GetLower()).Store(buf + i * Lines);
+                Avx.ConvertToVector256Double(f.GetUpper()).Store(buf + i * Lines + 4);
+            }
+            return;
+        }
         for (int r = 0; r < Lines; r++)
         {
             byte* q = xs[r];
             for (int i = 0; i < n; i++) buf[i * Lines + r] = Widen(*(float*)(q + i * s));
         }
+    }
+
+    /// <summary>True when line r starts 8·r bytes after line 0, for all eight.</summary>
+    private static bool TwoWordsApart(byte** xs)
+    {
+        for (int r = 1; r < Lines; r++)
+            if (xs[r] != xs[0] + 8 * r) return false;
+        return true;
     }
 
     /// <summary>(double)f, exact, by cvtps2pd (the scalar cvtss2sd merges into its destination register: a serial
