@@ -406,6 +406,18 @@ internal static unsafe class LaneAcross
             }
             return;
         }
+        if (r0 == 0 && es == 4 && ls == 12 && w is 8 or 16 && Avx512F.IsSupported)
+        {
+            // float32 lines three floats apart (axis 0 of a[::2, :, ::3]): each row's w values by EvenWords' thirds
+            for (long r = 0; r < n; r++)
+            {
+                byte* q = c + r * s;
+                uint* dst = (uint*)buf + r * w;
+                if (w == 16) EvenWords.Thirds16(q).Store(dst);
+                else EvenWords.Thirds8(q).Store(dst);
+            }
+            return;
+        }
         for (int i = 0; i < w; i++)
         {
             byte* q = c + i * ls;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormManaged.Engine;
 
@@ -119,18 +120,20 @@ internal static unsafe class Repack
     private static ReductionPlan Band(bool rows, int k, long n, int es, int oes)
         => rows ? ReductionPlan.Lines(k, n * es, oes, n, es) : ReductionPlan.Lines(k, es, oes, n, (long)k * es);
 
-    /// <summary>Marks each group of 16 lines (<paramref name="even"/>[g] for lines 16g … 16g + 15) whose starts are 8
-    /// bytes apart (4-byte elements two apart: axis 2 of float32 <c>a[..., ::2].T</c>), so that <see cref="Copy{T}"/>
-    /// can read the group's elements by <see cref="EvenWords.Load16"/>; false (none marked) without AVX-512 or such a
+    /// <summary>Marks each group of 16 lines (<paramref name="spacing"/>[g] for lines 16g … 16g + 15) whose starts are 8
+    /// or 12 bytes apart (4-byte elements two or three apart: axis 2 of float32 <c>a[..., ::2].T</c>, axis 0 of
+    /// <c>a[::2, :, ::3]</c>) with that spacing, else 0, so that <see cref="Copy{T}"/> can read the group's elements by
+    /// <see cref="EvenWords.Load16"/> or <see cref="EvenWords.Thirds16"/>; false (none marked) without AVX-512 or such a
     /// group.</summary>
-    private static bool MarkEvenGroups(byte** src, int k, bool* even)
+    private static bool MarkWordGroups(byte** src, int k, byte* spacing)
     {
         bool any = false;
         for (int g = 0; g < k / 16; g++)
         {
-            bool ok = Vector512.IsHardwareAccelerated;
-            for (int j = 16 * g + 1; ok && j < 16 * g + 16; j++) ok = src[j] - src[j - 1] == 8;
-            even[g] = ok;
+            long d = src[16 * g + 1] - src[16 * g];
+            bool ok = Avx512F.IsSupported && d is 8 or 12;
+            for (int j = 16 * g + 2; ok && j < 16 * g + 16; j++) ok = src[j] - src[j - 1] == d;
+            spacing[g] = ok ? (byte)d : (byte)0;
             any |= ok;
         }
         return any;
@@ -147,8 +150,8 @@ internal static unsafe class Repack
         Span<long> idx = stackalloc long[d];
         idx.Clear(); // the module skips locals init
         T* b = (T*)buf;
-        bool* even = stackalloc bool[k / 16 + 1];
-        bool pairs = !rows && typeof(T) == typeof(uint) && MarkEvenGroups(src, k, even);
+        byte* spacing = stackalloc byte[k / 16 + 1];
+        bool pairs = !rows && typeof(T) == typeof(uint) && MarkWordGroups(src, k, spacing);
         long off = 0, r = 0; // offset of the current run of the innermost reduced axis; its first position in the line
         while (true)
         {
@@ -167,12 +170,14 @@ internal static unsafe class Repack
                     int i = 0;
                     for (; i + 16 <= k; i += 16)
                     {
-                        if (!even[i / 16])
+                        switch (spacing[i / 16])
                         {
-                            for (int j = i; j < i + 16; j++) t[j] = Unsafe.ReadUnaligned<uint>(src[j] + at);
-                            continue;
+                            case 8: EvenWords.Load16(src[i] + at, t + i); break; // 16 lines two words apart
+                            case 12: EvenWords.Thirds16(src[i] + at).Store(t + i); break; // three words apart
+                            default:
+                                for (int j = i; j < i + 16; j++) t[j] = Unsafe.ReadUnaligned<uint>(src[j] + at);
+                                break;
                         }
-                        EvenWords.Load16(src[i] + at, t + i); // 16 lines two words apart
                     }
                     for (; i < k; i++) t[i] = Unsafe.ReadUnaligned<uint>(src[i] + at);
                 }
