@@ -29,13 +29,13 @@ class Guarded:
             assert _libc.mprotect(at, PAGE, 0) == 0, ctypes.get_errno()
         self.region = np.frombuffer(self.map, dtype=np.uint8, count=self.pages * PAGE, offset=PAGE)
 
-    def at_start(self, shape):
-        n = int(np.prod(shape)) * 4
-        return self.region[:n].view(np.float32).reshape(shape)
+    def at_start(self, shape, dtype=np.float32):
+        n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        return self.region[:n].view(dtype).reshape(shape)
 
-    def at_end(self, shape):
-        n = int(np.prod(shape)) * 4
-        return self.region[self.region.size - n:].view(np.float32).reshape(shape)
+    def at_end(self, shape, dtype=np.float32):
+        n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        return self.region[self.region.size - n:].view(dtype).reshape(shape)
 
 
 def _check(v, o, axis):
@@ -43,10 +43,11 @@ def _check(v, o, axis):
     lines = np.moveaxis(v, axis, -1)
     alone = np.array([normnative.norm(np.ascontiguousarray(lines[idx]), o) for idx in np.ndindex(lines.shape[:-1])],
                      dtype=np.float32).reshape(lines.shape[:-1])
+    wide = np.complex128 if v.dtype.kind == "c" else np.float64
     assert got.dtype == np.float32 and got.shape == alone.shape
     assert np.array_equal(got, alone), (o, axis, v.shape, v.strides)
     # NumPy in float64 (its float32 sums of 800 square roots drift past 2e-6; ours are correctly rounded)
-    np.testing.assert_allclose(got, np.linalg.norm(v.astype(np.float64), o, axis), rtol=2e-7)
+    np.testing.assert_allclose(got, np.linalg.norm(v.astype(wide), o, axis), rtol=2e-7)
 
 
 @pytest.mark.parametrize("o", [-1, 0.5])
@@ -133,3 +134,21 @@ def test_every_third_float_against_guard_pages(o, shape, threads):
     _check(m[:, ::3], o, 0)
     e = a.reshape(-1, shape[-1])
     _check(e[:, 2::3], o, 0)
+
+
+@pytest.mark.parametrize("o", [1, -1, 0.3, 1.5])
+@pytest.mark.parametrize("shape", [(6, 20, 36), (10, 16, 48)])
+def test_complex64_lines_two_and_three_apart_against_guard_pages(o, shape, threads):
+    """Eight complex64 lines 16 or 24 bytes apart (ComplexShortRows' rows by EvenWords.EvenQwords8 / ThirdQwords8: the
+    last load ends with the last line's value): axis 2 of a[..., ::2].T and axis 0 of a[::2, :, ::3], the region's
+    first and last value in the view."""
+    rng = np.random.default_rng(sum(shape) + 5)
+    g = Guarded(int(np.prod(shape)) * 8)
+    a = g.at_end(shape, np.complex64)
+    a[...] = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    _check(a[1::2, :, 2::3], o, 0)
+    _check(a[..., 1::2].T, o, 2)
+    b = g.at_start(shape, np.complex64)
+    b[...] = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    _check(b[::2, :, ::3], o, 0)
+    _check(b[..., ::2].T, o, 2)

@@ -31,6 +31,21 @@ internal static unsafe class EvenWords
     public static Vector256<uint> Thirds8(byte* p)
         => Avx512F.PermuteVar16x32x2(Vector512.Load((uint*)p), s_third8, Vector512.Load((uint*)(p + 24))).GetLower();
 
+    /// <summary>The 8 quadwords (complex64 values) at p, p + 16, …, p + 112 (AVX-512): quadwords 0 … 7 and 7 … 14 (a load
+    /// at p + 56, ending with quadword 14).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> EvenQwords8(byte* p)
+        => Avx512F.PermuteVar8x64x2(Vector512.Load((ulong*)p), Vector512.Create(0UL, 2, 4, 6, 9, 11, 13, 15), Vector512.Load((ulong*)(p + 56)));
+
+    /// <summary>The 8 quadwords at p, p + 24, …, p + 168 (AVX-512): quadwords 0 … 15 from two loads, 14 … 21 from a
+    /// third at p + 112, which ends with quadword 21.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> ThirdQwords8(byte* p)
+    {
+        var t = Avx512F.PermuteVar8x64x2(Vector512.Load((ulong*)p), Vector512.Create(0UL, 3, 6, 9, 12, 15, 0, 0), Vector512.Load((ulong*)(p + 64)));
+        return Avx512F.PermuteVar8x64x2(t, Vector512.Create(0UL, 1, 2, 3, 4, 5, 12, 15), Vector512.Load((ulong*)(p + 112)));
+    }
+
     // word 3i of the first two loads is index 3i (< 32); of the third load (Thirds16, word 30 + j) index 16 + j
     private static readonly Vector512<uint> s_third16a = Vector512.Create(0u, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0);
     private static readonly Vector512<uint> s_third16b = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 22, 25, 28, 31);
