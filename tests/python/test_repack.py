@@ -101,3 +101,19 @@ def test_many_blocks_long_lines_and_four_dimensions(dtype, threads):
     for axis in ((1, 3), (0, 2), 2, 3):
         for o in ([None, 1, 2, np.inf] if isinstance(axis, int) else [None, 1, np.inf]):
             _check(c, o, axis)
+
+
+@pytest.mark.parametrize("o", [1.7, 1.5, -0.5, 0.3, 5, 4, 2.5, 3, -2, None, 1])
+def test_complex128_long_lines_copied_as_rows(o, threads):
+    """complex128 lines longer than ComplexLaneSums' 64 at the orders without a column kernel are copied as rows (the
+    chain reduces them line by line): Fortran axis 2 and C axis 1 of 3-D arrays, a strided view, the bits of the
+    contiguous copy; special values in some lines."""
+    a = _values(np.complex128, (12, 16, 100))
+    a[3, 5, 7] = complex(np.inf, 0)
+    a[4, 2, 9] = complex(np.nan, 1)
+    a[5, 1, :] = 0
+    _check(np.asfortranarray(a), o, 2)
+    b = _values(np.complex128, (10, 80, 12))
+    b[2, 7, 3] = 0
+    _check(b, o, 1)
+    _check(np.asfortranarray(a)[::-1, 1:, ::2], o, 2)

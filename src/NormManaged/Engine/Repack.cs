@@ -55,8 +55,12 @@ internal static unsafe class Repack
         // integer lines of adjacent outputs at the cheap orders: IntRows widens them in place (Fortran bool axes
         // (1, 2) 218 → 325 µs); the costly ones gain (int32 C-order axis 1 ord 3 636 → 310 µs, bool −1 900 → 315)
         if (IntRows.IsInteger(t) && Math.Abs(walk.OuterInStrides[^1]) == es && IntRows.CheapOrder(p)) return false;
-        // rows when a line's elements lie closer together than neighbouring outputs' lines
-        bool rows = plan.InnerStrides[0] <= Math.Abs(walk.OuterInStrides[^1]);
+        // rows when a line's elements lie closer together than neighbouring outputs' lines — and for complex128 lines
+        // longer than ComplexLaneSums' lanes take at the orders without a column kernel: the chain reduces those line by
+        // line (LanePow), which gathered each line back out of a column block (A/B, (60, 80, 100) F axis 2 / C axis 1,
+        // ord 1.5 / 1.7 / −0.5 / 0.3 / 5 / 2.5 / 4 7–28 % faster as rows; −2, whose kernel takes columns, not)
+        bool rows = plan.InnerStrides[0] <= Math.Abs(walk.OuterInStrides[^1])
+                    || (t == DType.Complex128 && n > ComplexLaneSums.MaxGeneralLength && !(p is 2 or 1 or 0.5 or -1 or -2 or 0 || double.IsInfinity(p)));
         int w = (int)Math.Min(outs, Math.Min(MaxBand, ColumnBands.BandBytes / (n * es)));
         if (w < outs) w &= ~7;
         long blocks = (outs + w - 1) / w;
