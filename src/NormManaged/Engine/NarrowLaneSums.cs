@@ -227,17 +227,19 @@ internal static unsafe class NarrowLaneSums
         return ev;
     }
 
-    /// <summary>Line r's float32 elements, widened (exact), at buf[8i + r]. Lines two words apart (the outputs of
-    /// <c>a[..., ::2]</c> views) are read a row of eight at a time (<see cref="EvenWords.Row8"/>): element by element the
-    /// gather was as long as the terms and root (float32 <c>[..., ::2].T</c> axis 2 ord 0.3).</summary>
+    /// <summary>Line r's float32 elements, widened (exact), at buf[8i + r]. Lines two or three words apart (the outputs
+    /// of <c>a[..., ::2]</c> views, axis 0 of <c>a[::2, :, ::3]</c>) are read a row of eight at a time
+    /// (<see cref="EvenWords.Row8"/>, <see cref="EvenWords.Thirds8"/>): element by element the gather was as long as the
+    /// terms and root (float32 <c>[..., ::2].T</c> axis 2 ord 0.3).</summary>
     private static void GatherSingles(byte** xs, int n, long s, double* buf)
     {
-        if (Avx.IsSupported && TwoWordsApart(xs))
+        long apart = WordsApart(xs);
+        if (Avx.IsSupported && (apart == 8 || apart == 12 && Avx512F.IsSupported))
         {
             byte* q = xs[0];
             for (int i = 0; i < n; i++, q += s)
             {
-                var f = EvenWords.Row8(q).AsSingle();
+                var f = (apart == 8 ? EvenWords.Row8(q) : EvenWords.Thirds8(q)).AsSingle();
                 Avx.ConvertToVector256Double(f.GetLower()).Store(buf + i * Lines);
                 Avx.ConvertToVector256Double(f.GetUpper()).Store(buf + i * Lines + 4);
             }
@@ -250,12 +252,14 @@ internal static unsafe class NarrowLaneSums
         }
     }
 
-    /// <summary>True when line r starts 8·r bytes after line 0, for all eight.</summary>
-    private static bool TwoWordsApart(byte** xs)
+    /// <summary>d when line r starts d·r bytes after line 0 for all eight, d = 8 or 12; else 0.</summary>
+    private static long WordsApart(byte** xs)
     {
-        for (int r = 1; r < Lines; r++)
-            if (xs[r] != xs[0] + 8 * r) return false;
-        return true;
+        long d = xs[1] - xs[0];
+        if (d is not (8 or 12)) return 0;
+        for (int r = 2; r < Lines; r++)
+            if (xs[r] - xs[r - 1] != d) return 0;
+        return d;
     }
 
     /// <summary>(double)f, exact, by cvtps2pd (the scalar cvtss2sd merges into its destination register: a serial
