@@ -5,6 +5,7 @@ both sides), so a load past the first or the last line's element would crash the
 line alone and NumPy's value."""
 import ctypes
 import mmap
+import zlib
 
 import numpy as np
 import pytest
@@ -42,9 +43,10 @@ def _check(v, o, axis):
     got = normnative.norm(v, o, axis)
     lines = np.moveaxis(v, axis, -1)
     alone = np.array([normnative.norm(np.ascontiguousarray(lines[idx]), o) for idx in np.ndindex(lines.shape[:-1])],
-                     dtype=np.float32).reshape(lines.shape[:-1])
+                     dtype=got.dtype).reshape(lines.shape[:-1])
     wide = np.complex128 if v.dtype.kind == "c" else np.float64
-    assert got.dtype == np.float32 and got.shape == alone.shape
+    assert got.dtype == (np.float64 if v.dtype.itemsize == 8 and v.dtype.kind != "c" else np.float32)
+    assert got.shape == alone.shape
     assert np.array_equal(got, alone), (o, axis, v.shape, v.strides)
     # NumPy in float64 (its float32 sums of 800 square roots drift past 2e-6; ours are correctly rounded)
     np.testing.assert_allclose(got, np.linalg.norm(v.astype(wide), o, axis), rtol=2e-7)
@@ -150,5 +152,32 @@ def test_complex64_lines_two_and_three_apart_against_guard_pages(o, shape, threa
     _check(a[..., 1::2].T, o, 2)
     b = g.at_start(shape, np.complex64)
     b[...] = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    _check(b[::2, :, ::3], o, 0)
+    _check(b[..., ::2].T, o, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.complex64])
+@pytest.mark.parametrize("o", [None, 1, np.inf, 3, -1, 0.5])
+@pytest.mark.parametrize("shape", [(8, 20, 48), (60, 80, 100)])
+def test_eight_byte_lines_two_and_three_apart_against_guard_pages(dtype, o, shape, threads):
+    """Repack's copy of groups of eight lines of 8-byte elements two or three apart (EvenWords.EvenQwords8 /
+    ThirdQwords8): axis 2 of a[..., ::2].T and axis 0 of a[::2, :, ::3] of float64, int64 and complex64 arrays, the
+    region's first and last element in the view."""
+    rng = np.random.default_rng(zlib.crc32(f"qwords {np.dtype(dtype).name} {o} {shape}".encode()))
+    g = Guarded(int(np.prod(shape)) * 8)
+
+    def fill(a):
+        if np.dtype(dtype).kind == "c":
+            a[...] = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+        elif np.dtype(dtype).kind == "i":
+            a[...] = rng.integers(-1000, 1000, size=shape)
+        else:
+            a[...] = rng.standard_normal(shape)
+        return a
+
+    a = fill(g.at_end(shape, dtype))
+    _check(a[1::2, :, 2::3], o, 0)
+    _check(a[..., 1::2].T, o, 2)
+    b = fill(g.at_start(shape, dtype))
     _check(b[::2, :, ::3], o, 0)
     _check(b[..., ::2].T, o, 2)

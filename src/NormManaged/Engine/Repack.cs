@@ -124,20 +124,20 @@ internal static unsafe class Repack
     private static ReductionPlan Band(bool rows, int k, long n, int es, int oes)
         => rows ? ReductionPlan.Lines(k, n * es, oes, n, es) : ReductionPlan.Lines(k, es, oes, n, (long)k * es);
 
-    /// <summary>Marks each group of 16 lines (<paramref name="spacing"/>[g] for lines 16g … 16g + 15) whose starts are 8
-    /// or 12 bytes apart (4-byte elements two or three apart: axis 2 of float32 <c>a[..., ::2].T</c>, axis 0 of
-    /// <c>a[::2, :, ::3]</c>) with that spacing, else 0, so that <see cref="Copy{T}"/> can read the group's elements by
-    /// <see cref="EvenWords.Load16"/> or <see cref="EvenWords.Thirds16"/>; false (none marked) without AVX-512 or such a
-    /// group.</summary>
-    private static bool MarkWordGroups(byte** src, int k, byte* spacing)
+    /// <summary>Marks each group of <paramref name="g"/> lines (<paramref name="spacing"/>[j] for lines g·j … g·j + g − 1)
+    /// whose starts are two or three elements of <paramref name="es"/> bytes apart — 4-byte elements (g = 16): axis 2 of
+    /// float32 <c>a[..., ::2].T</c>, axis 0 of <c>a[::2, :, ::3]</c>; 8-byte ones (g = 8): the same views of float64,
+    /// int64 and complex64 — with that spacing in bytes, else 0, so that <see cref="Copy{T}"/> can read the group's
+    /// elements by the wide loads of <see cref="EvenWords"/>; false (none marked) without AVX-512 or such a group.</summary>
+    private static bool MarkSpacedGroups(byte** src, int k, int g, int es, byte* spacing)
     {
         bool any = false;
-        for (int g = 0; g < k / 16; g++)
+        for (int j = 0; j < k / g; j++)
         {
-            long d = src[16 * g + 1] - src[16 * g];
-            bool ok = Avx512F.IsSupported && d is 8 or 12;
-            for (int j = 16 * g + 2; ok && j < 16 * g + 16; j++) ok = src[j] - src[j - 1] == d;
-            spacing[g] = ok ? (byte)d : (byte)0;
+            long d = src[g * j + 1] - src[g * j];
+            bool ok = Avx512F.IsSupported && (d == 2 * es || d == 3 * es);
+            for (int i = g * j + 2; ok && i < g * j + g; i++) ok = src[i] - src[i - 1] == d;
+            spacing[j] = ok ? (byte)d : (byte)0;
             any |= ok;
         }
         return any;
@@ -154,8 +154,10 @@ internal static unsafe class Repack
         Span<long> idx = stackalloc long[d];
         idx.Clear(); // the module skips locals init
         T* b = (T*)buf;
-        byte* spacing = stackalloc byte[k / 16 + 1];
-        bool pairs = !rows && typeof(T) == typeof(uint) && MarkWordGroups(src, k, spacing);
+        // groups of lines two or three elements apart, for 4- and 8-byte elements: a row of the group by wide loads
+        int g = typeof(T) == typeof(uint) ? 16 : 8;
+        byte* spacing = stackalloc byte[k / g + 1];
+        bool pairs = !rows && (typeof(T) == typeof(uint) || typeof(T) == typeof(ulong)) && MarkSpacedGroups(src, k, g, sizeof(T), spacing);
         long off = 0, r = 0; // offset of the current run of the innermost reduced axis; its first position in the line
         while (true)
         {
@@ -170,20 +172,22 @@ internal static unsafe class Repack
                 for (long q = 0; q < n0; q++)
                 {
                     long at = off + q * s0;
-                    uint* t = (uint*)b + (r + q) * k;
+                    T* t = b + (r + q) * k;
                     int i = 0;
-                    for (; i + 16 <= k; i += 16)
+                    for (; i + g <= k; i += g)
                     {
-                        switch (spacing[i / 16])
+                        switch (spacing[i / g])
                         {
-                            case 8: EvenWords.Load16(src[i] + at, t + i); break; // 16 lines two words apart
-                            case 12: EvenWords.Thirds16(src[i] + at).Store(t + i); break; // three words apart
+                            case 8: EvenWords.Load16(src[i] + at, (uint*)(t + i)); break; // 16 words two apart
+                            case 12: EvenWords.Thirds16(src[i] + at).Store((uint*)(t + i)); break; // three apart
+                            case 16: EvenWords.EvenQwords8(src[i] + at).Store((ulong*)(t + i)); break; // 8 quadwords two apart
+                            case 24: EvenWords.ThirdQwords8(src[i] + at).Store((ulong*)(t + i)); break; // three apart
                             default:
-                                for (int j = i; j < i + 16; j++) t[j] = Unsafe.ReadUnaligned<uint>(src[j] + at);
+                                for (int j = i; j < i + g; j++) t[j] = Unsafe.ReadUnaligned<T>(src[j] + at);
                                 break;
                         }
                     }
-                    for (; i < k; i++) t[i] = Unsafe.ReadUnaligned<uint>(src[i] + at);
+                    for (; i < k; i++) t[i] = Unsafe.ReadUnaligned<T>(src[i] + at);
                 }
             else
                 for (long q = 0; q < n0; q++)
