@@ -189,7 +189,7 @@ public static unsafe class VectorNorms
         if (AcrossOutputsWide.Applies(plan, t, ot, p)) return FastKernel.AcrossOutputsWide;
         if (AcrossOutputs.Applies(plan, t, p)) return FastKernel.AcrossOutputs;
         if (NarrowNegCols.Applies(plan, t, ot, p)) return FastKernel.NarrowNegCols; // float32 −2/−3, complex64 −2 columns: a lane per output, proven float32 roundings
-        if (DDColumns.Applies(plan, t, ot, p)) return FastKernel.DDColumns; // float64 ord 5, 4, 3, ±2.5, 1.5, −1, 0.5 of adjacent outputs: double-double lanes, proven roots
+        if (DDColumns.Applies(plan, t, ot, p)) return FastKernel.DDColumns; // float64 ord 8 … 3, ±2.5, 1.5, −1, 0.5 of adjacent outputs: double-double lanes, proven roots
         if (Complex128Columns.Applies(plan, t, ot, p)) return FastKernel.Complex128Columns; // complex128 2-norm columns: AcrossOutputs' lanes on the float64 parts
         if (LaneAcross.Applies(plan, t, p)) return FastKernel.LaneAcross; // complex128 ord 1 / ±∞ / 0.5, float64 0.5 / −1, float32 −1: a lane per output
         if (Complex64Columns.Applies(plan, t, ot, p)) return FastKernel.Complex64Columns; // the same lanes for adjacent complex64 columns, rows loaded whole

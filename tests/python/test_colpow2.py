@@ -60,7 +60,7 @@ def test_float64_neg3_columns_correctly_rounded_every_layout():
             assert _norm(b, -3, axis=0).tobytes() == np.tile(got, (3, 1)).tobytes()
 
 
-@pytest.mark.parametrize("p", [-3, -2.5, 2.5, 1.5, 3, 4, 5])
+@pytest.mark.parametrize("p", [-3, -2.5, 2.5, 1.5, 3, 4, 5, 6, 7, 8])
 def test_float64_columns_and_short_rows_near_rounding_midpoints(p):
     """Lines [a, b, c, e] whose norm N = (a^p + b^p + c^p + e^p)^(1/p) lies within ~2^-100 of the rounding midpoint
     next to a, on either side (b fills most of the gap, c most of what b's granularity leaves; e = 0, or 2^150 for
@@ -117,7 +117,7 @@ def test_float64_neg3_special_columns_match_numpy_values_and_warnings():
             assert g == float(ref)
 
 
-@pytest.mark.parametrize("p", [-3, 2.5, -2.5, 1.5, 3, 4, 5, -1, 0.5, 1.7, 0.3, -2.7])
+@pytest.mark.parametrize("p", [-3, 2.5, -2.5, 1.5, 3, 4, 5, 6, 7, 8, -1, 0.5, 1.7, 0.3, -2.7])
 def test_float64_adjacent_columns_equal_the_columns_alone(p):
     """Adjacent outputs: the lanes' rows loaded whole must give each column the bits of the column reduced alone
     (DDColumns' proved lanes, eight or four outputs a step and a padded tail; LaneSums' 1-D recipe for general p), at

@@ -5,7 +5,7 @@ using NormManaged.Kernels;
 
 namespace NormManaged.Engine;
 
-/// <summary>Float64 norms of orders 5, 4, 3 and 1.5 over many adjacent outputs along a non-contiguous axis (C-order
+/// <summary>Float64 norms of orders 8 … 3 and 1.5 over many adjacent outputs along a non-contiguous axis (C-order
 /// axis 0, Fortran-order axis 1 — and the integer columns, which <see cref="IntColumns"/> widens into such float64
 /// bands): a Vector256 lane per output, each row read contiguously, a double-double sum per lane and a double-double
 /// root; stored only when provably the correctly rounded norm, else the column goes alone. Those lines went through
@@ -62,7 +62,7 @@ internal static unsafe class DDColumns
     internal const long MaxRows = 4096;
 
     public static bool Applies(ReductionPlan plan, DType t, DType ot, double p)
-        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 or -3 or 5 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
+        => p is 4 or 3 or 1.5 or 2.5 or -2.5 or -1 or 0.5 or -3 or 5 or 6 or 7 or 8 && t == DType.Float64 && ot == DType.Float64 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1
            && plan.OuterCount >= 8 && plan.InnerCount >= 2 && Fma.IsSupported && Avx2.IsSupported
            && (plan.OuterInStrides[0] == 8 && plan.InnerStrides[0] != 8 && plan.InnerCount <= MaxRows
                // −1 and 0.5: LaneAcross's lanes (spread over threads from 2¹⁴ elements) measured faster from columns of
@@ -99,6 +99,9 @@ internal static unsafe class DDColumns
             0.5 => Run<SquareRoot>(plan, x, o, p),
             -3 => Run<NegCubic>(plan, x, o, p),
             5 => Run<Fifth>(plan, x, o, p),
+            6 => Run<Sixth>(plan, x, o, p),
+            7 => Run<Seventh>(plan, x, o, p),
+            8 => Run<Eighth>(plan, x, o, p),
             _ => Run<NegFiveHalves>(plan, x, o, p),
         };
 
@@ -408,6 +411,61 @@ internal static unsafe class DDColumns
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 5);
         public static double RootBound { get; } = DDLanes.RootLiteBound(5);
+    }
+
+    /// <summary>y⁶ = y⁴·y² (<see cref="Quartic"/>'s y⁴ = q + ql, ≤ 4u², times the exact y² = y2 + y2l as a
+    /// double-double product: th = fl(q·y2), tl = fl((q·y2 − th) + (q·y2l + ql·y2)), the residual exact; ≤ 8u² in all),
+    /// y⁷ = that times y (th' = fl(th·y), tl' = fl((th·y − th') + tl·y): ≤ 11u²), y⁸ = (q + ql)² (≤ 12u²). A term that
+    /// overflows (max |x| above 2^(1023/p)) makes the lane's sum ∞ or NaN, which the range tests send alone. The roots
+    /// by <see cref="DDLanes.RootLite{L}"/> (its bound added to the allowance). These columns went line by line through
+    /// the block path, as ord 5's did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WholeTerm(Vector256<double> y, int k, out Vector256<double> th, out Vector256<double> tl)
+    {
+        Quartic.Term(y, out var q, out var ql);
+        if (k == 8)
+        {
+            th = q * q;
+            tl = Vector256.FusedMultiplyAdd(q + q, ql, Vector256.FusedMultiplyAdd(q, q, -th));
+            return;
+        }
+        var y2 = y * y;
+        var y2l = Vector256.FusedMultiplyAdd(y, y, -y2);
+        th = q * y2;
+        tl = Vector256.FusedMultiplyAdd(q, y2, -th) + Vector256.FusedMultiplyAdd(q, y2l, ql * y2);
+        if (k == 7)
+        {
+            var h = th * y;
+            tl = Vector256.FusedMultiplyAdd(th, y, -h) + tl * y;
+            th = h;
+        }
+    }
+
+    private readonly struct Sixth : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 6, out th, out tl);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 6);
+        public static double RootBound { get; } = DDLanes.RootLiteBound(6);
+    }
+
+    private readonly struct Seventh : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 7, out th, out tl);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 7);
+        public static double RootBound { get; } = DDLanes.RootLiteBound(7);
+    }
+
+    private readonly struct Eighth : IDDPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 8, out th, out tl);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 8);
+        public static double RootBound { get; } = DDLanes.RootLiteBound(8);
     }
 
     private readonly struct Cubic : IDDPower

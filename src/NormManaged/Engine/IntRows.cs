@@ -456,11 +456,12 @@ internal static unsafe class IntColumns
     /// <see cref="IntRows.MostElements"/>' limits. A/B against their lines alone, int32
     /// (600, 800) / (2000, 300) / (1000, 100) columns: ½, 1.5, 2.5, 3, 4 1.03–2.4× faster; −1, −2, −2.5, −3 1.2–2.8×
     /// without zeros but down to 0.56× with zeros in every column (the lines alone stop early) over the 16-column bands of
-    /// (2000, 300), so those from 32-column bands only (≤ 1024 rows); −½, −1.5, 1.7 0.25–0.9× (not taken). Ord 5 since
-    /// DDColumns takes float64 columns of it (session 27): int32 (600, 800) 672 → 243 µs, (1000, 100) 127 → 55,
-    /// (2000, 300) 641 → 358, int64 / uint8 <c>[::2, ::3]</c> 319 → 100 / 304 → 69, (4, 3000) 46 → 39.</summary>
+    /// (2000, 300), so those from 32-column bands only (≤ 1024 rows); −½, −1.5, 1.7 0.25–0.9× (not taken). Ords 5 … 8 since
+    /// DDColumns takes float64 columns of them (session 27): ord 5 int32 (600, 800) 672 → 243 µs, (1000, 100) 127 → 55,
+    /// (2000, 300) 641 → 358, int64 / uint8 <c>[::2, ::3]</c> 319 → 100 / 304 → 69, (4, 3000) 46 → 39; ords 6 … 8 int32 /
+    /// int64 (600, 800) 735 / 730 → 308 / 294, int16 (2000, 300) 738 → 459, uint8 <c>[::2, ::3]</c> 263 → 90.</summary>
     private static long MostRows(DType t, double p)
-        => p is 0 or 0.5 or 1.5 or 2.5 or 3 or 4 or 5 ? MaxRows
+        => p is 0 or 0.5 or 1.5 or 2.5 or 3 or 4 or 5 or 6 or 7 or 8 ? MaxRows
          : p is -1 or -2 or -2.5 or -3 ? WideElements / 32
          : IntRows.MostElements(t, p, MaxRows);
 
