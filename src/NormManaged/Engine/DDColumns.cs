@@ -98,10 +98,10 @@ internal static unsafe class DDColumns
             -1 => Run<Reciprocal>(plan, x, o, p),
             0.5 => Run<SquareRoot>(plan, x, o, p),
             -3 => Run<NegCubic>(plan, x, o, p),
-            5 => Run<Fifth>(plan, x, o, p),
-            6 => Run<Sixth>(plan, x, o, p),
-            7 => Run<Seventh>(plan, x, o, p),
-            8 => Run<Eighth>(plan, x, o, p),
+            5 => Run<Whole<Order5>>(plan, x, o, p),
+            6 => Run<Whole<Order6>>(plan, x, o, p),
+            7 => Run<Whole<Order7>>(plan, x, o, p),
+            8 => Run<Whole<Order8>>(plan, x, o, p),
             _ => Run<NegFiveHalves>(plan, x, o, p),
         };
 
@@ -394,35 +394,45 @@ internal static unsafe class DDColumns
         }
     }
 
-    /// <summary>y⁵ = y⁴·y: y² = y2 + y2l exactly, y⁴ = q + ql as <see cref="Quartic"/>'s term (≤ 4u²), th = fl(q·y),
-    /// tl = fl(ql·y + (q·y − th)) (the residual exact; ≤ 6u² relative in all); max |x| ≤ 2²⁰⁰ keeps every term ≤ 2¹⁰⁰⁰.
-    /// The root S^(1/5) by <see cref="DDLanes.RootLite{L}"/> (its bound <see cref="DDLanes.RootLiteBound"/> added to the
-    /// allowance). These columns went line by line through the block path (a gather, the exact whole-order sums and a
-    /// root per line): float64 / int64 <c>[::2, ::3]</c> axis 0 of a (600, 800) array at 0.8× NumPy.</summary>
-    private readonly struct Fifth : IDDPower
+    /// <summary>Whole orders 5 … 8 from <see cref="Quartic"/>'s y⁴ = q + ql (≤ 4u²): y⁵ = (q + ql)·y (th = fl(q·y),
+    /// tl = fl(ql·y + (q·y − th)), the residual exact; ≤ 6u²), y⁶ = y⁴ times the exact y² = y2 + y2l as a double-double
+    /// product (th = fl(q·y2), tl = fl((q·y2 − th) + (q·y2l + ql·y2)); ≤ 8u²), y⁷ = that times y (th' = fl(th·y),
+    /// tl' = fl((th·y − th') + tl·y): ≤ 11u²), y⁸ = (q + ql)² (≤ 12u²). A term that overflows (max |x| above
+    /// 2^(1023/p)) makes the lane's sum ∞ or NaN, which the range tests send alone. The roots S^(1/k) by
+    /// <see cref="DDLanes.RootLite{L}"/> (its bound added to the allowance). These columns went line by line through the
+    /// block path (a gather, the exact whole-order sums and a root per line): float64 / int64 <c>[::2, ::3]</c> axis 0 of
+    /// a (600, 800) array at ord 5 0.8× NumPy.</summary>
+    private readonly struct Whole<TK> : IDDPower where TK : struct, IWholeOrder
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
-        {
-            Quartic.Term(y, out var q, out var ql);
-            th = q * y;
-            tl = Vector256.FusedMultiplyAdd(ql, y, Vector256.FusedMultiplyAdd(q, y, -th));
-        }
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, TK.K, out th, out tl);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 5);
-        public static double RootBound { get; } = DDLanes.RootLiteBound(5);
+        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, TK.K);
+        public static double RootBound { get; } = DDLanes.RootLiteBound(TK.K);
     }
 
-    /// <summary>y⁶ = y⁴·y² (<see cref="Quartic"/>'s y⁴ = q + ql, ≤ 4u², times the exact y² = y2 + y2l as a
-    /// double-double product: th = fl(q·y2), tl = fl((q·y2 − th) + (q·y2l + ql·y2)), the residual exact; ≤ 8u² in all),
-    /// y⁷ = that times y (th' = fl(th·y), tl' = fl((th·y − th') + tl·y): ≤ 11u²), y⁸ = (q + ql)² (≤ 12u²). A term that
-    /// overflows (max |x| above 2^(1023/p)) makes the lane's sum ∞ or NaN, which the range tests send alone. The roots
-    /// by <see cref="DDLanes.RootLite{L}"/> (its bound added to the allowance). These columns went line by line through
-    /// the block path, as ord 5's did.</summary>
+    /// <summary>The order k of a <see cref="Whole{TK}"/> (a type, so each order's loops are compiled with it).</summary>
+    private interface IWholeOrder
+    {
+        static abstract int K { get; }
+    }
+
+    private readonly struct Order5 : IWholeOrder { public static int K => 5; }
+    private readonly struct Order6 : IWholeOrder { public static int K => 6; }
+    private readonly struct Order7 : IWholeOrder { public static int K => 7; }
+    private readonly struct Order8 : IWholeOrder { public static int K => 8; }
+
+    /// <summary>y^k for k = 5 … 8 (see <see cref="Whole{TK}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WholeTerm(Vector256<double> y, int k, out Vector256<double> th, out Vector256<double> tl)
     {
         Quartic.Term(y, out var q, out var ql);
+        if (k == 5)
+        {
+            th = q * y;
+            tl = Vector256.FusedMultiplyAdd(ql, y, Vector256.FusedMultiplyAdd(q, y, -th));
+            return;
+        }
         if (k == 8)
         {
             th = q * q;
@@ -439,33 +449,6 @@ internal static unsafe class DDColumns
             tl = Vector256.FusedMultiplyAdd(th, y, -h) + tl * y;
             th = h;
         }
-    }
-
-    private readonly struct Sixth : IDDPower
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 6, out th, out tl);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 6);
-        public static double RootBound { get; } = DDLanes.RootLiteBound(6);
-    }
-
-    private readonly struct Seventh : IDDPower
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 7, out th, out tl);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 7);
-        public static double RootBound { get; } = DDLanes.RootLiteBound(7);
-    }
-
-    private readonly struct Eighth : IDDPower
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => WholeTerm(y, 8, out th, out tl);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<double> ScaledRoot(ref Vector256<double> a, ref Vector256<double> al) => Lite(ref a, ref al, 8);
-        public static double RootBound { get; } = DDLanes.RootLiteBound(8);
     }
 
     private readonly struct Cubic : IDDPower
