@@ -318,7 +318,8 @@ internal static unsafe class GeneralNorm
         }
     }
 
-    /// <summary>(h + l)^k for k ≥ 1 by binary powering in double-double (h ∈ [1, 2), k ≤ 64: no overflow).</summary>
+    /// <summary>(h + l)^k for k ≥ 0 by binary powering in double-double (k = 0: 1; h ∈ [1, 2), k ≤ 64: no overflow;
+    /// <see cref="PowerTie"/>'s ratios h ≤ ~1 only underflow).</summary>
     internal static double PowInt(double h, double l, int k, out double lo)
     {
         double rh = 1, rl = 0;

@@ -166,12 +166,7 @@ internal sealed class PowerTie
             count++;
             double a = Math.Abs(x), rh, rl;
             rh = neg ? DD.Div(mh, ml, a, 0, out rl) : DD.Div(a, 0, mh, ml, out rl);
-            double th = 1, tl = 0, bh = rh, bl = rl;
-            for (int e = k; e != 0; e >>= 1)
-            {
-                if ((e & 1) != 0) th = DD.Mul(th, tl, bh, bl, out tl);
-                if (e > 1) bh = DD.Mul(bh, bl, bh, bl, out bl);
-            }
+            double th = Engine.GeneralNorm.PowInt(rh, rl, k, out double tl);
             if (half && rh > 0)
             {
                 double qh = DD.Sqrt(rh, rl, out double ql);
