@@ -257,9 +257,9 @@ internal static unsafe class ComplexShortRows
         int n = (int)plan.InnerCount;
         long stride = plan.InnerStrides[0];
         if (kind == Abs128) return Abs128Group(xs, os, m, n, stride, p, buf, res);
-        long apart = xs[1] - xs[0];
         if (stride == 8 && RealKernels.Wide && Avx512F.IsSupported) ContiguousSquares(xs, n, buf);
-        else if (apart is 16 or 24 && RealKernels.Wide && Avx512F.IsSupported && Spaced(xs, apart)) SpacedSquares(xs[0], apart, n, stride, buf);
+        else if (EvenWords.Uniform(xs, Lines, out long apart) && apart is 16 or 24 && RealKernels.Wide && Avx512F.IsSupported)
+            SpacedSquares(xs[0], apart, n, stride, buf);
         else
             for (int r = 0; r < Lines; r++)
             {
@@ -352,14 +352,6 @@ internal static unsafe class ComplexShortRows
         }
         double re = Unsafe.ReadUnaligned<float>(q), im = Unsafe.ReadUnaligned<float>(q + 4);
         return Math.FusedMultiplyAdd(re, re, im * im);
-    }
-
-    /// <summary>True when line r starts r·<paramref name="apart"/> bytes after line 0, for all eight.</summary>
-    private static bool Spaced(byte** xs, long apart)
-    {
-        for (int r = 2; r < Lines; r++)
-            if (xs[r] - xs[r - 1] != apart) return false;
-        return true;
     }
 
     /// <summary>s of eight lines two or three values apart (<paramref name="apart"/> 16 or 24 bytes: the outputs of

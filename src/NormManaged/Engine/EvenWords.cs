@@ -11,6 +11,17 @@ namespace NormManaged.Engine;
 /// 64-byte loads by two-source permutes, the last load again ending with the last line's element.</summary>
 internal static unsafe class EvenWords
 {
+    /// <summary>True when the <paramref name="count"/> (≥ 2) addresses at <paramref name="lines"/> are equally spaced,
+    /// each <paramref name="apart"/> bytes after the one before: the test before a row of such lines is read by the wide
+    /// loads below.</summary>
+    public static bool Uniform(byte** lines, int count, out long apart)
+    {
+        apart = lines[1] - lines[0];
+        for (int r = 2; r < count; r++)
+            if (lines[r] - lines[r - 1] != apart) return false;
+        return true;
+    }
+
     /// <summary>The 16 words at p, p + 8, …, p + 120 into dst[0 … 15] (AVX-512).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Load16(byte* p, uint* dst)

@@ -245,10 +245,8 @@ internal static unsafe class LaneSums
     /// element by element.</summary>
     internal static void Columns(byte** xs, long offset, int n, long s, double* buf)
     {
-        long d = xs[1] - xs[0];
-        bool adjacent = d == 8 && xs[Lines - 1] - xs[0] == 8 * (Lines - 1);
-        for (int r = 2; r < Lines - 1 && adjacent; r++) adjacent = xs[r] - xs[r - 1] == 8;
-        if (adjacent)
+        bool uniform = EvenWords.Uniform(xs, Lines, out long d);
+        if (uniform && d == 8)
         {
             // adjacent lines (columns of a C-order matrix, rows of a Fortran one): element i of the eight lines is one
             // contiguous run of eight doubles — a vector copy per element index instead of 8·n scalar ones (the same values)
@@ -263,8 +261,7 @@ internal static unsafe class LaneSums
                 }
             return;
         }
-        bool even = s == 8 && n >= 4 && Avx512F.IsSupported;
-        for (int r = 2; r < Lines && even; r++) even = xs[r] - xs[r - 1] == d;
+        bool even = s == 8 && n >= 4 && Avx512F.IsSupported && uniform;
         int i = 0;
         if (even)
             for (; i + 4 <= n; i += 4)

@@ -233,8 +233,7 @@ internal static unsafe class NarrowLaneSums
     /// terms and root (float32 <c>[..., ::2].T</c> axis 2 ord 0.3).</summary>
     private static void GatherSingles(byte** xs, int n, long s, double* buf)
     {
-        long apart = WordsApart(xs);
-        if (Avx.IsSupported && (apart == 8 || apart == 12 && Avx512F.IsSupported))
+        if (Avx.IsSupported && EvenWords.Uniform(xs, Lines, out long apart) && (apart == 8 || apart == 12 && Avx512F.IsSupported))
         {
             byte* q = xs[0];
             for (int i = 0; i < n; i++, q += s)
@@ -250,16 +249,6 @@ internal static unsafe class NarrowLaneSums
             byte* q = xs[r];
             for (int i = 0; i < n; i++) buf[i * Lines + r] = Widen(*(float*)(q + i * s));
         }
-    }
-
-    /// <summary>d when line r starts d·r bytes after line 0 for all eight, d = 8 or 12; else 0.</summary>
-    private static long WordsApart(byte** xs)
-    {
-        long d = xs[1] - xs[0];
-        if (d is not (8 or 12)) return 0;
-        for (int r = 2; r < Lines; r++)
-            if (xs[r] - xs[r - 1] != d) return 0;
-        return d;
     }
 
     /// <summary>(double)f, exact, by cvtps2pd (the scalar cvtss2sd merges into its destination register: a serial

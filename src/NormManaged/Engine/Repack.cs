@@ -134,9 +134,7 @@ internal static unsafe class Repack
         bool any = false;
         for (int j = 0; j < k / g; j++)
         {
-            long d = src[g * j + 1] - src[g * j];
-            bool ok = Avx512F.IsSupported && (d == 2 * es || d == 3 * es);
-            for (int i = g * j + 2; ok && i < g * j + g; i++) ok = src[i] - src[i - 1] == d;
+            bool ok = EvenWords.Uniform(src + g * j, g, out long d) && Avx512F.IsSupported && (d == 2 * es || d == 3 * es);
             spacing[j] = ok ? (byte)d : (byte)0;
             any |= ok;
         }
