@@ -393,28 +393,22 @@ internal static unsafe class LaneAcross
                     Avx.Permute2x128(a, b, 0x20).Store(o);
                     Avx.Permute2x128(a, b, 0x31).Store(o + 2 * w);
                 }
-        if (r0 == 0 && es == 4 && ls == 8 && w is 8 or 16 && Vector256.IsHardwareAccelerated)
+        if (r0 == 0 && es == 4 && w is 8 or 16 && (ls == 8 && Vector256.IsHardwareAccelerated || ls == 12 && Avx512F.IsSupported))
         {
-            // float32 lines two floats apart (axis 2 of a[..., ::2].T): each row's w values by EvenWords' loads
+            // float32 lines two or three floats apart (axis 2 of a[..., ::2].T, axis 0 of a[::2, :, ::3]): each row's
+            // w values by EvenWords' loads
             for (long r = 0; r < n; r++)
             {
                 byte* q = c + r * s;
                 uint* dst = (uint*)buf + r * w;
-                if (w == 16 && Vector512.IsHardwareAccelerated) EvenWords.Load16(q, dst);
+                if (ls == 12)
+                {
+                    if (w == 16) EvenWords.Thirds16(q).Store(dst);
+                    else EvenWords.Thirds8(q).Store(dst);
+                }
+                else if (w == 16 && Vector512.IsHardwareAccelerated) EvenWords.Load16(q, dst);
                 else
                     for (int i = 0; i < w; i += 8) EvenWords.Load8(q + 8 * i, dst + i);
-            }
-            return;
-        }
-        if (r0 == 0 && es == 4 && ls == 12 && w is 8 or 16 && Avx512F.IsSupported)
-        {
-            // float32 lines three floats apart (axis 0 of a[::2, :, ::3]): each row's w values by EvenWords' thirds
-            for (long r = 0; r < n; r++)
-            {
-                byte* q = c + r * s;
-                uint* dst = (uint*)buf + r * w;
-                if (w == 16) EvenWords.Thirds16(q).Store(dst);
-                else EvenWords.Thirds8(q).Store(dst);
             }
             return;
         }
