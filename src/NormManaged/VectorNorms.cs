@@ -138,7 +138,7 @@ public static unsafe class VectorNorms
             return Float64NegCols.Run(plan, xd, od);
         if (LanePow.AppliesNegWhole(plan, t, ot, p)) // float64 orders −2 … −64 over many short lines: the 1-D sums, lane roots
             return LanePow.RunNegWhole(plan, xd, p, od);
-        if (ComplexLaneSums.Applies(plan, t, p)) // complex whole orders 3…64, lines of ≤ 64 (32), complex128 general p, ≤ 24: one body, a lane per line
+        if (ComplexLaneSums.Applies(plan, t, p)) // complex whole orders 3…64, lines of ≤ 64 (3, 4: 32; complex128 from 5: 128), complex128 general p ≤ 128 (2.5: 24): one body, a lane per line
             return ComplexLaneSums.Run(plan, xd, t, p, od, ot);
         if (LanePow.AppliesComplex(plan, t, p)) // complex 3, 4, 2.5 over many short lines: ComplexPowNorm's sums, lane roots
             return LanePow.RunComplex(plan, xd, t, p, od, ot);

@@ -37,7 +37,7 @@ def _check_columns(a, p):
 @pytest.mark.parametrize("p", ORDERS)
 def test_every_column_has_the_bits_of_that_column_alone(p):
     rng = np.random.default_rng(int(abs(p) * 10))
-    ns = (1, 2, 3, 4, 7, 9, 16, 24, 31, 33, 40, 64) if p not in (2.5, 3, 4) else (1, 2, 3, 4, 7, 9, 16, 24)
+    ns = (1, 2, 3, 4, 7, 9, 16, 24, 31, 33, 40, 64, 65, 100, 128) if p not in (2.5, 3, 4) else (1, 2, 3, 4, 7, 9, 16, 24)
     for n in ns:
         cols = int(rng.choice([5, 8, 13, 37, 70, 129]))  # not multiples of the 8 lanes or the group of 32
         normnative.set_num_threads(int(rng.integers(1, 3)))
@@ -146,3 +146,38 @@ def test_reversed_strided_and_sliced_columns(p):
     a = _values((9, 77), "wide", rng)
     for v in (a[::-1], a[::-2], a[:, 3:70], np.stack([a, a])[:, :, 5:60].transpose(1, 0, 2)):
         _check_columns(v, p)
+
+
+def _check_lines(v, p, axis):
+    """Every output of v reduced over one axis against its line alone, bit for bit."""
+    got = normnative.norm(v, p, axis=axis)
+    lines = np.moveaxis(v, axis, -1)
+    for idx in np.ndindex(*got.shape):
+        alone = np.float64(normnative.norm(np.ascontiguousarray(lines[idx]), p))
+        assert got[idx].tobytes() == alone.tobytes(), (p, v.shape, v.strides, axis, idx, got[idx], alone)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the zero line under p < 0, as NumPy
+@pytest.mark.parametrize("p", (1.7, 0.3, -0.5, 5, 12, 3))
+def test_nd_views_read_in_place(p):
+    """Lines of N-D views whose outputs span several kept axes (session 28: read in place, not copied by Repack): the
+    walk puts the kept axis of the smallest stride innermost, so runs of adjacent lines (Fortran axis 2, C axis 1)
+    are read eight at a time by wide loads where a group of eight lies in one run and value by value where it
+    straddles two runs or the lines are not adjacent (strided and transposed views); lengths across 64 and 128, NaN,
+    ∞ and zero lines, 1 and 2 threads."""
+    rng = np.random.default_rng(int(abs(p) * 100))
+    for n in (30, 65, 100, 128):
+        a = _values((11, 13, n), str(rng.choice(["plain", "wide", "tiny", "huge"])), rng)
+        a[2, 3, n // 2] = complex(np.nan, 1)
+        a[4, 5, 1] = complex(np.inf, 0)
+        a[6, 7, :] = 0
+        f = np.asfortranarray(a)
+        b = np.ascontiguousarray(np.moveaxis(a, 2, 1))  # (11, n, 13): C axis 1
+        for threads in (1, 2):
+            normnative.set_num_threads(threads)
+            _check_lines(f, p, 2)  # runs of 11 adjacent lines
+            _check_lines(b, p, 1)  # runs of 13 adjacent lines
+            _check_lines(f[::-1, 1:, :], p, 2)
+            _check_lines(b[::2, :, ::3], p, 1)  # lines three values apart
+            _check_lines(b.transpose(1, 2, 0), p, 0)
+

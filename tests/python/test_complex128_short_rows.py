@@ -1,8 +1,8 @@
-"""complex128 general orders (1/4 ≤ |p| ≤ 1000, no kernel of their own; 2.5 included) over lines of ≤ 64 values (41–64 in four chains) (2.5: 24): ComplexLaneSums'
+"""complex128 general orders (1/4 ≤ |p| ≤ 1000, no kernel of their own; 2.5 included) over lines of ≤ 128 values (64 until session 28; 41–128 in four chains) (2.5: 24): ComplexLaneSums'
 general terms, one definition for a lone line and for a SIMD lane per line. Checks: 100-digit mpmath references
 (within 0.5 ulp plus the table-reduced terms' error over |p|, _bound) over magnitudes near 1e±300, subnormals, huge and tiny in one
 line and one component zero; every path that reduces such a line (C rows, F-order columns, strided, reversed, 1-D contiguous, strided and negative-stride vectors) against the same line alone, bit for bit, at lengths
-around the limits (24/25, 40/41, 64/65); special values and warnings as NumPy's (NaN, ∞, zeros with negative orders → 0 and
+around the limits (24/25, 40/41, 64/65, 128/129); special values and warnings as NumPy's (NaN, ∞, zeros with negative orders → 0 and
 divide-by-zero, all-zero lines). 3-D reductions over two axes and both SIMD widths: ComplexLaneSumsTests (xunit)."""
 import warnings
 
@@ -16,7 +16,7 @@ from test_lane_complex_rows import _restore_threads, _rows  # noqa: F401 (the au
 ORDERS = (1.7, -2.5, 2.5, 0.3, -0.75, 7.5, 31.9, -3.0, -31.5, 1.5, 0.25, -0.25, 32.0,
           # beyond ±32 (session 21): whole orders above MaxOrder 64, the refined scale above 512, up to ±1000
           32.5, -40.0, 65.0, 100.0, -100.0, 333.3, 512.0, 512.5, -640.5, 800.0, 1000.0, -1000.0)
-LIMIT = 64  # ComplexLaneSums.MaxGeneralLength (2.5: 24, MaxLength25)
+LIMIT = 128  # ComplexLaneSums.MaxGeneralLength (2.5: 24, MaxLength25)
 
 
 _KINDS = (None, "wide", "tiny", "huge", "axis")  # plain, huge and tiny in one line, subnormal, huge, one component zero
@@ -66,7 +66,7 @@ def test_accuracy_against_mpmath(p):
 @pytest.mark.parametrize("p", (1.7, -2.5, 2.5, 0.3, -31.5, 100.0, -777.0, 999.5))
 def test_every_path_gives_the_lone_line_bits(p):
     rng = np.random.default_rng(int(abs(p) * 10))
-    for n in (1, 2, 3, 4, 7, 8, 9, 16, 23, 24, 25, 32, 39, 40, 41, 44, 45, 63, 64, 65):
+    for n in (1, 2, 3, 4, 7, 8, 9, 16, 23, 24, 25, 32, 39, 40, 41, 44, 45, 63, 64, 65, 100, 127, 128, 129):
         a = _line(40 * n, int(rng.integers(0, 5)), rng).reshape(40, n)
         alone = np.array([normnative.norm(a[i], p) for i in range(40)])
         assert alone.view(np.int64).tolist() == normnative.norm(a, p, axis=1).view(np.int64).tolist()
@@ -142,9 +142,9 @@ def test_extreme_orders_keep_every_term_that_counts(p):
     component's binade (its largest term near 2⁻ᵖ after the component scale, refined to 2^(−p/2) above 512) beside
     values a few percent smaller that still add ~e⁻¹⁶ … e⁻²⁰ of it each (dropping terms below e⁻⁷⁰⁰ must not touch them),
     or just above that half (no refinement); at p = −1000 the smallest |z| ≈ ½ puts the largest term near 2¹⁰⁰⁰ (no
-    overflow in the sum of 64). Within the accuracy bound of the 100-digit reference, and the same bits in rows."""
+    overflow in the sum of 128). Within the accuracy bound of the 100-digit reference, and the same bits in rows."""
     for scale in (1.0, 2.0 ** -900, 2.0 ** 900, 3.0 ** 300, 2.0 ** -1060):
-        for n in (2, 5, 64):
+        for n in (2, 5, 64, 128):
             for top in (0.5, 0.7072, 0.99):
                 k = np.arange(n)
                 line = (top - 0.01 * k / n) * scale + 0j

@@ -1,7 +1,7 @@
-"""Complex orders over many short lines (ComplexLaneSums for whole orders 3 … 64 of lines of ≤ 64 values, ≤ 32 for ord 3/4: one generic body run
+"""Complex orders over many short lines (ComplexLaneSums for whole orders 3 … 64 of lines of ≤ 64 values, ≤ 32 for ord 3/4, ≤ 128 for complex128 from 5: one generic body run
 on a one-lane type for a lone line and a SIMD lane per line for many; the other orders through LanePow): every output
 bit for bit against the same line reduced alone, for p in {0.3, 1.7, 2.5, 3, 4, 5, 8, 33.3, −1.5, −3}, line lengths
-1 … 70 around every boundary, row counts not multiples of 8/32, C, F-order, reversed, strided and 3-D views, 1/2/3
+1 … 129 around every boundary, row counts not multiples of 8/32, C, F-order, reversed, strided and 3-D views, 1/2/3
 threads; ord 3, 4, 5, 8, 13 against 300-bit mpmath references (the correctly rounded double; complex64: float), magnitudes
 near 1e±300, subnormals, huge and tiny in one row, one component zero; special values and warnings as NumPy's.
 Both SIMD widths are covered by the xunit tests (ComplexLaneSumsTests)."""
@@ -67,7 +67,7 @@ def _check_alone(a, p):
 @pytest.mark.parametrize("layout", ("C", "F", "reversed", "strided"))
 def test_every_row_has_the_bits_of_that_row_alone(p, layout):
     rng = np.random.default_rng(hash((p, layout)) & 0xFFFF)
-    for n in list(range(1, 21)) + [31, 32, 33, 63, 64, 65, 70]:
+    for n in list(range(1, 21)) + [31, 32, 33, 63, 64, 65, 70, 100, 128, 129]:
         rows = int(rng.choice([2, 7, 33, 45]))
         base = _rows((rows, 2 * n + 1), str(rng.choice(["plain", "wide", "tiny", "axis"])), rng)
         a = {"C": np.ascontiguousarray(base[:, :n]), "F": np.asfortranarray(base[:, :n]),
@@ -81,7 +81,10 @@ def test_every_row_has_the_bits_of_that_row_alone(p, layout):
 @pytest.mark.parametrize("kind", ("plain", "wide", "tiny", "huge", "axis"))
 def test_short_rows_are_correctly_rounded(dtype, p, kind):
     rng = np.random.default_rng(p * 10 + len(kind) + len(dtype))
-    for n in (1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64):  # the lane definition (longer lines: ≤ 1 ulp)
+    lengths = (1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64)  # the lane definition (longer lines: ≤ 1 ulp)
+    if dtype == "complex128" and p >= 5:
+        lengths += (100, 128)  # complex128 from 5: the lane definition to 128 (session 28)
+    for n in lengths:
         a = _rows((37, n), kind, rng)
         if dtype == "complex64":
             a = (a / 1e270 if kind in ("wide", "huge") else a * 1e270 if kind == "tiny" else a).astype(np.complex64)
@@ -96,7 +99,7 @@ def test_short_rows_are_correctly_rounded(dtype, p, kind):
 def test_three_dimensional_reductions_agree_with_the_lone_line(p):
     # the middle axis of (rows, n, k): strided lines, outputs (rows, k); each against its line alone
     rng = np.random.default_rng(9)
-    for n in (3, 8, 16, 33, 64):
+    for n in (3, 8, 16, 33, 64, 100):
         a = _rows((11, n, 5), "wide", rng)
         got = normnative.norm(a, p, axis=1)
         for i in range(11):

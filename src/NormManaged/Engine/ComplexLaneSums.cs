@@ -6,7 +6,7 @@ using NormManaged.Kernels;
 namespace NormManaged.Engine;
 
 /// <summary>Complex whole orders 3 … <see cref="MaxOrder"/> and complex128 general orders (<see cref="TakesGeneral"/>)
-/// of short lines (at most <see cref="MaxLengthOf"/> values): the definition of such a line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on
+/// of short lines (at most <see cref="MaxLengthOf(DType, double)"/> values): the definition of such a line's sum, one generic body over <see cref="ILanes{TSelf}"/> that a lone line runs on
 /// <see cref="Lane1"/> (<see cref="TryLine"/>) and many lines run a SIMD lane per line (<see cref="Run"/>), so every
 /// output has, by construction, the bits of its line reduced alone.
 ///
@@ -25,9 +25,11 @@ namespace NormManaged.Engine;
 /// holding NaN or ∞, or only zeros, is finished by /// <see cref="GeneralNorm.Reduce"/> (numpy's rules and warnings) on both routes.</summary>
 internal static unsafe class ComplexLaneSums
 {
-    /// <summary>Longest line taken. Below <see cref="ComplexOffsetSum.MinLength"/> the lone line used to take an
+    /// <summary>Longest line taken of complex64's whole orders and of complex128's orders 3 and 4 over adjacent lines
+    /// (<see cref="AdjacentLines"/>). Below <see cref="ComplexOffsetSum.MinLength"/> the lone line used to take an
     /// extended-precision hypot and double-double powers per element, up to here that one-pass kernel's statistics and
-    /// fold per line; both cost many rows 3–14× NumPy's time.</summary>
+    /// fold per line; both cost many rows 3–14× NumPy's time. complex128's general and whole orders from 5 go on to
+    /// <see cref="MaxLine"/>.</summary>
     public const int MaxLength = 64;
 
     /// <summary>Longest line taken for order <paramref name="p"/>: <see cref="MaxLength"/>, but 32 for p = 3 and 4, whose
@@ -38,12 +40,26 @@ internal static unsafe class ComplexLaneSums
     public static int MaxLengthOf(double p)
         => p is 3 or 4 ? 32 : p == 2.5 ? MaxLength25 : TakesGeneral(DType.Complex128, p) ? MaxGeneralLength : MaxLength;
 
+    /// <summary>Longest line of dtype <paramref name="t"/> taken for order <paramref name="p"/>: complex128's whole orders
+    /// from 5 to <see cref="MaxLine"/> (their lone lines of 65 … 128 took the block path's table terms; in lanes,
+    /// session 28, (1000, 80) rows ord 5 / 12 224 → 92 / 97 µs, (60, 80, 100) C axis 1 ord 5 1625 → 730 µs; a lone
+    /// line of 128 at ord 5 / 64 2.0 / 2.2 µs both ways), else <see cref="MaxLengthOf(double)"/>.</summary>
+    public static int MaxLengthOf(DType t, double p)
+        => t == DType.Complex128 && p >= 5 && p == Math.Floor(p) ? MaxLine : MaxLengthOf(p);
+
+    /// <summary>Longest line of any order (the buffers).</summary>
+    public const int MaxLine = 128;
+
     /// <summary>Longest line taken for a general order. Rows of 25–40 cost half the block path's time with
     /// <see cref="GeneralTerm{L}"/> (measured side by side, one thread, (3000,32) ord 1.7: 1240 → 620 µs; (1000,64)
     /// 1.7 / −2.5 / 0.3 also 10–25 % faster). Up to 40 a lone line adds its terms in one serial TwoSum chain; a lone
     /// 1-D vector of 64 values took 5–10 % longer that way than on the block path's sixteen accumulators (2.06 → 2.19 µs
-    /// at 1.7), so lines of 41–64 add in four chains (<see cref="OneChain"/>), on both routes.</summary>
-    public const int MaxGeneralLength = 64;
+    /// at 1.7), so longer lines add in four chains (<see cref="OneChain"/>), on both routes. 64 until session 28: lines
+    /// of 65 … 128 of N-D views went line by line through the block path (stats, table, masked tail per line), now a
+    /// lane each, A/B two threads: (1000, 100) rows ord 1.7 294 → 178 µs, (100, 4800) columns 0.3 1646 → 967,
+    /// (60, 80, 100) Fortran axis 2 0.3 1820 → 1001, C axis 1 1683 → 1102; a lone vector of 128 values pays
+    /// ~0.2 µs (1.9 → 2.1 µs at 1.7; NumPy 3.6).</summary>
+    public const int MaxGeneralLength = 128;
 
     /// <summary>Longest line taken for p = 2.5, whose longer lines keep <see cref="ComplexPowNorm"/>'s sums
     /// (<see cref="LanePow.AppliesComplex"/>): (1000,64) 315 µs there against 417 µs in lanes.</summary>
@@ -56,7 +72,7 @@ internal static unsafe class ComplexLaneSums
     /// rows of 16 and 64 2–4×; until session 21 the orders beyond ±32 (the block path's range for its complex table
     /// terms, whose accumulators start at a C₀ set from the largest component) still went that way: (4,3000) ord ±100
     /// 0.09× NumPy. Bounds: positive orders, <see cref="RefineAbove"/>; negative ones scale by the smallest
-    /// max(|re|, |im|), so the largest term lies in (2^(p/2), 2^−p] — at most 2¹⁰⁰⁰, a sum below 2¹⁰⁰⁶ — and a dropped
+    /// max(|re|, |im|), so the largest term lies in (2^(p/2), 2^−p] — at most 2¹⁰⁰⁰, a sum of ≤ 128 below 2¹⁰⁰⁷ — and a dropped
     /// one is below 2⁻⁵⁰⁴ of it at p = −1000. The term error (≲ 2⁻⁵⁶·⁵ + 2⁻⁵⁷·⁵·|p| relative, the small part's
     /// roundings growing with |p|) reaches the norm divided by |p|.</summary>
     public static bool TakesGeneral(DType t, double p)
@@ -80,10 +96,10 @@ internal static unsafe class ComplexLaneSums
     /// <summary>Largest whole order taken: every scaled term lies in [2⁻ᵖ, 2^(p/2)] for the line's largest value.</summary>
     public const int MaxOrder = 64;
 
-    /// <summary>Lines of 1 … <see cref="MaxLengthOf"/> values (any reduced axes).</summary>
+    /// <summary>Lines of 1 … <see cref="MaxLengthOf(DType, double)"/> values (any reduced axes).</summary>
     public static bool Applies(ReductionPlan plan, DType t, double p)
         => Takes(t, p) && plan.OuterCount >= 1 && plan.InnerCount >= 1
-           && (plan.InnerCount <= MaxLengthOf(p) || (plan.InnerCount <= MaxLength && AdjacentLines(plan, t)));
+           && (plan.InnerCount <= MaxLengthOf(t, p) || (plan.InnerCount <= MaxLength && AdjacentLines(plan, t)));
 
     /// <summary>complex128 lines of adjacent values (<see cref="LinesContiguous"/>' column mode): every order up to
     /// <see cref="MaxLength"/> values, as no other path reads eight adjacent outputs' values at once (measured side by
@@ -121,13 +137,13 @@ internal static unsafe class ComplexLaneSums
 
     /// <summary>Positive orders above which a line's scale is refined (<see cref="Refine"/>). The component scale puts the
     /// largest |z|² in [1/4, 2), so the largest term lies in [2⁻ᵖ, 2^(p/2)], and <see cref="GeneralTerm{L}"/> drops terms
-    /// below e⁻⁷⁰⁰ ≈ 2⁻¹⁰⁰⁹·⁹ — at most 64 of them, below 2^(p − 1003.9) of the sum: under 2⁻⁴⁹¹ up to here, but at
+    /// below e⁻⁷⁰⁰ ≈ 2⁻¹⁰⁰⁹·⁹ — at most 128 of them, below 2^(p − 1002.9) of the sum: under 2⁻⁴⁹⁰ up to here, but at
     /// p = 1000 a largest term near 2⁻¹⁰⁰⁰ would lose its neighbours.</summary>
     private const double RefineAbove = 512;
 
     /// <summary>For p &gt; <see cref="RefineAbove"/>: when the scaled line's largest fl(x² + y²) is below 1/2, the line is
     /// scaled by 2 more (eb − 1, exact), so that the largest |z|² lies in [1/2·(1 − 2⁻⁵²), 2) and the largest term in
-    /// (2^(−p/2 − 1), 2^(p/2)]: 64 dropped terms are below 2⁻⁵⁰³ of the sum and 64 kept ones below 2⁵⁰⁶ at p = 1000. A
+    /// (2^(−p/2 − 1), 2^(p/2)]: 128 dropped terms are below 2⁻⁵⁰² of the sum and 128 kept ones below 2⁵⁰⁷ at p = 1000. A
     /// scalar pass over the values in index order, the same on every route (a lone line, lanes of lines), so a line's
     /// scale is a function of its values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -172,7 +188,7 @@ internal static unsafe class ComplexLaneSums
     private static L Sum<L>(double* re, double* im, nint step, int n, double p, in Powers g, L f1, L f2, out L sl) where L : struct, ILanes<L>
     {
         L s = L.Zero, l = L.Zero;
-        if (n > OneChain && TakesGeneral(DType.Complex128, p)) return SumChains(re, im, step, n, p, g, f1, f2, out sl);
+        if (Chained(n, p)) return SumChains(re, im, step, n, p, g, f1, f2, out sl);
         for (int k = 0; k < n; k++)
         {
             L th = Term(L.Load(re + k * step) * f1 * f2, L.Load(im + k * step) * f1 * f2, p, g, out L tl);
@@ -201,7 +217,7 @@ internal static unsafe class ComplexLaneSums
         return MergeChains(s, l, s1, l1, s2, l2, s3, l3, out sl);
     }
 
-    /// <summary>Longest general-order line summed in one chain. Longer ones (to <see cref="MaxGeneralLength"/>) add
+    /// <summary>Longest general-order line summed in one chain (whole orders: <see cref="Chained"/>). Longer ones (to <see cref="MaxGeneralLength"/>) add
     /// value k into chain k mod 4 (each in index order by <see cref="Add{L}"/>), then the chains as
     /// ((0 + 1) + (2 + 3)) by the same TwoSum step and <see cref="Finish{L}"/>: a lone line's serial TwoSum chain of
     /// 41–64 additions made it 5–10 % slower than the block path, and four chains cut that latency fourfold. The
@@ -209,6 +225,12 @@ internal static unsafe class ComplexLaneSums
     /// kept in a low-order accumulator (the chains' lows add ≤ 2 more roundings of quantities ≤ 2⁻⁵² of the sum),
     /// so the sum stays within ~n·2⁻¹⁰⁴ of the terms' exact sum, far below the terms' own error.</summary>
     private const int OneChain = 40;
+
+    /// <summary>Whether a line of <paramref name="n"/> values adds its terms in four chains (<see cref="SumChains{L}"/>):
+    /// a general order's from <see cref="OneChain"/> + 1 values, a whole order's (complex128) beyond
+    /// <see cref="MaxLength"/> — the same on both routes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Chained(int n, double p) => n > (TakesGeneral(DType.Complex128, p) ? OneChain : MaxLength);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static L MergeChains<L>(L s0, L l0, L s1, L l1, L s2, L l2, L s3, L l3, out L sl) where L : struct, ILanes<L>
@@ -404,10 +426,10 @@ internal static unsafe class ComplexLaneSums
         return rh;
     }
 
-    /// <summary>The norm of one line of <paramref name="n"/> ≤ <see cref="MaxLength"/> values already widened to
+    /// <summary>The norm of one line of <paramref name="n"/> ≤ <see cref="MaxLine"/> values already widened to
     /// doubles (re, im interleaved at <paramref name="z"/>): false, nothing computed, for a line
-    /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros; p &lt; 0: a zero). A general order's terms are
-    /// computed a vector of values at a time (each term is a pure function of its value, the same bits in any lane) and
+    /// <see cref="GeneralNorm.Reduce"/> must finish (NaN, ∞, only zeros; p &lt; 0: a zero). A general order's terms (and
+    /// a whole order's beyond <see cref="MaxLength"/> values) are computed a vector of values at a time (each term is a pure function of its value, the same bits in any lane) and
     /// added in index order by <see cref="Add{L}"/> on <see cref="Lane1"/>: the additions each lane of
     /// <see cref="Sum{L}"/> makes for the same line.</summary>
     public static bool TryLine(double* z, int n, double p, out Ext r)
@@ -415,10 +437,10 @@ internal static unsafe class ComplexLaneSums
         r = default;
         if (!LineScale(z, z + 1, 2, n, MaxAbs(z, 2 * n), p, out int eb, out double f1, out double f2)) return false;
         double sh, sl;
-        if (TakesGeneral(DType.Complex128, p))
+        if (TakesGeneral(DType.Complex128, p) || n > MaxLength)
         {
             double* tab = stackalloc double[TablePowSum.TableLength];
-            var g = new Powers(p, p == 2.5 ? null : tab); // 2.5: Term25, no table
+            var g = new Powers(p, TakesGeneral(DType.Complex128, p) && p != 2.5 ? tab : null); // 2.5: Term25, whole orders: no table
             sh = RealKernels.Wide ? GeneralLine<Lanes512>(z, n, p, g, f1, f2, out sl) : GeneralLine<Lanes256>(z, n, p, g, f1, f2, out sl);
         }
         else
@@ -433,7 +455,7 @@ internal static unsafe class ComplexLaneSums
     /// <summary>A lone line's general-order sum: the terms in lanes of <typeparamref name="L"/>, the additions in order.</summary>
     private static double GeneralLine<L>(double* z, int n, double p, in Powers g, double f1, double f2, out double sl) where L : struct, ILanes<L>
     {
-        const int pad = MaxLength + 8;
+        const int pad = MaxLine + 8;
         double* re = stackalloc double[pad], im = stackalloc double[pad], th = stackalloc double[pad], tl = stackalloc double[pad];
         int w = (n + L.Count - 1) / L.Count * L.Count;
         for (int k = 0; k < w; k++)
@@ -448,7 +470,7 @@ internal static unsafe class ComplexLaneSums
             lo.Store(tl + k);
         }
         Lane1 s = Lane1.Zero, l = Lane1.Zero;
-        if (n > OneChain)
+        if (Chained(n, p))
         {
             // Sum's four chains (value k into chain k mod 4), merged as there
             Lane1 s1 = Lane1.Zero, l1 = Lane1.Zero, s2 = Lane1.Zero, l2 = Lane1.Zero, s3 = Lane1.Zero, l3 = Lane1.Zero;
@@ -521,7 +543,7 @@ internal static unsafe class ComplexLaneSums
     /// <summary>A lone line: <see cref="TryLine"/> on its widened values, else numpy's rules by <see cref="GeneralNorm.Reduce"/>.</summary>
     private static FpEvents One(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot)
     {
-        double* buf = stackalloc double[2 * MaxLength + 8];
+        double* buf = stackalloc double[2 * MaxLine + 8];
         var it = new OuterIterator(plan, x, o);
         it.Next(out byte* xp, out byte* op);
         fixed (double* z = new DoubleBlocks(plan, xp, t, buf).Next())
@@ -547,25 +569,23 @@ internal static unsafe class ComplexLaneSums
     /// transposed into lane order (value k of line i at [k·Group + i]) with its scale, then the sums and roots in lanes.</summary>
     private static FpEvents Lines(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count)
     {
-        if (t == DType.Complex128 && plan.InnerShape.Length == 1 && plan.InnerStrides[0] == 16 && RealKernels.Wide && Avx512F.IsSupported)
-            return LinesContiguous(plan, x, t, p, o, ot, first, count, false);
-        if (t == DType.Complex128 && plan.InnerShape.Length == 1 && plan.OuterShape.Length == 1 && plan.OuterInStrides[0] == 16
-            && RealKernels.Wide && Avx512F.IsSupported)
-            return LinesContiguous(plan, x, t, p, o, ot, first, count, true);
+        if (t == DType.Complex128 && plan.InnerShape.Length == 1 && RealKernels.Wide && Avx512F.IsSupported
+            && (plan.InnerStrides[0] == 16 || plan.OuterInStrides.AsSpan().Contains(16)))
+            return LinesContiguous(plan, x, t, p, o, ot, first, count, plan.InnerStrides[0] == 16);
         int n = (int)plan.InnerCount;
-        double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
+        double* re = stackalloc double[n * Group], im = stackalloc double[n * Group];
         double* f1 = stackalloc double[Group], f2 = stackalloc double[Group];
         double* sh = stackalloc double[Group], sl = stackalloc double[Group], rh = stackalloc double[Group], rl = stackalloc double[Group];
         int* se = stackalloc int[Group], rk = stackalloc int[Group], eb = stackalloc int[Group];
         nint* dst = stackalloc nint[Group], src = stackalloc nint[Group];
         double* tab = stackalloc double[TablePowSum.TableLength];
         var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
-        double* wide = stackalloc double[2 * MaxLength + 8];
+        double* wide = stackalloc double[2 * MaxLine + 8];
         // complex128 over one axis is read in place; anything else is widened by DoubleBlocks, as the lone line is
         bool direct = t == DType.Complex128 && plan.InnerShape.Length == 1;
         long stride = plan.InnerStrides[0];
         var ev = FpEvents.None;
-        var it = new OuterIterator(plan, x, o, first, count);
+        var it = new OuterIterator(plan.OuterShape.Length > 1 ? plan.OuterByStride() : plan, x, o, first, count); // smallest input stride innermost
         int g = 0;
         bool more = true;
         while (more)
@@ -643,8 +663,10 @@ internal static unsafe class ComplexLaneSums
     /// roots and bits. Before, reading a row of 4 element by element into lane order with its maximum, and the
     /// general iterator, were ~40 % of such a row's time.
     ///
-    /// With <paramref name="columns"/> the lines are adjacent complex128 values (one kept axis of stride 16, the
-    /// columns of a C-order matrix or of a 3-D array's first axis, any reduced stride): value k of eight adjacent
+    /// Without <paramref name="rows"/>, eight lines whose first values are adjacent complex128 values (16 bytes apart,
+    /// <see cref="EvenWords.Uniform"/>: the columns of a C-order matrix or of a 3-D array's first axis, any reduced
+    /// stride, also within a kept axis of several — (60, 80, 100) Fortran axis 2 read value by value through
+    /// <see cref="Lines"/> took twice the time of (4800, 100) read this way): value k of eight adjacent
     /// lines is two contiguous 512-bit loads, split into real and imaginary parts by two permutes straight into lane
     /// order — the values <see cref="Lines"/> puts there one by one, so the same sums, roots and bits. Before,
     /// complex128 (4,3000) axis=0 read its values element by element through the general iterator: ord 4 cost
@@ -655,10 +677,10 @@ internal static unsafe class ComplexLaneSums
     /// does — the double-double root's bits, which <see cref="LanePow.Roots"/>' lanes gave for the whole group of 32.
     /// Measured (thread CPU time, one thread, complex128 (4,3000) axis 0): the per-lane loops and that group root
     /// were ~10–15 % of the orders' time (ord 4 61 → 51 µs, 1.7 86 → 75 µs).</summary>
-    private static FpEvents LinesContiguous(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count, bool columns)
+    private static FpEvents LinesContiguous(ReductionPlan plan, byte* x, DType t, double p, byte* o, DType ot, long first, long count, bool rows)
     {
         int n = (int)plan.InnerCount;
-        double* re = stackalloc double[MaxLength * Group], im = stackalloc double[MaxLength * Group];
+        double* re = stackalloc double[n * Group], im = stackalloc double[n * Group];
         double* f1 = stackalloc double[Group], f2 = stackalloc double[Group], mx = stackalloc double[Group], mn = stackalloc double[Group];
         double* sh = stackalloc double[Group], sl = stackalloc double[Group];
         int* eb = stackalloc int[Group];
@@ -667,8 +689,10 @@ internal static unsafe class ComplexLaneSums
         double* tab = stackalloc double[TablePowSum.TableLength];
         var powers = new Powers(p, TakesGeneral(t, p) && p != 2.5 ? tab : null);
         var ev = FpEvents.None;
-        var it = new OuterIterator(plan, x, o, first, count);
         bool flat = plan.OuterShape.Length == 1;
+        // several kept axes: walked smallest input stride innermost, so that neighbouring lines of a group are
+        // adjacent wherever some kept axis has stride 16 (results do not depend on the walk: each line is its own)
+        var it = new OuterIterator(flat ? plan : plan.OuterByStride(), x, o, first, count);
         long inStep = plan.OuterInStrides[0], outStep = plan.OuterOutStrides[0];
         var mag = Vector512.Create(0x7FFF_FFFF_FFFF_FFFFUL).AsDouble();
         var top = Vector512.Create(double.MaxValue);
@@ -693,8 +717,9 @@ internal static unsafe class ComplexLaneSums
             {
                 int r0 = 8 * b;
                 for (int r = g; r < r0 + 8; r++) xs[r] = xs[r0]; // idle lanes repeat a line (made the value 1 below)
-                if (!columns) Complex128Rows.ContiguousParts(xs + r0, n, re + r0, im + r0, Group);
-                else if (r0 + 8 <= g) ColumnParts(xs[r0], plan.InnerStrides[0], n, re + r0, im + r0);
+                if (rows) Complex128Rows.ContiguousParts(xs + r0, n, re + r0, im + r0, Group);
+                else if (r0 + 8 <= g && EvenWords.Uniform(xs + r0, 8, out long apart) && apart == 16)
+                    ColumnParts(xs[r0], plan.InnerStrides[0], n, re + r0, im + r0);
                 else
                     for (int r = r0; r < r0 + 8; r++)
                         for (int k = 0; k < n; k++)

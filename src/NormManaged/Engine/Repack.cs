@@ -48,19 +48,23 @@ internal static unsafe class Repack
         // orders whose lines the chain reads faster in place (A/B over (60, 80, 100) views): complex128 ord 3 (the lane
         // kernels' columns, 25–35 % slower), integer negative orders but bool's (lines with a zero stop early in place:
         // 47 → 110 µs). complex64 −1 / ½ / 3 were declined too until Complex64Columns took long columns of them
-        // (TermGroups); copied now, [::2, :, ::3] axis 1 ord 3 77 → 57 µs, [..., ::2].T axis 1 186 → 155, the rest alike
-        if ((t == DType.Complex128 && p == 3)
+        // (TermGroups); copied now, [::2, :, ::3] axis 1 ord 3 77 → 57 µs, [..., ::2].T axis 1 186 → 155, the rest alike.
+        // complex128 lines ComplexLaneSums takes: its lanes read them in place, adjacent lines by wide loads (A/B over
+        // (60, 80, 100) views, session 28: ord 1.7 [:, ::-2, 1:] axis 0 1048 → 490 µs, [..., ::2].T axis 2 1091 → 643,
+        // .transpose(2, 0, 1) axis 0 1352 → 941, ord 5 [::2, :, ::3] axis 0 195 → 155, the rest alike)
+        if ((t == DType.Complex128 && (p == 3 || ComplexLaneSums.Applies(plan, t, p)))
             || (IntRows.IsInteger(t) && t != DType.Bool && p < 0 && !double.IsNegativeInfinity(p))) return false;
         var walk = plan.OuterShape.Length > 1 ? plan.OuterByStride() : plan;
         // integer lines of adjacent outputs at the cheap orders: IntRows widens them in place (Fortran bool axes
         // (1, 2) 218 → 325 µs); the costly ones gain (int32 C-order axis 1 ord 3 636 → 310 µs, bool −1 900 → 315)
         if (IntRows.IsInteger(t) && Math.Abs(walk.OuterInStrides[^1]) == es && IntRows.CheapOrder(p)) return false;
         // rows when a line's elements lie closer together than neighbouring outputs' lines — and for complex128 lines
-        // longer than ComplexLaneSums' lanes take at the orders without a column kernel: the chain reduces those line by
+        // longer than 64 at the orders without a column kernel (3, 4, 2.5 here: ComplexLaneSums' orders were declined
+        // above): the chain reduces those line by
         // line (LanePow), which gathered each line back out of a column block (A/B, (60, 80, 100) F axis 2 / C axis 1,
         // ord 1.5 / 1.7 / −0.5 / 0.3 / 5 / 2.5 / 4 7–28 % faster as rows; −2, whose kernel takes columns, not)
         bool rows = plan.InnerStrides[0] <= Math.Abs(walk.OuterInStrides[^1])
-                    || (t == DType.Complex128 && n > ComplexLaneSums.MaxGeneralLength && !(p is 2 or 1 or 0.5 or -1 or -2 or 0 || double.IsInfinity(p)));
+                    || (t == DType.Complex128 && n > ComplexLaneSums.MaxLength && !(p is 2 or 1 or 0.5 or -1 or -2 or 0 || double.IsInfinity(p)));
         int w = (int)Math.Min(outs, Math.Min(MaxBand, ColumnBands.BandBytes / (n * es)));
         if (w < outs) w &= ~7;
         long blocks = (outs + w - 1) / w;
