@@ -48,9 +48,12 @@ internal static unsafe class LaneSums
            && plan.InnerShape.Length == 1 && plan.OuterCount >= Lines && plan.InnerCount >= 1 && plan.InnerCount <= MaxInner;
 
     /// <summary>A line's root, statistics, constants and store cost about as much as this many of its terms: the work
-    /// counted against <see cref="RealPowOp.ParallelElements"/> when the outputs are spread over threads (rows of 4
+    /// counted when the outputs are spread over threads (rows of 4
     /// spent ~60 % of their time outside the terms; 3000 of them, ~0.13 ms on one core, ran on one thread when only
-    /// the terms were counted against <see cref="GeneralPowOp.ParallelElements"/>).</summary>
+    /// the terms were counted against <see cref="GeneralPowOp.ParallelElements"/>). Counted against
+    /// <see cref="Parallelism.CostlyElements"/> since session 28 (against RealPowOp's 2¹⁵ before, (1000, 4) rows —
+    /// ~40 µs on one core — stayed on one thread: ord 0.3 / 1.7 38 / 39 → 22 / 23 µs, (4, 1000) columns 38 → 22,
+    /// (500, 4) 20 → 14; NumPy 21 / 21 / 13.5 / 12.7).</summary>
     internal const long RootElements = 16;
 
     /// <summary>Computes every output of the plan.</summary>
@@ -58,7 +61,7 @@ internal static unsafe class LaneSums
     {
         long outs = plan.OuterCount;
         int threads = Parallelism.MaxThreads;
-        if (threads > 1 && outs * (plan.InnerCount + RootElements) >= RealPowOp.ParallelElements)
+        if (threads > 1 && outs * (plan.InnerCount + RootElements) >= Parallelism.CostlyElements)
         {
             nint xb = (nint)x, ob = (nint)o;
             return Parallelism.ForOutputRanges(outs, threads, (k0, count) => Range(plan, (byte*)xb, t, p, (byte*)ob, ot, k0, count));
