@@ -102,3 +102,21 @@ def test_matches_numpy_values_and_warnings():
         np.testing.assert_allclose(normnative.norm(a, p, axis=0), np.linalg.norm(a, p, axis=0), rtol=1e-15)
     z = np.zeros((600, 16), np.uint8)
     np.testing.assert_array_equal(normnative.norm(z, axis=0), np.zeros(16))
+
+
+@pytest.mark.parametrize("shape", [(2000, 60), (600, 64), (1030, 7), (600, 65)])
+def test_bool_bytes_other_than_one_are_true(shape):
+    """A bool array viewed from arbitrary bytes: every nonzero byte is True (1), as NumPy's conversion makes it — the
+    narrow columns' widening (session 28: bool summed down eight columns a register) included; over one axis and, as
+    a (k, m/k, n) reshape, the Frobenius norm over two."""
+    rng = np.random.default_rng(shape[0] + shape[1])
+    raw = rng.integers(0, 256, shape, dtype=np.uint8)
+    raw[rng.random(shape) < 0.5] = 0
+    a = raw.view(np.bool_)
+    ones = (raw != 0).astype(np.int64)
+    for p in (None, 2, 1):
+        got = normnative.norm(a, p, axis=0)
+        np.testing.assert_array_equal(got, _exact_columns(ones, 1 if p == 1 else 2))
+        np.testing.assert_array_equal(got, np.linalg.norm(a, p, axis=0))
+    b = a.reshape(10, shape[0] // 10, shape[1])
+    np.testing.assert_array_equal(normnative.norm(b, None, (0, 1)), _exact_columns(ones, 2))

@@ -726,6 +726,7 @@ internal static unsafe class IntColumns
                 case DType.Int16: return ColumnsDown<I16>(start, m, k, rowStride, squares, acc);
                 case DType.UInt16: return ColumnsDown<U16>(start, m, k, rowStride, squares, acc);
                 case DType.Int32: return ColumnsDown<I32>(start, m, k, rowStride, squares, acc);
+                case DType.Bool: return ColumnsDown<B8>(start, m, k, rowStride, squares, acc);
             }
         }
         int size = DTypes.ItemSize(t);
@@ -819,6 +820,15 @@ internal static unsafe class IntColumns
         public static int Size => 1;
         public static Vector512<double> Load8(byte* p) => System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Double(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32(p));
         public static double Load1(byte* p) => *p;
+    }
+
+    /// <summary>bool: every nonzero byte is True, 1 (the byte widened, then min(·, 1): exact). Before session 28 bool
+    /// took PlainSums' row-by-row loop: Fortran (60, 80, 100) over axes (1, 2) (60 columns of 8000) 213 → 50 µs.</summary>
+    private readonly struct B8 : IWiden8
+    {
+        public static int Size => 1;
+        public static Vector512<double> Load8(byte* p) => Vector512.Min(U8.Load8(p), Vector512<double>.One);
+        public static double Load1(byte* p) => *p != 0 ? 1 : 0;
     }
 
     private readonly struct I16 : IWiden8
