@@ -81,11 +81,19 @@ internal static unsafe class Slabs
         return best;
     }
 
+    /// <summary>Elements from which slabs of <see cref="K.AcrossOutputs"/> are spread over threads: a slab of strided
+    /// lines (gathered a value at a time) costs several times a contiguous band's ~0.2 ns a value, so the block
+    /// driver's 3·2¹⁵ kept 81 600-value calls on one thread (A/B, session 28, float64 (60, 80, 100)
+    /// <c>[::2, :, ::3]</c>: axis 0 ord 1 / 2 46 / 47 → 34 / 29 µs, axes (0, 1) ord 1 68 → 59). A 2-D call keeps its
+    /// own threshold (contiguous (300, 300) columns: 15 → 17 µs on two threads).</summary>
+    private const long AcrossOutputsSlabs = 1L << 15;
+
     /// <summary>Elements (outputs × reduced length) from which kernel <paramref name="k"/> threads a call itself
     /// (the thresholds in the kernels' Run methods); the same total decides whether slabs are spread.</summary>
     private static long ParallelElements(K k, DType t, double p) => k switch
     {
         K.LaneAcross => 1L << 14,
+        K.AcrossOutputs => AcrossOutputsSlabs,
         K.ComplexShortRows => 1L << 15,
         K.Complex64Columns => Complex64Columns.ParallelElements,
         K.Complex128Columns => Complex128Columns.ParallelElements,
