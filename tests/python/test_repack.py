@@ -104,10 +104,11 @@ def test_many_blocks_long_lines_and_four_dimensions(dtype, threads):
 
 
 @pytest.mark.parametrize("o", [1.7, 1.5, -0.5, 0.3, 5, 4, 2.5, 3, -2, None, 1])
-def test_complex128_long_lines_copied_as_rows(o, threads):
-    """complex128 lines longer than ComplexLaneSums' 64 at the orders without a column kernel are copied as rows (the
-    chain reduces them line by line): Fortran axis 2 and C axis 1 of 3-D arrays, a strided view, the bits of the
-    contiguous copy; special values in some lines."""
+def test_complex128_long_lines(o, threads):
+    """complex128 lines longer than 64: at ComplexLaneSums' orders (general, whole from 5; to 128 values since session
+    28) not copied but read in place by its lanes, at 4 and 2.5 copied as rows (the chain reduces them line by line),
+    at 3 read in place: Fortran axis 2 and C axis 1 of 3-D arrays, a strided view, the bits of the contiguous copy;
+    special values in some lines."""
     a = _values(np.complex128, (12, 16, 100))
     a[3, 5, 7] = complex(np.inf, 0)
     a[4, 2, 9] = complex(np.nan, 1)
