@@ -55,7 +55,7 @@ internal static unsafe class Slabs
         int threads = Parallelism.MaxThreads;
         long threshold = ParallelElements(k, t, p);
         bool spread = threads > 1 && slabs > 1
-                      && !ThreadsItself(k, slab, t, p, threshold)
+                      && !ThreadsItself(k, slab, t, p, k == K.AcrossOutputs ? BlockDriver.ParallelThreshold : threshold)
                       && plan.OuterCount * plan.InnerCount >= threshold;
         x += inShift; o += outShift;
         if (spread)
@@ -85,7 +85,8 @@ internal static unsafe class Slabs
     /// lines (gathered a value at a time) costs several times a contiguous band's ~0.2 ns a value, so the block
     /// driver's 3·2¹⁵ kept 81 600-value calls on one thread (A/B, session 28, float64 (60, 80, 100)
     /// <c>[::2, :, ::3]</c>: axis 0 ord 1 / 2 46 / 47 → 34 / 29 µs, axes (0, 1) ord 1 68 → 59). A 2-D call keeps its
-    /// own threshold (contiguous (300, 300) columns: 15 → 17 µs on two threads).</summary>
+    /// own threshold (contiguous (300, 300) columns: 15 → 17 µs on two threads), which is also what tells whether a slab
+    /// threads itself.</summary>
     private const long AcrossOutputsSlabs = 1L << 15;
 
     /// <summary>Elements (outputs × reduced length) from which kernel <paramref name="k"/> threads a call itself
