@@ -378,10 +378,14 @@ internal static unsafe class DDColumns
     private readonly struct Quartic : IDDPower
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl)
+        public static void Term(Vector256<double> y, out Vector256<double> th, out Vector256<double> tl) => Fourth(y, out _, out _, out th, out tl);
+
+        /// <summary>y⁴ = th + tl, and the exact y² = y2 + y2l it is squared from.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Fourth(Vector256<double> y, out Vector256<double> y2, out Vector256<double> y2l, out Vector256<double> th, out Vector256<double> tl)
         {
-            var y2 = y * y;
-            var y2l = Vector256.FusedMultiplyAdd(y, y, -y2); // y² = y2 + y2l exactly
+            y2 = y * y;
+            y2l = Vector256.FusedMultiplyAdd(y, y, -y2); // y² = y2 + y2l exactly
             th = y2 * y2;
             tl = Vector256.FusedMultiplyAdd(y2 + y2, y2l, Vector256.FusedMultiplyAdd(y2, y2, -th));
         }
@@ -426,7 +430,7 @@ internal static unsafe class DDColumns
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WholeTerm(Vector256<double> y, int k, out Vector256<double> th, out Vector256<double> tl)
     {
-        Quartic.Term(y, out var q, out var ql);
+        Quartic.Fourth(y, out var y2, out var y2l, out var q, out var ql);
         if (k == 5)
         {
             th = q * y;
@@ -439,8 +443,6 @@ internal static unsafe class DDColumns
             tl = Vector256.FusedMultiplyAdd(q + q, ql, Vector256.FusedMultiplyAdd(q, q, -th));
             return;
         }
-        var y2 = y * y;
-        var y2l = Vector256.FusedMultiplyAdd(y, y, -y2);
         th = q * y2;
         tl = Vector256.FusedMultiplyAdd(q, y2, -th) + Vector256.FusedMultiplyAdd(q, y2l, ql * y2);
         if (k == 7)
