@@ -171,6 +171,37 @@ public unsafe class RootProofTests
     }
 
     [Fact]
+    public void MidpointsBelowPowersOfTwoAreNeverDecided()
+    {
+        // the midpoint between 2^k and the double below it lies a quarter of 2^k's ulp below 2^k: a root there reads
+        // yh = 2^k, yl ≈ −ulp/4, the one place Decided tests the quarter-ulp distance
+        var rng = new Random(96);
+        foreach (double p in Orders)
+            foreach (double top in new[] { 0.5, 1.0, 2.0, 4.0 })
+            {
+                double below = Math.BitDecrement(top);
+                double ml = Math.ScaleB(top - below, -1); // exact: the midpoint is below + ml
+                double lh = DD.Log(below, ml, 0, out double ll);
+                double xh = DD.Mul(lh, ll, p, 0, out double xl);
+                double h = DD.Exp(xh, xl, out double l, out int k);
+                var rh = DDLanes.RootLite(new Lane1(h), new Lane1(l), new Lane1(k), p, out var rl, out _);
+                var ok = DDLanes.Decided(rh, rl, new Lane1(4 * DDLanes.RootLiteBound(p)));
+                Assert.True(BitConverter.DoubleToInt64Bits(ok.V) == 0, $"p={p} below {top}: a midpoint root was decided");
+            }
+        // and pairs a quarter ulp from a double that is no power of two are no midpoint: decided, both signs
+        for (int i = 0; i < 1000; i++)
+        {
+            double yh = Math.BitIncrement(1 + rng.NextDouble() * 0.999);
+            double q = Math.ScaleB(Math.BitIncrement(yh) - yh, -2);
+            foreach (double yl in new[] { q, -q })
+            {
+                var ok = DDLanes.Decided(new Lane1(yh), new Lane1(yl), new Lane1(4 * DDLanes.RootLiteBound(0.125)));
+                Assert.True(BitConverter.DoubleToInt64Bits(ok.V) != 0, $"{yh:R} + {yl:R} left undecided");
+            }
+        }
+    }
+
+    [Fact]
     public void CubeRootIsWithinItsBound()
     {
         // |c³/s − 1|/3 against c³ in double-double (≲ 2⁻¹⁰⁴): every mantissa step of 2⁻¹² in three binades, random
