@@ -279,6 +279,8 @@ internal static unsafe class ComplexShortRows
     private static FpEvents Abs128Group(byte** xs, byte** os, int m, int n, long stride, double p, double* buf, double* res)
     {
         if (stride == 16 && RealKernels.Wide && Avx512F.IsSupported) Complex128Rows.ContiguousParts(xs, n, buf);
+        else if (RealKernels.Wide && Avx512F.IsSupported && EvenWords.Uniform(xs, Lines, out long apart))
+            SpacedParts(xs[0], apart, n, stride, buf);
         else
             for (int r = 0; r < Lines; r++)
             {
@@ -295,6 +297,26 @@ internal static unsafe class ComplexShortRows
             if (!Complex128Rows.TryStore(res[r], res[Lines + r], res[2 * Lines + r], os[r]))
                 ev |= AcrossOutputsWide.Alone(xs[r], DType.Complex128, n, stride, os[r], DType.Float64, p);
         return ev;
+    }
+
+    /// <summary>The parts of eight complex128 lines equally spaced (<paramref name="apart"/> bytes, any sign: the
+    /// outputs of a strided or transposed view), part j of line r to buf[8j + r]: value i of the eight lines by one
+    /// 16-byte load each, joined into two 512-bit vectors and split into real and imaginary parts by two two-source
+    /// permutes (copies: the same values). Value by value it was a third of complex128 matrix ord 1 over
+    /// <c>a[::2, :, ::3]</c> stacks (sixteen scalar loads and stores a value index).</summary>
+    private static void SpacedParts(byte* q, long apart, int n, long stride, double* buf)
+    {
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        for (int i = 0; i < n; i++, q += stride)
+        {
+            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)q), Vector128.Load((double*)(q + apart))),
+                                     Vector256.Create(Vector128.Load((double*)(q + 2 * apart)), Vector128.Load((double*)(q + 3 * apart))));
+            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(q + 4 * apart)), Vector128.Load((double*)(q + 5 * apart))),
+                                     Vector256.Create(Vector128.Load((double*)(q + 6 * apart)), Vector128.Load((double*)(q + 7 * apart))));
+            Avx512F.PermuteVar8x64x2(a, evens, b).Store(buf + 2 * i * Lines);
+            Avx512F.PermuteVar8x64x2(a, odds, b).Store(buf + (2 * i + 1) * Lines);
+        }
     }
 
     /// <summary>Each lane's norm in double into res[r] (NaN for a line to finish alone); the bound on its error in
