@@ -72,6 +72,19 @@ internal static unsafe partial class LineSumNorms
         return (1 - 2 * r - Math.ScaleB(1.0, -50), slack);
     }
 
+    [ThreadStatic] private static double[]? t_screen;
+
+    /// <summary>The screen's line sums: a thread's array kept between calls for matrices of up to 2¹⁶ lines (a fresh
+    /// one per call was a GC allocation, its page faults and clearing, 2–3 % of complex64 stacks of 80 × 34), at least
+    /// <paramref name="lines"/> long; only the first <paramref name="lines"/> are read.</summary>
+    private static double[] ScreenScratch(long lines)
+    {
+        if (lines > 1 << 16) return new double[lines];
+        var a = t_screen;
+        if (a is null || a.Length < lines) t_screen = a = new double[Math.Max(lines, 64)];
+        return a;
+    }
+
     /// <summary>Every matrix's best line sum from the vector ord-1 reduction of its lines (the column and row kernels,
     /// strided views compacted or repacked, threads as they take them), chunk by chunk of matrices.
     /// Without <paramref name="screen"/>, each line's ord-1 result is its sum correctly rounded (integers: exact, below
@@ -95,9 +108,11 @@ internal static unsafe partial class LineSumNorms
         int oes = single ? sizeof(float) : sizeof(double);
         long chunk = Math.Max(1, Math.Min(count, VectorLinesScratch / lines));
         double[] sums = Scratch.Rent((chunk * lines * oes + 7) / 8);
-        double[]? ps = screen ? new double[lines] : null;
+        double[]? ps = screen ? ScreenScratch(lines) : null;
         var bound = screen ? StackScreenBound(b.T, len) : default;
         bool streamLines = Math.Abs(es) <= Math.Abs(ls), across = Math.Abs(ks) < Math.Abs(ls);
+        // stack spans (a conditional of two collection expressions made a heap array each, per chunk)
+        Span<long> shape = stackalloc long[3], strides = stackalloc long[3], oshape = stackalloc long[2], ostrides = stackalloc long[2];
         try
         {
             fixed (double* s = sums)
@@ -108,8 +123,9 @@ internal static unsafe partial class LineSumNorms
                     // the kept axes in decreasing input stride and the results laid out alike (the engine's kernels
                     // take the axes in the order given: int64 [::2, :, ::3] axes (0, 1) 132 → 63 µs)
                     long mstep = across ? 1 : lines, lstep = across ? cc : 1;
-                    Span<long> shape = across ? [lines, cc, len] : [cc, lines, len], strides = across ? [ls, ks, es] : [ks, ls, es];
-                    Span<long> oshape = [shape[0], shape[1]], ostrides = across ? [oes * lstep, oes * mstep] : [oes * mstep, oes * lstep];
+                    if (across) { shape[0] = lines; shape[1] = cc; strides[0] = ls; strides[1] = ks; ostrides[0] = oes * lstep; ostrides[1] = oes * mstep; }
+                    else { shape[0] = cc; shape[1] = lines; strides[0] = ks; strides[1] = ls; ostrides[0] = oes * mstep; ostrides[1] = oes * lstep; }
+                    shape[2] = len; strides[2] = es; oshape[0] = shape[0]; oshape[1] = shape[1];
                     var ev = VectorNorms.Compute(new NdView(b.X + c0 * ks, b.T, shape, strides), 4, Ord.Of(1),
                                                  new NdView(s, b.OT, oshape, ostrides));
                     if (ev != FpEvents.None) return false;

@@ -194,7 +194,7 @@ internal static unsafe partial class LineSumNorms
         fixed (double* pp = ps)
             if (!FiniteExtreme(pp, lines, wantMax, out best)) return -1;
         var (f, slack) = bound;
-        if (slack > 0 && slack > (wantMax ? best : ps.Max()) * Math.ScaleB(1.0, -20)) return -2;
+        if (slack > 0 && slack > (wantMax ? best : MaxOf(ps, lines)) * Math.ScaleB(1.0, -20)) return -2;
         double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         long count;
         fixed (double* pp = ps) count = Beyond(pp, lines, wantMax, cut);
@@ -209,6 +209,14 @@ internal static unsafe partial class LineSumNorms
             Pick(ref first, wantMax, h, lo, ref bh, ref bl);
         }
         return 1;
+    }
+
+    /// <summary>The largest of ps[0..n) (finite: FiniteExtreme has checked them); ps may be longer than n.</summary>
+    private static double MaxOf(double[] ps, long n)
+    {
+        double m = ps[0];
+        for (long i = 1; i < n; i++) m = Math.Max(m, ps[i]);
+        return m;
     }
 
     /// <summary>The largest (<paramref name="wantMax"/>) or smallest of v[0..n) (n ≥ 1) into <paramref name="best"/>; false
