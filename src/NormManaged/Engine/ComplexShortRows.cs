@@ -260,6 +260,8 @@ internal static unsafe class ComplexShortRows
         if (stride == 8 && RealKernels.Wide && Avx512F.IsSupported) ContiguousSquares(xs, n, buf);
         else if (EvenWords.Uniform(xs, Lines, out long apart) && apart is 16 or 24 && RealKernels.Wide && Avx512F.IsSupported)
             SpacedSquares(xs[0], apart, n, stride, buf);
+        else if (RealKernels.Wide && Avx512F.IsSupported && Avx2.IsSupported)
+            GatheredSquares(xs, n, stride, buf);
         else
             for (int r = 0; r < Lines; r++)
             {
@@ -389,6 +391,24 @@ internal static unsafe class ComplexShortRows
         {
             var f = (apart == 16 ? EvenWords.EvenQwords8(q) : EvenWords.ThirdQwords8(q)).AsSingle();
             Squares8(f.GetLower(), f.GetUpper(), evens, odds).Store(buf + i * Lines);
+        }
+    }
+
+    /// <summary>s of eight lines at any addresses (a group that spans two rows of kept outputs, lines of no common
+    /// spacing): value i of the eight lines by two 4-lane gathers of its 8 bytes (the lines' offsets from the first),
+    /// then squared as <see cref="SpacedSquares"/> does (the same s).</summary>
+    private static void GatheredSquares(byte** xs, int n, long stride, double* buf)
+    {
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        byte* q = xs[0];
+        var lo = Vector256.Create(0L, xs[1] - q, xs[2] - q, xs[3] - q);
+        var hi = Vector256.Create(xs[4] - q, xs[5] - q, xs[6] - q, xs[7] - q);
+        for (int i = 0; i < n; i++, q += stride)
+        {
+            var a = Avx2.GatherVector256((long*)q, lo, 1).AsSingle();
+            var b = Avx2.GatherVector256((long*)q, hi, 1).AsSingle();
+            Squares8(a, b, evens, odds).Store(buf + i * Lines);
         }
     }
 
