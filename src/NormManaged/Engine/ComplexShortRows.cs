@@ -281,8 +281,7 @@ internal static unsafe class ComplexShortRows
     private static FpEvents Abs128Group(byte** xs, byte** os, int m, int n, long stride, double p, double* buf, double* res)
     {
         if (stride == 16 && RealKernels.Wide && Avx512F.IsSupported) Complex128Rows.ContiguousParts(xs, n, buf);
-        else if (RealKernels.Wide && Avx512F.IsSupported && EvenWords.Uniform(xs, Lines, out long apart))
-            SpacedParts(xs[0], apart, n, stride, buf);
+        else if (RealKernels.Wide && Avx512F.IsSupported) LinesParts(xs, n, stride, buf);
         else
             for (int r = 0; r < Lines; r++)
             {
@@ -301,21 +300,23 @@ internal static unsafe class ComplexShortRows
         return ev;
     }
 
-    /// <summary>The parts of eight complex128 lines equally spaced (<paramref name="apart"/> bytes, any sign: the
-    /// outputs of a strided or transposed view), part j of line r to buf[8j + r]: value i of the eight lines by one
-    /// 16-byte load each, joined into two 512-bit vectors and split into real and imaginary parts by two two-source
-    /// permutes (copies: the same values). Value by value it was a third of complex128 matrix ord 1 over
-    /// <c>a[::2, :, ::3]</c> stacks (sixteen scalar loads and stores a value index).</summary>
-    private static void SpacedParts(byte* q, long apart, int n, long stride, double* buf)
+    /// <summary>The parts of eight complex128 lines at any addresses (strided, N-D and transposed views, groups that
+    /// span two rows of kept outputs), part j of line r to buf[8j + r]: value i of the eight lines by one 16-byte load
+    /// each, joined into two 512-bit vectors and split into real and imaginary parts by two two-source permutes
+    /// (copies: the same values). Value by value it was a third of complex128 matrix ord 1 over <c>a[::2, :, ::3]</c>
+    /// stacks (sixteen scalar loads and stores a value index).</summary>
+    private static void LinesParts(byte** xs, int n, long stride, double* buf)
     {
         var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
         var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
-        for (int i = 0; i < n; i++, q += stride)
+        byte* x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3], x4 = xs[4], x5 = xs[5], x6 = xs[6], x7 = xs[7];
+        long off = 0;
+        for (int i = 0; i < n; i++, off += stride)
         {
-            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)q), Vector128.Load((double*)(q + apart))),
-                                     Vector256.Create(Vector128.Load((double*)(q + 2 * apart)), Vector128.Load((double*)(q + 3 * apart))));
-            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(q + 4 * apart)), Vector128.Load((double*)(q + 5 * apart))),
-                                     Vector256.Create(Vector128.Load((double*)(q + 6 * apart)), Vector128.Load((double*)(q + 7 * apart))));
+            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x0 + off)), Vector128.Load((double*)(x1 + off))),
+                                     Vector256.Create(Vector128.Load((double*)(x2 + off)), Vector128.Load((double*)(x3 + off))));
+            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x4 + off)), Vector128.Load((double*)(x5 + off))),
+                                     Vector256.Create(Vector128.Load((double*)(x6 + off)), Vector128.Load((double*)(x7 + off))));
             Avx512F.PermuteVar8x64x2(a, evens, b).Store(buf + 2 * i * Lines);
             Avx512F.PermuteVar8x64x2(a, odds, b).Store(buf + (2 * i + 1) * Lines);
         }
