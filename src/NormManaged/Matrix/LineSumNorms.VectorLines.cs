@@ -111,6 +111,13 @@ internal static unsafe partial class LineSumNorms
         double[]? ps = screen ? ScreenScratch(lines) : null;
         var bound = screen ? StackScreenBound(b.T, len) : default;
         bool streamLines = Math.Abs(es) <= Math.Abs(ls), across = Math.Abs(ks) < Math.Abs(ls);
+        // complex64 stacks screened down to one candidate line per matrix (the usual case) take the candidates' exact
+        // sums eight matrices at a time (ExactLanes: ExactLine's operations lane by lane, the same bits) instead of one
+        // strided line at a time, whose serial chain and cache misses were a sixth of (60, 80, 100) [::2, :, ::3] over (0, 2)
+        bool batch = ps != null && b.T == DType.Complex64 && !streamLines && ExactLanes.Supported;
+        byte** pline = stackalloc byte*[ExactLanes.Lines];
+        byte** pdst = stackalloc byte*[ExactLanes.Lines];
+        int pending = 0;
         // stack spans (a conditional of two collection expressions made a heap array each, per chunk)
         Span<long> shape = stackalloc long[3], strides = stackalloc long[3], oshape = stackalloc long[2], ostrides = stackalloc long[2];
         try
@@ -136,7 +143,17 @@ internal static unsafe partial class LineSumNorms
                         {
                             for (long j = 0; j < lines; j++) ps[j] = single ? ((float*)s)[i * mstep + j * lstep] : s[i * mstep + j * lstep];
                             byte* xm = b.X + (c0 + i) * ks;
-                            if (ScreenedWithin(xm, b.T, lines, len, ls, es, wantMax, streamLines, ps, bound, out double hi, out double lo) <= 0)
+                            if (ScreenCut(ps, lines, wantMax, bound, out double cut, out long candidates) <= 0) return false;
+                            if (batch && candidates == 1)
+                            {
+                                // the one candidate's exact sum later, eight matrices' lines side by side
+                                long l = 0;
+                                while (!(wantMax ? ps[l] >= cut : ps[l] <= cut)) l++;
+                                pline[pending] = xm + l * ls; pdst[pending] = dst;
+                                if (++pending == ExactLanes.Lines) { events |= StoreExactLines(b.OT, pline, pdst, pending, len, es); pending = 0; }
+                                continue;
+                            }
+                            if (ScreenedCandidates(xm, b.T, lines, len, ls, es, wantMax, streamLines, ps, cut, candidates, out double hi, out double lo) <= 0)
                                 return false;
                             events |= StoreBest(b.OT, dst, hi, lo, xm, b.T, lines, len, ls, es, wantMax, b.T == DType.Float64 ? ps : null);
                         }
@@ -157,6 +174,7 @@ internal static unsafe partial class LineSumNorms
                         }
                     }
                 }
+                if (pending > 0) events |= StoreExactLines(b.OT, pline, pdst, pending, len, es);
             }
             return true;
         }
@@ -164,5 +182,25 @@ internal static unsafe partial class LineSumNorms
         {
             Scratch.Return(sums);
         }
+    }
+
+    /// <summary>Stores the best line sums of matrices screened down to one candidate each (<paramref name="n"/> ≤ 8
+    /// lines at <paramref name="pline"/>): their exact sums side by side (<see cref="ExactLanes"/>), each then stored by
+    /// <see cref="StoreBest"/> as <see cref="ScreenedCandidates"/> stores a lone candidate's (Pick's normalisation, the
+    /// complex store).</summary>
+    private static FpEvents StoreExactLines(DType ot, byte** pline, byte** pdst, int n, long len, long es)
+    {
+        double* hi = stackalloc double[ExactLanes.Lines], lo = stackalloc double[ExactLanes.Lines];
+        for (int r = n; r < ExactLanes.Lines; r++) pline[r] = pline[0]; // idle lanes repeat a line; nothing of theirs is stored
+        ExactLanes.Complex64(pline, len, es, hi, lo);
+        var ev = FpEvents.None;
+        for (int r = 0; r < n; r++)
+        {
+            bool first = true;
+            double bh = 0, bl = 0;
+            Pick(ref first, true, hi[r], lo[r], ref bh, ref bl);
+            ev |= StoreBest(ot, pdst[r], bh, bl, null, DType.Complex64, 1, len, 0, es, true, null);
+        }
+        return ev;
     }
 }

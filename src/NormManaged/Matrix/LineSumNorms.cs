@@ -190,14 +190,31 @@ internal static unsafe partial class LineSumNorms
         bool streamLines, double[] ps, (double F, double Slack) bound, out double bh, out double bl)
     {
         bh = bl = 0;
+        int r = ScreenCut(ps, lines, wantMax, bound, out double cut, out long count);
+        return r <= 0 ? r : ScreenedCandidates(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, cut, count, out bh, out bl);
+    }
+
+    /// <summary>The screen of <see cref="ScreenedWithin"/>: the cut a candidate's approximate sum must reach and how
+    /// many lines reach it (1); −1 for a non-finite approximate sum, −2 when the slack decides (nothing screened).</summary>
+    private static int ScreenCut(double[] ps, long lines, bool wantMax, (double F, double Slack) bound, out double cut, out long count)
+    {
+        cut = 0; count = 0;
         double best;
         fixed (double* pp = ps)
             if (!FiniteExtreme(pp, lines, wantMax, out best)) return -1;
         var (f, slack) = bound;
         if (slack > 0 && slack > (wantMax ? best : MaxOf(ps, lines)) * Math.ScaleB(1.0, -20)) return -2;
-        double cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
-        long count;
+        cut = wantMax ? (best - slack) * f - slack : (best + slack) / f + slack;
         fixed (double* pp = ps) count = Beyond(pp, lines, wantMax, cut);
+        return 1;
+    }
+
+    /// <summary>The best of the <paramref name="count"/> candidate lines beyond <paramref name="cut"/> by their exact sums
+    /// (<see cref="ScreenedWithin"/>'s second half): 1, or 0 when tied lines leave it undecided.</summary>
+    private static int ScreenedCandidates(byte* x, DType t, long lines, long len, long lineStride, long elemStride, bool wantMax,
+        bool streamLines, double[] ps, double cut, long count, out double bh, out double bl)
+    {
+        bh = bl = 0;
         double* buf = stackalloc double[2 * Cap(1, len)];
         if (count > Math.Max(4, lines / 16))
             return TiedBest(x, t, lines, len, lineStride, elemStride, wantMax, streamLines, ps, cut, buf, out bh, out bl) ? 1 : 0;

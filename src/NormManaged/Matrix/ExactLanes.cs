@@ -1,0 +1,51 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormManaged.Matrix;
+
+/// <summary>The exact line sums of <see cref="LineSumNorms"/>' per-matrix passes for eight lines side by side, a SIMD lane
+/// per line: each lane makes, on its own line's elements and in their order, the IEEE operations of
+/// <c>LineSumNorms.ExactLine</c> on a line walked sequentially (its <c>Load</c>: the complex64 parts widened to double and
+/// the magnitude √(re² + im²) of <see cref="LineMagnitudes.RunSingle"/>; then the TwoSum chain in index order from
+/// (0, 0)), so every lane's (hi, lo) is the bits of that line summed alone, whatever lines share its vector. Only finite
+/// lines come here (the screen declines a matrix with a non-finite line sum, and a line with an infinite part has one),
+/// so RunSingle's +∞ for an infinite part with a NaN beside it is not needed. Used where the screened stacks have one candidate line per matrix (the lines of eight matrices
+/// then cost about what one did: the serial chain and the strided loads overlap).</summary>
+internal static unsafe class ExactLanes
+{
+    /// <summary>Lines side by side.</summary>
+    internal const int Lines = 8;
+
+    /// <summary>True where the lanes run (AVX-512F and AVX2 gathers).</summary>
+    internal static bool Supported => Avx512F.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>(hi[r], lo[r]) = the exact-pass sum Σ|zᵢ| of complex64 line r (<paramref name="len"/> values
+    /// <paramref name="es"/> bytes apart from <paramref name="lines"/>[r]) for the eight lines.</summary>
+    internal static void Complex64(byte** lines, long len, long es, double* hi, double* lo)
+    {
+        byte* q = lines[0];
+        var offLo = Vector256.Create(0L, lines[1] - q, lines[2] - q, lines[3] - q);
+        var offHi = Vector256.Create(lines[4] - q, lines[5] - q, lines[6] - q, lines[7] - q);
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
+        for (long i = 0; i < len; i++, q += es)
+        {
+            // value i of the eight lines: 8 bytes (re, im as float32) each
+            var a = Avx2.GatherVector256((long*)q, offLo, 1).AsSingle();
+            var b = Avx2.GatherVector256((long*)q, offHi, 1).AsSingle();
+            var wa = Avx512F.ConvertToVector512Double(a);
+            var wb = Avx512F.ConvertToVector512Double(b);
+            var re = Avx512F.PermuteVar8x64x2(wa, evens, wb);
+            var im = Avx512F.PermuteVar8x64x2(wa, odds, wb);
+            var m = Vector512.Sqrt(re * re + im * im);
+            var x = Vector512.Abs(m);
+            var s = h + x;
+            var bb = s - h;
+            l += (h - (s - bb)) + (x - bb);
+            h = s;
+        }
+        h.Store(hi);
+        l.Store(lo);
+    }
+}
