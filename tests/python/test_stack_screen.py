@@ -242,25 +242,31 @@ def test_many_matrices_take_several_chunks():
 
 
 @pytest.mark.parametrize("ordv", [1, -1])
-def test_complex64_candidates_just_above_a_float32_midpoint(ordv):
-    """Each matrix's best column sums to 1 + 2⁻²⁴ + 2⁻⁷⁰: a float32 midpoint that only the double-double sum's low
-    part lifts (the float64 sum alone is the midpoint, which rounds to even, down). The one candidate per matrix is
-    summed by the lanes (ExactLanes) or the per-matrix pass; both must round up, as each matrix alone does."""
+@pytest.mark.parametrize("dt, scale", [(np.complex64, 1.0), (np.complex128, 1.0), (np.complex128, 2.0 ** -460)])
+def test_complex_candidates_just_above_a_midpoint(dt, scale, ordv):
+    """Each matrix's best column sums to 1 + u + t, u half an ulp of 1 in the result format (2⁻²⁴ / 2⁻⁵³), t below the
+    float64 sum's own ulp (2⁻⁷⁰ / 2⁻⁶⁰: float64 1-norms are correctly rounded from 2⁻⁷² of a midpoint on): a midpoint
+    that only the double-double sum's low part lifts (without it, the midpoint rounds to even, down). The one candidate per matrix is summed by the lanes (ExactLanes) or the
+    per-matrix pass; both must round up, as each matrix alone does. The zeros around, and every value of the matrices
+    scaled by 2⁻⁴⁶⁰, take the complex128 magnitudes' scalar code."""
+    single = dt == np.complex64
+    u, t = (2.0 ** -24, 2.0 ** -70) if single else (2.0 ** -53, 2.0 ** -60)
     rng = np.random.default_rng(23)
-    a = np.zeros((24, 19, 30), np.complex64)
+    a = np.zeros((24, 19, 30), dt)
     for v, axis in ((a[::2, :, ::3], (0, 2)), (a, (0, 1)), (a[:, ::-2, 1:], (0, 1))):
         v[...] = 0
         r, c = axis
         m = np.moveaxis(v, (r, c), (-2, -1))  # (matrices, rows, columns) view of v
         other = 0.25 if ordv == 1 else 4.0  # every other column clearly below (ord 1) or above (ord −1) the candidate
-        m[...] = (other / m.shape[1]) * (1 + 0.01 * rng.random(m.shape)).astype(np.float32)
+        m[...] = (scale * other / m.shape[1]) * (1 + 0.01 * rng.random(m.shape))
         for i in range(m.shape[0]):
             k = rng.integers(m.shape[2])
             m[i, :, k] = 0
-            m[i, 0, k] = 1.0
-            m[i, 1, k] = complex(0.0, 2.0 ** -24)  # |z| exact either way
-            m[i, 2, k] = 2.0 ** -70
+            m[i, 0, k] = scale
+            m[i, 1, k] = complex(0.0, scale * u)  # |z| exact either way
+            m[i, 2, k] = scale * t
         got, w = norm_with_warnings(v, ordv, axis)
         alone, wa = _alone(v, ordv, axis)
         assert _same(got.reshape(alone.shape), alone), (axis, v.strides)
-        assert np.all(got == np.float32(1 + 2.0 ** -23)), (axis, got)
+        want = np.float32(1 + 2 * u) if single else scale * (1 + 2 * u)
+        assert np.all(got == want), (axis, got)

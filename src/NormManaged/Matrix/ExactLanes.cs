@@ -1,13 +1,14 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
 
 /// <summary>The exact line sums of <see cref="LineSumNorms"/>' per-matrix passes for eight lines side by side, a SIMD lane
 /// per line: each lane makes, on its own line's elements and in their order, the IEEE operations of
-/// <c>LineSumNorms.ExactLine</c> on a line walked sequentially (its <c>Load</c>: the complex64 parts widened to double and
-/// the magnitude √(re² + im²) of <see cref="LineMagnitudes.RunSingle"/>; then the TwoSum chain in index order from
-/// (0, 0)), so every lane's (hi, lo) is the bits of that line summed alone, whatever lines share its vector. Only finite
+/// <c>LineSumNorms.ExactLine</c> on a line walked sequentially (its <c>Load</c>: complex64 parts widened to double and the
+/// magnitude √(re² + im²) of <see cref="LineMagnitudes.RunSingle"/>, complex128 magnitudes of <see cref="LineMagnitudes.Run"/>;
+/// then the TwoSum chain in index order from (0, 0)), so every lane's (hi, lo) is the bits of that line summed alone, whatever lines share its vector. Only finite
 /// lines come here (the screen declines a matrix with a non-finite line sum, and a line with an infinite part has one),
 /// so RunSingle's +∞ for an infinite part with a NaN beside it is not needed. Used where the screened stacks have one candidate line per matrix (the lines of eight matrices
 /// then cost about what one did: the serial chain and the strided loads overlap).</summary>
@@ -39,6 +40,56 @@ internal static unsafe class ExactLanes
             var re = Avx512F.PermuteVar8x64x2(wa, evens, wb);
             var im = Avx512F.PermuteVar8x64x2(wa, odds, wb);
             var m = Vector512.Sqrt(re * re + im * im);
+            var x = Vector512.Abs(m);
+            var s = h + x;
+            var bb = s - h;
+            l += (h - (s - bb)) + (x - bb);
+            h = s;
+        }
+        h.Store(hi);
+        l.Store(lo);
+    }
+
+    /// <summary><see cref="Complex64"/> for complex128 lines: each magnitude <see cref="LineMagnitudes.Run"/>'s — its
+    /// vector operations (the double-double square, √, one Newton correction) where every lane's larger part lies in
+    /// its range, else value by value by its scalar <see cref="LineMagnitudes.Of"/> (zeros, tiny or huge parts), which
+    /// makes the same operations in range.</summary>
+    internal static void Complex128(byte** lines, long len, long es, double* hi, double* lo)
+    {
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        var lower = Vector512.Create(LineMagnitudes.Lo);
+        var upper = Vector512.Create(LineMagnitudes.Hi);
+        byte* x0 = lines[0], x1 = lines[1], x2 = lines[2], x3 = lines[3], x4 = lines[4], x5 = lines[5], x6 = lines[6], x7 = lines[7];
+        double* z = stackalloc double[Lines];
+        Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
+        long off = 0;
+        for (long i = 0; i < len; i++, off += es)
+        {
+            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x0 + off)), Vector128.Load((double*)(x1 + off))),
+                                     Vector256.Create(Vector128.Load((double*)(x2 + off)), Vector128.Load((double*)(x3 + off))));
+            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x4 + off)), Vector128.Load((double*)(x5 + off))),
+                                     Vector256.Create(Vector128.Load((double*)(x6 + off)), Vector128.Load((double*)(x7 + off))));
+            var re = Vector512.Abs(Avx512F.PermuteVar8x64x2(a, evens, b));
+            var im = Vector512.Abs(Avx512F.PermuteVar8x64x2(a, odds, b));
+            var mx = Vector512.Max(re, im);
+            Vector512<double> m;
+            if (Vector512.GreaterThanOrEqualAll(mx, lower) && Vector512.LessThanOrEqualAll(mx, upper))
+            {
+                var hh = ComplexMag.Square(new Lanes512(re), new Lanes512(im), out var hlL).V;
+                var r = Vector512.Sqrt(hh);
+                var res = Vector512.FusedMultiplyAdd(-r, r, hh) + hlL.V;
+                m = r + res / (r + r);
+            }
+            else
+            {
+                for (int r = 0; r < Lines; r++)
+                {
+                    double* v = (double*)(lines[r] + off);
+                    z[r] = LineMagnitudes.Of(v[0], v[1]);
+                }
+                m = Vector512.Load(z);
+            }
             var x = Vector512.Abs(m);
             var s = h + x;
             var bb = s - h;

@@ -18,7 +18,8 @@ namespace NormManaged.Matrix;
 /// underflows; inside that range the scaling factor is 1, so the vector and scalar results agree.</summary>
 internal static unsafe class LineMagnitudes
 {
-    private static readonly double Lo = Math.ScaleB(1.0, -450), Hi = Math.ScaleB(1.0, 450);
+    /// <summary>The range of the larger part that the vector code takes (no scaling).</summary>
+    internal static readonly double Lo = Math.ScaleB(1.0, -450), Hi = Math.ScaleB(1.0, 450);
 
     /// <summary>dst[i] = |v[2i] + i·v[2i+1]| for i &lt; n; dst may be v (written in increasing order,
     /// never ahead of what is still to be read).</summary>

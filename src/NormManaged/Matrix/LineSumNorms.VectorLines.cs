@@ -111,10 +111,10 @@ internal static unsafe partial class LineSumNorms
         double[]? ps = screen ? ScreenScratch(lines) : null;
         var bound = screen ? StackScreenBound(b.T, len) : default;
         bool streamLines = Math.Abs(es) <= Math.Abs(ls), across = Math.Abs(ks) < Math.Abs(ls);
-        // complex64 stacks screened down to one candidate line per matrix (the usual case) take the candidates' exact
+        // complex stacks screened down to one candidate line per matrix (the usual case) take the candidates' exact
         // sums eight matrices at a time (ExactLanes: ExactLine's operations lane by lane, the same bits) instead of one
         // strided line at a time, whose serial chain and cache misses were a sixth of (60, 80, 100) [::2, :, ::3] over (0, 2)
-        bool batch = ps != null && b.T == DType.Complex64 && !streamLines && ExactLanes.Supported;
+        bool batch = ps != null && b.T is DType.Complex64 or DType.Complex128 && !streamLines && ExactLanes.Supported;
         byte** pline = stackalloc byte*[ExactLanes.Lines];
         byte** pdst = stackalloc byte*[ExactLanes.Lines];
         int pending = 0;
@@ -150,7 +150,7 @@ internal static unsafe partial class LineSumNorms
                                 long l = 0;
                                 while (!(wantMax ? ps[l] >= cut : ps[l] <= cut)) l++;
                                 pline[pending] = xm + l * ls; pdst[pending] = dst;
-                                if (++pending == ExactLanes.Lines) { events |= StoreExactLines(b.OT, pline, pdst, pending, len, es); pending = 0; }
+                                if (++pending == ExactLanes.Lines) { events |= StoreExactLines(b.T, b.OT, pline, pdst, pending, len, es); pending = 0; }
                                 continue;
                             }
                             if (ScreenedCandidates(xm, b.T, lines, len, ls, es, wantMax, streamLines, ps, cut, candidates, out double hi, out double lo) <= 0)
@@ -174,7 +174,7 @@ internal static unsafe partial class LineSumNorms
                         }
                     }
                 }
-                if (pending > 0) events |= StoreExactLines(b.OT, pline, pdst, pending, len, es);
+                if (pending > 0) events |= StoreExactLines(b.T, b.OT, pline, pdst, pending, len, es);
             }
             return true;
         }
@@ -188,18 +188,19 @@ internal static unsafe partial class LineSumNorms
     /// lines at <paramref name="pline"/>): their exact sums side by side (<see cref="ExactLanes"/>), each then stored by
     /// <see cref="StoreBest"/> as <see cref="ScreenedCandidates"/> stores a lone candidate's (Pick's normalisation, the
     /// complex store).</summary>
-    private static FpEvents StoreExactLines(DType ot, byte** pline, byte** pdst, int n, long len, long es)
+    private static FpEvents StoreExactLines(DType t, DType ot, byte** pline, byte** pdst, int n, long len, long es)
     {
         double* hi = stackalloc double[ExactLanes.Lines], lo = stackalloc double[ExactLanes.Lines];
         for (int r = n; r < ExactLanes.Lines; r++) pline[r] = pline[0]; // idle lanes repeat a line; nothing of theirs is stored
-        ExactLanes.Complex64(pline, len, es, hi, lo);
+        if (t == DType.Complex64) ExactLanes.Complex64(pline, len, es, hi, lo);
+        else ExactLanes.Complex128(pline, len, es, hi, lo);
         var ev = FpEvents.None;
         for (int r = 0; r < n; r++)
         {
             bool first = true;
             double bh = 0, bl = 0;
             Pick(ref first, true, hi[r], lo[r], ref bh, ref bl);
-            ev |= StoreBest(ot, pdst[r], bh, bl, null, DType.Complex64, 1, len, 0, es, true, null);
+            ev |= StoreBest(ot, pdst[r], bh, bl, null, t, 1, len, 0, es, true, null);
         }
         return ev;
     }
