@@ -244,9 +244,16 @@ internal static unsafe class LaneAcross
                 byte* dst0 = (byte*)ob + os * k;
                 int from = (int)((long)g * w - k);
                 bool all = false; // every lane stored by the group
+                uint stored = 0; // lanes the group's vector stores have written
                 if (es == 4 && recip)
                 {
-                    if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
+                    if (wide && w >= 8 && Avx512F.IsSupported)
+                    {
+                        uint failed = SingleRecipStores(c, cs, n, d, w == 16, dst0, os, from);
+                        all = failed == 0;
+                        stored = ~failed;
+                    }
+                    else if (wide && w >= 8) SingleRecipSum<Lanes512>(c, cs, n, d, w == 16);
                     else SingleRecipSum<Lanes256>(c, cs, n, d, w == 8);
                 }
                 else if (recip)
@@ -285,6 +292,7 @@ internal static unsafe class LaneAcross
                 // the overlapping last group finishes only the outputs the previous group has not (disjoint writes)
                 for (long j = (long)g * w - k; j < w; j++)
                 {
+                    if ((stored >> (int)j & 1) != 0) continue;
                     // a sum's lane with flag 0 holds its root rounded once to float64 (accurate to ≈ 2⁻⁸⁴: the correctly
                     // rounded float64 except within that of a rounding midpoint, as the 1-D path), or float32 ord −1's
                     // 1/S, stored when provably the correctly rounded float32
@@ -560,6 +568,46 @@ internal static unsafe class LaneAcross
         }
         PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
         if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
+    }
+
+    /// <summary><see cref="SingleRecipSum{L}"/> (512-bit lanes) with the stores of the group's outputs from
+    /// <paramref name="from"/> on (output j at dst + j·os) made by vector tests (<see cref="TryStoreSingles"/>: the
+    /// scalar <see cref="TryStoreSingleRecip"/>'s IEEE operations lane-wise, a sum outside its range made NaN so that it
+    /// fails): the bit mask of the outputs that failed, whose (value, flag) entries in d are then PutRoots' for the loop
+    /// that finishes them. The loop's per-output test and PutRoots' per-lane branches were ~18 % of float32 ord −1 over
+    /// axis 0 of a[::2, :, ::3].</summary>
+    private static uint SingleRecipStores(byte* c, long s, long n, double* d, bool pair, byte* dst, long os, int from)
+    {
+        Lanes512 s0 = Lanes512.Zero, s1 = Lanes512.Zero;
+        for (long r = 0; r < n; r++)
+        {
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * Lanes512.Count);
+            float* q = (float*)(c + r * s);
+            s0 += SingleRecipTerms<Lanes512>(q);
+            if (pair) s1 += SingleRecipTerms<Lanes512>(q + Lanes512.Count);
+        }
+        long ulps = SingleRecipUlps(n);
+        uint failed = SingleRecipHalf(s0.V, d, ulps, dst, os, from);
+        if (pair) failed |= SingleRecipHalf(s1.V, d + 3 * Lanes512.Count, ulps, dst + Lanes512.Count * os, os, Math.Max(from - Lanes512.Count, 0)) << Lanes512.Count;
+        return failed;
+    }
+
+    /// <summary>Eight outputs of <see cref="SingleRecipStores"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint SingleRecipHalf(Vector512<double> sum, double* d, long ulps, byte* dst, long os, int from)
+    {
+        var v = Vector512<double>.One / sum;
+        var inRange = Vector512.GreaterThanOrEqual(sum, Vector512.Create(SingleSumMin)) & Vector512.LessThanOrEqual(sum, Vector512.Create(SingleSumMax));
+        double* vv = stackalloc double[Lanes512.Count];
+        Vector512.ConditionalSelect(inRange, v, Vector512.Create(double.NaN)).Store(vv);
+        uint failed = TryStoreSingles(vv, ulps, dst, os, from);
+        for (uint m = failed; m != 0; m &= m - 1)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(m);
+            if (inRange.GetElement(j) != 0) Put(d, j, v.GetElement(j), 0, 0);
+            else Put(d, j, sum.GetElement(j), 0, 1);
+        }
+        return failed;
     }
 
     /// <summary><see cref="SingleRecipTerms(Vector256{float}, out Vector256{double})"/> of the L.Count floats at q.</summary>
