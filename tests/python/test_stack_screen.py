@@ -270,3 +270,29 @@ def test_complex_candidates_just_above_a_midpoint(dt, scale, ordv):
         assert _same(got.reshape(alone.shape), alone), (axis, v.strides)
         want = np.float32(1 + 2 * u) if single else scale * (1 + 2 * u)
         assert np.all(got == want), (axis, got)
+
+
+@pytest.mark.parametrize("ordv", [1, -1])
+@pytest.mark.parametrize("dt", [np.int64, np.uint64])
+def test_64_bit_integer_candidates_whose_low_part_counts(dt, ordv):
+    """Each matrix's best column is [2⁵³, 1, 1, 0, …]: its float64 running sum stays at 2⁵³ (2⁵³ + 1 rounds to even)
+    and only the double-double low part carries the 2, so the stored 2⁵³ + 2 needs it. The one candidate per matrix
+    is summed by the lanes (ExactLanes) or the per-matrix pass; both must give it, as each matrix alone does."""
+    rng = np.random.default_rng(29)
+    a = np.zeros((24, 19, 30), dt)
+    for v, axis in ((a[::2, :, ::3], (0, 2)), (a, (0, 1)), (a[:, ::-2, 1:], (0, 1))):
+        v[...] = 0
+        r, c = axis
+        m = np.moveaxis(v, (r, c), (-2, -1))
+        other = 2 ** 50 if ordv == 1 else 2 ** 56  # every other column clearly below (ord 1) or above (ord −1)
+        m[...] = rng.integers(other // m.shape[1], 2 * (other // m.shape[1]), m.shape, dtype=np.int64).astype(dt)
+        for i in range(m.shape[0]):
+            k = rng.integers(m.shape[2])
+            m[i, :, k] = 0
+            m[i, 0, k] = 2 ** 53
+            m[i, 1, k] = 1
+            m[i, 2, k] = 1
+        got, w = norm_with_warnings(v, ordv, axis)
+        alone, wa = _alone(v, ordv, axis)
+        assert _same(got.reshape(alone.shape), alone), (axis, v.strides)
+        assert np.all(got == 2.0 ** 53 + 2), (axis, got)

@@ -7,8 +7,8 @@ namespace NormManaged.Matrix;
 /// <summary>The exact line sums of <see cref="LineSumNorms"/>' per-matrix passes for eight lines side by side, a SIMD lane
 /// per line: each lane makes, on its own line's elements and in their order, the IEEE operations of
 /// <c>LineSumNorms.ExactLine</c> on a line walked sequentially (its <c>Load</c>: complex64 parts widened to double and the
-/// magnitude √(re² + im²) of <see cref="LineMagnitudes.RunSingle"/>, complex128 magnitudes of <see cref="LineMagnitudes.Run"/>;
-/// then the TwoSum chain in index order from (0, 0)), so every lane's (hi, lo) is the bits of that line summed alone, whatever lines share its vector. Only finite
+/// magnitude √(re² + im²) of <see cref="LineMagnitudes.RunSingle"/>, complex128 magnitudes of <see cref="LineMagnitudes.Run"/>,
+/// 64-bit integers converted to double; then the TwoSum chain of the absolute values in index order from (0, 0)), so every lane's (hi, lo) is the bits of that line summed alone, whatever lines share its vector. Only finite
 /// lines come here (the screen declines a matrix with a non-finite line sum, and a line with an infinite part has one),
 /// so RunSingle's +∞ for an infinite part with a NaN beside it is not needed. Used where the screened stacks have one candidate line per matrix (the lines of eight matrices
 /// then cost about what one did: the serial chain and the strided loads overlap).</summary>
@@ -18,7 +18,7 @@ internal static unsafe class ExactLanes
     internal const int Lines = 8;
 
     /// <summary>True where the lanes run (AVX-512F and AVX2 gathers).</summary>
-    internal static bool Supported => Avx512F.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
+    internal static bool Supported => Avx512F.IsSupported && Avx512DQ.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
 
     /// <summary>(hi[r], lo[r]) = the exact-pass sum Σ|zᵢ| of complex64 line r (<paramref name="len"/> values
     /// <paramref name="es"/> bytes apart from <paramref name="lines"/>[r]) for the eight lines.</summary>
@@ -41,6 +41,28 @@ internal static unsafe class ExactLanes
             var im = Avx512F.PermuteVar8x64x2(wa, odds, wb);
             var m = Vector512.Sqrt(re * re + im * im);
             var x = Vector512.Abs(m);
+            var s = h + x;
+            var bb = s - h;
+            l += (h - (s - bb)) + (x - bb);
+            h = s;
+        }
+        h.Store(hi);
+        l.Store(lo);
+    }
+
+    /// <summary><see cref="Complex64"/> for 64-bit integer lines (<paramref name="unsigned"/>: uint64): each value
+    /// converted to double by one rounding to nearest (Gather's conversion, the same in vector and scalar code).
+    /// Needs AVX-512DQ.</summary>
+    internal static void Int64(byte** lines, long len, long es, bool unsigned, double* hi, double* lo)
+    {
+        byte* q = lines[0];
+        var offLo = Vector256.Create(0L, lines[1] - q, lines[2] - q, lines[3] - q);
+        var offHi = Vector256.Create(lines[4] - q, lines[5] - q, lines[6] - q, lines[7] - q);
+        Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
+        for (long i = 0; i < len; i++, q += es)
+        {
+            var v = Vector512.Create(Avx2.GatherVector256((long*)q, offLo, 1), Avx2.GatherVector256((long*)q, offHi, 1));
+            var x = Vector512.Abs(unsigned ? Avx512DQ.ConvertToVector512Double(v.AsUInt64()) : Avx512DQ.ConvertToVector512Double(v));
             var s = h + x;
             var bb = s - h;
             l += (h - (s - bb)) + (x - bb);
