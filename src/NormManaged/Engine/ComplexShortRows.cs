@@ -307,19 +307,30 @@ internal static unsafe class ComplexShortRows
     /// stacks (sixteen scalar loads and stores a value index).</summary>
     private static void LinesParts(byte** xs, int n, long stride, double* buf)
     {
-        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
-        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
         byte* x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3], x4 = xs[4], x5 = xs[5], x6 = xs[6], x7 = xs[7];
         long off = 0;
         for (int i = 0; i < n; i++, off += stride)
         {
-            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x0 + off)), Vector128.Load((double*)(x1 + off))),
-                                     Vector256.Create(Vector128.Load((double*)(x2 + off)), Vector128.Load((double*)(x3 + off))));
-            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x4 + off)), Vector128.Load((double*)(x5 + off))),
-                                     Vector256.Create(Vector128.Load((double*)(x6 + off)), Vector128.Load((double*)(x7 + off))));
-            Avx512F.PermuteVar8x64x2(a, evens, b).Store(buf + 2 * i * Lines);
-            Avx512F.PermuteVar8x64x2(a, odds, b).Store(buf + (2 * i + 1) * Lines);
+            var re = Parts8(x0, x1, x2, x3, x4, x5, x6, x7, off, out var im);
+            re.Store(buf + 2 * i * Lines);
+            im.Store(buf + (2 * i + 1) * Lines);
         }
+    }
+
+    /// <summary>The real parts (returned) and imaginary parts of the complex128 values at xr + off for the eight line
+    /// addresses x0 … x7 (passed one by one: the callers keep them in registers across their loops, where a pointer
+    /// array would be read again after every store): one 16-byte load each, joined into two 512-bit vectors and split
+    /// by two two-source permutes (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Parts8(byte* x0, byte* x1, byte* x2, byte* x3, byte* x4, byte* x5, byte* x6, byte* x7, long off,
+        out Vector512<double> im)
+    {
+        var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x0 + off)), Vector128.Load((double*)(x1 + off))),
+                                 Vector256.Create(Vector128.Load((double*)(x2 + off)), Vector128.Load((double*)(x3 + off))));
+        var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x4 + off)), Vector128.Load((double*)(x5 + off))),
+                                 Vector256.Create(Vector128.Load((double*)(x6 + off)), Vector128.Load((double*)(x7 + off))));
+        im = Avx512F.PermuteVar8x64x2(a, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), b);
+        return Avx512F.PermuteVar8x64x2(a, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), b);
     }
 
     /// <summary>Each lane's norm in double into res[r] (NaN for a line to finish alone); the bound on its error in

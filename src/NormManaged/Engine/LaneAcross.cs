@@ -558,14 +558,7 @@ internal static unsafe class LaneAcross
     /// range (stored through its test), else S with flag 1.</summary>
     private static void SingleRecipSum<L>(byte* c, long s, long n, double* d, bool pair) where L : struct, ILanes<L>
     {
-        L s0 = L.Zero, s1 = L.Zero;
-        for (long r = 0; r < n; r++)
-        {
-            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
-            float* q = (float*)(c + r * s);
-            s0 += SingleRecipTerms<L>(q);
-            if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
-        }
+        SingleRecipSums(c, s, n, pair, out L s0, out L s1);
         PutRoots(d, L.Create(1.0) / s0, s0, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
         if (pair) PutRoots(d + 3 * L.Count, L.Create(1.0) / s1, s1, L.Zero, SingleSumMin, SingleSumMax, L.Zero);
     }
@@ -578,18 +571,26 @@ internal static unsafe class LaneAcross
     /// axis 0 of a[::2, :, ::3].</summary>
     private static uint SingleRecipStores(byte* c, long s, long n, double* d, bool pair, byte* dst, long os, int from)
     {
-        Lanes512 s0 = Lanes512.Zero, s1 = Lanes512.Zero;
-        for (long r = 0; r < n; r++)
-        {
-            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * Lanes512.Count);
-            float* q = (float*)(c + r * s);
-            s0 += SingleRecipTerms<Lanes512>(q);
-            if (pair) s1 += SingleRecipTerms<Lanes512>(q + Lanes512.Count);
-        }
+        SingleRecipSums(c, s, n, pair, out Lanes512 s0, out Lanes512 s1);
         long ulps = SingleRecipUlps(n);
         uint failed = SingleRecipHalf(s0.V, d, ulps, dst, os, from);
         if (pair) failed |= SingleRecipHalf(s1.V, d + 3 * Lanes512.Count, ulps, dst + Lanes512.Count * os, os, Math.Max(from - Lanes512.Count, 0)) << Lanes512.Count;
         return failed;
+    }
+
+    /// <summary>The plain double sums S of <see cref="SingleRecipTerms{L}"/> down each lane of L.Count adjacent outputs
+    /// (and of the next L.Count for a <paramref name="pair"/>: <paramref name="s1"/>), n additions per term in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SingleRecipSums<L>(byte* c, long s, long n, bool pair, out L s0, out L s1) where L : struct, ILanes<L>
+    {
+        s0 = L.Zero; s1 = L.Zero;
+        for (long r = 0; r < n; r++)
+        {
+            if (r + Distance < n) Ahead(c + (r + Distance) * s, (pair ? 8 : 4) * L.Count);
+            float* q = (float*)(c + r * s);
+            s0 += SingleRecipTerms<L>(q);
+            if (pair) s1 += SingleRecipTerms<L>(q + L.Count);
+        }
     }
 
     /// <summary>Eight outputs of <see cref="SingleRecipStores"/>.</summary>

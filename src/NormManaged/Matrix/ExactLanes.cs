@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NormManaged.Kernels;
@@ -20,13 +21,28 @@ internal static unsafe class ExactLanes
     /// <summary>True where the lanes run (AVX-512F and AVX2 gathers).</summary>
     internal static bool Supported => Avx512F.IsSupported && Avx512DQ.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
 
+    /// <summary>Byte offsets of lines[first … first + 3] from lines[0], for the gathers.</summary>
+    private static Vector256<long> Offsets(byte** lines, int first)
+        => Vector256.Create(lines[first] - lines[0], lines[first + 1] - lines[0], lines[first + 2] - lines[0], lines[first + 3] - lines[0]);
+
+    /// <summary>ExactLine's step: |x| added to (h, l) by TwoSum, the error into l, lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> value)
+    {
+        var x = Vector512.Abs(value);
+        var s = h + x;
+        var bb = s - h;
+        l += (h - (s - bb)) + (x - bb);
+        h = s;
+    }
+
     /// <summary>(hi[r], lo[r]) = the exact-pass sum Σ|zᵢ| of complex64 line r (<paramref name="len"/> values
     /// <paramref name="es"/> bytes apart from <paramref name="lines"/>[r]) for the eight lines.</summary>
     internal static void Complex64(byte** lines, long len, long es, double* hi, double* lo)
     {
         byte* q = lines[0];
-        var offLo = Vector256.Create(0L, lines[1] - q, lines[2] - q, lines[3] - q);
-        var offHi = Vector256.Create(lines[4] - q, lines[5] - q, lines[6] - q, lines[7] - q);
+        var offLo = Offsets(lines, 0);
+        var offHi = Offsets(lines, 4);
         var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
         var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
         Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
@@ -39,12 +55,7 @@ internal static unsafe class ExactLanes
             var wb = Avx512F.ConvertToVector512Double(b);
             var re = Avx512F.PermuteVar8x64x2(wa, evens, wb);
             var im = Avx512F.PermuteVar8x64x2(wa, odds, wb);
-            var m = Vector512.Sqrt(re * re + im * im);
-            var x = Vector512.Abs(m);
-            var s = h + x;
-            var bb = s - h;
-            l += (h - (s - bb)) + (x - bb);
-            h = s;
+            Add(ref h, ref l, Vector512.Sqrt(re * re + im * im));
         }
         h.Store(hi);
         l.Store(lo);
@@ -56,17 +67,13 @@ internal static unsafe class ExactLanes
     internal static void Int64(byte** lines, long len, long es, bool unsigned, double* hi, double* lo)
     {
         byte* q = lines[0];
-        var offLo = Vector256.Create(0L, lines[1] - q, lines[2] - q, lines[3] - q);
-        var offHi = Vector256.Create(lines[4] - q, lines[5] - q, lines[6] - q, lines[7] - q);
+        var offLo = Offsets(lines, 0);
+        var offHi = Offsets(lines, 4);
         Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
         for (long i = 0; i < len; i++, q += es)
         {
             var v = Vector512.Create(Avx2.GatherVector256((long*)q, offLo, 1), Avx2.GatherVector256((long*)q, offHi, 1));
-            var x = Vector512.Abs(unsigned ? Avx512DQ.ConvertToVector512Double(v.AsUInt64()) : Avx512DQ.ConvertToVector512Double(v));
-            var s = h + x;
-            var bb = s - h;
-            l += (h - (s - bb)) + (x - bb);
-            h = s;
+            Add(ref h, ref l, unsigned ? Avx512DQ.ConvertToVector512Double(v.AsUInt64()) : Avx512DQ.ConvertToVector512Double(v));
         }
         h.Store(hi);
         l.Store(lo);
@@ -78,22 +85,16 @@ internal static unsafe class ExactLanes
     /// makes the same operations in range.</summary>
     internal static void Complex128(byte** lines, long len, long es, double* hi, double* lo)
     {
-        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
-        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
         var lower = Vector512.Create(LineMagnitudes.Lo);
         var upper = Vector512.Create(LineMagnitudes.Hi);
-        byte* x0 = lines[0], x1 = lines[1], x2 = lines[2], x3 = lines[3], x4 = lines[4], x5 = lines[5], x6 = lines[6], x7 = lines[7];
         double* z = stackalloc double[Lines];
+        byte* x0 = lines[0], x1 = lines[1], x2 = lines[2], x3 = lines[3], x4 = lines[4], x5 = lines[5], x6 = lines[6], x7 = lines[7];
         Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
         long off = 0;
         for (long i = 0; i < len; i++, off += es)
         {
-            var a = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x0 + off)), Vector128.Load((double*)(x1 + off))),
-                                     Vector256.Create(Vector128.Load((double*)(x2 + off)), Vector128.Load((double*)(x3 + off))));
-            var b = Vector512.Create(Vector256.Create(Vector128.Load((double*)(x4 + off)), Vector128.Load((double*)(x5 + off))),
-                                     Vector256.Create(Vector128.Load((double*)(x6 + off)), Vector128.Load((double*)(x7 + off))));
-            var re = Vector512.Abs(Avx512F.PermuteVar8x64x2(a, evens, b));
-            var im = Vector512.Abs(Avx512F.PermuteVar8x64x2(a, odds, b));
+            var re = Vector512.Abs(Engine.ComplexShortRows.Parts8(x0, x1, x2, x3, x4, x5, x6, x7, off, out var ip));
+            var im = Vector512.Abs(ip);
             var mx = Vector512.Max(re, im);
             Vector512<double> m;
             if (Vector512.GreaterThanOrEqualAll(mx, lower) && Vector512.LessThanOrEqualAll(mx, upper))
@@ -112,11 +113,7 @@ internal static unsafe class ExactLanes
                 }
                 m = Vector512.Load(z);
             }
-            var x = Vector512.Abs(m);
-            var s = h + x;
-            var bb = s - h;
-            l += (h - (s - bb)) + (x - bb);
-            h = s;
+            Add(ref h, ref l, m);
         }
         h.Store(hi);
         l.Store(lo);
