@@ -135,8 +135,11 @@ internal static unsafe class Repack
     /// <summary>Marks each group of <paramref name="g"/> lines (<paramref name="spacing"/>[j] for lines g·j … g·j + g − 1)
     /// whose starts are two or three elements of <paramref name="es"/> bytes apart — 4-byte elements (g = 16): axis 2 of
     /// float32 <c>a[..., ::2].T</c>, axis 0 of <c>a[::2, :, ::3]</c>; 8-byte ones (g = 8): the same views of float64,
-    /// int64 and complex64 — with that spacing in bytes, else 0, so that <see cref="Copy{T}"/> can read the group's
-    /// elements by the wide loads of <see cref="EvenWords"/>; false (none marked) without AVX-512 or such a group.</summary>
+    /// int64 and complex64 — with that spacing in bytes, so that <see cref="Copy{T}"/> can read the group's elements by
+    /// the wide loads of <see cref="EvenWords"/>; any other group (lines of another spacing, or of none: a group
+    /// spanning two rows of outputs) as <see cref="Gathered"/> with its lines' offsets from its first line in
+    /// <paramref name="gofs"/>[g·j …] when AVX2 is there and they fit 32 bits (gathers measured faster than the
+    /// value-by-value copy there, slower than the wide loads), else 0; false when no group is marked.</summary>
     private static bool MarkSpacedGroups(byte** src, int k, int g, int es, byte* spacing, int* gofs)
     {
         bool any = false;
