@@ -28,6 +28,11 @@ public static class MatrixNorms
         int kind = Classify(ord);
         x.Validate("x", out long xlo, out long xhi);
         output.Validate("out", out long olo, out long ohi);
+        // the stride of an axis of extent 1 never moves an address, and any int64 is a valid one there (NumPy views
+        // carry such strides); the matrix kernels compare strides by magnitude, and |long.MinValue| overflows: zeroed
+        if (NdView.HasIdleStrides(x) || NdView.HasIdleStrides(output))
+            return Compute(NdView.IdleStridesZeroed(x, stackalloc long[x.Rank]), rowAxis, colAxis, ord,
+                           NdView.IdleStridesZeroed(output, stackalloc long[output.Rank]));
         long[] outStrides = OutputLayout.KeptStrides(x, mask, output);
         OutputLayout.CheckNoAlias(x, xlo, xhi, output, olo, ohi);
         if (SmallLineStacks.Applies(x, rowAxis, colAxis, kind, output))

@@ -26,6 +26,22 @@ public readonly unsafe ref struct NdView
     /// <summary>Number of axes.</summary>
     public int Rank => Shape.Length;
 
+    /// <summary>True when an axis of extent 1 has a nonzero stride (which never moves an address).</summary>
+    internal static bool HasIdleStrides(in NdView v)
+    {
+        for (int i = 0; i < v.Shape.Length; i++)
+            if (v.Shape[i] == 1 && v.Strides[i] != 0) return true;
+        return false;
+    }
+
+    /// <summary>The same view with the strides of its axes of extent 1 set to 0, in <paramref name="strides"/> (Rank
+    /// longs): the same addresses.</summary>
+    internal static NdView IdleStridesZeroed(in NdView v, Span<long> strides)
+    {
+        for (int i = 0; i < v.Shape.Length; i++) strides[i] = v.Shape[i] == 1 ? 0 : v.Strides[i];
+        return new NdView(v.Data, v.DType, v.Shape, strides);
+    }
+
     /// <summary>The largest rank accepted (NumPy 2's limit).</summary>
     public const int MaxRank = 64;
 

@@ -357,7 +357,7 @@ def run_case(c, last_case_path=None):
             status = lib.normnative_vector_norm(xp, axp, naxes, c["ord_kind"], c["p"], op, ctypes.byref(ev))
         msg = lib.normnative_last_error()
         after_out = obuf.bytes()
-        assert status in STATUSES, f"unknown status {status}"
+        assert status in STATUSES, f"unknown status {status}: {msg!r}"
         assert msg is not None
         if status != 0:
             assert msg != b"", f"status {status} without a message"
