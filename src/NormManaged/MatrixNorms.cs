@@ -28,8 +28,9 @@ public static class MatrixNorms
         int kind = Classify(ord);
         x.Validate("x", out long xlo, out long xhi);
         output.Validate("out", out long olo, out long ohi);
-        // the stride of an axis of extent 1 never moves an address, and any int64 is a valid one there (NumPy views
-        // carry such strides); the matrix kernels compare strides by magnitude, and |long.MinValue| overflows: zeroed
+        // the stride of an axis of extent 1, or any stride of an empty array, never moves an address, and any int64 is
+        // a valid one there (NumPy views carry such strides); the matrix kernels compare strides by magnitude, and
+        // |long.MinValue| overflows: zeroed
         if (NdView.HasIdleStrides(x) || NdView.HasIdleStrides(output))
             return Compute(NdView.IdleStridesZeroed(x, stackalloc long[x.Rank]), rowAxis, colAxis, ord,
                            NdView.IdleStridesZeroed(output, stackalloc long[output.Rank]));

@@ -26,20 +26,29 @@ public readonly unsafe ref struct NdView
     /// <summary>Number of axes.</summary>
     public int Rank => Shape.Length;
 
-    /// <summary>True when an axis of extent 1 has a nonzero stride (which never moves an address).</summary>
+    /// <summary>True when a stride that never moves an address is nonzero: that of an axis of extent 1, or any of an
+    /// empty array (whose strides <see cref="Validate"/> does not bound).</summary>
     internal static bool HasIdleStrides(in NdView v)
     {
+        bool empty = IsEmpty(v);
         for (int i = 0; i < v.Shape.Length; i++)
-            if (v.Shape[i] == 1 && v.Strides[i] != 0) return true;
+            if ((empty || v.Shape[i] == 1) && v.Strides[i] != 0) return true;
         return false;
     }
 
-    /// <summary>The same view with the strides of its axes of extent 1 set to 0, in <paramref name="strides"/> (Rank
-    /// longs): the same addresses.</summary>
+    /// <summary>The same view with those strides (<see cref="HasIdleStrides"/>) set to 0, in <paramref name="strides"/>
+    /// (Rank longs): the same addresses.</summary>
     internal static NdView IdleStridesZeroed(in NdView v, Span<long> strides)
     {
-        for (int i = 0; i < v.Shape.Length; i++) strides[i] = v.Shape[i] == 1 ? 0 : v.Strides[i];
+        bool empty = IsEmpty(v);
+        for (int i = 0; i < v.Shape.Length; i++) strides[i] = empty || v.Shape[i] == 1 ? 0 : v.Strides[i];
         return new NdView(v.Data, v.DType, v.Shape, strides);
+    }
+
+    private static bool IsEmpty(in NdView v)
+    {
+        foreach (long n in v.Shape) if (n == 0) return true;
+        return false;
     }
 
     /// <summary>The largest rank accepted (NumPy 2's limit).</summary>

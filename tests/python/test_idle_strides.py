@@ -49,3 +49,24 @@ def test_vector_norms_ignore_the_strides_of_unit_axes(idle):
                 want = np.linalg.norm(v, ordv, axis)
                 np.testing.assert_allclose(got, want, rtol=1e-13)
                 assert np.asarray(got).tobytes() == np.asarray(normnative.norm(np.ascontiguousarray(v), ordv, axis)).tobytes()
+
+
+@pytest.mark.parametrize("ordv", MATRIX_ORDS + [3, 0.3])
+def test_empty_arrays_ignore_every_stride(ordv):
+    """An empty array's strides never move an address either, whatever the axis' extent (the descriptor check does not
+    bound them): NumPy's results and exception classes, for the matrix and the vector orders."""
+    base = np.arange(1.0, 7.0)
+    for shape, strides in [((0, 3), (-(2 ** 63), 8)), ((0, 3), (8, -(2 ** 63))), ((3, 0), (-(2 ** 63), 8)),
+                           ((0, 1), (-(2 ** 63), -(2 ** 63)))]:
+        v = _view(base, shape, strides)
+        for axis in ((0, 1), (1, 0), 0, -1, None):
+            try:
+                want, wexc = np.linalg.norm(v, ordv, axis), None
+            except Exception as e:  # noqa: BLE001 - the class is what is compared
+                want, wexc = None, type(e)
+            if wexc is not None:
+                with pytest.raises(wexc):
+                    normnative.norm(v, ordv, axis)
+                continue
+            got = normnative.norm(v, ordv, axis)
+            assert np.asarray(got).shape == np.asarray(want).shape and np.array_equal(got, want), (shape, strides, axis)
