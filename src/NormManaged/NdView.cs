@@ -32,7 +32,7 @@ public readonly unsafe ref struct NdView
     {
         bool empty = IsEmpty(v);
         for (int i = 0; i < v.Shape.Length; i++)
-            if ((empty || v.Shape[i] == 1) && v.Strides[i] != 0) return true;
+            if (v.Strides[i] != 0 && Idle(v, i, empty)) return true;
         return false;
     }
 
@@ -41,9 +41,12 @@ public readonly unsafe ref struct NdView
     internal static NdView IdleStridesZeroed(in NdView v, Span<long> strides)
     {
         bool empty = IsEmpty(v);
-        for (int i = 0; i < v.Shape.Length; i++) strides[i] = empty || v.Shape[i] == 1 ? 0 : v.Strides[i];
+        for (int i = 0; i < v.Shape.Length; i++) strides[i] = Idle(v, i, empty) ? 0 : v.Strides[i];
         return new NdView(v.Data, v.DType, v.Shape, strides);
     }
+
+    /// <summary>Axis i's stride never moves an address: its extent is 1, or the array is empty.</summary>
+    private static bool Idle(in NdView v, int i, bool empty) => empty || v.Shape[i] == 1;
 
     private static bool IsEmpty(in NdView v)
     {

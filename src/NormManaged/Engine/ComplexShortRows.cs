@@ -411,18 +411,23 @@ internal static unsafe class ComplexShortRows
     /// then squared as <see cref="SpacedSquares"/> does (the same s).</summary>
     private static void GatheredSquares(byte** xs, int n, long stride, double* buf)
     {
-        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
-        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
         byte* q = xs[0];
-        var lo = Vector256.Create(0L, xs[1] - q, xs[2] - q, xs[3] - q);
-        var hi = Vector256.Create(xs[4] - q, xs[5] - q, xs[6] - q, xs[7] - q);
-        for (int i = 0; i < n; i++, q += stride)
-        {
-            var a = Avx2.GatherVector256((long*)q, lo, 1).AsSingle();
-            var b = Avx2.GatherVector256((long*)q, hi, 1).AsSingle();
-            Squares8(a, b, evens, odds).Store(buf + i * Lines);
-        }
+        var lo = Offsets4(xs, 0);
+        var hi = Offsets4(xs, 4);
+        for (int i = 0; i < n; i++, q += stride) GatherSquares8(q, lo, hi).Store(buf + i * Lines);
     }
+
+    /// <summary>Byte offsets of xs[first … first + 3] from xs[0], the indices of a 4-lane 64-bit gather.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<long> Offsets4(byte** xs, int first)
+        => Vector256.Create(xs[first] - xs[0], xs[first + 1] - xs[0], xs[first + 2] - xs[0], xs[first + 3] - xs[0]);
+
+    /// <summary>s = re² + im² (each square and the sum rounded once, as <see cref="SquareOf"/>) of the eight complex64
+    /// values at q + lo[r] and q + hi[r]: two 4-lane AVX2 gathers of their 8 bytes, widened (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> GatherSquares8(byte* q, Vector256<long> lo, Vector256<long> hi)
+        => Squares8(Avx2.GatherVector256((long*)q, lo, 1).AsSingle(), Avx2.GatherVector256((long*)q, hi, 1).AsSingle(),
+                    Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15));
 
     /// <summary>s of values i … i + 3 of the eight contiguous lines (value i of line r to buf[8i + r]) from one 32-byte
     /// load a line: the squares of the widened parts, each pair added (exact squares, one rounding: the same s as

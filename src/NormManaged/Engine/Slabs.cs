@@ -55,8 +55,8 @@ internal static unsafe class Slabs
         int threads = Parallelism.MaxThreads;
         long threshold = ParallelElements(k, t, p);
         bool spread = threads > 1 && slabs > 1
-                      && !ThreadsItself(k, slab, t, p, k == K.AcrossOutputs ? BlockDriver.ParallelThreshold : threshold)
-                      && plan.OuterCount * plan.InnerCount >= threshold;
+                      && !ThreadsItself(k, slab, t, p, threshold)
+                      && plan.OuterCount * plan.InnerCount >= (k == K.AcrossOutputs ? AcrossOutputsSlabs : threshold);
         x += inShift; o += outShift;
         if (spread)
         {
@@ -86,15 +86,15 @@ internal static unsafe class Slabs
     /// driver's 3·2¹⁵ kept 81 600-value calls on one thread (A/B, session 28, float64 (60, 80, 100)
     /// <c>[::2, :, ::3]</c>: axis 0 ord 1 / 2 46 / 47 → 34 / 29 µs, axes (0, 1) ord 1 68 → 59). A 2-D call keeps its
     /// own threshold (contiguous (300, 300) columns: 15 → 17 µs on two threads), which is also what tells whether a slab
-    /// threads itself.</summary>
+    /// threads itself (<see cref="ParallelElements"/>).</summary>
     private const long AcrossOutputsSlabs = 1L << 15;
 
     /// <summary>Elements (outputs × reduced length) from which kernel <paramref name="k"/> threads a call itself
-    /// (the thresholds in the kernels' Run methods); the same total decides whether slabs are spread.</summary>
+    /// (the thresholds in the kernels' Run methods); the same total decides whether slabs are spread, but for
+    /// <see cref="K.AcrossOutputs"/> (<see cref="AcrossOutputsSlabs"/>).</summary>
     private static long ParallelElements(K k, DType t, double p) => k switch
     {
         K.LaneAcross => 1L << 14,
-        K.AcrossOutputs => AcrossOutputsSlabs,
         K.ComplexShortRows => 1L << 15,
         K.Complex64Columns => Complex64Columns.ParallelElements,
         K.Complex128Columns => Complex128Columns.ParallelElements,

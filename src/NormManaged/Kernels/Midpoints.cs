@@ -31,7 +31,8 @@ internal readonly struct Midpoint
 
     /// <summary>A necessary condition, a few instructions long, for <see cref="Near(double, double, int, DType, double, out Midpoint)"/>
     /// on a float64 result h + l (a normalised double-double, |l| ≤ ulp(h)/2): the nearest midpoint is h ± ulp/2 (ulp/4
-    /// below a power of two), so |l| must lie within rel·h of half or a quarter of h's ulp. Outside the normal range, or
+    /// below a power of two), so |l| must lie within rel·h of half of h's ulp, or of a quarter of it where h is a power
+    /// of two. Outside the normal range, or
     /// for an unnormalised pair, it answers true and leaves the decision to Near.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool MaybeNear64(double h, double l, double rel)
@@ -39,7 +40,8 @@ internal readonly struct Midpoint
         long eb = BitConverter.DoubleToInt64Bits(h) & 0x7FF0_0000_0000_0000;
         double half = BitConverter.Int64BitsToDouble(eb - (53L << 52)); // ulp(h)/2 = 2^(e−53)
         double a = Math.Abs(l), tol = rel * h;
-        return !(eb > (54L << 52) && h > 0 && a <= 2 * half) || Math.Abs(a - half) <= tol || Math.Abs(a - 0.5 * half) <= tol;
+        bool pow2 = (BitConverter.DoubleToInt64Bits(h) & 0x000F_FFFF_FFFF_FFFF) == 0; // the ulp/4 midpoint exists only below a power of two
+        return !(eb > (54L << 52) && h > 0 && a <= 2 * half) || Math.Abs(a - half) <= tol || (pow2 && Math.Abs(a - 0.5 * half) <= tol);
     }
 
     /// <summary>Finds the midpoint of <paramref name="ot"/>'s rounding nearest to v (finite, nonzero, normalised) when it

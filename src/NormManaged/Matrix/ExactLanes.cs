@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NormManaged.Engine;
 using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
@@ -21,10 +22,6 @@ internal static unsafe class ExactLanes
     /// <summary>True where the lanes run (AVX-512F and AVX2 gathers).</summary>
     internal static bool Supported => Avx512F.IsSupported && Avx512DQ.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
 
-    /// <summary>Byte offsets of lines[first … first + 3] from lines[0], for the gathers.</summary>
-    private static Vector256<long> Offsets(byte** lines, int first)
-        => Vector256.Create(lines[first] - lines[0], lines[first + 1] - lines[0], lines[first + 2] - lines[0], lines[first + 3] - lines[0]);
-
     /// <summary>ExactLine's step: |x| added to (h, l) by TwoSum, the error into l, lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(ref Vector512<double> h, ref Vector512<double> l, Vector512<double> value)
@@ -41,22 +38,11 @@ internal static unsafe class ExactLanes
     internal static void Complex64(byte** lines, long len, long es, double* hi, double* lo)
     {
         byte* q = lines[0];
-        var offLo = Offsets(lines, 0);
-        var offHi = Offsets(lines, 4);
-        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
-        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        var offLo = ComplexShortRows.Offsets4(lines, 0);
+        var offHi = ComplexShortRows.Offsets4(lines, 4);
         Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
-        for (long i = 0; i < len; i++, q += es)
-        {
-            // value i of the eight lines: 8 bytes (re, im as float32) each
-            var a = Avx2.GatherVector256((long*)q, offLo, 1).AsSingle();
-            var b = Avx2.GatherVector256((long*)q, offHi, 1).AsSingle();
-            var wa = Avx512F.ConvertToVector512Double(a);
-            var wb = Avx512F.ConvertToVector512Double(b);
-            var re = Avx512F.PermuteVar8x64x2(wa, evens, wb);
-            var im = Avx512F.PermuteVar8x64x2(wa, odds, wb);
-            Add(ref h, ref l, Vector512.Sqrt(re * re + im * im));
-        }
+        for (long i = 0; i < len; i++, q += es) // re² + im² with RunSingle's roundings, then its √
+            Add(ref h, ref l, Vector512.Sqrt(ComplexShortRows.GatherSquares8(q, offLo, offHi)));
         h.Store(hi);
         l.Store(lo);
     }
@@ -67,8 +53,8 @@ internal static unsafe class ExactLanes
     internal static void Int64(byte** lines, long len, long es, bool unsigned, double* hi, double* lo)
     {
         byte* q = lines[0];
-        var offLo = Offsets(lines, 0);
-        var offHi = Offsets(lines, 4);
+        var offLo = ComplexShortRows.Offsets4(lines, 0);
+        var offHi = ComplexShortRows.Offsets4(lines, 4);
         Vector512<double> h = Vector512<double>.Zero, l = Vector512<double>.Zero;
         for (long i = 0; i < len; i++, q += es)
         {
@@ -93,7 +79,7 @@ internal static unsafe class ExactLanes
         long off = 0;
         for (long i = 0; i < len; i++, off += es)
         {
-            var re = Vector512.Abs(Engine.ComplexShortRows.Parts8(x0, x1, x2, x3, x4, x5, x6, x7, off, out var ip));
+            var re = Vector512.Abs(ComplexShortRows.Parts8(x0, x1, x2, x3, x4, x5, x6, x7, off, out var ip));
             var im = Vector512.Abs(ip);
             var mx = Vector512.Max(re, im);
             Vector512<double> m;
