@@ -219,3 +219,47 @@ def test_short_rows_of_views(p):
             one, two = norm_at_threads([1, 2], x, p, axis=axis)
             assert _same_bits(one, want), (kind, x.shape, x.strides, axis, p)
             assert _same_bits(two, want), (kind, x.shape, x.strides, axis, p, "2 threads")
+
+
+@pytest.mark.parametrize("p", [np.inf, -np.inf])
+def test_longer_strided_rows(p):
+    """Rows longer than the short-row groups read through strided views (values two and three apart, reversed): their
+    candidates are selected four values at a time (each loaded whole), the scalar test deciding within the four.
+    complex128 against the exact extreme, complex64 against each line held contiguously (the 1-D path), at 1 and 2
+    threads."""
+    rng = np.random.default_rng(23)
+    for kind in KINDS:
+        base = _data(kind, (37, 122), rng)
+        for view in (lambda a: a[:, ::2], lambda a: a[::-1, ::-3], lambda a: a[:, 1::2][:, :-1]):
+            x = view(base)
+            want = _reference(x, p, 1)
+            one, two = norm_at_threads([1, 2], x, p, axis=1)
+            assert _same_bits(one, want), (kind, x.shape, x.strides, p)
+            assert _same_bits(two, want), (kind, x.shape, x.strides, p, "2 threads")
+            with np.errstate(all="ignore"):
+                y = view(base.astype(np.complex64))
+            lines = np.array([normnative.norm(np.ascontiguousarray(r), p) for r in y], dtype=np.float32)
+            for got in norm_at_threads([1, 2], y, p, axis=1):
+                assert got.dtype == np.float32
+                assert _same_bits(got, lines), (kind, y.shape, y.strides, p, "complex64")
+
+
+def test_tie_beside_a_larger_value_in_strided_rows():
+    """Strided rows of a repeated winner pair with one value a few ulps of |z| beyond it, sharing its group of four
+    with copies of the winner: the group must not be skipped as ties (complex128 and complex64, max and min)."""
+    e = 2.0 ** -52
+    for n in (24, 64, 301):
+        for k in (n - 3, n // 2 + 1):
+            for dt, d in ((np.complex128, e), (np.complex64, 2.0 ** -23)):
+                base = np.full((16, 2 * n), 1 + 1j, dtype=dt)
+                base[5, 2 * k] = complex(1 + 4 * d, 1)  # |z| about two ulps above the winner's: within the candidates'
+                base[9, 2 * k] = complex(1, 1 - 4 * d)  # threshold, so the winner's copies are candidates too
+                x = base[:, ::2]
+                for p in (np.inf, -np.inf):
+                    got = normnative.norm(x, p, axis=1)
+                    lines = np.array([normnative.norm(np.ascontiguousarray(r), p) for r in x], dtype=got.dtype)
+                    assert _same_bits(got, lines), (n, k, dt, p)
+                    if dt is np.complex128:
+                        assert _same_bits(got, _reference(x, p, 1)), (n, k, p)
+                    row = 5 if p > 0 else 9
+                    assert got[row] != got[0], (n, k, dt, p)  # the nudged value decides its line
