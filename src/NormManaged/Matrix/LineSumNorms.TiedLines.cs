@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NormManaged.Engine;
 using NormManaged.Kernels;
 
 namespace NormManaged.Matrix;
@@ -81,10 +82,13 @@ internal static unsafe partial class LineSumNorms
     }
 
     /// <summary>How many elements of the line are nonzero (stops counting at 2), and where the first one is. An element
-    /// is zero when every part is ±0: its bits but the sign bit(s) are all clear (a NaN or ±∞ counts as nonzero).</summary>
+    /// is zero when every part is ±0: its bits but the sign bit(s) are all clear (a NaN or ±∞ counts as nonzero); an
+    /// integer (or bool) element when all its bits are clear.</summary>
     private static long NonZeros(byte* p, DType t, long len, long es, out long at)
     {
         at = -1;
+        if (t is not (DType.Float64 or DType.Float32 or DType.Complex128 or DType.Complex64))
+            return OtherNonZeros(p, t, len, es, out at);
         bool wide = t is DType.Float64 or DType.Complex128; // 8-byte parts, else 4-byte ones
         int parts = t is DType.Complex64 or DType.Complex128 ? 2 : 1;
         int item = (wide ? 8 : 4) * parts;
@@ -105,6 +109,30 @@ internal static unsafe partial class LineSumNorms
             bool z = wide
                 ? ((Unsafe.ReadUnaligned<ulong>(p) | (parts == 2 ? Unsafe.ReadUnaligned<ulong>(p + 8) : 0)) & Mask64) == 0
                 : ((Unsafe.ReadUnaligned<uint>(p) | (parts == 2 ? Unsafe.ReadUnaligned<uint>(p + 4) : 0)) & Mask32) == 0;
+            if (z) continue;
+            if (nz++ == 0) at = i;
+            else return 2;
+        }
+        return nz;
+    }
+
+    /// <summary><see cref="NonZeros"/> for the integer dtypes, bool and float16, element by element: the float sizes'
+    /// word scan read 64-bit integers as 4-byte words with the float sign bit masked, so int64 values whose low word is
+    /// 0 (2⁴⁰, …) and −2⁶³ / 2⁶³ counted as zeros (their tied stacks stored 0 for them).</summary>
+    private static long OtherNonZeros(byte* p, DType t, long len, long es, out long at)
+    {
+        at = -1;
+        int size = DTypes.ItemSize(t);
+        long nz = 0;
+        for (long i = 0; i < len; i++, p += es)
+        {
+            bool z = size switch
+            {
+                8 => Unsafe.ReadUnaligned<ulong>(p) == 0,
+                4 => Unsafe.ReadUnaligned<uint>(p) == 0,
+                2 => (Unsafe.ReadUnaligned<ushort>(p) & (t == DType.Float16 ? 0x7FFF : 0xFFFF)) == 0,
+                _ => *p == 0,
+            };
             if (z) continue;
             if (nz++ == 0) at = i;
             else return 2;
@@ -162,9 +190,16 @@ internal static unsafe partial class LineSumNorms
                 re = Unsafe.ReadUnaligned<double>(p); im = Unsafe.ReadUnaligned<double>(p + 8);
                 v = double.IsFinite(re) && double.IsFinite(im) ? LineMagnitudes.Of(re, im) : double.NaN;
                 break;
-            default:
+            case DType.Complex64:
                 re = Unsafe.ReadUnaligned<float>(p); im = Unsafe.ReadUnaligned<float>(p + 4);
                 v = double.IsFinite(re) && double.IsFinite(im) ? LineMagnitudes.OfSingle(re, im) : double.NaN;
+                break;
+            default:
+                // integers (64-bit ones rounded to the nearest double) and float16: the exact route's own conversion
+                // (Load → Gather.Run); these dtypes were read as complex64 here before (a one-element int64 line of a
+                // tied stack stored its low bits as a float)
+                Gather.Run(t, p, DTypes.ItemSize(t), 1, &re);
+                v = Math.Abs(re);
                 break;
         }
         return double.IsFinite(v);
